@@ -1,0 +1,51 @@
+// Incident rules: which events a guard must see on the console. Incidents are
+// derived from journalled events (they carry the event's sequence number), so
+// every incident points at the evidence behind it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "vigil/core/event.hpp"
+
+namespace vigil::core {
+
+enum class IncidentKind : std::uint8_t {
+  door_forced,
+  door_held_open,
+  device_offline,
+  repeated_denials,
+};
+
+enum class Severity : std::uint8_t { info, warning, major, critical };
+
+const char* to_string(IncidentKind kind);
+const char* to_string(Severity s);
+
+struct Incident {
+  IncidentKind kind = IncidentKind::door_forced;
+  Severity severity = Severity::warning;
+  Event event;          // the event that raised it (journalled, so seq is set)
+  std::string summary;  // one line of plain wording for the guard
+};
+
+struct IncidentRulesConfig {
+  int repeated_denials_count = 3;
+  Duration repeated_denials_window = std::chrono::seconds(60);
+};
+
+class IncidentRules {
+ public:
+  explicit IncidentRules(IncidentRulesConfig config = {}) : config_(config) {}
+  std::optional<Incident> observe(const Event& event);
+
+ private:
+  IncidentRulesConfig config_;
+  // Recent denial times per reader, for the repeated-denials rule.
+  std::unordered_map<ReaderId, std::deque<TimePoint>> denials_;
+};
+
+}  // namespace vigil::core

@@ -1,0 +1,56 @@
+// People and their credentials, as imported with `vigilctl person import`.
+// Lookups on the hot path are by card (facility, number) and go straight to
+// the holder, so decide() costs one hash lookup however many people enrol.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vigil/core/card.hpp"
+#include "vigil/core/ids.hpp"
+#include "vigil/core/time.hpp"
+
+namespace vigil::core {
+
+struct Person {
+  PersonId id;
+  std::string name;
+  bool active = true;
+  std::vector<AccessLevelId> access_levels;
+};
+
+struct Credential {
+  CardNumber card;
+  PersonId person;
+  bool active = true;
+  std::optional<TimePoint> valid_from;
+  std::optional<TimePoint> valid_until;
+};
+
+class PeopleDirectory {
+ public:
+  struct Holder {
+    const Person* person;
+    const Credential* credential;
+  };
+
+  // Replaces any person with the same id.
+  void add_person(Person person);
+  // The person must exist; replaces any credential with the same card.
+  void add_credential(Credential credential);
+  void reserve(std::size_t people, std::size_t credentials);
+
+  std::optional<Holder> find_card(const CardNumber& card) const;
+  const Person* find_person(const PersonId& id) const;
+  std::size_t person_count() const { return people_.size(); }
+  std::size_t credential_count() const { return credentials_.size(); }
+
+ private:
+  std::unordered_map<PersonId, Person> people_;
+  std::unordered_map<CardNumber, Credential> credentials_;
+};
+
+}  // namespace vigil::core

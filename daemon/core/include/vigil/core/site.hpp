@@ -1,0 +1,77 @@
+// The site model: zones, doors, readers, access levels and the site's time
+// zone, as validated from the site config. Built once, then read-only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vigil/core/ids.hpp"
+#include "vigil/core/point.hpp"
+#include "vigil/core/time.hpp"
+
+namespace vigil::core {
+
+struct Zone {
+  ZoneId id;
+  std::string name;
+  int security_level = 0;
+  std::optional<ZoneId> parent;
+};
+
+struct Door {
+  DoorId id;
+  std::string name;
+  ZoneId from_zone;             // the side a reader with direction "in" is mounted on
+  ZoneId to_zone;               // the zone an "in" read asks to enter
+  PointRef lock;                // output; energised = unlocked
+  PointRef contact;             // input; true = open
+  std::optional<PointRef> rex;  // input; true = pressed
+  Duration unlock_time = std::chrono::seconds(5);
+  Duration held_open_time = std::chrono::seconds(30);
+};
+
+enum class Direction : std::uint8_t { in, out };
+const char* to_string(Direction d);
+
+struct Reader {
+  ReaderId id;
+  DoorId door;
+  Direction direction = Direction::in;
+};
+
+// A weekly window in local time, [start, end) minutes of the day, on the
+// weekdays whose bit is set (bit 0 = Monday).
+struct WeeklyWindow {
+  std::uint8_t weekdays = 0x7f;
+  int start_minute = 0;
+  int end_minute = 24 * 60;
+};
+
+struct AccessLevel {
+  AccessLevelId id;
+  std::vector<ZoneId> zones;
+  std::vector<WeeklyWindow> schedule;  // empty = never
+  bool covers(const ZoneId& zone) const;
+  bool open_at(LocalTime t) const;
+};
+
+struct Site {
+  SiteId id;
+  GatewayId gateway;
+  TimeZone time_zone;
+  std::vector<Zone> zones;
+  std::vector<Door> doors;
+  std::vector<Reader> readers;
+  std::vector<AccessLevel> access_levels;
+
+  const Door* find_door(const DoorId& id) const;
+  const Reader* find_reader(const ReaderId& id) const;
+  const AccessLevel* find_access_level(const AccessLevelId& id) const;
+  // The zone a read at this reader asks to enter.
+  const ZoneId& target_zone(const Reader& reader) const;
+};
+
+}  // namespace vigil::core

@@ -1,0 +1,58 @@
+// Time in the core. The core never reads a clock: every input carries a
+// TimePoint (UTC, microseconds since the Unix epoch) and rules compare those.
+// Schedules are written in the site's local time, so the core carries the
+// site's UTC offset rules as data (TimeZone), loaded by the shell.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil::core {
+
+using Duration = std::chrono::microseconds;
+using TimePoint = std::chrono::time_point<std::chrono::system_clock, Duration>;
+
+// Microseconds since the epoch, as stored in the journal and sent in payloads.
+inline std::int64_t to_unix_micros(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+inline TimePoint from_unix_micros(std::int64_t us) {
+  return TimePoint{Duration{us}};
+}
+
+// ISO 8601 UTC with microseconds, e.g. "2026-11-25T15:36:57.123456Z".
+std::string format_utc(TimePoint t);
+
+// Local wall-clock position used by weekly schedules.
+struct LocalTime {
+  int weekday;        // 0 = Monday ... 6 = Sunday (ISO order)
+  int minute_of_day;  // 0 .. 1439
+};
+
+// UTC offset rules of one time zone: a sorted list of transitions, as found
+// in a TZif file, plus the offset that applies before the first one.
+class TimeZone {
+ public:
+  struct Transition {
+    std::int64_t at_unix_seconds;
+    std::int32_t offset_seconds;
+  };
+
+  TimeZone() = default;  // UTC
+  static TimeZone fixed(std::string name, std::int32_t offset_seconds);
+  TimeZone(std::string name, std::int32_t initial_offset_seconds,
+           std::vector<Transition> transitions);
+
+  const std::string& name() const { return name_; }
+  std::int32_t offset_at(TimePoint t) const;
+  LocalTime local(TimePoint t) const;
+
+ private:
+  std::string name_ = "UTC";
+  std::int32_t initial_offset_ = 0;
+  std::vector<Transition> transitions_;
+};
+
+}  // namespace vigil::core

@@ -1,0 +1,54 @@
+#include "vigil/core/incident.hpp"
+
+namespace vigil::core {
+namespace {
+
+std::string where(const Event& e) {
+  if (e.door) return "door " + e.door->str();
+  if (e.reader) return "reader " + e.reader->str();
+  if (e.device) return "device " + e.device->str();
+  return "site";
+}
+
+Incident make(IncidentKind kind, Severity severity, const Event& e, std::string summary) {
+  return Incident{kind, severity, e, std::move(summary)};
+}
+
+}  // namespace
+
+std::optional<Incident> IncidentRules::observe(const Event& e) {
+  switch (e.kind) {
+    case EventKind::door_forced:
+      return make(IncidentKind::door_forced, Severity::major, e,
+                  "Door forced open: " + where(e) + " opened with no grant and no exit request");
+    case EventKind::door_held_open:
+      return make(IncidentKind::door_held_open, Severity::warning, e,
+                  "Door held open: " + where(e) + " open longer than allowed");
+    case EventKind::device_offline:
+      return make(IncidentKind::device_offline, Severity::major, e,
+                  "Device offline: " + where(e) + (e.detail.empty() ? "" : " (" + e.detail + ")"));
+    case EventKind::access_denied: {
+      if (!e.reader) return std::nullopt;
+      auto& times = denials_[*e.reader];
+      times.push_back(e.time);
+      while (!times.empty() && e.time - times.front() > config_.repeated_denials_window)
+        times.pop_front();
+      if (static_cast<int>(times.size()) < config_.repeated_denials_count) return std::nullopt;
+      // Raise once per burst: start counting afresh after raising, so a
+      // person hammering a reader yields one incident per N denials.
+      const auto count = times.size();
+      times.clear();
+      return make(IncidentKind::repeated_denials, Severity::warning, e,
+                  "Repeated denials: " + std::to_string(count) + " refused reads at " + where(e) +
+                      " within " +
+                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                         config_.repeated_denials_window)
+                                         .count()) +
+                      " s");
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace vigil::core

@@ -1,0 +1,125 @@
+// Printable names of the core's enums. These strings are stored in the
+// journal and sent over MQTT: add new names, never change existing ones.
+#include <array>
+#include <string>
+#include <utility>
+
+#include "vigil/core/card.hpp"
+#include "vigil/core/event.hpp"
+#include "vigil/core/incident.hpp"
+#include "vigil/core/point.hpp"
+#include "vigil/core/site.hpp"
+
+namespace vigil::core {
+namespace {
+
+constexpr std::array kEventKindNames{
+    std::pair{EventKind::access_granted, "access_granted"},
+    std::pair{EventKind::access_denied, "access_denied"},
+    std::pair{EventKind::entry, "entry"},
+    std::pair{EventKind::door_unlocked, "door_unlocked"},
+    std::pair{EventKind::door_opened, "door_opened"},
+    std::pair{EventKind::door_closed, "door_closed"},
+    std::pair{EventKind::door_relocked, "door_relocked"},
+    std::pair{EventKind::door_forced, "door_forced"},
+    std::pair{EventKind::door_held_open, "door_held_open"},
+    std::pair{EventKind::door_held_open_cleared, "door_held_open_cleared"},
+    std::pair{EventKind::rex_pressed, "rex_pressed"},
+    std::pair{EventKind::read_error, "read_error"},
+    std::pair{EventKind::device_offline, "device_offline"},
+    std::pair{EventKind::device_online, "device_online"},
+    std::pair{EventKind::daemon_started, "daemon_started"},
+    std::pair{EventKind::daemon_stopped, "daemon_stopped"},
+};
+
+constexpr std::array kDenyReasonNames{
+    std::pair{DenyReason::none, "none"},
+    std::pair{DenyReason::unknown_card, "unknown_card"},
+    std::pair{DenyReason::inactive_credential, "inactive_credential"},
+    std::pair{DenyReason::no_access_level, "no_access_level"},
+    std::pair{DenyReason::outside_schedule, "outside_schedule"},
+    std::pair{DenyReason::unknown_reader, "unknown_reader"},
+};
+
+template <class Table, class E>
+const char* name_of(const Table& table, E value) {
+  for (const auto& [v, name] : table)
+    if (v == value) return name;
+  return "unknown";
+}
+
+template <class E, class Table>
+std::optional<E> value_of(const Table& table, std::string_view s) {
+  for (const auto& [v, name] : table)
+    if (s == name) return v;
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* to_string(EventKind kind) {
+  return name_of(kEventKindNames, kind);
+}
+const char* to_string(DenyReason reason) {
+  return name_of(kDenyReasonNames, reason);
+}
+std::optional<EventKind> event_kind_from_string(std::string_view s) {
+  return value_of<EventKind>(kEventKindNames, s);
+}
+std::optional<DenyReason> deny_reason_from_string(std::string_view s) {
+  return value_of<DenyReason>(kDenyReasonNames, s);
+}
+
+const char* to_string(IncidentKind kind) {
+  switch (kind) {
+    case IncidentKind::door_forced:
+      return "door_forced";
+    case IncidentKind::door_held_open:
+      return "door_held_open";
+    case IncidentKind::device_offline:
+      return "device_offline";
+    case IncidentKind::repeated_denials:
+      return "repeated_denials";
+  }
+  return "unknown";
+}
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::info:
+      return "info";
+    case Severity::warning:
+      return "warning";
+    case Severity::major:
+      return "major";
+    case Severity::critical:
+      return "critical";
+  }
+  return "unknown";
+}
+
+const char* to_string(PointKind kind) {
+  switch (kind) {
+    case PointKind::coil:
+      return "coil";
+    case PointKind::discrete_input:
+      return "input";
+    case PointKind::gpio_line:
+      return "line";
+  }
+  return "unknown";
+}
+
+std::string to_string(const PointRef& p) {
+  return p.device.str() + "/" + to_string(p.kind) + "/" + std::to_string(p.index);
+}
+
+std::string to_string(const CardNumber& card) {
+  return std::to_string(card.facility) + ":" + std::to_string(card.number);
+}
+
+const char* to_string(Direction d) {
+  return d == Direction::in ? "in" : "out";
+}
+
+}  // namespace vigil::core

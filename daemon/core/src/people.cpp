@@ -1,0 +1,33 @@
+#include "vigil/core/people.hpp"
+
+namespace vigil::core {
+
+void PeopleDirectory::add_person(Person person) {
+  PersonId id = person.id;
+  people_.insert_or_assign(std::move(id), std::move(person));
+}
+
+void PeopleDirectory::add_credential(Credential credential) {
+  CardNumber card = credential.card;
+  credentials_.insert_or_assign(card, std::move(credential));
+}
+
+void PeopleDirectory::reserve(std::size_t people, std::size_t credentials) {
+  people_.reserve(people);
+  credentials_.reserve(credentials);
+}
+
+std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card) const {
+  auto it = credentials_.find(card);
+  if (it == credentials_.end()) return std::nullopt;
+  const Person* person = find_person(it->second.person);
+  if (person == nullptr) return std::nullopt;
+  return Holder{person, &it->second};
+}
+
+const Person* PeopleDirectory::find_person(const PersonId& id) const {
+  auto it = people_.find(id);
+  return it == people_.end() ? nullptr : &it->second;
+}
+
+}  // namespace vigil::core

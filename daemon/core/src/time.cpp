@@ -1,0 +1,80 @@
+#include "vigil/core/time.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vigil::core {
+namespace {
+
+// Days since 1970-01-01 to civil date (Howard Hinnant's algorithm), so the
+// core formats UTC without calling gmtime (which touches the process TZ).
+void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t yy = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(yy + (m <= 2));
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+}  // namespace
+
+std::string format_utc(TimePoint t) {
+  const std::int64_t us = to_unix_micros(t);
+  const std::int64_t secs = floor_div(us, 1'000'000);
+  const std::int64_t frac = us - secs * 1'000'000;
+  const std::int64_t days = floor_div(secs, 86400);
+  const std::int64_t sod = secs - days * 86400;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", y, m, d,
+                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
+                static_cast<int>(sod % 60), static_cast<int>(frac));
+  return buf;
+}
+
+TimeZone TimeZone::fixed(std::string name, std::int32_t offset_seconds) {
+  return TimeZone(std::move(name), offset_seconds, {});
+}
+
+TimeZone::TimeZone(std::string name, std::int32_t initial_offset_seconds,
+                   std::vector<Transition> transitions)
+    : name_(std::move(name)),
+      initial_offset_(initial_offset_seconds),
+      transitions_(std::move(transitions)) {
+  std::sort(transitions_.begin(), transitions_.end(), [](const Transition& a, const Transition& b) {
+    return a.at_unix_seconds < b.at_unix_seconds;
+  });
+}
+
+std::int32_t TimeZone::offset_at(TimePoint t) const {
+  const std::int64_t secs = floor_div(to_unix_micros(t), 1'000'000);
+  auto it =
+      std::upper_bound(transitions_.begin(), transitions_.end(), secs,
+                       [](std::int64_t s, const Transition& tr) { return s < tr.at_unix_seconds; });
+  if (it == transitions_.begin()) return initial_offset_;
+  return std::prev(it)->offset_seconds;
+}
+
+LocalTime TimeZone::local(TimePoint t) const {
+  const std::int64_t local_secs = floor_div(to_unix_micros(t), 1'000'000) + offset_at(t);
+  const std::int64_t days = floor_div(local_secs, 86400);
+  const std::int64_t sod = local_secs - days * 86400;
+  // 1970-01-01 was a Thursday: ISO weekday index 3 with Monday = 0.
+  const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);
+  return LocalTime{weekday, static_cast<int>(sod / 60)};
+}
+
+}  // namespace vigil::core

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Vigil twice (normal, and ASan+UBSan), and
+# runs every test in both builds. The last line is ctest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+jobs=$(nproc)
+werror=OFF
+if [[ "${CI:-}" == "true" ]]; then werror=ON; fi
+
+echo "== format check"
+bash scripts/format.sh --check
+
+echo "== normal build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=$werror
+cmake --build build -j"$jobs"
+
+echo "== sanitizer build (ASan+UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON \
+  -DVIGIL_BUILD_BENCH=OFF -DVIGIL_WERROR=$werror
+cmake --build build-asan -j"$jobs"
+
+echo "== tests (normal build)"
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
+
+echo "== tests (ASan+UBSan build)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600
