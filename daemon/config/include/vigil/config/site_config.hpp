@@ -24,7 +24,7 @@ struct BrokerConfig {
 
 struct ModbusDeviceConfig {
   core::DeviceId id;
-  std::string transport = "tcp";  // "tcp" | "rtu"
+  std::string transport = "tcp";   // "tcp" | "rtu"
   std::string host = "127.0.0.1";  // tcp
   std::uint16_t port = 502;        // tcp
   std::string serial_device;       // rtu, e.g. /dev/ttyUSB0
