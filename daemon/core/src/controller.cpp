@@ -39,7 +39,7 @@ Effects Controller::on(const CardPresented& in) {
   e.reason = d.reason;
   e.reader = in.reader;
   e.card = in.card;
-  e.zone = d.zone;
+  if (d.zone) e.zone = *d.zone;
   if (d.door) e.door = d.door->id;
   if (d.person) e.person = d.person->id;
   e.detail = in.format;

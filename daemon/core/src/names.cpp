@@ -118,6 +118,25 @@ std::string to_string(const CardNumber& card) {
   return std::to_string(card.facility) + ":" + std::to_string(card.number);
 }
 
+std::string describe(const Event& e) {
+  std::string out = format_utc(e.time);
+  if (e.seq != 0) out += " #" + std::to_string(e.seq);
+  out += ' ';
+  out += to_string(e.kind);
+  if (e.reason != DenyReason::none) out += std::string(" reason=") + to_string(e.reason);
+  auto field = [&out](const char* name, const auto& value) {
+    if (value) out += std::string(" ") + name + "=" + value->str();
+  };
+  field("door", e.door);
+  field("reader", e.reader);
+  field("zone", e.zone);
+  field("person", e.person);
+  field("device", e.device);
+  if (e.card) out += " card=" + to_string(*e.card);
+  if (!e.detail.empty()) out += " (" + e.detail + ")";
+  return out;
+}
+
 const char* to_string(Direction d) {
   return d == Direction::in ? "in" : "out";
 }

@@ -26,7 +26,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const CardNumbe
     return d;
   }
   d.door = site.find_door(reader->door);
-  d.zone = site.target_zone(*reader);
+  d.zone = &site.target_zone(*reader);
 
   auto holder = people.find_card(card);
   if (!holder) {

@@ -63,4 +63,8 @@ struct Event {
   std::string detail;  // kind-specific text, e.g. raw Wiegand bits of a read error
 };
 
+// One log line: "2026-11-25T15:36:57.123456Z #17 access_denied reason=no_access_level
+// door=server-door reader=server-in zone=server-room person=p02 card=12:1002".
+std::string describe(const Event& e);
+
 }  // namespace vigil::core

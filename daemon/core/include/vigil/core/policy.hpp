@@ -15,7 +15,7 @@ struct Decision {
   DenyReason reason = DenyReason::unknown_card;
   const Person* person = nullptr;  // set whenever the card is known
   const Door* door = nullptr;      // set whenever the reader is known
-  std::optional<ZoneId> zone;      // the zone the read asked to enter
+  const ZoneId* zone = nullptr;    // the zone the read asked to enter
 };
 
 Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
