@@ -1,0 +1,102 @@
+// Build: a validated draft becomes the core Site plus the shell's configs.
+// Nothing here can fail; every check happened in validate().
+#include "draft.hpp"
+
+namespace vigil::config {
+namespace {
+
+constexpr const char* kDefaultJournalPath = "/var/lib/vigil/journal.db";
+
+core::PointRef to_point(const DraftPoint& p) {
+  const core::PointKind kind = p.index_key == "coil"    ? core::PointKind::coil
+                               : p.index_key == "input" ? core::PointKind::discrete_input
+                                                        : core::PointKind::gpio_line;
+  return core::PointRef{core::DeviceId(p.device.value), kind,
+                        static_cast<std::uint32_t>(p.index.value)};
+}
+
+std::string resolve(const std::filesystem::path& config_dir, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (config_dir / p).lexically_normal().string();
+}
+
+}  // namespace
+
+SiteConfig build(Draft draft, Resolved resolved) {
+  SiteConfig out;
+  out.source_path = draft.source.string();
+  const std::filesystem::path config_dir = std::filesystem::absolute(draft.source).parent_path();
+
+  core::Site& site = out.site;
+  site.id = core::SiteId(draft.site_id.value);
+  site.gateway = core::GatewayId(draft.gateway.value);
+  site.time_zone = std::move(resolved.time_zone);
+
+  bool outside_declared = false;
+  for (const auto& z : draft.zones) outside_declared |= z.id.value == kOutsideZone;
+  if (!outside_declared) {
+    site.zones.push_back(core::Zone{core::ZoneId(kOutsideZone), "Outside", 0, std::nullopt});
+  }
+  for (const auto& z : draft.zones) {
+    core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt};
+    if (z.parent) zone.parent = core::ZoneId(z.parent->value);
+    site.zones.push_back(std::move(zone));
+  }
+  for (const auto& d : draft.doors) {
+    core::Door door;
+    door.id = core::DoorId(d.id.value);
+    door.name = d.name;
+    door.from_zone = core::ZoneId(d.from.value);
+    door.to_zone = core::ZoneId(d.to.value);
+    door.lock = to_point(*d.lock);
+    door.contact = to_point(*d.contact);
+    if (d.rex) door.rex = to_point(*d.rex);
+    door.unlock_time = d.unlock_time;
+    door.held_open_time = d.held_open_time;
+    site.doors.push_back(std::move(door));
+  }
+  for (const auto& r : draft.readers) {
+    site.readers.push_back(
+        core::Reader{core::ReaderId(r.id.value), core::DoorId(r.door.value), r.direction});
+    const DraftWiegand& w = *r.wiegand;
+    WiegandReaderConfig wiegand;
+    wiegand.reader = core::ReaderId(r.id.value);
+    wiegand.chip = core::DeviceId(w.chip.value);
+    wiegand.d0_line = static_cast<std::uint32_t>(w.d0->value);
+    wiegand.d1_line = static_cast<std::uint32_t>(w.d1->value);
+    for (const auto& f : w.formats) wiegand.formats.push_back(f.value);
+    wiegand.frame_close = w.frame_close;
+    out.wiegand_readers.push_back(std::move(wiegand));
+  }
+  for (const auto& l : draft.access_levels) {
+    core::AccessLevel level;
+    level.id = core::AccessLevelId(l.id.value);
+    for (const auto& z : l.zones) level.zones.push_back(core::ZoneId(z.value));
+    level.schedule = l.schedule;
+    site.access_levels.push_back(std::move(level));
+  }
+
+  for (auto& d : draft.devices) {
+    if (d.type == DeviceType::modbus_tcp || d.type == DeviceType::modbus_rtu) {
+      out.modbus_devices.push_back(std::move(d.modbus));
+    } else {
+      // A sim chip's socket is a file path; a gpiod chip is a device node or
+      // a chip name ("gpiochip0") that libgpiod resolves itself.
+      if (d.type == DeviceType::sim_gpio) d.gpio.path = resolve(config_dir, d.gpio.path);
+      out.gpio_chips.push_back(std::move(d.gpio));
+    }
+  }
+  for (auto& f : draft.formats) out.custom_formats.push_back(std::move(f.spec));
+
+  out.journal_path = resolve(config_dir, draft.journal_path ? draft.journal_path->value
+                                                            : std::string(kDefaultJournalPath));
+  out.broker = std::move(draft.broker);
+  if (!draft.client_id_given) {
+    out.broker.client_id = "vigild-" + draft.site_id.value + "-" + draft.gateway.value;
+  }
+  out.incident_rules = draft.incident_rules;
+  return out;
+}
+
+}  // namespace vigil::config

@@ -1,0 +1,137 @@
+// The parse step's output: the config as written, every value with its
+// position, nothing resolved yet. validate() checks it as a whole and
+// build() turns a clean draft into a SiteConfig.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigil/config/load.hpp"
+#include "vigil/config/site_config.hpp"
+#include "vigil/core/site.hpp"
+#include "vigil/wiegand/format.hpp"
+#include "yaml_reader.hpp"
+
+namespace vigil::config {
+
+using LocatedId = Located<std::string>;
+
+// The zone a door may lead from without declaring it.
+inline constexpr const char* kOutsideZone = "outside";
+
+struct DraftPoint {
+  Pos pos;
+  LocatedId device;
+  std::string index_key;  // "coil", "input" or "line", as written
+  Located<std::int64_t> index;
+};
+
+struct DraftZone {
+  Pos pos;
+  LocatedId id;
+  std::string name;
+  int security_level = 0;
+  std::optional<LocatedId> parent;
+};
+
+struct DraftDoor {
+  Pos pos;
+  LocatedId id;
+  std::string name;
+  LocatedId from;
+  LocatedId to;
+  std::optional<DraftPoint> lock;
+  std::optional<DraftPoint> contact;
+  std::optional<DraftPoint> rex;
+  core::Duration unlock_time = std::chrono::seconds(5);
+  core::Duration held_open_time = std::chrono::seconds(30);
+};
+
+struct DraftWiegand {
+  Pos pos;
+  LocatedId chip;
+  std::optional<Located<std::int64_t>> d0;
+  std::optional<Located<std::int64_t>> d1;
+  std::vector<LocatedId> formats;
+  std::chrono::microseconds frame_close{25000};
+};
+
+struct DraftReader {
+  Pos pos;
+  LocatedId id;
+  LocatedId door;
+  core::Direction direction = core::Direction::in;
+  std::optional<DraftWiegand> wiegand;
+};
+
+struct DraftAccessLevel {
+  Pos pos;
+  LocatedId id;
+  std::vector<LocatedId> zones;
+  std::vector<core::WeeklyWindow> schedule;
+};
+
+enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
+
+struct DraftDevice {
+  Pos pos;
+  LocatedId id;
+  DeviceType type = DeviceType::unknown;
+  ModbusDeviceConfig modbus;  // when type is modbus_*
+  GpioChipConfig gpio;        // when type is sim_gpio or gpiod; path as written
+};
+
+struct DraftFormat {
+  Pos pos;
+  LocatedId name;
+  wiegand::FormatSpec spec;
+  bool parsed_cleanly = false;  // only then is the layout worth checking
+};
+
+struct Draft {
+  std::filesystem::path source;
+  LocatedId site_id;
+  LocatedId gateway;
+  LocatedId time_zone;
+  std::optional<Located<std::string>> journal_path;
+  BrokerConfig broker;
+  bool client_id_given = false;
+  core::IncidentRulesConfig incident_rules;
+  std::vector<DraftDevice> devices;
+  std::vector<DraftFormat> formats;
+  std::vector<DraftZone> zones;
+  std::vector<DraftDoor> doors;
+  std::vector<DraftReader> readers;
+  std::vector<DraftAccessLevel> access_levels;
+};
+
+// What validation resolved on the way (external references).
+struct Resolved {
+  core::TimeZone time_zone;
+};
+
+// Parse: one function per top-level section, each appending to the draft.
+void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_devices(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_wiegand_formats(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_doors(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+
+// Validate: the draft as a whole.
+Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);
+void validate_formats(const Draft& draft, Diagnostics& diag);
+void validate_points(const Draft& draft, Diagnostics& diag);
+
+// Build: only ever called on a draft that validated cleanly.
+SiteConfig build(Draft draft, Resolved resolved);
+
+}  // namespace vigil::config

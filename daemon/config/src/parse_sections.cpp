@@ -1,0 +1,93 @@
+// Parse: the scalar sections (site, journal, broker, incidents).
+#include "draft.hpp"
+
+namespace vigil::config {
+
+void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader site(node, "site", {"id", "gateway", "time_zone"}, diag);
+  if (!site.ok()) return;
+  if (auto v = site.id("id", Need::required)) draft.site_id = *v;
+  if (auto v = site.id("gateway", Need::required)) draft.gateway = *v;
+  if (auto v = site.string("time_zone", Need::required)) {
+    if (v->value.empty()) {
+      diag.error(v->pos, "'time_zone': must not be empty (e.g. Europe/Berlin, or UTC)");
+    } else {
+      draft.time_zone = *v;
+    }
+  }
+}
+
+void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader journal(node, "journal", {"path"}, diag);
+  if (!journal.ok()) return;
+  if (auto v = journal.string("path", Need::required)) {
+    if (v->value.empty()) {
+      diag.error(v->pos, "'path': must not be empty");
+    } else {
+      draft.journal_path = *v;
+    }
+  }
+}
+
+void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader broker(node, "broker", {"host", "port", "client_id", "keepalive", "topic_root"}, diag);
+  if (!broker.ok()) return;
+  BrokerConfig& out = draft.broker;
+  if (auto v = broker.string("host", Need::optional)) {
+    if (v->value.empty()) {
+      diag.error(v->pos, "'host': must not be empty");
+    } else {
+      out.host = v->value;
+    }
+  }
+  if (auto v = broker.integer("port", Need::optional, 1, 65535)) {
+    out.port = static_cast<std::uint16_t>(v->value);
+  }
+  if (auto v = broker.string("client_id", Need::optional)) {
+    out.client_id = v->value;
+    draft.client_id_given = !v->value.empty();
+  }
+  if (auto v = broker.duration("keepalive", Need::optional)) {
+    // MQTT carries the keep-alive as a 16-bit count of whole seconds.
+    const auto us = v->value.count();
+    if (us % 1'000'000 != 0 || us / 1'000'000 > 65535) {
+      diag.error(v->pos, "'keepalive': must be whole seconds between 0s and 65535s");
+    } else {
+      out.keepalive = std::chrono::seconds(us / 1'000'000);
+    }
+  }
+  if (auto v = broker.string("topic_root", Need::optional)) {
+    // The root is the first level of every topic; wildcards or an empty
+    // level would make subscriptions match other sites' traffic.
+    const std::string& root = v->value;
+    if (root.empty() || root.find_first_of("+#") != std::string::npos || root.front() == '/' ||
+        root.back() == '/') {
+      diag.error(v->pos,
+                 "'topic_root': '" + root +
+                     "' is not a valid topic root (no '+', '#', or leading or trailing '/')");
+    } else {
+      out.topic_root = root;
+    }
+  }
+}
+
+void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader incidents(node, "incidents", {"repeated_denials"}, diag);
+  if (!incidents.ok()) return;
+  const YAML::Node denials_node = incidents.get("repeated_denials");
+  if (!denials_node.IsDefined()) return;
+  MapReader denials(denials_node, "repeated_denials", {"count", "within"}, diag);
+  if (!denials.ok()) return;
+  if (auto v = denials.integer("count", Need::optional, 1, 1000)) {
+    draft.incident_rules.repeated_denials_count = static_cast<int>(v->value);
+  }
+  if (auto v = denials.duration("within", Need::optional)) {
+    if (v->value.count() <= 0) {
+      diag.error(v->pos, "'within': must be longer than 0s");
+    } else {
+      draft.incident_rules.repeated_denials_window = v->value;
+    }
+  }
+}
+
+}  // namespace vigil::config

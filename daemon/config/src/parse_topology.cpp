@@ -1,0 +1,153 @@
+// Parse: zones, doors and readers.
+#include "draft.hpp"
+
+namespace vigil::config {
+namespace {
+
+enum class PointRole { output, input };
+
+std::optional<DraftPoint> parse_point(const MapReader& parent, std::string_view key, Need need,
+                                      PointRole role, Diagnostics& diag) {
+  const YAML::Node node = parent.get(key, need);
+  if (!node.IsDefined()) return std::nullopt;
+  const std::string what(key);
+  MapReader m(node, what, {"device", "coil", "input", "line"}, diag);
+  if (!m.ok()) return std::nullopt;
+  DraftPoint point;
+  point.pos = m.pos();
+  if (auto v = m.id("device", Need::required)) point.device = *v;
+  const char* modbus_key = role == PointRole::output ? "coil" : "input";
+  const char* wrong_key = role == PointRole::output ? "input" : "coil";
+  const std::string hint = std::string("use '") + modbus_key + "' (Modbus) or 'line' (GPIO)";
+  if (m.has(wrong_key)) {
+    diag.error(m.key_pos(wrong_key), "'" + std::string(wrong_key) + "': " + what + " is " +
+                                         (role == PointRole::output ? "an output" : "an input") +
+                                         "; " + hint);
+    return std::nullopt;
+  }
+  const bool has_modbus = m.has(modbus_key);
+  const bool has_line = m.has("line");
+  if (has_modbus == has_line) {
+    diag.error(m.pos(), what + (has_modbus ? ": give either '" + std::string(modbus_key) +
+                                                 "' or 'line', not both"
+                                           : " needs a point: " + hint));
+    return std::nullopt;
+  }
+  point.index_key = has_modbus ? modbus_key : "line";
+  auto index = m.integer(point.index_key, Need::required, 0, 65535);
+  if (!index) return std::nullopt;
+  point.index = *index;
+  return point;
+}
+
+std::optional<core::Duration> positive_duration(const MapReader& m, std::string_view key,
+                                                Diagnostics& diag) {
+  auto v = m.duration(key, Need::optional);
+  if (!v) return std::nullopt;
+  if (v->value.count() <= 0) {
+    diag.error(v->pos, "'" + std::string(key) + "': must be longer than 0s");
+    return std::nullopt;
+  }
+  return v->value;
+}
+
+void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader m(node, "zone", {"id", "name", "security_level", "parent"}, diag);
+  if (!m.ok()) return;
+  DraftZone zone;
+  zone.pos = m.pos();
+  if (auto v = m.id("id", Need::required)) zone.id = *v;
+  zone.name = zone.id.value;
+  if (auto v = m.string("name", Need::optional)) zone.name = v->value;
+  if (auto v = m.integer("security_level", Need::optional, 0, 99)) {
+    zone.security_level = static_cast<int>(v->value);
+  }
+  if (auto v = m.id("parent", Need::optional)) zone.parent = *v;
+  draft.zones.push_back(std::move(zone));
+}
+
+void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader m(
+      node, "door",
+      {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time"},
+      diag);
+  if (!m.ok()) return;
+  DraftDoor door;
+  door.pos = m.pos();
+  if (auto v = m.id("id", Need::required)) door.id = *v;
+  door.name = door.id.value;
+  if (auto v = m.string("name", Need::optional)) door.name = v->value;
+  if (auto v = m.id("from", Need::required)) door.from = *v;
+  if (auto v = m.id("to", Need::required)) door.to = *v;
+  door.lock = parse_point(m, "lock", Need::required, PointRole::output, diag);
+  door.contact = parse_point(m, "contact", Need::required, PointRole::input, diag);
+  door.rex = parse_point(m, "rex", Need::optional, PointRole::input, diag);
+  if (auto v = positive_duration(m, "unlock_time", diag)) door.unlock_time = *v;
+  if (auto v = positive_duration(m, "held_open_time", diag)) door.held_open_time = *v;
+  draft.doors.push_back(std::move(door));
+}
+
+std::optional<DraftWiegand> parse_wiegand(const MapReader& reader, Diagnostics& diag) {
+  const YAML::Node node = reader.get("wiegand", Need::required);
+  if (!node.IsDefined()) return std::nullopt;
+  MapReader m(node, "wiegand", {"chip", "d0", "d1", "formats", "frame_close"}, diag);
+  if (!m.ok()) return std::nullopt;
+  DraftWiegand w;
+  w.pos = m.pos();
+  if (auto v = m.id("chip", Need::required)) w.chip = *v;
+  if (auto v = m.integer("d0", Need::required, 0, 65535)) w.d0 = *v;
+  if (auto v = m.integer("d1", Need::required, 0, 65535)) w.d1 = *v;
+  const YAML::Node formats = m.get("formats");
+  if (formats.IsDefined() && expect_list(formats, "formats", diag)) {
+    for (const auto& item : formats) {
+      if (auto v = read_id(item, "formats", diag)) w.formats.push_back(*v);
+    }
+  }
+  // Readers pause at least 2 ms between bits and send a frame in well under
+  // a second; outside that range a frame either never closes or splits.
+  if (auto v = m.duration("frame_close", Need::optional)) {
+    if (v->value < std::chrono::milliseconds(1) || v->value > std::chrono::seconds(1)) {
+      diag.error(v->pos, "'frame_close': must be between 1ms and 1s");
+    } else {
+      w.frame_close = v->value;
+    }
+  }
+  return w;
+}
+
+void parse_reader(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader m(node, "reader", {"id", "door", "direction", "wiegand"}, diag);
+  if (!m.ok()) return;
+  DraftReader reader;
+  reader.pos = m.pos();
+  if (auto v = m.id("id", Need::required)) reader.id = *v;
+  if (auto v = m.id("door", Need::required)) reader.door = *v;
+  if (auto v = m.string("direction", Need::required)) {
+    if (v->value == "in" || v->value == "out") {
+      reader.direction = v->value == "in" ? core::Direction::in : core::Direction::out;
+    } else {
+      diag.error(v->pos, "'direction': expected in or out, got '" + v->value + "'");
+    }
+  }
+  reader.wiegand = parse_wiegand(m, diag);
+  draft.readers.push_back(std::move(reader));
+}
+
+}  // namespace
+
+void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!expect_list(node, "zones", diag)) return;
+  for (const auto& item : node) parse_zone(item, draft, diag);
+}
+
+void parse_doors(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!expect_list(node, "doors", diag)) return;
+  for (const auto& item : node) parse_door(item, draft, diag);
+}
+
+void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!expect_list(node, "readers", diag)) return;
+  for (const auto& item : node) parse_reader(item, draft, diag);
+}
+
+}  // namespace vigil::config

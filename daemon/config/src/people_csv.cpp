@@ -1,0 +1,304 @@
+// People import: CSV rows to Person + Credential, all or nothing.
+#include "vigil/config/people_csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "csv.hpp"
+#include "suggest.hpp"
+
+namespace vigil::config {
+namespace {
+
+enum Column { kPersonId, kName, kCard, kAccessLevels, kActive, kValidFrom, kValidUntil, kColumns };
+const std::vector<std::string> kColumnNames{
+    "person_id", "name", "card", "access_levels", "active", "valid_from", "valid_until"};
+constexpr std::array<bool, kColumns> kRequired{true, true, true, false, false, false, false};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool valid_id(const std::string& s) {
+  if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
+template <class T>
+bool parse_number(std::string_view s, T& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
+}
+
+std::optional<core::CardNumber> parse_card(const std::string& s) {
+  const auto colon = s.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  core::CardNumber card;
+  if (!parse_number(std::string_view(s).substr(0, colon), card.facility) ||
+      !parse_number(std::string_view(s).substr(colon + 1), card.number)) {
+    return std::nullopt;
+  }
+  return card;
+}
+
+// "2025-01-31" as days since 1970-01-01.
+std::optional<std::int64_t> parse_date(const std::string& s) {
+  int y = 0;
+  int m = 0;
+  int d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
+      !parse_number(std::string_view(s).substr(0, 4), y) ||
+      !parse_number(std::string_view(s).substr(5, 2), m) ||
+      !parse_number(std::string_view(s).substr(8, 2), d)) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(m)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days(ymd).time_since_epoch().count();
+}
+
+// Local midnight starting `day` in `tz`, in UTC.
+core::TimePoint local_midnight(std::int64_t day, const core::TimeZone& tz) {
+  const std::int64_t local = day * 86400;
+  const auto at = [](std::int64_t s) { return core::from_unix_micros(s * 1'000'000); };
+  const std::int64_t guess = local - tz.offset_at(at(local));
+  return at(local - tz.offset_at(at(guess)));
+}
+
+class Importer {
+ public:
+  Importer(std::string file, const core::Site* site) : file_(std::move(file)), site_(site) {
+    if (site_ != nullptr) {
+      tz_ = site_->time_zone;
+      for (const auto& level : site_->access_levels) level_ids_.push_back(level.id.str());
+    }
+  }
+
+  void header(const CsvRecord& record) {
+    std::fill(index_.begin(), index_.end(), -1);
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+      const std::string name = lower(record.fields[i]);
+      auto it = std::find(kColumnNames.begin(), kColumnNames.end(), name);
+      if (it == kColumnNames.end()) {
+        error(record.line, "unknown column '" + record.fields[i] + "'" +
+                               did_you_mean(name, kColumnNames) + " (expected " + column_list() +
+                               ")");
+        continue;
+      }
+      int& slot = index_[static_cast<std::size_t>(it - kColumnNames.begin())];
+      if (slot >= 0) {
+        error(record.line, "column '" + name + "' appears twice");
+        continue;
+      }
+      slot = static_cast<int>(i);
+    }
+    for (std::size_t c = 0; c < kColumns; ++c) {
+      if (kRequired[c] && index_[c] < 0) {
+        error(record.line, "the header row has no '" + kColumnNames[c] + "' column (expected " +
+                               column_list() + ")");
+      }
+    }
+    width_ = record.fields.size();
+  }
+
+  void row(const CsvRecord& record) {
+    if (record.fields.size() > width_) {
+      error(record.line, "expected at most " + std::to_string(width_) + " fields, got " +
+                             std::to_string(record.fields.size()));
+      return;
+    }
+    const int line = record.line;
+    auto field = [&](Column c) -> std::string {
+      const int i = index_[c];
+      return i >= 0 && static_cast<std::size_t>(i) < record.fields.size()
+                 ? record.fields[static_cast<std::size_t>(i)]
+                 : std::string{};
+    };
+    core::Person person;
+    core::Credential credential;
+    bool ok = true;
+    auto bad = [&](Column c, const std::string& why) {
+      error(line, "field '" + kColumnNames[c] + "': " + why);
+      ok = false;
+    };
+
+    const std::string id = field(kPersonId);
+    if (!valid_id(id)) {
+      bad(kPersonId, id.empty() ? "must not be empty"
+                                : "'" + id +
+                                      "' is not a valid id (use letters, digits, '-', '_' "
+                                      "and '.', starting with a letter or digit)");
+    } else if (auto [it, inserted] = person_lines_.emplace(id, line); !inserted) {
+      bad(kPersonId,
+          "duplicate person id '" + id + "' (first on line " + std::to_string(it->second) + ")");
+    }
+    person.id = core::PersonId(id);
+    person.name = field(kName);
+    if (person.name.empty()) bad(kName, "must not be empty");
+
+    const std::string card_text = field(kCard);
+    if (auto card = parse_card(card_text)) {
+      credential.card = *card;
+      if (auto [it, inserted] = card_lines_.emplace(*card, line); !inserted) {
+        bad(kCard, "card " + core::to_string(*card) + " is already assigned on line " +
+                       std::to_string(it->second));
+      }
+    } else {
+      bad(kCard, "expected facility:number such as 12:1001, got '" + card_text + "'");
+    }
+    credential.person = person.id;
+
+    std::string levels = field(kAccessLevels);
+    std::istringstream split(levels);
+    for (std::string level; std::getline(split, level, ';');) {
+      level = level.substr(0, level.find_last_not_of(" \t") + 1);
+      level.erase(0, std::min(level.find_first_not_of(" \t"), level.size()));
+      if (level.empty()) continue;
+      if (!valid_id(level)) {
+        bad(kAccessLevels, "'" + level + "' is not a valid access level id");
+      } else if (site_ != nullptr &&
+                 site_->find_access_level(core::AccessLevelId(level)) == nullptr) {
+        bad(kAccessLevels,
+            "unknown access level '" + level + "'" + did_you_mean(level, level_ids_));
+      } else if (std::find(person.access_levels.begin(), person.access_levels.end(),
+                           core::AccessLevelId(level)) == person.access_levels.end()) {
+        person.access_levels.emplace_back(level);
+      }
+    }
+
+    const std::string active = lower(field(kActive));
+    if (active == "false" || active == "true" || active.empty()) {
+      // An inactive row disables the person and the card alike.
+      person.active = credential.active = active != "false";
+    } else {
+      bad(kActive, "expected true or false, got '" + field(kActive) + "'");
+    }
+
+    std::optional<std::int64_t> from_day;
+    std::optional<std::int64_t> until_day;
+    for (Column c : {kValidFrom, kValidUntil}) {
+      const std::string text = field(c);
+      if (text.empty()) continue;
+      auto day = parse_date(text);
+      if (!day) {
+        bad(c, "expected a date such as 2025-12-31, got '" + text + "'");
+        continue;
+      }
+      (c == kValidFrom ? from_day : until_day) = day;
+    }
+    if (from_day && until_day && *until_day < *from_day) {
+      bad(kValidUntil, field(kValidUntil) + " is before valid_from " + field(kValidFrom));
+    }
+    if (from_day) credential.valid_from = local_midnight(*from_day, tz_);
+    if (until_day) {
+      // The whole day counts: the last microsecond before the next midnight.
+      credential.valid_until = local_midnight(*until_day + 1, tz_) - core::Duration(1);
+    }
+    if (!ok) return;
+    result_.people.push_back(std::move(person));
+    result_.credentials.push_back(std::move(credential));
+  }
+
+  void error(int line, std::string message) {
+    errors_.push_back({file_, line, 0, std::move(message)});
+  }
+
+  bool failed() const { return !errors_.empty(); }
+
+  Result<PeopleImport> finish() {
+    if (!errors_.empty()) return std::move(errors_);
+    return std::move(result_);
+  }
+
+ private:
+  static std::string column_list() {
+    std::string out;
+    for (const auto& c : kColumnNames) out += (out.empty() ? "" : ",") + c;
+    return out;
+  }
+
+  std::string file_;
+  const core::Site* site_;
+  core::TimeZone tz_;
+  std::vector<std::string> level_ids_;
+  std::array<int, kColumns> index_{};
+  std::size_t width_ = 0;
+  std::map<std::string, int> person_lines_;
+  std::map<core::CardNumber, int> card_lines_;
+  PeopleImport result_;
+  std::vector<Diagnostic> errors_;
+};
+
+}  // namespace
+
+Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::string& file_name,
+                                           const core::Site* site) {
+  auto parsed = parse_csv(text);
+  if (auto* e = std::get_if<CsvSyntaxError>(&parsed)) {
+    return std::vector<Diagnostic>{{file_name, e->line, 0, e->message}};
+  }
+  auto& records = std::get<std::vector<CsvRecord>>(parsed);
+  std::erase_if(records, [](const CsvRecord& r) {
+    return std::all_of(r.fields.begin(), r.fields.end(), [](const auto& f) { return f.empty(); });
+  });
+  if (records.empty()) {
+    return std::vector<Diagnostic>{
+        {file_name, 0, 0,
+         "the file is empty (it needs a header row: " +
+             std::string("person_id,name,card,access_levels,active,valid_from,"
+                         "valid_until)")}};
+  }
+  Importer importer(file_name, site);
+  importer.header(records.front());
+  if (!importer.failed()) {
+    for (std::size_t i = 1; i < records.size(); ++i) importer.row(records[i]);
+  }
+  return importer.finish();
+}
+
+namespace {
+
+Result<PeopleImport> parse_file(const std::filesystem::path& path, const core::Site* site) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::vector<Diagnostic>{
+        {path.string(), 0, 0, std::string("cannot read the file: ") + std::strerror(errno)}};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_people_csv_text(text.str(), path.string(), site);
+}
+
+}  // namespace
+
+Result<PeopleImport> parse_people_csv(const std::filesystem::path& path) {
+  return parse_file(path, nullptr);
+}
+
+Result<PeopleImport> parse_people_csv(const std::filesystem::path& path, const core::Site& site) {
+  return parse_file(path, &site);
+}
+
+core::PeopleDirectory make_directory(const PeopleImport& import) {
+  core::PeopleDirectory directory;
+  directory.reserve(import.people.size(), import.credentials.size());
+  for (const auto& person : import.people) directory.add_person(person);
+  for (const auto& credential : import.credentials) directory.add_credential(credential);
+  return directory;
+}
+
+}  // namespace vigil::config

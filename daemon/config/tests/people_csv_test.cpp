@@ -1,0 +1,205 @@
+// People CSV import: all or nothing, every bad row named by line and field.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "vigil/config/load.hpp"
+#include "vigil/config/people_csv.hpp"
+
+namespace vigil::config {
+namespace {
+
+const std::filesystem::path kData =
+    std::filesystem::path(VIGIL_SOURCE_DIR) / "daemon/config/tests/data";
+const std::filesystem::path kDemo = std::filesystem::path(VIGIL_SOURCE_DIR) / "config/demo";
+
+using namespace std::chrono;
+
+core::TimePoint utc(int y, unsigned m, unsigned d, int h = 0) {
+  return time_point_cast<microseconds>(sys_days(year(y) / month(m) / day(d)) + hours(h));
+}
+
+std::vector<std::string> messages(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics) out.push_back(to_string(d));
+  return out;
+}
+
+Result<PeopleImport> parse(const std::string& text, const core::Site* site = nullptr) {
+  return parse_people_csv_text(text, "people.csv", site);
+}
+
+const std::string kHeader = "person_id,name,card,access_levels,active,valid_from,valid_until\n";
+
+TEST(PeopleCsv, ImportsAGoodFile) {
+  auto result = parse_people_csv(kData / "people_good.csv");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const PeopleImport& p = result.value();
+  ASSERT_EQ(p.people.size(), 4u);
+  ASSERT_EQ(p.credentials.size(), 4u);
+  EXPECT_EQ(p.people[0].id.str(), "p01");
+  EXPECT_EQ(p.people[0].name, "Anna Müller");
+  EXPECT_EQ(p.credentials[0].card, (core::CardNumber{12, 1001}));
+  EXPECT_EQ(p.credentials[0].person.str(), "p01");
+  EXPECT_TRUE(p.credentials[0].active);
+  EXPECT_FALSE(p.credentials[0].valid_from.has_value());
+
+  EXPECT_EQ(p.people[1].access_levels,
+            (std::vector<core::AccessLevelId>{core::AccessLevelId("staff"),
+                                              core::AccessLevelId("all-hours")}));
+  // Without a site the dates are whole UTC days.
+  EXPECT_EQ(p.credentials[1].valid_from, utc(2025, 1, 1));
+  EXPECT_EQ(p.credentials[1].valid_until, utc(2026, 1, 1) - microseconds(1));
+
+  EXPECT_FALSE(p.people[2].active);
+  EXPECT_FALSE(p.credentials[2].active);
+  EXPECT_TRUE(p.people[2].access_levels.empty());
+
+  // Unquoted fields and level names are trimmed.
+  EXPECT_EQ(p.people[3].name, "David Weber");
+  EXPECT_EQ(p.people[3].access_levels.size(), 2u);
+}
+
+TEST(PeopleCsv, QuotedFieldsKeepCommasQuotesAndLineBreaks) {
+  auto result = parse(kHeader + "p01,\"Schneider, Ben\",12:1,,,,\n" +
+                      "p02,\"Clara \"\"CJ\"\" Fischer\",12:2,,,,\n" +
+                      "p03,\"two\nlines\",12:3,,,,\n" + "p04,Dora,12:x,,,,\n");
+  ASSERT_FALSE(result.ok());
+  // The line break inside quotes counts: p04 starts on line 6.
+  EXPECT_EQ(
+      messages(result.diagnostics()),
+      std::vector<std::string>{
+          "people.csv:6: field 'card': expected facility:number such as 12:1001, got '12:x'"});
+  auto good = parse(kHeader + "p01,\"Schneider, Ben\",12:1,,,,\n" +
+                    "p02,\"Clara \"\"CJ\"\" Fischer\",12:2,,,,\n");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good.value().people[0].name, "Schneider, Ben");
+  EXPECT_EQ(good.value().people[1].name, "Clara \"CJ\" Fischer");
+}
+
+TEST(PeopleCsv, BadCardNamesLineAndFieldAndImportsNothing) {
+  const auto path = kData / "people_bad_card.csv";
+  auto result = parse_people_csv(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(
+      messages(result.diagnostics()),
+      std::vector<std::string>{path.string() + ":3: field 'card': expected facility:number such as "
+                                               "12:1001, got '12-1002'"});
+}
+
+TEST(PeopleCsv, DuplicateCardNamesBothLines) {
+  const auto path = kData / "people_duplicate_card.csv";
+  auto result = parse_people_csv(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(messages(result.diagnostics()),
+            std::vector<std::string>{
+                path.string() + ":4: field 'card': card 12:1001 is already assigned on line 2"});
+}
+
+struct RowCase {
+  const char* name;
+  const char* rows;  // after the header, which is line 1
+  std::vector<std::string> expected;
+};
+
+void PrintTo(const RowCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class PeopleCsvRow : public testing::TestWithParam<RowCase> {};
+
+TEST_P(PeopleCsvRow, IsRejected) {
+  auto result = parse(kHeader + GetParam().rows);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(messages(result.diagnostics()), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mistakes, PeopleCsvRow,
+    testing::Values(
+        RowCase{"DuplicatePersonId",
+                "p01,A,1:1,,,,\np01,B,1:2,,,,\n",
+                {"people.csv:3: field 'person_id': duplicate person id 'p01' (first on line 2)"}},
+        RowCase{"EmptyName", "p01,,1:1,,,,\n", {"people.csv:2: field 'name': must not be empty"}},
+        RowCase{"BadPersonId",
+                "p 01,A,1:1,,,,\n",
+                {"people.csv:2: field 'person_id': 'p 01' is not a valid id (use letters, digits, "
+                 "'-', '_' and '.', starting with a letter or digit)"}},
+        RowCase{"BadActive",
+                "p01,A,1:1,,maybe,,\n",
+                {"people.csv:2: field 'active': expected true or false, got 'maybe'"}},
+        RowCase{"BadDate",
+                "p01,A,1:1,,,2025-02-30,\n",
+                {"people.csv:2: field 'valid_from': expected a date such as 2025-12-31, got "
+                 "'2025-02-30'"}},
+        RowCase{"UntilBeforeFrom",
+                "p01,A,1:1,,,2025-06-01,2025-05-31\n",
+                {"people.csv:2: field 'valid_until': 2025-05-31 is before valid_from 2025-06-01"}},
+        RowCase{"TooManyFields",
+                "p01,A,1:1,,,,,extra\n",
+                {"people.csv:2: expected at most 7 fields, got 8"}},
+        RowCase{"EveryBadRowIsReported",
+                "p01,A,1:1,,,,\np02,B,x,,,,\np03,C,1:3,,nope,,\n",
+                {"people.csv:3: field 'card': expected facility:number such as 12:1001, got 'x'",
+                 "people.csv:4: field 'active': expected true or false, got 'nope'"}},
+        RowCase{"UnclosedQuote",
+                "p01,\"Anna,1:1,,,,\n",
+                {"people.csv:2: a quoted field is never closed"}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(PeopleCsv, HeaderMustNameTheRequiredColumns) {
+  auto result = parse("id,name,card\np01,A,1:1\n");
+  EXPECT_EQ(messages(result.diagnostics()),
+            (std::vector<std::string>{
+                "people.csv:1: unknown column 'id' (expected person_id,name,card,access_levels,"
+                "active,valid_from,valid_until)",
+                "people.csv:1: the header row has no 'person_id' column (expected person_id,name,"
+                "card,access_levels,active,valid_from,valid_until)"}));
+}
+
+TEST(PeopleCsv, ColumnsMayComeInAnyOrderAndOptionalOnesMayBeLeftOut) {
+  auto result = parse("card,person_id,name\n12:7,p07,Greta\n");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  EXPECT_EQ(result.value().credentials[0].card, (core::CardNumber{12, 7}));
+  EXPECT_TRUE(result.value().people[0].active);
+}
+
+TEST(PeopleCsv, EmptyFileNeedsAHeader) {
+  auto result = parse("");
+  ASSERT_EQ(result.diagnostics().size(), 1u);
+  EXPECT_EQ(result.diagnostics()[0].line, 0);
+}
+
+TEST(PeopleCsv, DemoPeopleImportAgainstTheDemoSite) {
+  const SiteConfig site = load_site_config_or_throw(kDemo / "site.yaml");
+  auto result = parse_people_csv(kDemo / "people.csv", site.site);
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const PeopleImport& p = result.value();
+  ASSERT_EQ(p.people.size(), 20u);
+  EXPECT_EQ(p.people[0].name, "Müller, Anna");
+  EXPECT_EQ(p.credentials[18].card, (core::CardNumber{12, 1019}));
+  EXPECT_FALSE(p.people[18].active);
+  EXPECT_EQ(p.credentials[19].card, (core::CardNumber{12, 1020}));
+  // Validity days are Berlin days: 2024-12-31 ends at 23:00 UTC (CET).
+  EXPECT_EQ(p.credentials[19].valid_until, utc(2024, 12, 31, 23) - microseconds(1));
+
+  const core::PeopleDirectory directory = make_directory(p);
+  EXPECT_EQ(directory.person_count(), 20u);
+  auto holder = directory.find_card(core::CardNumber{12, 1015});
+  ASSERT_TRUE(holder.has_value());
+  EXPECT_EQ(holder->person->id.str(), "p15");
+}
+
+TEST(PeopleCsv, UnknownAccessLevelIsAnErrorWhenCheckedAgainstASite) {
+  const SiteConfig site = load_site_config_or_throw(kDemo / "site.yaml");
+  auto result = parse(kHeader + "p01,A,1:1,staf,,,\n", &site.site);
+  EXPECT_EQ(messages(result.diagnostics()),
+            std::vector<std::string>{
+                "people.csv:2: field 'access_levels': unknown access level 'staf' (did you mean "
+                "'staff'?)"});
+  EXPECT_TRUE(parse(kHeader + "p01,A,1:1,staf,,,\n").ok());  // no site, no check
+}
+
+}  // namespace
+}  // namespace vigil::config

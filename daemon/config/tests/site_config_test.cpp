@@ -1,0 +1,155 @@
+// Loading whole site configs: the demo and example sites load cleanly and
+// build the expected model; a file with several mistakes reports them all.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "vigil/config/load.hpp"
+
+namespace vigil::config {
+namespace {
+
+const std::filesystem::path kSource = VIGIL_SOURCE_DIR;
+
+std::string all(const std::vector<Diagnostic>& d) {
+  return to_string(d);
+}
+
+TEST(SiteConfig, DemoSiteLoadsCleanly) {
+  auto result = load_site_config(kSource / "config/demo/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const SiteConfig& c = result.value();
+  const core::Site& site = c.site;
+  EXPECT_EQ(site.id.str(), "demo");
+  EXPECT_EQ(site.gateway.str(), "gw1");
+  EXPECT_EQ(site.time_zone.name(), "Europe/Berlin");
+  ASSERT_EQ(site.zones.size(), 4u);  // implicit outside + 3
+  EXPECT_EQ(site.zones[0].id.str(), "outside");
+  EXPECT_EQ(site.doors.size(), 3u);
+  EXPECT_EQ(site.readers.size(), 4u);
+  EXPECT_EQ(site.access_levels.size(), 3u);
+  EXPECT_EQ(c.modbus_devices.size(), 1u);
+  EXPECT_EQ(c.gpio_chips.size(), 1u);
+  EXPECT_EQ(c.wiegand_readers.size(), 4u);
+  EXPECT_TRUE(c.custom_formats.empty());
+}
+
+TEST(SiteConfig, DemoSiteBuildsDoorsReadersAndDevices) {
+  const SiteConfig c = load_site_config_or_throw(kSource / "config/demo/site.yaml");
+  const core::Door* server = c.site.find_door(core::DoorId("server-room-door"));
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->from_zone.str(), "offices");
+  EXPECT_EQ(server->to_zone.str(), "server-room");
+  EXPECT_EQ(server->lock, (core::PointRef{core::DeviceId("io1"), core::PointKind::coil, 2}));
+  EXPECT_EQ(server->contact,
+            (core::PointRef{core::DeviceId("io1"), core::PointKind::discrete_input, 2}));
+  ASSERT_TRUE(server->rex.has_value());
+  EXPECT_EQ(server->rex->index, 5u);
+  EXPECT_EQ(server->unlock_time, std::chrono::seconds(3));
+  EXPECT_EQ(server->held_open_time, std::chrono::seconds(15));
+
+  const core::Reader* out = c.site.find_reader(core::ReaderId("server-out"));
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(out->direction, core::Direction::out);
+  const WiegandReaderConfig& w = c.wiegand_readers[3];
+  EXPECT_EQ(w.reader.str(), "server-out");
+  EXPECT_EQ(w.chip.str(), "gpio0");
+  EXPECT_EQ(w.d0_line, 6u);
+  EXPECT_EQ(w.d1_line, 7u);
+  EXPECT_EQ(w.formats, std::vector<std::string>{"H10301"});
+  EXPECT_EQ(w.frame_close, std::chrono::milliseconds(25));
+
+  const ModbusDeviceConfig& io = c.modbus_devices[0];
+  EXPECT_EQ(io.id.str(), "io1");
+  EXPECT_EQ(io.transport, "tcp");
+  EXPECT_EQ(io.port, 15020);
+  EXPECT_EQ(io.poll_period, std::chrono::milliseconds(50));
+  EXPECT_EQ(io.timeout, std::chrono::milliseconds(500));
+
+  const auto demo_dir = std::filesystem::absolute(kSource / "config/demo").lexically_normal();
+  EXPECT_EQ(c.gpio_chips[0].backend, "sim");
+  EXPECT_EQ(c.gpio_chips[0].path, (demo_dir / "run/gpio0.sock").string());
+  EXPECT_EQ(c.journal_path, (demo_dir / "run/journal.db").string());
+  EXPECT_EQ(c.broker.client_id, "vigild-demo-gw1");
+  EXPECT_EQ(c.broker.keepalive, std::chrono::seconds(10));
+  EXPECT_EQ(c.incident_rules.repeated_denials_count, 3);
+  EXPECT_EQ(c.incident_rules.repeated_denials_window, std::chrono::seconds(60));
+}
+
+TEST(SiteConfig, DemoScheduleIsWeekdaysSevenToSeven) {
+  const SiteConfig c = load_site_config_or_throw(kSource / "config/demo/site.yaml");
+  const core::AccessLevel* staff = c.site.find_access_level(core::AccessLevelId("staff"));
+  ASSERT_NE(staff, nullptr);
+  ASSERT_EQ(staff->schedule.size(), 1u);
+  EXPECT_EQ(staff->schedule[0].weekdays, 0x1f);
+  EXPECT_EQ(staff->schedule[0].start_minute, 7 * 60);
+  EXPECT_EQ(staff->schedule[0].end_minute, 19 * 60);
+  const core::AccessLevel* admins = c.site.find_access_level(core::AccessLevelId("server-admins"));
+  ASSERT_NE(admins, nullptr);
+  ASSERT_EQ(admins->schedule.size(), 1u);
+  EXPECT_EQ(admins->schedule[0].weekdays, 0x7f);
+  EXPECT_EQ(admins->schedule[0].end_minute, 24 * 60);
+}
+
+TEST(SiteConfig, ExampleSiteLoadsCleanly) {
+  auto result = load_site_config(kSource / "config/example/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const SiteConfig& c = result.value();
+  ASSERT_EQ(c.custom_formats.size(), 1u);
+  EXPECT_EQ(c.custom_formats[0].name, "ACME32");
+  EXPECT_EQ(c.custom_formats[0].parity[0].covered.size(), 15u);
+  EXPECT_EQ(c.modbus_devices.size(), 2u);
+  EXPECT_EQ(c.modbus_devices[1].transport, "rtu");
+}
+
+TEST(SiteConfig, ReportsEveryMistakeInAFileInLineOrder) {
+  const auto path = kSource / "daemon/config/tests/data/several_mistakes.yaml";
+  auto result = load_site_config(path);
+  ASSERT_FALSE(result.ok());
+  const std::string f = path.string();
+  const std::string contact =
+      core::to_string(core::PointRef{core::DeviceId("io1"), core::PointKind::discrete_input, 0});
+  const std::vector<std::string> expected{
+      f + ":3:14: 'time_zone': unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
+      f + ":5:28: unknown key 'prot' in broker (did you mean 'port'?)",
+      f + ":14:9: 'to': unknown zone 'lobbby' (did you mean 'lobby'?)",
+      f + ":17:18: 'unlock_time': duration needs a unit (ms, s, m or h), e.g. '5s'",
+      f + ":18:9: duplicate door id 'main' (first defined on line 12)",
+      f + ":22:36: 'input': point " + contact +
+          " is already used as the contact of door 'main' (line 16)",
+      f + ":24:5: reader is missing required key 'direction'",
+      f + ":24:21: 'door': unknown door 'mian' (did you mean 'main'?)",
+  };
+  std::vector<std::string> got;
+  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
+  EXPECT_EQ(got, expected);
+}
+
+TEST(SiteConfig, ThrowingLoaderCarriesTheDiagnostics) {
+  try {
+    load_site_config_or_throw(kSource / "daemon/config/tests/data/several_mistakes.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.diagnostics().size(), 8u);
+    EXPECT_NE(std::string(e.what()).find("duration needs a unit"), std::string::npos);
+  }
+}
+
+TEST(Diagnostic, PrintsAsFileLineColumnMessage) {
+  EXPECT_EQ(to_string(Diagnostic{"site.yaml", 14, 9, "bad"}), "site.yaml:14:9: bad");
+  EXPECT_EQ(to_string(Diagnostic{"people.csv", 3, 0, "bad"}), "people.csv:3: bad");
+  EXPECT_EQ(to_string(Diagnostic{"site.yaml", 0, 0, "bad"}), "site.yaml: bad");
+  EXPECT_EQ(to_string(std::vector<Diagnostic>{{"a", 1, 2, "x"}, {"a", 3, 4, "y"}}),
+            "a:1:2: x\na:3:4: y\n");
+  EXPECT_STREQ(ConfigError({{"a", 1, 2, "x"}, {"a", 3, 4, "y"}}).what(), "a:1:2: x\na:3:4: y");
+}
+
+TEST(SiteConfig, MissingFileIsOneDiagnosticWithoutPosition) {
+  auto result = load_site_config("/nonexistent/site.yaml");
+  ASSERT_EQ(result.diagnostics().size(), 1u);
+  EXPECT_EQ(to_string(result.diagnostics()[0]),
+            "/nonexistent/site.yaml: cannot read the file: No such file or directory");
+}
+
+}  // namespace
+}  // namespace vigil::config

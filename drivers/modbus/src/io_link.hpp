@@ -1,0 +1,51 @@
+// One libmodbus session to an I/O module: the only file that speaks libmodbus,
+// so the poll loop deals in results instead of errno. libmodbus hides the
+// transport behind one API; only the context construction differs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vigil/modbus/io_module.hpp"
+
+struct _modbus;
+
+namespace vigil::modbus {
+
+enum class LinkResult {
+  ok,
+  lost,          // timeout, reset, closed line: the session is gone
+  bad_response,  // the device answered, but with a corrupt frame or an exception
+};
+
+class ModbusIoLink {
+ public:
+  explicit ModbusIoLink(const ModbusIoOptions& options);  // throws std::runtime_error
+  ~ModbusIoLink();
+  ModbusIoLink(const ModbusIoLink&) = delete;
+  ModbusIoLink& operator=(const ModbusIoLink&) = delete;
+
+  // Opens the TCP connection or the serial device; fills `detail` on failure.
+  bool connect(std::string& detail);
+  void close();
+  bool connected() const { return connected_; }
+  // "tcp 127.0.0.1:502 unit 1" or "rtu /dev/ttyUSB0 unit 1".
+  const std::string& endpoint() const { return endpoint_; }
+
+  LinkResult read_inputs(int count, std::vector<std::uint8_t>& values, std::string& detail);
+  // Heartbeat for modules with no inputs.
+  LinkResult read_coils(int count, std::vector<std::uint8_t>& values, std::string& detail);
+  LinkResult write_coil(int index, bool value, std::string& detail);
+  // Drops whatever is left of a corrupt frame so the next request starts clean.
+  void discard_pending_bytes();
+
+ private:
+  LinkResult classify(int rc, const char* what, std::string& detail) const;
+
+  _modbus* ctx_ = nullptr;
+  bool connected_ = false;
+  std::string endpoint_;
+};
+
+}  // namespace vigil::modbus

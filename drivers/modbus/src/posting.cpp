@@ -1,0 +1,32 @@
+// Boost 1.74 Asio does not compile under C++20 unless <utility> comes first.
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "vigil/modbus/io_module.hpp"
+
+namespace vigil::modbus {
+
+ModbusIoCallbacks post_callbacks_to(boost::asio::io_context& io, ModbusIoCallbacks callbacks) {
+  ModbusIoCallbacks posted;
+  if (callbacks.on_input) {
+    posted.on_input = [&io, cb = std::move(callbacks.on_input)](int index, bool value,
+                                                                core::TimePoint time) {
+      boost::asio::post(io, [cb, index, value, time] { cb(index, value, time); });
+    };
+  }
+  if (callbacks.on_status) {
+    posted.on_status = [&io, cb = std::move(callbacks.on_status)](
+                           bool online, const std::string& detail, core::TimePoint time) {
+      boost::asio::post(io, [cb, online, detail, time] { cb(online, detail, time); });
+    };
+  }
+  return posted;
+}
+
+ModbusIoModule::ModbusIoModule(ModbusIoOptions options, boost::asio::io_context& io,
+                               ModbusIoCallbacks callbacks)
+    : ModbusIoModule(std::move(options), post_callbacks_to(io, std::move(callbacks))) {}
+
+}  // namespace vigil::modbus
