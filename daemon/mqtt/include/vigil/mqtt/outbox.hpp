@@ -1,0 +1,74 @@
+// The MQTT outbox: messages waiting for the broker's acknowledgement, kept in
+// the SQLite table `outbox` so that nothing a guard must see is lost to a
+// broker outage or a gateway restart. The daemon points it at the journal's
+// database file; the outbox uses its own connection and its own table (WAL
+// mode, synchronous=FULL, busy_timeout), so a row is on disk when enqueue()
+// returns. Rows leave in id order (AUTOINCREMENT: ids are never reused).
+//
+// Thread-safe: the event loop enqueues while the publisher's sender thread
+// peeks and removes. enqueue() reports failure by value because the event loop
+// must not die on a full disk; the sender's calls throw OutboxError, which the
+// sender catches and retries. One Outbox per file per process.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vigil::mqtt {
+
+class OutboxError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string payload;
+};
+
+struct EnqueueResult {
+  std::int64_t id = 0;  // the row id when stored
+  std::string error;    // SQLite's message when not
+  bool ok() const { return error.empty(); }
+  explicit operator bool() const { return ok(); }
+};
+
+class Outbox {
+ public:
+  // Opens (creating if needed) the database file and the `outbox` table.
+  // Throws OutboxError: a gateway that cannot store incidents must not start.
+  explicit Outbox(const std::filesystem::path& database);
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Appends a message; durable (fsync'd) when it returns ok.
+  [[nodiscard]] EnqueueResult enqueue(std::string_view topic, std::string_view payload);
+  // Up to n oldest messages, oldest first.
+  std::vector<OutboxMessage> peek(std::size_t n) const;
+  // Deletes one message; false if no row had this id.
+  bool remove(std::int64_t id);
+  std::size_t size() const;
+
+ private:
+  void close() noexcept;
+
+  mutable std::mutex mutex_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* peek_ = nullptr;
+  sqlite3_stmt* delete_ = nullptr;
+  sqlite3_stmt* count_ = nullptr;
+};
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,44 @@
+// MQTT payloads: versioned JSON ("v":1). Consumers must ignore fields they do
+// not know; a change that breaks them raises "v". Enum values print by their
+// core names (kind "door_forced", severity "major"), absent fields are left
+// out rather than sent as null, and time is ISO 8601 UTC with microseconds.
+//
+// Incident: {"v":1, "id":"<site>/<gateway>/<seq>", "kind":"door_forced",
+//   "severity":"major", "time":"2026-11-25T15:36:57.123456Z", "seq":17,
+//   "event":"door_forced", "site":..., "gateway":..., "door":..., "reader":...,
+//   "zone":..., "person":..., "device":..., "reason":..., "summary":..., "detail":...}
+//
+// "id" is unique per gateway journal and stable across resends: QoS 1 may
+// deliver a message twice (a PUBACK lost in an outage), and consoles drop
+// duplicates by id. The card number is never sent: it is a credential, and
+// the console needs the person, not what would clone the badge.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vigil/core/ids.hpp"
+#include "vigil/core/incident.hpp"
+
+namespace vigil::mqtt {
+
+inline constexpr int kPayloadVersion = 1;
+
+enum class GatewayState : std::uint8_t { online, offline };
+const char* to_string(GatewayState state);
+
+// "<site>/<gateway>/<seq>"
+std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway,
+                        std::uint64_t seq);
+
+// The incident message. The incident's event must be journalled (seq set).
+std::string incident_payload(const core::Incident& incident, const core::SiteId& site,
+                             const core::GatewayId& gateway);
+
+// {"v":1,"state":"online","site":...,"gateway":...}. Carries no time: the
+// offline message is the last will, written when the session starts, so a time
+// in it would be the connect time, not the time the gateway went away.
+std::string status_payload(GatewayState state, const core::SiteId& site,
+                           const core::GatewayId& gateway);
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,99 @@
+// The incident publisher: incidents go into the durable Outbox, and a sender
+// thread drains the outbox to the broker over a Paho async client.
+//
+// On every (re)connect (clean session, last will = status "offline",
+// retained, QoS 1) it publishes status "online" (retained), then sends the
+// outbox in id order at QoS 1 with ONE message in flight: a row is removed only
+// after the broker's PUBACK, and the next row is sent only then. One in flight
+// keeps order across outages at the cost of one round trip per incident
+// (incidents are rare; a LAN round trip is a millisecond). When the broker is
+// down or goes away it reconnects with exponential backoff. Duplicates: if a
+// PUBACK is lost with the connection, the row is sent again after reconnect;
+// the payload's "id" lets consoles drop it (docs/mqtt.md).
+//
+// Threads: publish_incident(), stats(), connected() and wait_drained() may be
+// called from any thread (the daemon's event loop) while Paho's callbacks run
+// on Paho's threads. Only the sender thread touches the Paho client.
+// start()/stop() belong to the owner. The destructor stops.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vigil/core/ids.hpp"
+#include "vigil/core/incident.hpp"
+#include "vigil/mqtt/outbox.hpp"
+#include "vigil/mqtt/topics.hpp"
+
+namespace vigil::mqtt {
+
+struct PublisherConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 1883;
+  std::string client_id;  // empty: "vigil-<site>-<gateway>"
+  std::chrono::seconds keepalive{30};
+  std::string topic_root = "vigil";
+  core::SiteId site;
+  core::GatewayId gateway;
+  // Reconnect backoff: doubles from min to max while the broker is unreachable.
+  std::chrono::milliseconds reconnect_min{250};
+  std::chrono::milliseconds reconnect_max{30'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  // No PUBACK within this time: the link is treated as dead and reconnected
+  // (the message is sent again: a possible duplicate, never a loss).
+  std::chrono::milliseconds ack_timeout{10'000};
+};
+
+struct PublisherStats {
+  std::uint64_t published = 0;  // acknowledged by the broker, since start
+  std::size_t pending = 0;      // rows in the outbox
+  bool connected = false;
+  std::uint64_t connects = 0;          // successful (re)connects, since start
+  std::uint64_t enqueue_failures = 0;  // incidents the outbox could not store
+};
+
+class Sender;  // the thread that owns the Paho client (src/sender.hpp)
+
+class Publisher {
+ public:
+  // Validates the config (throws std::invalid_argument: empty site/gateway,
+  // bad topic levels, zero port, min backoff above max). No I/O yet. The
+  // outbox must outlive the publisher.
+  Publisher(PublisherConfig config, Outbox& outbox);
+  ~Publisher();
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // Starts the sender thread: connect, announce online, drain. Returns at once;
+  // a broker that is down is retried in the background.
+  void start();
+  // If connected: waits for the message in flight, publishes status "offline"
+  // (retained), disconnects. Rows not yet sent stay in the outbox for the next
+  // start. Idempotent.
+  void stop();
+
+  // Stores the incident in the outbox (durable on return) and wakes the
+  // sender. Failure is a value: count it, log it, carry on.
+  [[nodiscard]] EnqueueResult publish_incident(const core::Incident& incident);
+
+  PublisherStats stats() const;
+  bool connected() const;
+  // Waits until the outbox is empty; false on timeout. For an orderly shutdown
+  // ("give pending incidents a moment") and for tests.
+  bool wait_drained(std::chrono::milliseconds timeout);
+
+  const TopicTree& topics() const { return topics_; }
+  const PublisherConfig& config() const { return config_; }
+
+ private:
+  PublisherConfig config_;
+  TopicTree topics_;
+  Outbox& outbox_;
+  std::atomic<std::uint64_t> enqueue_failures_{0};
+  std::unique_ptr<Sender> sender_;
+};
+
+}  // namespace vigil::mqtt

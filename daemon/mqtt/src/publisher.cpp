@@ -1,0 +1,77 @@
+#include "vigil/mqtt/publisher.hpp"
+
+#include <stdexcept>
+
+#include "sender.hpp"
+#include "vigil/mqtt/payload.hpp"
+
+namespace vigil::mqtt {
+namespace {
+
+const PublisherConfig& checked(const PublisherConfig& c) {
+  if (c.host.empty()) throw std::invalid_argument("mqtt: broker host is empty");
+  if (c.port == 0) throw std::invalid_argument("mqtt: broker port is 0");
+  if (c.keepalive.count() <= 0) throw std::invalid_argument("mqtt: keepalive must be positive");
+  if (c.reconnect_min.count() <= 0 || c.reconnect_min > c.reconnect_max) {
+    throw std::invalid_argument("mqtt: reconnect backoff needs 0 < min <= max");
+  }
+  if (c.connect_timeout.count() <= 0 || c.ack_timeout.count() <= 0) {
+    throw std::invalid_argument("mqtt: timeouts must be positive");
+  }
+  return c;
+}
+
+}  // namespace
+
+Publisher::Publisher(PublisherConfig config, Outbox& outbox)
+    : config_(checked(std::move(config))),
+      topics_(config_.topic_root, config_.site, config_.gateway),
+      outbox_(outbox),
+      sender_(std::make_unique<Sender>(config_, topics_, outbox_)) {}
+
+Publisher::~Publisher() {
+  stop();
+}
+
+void Publisher::start() {
+  sender_->start();
+}
+
+void Publisher::stop() {
+  sender_->stop();
+}
+
+EnqueueResult Publisher::publish_incident(const core::Incident& incident) {
+  EnqueueResult stored = outbox_.enqueue(topics_.incident(incident.kind),
+                                         incident_payload(incident, config_.site, config_.gateway));
+  if (!stored) {
+    ++enqueue_failures_;
+    return stored;
+  }
+  sender_->kick();
+  return stored;
+}
+
+PublisherStats Publisher::stats() const {
+  PublisherStats s;
+  s.published = sender_->published();
+  s.connected = sender_->connected();
+  s.connects = sender_->connects();
+  s.enqueue_failures = enqueue_failures_;
+  try {
+    s.pending = outbox_.size();
+  } catch (const OutboxError&) {
+    s.pending = 0;  // unknown; the sender reports the storage problem by not draining
+  }
+  return s;
+}
+
+bool Publisher::connected() const {
+  return sender_->connected();
+}
+
+bool Publisher::wait_drained(std::chrono::milliseconds timeout) {
+  return sender_->wait_drained(timeout);
+}
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,250 @@
+#include "sender.hpp"
+
+#include <algorithm>
+
+#include "vigil/mqtt/payload.hpp"
+
+namespace vigil::mqtt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kQos = 1;
+// How often a wait on a Paho token looks up to see whether to give up.
+constexpr auto kPoll = std::chrono::milliseconds(20);
+
+std::string server_uri(const PublisherConfig& c) {
+  const bool ipv6 = c.host.find(':') != std::string::npos;
+  return "tcp://" + (ipv6 ? "[" + c.host + "]" : c.host) + ":" + std::to_string(c.port);
+}
+
+std::string client_id(const PublisherConfig& c) {
+  return c.client_id.empty() ? "vigil-" + c.site.str() + "-" + c.gateway.str() : c.client_id;
+}
+
+// True when the token completed successfully before the deadline. Gives up
+// early (false) as soon as give_up() holds: the connection was lost, or stop()
+// does not want to wait for a broker that is not answering.
+template <class GiveUp>
+bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline, GiveUp give_up) {
+  try {
+    while (!token->wait_for(kPoll)) {
+      if (give_up() || Clock::now() >= deadline) return false;
+    }
+    return true;
+  } catch (const ::mqtt::exception&) {
+    return false;  // the broker refused, or Paho failed the operation
+  }
+}
+
+}  // namespace
+
+Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& outbox)
+    : config_(config),
+      topics_(topics),
+      outbox_(outbox),
+      online_(status_payload(GatewayState::online, topics.site(), topics.gateway())),
+      offline_(status_payload(GatewayState::offline, topics.site(), topics.gateway())),
+      backoff_(config.reconnect_min),
+      client_(server_uri(config), client_id(config)) {  // no Paho persistence: the outbox is ours
+  connect_options_ = ::mqtt::connect_options_builder()
+                         .mqtt_version(MQTTVERSION_3_1_1)
+                         // Clean: Paho must not resend on its own; the outbox resends,
+                         // in order, exactly the rows the broker has not acknowledged.
+                         .clean_session(true)
+                         .keep_alive_interval(config.keepalive)
+                         .connect_timeout(config.connect_timeout)
+                         .will(::mqtt::will_options(topics.status(), offline_, kQos, true))
+                         .finalize();
+  client_.set_connection_lost_handler([this](const std::string&) {
+    {
+      std::lock_guard lock(mutex_);
+      lost_ = true;
+      connected_ = false;
+    }
+    wake_.notify_all();
+  });
+}
+
+Sender::~Sender() {
+  stop();
+}
+
+void Sender::start() {
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  thread_ = std::thread(&Sender::run, this);
+}
+
+void Sender::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Sender::kick() {
+  {
+    std::lock_guard lock(mutex_);
+    kicked_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool Sender::wait_drained(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  try {
+    return progress_.wait_for(lock, timeout, [&] { return outbox_.size() == 0; });
+  } catch (const OutboxError&) {
+    return false;
+  }
+}
+
+void Sender::run() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+    }
+    if (!connected_ && !connect_once()) {
+      pause(backoff_);
+      backoff_ = std::min(backoff_ * 2, config_.reconnect_max);
+      continue;
+    }
+    switch (drain()) {
+      case Drain::link_failed:
+        // Reconnect, but not in a tight loop if the broker keeps dropping us.
+        drop_connection();
+        pause(backoff_);
+        backoff_ = std::min(backoff_ * 2, config_.reconnect_max);
+        continue;
+      case Drain::storage_failed:
+        pause(config_.reconnect_max);
+        continue;
+      case Drain::idle:
+        break;
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return stopping_ || kicked_ || lost_; });
+    kicked_ = false;
+  }
+  say_goodbye();
+}
+
+bool Sender::connect_once() {
+  {
+    std::lock_guard lock(mutex_);
+    lost_ = false;
+  }
+  auto stopping = [&] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  auto lost = [&] {
+    std::lock_guard lock(mutex_);
+    return lost_;
+  };
+  try {
+    const auto deadline = Clock::now() + config_.connect_timeout + std::chrono::seconds(1);
+    if (!completes(client_.connect(connect_options_), deadline, stopping)) {
+      drop_connection();
+      return false;
+    }
+    // Every (re)connect announces the gateway: the will may have set "offline"
+    // while we were away, and a broker restarted without persistence forgot
+    // the retained status altogether.
+    auto announced = client_.publish(::mqtt::make_message(topics_.status(), online_, kQos, true));
+    if (!completes(announced, Clock::now() + config_.ack_timeout, lost)) {
+      drop_connection();
+      return false;
+    }
+  } catch (const ::mqtt::exception&) {
+    drop_connection();
+    return false;
+  }
+  std::lock_guard lock(mutex_);
+  if (lost_) return false;
+  connected_ = true;
+  ++connects_;
+  return true;
+}
+
+Sender::Drain Sender::drain() {
+  auto lost = [&] {
+    std::lock_guard lock(mutex_);
+    return lost_;
+  };
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (lost_) return Drain::link_failed;
+      if (stopping_) return Drain::idle;  // what is not sent stays for the next start
+    }
+    std::vector<OutboxMessage> next;
+    try {
+      next = outbox_.peek(1);
+    } catch (const OutboxError&) {
+      return Drain::storage_failed;
+    }
+    if (next.empty()) {
+      backoff_ = config_.reconnect_min;
+      return Drain::idle;
+    }
+    const OutboxMessage& row = next.front();
+    try {
+      auto token = client_.publish(::mqtt::make_message(row.topic, row.payload, kQos, false));
+      if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return Drain::link_failed;
+    } catch (const ::mqtt::exception&) {
+      return Drain::link_failed;
+    }
+    // Acknowledged: only now may the row go. Should the process die right
+    // here, the row is sent again after restart: a duplicate, never a loss.
+    try {
+      outbox_.remove(row.id);
+    } catch (const OutboxError&) {
+      return Drain::storage_failed;
+    }
+    ++published_;
+    backoff_ = config_.reconnect_min;
+    { std::lock_guard lock(mutex_); }
+    progress_.notify_all();
+  }
+}
+
+void Sender::drop_connection() {
+  connected_ = false;
+  try {
+    client_.disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
+  } catch (const ::mqtt::exception&) {
+    // already disconnected, or never got connected
+  }
+}
+
+void Sender::say_goodbye() {
+  if (!connected_) return;
+  auto lost = [&] {
+    std::lock_guard lock(mutex_);
+    return lost_;
+  };
+  try {
+    // Retained, so a console that subscribes later sees the gateway went away
+    // on purpose; a clean disconnect makes the broker drop the will.
+    auto token = client_.publish(::mqtt::make_message(topics_.status(), offline_, kQos, true));
+    completes(token, Clock::now() + config_.ack_timeout, lost);
+    client_.disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
+  } catch (const ::mqtt::exception&) {
+    // the broker went away meanwhile: its will says offline for us
+  }
+  connected_ = false;
+}
+
+void Sender::pause(std::chrono::milliseconds d) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, d, [&] { return stopping_; });
+}
+
+}  // namespace vigil::mqtt

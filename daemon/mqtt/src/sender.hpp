@@ -1,0 +1,72 @@
+// The sender thread behind Publisher: owns the Paho async client, connects
+// with backoff, announces the gateway online and drains the outbox one
+// acknowledged message at a time. Private to vigil_mqtt.
+#pragma once
+
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "vigil/mqtt/outbox.hpp"
+#include "vigil/mqtt/publisher.hpp"
+#include "vigil/mqtt/topics.hpp"
+
+namespace vigil::mqtt {
+
+class Sender {
+ public:
+  Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& outbox);
+  ~Sender();  // stop()
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  void start();
+  void stop();
+  // New rows in the outbox: send them if connected. Any thread.
+  void kick();
+
+  bool connected() const { return connected_; }
+  std::uint64_t published() const { return published_; }
+  std::uint64_t connects() const { return connects_; }
+  // Any thread. True once the outbox is empty.
+  bool wait_drained(std::chrono::milliseconds timeout);
+
+ private:
+  enum class Drain { idle, link_failed, storage_failed };
+
+  void run();
+  bool connect_once();
+  Drain drain();
+  void drop_connection();
+  void say_goodbye();
+  // Sleeps for `d` unless stop() is called.
+  void pause(std::chrono::milliseconds d);
+
+  const PublisherConfig& config_;
+  const TopicTree& topics_;
+  Outbox& outbox_;
+  const std::string online_;
+  const std::string offline_;
+
+  // Declared before client_: Paho's callbacks use them until client_ is gone.
+  std::mutex mutex_;
+  std::condition_variable wake_;      // work, connection lost, stop
+  std::condition_variable progress_;  // a row left the outbox
+  bool stopping_ = false;
+  bool kicked_ = false;
+  bool lost_ = false;
+  std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> published_{0};
+  std::atomic<std::uint64_t> connects_{0};
+  std::chrono::milliseconds backoff_;  // sender thread only
+
+  ::mqtt::async_client client_;
+  ::mqtt::connect_options connect_options_;
+  std::thread thread_;
+};
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,54 @@
+#include "vigil/mqtt/topics.hpp"
+
+#include <stdexcept>
+
+namespace vigil::mqtt {
+namespace {
+
+// One topic level must be usable as a literal: no separator, no wildcard, no
+// NUL (MQTT forbids it in topic names), not empty.
+void check_level(std::string_view what, std::string_view level, bool allow_separator) {
+  if (level.empty()) throw std::invalid_argument(std::string(what) + " is empty");
+  for (char c : level) {
+    if (c == '+' || c == '#' || c == '\0' || (c == '/' && !allow_separator)) {
+      throw std::invalid_argument(
+          std::string(what) + " \"" + std::string(level) + "\" may not contain '" +
+          (c == '\0' ? std::string("\\0") : std::string(1, c)) + "' in an MQTT topic");
+    }
+  }
+}
+
+void check_root(std::string_view root) {
+  check_level("topic root", root, true);
+  if (root.front() == '$') {
+    throw std::invalid_argument("topic root \"" + std::string(root) +
+                                "\" may not start with '$' (reserved for the broker)");
+  }
+  if (root.front() == '/' || root.back() == '/' || root.find("//") != std::string_view::npos) {
+    throw std::invalid_argument("topic root \"" + std::string(root) + "\" has an empty level");
+  }
+}
+
+}  // namespace
+
+TopicTree::TopicTree(std::string root, core::SiteId site, core::GatewayId gateway)
+    : site_(std::move(site)), gateway_(std::move(gateway)) {
+  check_root(root);
+  check_level("site id", site_.str(), false);
+  check_level("gateway id", gateway_.str(), false);
+  prefix_ = root + "/" + site_.str() + "/" + gateway_.str();
+}
+
+std::string TopicTree::status() const {
+  return prefix_ + "/status";
+}
+
+std::string TopicTree::incident(core::IncidentKind kind) const {
+  return prefix_ + "/incident/" + core::to_string(kind);
+}
+
+std::string TopicTree::incident_filter() const {
+  return prefix_ + "/incident/#";
+}
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,58 @@
+#include "vigil/mqtt/topics.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vigil::mqtt {
+namespace {
+
+TopicTree tree(std::string root, std::string site, std::string gateway) {
+  return TopicTree(std::move(root), core::SiteId(std::move(site)),
+                   core::GatewayId(std::move(gateway)));
+}
+
+TEST(TopicTree, StatusTopicIsRootSiteGatewayStatus) {
+  EXPECT_EQ(tree("vigil", "hq", "gw1").status(), "vigil/hq/gw1/status");
+}
+
+TEST(TopicTree, IncidentTopicEndsWithTheKindByName) {
+  const auto t = tree("vigil", "hq", "gw1");
+  EXPECT_EQ(t.incident(core::IncidentKind::door_forced), "vigil/hq/gw1/incident/door_forced");
+  EXPECT_EQ(t.incident(core::IncidentKind::repeated_denials),
+            "vigil/hq/gw1/incident/repeated_denials");
+  EXPECT_EQ(t.incident_filter(), "vigil/hq/gw1/incident/#");
+}
+
+TEST(TopicTree, RootMayHaveSeveralLevels) {
+  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").prefix(), "acme/vigil/hq/gw1");
+}
+
+struct BadTopic {
+  const char* root;
+  const char* site;
+  const char* gateway;
+};
+
+class TopicTreeRejects : public ::testing::TestWithParam<BadTopic> {};
+
+TEST_P(TopicTreeRejects, LevelsThatWouldPublishElsewhere) {
+  const BadTopic& b = GetParam();
+  EXPECT_THROW(tree(b.root, b.site, b.gateway), std::invalid_argument);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, TopicTreeRejects,
+    ::testing::Values(BadTopic{"vigil", "", "gw1"},            // empty site
+                      BadTopic{"vigil", "hq", ""},             // empty gateway
+                      BadTopic{"vigil", "h/q", "gw1"},         // separator in a site id
+                      BadTopic{"vigil", "hq", "gw/1"},         // separator in a gateway id
+                      BadTopic{"vigil", "+", "gw1"},           // single-level wildcard
+                      BadTopic{"vigil", "hq", "#"},            // multi-level wildcard
+                      BadTopic{"vi+gil", "hq", "gw1"},         // wildcard in the root
+                      BadTopic{"", "hq", "gw1"},               // empty root
+                      BadTopic{"$SYS", "hq", "gw1"},           // broker-reserved
+                      BadTopic{"/vigil", "hq", "gw1"},         // empty first level
+                      BadTopic{"vigil/", "hq", "gw1"},         // empty last level
+                      BadTopic{"acme//vigil", "hq", "gw1"}));  // empty middle level
+
+}  // namespace
+}  // namespace vigil::mqtt
