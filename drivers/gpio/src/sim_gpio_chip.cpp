@@ -1,0 +1,224 @@
+#include "vigil/gpio/sim_gpio_chip.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+namespace vigil::gpio {
+namespace {
+
+namespace proto = sim_protocol;
+
+bool send_all(int fd, const std::vector<std::uint8_t>& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+SimGpioChip::SimGpioChip(Options options) : options_(std::move(options)) {
+  if (options_.socket_path.empty() ||
+      options_.socket_path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    throw std::invalid_argument("sim gpio chip: socket path '" + options_.socket_path +
+                                "' is empty or longer than a Unix socket path may be");
+  }
+}
+
+SimGpioChip::~SimGpioChip() {
+  stop();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void SimGpioChip::request_input(std::uint32_t line) {
+  if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_input after start");
+  inputs_.insert(line);
+}
+
+void SimGpioChip::request_output(std::uint32_t line, bool initial) {
+  if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_output after start");
+  std::lock_guard lock(mutex_);
+  outputs_[line] = initial;
+}
+
+void SimGpioChip::on_edge(EdgeHandler handler) {
+  edge_handler_ = std::move(handler);
+}
+void SimGpioChip::on_status(StatusHandler handler) {
+  status_handler_ = std::move(handler);
+}
+
+void SimGpioChip::start() {
+  if (thread_.joinable()) throw std::logic_error("sim gpio chip: started twice");
+  if (wake_fd_ < 0) {
+    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void SimGpioChip::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  thread_.join();
+}
+
+SetStatus SimGpioChip::set_output(std::uint32_t line, bool value) {
+  std::lock_guard lock(mutex_);
+  auto it = outputs_.find(line);
+  if (it == outputs_.end()) return SetStatus::not_an_output;
+  it->second = value;
+  if (fd_ < 0) return SetStatus::pending;
+  // A failed send leaves the level recorded: the reader thread sees the broken
+  // connection, reconnects and re-sends it.
+  return send_all(fd_, proto::encode(proto::Set{line, value})) ? SetStatus::applied
+                                                               : SetStatus::pending;
+}
+
+std::optional<bool> SimGpioChip::input_level(std::uint32_t line) const {
+  std::lock_guard lock(mutex_);
+  auto it = levels_.find(line);
+  if (it == levels_.end()) return std::nullopt;
+  return it->second;
+}
+
+ChipStats SimGpioChip::stats() const {
+  return ChipStats{edges_.load(), corrupt_.load(), unknown_.load(), connects_.load()};
+}
+
+int SimGpioChip::connect_once() const {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, options_.socket_path.c_str(), options_.socket_path.size() + 1);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool SimGpioChip::wait_backoff(std::chrono::milliseconds delay) {
+  pollfd p{wake_fd_, POLLIN, 0};
+  ::poll(&p, 1, static_cast<int>(delay.count()));
+  return !stopping_;
+}
+
+void SimGpioChip::set_online(bool online, const std::string& detail) {
+  if (online_.exchange(online) == online) return;
+  if (status_handler_) status_handler_(online, detail);
+}
+
+void SimGpioChip::run() {
+  auto backoff = options_.reconnect_min;
+  while (!stopping_) {
+    const int fd = connect_once();
+    if (fd < 0) {
+      if (!wait_backoff(backoff)) break;
+      backoff = std::min(backoff * 2, options_.reconnect_max);
+      continue;
+    }
+    backoff = options_.reconnect_min;
+    serve_connection(fd);
+    // A sim that accepts and drops us at once must not make this a busy loop.
+    if (!wait_backoff(options_.reconnect_min)) break;
+  }
+}
+
+void SimGpioChip::serve_connection(int fd) {
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = fd;
+    std::vector<std::uint8_t> frames;
+    for (const auto& [line, value] : outputs_) proto::encode(proto::Set{line, value}, frames);
+    if (!frames.empty()) send_all(fd, frames);
+  }
+  ++connects_;
+  proto::FrameDecoder decoder;
+  std::uint64_t seen_corrupt = 0;
+  std::uint64_t seen_unknown = 0;
+  std::string detail = "stopped";
+  std::array<std::uint8_t, 4096> buf{};
+  while (!stopping_) {
+    std::array<pollfd, 2> fds{pollfd{fd, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      detail = std::string("poll: ") + std::strerror(errno);
+      break;
+    }
+    if (fds[1].revents != 0) break;
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      detail = n == 0 ? "sim closed the connection" : std::string("read: ") + std::strerror(errno);
+      break;
+    }
+    decoder.push(std::span(buf.data(), static_cast<std::size_t>(n)));
+    bool keep = true;
+    while (auto message = decoder.next()) {
+      if (const auto* hello = std::get_if<proto::Hello>(&*message);
+          hello && hello->version != proto::kVersion) {
+        detail = "sim speaks protocol version " + std::to_string(hello->version) + ", expected " +
+                 std::to_string(proto::kVersion);
+        keep = false;
+        break;
+      }
+      dispatch(*message);
+    }
+    corrupt_ += decoder.corrupt_frames() - seen_corrupt;
+    unknown_ += decoder.unknown_frames() - seen_unknown;
+    seen_corrupt = decoder.corrupt_frames();
+    seen_unknown = decoder.unknown_frames();
+    if (!keep) break;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = -1;
+  }
+  ::close(fd);
+  set_online(false, detail);
+}
+
+void SimGpioChip::dispatch(const sim_protocol::Message& message) {
+  if (const auto* edge = std::get_if<proto::Edge>(&message)) {
+    // Like a kernel chip, only requested lines report edges.
+    if (!inputs_.contains(edge->line)) return;
+    {
+      std::lock_guard lock(mutex_);
+      levels_[edge->line] = edge->rising;
+    }
+    ++edges_;
+    if (edge_handler_) {
+      edge_handler_(
+          EdgeEvent{edge->line, edge->rising,
+                    std::chrono::nanoseconds(static_cast<std::int64_t>(edge->timestamp_ns))});
+    }
+  } else if (const auto* level = std::get_if<proto::Level>(&message)) {
+    if (!inputs_.contains(level->line)) return;
+    std::lock_guard lock(mutex_);
+    levels_[level->line] = level->value;
+  } else if (std::holds_alternative<proto::Hello>(message)) {
+    set_online(true, "connected to " + options_.socket_path);
+  } else {
+    ++unknown_;  // a set frame travels daemon -> sim only
+  }
+}
+
+}  // namespace vigil::gpio

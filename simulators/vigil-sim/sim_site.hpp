@@ -1,0 +1,70 @@
+// The virtual site behind vigil-sim: a Modbus server for every Modbus device
+// of the site config, a sim GPIO chip for every sim_gpio device, a Wiegand
+// reader on every Wiegand reader's lines, and door emulation (contact and REX
+// inputs driven by name, lock outputs reported by name). It knows the site
+// only through the config a daemon would load, never through daemon code.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "console.hpp"
+#include "vigil/config/site_config.hpp"
+#include "vigil/sim/modbus_io_server.hpp"
+#include "vigil/sim/scenario_runner.hpp"
+#include "vigil/sim/sim_chip_server.hpp"
+#include "vigil/sim/wiegand_reader_sim.hpp"
+
+namespace vigil::sim {
+
+class SimSite final : public SiteActions {
+ public:
+  // Starts every server. Throws std::runtime_error naming the device that
+  // could not start (port in use, socket served by another simulator).
+  SimSite(config::SiteConfig config, Console& console, WiegandTiming timing = {});
+  ~SimSite() override;  // stops the servers, removes socket files and pty links
+  SimSite(const SimSite&) = delete;
+  SimSite& operator=(const SimSite&) = delete;
+
+  void swipe(const std::string& reader, core::CardNumber card, const std::string& format) override;
+  void set_contact(const std::string& door, bool open) override;
+  void set_rex(const std::string& door, bool pressed) override;
+  bool lock_energised(const std::string& door) const override;
+
+  // One line per served device, for the start-up banner.
+  std::vector<std::string> describe() const;
+  // One line per door: contact, lock, REX.
+  std::vector<std::string> status() const;
+  // Waits until a daemon is connected to every sim GPIO chip and has polled
+  // every Modbus device; false on timeout or when `stop` becomes true.
+  bool wait_for_daemon(std::chrono::milliseconds timeout, const std::atomic<bool>& stop);
+
+ private:
+  struct Reader {
+    std::unique_ptr<WiegandReaderSim> sim;
+    std::vector<std::string> formats;
+  };
+
+  const core::Door& door(const std::string& name) const;
+  void set_input(const core::PointRef& point, bool value);
+  bool output(const core::PointRef& point) const;
+  void report_output(const core::PointRef& point, bool value);
+  std::vector<std::string> waiting_for() const;
+  void start_modbus(const config::ModbusDeviceConfig& device);
+  void start_chip(const config::GpioChipConfig& chip);
+
+  config::SiteConfig config_;
+  Console& console_;
+  std::map<std::string, std::unique_ptr<ModbusIoServer>> modbus_;
+  std::map<std::string, std::unique_ptr<SimChipServer>> chips_;
+  std::map<std::string, Reader> readers_;  // declared last: stopped first
+  std::vector<std::filesystem::path> pty_links_;
+  std::vector<std::string> banner_;
+};
+
+}  // namespace vigil::sim
