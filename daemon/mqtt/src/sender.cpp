@@ -201,14 +201,15 @@ Sender::Drain Sender::drain() {
     } catch (const ::mqtt::exception&) {
       return Drain::link_failed;
     }
-    // Acknowledged: only now may the row go. Should the process die right
-    // here, the row is sent again after restart: a duplicate, never a loss.
+    // Acknowledged: count it before the row goes, so whoever sees the outbox
+    // empty also sees the count. Should the process die right here, the row is
+    // sent again after restart: a duplicate, never a loss.
+    ++published_;
     try {
       outbox_.remove(row.id);
     } catch (const OutboxError&) {
       return Drain::storage_failed;
     }
-    ++published_;
     backoff_ = config_.reconnect_min;
     { std::lock_guard lock(mutex_); }
     progress_.notify_all();

@@ -1,0 +1,75 @@
+// vigild's shell: one io_context owns the core. Drivers post inputs onto it;
+// the controller decides; outputs go straight back to the drivers (a door
+// never waits for the disk); events go to the journal's group-commit thread;
+// once durable, they feed the incident rules, whose incidents go through the
+// MQTT outbox to the console.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "vigil/app/asio.hpp"
+#include "vigil/config/site_config.hpp"
+#include "vigil/core/controller.hpp"
+#include "vigil/core/incident.hpp"
+
+namespace vigil::journal {
+class JournalWriter;
+}
+namespace vigil::mqtt {
+class Outbox;
+class Publisher;
+}  // namespace vigil::mqtt
+
+namespace vigil::app {
+
+class SiteIo;
+class IncidentCursor;
+
+struct DaemonOptions {
+  bool log_events = true;  // one line per event on stdout
+};
+
+class Daemon {
+ public:
+  Daemon(config::SiteConfig config, DaemonOptions options = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until SIGINT/SIGTERM or request_stop(); returns the exit code.
+  int run();
+  void request_stop();
+
+ private:
+  void start();
+  void handle(const core::Input& input);
+  void dispatch(core::Effects effects);
+  void journal(core::Event event);
+  void on_committed(const core::Event& event);
+  bool queue_incident(const core::Incident& incident);
+  void replay_incidents();
+  void arm_deadline();
+  void shutdown();
+
+  config::SiteConfig config_;
+  DaemonOptions options_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::system_timer deadline_timer_;
+  core::PeopleDirectory people_;
+  std::unique_ptr<core::Controller> controller_;
+  core::IncidentRules incident_rules_;
+  std::unique_ptr<journal::JournalWriter> journal_;
+  std::unique_ptr<mqtt::Outbox> outbox_;
+  std::unique_ptr<mqtt::Publisher> publisher_;
+  std::unique_ptr<IncidentCursor> cursor_;
+  std::unique_ptr<SiteIo> site_io_;
+  std::atomic<bool> stopping_{false};
+  bool cursor_held_ = false;
+};
+
+}  // namespace vigil::app

@@ -1,0 +1,63 @@
+// SiteIo: the hardware side of vigild. Owns one driver per configured device
+// (Modbus I/O modules, GPIO chips) and one Wiegand decoder per reader, turns
+// their callbacks into core Inputs on the daemon's io_context, and applies the
+// core's SetOutput commands to the right driver.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "vigil/app/asio.hpp"
+#include "vigil/config/site_config.hpp"
+#include "vigil/core/input.hpp"
+
+namespace vigil::gpio {
+class GpioChip;
+struct EdgeEvent;
+}  // namespace vigil::gpio
+namespace vigil::modbus {
+class ModbusIoModule;
+}
+namespace vigil::wiegand {
+class WiegandDecoder;
+}
+
+namespace vigil::app {
+
+class SiteIo {
+ public:
+  using InputHandler = std::function<void(const core::Input&)>;
+
+  // on_input is always called on io's thread.
+  SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input);
+  ~SiteIo();
+  SiteIo(const SiteIo&) = delete;
+  SiteIo& operator=(const SiteIo&) = delete;
+
+  void start();
+  void stop();
+  // Drives an output point. Unknown devices are reported, never thrown: a
+  // config that passed validation cannot name one.
+  void apply(const core::SetOutput& output);
+
+ private:
+  struct ReaderLink;
+  struct ChipLink;
+
+  void deliver(const core::Input& input);
+  void on_edge(ChipLink& chip, const gpio::EdgeEvent& edge);
+  void arm_frame_timer(ReaderLink& reader);
+  void on_frame_timer(ReaderLink& reader);
+
+  boost::asio::io_context& io_;
+  const config::SiteConfig& config_;
+  InputHandler on_input_;
+  std::map<core::DeviceId, std::unique_ptr<modbus::ModbusIoModule>> modbus_;
+  std::vector<std::unique_ptr<ChipLink>> chips_;
+  std::vector<std::unique_ptr<ReaderLink>> readers_;
+  bool started_ = false;
+};
+
+}  // namespace vigil::app

@@ -1,0 +1,197 @@
+#include "vigil/app/daemon.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "vigil/app/incident_cursor.hpp"
+#include "vigil/app/site_io.hpp"
+#include "vigil/journal/journal.hpp"
+#include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/people_store.hpp"
+#include "vigil/mqtt/outbox.hpp"
+#include "vigil/mqtt/publisher.hpp"
+
+namespace vigil::app {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+core::TimePoint wall_now() {
+  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
+    : config_(std::move(config)),
+      options_(options),
+      signals_(io_, SIGINT, SIGTERM),
+      deadline_timer_(io_),
+      incident_rules_(config_.incident_rules) {}
+
+Daemon::~Daemon() {
+  shutdown();
+}
+
+void Daemon::request_stop() {
+  boost::asio::post(io_, [this] {
+    stopping_ = true;
+    io_.stop();
+  });
+}
+
+int Daemon::run() {
+  start();
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    std::fprintf(stderr, "vigild: signal %d, stopping\n", signo);
+    stopping_ = true;
+    io_.stop();
+  });
+  io_.run();
+  shutdown();
+  return 0;
+}
+
+void Daemon::start() {
+  const std::filesystem::path db = config_.journal_path;
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+
+  // People first: a daemon that cannot read its cardholders must not start
+  // and deny everyone silently.
+  people_ = journal::PeopleStore(db).load();
+  std::fprintf(stderr, "vigild: site %s gateway %s: %zu people, %zu credentials\n",
+               config_.site.id.str().c_str(), config_.site.gateway.str().c_str(),
+               people_.person_count(), people_.credential_count());
+
+  journal::WriterOptions wopts;
+  wopts.on_commit_failure = [](const journal::CommitFailure& f) {
+    std::fprintf(stderr, "vigild: journal commit failed (attempt %u, %zu events waiting): %s\n",
+                 f.attempt, f.pending, f.message.c_str());
+  };
+  journal_ = std::make_unique<journal::JournalWriter>(journal::Journal(db), wopts);
+  outbox_ = std::make_unique<mqtt::Outbox>(db);
+  cursor_ = std::make_unique<IncidentCursor>(db);
+
+  mqtt::PublisherConfig pconf;
+  pconf.host = config_.broker.host;
+  pconf.port = config_.broker.port;
+  pconf.client_id = config_.broker.client_id.empty()
+                        ? "vigild-" + config_.site.id.str() + "-" + config_.site.gateway.str()
+                        : config_.broker.client_id;
+  pconf.keepalive = config_.broker.keepalive;
+  pconf.topic_root = config_.broker.topic_root;
+  pconf.site = config_.site.id;
+  pconf.gateway = config_.site.gateway;
+  // A guard must see alerts soon after a network blip: cap the backoff low.
+  pconf.reconnect_max = std::chrono::seconds(2);
+  publisher_ = std::make_unique<mqtt::Publisher>(pconf, *outbox_);
+
+  replay_incidents();
+  publisher_->start();
+
+  controller_ = std::make_unique<core::Controller>(config_.site, people_);
+  site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
+  site_io_->start();
+  // Every lock starts locked: after a crash the daemon does not know which
+  // grants were in flight, and fail-secure is the safe side.
+  for (const auto& door : config_.site.doors) site_io_->apply(core::SetOutput{door.lock, false});
+
+  core::Event started;
+  started.kind = core::EventKind::daemon_started;
+  started.time = wall_now();
+  started.detail = std::string("vigild ") + kVersion;
+  journal(std::move(started));
+}
+
+void Daemon::handle(const core::Input& input) {
+  dispatch(controller_->handle(input));
+  arm_deadline();
+}
+
+void Daemon::dispatch(core::Effects effects) {
+  // Outputs first: a door never waits for the journal.
+  for (const auto& out : effects.outputs) site_io_->apply(out);
+  for (auto& e : effects.events) journal(std::move(e));
+}
+
+void Daemon::journal(core::Event event) {
+  journal_->submit(std::move(event), [this](const core::Event& committed) {
+    boost::asio::post(io_, [this, committed] { on_committed(committed); });
+  });
+}
+
+void Daemon::on_committed(const core::Event& event) {
+  if (options_.log_events) std::printf("%s\n", core::describe(event).c_str());
+  if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
+}
+
+bool Daemon::queue_incident(const core::Incident& incident) {
+  const mqtt::EnqueueResult r = publisher_->publish_incident(incident);
+  if (!r) {
+    // Not in the outbox (disk full?): leave the cursor behind this event so the
+    // next start raises it again from the journal.
+    std::fprintf(stderr, "vigild: incident for event #%llu not queued: %s\n",
+                 static_cast<unsigned long long>(incident.event.seq), r.error.c_str());
+    cursor_held_ = true;
+    return false;
+  }
+  // Once one incident missed the outbox, the cursor stays put for the rest of
+  // this run: the next start replays from there.
+  if (!cursor_held_) cursor_->store(incident.event.seq);
+  return true;
+}
+
+void Daemon::replay_incidents() {
+  // Events committed after the last incident that reached the outbox may
+  // have raised incidents that a crash kept from it: run them again.
+  journal::Journal reader(config_.journal_path);
+  journal::Filter filter;
+  filter.after_seq = cursor_->load();
+  std::size_t replayed = 0;
+  for (const auto& e : reader.query(filter)) {
+    if (auto incident = incident_rules_.observe(e)) replayed += queue_incident(*incident);
+  }
+  if (replayed > 0)
+    std::fprintf(stderr, "vigild: re-raised %zu incident(s) after restart\n", replayed);
+}
+
+void Daemon::arm_deadline() {
+  const auto next = controller_->next_deadline();
+  if (!next) {
+    deadline_timer_.cancel();
+    return;
+  }
+  deadline_timer_.expires_at(
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(*next));
+  deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    dispatch(controller_->advance(wall_now()));
+    arm_deadline();
+  });
+}
+
+void Daemon::shutdown() {
+  if (!site_io_ && !journal_) return;
+  if (site_io_) site_io_->stop();
+  if (journal_) {
+    core::Event stopped;
+    stopped.kind = core::EventKind::daemon_stopped;
+    stopped.time = wall_now();
+    journal(std::move(stopped));
+    journal_->flush();
+  }
+  // The loop has stopped: run the on_committed handlers the journal posted,
+  // so every incident of a committed event is in the outbox before we go.
+  io_.restart();
+  io_.poll();
+  if (publisher_) publisher_->stop();
+  site_io_.reset();
+  publisher_.reset();
+  journal_.reset();
+  outbox_.reset();
+  cursor_.reset();
+}
+
+}  // namespace vigil::app

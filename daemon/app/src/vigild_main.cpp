@@ -1,0 +1,49 @@
+// vigild: the Vigil access-control daemon.
+//   vigild --config SITE.yaml            run the site
+//   vigild --config SITE.yaml --check    validate the config and exit (like kea -t)
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "vigil/app/daemon.hpp"
+#include "vigil/config/load.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"vigild: Vigil access-control daemon"};
+  std::string config_path;
+  bool check_only = false;
+  std::optional<std::uint16_t> broker_port;
+  std::optional<std::string> journal_path;
+  bool quiet = false;
+  cli.add_option("-c,--config", config_path, "site config (YAML)")->required();
+  cli.add_flag("--check", check_only, "validate the config and exit");
+  cli.add_option("--broker-port", broker_port, "override broker.port from the config");
+  cli.add_option("--journal", journal_path, "override journal.path from the config");
+  cli.add_flag("-q,--quiet", quiet, "do not print one line per event");
+  CLI11_PARSE(cli, argc, argv);
+
+  auto loaded = vigil::config::load_site_config(config_path);
+  if (!loaded) {
+    std::cerr << vigil::config::to_string(loaded.diagnostics());
+    std::cerr << "vigild: refusing to start: " << loaded.diagnostics().size() << " problem(s) in "
+              << config_path << "\n";
+    return 2;
+  }
+  if (check_only) {
+    std::cout << config_path << ": ok\n";
+    return 0;
+  }
+  vigil::config::SiteConfig config = std::move(loaded).value();
+  if (broker_port) config.broker.port = *broker_port;
+  if (journal_path) config.journal_path = *journal_path;
+
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  try {
+    vigil::app::Daemon daemon(std::move(config), vigil::app::DaemonOptions{!quiet});
+    return daemon.run();
+  } catch (const std::exception& e) {
+    std::cerr << "vigild: " << e.what() << "\n";
+    return 1;
+  }
+}

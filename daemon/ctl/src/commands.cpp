@@ -1,0 +1,189 @@
+#include "vigil/ctl/commands.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <vector>
+
+#include "time_arg.hpp"
+#include "vigil/config/load.hpp"
+#include "vigil/journal/journal.hpp"
+
+namespace vigil::ctl {
+namespace {
+
+using Row = std::vector<std::string>;
+
+const std::vector<std::string> kColumns{"seq",  "time",   "kind",   "reason", "door",  "reader",
+                                        "zone", "person", "device", "card",   "detail"};
+
+template <class T>
+std::string opt(const std::optional<T>& v) {
+  return v ? v->str() : "";
+}
+
+Row to_row(const core::Event& e) {
+  return {std::to_string(e.seq),
+          core::format_utc(e.time),
+          core::to_string(e.kind),
+          e.reason == core::DenyReason::none ? "" : core::to_string(e.reason),
+          opt(e.door),
+          opt(e.reader),
+          opt(e.zone),
+          opt(e.person),
+          opt(e.device),
+          e.card ? core::to_string(*e.card) : "",
+          e.detail};
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void print_table(const std::vector<core::Event>& events, std::ostream& out) {
+  std::vector<Row> rows;
+  rows.reserve(events.size());
+  for (const auto& e : events) rows.push_back(to_row(e));
+  std::vector<std::size_t> width(kColumns.size());
+  for (std::size_t i = 0; i < kColumns.size(); ++i) width[i] = kColumns[i].size();
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  auto line = [&](const Row& r) {
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      out << std::left << std::setw(static_cast<int>(i + 1 == r.size() ? 0 : width[i])) << r[i];
+      if (i + 1 != r.size()) out << "  ";
+    }
+    out << "\n";
+  };
+  line(kColumns);
+  for (const auto& r : rows) line(r);
+  out << "(" << rows.size() << " event" << (rows.size() == 1 ? "" : "s") << ")\n";
+}
+
+void print_csv(const std::vector<core::Event>& events, std::ostream& out) {
+  auto line = [&](const Row& r) {
+    for (std::size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
+    out << "\r\n";  // RFC 4180
+  };
+  line(kColumns);
+  for (const auto& e : events) line(to_row(e));
+}
+
+void print_json(const std::vector<core::Event>& events, std::ostream& out) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& e : events) {
+    const Row r = to_row(e);
+    nlohmann::json obj;
+    obj["seq"] = e.seq;
+    for (std::size_t i = 1; i < kColumns.size(); ++i)
+      if (!r[i].empty()) obj[kColumns[i]] = r[i];
+    arr.push_back(std::move(obj));
+  }
+  out << arr.dump(2) << "\n";
+}
+
+bool journal_exists(const std::string& path, std::ostream& err) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return true;
+  err << "vigilctl: no journal at " << path << "\n";
+  return false;
+}
+
+}  // namespace
+
+int config_check(const std::string& path, std::ostream& out, std::ostream& err) {
+  auto loaded = config::load_site_config(path);
+  if (!loaded) {
+    err << config::to_string(loaded.diagnostics());
+    err << path << ": " << loaded.diagnostics().size() << " problem"
+        << (loaded.diagnostics().size() == 1 ? "" : "s") << "\n";
+    return 1;
+  }
+  const auto& site = loaded.value().site;
+  out << path << ": ok (site " << site.id << ", " << site.zones.size() << " zones, "
+      << site.doors.size() << " doors, " << site.readers.size() << " readers, "
+      << site.access_levels.size() << " access levels)\n";
+  return 0;
+}
+
+std::optional<std::string> resolve_journal(const std::optional<std::string>& journal,
+                                           const std::optional<std::string>& config_path,
+                                           std::ostream& err) {
+  if (journal) return journal;
+  if (!config_path) {
+    err << "vigilctl: give --journal PATH or --config SITE.yaml\n";
+    return std::nullopt;
+  }
+  auto loaded = config::load_site_config(*config_path);
+  if (!loaded) {
+    err << config::to_string(loaded.diagnostics());
+    return std::nullopt;
+  }
+  return loaded.value().journal_path;
+}
+
+int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
+  journal::Filter filter;
+  if (args.person) filter.person = core::PersonId(*args.person);
+  if (args.zone) filter.zone = core::ZoneId(*args.zone);
+  if (args.door) filter.door = core::DoorId(*args.door);
+  for (auto [text, slot] : {std::pair{&args.from, &filter.from}, std::pair{&args.to, &filter.to}}) {
+    if (!*text) continue;
+    auto t = parse_time_arg(**text);
+    if (!t) {
+      err << "vigilctl: cannot read time '" << **text
+          << "': use 2026-11-25 or 2026-11-25T10:00:00Z (UTC)\n";
+      return 2;
+    }
+    *slot = t;
+  }
+  filter.limit = args.limit;
+  if (args.format != "table" && args.format != "csv" && args.format != "json") {
+    err << "vigilctl: unknown format '" << args.format << "' (table, csv or json)\n";
+    return 2;
+  }
+  if (!journal_exists(args.journal_path, err)) return 1;
+  try {
+    journal::Journal journal(args.journal_path);
+    const auto events = journal.query(filter);
+    if (args.format == "csv") {
+      print_csv(events, out);
+    } else if (args.format == "json") {
+      print_json(events, out);
+    } else {
+      print_table(events, out);
+    }
+  } catch (const std::exception& e) {
+    err << "vigilctl: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int log_verify(const std::string& journal_path, std::ostream& out, std::ostream& err) {
+  if (!journal_exists(journal_path, err)) return 2;
+  try {
+    journal::Journal journal(journal_path);
+    const journal::VerifyResult r = journal.verify();
+    if (r.ok) {
+      out << journal_path << ": " << r.message << "\n";
+      return 0;
+    }
+    err << journal_path << ": " << r.message << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    err << "vigilctl: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace vigil::ctl

@@ -1,0 +1,113 @@
+// The entry log: one SQLite file (WAL, synchronous=FULL) holding every event
+// of the ordered stream, numbered 1, 2, 3... and chained by SHA-256 so that an
+// edited, deleted or moved row is found by verify(). append() is durable when
+// it returns. A Journal is one connection: use it from one thread at a time,
+// and open a second Journal on the same file to read while another appends.
+// For throughput from the event loop, append through JournalWriter.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigil/core/event.hpp"
+#include "vigil/journal/error.hpp"
+#include "vigil/journal/hash_chain.hpp"
+
+namespace vigil::journal {
+
+namespace sqlite {
+class Database;
+}
+
+struct JournalOptions {
+  // How long to wait for another connection's write lock before failing.
+  std::chrono::milliseconds busy_timeout{5000};
+  // Cap on the file size; past it appends fail with SQLITE_FULL exactly as on
+  // a full disk (and JournalWriter retries). Leaves room for the OS on a small
+  // gateway disk.
+  std::optional<std::uint64_t> max_size_bytes{};
+  // SQLite's page cache for this connection. The default 2 MiB is smaller
+  // than the person index of a few hundred thousand rows, and every evicted
+  // index page is read back on the next batch that touches it.
+  std::uint64_t cache_bytes = 16u << 20;
+};
+
+// All set fields must match. Write it with designated initializers:
+// Filter{.person = core::PersonId{"p-17"}, .from = t0, .limit = 100}.
+struct Filter {
+  // Every member has an initializer so designated initializers may skip any.
+  std::optional<core::PersonId> person{};
+  std::optional<core::ZoneId> zone{};
+  std::optional<core::DoorId> door{};
+  std::optional<core::TimePoint> from{};  // inclusive
+  std::optional<core::TimePoint> to{};    // exclusive
+  std::vector<core::EventKind> kinds{};   // empty: every kind
+  std::uint64_t after_seq = 0;            // only seq > after_seq: paging and tailing
+  std::optional<std::size_t> limit{};     // the first `limit` matches in seq order
+};
+
+enum class Damage : std::uint8_t {
+  none,
+  altered,    // the row's content does not hash to its stored hash
+  missing,    // a gap in seq, or prev_hash does not link to the previous row
+  reordered,  // an intact row that the chain places at another seq
+};
+const char* to_string(Damage damage);
+
+struct VerifyResult {
+  bool ok = true;
+  std::uint64_t rows = 0;         // intact rows before the first bad one (all rows when ok)
+  Hash head_hash = kGenesisHash;  // hash of the last intact row
+  Damage damage = Damage::none;
+  std::uint64_t bad_seq = 0;  // the first bad row when !ok
+  std::string message{};      // "ok: 120 rows, head 9f..." or "row 17: altered (hash mismatch)"
+};
+
+class Journal {
+ public:
+  // Opens or creates the file; throws JournalError if it cannot be opened, is
+  // not an SQLite database, or carries a schema newer than this build.
+  explicit Journal(const std::filesystem::path& path, JournalOptions options = {});
+  Journal(Journal&&) noexcept;
+  Journal& operator=(Journal&&) noexcept;
+  ~Journal();
+
+  // Numbers the events consecutively after the last stored row, chains them
+  // and stores them all in one transaction (one fsync: group commit). Sets
+  // each event's seq in place once the commit is durable. On failure throws
+  // JournalError and leaves both the file and the events' seq unchanged, so
+  // the same span can be appended again.
+  void append(std::span<core::Event> events);
+
+  std::vector<core::Event> query(const Filter& filter) const;
+
+  // 0 and kGenesisHash for an empty journal.
+  std::uint64_t last_seq() const;
+  Hash head_hash() const;
+
+  // Rechecks the whole chain from row 1 and names the first bad row. Tail
+  // truncation cannot be seen from the file alone: compare head_hash and
+  // rows with a copy published earlier (docs/journal.md).
+  VerifyResult verify() const;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct Head {
+    std::uint64_t seq = 0;
+    Hash hash = kGenesisHash;
+  };
+  Head read_head() const;
+
+  std::filesystem::path path_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<RowHasher> hasher_;
+};
+
+}  // namespace vigil::journal

@@ -1,0 +1,133 @@
+#include "vigil/journal/journal_writer.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <iterator>
+#include <utility>
+
+namespace vigil::journal {
+
+JournalWriter::JournalWriter(Journal journal, WriterOptions options)
+    : journal_(std::move(journal)), options_(std::move(options)), thread_([this] { run(); }) {}
+
+JournalWriter::~JournalWriter() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  work_ready_.notify_one();
+  thread_.join();
+}
+
+void JournalWriter::submit(core::Event event, OnCommitted on_committed) {
+  bool was_empty = false;
+  {
+    std::lock_guard lock{mutex_};
+    was_empty = queued_events_.empty();
+    queued_events_.push_back(std::move(event));
+    queued_callbacks_.push_back(std::move(on_committed));
+    ++stats_.submitted;
+  }
+  // Only the first event of a batch wakes the writer: while it commits, later
+  // submissions just queue, and it looks at the queue before sleeping again.
+  // That keeps submit() free of a futex call on the hot path.
+  if (was_empty) work_ready_.notify_one();
+}
+
+void JournalWriter::flush() {
+  std::unique_lock lock{mutex_};
+  const auto target = stats_.submitted;
+  committed_.wait(lock, [&] { return stats_.committed >= target; });
+}
+
+WriterStats JournalWriter::stats() const {
+  std::lock_guard lock{mutex_};
+  return stats_;
+}
+
+bool JournalWriter::take_queued(std::vector<core::Event>& events,
+                                std::vector<OnCommitted>& callbacks) {
+  std::unique_lock lock{mutex_};
+  if (events.empty()) {
+    work_ready_.wait(lock, [&] { return !queued_events_.empty() || stopping_; });
+    if (queued_events_.empty()) return false;  // stopping, and all committed
+    // The common case: swap whole vectors, so the queue keeps the capacity
+    // of the last batch and submit() rarely allocates.
+    events.swap(queued_events_);
+    callbacks.swap(queued_callbacks_);
+    return true;
+  }
+  // Retrying a failed batch: it commits together with whatever queued since,
+  // in order, so the retry also catches up.
+  std::move(queued_events_.begin(), queued_events_.end(), std::back_inserter(events));
+  std::move(queued_callbacks_.begin(), queued_callbacks_.end(), std::back_inserter(callbacks));
+  queued_events_.clear();
+  queued_callbacks_.clear();
+  return true;
+}
+
+void JournalWriter::report_failure(const std::string& message, int sqlite_code,
+                                   std::uint32_t attempt, std::size_t in_flight,
+                                   std::chrono::milliseconds retry_in) {
+  std::size_t pending = 0;
+  {
+    std::lock_guard lock{mutex_};
+    ++stats_.failed_commits;
+    pending = std::max<std::size_t>(in_flight, stats_.pending());
+  }
+  if (options_.on_commit_failure) {
+    options_.on_commit_failure(CommitFailure{.message = message,
+                                             .sqlite_code = sqlite_code,
+                                             .attempt = attempt,
+                                             .pending = pending,
+                                             .retry_in = retry_in});
+  }
+}
+
+void JournalWriter::run() {
+  std::vector<core::Event> events;
+  std::vector<OnCommitted> callbacks;
+  std::uint32_t attempt = 0;
+  auto retry_in = options_.first_retry;
+
+  while (take_queued(events, callbacks)) {
+    try {
+      journal_.append(events);
+    } catch (const std::exception& error) {
+      // Journal::append left the file and the events untouched, so the same
+      // batch is simply tried again later. Nothing is dropped: an entry log
+      // with holes is worse than one that catches up after the disk clears.
+      const auto* journal_error = dynamic_cast<const JournalError*>(&error);
+      report_failure(error.what(), journal_error ? journal_error->sqlite_code() : 0, ++attempt,
+                     events.size(), retry_in);
+      std::this_thread::sleep_for(retry_in);
+      retry_in = std::min(retry_in * 2, options_.max_retry);
+      continue;
+    }
+    attempt = 0;
+    retry_in = options_.first_retry;
+
+    std::uint64_t callback_failures = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (!callbacks[i]) continue;
+      try {
+        callbacks[i](events[i]);
+      } catch (...) {
+        // A throwing callback must not stop the journal; it is counted.
+        ++callback_failures;
+      }
+    }
+    {
+      std::lock_guard lock{mutex_};
+      stats_.committed += events.size();
+      stats_.batches += 1;
+      stats_.callback_failures += callback_failures;
+      stats_.largest_batch = std::max(stats_.largest_batch, events.size());
+    }
+    committed_.notify_all();
+    events.clear();
+    callbacks.clear();
+  }
+}
+
+}  // namespace vigil::journal

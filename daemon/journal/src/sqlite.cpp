@@ -1,0 +1,169 @@
+#include "sqlite.hpp"
+
+#include <utility>
+
+namespace vigil::journal {
+
+bool JournalError::is_disk_full() const {
+  return sqlite_code_ == SQLITE_FULL;
+}
+bool JournalError::is_busy() const {
+  return sqlite_code_ == SQLITE_BUSY || sqlite_code_ == SQLITE_LOCKED;
+}
+
+}  // namespace vigil::journal
+
+namespace vigil::journal::sqlite {
+
+void throw_error(sqlite3* db, int code, std::string_view context) {
+  std::string what{context};
+  what += ": ";
+  what += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  throw JournalError(what, code & 0xff);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) throw_error(db, rc, "prepare `" + std::string{sql} + "`");
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
+
+void Statement::bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
+void Statement::bind(int index, std::string_view text) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
+void Statement::bind(int index, const std::optional<std::string>& text) {
+  if (text) {
+    bind(index, std::string_view{*text});
+  } else {
+    bind_null(index);
+  }
+}
+
+void Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
+void Statement::bind_null(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw_error(db_, rc, std::string{"step `"} + sqlite3_sql(stmt_) + "`");
+}
+
+void Statement::reset() noexcept {
+  // The result repeats the last step's error, which step() already reported.
+  (void)sqlite3_reset(stmt_);
+  (void)sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::column_text(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+  return text != nullptr ? std::string(reinterpret_cast<const char*>(text), size) : std::string{};
+}
+
+std::optional<std::string> Statement::column_optional_text(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return column_text(column);
+}
+
+std::span<const std::uint8_t> Statement::column_blob(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+  auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+  return data != nullptr ? std::span<const std::uint8_t>{data, size}
+                         : std::span<const std::uint8_t>{};
+}
+
+Database::Database(const std::filesystem::path& path) {
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string context = "open " + path.string();
+    sqlite3* db = std::exchange(db_, nullptr);
+    std::string what = context + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    throw JournalError(what, rc & 0xff);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Database::~Database() {
+  cache_.clear();  // statements must be finalized before the connection closes
+  sqlite3_close(db_);
+}
+
+void Database::exec(const char* sql) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string what = std::string{"exec `"} + sql + "`: " + (message ? message : "");
+    sqlite3_free(message);
+    throw JournalError(what, rc & 0xff);
+  }
+}
+
+StatementUse Database::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  }
+  return StatementUse{*it->second};
+}
+
+std::int64_t Database::query_int(const char* sql) {
+  Statement statement{db_, sql};
+  return statement.step() ? statement.column_int(0) : 0;
+}
+
+bool Database::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+  // After some errors (SQLITE_FULL among them) SQLite has already rolled the
+  // transaction back; a second ROLLBACK would fail, so only roll back if open.
+  if (open_ && db_.in_transaction()) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  open_ = false;
+}
+
+}  // namespace vigil::journal::sqlite

@@ -1,0 +1,190 @@
+#include "vigil/journal/journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include "journal_test_support.hpp"
+
+namespace vigil::journal {
+namespace {
+
+using testing::at;
+using testing::granted;
+using testing::RawSql;
+using testing::sample_events;
+using testing::TempDir;
+
+TEST(Journal, NewJournalIsEmptyWithTheGenesisHead) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  EXPECT_EQ(journal.last_seq(), 0u);
+  EXPECT_EQ(journal.head_hash(), kGenesisHash);
+  EXPECT_TRUE(journal.query({}).empty());
+}
+
+TEST(Journal, OpensInWalModeWithTheCurrentSchemaVersion) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  RawSql raw{dir.file("j.db")};
+  EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.integer("PRAGMA user_version"), 1);
+}
+
+TEST(Journal, AppendAssignsConsecutiveSeqsInPlace) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  auto events = sample_events(3);
+  journal.append(events);
+  EXPECT_EQ(events[0].seq, 1u);
+  EXPECT_EQ(events[1].seq, 2u);
+  EXPECT_EQ(events[2].seq, 3u);
+  EXPECT_EQ(journal.last_seq(), 3u);
+}
+
+TEST(Journal, SeqsContinueAcrossReopen) {
+  TempDir dir;
+  {
+    Journal journal{dir.file("j.db")};
+    auto events = sample_events(5);
+    journal.append(events);
+  }
+  Journal reopened{dir.file("j.db")};
+  EXPECT_EQ(reopened.last_seq(), 5u);
+  auto more = sample_events(2);
+  reopened.append(more);
+  EXPECT_EQ(more[0].seq, 6u);
+  EXPECT_EQ(more[1].seq, 7u);
+  EXPECT_TRUE(reopened.verify().ok);
+}
+
+TEST(Journal, EventsSurviveReopenWithEveryField) {
+  TempDir dir;
+  core::Event denied;
+  denied.time = core::from_unix_micros(1'772'438'400'123'456);
+  denied.kind = core::EventKind::access_denied;
+  denied.reason = core::DenyReason::outside_schedule;
+  denied.door = core::DoorId{"north-door"};
+  denied.reader = core::ReaderId{"north-in"};
+  denied.zone = core::ZoneId{"Lab Ω"};  // UTF-8 passes through untouched
+  denied.person = core::PersonId{"p-17"};
+  denied.device = core::DeviceId{"io-2"};
+  denied.card = core::CardNumber{.facility = 255, .number = 18'446'744'073'709'551'615u};
+  denied.detail = "after hours";
+  core::Event started;  // every optional field absent
+  started.time = core::from_unix_micros(-5);
+  started.kind = core::EventKind::daemon_started;
+  std::vector<core::Event> events{denied, started};
+  {
+    Journal journal{dir.file("j.db")};
+    journal.append(events);
+  }
+  auto stored = Journal{dir.file("j.db")}.query({});
+  ASSERT_EQ(stored.size(), 2u);
+  const auto& d = stored[0];
+  EXPECT_EQ(d.seq, 1u);
+  EXPECT_EQ(d.time, denied.time);
+  EXPECT_EQ(d.kind, denied.kind);
+  EXPECT_EQ(d.reason, denied.reason);
+  EXPECT_EQ(d.door, denied.door);
+  EXPECT_EQ(d.reader, denied.reader);
+  EXPECT_EQ(d.zone, denied.zone);
+  EXPECT_EQ(d.person, denied.person);
+  EXPECT_EQ(d.device, denied.device);
+  EXPECT_EQ(d.card, denied.card);
+  EXPECT_EQ(d.detail, denied.detail);
+  const auto& s = stored[1];
+  EXPECT_EQ(s.seq, 2u);
+  EXPECT_EQ(s.time, started.time);
+  EXPECT_FALSE(s.door || s.reader || s.zone || s.person || s.device || s.card);
+  EXPECT_EQ(s.detail, "");
+}
+
+TEST(Journal, StoresAbsentFieldsAsNullAndCardAsFacilityColonNumber) {
+  TempDir dir;
+  {
+    Journal journal{dir.file("j.db")};
+    std::vector<core::Event> events{granted(0, "p-1", "d1", "lab")};
+    journal.append(events);
+  }
+  RawSql raw{dir.file("j.db")};
+  EXPECT_EQ(raw.text("SELECT card FROM events WHERE seq = 1"), "12:1000");
+  EXPECT_EQ(raw.integer("SELECT device IS NULL FROM events WHERE seq = 1"), 1);
+  EXPECT_EQ(raw.integer("SELECT length(hash) FROM events WHERE seq = 1"), 32);
+  EXPECT_EQ(raw.integer("SELECT prev_hash = zeroblob(32) FROM events WHERE seq = 1"), 1);
+}
+
+TEST(Journal, HeadHashIsTheLastRowsHash) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  auto events = sample_events(4);
+  journal.append(events);
+  RawSql raw{dir.file("j.db")};
+  EXPECT_EQ(to_hex(journal.head_hash()),
+            raw.text("SELECT lower(hex(hash)) FROM events WHERE seq = 4"));
+}
+
+TEST(Journal, AppendingNothingChangesNothing) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  std::vector<core::Event> none;
+  journal.append(none);
+  EXPECT_EQ(journal.last_seq(), 0u);
+}
+
+TEST(Journal, TwoConnectionsAppendingInTurnKeepOneChain) {
+  // vigilctl and the daemon may both append (e.g. an operator note): each
+  // append chains from the head it reads inside its own write transaction.
+  TempDir dir;
+  Journal first{dir.file("j.db")};
+  Journal second{dir.file("j.db")};
+  for (int round = 0; round < 3; ++round) {
+    auto a = sample_events(2);
+    first.append(a);
+    auto b = sample_events(3);
+    second.append(b);
+  }
+  EXPECT_EQ(first.last_seq(), 15u);
+  auto result = first.verify();
+  EXPECT_TRUE(result.ok) << result.message;
+}
+
+TEST(Journal, FailedAppendLeavesTheFileAndTheEventsUnchanged) {
+  TempDir dir;
+  {
+    Journal journal{dir.file("j.db")};
+    auto events = sample_events(3);
+    journal.append(events);
+  }
+  // A size cap at the current size makes the next page allocation fail
+  // exactly as a full disk does.
+  Journal journal{dir.file("j.db"), JournalOptions{.max_size_bytes = 1}};
+  auto events = sample_events(2000);
+  try {
+    journal.append(events);
+    FAIL() << "append past the size cap succeeded";
+  } catch (const JournalError& error) {
+    EXPECT_TRUE(error.is_disk_full()) << error.what();
+  }
+  EXPECT_EQ(events[0].seq, 0u);
+  EXPECT_EQ(journal.last_seq(), 3u);
+  EXPECT_TRUE(journal.verify().ok);
+}
+
+TEST(Journal, RefusesAFileFromANewerSchema) {
+  TempDir dir;
+  { Journal journal{dir.file("j.db")}; }
+  RawSql{dir.file("j.db")}.exec("PRAGMA user_version = 99");
+  EXPECT_THROW(Journal{dir.file("j.db")}, JournalError);
+}
+
+TEST(Journal, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  {
+    std::FILE* f = std::fopen(dir.file("j.db").c_str(), "w");
+    std::fputs("this is not an SQLite database, it is a shopping list of sorts....", f);
+    std::fclose(f);
+  }
+  EXPECT_THROW(Journal{dir.file("j.db")}, JournalError);
+}
+
+}  // namespace
+}  // namespace vigil::journal

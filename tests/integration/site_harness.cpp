@@ -1,0 +1,141 @@
+#include "site_harness.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "vigil/journal/people_store.hpp"
+#include "vigil/testing/wait.hpp"
+#include "vigil/wiegand/format.hpp"
+#include "vigil/wiegand/frame.hpp"
+
+namespace vigil::testing {
+
+using namespace std::chrono_literals;
+
+SiteHarness::SiteHarness(MosquittoOptions broker_options)
+    : SiteHarness(broker_options, Options{}) {}
+
+SiteHarness::SiteHarness(MosquittoOptions broker_options, Options options)
+    : options_(std::move(options)), broker_(broker_options), io_(sim::ModbusIoServerOptions{}) {
+  io_.start();
+  chip_ = std::make_unique<sim::SimChipServer>(dir_.file("gpio0.sock").string());
+  reader_ = std::make_unique<sim::WiegandReaderSim>(*chip_, 0, 1);
+  journal_path_ = dir_.file("journal.db");
+  write_config();
+  enrol_people();
+}
+
+SiteHarness::~SiteHarness() {
+  if (vigild_) vigild_->kill();
+}
+
+void SiteHarness::write_config() {
+  config_path_ = dir_.file("site.yaml");
+  std::ofstream out(config_path_);
+  out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
+      << "journal: { path: journal.db }\n"
+      << "broker: { host: 127.0.0.1, port: " << broker_.port()
+      << ", keepalive: 2s, topic_root: vigil }\n"
+      << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"
+      << "devices:\n"
+      << "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: " << io_.port()
+      << ", unit: 1, poll: 20ms, timeout: 200ms, coils: 8, inputs: 8 }\n"
+      << "  - { id: gpio0, type: sim_gpio, socket: gpio0.sock }\n"
+      << "zones:\n"
+      << "  - { id: lobby, name: Lobby }\n"
+      << "doors:\n"
+      << "  - id: lobby-main\n"
+      << "    from: outside\n"
+      << "    to: lobby\n"
+      << "    lock: { device: io1, coil: 0 }\n"
+      << "    contact: { device: io1, input: 0 }\n"
+      << "    rex: { device: io1, input: 1 }\n"
+      << "    unlock_time: " << options_.unlock_time << "\n"
+      << "    held_open_time: 3s\n"
+      << "readers:\n"
+      << "  - id: lobby-in\n"
+      << "    door: lobby-main\n"
+      << "    direction: in\n"
+      << "    wiegand: { chip: gpio0, d0: 0, d1: 1, formats: [H10301] }\n"
+      << "access_levels:\n"
+      << "  - { id: everyone, zones: [lobby], schedule: always }\n";
+}
+
+void SiteHarness::enrol_people() {
+  std::vector<core::Person> people{
+      core::Person{core::PersonId("p01"), "Anna", true, {core::AccessLevelId("everyone")}},
+      core::Person{core::PersonId("p02"), "Ben", true, {}}};
+  std::vector<core::Credential> credentials{
+      core::Credential{{12, 1001}, core::PersonId("p01"), true, {}, {}},
+      core::Credential{{12, 1002}, core::PersonId("p02"), true, {}, {}}};
+  for (std::size_t i = 0; i < options_.extra_people; ++i) {
+    core::PersonId id("p" + std::to_string(100000 + i));
+    people.push_back(
+        core::Person{id, "Person " + std::to_string(i), true, {core::AccessLevelId("everyone")}});
+    credentials.push_back(core::Credential{
+        {static_cast<std::uint32_t>(100 + i / 65536), i % 65536}, id, true, {}, {}});
+  }
+  journal::PeopleStore(journal_path_).import(people, credentials);
+}
+
+void SiteHarness::start_vigild() {
+  vigild_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{VIGILD_PATH, "-c", config_path_.string()}, dir_.file("vigild.log"));
+  ++starts_;
+  const auto answered_before = io_.requests_answered();
+  const bool up = eventually(
+      [&] {
+        return chip_->client_connected() && io_.requests_answered() > answered_before + 2 &&
+               events(core::EventKind::daemon_started).size() >= static_cast<std::size_t>(starts_);
+      },
+      15s);
+  if (!up) throw std::runtime_error("vigild did not come up; log:\n" + vigild_log());
+}
+
+void SiteHarness::stop_vigild() {
+  if (vigild_) vigild_->stop();
+}
+
+void SiteHarness::kill_vigild() {
+  if (vigild_) vigild_->kill();
+}
+
+bool SiteHarness::vigild_running() {
+  return vigild_ && vigild_->running();
+}
+
+void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {
+  const auto format = wiegand::find_format("H10301");
+  reader_->send(wiegand::encode(*format, core::CardNumber{facility, number}));
+}
+
+pid_t SiteHarness::vigild_pid() const {
+  return vigild_ ? vigild_->pid() : -1;
+}
+
+void SiteHarness::set_contact(bool open) {
+  io_.set_input(kContactInput, open);
+}
+
+std::vector<core::Event> SiteHarness::events(core::EventKind kind) const {
+  if (!std::filesystem::exists(journal_path_)) return {};
+  journal::Journal journal(journal_path_);
+  journal::Filter filter;
+  filter.kinds = {kind};
+  return journal.query(filter);
+}
+
+std::vector<core::Event> SiteHarness::all_events() const {
+  journal::Journal journal(journal_path_);
+  return journal.query({});
+}
+
+std::string SiteHarness::vigild_log() const {
+  std::ifstream in(dir_.file("vigild.log"));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace vigil::testing

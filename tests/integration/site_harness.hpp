@@ -1,0 +1,71 @@
+// A one-door site for end-to-end tests: a real mosquitto, a libmodbus I/O
+// module server, the sim GPIO chip with a Wiegand reader, two enrolled people,
+// and vigild started as a child process on a config written for them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vigil/journal/journal.hpp"
+#include "vigil/sim/modbus_io_server.hpp"
+#include "vigil/sim/sim_chip_server.hpp"
+#include "vigil/sim/wiegand_reader_sim.hpp"
+#include "vigil/testing/child_process.hpp"
+#include "vigil/testing/mosquitto.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace vigil::testing {
+
+class SiteHarness {
+ public:
+  // Coil 0 is the lock, input 0 the contact, input 1 the REX button.
+  static constexpr int kLockCoil = 0;
+  static constexpr int kContactInput = 0;
+  static constexpr int kRexInput = 1;
+
+  struct Options {
+    std::string unlock_time = "2s";
+    std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
+  };
+
+  explicit SiteHarness(MosquittoOptions broker_options = {});
+  SiteHarness(MosquittoOptions broker_options, Options options);
+  ~SiteHarness();
+
+  // Starts vigild and waits until it polls the I/O module and holds the GPIO chip.
+  void start_vigild();
+  void stop_vigild();  // SIGTERM, clean shutdown
+  void kill_vigild();  // SIGKILL: no shutdown at all
+  bool vigild_running();
+  pid_t vigild_pid() const;
+  sim::SimChipServer& chip() { return *chip_; }
+
+  void swipe(std::uint32_t facility, std::uint64_t number);
+  void set_contact(bool open);
+
+  std::vector<core::Event> events(core::EventKind kind) const;
+  std::vector<core::Event> all_events() const;
+  std::string vigild_log() const;
+
+  MosquittoProcess& broker() { return broker_; }
+  sim::ModbusIoServer& io() { return io_; }
+  const std::filesystem::path& journal_path() const { return journal_path_; }
+  std::string incident_filter() const { return "vigil/test-site/gw1/incident/#"; }
+
+ private:
+  void write_config();
+  void enrol_people();
+
+  Options options_;
+  TempDir dir_{"vigil-site"};
+  MosquittoProcess broker_;
+  sim::ModbusIoServer io_;
+  std::unique_ptr<sim::SimChipServer> chip_;
+  std::unique_ptr<sim::WiegandReaderSim> reader_;
+  std::filesystem::path config_path_;
+  std::filesystem::path journal_path_;
+  std::unique_ptr<ChildProcess> vigild_;
+  int starts_ = 0;
+};
+
+}  // namespace vigil::testing
