@@ -52,7 +52,7 @@ echo "== broker: mosquitto on 127.0.0.1:$broker_port; I/O module on 127.0.0.1:$m
 
 # The console: every message under vigil/, as a guard's screen would show it.
 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -t 'vigil/#' -v -q 1 \
-  | python3 -u scripts/console.py &
+  > >(python3 -u scripts/console.py) &
 pids+=($!)
 
 echo "== vigilctl config check"

@@ -23,9 +23,22 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON \
 cmake --build build-asan -j"$jobs"
 
 echo "== tests (normal build)"
-(cd build && ctest --output-on-failure -j"$jobs" --timeout 300)
+set +e
+(cd build && ctest --output-on-failure -j"$jobs" --timeout 300) | tee build/ctest.log
+normal_rc=${PIPESTATUS[0]}
+set -e
 
 echo "== tests (ASan+UBSan build)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600
+set +e
+(cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600) | tee build-asan/ctest.log
+asan_rc=${PIPESTATUS[0]}
+set -e
+
+# ctest lists skipped tests after its summary; repeat the summaries last.
+echo "== summary"
+echo "normal build:    $(grep -E 'tests passed|tests failed' build/ctest.log | tail -1)"
+echo "ASan+UBSan build:"
+grep -E 'tests passed|tests failed' build-asan/ctest.log | tail -1
+exit $(( normal_rc != 0 || asan_rc != 0 ))

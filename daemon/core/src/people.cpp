@@ -8,8 +8,9 @@ void PeopleDirectory::add_person(Person person) {
 }
 
 void PeopleDirectory::add_credential(Credential credential) {
+  const Person* holder = &people_.at(credential.person);
   CardNumber card = credential.card;
-  credentials_.insert_or_assign(card, std::move(credential));
+  credentials_.insert_or_assign(card, Entry{std::move(credential), holder});
 }
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials) {
@@ -20,9 +21,7 @@ void PeopleDirectory::reserve(std::size_t people, std::size_t credentials) {
 std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card) const {
   auto it = credentials_.find(card);
   if (it == credentials_.end()) return std::nullopt;
-  const Person* person = find_person(it->second.person);
-  if (person == nullptr) return std::nullopt;
-  return Holder{person, &it->second};
+  return Holder{it->second.person, &it->second.credential};
 }
 
 const Person* PeopleDirectory::find_person(const PersonId& id) const {

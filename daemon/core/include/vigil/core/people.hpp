@@ -39,7 +39,8 @@ class PeopleDirectory {
 
   // Replaces any person with the same id.
   void add_person(Person person);
-  // The person must exist; replaces any credential with the same card.
+  // The person must exist (std::out_of_range otherwise); replaces any
+  // credential with the same card.
   void add_credential(Credential credential);
   void reserve(std::size_t people, std::size_t credentials);
 
@@ -49,8 +50,15 @@ class PeopleDirectory {
   std::size_t credential_count() const { return credentials_.size(); }
 
  private:
+  // A credential keeps a pointer to its holder's node (stable across rehash
+  // and across add_person replacing the same id), so a card read costs one
+  // hash lookup, not two.
+  struct Entry {
+    Credential credential;
+    const Person* person;
+  };
   std::unordered_map<PersonId, Person> people_;
-  std::unordered_map<CardNumber, Credential> credentials_;
+  std::unordered_map<CardNumber, Entry> credentials_;
 };
 
 }  // namespace vigil::core
