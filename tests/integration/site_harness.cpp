@@ -110,6 +110,10 @@ void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {
   reader_->send(wiegand::encode(*format, core::CardNumber{facility, number}));
 }
 
+void SiteHarness::send_bits(const std::vector<bool>& bits) {
+  reader_->send(bits);
+}
+
 pid_t SiteHarness::vigild_pid() const {
   return vigild_ ? vigild_->pid() : -1;
 }

@@ -41,6 +41,8 @@ class SiteHarness {
   sim::SimChipServer& chip() { return *chip_; }
 
   void swipe(std::uint32_t facility, std::uint64_t number);
+  void send_bits(const std::vector<bool>& bits);  // a raw frame, e.g. with bad parity
+  const std::filesystem::path& config_path() const { return config_path_; }
   void set_contact(bool open);
 
   std::vector<core::Event> events(core::EventKind kind) const;

@@ -3,9 +3,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+
+#include <fstream>
+
 #include "site_harness.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
 #include "vigil/testing/wait.hpp"
+#include "vigil/wiegand/format.hpp"
+#include "vigil/wiegand/frame.hpp"
 
 namespace vigil::testing {
 namespace {
@@ -52,6 +58,43 @@ TEST(Vigild, DeniedSwipeLeavesTheDoorLockedAndRecordsTheReason) {
   EXPECT_FALSE(site.io().coil(SiteHarness::kLockCoil));
   EXPECT_EQ(site.events(core::EventKind::access_denied)[0].reason,
             core::DenyReason::no_access_level);
+}
+
+TEST(Vigild, CorruptWiegandFrameIsAReadErrorWithItsRawBitsNeverACard) {
+  SiteHarness site;
+  site.start_vigild();
+  auto bits = wiegand::encode(*wiegand::find_format("H10301"), core::CardNumber{12, 1001});
+  bits.back() = !bits.back();  // break the trailing odd parity
+  site.send_bits(bits);
+  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::read_error).empty(); }, 5s))
+      << site.vigild_log();
+  const auto error = site.events(core::EventKind::read_error)[0];
+  EXPECT_EQ(error.reader->str(), "lobby-in");
+  EXPECT_NE(error.detail.find("odd_parity"), std::string::npos) << error.detail;
+  EXPECT_NE(error.detail.find("bits=26"), std::string::npos) << error.detail;
+  EXPECT_NE(error.detail.find(wiegand::bits_to_string(bits)), std::string::npos) << error.detail;
+  EXPECT_TRUE(site.events(core::EventKind::access_granted).empty());
+  EXPECT_TRUE(site.events(core::EventKind::access_denied).empty());
+  EXPECT_FALSE(site.io().coil(SiteHarness::kLockCoil));
+}
+
+TEST(Vigild, RefusesToStartOnABadConfigNamingFileLineAndColumn) {
+  TempDir dir;
+  const auto config = dir.file("bad.yaml");
+  std::ofstream(config) << "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+                        << "journal: { path: journal.db }\n"
+                        << "zones:\n"
+                        << "  - { id: lobby, name: Lobby, colour: red }\n";
+  ChildProcess vigild({VIGILD_PATH, "-c", config.string()}, dir.file("vigild.log"));
+  ASSERT_TRUE(vigild.wait_exit(10s));
+  ASSERT_TRUE(WIFEXITED(*vigild.wait_status()));
+  EXPECT_EQ(WEXITSTATUS(*vigild.wait_status()), 2);
+  std::ifstream in(dir.file("vigild.log"));
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find(config.string() + ":4:"), std::string::npos) << log;
+  EXPECT_NE(log.find("colour"), std::string::npos) << log;
+  EXPECT_NE(log.find("refusing to start"), std::string::npos) << log;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("journal.db")));
 }
 
 TEST(Vigild, ForcedDoorReachesAnMqttSubscriber) {
