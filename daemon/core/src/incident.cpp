@@ -38,13 +38,12 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
       // person hammering a reader yields one incident per N denials.
       const auto count = times.size();
       times.clear();
+      const auto window_s =
+          std::chrono::duration_cast<std::chrono::seconds>(config_.repeated_denials_window).count();
       return make(IncidentKind::repeated_denials, Severity::warning, e,
-                  "Repeated denials: " + std::to_string(count) + " refused reads at " + where(e) +
-                      " within " +
-                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                         config_.repeated_denials_window)
-                                         .count()) +
-                      " s");
+                  "Repeated denials: " + std::to_string(count) + " refused reads at reader " +
+                      e.reader->str() + (e.door ? " (door " + e.door->str() + ")" : "") +
+                      " within " + std::to_string(window_s) + " s");
     }
     default:
       return std::nullopt;

@@ -30,6 +30,32 @@ TEST(IncidentRules, ForcedDoorIsAMajorIncident) {
   EXPECT_NE(inc->summary.find("lobby-main"), std::string::npos);
 }
 
+TEST(IncidentRules, DeviceOfflineIsMajorAndSaysWhy) {
+  IncidentRules rules;
+  Event e;
+  e.kind = EventKind::device_offline;
+  e.device = DeviceId("io1");
+  e.detail = "connect: Connection refused";
+  auto inc = rules.observe(e);
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(inc->kind, IncidentKind::device_offline);
+  EXPECT_EQ(inc->severity, Severity::major);
+  EXPECT_EQ(inc->summary, "Device offline: device io1 (connect: Connection refused)");
+  e.kind = EventKind::device_online;  // coming back is an event, not an incident
+  EXPECT_FALSE(rules.observe(e));
+}
+
+TEST(IncidentRules, HeldOpenIsAWarning) {
+  IncidentRules rules;
+  Event e;
+  e.kind = EventKind::door_held_open;
+  e.door = DoorId("lobby-main");
+  auto inc = rules.observe(e);
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(inc->kind, IncidentKind::door_held_open);
+  EXPECT_EQ(inc->severity, Severity::warning);
+}
+
 TEST(IncidentRules, GrantsAndEntriesAreNotIncidents) {
   IncidentRules rules;
   Event e;
@@ -48,6 +74,7 @@ TEST(IncidentRules, ThirdDenialWithinWindowRaisesRepeatedDenials) {
   auto inc = rules.observe(denial(t0 + 20s));
   ASSERT_TRUE(inc);
   EXPECT_EQ(inc->kind, IncidentKind::repeated_denials);
+  EXPECT_EQ(inc->summary, "Repeated denials: 3 refused reads at reader lobby-in within 60 s");
   EXPECT_FALSE(rules.observe(denial(t0 + 21s)));  // counting restarts after raising
 }
 
