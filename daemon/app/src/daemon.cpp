@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/app/site_io.hpp"
@@ -34,19 +33,11 @@ Daemon::~Daemon() {
   shutdown();
 }
 
-void Daemon::request_stop() {
-  boost::asio::post(io_, [this] {
-    stopping_ = true;
-    io_.stop();
-  });
-}
-
 int Daemon::run() {
   start();
   signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     std::fprintf(stderr, "vigild: signal %d, stopping\n", signo);
-    stopping_ = true;
     io_.stop();
   });
   io_.run();
@@ -123,6 +114,7 @@ void Daemon::journal(core::Event event) {
 }
 
 void Daemon::on_committed(const core::Event& event) {
+  last_observed_seq_ = event.seq;
   if (options_.log_events) std::printf("%s\n", core::describe(event).c_str());
   if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
 }
@@ -137,10 +129,14 @@ bool Daemon::queue_incident(const core::Incident& incident) {
     cursor_held_ = true;
     return false;
   }
-  // Once one incident missed the outbox, the cursor stays put for the rest of
-  // this run: the next start replays from there.
-  if (!cursor_held_) cursor_->store(incident.event.seq);
+  advance_cursor();
   return true;
+}
+
+// Once one incident missed the outbox, the cursor stays put for the rest of
+// this run: the next start replays from there.
+void Daemon::advance_cursor() {
+  if (!cursor_held_ && last_observed_seq_ != 0) cursor_->store(last_observed_seq_);
 }
 
 void Daemon::replay_incidents() {
@@ -151,8 +147,10 @@ void Daemon::replay_incidents() {
   filter.after_seq = cursor_->load();
   std::size_t replayed = 0;
   for (const auto& e : reader.query(filter)) {
+    last_observed_seq_ = e.seq;
     if (auto incident = incident_rules_.observe(e)) replayed += queue_incident(*incident);
   }
+  advance_cursor();
   if (replayed > 0)
     std::fprintf(stderr, "vigild: re-raised %zu incident(s) after restart\n", replayed);
 }
@@ -186,6 +184,8 @@ void Daemon::shutdown() {
   // so every incident of a committed event is in the outbox before we go.
   io_.restart();
   io_.poll();
+  // Everything observed is settled: the next start need not replay it.
+  if (cursor_) advance_cursor();
   if (publisher_) publisher_->stop();
   site_io_.reset();
   publisher_.reset();

@@ -3,8 +3,10 @@
 #include <cstdio>
 
 #include "vigil/gpio/gpio_chip.hpp"
+#include "vigil/modbus/core_inputs.hpp"
 #include "vigil/modbus/io_module.hpp"
 #include "vigil/wiegand/decoder.hpp"
+#include "vigil/wiegand/format.hpp"
 
 namespace vigil::app {
 namespace {
@@ -15,14 +17,15 @@ core::TimePoint wall_now() {
 
 std::vector<wiegand::FormatSpec> formats_for(const config::WiegandReaderConfig& reader,
                                              const config::SiteConfig& config) {
-  std::vector<wiegand::FormatSpec> all = wiegand::builtin_formats();
-  all.insert(all.end(), config.custom_formats.begin(), config.custom_formats.end());
-  if (reader.formats.empty()) return all;
+  if (reader.formats.empty()) {
+    std::vector<wiegand::FormatSpec> all = wiegand::builtin_formats();
+    all.insert(all.end(), config.custom_formats.begin(), config.custom_formats.end());
+    return all;
+  }
   // Keep the reader's order: it decides between formats of equal length.
   std::vector<wiegand::FormatSpec> chosen;
   for (const auto& name : reader.formats)
-    for (const auto& f : all)
-      if (f.name == name) chosen.push_back(f);
+    if (auto f = wiegand::find_format(name, config.custom_formats)) chosen.push_back(*f);
   return chosen;
 }
 
@@ -70,18 +73,10 @@ void SiteIo::start() {
   if (started_) return;
   started_ = true;
   for (const auto& device : config_.modbus_devices) {
-    const core::DeviceId id = device.id;
-    modbus::ModbusIoCallbacks callbacks;
-    callbacks.on_input = [this, id](int index, bool value, core::TimePoint time) {
-      deliver(core::PointChanged{
-          core::PointRef{id, core::PointKind::discrete_input, static_cast<std::uint32_t>(index)},
-          value, time});
-    };
-    callbacks.on_status = [this, id](bool online, const std::string& detail, core::TimePoint time) {
-      deliver(core::DeviceStatusChanged{id, online, detail, time});
-    };
-    modbus_.emplace(id, std::make_unique<modbus::ModbusIoModule>(options_for(device), io_,
-                                                                 std::move(callbacks)));
+    modbus_.emplace(device.id, std::make_unique<modbus::ModbusIoModule>(
+                                   options_for(device), io_,
+                                   modbus::core_input_callbacks(
+                                       device.id, [this](const core::Input& in) { deliver(in); })));
   }
 
   for (const auto& chip_config : config_.gpio_chips) {

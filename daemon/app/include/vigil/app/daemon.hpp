@@ -5,7 +5,7 @@
 // MQTT outbox to the console.
 #pragma once
 
-#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -40,9 +40,8 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Runs until SIGINT/SIGTERM or request_stop(); returns the exit code.
+  // Runs until SIGINT/SIGTERM; returns the exit code.
   int run();
-  void request_stop();
 
  private:
   void start();
@@ -51,6 +50,7 @@ class Daemon {
   void journal(core::Event event);
   void on_committed(const core::Event& event);
   bool queue_incident(const core::Incident& incident);
+  void advance_cursor();
   void replay_incidents();
   void arm_deadline();
   void shutdown();
@@ -68,7 +68,7 @@ class Daemon {
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<IncidentCursor> cursor_;
   std::unique_ptr<SiteIo> site_io_;
-  std::atomic<bool> stopping_{false};
+  std::uint64_t last_observed_seq_ = 0;  // newest event the incident rules have seen
   bool cursor_held_ = false;
 };
 
