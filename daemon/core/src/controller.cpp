@@ -73,6 +73,14 @@ Effects Controller::on(const DeviceStatusChanged& in) {
   return out;
 }
 
+Effects Controller::on(const OutputResult&) {
+  return {};
+}
+
+Effects Controller::on(const ClockTick&) {
+  return {};
+}
+
 Effects Controller::advance(TimePoint now) {
   Effects out;
   for (auto& door : doors_) door.advance(now, out);

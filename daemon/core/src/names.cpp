@@ -30,6 +30,24 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::device_online, "device_online"},
     std::pair{EventKind::daemon_started, "daemon_started"},
     std::pair{EventKind::daemon_stopped, "daemon_stopped"},
+    std::pair{EventKind::door_released, "door_released"},
+    std::pair{EventKind::output_failed, "output_failed"},
+    std::pair{EventKind::rex_stuck, "rex_stuck"},
+    std::pair{EventKind::rex_released, "rex_released"},
+    std::pair{EventKind::door_open_at_start, "door_open_at_start"},
+    std::pair{EventKind::clock_jump, "clock_jump"},
+    std::pair{EventKind::journal_integrity, "journal_integrity"},
+    std::pair{EventKind::checkpoint, "checkpoint"},
+    std::pair{EventKind::journal_failing, "journal_failing"},
+    std::pair{EventKind::journal_recovered, "journal_recovered"},
+    std::pair{EventKind::roster_imported, "roster_imported"},
+    std::pair{EventKind::person_added, "person_added"},
+    std::pair{EventKind::person_changed, "person_changed"},
+    std::pair{EventKind::person_deactivated, "person_deactivated"},
+    std::pair{EventKind::person_activated, "person_activated"},
+    std::pair{EventKind::credential_added, "credential_added"},
+    std::pair{EventKind::credential_revoked, "credential_revoked"},
+    std::pair{EventKind::roster_reloaded, "roster_reloaded"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -80,6 +98,18 @@ const char* to_string(IncidentKind kind) {
       return "device_offline";
     case IncidentKind::repeated_denials:
       return "repeated_denials";
+    case IncidentKind::lock_failure:
+      return "lock_failure";
+    case IncidentKind::rex_stuck:
+      return "rex_stuck";
+    case IncidentKind::door_open_at_start:
+      return "door_open_at_start";
+    case IncidentKind::clock_jump:
+      return "clock_jump";
+    case IncidentKind::journal_integrity:
+      return "journal_integrity";
+    case IncidentKind::journal_failing:
+      return "journal_failing";
   }
   return "unknown";
 }
@@ -133,8 +163,13 @@ std::string describe(const Event& e) {
   field("person", e.person);
   field("device", e.device);
   if (e.card) out += " card=" + to_string(*e.card);
+  if (!e.attrs.empty()) out += " " + describe(e.attrs);
   if (!e.detail.empty()) out += " (" + e.detail + ")";
   return out;
+}
+
+const char* to_string(FailMode m) {
+  return m == FailMode::secure ? "secure" : "safe";
 }
 
 const char* to_string(Direction d) {

@@ -30,6 +30,8 @@ class Controller {
   Effects on(const CardPresented& in);
   Effects on(const ReadFailed& in);
   Effects on(const DeviceStatusChanged& in);
+  Effects on(const OutputResult& in);
+  Effects on(const ClockTick& in);
 
   const Site& site_;
   const PeopleDirectory& people_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/core/attr.hpp"
 #include "vigil/core/card.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/time.hpp"
@@ -33,6 +34,26 @@ enum class EventKind : std::uint8_t {
   device_online,           // ... and came back
   daemon_started,          // vigild started (detail: version)
   daemon_stopped,          // vigild stopped cleanly
+  // Fail-safe doors (issue 6).
+  door_released,       // a fail-safe door's lock reached its safe (released) state
+  output_failed,       // a lock write failed or was not confirmed; attrs: output, error, value
+  rex_stuck,           // REX held longer than the stuck time; no unlock until released
+  rex_released,        // a stuck REX was released again
+  door_open_at_start,  // the contact read open at start or reconnect (state, not forced)
+  clock_jump,          // wall clock stepped against the monotonic clock; attrs: old, new, delta
+  // Trusted journal (issue 7).
+  journal_integrity,   // start-up check found the chain or its checkpoint wrong; new segment
+  checkpoint,          // a signed checkpoint of (journal id, seq, head, time)
+  journal_failing,     // commits failing (disk full, I/O error); held in memory
+  journal_recovered,   // commits succeed again; memory flushed in order
+  roster_imported,     // a people file imported; attrs: sha256, rows, replace, operator
+  person_added,        // attrs: name, levels, active, operator
+  person_changed,      // attrs: before/after of what changed, operator
+  person_deactivated,  // operator
+  person_activated,    // operator
+  credential_added,    // card, operator
+  credential_revoked,  // card, operator
+  roster_reloaded,     // vigild applied a committed roster change
 };
 
 enum class DenyReason : std::uint8_t {
@@ -61,6 +82,10 @@ struct Event {
   std::optional<DeviceId> device;
   std::optional<CardNumber> card;
   std::string detail;  // kind-specific text, e.g. raw Wiegand bits of a read error
+  Attrs attrs;         // typed kind-specific fields, sorted by key (journalled and hashed)
+  // When it happened on the monotonic clock. Runtime only (not journalled):
+  // windows over events (repeated denials) use it; zero on replayed events.
+  MonoTime mono{};
 };
 
 // One log line: "2026-11-25T15:36:57.123456Z #17 access_denied reason=no_access_level

@@ -18,6 +18,12 @@ enum class IncidentKind : std::uint8_t {
   door_held_open,
   device_offline,
   repeated_denials,
+  lock_failure,        // a lock write failed; critical when a relock failed
+  rex_stuck,           // REX held past its stuck time (door-gap attack, shorted wire)
+  door_open_at_start,  // contact open when vigild started or the device reconnected
+  clock_jump,          // the wall clock stepped
+  journal_integrity,   // the journal failed its start-up check; a new segment began
+  journal_failing,     // journal commits are failing; events held in memory
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

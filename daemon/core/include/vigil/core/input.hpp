@@ -12,11 +12,18 @@
 
 namespace vigil::core {
 
+// Every input carries two clocks: `time` (wall clock, for schedules and the
+// journal) and `mono` (monotonic, for every duration).
+
 // An input point changed level (door contact: true = open; REX: true = pressed).
+// `initial` marks a level read at start or after a (re)connect: it sets the
+// state, it is never a press or an opening.
 struct PointChanged {
   PointRef point;
   bool value = false;
   TimePoint time{};
+  MonoTime mono{};
+  bool initial = false;
 };
 
 // A reader produced a well-formed card read.
@@ -25,6 +32,7 @@ struct CardPresented {
   CardNumber card;
   std::string format;  // e.g. "H10301"
   TimePoint time{};
+  MonoTime mono{};
 };
 
 // A reader produced a frame that failed a check. Installers debug readers
@@ -35,6 +43,7 @@ struct ReadFailed {
   int bit_count = 0;
   std::string check_failed;  // "even_parity", "odd_parity", "unknown_length", "noise"
   TimePoint time{};
+  MonoTime mono{};
 };
 
 // A device (I/O module, GPIO chip) went offline or came back.
@@ -43,9 +52,31 @@ struct DeviceStatusChanged {
   bool online = false;
   std::string detail;
   TimePoint time{};
+  MonoTime mono{};
 };
 
-using Input = std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged>;
+// The driver's answer to a SetOutput: the write was confirmed (acknowledged,
+// and read back where the device supports it) or it failed / timed out.
+// The journal's door_unlocked / door_relocked come from these, not from the
+// command, so it records what the hardware did.
+struct OutputResult {
+  PointRef point;
+  bool value = false;  // the value that was written (or attempted)
+  bool ok = false;
+  std::string error;  // why it failed, when !ok
+  TimePoint time{};
+  MonoTime mono{};
+};
+
+// Both clocks, read by the shell now and then when nothing else happens, so
+// the core sees deadlines pass and wall-clock steps without reading a clock.
+struct ClockTick {
+  TimePoint time{};
+  MonoTime mono{};
+};
+
+using Input = std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged,
+                           OutputResult, ClockTick>;
 
 // What the core asks the shell to do to the hardware.
 struct SetOutput {

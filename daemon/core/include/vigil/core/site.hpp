@@ -21,16 +21,30 @@ struct Zone {
   std::optional<ZoneId> parent;
 };
 
+// What a lock does when the daemon cannot vouch for it (stop, fault, loss
+// of the daemon). secure: stays locked (de-energised for a fail-secure
+// strike); safe: released (fire egress, fail-safe maglocks).
+enum class FailMode : std::uint8_t { secure, safe };
+const char* to_string(FailMode m);
+
 struct Door {
   DoorId id;
   std::string name;
   ZoneId from_zone;             // the side a reader with direction "in" is mounted on
   ZoneId to_zone;               // the zone an "in" read asks to enter
-  PointRef lock;                // output; energised = unlocked
+  PointRef lock;                // output; energised = unlocked (secure) / locked (safe)
   PointRef contact;             // input; true = open
   std::optional<PointRef> rex;  // input; true = pressed
   Duration unlock_time = std::chrono::seconds(5);
   Duration held_open_time = std::chrono::seconds(30);
+  // Both kinds reach their safe state de-energised (output false): a
+  // fail-secure strike is energised to unlock, a fail-safe maglock is
+  // energised to hold. So for a safe door "locked" is output true.
+  FailMode fail_mode = FailMode::secure;
+  Duration relock_delay = std::chrono::milliseconds(500);
+  Duration contact_debounce = std::chrono::milliseconds(20);
+  Duration rex_debounce = std::chrono::milliseconds(50);
+  Duration rex_stuck_time = std::chrono::seconds(30);
 };
 
 enum class Direction : std::uint8_t { in, out };

@@ -13,6 +13,10 @@ namespace vigil::core {
 
 using Duration = std::chrono::microseconds;
 using TimePoint = std::chrono::time_point<std::chrono::system_clock, Duration>;
+// Monotonic time (the steady clock, microseconds since an arbitrary origin).
+// Every duration the core measures (pulses, debounce, held-open, windows)
+// is measured on it; a wall-clock step never lengthens or shortens one.
+using MonoTime = std::chrono::time_point<std::chrono::steady_clock, Duration>;
 
 // Microseconds since the epoch, as stored in the journal and sent in payloads.
 inline std::int64_t to_unix_micros(TimePoint t) {
