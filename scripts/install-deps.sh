@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev libmodbus-dev libgpiod-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev libsqlite3-dev sqlite3 libssl-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev
   mosquitto mosquitto-clients tzdata procps
 )
 

@@ -101,6 +101,10 @@ void SiteHarness::kill_vigild() {
   if (vigild_) vigild_->kill();
 }
 
+void SiteHarness::signal_vigild(int sig) {
+  if (vigild_) vigild_->signal(sig);
+}
+
 bool SiteHarness::vigild_running() {
   return vigild_ && vigild_->running();
 }

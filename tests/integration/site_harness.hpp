@@ -37,6 +37,7 @@ class SiteHarness {
   void stop_vigild();  // SIGTERM, clean shutdown
   void kill_vigild();  // SIGKILL: no shutdown at all
   bool vigild_running();
+  void signal_vigild(int sig);
   pid_t vigild_pid() const;
   sim::SimChipServer& chip() { return *chip_; }
 

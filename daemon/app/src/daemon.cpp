@@ -1,7 +1,8 @@
 #include "vigil/app/daemon.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <csignal>
-#include <cstdio>
 
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/app/site_io.hpp"
@@ -25,7 +26,7 @@ core::TimePoint wall_now() {
 Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
     : config_(std::move(config)),
       options_(options),
-      signals_(io_, SIGINT, SIGTERM),
+      signals_(io_, SIGINT, SIGTERM, SIGHUP),
       deadline_timer_(io_),
       incident_rules_(config_.incident_rules) {}
 
@@ -35,14 +36,25 @@ Daemon::~Daemon() {
 
 int Daemon::run() {
   start();
-  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    std::fprintf(stderr, "vigild: signal %d, stopping\n", signo);
-    io_.stop();
-  });
+  wait_for_signal();
   io_.run();
   shutdown();
   return 0;
+}
+
+void Daemon::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      // systemd's ExecReload and a stray `kill -HUP` must never stop a door
+      // controller. Reloading the site config is a later issue.
+      spdlog::warn("SIGHUP: reloading the site config is not supported yet; still running");
+      wait_for_signal();
+      return;
+    }
+    spdlog::info("signal {} ({}), stopping", signo, signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    io_.stop();
+  });
 }
 
 void Daemon::start() {
@@ -52,14 +64,13 @@ void Daemon::start() {
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.
   people_ = journal::PeopleStore(db).load();
-  std::fprintf(stderr, "vigild: site %s gateway %s: %zu people, %zu credentials\n",
-               config_.site.id.str().c_str(), config_.site.gateway.str().c_str(),
-               people_.person_count(), people_.credential_count());
+  spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
+               config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
   journal::WriterOptions wopts;
   wopts.on_commit_failure = [](const journal::CommitFailure& f) {
-    std::fprintf(stderr, "vigild: journal commit failed (attempt %u, %zu events waiting): %s\n",
-                 f.attempt, f.pending, f.message.c_str());
+    spdlog::error("journal commit failed (attempt {}, {} events waiting): {}", f.attempt, f.pending,
+                  f.message);
   };
   journal_ = std::make_unique<journal::JournalWriter>(journal::Journal(db), wopts);
   outbox_ = std::make_unique<mqtt::Outbox>(db);
@@ -115,7 +126,7 @@ void Daemon::journal(core::Event event) {
 
 void Daemon::on_committed(const core::Event& event) {
   last_observed_seq_ = event.seq;
-  if (options_.log_events) std::printf("%s\n", core::describe(event).c_str());
+  if (options_.log_events) spdlog::info("{}", core::describe(event));
   if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
 }
 
@@ -124,8 +135,7 @@ bool Daemon::queue_incident(const core::Incident& incident) {
   if (!r) {
     // Not in the outbox (disk full?): leave the cursor behind this event so the
     // next start raises it again from the journal.
-    std::fprintf(stderr, "vigild: incident for event #%llu not queued: %s\n",
-                 static_cast<unsigned long long>(incident.event.seq), r.error.c_str());
+    spdlog::error("incident for event #{} not queued: {}", incident.event.seq, r.error);
     cursor_held_ = true;
     return false;
   }
@@ -151,8 +161,7 @@ void Daemon::replay_incidents() {
     if (auto incident = incident_rules_.observe(e)) replayed += queue_incident(*incident);
   }
   advance_cursor();
-  if (replayed > 0)
-    std::fprintf(stderr, "vigild: re-raised %zu incident(s) after restart\n", replayed);
+  if (replayed > 0) spdlog::warn("re-raised {} incident(s) after restart", replayed);
 }
 
 void Daemon::arm_deadline() {

@@ -1,6 +1,6 @@
 #include "vigil/app/site_io.hpp"
 
-#include <cstdio>
+#include <spdlog/spdlog.h>
 
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/modbus/core_inputs.hpp"
@@ -164,12 +164,11 @@ void SiteIo::apply(const core::SetOutput& output) {
       if (c->id != p.device) continue;
       const gpio::SetStatus s = c->chip->set_output(p.index, output.value);
       if (s == gpio::SetStatus::failed || s == gpio::SetStatus::not_an_output)
-        std::fprintf(stderr, "vigild: output %s: %s\n", core::to_string(p).c_str(),
-                     gpio::to_string(s));
+        spdlog::error("output {}: {}", core::to_string(p), gpio::to_string(s));
       return;
     }
   }
-  std::fprintf(stderr, "vigild: no driver for output %s\n", core::to_string(p).c_str());
+  spdlog::error("no driver for output {}", core::to_string(p));
 }
 
 void SiteIo::on_edge(ChipLink& chip, const gpio::EdgeEvent& edge) {

@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <spdlog/spdlog.h>
+
 #include "vigil/app/daemon.hpp"
+#include "vigil/app/logging.hpp"
 #include "vigil/config/load.hpp"
 
 int main(int argc, char** argv) {
@@ -16,11 +19,17 @@ int main(int argc, char** argv) {
   std::optional<std::uint16_t> broker_port;
   std::optional<std::string> journal_path;
   bool quiet = false;
+  std::string log_level = "info";
   cli.add_option("-c,--config", config_path, "site config (YAML)")->required();
   cli.add_flag("--check", check_only, "validate the config and exit");
   cli.add_option("--broker-port", broker_port, "override broker.port from the config");
   cli.add_option("--journal", journal_path, "override journal.path from the config");
-  cli.add_flag("-q,--quiet", quiet, "do not print one line per event");
+  cli.add_flag("-q,--quiet", quiet, "do not log one line per event");
+  cli.add_option("--log-level", log_level,
+                 "trace, debug, info, warning, error, critical or off (default info)")
+      ->check([](const std::string& v) {
+        return vigil::app::valid_log_level(v) ? std::string{} : "unknown log level '" + v + "'";
+      });
   CLI11_PARSE(cli, argc, argv);
 
   auto loaded = vigil::config::load_site_config(config_path);
@@ -38,12 +47,12 @@ int main(int argc, char** argv) {
   if (broker_port) config.broker.port = *broker_port;
   if (journal_path) config.journal_path = *journal_path;
 
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  vigil::app::setup_logging({.level = log_level});
   try {
     vigil::app::Daemon daemon(std::move(config), vigil::app::DaemonOptions{!quiet});
     return daemon.run();
   } catch (const std::exception& e) {
-    std::cerr << "vigild: " << e.what() << "\n";
+    spdlog::critical("{}", e.what());
     return 1;
   }
 }

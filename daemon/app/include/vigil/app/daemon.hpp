@@ -45,6 +45,7 @@ class Daemon {
 
  private:
   void start();
+  void wait_for_signal();
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
   void journal(core::Event event);
