@@ -36,9 +36,17 @@ set +e
 asan_rc=${PIPESTATUS[0]}
 set -e
 
+echo "== fuzz targets (clang, libFuzzer, bounded runs over the committed corpora)"
+set +e
+mkdir -p build-fuzz
+bash scripts/fuzz.sh 20 2>&1 | tee build-fuzz/fuzz.log
+fuzz_rc=${PIPESTATUS[0]}
+set -e
+
 # ctest lists skipped tests after its summary; repeat the summaries last.
 echo "== summary"
+echo "fuzz targets:    $(grep -E 'tests passed|tests failed' build-fuzz/fuzz.log | tail -1)"
 echo "normal build:    $(grep -E 'tests passed|tests failed' build/ctest.log | tail -1)"
 echo "ASan+UBSan build:"
 grep -E 'tests passed|tests failed' build-asan/ctest.log | tail -1
-exit $(( normal_rc != 0 || asan_rc != 0 ))
+exit $(( normal_rc != 0 || asan_rc != 0 || fuzz_rc != 0 ))

@@ -15,8 +15,8 @@ TEST(VigildSignals, SighupKeepsTheDaemonRunningAndDeciding) {
   SiteHarness site;
   site.start_vigild();
   site.signal_vigild(SIGHUP);
-  ASSERT_TRUE(eventually(
-      [&] { return site.vigild_log().find("SIGHUP") != std::string::npos; }, 5s));
+  ASSERT_TRUE(
+      eventually([&] { return site.vigild_log().find("SIGHUP") != std::string::npos; }, 5s));
   EXPECT_TRUE(site.vigild_running());
   // Still deciding: a swipe after the SIGHUP opens the door.
   site.swipe(12, 1001);

@@ -32,7 +32,8 @@ TEST(Logging, OnATerminalLinesStartWithATimestampAndLevel) {
   const std::string out =
       captured({.level = "info", .journald = false}, [] { spdlog::warn("rex stuck"); });
   EXPECT_TRUE(std::regex_match(
-      out, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:?\d\d warning rex stuck\n)")))
+      out,
+      std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:?\d\d warning rex stuck\n)")))
       << out;
 }
 
