@@ -74,10 +74,12 @@ LinkResult ModbusIoLink::classify(int rc, const char* what, std::string& detail)
   if (rc >= 0) return LinkResult::ok;
   const int err = errno;
   detail = endpoint_ + ": " + what + ": " + modbus_strerror(err);
-  // libmodbus numbers its own errors (bad CRC, bad data, Modbus exceptions)
-  // from MODBUS_ENOBASE: the device is there but said something wrong.
+  // libmodbus numbers its own errors (Modbus exceptions, then bad CRC, bad
+  // data) from MODBUS_ENOBASE: the device is there but said something wrong.
   // Everything else is a system errno: timeout, reset, I/O error.
-  return err >= MODBUS_ENOBASE ? LinkResult::bad_response : LinkResult::lost;
+  if (err >= EMBXILFUN && err <= EMBXGTAR) return LinkResult::exception;
+  if (err >= MODBUS_ENOBASE) return LinkResult::bad_frame;
+  return err == ETIMEDOUT ? LinkResult::timeout : LinkResult::lost;
 }
 
 LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& values,
@@ -86,7 +88,7 @@ LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& value
   const int rc = modbus_read_input_bits(ctx_, 0, count, values.data());
   if (rc >= 0 && rc != count) {
     detail = endpoint_ + ": read inputs: short answer";
-    return LinkResult::bad_response;
+    return LinkResult::bad_frame;
   }
   return classify(rc, "read inputs", detail);
 }
@@ -96,6 +98,25 @@ LinkResult ModbusIoLink::read_coils(int count, std::vector<std::uint8_t>& values
   values.assign(static_cast<std::size_t>(count), 0);
   const int rc = modbus_read_bits(ctx_, 0, count, values.data());
   return classify(rc, "read coils", detail);
+}
+
+LinkResult ModbusIoLink::read_coil(int index, bool& value, std::string& detail) {
+  std::uint8_t bit = 0;
+  const int rc = modbus_read_bits(ctx_, index, 1, &bit);
+  value = bit != 0;
+  return classify(rc, "read back coil", detail);
+}
+
+LinkResult ModbusIoLink::write_register(int address, std::uint16_t value, std::string& detail) {
+  const int rc = modbus_write_register(ctx_, address, value);
+  return classify(rc, "write register", detail);
+}
+
+LinkResult ModbusIoLink::write_registers(int address, const std::vector<std::uint16_t>& values,
+                                         std::string& detail) {
+  const int rc =
+      modbus_write_registers(ctx_, address, static_cast<int>(values.size()), values.data());
+  return classify(rc, "write registers", detail);
 }
 
 LinkResult ModbusIoLink::write_coil(int index, bool value, std::string& detail) {

@@ -15,8 +15,10 @@ namespace vigil::modbus {
 
 enum class LinkResult {
   ok,
-  lost,          // timeout, reset, closed line: the session is gone
-  bad_response,  // the device answered, but with a corrupt frame or an exception
+  timeout,    // no (complete) answer within the timeout
+  lost,       // reset, closed socket, I/O error: the session is gone
+  exception,  // the device answered with a Modbus exception: there, but refusing
+  bad_frame,  // the device answered with a corrupt or mismatched frame
 };
 
 class ModbusIoLink {
@@ -36,7 +38,11 @@ class ModbusIoLink {
   LinkResult read_inputs(int count, std::vector<std::uint8_t>& values, std::string& detail);
   // Heartbeat for modules with no inputs.
   LinkResult read_coils(int count, std::vector<std::uint8_t>& values, std::string& detail);
+  LinkResult read_coil(int index, bool& value, std::string& detail);
   LinkResult write_coil(int index, bool value, std::string& detail);
+  LinkResult write_register(int address, std::uint16_t value, std::string& detail);
+  LinkResult write_registers(int address, const std::vector<std::uint16_t>& values,
+                             std::string& detail);
   // Drops whatever is left of a corrupt frame so the next request starts clean.
   void discard_pending_bytes();
 

@@ -1,5 +1,6 @@
 #include "vigil/modbus/io_module.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "io_link.hpp"
@@ -8,45 +9,20 @@
 namespace vigil::modbus {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-
-// A corrupt frame now and then is line noise; this many in a row means the
-// device (or the unit id, or the register map) is not what the config says.
+// A corrupt frame now and then is line noise; this many polls in a row
+// answered wrongly mean the device (or the unit id, or the register map) is
+// not what the config says.
 constexpr int kMaxBadResponsesInARow = 3;
 
-core::TimePoint now() {
+core::TimePoint wall_now() {
   return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
 }
 
+core::MonoTime mono_now() {
+  return std::chrono::time_point_cast<core::Duration>(std::chrono::steady_clock::now());
+}
+
 }  // namespace
-
-const char* to_string(ModbusTransport transport) {
-  return transport == ModbusTransport::tcp ? "tcp" : "rtu";
-}
-
-void validate(const ModbusIoOptions& o) {
-  auto fail = [&](const std::string& what) {
-    throw std::invalid_argument("modbus device '" + o.device.str() + "': " + what);
-  };
-  if (o.transport == ModbusTransport::tcp && o.host.empty()) fail("tcp needs a host");
-  if (o.transport == ModbusTransport::rtu && o.serial_device.empty()) {
-    fail("rtu needs a serial_device");
-  }
-  if (o.transport == ModbusTransport::rtu && o.baud <= 0) fail("baud must be positive");
-  // 0 is broadcast (no answer ever comes back); 248..255 are reserved on RTU
-  // but 255 is the customary "any unit" on Modbus TCP gateways.
-  const int max_unit = o.transport == ModbusTransport::tcp ? 255 : 247;
-  if (o.unit_id < 1 || o.unit_id > max_unit) fail("unit_id out of range");
-  if (o.poll_period <= std::chrono::milliseconds::zero()) fail("poll_period must be positive");
-  if (o.timeout <= std::chrono::milliseconds::zero()) fail("timeout must be positive");
-  if (o.coil_count < 0 || o.coil_count > 0xFFFF) fail("coil_count out of range");
-  if (o.input_count < 0 || o.input_count > 2000) fail("input_count out of range (0..2000)");
-  if (o.coil_count == 0 && o.input_count == 0) fail("a module needs coils or inputs");
-  if (o.reconnect_first <= std::chrono::milliseconds::zero() ||
-      o.reconnect_ceiling < o.reconnect_first) {
-    fail("reconnect backoff must satisfy 0 < first <= ceiling");
-  }
-}
 
 ModbusIoModule::ModbusIoModule(ModbusIoOptions options, ModbusIoCallbacks callbacks)
     : options_((validate(options), std::move(options))),
@@ -71,7 +47,7 @@ void ModbusIoModule::set_coil(int index, bool value) {
   {
     std::lock_guard lock(mutex_);
     commanded_[static_cast<std::size_t>(index)] = value;
-    pending_[index] = value;
+    requests_[index] = Request{value, Clock::now()};
   }
   wake_.notify_one();
 }
@@ -86,34 +62,48 @@ void ModbusIoModule::stop() {
 }
 
 ModbusIoCounters ModbusIoModule::counters() const {
-  return {polls_.load(), errors_.load(), reconnects_.load()};
+  return {polls_.load(), errors_.load(), reconnects_.load(), writes_confirmed_.load(),
+          write_failures_.load()};
 }
 
 void ModbusIoModule::run() {
   ReconnectBackoff backoff(options_.reconnect_first, options_.reconnect_ceiling);
-  auto next_poll = SteadyClock::now();
+  auto next_poll = Clock::now();
   for (;;) {
     if (!link_->connected()) {
+      if (!wait_for_work(Clock::now())) return;
       if (!establish()) {
-        if (sleep_unless_stopped(backoff.next())) return;
+        // Sleep out the backoff, but tell the daemon about every write whose
+        // confirmation time passes meanwhile: a lock is not moving now.
+        const auto retry_at = Clock::now() + backoff.next();
+        do {
+          auto until = retry_at;
+          for (const auto& [index, write] : writes_) {
+            if (!write.failure_reported) until = std::min(until, write.deadline);
+          }
+          if (!wait_for_work(until)) return;
+          expire_overdue_writes();
+        } while (Clock::now() < retry_at);
         continue;
       }
       backoff.reset();
-      next_poll = SteadyClock::now() + options_.poll_period;
+      next_poll = Clock::now() + options_.poll_period;
     }
 
     // Sleep until the next poll, but wake at once for a coil write: a card
     // decision must reach the relay in milliseconds, not a poll period later.
-    std::map<int, bool> writes;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, next_poll, [&] { return stopping_ || !pending_.empty(); });
-      if (stopping_) return;
-      writes.swap(pending_);
+    auto until = next_poll;
+    for (const auto& [index, write] : writes_) {
+      until = std::min(until, write.next_attempt);
+      if (!write.failure_reported) until = std::min(until, write.deadline);
     }
-    if (!writes.empty() && write_coils(writes) == Writes::link_down) continue;
+    if (!wait_for_work(until)) return;
+    if (attempt_due_writes() == Link::down) continue;
+    expire_overdue_writes();
 
-    const auto t = SteadyClock::now();
+    // Polls keep their period whatever the writes do: a module that refuses
+    // a write must not blind the daemon to a door forced meanwhile.
+    const auto t = Clock::now();
     if (t >= next_poll) {
       if (poll_inputs() == Link::down) continue;
       next_poll += options_.poll_period;
@@ -122,62 +112,182 @@ void ModbusIoModule::run() {
   }
 }
 
+bool ModbusIoModule::wait_for_work(Clock::time_point until) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_until(lock, until, [&] { return stopping_ || !requests_.empty(); });
+  if (stopping_) return false;
+  take_requests_locked();
+  return true;
+}
+
+void ModbusIoModule::take_requests_locked() {
+  // A request replaces whatever write of the same coil is still unconfirmed:
+  // the superseded one is never reported, its outcome no longer matters.
+  for (const auto& [index, request] : requests_) {
+    Write& write = writes_[index];
+    write = Write{};
+    write.value = request.value;
+    write.deadline = request.at + options_.timeout;
+    write.next_attempt = request.at;
+    write.requested = true;
+  }
+  requests_.clear();
+}
+
 bool ModbusIoModule::establish() {
   std::string detail;
   if (!link_->connect(detail)) {
     ++errors_;
+    last_failure_ = detail;
     report_status(false, detail);
     return false;
   }
-  // Re-apply every commanded coil before anything else: the module may have
-  // rebooted and released (or, worse, kept) relays the daemon set otherwise.
-  std::map<int, bool> writes;
-  {
-    std::lock_guard lock(mutex_);
-    pending_.clear();
-    for (std::size_t i = 0; i < commanded_.size(); ++i) {
-      if (commanded_[i]) writes[static_cast<int>(i)] = *commanded_[i];
-    }
-  }
   bad_response_streak_ = 0;
   last_inputs_.clear();
-  // Online means: the commanded coils are in place and the inputs were read.
-  // A coil the module keeps refusing (a register map that does not match the
-  // config) keeps it offline, with the reason, instead of flapping.
-  const Writes written = writes.empty() ? Writes::all_written : write_coils(writes);
-  if (written == Writes::link_down) return false;
-  if (written == Writes::all_written && poll_inputs() == Link::down) return false;
-  if (written != Writes::all_written || last_inputs_.empty()) {
+  watchdog_armed_ = false;
+  // The watchdog first: from here on, if vigild dies, the module makes the
+  // locks safe by itself.
+  if (options_.watchdog && !arm_watchdog()) return false;
+  // Online means the inputs were read; the initial levels go out with it.
+  if (poll_inputs() == Link::down) return false;
+  if (last_inputs_.empty()) {
     link_->close();
     report_status(false, last_failure_);
     return false;
   }
+  // Re-apply every commanded coil: the module may have rebooted and released
+  // (or, worse, kept) relays the daemon set otherwise. A refused re-apply is
+  // reported and retried like any write; it never keeps the device offline.
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    take_requests_locked();
+    for (std::size_t i = 0; i < commanded_.size(); ++i) {
+      const int index = static_cast<int>(i);
+      if (!commanded_[i] || writes_.contains(index)) continue;
+      Write& write = writes_[index];
+      write.value = *commanded_[i];
+      write.deadline = now + options_.timeout;
+    }
+  }
+  for (auto& [index, write] : writes_) write.next_attempt = now;
+  return attempt_due_writes() == Link::up;
+}
+
+bool ModbusIoModule::arm_watchdog() {
+  const ModbusWatchdog& w = *options_.watchdog;
+  // Safe values before the timeout, so the watchdog is never armed with a
+  // stale bitmap. Bit i of register k is coil 16k+i.
+  std::vector<std::uint16_t> bitmap(static_cast<std::size_t>((options_.coil_count + 15) / 16), 0);
+  for (std::size_t i = 0; i < w.safe_coils.size(); ++i) {
+    if (w.safe_coils[i]) bitmap[i / 16] |= static_cast<std::uint16_t>(1u << (i % 16));
+  }
+  std::string detail;
+  LinkResult result = link_->write_registers(w.safe_register, bitmap, detail);
+  if (result == LinkResult::ok) {
+    result = link_->write_register(w.timeout_register,
+                                   static_cast<std::uint16_t>(w.timeout.count()), detail);
+  }
+  if (result == LinkResult::ok) {
+    watchdog_armed_ = true;
+    watchdog_problem_.clear();
+    return true;
+  }
+  if (result == LinkResult::lost) {
+    lose_link(detail);
+    return false;
+  }
+  // A module without this watchdog (or with another register map) still
+  // serves its points; the online report says the watchdog is not armed,
+  // and the next session tries again.
+  if (result != LinkResult::exception) link_->discard_pending_bytes();
+  ++errors_;
+  watchdog_problem_ = detail;
   return true;
 }
 
-ModbusIoModule::Writes ModbusIoModule::write_coils(const std::map<int, bool>& writes) {
-  for (auto it = writes.begin(); it != writes.end(); ++it) {
-    std::string detail;
-    switch (link_->write_coil(it->first, it->second, detail)) {
-      case LinkResult::ok:
-        bad_response_streak_ = 0;
+ModbusIoModule::Link ModbusIoModule::attempt_due_writes() {
+  const auto now = Clock::now();
+  for (auto it = writes_.begin(); it != writes_.end();) {
+    if (it->second.next_attempt > now) {
+      ++it;
+      continue;
+    }
+    switch (attempt_write(it->first, it->second)) {
+      case Attempt::confirmed:
+        it = writes_.erase(it);
         break;
-      case LinkResult::lost:
-        // The rest is re-applied from commanded_ after the reconnect.
-        lose_link(detail);
-        return Writes::link_down;
-      case LinkResult::bad_response: {
-        // Retry the unsent writes next round, unless a newer value superseded them.
-        {
-          std::lock_guard lock(mutex_);
-          for (auto rest = it; rest != writes.end(); ++rest)
-            pending_.try_emplace(rest->first, rest->second);
-        }
-        return on_bad_response(detail) == Link::up ? Writes::retry_later : Writes::link_down;
-      }
+      case Attempt::failed:
+        ++it;
+        break;
+      case Attempt::link_down:
+        return Link::down;  // the write stays; re-attempted after the reconnect
     }
   }
-  return Writes::all_written;
+  return Link::up;
+}
+
+ModbusIoModule::Attempt ModbusIoModule::attempt_write(int index, Write& write) {
+  std::string detail;
+  LinkResult result = link_->write_coil(index, write.value, detail);
+  if (result == LinkResult::ok && options_.read_back) {
+    bool actual = !write.value;
+    result = link_->read_coil(index, actual, detail);
+    if (result == LinkResult::ok && actual != write.value) {
+      ++write_failures_;
+      ++errors_;
+      write_failed(index, write,
+                   link_->endpoint() + ": coil " + std::to_string(index) + " reads back " +
+                       (actual ? "on" : "off") + " after the write");
+      return Attempt::failed;
+    }
+  }
+  switch (result) {
+    case LinkResult::ok:
+      ++writes_confirmed_;
+      if (write.requested || write.failure_reported) report_output(index, write.value, true, {});
+      return Attempt::confirmed;
+    case LinkResult::lost:
+      lose_link(detail);
+      return Attempt::link_down;
+    case LinkResult::timeout:
+    case LinkResult::bad_frame:
+      // A late or broken answer must not be read as the next request's.
+      link_->discard_pending_bytes();
+      [[fallthrough]];
+    case LinkResult::exception:
+      break;
+  }
+  // Only polls decide that the device is offline: a refused write is counted
+  // as an error but never toward the bad-response streak.
+  ++write_failures_;
+  ++errors_;
+  write_failed(index, write, detail);
+  return Attempt::failed;
+}
+
+void ModbusIoModule::write_failed(int index, Write& write, const std::string& detail) {
+  if (!write.failure_reported) {
+    write.failure_reported = true;
+    report_output(index, write.value, false, detail);
+  }
+  // Retried in the background with a growing delay: a module that refuses a
+  // write is not hammered, and a polled module is never starved by retries.
+  write.retry_delay = write.retry_delay == std::chrono::milliseconds::zero()
+                          ? options_.reconnect_first
+                          : std::min(write.retry_delay * 2, options_.reconnect_ceiling);
+  write.next_attempt = Clock::now() + write.retry_delay;
+}
+
+void ModbusIoModule::expire_overdue_writes() {
+  const auto now = Clock::now();
+  for (auto& [index, write] : writes_) {
+    if (write.failure_reported || now < write.deadline) continue;
+    write.failure_reported = true;
+    std::string why = "not confirmed within " + std::to_string(options_.timeout.count()) + " ms";
+    if (!link_->connected() && !last_failure_.empty()) why += ": " + last_failure_;
+    report_output(index, write.value, false, why);
+  }
 }
 
 ModbusIoModule::Link ModbusIoModule::poll_inputs() {
@@ -187,27 +297,38 @@ ModbusIoModule::Link ModbusIoModule::poll_inputs() {
   const LinkResult result = options_.input_count > 0
                                 ? link_->read_inputs(options_.input_count, values, detail)
                                 : link_->read_coils(1, values, detail);  // heartbeat only
-  if (result == LinkResult::lost) {
+  if (result == LinkResult::lost || result == LinkResult::timeout) {
     lose_link(detail);
     return Link::down;
   }
-  if (result == LinkResult::bad_response) return on_bad_response(detail);
+  if (result != LinkResult::ok) return on_bad_response(detail);
   bad_response_streak_ = 0;
 
-  const auto time = now();
+  const auto time = wall_now();
+  const auto mono = mono_now();
   const bool first_after_connect = last_inputs_.empty();
   if (first_after_connect) {
     if (ever_connected_) ++reconnects_;
     ever_connected_ = true;
-    report_status(true, link_->endpoint());
+    std::string online = link_->endpoint();
+    if (options_.watchdog) {
+      online +=
+          watchdog_armed_
+              ? "; watchdog " + std::to_string(options_.watchdog->timeout.count()) + " ms armed"
+              : "; watchdog NOT armed: " + watchdog_problem_;
+    }
+    report_status(true, online);
   }
   if (options_.input_count == 0) {
     last_inputs_ = {1};  // marks the session as reported
     return Link::up;
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
+    // Levels read right after a (re)connect are the state, never a press.
     if (first_after_connect || values[i] != last_inputs_[i]) {
-      if (callbacks_.on_input) callbacks_.on_input(static_cast<int>(i), values[i] != 0, time);
+      if (callbacks_.on_input) {
+        callbacks_.on_input(static_cast<int>(i), values[i] != 0, first_after_connect, time, mono);
+      }
     }
   }
   last_inputs_ = std::move(values);
@@ -220,6 +341,7 @@ ModbusIoModule::Link ModbusIoModule::on_bad_response(const std::string& detail) 
   link_->discard_pending_bytes();
   if (++bad_response_streak_ < kMaxBadResponsesInARow) return Link::up;
   link_->close();
+  watchdog_armed_ = false;
   report_status(false, detail + " (" + std::to_string(kMaxBadResponsesInARow) + " in a row)");
   return Link::down;
 }
@@ -228,19 +350,19 @@ void ModbusIoModule::lose_link(const std::string& detail) {
   ++errors_;
   last_failure_ = detail;
   link_->close();
+  watchdog_armed_ = false;
   report_status(false, detail);
-}
-
-bool ModbusIoModule::sleep_unless_stopped(std::chrono::milliseconds delay) {
-  std::unique_lock lock(mutex_);
-  return wake_.wait_for(lock, delay, [&] { return stopping_; });
 }
 
 void ModbusIoModule::report_status(bool online, const std::string& detail) {
   online_ = online;
   if (reported_online_ == online) return;  // each transition is reported once
   reported_online_ = online;
-  if (callbacks_.on_status) callbacks_.on_status(online, detail, now());
+  if (callbacks_.on_status) callbacks_.on_status(online, detail, wall_now(), mono_now());
+}
+
+void ModbusIoModule::report_output(int index, bool value, bool ok, const std::string& error) {
+  if (callbacks_.on_output) callbacks_.on_output(index, value, ok, error, wall_now(), mono_now());
 }
 
 }  // namespace vigil::modbus

@@ -11,15 +11,27 @@ namespace vigil::modbus {
 ModbusIoCallbacks post_callbacks_to(boost::asio::io_context& io, ModbusIoCallbacks callbacks) {
   ModbusIoCallbacks posted;
   if (callbacks.on_input) {
-    posted.on_input = [&io, cb = std::move(callbacks.on_input)](int index, bool value,
-                                                                core::TimePoint time) {
-      boost::asio::post(io, [cb, index, value, time] { cb(index, value, time); });
+    posted.on_input = [&io, cb = std::move(callbacks.on_input)](int index, bool value, bool initial,
+                                                                core::TimePoint time,
+                                                                core::MonoTime mono) {
+      boost::asio::post(
+          io, [cb, index, value, initial, time, mono] { cb(index, value, initial, time, mono); });
     };
   }
   if (callbacks.on_status) {
     posted.on_status = [&io, cb = std::move(callbacks.on_status)](
-                           bool online, const std::string& detail, core::TimePoint time) {
-      boost::asio::post(io, [cb, online, detail, time] { cb(online, detail, time); });
+                           bool online, const std::string& detail, core::TimePoint time,
+                           core::MonoTime mono) {
+      boost::asio::post(io, [cb, online, detail, time, mono] { cb(online, detail, time, mono); });
+    };
+  }
+  if (callbacks.on_output) {
+    posted.on_output = [&io, cb = std::move(callbacks.on_output)](
+                           int index, bool value, bool ok, const std::string& error,
+                           core::TimePoint time, core::MonoTime mono) {
+      boost::asio::post(io, [cb, index, value, ok, error, time, mono] {
+        cb(index, value, ok, error, time, mono);
+      });
     };
   }
   return posted;

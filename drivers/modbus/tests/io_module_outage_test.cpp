@@ -92,13 +92,19 @@ TEST(ModbusIoOutage, MuteDeviceIsOfflineFromTheStartAndOnlineWhenItSpeaks) {
   ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
   module.set_coil(1, true);
   ASSERT_TRUE(recorder.wait_status_count(false, 1));
+  // The lock did not move: the daemon hears so once the timeout has passed.
+  ASSERT_TRUE(recorder.wait_output(1, true, false));
+  EXPECT_NE(recorder.outputs().front().detail.find("not confirmed within 200 ms"),
+            std::string::npos)
+      << recorder.outputs().front().detail;
   ASSERT_TRUE(fails_again(module, 2));
-  EXPECT_EQ(recorder.reports().size(), 1u);
+  EXPECT_EQ(recorder.reports().size(), 2u);
 
   server.set_offline(false);
   ASSERT_TRUE(recorder.wait_status_count(true, 1));
   ASSERT_TRUE(recorder.wait_inputs(8));
   EXPECT_TRUE(eventually([&] { return server.coil(1); }));
+  EXPECT_TRUE(recorder.wait_output(1, true, true));  // and when it finally did
 }
 
 TEST(ModbusIoOutage, HungDeviceGoesOfflineOnceAndComesBack) {
@@ -137,19 +143,20 @@ TEST(ModbusIoOutage, CorruptResponsesAreCountedAndRetried) {
   EXPECT_TRUE(eventually([&] { return server.coil(4); }));
 }
 
-TEST(ModbusIoOutage, ModuleThatRefusesACommandedCoilStaysOfflineWithoutFlapping) {
+TEST(ModbusIoOutage, CoilOutsideTheModulesMapIsReportedFailedWithoutGoingOffline) {
   ModbusIoServer server({.coil_count = 4});  // the config claims 8
   Recorder recorder;
   ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
   ASSERT_TRUE(recorder.wait_inputs(8));
 
   module.set_coil(6, true);
-  ASSERT_TRUE(recorder.wait_status_count(false, 1));
-  EXPECT_NE(recorder.reports().back().detail.find("Illegal data address"), std::string::npos)
-      << recorder.reports().back().detail;
-  ASSERT_TRUE(fails_again(module, 4));
-  EXPECT_EQ(recorder.status_count(true), 1);
-  EXPECT_EQ(recorder.status_count(false), 1);
+  ASSERT_TRUE(recorder.wait_output(6, true, false));
+  EXPECT_NE(recorder.outputs().front().detail.find("Illegal data address"), std::string::npos)
+      << recorder.outputs().front().detail;
+  ASSERT_TRUE(eventually([&] { return module.counters().write_failures >= 3; }));  // retried
+  EXPECT_EQ(recorder.outputs().size(), 1u);  // but reported once
+  EXPECT_EQ(recorder.status_count(false), 0);
+  EXPECT_TRUE(module.online());
 }
 
 }  // namespace

@@ -71,5 +71,22 @@ TEST(ModbusIoRtu, ReappliesCoilsAfterTheModulePowerCycles) {
   EXPECT_TRUE(eventually([&] { return server.coil(6); }));
 }
 
+TEST(ModbusIoRtu, RefusedWriteLeavesTheModuleOnlineAndPolled) {
+  ModbusIoServer server({.transport = ModbusSimTransport::rtu});
+  Recorder recorder;
+  ModbusIoModule module(fast_rtu_options(server.device_path()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+
+  server.set_coil_write_fault(sim::CoilWriteFault::exception);
+  module.set_coil(0, true);
+  ASSERT_TRUE(recorder.wait_output(0, true, false));
+  server.set_input(4, true);
+  ASSERT_TRUE(recorder.wait_input(4, true));
+  EXPECT_EQ(recorder.status_count(false), 0);
+  server.set_coil_write_fault(sim::CoilWriteFault::none);
+  ASSERT_TRUE(recorder.wait_output(0, true, true));
+  EXPECT_TRUE(server.coil(0));
+}
+
 }  // namespace
 }  // namespace vigil::modbus

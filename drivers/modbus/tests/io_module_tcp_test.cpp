@@ -175,13 +175,19 @@ TEST(ModbusIoModule, PostsCallbacksOntoTheIoContext) {
   };
   ModbusIoModule module(fast_tcp_options(server.port()), io,
                         core_input_callbacks(core::DeviceId{"io1"}, sink));
-  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (received.size() < 9 && std::chrono::steady_clock::now() < deadline) {
-    io.run_for(std::chrono::milliseconds{10});
-    io.restart();
-  }
-  module.stop();
+  auto run_until = [&](std::size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+    while (received.size() < count && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds{10});
+      io.restart();
+    }
+  };
+  run_until(9);
   ASSERT_EQ(received.size(), 9u);
+  module.set_coil(6, true);
+  run_until(10);
+  module.stop();
+  ASSERT_EQ(received.size(), 10u);
   for (auto id : threads) EXPECT_EQ(id, std::this_thread::get_id());
 
   const auto* status = std::get_if<core::DeviceStatusChanged>(&received[0]);
@@ -193,7 +199,15 @@ TEST(ModbusIoModule, PostsCallbacksOntoTheIoContext) {
   EXPECT_EQ(door->point,
             (core::PointRef{core::DeviceId{"io1"}, core::PointKind::discrete_input, 2}));
   EXPECT_TRUE(door->value);
+  EXPECT_TRUE(door->initial);
   EXPECT_GT(door->time.time_since_epoch().count(), 0);
+  EXPECT_GT(door->mono.time_since_epoch().count(), 0);
+  const auto* lock = std::get_if<core::OutputResult>(&received[9]);
+  ASSERT_NE(lock, nullptr);
+  EXPECT_EQ(lock->point, (core::PointRef{core::DeviceId{"io1"}, core::PointKind::coil, 6}));
+  EXPECT_TRUE(lock->value);
+  EXPECT_TRUE(lock->ok);
+  EXPECT_GE(lock->mono, door->mono);
 }
 
 }  // namespace

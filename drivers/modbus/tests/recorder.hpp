@@ -31,21 +31,31 @@ bool eventually(Condition condition, std::chrono::milliseconds deadline = kDeadl
 }
 
 struct Report {
-  enum class Kind { input, status } kind;
-  int index = -1;      // input
-  bool value = false;  // input value, or online
-  std::string detail;  // status
+  enum class Kind { input, status, output } kind;
+  int index = -1;        // input, output
+  bool value = false;    // input or output value, or online
+  std::string detail;    // status, or output error
+  bool initial = false;  // input
+  bool ok = false;       // output
+  core::TimePoint time{};
+  core::MonoTime mono{};
 };
 
 class Recorder {
  public:
   ModbusIoCallbacks callbacks() {
     ModbusIoCallbacks c;
-    c.on_input = [this](int index, bool value, core::TimePoint) {
-      add({Report::Kind::input, index, value, {}});
+    c.on_input = [this](int index, bool value, bool initial, core::TimePoint time,
+                        core::MonoTime mono) {
+      add({Report::Kind::input, index, value, {}, initial, false, time, mono});
     };
-    c.on_status = [this](bool online, const std::string& detail, core::TimePoint) {
-      add({Report::Kind::status, -1, online, detail});
+    c.on_status = [this](bool online, const std::string& detail, core::TimePoint time,
+                         core::MonoTime mono) {
+      add({Report::Kind::status, -1, online, detail, false, false, time, mono});
+    };
+    c.on_output = [this](int index, bool value, bool ok, const std::string& error,
+                         core::TimePoint time, core::MonoTime mono) {
+      add({Report::Kind::output, index, value, error, false, ok, time, mono});
     };
     return c;
   }
@@ -68,6 +78,19 @@ class Recorder {
       return n >= occurrences;
     });
   }
+  // Waits for the `occurrences`-th report on coil `index` with this outcome.
+  bool wait_output(int index, bool value, bool ok, int occurrences = 1,
+                   std::chrono::milliseconds deadline = kDeadline) {
+    return wait(
+        [&](const auto& r) {
+          int n = 0;
+          for (const auto& x : r)
+            n += x.kind == Report::Kind::output && x.index == index && x.value == value &&
+                 x.ok == ok;
+          return n >= occurrences;
+        },
+        deadline);
+  }
   bool wait_inputs(std::size_t count) {
     return wait([&](const auto& r) { return inputs_in(r).size() >= count; });
   }
@@ -83,6 +106,14 @@ class Recorder {
   std::vector<Report> inputs() const {
     std::lock_guard lock(mutex_);
     return inputs_in(reports_);
+  }
+  std::vector<Report> outputs() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Report> out;
+    for (const auto& x : reports_) {
+      if (x.kind == Report::Kind::output) out.push_back(x);
+    }
+    return out;
   }
 
  private:

@@ -111,7 +111,22 @@ ModbusIoServer::ModbusIoServer(ModbusIoServerOptions options) : options_(options
                : modbus_new_rtu("/dev/null", 115200, 'N', 8, 1);
     if (ctx_ == nullptr) throw_errno("modbus_new");
     modbus_set_slave(ctx_, tcp ? MODBUS_TCP_SLAVE : options_.unit_id);
-    mapping_ = modbus_mapping_new(options_.coil_count, options_.input_count, 0, 0);
+    // Holding registers exist only where the watchdog lives, as on a module
+    // whose register map has nothing else there.
+    const int bitmap = (options_.coil_count + 15) / 16;
+    const int first = std::min(options_.watchdog_timeout_register, options_.watchdog_safe_register);
+    const int last =
+        std::max(options_.watchdog_timeout_register, options_.watchdog_safe_register + bitmap - 1);
+    const bool overlap =
+        options_.watchdog_timeout_register >= options_.watchdog_safe_register &&
+        options_.watchdog_timeout_register < options_.watchdog_safe_register + bitmap;
+    if (first < 0 || last > 0xFFFF || overlap) {
+      throw std::invalid_argument("modbus sim: watchdog registers overlap or out of range");
+    }
+    mapping_ = modbus_mapping_new_start_address(0, static_cast<unsigned>(options_.coil_count), 0,
+                                                static_cast<unsigned>(options_.input_count),
+                                                static_cast<unsigned>(first),
+                                                static_cast<unsigned>(last - first + 1), 0, 0);
     if (mapping_ == nullptr) throw_errno("modbus_mapping_new");
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0) throw_errno("eventfd");
@@ -156,6 +171,8 @@ void ModbusIoServer::start() {
   std::uint64_t counter = 0;
   while (::read(wake_fd_, &counter, sizeof counter) > 0) {
   }
+  last_request_ = std::chrono::steady_clock::now();  // the watchdog timer starts at power-on
+  tripped_ = false;
   stopping_ = false;
   thread_ = std::thread([this] { serve(); });
 }
@@ -228,7 +245,8 @@ void ModbusIoServer::serve() {
     fds.push_back({wake_fd_, POLLIN, 0});
     fds.push_back({tcp ? listen_fd_ : pty_master_fd_, POLLIN, 0});
     for (int fd : connections_) fds.push_back({fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    check_watchdog();
+    if (::poll(fds.data(), fds.size(), poll_timeout_ms()) < 0) {
       if (errno == EINTR) continue;
       return;
     }
@@ -265,6 +283,9 @@ bool ModbusIoServer::handle_request(int fd) {
     return true;
   }
   if (offline_) return true;
+  // Any request the module hears feeds (and after a trip, re-arms) the watchdog.
+  last_request_ = std::chrono::steady_clock::now();
+  tripped_ = false;
 
   if (corrupt_) {
     // An echo of the request with one byte flipped: the right length, the
@@ -274,6 +295,20 @@ bool ModbusIoServer::handle_request(int fd) {
     [[maybe_unused]] const auto n =
         tcp ? ::send(fd, request.data(), static_cast<std::size_t>(length), MSG_NOSIGNAL)
             : ::write(fd, request.data(), static_cast<std::size_t>(length));
+    return true;
+  }
+
+  const int function = request[static_cast<std::size_t>(modbus_get_header_length(ctx_))];
+  const bool coil_write =
+      function == MODBUS_FC_WRITE_SINGLE_COIL || function == MODBUS_FC_WRITE_MULTIPLE_COILS;
+  if (coil_write && coil_write_fault_ == CoilWriteFault::no_answer) return true;
+  if (coil_write && coil_write_fault_ == CoilWriteFault::exception) {
+    if (modbus_reply_exception(ctx_, request.data(), MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE) <
+            0 &&
+        tcp) {
+      return false;
+    }
+    ++answered_;
     return true;
   }
 

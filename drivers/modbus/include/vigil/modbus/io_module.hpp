@@ -1,12 +1,26 @@
 // One Modbus I/O module (ADAM/ioLogik style) on TCP or RTU. Coils drive lock
 // relays; discrete inputs read door contacts and REX buttons. The module owns
 // one thread that talks to the device: it polls the inputs every poll period
-// and reports each change (and every input once after each (re)connect, so the
-// daemon learns the real state), executes coil writes as soon as they are
-// requested, reports the device going offline and coming back, and re-applies
-// the last commanded coil states after every reconnect, because a module that
-// rebooted comes up with its relays released, whatever the daemon commanded.
-// Callbacks run on that thread; the io_context constructor posts them instead.
+// and reports each change (and every input once after each (re)connect, marked
+// `initial`, so the daemon learns the real state without taking it for a
+// press), executes coil writes as soon as they are requested and reports each
+// one's confirmation or failure, reports the device going offline and coming
+// back, arms the module's communication watchdog and re-applies the last
+// commanded coil states after every reconnect, because a module that rebooted
+// comes up with its relays released, whatever the daemon commanded.
+//
+// Only reads decide whether the device is online: a module that refuses or
+// never answers a coil write stays online, its inputs keep being polled, and
+// the write is reported failed and retried in the background.
+//
+// Watchdog register convention (ADAM-6000 / ioLogik E1200 style, see
+// README.md): holding register `timeout_register` holds the timeout in
+// milliseconds (0 = disabled, at most 65535); holding registers from
+// `safe_register` hold the safe coil values as a bitmap, 16 coils per
+// register, bit i of register k = coil 16k+i. When the module hears no request
+// for the timeout, it sets every coil to its safe value on its own.
+//
+// Callbacks run on the module's thread; the io_context constructor posts them.
 #pragma once
 
 #include <atomic>
@@ -35,6 +49,14 @@ enum class ModbusTransport { tcp, rtu };
 
 const char* to_string(ModbusTransport transport);
 
+// The module's own communication watchdog: what it does when vigild dies.
+struct ModbusWatchdog {
+  std::chrono::milliseconds timeout{1000};  // 1..65535 ms, > poll_period + timeout
+  std::vector<bool> safe_coils;             // one per coil; empty = every coil off
+  int timeout_register = 4096;              // holding register: timeout in ms
+  int safe_register = 4097;                 // first holding register of the bitmap
+};
+
 // Field for field what the site config's ModbusDeviceConfig holds, plus the
 // reconnect backoff. An aggregate with defaults: designated initialisers read
 // like a builder, and the daemon maps the config onto it one field at a time.
@@ -45,23 +67,49 @@ struct ModbusIoOptions {
   std::uint16_t port = 502;        // tcp
   std::string serial_device;       // rtu, e.g. /dev/ttyUSB0
   int baud = 19200;                // rtu, 8N1
-  int unit_id = 1;
+  int unit_id = 1;                 // rtu 1..247, tcp 1..255
   std::chrono::milliseconds poll_period{50};
-  std::chrono::milliseconds timeout{500};  // per request and for connect
+  std::chrono::milliseconds timeout{500};  // per request, for connect, and to confirm a write
   int coil_count = 8;
   int input_count = 8;
-  std::chrono::milliseconds reconnect_first{100};
+  bool read_back = true;  // a coil write is confirmed only once a read returns the value
+  std::optional<ModbusWatchdog> watchdog;
+  std::chrono::milliseconds reconnect_first{100};  // also the first write retry delay
   std::chrono::milliseconds reconnect_ceiling{5000};
 };
 
-// Throws std::invalid_argument naming the first bad field.
+// One problem with the options, named by the option's field ("unit_id",
+// "watchdog.safe_coils"), so the config loader can point at the config key.
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+// Every problem with the options; empty when a module can start. Pure: starts
+// no thread and opens nothing, so `vigild -t` can call it.
+std::vector<FieldError> check(const ModbusIoOptions& options);
+
+// Throws std::invalid_argument naming the device and the first bad field.
 void validate(const ModbusIoOptions& options);
 
 struct ModbusIoCallbacks {
-  // A discrete input changed (or is reported after a (re)connect).
-  std::function<void(int index, bool value, core::TimePoint time)> on_input;
-  // The device stopped answering (online = false) or answers again (true).
-  std::function<void(bool online, const std::string& detail, core::TimePoint time)> on_status;
+  // A discrete input changed; `initial` = a level read right after a
+  // (re)connect (every input is reported once then): a state, not an event.
+  std::function<void(int index, bool value, bool initial, core::TimePoint time,
+                     core::MonoTime mono)>
+      on_input;
+  // The device stopped answering reads (online = false) or answers again.
+  std::function<void(bool online, const std::string& detail, core::TimePoint time,
+                     core::MonoTime mono)>
+      on_status;
+  // A requested coil write: ok = acknowledged (and read back, with
+  // read_back) at `time`; !ok = refused, garbled or not confirmed within
+  // `timeout`, with the reason. A failed write is retried in the background
+  // and reported again (ok) when it finally holds. A request superseded by a
+  // newer value for the same coil before it was confirmed is not reported.
+  std::function<void(int index, bool value, bool ok, const std::string& error, core::TimePoint time,
+                     core::MonoTime mono)>
+      on_output;
 };
 
 // Wraps each callback so that it is posted onto `io` and runs there, on the
@@ -70,9 +118,11 @@ struct ModbusIoCallbacks {
 ModbusIoCallbacks post_callbacks_to(boost::asio::io_context& io, ModbusIoCallbacks callbacks);
 
 struct ModbusIoCounters {
-  std::uint64_t polls = 0;       // input reads attempted
-  std::uint64_t errors = 0;      // failed connects, timeouts, bad responses
-  std::uint64_t reconnects = 0;  // sessions re-established after a loss
+  std::uint64_t polls = 0;             // input reads attempted
+  std::uint64_t errors = 0;            // failed connects, timeouts, bad responses
+  std::uint64_t reconnects = 0;        // sessions re-established after a loss
+  std::uint64_t writes_confirmed = 0;  // coil writes that held (re-applies included)
+  std::uint64_t write_failures = 0;    // coil write attempts that failed
 };
 
 class ModbusIoLink;
@@ -90,31 +140,56 @@ class ModbusIoModule {
   ModbusIoModule& operator=(const ModbusIoModule&) = delete;
 
   // Queues a coil write and wakes the thread; callable from any thread. The
-  // value is also remembered and re-applied after every reconnect. Throws
-  // std::out_of_range for an index outside [0, coil_count).
+  // value is also remembered and re-applied after every reconnect. Its
+  // outcome comes back through on_output. Throws std::out_of_range for an
+  // index outside [0, coil_count).
   void set_coil(int index, bool value);
 
   // Stops and joins the thread; idempotent. From a callback running on the
   // module's own thread it only asks the thread to end (and the module must
-  // then not be destroyed from there).
+  // then not be destroyed from there). The module's watchdog stays armed: a
+  // stopped daemon's locks fall to their safe values after its timeout.
   void stop();
 
   bool online() const { return online_.load(); }
+  // True once the watchdog registers were written in the current session.
+  bool watchdog_armed() const { return watchdog_armed_.load(); }
   ModbusIoCounters counters() const;
   const ModbusIoOptions& options() const { return options_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   enum class Link { up, down };
-  enum class Writes { all_written, retry_later, link_down };
+  enum class Attempt { confirmed, failed, link_down };
+
+  struct Request {
+    bool value = false;
+    Clock::time_point at;
+  };
+  // A coil write not yet confirmed.
+  struct Write {
+    bool value = false;
+    Clock::time_point deadline;      // confirm by then, or report the failure
+    Clock::time_point next_attempt;  // now, or after a failure's backoff
+    std::chrono::milliseconds retry_delay{0};
+    bool requested = false;         // by set_coil (else a re-apply after reconnect)
+    bool failure_reported = false;  // then a later success is reported too
+  };
 
   void run();
   bool establish();
-  Writes write_coils(const std::map<int, bool>& writes);
+  bool arm_watchdog();
+  void take_requests_locked();
+  bool wait_for_work(Clock::time_point until);  // false when stopping
+  Attempt attempt_write(int index, Write& write);
+  Link attempt_due_writes();
+  void write_failed(int index, Write& write, const std::string& detail);
+  void expire_overdue_writes();
   Link poll_inputs();
   Link on_bad_response(const std::string& detail);
   void lose_link(const std::string& detail);
-  bool sleep_unless_stopped(std::chrono::milliseconds delay);
   void report_status(bool online, const std::string& detail);
+  void report_output(int index, bool value, bool ok, const std::string& error);
 
   ModbusIoOptions options_;
   ModbusIoCallbacks callbacks_;
@@ -123,20 +198,25 @@ class ModbusIoModule {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;                       // guarded by mutex_
-  std::map<int, bool> pending_;                 // guarded by mutex_: writes not yet sent
+  std::map<int, Request> requests_;             // guarded by mutex_: not yet taken
   std::vector<std::optional<bool>> commanded_;  // guarded by mutex_: last value per coil
 
   // Driver-thread state.
+  std::map<int, Write> writes_;
   std::vector<std::uint8_t> last_inputs_;
   std::optional<bool> reported_online_;
   std::string last_failure_;
+  std::string watchdog_problem_;
   int bad_response_streak_ = 0;
   bool ever_connected_ = false;
 
   std::atomic<bool> online_{false};
+  std::atomic<bool> watchdog_armed_{false};
   std::atomic<std::uint64_t> polls_{0};
   std::atomic<std::uint64_t> errors_{0};
   std::atomic<std::uint64_t> reconnects_{0};
+  std::atomic<std::uint64_t> writes_confirmed_{0};
+  std::atomic<std::uint64_t> write_failures_{0};
 
   std::thread thread_;  // last: starts after everything above is initialised
 };

@@ -5,10 +5,20 @@
 // "serial port"; the server works the master side. Outages are simulated by
 // stop()/start() (a power cycle: the port or pty stays, coils come back
 // released), by set_offline() (connected but mute, like a hung module) and by
-// set_corrupt_replies() (every answer arrives with a broken frame).
+// set_corrupt_replies() (every answer arrives with a broken frame); coil
+// writes alone can be refused or left unanswered (set_coil_write_fault()).
+//
+// Like an ADAM-6000 or ioLogik E1200, the module has a communication
+// watchdog: holding register `watchdog_timeout_register` holds a timeout in
+// milliseconds (0 = disarmed), the registers from `watchdog_safe_register` a
+// bitmap of safe coil values (bit i of register k = coil 16k+i). Once armed,
+// if no request arrives for the timeout, every coil takes its safe value and
+// the trip is counted; any later request re-arms it. The settings survive a
+// power cycle (they live in the module's flash); the timer restarts at power-on.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +40,22 @@ struct ModbusIoServerOptions {
   int unit_id = 1;         // rtu answers only this unit; tcp answers any
   int coil_count = 8;
   int input_count = 8;
+  int watchdog_timeout_register = 4096;  // holding register, ms, 0 = disarmed
+  int watchdog_safe_register = 4097;     // first register of the safe-coil bitmap
+};
+
+// What a coil write (function 5 or 15) gets while a fault is injected.
+enum class CoilWriteFault {
+  none,
+  exception,  // a Modbus exception 04 (server device failure); the coil stays
+  no_answer,  // silence; the coil stays, the client times out
+};
+
+struct ModbusWatchdogState {
+  std::chrono::milliseconds timeout{0};  // 0 = disarmed
+  std::vector<bool> safe_coils;
+  bool tripped = false;  // coils are at their safe values and no request came since
+  std::uint64_t trips = 0;
 };
 
 class ModbusIoServer {
@@ -64,6 +90,12 @@ class ModbusIoServer {
   // Answers every request with a frame the client must reject (wrong
   // transaction id on TCP, wrong CRC on RTU).
   void set_corrupt_replies(bool corrupt) { corrupt_ = corrupt; }
+  // Reads and register writes are still served; only coil writes fail.
+  void set_coil_write_fault(CoilWriteFault fault) { coil_write_fault_ = fault; }
+
+  ModbusWatchdogState watchdog() const;
+  std::uint64_t watchdog_trips() const { return watchdog_trips_.load(); }
+  std::uint16_t holding_register(int address) const;  // throws std::out_of_range
 
   std::uint64_t requests_answered() const { return answered_.load(); }
 
@@ -73,6 +105,10 @@ class ModbusIoServer {
   bool handle_request(int fd);
   void close_connections();
   void check_index(int index, int count, const char* what) const;
+  int poll_timeout_ms() const;
+  void check_watchdog();
+  std::chrono::milliseconds watchdog_timeout_locked() const;
+  bool bitmap_bit_locked(int coil) const;
 
   ModbusIoServerOptions options_;
   _modbus* ctx_ = nullptr;
@@ -91,6 +127,12 @@ class ModbusIoServer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> offline_{false};
   std::atomic<bool> corrupt_{false};
+  std::atomic<CoilWriteFault> coil_write_fault_{CoilWriteFault::none};
+  std::atomic<std::uint64_t> watchdog_trips_{0};
+  // Server thread (and start()) only: when the master last spoke, and whether
+  // the watchdog already fired for this silence.
+  std::chrono::steady_clock::time_point last_request_{};
+  std::atomic<bool> tripped_{false};
   std::atomic<std::uint64_t> answered_{0};
   std::thread thread_;
 };

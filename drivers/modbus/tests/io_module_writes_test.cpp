@@ -1,0 +1,156 @@
+// Coil writes report what the module did, not what was asked: confirmed,
+// refused or unanswered. A refusing module stays online and its inputs keep
+// flowing; levels read at a (re)connect are states, not events.
+#include <gtest/gtest.h>
+
+#include "recorder.hpp"
+#include "vigil/modbus/io_module.hpp"
+#include "vigil/sim/modbus_io_server.hpp"
+
+namespace vigil::modbus {
+namespace {
+
+using namespace testing;
+using sim::CoilWriteFault;
+using sim::ModbusIoServer;
+
+core::MonoTime mono_now() {
+  return std::chrono::time_point_cast<core::Duration>(std::chrono::steady_clock::now());
+}
+
+TEST(ModbusIoWrites, ConfirmedWriteIsReportedOnceTheServerCoilHoldsTheValue) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+
+  const auto requested = mono_now();
+  module.set_coil(2, true);
+  ASSERT_TRUE(recorder.wait_output(2, true, true));
+  EXPECT_TRUE(server.coil(2));
+  const auto report = recorder.outputs().front();
+  EXPECT_TRUE(report.detail.empty());
+  EXPECT_GE(report.mono, requested);
+  EXPECT_LE(report.mono, mono_now());
+  EXPECT_GT(report.time.time_since_epoch().count(), 0);
+
+  module.set_coil(2, false);
+  ASSERT_TRUE(recorder.wait_output(2, false, true));
+  EXPECT_FALSE(server.coil(2));
+  EXPECT_EQ(recorder.outputs().size(), 2u);
+  EXPECT_EQ(module.counters().write_failures, 0u);
+}
+
+TEST(ModbusIoWrites, RefusedWriteIsReportedWithTheExceptionWhileInputsKeepFlowing) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+
+  server.set_coil_write_fault(CoilWriteFault::exception);
+  module.set_coil(0, true);
+  ASSERT_TRUE(recorder.wait_output(0, true, false));
+  EXPECT_NE(recorder.outputs().front().detail.find("server failure"), std::string::npos)
+      << recorder.outputs().front().detail;
+  EXPECT_FALSE(server.coil(0));
+
+  // The door forced while the lock refuses is still seen.
+  server.set_input(3, true);
+  ASSERT_TRUE(recorder.wait_input(3, true));
+  EXPECT_FALSE(recorder.inputs().back().initial);
+  ASSERT_TRUE(eventually([&] { return module.counters().write_failures >= 3; }));
+  EXPECT_TRUE(module.online());
+  EXPECT_EQ(recorder.status_count(false), 0);
+  EXPECT_EQ(recorder.outputs().size(), 1u);  // retried, but reported once
+
+  server.set_coil_write_fault(CoilWriteFault::none);
+  ASSERT_TRUE(recorder.wait_output(0, true, true));  // the retry finally held
+  EXPECT_TRUE(server.coil(0));
+}
+
+TEST(ModbusIoWrites, UnansweredWriteIsReportedFailedWithinTheTimeout) {
+  ModbusIoServer server;
+  Recorder recorder;
+  const auto options = fast_tcp_options(server.port());
+  ModbusIoModule module(options, recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+
+  server.set_coil_write_fault(CoilWriteFault::no_answer);
+  const auto requested = mono_now();
+  module.set_coil(5, true);
+  ASSERT_TRUE(recorder.wait_output(5, true, false));
+  const auto report = recorder.outputs().front();
+  EXPECT_NE(report.detail.find("timed out"), std::string::npos) << report.detail;
+  // Reported when the timeout ran out, with slack for a loaded machine.
+  EXPECT_GE(report.mono - requested, options.timeout);
+  EXPECT_LT(report.mono - requested, options.timeout + std::chrono::milliseconds{400});
+
+  server.set_input(6, true);
+  ASSERT_TRUE(recorder.wait_input(6, true));
+  EXPECT_EQ(recorder.status_count(false), 0);
+  server.set_coil_write_fault(CoilWriteFault::none);
+  ASSERT_TRUE(recorder.wait_output(5, true, true));
+  EXPECT_TRUE(server.coil(5));
+}
+
+TEST(ModbusIoWrites, RefusedReapplyAfterReconnectDoesNotKeepTheDeviceOffline) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  module.set_coil(2, true);
+  ASSERT_TRUE(recorder.wait_output(2, true, true));
+
+  server.stop();
+  ASSERT_TRUE(recorder.wait_status_count(false, 1));
+  server.set_coil_write_fault(CoilWriteFault::exception);
+  server.start();  // relays released, and the re-apply is refused
+
+  ASSERT_TRUE(recorder.wait_status_count(true, 2));
+  ASSERT_TRUE(recorder.wait_output(2, true, false));  // the daemon hears the lock fell
+  server.set_input(1, true);
+  ASSERT_TRUE(recorder.wait_input(1, true));
+  EXPECT_EQ(recorder.status_count(false), 1);
+
+  server.set_coil_write_fault(CoilWriteFault::none);
+  ASSERT_TRUE(recorder.wait_output(2, true, true, 2));
+  EXPECT_TRUE(server.coil(2));
+}
+
+TEST(ModbusIoWrites, SilentReapplyOfAConfirmedCoilIsNotReportedAgain) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  module.set_coil(4, true);
+  ASSERT_TRUE(recorder.wait_output(4, true, true));
+  server.stop();
+  server.start();
+  ASSERT_TRUE(recorder.wait_status_count(true, 2));
+  ASSERT_TRUE(eventually([&] { return server.coil(4); }));
+  ASSERT_TRUE(eventually([&] { return module.counters().writes_confirmed >= 2; }));
+  EXPECT_EQ(recorder.outputs().size(), 1u);
+}
+
+TEST(ModbusIoWrites, LevelsReadAtEachConnectAreInitialAndLaterChangesAreNot) {
+  ModbusIoServer server;
+  server.set_input(2, true);
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+  for (const auto& r : recorder.inputs()) EXPECT_TRUE(r.initial) << "input " << r.index;
+
+  server.set_input(5, true);
+  ASSERT_TRUE(recorder.wait_inputs(9));
+  EXPECT_FALSE(recorder.inputs()[8].initial);
+
+  server.stop();
+  ASSERT_TRUE(recorder.wait_status_count(false, 1));
+  server.start();
+  ASSERT_TRUE(recorder.wait_inputs(17));
+  const auto inputs = recorder.inputs();
+  for (std::size_t i = 9; i < 17; ++i) EXPECT_TRUE(inputs[i].initial) << "report " << i;
+  EXPECT_TRUE(inputs[9 + 2].value);  // still pressed: a state, not a fresh press
+  EXPECT_TRUE(inputs[9 + 5].value);
+}
+
+}  // namespace
+}  // namespace vigil::modbus
