@@ -15,18 +15,17 @@ core::PointRef to_point(const DraftPoint& p) {
                         static_cast<std::uint32_t>(p.index.value)};
 }
 
-std::string resolve(const std::filesystem::path& config_dir, const std::string& path) {
+}  // namespace
+
+std::string resolve_config_path(const std::filesystem::path& source, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute()) return p.lexically_normal().string();
-  return (config_dir / p).lexically_normal().string();
+  return (std::filesystem::absolute(source).parent_path() / p).lexically_normal().string();
 }
-
-}  // namespace
 
 SiteConfig build(Draft draft, Resolved resolved) {
   SiteConfig out;
   out.source_path = draft.source.string();
-  const std::filesystem::path config_dir = std::filesystem::absolute(draft.source).parent_path();
 
   core::Site& site = out.site;
   site.id = core::SiteId(draft.site_id.value);
@@ -54,6 +53,11 @@ SiteConfig build(Draft draft, Resolved resolved) {
     if (d.rex) door.rex = to_point(*d.rex);
     door.unlock_time = d.unlock_time;
     door.held_open_time = d.held_open_time;
+    door.fail_mode = d.fail_mode;
+    if (d.relock_delay) door.relock_delay = d.relock_delay->value;
+    if (d.contact_debounce) door.contact_debounce = d.contact_debounce->value;
+    if (d.rex_debounce) door.rex_debounce = d.rex_debounce->value;
+    if (d.rex_stuck_time) door.rex_stuck_time = d.rex_stuck_time->value;
     site.doors.push_back(std::move(door));
   }
   for (const auto& r : draft.readers) {
@@ -83,14 +87,16 @@ SiteConfig build(Draft draft, Resolved resolved) {
     } else {
       // A sim chip's socket is a file path; a gpiod chip is a device node or
       // a chip name ("gpiochip0") that libgpiod resolves itself.
-      if (d.type == DeviceType::sim_gpio) d.gpio.path = resolve(config_dir, d.gpio.path);
+      if (d.type == DeviceType::sim_gpio)
+        d.gpio.path = resolve_config_path(draft.source, d.gpio.path);
       out.gpio_chips.push_back(std::move(d.gpio));
     }
   }
   for (auto& f : draft.formats) out.custom_formats.push_back(std::move(f.spec));
 
-  out.journal_path = resolve(config_dir, draft.journal_path ? draft.journal_path->value
-                                                            : std::string(kDefaultJournalPath));
+  out.journal_path =
+      resolve_config_path(draft.source, draft.journal_path ? draft.journal_path->value
+                                                           : std::string(kDefaultJournalPath));
   out.broker = std::move(draft.broker);
   if (!draft.client_id_given) {
     out.broker.client_id = "vigild-" + draft.site_id.value + "-" + draft.gateway.value;

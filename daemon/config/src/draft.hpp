@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,13 @@ struct DraftDoor {
   std::optional<DraftPoint> rex;
   core::Duration unlock_time = std::chrono::seconds(5);
   core::Duration held_open_time = std::chrono::seconds(30);
+  core::FailMode fail_mode = core::FailMode::secure;
+  // Fail-safe timings as written (nullopt = the core's default); positions
+  // let validate() point at the key that breaks a rule.
+  std::optional<Located<core::Duration>> relock_delay;
+  std::optional<Located<core::Duration>> contact_debounce;
+  std::optional<Located<core::Duration>> rex_debounce;
+  std::optional<Located<core::Duration>> rex_stuck_time;
 };
 
 struct DraftWiegand {
@@ -81,8 +89,11 @@ struct DraftDevice {
   Pos pos;
   LocatedId id;
   DeviceType type = DeviceType::unknown;
-  ModbusDeviceConfig modbus;  // when type is modbus_*
-  GpioChipConfig gpio;        // when type is sim_gpio or gpiod; path as written
+  ModbusDeviceConfig modbus;              // when type is modbus_*
+  GpioChipConfig gpio;                    // when type is sim_gpio or gpiod; path as written
+  Pos path_pos;                           // of 'socket' / 'chip'
+  Pos safe_coils_pos;                     // of the watchdog's 'safe_coils'
+  std::map<std::uint32_t, Pos> line_pos;  // of each configured GPIO line
 };
 
 struct DraftFormat {
@@ -130,6 +141,16 @@ void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);
 void validate_formats(const Draft& draft, Diagnostics& diag);
 void validate_points(const Draft& draft, Diagnostics& diag);
+void validate_devices(const Draft& draft, Diagnostics& diag);
+void validate_door_timings(const Draft& draft, Diagnostics& diag);
+
+// Parse helpers for device options (parse_device_options.cpp).
+void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+
+// A path as written, resolved against the config file's folder (absolute
+// paths stay), exactly as vigild will open it.
+std::string resolve_config_path(const std::filesystem::path& source, const std::string& path);
 
 // Build: only ever called on a draft that validated cleanly.
 SiteConfig build(Draft draft, Resolved resolved);

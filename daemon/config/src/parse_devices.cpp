@@ -6,15 +6,17 @@
 namespace vigil::config {
 namespace {
 
-const std::vector<std::string> kModbusTcpKeys{"id",   "type",    "host",  "port",  "unit",
-                                              "poll", "timeout", "coils", "inputs"};
-const std::vector<std::string> kModbusRtuKeys{"id",   "type",    "serial", "baud",  "unit",
-                                              "poll", "timeout", "coils",  "inputs"};
-const std::vector<std::string> kSimGpioKeys{"id", "type", "socket"};
-const std::vector<std::string> kGpiodKeys{"id", "type", "chip"};
-const std::vector<std::string> kAllDeviceKeys{"id",     "type",   "host", "port",    "serial",
-                                              "baud",   "unit",   "poll", "timeout", "coils",
-                                              "inputs", "socket", "chip"};
+const std::vector<std::string> kModbusTcpKeys{"id",     "type",      "host",    "port",
+                                              "unit",   "poll",      "timeout", "coils",
+                                              "inputs", "read_back", "watchdog"};
+const std::vector<std::string> kModbusRtuKeys{"id",     "type",      "serial",  "baud",
+                                              "unit",   "poll",      "timeout", "coils",
+                                              "inputs", "read_back", "watchdog"};
+const std::vector<std::string> kSimGpioKeys{"id", "type", "socket", "lines"};
+const std::vector<std::string> kGpiodKeys{"id", "type", "chip", "lines"};
+const std::vector<std::string> kAllDeviceKeys{
+    "id",      "type",  "host",   "port",   "serial", "baud",  "unit",      "poll",
+    "timeout", "coils", "inputs", "socket", "chip",   "lines", "read_back", "watchdog"};
 
 void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
   ModbusDeviceConfig& out = device.modbus;
@@ -32,9 +34,13 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
       out.baud = static_cast<int>(v->value);
     }
   }
-  // 0 is broadcast and 248..255 are reserved on serial lines, but Modbus TCP
-  // gateways commonly answer on 255, so the whole byte is accepted.
-  if (auto v = m.integer("unit", Need::optional, 0, 255)) out.unit_id = static_cast<int>(v->value);
+  // 0 is broadcast (no module ever answers it) and 248..255 are reserved on
+  // serial lines; Modbus TCP gateways commonly answer on 255. The driver
+  // refuses the same ranges at start.
+  const bool rtu = device.type == DeviceType::modbus_rtu;
+  if (auto v = m.integer("unit", Need::optional, 1, rtu ? 247 : 255)) {
+    out.unit_id = static_cast<int>(v->value);
+  }
   for (const char* key : {"poll", "timeout"}) {
     auto v = m.duration(key, Need::optional);
     if (!v) continue;
@@ -52,6 +58,8 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
   if (auto v = m.integer("inputs", Need::optional, 0, 2000)) {
     out.input_count = static_cast<int>(v->value);
   }
+  if (auto v = m.boolean("read_back", Need::optional)) out.read_back = v->value;
+  parse_modbus_watchdog(m, device, diag);
 }
 
 void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
@@ -88,13 +96,21 @@ void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       m.reject_except(kSimGpioKeys, "a sim_gpio device");
       device.gpio.id = core::DeviceId(device.id.value);
       device.gpio.backend = "sim";
-      if (auto v = m.string("socket", Need::required)) device.gpio.path = v->value;
+      if (auto v = m.string("socket", Need::required)) {
+        device.gpio.path = v->value;
+        device.path_pos = v->pos;
+      }
+      parse_gpio_lines(m, device, diag);
       break;
     case DeviceType::gpiod:
       m.reject_except(kGpiodKeys, "a gpiod device");
       device.gpio.id = core::DeviceId(device.id.value);
       device.gpio.backend = "gpiod";
-      if (auto v = m.string("chip", Need::required)) device.gpio.path = v->value;
+      if (auto v = m.string("chip", Need::required)) {
+        device.gpio.path = v->value;
+        device.path_pos = v->pos;
+      }
+      parse_gpio_lines(m, device, diag);
       break;
     case DeviceType::unknown:
       break;

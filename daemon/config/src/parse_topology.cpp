@@ -69,7 +69,8 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
 void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(
       node, "door",
-      {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time"},
+      {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time",
+       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time"},
       diag);
   if (!m.ok()) return;
   DraftDoor door;
@@ -83,6 +84,18 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   door.contact = parse_point(m, "contact", Need::required, PointRole::input, diag);
   door.rex = parse_point(m, "rex", Need::optional, PointRole::input, diag);
   if (auto v = positive_duration(m, "unlock_time", diag)) door.unlock_time = *v;
+  if (auto v = m.string("fail_mode", Need::optional)) {
+    if (v->value == "secure" || v->value == "safe") {
+      door.fail_mode = v->value == "secure" ? core::FailMode::secure : core::FailMode::safe;
+    } else {
+      diag.error(v->pos, "'fail_mode': expected secure or safe, got '" + v->value + "'");
+    }
+  }
+  // Range rules between these keys are checked in validate_door_timings().
+  door.relock_delay = m.duration("relock_delay", Need::optional);
+  door.contact_debounce = m.duration("contact_debounce", Need::optional);
+  door.rex_debounce = m.duration("rex_debounce", Need::optional);
+  door.rex_stuck_time = m.duration("rex_stuck_time", Need::optional);
   if (auto v = positive_duration(m, "held_open_time", diag)) door.held_open_time = *v;
   draft.doors.push_back(std::move(door));
 }

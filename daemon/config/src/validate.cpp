@@ -141,6 +141,8 @@ Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& d
   // each point suits its device, are checked with the points.
   validate_formats(draft, diag);
   validate_points(draft, diag);
+  validate_devices(draft, diag);
+  validate_door_timings(draft, diag);
   return Resolved{resolve_time_zone(draft, options, diag)};
 }
 

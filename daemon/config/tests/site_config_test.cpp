@@ -102,6 +102,57 @@ TEST(SiteConfig, ExampleSiteLoadsCleanly) {
   EXPECT_EQ(c.modbus_devices[1].transport, "rtu");
 }
 
+TEST(SiteConfig, FailSafeKeysReachTheDoorsAndDevices) {
+  const SiteConfig c =
+      load_site_config_or_throw(kSource / "daemon/config/tests/data/fail_safe_site.yaml");
+  using namespace std::chrono_literals;
+  const core::Door* main = c.site.find_door(core::DoorId("main"));
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->fail_mode, core::FailMode::secure);
+  EXPECT_EQ(main->relock_delay, 1s);
+  EXPECT_EQ(main->contact_debounce, 30ms);
+  EXPECT_EQ(main->rex_debounce, 100ms);
+  EXPECT_EQ(main->rex_stuck_time, 60s);
+  const core::Door* exit = c.site.find_door(core::DoorId("fire-exit"));
+  ASSERT_NE(exit, nullptr);
+  EXPECT_EQ(exit->fail_mode, core::FailMode::safe);
+  EXPECT_EQ(exit->relock_delay, 0ms);
+  EXPECT_EQ(exit->contact_debounce, 0ms);
+  const core::Door* lab = c.site.find_door(core::DoorId("lab-door"));
+  ASSERT_NE(lab, nullptr);
+  const core::Door defaults;
+  EXPECT_EQ(lab->fail_mode, core::FailMode::secure) << "secure unless written";
+  EXPECT_EQ(lab->relock_delay, defaults.relock_delay);
+  EXPECT_EQ(lab->rex_stuck_time, defaults.rex_stuck_time);
+
+  ASSERT_EQ(c.modbus_devices.size(), 2u);
+  const ModbusDeviceConfig& io1 = c.modbus_devices[0];
+  EXPECT_FALSE(io1.read_back);
+  EXPECT_EQ(io1.unit_id, 255);
+  ASSERT_TRUE(io1.watchdog.has_value());
+  EXPECT_EQ(io1.watchdog->timeout, 2s);
+  EXPECT_EQ(io1.watchdog->safe_coils, (std::vector<bool>{false, true, false, false}));
+  EXPECT_EQ(io1.watchdog->timeout_register, 4096);
+  EXPECT_EQ(io1.watchdog->safe_register, 4097);
+  const ModbusDeviceConfig& io2 = c.modbus_devices[1];
+  EXPECT_TRUE(io2.read_back) << "read back unless told otherwise";
+  ASSERT_TRUE(io2.watchdog.has_value());
+  EXPECT_EQ(io2.watchdog->timeout, 500ms);
+  EXPECT_TRUE(io2.watchdog->safe_coils.empty()) << "empty = every coil off";
+
+  ASSERT_EQ(c.gpio_chips.size(), 1u);
+  const auto& lines = c.gpio_chips[0].lines;
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(lines.at(3).active_low);
+  EXPECT_EQ(lines.at(3).bias, LineBias::pull_up);
+  EXPECT_EQ(lines.at(3).debounce, 10ms);
+  EXPECT_FALSE(lines.at(4).active_low);
+  EXPECT_EQ(lines.at(4).bias, LineBias::pull_down);
+  EXPECT_EQ(lines.at(4).debounce, 0ms);
+  EXPECT_TRUE(lines.at(20).active_low);
+  EXPECT_EQ(lines.at(20).bias, LineBias::as_is);
+}
+
 TEST(SiteConfig, ReportsEveryMistakeInAFileInLineOrder) {
   const auto path = kSource / "daemon/config/tests/data/several_mistakes.yaml";
   auto result = load_site_config(path);

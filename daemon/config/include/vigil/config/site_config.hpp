@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,17 @@ struct BrokerConfig {
   std::string topic_root = "vigil";  // topics are <root>/<site>/<gateway>/...
 };
 
+// The I/O module's own communication watchdog (ADAM/ioLogik style): when the
+// daemon has not written the timeout register's module for `timeout`, the
+// module drives its coils to `safe_coils` by itself, so a dead daemon or a cut
+// cable still leaves every lock in its fail mode.
+struct ModbusWatchdogConfig {
+  std::chrono::milliseconds timeout{0};  // 1 ms .. 65535 ms
+  std::vector<bool> safe_coils;          // size coil_count; empty = all off
+  int timeout_register = 4096;           // holding register the timeout (ms) is written to
+  int safe_register = 4097;              // first holding register of the safe coil pattern
+};
+
 struct ModbusDeviceConfig {
   core::DeviceId id;
   std::string transport = "tcp";   // "tcp" | "rtu"
@@ -34,12 +47,27 @@ struct ModbusDeviceConfig {
   std::chrono::milliseconds timeout{500};
   int coil_count = 8;
   int input_count = 8;
+  bool read_back = true;  // confirm each coil write by reading the coil back
+  std::optional<ModbusWatchdogConfig> watchdog;
+};
+
+// How one GPIO line is wired. The chip applies these (the kernel for gpiod,
+// the sim chip for sim), so every level and edge the daemon sees is logical:
+// true = active (contact open, button pressed, lock energised).
+enum class LineBias : std::uint8_t { as_is, disabled, pull_up, pull_down };
+const char* to_string(LineBias b);
+
+struct GpioLineConfig {
+  bool active_low = false;
+  LineBias bias = LineBias::as_is;
+  std::chrono::microseconds debounce{0};  // 0 = off; applied by the gpio driver
 };
 
 struct GpioChipConfig {
   core::DeviceId id;
   std::string backend = "sim";  // "sim" (Unix socket to vigil-sim) | "gpiod" (kernel chip)
   std::string path;             // socket path for sim, /dev/gpiochipN or chip name for gpiod
+  std::map<std::uint32_t, GpioLineConfig> lines;  // lines not listed: defaults
 };
 
 struct WiegandReaderConfig {
