@@ -13,7 +13,7 @@ const char* const kCommandHelp =
     "  open DOOR | close DOOR       the door's contact opens / closes\n"
     "  force DOOR                   open with no grant expected (same contact as open)\n"
     "  rex DOOR [HOLD]              press the request-to-exit button (default 300ms)\n"
-    "  status                       locks, doors, and whether vigild is attached\n"
+    "  status                       locks, doors, watchdogs, whether vigild is attached\n"
     "  help";
 
 std::vector<std::string> split_words(std::string_view line) {

@@ -234,6 +234,18 @@ std::vector<std::string> SimSite::status() const {
     }
     out.push_back(line);
   }
+  // The modules' own watchdogs: what they do if vigild dies.
+  for (const auto& [id, server] : modbus_) {
+    const auto w = server->watchdog();
+    std::string line = id + ": watchdog ";
+    if (w.timeout.count() == 0) {
+      line += "disarmed";
+    } else {
+      line += std::to_string(w.timeout.count()) + " ms, " +
+              (w.tripped ? "TRIPPED (coils at their safe values)" : "armed");
+    }
+    out.push_back(line + ", " + std::to_string(w.trips) + " trip(s)");
+  }
   const auto missing = waiting_for();
   out.push_back(missing.empty() ? "daemon: attached"
                                 : "daemon: not yet seen on " + names_of(missing));

@@ -38,7 +38,7 @@ class SimSite final : public SiteActions {
 
   // One line per served device, for the start-up banner.
   std::vector<std::string> describe() const;
-  // One line per door: contact, lock, REX.
+  // One line per door (contact, lock, REX), one per Modbus module's watchdog.
   std::vector<std::string> status() const;
   // Waits until a daemon is connected to every sim GPIO chip and has polled
   // every Modbus device; false on timeout or when `stop` becomes true.

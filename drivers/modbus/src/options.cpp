@@ -26,8 +26,8 @@ void check_watchdog(const ModbusIoOptions& o, std::vector<FieldError>& errors) {
                        std::to_string((o.poll_period + o.timeout).count()) + " ms)");
   }
   if (!w.safe_coils.empty() && static_cast<int>(w.safe_coils.size()) != o.coil_count) {
-    add("safe_coils", "needs one value per coil (" + std::to_string(o.coil_count) +
-                          "), or none for all off");
+    add("safe_coils",
+        "needs one value per coil (" + std::to_string(o.coil_count) + "), or none for all off");
   }
   if (o.coil_count == 0) add("safe_coils", "a module without coils has nothing to make safe");
   // One Write Multiple Registers request carries at most 123 registers.
@@ -64,8 +64,8 @@ std::vector<FieldError> check(const ModbusIoOptions& o) {
   // but 255 is the customary "any unit" on Modbus TCP gateways.
   const int max_unit = o.transport == ModbusTransport::tcp ? 255 : 247;
   if (o.unit_id < 1 || o.unit_id > max_unit) {
-    add("unit_id", std::string("must be 1..") + std::to_string(max_unit) + " for " +
-                       to_string(o.transport));
+    add("unit_id",
+        std::string("must be 1..") + std::to_string(max_unit) + " for " + to_string(o.transport));
   }
   if (o.poll_period <= milliseconds::zero()) add("poll_period", "must be positive");
   if (o.timeout <= milliseconds::zero()) add("timeout", "must be positive");

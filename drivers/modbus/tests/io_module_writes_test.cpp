@@ -130,6 +130,23 @@ TEST(ModbusIoWrites, SilentReapplyOfAConfirmedCoilIsNotReportedAgain) {
   EXPECT_EQ(recorder.outputs().size(), 1u);
 }
 
+TEST(ModbusIoWrites, RapidRequestsForOneCoilEndWithTheLastValueConfirmed) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+  for (int i = 0; i < 20; ++i) module.set_coil(7, i % 2 == 0);  // ends with false
+  module.set_coil(7, true);
+  ASSERT_TRUE(eventually([&] {
+    const auto outputs = recorder.outputs();
+    return !outputs.empty() && outputs.back().value && outputs.back().ok && server.coil(7);
+  }));
+  // Requests overtaken before they went out are dropped, never reported failed.
+  const auto outputs = recorder.outputs();
+  EXPECT_LE(outputs.size(), 21u);
+  for (const auto& r : outputs) EXPECT_TRUE(r.ok) << r.detail;
+}
+
 TEST(ModbusIoWrites, LevelsReadAtEachConnectAreInitialAndLaterChangesAreNot) {
   ModbusIoServer server;
   server.set_input(2, true);

@@ -17,6 +17,7 @@ namespace vigil::sim {
 namespace {
 
 using modbus::testing::eventually;
+using namespace std::chrono_literals;
 
 struct ContextDeleter {
   void operator()(modbus_t* ctx) const {
@@ -145,6 +146,64 @@ TEST(ModbusIoServer, RtuCorruptRepliesFailTheCrc) {
   std::array<std::uint8_t, 8> bits{};
   EXPECT_EQ(modbus_read_input_bits(client.get(), 0, 8, bits.data()), -1);
   EXPECT_EQ(errno, EMBBADCRC) << modbus_strerror(errno);
+}
+
+TEST(ModbusIoServer, RefusesCoilWritesWithAnExceptionWhenToldTo) {
+  ModbusIoServer server;
+  server.set_coil_write_fault(CoilWriteFault::exception);
+  auto client = tcp_client(server);
+  EXPECT_EQ(modbus_write_bit(client.get(), 0, 1), -1);
+  EXPECT_EQ(errno, EMBXSFAIL) << modbus_strerror(errno);
+  const std::array<std::uint8_t, 2> bits{1, 1};
+  EXPECT_EQ(modbus_write_bits(client.get(), 0, 2, bits.data()), -1);
+  EXPECT_EQ(errno, EMBXSFAIL) << modbus_strerror(errno);
+  EXPECT_FALSE(server.coil(0));
+  std::array<std::uint8_t, 8> inputs{};
+  EXPECT_EQ(modbus_read_input_bits(client.get(), 0, 8, inputs.data()), 8);  // reads still served
+}
+
+TEST(ModbusIoServer, LeavesCoilWritesUnansweredWhenToldTo) {
+  ModbusIoServer server;
+  server.set_coil_write_fault(CoilWriteFault::no_answer);
+  auto client = tcp_client(server);
+  EXPECT_EQ(modbus_write_bit(client.get(), 0, 1), -1);
+  EXPECT_EQ(errno, ETIMEDOUT);
+  EXPECT_FALSE(server.coil(0));
+  std::array<std::uint8_t, 8> inputs{};
+  EXPECT_EQ(modbus_read_input_bits(client.get(), 0, 8, inputs.data()), 8);
+}
+
+TEST(ModbusIoServer, WatchdogIsDisarmedUntilTheMasterWritesATimeout) {
+  ModbusIoServer server;
+  const auto state = server.watchdog();
+  EXPECT_EQ(state.timeout.count(), 0);
+  EXPECT_EQ(state.safe_coils, std::vector<bool>(8, false));
+  EXPECT_EQ(server.holding_register(4096), 0);
+  EXPECT_THROW(server.holding_register(4095), std::out_of_range);
+}
+
+TEST(ModbusIoServer, SilentMasterTripsTheWatchdogToTheSafeValuesAndAnyRequestRearmsIt) {
+  ModbusIoServer server;
+  auto client = tcp_client(server);
+  const std::array<std::uint16_t, 1> safe{0b10};  // coil 1 safe on, the rest off
+  ASSERT_EQ(modbus_write_registers(client.get(), 4097, 1, safe.data()), 1);
+  ASSERT_EQ(modbus_write_bit(client.get(), 0, 1), 1);
+  ASSERT_EQ(modbus_write_register(client.get(), 4096, 100), 1);  // armed: 100 ms
+  EXPECT_EQ(server.watchdog().timeout.count(), 100);
+
+  // Silence: the module makes its coils safe by itself, once.
+  ASSERT_TRUE(eventually([&] { return server.watchdog().tripped; }));
+  EXPECT_FALSE(server.coil(0));
+  EXPECT_TRUE(server.coil(1));
+  EXPECT_EQ(server.watchdog_trips(), 1u);
+
+  // The master speaks again: re-armed, and it trips again on the next silence.
+  std::array<std::uint8_t, 8> inputs{};
+  ASSERT_EQ(modbus_read_input_bits(client.get(), 0, 8, inputs.data()), 8);
+  EXPECT_FALSE(server.watchdog().tripped);
+  ASSERT_EQ(modbus_write_bit(client.get(), 0, 1), 1);
+  ASSERT_TRUE(eventually([&] { return server.watchdog_trips() == 2; }));
+  EXPECT_FALSE(server.coil(0));
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ std::chrono::milliseconds ModbusIoServer::watchdog_timeout_locked() const {
 }
 
 bool ModbusIoServer::bitmap_bit_locked(int coil) const {
-  const int offset = options_.watchdog_safe_register + coil / 16 -
-                     static_cast<int>(mapping_->start_registers);
+  const int offset =
+      options_.watchdog_safe_register + coil / 16 - static_cast<int>(mapping_->start_registers);
   return ((mapping_->tab_registers[offset] >> (coil % 16)) & 1u) != 0;
 }
 
@@ -43,8 +43,8 @@ int ModbusIoServer::poll_timeout_ms() const {
     timeout = watchdog_timeout_locked();
   }
   if (timeout.count() == 0 || tripped_) return -1;
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-      last_request_ + timeout - std::chrono::steady_clock::now());
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(last_request_ + timeout -
+                                                                 std::chrono::steady_clock::now());
   return static_cast<int>(std::max<std::int64_t>(left.count(), 0));
 }
 

@@ -128,6 +128,28 @@ TEST_F(DemoSite, DoorsAreDrivenAndLocksReadOverModbus) {
   modbus_free(client);
 }
 
+TEST_F(DemoSite, StatusShowsTheModulesWatchdogArmedThenTripped) {
+  SimSite site(config_, console_);
+  auto watchdog_line = [&] {
+    for (const auto& line : site.status())
+      if (line.rfind("io1: watchdog", 0) == 0) return line;
+    return std::string();
+  };
+  EXPECT_EQ(watchdog_line(), "io1: watchdog disarmed, 0 trip(s)");
+
+  modbus_t* client = modbus_new_tcp("127.0.0.1", port_);
+  ASSERT_EQ(modbus_connect(client), 0);
+  ASSERT_EQ(modbus_write_bit(client, 0, 1), 1);  // lobby-main unlocked
+  ASSERT_EQ(modbus_write_register(client, 4096, 500), 1);
+  EXPECT_EQ(watchdog_line(), "io1: watchdog 500 ms, armed, 0 trip(s)");
+  // The daemon falls silent: the module locks the door by itself.
+  EXPECT_TRUE(eventually([&] { return !site.lock_energised("lobby-main"); }));
+  EXPECT_EQ(watchdog_line(),
+            "io1: watchdog 500 ms, TRIPPED (coils at their safe values), 1 trip(s)");
+  modbus_close(client);
+  modbus_free(client);
+}
+
 TEST_F(DemoSite, WaitsUntilTheDaemonAttachesToEveryDevice) {
   SimSite site(config_, console_);
   std::atomic<bool> stop{false};

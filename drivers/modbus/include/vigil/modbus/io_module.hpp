@@ -52,7 +52,7 @@ const char* to_string(ModbusTransport transport);
 // The module's own communication watchdog: what it does when vigild dies.
 struct ModbusWatchdog {
   std::chrono::milliseconds timeout{1000};  // 1..65535 ms, > poll_period + timeout
-  std::vector<bool> safe_coils;             // one per coil; empty = every coil off
+  std::vector<bool> safe_coils{};           // one per coil; empty = every coil off
   int timeout_register = 4096;              // holding register: timeout in ms
   int safe_register = 4097;                 // first holding register of the bitmap
 };
