@@ -50,7 +50,8 @@ const std::string kLongSocket = "/tmp/" + std::string(103, 's');  // 108 bytes: 
 std::vector<Case> cases() {
   static const std::string long_socket = "socket: " + kLongSocket;
   static const std::string long_socket_error =
-      "6:42: 'socket': '" + kLongSocket + "' is 108 bytes long; a Unix socket path may be at most 107";
+      "6:42: 'socket': '" + kLongSocket +
+      "' is 108 bytes long; a Unix socket path may be at most 107";
   return {
       // Modbus modules.
       {"UnitZeroOnTcp", "unit: 1", "unit: 0", {"4:57: 'unit': must be between 1 and 255, got 0"}},
@@ -61,7 +62,8 @@ std::vector<Case> cases() {
       {"ModuleWithNoPoints",
        "coils: 2, inputs: 2",
        "coils: 0, inputs: 0",
-       {"5:5: device 'io2': a Modbus module needs coils or inputs (both 'coils' and 'inputs' are 0)",
+       {"5:5: device 'io2': a Modbus module needs coils or inputs (both 'coils' and 'inputs' are "
+        "0)",
         "21:36: 'input': device 'io2' has 0 inputs, got 0"}},
       {"CoilOutsideCoilCount",
        "coil: 0",
@@ -91,11 +93,13 @@ std::vector<Case> cases() {
       {"WatchdogTimeoutAboveTheRegister",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 70s } }",
-       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and 65535ms"}},
+       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and "
+        "65535ms"}},
       {"WatchdogTimeoutZero",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 0ms } }",
-       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and 65535ms"}},
+       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and "
+        "65535ms"}},
       {"WatchdogSafeCoilsOnePerCoil",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 2s, safe_coils: [1, 0] } }",

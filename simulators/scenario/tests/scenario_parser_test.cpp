@@ -114,8 +114,8 @@ TEST(ScenarioParser, ParsesCards) {
 
 config::SiteConfig small_site() {
   config::SiteConfig site;
-  site.gpio_chips.push_back({core::DeviceId("gpio0"), "sim", "/tmp/x.sock"});
-  site.gpio_chips.push_back({core::DeviceId("kernel"), "gpiod", "gpiochip0"});
+  site.gpio_chips.push_back({core::DeviceId("gpio0"), "sim", "/tmp/x.sock", {}});
+  site.gpio_chips.push_back({core::DeviceId("kernel"), "gpiod", "gpiochip0", {}});
   config::ModbusDeviceConfig io;
   io.id = core::DeviceId("io1");
   site.modbus_devices.push_back(io);
