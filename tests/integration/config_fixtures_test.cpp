@@ -84,14 +84,12 @@ TEST(ConfigFixtures, EveryConfigTheCheckAcceptsStartsVigildWithDevicesUnreachabl
                                         << read(dir.file("vigild.log"));
     // Devices are tried and found unreachable in this time; vigild must not
     // take that as a reason to exit.
-    EXPECT_FALSE(vigild.wait_exit(1500ms))
-        << "vigild exited with devices unreachable; log:\n"
-        << read(dir.file("vigild.log"));
+    EXPECT_FALSE(vigild.wait_exit(1500ms)) << "vigild exited with devices unreachable; log:\n"
+                                           << read(dir.file("vigild.log"));
     vigild.stop();
     const int status = *vigild.wait_status();
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "unclean stop on SIGTERM; log:\n"
-        << read(dir.file("vigild.log"));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "unclean stop on SIGTERM; log:\n"
+                                                               << read(dir.file("vigild.log"));
   }
   // The fixtures this test exists for must be among them, or it proves nothing.
   for (const char* expected : {"config/demo/site.yaml", "config/example/site.yaml",

@@ -97,7 +97,8 @@ TEST(SimGpioLines, BiasDecidesWhatAFloatingLineReads) {
   chip.request_input(6, LineSettings{true, Bias::pull_up, 0us});  // contact to ground, open
   chip.start();
   ASSERT_TRUE(eventually([&] { return chip.connected(); }));
-  EXPECT_EQ(reports.last_levels(), (std::map<std::uint32_t, bool>{{2, true}, {4, false}, {6, false}}));
+  EXPECT_EQ(reports.last_levels(),
+            (std::map<std::uint32_t, bool>{{2, true}, {4, false}, {6, false}}));
   EXPECT_TRUE(server.level(2));
 
   server.set_input(6, false);  // the contact closes to ground: active
@@ -127,8 +128,8 @@ TEST(SimGpioLines, InitialLevelsAreReportedOnceAtStartAndNeverAsEdges) {
 TEST(SimGpioLines, AfterASimRestartLevelsAreInitialAndAChangeWhileAwayIsSeen) {
   TempDir dir;
   const auto path = dir.file("chip.sock");
-  auto server = std::make_unique<sim::SimChipServer>(path, 64, std::map<std::uint32_t, bool>{
-                                                                   {3, true}, {4, true}});
+  auto server = std::make_unique<sim::SimChipServer>(
+      path, 64, std::map<std::uint32_t, bool>{{3, true}, {4, true}});
   SimGpioChip chip(options_for(path));
   Reports reports;
   reports.attach(chip);
@@ -141,8 +142,8 @@ TEST(SimGpioLines, AfterASimRestartLevelsAreInitialAndAChangeWhileAwayIsSeen) {
   server.reset();
   ASSERT_TRUE(eventually([&] { return !chip.connected(); }));
   // While the chip was away, the door on line 3 closed; line 4 stayed.
-  server = std::make_unique<sim::SimChipServer>(path, 64, std::map<std::uint32_t, bool>{
-                                                              {3, false}, {4, true}});
+  server = std::make_unique<sim::SimChipServer>(
+      path, 64, std::map<std::uint32_t, bool>{{3, false}, {4, true}});
   ASSERT_TRUE(eventually([&] { return chip.connected(); }));
   EXPECT_EQ(reports.level_count(), 4u) << "both lines reported again as initial levels";
   EXPECT_EQ(reports.last_levels(), (std::map<std::uint32_t, bool>{{3, false}, {4, true}}));
