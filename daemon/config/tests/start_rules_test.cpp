@@ -150,6 +150,21 @@ std::vector<Case> cases() {
        "socket: run/gpio0.sock }",
        "socket: run/gpio0.sock, lines: { 10: { activ_low: true } } }",
        {"6:73: unknown key 'activ_low' in line 10 (did you mean 'active_low'?)"}},
+      // The broker: what the MQTT publisher refuses at start.
+      {"BrokerKeepaliveIsNotZero",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { keepalive: 0s }\n",
+       {"3:22: 'keepalive': must be whole seconds between 1s and 65535s"}},
+      {"BrokerTopicRootHasNoEmptyLevel",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { topic_root: a//b }\n",
+       {"3:23: 'topic_root': 'a//b' is not a valid topic root (no '+', '#', empty level, leading "
+        "or trailing '/', or leading '$')"}},
+      {"BrokerTopicRootIsNotABrokerTopic",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { topic_root: $SYS }\n",
+       {"3:23: 'topic_root': '$SYS' is not a valid topic root (no '+', '#', empty level, leading "
+        "or trailing '/', or leading '$')"}},
       // Door timings.
       {"FailModeIsSecureOrSafe",
        "fail_mode: secure",
@@ -182,9 +197,9 @@ void PrintTo(const Case& c, std::ostream* os) {
   *os << c.name;
 }
 
-class DeviceRule : public testing::TestWithParam<Case> {};
+class StartRule : public testing::TestWithParam<Case> {};
 
-TEST_P(DeviceRule, BrokenRuleIsReportedWithItsPosition) {
+TEST_P(StartRule, BrokenRuleIsReportedWithItsPosition) {
   const Case& c = GetParam();
   std::string text = kBase;
   const auto at = text.find(c.find);
@@ -200,15 +215,15 @@ TEST_P(DeviceRule, BrokenRuleIsReportedWithItsPosition) {
   EXPECT_EQ(got, expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, DeviceRule, testing::ValuesIn(cases()),
+INSTANTIATE_TEST_SUITE_P(Rules, StartRule, testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
-TEST(DeviceRules, BaseSiteIsValid) {
+TEST(StartRules, BaseSiteIsValid) {
   auto result = load_site_config_from_string(kBase, "/etc/vigil/base.yaml");
   EXPECT_TRUE(result.ok()) << to_string(result.diagnostics());
 }
 
-TEST(DeviceRules, RelativeSocketPathIsMeasuredAfterResolving) {
+TEST(StartRules, RelativeSocketPathIsMeasuredAfterResolving) {
   // 100 bytes as written, but vigild connects to <config folder>/<path>.
   const std::string socket(100, 's');
   std::string text = kBase;
