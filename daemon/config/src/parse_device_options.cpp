@@ -54,8 +54,9 @@ void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostic
   if (auto v = m.duration("timeout", Need::required)) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(v->value);
     if (ms != v->value || ms.count() < 1 || ms.count() > kMaxWatchdogMs) {
-      diag.error(v->pos, "'timeout': the watchdog timeout must be whole milliseconds between 1ms "
-                         "and 65535ms");
+      diag.error(v->pos,
+                 "'timeout': the watchdog timeout must be whole milliseconds between 1ms "
+                 "and 65535ms");
     } else {
       w.timeout = ms;
     }
@@ -82,9 +83,10 @@ void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostic
   if (auto v = m.integer("safe_register", Need::optional, 0, 65535)) {
     w.safe_register = static_cast<int>(v->value);
     if (w.safe_register == w.timeout_register) {
-      diag.error(v->pos, "'safe_register': the watchdog's timeout and safe pattern need two "
-                         "different registers, both are " +
-                             std::to_string(w.safe_register));
+      diag.error(v->pos,
+                 "'safe_register': the watchdog's timeout and safe pattern need two "
+                 "different registers, both are " +
+                     std::to_string(w.safe_register));
     }
   } else if (timeout_reg && w.timeout_register == w.safe_register) {
     diag.error(timeout_reg->pos, "'timeout_register': " + std::to_string(w.timeout_register) +
@@ -97,9 +99,10 @@ void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& di
   const YAML::Node node = device.get("lines");
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) {
-    diag.error(pos_of(node), "'lines': expected a mapping of line number to wiring, such as "
-                             "{ 3: { active_low: true, bias: pull_up } }, got " +
-                                 describe(node));
+    diag.error(pos_of(node),
+               "'lines': expected a mapping of line number to wiring, such as "
+               "{ 3: { active_low: true, bias: pull_up } }, got " +
+                   describe(node));
     return;
   }
   for (const auto& entry : node) {
@@ -126,14 +129,16 @@ void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& di
     }
     if (auto v = m.duration("debounce", Need::optional)) {
       if (v->value.count() < 0 || v->value >= kMaxDebounce) {
-        diag.error(v->pos, "'debounce': must be at least 0ms and shorter than 400ms (IEC "
-                           "60839-11-1: a 400ms input always registers)");
+        diag.error(v->pos,
+                   "'debounce': must be at least 0ms and shorter than 400ms (IEC "
+                   "60839-11-1: a 400ms input always registers)");
       } else {
         config.debounce = v->value;
       }
     }
     if (!out.gpio.lines.emplace(*line, config).second) {
-      diag.error(pos_of(entry.first), "'lines': line " + std::to_string(*line) + " is listed twice");
+      diag.error(pos_of(entry.first),
+                 "'lines': line " + std::to_string(*line) + " is listed twice");
       continue;
     }
     out.line_pos.emplace(*line, pos_of(entry.first));

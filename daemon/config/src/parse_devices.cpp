@@ -18,18 +18,30 @@ const std::vector<std::string> kAllDeviceKeys{
     "id",      "type",  "host",   "port",   "serial", "baud",  "unit",      "poll",
     "timeout", "coils", "inputs", "socket", "chip",   "lines", "read_back", "watchdog"};
 
+// A required text key that must not be blank: the drivers refuse an empty
+// host, serial device or chip at start.
+std::optional<Located<std::string>> non_empty(const MapReader& m, std::string_view key,
+                                              Diagnostics& diag) {
+  auto v = m.string(key, Need::required);
+  if (v && v->value.find_first_not_of(" \t") == std::string::npos) {
+    diag.error(v->pos, "'" + std::string(key) + "': must not be empty");
+    return std::nullopt;
+  }
+  return v;
+}
+
 void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
   ModbusDeviceConfig& out = device.modbus;
   out.id = core::DeviceId(device.id.value);
   if (device.type == DeviceType::modbus_tcp) {
     out.transport = "tcp";
-    if (auto v = m.string("host", Need::required)) out.host = v->value;
+    if (auto v = non_empty(m, "host", diag)) out.host = v->value;
     if (auto v = m.integer("port", Need::optional, 1, 65535)) {
       out.port = static_cast<std::uint16_t>(v->value);
     }
   } else {
     out.transport = "rtu";
-    if (auto v = m.string("serial", Need::required)) out.serial_device = v->value;
+    if (auto v = non_empty(m, "serial", diag)) out.serial_device = v->value;
     if (auto v = m.integer("baud", Need::optional, 300, 4'000'000)) {
       out.baud = static_cast<int>(v->value);
     }
@@ -106,7 +118,7 @@ void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       m.reject_except(kGpiodKeys, "a gpiod device");
       device.gpio.id = core::DeviceId(device.id.value);
       device.gpio.backend = "gpiod";
-      if (auto v = m.string("chip", Need::required)) {
+      if (auto v = non_empty(m, "chip", diag)) {
         device.gpio.path = v->value;
         device.path_pos = v->pos;
       }

@@ -48,10 +48,12 @@ void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     draft.client_id_given = !v->value.empty();
   }
   if (auto v = broker.duration("keepalive", Need::optional)) {
-    // MQTT carries the keep-alive as a 16-bit count of whole seconds.
+    // MQTT carries the keep-alive as a 16-bit count of whole seconds. 0 would
+    // switch it off, and with it the broker's detection of a dead gateway
+    // (the last will); the publisher refuses it.
     const auto us = v->value.count();
-    if (us % 1'000'000 != 0 || us / 1'000'000 > 65535) {
-      diag.error(v->pos, "'keepalive': must be whole seconds between 0s and 65535s");
+    if (us % 1'000'000 != 0 || us / 1'000'000 > 65535 || us <= 0) {
+      diag.error(v->pos, "'keepalive': must be whole seconds between 1s and 65535s");
     } else {
       out.keepalive = std::chrono::seconds(us / 1'000'000);
     }
@@ -59,12 +61,14 @@ void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   if (auto v = broker.string("topic_root", Need::optional)) {
     // The root is the first level of every topic; wildcards or an empty
     // level would make subscriptions match other sites' traffic.
+    // '$' topics belong to the broker; the same rules as mqtt::TopicTree.
     const std::string& root = v->value;
-    if (root.empty() || root.find_first_of("+#") != std::string::npos || root.front() == '/' ||
-        root.back() == '/') {
-      diag.error(v->pos,
-                 "'topic_root': '" + root +
-                     "' is not a valid topic root (no '+', '#', or leading or trailing '/')");
+    if (root.empty() || root.find_first_of(std::string("+#\0", 3)) != std::string::npos ||
+        root.front() == '/' || root.back() == '/' || root.front() == '$' ||
+        root.find("//") != std::string::npos) {
+      diag.error(v->pos, "'topic_root': '" + root +
+                             "' is not a valid topic root (no '+', '#', empty level, leading or "
+                             "trailing '/', or leading '$')");
     } else {
       out.topic_root = root;
     }

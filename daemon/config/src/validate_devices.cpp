@@ -78,9 +78,10 @@ void validate_door_timings(const Draft& draft, Diagnostics& diag) {
       // sound). A shut door unlocked for longer than the held-open time would
       // be a worse hole than the held-open door the guards are alarmed about.
       if (v.value.count() < 0 || v.value >= door.held_open_time) {
-        diag.error(v.pos, "'relock_delay': must be at least 0ms and shorter than the door's "
-                          "held_open_time (" +
-                              format_duration(door.held_open_time) + ")");
+        diag.error(v.pos,
+                   "'relock_delay': must be at least 0ms and shorter than the door's "
+                   "held_open_time (" +
+                       format_duration(door.held_open_time) + ")");
       }
     }
     const core::Duration debounce =

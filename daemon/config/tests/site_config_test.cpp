@@ -131,7 +131,7 @@ TEST(SiteConfig, FailSafeKeysReachTheDoorsAndDevices) {
   EXPECT_EQ(io1.unit_id, 255);
   ASSERT_TRUE(io1.watchdog.has_value());
   EXPECT_EQ(io1.watchdog->timeout, 2s);
-  EXPECT_EQ(io1.watchdog->safe_coils, (std::vector<bool>{false, true, false, false}));
+  EXPECT_EQ(io1.watchdog->safe_coils, (std::vector<bool>{false, false, true, false}));
   EXPECT_EQ(io1.watchdog->timeout_register, 4096);
   EXPECT_EQ(io1.watchdog->safe_register, 4097);
   const ModbusDeviceConfig& io2 = c.modbus_devices[1];

@@ -7,6 +7,20 @@
 
 namespace vigil::gpio {
 
+const char* to_string(Bias b) {
+  switch (b) {
+    case Bias::as_is:
+      return "as_is";
+    case Bias::disabled:
+      return "disabled";
+    case Bias::pull_up:
+      return "pull_up";
+    case Bias::pull_down:
+      return "pull_down";
+  }
+  return "unknown";
+}
+
 const char* to_string(SetStatus s) {
   switch (s) {
     case SetStatus::applied:

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,34 @@
 #include <vector>
 
 namespace vigil::gpio {
+namespace {
+
+std::bitset<32> flags_for(const LineSettings& s) {
+  std::bitset<32> flags;
+  if (s.active_low) flags |= gpiod::line_request::FLAG_ACTIVE_LOW;
+  switch (s.bias) {
+    case Bias::as_is:
+      break;
+    case Bias::disabled:
+      flags |= gpiod::line_request::FLAG_BIAS_DISABLE;
+      break;
+    case Bias::pull_up:
+      flags |= gpiod::line_request::FLAG_BIAS_PULL_UP;
+      break;
+    case Bias::pull_down:
+      flags |= gpiod::line_request::FLAG_BIAS_PULL_DOWN;
+      break;
+  }
+  return flags;
+}
+
+std::chrono::nanoseconds monotonic_now() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+}  // namespace
 
 struct GpiodChip::RequestedLines {
   gpiod::chip chip;
@@ -27,52 +56,39 @@ GpiodChip::~GpiodChip() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-void GpiodChip::request_input(std::uint32_t line) {
-  if (lines_) throw std::logic_error("gpiod chip: request_input after start");
+void GpiodChip::request_input(std::uint32_t line, const LineSettings& settings) {
+  if (started_) throw std::logic_error("gpiod chip: request_input after start");
   // Asking twice for one line must not become a second kernel request, which
-  // the kernel would refuse as busy.
-  if (std::find(input_offsets_.begin(), input_offsets_.end(), line) == input_offsets_.end()) {
-    input_offsets_.push_back(line);
-  }
+  // the kernel would refuse as busy: the last settings win.
+  inputs_[line] = settings;
+  debouncer_.configure(line, settings.debounce);
 }
 
-void GpiodChip::request_output(std::uint32_t line, bool initial) {
-  if (lines_) throw std::logic_error("gpiod chip: request_output after start");
-  output_initial_[line] = initial;
+void GpiodChip::request_output(std::uint32_t line, bool initial, const LineSettings& settings) {
+  if (started_) throw std::logic_error("gpiod chip: request_output after start");
+  outputs_[line] = Output{initial, settings};
 }
 
 void GpiodChip::on_edge(EdgeHandler handler) {
   edge_handler_ = std::move(handler);
+}
+void GpiodChip::on_level(LevelHandler handler) {
+  level_handler_ = std::move(handler);
 }
 void GpiodChip::on_status(StatusHandler handler) {
   status_handler_ = std::move(handler);
 }
 
 void GpiodChip::start() {
-  if (lines_) throw std::logic_error("gpiod chip: started twice");
-  const std::string what = "gpiod chip '" + options_.chip + "'";
-  try {
-    auto lines = std::make_unique<RequestedLines>(
-        RequestedLines{gpiod::chip(options_.chip, gpiod::chip::OPEN_LOOKUP), {}, {}});
-    for (std::uint32_t offset : input_offsets_) {
-      gpiod::line line = lines->chip.get_line(offset);
-      line.request({options_.consumer, gpiod::line_request::EVENT_BOTH_EDGES, 0});
-      lines->inputs.push_back(line);
-    }
-    for (const auto& [offset, initial] : output_initial_) {
-      gpiod::line line = lines->chip.get_line(offset);
-      line.request({options_.consumer, gpiod::line_request::DIRECTION_OUTPUT, 0}, initial ? 1 : 0);
-      lines->outputs.emplace(offset, line);
-    }
-    lines_ = std::move(lines);  // lines requested so far are released with the chip on throw
-  } catch (const std::exception& e) {
-    throw std::runtime_error(what + ": " + e.what());
-  }
+  if (started_) throw std::logic_error("gpiod chip: started twice");
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), what + ": eventfd");
+  if (wake_fd_ < 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "gpiod chip '" + options_.chip + "': eventfd");
+  }
+  started_ = true;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
-  if (status_handler_) status_handler_(true, what + " opened");
 }
 
 void GpiodChip::stop() {
@@ -82,19 +98,17 @@ void GpiodChip::stop() {
   [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
   thread_.join();
   std::lock_guard lock(mutex_);
-  for (auto& line : lines_->inputs) line.release();
-  for (auto& [offset, line] : lines_->outputs) line.release();
+  lines_.reset();  // releases every line with the chip
 }
 
 SetStatus GpiodChip::set_output(std::uint32_t line, bool value) {
   std::lock_guard lock(mutex_);
-  if (!lines_) {
-    return output_initial_.contains(line) ? SetStatus::pending : SetStatus::not_an_output;
-  }
+  auto out = outputs_.find(line);
+  if (out == outputs_.end()) return SetStatus::not_an_output;
+  out->second.value = value;  // requested with this level when the chip comes (back)
+  if (!lines_) return SetStatus::pending;
   auto it = lines_->outputs.find(line);
-  if (it == lines_->outputs.end()) {
-    return output_initial_.contains(line) ? SetStatus::pending : SetStatus::not_an_output;
-  }
+  if (it == lines_->outputs.end()) return SetStatus::pending;
   try {
     it->second.set_value(value ? 1 : 0);
     return SetStatus::applied;
@@ -121,7 +135,82 @@ ChipStats GpiodChip::stats() const {
   return ChipStats{edges_.load(), 0, 0, 0};
 }
 
+void GpiodChip::set_online(bool online, const std::string& detail) {
+  if (online_.exchange(online) == online) return;
+  if (status_handler_) status_handler_(online, detail);
+}
+
+bool GpiodChip::wait(std::chrono::milliseconds delay) {
+  pollfd p{wake_fd_, POLLIN, 0};
+  ::poll(&p, 1, static_cast<int>(delay.count()));
+  return !stopping_;
+}
+
+bool GpiodChip::open_lines(std::string& error) {
+  const std::string what = "gpiod chip '" + options_.chip + "'";
+  std::vector<LevelReport> initial;
+  try {
+    auto lines = std::make_unique<RequestedLines>(
+        RequestedLines{gpiod::chip(options_.chip, gpiod::chip::OPEN_LOOKUP), {}, {}});
+    for (const auto& [offset, settings] : inputs_) {
+      gpiod::line line = lines->chip.get_line(offset);
+      line.request({options_.consumer, gpiod::line_request::EVENT_BOTH_EDGES, flags_for(settings)});
+      lines->inputs.push_back(line);
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& [offset, out] : outputs_) {
+      gpiod::line line = lines->chip.get_line(offset);
+      line.request(
+          {options_.consumer, gpiod::line_request::DIRECTION_OUTPUT, flags_for(out.settings)},
+          out.value ? 1 : 0);
+      lines->outputs.emplace(offset, line);
+    }
+    // Read after requesting with events on: an edge between the two is
+    // queued and, if it repeats the level read, dropped by the debouncer.
+    for (const auto& line : lines->inputs) {
+      initial.push_back(LevelReport{static_cast<std::uint32_t>(line.offset()),
+                                    line.get_value() != 0, monotonic_now()});
+    }
+    lines_ = std::move(lines);
+  } catch (const std::exception& e) {
+    error = what + ": " + e.what();  // lines requested so far are released with the chip
+    return false;
+  }
+  for (const auto& report : initial) {
+    debouncer_.reset(report.line, report.value);
+    if (level_handler_) level_handler_(report);
+  }
+  set_online(true, what + " opened");
+  return true;
+}
+
+void GpiodChip::deliver(const std::vector<EdgeEvent>& edges) {
+  for (const auto& edge : edges) {
+    ++edges_;
+    if (edge_handler_) edge_handler_(edge);
+  }
+}
+
 void GpiodChip::run() {
+  std::string last_error;
+  while (!stopping_) {
+    std::string error;
+    if (open_lines(error)) {
+      serve();
+      return;
+    }
+    if (error != last_error) {
+      // Offline from the start: reported once per distinct failure, not
+      // once per retry.
+      online_ = false;
+      if (status_handler_) status_handler_(false, error);
+      last_error = error;
+    }
+    if (!wait(options_.retry_period)) return;
+  }
+}
+
+void GpiodChip::serve() {
   std::vector<pollfd> fds;
   {
     std::lock_guard lock(mutex_);
@@ -129,13 +218,20 @@ void GpiodChip::run() {
   }
   fds.push_back(pollfd{wake_fd_, POLLIN, 0});
   while (!stopping_) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    int timeout = -1;
+    if (const auto next = debouncer_.next_deadline()) {
+      const auto wait = *next - monotonic_now();
+      timeout = wait.count() <= 0
+                    ? 0
+                    : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+    }
+    if (::poll(fds.data(), fds.size(), timeout) < 0) {
       if (errno == EINTR) continue;
-      if (status_handler_)
-        status_handler_(false, "gpiod chip '" + options_.chip + "': poll failed");
+      set_online(false, "gpiod chip '" + options_.chip + "': poll failed");
       return;
     }
     if (fds.back().revents != 0) return;
+    deliver(debouncer_.poll(monotonic_now()));
     for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
       std::vector<gpiod::line_event> events;
@@ -148,12 +244,9 @@ void GpiodChip::run() {
         }
       }
       for (const auto& event : events) {
-        ++edges_;
-        if (edge_handler_) {
-          edge_handler_(EdgeEvent{static_cast<std::uint32_t>(event.source.offset()),
-                                  event.event_type == gpiod::line_event::RISING_EDGE,
-                                  event.timestamp});
-        }
+        deliver(debouncer_.on_edge(EdgeEvent{static_cast<std::uint32_t>(event.source.offset()),
+                                             event.event_type == gpiod::line_event::RISING_EDGE,
+                                             event.timestamp}));
       }
     }
   }

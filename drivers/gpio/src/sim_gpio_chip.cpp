@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -28,6 +29,18 @@ bool send_all(int fd, const std::vector<std::uint8_t>& bytes) {
   return true;
 }
 
+proto::Request request_frame(std::uint32_t line, proto::Direction direction,
+                             const LineSettings& settings, bool initial) {
+  return proto::Request{line, direction, settings.active_low,
+                        static_cast<proto::WireBias>(settings.bias), initial};
+}
+
+std::chrono::nanoseconds monotonic_now() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
 }  // namespace
 
 SimGpioChip::SimGpioChip(Options options) : options_(std::move(options)) {
@@ -43,19 +56,23 @@ SimGpioChip::~SimGpioChip() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-void SimGpioChip::request_input(std::uint32_t line) {
+void SimGpioChip::request_input(std::uint32_t line, const LineSettings& settings) {
   if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_input after start");
-  inputs_.insert(line);
+  inputs_[line] = settings;
+  debouncer_.configure(line, settings.debounce);
 }
 
-void SimGpioChip::request_output(std::uint32_t line, bool initial) {
+void SimGpioChip::request_output(std::uint32_t line, bool initial, const LineSettings& settings) {
   if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_output after start");
   std::lock_guard lock(mutex_);
-  outputs_[line] = initial;
+  outputs_[line] = Output{initial, settings};
 }
 
 void SimGpioChip::on_edge(EdgeHandler handler) {
   edge_handler_ = std::move(handler);
+}
+void SimGpioChip::on_level(LevelHandler handler) {
+  level_handler_ = std::move(handler);
 }
 void SimGpioChip::on_status(StatusHandler handler) {
   status_handler_ = std::move(handler);
@@ -83,7 +100,7 @@ SetStatus SimGpioChip::set_output(std::uint32_t line, bool value) {
   std::lock_guard lock(mutex_);
   auto it = outputs_.find(line);
   if (it == outputs_.end()) return SetStatus::not_an_output;
-  it->second = value;
+  it->second.value = value;
   if (fd_ < 0) return SetStatus::pending;
   // A failed send leaves the level recorded: the reader thread sees the broken
   // connection, reconnects and re-sends it.
@@ -146,10 +163,21 @@ void SimGpioChip::serve_connection(int fd) {
   {
     std::lock_guard lock(mutex_);
     fd_ = fd;
+    // Requests before anything else: the sim applies each line's wiring and
+    // answers every input with its level.
     std::vector<std::uint8_t> frames;
-    for (const auto& [line, value] : outputs_) proto::encode(proto::Set{line, value}, frames);
+    for (const auto& [line, settings] : inputs_) {
+      proto::encode(request_frame(line, proto::Direction::input, settings, false), frames);
+    }
+    for (const auto& [line, out] : outputs_) {
+      proto::encode(request_frame(line, proto::Direction::output, out.settings, out.value), frames);
+    }
     if (!frames.empty()) send_all(fd, frames);
   }
+  hello_seen_ = false;
+  debouncer_.drop_held();
+  awaiting_levels_.clear();
+  for (const auto& [line, settings] : inputs_) awaiting_levels_.insert(line);
   ++connects_;
   proto::FrameDecoder decoder;
   std::uint64_t seen_corrupt = 0;
@@ -158,12 +186,15 @@ void SimGpioChip::serve_connection(int fd) {
   std::array<std::uint8_t, 4096> buf{};
   while (!stopping_) {
     std::array<pollfd, 2> fds{pollfd{fd, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
+    if (ready < 0) {
       if (errno == EINTR) continue;
       detail = std::string("poll: ") + std::strerror(errno);
       break;
     }
     if (fds[1].revents != 0) break;
+    deliver(debouncer_.poll(monotonic_now()));
+    if (fds[0].revents == 0) continue;
     const ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
@@ -196,28 +227,57 @@ void SimGpioChip::serve_connection(int fd) {
   set_online(false, detail);
 }
 
+int SimGpioChip::poll_timeout_ms() const {
+  const auto next = debouncer_.next_deadline();
+  if (!next) return -1;
+  const auto wait = *next - monotonic_now();
+  if (wait.count() <= 0) return 0;
+  // Round up: waking a little late is fine, waking early spins.
+  return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
+}
+
+void SimGpioChip::deliver(const std::vector<EdgeEvent>& edges) {
+  for (const auto& edge : edges) {
+    {
+      std::lock_guard lock(mutex_);
+      levels_[edge.line] = edge.rising;
+    }
+    ++edges_;
+    if (edge_handler_) edge_handler_(edge);
+  }
+}
+
 void SimGpioChip::dispatch(const sim_protocol::Message& message) {
   if (const auto* edge = std::get_if<proto::Edge>(&message)) {
     // Like a kernel chip, only requested lines report edges.
     if (!inputs_.contains(edge->line)) return;
+    deliver(debouncer_.on_edge(
+        EdgeEvent{edge->line, edge->rising,
+                  std::chrono::nanoseconds(static_cast<std::int64_t>(edge->timestamp_ns))}));
+  } else if (const auto* level = std::get_if<proto::Level>(&message)) {
+    // Only the reply to this connection's request is an initial level.
+    if (awaiting_levels_.erase(level->line) == 0) {
+      ++unknown_;
+      return;
+    }
+    debouncer_.reset(level->line, level->value);
     {
       std::lock_guard lock(mutex_);
-      levels_[edge->line] = edge->rising;
+      levels_[level->line] = level->value;
     }
-    ++edges_;
-    if (edge_handler_) {
-      edge_handler_(
-          EdgeEvent{edge->line, edge->rising,
-                    std::chrono::nanoseconds(static_cast<std::int64_t>(edge->timestamp_ns))});
+    if (level_handler_) {
+      level_handler_(
+          LevelReport{level->line, level->value,
+                      std::chrono::nanoseconds(static_cast<std::int64_t>(level->timestamp_ns))});
     }
-  } else if (const auto* level = std::get_if<proto::Level>(&message)) {
-    if (!inputs_.contains(level->line)) return;
-    std::lock_guard lock(mutex_);
-    levels_[level->line] = level->value;
+    if (hello_seen_ && awaiting_levels_.empty()) {
+      set_online(true, "connected to " + options_.socket_path);
+    }
   } else if (std::holds_alternative<proto::Hello>(message)) {
-    set_online(true, "connected to " + options_.socket_path);
+    hello_seen_ = true;
+    if (awaiting_levels_.empty()) set_online(true, "connected to " + options_.socket_path);
   } else {
-    ++unknown_;  // a set frame travels daemon -> sim only
+    ++unknown_;  // set and request frames travel daemon -> sim only
   }
 }
 

@@ -34,11 +34,13 @@ constexpr std::size_t payload_size(std::uint8_t type) {
     case FrameType::hello:
       return 6;
     case FrameType::level:
-      return 5;
+      return 13;
     case FrameType::edge:
       return 13;
     case FrameType::set:
       return 5;
+    case FrameType::request:
+      return 7;
   }
   return 0;
 }
@@ -66,13 +68,19 @@ std::optional<Message> parse(std::uint8_t type, const std::uint8_t* p) {
                    static_cast<std::uint32_t>(get_le(p + 2, 4))};
     case FrameType::level:
       if (p[4] > 1) return std::nullopt;
-      return Level{static_cast<std::uint32_t>(get_le(p, 4)), p[4] == 1};
+      return Level{static_cast<std::uint32_t>(get_le(p, 4)), p[4] == 1, get_le(p + 5, 8)};
     case FrameType::edge:
       if (p[4] > 1) return std::nullopt;
       return Edge{static_cast<std::uint32_t>(get_le(p, 4)), p[4] == 1, get_le(p + 5, 8)};
     case FrameType::set:
       if (p[4] > 1) return std::nullopt;
       return Set{static_cast<std::uint32_t>(get_le(p, 4)), p[4] == 1};
+    case FrameType::request: {
+      // direction 0/1; flags: bit 0 active-low, bits 1-2 bias, the rest 0; initial 0/1.
+      if (p[4] > 1 || (p[5] & ~0x07u) != 0 || p[6] > 1) return std::nullopt;
+      return Request{static_cast<std::uint32_t>(get_le(p, 4)), static_cast<Direction>(p[4]),
+                     (p[5] & 0x01u) != 0, static_cast<WireBias>((p[5] >> 1) & 0x03u), p[6] == 1};
+    }
   }
   return std::nullopt;
 }
@@ -107,15 +115,23 @@ void encode(const Message& message, std::vector<std::uint8_t>& out) {
           out[start + 1] = static_cast<std::uint8_t>(FrameType::level);
           put_u32(out, m.line);
           put_u8(out, m.value ? 1 : 0);
+          put_u64(out, m.timestamp_ns);
         } else if constexpr (std::is_same_v<T, Edge>) {
           out[start + 1] = static_cast<std::uint8_t>(FrameType::edge);
           put_u32(out, m.line);
           put_u8(out, m.rising ? 1 : 0);
           put_u64(out, m.timestamp_ns);
-        } else {
+        } else if constexpr (std::is_same_v<T, Set>) {
           out[start + 1] = static_cast<std::uint8_t>(FrameType::set);
           put_u32(out, m.line);
           put_u8(out, m.value ? 1 : 0);
+        } else {
+          out[start + 1] = static_cast<std::uint8_t>(FrameType::request);
+          put_u32(out, m.line);
+          put_u8(out, static_cast<std::uint8_t>(m.direction));
+          put_u8(out, static_cast<std::uint8_t>((m.active_low ? 1u : 0u) |
+                                                (static_cast<unsigned>(m.bias) << 1)));
+          put_u8(out, m.initial ? 1 : 0);
         }
       },
       message);

@@ -104,7 +104,7 @@ TEST(SimGpioChip, EdgesReachTheHandlerWithinTheLatencyBudget) {
   EXPECT_LT(median, 2ms);
 }
 
-TEST(SimGpioChip, InputLevelsAreKnownFromTheSnapshotOnConnect) {
+TEST(SimGpioChip, InputLevelsAreKnownOnceConnected) {
   TempDir dir;
   sim::SimChipServer server(dir.file("chip.sock"));
   server.set_input(3, true);

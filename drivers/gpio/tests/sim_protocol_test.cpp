@@ -112,11 +112,42 @@ TEST(SimProtocol, WaitsForTheRestOfAGenuinePartialFrame) {
 }
 
 TEST(SimProtocol, LevelByteOtherThanZeroOrOneIsRejected) {
-  std::vector<std::uint8_t> stream{0xA5, 0x02, 5, 1, 0, 0, 0, 7};
-  stream.push_back(crc8(std::span(stream).subspan(1, 7)));
+  std::vector<std::uint8_t> stream{0xA5, 0x02, 13, 1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0};
+  stream.push_back(crc8(std::span(stream).subspan(1, 15)));
   FrameDecoder decoder;
   EXPECT_TRUE(decode_all(decoder, stream).empty());
   EXPECT_EQ(decoder.unknown_frames(), 1u);
+}
+
+TEST(SimProtocol, RequestRoundTripsWithItsWiring) {
+  const Request sent{17, Direction::output, true, WireBias::pull_down, true};
+  const auto bytes = encode(sent);
+  EXPECT_EQ(bytes.size(), 3u + 7u + 1u);
+  FrameDecoder decoder;
+  const auto out = decode_all(decoder, bytes);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& got = std::get<Request>(out[0]);
+  EXPECT_EQ(got.line, 17u);
+  EXPECT_EQ(got.direction, Direction::output);
+  EXPECT_TRUE(got.active_low);
+  EXPECT_EQ(got.bias, WireBias::pull_down);
+  EXPECT_TRUE(got.initial);
+}
+
+TEST(SimProtocol, RequestWithUnknownFlagBitsIsRejected) {
+  // line 1, input, flags 0x08 (no such bit), initial 0
+  std::vector<std::uint8_t> stream{0xA5, 0x11, 7, 1, 0, 0, 0, 0, 0x08, 0};
+  stream.push_back(crc8(std::span(stream).subspan(1, 9)));
+  FrameDecoder decoder;
+  EXPECT_TRUE(decode_all(decoder, stream).empty());
+  EXPECT_EQ(decoder.unknown_frames(), 1u);
+}
+
+TEST(SimProtocol, LevelCarriesTheTimeItWasRead) {
+  FrameDecoder decoder;
+  const auto out = decode_all(decoder, encode(Level{4, true, 123456789}));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<Level>(out[0]).timestamp_ns, 123456789u);
 }
 
 TEST(SimProtocol, SurvivesRandomBytes) {

@@ -25,8 +25,18 @@ std::chrono::nanoseconds monotonic_now() {
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
-SimChipServer::SimChipServer(std::string socket_path, std::uint32_t line_count)
-    : socket_path_(std::move(socket_path)), levels_(line_count, false) {
+SimChipServer::SimChipServer(std::string socket_path, std::uint32_t line_count,
+                             const std::map<std::uint32_t, bool>& driven)
+    : socket_path_(std::move(socket_path)),
+      levels_(line_count, false),
+      driven_(line_count, false),
+      requests_(line_count) {
+  for (const auto& [line, level] : driven) {
+    if (line >= line_count)
+      throw std::out_of_range("sim gpio chip: no line " + std::to_string(line));
+    levels_[line] = level;
+    driven_[line] = true;
+  }
   listen_fd_ = listen_unix(socket_path_);
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) {
@@ -63,24 +73,53 @@ void SimChipServer::on_output_change(OutputHandler handler) {
 }
 
 std::optional<std::chrono::nanoseconds> SimChipServer::set_input(std::uint32_t line, bool level) {
+  return drive(line, level);
+}
+
+std::optional<std::chrono::nanoseconds> SimChipServer::float_input(std::uint32_t line) {
+  return drive(line, std::nullopt);
+}
+
+std::optional<std::chrono::nanoseconds> SimChipServer::drive(std::uint32_t line,
+                                                             std::optional<bool> level) {
   if (line >= levels_.size()) {
     throw std::out_of_range("sim gpio chip " + socket_path_ + ": no line " + std::to_string(line));
   }
   std::lock_guard lock(mutex_);
-  if (levels_[line] == level) return std::nullopt;
-  levels_[line] = level;
+  const bool before = physical_locked(line);
+  driven_[line] = level.has_value();
+  if (level) levels_[line] = *level;
+  if (physical_locked(line) == before) return std::nullopt;
   // Stamped under the lock and right before the write, so edges on the wire
   // are in timestamp order and carry the time they were emitted.
   const auto now = monotonic_now();
-  if (client_fd_ >= 0) {
-    send_locked(proto::encode(proto::Edge{line, level, static_cast<std::uint64_t>(now.count())}));
+  const LineRequest& r = requests_[line];
+  if (client_fd_ >= 0 && r.requested && !r.output) {
+    send_locked(proto::encode(
+        proto::Edge{line, logical_locked(line), static_cast<std::uint64_t>(now.count())}));
   }
   return now;
 }
 
+bool SimChipServer::physical_locked(std::uint32_t line) const {
+  if (driven_[line]) return levels_[line];
+  switch (static_cast<proto::WireBias>(requests_[line].bias)) {
+    case proto::WireBias::pull_up:
+      return true;
+    case proto::WireBias::pull_down:
+      return false;
+    default:
+      return levels_[line];  // as is: a floating line keeps what it last read
+  }
+}
+
+bool SimChipServer::logical_locked(std::uint32_t line) const {
+  return physical_locked(line) != requests_[line].active_low;
+}
+
 bool SimChipServer::level(std::uint32_t line) const {
   std::lock_guard lock(mutex_);
-  return line < levels_.size() && levels_[line];
+  return line < levels_.size() && physical_locked(line);
 }
 
 bool SimChipServer::client_connected() const {
@@ -141,13 +180,13 @@ void SimChipServer::run() {
         if (client_fd_ >= 0) ::close(client_fd_);  // newest daemon wins
         client_fd_ = fd;
         decoder.reset();
-        std::vector<std::uint8_t> hello;
-        proto::encode(proto::Hello{proto::kVersion, static_cast<std::uint32_t>(levels_.size())},
-                      hello);
+        // A new daemon requests its lines afresh; levels stay as wired.
         for (std::uint32_t i = 0; i < levels_.size(); ++i) {
-          proto::encode(proto::Level{i, levels_[i]}, hello);
+          if (!driven_[i]) levels_[i] = physical_locked(i);
+          requests_[i] = LineRequest{};
         }
-        send_locked(hello);
+        send_locked(proto::encode(
+            proto::Hello{proto::kVersion, static_cast<std::uint32_t>(levels_.size())}));
       }
       continue;  // the client fd may have changed
     }
@@ -162,23 +201,51 @@ void SimChipServer::run() {
     }
     const auto before = decoder.corrupt_frames();
     decoder.push(std::span(buf.data(), static_cast<std::size_t>(n)));
-    while (auto message = decoder.next()) {
-      const auto* set = std::get_if<proto::Set>(&*message);
-      if (set == nullptr || set->line >= levels_.size()) {
-        ++corrupt_;  // the daemon only ever sends set frames for lines we have
-        continue;
-      }
-      OutputHandler handler;
-      {
-        std::lock_guard lock(mutex_);
-        if (levels_[set->line] == set->value) continue;
-        levels_[set->line] = set->value;
-        handler = output_handler_;
-      }
-      if (handler) handler(set->line, set->value);
-    }
+    while (auto message = decoder.next()) handle(*message);
     corrupt_ += decoder.corrupt_frames() - before;
   }
+}
+
+void SimChipServer::handle(const proto::Message& message) {
+  OutputHandler handler;
+  std::uint32_t line = 0;
+  bool changed = false;
+  bool value = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto* set = std::get_if<proto::Set>(&message); set && set->line < levels_.size()) {
+      line = set->line;
+      const bool before = physical_locked(line);
+      levels_[line] = set->value != requests_[line].active_low;
+      driven_[line] = true;
+      changed = physical_locked(line) != before;
+    } else if (const auto* r = std::get_if<proto::Request>(&message);
+               r && r->line < levels_.size()) {
+      line = r->line;
+      const bool before = physical_locked(line);
+      const bool output = r->direction == proto::Direction::output;
+      requests_[line] =
+          LineRequest{true, output, r->active_low, static_cast<std::uint8_t>(r->bias)};
+      if (output) {
+        levels_[line] = r->initial != r->active_low;
+        driven_[line] = true;
+        changed = physical_locked(line) != before;
+      } else {
+        // The reply a kernel chip gives by reading the line after the
+        // request: its level now, with the wiring applied.
+        send_locked(proto::encode(proto::Level{
+            line, logical_locked(line), static_cast<std::uint64_t>(monotonic_now().count())}));
+      }
+    } else {
+      ++corrupt_;  // the daemon only sends set and request frames for lines we have
+      return;
+    }
+    if (changed) {
+      handler = output_handler_;
+      value = physical_locked(line);
+    }
+  }
+  if (handler) handler(line, value);
 }
 
 }  // namespace vigil::sim

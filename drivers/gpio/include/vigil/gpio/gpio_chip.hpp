@@ -6,6 +6,13 @@
 // the daemon got round to reading them: Wiegand decoding needs the original
 // pulse spacing. Handlers run on the chip's own thread and must not throw; a
 // daemon posts what they receive onto its io_context.
+//
+// Lines are requested with their wiring (LineSettings): the chip applies
+// active-low and bias, so every level and edge reported is logical (true =
+// active). Right after the lines are requested (start, and every reconnect
+// of the sim chip) the chip reports each input's current level once through
+// the level handler: that is state, not an event, and nothing that changed
+// while the chip was unreachable is lost or reported as a phantom edge.
 #pragma once
 
 #include <chrono>
@@ -18,13 +25,35 @@
 
 namespace vigil::gpio {
 
+// How a line is wired. bias applies to a line nothing drives (a contact that
+// opens the circuit); active_low inverts, so an input that pulls to ground
+// when active reads true. debounce: a change must hold this long before it is
+// reported (0 = every edge; Wiegand data lines need 0).
+enum class Bias : std::uint8_t { as_is, disabled, pull_up, pull_down };
+const char* to_string(Bias b);
+
+struct LineSettings {
+  bool active_low = false;
+  Bias bias = Bias::as_is;
+  std::chrono::microseconds debounce{0};
+};
+
 struct EdgeEvent {
   std::uint32_t line = 0;
-  bool rising = false;
+  bool rising = false;                    // the logical level after the edge
   std::chrono::nanoseconds timestamp{0};  // CLOCK_MONOTONIC
 };
 
+// An input's level as read when the chip (re)started: always an initial
+// level (state at start or reconnect), never an edge.
+struct LevelReport {
+  std::uint32_t line = 0;
+  bool value = false;                     // logical
+  std::chrono::nanoseconds timestamp{0};  // CLOCK_MONOTONIC when read
+};
+
 using EdgeHandler = std::function<void(const EdgeEvent&)>;
+using LevelHandler = std::function<void(const LevelReport&)>;
 // online = false carries the reason (disconnected, protocol mismatch, ...).
 using StatusHandler = std::function<void(bool online, const std::string& detail)>;
 
@@ -50,10 +79,16 @@ class GpioChip {
   GpioChip(const GpioChip&) = delete;
   GpioChip& operator=(const GpioChip&) = delete;
 
-  // Configuration: call before start().
-  virtual void request_input(std::uint32_t line) = 0;
-  virtual void request_output(std::uint32_t line, bool initial) = 0;
+  // Configuration: call before start(). Values are logical (after active-low).
+  virtual void request_input(std::uint32_t line, const LineSettings& settings) = 0;
+  virtual void request_output(std::uint32_t line, bool initial, const LineSettings& settings) = 0;
+  void request_input(std::uint32_t line) { request_input(line, LineSettings{}); }
+  void request_output(std::uint32_t line, bool initial) {
+    request_output(line, initial, LineSettings{});
+  }
   virtual void on_edge(EdgeHandler handler) = 0;
+  // Initial levels of the requested inputs; optional (input_level() has them too).
+  virtual void on_level(LevelHandler handler) = 0;
   virtual void on_status(StatusHandler handler) = 0;
 
   // start() throws on start-up failures (a kernel chip that does not exist);

@@ -3,7 +3,10 @@
 // frames and calls the edge handler directly, so an edge costs one socket
 // read and no queue hop: the card-read-to-coil budget is 2 ms at p99. If the
 // sim is not up yet, or restarts, the thread reconnects with backoff and
-// re-sends every output's level, as a kernel chip keeps its outputs.
+// re-sends every line request (outputs with their current level, as a kernel
+// chip keeps its outputs). The sim answers each input request with the
+// line's level, reported as an initial level: the chip counts itself online
+// once it has them all, so an edge never precedes the state it changes.
 #pragma once
 
 #include <atomic>
@@ -14,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "vigil/gpio/edge_debouncer.hpp"
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/gpio/sim_protocol.hpp"
 
@@ -30,9 +34,12 @@ class SimGpioChip final : public GpioChip {
   explicit SimGpioChip(Options options);
   ~SimGpioChip() override;
 
-  void request_input(std::uint32_t line) override;
-  void request_output(std::uint32_t line, bool initial) override;
+  using GpioChip::request_input;
+  using GpioChip::request_output;
+  void request_input(std::uint32_t line, const LineSettings& settings) override;
+  void request_output(std::uint32_t line, bool initial, const LineSettings& settings) override;
   void on_edge(EdgeHandler handler) override;
+  void on_level(LevelHandler handler) override;
   void on_status(StatusHandler handler) override;
   void start() override;
   void stop() override;
@@ -47,18 +54,31 @@ class SimGpioChip final : public GpioChip {
   int connect_once() const;
   void serve_connection(int fd);
   void dispatch(const sim_protocol::Message& message);
+  void deliver(const std::vector<EdgeEvent>& edges);
+  int poll_timeout_ms() const;  // until the debouncer's next deadline; -1 = none
   bool wait_backoff(std::chrono::milliseconds delay);  // false when stopping
   void set_online(bool online, const std::string& detail);
 
+  struct Output {
+    bool value = false;
+    LineSettings settings;
+  };
+
   Options options_;
-  std::set<std::uint32_t> inputs_;
+  std::map<std::uint32_t, LineSettings> inputs_;
   EdgeHandler edge_handler_;
+  LevelHandler level_handler_;
   StatusHandler status_handler_;
 
   mutable std::mutex mutex_;  // guards fd_, outputs_, levels_
   int fd_ = -1;
-  std::map<std::uint32_t, bool> outputs_;
+  std::map<std::uint32_t, Output> outputs_;
   std::map<std::uint32_t, bool> levels_;
+
+  // Reader thread only: this connection's progress and the edge filter.
+  bool hello_seen_ = false;
+  std::set<std::uint32_t> awaiting_levels_;
+  EdgeDebouncer debouncer_;
 
   int wake_fd_ = -1;  // eventfd: stop() wakes the reader thread
   std::thread thread_;

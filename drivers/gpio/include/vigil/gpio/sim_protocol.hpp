@@ -17,14 +17,19 @@
 namespace vigil::gpio::sim_protocol {
 
 inline constexpr std::uint8_t kStartByte = 0xA5;
-inline constexpr std::uint16_t kVersion = 1;
+inline constexpr std::uint16_t kVersion = 2;
 
 enum class FrameType : std::uint8_t {
-  hello = 0x01,  // sim -> daemon: version, line count; first frame on a connection
-  level = 0x02,  // sim -> daemon: current level of one line (snapshot after hello)
-  edge = 0x03,   // sim -> daemon: a line changed, with the sim's monotonic timestamp
-  set = 0x10,    // daemon -> sim: drive an output line
+  hello = 0x01,    // sim -> daemon: version, line count; first frame on a connection
+  level = 0x02,    // sim -> daemon: an input's initial level, the reply to its request
+  edge = 0x03,     // sim -> daemon: a requested input changed, with the sim's monotonic time
+  set = 0x10,      // daemon -> sim: drive an output line
+  request = 0x11,  // daemon -> sim: claim a line as input or output, with its wiring
 };
+
+enum class Direction : std::uint8_t { input = 0, output = 1 };
+// Bias on the wire; the same order as gpio::Bias.
+enum class WireBias : std::uint8_t { as_is = 0, disabled = 1, pull_up = 2, pull_down = 3 };
 
 struct Hello {
   std::uint16_t version = kVersion;
@@ -32,7 +37,8 @@ struct Hello {
 };
 struct Level {
   std::uint32_t line = 0;
-  bool value = false;
+  bool value = false;              // logical
+  std::uint64_t timestamp_ns = 0;  // CLOCK_MONOTONIC of the sim host when read
 };
 struct Edge {
   std::uint32_t line = 0;
@@ -44,7 +50,15 @@ struct Set {
   bool value = false;
 };
 
-using Message = std::variant<Hello, Level, Edge, Set>;
+struct Request {
+  std::uint32_t line = 0;
+  Direction direction = Direction::input;
+  bool active_low = false;
+  WireBias bias = WireBias::as_is;
+  bool initial = false;  // outputs: the logical level to drive at once
+};
+
+using Message = std::variant<Hello, Level, Edge, Set, Request>;
 
 std::uint8_t crc8(std::span<const std::uint8_t> bytes);
 

@@ -5,18 +5,26 @@
 // Output lines the daemon sets (lock relays, LEDs) are recorded and reported
 // through on_output_change(). One daemon at a time: a new connection replaces
 // the old one, as a restarted daemon would. Protocol: docs/sim-gpio.md.
+//
+// Levels here are electrical (what the wire carries). The daemon requests
+// each line with its wiring; the server then acts like a kernel chip: a line
+// nothing drives (never set, or floated) reads what its bias gives, and an
+// active-low line is inverted both ways, so the daemon sees logical levels.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "vigil/gpio/sim_protocol.hpp"
 
 namespace vigil::sim {
 
@@ -27,7 +35,10 @@ class SimChipServer {
   // Binds and listens on socket_path (creating its directory; replacing a
   // stale socket file, refusing one another live server answers on), then
   // serves on its own thread. Throws std::runtime_error with the path.
-  explicit SimChipServer(std::string socket_path, std::uint32_t line_count = 64);
+  // `driven` sets lines' levels before anyone can connect (a sim that
+  // restarts with a door already open); every other line floats.
+  explicit SimChipServer(std::string socket_path, std::uint32_t line_count = 64,
+                         const std::map<std::uint32_t, bool>& driven = {});
   ~SimChipServer();
   SimChipServer(const SimChipServer&) = delete;
   SimChipServer& operator=(const SimChipServer&) = delete;
@@ -38,10 +49,16 @@ class SimChipServer {
   // Set before a daemon connects; called on the server thread.
   void on_output_change(OutputHandler handler);
 
-  // Drives a line. When the level changes, the daemon (if connected) gets an
-  // edge; returns its timestamp, or nullopt when the level did not change.
+  // Drives a line. When the level changes, the daemon (if connected and it
+  // requested the line as an input) gets an edge; returns the change's
+  // timestamp, or nullopt when the level did not change.
   // Throws std::out_of_range for a line past line_count().
   std::optional<std::chrono::nanoseconds> set_input(std::uint32_t line, bool level);
+  // Stops driving a line (a contact that opens the circuit, a cut wire): it
+  // reads what the daemon's bias for it gives (pull-up high, pull-down low;
+  // otherwise it keeps its last level). Same return and throw as set_input.
+  std::optional<std::chrono::nanoseconds> float_input(std::uint32_t line);
+  // The electrical level of a line, bias applied.
   bool level(std::uint32_t line) const;
 
   bool client_connected() const;
@@ -60,6 +77,18 @@ class SimChipServer {
   bool read_client();  // false when the client is gone
   void drop_client_locked();
   bool send_locked(const std::vector<std::uint8_t>& bytes);
+  void handle(const gpio::sim_protocol::Message& message);
+  bool physical_locked(std::uint32_t line) const;
+  bool logical_locked(std::uint32_t line) const;
+  std::optional<std::chrono::nanoseconds> drive(std::uint32_t line, std::optional<bool> level);
+
+  // What the connected daemon asked of a line.
+  struct LineRequest {
+    bool requested = false;
+    bool output = false;
+    bool active_low = false;
+    std::uint8_t bias = 0;  // sim_protocol::WireBias
+  };
 
   std::string socket_path_;
   int listen_fd_ = -1;
@@ -70,7 +99,9 @@ class SimChipServer {
 
   mutable std::mutex mutex_;  // guards client_fd_, levels_ and every write to the client
   int client_fd_ = -1;
-  std::vector<bool> levels_;
+  std::vector<bool> levels_;  // last driven level (by the sim or, for outputs, the daemon)
+  std::vector<bool> driven_;  // false = floating: the bias decides
+  std::vector<LineRequest> requests_;
   OutputHandler output_handler_;
 };
 

@@ -50,7 +50,8 @@ const std::string kLongSocket = "/tmp/" + std::string(103, 's');  // 108 bytes: 
 std::vector<Case> cases() {
   static const std::string long_socket = "socket: " + kLongSocket;
   static const std::string long_socket_error =
-      "6:42: 'socket': '" + kLongSocket + "' is 108 bytes long; a Unix socket path may be at most 107";
+      "6:42: 'socket': '" + kLongSocket +
+      "' is 108 bytes long; a Unix socket path may be at most 107";
   return {
       // Modbus modules.
       {"UnitZeroOnTcp", "unit: 1", "unit: 0", {"4:57: 'unit': must be between 1 and 255, got 0"}},
@@ -58,10 +59,16 @@ std::vector<Case> cases() {
        "unit: 7",
        "unit: 248",
        {"5:62: 'unit': must be between 1 and 247, got 248"}},
+      {"TcpHostIsNotEmpty", "host: 127.0.0.1", "host: \"\"", {"4:40: 'host': must not be empty"}},
+      {"RtuSerialDeviceIsNotEmpty",
+       "serial: /dev/ttyUSB0",
+       "serial: ''",
+       {"5:42: 'serial': must not be empty"}},
       {"ModuleWithNoPoints",
        "coils: 2, inputs: 2",
        "coils: 0, inputs: 0",
-       {"5:5: device 'io2': a Modbus module needs coils or inputs (both 'coils' and 'inputs' are 0)",
+       {"5:5: device 'io2': a Modbus module needs coils or inputs (both 'coils' and 'inputs' are "
+        "0)",
         "21:36: 'input': device 'io2' has 0 inputs, got 0"}},
       {"CoilOutsideCoilCount",
        "coil: 0",
@@ -91,11 +98,13 @@ std::vector<Case> cases() {
       {"WatchdogTimeoutAboveTheRegister",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 70s } }",
-       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and 65535ms"}},
+       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and "
+        "65535ms"}},
       {"WatchdogTimeoutZero",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 0ms } }",
-       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and 65535ms"}},
+       {"4:102: 'timeout': the watchdog timeout must be whole milliseconds between 1ms and "
+        "65535ms"}},
       {"WatchdogSafeCoilsOnePerCoil",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 2s, safe_coils: [1, 0] } }",
@@ -115,6 +124,10 @@ std::vector<Case> cases() {
        "socket: run/gpio0.sock",
        long_socket.c_str(),
        {long_socket_error}},
+      {"SimSocketIsNotEmpty",
+       "socket: run/gpio0.sock",
+       "socket: \"\"",
+       {"6:42: 'socket': the sim chip's socket path is empty"}},
       {"GpioLinesIsAMapping",
        "socket: run/gpio0.sock }",
        "socket: run/gpio0.sock, lines: [10] }",
@@ -137,6 +150,21 @@ std::vector<Case> cases() {
        "socket: run/gpio0.sock }",
        "socket: run/gpio0.sock, lines: { 10: { activ_low: true } } }",
        {"6:73: unknown key 'activ_low' in line 10 (did you mean 'active_low'?)"}},
+      // The broker: what the MQTT publisher refuses at start.
+      {"BrokerKeepaliveIsNotZero",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { keepalive: 0s }\n",
+       {"3:22: 'keepalive': must be whole seconds between 1s and 65535s"}},
+      {"BrokerTopicRootHasNoEmptyLevel",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { topic_root: a//b }\n",
+       {"3:23: 'topic_root': 'a//b' is not a valid topic root (no '+', '#', empty level, leading "
+        "or trailing '/', or leading '$')"}},
+      {"BrokerTopicRootIsNotABrokerTopic",
+       "journal: { path: run/journal.db }\n",
+       "journal: { path: run/journal.db }\nbroker: { topic_root: $SYS }\n",
+       {"3:23: 'topic_root': '$SYS' is not a valid topic root (no '+', '#', empty level, leading "
+        "or trailing '/', or leading '$')"}},
       // Door timings.
       {"FailModeIsSecureOrSafe",
        "fail_mode: secure",
@@ -169,9 +197,9 @@ void PrintTo(const Case& c, std::ostream* os) {
   *os << c.name;
 }
 
-class DeviceRule : public testing::TestWithParam<Case> {};
+class StartRule : public testing::TestWithParam<Case> {};
 
-TEST_P(DeviceRule, BrokenRuleIsReportedWithItsPosition) {
+TEST_P(StartRule, BrokenRuleIsReportedWithItsPosition) {
   const Case& c = GetParam();
   std::string text = kBase;
   const auto at = text.find(c.find);
@@ -187,15 +215,15 @@ TEST_P(DeviceRule, BrokenRuleIsReportedWithItsPosition) {
   EXPECT_EQ(got, expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, DeviceRule, testing::ValuesIn(cases()),
+INSTANTIATE_TEST_SUITE_P(Rules, StartRule, testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
-TEST(DeviceRules, BaseSiteIsValid) {
+TEST(StartRules, BaseSiteIsValid) {
   auto result = load_site_config_from_string(kBase, "/etc/vigil/base.yaml");
   EXPECT_TRUE(result.ok()) << to_string(result.diagnostics());
 }
 
-TEST(DeviceRules, RelativeSocketPathIsMeasuredAfterResolving) {
+TEST(StartRules, RelativeSocketPathIsMeasuredAfterResolving) {
   // 100 bytes as written, but vigild connects to <config folder>/<path>.
   const std::string socket(100, 's');
   std::string text = kBase;
