@@ -20,8 +20,8 @@ void entry_then_close(DoorHarness& h) {
   h.contact(true, 1s);
   h.contact(false, 3s);
   h.run_until(3s + 20ms);
-  ASSERT_EQ(h.kinds(), (Kinds{"access_granted", "door_unlocked", "door_opened", "entry",
-                              "door_closed"}));
+  ASSERT_EQ(h.kinds(),
+            (Kinds{"access_granted", "door_unlocked", "door_opened", "entry", "door_closed"}));
   h.clear();
 }
 
@@ -38,7 +38,9 @@ TEST_P(ContactBounceAfterEntry, IsFilteredWithoutForcedOrExtraEvents) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Bounces, ContactBounceAfterEntry, ::testing::Values(1ms, 5ms, 19ms),
-                         [](const auto& info) { return std::to_string(info.param.count()) + "us"; });
+                         [](const auto& info) {
+                           return std::to_string(info.param.count()) + "us";
+                         });
 
 TEST(Debounce, ContactBounceLastingOnePollAfterEntryIsNotForced) {
   DoorHarness h;
@@ -129,7 +131,9 @@ TEST_P(FourHundredMsPulse, AlwaysRegistersOnContactAndRex) {
 
 INSTANTIATE_TEST_SUITE_P(Debounces, FourHundredMsPulse,
                          ::testing::Values(0ms, 20ms, 50ms, 300ms, 400ms, 10s),
-                         [](const auto& info) { return std::to_string(info.param.count()) + "us"; });
+                         [](const auto& info) {
+                           return std::to_string(info.param.count()) + "us";
+                         });
 
 TEST(Debounce, ValidateRefusesDebouncesThatWouldSwallowA400MsPress) {
   Door door = testing::make_site().doors[0];

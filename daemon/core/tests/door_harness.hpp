@@ -35,9 +35,9 @@ class DoorHarness {
   }
   void swipe(Duration d, CardNumber card = kAliceCard, const char* reader = "lobby-in") {
     run_until(d);
-    take(controller_.handle(
-        CardPresented{ReaderId(reader), card, "H10301", at(d).wall, at(d).mono}),
-         at(d));
+    take(
+        controller_.handle(CardPresented{ReaderId(reader), card, "H10301", at(d).wall, at(d).mono}),
+        at(d));
   }
   void level(const PointRef& p, bool value, Duration d, bool initial = false) {
     run_until(d);
@@ -46,7 +46,9 @@ class DoorHarness {
   void contact(bool open, Duration d, bool initial = false) {
     level(kLobbyContact, open, d, initial);
   }
-  void rex(bool pressed, Duration d, bool initial = false) { level(kLobbyRex, pressed, d, initial); }
+  void rex(bool pressed, Duration d, bool initial = false) {
+    level(kLobbyRex, pressed, d, initial);
+  }
   // Answers the oldest unanswered lock write.
   void confirm(Duration d) { answer(d, true, ""); }
   void fail(Duration d, const std::string& error = "timeout") { answer(d, false, error); }
