@@ -21,6 +21,10 @@ core::TimePoint wall_now() {
   return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
 }
 
+core::MonoTime mono_now() {
+  return std::chrono::time_point_cast<core::Duration>(std::chrono::steady_clock::now());
+}
+
 }  // namespace
 
 Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
@@ -170,11 +174,10 @@ void Daemon::arm_deadline() {
     deadline_timer_.cancel();
     return;
   }
-  deadline_timer_.expires_at(
-      std::chrono::time_point_cast<std::chrono::system_clock::duration>(*next));
+  deadline_timer_.expires_after(*next - mono_now());
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    dispatch(controller_->advance(wall_now()));
+    dispatch(controller_->advance(wall_now(), mono_now()));
     arm_deadline();
   });
 }

@@ -4,37 +4,92 @@
 
 namespace vigil::core {
 
-Controller::Controller(const Site& site, const PeopleDirectory& people)
-    : site_(site), people_(people) {
+Controller::Controller(const Site& site, const PeopleDirectory& people, ControllerOptions options)
+    : site_(site), people_(people), options_(options) {
   doors_.reserve(site.doors.size());
   for (const auto& door : site.doors) {
     door_index_.emplace(door.id, doors_.size());
     contact_index_.emplace(door.contact, doors_.size());
     if (door.rex) rex_index_.emplace(*door.rex, doors_.size());
+    lock_index_.emplace(door.lock, doors_.size());
     doors_.emplace_back(door);
   }
+}
+
+Effects Controller::start(TimePoint wall, MonoTime mono) {
+  Effects out;
+  const Moment now{wall, mono};
+  observe(now, out);
+  for (auto& door : doors_) door.start(now, out);
+  return out;
+}
+
+Effects Controller::safe_state(std::string cause, TimePoint wall, MonoTime mono) {
+  Effects out;
+  const Moment now{wall, mono};
+  observe(now, out);
+  for (auto& door : doors_) door.safe_state(cause, now, out);
+  return out;
+}
+
+std::size_t Controller::pending_outputs() const {
+  std::size_t n = 0;
+  for (const auto& door : doors_) n += door.output_pending() ? 1 : 0;
+  return n;
 }
 
 Effects Controller::handle(const Input& input) {
   return std::visit([this](const auto& in) { return on(in); }, input);
 }
 
+Effects Controller::advance(TimePoint wall, MonoTime mono) {
+  return on(ClockTick{wall, mono});
+}
+
+void Controller::observe(Moment now, Effects& out) {
+  // An input without a monotonic stamp says nothing about the clocks.
+  if (now.mono != MonoTime{}) {
+    const Duration offset = now.wall.time_since_epoch() - now.mono.time_since_epoch();
+    if (clock_offset_) {
+      const Duration step = offset - *clock_offset_;
+      if (step > options_.clock_jump_threshold || -step > options_.clock_jump_threshold) {
+        const TimePoint expected = now.wall - step;
+        Event e;
+        e.kind = EventKind::clock_jump;
+        e.time = now.wall;
+        e.mono = now.mono;
+        set_attr(e.attrs, "old", to_unix_micros(expected));
+        set_attr(e.attrs, "new", to_unix_micros(now.wall));
+        set_attr(e.attrs, "delta_us", static_cast<std::int64_t>(step.count()));
+        out.events.push_back(std::move(e));
+      }
+    }
+    // Follow slow drift (NTP slewing) too, so it never adds up to a "jump".
+    clock_offset_ = offset;
+  }
+  for (auto& door : doors_) door.advance(now, out);
+}
+
 Effects Controller::on(const PointChanged& in) {
   Effects out;
+  const Moment at{in.time, in.mono};
+  observe(at, out);
   if (auto it = contact_index_.find(in.point); it != contact_index_.end()) {
-    doors_[it->second].contact(in.value, in.time, out);
+    doors_[it->second].contact(in.value, at, in.initial, out);
   } else if (auto rit = rex_index_.find(in.point); rit != rex_index_.end()) {
-    // REX acts on the press, not the release.
-    if (in.value) doors_[rit->second].rex(in.time, out);
+    doors_[rit->second].rex(in.value, at, in.initial, out);
   }
   return out;
 }
 
 Effects Controller::on(const CardPresented& in) {
   Effects out;
+  const Moment at{in.time, in.mono};
+  observe(at, out);
   const Decision d = decide(site_, people_, in.card, in.reader, in.time);
   Event e;
   e.time = in.time;
+  e.mono = in.mono;
   e.kind = d.granted ? EventKind::access_granted : EventKind::access_denied;
   e.reason = d.reason;
   e.reader = in.reader;
@@ -45,15 +100,17 @@ Effects Controller::on(const CardPresented& in) {
   e.detail = in.format;
   out.events.push_back(e);
   if (d.granted && d.door) {
-    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, in.time, out);
+    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out);
   }
   return out;
 }
 
 Effects Controller::on(const ReadFailed& in) {
   Effects out;
+  observe({in.time, in.mono}, out);
   Event e;
   e.time = in.time;
+  e.mono = in.mono;
   e.kind = EventKind::read_error;
   e.reader = in.reader;
   if (const Reader* r = site_.find_reader(in.reader)) e.door = r->door;
@@ -64,8 +121,10 @@ Effects Controller::on(const ReadFailed& in) {
 
 Effects Controller::on(const DeviceStatusChanged& in) {
   Effects out;
+  observe({in.time, in.mono}, out);
   Event e;
   e.time = in.time;
+  e.mono = in.mono;
   e.kind = in.online ? EventKind::device_online : EventKind::device_offline;
   e.device = in.device;
   e.detail = in.detail;
@@ -73,22 +132,22 @@ Effects Controller::on(const DeviceStatusChanged& in) {
   return out;
 }
 
-Effects Controller::on(const OutputResult&) {
-  return {};
-}
-
-Effects Controller::on(const ClockTick&) {
-  return {};
-}
-
-Effects Controller::advance(TimePoint now) {
+Effects Controller::on(const OutputResult& in) {
   Effects out;
-  for (auto& door : doors_) door.advance(now, out);
+  observe({in.time, in.mono}, out);
+  if (auto it = lock_index_.find(in.point); it != lock_index_.end())
+    doors_[it->second].output_result(in, out);
   return out;
 }
 
-std::optional<TimePoint> Controller::next_deadline() const {
-  std::optional<TimePoint> next;
+Effects Controller::on(const ClockTick& in) {
+  Effects out;
+  observe({in.time, in.mono}, out);
+  return out;
+}
+
+std::optional<MonoTime> Controller::next_deadline() const {
+  std::optional<MonoTime> next;
   for (const auto& door : doors_) {
     auto t = door.next_deadline();
     if (t && (!next || *t < *next)) next = t;

@@ -27,11 +27,37 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
     case EventKind::device_offline:
       return make(IncidentKind::device_offline, Severity::major, e,
                   "Device offline: " + where(e) + (e.detail.empty() ? "" : " (" + e.detail + ")"));
+    case EventKind::output_failed: {
+      // A lock that did not re-engage leaves the door open to anyone: critical.
+      const bool relock = attr_text(e.attrs, "action") == "relock";
+      const auto error = attr_text(e.attrs, "error").value_or("");
+      const auto person = e.person ? " for " + e.person->str() : std::string();
+      return make(IncidentKind::lock_failure, relock ? Severity::critical : Severity::major, e,
+                  std::string(relock ? "Lock did not re-engage: " : "Lock failure: ") + where(e) +
+                      " " + attr_text(e.attrs, "action").value_or("write") + person + " failed" +
+                      (error.empty() ? "" : " (" + error + ")"));
+    }
+    case EventKind::rex_stuck:
+      return make(
+          IncidentKind::rex_stuck, Severity::major, e,
+          "Exit button stuck: " + where(e) + " held too long; it will not unlock until released");
+    case EventKind::door_open_at_start:
+      return make(IncidentKind::door_open_at_start, Severity::warning, e,
+                  "Door open at start: " + where(e) + " was open when monitoring began");
+    case EventKind::clock_jump: {
+      const auto delta = attr_int(e.attrs, "delta_us").value_or(0);
+      return make(
+          IncidentKind::clock_jump, Severity::warning, e,
+          "Clock jump: the wall clock stepped by " + std::to_string(delta / 1'000'000) + " s");
+    }
     case EventKind::access_denied: {
       if (!e.reader) return std::nullopt;
       auto& times = denials_[*e.reader];
-      times.push_back(e.time);
-      while (!times.empty() && e.time - times.front() > config_.repeated_denials_window)
+      const Stamp now = e.mono != MonoTime{} ? Stamp{true, e.mono.time_since_epoch()}
+                                             : Stamp{false, e.time.time_since_epoch()};
+      if (!times.empty() && times.front().mono != now.mono) times.clear();
+      times.push_back(now);
+      while (!times.empty() && now.at - times.front().at > config_.repeated_denials_window)
         times.pop_front();
       if (static_cast<int>(times.size()) < config_.repeated_denials_count) return std::nullopt;
       // Raise once per burst: start counting afresh after raising, so a

@@ -16,6 +16,29 @@ bool AccessLevel::open_at(LocalTime t) const {
   return false;
 }
 
+std::vector<std::string> validate(const Door& door) {
+  std::vector<std::string> errors;
+  auto ms = [](Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+  };
+  auto debounce = [&](const char* name, Duration d) {
+    if (d < Duration::zero()) errors.push_back(std::string(name) + " must not be negative");
+    if (d > kMaxDebounce)
+      errors.push_back(std::string(name) + " " + ms(d) + " exceeds " + ms(kMaxDebounce) +
+                       ": a 400 ms press must always register");
+  };
+  if (door.unlock_time <= Duration::zero()) errors.emplace_back("unlock_time must be positive");
+  if (door.held_open_time <= Duration::zero())
+    errors.emplace_back("held_open_time must be positive");
+  if (door.relock_delay < Duration::zero())
+    errors.emplace_back("relock_delay must not be negative");
+  debounce("contact_debounce", door.contact_debounce);
+  debounce("rex_debounce", door.rex_debounce);
+  if (door.rex_stuck_time <= door.rex_debounce)
+    errors.emplace_back("rex_stuck_time must be longer than rex_debounce");
+  return errors;
+}
+
 const Door* Site::find_door(const DoorId& id) const {
   auto it = std::find_if(doors.begin(), doors.end(), [&](const Door& d) { return d.id == id; });
   return it == doors.end() ? nullptr : &*it;

@@ -1,113 +1,138 @@
+// Passages through one door: grants, entries, REX egress, forced and held-open.
 #include "vigil/core/door.hpp"
 
 #include <gtest/gtest.h>
 
-#include "site_fixture.hpp"
+#include "door_harness.hpp"
 
 namespace vigil::core {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::at_utc;
-using testing::kMonday;
+using Kinds = std::vector<std::string>;
+using testing::DoorHarness;
 
-std::vector<std::string> kinds(const Effects& fx) {
-  std::vector<std::string> out;
-  for (const auto& e : fx.events) out.emplace_back(to_string(e.kind));
-  return out;
+TEST(Door, GrantUnlocksThenOpeningRecordsEntryAndClosingRelocks) {
+  DoorHarness h;
+  h.swipe(0s);
+  ASSERT_EQ(h.outputs().size(), 1u);
+  EXPECT_TRUE(h.outputs()[0].value);
+  EXPECT_EQ(h.outputs()[0].point, testing::kLobbyLock);
+  h.contact(true, 1s);
+  h.contact(false, 3s);
+  h.run_until(10s);
+  EXPECT_EQ(h.kinds(), (Kinds{"access_granted", "door_unlocked", "door_opened", "entry",
+                              "door_closed", "door_relocked"}));
+  ASSERT_EQ(h.outputs().size(), 2u);
+  EXPECT_FALSE(h.outputs()[1].value);
+  const Event& entry = h.events()[3];
+  EXPECT_EQ(*entry.person, PersonId("alice"));
+  EXPECT_EQ(*entry.zone, ZoneId("lobby"));
+  EXPECT_EQ(entry.time, h.at(1s).wall);              // the edge's time, not the debounce's end
+  EXPECT_EQ(h.events()[5].time, h.at(3500ms).wall);  // relock delay after the close
+  EXPECT_EQ(attr_text(h.events()[5].attrs, "cause"), "door_closed");
+  EXPECT_FALSE(h.lobby().unlocked());
 }
 
-class DoorTest : public ::testing::Test {
- protected:
-  Site site_ = testing::make_site();
-  DoorStateMachine door_{site_.doors[0]};
-  TimePoint t0_ = at_utc(kMonday, 9, 0);
-};
-
-TEST_F(DoorTest, GrantUnlocksThenOpeningRecordsEntryAndClosingRelocks) {
-  Effects fx;
-  door_.grant(PersonId("alice"), ZoneId("lobby"), ReaderId("lobby-in"), t0_, fx);
-  ASSERT_EQ(fx.outputs.size(), 1u);
-  EXPECT_TRUE(fx.outputs[0].value);
-  EXPECT_EQ(fx.outputs[0].point, site_.doors[0].lock);
-  door_.contact(true, t0_ + 1s, fx);
-  door_.contact(false, t0_ + 3s, fx);
-  EXPECT_EQ(kinds(fx), (std::vector<std::string>{"door_unlocked", "door_opened", "entry",
-                                                 "door_closed", "door_relocked"}));
-  ASSERT_EQ(fx.outputs.size(), 2u);
-  EXPECT_FALSE(fx.outputs[1].value);
-  EXPECT_EQ(*fx.events[2].person, PersonId("alice"));
-  EXPECT_EQ(*fx.events[2].zone, ZoneId("lobby"));
-  EXPECT_FALSE(door_.unlocked());
-}
-
-TEST_F(DoorTest, UnusedGrantRelocksWhenThePulseEnds) {
-  Effects fx;
-  door_.grant(PersonId("alice"), ZoneId("lobby"), ReaderId("lobby-in"), t0_, fx);
-  ASSERT_EQ(door_.next_deadline(), t0_ + 5s);
-  door_.advance(t0_ + 4s, fx);
-  EXPECT_TRUE(door_.unlocked());
-  door_.advance(t0_ + 5s, fx);
-  EXPECT_FALSE(door_.unlocked());
-  EXPECT_EQ(kinds(fx), (std::vector<std::string>{"door_unlocked", "door_relocked"}));
-  EXPECT_EQ(fx.events[1].time, t0_ + 5s);
+TEST(Door, UnusedGrantRelocksWhenThePulseEnds) {
+  DoorHarness h;
+  h.swipe(0s);
+  ASSERT_EQ(h.controller().next_deadline(), h.at(5s).mono);
+  h.run_until(5s - 1us);
+  EXPECT_TRUE(h.lobby().unlocked());
+  h.run_until(5s);
+  EXPECT_FALSE(h.lobby().unlocked());
+  EXPECT_EQ(h.kinds(), (Kinds{"access_granted", "door_unlocked", "door_relocked"}));
+  EXPECT_EQ(h.events()[2].time, h.at(5s).wall);
+  EXPECT_EQ(attr_text(h.events()[2].attrs, "cause"), "pulse_end");
   // The spent grant does not excuse a later opening.
-  Effects later;
-  door_.contact(true, t0_ + 10s, later);
-  EXPECT_EQ(kinds(later), (std::vector<std::string>{"door_opened", "door_forced"}));
+  h.clear();
+  h.contact(true, 10s);
+  h.run_until(11s);
+  EXPECT_EQ(h.kinds(), (Kinds{"door_opened", "door_forced"}));
 }
 
-TEST_F(DoorTest, OpeningWithoutGrantOrRexIsForced) {
-  Effects fx;
-  door_.contact(true, t0_, fx);
-  EXPECT_EQ(kinds(fx), (std::vector<std::string>{"door_opened", "door_forced"}));
-  EXPECT_TRUE(door_.forced());
-  EXPECT_TRUE(fx.outputs.empty());
-  door_.contact(false, t0_ + 2s, fx);
-  EXPECT_FALSE(door_.forced());
+TEST(Door, OpeningWithoutGrantOrRexIsForced) {
+  DoorHarness h;
+  h.contact(true, 0s);
+  h.run_until(1s);
+  EXPECT_EQ(h.kinds(), (Kinds{"door_opened", "door_forced"}));
+  EXPECT_TRUE(h.lobby().forced());
+  EXPECT_TRUE(h.outputs().empty());
+  h.contact(false, 2s);
+  h.run_until(3s);
+  EXPECT_FALSE(h.lobby().forced());
 }
 
-TEST_F(DoorTest, RexGivesFreeEgressWithoutAlarm) {
-  Effects fx;
-  door_.rex(t0_, fx);
-  door_.contact(true, t0_ + 1s, fx);
-  door_.contact(false, t0_ + 2s, fx);
-  EXPECT_EQ(kinds(fx), (std::vector<std::string>{"rex_pressed", "door_unlocked", "door_opened",
-                                                 "door_closed", "door_relocked"}));
+TEST(Door, RexGivesFreeEgressWithoutAlarm) {
+  DoorHarness h;
+  h.rex(true, 0s);
+  h.rex(false, 300ms);
+  h.contact(true, 1s);
+  h.contact(false, 2s);
+  h.run_until(5s);
+  EXPECT_EQ(h.kinds(),
+            (Kinds{"rex_pressed", "door_unlocked", "door_opened", "door_closed", "door_relocked"}));
+  EXPECT_EQ(attr_text(h.events()[1].attrs, "cause"), "rex");
 }
 
-TEST_F(DoorTest, HeldOpenRaisesAfterTheHeldTimeAndClearsOnClose) {
-  Effects fx;
-  door_.grant(PersonId("alice"), ZoneId("lobby"), ReaderId("lobby-in"), t0_, fx);
-  door_.contact(true, t0_ + 1s, fx);
-  EXPECT_EQ(door_.next_deadline(), t0_ + 31s);
-  door_.advance(t0_ + 30s, fx);
-  EXPECT_FALSE(door_.held_open_alarm());
-  door_.advance(t0_ + 31s, fx);
-  EXPECT_TRUE(door_.held_open_alarm());
-  door_.advance(t0_ + 40s, fx);  // raised once, not on every tick
-  door_.contact(false, t0_ + 45s, fx);
-  EXPECT_EQ(kinds(fx),
-            (std::vector<std::string>{"door_unlocked", "door_opened", "entry", "door_held_open",
-                                      "door_closed", "door_held_open_cleared", "door_relocked"}));
-  EXPECT_FALSE(door_.held_open_alarm());
+TEST(Door, RexActsOnThePressNotTheRelease) {
+  DoorHarness h;
+  h.rex(false, 0s);
+  h.run_until(1s);
+  EXPECT_TRUE(h.events().empty());
+  h.rex(true, 1s);
+  h.run_until(2s);
+  EXPECT_EQ(h.kinds(), (Kinds{"rex_pressed", "door_unlocked"}));
 }
 
-TEST_F(DoorTest, SecondGrantWhileUnlockedExtendsThePulseWithoutASecondUnlock) {
-  Effects fx;
-  door_.grant(PersonId("alice"), ZoneId("lobby"), ReaderId("lobby-in"), t0_, fx);
-  door_.grant(PersonId("bob"), ZoneId("lobby"), ReaderId("lobby-in"), t0_ + 3s, fx);
-  EXPECT_EQ(door_.next_deadline(), t0_ + 8s);
-  EXPECT_EQ(fx.outputs.size(), 1u);
-  door_.contact(true, t0_ + 4s, fx);
-  ASSERT_EQ(fx.events.back().kind, EventKind::entry);
-  EXPECT_EQ(*fx.events.back().person, PersonId("bob"));
+TEST(Door, HeldOpenRaisesAfterTheHeldTimeAndClearsOnClose) {
+  DoorHarness h;
+  h.swipe(0s);
+  h.contact(true, 1s);
+  h.run_until(2s);
+  EXPECT_EQ(h.controller().next_deadline(), h.at(31s).mono);
+  h.run_until(31s - 1us);
+  EXPECT_FALSE(h.lobby().held_open_alarm());
+  h.run_until(31s);
+  EXPECT_TRUE(h.lobby().held_open_alarm());
+  h.run_until(40s);  // raised once, not on every tick
+  h.contact(false, 45s);
+  h.run_until(50s);
+  EXPECT_EQ(h.kinds(),
+            (Kinds{"access_granted", "door_unlocked", "door_opened", "entry", "door_held_open",
+                   "door_closed", "door_held_open_cleared", "door_relocked"}));
+  EXPECT_EQ(h.find(EventKind::door_held_open)->time, h.at(31s).wall);
+  EXPECT_FALSE(h.lobby().held_open_alarm());
 }
 
-TEST_F(DoorTest, RepeatedContactReportIsIgnored) {
-  Effects fx;
-  door_.contact(false, t0_, fx);
-  EXPECT_TRUE(fx.events.empty());
+TEST(Door, SecondGrantWhileUnlockedExtendsThePulseWithoutASecondUnlock) {
+  DoorHarness h;
+  h.swipe(0s);
+  h.swipe(3s, CardNumber{12, 1002});
+  EXPECT_EQ(h.controller().next_deadline(), h.at(8s).mono);
+  EXPECT_EQ(h.outputs().size(), 1u);
+  h.contact(true, 4s);
+  h.run_until(5s);
+  const Event* entry = h.find(EventKind::entry);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(*entry->person, PersonId("bob"));
+}
+
+TEST(Door, RepeatedContactReportIsIgnored) {
+  DoorHarness h;
+  h.contact(false, 0s);
+  h.contact(false, 1s);
+  h.run_until(2s);
+  EXPECT_TRUE(h.events().empty());
+}
+
+TEST(Door, OpeningThatBeginsBeforeThePulseEndsIsAnEntryEvenIfItCountsAfter) {
+  DoorHarness h;
+  h.swipe(0s);
+  h.contact(true, 5s - 10ms);  // counts 20 ms later, after the pulse's end
+  h.run_until(6s);
+  EXPECT_EQ(h.kinds(), (Kinds{"access_granted", "door_unlocked", "door_opened", "entry"}));
 }
 
 }  // namespace

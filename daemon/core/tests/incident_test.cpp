@@ -86,5 +86,60 @@ TEST(IncidentRules, DenialsSpreadBeyondTheWindowDoNotRaise) {
   EXPECT_FALSE(rules.observe(denial(t0 + 111s)));
 }
 
+TEST(IncidentRules, RepeatedDenialsWindowIsMeasuredOnTheMonotonicClock) {
+  const TimePoint t0 = testing::at_utc(testing::kMonday, 9, 0);
+  const MonoTime m0{std::chrono::hours(5)};
+  auto live = [&](Duration wall, Duration mono) {
+    Event e = denial(t0 + wall);
+    e.mono = m0 + mono;
+    return e;
+  };
+  // The wall clock stepped an hour between the reads: still one burst.
+  IncidentRules stepped({3, 60s});
+  EXPECT_FALSE(stepped.observe(live(0s, 0s)));
+  EXPECT_FALSE(stepped.observe(live(1h, 10s)));
+  EXPECT_TRUE(stepped.observe(live(1h + 10s, 20s)));
+  // Wall times close together, but two minutes apart on the monotonic clock.
+  IncidentRules spread({3, 60s});
+  EXPECT_FALSE(spread.observe(live(0s, 0s)));
+  EXPECT_FALSE(spread.observe(live(1s, 61s)));
+  EXPECT_FALSE(spread.observe(live(2s, 122s)));
+}
+
+TEST(IncidentRules, NewDoorEventsMapToTheirIncidents) {
+  struct Case {
+    EventKind event;
+    const char* action;
+    std::optional<IncidentKind> incident;
+    Severity severity;
+  };
+  const Case cases[] = {
+      {EventKind::output_failed, "unlock", IncidentKind::lock_failure, Severity::major},
+      {EventKind::output_failed, "release", IncidentKind::lock_failure, Severity::major},
+      {EventKind::output_failed, "relock", IncidentKind::lock_failure, Severity::critical},
+      {EventKind::rex_stuck, "", IncidentKind::rex_stuck, Severity::major},
+      {EventKind::door_open_at_start, "", IncidentKind::door_open_at_start, Severity::warning},
+      {EventKind::clock_jump, "", IncidentKind::clock_jump, Severity::warning},
+      {EventKind::rex_released, "", std::nullopt, Severity::info},
+      {EventKind::door_released, "", std::nullopt, Severity::info},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(to_string(c.event)) + " " + c.action);
+    IncidentRules rules;
+    Event e;
+    e.kind = c.event;
+    e.door = DoorId("lobby-main");
+    if (*c.action) set_attr(e.attrs, "action", std::string(c.action));
+    auto inc = rules.observe(e);
+    ASSERT_EQ(inc.has_value(), c.incident.has_value());
+    if (!inc) continue;
+    EXPECT_EQ(inc->kind, *c.incident);
+    EXPECT_EQ(inc->severity, c.severity);
+    if (c.event != EventKind::clock_jump) {
+      EXPECT_NE(inc->summary.find("lobby-main"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::core

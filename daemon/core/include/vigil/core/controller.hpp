@@ -1,10 +1,14 @@
 // The controller: site model, people, door state machines. It turns inputs
 // into effects (events + output commands). Single-threaded and clock-free:
-// the shell owns the event loop and timers.
+// the shell owns the event loop and timers, and stamps every input with both
+// clocks. Lifecycle: start() once the drivers run, handle() every input
+// (including ClockTicks now and then, and when next_deadline() passes),
+// safe_state() on stop or fault, then exit once all_outputs_settled().
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -15,13 +19,32 @@
 
 namespace vigil::core {
 
+struct ControllerOptions {
+  // A change of (wall - monotonic) larger than this is a clock step.
+  Duration clock_jump_threshold = std::chrono::seconds(2);
+};
+
 class Controller {
  public:
-  Controller(const Site& site, const PeopleDirectory& people);
+  Controller(const Site& site, const PeopleDirectory& people, ControllerOptions options = {});
+
+  // Commands every lock to its locked state (fail-secure: de-energised;
+  // fail-safe: energised). door_relocked cause=start follows confirmation.
+  Effects start(TimePoint wall, MonoTime mono);
+  // Commands every lock to its safe (de-energised) state: door_relocked
+  // (fail-secure) or door_released (fail-safe) with this cause on
+  // confirmation. Grants and REX no longer unlock until start().
+  Effects safe_state(std::string cause, TimePoint wall, MonoTime mono);
+  // True when no lock write is waiting for its OutputResult (confirmed or
+  // failed): the shell may exit.
+  bool all_outputs_settled() const { return pending_outputs() == 0; }
+  std::size_t pending_outputs() const;
 
   Effects handle(const Input& input);
-  Effects advance(TimePoint now);
-  std::optional<TimePoint> next_deadline() const;
+  // Same as handle(ClockTick{wall, mono}).
+  Effects advance(TimePoint wall, MonoTime mono);
+  // The earliest door deadline, on the monotonic clock.
+  std::optional<MonoTime> next_deadline() const;
 
   const DoorStateMachine* door(const DoorId& id) const;
 
@@ -32,13 +55,18 @@ class Controller {
   Effects on(const DeviceStatusChanged& in);
   Effects on(const OutputResult& in);
   Effects on(const ClockTick& in);
+  // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
+  void observe(Moment now, Effects& out);
 
   const Site& site_;
   const PeopleDirectory& people_;
+  ControllerOptions options_;
   std::vector<DoorStateMachine> doors_;
   std::unordered_map<DoorId, std::size_t> door_index_;
   std::unordered_map<PointRef, std::size_t> contact_index_;
   std::unordered_map<PointRef, std::size_t> rex_index_;
+  std::unordered_map<PointRef, std::size_t> lock_index_;
+  std::optional<Duration> clock_offset_;  // wall - mono at the last input
 };
 
 }  // namespace vigil::core

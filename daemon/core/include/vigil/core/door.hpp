@@ -1,16 +1,23 @@
 // One door's state machine:
-//   grant -> unlock pulse -> contact opens (entry) -> contact closes -> relock
-//   REX   -> unlock for free egress (no alarm when the door opens)
+//   grant -> unlock pulse -> contact opens (entry) -> contact closes
+//         -> relock after the relock delay
+//   REX press (released -> pressed edge) -> unlock for free egress
 //   contact opens with no grant and no REX      -> door_forced
 //   open longer than the held-open time          -> door_held_open, cleared on close
-// Every transition is an event, so the journal answers "who opened that door,
-// and when did it lock again". Timers are deadlines the shell asks for with
-// next_deadline() and fires with advance(now).
+// Inputs are debounced on the monotonic clock; levels read at start or
+// reconnect are state, never presses or openings. The lock output has a
+// lifecycle: every write is pending until the driver confirms it, and the
+// journal's door_unlocked / door_relocked / door_released come from that
+// confirmation (output_failed when it fails). Timers are deadlines on the
+// monotonic clock the shell asks for with next_deadline() and fires with
+// advance(now).
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "vigil/core/debounce.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/core/input.hpp"
 #include "vigil/core/site.hpp"
@@ -23,44 +30,100 @@ struct Effects {
   void append(Effects&& other);
 };
 
+// What a lock write was for; printed in output_failed's `action` attribute.
+enum class LockAction : std::uint8_t { unlock, relock, release };
+const char* to_string(LockAction a);
+
 class DoorStateMachine {
  public:
   explicit DoorStateMachine(const Door& door);
 
-  // A granted read at one of this door's readers.
-  void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, TimePoint t,
-             Effects& out);
-  void rex(TimePoint t, Effects& out);
-  void contact(bool open, TimePoint t, Effects& out);
-  void advance(TimePoint now, Effects& out);
-  std::optional<TimePoint> next_deadline() const;
+  // Lock lifecycle. start() commands the lock to its locked state (a write
+  // even if we believe it is there already); safe_state() commands the
+  // de-energised state (locked for fail-secure, released for fail-safe) and
+  // ignores grants and REX until the next start().
+  void start(Moment now, Effects& out);
+  void safe_state(const std::string& cause, Moment now, Effects& out);
+  // The driver's answer to a write of this door's lock.
+  void output_result(const OutputResult& result, Effects& out);
 
+  // A granted read at one of this door's readers.
+  void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,
+             Effects& out);
+  // Raw levels of the contact (true = open) and REX (true = pressed).
+  // `initial` = a level read at start or reconnect.
+  void contact(bool open, Moment at, bool initial, Effects& out);
+  void rex(bool pressed, Moment at, bool initial, Effects& out);
+  // Fires every deadline due at or before now.mono, in time order.
+  void advance(Moment now, Effects& out);
+  std::optional<MonoTime> next_deadline() const;
+
+  // The door is released for a passage (unlock commanded and not failed,
+  // or inside the relock delay after a close).
   bool unlocked() const { return unlocked_; }
-  bool open() const { return open_; }
+  bool open() const { return contact_.level(); }
   bool held_open_alarm() const { return held_alarm_; }
   bool forced() const { return forced_; }
+  bool rex_stuck() const { return rex_stuck_; }
+  // A lock write is waiting for the driver's confirmation.
+  bool output_pending() const { return pending_.has_value(); }
+  // The last lock write failed: the lock's state is not trusted (after a
+  // failed relock the door is not secure).
+  bool lock_suspect() const { return lock_suspect_; }
   const Door& door() const { return *door_; }
 
  private:
-  Event make(EventKind kind, TimePoint t) const;
-  void unlock(TimePoint t, Effects& out, const std::optional<PersonId>& person);
-  void relock(TimePoint t, Effects& out);
-
-  const Door* door_;
-  bool unlocked_ = false;
-  bool open_ = false;
-  bool forced_ = false;
-  bool held_alarm_ = false;
-  std::optional<TimePoint> unlock_until_;
-  std::optional<TimePoint> held_deadline_;
-  // The grant the next opening belongs to; consumed by the first opening.
+  struct PendingWrite {
+    bool value = false;
+    LockAction action = LockAction::relock;
+    std::optional<PersonId> person;
+    std::string cause;
+  };
   struct PendingEntry {
     PersonId person;
     ZoneId zone;
     ReaderId reader;
   };
-  std::optional<PendingEntry> pending_entry_;
-  bool egress_ = false;  // unlocked by REX
+
+  Event make(EventKind kind, Moment at) const;
+  bool unlock_value() const { return door_->fail_mode == FailMode::secure; }
+  bool locked_value() const { return !unlock_value(); }
+  // door_lock.cpp
+  void command(bool value, LockAction action, std::optional<PersonId> person, std::string cause,
+               bool force, Effects& out);
+  void unlock(Moment now, const std::optional<PersonId>& person, const char* cause, Effects& out);
+  void relock(const char* cause, Effects& out);
+  // door.cpp
+  bool lock_deadline_waits() const;
+  void on_contact_edge(bool open, Moment at, bool seen_late, Effects& out);
+  void on_rex_edge(bool pressed, Moment at, Moment counted, Effects& out);
+
+  const Door* door_;
+  Debouncer contact_;
+  Debouncer rex_;
+
+  // Lock: intent and hardware.
+  bool unlocked_ = false;
+  bool safe_ = false;  // in the safe state after safe_state(), until start()
+  std::optional<bool> commanded_;
+  std::optional<PendingWrite> pending_;
+  bool lock_suspect_ = false;
+  std::optional<MonoTime> unlock_until_;       // end of the unlock pulse
+  std::optional<MonoTime> relock_at_;          // relock delay after a close
+  std::optional<PendingEntry> pending_entry_;  // the grant the next opening belongs to
+
+  // Contact.
+  bool forced_ = false;
+  bool held_alarm_ = false;
+  std::optional<MonoTime> held_deadline_;
+
+  // REX.
+  // A press may count: false while the REX was found pressed (at start or
+  // reconnect) and has not been seen released since. An unknown REX counts
+  // as released, like an unknown contact counts as closed.
+  bool rex_armed_ = true;
+  bool rex_stuck_ = false;
+  std::optional<MonoTime> rex_stuck_at_;
 };
 
 }  // namespace vigil::core

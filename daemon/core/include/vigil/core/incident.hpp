@@ -50,8 +50,14 @@ class IncidentRules {
 
  private:
   IncidentRulesConfig config_;
-  // Recent denial times per reader, for the repeated-denials rule.
-  std::unordered_map<ReaderId, std::deque<TimePoint>> denials_;
+  // Recent denial times per reader, for the repeated-denials rule: on the
+  // monotonic clock when the event has one (live), else on wall time
+  // (replayed at start). The two are never compared with each other.
+  struct Stamp {
+    bool mono = false;
+    Duration at{};
+  };
+  std::unordered_map<ReaderId, std::deque<Stamp>> denials_;
 };
 
 }  // namespace vigil::core

@@ -47,6 +47,15 @@ struct Door {
   Duration rex_stuck_time = std::chrono::seconds(30);
 };
 
+// The longest debounce a door input may have. IEC 60839-11-1 wants an input
+// held for 400 ms to register; a debounce of at most 300 ms leaves 100 ms
+// for the driver's polling period. Longer values are clamped to this.
+inline constexpr Duration kMaxDebounce = std::chrono::milliseconds(300);
+
+// What is wrong with a door's timings, one message per fault (empty = fine).
+// Config validation reports these with the door's position.
+std::vector<std::string> validate(const Door& door);
+
 enum class Direction : std::uint8_t { in, out };
 const char* to_string(Direction d);
 

@@ -18,6 +18,13 @@ using TimePoint = std::chrono::time_point<std::chrono::system_clock, Duration>;
 // is measured on it; a wall-clock step never lengthens or shortens one.
 using MonoTime = std::chrono::time_point<std::chrono::steady_clock, Duration>;
 
+// One instant read on both clocks, as every input carries it. Events are
+// stamped with `wall`; every duration is measured between `mono`s.
+struct Moment {
+  TimePoint wall{};
+  MonoTime mono{};
+};
+
 // Microseconds since the epoch, as stored in the journal and sent in payloads.
 inline std::int64_t to_unix_micros(TimePoint t) {
   return t.time_since_epoch().count();

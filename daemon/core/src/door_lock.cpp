@@ -1,0 +1,129 @@
+// The lock output's lifecycle: commands, confirmations and failures.
+#include <algorithm>
+#include <iterator>
+
+#include "vigil/core/door.hpp"
+
+namespace vigil::core {
+
+void Effects::append(Effects&& other) {
+  std::move(other.events.begin(), other.events.end(), std::back_inserter(events));
+  std::move(other.outputs.begin(), other.outputs.end(), std::back_inserter(outputs));
+}
+
+const char* to_string(LockAction a) {
+  switch (a) {
+    case LockAction::unlock:
+      return "unlock";
+    case LockAction::relock:
+      return "relock";
+    case LockAction::release:
+      return "release";
+  }
+  return "unknown";
+}
+
+Event DoorStateMachine::make(EventKind kind, Moment at) const {
+  Event e;
+  e.kind = kind;
+  e.time = at.wall;
+  e.mono = at.mono;
+  e.door = door_->id;
+  return e;
+}
+
+void DoorStateMachine::command(bool value, LockAction action, std::optional<PersonId> person,
+                               std::string cause, bool force, Effects& out) {
+  // Write only when the output would change, unless asked to (start, safe
+  // state) or the last write failed: then the lock's state is not trusted
+  // and every relock opportunity asks again.
+  if (!force && !lock_suspect_ && commanded_ == value) return;
+  out.outputs.push_back(SetOutput{door_->lock, value});
+  commanded_ = value;
+  pending_ = PendingWrite{value, action, std::move(person), std::move(cause)};
+}
+
+void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person, const char* cause,
+                              Effects& out) {
+  unlock_until_ = now.mono + door_->unlock_time;
+  relock_at_.reset();
+  unlocked_ = true;
+  // Already released (or releasing): the pulse is extended, no second write.
+  command(unlock_value(), LockAction::unlock, person, cause, false, out);
+}
+
+void DoorStateMachine::relock(const char* cause, Effects& out) {
+  unlock_until_.reset();
+  relock_at_.reset();
+  const bool was_unlocked = unlocked_;
+  unlocked_ = false;
+  if (was_unlocked || lock_suspect_)
+    command(locked_value(), LockAction::relock, std::nullopt, cause, false, out);
+}
+
+void DoorStateMachine::start(Moment, Effects& out) {
+  safe_ = false;
+  unlocked_ = false;
+  unlock_until_.reset();
+  relock_at_.reset();
+  pending_entry_.reset();
+  // After a crash nothing says which grants were in flight: lock every door,
+  // with a write even if we believe it is locked already.
+  command(locked_value(), LockAction::relock, std::nullopt, "start", true, out);
+}
+
+void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out) {
+  safe_ = true;
+  unlocked_ = false;
+  unlock_until_.reset();
+  relock_at_.reset();
+  pending_entry_.reset();
+  // De-energised: a fail-secure strike locks, a fail-safe maglock releases.
+  const LockAction action =
+      door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release;
+  command(false, action, std::nullopt, cause, true, out);
+}
+
+void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
+  // Only the answer to the latest write counts. A result whose value is not
+  // the one we last asked for belongs to a superseded write: ignored.
+  if (!pending_ || pending_->value != r.value) return;
+  const PendingWrite write = std::move(*pending_);
+  pending_.reset();
+  const Moment at{r.time, r.mono};
+  if (r.ok) {
+    lock_suspect_ = false;
+    const EventKind kind = write.action == LockAction::unlock   ? EventKind::door_unlocked
+                           : write.action == LockAction::relock ? EventKind::door_relocked
+                                                                : EventKind::door_released;
+    Event e = make(kind, at);
+    e.person = write.person;
+    set_attr(e.attrs, "cause", write.cause);
+    out.events.push_back(std::move(e));
+    return;
+  }
+  lock_suspect_ = true;
+  Event e = make(EventKind::output_failed, at);
+  e.person = write.person;
+  set_attr(e.attrs, "output", to_string(door_->lock));
+  set_attr(e.attrs, "error", r.error);
+  set_attr(e.attrs, "value", r.value);
+  set_attr(e.attrs, "action", std::string(to_string(write.action)));
+  set_attr(e.attrs, "cause", write.cause);
+  out.events.push_back(std::move(e));
+  if (write.action == LockAction::unlock && unlocked_) {
+    // The person cannot pass: the door stays locked as far as anyone may
+    // rely on, the grant is spent and an opening now is forced. No relock
+    // write follows: the lock most likely never moved, and a write to a
+    // device that just failed would raise a false "lock did not re-engage".
+    unlocked_ = false;
+    unlock_until_.reset();
+    relock_at_.reset();
+    pending_entry_.reset();
+  }
+  // A failed relock leaves the door not secure (lock_suspect()); retrying is
+  // the driver's job, and the next relock opportunity (pulse end, door
+  // close) writes again.
+}
+
+}  // namespace vigil::core
