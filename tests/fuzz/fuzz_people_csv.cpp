@@ -10,8 +10,8 @@
 namespace {
 
 const vigil::core::Site& demo_site() {
-  static const vigil::config::SiteConfig config = vigil::config::load_site_config_or_throw(
-      VIGIL_SOURCE_DIR "/config/demo/site.yaml");
+  static const vigil::config::SiteConfig config =
+      vigil::config::load_site_config_or_throw(VIGIL_SOURCE_DIR "/config/demo/site.yaml");
   return config.site;
 }
 

@@ -46,7 +46,9 @@ TEST(Vigild, SwipeSetsTheLockCoilAndIsJournalled) {
   EXPECT_EQ(grants[0].door->str(), "lobby-main");
   EXPECT_EQ(core::to_string(*grants[0].card), "12:1001");
   EXPECT_EQ(site.events(core::EventKind::door_unlocked).size(), 1u);
-  EXPECT_EQ(site.events(core::EventKind::door_relocked).size(), 1u);
+  // Locked at start, relocked when the pulse ended, and again at the stop:
+  // each one journalled once the module confirmed the coil.
+  EXPECT_EQ(site.events(core::EventKind::door_relocked).size(), 3u);
 }
 
 TEST(Vigild, DeniedSwipeLeavesTheDoorLockedAndRecordsTheReason) {
@@ -157,6 +159,9 @@ TEST(Vigild, SigkillAndRestartLoseNoCommittedEventOrPendingIncident) {
   site.set_contact(false);
   ASSERT_TRUE(
       eventually([&] { return site.events(core::EventKind::door_closed).size() == 1; }, 5s));
+  // Relocked once the relock delay passed after the close (start + this one).
+  ASSERT_TRUE(
+      eventually([&] { return site.events(core::EventKind::door_relocked).size() == 2; }, 5s));
   site.set_contact(true);  // the grant was used up: forced
   ASSERT_TRUE(
       eventually([&] { return site.events(core::EventKind::door_forced).size() == 1; }, 5s));

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "vigil/app/clocks.hpp"
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/journal/journal.hpp"
@@ -17,13 +18,9 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
-core::MonoTime mono_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::steady_clock::now());
-}
+// Both clocks reach the core at least this often, so a wall-clock step is
+// seen (and journalled) within a second even when no door is busy.
+constexpr std::chrono::seconds kTickPeriod{1};
 
 }  // namespace
 
@@ -32,6 +29,8 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       options_(options),
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
       deadline_timer_(io_),
+      tick_timer_(io_),
+      stop_timer_(io_),
       incident_rules_(config_.incident_rules) {}
 
 Daemon::~Daemon() {
@@ -39,11 +38,52 @@ Daemon::~Daemon() {
 }
 
 int Daemon::run() {
-  start();
-  wait_for_signal();
-  io_.run();
+  try {
+    start();
+    wait_for_signal();
+    io_.run();
+  } catch (const std::exception& e) {
+    // Whatever broke, the locks must not stay where they are: drive them to
+    // their safe state if the drivers are still there to do it.
+    spdlog::critical("fatal: {}; driving every lock to its safe state", e.what());
+    exit_code_ = 1;
+    try {
+      if (controller_ && site_io_) {
+        io_.restart();
+        begin_safe_stop("fault");
+        io_.run();
+      }
+    } catch (const std::exception& again) {
+      spdlog::critical("fatal while stopping: {}", again.what());
+    }
+  }
   shutdown();
-  return 0;
+  return exit_code_;
+}
+
+void Daemon::begin_safe_stop(const std::string& cause) {
+  if (stopping_) return;
+  stopping_ = true;
+  spdlog::info("driving every lock to its safe state ({})", cause);
+  dispatch(controller_->safe_state(cause, wall_now(), mono_now()));
+  // The longest a driver takes to confirm or fail a write is its device
+  // timeout; past that a stuck driver must not keep systemd waiting forever.
+  stop_timer_.expires_after(options_.safe_stop_timeout);
+  stop_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    spdlog::error("{} lock write(s) not confirmed within {} ms; stopping anyway",
+                  controller_->pending_outputs(), options_.safe_stop_timeout.count());
+    exit_code_ = 1;
+    io_.stop();
+  });
+  finish_stop_when_settled();
+}
+
+void Daemon::finish_stop_when_settled() {
+  if (stopping_ && controller_->all_outputs_settled()) {
+    stop_timer_.cancel();
+    io_.stop();
+  }
 }
 
 void Daemon::wait_for_signal() {
@@ -56,8 +96,9 @@ void Daemon::wait_for_signal() {
       wait_for_signal();
       return;
     }
-    spdlog::info("signal {} ({}), stopping", signo, signo == SIGTERM ? "SIGTERM" : "SIGINT");
-    io_.stop();
+    const char* name = signo == SIGTERM ? "sigterm" : "sigint";
+    spdlog::info("signal {} ({}), stopping", signo, name);
+    begin_safe_stop(name);
   });
 }
 
@@ -101,8 +142,9 @@ void Daemon::start() {
   site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
   // Every lock starts locked: after a crash the daemon does not know which
-  // grants were in flight, and fail-secure is the safe side.
-  for (const auto& door : config_.site.doors) site_io_->apply(core::SetOutput{door.lock, false});
+  // grants were in flight. The journal says so once the drivers confirm.
+  dispatch(controller_->start(wall_now(), mono_now()));
+  arm_tick();
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;
@@ -114,6 +156,16 @@ void Daemon::start() {
 void Daemon::handle(const core::Input& input) {
   dispatch(controller_->handle(input));
   arm_deadline();
+  finish_stop_when_settled();
+}
+
+void Daemon::arm_tick() {
+  tick_timer_.expires_after(kTickPeriod);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    handle(core::ClockTick{wall_now(), mono_now()});
+    arm_tick();
+  });
 }
 
 void Daemon::dispatch(core::Effects effects) {
@@ -184,6 +236,9 @@ void Daemon::arm_deadline() {
 
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
+  deadline_timer_.cancel();
+  tick_timer_.cancel();
+  stop_timer_.cancel();
   if (site_io_) site_io_->stop();
   if (journal_) {
     core::Event stopped;

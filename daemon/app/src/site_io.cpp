@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vigil/app/clocks.hpp"
+#include "vigil/config/modbus_options.hpp"
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/modbus/core_inputs.hpp"
 #include "vigil/modbus/io_module.hpp"
@@ -11,8 +13,31 @@
 namespace vigil::app {
 namespace {
 
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+// How long a GPIO write may wait for its chip (a sim chip not connected
+// yet, a chip reconnecting) before it is reported failed.
+constexpr std::chrono::seconds kGpioWriteTimeout{2};
+
+gpio::LineSettings line_settings(const config::GpioChipConfig& chip, std::uint32_t line) {
+  gpio::LineSettings s;
+  auto it = chip.lines.find(line);
+  if (it == chip.lines.end()) return s;
+  s.active_low = it->second.active_low;
+  s.debounce = it->second.debounce;
+  switch (it->second.bias) {
+    case config::LineBias::as_is:
+      s.bias = gpio::Bias::as_is;
+      break;
+    case config::LineBias::disabled:
+      s.bias = gpio::Bias::disabled;
+      break;
+    case config::LineBias::pull_up:
+      s.bias = gpio::Bias::pull_up;
+      break;
+    case config::LineBias::pull_down:
+      s.bias = gpio::Bias::pull_down;
+      break;
+  }
+  return s;
 }
 
 std::vector<wiegand::FormatSpec> formats_for(const config::WiegandReaderConfig& reader,
@@ -29,22 +54,6 @@ std::vector<wiegand::FormatSpec> formats_for(const config::WiegandReaderConfig& 
   return chosen;
 }
 
-modbus::ModbusIoOptions options_for(const config::ModbusDeviceConfig& d) {
-  modbus::ModbusIoOptions o;
-  o.device = d.id;
-  o.transport = d.transport == "rtu" ? modbus::ModbusTransport::rtu : modbus::ModbusTransport::tcp;
-  o.host = d.host;
-  o.port = d.port;
-  o.serial_device = d.serial_device;
-  o.baud = d.baud;
-  o.unit_id = d.unit_id;
-  o.poll_period = d.poll_period;
-  o.timeout = d.timeout;
-  o.coil_count = d.coil_count;
-  o.input_count = d.input_count;
-  return o;
-}
-
 }  // namespace
 
 struct SiteIo::ReaderLink {
@@ -57,9 +66,17 @@ struct SiteIo::ReaderLink {
 
 struct SiteIo::ChipLink {
   core::DeviceId id;
+  const config::GpioChipConfig* config = nullptr;
   std::unique_ptr<gpio::GpioChip> chip;
   std::vector<ReaderLink*> readers;
   std::vector<std::uint32_t> point_lines;  // contact / REX lines on this chip
+  // Output writes the chip could not take yet (offline): confirmed when it
+  // comes back, reported failed if it does not within kGpioWriteTimeout.
+  struct PendingWrite {
+    bool value = false;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  std::map<std::uint32_t, PendingWrite> pending_writes;
 };
 
 SiteIo::SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input)
@@ -74,7 +91,7 @@ void SiteIo::start() {
   started_ = true;
   for (const auto& device : config_.modbus_devices) {
     modbus_.emplace(device.id, std::make_unique<modbus::ModbusIoModule>(
-                                   options_for(device), io_,
+                                   config::modbus_options(device), io_,
                                    modbus::core_input_callbacks(
                                        device.id, [this](const core::Input& in) { deliver(in); })));
   }
@@ -82,6 +99,7 @@ void SiteIo::start() {
   for (const auto& chip_config : config_.gpio_chips) {
     auto link = std::make_unique<ChipLink>();
     link->id = chip_config.id;
+    link->config = &chip_config;
     link->chip = gpio::make_gpio_chip(chip_config.backend, chip_config.path);
     chips_.push_back(std::move(link));
   }
@@ -102,8 +120,15 @@ void SiteIo::start() {
         formats_for(rc, config_),
         std::chrono::duration_cast<std::chrono::nanoseconds>(rc.frame_close));
     link->timer = std::make_unique<boost::asio::steady_timer>(io_);
-    chip->chip->request_input(rc.d0_line);
-    chip->chip->request_input(rc.d1_line);
+    // Wiegand data lines keep their wiring but never a debounce: a 50 us
+    // pulse is the signal.
+    auto data_line = [&](std::uint32_t line) {
+      gpio::LineSettings s = line_settings(*chip->config, line);
+      s.debounce = std::chrono::microseconds{0};
+      return s;
+    };
+    chip->chip->request_input(rc.d0_line, data_line(rc.d0_line));
+    chip->chip->request_input(rc.d1_line, data_line(rc.d1_line));
     chip->readers.push_back(link.get());
     readers_.push_back(std::move(link));
   }
@@ -112,7 +137,7 @@ void SiteIo::start() {
     auto gpio_input = [&](const core::PointRef& p) {
       if (p.kind != core::PointKind::gpio_line) return;
       if (ChipLink* chip = find_chip(p.device)) {
-        chip->chip->request_input(p.index);
+        chip->chip->request_input(p.index, line_settings(*chip->config, p.index));
         chip->point_lines.push_back(p.index);
       }
     };
@@ -120,7 +145,10 @@ void SiteIo::start() {
     if (door.rex) gpio_input(*door.rex);
     if (door.lock.kind == core::PointKind::gpio_line)
       if (ChipLink* chip = find_chip(door.lock.device))
-        chip->chip->request_output(door.lock.index, false);
+        // Requested de-energised: the safe state of every lock kind, until
+        // the controller's start() commands each door's locked state.
+        chip->chip->request_output(door.lock.index, false,
+                                   line_settings(*chip->config, door.lock.index));
   }
 
   for (auto& c : chips_) {
@@ -128,10 +156,16 @@ void SiteIo::start() {
     link->chip->on_edge([this, link](const gpio::EdgeEvent& edge) {
       boost::asio::post(io_, [this, link, edge] { on_edge(*link, edge); });
     });
-    link->chip->on_status([this, id = link->id](bool online, const std::string& detail) {
+    link->chip->on_level([this, link](const gpio::LevelReport& level) {
       const core::TimePoint t = wall_now();
-      boost::asio::post(io_, [this, id, online, detail, t] {
-        deliver(core::DeviceStatusChanged{id, online, detail, t});
+      boost::asio::post(io_, [this, link, level, t] { on_level(*link, level, t); });
+    });
+    link->chip->on_status([this, link](bool online, const std::string& detail) {
+      const core::TimePoint t = wall_now();
+      const core::MonoTime m = mono_now();
+      boost::asio::post(io_, [this, link, online, detail, t, m] {
+        if (online) flush_pending_writes(*link);
+        deliver(core::DeviceStatusChanged{link->id, online, detail, t, m});
       });
     });
     link->chip->start();
@@ -142,6 +176,8 @@ void SiteIo::stop() {
   if (!started_) return;
   started_ = false;
   for (auto& r : readers_) r->timer->cancel();
+  for (auto& c : chips_)
+    for (auto& [line, w] : c->pending_writes) w.timer->cancel();
   for (auto& c : chips_) c->chip->stop();
   for (auto& [id, m] : modbus_) m->stop();
 }
@@ -162,13 +198,68 @@ void SiteIo::apply(const core::SetOutput& output) {
   } else if (p.kind == core::PointKind::gpio_line) {
     for (auto& c : chips_) {
       if (c->id != p.device) continue;
-      const gpio::SetStatus s = c->chip->set_output(p.index, output.value);
-      if (s == gpio::SetStatus::failed || s == gpio::SetStatus::not_an_output)
-        spdlog::error("output {}: {}", core::to_string(p), gpio::to_string(s));
+      write_gpio(*c, p.index, output.value);
       return;
     }
   }
   spdlog::error("no driver for output {}", core::to_string(p));
+  report_output(p, output.value, false, "no driver for this output");
+}
+
+void SiteIo::report_output(const core::PointRef& point, bool value, bool ok,
+                           const std::string& error) {
+  // Posted, never called inline: the controller is in the middle of handling
+  // the input that asked for this write.
+  boost::asio::post(io_, [this, point, value, ok, error, t = wall_now(), m = mono_now()] {
+    deliver(core::OutputResult{point, value, ok, error, t, m});
+  });
+}
+
+void SiteIo::write_gpio(ChipLink& chip, std::uint32_t line, bool value) {
+  const core::PointRef point{chip.id, core::PointKind::gpio_line, line};
+  chip.pending_writes.erase(line);  // superseded
+  const gpio::SetStatus s = chip.chip->set_output(line, value);
+  if (s == gpio::SetStatus::applied) {
+    report_output(point, value, true, {});
+    return;
+  }
+  if (s != gpio::SetStatus::pending) {
+    spdlog::error("output {}: {}", core::to_string(point), gpio::to_string(s));
+    report_output(point, value, false, gpio::to_string(s));
+    return;
+  }
+  // The chip is offline: it applies the value when it is back. Confirm then,
+  // or report the write failed when that takes too long.
+  auto& pending = chip.pending_writes[line];
+  pending.value = value;
+  pending.timer = std::make_unique<boost::asio::steady_timer>(io_, kGpioWriteTimeout);
+  pending.timer->async_wait([this, c = &chip, line, value](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto it = c->pending_writes.find(line);
+    if (it == c->pending_writes.end() || it->second.value != value) return;
+    c->pending_writes.erase(it);
+    report_output(
+        core::PointRef{c->id, core::PointKind::gpio_line, line}, value, false,
+        "chip offline: not applied within " + std::to_string(kGpioWriteTimeout.count()) + " s");
+  });
+}
+
+void SiteIo::flush_pending_writes(ChipLink& chip) {
+  auto pending = std::move(chip.pending_writes);
+  chip.pending_writes.clear();
+  for (auto& [line, w] : pending) {
+    w.timer->cancel();
+    write_gpio(chip, line, w.value);
+  }
+}
+
+void SiteIo::on_level(ChipLink& chip, const gpio::LevelReport& level, core::TimePoint wall) {
+  for (std::uint32_t line : chip.point_lines) {
+    if (line != level.line) continue;
+    deliver(core::PointChanged{core::PointRef{chip.id, core::PointKind::gpio_line, line},
+                               level.value, wall, mono_from(level.timestamp), true});
+    return;
+  }
 }
 
 void SiteIo::on_edge(ChipLink& chip, const gpio::EdgeEvent& edge) {
@@ -182,9 +273,10 @@ void SiteIo::on_edge(ChipLink& chip, const gpio::EdgeEvent& edge) {
   }
   for (std::uint32_t line : chip.point_lines) {
     if (line != edge.line) continue;
-    // A high line is an active input: contact open, REX pressed.
+    // Levels are logical (active-low applied by the chip): true is an
+    // active input, contact open or REX pressed.
     deliver(core::PointChanged{core::PointRef{chip.id, core::PointKind::gpio_line, line},
-                               edge.rising, wall_now()});
+                               edge.rising, wall_now(), mono_from(edge.timestamp)});
     return;
   }
 }
@@ -204,11 +296,11 @@ void SiteIo::on_frame_timer(ReaderLink& reader) {
       std::chrono::steady_clock::now().time_since_epoch());
   while (auto result = reader.decoder->poll(now)) {
     if (const auto* card = std::get_if<wiegand::WiegandCard>(&*result)) {
-      deliver(core::CardPresented{reader.reader, card->card, card->format, wall_now()});
+      deliver(core::CardPresented{reader.reader, card->card, card->format, wall_now(), mono_now()});
     } else {
       const auto& err = std::get<wiegand::WiegandError>(*result);
       deliver(core::ReadFailed{reader.reader, err.raw_bits, err.bit_count, err.check_failed,
-                               wall_now()});
+                               wall_now(), mono_now()});
     }
   }
   arm_frame_timer(reader);  // a later frame may already be in progress

@@ -4,6 +4,7 @@
 
 #include "draft.hpp"
 #include "vigil/config/duration.hpp"
+#include "vigil/config/modbus_options.hpp"
 
 namespace vigil::config {
 namespace {
@@ -14,6 +15,9 @@ constexpr core::Duration kMaxDebounce = std::chrono::milliseconds(400);
 
 void validate_modbus(const DraftDevice& d, Diagnostics& diag) {
   const ModbusDeviceConfig& m = d.modbus;
+  // The driver's check below repeats rules the parser already reported with
+  // a sharper position; it only runs on an otherwise clean config.
+  const bool clean_so_far = diag.count() == 0;
   if (m.coil_count == 0 && m.input_count == 0) {
     diag.error(d.pos, "device '" + d.id.value +
                           "': a Modbus module needs coils or inputs (both 'coils' and 'inputs' "
@@ -25,6 +29,13 @@ void validate_modbus(const DraftDevice& d, Diagnostics& diag) {
                                      std::to_string(m.coil_count) + " coils, got " +
                                      std::to_string(m.watchdog->safe_coils.size()) +
                                      " safe states (give one per coil, or none for all off)");
+  }
+  // Then the driver's own check, for every rule not spelled out above (a
+  // watchdog shorter than one poll plus one timeout, say): whatever the
+  // driver would refuse at start, the check refuses first.
+  if (!clean_so_far || diag.count() != 0) return;
+  for (const auto& e : modbus::check(modbus_options(m))) {
+    diag.error(d.pos, "device '" + d.id.value + "': '" + e.field + "': " + e.message);
   }
 }
 

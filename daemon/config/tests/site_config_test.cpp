@@ -137,7 +137,7 @@ TEST(SiteConfig, FailSafeKeysReachTheDoorsAndDevices) {
   const ModbusDeviceConfig& io2 = c.modbus_devices[1];
   EXPECT_TRUE(io2.read_back) << "read back unless told otherwise";
   ASSERT_TRUE(io2.watchdog.has_value());
-  EXPECT_EQ(io2.watchdog->timeout, 500ms);
+  EXPECT_EQ(io2.watchdog->timeout, 1s);
   EXPECT_TRUE(io2.watchdog->safe_coils.empty()) << "empty = every coil off";
 
   ASSERT_EQ(c.gpio_chips.size(), 1u);

@@ -114,6 +114,12 @@ std::vector<Case> cases() {
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 2s, safe_coils: [0, 2, 0, 0] } }",
        {"4:122: 'safe_coils': must be between 0 and 1, got 2"}},
+      // Rules only the driver knows reach the check through modbus::check().
+      {"WatchdogLongerThanOnePollAndOneTimeout",
+       "coils: 4, inputs: 4 }",
+       "coils: 4, inputs: 4, watchdog: { timeout: 300ms } }",
+       {"4:5: device 'io1': 'watchdog.timeout': must be longer than poll_period + timeout (550 "
+        "ms)"}},
       {"WatchdogRegistersDiffer",
        "coils: 4, inputs: 4 }",
        "coils: 4, inputs: 4, watchdog: { timeout: 2s, timeout_register: 9, safe_register: 9 } }",

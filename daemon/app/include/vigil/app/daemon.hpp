@@ -30,7 +30,10 @@ class SiteIo;
 class IncidentCursor;
 
 struct DaemonOptions {
-  bool log_events = true;  // one line per event on stdout
+  bool log_events = true;  // one line per event in the log
+  // At a stop, how long to wait for the drivers to confirm every lock in its
+  // safe state before exiting anyway (and saying so, exit code 1).
+  std::chrono::milliseconds safe_stop_timeout{5000};
 };
 
 class Daemon {
@@ -40,12 +43,17 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Runs until SIGINT/SIGTERM; returns the exit code.
+  // Runs until SIGINT/SIGTERM, then drives every lock to its safe state and
+  // waits for the drivers to confirm it before returning: 0 after a clean
+  // stop, 1 after a fatal error or a safe state that was not confirmed.
   int run();
 
  private:
   void start();
   void wait_for_signal();
+  void begin_safe_stop(const std::string& cause);
+  void finish_stop_when_settled();
+  void arm_tick();
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
   void journal(core::Event event);
@@ -60,7 +68,9 @@ class Daemon {
   DaemonOptions options_;
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
-  boost::asio::system_timer deadline_timer_;
+  boost::asio::steady_timer deadline_timer_;
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer stop_timer_;
   core::PeopleDirectory people_;
   std::unique_ptr<core::Controller> controller_;
   core::IncidentRules incident_rules_;
@@ -71,6 +81,8 @@ class Daemon {
   std::unique_ptr<SiteIo> site_io_;
   std::uint64_t last_observed_seq_ = 0;  // newest event the incident rules have seen
   bool cursor_held_ = false;
+  bool stopping_ = false;
+  int exit_code_ = 0;
 };
 
 }  // namespace vigil::app

@@ -16,6 +16,7 @@
 namespace vigil::gpio {
 class GpioChip;
 struct EdgeEvent;
+struct LevelReport;
 }  // namespace vigil::gpio
 namespace vigil::modbus {
 class ModbusIoModule;
@@ -38,8 +39,10 @@ class SiteIo {
 
   void start();
   void stop();
-  // Drives an output point. Unknown devices are reported, never thrown: a
-  // config that passed validation cannot name one.
+  // Drives an output point. The driver's answer comes back later as a
+  // core::OutputResult input (confirmed, or failed with the reason): Modbus
+  // once the module acknowledged (and read back) the coil, GPIO once the
+  // chip took the value. Unknown devices are reported as failed writes.
   void apply(const core::SetOutput& output);
 
  private:
@@ -48,6 +51,10 @@ class SiteIo {
 
   void deliver(const core::Input& input);
   void on_edge(ChipLink& chip, const gpio::EdgeEvent& edge);
+  void on_level(ChipLink& chip, const gpio::LevelReport& level, core::TimePoint wall);
+  void write_gpio(ChipLink& chip, std::uint32_t line, bool value);
+  void flush_pending_writes(ChipLink& chip);
+  void report_output(const core::PointRef& point, bool value, bool ok, const std::string& error);
   void arm_frame_timer(ReaderLink& reader);
   void on_frame_timer(ReaderLink& reader);
 
