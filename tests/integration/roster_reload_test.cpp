@@ -40,8 +40,7 @@ CtlResult vigilctl(const SiteHarness& site, std::vector<std::string> args) {
 
 CtlResult import(const SiteHarness& site, const std::string& rows, bool replace) {
   const auto csv = site.config_path().parent_path() / "people.csv";
-  std::ofstream(csv) << "person_id,name,card,access_levels,active,valid_from,valid_until\n"
-                     << rows;
+  std::ofstream(csv) << "person_id,name,card,access_levels,active,valid_from,valid_until\n" << rows;
   std::vector<std::string> args{"person", "import", csv.string(), "-c",
                                 site.config_path().string()};
   if (replace) args.emplace_back("--replace");
@@ -160,6 +159,38 @@ TEST(RosterOnARunningVigild, RevokeAndDisableApplyLiveAndEveryChangeIsInTheVerif
   const auto verified = vigilctl(site, {"log", "verify", "-c", config});
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
   site.stop_vigild();
+}
+
+// A scale run, not part of the suite (it enrols 100,000 people, which takes
+// a while on a small machine): prints how long the reload took off the loop
+// and on it, and the decision latency of a swipe made during the reload.
+//   build/tests/integration/vigil_integration_tests --gtest_filter='*DISABLED_Reload*'
+//     --gtest_also_run_disabled_tests
+TEST(RosterOnARunningVigild, DISABLED_ReloadOf100000PeopleKeepsDecidingInMilliseconds) {
+  SiteHarness site(MosquittoOptions{}, SiteHarness::Options{.extra_people = 100'000});
+  site.start_vigild();
+  auto quiet_begin = std::chrono::steady_clock::now();
+  ASSERT_TRUE(swipe_and_decide(site, 12, 1001));
+  std::printf("swipe to journalled decision, no reload: %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - quiet_begin)
+                                         .count()));
+  const std::string config = site.config_path().string();
+  ASSERT_EQ(vigilctl(site, {"person", "disable", "p02", "-c", config}).exit_code, 0);
+  const auto begin = std::chrono::steady_clock::now();
+  auto decision = swipe_and_decide(site, 12, 1001);
+  const auto swipe_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - begin);
+  ASSERT_TRUE(decision);
+  EXPECT_EQ(decision->kind, core::EventKind::access_granted);
+  ASSERT_TRUE(reload_lag(site, 1, core::EventKind::person_deactivated)) << site.vigild_log();
+  const auto reloaded = site.events(core::EventKind::roster_reloaded).at(0);
+  std::printf("roster_reloaded: %s\nswipe to journalled decision during the reload: %lld ms\n",
+              reloaded.detail.c_str(), static_cast<long long>(swipe_ms.count()));
+  const auto log = site.vigild_log();
+  const auto line = log.find("roster version");
+  if (line != std::string::npos)
+    std::printf("%s\n", log.substr(line, log.find('\n', line) - line).c_str());
 }
 
 }  // namespace

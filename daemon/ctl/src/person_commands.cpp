@@ -25,8 +25,8 @@ std::optional<core::CardNumber> parse_card_arg(std::string_view text) {
   core::CardNumber card;
   auto facility = text.substr(0, colon);
   auto number = text.substr(colon + 1);
-  auto [f_end, f_ec] = std::from_chars(facility.data(), facility.data() + facility.size(),
-                                       card.facility);
+  auto [f_end, f_ec] =
+      std::from_chars(facility.data(), facility.data() + facility.size(), card.facility);
   auto [n_end, n_ec] = std::from_chars(number.data(), number.data() + number.size(), card.number);
   if (facility.empty() || number.empty() || f_ec != std::errc{} || n_ec != std::errc{} ||
       f_end != facility.data() + facility.size() || n_end != number.data() + number.size()) {
@@ -61,8 +61,8 @@ int run_change(const std::string& db_path, std::ostream& err, Change change) {
 
 std::string validity(const core::Credential& c) {
   if (!c.valid_from && !c.valid_until) return "";
-  return "  valid " + (c.valid_from ? core::format_utc(*c.valid_from) : std::string{"-"}) +
-         " .. " + (c.valid_until ? core::format_utc(*c.valid_until) : std::string{"-"});
+  return "  valid " + (c.valid_from ? core::format_utc(*c.valid_from) : std::string{"-"}) + " .. " +
+         (c.valid_until ? core::format_utc(*c.valid_until) : std::string{"-"});
 }
 
 }  // namespace

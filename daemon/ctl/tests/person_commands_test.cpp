@@ -120,9 +120,8 @@ TEST_F(PersonCommands, EveryRosterChangeIsInLogQueryAndTheJournalVerifies) {
   run(person_disable, "p02");
 
   const std::string log = query_csv();
-  for (const char* kind : {"roster_imported", "person_added", "credential_added",
-                           "person_changed", "person_deactivated", "person_activated",
-                           "credential_revoked"}) {
+  for (const char* kind : {"roster_imported", "person_added", "credential_added", "person_changed",
+                           "person_deactivated", "person_activated", "credential_revoked"}) {
     EXPECT_NE(log.find(kind), std::string::npos) << kind << "\n" << log;
   }
   EXPECT_NE(log.find("name_after=\"\"Anna Roy\"\" name_before=Anna"), std::string::npos) << log;

@@ -25,9 +25,8 @@ constexpr int kPlanAttempts = 5;
 
 const std::vector<core::EventKind>& roster_event_kinds() {
   using K = core::EventKind;
-  static const std::vector<K> kinds{K::roster_imported,    K::person_added,
-                                    K::person_changed,     K::person_deactivated,
-                                    K::person_activated,   K::credential_added,
+  static const std::vector<K> kinds{K::roster_imported,    K::person_added,     K::person_changed,
+                                    K::person_deactivated, K::person_activated, K::credential_added,
                                     K::credential_revoked, K::roster_reloaded};
   return kinds;
 }
@@ -46,8 +45,7 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(std::span<const std::uint8_t>{digest, size});
 }
 
-Roster::Roster(const std::filesystem::path& path, std::string operator_name,
-               JournalOptions options)
+Roster::Roster(const std::filesystem::path& path, std::string operator_name, JournalOptions options)
     : operator_(std::move(operator_name)),
       journal_(std::make_unique<Journal>(path, options)),
       reader_(open_database(path, options.busy_timeout)) {
@@ -92,9 +90,8 @@ RosterChange Roster::commit(const std::function<RosterPlan(sqlite::Database&)>& 
 
 RosterChange Roster::import(const RosterFile& file, core::TimePoint at) {
   const ChangeContext context{operator_, at};
-  return commit([&](sqlite::Database& db) {
-    return plan_import(read_stored_roster(db), file, context);
-  });
+  return commit(
+      [&](sqlite::Database& db) { return plan_import(read_stored_roster(db), file, context); });
 }
 
 RosterChange Roster::revoke_card(const core::CardNumber& card, core::TimePoint at) {

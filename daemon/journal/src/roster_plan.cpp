@@ -83,9 +83,9 @@ class ImportPlanner {
       }
       activity_changed = before.active != person.active;
       if (activity_changed) {
-        plan_.events.push_back(person_event(person.active ? core::EventKind::person_activated
-                                                          : core::EventKind::person_deactivated,
-                                            person.id));
+        plan_.events.push_back(person_event(
+            person.active ? core::EventKind::person_activated : core::EventKind::person_deactivated,
+            person.id));
         ++(person.active ? activated_ : deactivated_);
       }
       if (changed || activity_changed) plan_.people.push_back(person);

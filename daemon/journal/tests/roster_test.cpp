@@ -48,15 +48,14 @@ class RosterTest : public ::testing::Test {
 };
 
 TEST_F(RosterTest, ImportJournalsTheFileAndEachAdditionWithTheOperator) {
-  auto change = roster_.import(
-      file({person("p1", "Anna", {"staff", "lab"}), person("p2", "Ben", {})},
-           {card(12, 1001, "p1"), card(12, 1002, "p2")}),
-      at(0));
+  auto change =
+      roster_.import(file({person("p1", "Anna", {"staff", "lab"}), person("p2", "Ben", {})},
+                          {card(12, 1001, "p1"), card(12, 1002, "p2")}),
+                     at(0));
 
-  EXPECT_EQ(kinds(change.events),
-            (std::vector{EventKind::roster_imported, EventKind::person_added,
-                         EventKind::credential_added, EventKind::person_added,
-                         EventKind::credential_added}));
+  EXPECT_EQ(kinds(change.events), (std::vector{EventKind::roster_imported, EventKind::person_added,
+                                               EventKind::credential_added, EventKind::person_added,
+                                               EventKind::credential_added}));
   const auto& imported = change.events[0];
   EXPECT_EQ(text(imported, "sha256"), sha256_hex("people"));
   EXPECT_EQ(text(imported, "file"), "people.csv");
@@ -82,9 +81,8 @@ TEST_F(RosterTest, ImportJournalsTheFileAndEachAdditionWithTheOperator) {
 
 TEST_F(RosterTest, ChangedNameAndLevelsAreJournalledBeforeAndAfter) {
   roster_.import(file({person("p1", "Anna", {"staff"})}, {card(12, 1001, "p1")}), at(0));
-  auto change =
-      roster_.import(file({person("p1", "Anna Roy", {"staff", "lab"})}, {card(12, 1001, "p1")}),
-                     at(10));
+  auto change = roster_.import(
+      file({person("p1", "Anna Roy", {"staff", "lab"})}, {card(12, 1001, "p1")}), at(10));
   const auto& changed = only(change, EventKind::person_changed);
   EXPECT_EQ(changed.person, core::PersonId{"p1"});
   EXPECT_EQ(text(changed, "name_before"), "Anna");
@@ -234,11 +232,10 @@ TEST_F(RosterTest, AFailureInsideTheTransactionLeavesNeitherChangeNorRecord) {
       "CREATE TRIGGER fail_roster BEFORE UPDATE ON roster_version "
       "BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
 
-  EXPECT_THROW(
-      roster_.import(file({person("p1", "Anna Roy", {}), person("p2", "Ben", {})},
-                          {card(12, 1777, "p1"), card(12, 1002, "p2")}, true),
-                     at(1)),
-      JournalError);
+  EXPECT_THROW(roster_.import(file({person("p1", "Anna Roy", {}), person("p2", "Ben", {})},
+                                   {card(12, 1777, "p1"), card(12, 1002, "p2")}, true),
+                              at(1)),
+               JournalError);
   EXPECT_THROW(roster_.revoke_card({12, 1001}, at(1)), JournalError);
 
   EXPECT_EQ(roster_.journal().last_seq(), seq);

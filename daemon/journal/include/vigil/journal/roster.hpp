@@ -53,8 +53,7 @@ class Roster {
  public:
   // Opens (or creates) the database file. `operator_name` is journalled on
   // every event as attr "operator".
-  Roster(const std::filesystem::path& path, std::string operator_name,
-         JournalOptions options = {});
+  Roster(const std::filesystem::path& path, std::string operator_name, JournalOptions options = {});
   Roster(Roster&&) noexcept;
   Roster& operator=(Roster&&) noexcept;
   ~Roster();
