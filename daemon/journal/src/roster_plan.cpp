@@ -34,6 +34,10 @@ class ImportPlanner {
 
  private:
   void validate() {
+    // A header-only sheet (an export gone wrong) would lock everyone out.
+    if (file_.replace && file_.people.empty()) {
+      refuse("a --replace import of a file without people would deactivate everyone");
+    }
     for (const auto& person : file_.people) {
       if (person.id.empty()) refuse("a person has an empty id");
       listed_.insert(person.id);

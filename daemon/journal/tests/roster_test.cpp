@@ -217,6 +217,7 @@ TEST_F(RosterTest, ARefusedImportJournalsNothing) {
                               at(1)),
                JournalError);
   EXPECT_THROW(roster_.import(file({person("", "No One", {})}, {}), at(1)), JournalError);
+  EXPECT_THROW(roster_.import(file({}, {}, true), at(1)), JournalError);  // would lock all out
   EXPECT_EQ(roster_.journal().last_seq(), seq);
   EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name, "Anna");
   EXPECT_EQ(roster_.store().count().people, 1u);

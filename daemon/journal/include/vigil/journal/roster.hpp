@@ -65,8 +65,8 @@ class Roster {
   // people absent from the file are deactivated. Always journals
   // roster_imported (sha256, rows, replace, counts), even when nothing
   // changed. Throws JournalError, changing nothing, if a credential names a
-  // person neither listed nor stored, a person id is empty, or a listed card
-  // was revoked.
+  // person neither listed nor stored, a person id is empty, a card is listed
+  // twice, a listed card was revoked, or `replace` comes with no people.
   RosterChange import(const RosterFile& file, core::TimePoint at);
 
   // Throws JournalError for an unknown or already revoked card.
