@@ -43,7 +43,10 @@ bool database_exists(const std::string& path, std::ostream& err) {
 }
 
 void print_change(const journal::RosterChange& change, std::ostream& out) {
-  for (const auto& e : change.events) out << core::describe(e) << "\n";
+  for (auto e : change.events) {
+    e.detail.clear();  // the attrs in words; describe() prints the attrs themselves
+    out << core::describe(e) << "\n";
+  }
 }
 
 // Runs one roster change and reports it; every failure is a message, never a crash.
@@ -126,7 +129,7 @@ int person_show(const std::string& db_path, const std::string& id, std::ostream&
         << "name    " << p.name << "\n"
         << "status  " << (p.active ? "active" : "inactive") << "\n"
         << "levels  " << (levels.empty() ? "(none)" : levels) << "\n"
-        << "cards   " << (record->cards.empty() ? "(none)" : "") << "\n";
+        << (record->cards.empty() ? "cards   (none)" : "cards") << "\n";
     for (const auto& card : record->cards) {
       const char* state = card.revoked ? "revoked" : card.credential.active ? "active" : "inactive";
       out << "  " << core::to_string(card.credential.card) << "  " << state

@@ -56,7 +56,8 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
     const auto& summary = change.events.front().attrs;
     auto n = [&](const char* key) { return core::attr_int(summary, key).value_or(0); };
     const auto count = roster.store().count();
-    out << args.csv_path << ": imported " << file.people.size() << " rows"
+    out << args.csv_path << ": imported " << file.people.size()
+        << (file.people.size() == 1 ? " row" : " rows")
         << (args.replace ? " as the whole roster" : "") << " into " << db << ": " << n("added")
         << " added, " << n("changed") << " changed, " << n("activated") << " activated, "
         << n("deactivated") << " deactivated, " << n("cards_added") << " cards added, "
