@@ -55,7 +55,8 @@ class PersonCommands : public ::testing::Test {
   }
 
   bool card_opens(std::uint32_t facility, std::uint64_t number) {
-    auto holder = journal::PeopleStore(db()).load().find_card({facility, number});
+    const auto directory = journal::PeopleStore(db()).load();  // the holder points into it
+    auto holder = directory.find_card({facility, number});
     return holder && holder->person->active && holder->credential->active;
   }
 

@@ -26,6 +26,7 @@ class ImportPlanner {
     validate();
     plan_.events.push_back(roster_event(core::EventKind::roster_imported, context_));
     for (const auto& person : file_.people) plan_person(person);
+    plan_cards_of_unlisted_people();
     if (file_.replace) deactivate_absent();
     summarise(plan_.events.front());
     for (auto& event : plan_.events) finish_event(event);
@@ -150,6 +151,16 @@ class ImportPlanner {
     plan_.events.push_back(std::move(event));
     plan_.credentials.push_back(credential);
     ++cards_added_;
+  }
+
+  // Cards for stored people the file does not list (possible through the
+  // API, never from a CSV, where every row is a person): added or updated,
+  // and their other cards left alone.
+  void plan_cards_of_unlisted_people() {
+    for (const auto& credential : file_.credentials) {
+      if (listed_.contains(credential.person)) continue;
+      plan_card(credential, stored_.people.at(credential.person), false);
+    }
   }
 
   // The file names a listed person's cards: any other card they hold was

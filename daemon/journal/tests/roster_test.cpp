@@ -39,7 +39,8 @@ class RosterTest : public ::testing::Test {
  protected:
   std::filesystem::path db() const { return dir_.file("vigil.db"); }
   bool active_card(std::uint32_t facility, std::uint64_t number) {
-    auto holder = roster_.store().load().find_card({facility, number});
+    const auto directory = roster_.store().load();  // the holder points into it
+    auto holder = directory.find_card({facility, number});
     return holder && holder->credential->active && holder->person->active;
   }
 
@@ -175,6 +176,15 @@ TEST_F(RosterTest, ACardListedForSomeoneElseMovesToThemOnTheRecord) {
   EXPECT_EQ(text(left, "to"), "p2");
   EXPECT_EQ(roster_.store().load().find_card({12, 1001})->person->id, core::PersonId{"p2"});
   EXPECT_FALSE(active_card(12, 1002));  // Ben's card changed: the old one is revoked
+}
+
+TEST_F(RosterTest, ACardMayBeAddedForAPersonStoredEarlier) {
+  roster_.import(file({person("p1", "Anna", {})}, {}), at(0));
+  auto change = roster_.import(file({}, {card(12, 1001, "p1")}), at(1));
+  EXPECT_EQ(kinds(change.events),
+            (std::vector{EventKind::roster_imported, EventKind::credential_added}));
+  EXPECT_EQ(change.events[1].person, core::PersonId{"p1"});
+  EXPECT_TRUE(active_card(12, 1001));
 }
 
 TEST_F(RosterTest, RevokedCardIsDeniedJournalledAndCannotBeRevokedTwice) {
