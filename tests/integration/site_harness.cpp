@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "vigil/journal/people_store.hpp"
+#include "vigil/journal/roster.hpp"
 #include "vigil/testing/wait.hpp"
 #include "vigil/wiegand/format.hpp"
 #include "vigil/wiegand/frame.hpp"
@@ -76,7 +76,13 @@ void SiteHarness::enrol_people() {
     credentials.push_back(core::Credential{
         {static_cast<std::uint32_t>(100 + i / 65536), i % 65536}, id, true, {}, {}});
   }
-  journal::PeopleStore(journal_path_).import(people, credentials);
+  journal::Roster(journal_path_, "test-harness")
+      .import(journal::RosterFile{.people = std::move(people),
+                                  .credentials = std::move(credentials),
+                                  .name = "harness",
+                                  .sha256 = journal::sha256_hex("harness"),
+                                  .replace = false},
+              std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
 }
 
 void SiteHarness::start_vigild() {

@@ -6,10 +6,10 @@
 
 #include "vigil/app/clocks.hpp"
 #include "vigil/app/incident_cursor.hpp"
+#include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
-#include "vigil/journal/people_store.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
 
@@ -108,7 +108,9 @@ void Daemon::start() {
 
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.
-  people_ = journal::PeopleStore(db).load();
+  roster_watch_ = std::make_unique<RosterWatch>(io_, db, people_,
+                                                [this](core::Event e) { journal(std::move(e)); });
+  roster_watch_->load();
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
@@ -141,6 +143,7 @@ void Daemon::start() {
   controller_ = std::make_unique<core::Controller>(config_.site, people_);
   site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
+  roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which
   // grants were in flight. The journal says so once the drivers confirm.
   dispatch(controller_->start(wall_now(), mono_now()));
@@ -239,6 +242,7 @@ void Daemon::shutdown() {
   deadline_timer_.cancel();
   tick_timer_.cancel();
   stop_timer_.cancel();
+  if (roster_watch_) roster_watch_->stop();
   if (site_io_) site_io_->stop();
   if (journal_) {
     core::Event stopped;
@@ -255,6 +259,7 @@ void Daemon::shutdown() {
   if (cursor_) advance_cursor();
   if (publisher_) publisher_->stop();
   site_io_.reset();
+  roster_watch_.reset();
   publisher_.reset();
   journal_.reset();
   outbox_.reset();

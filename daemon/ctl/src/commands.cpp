@@ -8,6 +8,7 @@
 #include <iostream>
 #include <vector>
 
+#include "event_table.hpp"
 #include "time_arg.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/journal/journal.hpp"
@@ -49,6 +50,8 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+}  // namespace
+
 void print_table(const std::vector<core::Event>& events, std::ostream& out) {
   std::vector<Row> rows;
   rows.reserve(events.size());
@@ -68,6 +71,8 @@ void print_table(const std::vector<core::Event>& events, std::ostream& out) {
   for (const auto& r : rows) line(r);
   out << "(" << rows.size() << " event" << (rows.size() == 1 ? "" : "s") << ")\n";
 }
+
+namespace {
 
 void print_csv(const std::vector<core::Event>& events, std::ostream& out) {
   auto line = [&](const Row& r) {

@@ -1,6 +1,10 @@
 // vigilctl: the operator's tool.
 //   vigilctl config check SITE.yaml
-//   vigilctl person import PEOPLE.csv --config SITE.yaml
+//   vigilctl person import PEOPLE.csv --config SITE.yaml [--replace] [--db DB]
+//   vigilctl person revoke CARD    (--journal DB | --config SITE.yaml)
+//   vigilctl person disable ID     (--journal DB | --config SITE.yaml)
+//   vigilctl person enable ID      (--journal DB | --config SITE.yaml)
+//   vigilctl person show ID        (--journal DB | --config SITE.yaml)
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
 //   vigilctl log verify (--journal DB | --config SITE.yaml)
@@ -32,10 +36,34 @@ int main(int argc, char** argv) {
   import->add_option("file", import_args.csv_path, "people CSV")->required();
   import->add_option("-c,--config", import_args.config_path, "site config (YAML)")->required();
   import->add_option("--db", import_db, "database path (default: the config's journal.path)");
+  import->add_flag("--replace", import_args.replace,
+                   "the file is the whole roster: people absent from it are deactivated");
   import->callback([&] {
     if (!import_db.empty()) import_args.db_path = import_db;
   rc = person_import(import_args, std::cout, std::cerr);
 });
+
+std::optional<std::string> person_journal, person_site;
+std::string person_arg;
+using PersonCommand = int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
+auto add_person_command = [&](const char* name, const char* help, const char* arg_help,
+                              PersonCommand command) {
+  auto* sub = person->add_subcommand(name, help);
+  sub->add_option(name == std::string{"revoke"} ? "card" : "id", person_arg, arg_help)->required();
+  sub->add_option("-j,--journal", person_journal, "database (the journal's file)");
+  sub->add_option("-c,--config", person_site, "site config (uses its journal.path)");
+  sub->callback([&, command] {
+    auto path = resolve_journal(person_journal, person_site, std::cerr);
+    rc = path ? command(*path, person_arg, std::cout, std::cerr) : 2;
+  });
+};
+add_person_command("revoke", "revoke a card for good (journalled)", "card, facility:number",
+                   person_revoke);
+add_person_command("disable", "deactivate a person (journalled)", "person id", person_disable);
+add_person_command("enable", "activate a person and their unrevoked cards (journalled)",
+                   "person id", person_enable);
+add_person_command("show", "a person, their cards and their roster history", "person id",
+                   person_show);
 
 auto* log = cli.add_subcommand("log", "entry log (journal)") -> require_subcommand(1);
 std::optional<std::string> journal, site;

@@ -99,8 +99,9 @@ Journal::Head Journal::read_head() const {
   return head;
 }
 
-void Journal::append(std::span<core::Event> events) {
-  if (events.empty()) return;
+void Journal::append(std::span<core::Event> events,
+                     const std::function<void(sqlite::Database&)>& in_same_transaction) {
+  if (events.empty() && !in_same_transaction) return;
   sqlite::Transaction transaction{*db_};
   // Read inside the write transaction: another connection (vigilctl, a
   // second daemon by mistake) may have appended since we last looked, and
@@ -121,6 +122,7 @@ void Journal::append(std::span<core::Event> events) {
       prev = hash;
     }
   }
+  if (in_same_transaction) in_same_transaction(*db_);
   transaction.commit();
   std::uint64_t seq = head.seq;
   for (auto& event : events) event.seq = ++seq;

@@ -3,47 +3,39 @@
 #include <gtest/gtest.h>
 
 #include "journal_test_support.hpp"
+#include "roster_test_support.hpp"
 #include "vigil/journal/journal.hpp"
+#include "vigil/journal/roster.hpp"
 
 namespace vigil::journal {
 namespace {
 
 using testing::at;
+using testing::card;
+using testing::file;
+using testing::person;
 using testing::TempDir;
-
-core::Person person(const std::string& id, const std::string& name, std::vector<std::string> levels,
-                    bool active = true) {
-  core::Person p{.id = core::PersonId{id}, .name = name, .active = active, .access_levels = {}};
-  for (auto& level : levels) p.access_levels.emplace_back(level);
-  return p;
-}
-
-core::Credential card(std::uint32_t facility, std::uint64_t number, const std::string& person_id) {
-  return core::Credential{.card = {.facility = facility, .number = number},
-                          .person = core::PersonId{person_id},
-                          .active = true,
-                          .valid_from = std::nullopt,
-                          .valid_until = std::nullopt};
-}
 
 TEST(PeopleStore, NewStoreIsEmpty) {
   TempDir dir;
   PeopleStore store{dir.file("people.db")};
   EXPECT_EQ(store.count().people, 0u);
   EXPECT_EQ(store.load().person_count(), 0u);
+  EXPECT_EQ(store.version(), 0u);
 }
 
-TEST(PeopleStore, ImportRoundTripsPeopleLevelsAndCredentials) {
+TEST(PeopleStore, LoadsWhatTheRosterImportedAcrossReopening) {
   TempDir dir;
   auto temporary = card(12, 2002, "bob");
   temporary.active = false;
   temporary.valid_from = at(0);
   temporary.valid_until = at(86'400);
   {
-    PeopleStore store{dir.file("people.db")};
-    store.import({person("alice", "Alice Ng", {"staff", "lab", "after-hours"}),
-                  person("bob", "Bob Roy", {}, false)},
-                 {card(12, 1001, "alice"), temporary});
+    Roster roster{dir.file("people.db"), "tester"};
+    roster.import(file({person("alice", "Alice Ng", {"staff", "lab", "after-hours"}),
+                        person("bob", "Bob Roy", {}, false)},
+                       {card(12, 1001, "alice"), temporary}),
+                  at(0));
   }
   PeopleStore reopened{dir.file("people.db")};
   EXPECT_EQ(reopened.count().people, 2u);
@@ -70,75 +62,57 @@ TEST(PeopleStore, ImportRoundTripsPeopleLevelsAndCredentials) {
   EXPECT_FALSE(directory.find_card({.facility = 13, .number = 1001}).has_value());
 }
 
-TEST(PeopleStore, ImportReplacesThePersonWithTheSameIdAndTheCredentialWithTheSameCard) {
+TEST(PeopleStore, SnapshotCarriesTheVersionOfTheRosterItLoaded) {
   TempDir dir;
-  PeopleStore store{dir.file("people.db")};
-  store.import({person("alice", "Alice Ng", {"staff", "lab"}), person("bob", "Bob Roy", {})},
-               {card(12, 1001, "alice")});
-  store.import({person("alice", "Alice Ng-Roy", {"visitor"})}, {card(12, 1001, "bob")});
+  Roster roster{dir.file("vigil.db"), "tester"};
+  PeopleStore store{dir.file("vigil.db")};
+  roster.import(file({person("alice", "Alice", {})}, {card(12, 1001, "alice")}), at(0));
+  auto first = store.load_snapshot();
+  EXPECT_EQ(first.version, 1u);
+  EXPECT_EQ(first.people.person_count(), 1u);
 
-  EXPECT_EQ(store.count().people, 2u);
-  EXPECT_EQ(store.count().credentials, 1u);
-  auto directory = store.load();
-  const auto* alice = directory.find_person(core::PersonId{"alice"});
-  ASSERT_NE(alice, nullptr);
-  EXPECT_EQ(alice->name, "Alice Ng-Roy");
-  EXPECT_EQ(alice->access_levels,
-            (std::vector<core::AccessLevelId>{core::AccessLevelId{"visitor"}}));
-  EXPECT_EQ(directory.find_card({.facility = 12, .number = 1001})->person->id,
-            core::PersonId{"bob"});
+  roster.revoke_card({12, 1001}, at(1));
+  EXPECT_EQ(store.version(), 2u);
+  EXPECT_FALSE(store.load().find_card({12, 1001})->credential->active);
 }
 
-TEST(PeopleStore, ReplacingAPersonKeepsTheirStoredCredentials) {
+TEST(PeopleStore, DataVersionMovesWhenAnotherConnectionCommits) {
   TempDir dir;
-  PeopleStore store{dir.file("people.db")};
-  store.import({person("alice", "Alice", {})}, {card(12, 1001, "alice")});
-  store.import({person("alice", "Alice", {"lab"})}, {});
-  EXPECT_EQ(store.count().credentials, 1u);
+  PeopleStore store{dir.file("vigil.db")};
+  Journal journal{dir.file("vigil.db")};
+  const auto before = store.data_version();
+  auto events = testing::sample_events(1);
+  journal.append(events);
+  EXPECT_NE(store.data_version(), before);
+  EXPECT_EQ(store.version(), 0u);  // an event is not a roster change
 }
 
-TEST(PeopleStore, CredentialMayNameAPersonImportedEarlier) {
+TEST(PeopleStore, FindPersonListsTheirCardsActiveAndRevoked) {
   TempDir dir;
-  PeopleStore store{dir.file("people.db")};
-  store.import({person("alice", "Alice", {})}, {});
-  store.import({}, {card(12, 1001, "alice")});
-  EXPECT_TRUE(store.load().find_card({.facility = 12, .number = 1001}).has_value());
-}
+  Roster roster{dir.file("vigil.db"), "tester"};
+  roster.import(file({person("alice", "Alice", {"staff"})}, {card(12, 1001, "alice")}), at(0));
+  roster.import(file({person("alice", "Alice", {"staff"})}, {card(12, 1777, "alice")}), at(1));
 
-TEST(PeopleStore, ImportIsAllOrNothing) {
-  TempDir dir;
-  PeopleStore store{dir.file("people.db")};
-  store.import({person("alice", "Alice", {"staff"})}, {card(12, 1001, "alice")});
-
-  // The last credential names nobody: the whole import, including the valid
-  // rename of alice and the new person carol, must be refused.
-  EXPECT_THROW(store.import({person("alice", "Renamed", {}), person("carol", "Carol", {})},
-                            {card(12, 3003, "carol"), card(12, 4004, "nobody")}),
-               JournalError);
-
-  EXPECT_EQ(store.count().people, 1u);
-  EXPECT_EQ(store.count().credentials, 1u);
-  auto directory = store.load();
-  EXPECT_EQ(directory.find_person(core::PersonId{"alice"})->name, "Alice");
-  EXPECT_EQ(directory.find_person(core::PersonId{"alice"})->access_levels.size(), 1u);
-  EXPECT_EQ(directory.find_person(core::PersonId{"carol"}), nullptr);
-}
-
-TEST(PeopleStore, RefusesAPersonWithAnEmptyId) {
-  TempDir dir;
-  PeopleStore store{dir.file("people.db")};
-  EXPECT_THROW(store.import({person("", "No One", {})}, {}), JournalError);
-  EXPECT_EQ(store.count().people, 0u);
+  auto record = roster.store().find_person(core::PersonId{"alice"});
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->person.name, "Alice");
+  ASSERT_EQ(record->cards.size(), 2u);
+  EXPECT_EQ(core::to_string(record->cards[0].credential.card), "12:1001");
+  EXPECT_TRUE(record->cards[0].revoked);
+  EXPECT_FALSE(record->cards[0].credential.active);
+  EXPECT_EQ(core::to_string(record->cards[1].credential.card), "12:1777");
+  EXPECT_FALSE(record->cards[1].revoked);
+  EXPECT_FALSE(roster.store().find_person(core::PersonId{"nobody"}).has_value());
 }
 
 TEST(PeopleStore, SharesAFileWithTheJournal) {
   TempDir dir;
   Journal journal{dir.file("vigil.db")};
-  PeopleStore store{dir.file("vigil.db")};
-  store.import({person("alice", "Alice", {})}, {card(12, 1001, "alice")});
+  Roster roster{dir.file("vigil.db"), "tester"};
+  roster.import(file({person("alice", "Alice", {})}, {card(12, 1001, "alice")}), at(0));
   auto events = testing::sample_events(3);
   journal.append(events);
-  EXPECT_EQ(store.count().people, 1u);
+  EXPECT_EQ(roster.store().count().people, 1u);
   EXPECT_TRUE(journal.verify().ok);
 }
 

@@ -28,6 +28,7 @@ namespace vigil::app {
 
 class SiteIo;
 class IncidentCursor;
+class RosterWatch;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
@@ -79,7 +80,8 @@ class Daemon {
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<IncidentCursor> cursor_;
   std::unique_ptr<SiteIo> site_io_;
-  std::uint64_t last_observed_seq_ = 0;  // newest event the incident rules have seen
+  std::unique_ptr<RosterWatch> roster_watch_;  // swaps people_ when the roster changes
+  std::uint64_t last_observed_seq_ = 0;        // newest event the incident rules have seen
   bool cursor_held_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;

@@ -10,12 +10,31 @@ namespace vigil::ctl {
 
 int config_check(const std::string& path, std::ostream& out, std::ostream& err);
 
+// The operator journalled on every roster change: the Unix user running
+// vigilctl (effective uid), or "uid:N" when the uid has no passwd entry.
+std::string current_operator();
+
 struct ImportArgs {
   std::string csv_path;
   std::string config_path;             // site config: journal path and access levels
   std::optional<std::string> db_path;  // overrides the config's journal path
+  bool replace = false;                // the file is the whole roster (--replace)
 };
+// Validates the whole file, then applies and journals it in one transaction.
 int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err);
+
+// `person revoke CARD`, `person disable ID`, `person enable ID` on the
+// database at `db_path` (resolve_journal); each journals what it changed.
+int person_revoke(const std::string& db_path, const std::string& card, std::ostream& out,
+                  std::ostream& err);
+int person_disable(const std::string& db_path, const std::string& id, std::ostream& out,
+                   std::ostream& err);
+int person_enable(const std::string& db_path, const std::string& id, std::ostream& out,
+                  std::ostream& err);
+// The person, their cards (active, inactive, revoked) and their roster
+// history from the journal.
+int person_show(const std::string& db_path, const std::string& id, std::ostream& out,
+                std::ostream& err);
 
 struct QueryArgs {
   std::string journal_path;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -82,8 +83,12 @@ class Journal {
   // and stores them all in one transaction (one fsync: group commit). Sets
   // each event's seq in place once the commit is durable. On failure throws
   // JournalError and leaves both the file and the events' seq unchanged, so
-  // the same span can be appended again.
-  void append(std::span<core::Event> events);
+  // the same span can be appended again. `in_same_transaction`, when given,
+  // runs inside the same write transaction after the events are inserted:
+  // a change to other tables (the roster) and its record commit together or
+  // not at all. If it throws, nothing is stored and the exception propagates.
+  void append(std::span<core::Event> events,
+              const std::function<void(sqlite::Database&)>& in_same_transaction = {});
 
   std::vector<core::Event> query(const Filter& filter) const;
 

@@ -1,13 +1,16 @@
-// People, their access levels and their credentials, kept in SQLite so an
-// import survives restarts. The store may share the journal's file or have
-// its own; either way import() is all-or-nothing, and load() builds the
-// core's PeopleDirectory that decide() looks cards up in.
+// People, their access levels and their credentials, as stored in the
+// journal's database file: the read side. load() builds the core's
+// PeopleDirectory that decide() looks cards up in. Every change goes through
+// Roster (vigil/journal/roster.hpp), which journals it in the same
+// transaction; this class cannot write a person.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "vigil/core/people.hpp"
@@ -24,6 +27,22 @@ struct PeopleCount {
   std::size_t credentials = 0;
 };
 
+// The directory and the roster version it was read at, from one snapshot.
+struct RosterSnapshot {
+  core::PeopleDirectory people;
+  std::uint64_t version = 0;
+};
+
+struct CardRecord {
+  core::Credential credential;
+  bool revoked = false;  // revoked cards are never enrolled again
+};
+
+struct PersonRecord {
+  core::Person person;
+  std::vector<CardRecord> cards;  // every card ever theirs and still on file, by card
+};
+
 class PeopleStore {
  public:
   explicit PeopleStore(const std::filesystem::path& path,
@@ -32,18 +51,20 @@ class PeopleStore {
   PeopleStore& operator=(PeopleStore&&) noexcept;
   ~PeopleStore();
 
-  // In one transaction: people replace any stored person with the same id
-  // (levels included), credentials replace any stored credential with the
-  // same card. Throws JournalError and changes nothing if any record is
-  // invalid: an empty id, or a credential whose person is neither in this
-  // import nor already stored.
-  void import(const std::vector<core::Person>& people,
-              const std::vector<core::Credential>& credentials);
-
   core::PeopleDirectory load() const;
+  RosterSnapshot load_snapshot() const;
   PeopleCount count() const;
+  std::optional<PersonRecord> find_person(const core::PersonId& id) const;
+
+  // Bumped by every committed roster change (never by event appends).
+  std::uint64_t version() const;
+  // SQLite's PRAGMA data_version for this connection: it changes when any
+  // other connection commits anything. A cheap first test before version().
+  std::int64_t data_version() const;
 
  private:
+  core::PeopleDirectory load_directory() const;
+
   std::unique_ptr<sqlite::Database> db_;
 };
 

@@ -1,0 +1,99 @@
+// The roster as part of the record. Every change to people and credentials
+// (an import, a revoked card, a disabled or enabled person) is planned
+// against the stored roster, then written and journalled in ONE SQLite
+// transaction through Journal::append's hook: a crash never leaves a change
+// without its events, or events without their change. Each event names the
+// operator and the before/after values that matter (core::Event::attrs).
+//
+// Revoked cards are final: a revoked card is never enrolled again, by import
+// or otherwise. People are never deleted, only deactivated, because the
+// journal refers to them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/core/event.hpp"
+#include "vigil/core/people.hpp"
+#include "vigil/journal/journal.hpp"
+#include "vigil/journal/people_store.hpp"
+
+namespace vigil::journal {
+
+struct RosterPlan;
+
+// The event kinds of roster changes, for queries (`person show`).
+const std::vector<core::EventKind>& roster_event_kinds();
+
+// A people file as a whole, already parsed and validated.
+struct RosterFile {
+  std::vector<core::Person> people;
+  std::vector<core::Credential> credentials;
+  std::string name;      // journalled as attr "file"
+  std::string sha256;    // hex SHA-256 of the file's bytes (sha256_hex)
+  bool replace = false;  // the file is the whole roster: people absent from it are deactivated
+};
+
+// What one change did: its events as journalled (seq set) and the roster
+// version after it. No events and an unchanged version when nothing changed.
+struct RosterChange {
+  std::vector<core::Event> events;
+  std::uint64_t version = 0;
+  std::size_t count(core::EventKind kind) const;
+};
+
+std::string sha256_hex(std::string_view bytes);
+
+class Roster {
+ public:
+  // Opens (or creates) the database file. `operator_name` is journalled on
+  // every event as attr "operator".
+  Roster(const std::filesystem::path& path, std::string operator_name, JournalOptions options = {});
+  Roster(Roster&&) noexcept;
+  Roster& operator=(Roster&&) noexcept;
+  ~Roster();
+
+  // Applies the file: people new to the roster are added, listed people take
+  // the file's name, levels, active flag and cards; a listed person's other
+  // cards are revoked (a changed card never leaves the old one working); a
+  // card listed for another person moves to them. With `replace`, stored
+  // people absent from the file are deactivated. Always journals
+  // roster_imported (sha256, rows, replace, counts), even when nothing
+  // changed. Throws JournalError, changing nothing, if a credential names a
+  // person neither listed nor stored, a person id is empty, a card is listed
+  // twice, a listed card was revoked, or `replace` comes with no people.
+  RosterChange import(const RosterFile& file, core::TimePoint at);
+
+  // Throws JournalError for an unknown or already revoked card.
+  RosterChange revoke_card(const core::CardNumber& card, core::TimePoint at);
+
+  // Deactivating keeps the person's cards as they are (an inactive person is
+  // denied whatever card they show); activating also reactivates their
+  // inactive cards that were never revoked. No events when already in that
+  // state. Throws JournalError for an unknown person.
+  RosterChange deactivate(const core::PersonId& person, core::TimePoint at);
+  RosterChange activate(const core::PersonId& person, core::TimePoint at);
+
+  // The person's roster events from the journal, oldest first.
+  std::vector<core::Event> history(const core::PersonId& person) const;
+
+  const PeopleStore& store() const { return *store_; }
+  const Journal& journal() const { return *journal_; }
+
+ private:
+  // Plans against a fresh read, then writes and journals in one transaction;
+  // plans again if another writer changed the roster in between.
+  RosterChange commit(const std::function<RosterPlan(sqlite::Database&)>& make_plan);
+
+  std::string operator_;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<sqlite::Database> reader_;  // the stored roster, read to plan a change
+  std::unique_ptr<PeopleStore> store_;
+};
+
+}  // namespace vigil::journal

@@ -1,0 +1,264 @@
+#include "roster_plan.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace vigil::journal {
+namespace {
+
+[[noreturn]] void refuse(const std::string& why) {
+  throw JournalError("roster change refused, nothing changed: " + why, 0);
+}
+
+// Builds the events and rows of one import, person by person.
+class ImportPlanner {
+ public:
+  ImportPlanner(const StoredRoster& stored, const RosterFile& file, const ChangeContext& context)
+      : stored_(stored), file_(file), context_(context) {
+    plan_.based_on_version = stored.version;
+    for (const auto& [card, credential] : stored.credentials) {
+      stored_cards_of_[credential.person].push_back(card);
+    }
+    for (auto& [person, cards] : stored_cards_of_) std::sort(cards.begin(), cards.end());
+  }
+
+  RosterPlan plan() {
+    validate();
+    plan_.events.push_back(roster_event(core::EventKind::roster_imported, context_));
+    for (const auto& person : file_.people) plan_person(person);
+    plan_cards_of_unlisted_people();
+    if (file_.replace) deactivate_absent();
+    summarise(plan_.events.front());
+    for (auto& event : plan_.events) finish_event(event);
+    return std::move(plan_);
+  }
+
+ private:
+  void validate() {
+    // A header-only sheet (an export gone wrong) would lock everyone out.
+    if (file_.replace && file_.people.empty()) {
+      refuse("a --replace import of a file without people would deactivate everyone");
+    }
+    for (const auto& person : file_.people) {
+      if (person.id.empty()) refuse("a person has an empty id");
+      listed_.insert(person.id);
+    }
+    for (const auto& credential : file_.credentials) {
+      const auto card = core::to_string(credential.card);
+      if (!listed_.contains(credential.person) && !stored_.people.contains(credential.person)) {
+        refuse("credential " + card + " names unknown person '" + credential.person.str() + "'");
+      }
+      if (stored_.revoked.contains(credential.card)) {
+        refuse("card " + card + " (listed for '" + credential.person.str() +
+               "') was revoked, and a revoked card is never enrolled again");
+      }
+      if (auto [it, fresh] = card_holder_.emplace(credential.card, credential.person); !fresh) {
+        refuse("card " + card + " is listed twice");
+      }
+      cards_of_[credential.person].push_back(&credential);
+    }
+  }
+
+  void plan_person(const core::Person& person) {
+    auto stored = stored_.people.find(person.id);
+    bool activity_changed = false;
+    if (stored == stored_.people.end()) {
+      auto event = person_event(core::EventKind::person_added, person.id);
+      core::set_attr(event.attrs, "name", person.name);
+      core::set_attr(event.attrs, "levels", levels_text(person.access_levels));
+      core::set_attr(event.attrs, "active", person.active);
+      plan_.events.push_back(std::move(event));
+      plan_.people.push_back(person);
+      ++added_;
+    } else {
+      const auto& before = stored->second;
+      auto event = person_event(core::EventKind::person_changed, person.id);
+      if (before.name != person.name) {
+        core::set_attr(event.attrs, "name_before", before.name);
+        core::set_attr(event.attrs, "name_after", person.name);
+      }
+      if (before.access_levels != person.access_levels) {
+        core::set_attr(event.attrs, "levels_before", levels_text(before.access_levels));
+        core::set_attr(event.attrs, "levels_after", levels_text(person.access_levels));
+      }
+      const bool changed = event.attrs.size() > 1;  // more than the operator
+      if (changed) {
+        plan_.events.push_back(std::move(event));
+        ++changed_;
+      }
+      activity_changed = before.active != person.active;
+      if (activity_changed) {
+        plan_.events.push_back(person_event(
+            person.active ? core::EventKind::person_activated : core::EventKind::person_deactivated,
+            person.id));
+        ++(person.active ? activated_ : deactivated_);
+      }
+      if (changed || activity_changed) plan_.people.push_back(person);
+    }
+    auto listed_cards = cards_of_.find(person.id);
+    if (listed_cards == cards_of_.end()) return;  // no cards listed: theirs stay as they are
+    for (const auto* credential : listed_cards->second) {
+      plan_card(*credential, person, activity_changed);
+    }
+    revoke_replaced_cards(person.id);
+  }
+
+  void plan_card(const core::Credential& credential, const core::Person& person,
+                 bool activity_changed) {
+    auto stored = stored_.credentials.find(credential.card);
+    if (stored != stored_.credentials.end() && stored->second.person == credential.person) {
+      const auto& before = stored->second;
+      auto event = person_event(core::EventKind::person_changed, person.id);
+      event.card = credential.card;
+      if (before.valid_from != credential.valid_from) {
+        core::set_attr(event.attrs, "valid_from_before", time_text(before.valid_from));
+        core::set_attr(event.attrs, "valid_from_after", time_text(credential.valid_from));
+      }
+      if (before.valid_until != credential.valid_until) {
+        core::set_attr(event.attrs, "valid_until_before", time_text(before.valid_until));
+        core::set_attr(event.attrs, "valid_until_after", time_text(credential.valid_until));
+      }
+      // A card's flag that follows its person's is recorded by the person's
+      // (de)activation; only a card that changes on its own gets its own line.
+      const bool follows_person = activity_changed && credential.active == person.active;
+      if (before.active != credential.active && !follows_person) {
+        core::set_attr(event.attrs, "card_active_before", before.active);
+        core::set_attr(event.attrs, "card_active_after", credential.active);
+      }
+      const bool recorded = event.attrs.size() > 1;
+      if (recorded) plan_.events.push_back(std::move(event));
+      if (recorded || before.active != credential.active) plan_.credentials.push_back(credential);
+      return;
+    }
+    if (stored != stored_.credentials.end()) {
+      // The card was someone else's: it leaves them, and their record says so.
+      auto event = person_event(core::EventKind::credential_revoked, stored->second.person);
+      event.card = credential.card;
+      core::set_attr(event.attrs, "reason", std::string{"reassigned"});
+      core::set_attr(event.attrs, "to", credential.person.str());
+      plan_.events.push_back(std::move(event));
+      ++revoked_;
+    }
+    auto event = person_event(core::EventKind::credential_added, credential.person);
+    event.card = credential.card;
+    core::set_attr(event.attrs, "active", credential.active);
+    if (credential.valid_from) {
+      core::set_attr(event.attrs, "valid_from", time_text(credential.valid_from));
+    }
+    if (credential.valid_until) {
+      core::set_attr(event.attrs, "valid_until", time_text(credential.valid_until));
+    }
+    plan_.events.push_back(std::move(event));
+    plan_.credentials.push_back(credential);
+    ++cards_added_;
+  }
+
+  // Cards for stored people the file does not list (possible through the
+  // API, never from a CSV, where every row is a person): added or updated,
+  // and their other cards left alone.
+  void plan_cards_of_unlisted_people() {
+    for (const auto& credential : file_.credentials) {
+      if (listed_.contains(credential.person)) continue;
+      plan_card(credential, stored_.people.at(credential.person), false);
+    }
+  }
+
+  // The file names a listed person's cards: any other card they hold was
+  // replaced, and a replaced card is revoked for good (it may be lost).
+  void revoke_replaced_cards(const core::PersonId& person) {
+    auto held = stored_cards_of_.find(person);
+    if (held == stored_cards_of_.end()) return;
+    for (const auto& card : held->second) {
+      if (card_holder_.contains(card) || stored_.revoked.contains(card)) continue;
+      auto credential = stored_.credentials.at(card);
+      auto event = person_event(core::EventKind::credential_revoked, person);
+      event.card = card;
+      core::set_attr(event.attrs, "reason", std::string{"replaced"});
+      plan_.events.push_back(std::move(event));
+      credential.active = false;
+      plan_.credentials.push_back(credential);
+      plan_.revocations.push_back({card, person, "replaced"});
+      ++revoked_;
+    }
+  }
+
+  void deactivate_absent() {
+    std::vector<const core::Person*> absent;
+    for (const auto& [id, person] : stored_.people) {
+      if (person.active && !listed_.contains(id)) absent.push_back(&person);
+    }
+    std::sort(absent.begin(), absent.end(),
+              [](const auto* a, const auto* b) { return a->id.str() < b->id.str(); });
+    for (const auto* person : absent) {
+      auto event = person_event(core::EventKind::person_deactivated, person->id);
+      core::set_attr(event.attrs, "reason", std::string{"absent from a --replace import"});
+      plan_.events.push_back(std::move(event));
+      auto inactive = *person;
+      inactive.active = false;
+      plan_.people.push_back(std::move(inactive));
+      ++deactivated_;
+    }
+  }
+
+  void summarise(core::Event& imported) const {
+    auto& attrs = imported.attrs;
+    core::set_attr(attrs, "file", file_.name);
+    core::set_attr(attrs, "sha256", file_.sha256);
+    core::set_attr(attrs, "rows", static_cast<std::int64_t>(file_.people.size()));
+    core::set_attr(attrs, "replace", file_.replace);
+    core::set_attr(attrs, "added", added_);
+    core::set_attr(attrs, "changed", changed_);
+    core::set_attr(attrs, "activated", activated_);
+    core::set_attr(attrs, "deactivated", deactivated_);
+    core::set_attr(attrs, "cards_added", cards_added_);
+    core::set_attr(attrs, "cards_revoked", revoked_);
+  }
+
+  core::Event person_event(core::EventKind kind, const core::PersonId& person) const {
+    auto event = roster_event(kind, context_);
+    event.person = person;
+    return event;
+  }
+
+  const StoredRoster& stored_;
+  const RosterFile& file_;
+  const ChangeContext& context_;
+  RosterPlan plan_;
+  std::unordered_set<core::PersonId> listed_;
+  std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
+  std::unordered_map<core::PersonId, std::vector<const core::Credential*>> cards_of_;
+  std::unordered_map<core::PersonId, std::vector<core::CardNumber>> stored_cards_of_;
+  std::int64_t added_ = 0, changed_ = 0, activated_ = 0, deactivated_ = 0;
+  std::int64_t cards_added_ = 0, revoked_ = 0;
+};
+
+}  // namespace
+
+RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
+                       const ChangeContext& context) {
+  return ImportPlanner(stored, file, context).plan();
+}
+
+core::Event roster_event(core::EventKind kind, const ChangeContext& context) {
+  core::Event event;
+  event.kind = kind;
+  event.time = context.at;
+  core::set_attr(event.attrs, "operator", context.operator_name);
+  return event;
+}
+
+void finish_event(core::Event& event) {
+  event.detail = core::describe(event.attrs);
+}
+
+std::string levels_text(const std::vector<core::AccessLevelId>& levels) {
+  std::string out;
+  for (const auto& level : levels) out += (out.empty() ? "" : ";") + level.str();
+  return out;
+}
+
+std::string time_text(const std::optional<core::TimePoint>& time) {
+  return time ? core::format_utc(*time) : std::string{"none"};
+}
+
+}  // namespace vigil::journal

@@ -1,0 +1,48 @@
+// A roster change worked out before it is written: the rows to store and the
+// events that record them. Planning is pure (stored roster in, plan out), so
+// the transaction that applies a plan only writes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "roster_rows.hpp"
+#include "vigil/journal/roster.hpp"
+
+namespace vigil::journal {
+
+struct ChangeContext {
+  std::string operator_name;
+  core::TimePoint at{};
+};
+
+struct RosterPlan {
+  struct Revocation {
+    core::CardNumber card;
+    core::PersonId person;
+    std::string reason;
+  };
+  std::uint64_t based_on_version = 0;  // the roster version the plan was made from
+  std::vector<core::Event> events;
+  std::vector<core::Person> people;           // whole rows to upsert
+  std::vector<core::Credential> credentials;  // whole rows to upsert
+  std::vector<Revocation> revocations;
+  bool changes_roster() const {
+    return !people.empty() || !credentials.empty() || !revocations.empty();
+  }
+};
+
+// Throws JournalError (nothing planned) for a file that cannot be applied.
+RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
+                       const ChangeContext& context);
+
+// A roster event at the context's time with attr "operator"; the caller adds
+// the rest and calls finish_event.
+core::Event roster_event(core::EventKind kind, const ChangeContext& context);
+// Sets detail to the attrs in words, so the record reads without the attrs.
+void finish_event(core::Event& event);
+
+std::string levels_text(const std::vector<core::AccessLevelId>& levels);
+std::string time_text(const std::optional<core::TimePoint>& time);
+
+}  // namespace vigil::journal

@@ -1,0 +1,195 @@
+#include "roster_rows.hpp"
+
+#include "event_row.hpp"
+
+namespace vigil::journal {
+namespace {
+
+constexpr const char* kRosterTables = R"sql(
+CREATE TABLE IF NOT EXISTS revoked_cards (
+  card       TEXT PRIMARY KEY,
+  person     TEXT NOT NULL,
+  revoked_us INTEGER NOT NULL,
+  reason     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS roster_version (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO roster_version (id, version) VALUES (1, 0);
+)sql";
+
+void bind_optional_time(sqlite::Statement& statement, int index,
+                        const std::optional<core::TimePoint>& time) {
+  if (time) {
+    statement.bind(index, core::to_unix_micros(*time));
+  } else {
+    statement.bind_null(index);
+  }
+}
+
+std::optional<core::TimePoint> column_optional_time(const sqlite::Statement& select, int column) {
+  if (select.is_null(column)) return std::nullopt;
+  return core::from_unix_micros(select.column_int(column));
+}
+
+core::CardNumber column_card(const sqlite::Statement& select, int column) {
+  auto text = select.column_text(column);
+  auto card = parse_card(text);
+  if (!card) throw JournalError("credentials: unreadable card '" + text + "'", 0);
+  return *card;
+}
+
+// Columns: card, person, active, valid_from_us, valid_until_us.
+core::Credential read_credential_row(const sqlite::Statement& select) {
+  return core::Credential{
+      .card = column_card(select, 0),
+      .person = core::PersonId{select.column_text(1)},
+      .active = select.column_int(2) != 0,
+      .valid_from = column_optional_time(select, 3),
+      .valid_until = column_optional_time(select, 4),
+  };
+}
+
+constexpr const char* kCredentialColumns =
+    "SELECT card, person, active, valid_from_us, valid_until_us FROM credentials";
+
+}  // namespace
+
+void ensure_roster_tables(sqlite::Database& db) {
+  // Only take the write lock when something is missing, so opening a current
+  // file to read never waits behind vigild's writer.
+  const char* count_sql =
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+      "('revoked_cards', 'roster_version')";
+  if (db.query_int(count_sql) == 2) return;
+  sqlite::Transaction transaction{db};
+  db.exec(kRosterTables);
+  transaction.commit();
+}
+
+std::uint64_t read_roster_version(sqlite::Database& db) {
+  auto select = db.cached("SELECT version FROM roster_version WHERE id = 1");
+  return select->step() ? static_cast<std::uint64_t>(select->column_int(0)) : 0;
+}
+
+void bump_roster_version(sqlite::Database& db) {
+  auto update = db.cached("UPDATE roster_version SET version = version + 1 WHERE id = 1");
+  update->step();
+}
+
+void write_person(sqlite::Database& db, const core::Person& person) {
+  // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
+  // and the ON DELETE CASCADE would take the person's credentials with it.
+  auto upsert = db.cached(
+      "INSERT INTO people (id, name, active) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active");
+  upsert->bind(1, std::string_view{person.id.str()});
+  upsert->bind(2, std::string_view{person.name});
+  upsert->bind(3, std::int64_t{person.active ? 1 : 0});
+  upsert->step();
+
+  auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
+  clear_levels->bind(1, std::string_view{person.id.str()});
+  clear_levels->step();
+
+  auto insert_level =
+      db.cached("INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)");
+  std::int64_t position = 0;
+  for (const auto& level : person.access_levels) {
+    insert_level->bind(1, std::string_view{person.id.str()});
+    insert_level->bind(2, position++);
+    insert_level->bind(3, std::string_view{level.str()});
+    insert_level->step();
+    insert_level->reset();
+  }
+}
+
+void write_credential(sqlite::Database& db, const core::Credential& credential) {
+  auto upsert = db.cached(
+      "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (card) DO UPDATE SET person = excluded.person, "
+      "active = excluded.active, valid_from_us = excluded.valid_from_us, "
+      "valid_until_us = excluded.valid_until_us");
+  upsert->bind(1, std::string_view{core::to_string(credential.card)});
+  upsert->bind(2, std::string_view{credential.person.str()});
+  upsert->bind(3, std::int64_t{credential.active ? 1 : 0});
+  bind_optional_time(*upsert, 4, credential.valid_from);
+  bind_optional_time(*upsert, 5, credential.valid_until);
+  upsert->step();
+}
+
+void write_revocation(sqlite::Database& db, const core::CardNumber& card,
+                      const core::PersonId& person, core::TimePoint at, const std::string& reason) {
+  auto insert = db.cached(
+      "INSERT OR REPLACE INTO revoked_cards (card, person, revoked_us, reason) "
+      "VALUES (?1, ?2, ?3, ?4)");
+  insert->bind(1, std::string_view{core::to_string(card)});
+  insert->bind(2, std::string_view{person.str()});
+  insert->bind(3, core::to_unix_micros(at));
+  insert->bind(4, std::string_view{reason});
+  insert->step();
+}
+
+StoredRoster read_stored_roster(sqlite::Database& db) {
+  StoredRoster stored;
+  sqlite::ReadTransaction snapshot{db};
+  stored.version = read_roster_version(db);
+  {
+    sqlite::Statement people{db.handle(),
+                             "SELECT p.id, p.name, p.active, l.level FROM people p "
+                             "LEFT JOIN person_levels l ON l.person = p.id "
+                             "ORDER BY p.id, l.position"};
+    while (people.step()) {
+      core::PersonId id{people.column_text(0)};
+      auto [it, inserted] = stored.people.try_emplace(id);
+      if (inserted) {
+        it->second = core::Person{.id = id,
+                                  .name = people.column_text(1),
+                                  .active = people.column_int(2) != 0,
+                                  .access_levels = {}};
+      }
+      if (!people.is_null(3)) it->second.access_levels.emplace_back(people.column_text(3));
+    }
+  }
+  {
+    sqlite::Statement credentials{db.handle(), kCredentialColumns};
+    while (credentials.step()) {
+      auto credential = read_credential_row(credentials);
+      stored.credentials.emplace(credential.card, std::move(credential));
+    }
+  }
+  sqlite::Statement revoked{db.handle(), "SELECT card FROM revoked_cards"};
+  while (revoked.step()) stored.revoked.insert(column_card(revoked, 0));
+  return stored;
+}
+
+std::optional<core::Person> read_person(sqlite::Database& db, const core::PersonId& id) {
+  auto select = db.cached("SELECT name, active FROM people WHERE id = ?");
+  select->bind(1, std::string_view{id.str()});
+  if (!select->step()) return std::nullopt;
+  core::Person person{.id = id,
+                      .name = select->column_text(0),
+                      .active = select->column_int(1) != 0,
+                      .access_levels = {}};
+  auto levels = db.cached("SELECT level FROM person_levels WHERE person = ? ORDER BY position");
+  levels->bind(1, std::string_view{id.str()});
+  while (levels->step()) person.access_levels.emplace_back(levels->column_text(0));
+  return person;
+}
+
+std::optional<core::Credential> read_credential(sqlite::Database& db,
+                                                const core::CardNumber& card) {
+  auto select = db.cached(std::string{kCredentialColumns} + " WHERE card = ?");
+  select->bind(1, std::string_view{core::to_string(card)});
+  if (!select->step()) return std::nullopt;
+  return read_credential_row(*select);
+}
+
+bool is_revoked(sqlite::Database& db, const core::CardNumber& card) {
+  auto select = db.cached("SELECT 1 FROM revoked_cards WHERE card = ?");
+  select->bind(1, std::string_view{core::to_string(card)});
+  return select->step();
+}
+
+}  // namespace vigil::journal
