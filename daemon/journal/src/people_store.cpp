@@ -5,7 +5,7 @@
 
 #include "event_row.hpp"
 #include "schema.hpp"
-#include "sqlite.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 namespace {

@@ -109,3 +109,60 @@ TEST_F(JournalQuery, SeesRowsAppendedByAnotherConnection) {
 
 }  // namespace
 }  // namespace vigil::journal
+
+namespace vigil::journal {
+namespace {
+
+bool scans_the_table(const std::vector<std::string>& plan) {
+  return std::any_of(plan.begin(), plan.end(),
+                     [](const std::string& step) { return step.rfind("SCAN events", 0) == 0; });
+}
+
+std::string joined(const std::vector<std::string>& plan) {
+  std::string out;
+  for (const auto& step : plan) out += step + "; ";
+  return out;
+}
+
+TEST(JournalQueryPlan, PersonDoorZoneAndTimeQueriesSearchAnIndexNeverTheTable) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  auto events = testing::sample_events(40);
+  journal.append(events);
+  const auto t0 = testing::at(3);
+  const auto t1 = testing::at(30);
+  const struct {
+    const char* what;
+    Filter filter;
+  } cases[] = {
+      {"person", {.person = core::PersonId{"p-1"}}},
+      {"person and time", {.person = core::PersonId{"p-1"}, .from = t0, .to = t1}},
+      {"person, paged", {.person = core::PersonId{"p-1"}, .after_seq = 10, .limit = 5}},
+      {"person and kind",
+       {.person = core::PersonId{"p-1"}, .kinds = {core::EventKind::access_granted}}},
+      {"door", {.door = core::DoorId{"d1"}}},
+      {"door and time", {.door = core::DoorId{"d1"}, .from = t0}},
+      {"zone", {.zone = core::ZoneId{"lab"}, .limit = 10}},
+      {"since", {.from = t0}},
+      {"until", {.to = t1}},
+      {"time window and kind", {.from = t0, .to = t1, .kinds = {core::EventKind::door_opened}}},
+  };
+  for (const auto& c : cases) {
+    auto plan = journal.query_plan(c.filter);
+    EXPECT_FALSE(plan.empty()) << c.what;
+    EXPECT_FALSE(scans_the_table(plan)) << c.what << ": " << joined(plan);
+  }
+  // And the person query walks the person index in seq order: no sort step.
+  auto plan = journal.query_plan({.person = core::PersonId{"p-1"}});
+  EXPECT_EQ(joined(plan).find("TEMP B-TREE"), std::string::npos) << joined(plan);
+}
+
+TEST(JournalQueryPlan, ANameNeverStoredNeedsNoQueryAtAll) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  EXPECT_TRUE(journal.query_plan({.person = core::PersonId{"nobody"}}).empty());
+  EXPECT_TRUE(journal.query({.person = core::PersonId{"nobody"}}).empty());
+}
+
+}  // namespace
+}  // namespace vigil::journal
