@@ -22,22 +22,22 @@ bool parse_number(std::string_view text, Number& out) {
 }
 
 // Parameter `index` of the insert and the field's canonical bytes.
-void put_name(sqlite::Database& db, Names& names, std::string_view text, int index,
-              CanonicalBytes& bytes, sqlite::Statement& insert) {
+std::int64_t put_name(sqlite::Database& db, Names& names, std::string_view text, int index,
+                      CanonicalBytes& bytes, sqlite::Statement& insert) {
   auto id = names.intern(db, text);
   bytes.put_name(id, text);
   insert.bind(index, id);
+  return id;
 }
 
 template <class IdType>
-void put_optional_name(sqlite::Database& db, Names& names, const std::optional<IdType>& id,
-                       int index, CanonicalBytes& bytes, sqlite::Statement& insert) {
-  if (id) {
-    put_name(db, names, id->str(), index, bytes, insert);
-  } else {
-    bytes.put_null();
-    insert.bind_null(index);
-  }
+std::optional<std::int64_t> put_optional_name(sqlite::Database& db, Names& names,
+                                              const std::optional<IdType>& id, int index,
+                                              CanonicalBytes& bytes, sqlite::Statement& insert) {
+  if (id) return put_name(db, names, id->str(), index, bytes, insert);
+  bytes.put_null();
+  insert.bind_null(index);
+  return std::nullopt;
 }
 
 const std::string& name_text(sqlite::Database& db, Names& names, const sqlite::Statement& select,
@@ -79,9 +79,10 @@ Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, 
   insert.bind(2, ts_us);
   put_name(db, names, core::to_string(event.kind), 3, bytes, insert);
   put_name(db, names, core::to_string(event.reason), 4, bytes, insert);
-  put_optional_name(db, names, event.door, 5, bytes, insert);
+  auto door_id = put_optional_name(db, names, event.door, 5, bytes, insert);
   put_optional_name(db, names, event.reader, 6, bytes, insert);
-  put_optional_name(db, names, event.zone, 7, bytes, insert);
+  auto zone_id = put_optional_name(db, names, event.zone, 7, bytes, insert);
+  if (door_id && zone_id) names.note_door_zone(db, *door_id, *zone_id);
   put_optional_name(db, names, event.person, 8, bytes, insert);
   put_optional_name(db, names, event.device, 9, bytes, insert);
   if (event.card) {

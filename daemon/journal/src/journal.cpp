@@ -41,17 +41,11 @@ ResolvedFilter resolve(sqlite::Database& db, Names& names, const Filter& filter)
   return out;
 }
 
-// The SQL for a filter, with its parameters bound in the same order by
+// The conditions and parameters of a filter, bound in the same order by
 // bind_filter. Only present fields appear, so each shape of filter is one
 // cached statement and SQLite can pick the matching partial index.
-std::string filter_sql(const Filter& filter, const ResolvedFilter& ids) {
-  std::string sql = std::string{"SELECT "} + kEventColumns + " FROM events";
-  // Without ANALYZE statistics SQLite prefers walking the rowid (to save the
-  // ORDER BY sort) over a one-sided time range, which reads the whole journal
-  // for "since 08:00". When time is the only selective field, say which index.
-  const bool by_id = filter.person || filter.zone || filter.door;
-  if (!by_id && (filter.from || filter.to)) sql += " INDEXED BY events_by_time";
-  sql += " WHERE 1";
+std::string filter_terms(const Filter& filter, const ResolvedFilter& ids) {
+  std::string sql;
   if (filter.after_seq > 0) sql += " AND seq > ?";
   if (ids.person) sql += " AND person_id = ?";
   if (ids.zone) sql += " AND zone_id = ?";
@@ -63,13 +57,39 @@ std::string filter_sql(const Filter& filter, const ResolvedFilter& ids) {
     for (std::size_t i = 1; i < ids.kinds.size(); ++i) sql += ", ?";
     sql += ")";
   }
+  return sql;
+}
+
+// A zone with no person or door to narrow it reads the zone's doors from
+// door_zones (events_by_door), plus the door-less rows of the zone.
+bool zone_through_doors(const Filter& filter, const ResolvedFilter& ids) {
+  return ids.zone && !ids.person && !ids.door && !filter.from && !filter.to;
+}
+
+std::string filter_sql(const Filter& filter, const ResolvedFilter& ids) {
+  const std::string select = std::string{"SELECT "} + kEventColumns + " FROM events";
+  std::string sql;
+  if (zone_through_doors(filter, ids)) {
+    sql = select + " WHERE door_id IN (SELECT door_id FROM door_zones WHERE zone_id = ?)" +
+          filter_terms(filter, ids) + " UNION ALL " + select +
+          " WHERE zone_id IS NOT NULL AND door_id IS NULL" + filter_terms(filter, ids);
+  } else {
+    // Without ANALYZE statistics SQLite prefers walking the rowid (to save
+    // the ORDER BY sort) over a one-sided time range, which reads the whole
+    // journal for "since 08:00". When time is the most selective field
+    // present, say which index.
+    const bool by_id = ids.person || ids.door;
+    sql = select;
+    if (!by_id && (filter.from || filter.to)) sql += " INDEXED BY events_by_time";
+    sql += " WHERE 1" + filter_terms(filter, ids);
+  }
   sql += " ORDER BY seq";
   if (filter.limit) sql += " LIMIT ?";
   return sql;
 }
 
-void bind_filter(sqlite::Statement& select, const Filter& filter, const ResolvedFilter& ids) {
-  int index = 0;
+void bind_terms(sqlite::Statement& select, int& index, const Filter& filter,
+                const ResolvedFilter& ids) {
   if (filter.after_seq > 0) select.bind(++index, static_cast<std::int64_t>(filter.after_seq));
   if (ids.person) select.bind(++index, *ids.person);
   if (ids.zone) select.bind(++index, *ids.zone);
@@ -77,6 +97,17 @@ void bind_filter(sqlite::Statement& select, const Filter& filter, const Resolved
   if (filter.from) select.bind(++index, core::to_unix_micros(*filter.from));
   if (filter.to) select.bind(++index, core::to_unix_micros(*filter.to));
   for (auto kind : ids.kinds) select.bind(++index, kind);
+}
+
+void bind_filter(sqlite::Statement& select, const Filter& filter, const ResolvedFilter& ids) {
+  int index = 0;
+  if (zone_through_doors(filter, ids)) {
+    select.bind(++index, *ids.zone);
+    bind_terms(select, index, filter, ids);
+    bind_terms(select, index, filter, ids);
+  } else {
+    bind_terms(select, index, filter, ids);
+  }
   if (filter.limit) {
     auto limit = std::min<std::size_t>(*filter.limit, INT64_MAX);
     select.bind(++index, static_cast<std::int64_t>(limit));

@@ -53,9 +53,8 @@ core::Event event_v1(const sqlite::Statement& row) {
   core::Event event;
   auto seq = row.column_int(0);
   auto fail = [&](const char* what) {
-    throw JournalError("v1 journal row " + std::to_string(seq) + ": unreadable " + what +
-                           "; nothing migrated",
-                       0);
+    throw JournalError(
+        "v1 journal row " + std::to_string(seq) + ": unreadable " + what + "; nothing migrated", 0);
   };
   event.time = core::from_unix_micros(row.column_int(1));
   auto kind = core::event_kind_from_string(row.column_text(2));
@@ -112,8 +111,8 @@ void migrate_v1(sqlite::Database& db) {
       auto expected = hasher.sha256(canonical_v1(select));
       bool linked = std::equal(v1_prev.begin(), v1_prev.end(), select.column_blob(11).begin(),
                                select.column_blob(11).end());
-      bool intact = std::equal(expected.begin(), expected.end(), stored_hash.begin(),
-                               stored_hash.end());
+      bool intact =
+          std::equal(expected.begin(), expected.end(), stored_hash.begin(), stored_hash.end());
       if (!linked || !intact || select.column_int(0) != static_cast<std::int64_t>(seq + 1)) {
         v1_first_bad = select.column_int(0);
       }

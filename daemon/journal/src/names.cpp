@@ -45,9 +45,20 @@ const std::string* Names::text(sqlite::Database& db, std::int64_t id) {
   return nullptr;
 }
 
+void Names::note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int64_t zone_id) {
+  auto key = static_cast<std::uint64_t>(door_id) << 32 ^ static_cast<std::uint64_t>(zone_id);
+  if (door_zones_.contains(key)) return;
+  auto insert = db.cached("INSERT OR IGNORE INTO door_zones (zone_id, door_id) VALUES (?1, ?2)");
+  insert->bind(1, zone_id);
+  insert->bind(2, door_id);
+  insert->step();
+  door_zones_.insert(key);
+}
+
 void Names::forget() {
   ids_.clear();
   texts_.clear();
+  door_zones_.clear();
 }
 
 }  // namespace vigil::journal

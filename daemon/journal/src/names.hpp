@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "vigil/journal/sqlite.hpp"
@@ -25,6 +26,9 @@ class Names {
   std::optional<std::int64_t> find(sqlite::Database& db, std::string_view text);
   // The text of an id; nullptr if the dictionary has no such id.
   const std::string* text(sqlite::Database& db, std::int64_t id);
+  // Records that a row names this door in this zone (table door_zones, which
+  // zone queries go through). Only the first sighting costs a statement.
+  void note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int64_t zone_id);
   void forget();
 
  private:
@@ -38,6 +42,7 @@ class Names {
 
   std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids_;
   std::vector<std::optional<std::string>> texts_;  // by id
+  std::unordered_set<std::uint64_t> door_zones_;   // door_id << 32 | zone_id, as noted
 };
 
 }  // namespace vigil::journal

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <string>
 #include <utility>
 
 namespace vigil::journal {
@@ -134,6 +135,13 @@ std::span<const std::uint8_t> Statement::column_blob(int column) const {
 }
 
 Database::Database(const std::filesystem::path& path, OpenOptions options) : path_(path) {
+  // Memory statistics take a global mutex around every SQLite allocation
+  // (several per inserted row); Vigil never reads them. Only possible before
+  // SQLite initializes, so once, before the first open; later it is a no-op.
+  static const bool memstatus_off = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)memstatus_off;
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -154,6 +162,8 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
       // failure.
       bool wal = false;
       {
+        // Only a new, empty file takes a page size; SQLite ignores it later.
+        if (options.page_size) exec("PRAGMA page_size=" + std::to_string(options.page_size));
         Statement mode{db_, "PRAGMA journal_mode=WAL"};
         wal = mode.step() && mode.column_text(0) == "wal";
       }

@@ -35,10 +35,10 @@ TEST(AttrsCodec, EncodesTheDocumentedBytes) {
   core::set_attr(attrs, "b", false);
   core::set_attr(attrs, "s", std::string{"x"});
   std::vector<std::uint8_t> expected{
-      0x01, 0, 0, 0, 3,                               // version, count
-      0, 0, 0, 1, 'b', 0x06, 0x00,                    // b = false
-      0, 0, 0, 1, 'n', 0x01, 0, 0, 0, 0, 0, 0, 0, 2,  // n = 2
-      0, 0, 0, 1, 's', 0x03, 0, 0, 0, 1, 'x',         // s = "x"
+      0x01, 0, 0, 0, 3,                                       // version, count
+      0,    0, 0, 1, 'b', 0x06, 0x00,                         // b = false
+      0,    0, 0, 1, 'n', 0x01, 0,    0, 0, 0, 0,   0, 0, 2,  // n = 2
+      0,    0, 0, 1, 's', 0x03, 0,    0, 0, 1, 'x',           // s = "x"
   };
   EXPECT_EQ(encode_attrs(attrs), expected);
 }
@@ -115,7 +115,8 @@ TEST_F(AttrsInTheChain, AChangedValueBreaksTheChain) {
 
 TEST_F(AttrsInTheChain, AChangedValueTypeBreaksTheChain) {
   // count = true: integer 1 and boolean true are different facts.
-  RawSql{path()}.exec("UPDATE events SET attrs = x'010000000100000005636f756e740601' WHERE seq = 4");
+  RawSql{path()}.exec(
+      "UPDATE events SET attrs = x'010000000100000005636f756e740601' WHERE seq = 4");
   auto result = Journal{path()}.verify();
   EXPECT_EQ(result.damage, Damage::altered);
   EXPECT_EQ(result.bad_seq, 4u);

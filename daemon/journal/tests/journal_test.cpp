@@ -79,6 +79,7 @@ TEST(Journal, OpensInWalModeWithTheCurrentSchemaVersion) {
   RawSql raw{dir.file("j.db")};
   EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
+  EXPECT_EQ(raw.integer("PRAGMA page_size"), 8192);
 }
 
 TEST(Journal, AppendAssignsConsecutiveSeqsInPlace) {

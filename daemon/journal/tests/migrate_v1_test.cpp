@@ -51,9 +51,9 @@ Hash write_v1(const std::filesystem::path& path, const std::vector<V1Row>& rows)
     in.insert(in.end(), magic.begin(), magic.end());
     put_u(static_cast<std::uint64_t>(seq), 8);
     put_u(static_cast<std::uint64_t>(row.ts_us), 8);
-    for (const auto& text : std::vector<std::optional<std::string>>{
-             row.kind, "none", "d1", std::nullopt, std::nullopt, row.person, std::nullopt,
-             row.card, ""}) {
+    for (const auto& text :
+         std::vector<std::optional<std::string>>{row.kind, "none", "d1", std::nullopt, std::nullopt,
+                                                 row.person, std::nullopt, row.card, ""}) {
       put_text(text);
     }
     in.insert(in.end(), prev.begin(), prev.end());

@@ -157,6 +157,32 @@ TEST(JournalQueryPlan, PersonDoorZoneAndTimeQueriesSearchAnIndexNeverTheTable) {
   EXPECT_EQ(joined(plan).find("TEMP B-TREE"), std::string::npos) << joined(plan);
 }
 
+TEST(JournalQueryZone, FindsRowsThroughTheirDoorAndRowsWithoutADoor) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  std::vector<core::Event> events{
+      testing::granted(0, "alice", "lab-door", "lab"),                   // 1
+      testing::door_event(5, core::EventKind::door_opened, "lab-door"),  // 2: no zone
+      testing::granted(10, "bob", "vault-door", "vault"),                // 3
+      testing::granted(20, "carol", "side-door", "lab"),                 // 4: a second lab door
+  };
+  core::Event zone_only;  // a zone-level event with no door
+  zone_only.time = testing::at(30);
+  zone_only.kind = core::EventKind::door_held_open;
+  zone_only.zone = core::ZoneId{"lab"};
+  events.push_back(zone_only);                                           // 5
+  events.push_back(testing::granted(40, "alice", "vault-door", "lab"));  // 6: door moved zone
+  journal.append(events);
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"lab"}})),
+            (std::vector<std::uint64_t>{1, 4, 5, 6}));
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"lab"}, .after_seq = 1, .limit = 2})),
+            (std::vector<std::uint64_t>{4, 5}));
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"vault"}})), (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(seqs(journal.query(
+                {.zone = core::ZoneId{"lab"}, .kinds = {core::EventKind::door_held_open}})),
+            (std::vector<std::uint64_t>{5}));
+}
+
 TEST(JournalQueryPlan, ANameNeverStoredNeedsNoQueryAtAll) {
   testing::TempDir dir;
   Journal journal{dir.file("j.db")};

@@ -81,9 +81,8 @@ TEST(WorkedExample, DocumentMatchesTheBytesTheJournalWrites) {
   EXPECT_EQ(doc["canonical"], actual_canonical);
   EXPECT_EQ(doc["hash"], actual_hash);
   if (HasFailure()) {
-    std::cout << "journal_id  " << kExampleId << "\ngenesis     "
-              << to_hex(journal.genesis_hash()) << "\nattrs       " << actual_attrs
-              << "\ncanonical   ";
+    std::cout << "journal_id  " << kExampleId << "\ngenesis     " << to_hex(journal.genesis_hash())
+              << "\nattrs       " << actual_attrs << "\ncanonical   ";
     for (std::size_t i = 0; i < actual_canonical.size(); i += 64) {
       std::cout << (i ? "            " : "") << actual_canonical.substr(i, 64) << "\n";
     }

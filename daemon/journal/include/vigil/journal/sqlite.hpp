@@ -86,6 +86,9 @@ struct OpenOptions {
   // WAL (readers never block the writer) and synchronous=FULL (a commit is
   // fsync'd before it returns). Every Vigil table wants both.
   bool durable = true;
+  // Page size for a file this open creates (0: SQLite's default, 4096). An
+  // existing file keeps its page size.
+  int page_size = 0;
 };
 
 class Database {
