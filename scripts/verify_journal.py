@@ -90,6 +90,8 @@ def verify(path):
         return "journal_meta has no valid journal_id"
     names = {i: (kind.decode(), value) for i, kind, value in
              db.execute("SELECT id, typeof(text), text FROM names")}
+    # door_zones is what zone queries go through: a missing pair hides rows.
+    door_zones = set(db.execute("SELECT door_id, zone_id FROM door_zones"))
     select = ", ".join(f"typeof({c[0]}), {c[0]}" for c in COLUMNS)
     expected_seq = 1
     for flat in db.execute(f"SELECT {select} FROM events ORDER BY seq"):
@@ -116,6 +118,10 @@ def verify(path):
             why = ("prev_hash of row 1 is not this journal's genesis hash" if seq == 1
                    else f"prev_hash does not match row {seq - 1}'s hash")
             return f"row {seq}: missing ({why})"
+        if row[4][1] is not None and row[6][1] is not None and \
+                (row[4][1], row[6][1]) not in door_zones:
+            return (f"row {seq}: unindexed (door_zones lacks its door and zone: "
+                    "zone queries miss this row)")
         prev, expected_seq = stored_hash, expected_seq + 1
     return f"ok: {expected_seq - 1} rows, head {prev.hex()}"
 

@@ -134,6 +134,8 @@ const char* to_string(Damage damage) {
       return "reordered";
     case Damage::type_changed:
       return "type_changed";
+    case Damage::unindexed:
+      return "unindexed";
   }
   return "unknown";
 }

@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "event_row.hpp"
 #include "vigil/journal/journal.hpp"
@@ -75,7 +77,33 @@ struct StoredName {
   double real = 0;
   std::string bytes{};
 };
-using NameTable = std::unordered_map<std::int64_t, StoredName>;
+// Ids are dense small integers, so a vector indexed by id; a tampered huge or
+// negative id goes to the map instead of sizing the vector after it.
+class NameTable {
+ public:
+  const StoredName* find(std::int64_t id) const {
+    if (id >= 0 && static_cast<std::uint64_t>(id) < dense_.size()) {
+      const auto& name = dense_[static_cast<std::size_t>(id)];
+      return name ? &*name : nullptr;
+    }
+    auto it = sparse_.find(id);
+    return it == sparse_.end() ? nullptr : &it->second;
+  }
+  StoredName& operator[](std::int64_t id) {
+    if (id >= 0 && id < kDenseLimit) {
+      auto index = static_cast<std::size_t>(id);
+      if (dense_.size() <= index) dense_.resize(index + 1);
+      if (!dense_[index]) dense_[index].emplace();
+      return *dense_[index];
+    }
+    return sparse_[id];
+  }
+
+ private:
+  static constexpr std::int64_t kDenseLimit = 1 << 24;
+  std::vector<std::optional<StoredName>> dense_;
+  std::unordered_map<std::int64_t, StoredName> sparse_;
+};
 
 NameTable load_names(sqlite::Database& db) {
   NameTable names;
@@ -118,12 +146,12 @@ void encode_stored(CanonicalBytes& bytes, const sqlite::Statement& row, const Na
     }
     auto id = row.column_int(column);
     bytes.put_integer(id);
-    auto it = names.find(id);
-    if (it == names.end()) {
+    const auto* found = names.find(id);
+    if (found == nullptr) {
       bytes.put_null();  // a dangling id: never what the append path wrote
       continue;
     }
-    const auto& name = it->second;
+    const auto& name = *found;
     const auto* data = reinterpret_cast<const std::uint8_t*>(name.bytes.data());
     switch (name.type) {
       case ValueType::integer:
@@ -155,9 +183,9 @@ std::optional<std::string> wrong_type(const sqlite::Statement& row, const NameTa
       if (column < kFirstNameColumn || column > kLastNameColumn || type == ValueType::null) {
         continue;
       }
-      auto it = names.find(row.column_int(column));
-      if (it != names.end() && it->second.type != ValueType::text) {
-        return std::string{"the name of "} + rule.name + " holds " + type_name(it->second.type) +
+      const auto* name = names.find(row.column_int(column));
+      if (name != nullptr && name->type != ValueType::text) {
+        return std::string{"the name of "} + rule.name + " holds " + type_name(name->type) +
                ", the schema says TEXT";
       }
       continue;
@@ -166,6 +194,31 @@ std::optional<std::string> wrong_type(const sqlite::Statement& row, const NameTa
            type_name(rule.type);
   }
   return std::nullopt;
+}
+
+// door_zones is derived data, like an index, but an ordinary table: deleting
+// one of its rows would hide rows from zone queries while the chain stays
+// intact. So verify checks it is complete for every row it walks.
+using DoorZones = std::unordered_set<std::uint64_t>;
+
+std::uint64_t door_zone_key(std::int64_t door_id, std::int64_t zone_id) {
+  return static_cast<std::uint64_t>(door_id) << 32 ^ static_cast<std::uint64_t>(zone_id);
+}
+
+DoorZones load_door_zones(sqlite::Database& db) {
+  DoorZones out;
+  sqlite::Statement select{db.handle(), "SELECT door_id, zone_id FROM door_zones"};
+  while (select.step()) out.insert(door_zone_key(select.column_int(0), select.column_int(1)));
+  return out;
+}
+
+constexpr int kDoorColumn = 4;
+constexpr int kZoneColumn = 6;
+
+bool door_zone_listed(const sqlite::Statement& row, const DoorZones& door_zones) {
+  if (row.is_null(kDoorColumn) || row.is_null(kZoneColumn)) return true;
+  return door_zones.contains(
+      door_zone_key(row.column_int(kDoorColumn), row.column_int(kZoneColumn)));
 }
 
 bool same(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
@@ -212,6 +265,7 @@ VerifyResult Journal::verify() const {
   // a writer keeps appending on another connection.
   sqlite::ReadTransaction snapshot{*db_};
   const NameTable names = load_names(*db_);
+  const DoorZones door_zones = load_door_zones(*db_);
   RowHasher hasher;
   CanonicalBytes bytes;
   sqlite::Statement select{db_->handle(),
@@ -253,6 +307,10 @@ VerifyResult Journal::verify() const {
       auto why = seq == 1 ? std::string{"prev_hash of row 1 is not this journal's genesis hash"}
                           : "prev_hash does not match row " + std::to_string(seq - 1) + "'s hash";
       return bad(result, Damage::missing, seq, why);
+    }
+    if (!door_zone_listed(select, door_zones)) {
+      return bad(result, Damage::unindexed, seq,
+                 "door_zones lacks its door and zone: zone queries miss this row");
     }
     std::copy(stored_hash.begin(), stored_hash.end(), expected_prev.begin());
     result.rows = seq;

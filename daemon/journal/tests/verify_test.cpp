@@ -126,6 +126,14 @@ TEST_F(JournalVerify, NamesATextCastToBlobInTheNamesDictionary) {
             "row 3: type_changed (the name of person_id holds BLOB, the schema says TEXT)");
 }
 
+TEST_F(JournalVerify, NamesARowThatZoneQueriesWouldNoLongerFind) {
+  tamper("DELETE FROM door_zones");
+  EXPECT_TRUE(Journal{path()}.query({.zone = core::ZoneId{"lab"}}).empty());
+  auto result = verify();
+  EXPECT_EQ(result.damage, Damage::unindexed);
+  EXPECT_EQ(result.bad_seq, 1u);
+}
+
 TEST_F(JournalVerify, CatchesAnEditedTimestamp) {
   tamper("UPDATE events SET ts_us = ts_us - 3600000000 WHERE seq = 30");
   auto result = verify();

@@ -62,6 +62,9 @@ enum class Damage : std::uint8_t {
   // a stored value's SQLite type differs from the schema's (an id cast to
   // BLOB still compares equal as text, but queries no longer find it)
   type_changed,
+  // the row is intact, but the door_zones table zone queries go through does
+  // not list its (door, zone): a zone query would silently miss it
+  unindexed,
 };
 const char* to_string(Damage damage);
 
