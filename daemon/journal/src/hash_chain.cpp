@@ -24,9 +24,9 @@ constexpr std::uint64_t byteswap(std::uint64_t v) {
 template <class Unsigned>
 void put_be(std::vector<std::uint8_t>& out, Unsigned v) {
   if constexpr (std::endian::native == std::endian::little) v = byteswap(v);
-  auto at = out.size();
-  out.resize(at + sizeof v);
-  std::memcpy(out.data() + at, &v, sizeof v);
+  std::uint8_t bytes[sizeof v];
+  std::memcpy(bytes, &v, sizeof v);
+  out.insert(out.end(), bytes, bytes + sizeof v);
 }
 
 void put_bytes(std::vector<std::uint8_t>& out, std::uint8_t type, const std::uint8_t* data,
@@ -34,11 +34,7 @@ void put_bytes(std::vector<std::uint8_t>& out, std::uint8_t type, const std::uin
   if (size > 0xffffffffu) throw std::length_error("journal field over 4 GiB");
   out.push_back(type);
   put_be(out, static_cast<std::uint32_t>(size));
-  if (size > 0) {
-    auto at = out.size();
-    out.resize(at + size);
-    std::memcpy(out.data() + at, data, size);
-  }
+  if (size > 0) out.insert(out.end(), data, data + size);
 }
 
 int hex_digit(char c) {

@@ -120,8 +120,8 @@ NameTable load_names(sqlite::Database& db) {
   return names;
 }
 
-void put_stored(CanonicalBytes& bytes, const sqlite::Statement& row, int column) {
-  switch (row.value_type(column)) {
+void put_stored(CanonicalBytes& bytes, const sqlite::Statement& row, int column, ValueType type) {
+  switch (type) {
     case ValueType::integer:
       return bytes.put_integer(row.column_int(column));
     case ValueType::real:
@@ -139,9 +139,10 @@ void put_stored(CanonicalBytes& bytes, const sqlite::Statement& row, int column)
 void encode_stored(CanonicalBytes& bytes, const sqlite::Statement& row, const NameTable& names) {
   bytes.start();
   for (int column = 0; column < kHashColumn; ++column) {
+    const auto type = row.value_type(column);
     const bool name_column = column >= kFirstNameColumn && column <= kLastNameColumn;
-    if (!name_column || row.value_type(column) != ValueType::integer) {
-      put_stored(bytes, row, column);
+    if (!name_column || type != ValueType::integer) {
+      put_stored(bytes, row, column, type);
       continue;
     }
     auto id = row.column_int(column);
