@@ -1,6 +1,9 @@
 // Durable journal appends per second: one event per commit (each pays the
-// fsync) against group commit through JournalWriter (one fsync per batch).
-// Also verify() and an indexed query on a 100k-row journal.
+// fsync) against group commit through JournalWriter (one fsync per batch),
+// with and without the outbox rows committed in the same transaction, and a
+// bare C loop inserting the same rows into the same schema without hashing
+// (bare_sqlite_insert.hpp) as the floor SQLite itself sets. Also verify()
+// and indexed queries on a 100k-row journal.
 //
 // The file lives in $VIGIL_BENCH_DIR, else the system temp dir. Point it at
 // the disk the gateway will use: on a tmpfs fsync is free and the figures lie.
@@ -12,8 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "bare_sqlite_insert.hpp"
+#include "vigil/app/incident_cursor.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/sqlite.hpp"
+#include "vigil/mqtt/outbox.hpp"
 
 namespace {
 
@@ -114,13 +121,33 @@ core::Event passage_event(std::int64_t i) {
 // has run, so the figure is end-to-end durable appends per second.
 constexpr std::int64_t kBurst = 100'000;
 
-template <core::Event (*make_event)(std::int64_t)>
+// What the daemon commits with each batch (WriterOptions::in_batch_transaction):
+// an outbox row for every passage's grant (one in six events on the passage
+// mix, every event when all are grants; real incidents are far rarer) and the
+// incident cursor moved to the batch's last seq.
+void outbox_rows(std::span<const core::Event> events, journal::sqlite::Database& db) {
+  for (const auto& event : events) {
+    if (event.kind != core::EventKind::access_granted) continue;
+    mqtt::Outbox::insert(db, "vigil/site/gw/incident",
+                         R"({"v":1,"kind":"bench","seq":)" + std::to_string(event.seq) + "}");
+  }
+  app::IncidentCursor::advance(db, events.back().seq);
+}
+
+template <core::Event (*make_event)(std::int64_t), bool kWithOutbox>
 void BM_JournalWriterGroupCommit(benchmark::State& state) {
   ScratchJournal scratch;
   std::atomic<std::uint64_t> acknowledged{0};
   journal::WriterStats stats;
   {
-    journal::JournalWriter writer{journal::Journal{scratch.path()}};
+    journal::WriterOptions options;
+    if (kWithOutbox) {
+      journal::Journal journal{scratch.path()};
+      mqtt::Outbox::create_table(journal.database());
+      app::IncidentCursor::create_table(journal.database());
+      options.in_batch_transaction = outbox_rows;
+    }
+    journal::JournalWriter writer{journal::Journal{scratch.path()}, options};
     std::int64_t i = 0;
     for (auto _ : state) {
       for (std::int64_t n = 0; n < kBurst; ++n) {
@@ -137,13 +164,52 @@ void BM_JournalWriterGroupCommit(benchmark::State& state) {
   state.counters["mean_batch"] =
       stats.batches ? static_cast<double>(stats.committed) / static_cast<double>(stats.batches) : 0;
 }
-BENCHMARK(BM_JournalWriterGroupCommit<passage_event>)
+BENCHMARK(BM_JournalWriterGroupCommit<passage_event, false>)
     ->Name("BM_JournalWriterGroupCommit/passages")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0);
-BENCHMARK(BM_JournalWriterGroupCommit<grant>)
-    ->Name("BM_JournalWriterGroupCommit/all_grants")
+BENCHMARK(BM_JournalWriterGroupCommit<passage_event, true>)
+    ->Name("BM_JournalWriterGroupCommit/passages+outbox")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
+BENCHMARK(BM_JournalWriterGroupCommit<grant, true>)
+    ->Name("BM_JournalWriterGroupCommit/all_grants+outbox")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
+
+// The bare C loop on the same rows: kBurst events per iteration, built the
+// same way, in transactions of kBareBatch (about the writer's mean batch).
+constexpr std::int64_t kBareBatch = 50'000;
+
+template <core::Event (*make_event)(std::int64_t)>
+void BM_BareSqliteInsert(benchmark::State& state) {
+  ScratchJournal scratch;
+  { journal::Journal create{scratch.path()}; }
+  bench::BareSqliteInsert bare{scratch.path()};
+  std::vector<core::Event> batch;
+  batch.reserve(kBareBatch);
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    for (std::int64_t n = 0; n < kBurst; ++n) {
+      batch.push_back(make_event(i++));
+      if (static_cast<std::int64_t>(batch.size()) == kBareBatch) {
+        bare.insert(batch);
+        batch.clear();
+      }
+    }
+  }
+  state.SetItemsProcessed(i);
+}
+BENCHMARK(BM_BareSqliteInsert<passage_event>)
+    ->Name("BM_BareSqliteInsert/passages")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0);
+BENCHMARK(BM_BareSqliteInsert<grant>)
+    ->Name("BM_BareSqliteInsert/all_grants")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0);
@@ -195,6 +261,36 @@ void BM_JournalQueryPersonDay(benchmark::State& state) {
   state.counters["rows"] = static_cast<double>(rows);
 }
 BENCHMARK(BM_JournalQueryPersonDay)->Unit(benchmark::kMicrosecond);
+
+// A page of 100 rows at one door, and in one zone (5 doors, 12,500 of the
+// 100k rows): the zone goes through door_zones and the door index, so it
+// collects and sorts the zone's rows after `after_seq` before the limit.
+template <bool kZone>
+void BM_JournalQueryPage(benchmark::State& state) {
+  ScratchJournal scratch;
+  journal::Journal journal{scratch.path()};
+  auto events = grants(kLargeJournalRows);
+  journal.append(events);
+  journal::Filter filter{.after_seq = 50'000, .limit = 100};
+  if (kZone) {
+    filter.zone = core::ZoneId{"zone-3"};
+  } else {
+    filter.door = core::DoorId{"door-3"};
+  }
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    auto found = journal.query(filter);
+    rows = found.size();
+    benchmark::DoNotOptimize(found);
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_JournalQueryPage<false>)
+    ->Name("BM_JournalQueryPage/door")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_JournalQueryPage<true>)
+    ->Name("BM_JournalQueryPage/zone")
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -158,9 +158,9 @@ TEST_F(CtlTest, LogVerifyPassesIntactAndNamesTheEditedRow) {
   EXPECT_EQ(log_verify(path.string(), out_, err_), 0) << err_.str();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db, "UPDATE events SET person = 'p99' WHERE seq = 2", nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE events SET card = '12:9999' WHERE seq = 2", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   EXPECT_NE(log_verify(path.string(), out_, err_), 0);
   EXPECT_NE(err_.str().find("row 2"), std::string::npos) << err_.str();

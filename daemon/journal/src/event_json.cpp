@@ -25,6 +25,12 @@ nlohmann::json event_to_json(const core::Event& event) {
   put_id(out, "device", event.device);
   if (event.card) out["card"] = core::to_string(*event.card);
   out["detail"] = event.detail;
+  if (!event.attrs.empty()) {
+    auto& attrs = out["attrs"] = nlohmann::json::object();
+    for (const auto& attr : event.attrs) {
+      std::visit([&](const auto& value) { attrs[attr.key] = value; }, attr.value);
+    }
+  }
   return out;
 }
 
@@ -34,6 +40,7 @@ nlohmann::json verify_result_to_json(const VerifyResult& result) {
       {"rows", result.rows},
       {"head_hash", to_hex(result.head_hash)},
       {"message", result.message},
+      {"journal_id", result.journal_id},
   };
   if (!result.ok) {
     out["damage"] = to_string(result.damage);

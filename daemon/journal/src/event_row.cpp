@@ -3,14 +3,10 @@
 #include <charconv>
 #include <string>
 
+#include "vigil/journal/attrs_codec.hpp"
+
 namespace vigil::journal {
 namespace {
-
-template <class IdType>
-std::optional<IdType> read_id(const sqlite::Statement& select, int column) {
-  auto text = select.column_optional_text(column);
-  return text ? std::optional<IdType>{IdType{std::move(*text)}} : std::nullopt;
-}
 
 template <class Number>
 bool parse_number(std::string_view text, Number& out) {
@@ -23,6 +19,40 @@ bool parse_number(std::string_view text, Number& out) {
   throw JournalError("row " + std::to_string(seq) + ": unreadable " + std::string{column} + " '" +
                          std::string{value} + "'",
                      0);
+}
+
+// Parameter `index` of the insert and the field's canonical bytes.
+std::int64_t put_name(sqlite::Database& db, Names& names, std::string_view text, int index,
+                      CanonicalBytes& bytes, sqlite::Statement& insert) {
+  auto id = names.intern(db, text);
+  bytes.put_name(id, text);
+  insert.bind(index, id);
+  return id;
+}
+
+template <class IdType>
+std::optional<std::int64_t> put_optional_name(sqlite::Database& db, Names& names,
+                                              const std::optional<IdType>& id, int index,
+                                              CanonicalBytes& bytes, sqlite::Statement& insert) {
+  if (id) return put_name(db, names, id->str(), index, bytes, insert);
+  bytes.put_null();
+  insert.bind_null(index);
+  return std::nullopt;
+}
+
+const std::string& name_text(sqlite::Database& db, Names& names, const sqlite::Statement& select,
+                             int column, std::string_view what) {
+  auto id = select.column_int(column);
+  const auto* text = names.text(db, id);
+  if (text == nullptr) unreadable(select.column_int(0), what, "name id " + std::to_string(id));
+  return *text;
+}
+
+template <class IdType>
+std::optional<IdType> read_name(sqlite::Database& db, Names& names, const sqlite::Statement& select,
+                                int column, std::string_view what) {
+  if (select.is_null(column)) return std::nullopt;
+  return IdType{name_text(db, names, select, column, what)};
 }
 
 }  // namespace
@@ -38,64 +68,80 @@ std::optional<core::CardNumber> parse_card(std::string_view text) {
   return card;
 }
 
-void bind_row(sqlite::Statement& insert, std::uint64_t seq, std::int64_t ts_us, const RowText& row,
-              const Hash& prev_hash, const Hash& hash) {
+Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
+                  const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
+                  sqlite::Statement& insert) {
+  const auto ts_us = core::to_unix_micros(event.time);
+  bytes.start();
+  bytes.put_integer(static_cast<std::int64_t>(seq));
   insert.bind(1, static_cast<std::int64_t>(seq));
+  bytes.put_integer(ts_us);
   insert.bind(2, ts_us);
-  insert.bind(3, std::string_view{row.kind});
-  insert.bind(4, std::string_view{row.reason});
-  insert.bind(5, row.door);
-  insert.bind(6, row.reader);
-  insert.bind(7, row.zone);
-  insert.bind(8, row.person);
-  insert.bind(9, row.device);
-  insert.bind(10, row.card);
-  insert.bind(11, std::string_view{row.detail});
-  insert.bind_blob(12, prev_hash);
-  insert.bind_blob(13, hash);
+  put_name(db, names, core::to_string(event.kind), 3, bytes, insert);
+  put_name(db, names, core::to_string(event.reason), 4, bytes, insert);
+  auto door_id = put_optional_name(db, names, event.door, 5, bytes, insert);
+  put_optional_name(db, names, event.reader, 6, bytes, insert);
+  auto zone_id = put_optional_name(db, names, event.zone, 7, bytes, insert);
+  if (door_id && zone_id) names.note_door_zone(db, *door_id, *zone_id);
+  put_optional_name(db, names, event.person, 8, bytes, insert);
+  put_optional_name(db, names, event.device, 9, bytes, insert);
+  if (event.card) {
+    auto card = core::to_string(*event.card);
+    bytes.put_text(card);
+    insert.bind(10, std::string_view{card});
+  } else {
+    bytes.put_null();
+    insert.bind_null(10);
+  }
+  bytes.put_text(event.detail);
+  insert.bind(11, std::string_view{event.detail});
+  if (event.attrs.empty()) {
+    bytes.put_null();
+    insert.bind_null(12);
+  } else {
+    auto attrs = encode_attrs(event.attrs);
+    bytes.put_blob(attrs);
+    insert.bind_blob(12, attrs);
+  }
+  bytes.put_blob(prev_hash);
+  insert.bind_blob(13, prev_hash);
+  Hash hash = hasher.sha256(bytes.bytes());
+  insert.bind_blob(14, hash);
+  return hash;
 }
 
-RowText read_row_text(const sqlite::Statement& select) {
-  return RowText{
-      .kind = select.column_text(2),
-      .reason = select.column_text(3),
-      .door = select.column_optional_text(4),
-      .reader = select.column_optional_text(5),
-      .zone = select.column_optional_text(6),
-      .person = select.column_optional_text(7),
-      .device = select.column_optional_text(8),
-      .card = select.column_optional_text(9),
-      .detail = select.column_text(10),
-  };
-}
-
-core::Event read_event(const sqlite::Statement& select) {
+core::Event read_event(sqlite::Database& db, Names& names, const sqlite::Statement& select) {
   core::Event event;
   auto seq = select.column_int(0);
   event.seq = static_cast<std::uint64_t>(seq);
   event.time = core::from_unix_micros(select.column_int(1));
 
-  auto kind_text = select.column_text(2);
+  const auto& kind_text = name_text(db, names, select, 2, "kind");
   auto kind = core::event_kind_from_string(kind_text);
   if (!kind) unreadable(seq, "kind", kind_text);
   event.kind = *kind;
 
-  auto reason_text = select.column_text(3);
+  const auto& reason_text = name_text(db, names, select, 3, "reason");
   auto reason = core::deny_reason_from_string(reason_text);
   if (!reason) unreadable(seq, "reason", reason_text);
   event.reason = *reason;
 
-  event.door = read_id<core::DoorId>(select, 4);
-  event.reader = read_id<core::ReaderId>(select, 5);
-  event.zone = read_id<core::ZoneId>(select, 6);
-  event.person = read_id<core::PersonId>(select, 7);
-  event.device = read_id<core::DeviceId>(select, 8);
+  event.door = read_name<core::DoorId>(db, names, select, 4, "door");
+  event.reader = read_name<core::ReaderId>(db, names, select, 5, "reader");
+  event.zone = read_name<core::ZoneId>(db, names, select, 6, "zone");
+  event.person = read_name<core::PersonId>(db, names, select, 7, "person");
+  event.device = read_name<core::DeviceId>(db, names, select, 8, "device");
   if (auto card_text = select.column_optional_text(9)) {
     auto card = parse_card(*card_text);
     if (!card) unreadable(seq, "card", *card_text);
     event.card = *card;
   }
   event.detail = select.column_text(10);
+  if (!select.is_null(11)) {
+    auto attrs = decode_attrs(select.column_blob(11));
+    if (!attrs) unreadable(seq, "attrs", to_hex(select.column_blob(11)));
+    event.attrs = std::move(*attrs);
+  }
   return event;
 }
 

@@ -1,33 +1,42 @@
 // How a core::Event maps to and from a row of the events table. The SELECT
-// column list and the INSERT parameter order live here, next to each other.
+// column list, the INSERT parameter order and the hash input order live
+// here, next to each other.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
-#include "sqlite.hpp"
+#include "names.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/journal/hash_chain.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 
-// Columns 0..12 of every SELECT that reads whole rows, in table order.
+// Columns 0..13 of every SELECT that reads whole rows, in table order, which
+// is also the order of the hash input (docs/journal.md).
 inline constexpr const char* kEventColumns =
-    "seq, ts_us, kind, reason, door, reader, zone, person, device, card, detail, prev_hash, hash";
+    "seq, ts_us, kind_id, reason_id, door_id, reader_id, zone_id, person_id, device_id, card, "
+    "detail, attrs, prev_hash, hash";
+inline constexpr int kPrevHashColumn = 12;
+inline constexpr int kHashColumn = 13;
 
 inline constexpr const char* kInsertEvent =
-    "INSERT INTO events (seq, ts_us, kind, reason, door, reader, zone, person, device, card, "
-    "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "INSERT INTO events (seq, ts_us, kind_id, reason_id, door_id, reader_id, zone_id, person_id, "
+    "device_id, card, detail, attrs, prev_hash, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
-void bind_row(sqlite::Statement& insert, std::uint64_t seq, std::int64_t ts_us, const RowText& row,
-              const Hash& prev_hash, const Hash& hash);
+// Interns the event's names, writes its canonical bytes (seq, prev_hash
+// given) into `bytes`, hashes them and binds the whole row to `insert`.
+// Returns the row's hash. Call inside the append's write transaction.
+Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
+                  const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
+                  sqlite::Statement& insert);
 
-// The text columns of the current row of a statement selecting kEventColumns.
-RowText read_row_text(const sqlite::Statement& select);
-
-// The event of the current row. Throws JournalError for a kind, reason or card
-// this Vigil cannot parse (a file from a newer version, or tampered).
-core::Event read_event(const sqlite::Statement& select);
+// The event of the current row of a statement selecting kEventColumns.
+// Throws JournalError for a kind, reason, card, name id or attrs this Vigil
+// cannot read (a file from a newer version, or tampered).
+core::Event read_event(sqlite::Database& db, Names& names, const sqlite::Statement& select);
 
 // "12:1001" -> CardNumber; nullopt for anything else. The inverse of
 // core::to_string(CardNumber).

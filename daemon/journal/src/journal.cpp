@@ -5,52 +5,119 @@
 #include <string>
 
 #include "event_row.hpp"
+#include "names.hpp"
 #include "schema.hpp"
-#include "sqlite.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 namespace {
 
-// The SQL for a filter, with its parameters bound in the same order by
+// A filter with its names resolved to ids. A name that is not in the
+// dictionary matches no row, so the query is answered without SQL.
+struct ResolvedFilter {
+  std::optional<std::int64_t> person, zone, door;
+  std::vector<std::int64_t> kinds;
+  bool matches_nothing = false;
+};
+
+template <class IdType>
+std::optional<std::int64_t> resolve(sqlite::Database& db, Names& names,
+                                    const std::optional<IdType>& id, bool& missing) {
+  if (!id) return std::nullopt;
+  auto found = names.find(db, id->str());
+  if (!found) missing = true;
+  return found;
+}
+
+ResolvedFilter resolve(sqlite::Database& db, Names& names, const Filter& filter) {
+  ResolvedFilter out;
+  out.person = resolve(db, names, filter.person, out.matches_nothing);
+  out.zone = resolve(db, names, filter.zone, out.matches_nothing);
+  out.door = resolve(db, names, filter.door, out.matches_nothing);
+  for (auto kind : filter.kinds) {
+    if (auto id = names.find(db, core::to_string(kind))) out.kinds.push_back(*id);
+  }
+  if (!filter.kinds.empty() && out.kinds.empty()) out.matches_nothing = true;
+  return out;
+}
+
+// The conditions and parameters of a filter, bound in the same order by
 // bind_filter. Only present fields appear, so each shape of filter is one
 // cached statement and SQLite can pick the matching partial index.
-std::string filter_sql(const Filter& filter) {
-  std::string sql = std::string{"SELECT "} + kEventColumns + " FROM events";
-  // Without ANALYZE statistics SQLite prefers walking the rowid (to save the
-  // ORDER BY sort) over a one-sided time range, which reads the whole journal
-  // for "since 08:00". When time is the only selective field, say which index.
-  const bool by_id = filter.person || filter.zone || filter.door;
-  if (!by_id && (filter.from || filter.to)) sql += " INDEXED BY events_by_time";
-  sql += " WHERE 1";
+std::string filter_terms(const Filter& filter, const ResolvedFilter& ids) {
+  std::string sql;
   if (filter.after_seq > 0) sql += " AND seq > ?";
-  if (filter.person) sql += " AND person = ?";
-  if (filter.zone) sql += " AND zone = ?";
-  if (filter.door) sql += " AND door = ?";
+  if (ids.person) sql += " AND person_id = ?";
+  if (ids.zone) sql += " AND zone_id = ?";
+  if (ids.door) sql += " AND door_id = ?";
   if (filter.from) sql += " AND ts_us >= ?";
   if (filter.to) sql += " AND ts_us < ?";
-  if (!filter.kinds.empty()) {
-    sql += " AND kind IN (?";
-    for (std::size_t i = 1; i < filter.kinds.size(); ++i) sql += ", ?";
+  if (!ids.kinds.empty()) {
+    sql += " AND kind_id IN (?";
+    for (std::size_t i = 1; i < ids.kinds.size(); ++i) sql += ", ?";
     sql += ")";
+  }
+  return sql;
+}
+
+// A zone with no person or door to narrow it reads the zone's doors from
+// door_zones (events_by_door), plus the door-less rows of the zone.
+bool zone_through_doors(const Filter& filter, const ResolvedFilter& ids) {
+  return ids.zone && !ids.person && !ids.door && !filter.from && !filter.to;
+}
+
+std::string filter_sql(const Filter& filter, const ResolvedFilter& ids) {
+  const std::string select = std::string{"SELECT "} + kEventColumns + " FROM events";
+  std::string sql;
+  if (zone_through_doors(filter, ids)) {
+    sql = select + " WHERE door_id IN (SELECT door_id FROM door_zones WHERE zone_id = ?)" +
+          filter_terms(filter, ids) + " UNION ALL " + select +
+          " WHERE zone_id IS NOT NULL AND door_id IS NULL" + filter_terms(filter, ids);
+  } else {
+    // Without ANALYZE statistics SQLite prefers walking the rowid (to save
+    // the ORDER BY sort) over a one-sided time range, which reads the whole
+    // journal for "since 08:00". When time is the most selective field
+    // present, say which index.
+    const bool by_id = ids.person || ids.door;
+    sql = select;
+    if (!by_id && (filter.from || filter.to)) sql += " INDEXED BY events_by_time";
+    sql += " WHERE 1" + filter_terms(filter, ids);
   }
   sql += " ORDER BY seq";
   if (filter.limit) sql += " LIMIT ?";
   return sql;
 }
 
-void bind_filter(sqlite::Statement& select, const Filter& filter) {
-  int index = 0;
+void bind_terms(sqlite::Statement& select, int& index, const Filter& filter,
+                const ResolvedFilter& ids) {
   if (filter.after_seq > 0) select.bind(++index, static_cast<std::int64_t>(filter.after_seq));
-  if (filter.person) select.bind(++index, std::string_view{filter.person->str()});
-  if (filter.zone) select.bind(++index, std::string_view{filter.zone->str()});
-  if (filter.door) select.bind(++index, std::string_view{filter.door->str()});
+  if (ids.person) select.bind(++index, *ids.person);
+  if (ids.zone) select.bind(++index, *ids.zone);
+  if (ids.door) select.bind(++index, *ids.door);
   if (filter.from) select.bind(++index, core::to_unix_micros(*filter.from));
   if (filter.to) select.bind(++index, core::to_unix_micros(*filter.to));
-  for (auto kind : filter.kinds) select.bind(++index, std::string_view{core::to_string(kind)});
+  for (auto kind : ids.kinds) select.bind(++index, kind);
+}
+
+void bind_filter(sqlite::Statement& select, const Filter& filter, const ResolvedFilter& ids) {
+  int index = 0;
+  if (zone_through_doors(filter, ids)) {
+    select.bind(++index, *ids.zone);
+    bind_terms(select, index, filter, ids);
+    bind_terms(select, index, filter, ids);
+  } else {
+    bind_terms(select, index, filter, ids);
+  }
   if (filter.limit) {
     auto limit = std::min<std::size_t>(*filter.limit, INT64_MAX);
     select.bind(++index, static_cast<std::int64_t>(limit));
   }
+}
+
+Hash to_hash(std::span<const std::uint8_t> stored) {
+  Hash hash{};
+  std::copy_n(stored.begin(), std::min(stored.size(), hash.size()), hash.begin());
+  return hash;
 }
 
 }  // namespace
@@ -65,6 +132,10 @@ const char* to_string(Damage damage) {
       return "missing";
     case Damage::reordered:
       return "reordered";
+    case Damage::type_changed:
+      return "type_changed";
+    case Damage::unindexed:
+      return "unindexed";
   }
   return "unknown";
 }
@@ -72,68 +143,93 @@ const char* to_string(Damage damage) {
 Journal::Journal(const std::filesystem::path& path, JournalOptions options)
     : path_(path),
       db_(open_database(path, options.busy_timeout)),
-      hasher_(std::make_unique<RowHasher>()) {
+      hasher_(std::make_unique<RowHasher>()),
+      names_(std::make_unique<Names>()),
+      bytes_(std::make_unique<CanonicalBytes>()) {
   // Negative cache_size is in KiB rather than pages.
-  db_->exec(("PRAGMA cache_size=-" + std::to_string(options.cache_bytes / 1024)).c_str());
+  db_->exec("PRAGMA cache_size=-" + std::to_string(options.cache_bytes / 1024));
   if (options.max_size_bytes) {
     auto page_size = static_cast<std::uint64_t>(db_->query_int("PRAGMA page_size"));
     auto pages = (*options.max_size_bytes + page_size - 1) / page_size;
-    db_->exec(("PRAGMA max_page_count=" + std::to_string(pages)).c_str());
+    db_->exec("PRAGMA max_page_count=" + std::to_string(pages));
   }
+  auto select = db_->cached("SELECT value FROM journal_meta WHERE key = 'journal_id'");
+  if (!select->step() || !from_hex(select->column_text_view(0), id_)) {
+    throw JournalError(path.string() + ": journal_meta has no valid journal_id", 0);
+  }
+  genesis_ = journal::genesis_hash(id_);
 }
 
 Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 Journal::~Journal() = default;
 
+std::string Journal::journal_id() const {
+  return to_hex(id_);
+}
+
 Journal::Head Journal::read_head() const {
   auto select = db_->cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-  Head head;
+  Head head{.seq = 0, .hash = genesis_};
   if (select->step()) {
     head.seq = static_cast<std::uint64_t>(select->column_int(0));
     // A damaged hash column is verify()'s to report; appending chains from
     // whatever is stored, so the new rows stay checkable against it.
-    auto stored = select->column_blob(1);
-    std::copy_n(stored.begin(), std::min(stored.size(), head.hash.size()), head.hash.begin());
+    head.hash = to_hash(select->column_blob(1));
   }
   return head;
 }
 
-void Journal::append(std::span<core::Event> events,
-                     const std::function<void(sqlite::Database&)>& in_same_transaction) {
+void Journal::append(std::span<core::Event> events, const InTransaction& in_same_transaction) {
   if (events.empty() && !in_same_transaction) return;
-  sqlite::Transaction transaction{*db_};
-  // Read inside the write transaction: another connection (vigilctl, a
-  // second daemon by mistake) may have appended since we last looked, and
-  // chaining from a stale head would fork the chain.
-  const Head head = read_head();
-  {
-    auto insert = db_->cached(kInsertEvent);
-    Hash prev = head.hash;
-    std::uint64_t seq = head.seq;
-    for (const auto& event : events) {
-      ++seq;
-      auto row = to_row_text(event);
-      auto ts_us = core::to_unix_micros(event.time);
-      Hash hash = hasher_->hash_row(seq, ts_us, row, prev);
-      bind_row(*insert, seq, ts_us, row, prev, hash);
-      insert->step();
-      insert->reset();
-      prev = hash;
+  std::vector<std::uint64_t> old_seqs;
+  old_seqs.reserve(events.size());
+  for (const auto& event : events) old_seqs.push_back(event.seq);
+  try {
+    sqlite::Transaction transaction{*db_};
+    // Read inside the write transaction: another connection (vigilctl, a
+    // second daemon by mistake) may have appended since we last looked, and
+    // chaining from a stale head would fork the chain.
+    const Head head = read_head();
+    {
+      auto insert = db_->cached(kInsertEvent);
+      Hash prev = head.hash;
+      std::uint64_t seq = head.seq;
+      for (auto& event : events) {
+        event.seq = ++seq;
+        prev = encode_event(*db_, *names_, event, seq, prev, *bytes_, *hasher_, *insert);
+        insert->step();
+        insert->reset();
+      }
     }
+    if (in_same_transaction) in_same_transaction(*db_);
+    transaction.commit();
+  } catch (...) {
+    // Names interned in the rolled-back transaction may not exist.
+    names_->forget();
+    for (std::size_t i = 0; i < events.size(); ++i) events[i].seq = old_seqs[i];
+    throw;
   }
-  if (in_same_transaction) in_same_transaction(*db_);
-  transaction.commit();
-  std::uint64_t seq = head.seq;
-  for (auto& event : events) event.seq = ++seq;
 }
 
 std::vector<core::Event> Journal::query(const Filter& filter) const {
   std::vector<core::Event> out;
   if (filter.limit && *filter.limit == 0) return out;
-  auto select = db_->cached(filter_sql(filter));
-  bind_filter(*select, filter);
-  while (select->step()) out.push_back(read_event(*select));
+  auto ids = resolve(*db_, *names_, filter);
+  if (ids.matches_nothing) return out;
+  auto select = db_->cached(filter_sql(filter, ids));
+  bind_filter(*select, filter, ids);
+  while (select->step()) out.push_back(read_event(*db_, *names_, *select));
+  return out;
+}
+
+std::vector<std::string> Journal::query_plan(const Filter& filter) const {
+  std::vector<std::string> out;
+  auto ids = resolve(*db_, *names_, filter);
+  if (ids.matches_nothing) return out;
+  sqlite::Statement explain{db_->handle(), "EXPLAIN QUERY PLAN " + filter_sql(filter, ids)};
+  bind_filter(explain, filter, ids);
+  while (explain.step()) out.push_back(explain.column_text(3));
   return out;
 }
 
@@ -143,6 +239,13 @@ std::uint64_t Journal::last_seq() const {
 
 Hash Journal::head_hash() const {
   return read_head().hash;
+}
+
+std::optional<Hash> Journal::hash_at(std::uint64_t seq) const {
+  auto select = db_->cached("SELECT hash FROM events WHERE seq = ?1");
+  select->bind(1, static_cast<std::int64_t>(seq));
+  if (!select->step()) return std::nullopt;
+  return to_hash(select->column_blob(0));
 }
 
 }  // namespace vigil::journal

@@ -92,7 +92,13 @@ void JournalWriter::run() {
 
   while (take_queued(events, callbacks)) {
     try {
-      journal_.append(events);
+      if (options_.in_batch_transaction) {
+        journal_.append(events, [&](sqlite::Database& db) {
+          options_.in_batch_transaction(std::span<const core::Event>{events}, db);
+        });
+      } else {
+        journal_.append(events);
+      }
     } catch (const std::exception& error) {
       // Journal::append left the file and the events untouched, so the same
       // batch is simply tried again later. Nothing is dropped: an entry log

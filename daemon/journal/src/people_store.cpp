@@ -6,7 +6,7 @@
 #include "event_row.hpp"
 #include "roster_rows.hpp"
 #include "schema.hpp"
-#include "sqlite.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 namespace {

@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "sqlite.hpp"
 #include "vigil/core/people.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 

@@ -7,16 +7,23 @@
 #include <filesystem>
 #include <memory>
 
-#include "sqlite.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 
-inline constexpr int kSchemaVersion = 1;
+// 1: journal format v1 (plain tables, text columns, untyped hash input).
+// 2: journal format v2 (STRICT tables, interned ids, typed hash input,
+//    journal id, typed attributes). Opening a version 1 file migrates it.
+inline constexpr int kSchemaVersion = 2;
 
 // Opens (creating if needed) a Vigil database: WAL, synchronous=FULL,
-// foreign keys on, busy timeout, schema created or checked. Throws
+// foreign keys on, busy timeout, schema created, migrated or checked. Throws
 // JournalError for a file from a newer Vigil or one that is not a database.
 std::unique_ptr<sqlite::Database> open_database(const std::filesystem::path& path,
                                                 std::chrono::milliseconds busy_timeout);
+
+// The v2 journal tables and their indices (no data). Used on a new file and
+// by the v1 migration.
+void create_journal_tables(sqlite::Database& db);
 
 }  // namespace vigil::journal

@@ -1,5 +1,8 @@
-#include "sqlite.hpp"
+#include "vigil/journal/sqlite.hpp"
 
+#include <sqlite3.h>
+
+#include <string>
 #include <utility>
 
 namespace vigil::journal {
@@ -54,6 +57,14 @@ void Statement::bind(int index, const std::optional<std::string>& text) {
   }
 }
 
+void Statement::bind(int index, std::optional<std::int64_t> value) {
+  if (value) {
+    bind(index, *value);
+  } else {
+    bind_null(index);
+  }
+}
+
 void Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
   int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
@@ -77,6 +88,10 @@ void Statement::reset() noexcept {
   (void)sqlite3_clear_bindings(stmt_);
 }
 
+ValueType Statement::value_type(int column) const {
+  return static_cast<ValueType>(sqlite3_column_type(stmt_, column));
+}
+
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -85,10 +100,26 @@ std::int64_t Statement::column_int(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
+double Statement::column_real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
 std::string Statement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
   return text != nullptr ? std::string(reinterpret_cast<const char*>(text), size) : std::string{};
+}
+
+std::string_view Statement::column_text_view(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+  return text != nullptr ? std::string_view(reinterpret_cast<const char*>(text), size)
+                         : std::string_view{};
+}
+
+std::optional<std::int64_t> Statement::column_optional_int(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return column_int(column);
 }
 
 std::optional<std::string> Statement::column_optional_text(int column) const {
@@ -103,7 +134,14 @@ std::span<const std::uint8_t> Statement::column_blob(int column) const {
                          : std::span<const std::uint8_t>{};
 }
 
-Database::Database(const std::filesystem::path& path) {
+Database::Database(const std::filesystem::path& path, OpenOptions options) : path_(path) {
+  // Memory statistics take a global mutex around every SQLite allocation
+  // (several per inserted row); Vigil never reads them. Only possible before
+  // SQLite initializes, so once, before the first open; later it is a no-op.
+  static const bool memstatus_off = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)memstatus_off;
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -115,6 +153,27 @@ Database::Database(const std::filesystem::path& path) {
     throw JournalError(what, rc & 0xff);
   }
   sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
+  if (options.durable) {
+    try {
+      // WAL: readers (vigilctl queries) never block the writer.
+      // synchronous=FULL fsyncs the WAL on every commit, which is what makes a
+      // write durable on return; NORMAL would lose the last commits on power
+      // failure.
+      bool wal = false;
+      {
+        // Only a new, empty file takes a page size; SQLite ignores it later.
+        if (options.page_size) exec("PRAGMA page_size=" + std::to_string(options.page_size));
+        Statement mode{db_, "PRAGMA journal_mode=WAL"};
+        wal = mode.step() && mode.column_text(0) == "wal";
+      }
+      if (!wal) throw JournalError(path.string() + ": cannot switch to WAL mode", 0);
+      exec("PRAGMA synchronous=FULL");
+    } catch (...) {
+      sqlite3_close(std::exchange(db_, nullptr));  // no destructor after a throwing constructor
+      throw;
+    }
+  }
 }
 
 Database::~Database() {
@@ -145,6 +204,14 @@ std::int64_t Database::query_int(const char* sql) {
   return statement.step() ? statement.column_int(0) : 0;
 }
 
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::int64_t Database::changes() const {
+  return sqlite3_changes64(db_);
+}
+
 bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
@@ -164,6 +231,14 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   db_.exec("COMMIT");
   open_ = false;
+}
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  db_.exec("BEGIN");
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (db_.in_transaction()) sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
 }
 
 }  // namespace vigil::journal::sqlite

@@ -37,7 +37,7 @@ TEST(EventJson, VerifyResultNamesTheDamageOnlyWhenBad) {
 
   VerifyResult bad{.ok = false,
                    .rows = 16,
-                   .head_hash = kGenesisHash,
+                   .head_hash = Hash{},
                    .damage = Damage::altered,
                    .bad_seq = 17,
                    .message = "row 17: altered (hash mismatch)"};

@@ -10,96 +10,108 @@
 namespace vigil::journal {
 namespace {
 
-void put(std::vector<std::uint8_t>& out, std::initializer_list<int> raw) {
+std::vector<std::uint8_t> bytes(std::initializer_list<int> raw) {
+  std::vector<std::uint8_t> out;
   for (int b : raw) out.push_back(static_cast<std::uint8_t>(b));
+  return out;
 }
 
-void put(std::vector<std::uint8_t>& out, std::string_view text) {
-  out.insert(out.end(), text.begin(), text.end());
+std::vector<std::uint8_t> magic_and(std::initializer_list<int> raw) {
+  std::vector<std::uint8_t> out(kCanonicalMagic.begin(), kCanonicalMagic.end());
+  auto rest = bytes(raw);
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
 }
 
-core::Event entry_at_d1() {
-  core::Event event;
-  event.time = core::from_unix_micros(0x0102030405060708);
-  event.kind = core::EventKind::entry;
-  event.door = core::DoorId{"d1"};
-  event.card = core::CardNumber{.facility = 12, .number = 1001};
-  return event;
+std::vector<std::uint8_t> encoded(void (*put)(CanonicalBytes&)) {
+  CanonicalBytes canonical;
+  canonical.start();
+  put(canonical);
+  return {canonical.bytes().begin(), canonical.bytes().end()};
 }
 
-TEST(HashChain, CanonicalBytesFollowTheDocumentedLayout) {
-  std::vector<std::uint8_t> actual;
-  append_canonical_bytes(actual, 258, 0x0102030405060708, to_row_text(entry_at_d1()), kGenesisHash);
-
-  std::vector<std::uint8_t> expected;
-  put(expected, "vigil.journal.v1");
-  put(expected, {0, 0, 0, 0, 0, 0, 1, 2});  // seq 258
-  put(expected, {1, 2, 3, 4, 5, 6, 7, 8});  // ts_us
-  put(expected, {1, 0, 0, 0, 5});
-  put(expected, "entry");
-  put(expected, {1, 0, 0, 0, 4});
-  put(expected, "none");
-  put(expected, {1, 0, 0, 0, 2});
-  put(expected, "d1");
-  put(expected, {0, 0, 0, 0});  // reader, zone, person, device absent
-  put(expected, {1, 0, 0, 0, 7});
-  put(expected, "12:1001");
-  put(expected, {1, 0, 0, 0, 0});  // detail present and empty
-  expected.insert(expected.end(), kGenesisHash.begin(), kGenesisHash.end());
-
-  EXPECT_EQ(actual, expected);
+TEST(CanonicalBytes, StartWithTheV2Magic) {
+  EXPECT_EQ(kCanonicalMagic, "vigil.journal.v2");
+  EXPECT_EQ(encoded([](CanonicalBytes&) {}), magic_and({}));
 }
 
-TEST(HashChain, NegativeTimestampIsTwosComplement) {
-  std::vector<std::uint8_t> actual;
-  append_canonical_bytes(actual, 1, -1, to_row_text(entry_at_d1()), kGenesisHash);
-  std::vector<std::uint8_t> ts(actual.begin() + 24, actual.begin() + 32);
-  EXPECT_EQ(ts, std::vector<std::uint8_t>(8, 0xff));
+TEST(CanonicalBytes, TagEachValueWithItsSqliteType) {
+  struct Case {
+    const char* what;
+    void (*put)(CanonicalBytes&);
+    std::vector<std::uint8_t> expected;
+  };
+  const Case cases[] = {
+      {"integer 258", [](CanonicalBytes& c) { c.put_integer(258); },
+       magic_and({0x01, 0, 0, 0, 0, 0, 0, 1, 2})},
+      {"integer -1 is two's complement", [](CanonicalBytes& c) { c.put_integer(-1); },
+       magic_and({0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})},
+      {"text", [](CanonicalBytes& c) { c.put_text("d1"); },
+       magic_and({0x03, 0, 0, 0, 2, 'd', '1'})},
+      {"empty text", [](CanonicalBytes& c) { c.put_text(""); }, magic_and({0x03, 0, 0, 0, 0})},
+      {"blob",
+       [](CanonicalBytes& c) {
+         c.put_blob(std::vector<std::uint8_t>{'d', '1'});
+       },
+       magic_and({0x04, 0, 0, 0, 2, 'd', '1'})},
+      {"null", [](CanonicalBytes& c) { c.put_null(); }, magic_and({0x05})},
+      {"real 1.0", [](CanonicalBytes& c) { c.put_real(1.0); },
+       magic_and({0x02, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0})},
+      {"name: id then text", [](CanonicalBytes& c) { c.put_name(3, "p"); },
+       magic_and({0x01, 0, 0, 0, 0, 0, 0, 0, 3, 0x03, 0, 0, 0, 1, 'p'})},
+  };
+  for (const auto& c : cases) EXPECT_EQ(encoded(c.put), c.expected) << c.what;
 }
 
-TEST(HashChain, AbsentFieldHashesDifferentlyFromEmptyField) {
-  auto absent = to_row_text(entry_at_d1());
-  auto empty = absent;
-  empty.person = "";
+TEST(CanonicalBytes, SameTextAsTextAndAsBlobHashDifferently) {
+  // The attack: CAST(person AS BLOB) keeps the bytes, not the type.
   RowHasher hasher;
-  EXPECT_NE(hasher.hash_row(1, 0, absent, kGenesisHash),
-            hasher.hash_row(1, 0, empty, kGenesisHash));
+  EXPECT_NE(hasher.sha256(encoded([](CanonicalBytes& c) { c.put_text("p02"); })),
+            hasher.sha256(encoded([](CanonicalBytes& c) {
+              c.put_blob(std::vector<std::uint8_t>{'p', '0', '2'});
+            })));
 }
 
-TEST(HashChain, BytesCannotShiftBetweenAdjacentFields) {
-  // Length prefixes: door "d1" + reader "x" must not equal door "d" + reader "1x".
-  auto a = to_row_text(entry_at_d1());
-  a.door = "d1";
-  a.reader = "x";
-  auto b = a;
-  b.door = "d";
-  b.reader = "1x";
+TEST(CanonicalBytes, AbsentAndEmptyHashDifferently) {
   RowHasher hasher;
-  EXPECT_NE(hasher.hash_row(1, 0, a, kGenesisHash), hasher.hash_row(1, 0, b, kGenesisHash));
+  EXPECT_NE(hasher.sha256(encoded([](CanonicalBytes& c) { c.put_null(); })),
+            hasher.sha256(encoded([](CanonicalBytes& c) { c.put_text(""); })));
 }
 
-TEST(HashChain, MatchesTheWorkedExampleInTheDocs) {
-  // docs/journal.md, "Worked example": computed there with Python's hashlib.
-  RowHasher hasher;
-  auto hash = hasher.hash_row(258, 0x0102030405060708, to_row_text(entry_at_d1()), kGenesisHash);
-  EXPECT_EQ(to_hex(hash), "2bcd589efe456d599e41754966e4be6f774f45083dd64a7bc83dce4d7d7b8d8f");
+TEST(CanonicalBytes, SeqValueSitsRightAfterMagicAndTag) {
+  auto out = encoded([](CanonicalBytes& c) { c.put_integer(0x0102030405060708); });
+  EXPECT_EQ(out[kSeqValueOffset], 0x01);
+  EXPECT_EQ(out[kSeqValueOffset + 7], 0x08);
 }
 
-TEST(HashChain, Sha256OfEmptyInputIsTheStandardValue) {
-  RowHasher hasher;
-  EXPECT_EQ(to_hex(hasher.sha256({})),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+TEST(HashChain, GenesisIsSha256OfTheGenesisMagicAndTheJournalId) {
+  JournalIdBytes id{};
+  for (std::size_t i = 0; i < id.size(); ++i) id[i] = static_cast<std::uint8_t>(i * 0x11);
+  std::vector<std::uint8_t> input(kGenesisMagic.begin(), kGenesisMagic.end());
+  input.insert(input.end(), id.begin(), id.end());
+  EXPECT_EQ(genesis_hash(id), RowHasher{}.sha256(input));
+  JournalIdBytes other = id;
+  other[15] ^= 1;
+  EXPECT_NE(genesis_hash(id), genesis_hash(other));
 }
 
-TEST(HashChain, RowTextNamesKindReasonAndCardAsStored) {
-  auto event = entry_at_d1();
-  event.kind = core::EventKind::access_denied;
-  event.reason = core::DenyReason::outside_schedule;
-  auto row = to_row_text(event);
-  EXPECT_EQ(row.kind, "access_denied");
-  EXPECT_EQ(row.reason, "outside_schedule");
-  EXPECT_EQ(row.card, "12:1001");
-  EXPECT_FALSE(row.person.has_value());
+TEST(HashChain, Sha256MatchesAKnownVector) {
+  // SHA-256("abc"), FIPS 180-2 appendix B.1.
+  std::string abc = "abc";
+  auto hash = RowHasher{}.sha256({reinterpret_cast<const std::uint8_t*>(abc.data()), abc.size()});
+  EXPECT_EQ(to_hex(hash), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(HashChain, RandomJournalIdsDiffer) {
+  EXPECT_NE(random_journal_id(), random_journal_id());
+}
+
+TEST(HashChain, HexRoundTripsAndRejectsBadDigits) {
+  JournalIdBytes id{};
+  EXPECT_TRUE(from_hex("00112233445566778899AABBCCDDEEff", id));
+  EXPECT_EQ(to_hex(id), "00112233445566778899aabbccddeeff");
+  EXPECT_FALSE(from_hex("00112233445566778899aabbccddeeg0", id));
+  EXPECT_FALSE(from_hex("0011", id));
 }
 
 }  // namespace

@@ -17,8 +17,60 @@ TEST(Journal, NewJournalIsEmptyWithTheGenesisHead) {
   TempDir dir;
   Journal journal{dir.file("j.db")};
   EXPECT_EQ(journal.last_seq(), 0u);
-  EXPECT_EQ(journal.head_hash(), kGenesisHash);
+  EXPECT_EQ(journal.head_hash(), journal.genesis_hash());
   EXPECT_TRUE(journal.query({}).empty());
+}
+
+TEST(Journal, EachJournalHasARandomIdKeptAcrossReopen) {
+  TempDir dir;
+  std::string id = Journal{dir.file("a.db")}.journal_id();
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(Journal{dir.file("a.db")}.journal_id(), id);
+  EXPECT_NE(Journal{dir.file("b.db")}.journal_id(), id);
+  EXPECT_EQ(
+      RawSql{dir.file("a.db")}.text("SELECT value FROM journal_meta WHERE key = 'journal_id'"), id);
+}
+
+TEST(Journal, GenesisCommitsToTheJournalId) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  JournalIdBytes id{};
+  ASSERT_TRUE(from_hex(journal.journal_id(), id));
+  EXPECT_EQ(journal.genesis_hash(), genesis_hash(id));
+  auto events = sample_events(1);
+  journal.append(events);
+  RawSql raw{dir.file("j.db")};
+  EXPECT_EQ(raw.text("SELECT lower(hex(prev_hash)) FROM events WHERE seq = 1"),
+            to_hex(journal.genesis_hash()));
+}
+
+TEST(Journal, TwoJournalsWithIdenticalEventsHaveDifferentHeads) {
+  TempDir dir;
+  Journal a{dir.file("a.db")};
+  Journal b{dir.file("b.db")};
+  auto first = sample_events(10);
+  auto second = sample_events(10);
+  a.append(first);
+  b.append(second);
+  EXPECT_NE(a.head_hash(), b.head_hash());
+  EXPECT_NE(a.hash_at(1), b.hash_at(1));
+  EXPECT_TRUE(a.verify().ok);
+  EXPECT_TRUE(b.verify().ok);
+}
+
+TEST(Journal, HashAtIsTheStoredHashOfThatRow) {
+  TempDir dir;
+  Journal journal{dir.file("j.db")};
+  auto events = sample_events(5);
+  journal.append(events);
+  ASSERT_TRUE(journal.hash_at(5).has_value());
+  EXPECT_EQ(*journal.hash_at(5), journal.head_hash());
+  RawSql raw{dir.file("j.db")};
+  EXPECT_EQ(to_hex(*journal.hash_at(2)),
+            raw.text("SELECT lower(hex(hash)) FROM events WHERE seq = 2"));
+  EXPECT_FALSE(journal.hash_at(0).has_value());
+  EXPECT_FALSE(journal.hash_at(6).has_value());
 }
 
 TEST(Journal, OpensInWalModeWithTheCurrentSchemaVersion) {
@@ -26,7 +78,8 @@ TEST(Journal, OpensInWalModeWithTheCurrentSchemaVersion) {
   Journal journal{dir.file("j.db")};
   RawSql raw{dir.file("j.db")};
   EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.integer("PRAGMA user_version"), 1);
+  EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
+  EXPECT_EQ(raw.integer("PRAGMA page_size"), 8192);
 }
 
 TEST(Journal, AppendAssignsConsecutiveSeqsInPlace) {
@@ -69,6 +122,9 @@ TEST(Journal, EventsSurviveReopenWithEveryField) {
   denied.device = core::DeviceId{"io-2"};
   denied.card = core::CardNumber{.facility = 255, .number = 18'446'744'073'709'551'615u};
   denied.detail = "after hours";
+  core::set_attr(denied.attrs, "attempt", std::int64_t{-3});
+  core::set_attr(denied.attrs, "lockout", true);
+  core::set_attr(denied.attrs, "note", std::string{"Tür ☂"});
   core::Event started;  // every optional field absent
   started.time = core::from_unix_micros(-5);
   started.kind = core::EventKind::daemon_started;
@@ -91,11 +147,13 @@ TEST(Journal, EventsSurviveReopenWithEveryField) {
   EXPECT_EQ(d.device, denied.device);
   EXPECT_EQ(d.card, denied.card);
   EXPECT_EQ(d.detail, denied.detail);
+  EXPECT_EQ(d.attrs, denied.attrs);
   const auto& s = stored[1];
   EXPECT_EQ(s.seq, 2u);
   EXPECT_EQ(s.time, started.time);
   EXPECT_FALSE(s.door || s.reader || s.zone || s.person || s.device || s.card);
   EXPECT_EQ(s.detail, "");
+  EXPECT_TRUE(s.attrs.empty());
 }
 
 TEST(Journal, StoresAbsentFieldsAsNullAndCardAsFacilityColonNumber) {
@@ -107,9 +165,11 @@ TEST(Journal, StoresAbsentFieldsAsNullAndCardAsFacilityColonNumber) {
   }
   RawSql raw{dir.file("j.db")};
   EXPECT_EQ(raw.text("SELECT card FROM events WHERE seq = 1"), "12:1000");
-  EXPECT_EQ(raw.integer("SELECT device IS NULL FROM events WHERE seq = 1"), 1);
+  EXPECT_EQ(raw.integer("SELECT device_id IS NULL FROM events WHERE seq = 1"), 1);
+  EXPECT_EQ(raw.integer("SELECT attrs IS NULL FROM events WHERE seq = 1"), 1);
   EXPECT_EQ(raw.integer("SELECT length(hash) FROM events WHERE seq = 1"), 32);
-  EXPECT_EQ(raw.integer("SELECT prev_hash = zeroblob(32) FROM events WHERE seq = 1"), 1);
+  EXPECT_EQ(raw.text("SELECT n.text FROM events e JOIN names n ON n.id = e.person_id"), "p-1");
+  EXPECT_EQ(raw.text("SELECT typeof(person_id) FROM events WHERE seq = 1"), "integer");
 }
 
 TEST(Journal, HeadHashIsTheLastRowsHash) {

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -66,10 +67,75 @@ class RawSql {
   }
 
   std::int64_t integer(const std::string& sql) { return std::stoll(text(sql)); }
+  sqlite3* handle() { return db_; }
+
+  // What an attacker does before a type-changing UPDATE: edit the table's
+  // CREATE statement in sqlite_schema so it is no longer STRICT. Takes effect
+  // for connections opened afterwards.
+  void drop_strict(const std::string& table) {
+    exec("PRAGMA writable_schema=ON");
+    exec("UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') WHERE name = '" + table +
+         "'");
+    exec("PRAGMA writable_schema=OFF");
+  }
 
  private:
   sqlite3* db_ = nullptr;
 };
+
+// Row `seq`'s hash input, built from docs/journal.md ("Hash input") alone,
+// with plain sqlite3 calls: an inspector's reading of the spec, independent of
+// the library's encoder.
+inline std::vector<std::uint8_t> canonical_bytes_of(RawSql& raw, std::int64_t seq) {
+  std::vector<std::uint8_t> out;
+  auto put_raw = [&](const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const std::uint8_t*>(data);
+    out.insert(out.end(), bytes, bytes + size);
+  };
+  auto put_u = [&](std::uint64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  auto put_value = [&](sqlite3_stmt* stmt, int column) {
+    int type = sqlite3_column_type(stmt, column);
+    out.push_back(static_cast<std::uint8_t>(type));
+    if (type == SQLITE_INTEGER) {
+      put_u(static_cast<std::uint64_t>(sqlite3_column_int64(stmt, column)), 8);
+    } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+      const void* data = type == SQLITE_TEXT
+                             ? static_cast<const void*>(sqlite3_column_text(stmt, column))
+                             : sqlite3_column_blob(stmt, column);
+      auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, column));
+      put_u(size, 4);
+      put_raw(data, size);
+    }
+  };
+  std::string magic = "vigil.journal.v2";
+  put_raw(magic.data(), magic.size());
+  const char* sql =
+      "SELECT e.seq, e.ts_us, e.kind_id, k.text, e.reason_id, r.text, e.door_id, d.text, "
+      "e.reader_id, rd.text, e.zone_id, z.text, e.person_id, p.text, e.device_id, dv.text, "
+      "e.card, e.detail, e.attrs, e.prev_hash FROM events e "
+      "LEFT JOIN names k ON k.id = e.kind_id LEFT JOIN names r ON r.id = e.reason_id "
+      "LEFT JOIN names d ON d.id = e.door_id LEFT JOIN names rd ON rd.id = e.reader_id "
+      "LEFT JOIN names z ON z.id = e.zone_id LEFT JOIN names p ON p.id = e.person_id "
+      "LEFT JOIN names dv ON dv.id = e.device_id WHERE e.seq = ?1";
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(raw.handle(), sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    throw std::runtime_error(sqlite3_errmsg(raw.handle()));
+  }
+  sqlite3_bind_int64(stmt, 1, seq);
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    put_value(stmt, 0);
+    put_value(stmt, 1);
+    for (int column = 2; column < 16; column += 2) {
+      put_value(stmt, column);  // the id, or NULL
+      if (sqlite3_column_type(stmt, column) != SQLITE_NULL) put_value(stmt, column + 1);
+    }
+    for (int column = 16; column < 20; ++column) put_value(stmt, column);
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
 
 // 2026-03-02T08:00:00Z plus `seconds`.
 inline core::TimePoint at(std::int64_t seconds) {

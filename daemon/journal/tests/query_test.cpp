@@ -109,3 +109,86 @@ TEST_F(JournalQuery, SeesRowsAppendedByAnotherConnection) {
 
 }  // namespace
 }  // namespace vigil::journal
+
+namespace vigil::journal {
+namespace {
+
+bool scans_the_table(const std::vector<std::string>& plan) {
+  return std::any_of(plan.begin(), plan.end(),
+                     [](const std::string& step) { return step.rfind("SCAN events", 0) == 0; });
+}
+
+std::string joined(const std::vector<std::string>& plan) {
+  std::string out;
+  for (const auto& step : plan) out += step + "; ";
+  return out;
+}
+
+TEST(JournalQueryPlan, PersonDoorZoneAndTimeQueriesSearchAnIndexNeverTheTable) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  auto events = testing::sample_events(40);
+  journal.append(events);
+  const auto t0 = testing::at(3);
+  const auto t1 = testing::at(30);
+  const struct {
+    const char* what;
+    Filter filter;
+  } cases[] = {
+      {"person", {.person = core::PersonId{"p-1"}}},
+      {"person and time", {.person = core::PersonId{"p-1"}, .from = t0, .to = t1}},
+      {"person, paged", {.person = core::PersonId{"p-1"}, .after_seq = 10, .limit = 5}},
+      {"person and kind",
+       {.person = core::PersonId{"p-1"}, .kinds = {core::EventKind::access_granted}}},
+      {"door", {.door = core::DoorId{"d1"}}},
+      {"door and time", {.door = core::DoorId{"d1"}, .from = t0}},
+      {"zone", {.zone = core::ZoneId{"lab"}, .limit = 10}},
+      {"since", {.from = t0}},
+      {"until", {.to = t1}},
+      {"time window and kind", {.from = t0, .to = t1, .kinds = {core::EventKind::door_opened}}},
+  };
+  for (const auto& c : cases) {
+    auto plan = journal.query_plan(c.filter);
+    EXPECT_FALSE(plan.empty()) << c.what;
+    EXPECT_FALSE(scans_the_table(plan)) << c.what << ": " << joined(plan);
+  }
+  // And the person query walks the person index in seq order: no sort step.
+  auto plan = journal.query_plan({.person = core::PersonId{"p-1"}});
+  EXPECT_EQ(joined(plan).find("TEMP B-TREE"), std::string::npos) << joined(plan);
+}
+
+TEST(JournalQueryZone, FindsRowsThroughTheirDoorAndRowsWithoutADoor) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  std::vector<core::Event> events{
+      testing::granted(0, "alice", "lab-door", "lab"),                   // 1
+      testing::door_event(5, core::EventKind::door_opened, "lab-door"),  // 2: no zone
+      testing::granted(10, "bob", "vault-door", "vault"),                // 3
+      testing::granted(20, "carol", "side-door", "lab"),                 // 4: a second lab door
+  };
+  core::Event zone_only;  // a zone-level event with no door
+  zone_only.time = testing::at(30);
+  zone_only.kind = core::EventKind::door_held_open;
+  zone_only.zone = core::ZoneId{"lab"};
+  events.push_back(zone_only);                                           // 5
+  events.push_back(testing::granted(40, "alice", "vault-door", "lab"));  // 6: door moved zone
+  journal.append(events);
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"lab"}})),
+            (std::vector<std::uint64_t>{1, 4, 5, 6}));
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"lab"}, .after_seq = 1, .limit = 2})),
+            (std::vector<std::uint64_t>{4, 5}));
+  EXPECT_EQ(seqs(journal.query({.zone = core::ZoneId{"vault"}})), (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(seqs(journal.query(
+                {.zone = core::ZoneId{"lab"}, .kinds = {core::EventKind::door_held_open}})),
+            (std::vector<std::uint64_t>{5}));
+}
+
+TEST(JournalQueryPlan, ANameNeverStoredNeedsNoQueryAtAll) {
+  testing::TempDir dir;
+  Journal journal{dir.file("j.db")};
+  EXPECT_TRUE(journal.query_plan({.person = core::PersonId{"nobody"}}).empty());
+  EXPECT_TRUE(journal.query({.person = core::PersonId{"nobody"}}).empty());
+}
+
+}  // namespace
+}  // namespace vigil::journal

@@ -1,11 +1,11 @@
 #include "vigil/mqtt/outbox.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
 
 namespace vigil::mqtt {
 namespace {
+
+namespace sqlite = journal::sqlite;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS outbox (
@@ -18,116 +18,86 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 // The journal's group commit may hold the write lock for a moment; wait for
 // it rather than fail an incident.
-constexpr int kBusyTimeoutMs = 5000;
-
-std::string message(sqlite3* db, std::string_view what) {
-  return std::string(what) + ": " + sqlite3_errmsg(db);
-}
-
-// Resets a cached statement on every path out, so the next call starts clean.
-class Use {
- public:
-  explicit Use(sqlite3_stmt* s) : s_(s) {}
-  ~Use() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-
- private:
-  sqlite3_stmt* s_;
-};
+constexpr std::chrono::milliseconds kBusyTimeout{5000};
 
 }  // namespace
 
-Outbox::Outbox(const std::filesystem::path& database) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(database.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string error = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw OutboxError("outbox: cannot open " + database.string() + ": " + error);
-  }
-  auto exec = [&](const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      const std::string error = message(db_, std::string("outbox: ") + sql);
-      sqlite3_close(db_);
-      throw OutboxError(error + " (" + database.string() + ")");
-    }
-  };
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-  exec("PRAGMA journal_mode=WAL");  // shared with the journal; readers never block the writer
-  exec("PRAGMA synchronous=FULL");  // fsync the WAL on every commit: durable on return
-  exec(kSchema);
-
-  auto prepare = [&](const char* sql, sqlite3_stmt** stmt) {
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
-      const std::string error = message(db_, std::string("outbox: prepare ") + sql);
-      close();  // the destructor does not run for a constructor that throws
-      throw OutboxError(error);
-    }
-  };
-  prepare("INSERT INTO outbox (topic, payload, enqueued_at_us) VALUES (?1, ?2, ?3)", &insert_);
-  prepare("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?1", &peek_);
-  prepare("DELETE FROM outbox WHERE id = ?1", &delete_);
-  prepare("SELECT COUNT(*) FROM outbox", &count_);
+void Outbox::create_table(sqlite::Database& db) {
+  db.exec(kSchema);
 }
 
-Outbox::~Outbox() {
-  close();
-}
-
-void Outbox::close() noexcept {
-  for (sqlite3_stmt** s : {&insert_, &peek_, &delete_, &count_}) {
-    sqlite3_finalize(*s);
-    *s = nullptr;
-  }
-  sqlite3_close(db_);
-  db_ = nullptr;
-}
-
-EnqueueResult Outbox::enqueue(std::string_view topic, std::string_view payload) {
+std::int64_t Outbox::insert(sqlite::Database& db, std::string_view topic,
+                            std::string_view payload) {
   const auto now =
       std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  auto insert =
+      db.cached("INSERT INTO outbox (topic, payload, enqueued_at_us) VALUES (?1, ?2, ?3)");
+  insert->bind(1, topic);
+  insert->bind(2, payload);
+  insert->bind(3, static_cast<std::int64_t>(now.time_since_epoch().count()));
+  insert->step();
+  return db.last_insert_rowid();
+}
+
+Outbox::Outbox(const std::filesystem::path& database) {
+  try {
+    // WAL (shared with the journal; readers never block the writer) and
+    // synchronous=FULL (fsync the WAL on every commit: durable on return).
+    db_ = std::make_unique<sqlite::Database>(
+        database, sqlite::OpenOptions{.busy_timeout = kBusyTimeout, .durable = true});
+    create_table(*db_);
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: "} + error.what());
+  }
+}
+
+Outbox::~Outbox() = default;
+
+EnqueueResult Outbox::enqueue(std::string_view topic, std::string_view payload) {
   std::lock_guard lock(mutex_);
-  Use use(insert_);
-  sqlite3_bind_text(insert_, 1, topic.data(), static_cast<int>(topic.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert_, 2, payload.data(), static_cast<int>(payload.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_int64(insert_, 3, now.time_since_epoch().count());
-  if (sqlite3_step(insert_) != SQLITE_DONE) return {0, message(db_, "outbox: enqueue")};
-  return {sqlite3_last_insert_rowid(db_), {}};
+  try {
+    return {insert(*db_, topic, payload), {}};
+  } catch (const journal::JournalError& error) {
+    return {0, std::string{"outbox: enqueue: "} + error.what()};
+  }
 }
 
 std::vector<OutboxMessage> Outbox::peek(std::size_t n) const {
   std::lock_guard lock(mutex_);
-  Use use(peek_);
-  sqlite3_bind_int64(peek_, 1, static_cast<sqlite3_int64>(n));
   std::vector<OutboxMessage> out;
-  int rc;
-  while ((rc = sqlite3_step(peek_)) == SQLITE_ROW) {
-    auto text = [&](int col) {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(peek_, col));
-      return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(peek_, col)));
-    };
-    out.push_back(OutboxMessage{sqlite3_column_int64(peek_, 0), text(1), text(2)});
+  try {
+    auto select = db_->cached("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?1");
+    select->bind(1, static_cast<std::int64_t>(n));
+    while (select->step()) {
+      out.push_back(
+          OutboxMessage{select->column_int(0), select->column_text(1), select->column_text(2)});
+    }
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: peek: "} + error.what());
   }
-  if (rc != SQLITE_DONE) throw OutboxError(message(db_, "outbox: peek"));
   return out;
 }
 
 bool Outbox::remove(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  Use use(delete_);
-  sqlite3_bind_int64(delete_, 1, id);
-  if (sqlite3_step(delete_) != SQLITE_DONE) throw OutboxError(message(db_, "outbox: remove"));
-  return sqlite3_changes(db_) == 1;
+  try {
+    auto remove = db_->cached("DELETE FROM outbox WHERE id = ?1");
+    remove->bind(1, id);
+    remove->step();
+    return db_->changes() == 1;
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: remove: "} + error.what());
+  }
 }
 
 std::size_t Outbox::size() const {
   std::lock_guard lock(mutex_);
-  Use use(count_);
-  if (sqlite3_step(count_) != SQLITE_ROW) throw OutboxError(message(db_, "outbox: size"));
-  return static_cast<std::size_t>(sqlite3_column_int64(count_, 0));
+  try {
+    auto count = db_->cached("SELECT COUNT(*) FROM outbox");
+    return count->step() ? static_cast<std::size_t>(count->column_int(0)) : 0;
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: size: "} + error.what());
+  }
 }
 
 }  // namespace vigil::mqtt

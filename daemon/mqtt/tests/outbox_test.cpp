@@ -1,8 +1,9 @@
 #include "vigil/mqtt/outbox.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
+#include "vigil/journal/journal.hpp"
+#include "vigil/journal/sqlite.hpp"
 #include "vigil/testing/temp_dir.hpp"
 
 namespace vigil::mqtt {
@@ -11,17 +12,9 @@ namespace {
 // Runs one SQL statement on its own connection and returns the first column
 // of the first row ("" if none): an outside view of the file.
 std::string query(const std::filesystem::path& db, const char* sql) {
-  sqlite3* conn = nullptr;
-  sqlite3_open(db.c_str(), &conn);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(conn, sql, -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(conn);
-  return out;
+  journal::sqlite::Database conn{db};
+  journal::sqlite::Statement statement{conn.handle(), sql};
+  return statement.step() ? statement.column_text(0) : std::string{};
 }
 
 class OutboxTest : public ::testing::Test {
@@ -29,6 +22,27 @@ class OutboxTest : public ::testing::Test {
   vigil::testing::TempDir dir_;
   std::filesystem::path db_ = dir_.file("vigil.db");
 };
+
+TEST_F(OutboxTest, RowsInsertedInAJournalAppendCommitWithTheEventsOrNotAtAll) {
+  journal::Journal journal{db_};
+  Outbox outbox(db_);
+  std::vector<core::Event> events(2);
+  journal.append(events, [&](journal::sqlite::Database& db) {
+    Outbox::insert(db, "t/incident", R"({"seq":)" + std::to_string(events[1].seq) + "}");
+  });
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox.peek(1)[0].payload, R"({"seq":2})");
+
+  std::vector<core::Event> more(1);
+  EXPECT_THROW(journal.append(more,
+                              [&](journal::sqlite::Database& db) {
+                                Outbox::insert(db, "t/incident", "lost");
+                                throw journal::JournalError("publisher says no", 0);
+                              }),
+               journal::JournalError);
+  EXPECT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(journal.last_seq(), 2u);
+}
 
 TEST_F(OutboxTest, StartsEmpty) {
   Outbox outbox(db_);

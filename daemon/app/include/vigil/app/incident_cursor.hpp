@@ -3,12 +3,17 @@
 // the incident rules, so an incident whose event was committed just before a
 // crash (SIGKILL, power loss) still reaches the console. Consoles drop the
 // rare duplicate by the incident id (site/gateway/seq).
+//
+// advance() moves the cursor on another connection to the same file, inside
+// that connection's transaction: the journal's append hook uses it so the
+// cursor commits with the events and their outbox rows.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
-struct sqlite3;
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::app {
 
@@ -22,9 +27,14 @@ class IncidentCursor {
   std::uint64_t load() const;
   void store(std::uint64_t seq);
 
+  // Creates the table if missing (the constructor does too).
+  static void create_table(journal::sqlite::Database& db);
+  // Moves the cursor forward to `seq` (never back) on `db`, in whatever
+  // transaction it has open. Throws journal::JournalError.
+  static void advance(journal::sqlite::Database& db, std::uint64_t seq);
+
  private:
-  void exec(const char* sql);
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<journal::sqlite::Database> db_;
 };
 
 }  // namespace vigil::app

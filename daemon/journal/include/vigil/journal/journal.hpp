@@ -1,9 +1,9 @@
 // The entry log: one SQLite file (WAL, synchronous=FULL) holding every event
 // of the ordered stream, numbered 1, 2, 3... and chained by SHA-256 so that an
-// edited, deleted or moved row is found by verify(). append() is durable when
-// it returns. A Journal is one connection: use it from one thread at a time,
-// and open a second Journal on the same file to read while another appends.
-// For throughput from the event loop, append through JournalWriter.
+// edited, deleted, moved or retyped row is found by verify(). Each journal has
+// a random id, committed to by row 1. append() is durable when it returns. A Journal is one
+// connection: use it from one thread at a time, and open a second Journal on the same file to read
+// while another appends. For throughput from the event loop, append through JournalWriter.
 #pragma once
 
 #include <chrono>
@@ -25,6 +25,7 @@ namespace vigil::journal {
 namespace sqlite {
 class Database;
 }
+class Names;
 
 struct JournalOptions {
   // How long to wait for another connection's write lock before failing.
@@ -58,16 +59,23 @@ enum class Damage : std::uint8_t {
   altered,    // the row's content does not hash to its stored hash
   missing,    // a gap in seq, or prev_hash does not link to the previous row
   reordered,  // an intact row that the chain places at another seq
+  // a stored value's SQLite type differs from the schema's (an id cast to
+  // BLOB still compares equal as text, but queries no longer find it)
+  type_changed,
+  // the row is intact, but the door_zones table zone queries go through does
+  // not list its (door, zone): a zone query would silently miss it
+  unindexed,
 };
 const char* to_string(Damage damage);
 
 struct VerifyResult {
   bool ok = true;
-  std::uint64_t rows = 0;         // intact rows before the first bad one (all rows when ok)
-  Hash head_hash = kGenesisHash;  // hash of the last intact row
+  std::uint64_t rows = 0;  // intact rows before the first bad one (all rows when ok)
+  Hash head_hash{};        // hash of the last intact row (the genesis hash if none)
   Damage damage = Damage::none;
   std::uint64_t bad_seq = 0;  // the first bad row when !ok
   std::string message{};      // "ok: 120 rows, head 9f..." or "row 17: altered (hash mismatch)"
+  std::string journal_id{};   // 32 hex digits
 };
 
 class Journal {
@@ -79,22 +87,36 @@ class Journal {
   Journal& operator=(Journal&&) noexcept;
   ~Journal();
 
+  // Work done inside an append's write transaction, after its rows are
+  // inserted and each event's seq is set: outbox rows, a cursor, the people
+  // tables, committed atomically with the events (one fsync for all).
+  using InTransaction = std::function<void(sqlite::Database&)>;
+
   // Numbers the events consecutively after the last stored row, chains them
-  // and stores them all in one transaction (one fsync: group commit). Sets
-  // each event's seq in place once the commit is durable. On failure throws
-  // JournalError and leaves both the file and the events' seq unchanged, so
-  // the same span can be appended again. `in_same_transaction`, when given,
-  // runs inside the same write transaction after the events are inserted:
-  // a change to other tables (the roster) and its record commit together or
-  // not at all. If it throws, nothing is stored and the exception propagates.
-  void append(std::span<core::Event> events,
-              const std::function<void(sqlite::Database&)>& in_same_transaction = {});
+  // and stores them all in one transaction (one fsync: group commit), runs
+  // `in_same_transaction` (if set) inside it, then commits. Each event's seq
+  // is set in place before the callback runs. On failure (the callback
+  // throwing included) throws and leaves both the file and the events' seq
+  // unchanged, so the same span can be appended again.
+  void append(std::span<core::Event> events, const InTransaction& in_same_transaction = {});
 
   std::vector<core::Event> query(const Filter& filter) const;
+  // SQLite's EXPLAIN QUERY PLAN for the statement query(filter) would run,
+  // one line per step ("SEARCH events USING INDEX events_by_person ..."); empty
+  // when the filter matches nothing without SQL (a name never stored).
+  std::vector<std::string> query_plan(const Filter& filter) const;
 
-  // 0 and kGenesisHash for an empty journal.
+  // 0 and the genesis hash for an empty journal.
   std::uint64_t last_seq() const;
   Hash head_hash() const;
+  // The stored hash of row `seq`; nullopt if there is no such row.
+  std::optional<Hash> hash_at(std::uint64_t seq) const;
+
+  // 32 lowercase hex digits: 16 random bytes drawn when the journal was
+  // created, kept in journal_meta and committed to by row 1's prev_hash.
+  std::string journal_id() const;
+  // SHA-256("vigil.journal.v2.genesis" || the 16 id bytes): row 1's prev_hash.
+  Hash genesis_hash() const { return genesis_; }
 
   // Rechecks the whole chain from row 1 and names the first bad row. Tail
   // truncation cannot be seen from the file alone: compare head_hash and
@@ -102,17 +124,24 @@ class Journal {
   VerifyResult verify() const;
 
   const std::filesystem::path& path() const { return path_; }
+  // The connection, for callers that keep their own tables in the same file
+  // (read-only use, or writes inside append's callback).
+  sqlite::Database& database() const { return *db_; }
 
  private:
   struct Head {
     std::uint64_t seq = 0;
-    Hash hash = kGenesisHash;
+    Hash hash{};
   };
   Head read_head() const;
 
   std::filesystem::path path_;
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<RowHasher> hasher_;
+  std::unique_ptr<Names> names_;
+  std::unique_ptr<CanonicalBytes> bytes_;
+  JournalIdBytes id_{};
+  Hash genesis_{};
 };
 
 }  // namespace vigil::journal

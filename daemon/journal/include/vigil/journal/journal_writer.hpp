@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,12 @@ struct WriterOptions {
   // Called on the writer thread after each failed commit; post it to the
   // event loop to raise an alarm. Must not block for long.
   std::function<void(const CommitFailure&)> on_commit_failure{};
+  // Runs on the writer thread inside each batch's write transaction, after
+  // the batch's rows are inserted (seq set on every event): insert outbox
+  // rows, advance a cursor, all committed atomically with the events under
+  // the same fsync. If it throws, the batch rolls back and is retried like
+  // any failed commit, so it must be safe to run again for the same events.
+  std::function<void(std::span<const core::Event>, sqlite::Database&)> in_batch_transaction{};
 };
 
 struct WriterStats {

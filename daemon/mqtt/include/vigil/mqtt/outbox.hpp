@@ -9,19 +9,23 @@
 // peeks and removes. enqueue() reports failure by value because the event loop
 // must not die on a full disk; the sender's calls throw OutboxError, which the
 // sender catches and retries. One Outbox per file per process.
+//
+// insert() adds a row through another connection to the same file, inside
+// that connection's transaction: the journal's append hook uses it so an
+// incident's outbox row commits with its event (one transaction, one fsync).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-struct sqlite3;
-struct sqlite3_stmt;
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::mqtt {
 
@@ -52,6 +56,14 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
+  // Creates the `outbox` table if missing (the constructor does too).
+  static void create_table(journal::sqlite::Database& db);
+  // Inserts a message on `db`, in whatever transaction it has open; returns
+  // the row id. Throws journal::JournalError. The Outbox sees the row once
+  // that transaction commits.
+  static std::int64_t insert(journal::sqlite::Database& db, std::string_view topic,
+                             std::string_view payload);
+
   // Appends a message; durable (fsync'd) when it returns ok.
   [[nodiscard]] EnqueueResult enqueue(std::string_view topic, std::string_view payload);
   // Up to n oldest messages, oldest first.
@@ -61,14 +73,8 @@ class Outbox {
   std::size_t size() const;
 
  private:
-  void close() noexcept;
-
   mutable std::mutex mutex_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* peek_ = nullptr;
-  sqlite3_stmt* delete_ = nullptr;
-  sqlite3_stmt* count_ = nullptr;
+  std::unique_ptr<journal::sqlite::Database> db_;  // guarded by mutex_
 };
 
 }  // namespace vigil::mqtt

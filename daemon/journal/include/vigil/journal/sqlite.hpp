@@ -1,10 +1,13 @@
-// Thin RAII owners for sqlite3 handles, private to the journal library. Every
+// The one SQLite layer of Vigil: RAII owners for a connection, statements
+// (cached per connection), write and read transactions, busy handling. Every
 // failing call becomes a JournalError naming the SQL and SQLite's message, so
-// no caller can forget to check a result code.
+// no caller can forget to check a result code. The journal, the people store,
+// the MQTT outbox and the incident cursor all use it; nothing else in the tree
+// calls sqlite3_prepare. Values are read with their stored type
+// (value_type()): the journal's verify hashes the type, not just the bytes.
 #pragma once
 
-#include <sqlite3.h>
-
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -16,7 +19,14 @@
 
 #include "vigil/journal/error.hpp"
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace vigil::journal::sqlite {
+
+// SQLite's fundamental datatypes, with SQLite's own codes (SQLITE_INTEGER...).
+// The journal's hash input uses these numbers as type tags.
+enum class ValueType : std::uint8_t { integer = 1, real = 2, text = 3, blob = 4, null = 5 };
 
 class Statement {
  public:
@@ -30,6 +40,7 @@ class Statement {
   void bind(int index, std::int64_t value);
   void bind(int index, std::string_view text);
   void bind(int index, const std::optional<std::string>& text);  // nullopt -> NULL
+  void bind(int index, std::optional<std::int64_t> value);       // nullopt -> NULL
   void bind_blob(int index, std::span<const std::uint8_t> bytes);
   void bind_null(int index);
 
@@ -37,11 +48,16 @@ class Statement {
   bool step();
   void reset() noexcept;  // also clears bindings, ready for the next use
 
+  // Columns are 0-based. The stored type of the column in the current row.
+  ValueType value_type(int column) const;
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
+  double column_real(int column) const;
   std::string column_text(int column) const;
+  std::string_view column_text_view(int column) const;  // valid until the next step/reset
   std::optional<std::string> column_optional_text(int column) const;
-  std::span<const std::uint8_t> column_blob(int column) const;
+  std::optional<std::int64_t> column_optional_int(int column) const;
+  std::span<const std::uint8_t> column_blob(int column) const;  // valid until next step/reset
 
  private:
   sqlite3* db_;
@@ -64,22 +80,38 @@ class StatementUse {
   Statement& statement_;
 };
 
+struct OpenOptions {
+  // How long a write waits for another connection's lock before SQLITE_BUSY.
+  std::chrono::milliseconds busy_timeout{5000};
+  // WAL (readers never block the writer) and synchronous=FULL (a commit is
+  // fsync'd before it returns). Every Vigil table wants both.
+  bool durable = true;
+  // Page size for a file this open creates (0: SQLite's default, 4096). An
+  // existing file keeps its page size.
+  int page_size = 0;
+};
+
 class Database {
  public:
-  explicit Database(const std::filesystem::path& path);
+  explicit Database(const std::filesystem::path& path, OpenOptions options = {});
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();
 
   void exec(const char* sql);
-  // A prepared statement kept for the life of the connection: the append and
-  // query paths prepare their SQL once, not per call.
+  void exec(const std::string& sql) { exec(sql.c_str()); }
+  // A prepared statement kept for the life of the connection: hot paths
+  // prepare their SQL once, not per call.
   StatementUse cached(const std::string& sql);
   std::int64_t query_int(const char* sql);
   bool in_transaction() const;
+  std::int64_t last_insert_rowid() const;
+  std::int64_t changes() const;  // rows changed by the last statement
+  const std::filesystem::path& path() const { return path_; }
   sqlite3* handle() { return db_; }
 
  private:
+  std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
@@ -103,12 +135,10 @@ class Transaction {
 // BEGIN (deferred) ... COMMIT: several statements read one snapshot.
 class ReadTransaction {
  public:
-  explicit ReadTransaction(Database& db) : db_(db) { db_.exec("BEGIN"); }
+  explicit ReadTransaction(Database& db);
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;
-  ~ReadTransaction() {
-    if (db_.in_transaction()) sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr);
-  }
+  ~ReadTransaction();
 
  private:
   Database& db_;

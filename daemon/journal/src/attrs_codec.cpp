@@ -1,0 +1,105 @@
+#include "vigil/journal/attrs_codec.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "vigil/journal/hash_chain.hpp"
+
+namespace vigil::journal {
+namespace {
+
+void put_u32(std::vector<std::uint8_t>& out, std::size_t v) {
+  if (v > 0xffffffffu) throw std::length_error("journal attribute over 4 GiB");
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+}
+
+void put_string(std::vector<std::uint8_t>& out, const std::string& text) {
+  put_u32(out, text.size());
+  out.insert(out.end(), text.begin(), text.end());
+}
+
+class Reader {
+ public:
+  explicit Reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+  bool done() const { return at_ == bytes_.size(); }
+  std::optional<std::uint64_t> number(std::size_t width) {
+    if (bytes_.size() - at_ < width) return std::nullopt;
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < width; ++i) v = v << 8 | bytes_[at_++];
+    return v;
+  }
+  std::optional<std::string> string() {
+    auto size = number(4);
+    if (!size || bytes_.size() - at_ < *size) return std::nullopt;
+    std::string out(reinterpret_cast<const char*>(bytes_.data() + at_), *size);
+    at_ += *size;
+    return out;
+  }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_attrs(const core::Attrs& unsorted) {
+  core::Attrs attrs;
+  attrs.reserve(unsorted.size());
+  for (const auto& attr : unsorted) core::set_attr(attrs, attr.key, attr.value);
+
+  std::vector<std::uint8_t> out{kAttrsEncodingVersion};
+  put_u32(out, attrs.size());
+  for (const auto& attr : attrs) {
+    put_string(out, attr.key);
+    if (const auto* integer = std::get_if<std::int64_t>(&attr.value)) {
+      out.push_back(tag::integer);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(*integer) >> shift));
+      }
+    } else if (const auto* boolean = std::get_if<bool>(&attr.value)) {
+      out.push_back(tag::boolean);
+      out.push_back(*boolean ? 1 : 0);
+    } else {
+      out.push_back(tag::text);
+      put_string(out, std::get<std::string>(attr.value));
+    }
+  }
+  return out;
+}
+
+std::optional<core::Attrs> decode_attrs(std::span<const std::uint8_t> bytes) {
+  Reader in{bytes};
+  auto version = in.number(1);
+  auto count = in.number(4);
+  if (!version || *version != kAttrsEncodingVersion || !count) return std::nullopt;
+  core::Attrs attrs;
+  for (std::uint64_t i = 0; i < *count; ++i) {
+    auto key = in.string();
+    auto type = in.number(1);
+    if (!key || !type) return std::nullopt;
+    if (!attrs.empty() && !(attrs.back().key < *key)) return std::nullopt;  // order, uniqueness
+    core::AttrValue value;
+    if (*type == tag::integer) {
+      auto v = in.number(8);
+      if (!v) return std::nullopt;
+      value = static_cast<std::int64_t>(*v);
+    } else if (*type == tag::boolean) {
+      auto v = in.number(1);
+      if (!v || *v > 1) return std::nullopt;
+      value = *v == 1;
+    } else if (*type == tag::text) {
+      auto v = in.string();
+      if (!v) return std::nullopt;
+      value = std::move(*v);
+    } else {
+      return std::nullopt;
+    }
+    attrs.push_back(core::Attr{.key = std::move(*key), .value = std::move(value)});
+  }
+  if (!in.done()) return std::nullopt;
+  return attrs;
+}
+
+}  // namespace vigil::journal

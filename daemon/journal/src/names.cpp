@@ -1,0 +1,64 @@
+#include "names.hpp"
+
+#include <algorithm>
+
+namespace vigil::journal {
+
+void Names::remember(std::int64_t id, std::string text) {
+  if (id < 0) return;
+  auto index = static_cast<std::size_t>(id);
+  if (texts_.size() <= index) texts_.resize(index + 1);
+  texts_[index] = text;
+  ids_.emplace(std::move(text), id);
+}
+
+std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
+  if (auto it = ids_.find(text); it != ids_.end()) return it->second;
+  if (auto id = find(db, text)) return *id;
+  auto insert = db.cached("INSERT INTO names (text) VALUES (?1)");
+  insert->bind(1, text);
+  insert->step();
+  auto id = db.last_insert_rowid();
+  remember(id, std::string{text});
+  return id;
+}
+
+std::optional<std::int64_t> Names::find(sqlite::Database& db, std::string_view text) {
+  if (auto it = ids_.find(text); it != ids_.end()) return it->second;
+  auto select = db.cached("SELECT id FROM names WHERE text = ?1");
+  select->bind(1, text);
+  if (!select->step()) return std::nullopt;
+  auto id = select->column_int(0);
+  remember(id, std::string{text});
+  return id;
+}
+
+const std::string* Names::text(sqlite::Database& db, std::int64_t id) {
+  auto index = static_cast<std::size_t>(id);
+  if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
+  // One query brings in every name added since: a reader tailing a busy
+  // journal meets new ids in runs.
+  auto select = db.cached("SELECT id, text FROM names WHERE id >= ?1");
+  select->bind(1, std::min<std::int64_t>(id, static_cast<std::int64_t>(texts_.size())));
+  while (select->step()) remember(select->column_int(0), select->column_text(1));
+  if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
+  return nullptr;
+}
+
+void Names::note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int64_t zone_id) {
+  auto key = static_cast<std::uint64_t>(door_id) << 32 ^ static_cast<std::uint64_t>(zone_id);
+  if (door_zones_.contains(key)) return;
+  auto insert = db.cached("INSERT OR IGNORE INTO door_zones (zone_id, door_id) VALUES (?1, ?2)");
+  insert->bind(1, zone_id);
+  insert->bind(2, door_id);
+  insert->step();
+  door_zones_.insert(key);
+}
+
+void Names::forget() {
+  ids_.clear();
+  texts_.clear();
+  door_zones_.clear();
+}
+
+}  // namespace vigil::journal
