@@ -40,7 +40,9 @@ void SiteHarness::write_config() {
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"
       << "devices:\n"
       << "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: " << io_.port()
-      << ", unit: 1, poll: 20ms, timeout: 200ms, coils: 8, inputs: 8 }\n"
+      << ", unit: 1, poll: 20ms, timeout: 200ms, coils: 8, inputs: 8"
+      << (options_.watchdog.empty() ? "" : ", watchdog: { timeout: " + options_.watchdog + " }")
+      << " }\n"
       << "  - { id: gpio0, type: sim_gpio, socket: gpio0.sock }\n"
       << "zones:\n"
       << "  - { id: lobby, name: Lobby }\n"

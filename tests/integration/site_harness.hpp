@@ -26,6 +26,7 @@ class SiteHarness {
   struct Options {
     std::string unlock_time = "2s";
     std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
+    std::string watchdog{};        // the I/O module's watchdog timeout ("1s"); empty: none
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});
