@@ -2,8 +2,8 @@
 // server and the sim GPIO chip. What a guard and an auditor rely on when the
 // daemon stops, dies or its module refuses to move a lock.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 
@@ -139,8 +139,7 @@ TEST(FailSafeDoors, DoorFoundOpenAtStartIsReportedOnceNotForced) {
   site.io().set_input(SiteHarness::kContactInput, true);
   site.start_vigild();
   ASSERT_TRUE(console.wait_for(1, 10s)) << site.vigild_log();
-  EXPECT_EQ(nlohmann::json::parse(console.messages()[0].payload).at("kind"),
-            "door_open_at_start");
+  EXPECT_EQ(nlohmann::json::parse(console.messages()[0].payload).at("kind"), "door_open_at_start");
   EXPECT_EQ(site.events(core::EventKind::door_open_at_start).size(), 1u);
   EXPECT_TRUE(site.events(core::EventKind::door_forced).empty());
 }

@@ -140,7 +140,8 @@ void Daemon::start() {
   replay_incidents();
   publisher_->start();
 
-  controller_ = std::make_unique<core::Controller>(config_.site, people_);
+  controller_ = std::make_unique<core::Controller>(
+      config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
   site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
   roster_watch_->start();

@@ -102,6 +102,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     out.broker.client_id = "vigild-" + draft.site_id.value + "-" + draft.gateway.value;
   }
   out.incident_rules = draft.incident_rules;
+  out.clock_jump_threshold = draft.clock_jump_threshold;
   return out;
 }
 

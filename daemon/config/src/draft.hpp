@@ -108,6 +108,7 @@ struct Draft {
   LocatedId site_id;
   LocatedId gateway;
   LocatedId time_zone;
+  core::Duration clock_jump_threshold = std::chrono::seconds(2);
   std::optional<Located<std::string>> journal_path;
   BrokerConfig broker;
   bool client_id_given = false;

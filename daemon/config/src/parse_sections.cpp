@@ -4,7 +4,7 @@
 namespace vigil::config {
 
 void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader site(node, "site", {"id", "gateway", "time_zone"}, diag);
+  MapReader site(node, "site", {"id", "gateway", "time_zone", "clock_jump_threshold"}, diag);
   if (!site.ok()) return;
   if (auto v = site.id("id", Need::required)) draft.site_id = *v;
   if (auto v = site.id("gateway", Need::required)) draft.gateway = *v;
@@ -13,6 +13,15 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'time_zone': must not be empty (e.g. Europe/Berlin, or UTC)");
     } else {
       draft.time_zone = *v;
+    }
+  }
+  if (auto v = site.duration("clock_jump_threshold", Need::optional)) {
+    // Below a few hundred ms, NTP's ordinary slews and scheduling delays of
+    // the tick itself would be reported as clock steps.
+    if (v->value < std::chrono::milliseconds(500)) {
+      diag.error(v->pos, "'clock_jump_threshold': must be at least 500ms");
+    } else {
+      draft.clock_jump_threshold = v->value;
     }
   }
 }

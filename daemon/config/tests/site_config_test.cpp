@@ -204,3 +204,40 @@ TEST(SiteConfig, MissingFileIsOneDiagnosticWithoutPosition) {
 
 }  // namespace
 }  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+constexpr const char* kClockSite =
+    "site: { id: hq, gateway: gw1, time_zone: UTC, clock_jump_threshold: %s }\n"
+    "journal: { path: journal.db }\n"
+    "zones:\n"
+    "  - { id: lobby, name: Lobby }\n";
+
+std::string clock_site(const char* threshold) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, kClockSite, threshold);
+  return buf;
+}
+
+TEST(SiteConfig, ClockJumpThresholdDefaultsToTwoSecondsAndCanBeSet) {
+  auto defaults = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\njournal: { path: j.db }\n", "/etc/s.yaml");
+  ASSERT_TRUE(defaults.ok()) << to_string(defaults.diagnostics());
+  EXPECT_EQ(defaults.value().clock_jump_threshold, std::chrono::seconds(2));
+  auto set = load_site_config_from_string(clock_site("5s"), "/etc/s.yaml");
+  ASSERT_TRUE(set.ok()) << to_string(set.diagnostics());
+  EXPECT_EQ(set.value().clock_jump_threshold, std::chrono::seconds(5));
+}
+
+TEST(SiteConfig, ClockJumpThresholdBelowHalfASecondIsRefusedWithItsPosition) {
+  auto r = load_site_config_from_string(clock_site("100ms"), "/etc/s.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(to_string(r.diagnostics())
+                .find("/etc/s.yaml:1:69: 'clock_jump_threshold': must be at least 500ms"),
+            std::string::npos)
+      << to_string(r.diagnostics());
+}
+
+}  // namespace
+}  // namespace vigil::config

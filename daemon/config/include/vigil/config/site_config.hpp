@@ -89,6 +89,9 @@ struct SiteConfig {
   std::vector<WiegandReaderConfig> wiegand_readers;
   std::vector<wiegand::FormatSpec> custom_formats;
   core::IncidentRulesConfig incident_rules;
+  // A wall-clock step larger than this against the monotonic clock is a
+  // clock_jump event and incident (site.clock_jump_threshold).
+  core::Duration clock_jump_threshold = std::chrono::seconds(2);
 };
 
 }  // namespace vigil::config
