@@ -122,9 +122,8 @@ void RosterWatch::apply(Reload& reload) {
   core::set_attr(event.attrs, "credentials", static_cast<std::int64_t>(people_.credential_count()));
   core::set_attr(event.attrs, "load_ms",
                  static_cast<std::int64_t>(reload.load_time.count() / 1000));
-  event.detail = core::describe(event.attrs);
   spdlog::info("roster version {} applied ({}), {} us on the event loop", reload.version,
-               event.detail, on_loop.count());
+               core::describe(event.attrs), on_loop.count());
   journal_(std::move(event));
 }
 

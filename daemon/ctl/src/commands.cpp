@@ -18,8 +18,8 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-const std::vector<std::string> kColumns{"seq",  "time",   "kind",   "reason", "door",  "reader",
-                                        "zone", "person", "device", "card",   "detail"};
+const std::vector<std::string> kColumns{"seq",  "time",   "kind",   "reason", "door",   "reader",
+                                        "zone", "person", "device", "card",   "detail", "attrs"};
 
 template <class T>
 std::string opt(const std::optional<T>& v) {
@@ -37,7 +37,8 @@ Row to_row(const core::Event& e) {
           opt(e.person),
           opt(e.device),
           e.card ? core::to_string(*e.card) : "",
-          e.detail};
+          e.detail,
+          core::describe(e.attrs)};
 }
 
 std::string csv_field(const std::string& s) {

@@ -43,10 +43,7 @@ bool database_exists(const std::string& path, std::ostream& err) {
 }
 
 void print_change(const journal::RosterChange& change, std::ostream& out) {
-  for (auto e : change.events) {
-    e.detail.clear();  // the attrs in words; describe() prints the attrs themselves
-    out << core::describe(e) << "\n";
-  }
+  for (const auto& e : change.events) out << core::describe(e) << "\n";
 }
 
 // Runs one roster change and reports it; every failure is a message, never a crash.

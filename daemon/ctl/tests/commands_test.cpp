@@ -130,9 +130,9 @@ TEST_F(CtlTest, LogQueryByZoneAndTimeRangeAsCsvQuotesFields) {
   q.format = "csv";
   ASSERT_EQ(log_query(q, out_, err_), 0) << err_.str();
   EXPECT_EQ(out_.str(),
-            "seq,time,kind,reason,door,reader,zone,person,device,card,detail\r\n"
+            "seq,time,kind,reason,door,reader,zone,person,device,card,detail,attrs\r\n"
             "3,2026-11-25T10:00:00.000000Z,access_denied,no_access_level,server-room-door,,"
-            "server-room,p02,,,\"H10301, \"\"quoted\"\"\"\r\n");
+            "server-room,p02,,,\"H10301, \"\"quoted\"\"\",\r\n");
 }
 
 TEST_F(CtlTest, LogQueryAsJsonCarriesSeqAndFields) {

@@ -109,7 +109,6 @@ RosterChange Roster::revoke_card(const core::CardNumber& card, core::TimePoint a
     event.card = card;
     core::set_attr(event.attrs, "reason", std::string{"revoked"});
     core::set_attr(event.attrs, "active_before", credential->active);
-    finish_event(event);
     plan.events.push_back(std::move(event));
     credential->active = false;
     plan.credentials.push_back(*credential);
@@ -129,7 +128,6 @@ RosterChange Roster::deactivate(const core::PersonId& person, core::TimePoint at
     if (!stored->active) return plan;
     auto event = roster_event(core::EventKind::person_deactivated, context);
     event.person = person;
-    finish_event(event);
     plan.events.push_back(std::move(event));
     stored->active = false;
     plan.people.push_back(std::move(*stored));
@@ -171,7 +169,6 @@ RosterChange Roster::activate(const core::PersonId& person, core::TimePoint at) 
       plan.credentials.push_back(credential);
     }
     if (!reactivated.empty()) core::set_attr(event.attrs, "cards_reactivated", reactivated);
-    finish_event(event);
     plan.events.push_back(std::move(event));
     stored->active = true;
     plan.people.push_back(std::move(*stored));

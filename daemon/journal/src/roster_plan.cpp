@@ -29,7 +29,6 @@ class ImportPlanner {
     plan_cards_of_unlisted_people();
     if (file_.replace) deactivate_absent();
     summarise(plan_.events.front());
-    for (auto& event : plan_.events) finish_event(event);
     return std::move(plan_);
   }
 
@@ -245,10 +244,6 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context) {
   event.time = context.at;
   core::set_attr(event.attrs, "operator", context.operator_name);
   return event;
-}
-
-void finish_event(core::Event& event) {
-  event.detail = core::describe(event.attrs);
 }
 
 std::string levels_text(const std::vector<core::AccessLevelId>& levels) {

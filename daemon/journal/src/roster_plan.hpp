@@ -37,10 +37,8 @@ RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
                        const ChangeContext& context);
 
 // A roster event at the context's time with attr "operator"; the caller adds
-// the rest and calls finish_event.
+// the rest (typed attrs: journalled and hashed as they are).
 core::Event roster_event(core::EventKind kind, const ChangeContext& context);
-// Sets detail to the attrs in words, so the record reads without the attrs.
-void finish_event(core::Event& event);
 
 std::string levels_text(const std::vector<core::AccessLevelId>& levels);
 std::string time_text(const std::optional<core::TimePoint>& time);
