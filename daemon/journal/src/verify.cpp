@@ -239,8 +239,7 @@ VerifyResult Journal::verify() const {
   sqlite::ReadTransaction snapshot{*db_};
   const NameTable names = load_names(*db_);
   const DoorZones door_zones = load_door_zones(*db_);
-  sqlite::Statement select{db_->handle(),
-                           std::string{"SELECT "} + kEventColumns + " FROM events ORDER BY seq"};
+  EventScan select{*db_};
   VerifyResult result;
   result.journal_id = journal_id();
   ChainChecker checker{names, door_zones, genesis_};
@@ -249,7 +248,7 @@ VerifyResult Journal::verify() const {
   // A journal shorter than one batch is checked here, without a thread.
   RowBatch* batch = pipeline.take_free();
   while (batch != nullptr && select.step()) {
-    batch->capture(select);
+    batch->capture(select.handle());
     if (batch->size() == kBatchRows) {
       pipeline.submit(batch);
       batch = pipeline.take_free();

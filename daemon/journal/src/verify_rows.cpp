@@ -1,5 +1,7 @@
 #include "verify_rows.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <bit>
 #include <stdexcept>
@@ -76,35 +78,62 @@ void RowBatch::clear() {
   door_zone_.clear();
 }
 
-void RowBatch::capture(const sqlite::Statement& row) {
+EventScan::EventScan(sqlite::Database& db) : db_(db.handle()) {
+  const std::string sql = std::string{"SELECT "} + kEventColumns + " FROM events ORDER BY seq";
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt_, nullptr);
+  if (rc != SQLITE_OK) sqlite::throw_error(db_, rc, "prepare `" + sql + "`");
+}
+
+EventScan::~EventScan() {
+  sqlite3_finalize(stmt_);
+}
+
+bool EventScan::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite::throw_error(db_, rc, std::string{"step `"} + sqlite3_sql(stmt_) + "`");
+}
+
+void RowBatch::capture(sqlite3_stmt* row) {
+  const auto first = values_.size();
+  values_.resize(first + kColumnCount);
+  Value* out = values_.data() + first;
   for (int column = 0; column < kColumnCount; ++column) {
-    Value value{.type = row.value_type(column), .size = 0, .word = 0};
+    // An unprotected value: read on this thread only, before the next step,
+    // which is all the documentation asks of a connection opened NOMUTEX.
+    sqlite3_value* stored = sqlite3_column_value(row, column);
+    Value value{.type = static_cast<ValueType>(sqlite3_value_type(stored)), .size = 0, .word = 0};
     switch (value.type) {
       case ValueType::integer:
-        value.word = static_cast<std::uint64_t>(row.column_int(column));
+        value.word = static_cast<std::uint64_t>(sqlite3_value_int64(stored));
         break;
       case ValueType::real:
-        value.word = std::bit_cast<std::uint64_t>(row.column_real(column));
+        value.word = std::bit_cast<std::uint64_t>(sqlite3_value_double(stored));
         break;
       case ValueType::text:
       case ValueType::blob: {
-        // column_blob reads text as its bytes, without a conversion.
-        auto bytes = row.column_blob(column);
-        if (bytes.size() > 0xffffffffu) throw std::length_error("journal field over 4 GiB");
+        // The blob form of a text value is its bytes, without a conversion.
+        const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(stored));
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(stored));
         value.word = arena_.size();
-        value.size = static_cast<std::uint32_t>(bytes.size());
-        arena_.insert(arena_.end(), bytes.begin(), bytes.end());
+        value.size = static_cast<std::uint32_t>(size);
+        if (size > 0) arena_.insert(arena_.end(), data, data + size);
         break;
       }
       case ValueType::null:
         break;
     }
-    values_.push_back(value);
+    out[column] = value;
   }
+  // door_id and zone_id as sqlite::Statement::column_int reads them, for the
+  // door_zones check; a retyped value is converted as SQLite converts it.
   auto as_int = [&](int column) {
-    const auto& value = values_[values_.size() - kColumnCount + column];
+    const auto& value = out[column];
     if (value.type == ValueType::integer) return static_cast<std::int64_t>(value.word);
-    return value.type == ValueType::null ? 0 : row.column_int(column);
+    return value.type == ValueType::null
+               ? std::int64_t{0}
+               : static_cast<std::int64_t>(sqlite3_column_int64(row, column));
   };
   door_zone_.emplace_back(as_int(kDoorColumn), as_int(kZoneColumn));
 }
