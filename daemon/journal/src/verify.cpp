@@ -13,21 +13,32 @@
 //     Otherwise the content was edited (altered).
 //  3. prev_hash must equal the previous row's hash (missing otherwise: the
 //     row it chained from is not the row before it).
+//  4. a row with a door and a zone needs its pair in door_zones (unindexed).
+//
+// Two threads: this one steps SQLite and copies rows into batches
+// (verify_rows.hpp); a second one builds the hash inputs, hashes and checks
+// the links. Only this thread touches the connection. The checker stops at
+// the first bad row; this thread then names the damage, as one pass would.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "event_row.hpp"
+#include "verify_rows.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 namespace {
 
-using sqlite::ValueType;
+using namespace verify_rows;
 
 // How far from its position a moved row is looked for. Each candidate costs
 // one SHA-256 (well under a microsecond), and the search runs once, at the
@@ -35,192 +46,11 @@ using sqlite::ValueType;
 // which still names the right row.
 constexpr std::uint64_t kReorderSearchRows = 10'000;
 
-// Column names in kEventColumns order, and the types the schema allows.
-struct ColumnRule {
-  const char* name;
-  ValueType type;
-  bool nullable;
-};
-constexpr ColumnRule kColumns[] = {
-    {"seq", ValueType::integer, false},      {"ts_us", ValueType::integer, false},
-    {"kind_id", ValueType::integer, false},  {"reason_id", ValueType::integer, false},
-    {"door_id", ValueType::integer, true},   {"reader_id", ValueType::integer, true},
-    {"zone_id", ValueType::integer, true},   {"person_id", ValueType::integer, true},
-    {"device_id", ValueType::integer, true}, {"card", ValueType::text, true},
-    {"detail", ValueType::text, false},      {"attrs", ValueType::blob, true},
-    {"prev_hash", ValueType::blob, false},   {"hash", ValueType::blob, false},
-};
-constexpr int kFirstNameColumn = 2;
-constexpr int kLastNameColumn = 8;
-
-const char* type_name(ValueType type) {
-  switch (type) {
-    case ValueType::integer:
-      return "INTEGER";
-    case ValueType::real:
-      return "REAL";
-    case ValueType::text:
-      return "TEXT";
-    case ValueType::blob:
-      return "BLOB";
-    case ValueType::null:
-      return "NULL";
-  }
-  return "?";
-}
-
-// A names row's text as stored: normally TEXT, but verify hashes whatever
-// type it finds, as the inspector's script does.
-struct StoredName {
-  ValueType type;
-  std::int64_t integer = 0;
-  double real = 0;
-  std::string bytes{};
-};
-// Ids are dense small integers, so a vector indexed by id; a tampered huge or
-// negative id goes to the map instead of sizing the vector after it.
-class NameTable {
- public:
-  const StoredName* find(std::int64_t id) const {
-    if (id >= 0 && static_cast<std::uint64_t>(id) < dense_.size()) {
-      const auto& name = dense_[static_cast<std::size_t>(id)];
-      return name ? &*name : nullptr;
-    }
-    auto it = sparse_.find(id);
-    return it == sparse_.end() ? nullptr : &it->second;
-  }
-  StoredName& operator[](std::int64_t id) {
-    if (id >= 0 && id < kDenseLimit) {
-      auto index = static_cast<std::size_t>(id);
-      if (dense_.size() <= index) dense_.resize(index + 1);
-      if (!dense_[index]) dense_[index].emplace();
-      return *dense_[index];
-    }
-    return sparse_[id];
-  }
-
- private:
-  static constexpr std::int64_t kDenseLimit = 1 << 24;
-  std::vector<std::optional<StoredName>> dense_;
-  std::unordered_map<std::int64_t, StoredName> sparse_;
-};
-
-NameTable load_names(sqlite::Database& db) {
-  NameTable names;
-  sqlite::Statement select{db.handle(), "SELECT id, text FROM names"};
-  while (select.step()) {
-    auto type = select.value_type(1);
-    auto blob = select.column_blob(1);
-    names[select.column_int(0)] =
-        StoredName{.type = type,
-                   .integer = select.column_int(1),
-                   .real = select.column_real(1),
-                   .bytes = std::string(reinterpret_cast<const char*>(blob.data()), blob.size())};
-  }
-  return names;
-}
-
-void put_stored(CanonicalBytes& bytes, const sqlite::Statement& row, int column, ValueType type) {
-  switch (type) {
-    case ValueType::integer:
-      return bytes.put_integer(row.column_int(column));
-    case ValueType::real:
-      return bytes.put_real(row.column_real(column));
-    case ValueType::text:
-      return bytes.put_text(row.column_text_view(column));
-    case ValueType::blob:
-      return bytes.put_blob(row.column_blob(column));
-    case ValueType::null:
-      return bytes.put_null();
-  }
-}
-
-// The row's canonical bytes from what is stored, types and all.
-void encode_stored(CanonicalBytes& bytes, const sqlite::Statement& row, const NameTable& names) {
-  bytes.start();
-  for (int column = 0; column < kHashColumn; ++column) {
-    const auto type = row.value_type(column);
-    const bool name_column = column >= kFirstNameColumn && column <= kLastNameColumn;
-    if (!name_column || type != ValueType::integer) {
-      put_stored(bytes, row, column, type);
-      continue;
-    }
-    auto id = row.column_int(column);
-    bytes.put_integer(id);
-    const auto* found = names.find(id);
-    if (found == nullptr) {
-      bytes.put_null();  // a dangling id: never what the append path wrote
-      continue;
-    }
-    const auto& name = *found;
-    const auto* data = reinterpret_cast<const std::uint8_t*>(name.bytes.data());
-    switch (name.type) {
-      case ValueType::integer:
-        bytes.put_integer(name.integer);
-        break;
-      case ValueType::real:
-        bytes.put_real(name.real);
-        break;
-      case ValueType::text:
-        bytes.put_text(name.bytes);
-        break;
-      case ValueType::blob:
-        bytes.put_blob({data, name.bytes.size()});
-        break;
-      case ValueType::null:
-        bytes.put_null();
-        break;
-    }
-  }
-}
-
-// "person_id holds BLOB, the schema says INTEGER", or nullopt when every
-// stored type (the referenced names included) is one the schema allows.
-std::optional<std::string> wrong_type(const sqlite::Statement& row, const NameTable& names) {
-  for (int column = 0; column <= kHashColumn; ++column) {
-    const auto& rule = kColumns[column];
-    auto type = row.value_type(column);
-    if (type == rule.type || (rule.nullable && type == ValueType::null)) {
-      if (column < kFirstNameColumn || column > kLastNameColumn || type == ValueType::null) {
-        continue;
-      }
-      const auto* name = names.find(row.column_int(column));
-      if (name != nullptr && name->type != ValueType::text) {
-        return std::string{"the name of "} + rule.name + " holds " + type_name(name->type) +
-               ", the schema says TEXT";
-      }
-      continue;
-    }
-    return std::string{rule.name} + " holds " + type_name(type) + ", the schema says " +
-           type_name(rule.type);
-  }
-  return std::nullopt;
-}
-
-// door_zones is derived data, like an index, but an ordinary table: deleting
-// one of its rows would hide rows from zone queries while the chain stays
-// intact. So verify checks it is complete for every row it walks.
-using DoorZones = std::unordered_set<std::uint64_t>;
-
-std::uint64_t door_zone_key(std::int64_t door_id, std::int64_t zone_id) {
-  return static_cast<std::uint64_t>(door_id) << 32 ^ static_cast<std::uint64_t>(zone_id);
-}
-
-DoorZones load_door_zones(sqlite::Database& db) {
-  DoorZones out;
-  sqlite::Statement select{db.handle(), "SELECT door_id, zone_id FROM door_zones"};
-  while (select.step()) out.insert(door_zone_key(select.column_int(0), select.column_int(1)));
-  return out;
-}
-
-constexpr int kDoorColumn = 4;
-constexpr int kZoneColumn = 6;
-
-bool door_zone_listed(const sqlite::Statement& row, const DoorZones& door_zones) {
-  if (row.is_null(kDoorColumn) || row.is_null(kZoneColumn)) return true;
-  return door_zones.contains(
-      door_zone_key(row.column_int(kDoorColumn), row.column_int(kZoneColumn)));
-}
+// Rows per batch handed between the threads: large enough that the hand-over
+// (a mutex and a wake-up) is noise, small enough to stay in the L2 cache.
+constexpr std::size_t kBatchRows = 1024;
+// Batches in flight: the reader fills one while the checker works on another.
+constexpr std::size_t kBatches = 3;
 
 bool same(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
@@ -259,6 +89,148 @@ VerifyResult bad(VerifyResult result, Damage damage, std::uint64_t seq, const st
   return result;
 }
 
+// Names the damage of the row the checker stopped at (`expected_seq` is the
+// seq it expected there, `expected_prev` the hash it expected it to chain from).
+VerifyResult classify(VerifyResult result, sqlite::Database& db, const RowBatch& batch,
+                      std::size_t row, const NameTable& names, std::uint64_t expected_seq,
+                      const Hash& expected_prev) {
+  const auto seq = static_cast<std::uint64_t>(batch.integer(row, 0));
+  if (seq != expected_seq) {
+    auto why = expected_seq == 1 ? "journal starts at seq " + std::to_string(seq)
+                                 : "seq jumps from " + std::to_string(expected_seq - 1) + " to " +
+                                       std::to_string(seq);
+    return bad(result, Damage::missing, expected_seq, why);
+  }
+  RowHasher hasher;
+  CanonicalBytes bytes;
+  encode_stored(bytes, batch, row, names);
+  auto stored_hash = batch.bytes(row, kHashColumn);
+  if (!same(hasher.sha256(bytes.bytes()), stored_hash) ||
+      batch.value(row, kHashColumn).type != ValueType::blob) {
+    if (auto why = wrong_type(batch, row, names)) {
+      return bad(result, Damage::type_changed, seq, *why);
+    }
+    auto home = stored_hash.size() == Hash{}.size() ? chained_seq(hasher, bytes, seq, stored_hash)
+                                                    : std::nullopt;
+    if (!home) return bad(result, Damage::altered, seq, "hash mismatch");
+    if (*home > seq && !some_row_has_hash(db, batch.bytes(row, kPrevHashColumn))) {
+      return bad(result, Damage::missing, seq,
+                 "holds the entry chained as row " + std::to_string(*home) +
+                     "; the rows before it were removed and the rest renumbered");
+    }
+    return bad(result, Damage::reordered, seq,
+               "holds the entry chained as row " + std::to_string(*home));
+  }
+  if (!same(batch.bytes(row, kPrevHashColumn), expected_prev)) {
+    auto why = seq == 1 ? std::string{"prev_hash of row 1 is not this journal's genesis hash"}
+                        : "prev_hash does not match row " + std::to_string(seq - 1) + "'s hash";
+    return bad(result, Damage::missing, seq, why);
+  }
+  // The checker stopped here and nothing else is wrong: the door_zones check.
+  return bad(result, Damage::unindexed, seq,
+             "door_zones lacks its door and zone: zone queries miss this row");
+}
+
+// The checking thread and the batches passed to it. Full batches go to the
+// checker in order; it hands each back empty, or stops at the first bad row
+// (keeping that batch) or on an exception.
+class Pipeline {
+ public:
+  explicit Pipeline(ChainChecker& checker) : checker_(checker) {
+    for (auto& batch : storage_) free_.push_back(&batch);
+  }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline() {  // on an exception on the reading side: stop the checker, drop its error
+    {
+      std::lock_guard lock{mutex_};
+      done_ = true;
+    }
+    changed_.notify_all();
+    if (worker_.joinable()) worker_.join();
+  }
+
+  // An empty batch to fill; nullptr once the checker has stopped.
+  RowBatch* take_free() {
+    std::unique_lock lock{mutex_};
+    changed_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+    if (stopped_) return nullptr;
+    auto* batch = free_.front();
+    free_.pop_front();
+    batch->clear();
+    return batch;
+  }
+  void submit(RowBatch* batch) {
+    {
+      std::lock_guard lock{mutex_};
+      full_.push_back(batch);
+    }
+    changed_.notify_all();
+    if (!worker_.joinable()) worker_ = std::thread{[this] { run(); }};
+  }
+  // Waits for the checker to finish every submitted batch; rethrows its error.
+  void finish() {
+    {
+      std::lock_guard lock{mutex_};
+      done_ = true;
+    }
+    changed_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+  // Where the checker stopped, once finish() returned.
+  const RowBatch* bad_batch() const { return bad_batch_; }
+  std::size_t bad_row() const { return bad_row_; }
+
+ private:
+  void run() {
+    try {
+      while (auto* batch = next_full()) {
+        if (auto row = checker_.check(*batch)) {
+          stop(batch, *row);
+          return;
+        }
+        std::lock_guard lock{mutex_};
+        free_.push_back(batch);
+        changed_.notify_all();
+      }
+    } catch (...) {
+      error_ = std::current_exception();
+      stop(nullptr, 0);
+    }
+  }
+  RowBatch* next_full() {
+    std::unique_lock lock{mutex_};
+    changed_.wait(lock, [&] { return done_ || !full_.empty(); });
+    if (full_.empty()) return nullptr;
+    auto* batch = full_.front();
+    full_.pop_front();
+    return batch;
+  }
+  void stop(const RowBatch* batch, std::size_t row) {
+    {
+      std::lock_guard lock{mutex_};
+      stopped_ = true;
+      bad_batch_ = batch;
+      bad_row_ = row;
+    }
+    changed_.notify_all();
+  }
+
+  ChainChecker& checker_;
+  RowBatch storage_[kBatches];
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<RowBatch*> free_;
+  std::deque<RowBatch*> full_;
+  bool done_ = false;
+  bool stopped_ = false;
+  const RowBatch* bad_batch_ = nullptr;
+  std::size_t bad_row_ = 0;
+  std::exception_ptr error_;
+  std::thread worker_;
+};
+
 }  // namespace
 
 VerifyResult Journal::verify() const {
@@ -267,56 +239,34 @@ VerifyResult Journal::verify() const {
   sqlite::ReadTransaction snapshot{*db_};
   const NameTable names = load_names(*db_);
   const DoorZones door_zones = load_door_zones(*db_);
-  RowHasher hasher;
-  CanonicalBytes bytes;
-  sqlite::Statement select{db_->handle(),
-                           std::string{"SELECT "} + kEventColumns + " FROM events ORDER BY seq"};
+  EventScan select{*db_};
   VerifyResult result;
   result.journal_id = journal_id();
-  result.head_hash = genesis_;
-  std::uint64_t expected_seq = 1;
-  Hash expected_prev = genesis_;
+  ChainChecker checker{names, door_zones, genesis_};
+  Pipeline pipeline{checker};
 
-  while (select.step()) {
-    const auto seq = static_cast<std::uint64_t>(select.column_int(0));
-    if (seq != expected_seq) {
-      auto why = expected_seq == 1 ? "journal starts at seq " + std::to_string(seq)
-                                   : "seq jumps from " + std::to_string(expected_seq - 1) + " to " +
-                                         std::to_string(seq);
-      return bad(result, Damage::missing, expected_seq, why);
+  // A journal shorter than one batch is checked here, without a thread.
+  RowBatch* batch = pipeline.take_free();
+  while (batch != nullptr && select.step()) {
+    batch->capture(select.handle());
+    if (batch->size() == kBatchRows) {
+      pipeline.submit(batch);
+      batch = pipeline.take_free();
     }
-    encode_stored(bytes, select, names);
-    auto stored_hash = select.column_blob(kHashColumn);
-    if (!same(hasher.sha256(bytes.bytes()), stored_hash) ||
-        select.value_type(kHashColumn) != ValueType::blob) {
-      if (auto why = wrong_type(select, names)) {
-        return bad(result, Damage::type_changed, seq, *why);
-      }
-      auto prev_hash = select.column_blob(kPrevHashColumn);
-      auto home = stored_hash.size() == Hash{}.size() ? chained_seq(hasher, bytes, seq, stored_hash)
-                                                      : std::nullopt;
-      if (!home) return bad(result, Damage::altered, seq, "hash mismatch");
-      if (*home > seq && !some_row_has_hash(*db_, prev_hash)) {
-        return bad(result, Damage::missing, seq,
-                   "holds the entry chained as row " + std::to_string(*home) +
-                       "; the rows before it were removed and the rest renumbered");
-      }
-      return bad(result, Damage::reordered, seq,
-                 "holds the entry chained as row " + std::to_string(*home));
+  }
+  pipeline.finish();
+  const RowBatch* bad_batch = pipeline.bad_batch();
+  std::size_t bad_row = pipeline.bad_row();
+  if (bad_batch == nullptr && batch != nullptr) {
+    if (auto row = checker.check(*batch)) {
+      bad_batch = batch;
+      bad_row = *row;
     }
-    if (!same(select.column_blob(kPrevHashColumn), expected_prev)) {
-      auto why = seq == 1 ? std::string{"prev_hash of row 1 is not this journal's genesis hash"}
-                          : "prev_hash does not match row " + std::to_string(seq - 1) + "'s hash";
-      return bad(result, Damage::missing, seq, why);
-    }
-    if (!door_zone_listed(select, door_zones)) {
-      return bad(result, Damage::unindexed, seq,
-                 "door_zones lacks its door and zone: zone queries miss this row");
-    }
-    std::copy(stored_hash.begin(), stored_hash.end(), expected_prev.begin());
-    result.rows = seq;
-    result.head_hash = expected_prev;
-    ++expected_seq;
+  }
+  result.rows = checker.rows();
+  result.head_hash = checker.head();
+  if (bad_batch != nullptr) {
+    return classify(result, *db_, *bad_batch, bad_row, names, checker.rows() + 1, checker.head());
   }
   result.message = "ok: " + std::to_string(result.rows) + " rows, head " + to_hex(result.head_hash);
   return result;

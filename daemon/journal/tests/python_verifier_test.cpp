@@ -139,6 +139,45 @@ TEST_F(PythonVerifier, NamesTheSameDamageAsTheCppVerifier) {
   }
 }
 
+// The same on a journal many of verify()'s check batches (1,024 rows) long:
+// damage deep inside and across a batch boundary.
+TEST_F(PythonVerifier, NamesTheSameDamageDeepInALargeJournal) {
+  const Tampering cases[] = {
+      {"altered deep row",
+       {"UPDATE events SET detail = 'x' WHERE seq = 15000"},
+       "row 15000: altered (hash mismatch)"},
+      {"type changed deep",
+       {"UPDATE events SET ts_us = CAST(ts_us AS BLOB) WHERE seq = 17000"},
+       "row 17000: type_changed (ts_us holds BLOB, the schema says INTEGER)",
+       true},
+      {"swapped across a batch boundary",
+       {"UPDATE events SET seq = -1 WHERE seq = 2048",
+        "UPDATE events SET seq = 2048 WHERE seq = 2049",
+        "UPDATE events SET seq = 2049 WHERE seq = -1"},
+       "row 2048: reordered (holds the entry chained as row 2049)"},
+  };
+  TempDir dir;
+  auto intact = dir.file("intact.db");
+  {
+    Journal journal{intact};
+    auto events = testing::sample_events(20'000);
+    journal.append(events);
+  }
+  for (const auto& c : cases) {
+    auto file = dir.file(std::string{"damaged-"} + std::to_string(&c - cases) + ".db");
+    std::filesystem::copy_file(intact, file);
+    if (c.drop_strict) RawSql{file}.drop_strict("events");
+    {
+      RawSql raw{file};
+      for (const auto& sql : c.sql) raw.exec(sql);
+    }
+    auto run = run_script(file);
+    EXPECT_EQ(run.exit_code, 1) << c.what;
+    EXPECT_EQ(run.output, c.expected + "\n") << c.what;
+    EXPECT_EQ(Journal{file}.verify().message, c.expected) << c.what;
+  }
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in{path};
   std::stringstream text;

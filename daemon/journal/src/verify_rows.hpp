@@ -1,0 +1,147 @@
+// verify()'s rows, copied out of SQLite: each row's 14 stored values with
+// their stored types, in batches, so one thread can step SQLite while another
+// builds the hash inputs and hashes them. Also the per-row checks and the
+// hash input built from a copied row (types and all, exactly as verify.cpp
+// describes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "event_row.hpp"
+#include "vigil/journal/hash_chain.hpp"
+#include "vigil/journal/sqlite.hpp"
+
+namespace vigil::journal::verify_rows {
+
+using sqlite::ValueType;
+
+inline constexpr int kColumnCount = kHashColumn + 1;
+
+// One stored value: an integer, a real's bits, or a span of the batch arena.
+struct Value {
+  ValueType type;
+  std::uint32_t size;
+  std::uint64_t word;  // integer (two's complement), real bits, or arena offset
+};
+
+// The walk's `SELECT kEventColumns FROM events ORDER BY seq`, stepped through
+// SQLite's C API rather than sqlite::Statement: each value is fetched once
+// with sqlite3_column_value and read from there, where sqlite::Statement's
+// column calls look the column up again for its type and again for its value.
+// Those lookups were half of the reading thread's instructions.
+class EventScan {
+ public:
+  explicit EventScan(sqlite::Database& db);
+  EventScan(const EventScan&) = delete;
+  EventScan& operator=(const EventScan&) = delete;
+  ~EventScan();
+  bool step();  // false when done; JournalError on an SQLite error
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Rows copied out of the scan.
+class RowBatch {
+ public:
+  void clear();
+  // Copies the scan's current row.
+  void capture(sqlite3_stmt* row);
+  std::size_t size() const { return door_zone_.size(); }
+
+  const Value& value(std::size_t row, int column) const {
+    return values_[row * kColumnCount + static_cast<std::size_t>(column)];
+  }
+  std::int64_t integer(std::size_t row, int column) const {
+    return static_cast<std::int64_t>(value(row, column).word);
+  }
+  // Text or blob bytes (empty for other types).
+  std::span<const std::uint8_t> bytes(std::size_t row, int column) const;
+  // door_id and zone_id as SQLite's column_int reads them (any stored type).
+  std::int64_t door_int(std::size_t row) const { return door_zone_[row].first; }
+  std::int64_t zone_int(std::size_t row) const { return door_zone_[row].second; }
+
+ private:
+  std::vector<Value> values_;
+  std::vector<std::uint8_t> arena_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> door_zone_;
+};
+
+// A names row's text as stored: normally TEXT, but verify hashes whatever
+// type it finds, as the inspector's script does.
+struct StoredName {
+  ValueType type;
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string bytes{};
+};
+
+// Ids are dense small integers, so a vector indexed by id; a tampered huge or
+// negative id goes to the map instead of sizing the vector after it.
+class NameTable {
+ public:
+  const StoredName* find(std::int64_t id) const {
+    if (id >= 0 && static_cast<std::uint64_t>(id) < dense_.size()) {
+      const auto& name = dense_[static_cast<std::size_t>(id)];
+      return name ? &*name : nullptr;
+    }
+    auto it = sparse_.find(id);
+    return it == sparse_.end() ? nullptr : &it->second;
+  }
+  StoredName& operator[](std::int64_t id);
+
+ private:
+  static constexpr std::int64_t kDenseLimit = 1 << 24;
+  std::vector<std::optional<StoredName>> dense_;
+  std::unordered_map<std::int64_t, StoredName> sparse_;
+};
+NameTable load_names(sqlite::Database& db);
+
+// door_zones is derived data, like an index, but an ordinary table: deleting
+// one of its rows would hide rows from zone queries while the chain stays
+// intact. So verify checks it is complete for every row it walks.
+using DoorZones = std::unordered_set<std::uint64_t>;
+DoorZones load_door_zones(sqlite::Database& db);
+
+// The row's canonical bytes from what is stored, types and all.
+void encode_stored(CanonicalBytes& bytes, const RowBatch& batch, std::size_t row,
+                   const NameTable& names);
+
+// "person_id holds BLOB, the schema says INTEGER", or nullopt when every
+// stored type (the referenced names included) is one the schema allows.
+std::optional<std::string> wrong_type(const RowBatch& batch, std::size_t row,
+                                      const NameTable& names);
+
+// Walks rows in seq order and finds the first bad one: a seq gap, a hash that
+// does not match the content (or is not a BLOB), a broken prev_hash link or a
+// door and zone missing from door_zones. Naming the kind of damage is left to
+// the caller, which has the database.
+class ChainChecker {
+ public:
+  ChainChecker(const NameTable& names, const DoorZones& door_zones, const Hash& genesis)
+      : names_(names), door_zones_(door_zones), expected_prev_(genesis) {}
+
+  // The index of the batch's first bad row, or nullopt when all are good.
+  std::optional<std::size_t> check(const RowBatch& batch);
+
+  std::uint64_t rows() const { return expected_seq_ - 1; }  // intact rows so far
+  const Hash& head() const { return expected_prev_; }
+
+ private:
+  const NameTable& names_;
+  const DoorZones& door_zones_;
+  RowHasher hasher_;
+  CanonicalBytes bytes_;
+  std::uint64_t expected_seq_ = 1;
+  Hash expected_prev_;
+};
+
+}  // namespace vigil::journal::verify_rows
