@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
     // Wait for the relock (100 ms unlock time) before the next swipe.
     vigil::testing::eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 2s, 1ms);
   }
+  const long rss_after = rss_kib(site.vigild_pid());
   site.stop_vigild();
   // Frame close to door_unlocked: the event carries the time the driver
   // confirmed the write by read-back. Matched to swipes in order.
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
 
   std::printf("vigild RSS with %zu people enrolled: %.1f MiB\n", people + 2,
               static_cast<double>(rss) / 1024.0);
+  std::printf("vigild RSS after the swipes: %.1f MiB\n", static_cast<double>(rss_after) / 1024.0);
   if (latency_us.empty()) {
     std::printf("no swipe reached the coil (%d missed)\n", missed);
     return 1;
