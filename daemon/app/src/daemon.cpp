@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <csignal>
 
 #include "vigil/app/clocks.hpp"
@@ -111,6 +113,9 @@ void Daemon::start() {
   roster_watch_ = std::make_unique<RosterWatch>(io_, db, people_,
                                                 [this](core::Event e) { journal(std::move(e)); });
   roster_watch_->load();
+  // Loading a large roster leaves its temporaries in freed heap pages; give
+  // them back before the long run.
+  malloc_trim(0);
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
