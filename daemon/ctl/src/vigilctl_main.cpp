@@ -7,7 +7,8 @@
 //   vigilctl person show ID        (--journal DB | --config SITE.yaml)
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
-//   vigilctl log verify (--journal DB | --config SITE.yaml)
+//   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE] [--key PUBFILE]
+//   vigilctl key show   (--journal DB | --config SITE.yaml)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -92,9 +93,28 @@ query->callback([&] {
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);
+VerifyArgs verify_args;
+verify->add_option("--checkpoint", verify_args.checkpoint_path,
+                   "a signed checkpoint taken earlier (JSON file): finds a cut, emptied, "
+                   "replaced or rewritten journal");
+verify->add_option("--key", verify_args.key_path, "the gateway's public key (default: DB.pub)");
 verify->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  rc = path ? log_verify(*path, std::cout, std::cerr) : 2;
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  verify_args.journal_path = *path;
+  rc = log_verify(verify_args, std::cout, std::cerr);
+});
+
+auto* key =
+    cli.add_subcommand("key", "the gateway's checkpoint signing key") -> require_subcommand(1);
+auto* key_show_cmd = key->add_subcommand("show", "print the public key (id, hex, PEM)");
+add_source(key_show_cmd);
+key_show_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  rc = path ? key_show(*path, std::cout, std::cerr) : 2;
 });
 
 CLI11_PARSE(cli, argc, argv);

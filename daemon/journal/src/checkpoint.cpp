@@ -15,7 +15,8 @@ namespace vigil::journal {
 namespace {
 
 void put_u64(std::vector<std::uint8_t>& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(value >> shift));
 }
 
 bool fsync_path(const std::filesystem::path& path, int flags) {
@@ -174,12 +175,18 @@ std::optional<Checkpoint> checkpoint_from_event(const core::Event& e,
 
 const char* to_string(CheckpointProblem problem) {
   switch (problem) {
-    case CheckpointProblem::none: return "none";
-    case CheckpointProblem::forged: return "checkpoint_forged";
-    case CheckpointProblem::replaced: return "replaced";
-    case CheckpointProblem::emptied: return "emptied";
-    case CheckpointProblem::tail_cut: return "tail_cut";
-    case CheckpointProblem::tail_rewritten: return "tail_rewritten";
+    case CheckpointProblem::none:
+      return "none";
+    case CheckpointProblem::forged:
+      return "checkpoint_forged";
+    case CheckpointProblem::replaced:
+      return "replaced";
+    case CheckpointProblem::emptied:
+      return "emptied";
+    case CheckpointProblem::tail_cut:
+      return "tail_cut";
+    case CheckpointProblem::tail_rewritten:
+      return "tail_rewritten";
   }
   return "unknown";
 }
@@ -194,8 +201,8 @@ CheckpointCheck check_checkpoint(const Journal& journal, const Checkpoint& c,
   }
   const std::string id = journal.journal_id();
   if (id != c.journal_id) {
-    return {P::replaced, "replaced (journal id " + id + " is not the checkpoint's " +
-                             c.journal_id + ")"};
+    return {P::replaced,
+            "replaced (journal id " + id + " is not the checkpoint's " + c.journal_id + ")"};
   }
   const std::uint64_t last = journal.last_seq();
   const std::string cp = "(checkpoint seq " + std::to_string(c.seq) + ")";
@@ -205,8 +212,8 @@ CheckpointCheck check_checkpoint(const Journal& journal, const Checkpoint& c,
   }
   if (last < c.seq) {
     return {P::tail_cut, "tail_cut (rows " + std::to_string(last + 1) + ".." +
-                             std::to_string(c.seq) + " missing after seq " +
-                             std::to_string(last) + ") " + cp};
+                             std::to_string(c.seq) + " missing after seq " + std::to_string(last) +
+                             ") " + cp};
   }
   const Hash found = c.seq == 0 ? journal.genesis_hash() : journal.hash_at(c.seq).value_or(Hash{});
   if (found != c.head) {

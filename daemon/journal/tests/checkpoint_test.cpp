@@ -30,7 +30,9 @@ class JournalCheckpoint : public ::testing::Test {
     checkpoint_ = sign_checkpoint(key_, journal.journal_id(), 50, journal.head_hash(), kSignedAt);
   }
   std::filesystem::path path() const { return dir_.file("j.db"); }
-  CheckpointCheck check() const { return check_checkpoint(Journal{path()}, checkpoint_, public_key()); }
+  CheckpointCheck check() const {
+    return check_checkpoint(Journal{path()}, checkpoint_, public_key());
+  }
   void tamper(const std::string& sql) { RawSql{path()}.exec(sql); }
   const PublicKey& public_key() const { return key_.public_key(); }
 
@@ -58,7 +60,8 @@ TEST_F(JournalCheckpoint, NamesAJournalWithEveryRowDeleted) {
   ASSERT_TRUE(Journal{path()}.verify().ok);
   auto result = check();
   EXPECT_EQ(result.problem, CheckpointProblem::emptied);
-  EXPECT_EQ(result.message, "emptied (rows 1..50 missing, the journal is empty) (checkpoint seq 50)");
+  EXPECT_EQ(result.message,
+            "emptied (rows 1..50 missing, the journal is empty) (checkpoint seq 50)");
 }
 
 TEST_F(JournalCheckpoint, NamesATailRewrittenWithRecomputedHashes) {
@@ -172,7 +175,7 @@ TEST(CheckpointJson, RoundTripsThroughTheFileAndRefusesGarbage) {
 TEST(GatewayKeyFiles, PrivateKeyIsCreatedOnceWithMode0600AndReloaded) {
   TempDir dir;
   auto first = GatewayKey::load_or_create(dir.file("j.db.key"), dir.file("j.db.pub"));
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(dir.file("j.db.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto second = GatewayKey::load_or_create(dir.file("j.db.key"), dir.file("j.db.pub"));
@@ -183,7 +186,8 @@ TEST(GatewayKeyFiles, PrivateKeyIsCreatedOnceWithMode0600AndReloaded) {
 
 TEST(GatewayKeyFiles, RefusesAKeyFileThatIsNotEd25519) {
   TempDir dir;
-  std::ofstream(dir.file("bad.key")) << "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  std::ofstream(dir.file("bad.key"))
+      << "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
   EXPECT_THROW(GatewayKey::load(dir.file("bad.key")), std::runtime_error);
   EXPECT_FALSE(read_public_key(dir.file("bad.key")));
   EXPECT_FALSE(read_public_key(dir.file("missing.pub")));
