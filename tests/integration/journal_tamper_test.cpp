@@ -4,8 +4,8 @@
 // doors, tells the console with a critical journal_integrity incident, and a
 // forced door afterwards gets an incident id the console has never seen.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include <set>
 

@@ -24,7 +24,8 @@ StartCheck check_at_start(const journal::Journal& journal, const journal::Public
                           const std::filesystem::path& checkpoint_file, core::TimePoint now) {
   StartCheck out;
   out.segment_id = journal.journal_id().substr(0, 8);
-  for (const auto& e : journal.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}})) {
+  for (const auto& e :
+       journal.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}})) {
     if (!core::attr_text(e.attrs, "problem")) continue;  // the v1 migration row
     out.segment = static_cast<std::uint64_t>(core::attr_int(e.attrs, "segment").value_or(1));
     out.segment_id = core::attr_text(e.attrs, "segment_id").value_or(out.segment_id);

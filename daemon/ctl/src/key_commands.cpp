@@ -29,8 +29,8 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const std::string& db = args.journal_path;
-  const auto key_path = args.key_path ? std::filesystem::path{*args.key_path}
-                                      : journal::public_key_path(db);
+  const auto key_path =
+      args.key_path ? std::filesystem::path{*args.key_path} : journal::public_key_path(db);
   std::optional<journal::Checkpoint> given;
   if (args.checkpoint_path) {
     std::string why;
@@ -58,7 +58,8 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
     const journal::VerifyResult chain = journal.verify();
     (chain.ok ? out : err) << db << ": " << chain.message << "\n";
     bad |= !chain.ok;
-    for (const auto& e : journal.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}})) {
+    for (const auto& e :
+         journal.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}})) {
       auto problem = core::attr_text(e.attrs, "problem");
       if (!problem) continue;  // the v1 migration row, not a break
       out << db << ": row " << e.seq << ": segment "

@@ -53,7 +53,8 @@ class InspectorAgreement : public ::testing::Test {
         journal::private_key_path(db()), journal::public_key_path(db())));
     journal::Journal j(db());
     append(j, 30, "");
-    auto cp = journal::sign_checkpoint(*key_, j.journal_id(), 30, j.head_hash(), 1'790'000'000'000'000);
+    auto cp =
+        journal::sign_checkpoint(*key_, j.journal_id(), 30, j.head_hash(), 1'790'000'000'000'000);
     std::vector<core::Event> row{journal::checkpoint_event(cp)};
     j.append(row);
     append(j, 10, "");
@@ -76,7 +77,9 @@ class InspectorAgreement : public ::testing::Test {
     }
     j.append(events);
   }
-  fs::path db() const { return dir_ / "journal.db"; }
+  fs::path db() const {
+    return dir_ / "journal.db";
+  }
   void sql(const std::string& text) {
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
@@ -98,8 +101,8 @@ class InspectorAgreement : public ::testing::Test {
 #ifdef VIGIL_PYTHON3
     const std::string cmd = std::string(VIGIL_PYTHON3) + " " + VIGIL_SOURCE_DIR +
                             "/scripts/inspect_journal.py " + db().string() + " --checkpoint " +
-                            (dir_ / "taken.checkpoint").string() + " >" + (dir_ / "py.out").string() +
-                            " 2>" + (dir_ / "py.err").string();
+                            (dir_ / "taken.checkpoint").string() + " >" +
+                            (dir_ / "py.out").string() + " 2>" + (dir_ / "py.err").string();
     VerifyRun r;
     const int status = std::system(cmd.c_str());
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -34,7 +34,8 @@ class KeyCommands : public ::testing::Test {
       events[i].door = core::DoorId("lobby-main");
     }
     j.append(events);
-    auto cp = journal::sign_checkpoint(key, j.journal_id(), 20, j.head_hash(), 1'790'000'100'000'000);
+    auto cp =
+        journal::sign_checkpoint(key, j.journal_id(), 20, j.head_hash(), 1'790'000'100'000'000);
     std::vector<core::Event> row{journal::checkpoint_event(cp)};
     j.append(row);
     journal::write_checkpoint_file(dir_ / "taken.checkpoint", cp);
