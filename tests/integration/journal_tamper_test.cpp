@@ -7,10 +7,15 @@
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "site_harness.hpp"
 #include "vigil/journal/checkpoint.hpp"
+#include "vigil/testing/child_process.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
 #include "vigil/testing/wait.hpp"
 
@@ -25,6 +30,22 @@ void force_door(SiteHarness& site, std::size_t forced_before) {
       [&] { return site.events(core::EventKind::door_forced).size() == forced_before + 1; }, 5s))
       << site.vigild_log();
   site.set_contact(false);
+}
+
+// vigilctl as a child process: exit code and everything it printed.
+std::pair<int, std::string> vigilctl(const SiteHarness& site, std::vector<std::string> args) {
+  const auto log = site.config_path().parent_path() / "vigilctl.log";
+  std::filesystem::remove(log);
+  args.insert(args.begin(), VIGILCTL_PATH);
+  ChildProcess ctl(args, log);
+  int rc = -1;
+  if (ctl.wait_exit(std::chrono::seconds(30)) && WIFEXITED(*ctl.wait_status())) {
+    rc = WEXITSTATUS(*ctl.wait_status());
+  }
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {rc, text.str()};
 }
 
 std::set<std::string> ids(const std::vector<ReceivedMessage>& messages) {
@@ -59,6 +80,14 @@ TEST(JournalTamper, ACleanStopLeavesASignedCheckpointInTheFileAndRetainedOnMqtt)
   ASSERT_TRUE(published);
   EXPECT_EQ(journal::checkpoint_to_json(*published), journal::checkpoint_to_json(*file));
   EXPECT_TRUE(journal::signature_valid(*published, *key));
+
+  // An inspector checks the journal against the broker's copy.
+  const auto [rc, output] =
+      vigilctl(site, {"log", "verify", "-c", site.config_path().string(), "--broker",
+                      "127.0.0.1:" + std::to_string(site.broker().port())});
+  EXPECT_EQ(rc, 0) << output;
+  EXPECT_NE(output.find("checkpoint seq " + std::to_string(file->seq) + " ok"), std::string::npos)
+      << output;
 }
 
 TEST(JournalTamper, VigildOnACutJournalKeepsDoorsWorkingRaisesAnIncidentAndNeverReusesAnId) {

@@ -2,9 +2,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/checkpoint.hpp"
 #include "vigil/journal/journal.hpp"
+#include "vigil/mqtt/fetch_retained.hpp"
+#include "vigil/mqtt/topics.hpp"
 
 namespace vigil::ctl {
 
@@ -20,6 +23,49 @@ int key_show(const std::string& db_path, std::ostream& out, std::ostream& err) {
       << "public key  " << journal::to_hex(*key) << "\n"
       << journal::public_key_pem(*key);
   return 0;
+}
+
+std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
+                                                   const std::optional<std::string>& topic,
+                                                   const std::optional<std::string>& config,
+                                                   std::ostream& err) {
+  std::string host = broker;
+  std::uint16_t port = 1883;
+  if (auto colon = broker.rfind(':'); colon != std::string::npos && broker.find(':') == colon) {
+    host = broker.substr(0, colon);
+    try {
+      const int p = std::stoi(broker.substr(colon + 1));
+      if (p < 1 || p > 65535) throw std::out_of_range("port");
+      port = static_cast<std::uint16_t>(p);
+    } catch (const std::exception&) {
+      err << "vigilctl: --broker " << broker << ": the port is not a number 1-65535\n";
+      return std::nullopt;
+    }
+  }
+  std::string where;
+  if (topic) {
+    where = *topic;
+  } else if (config) {
+    auto loaded = config::load_site_config(*config);
+    if (!loaded) {
+      err << config::to_string(loaded.diagnostics());
+      return std::nullopt;
+    }
+    const auto& site = loaded.value();
+    try {
+      where = mqtt::TopicTree(site.broker.topic_root, site.site.id, site.site.gateway).checkpoint();
+    } catch (const std::exception& e) {
+      err << "vigilctl: " << e.what() << "\n";
+      return std::nullopt;
+    }
+  } else {
+    err << "vigilctl: --broker needs --topic or --config (for the checkpoint topic)\n";
+    return std::nullopt;
+  }
+  std::string why;
+  auto json = mqtt::fetch_retained(host, port, where, std::chrono::seconds(3), &why);
+  if (!json) err << "vigilctl: " << why << "\n";
+  return json;
 }
 
 int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {

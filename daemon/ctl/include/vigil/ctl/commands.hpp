@@ -59,6 +59,14 @@ struct VerifyArgs {
 };
 int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err);
 
+// The checkpoint retained on `broker` (HOST[:PORT], port 1883 by default),
+// on `topic` or, from the site config, <root>/<site>/<gateway>/checkpoint.
+// Waits at most 3 s. nullopt (and a message on err) if there is none.
+std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
+                                                   const std::optional<std::string>& topic,
+                                                   const std::optional<std::string>& config,
+                                                   std::ostream& err);
+
 // `key show`: the gateway's public key (<db>.pub): key id, raw hex, PEM.
 int key_show(const std::string& db_path, std::ostream& out, std::ostream& err);
 
