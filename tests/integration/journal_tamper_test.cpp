@@ -129,6 +129,12 @@ TEST(JournalTamper, VigildOnACutJournalKeepsDoorsWorkingRaisesAnIncidentAndNever
   EXPECT_EQ(forced.at("kind"), "door_forced");
   EXPECT_EQ(seen.count(forced.at("id")), 0u) << forced.at("id") << " was used before the cut";
   site.stop_vigild();
+
+  // The break is recorded once: the next start does not raise it again.
+  site.start_vigild();
+  site.stop_vigild();
+  EXPECT_EQ(site.events(core::EventKind::daemon_started).size(), 3u);  // one row cut
+  EXPECT_EQ(site.events(core::EventKind::journal_integrity).size(), 1u) << site.vigild_log();
 }
 
 }  // namespace

@@ -24,9 +24,13 @@ StartCheck check_at_start(const journal::Journal& journal, const journal::Public
                           const std::filesystem::path& checkpoint_file, core::TimePoint now) {
   StartCheck out;
   out.segment_id = journal.journal_id().substr(0, 8);
+  // What the newest segment start recorded is not raised again at every
+  // start: only what happened after it is checked.
+  std::uint64_t break_seq = 0;
   for (const auto& e :
        journal.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}})) {
     if (!core::attr_text(e.attrs, "problem")) continue;  // the v1 migration row
+    break_seq = e.seq;
     out.segment = static_cast<std::uint64_t>(core::attr_int(e.attrs, "segment").value_or(1));
     out.segment_id = core::attr_text(e.attrs, "segment_id").value_or(out.segment_id);
   }
@@ -39,21 +43,24 @@ StartCheck check_at_start(const journal::Journal& journal, const journal::Public
   };
   std::string problem, message;
   const journal::VerifyResult chain = journal.verify();
-  if (!chain.ok) {
+  if (!chain.ok && chain.bad_seq > break_seq) {
     problem = "chain_broken";
     message = chain.message;
     core::set_attr(found.attrs, "first_bad_seq", static_cast<std::int64_t>(chain.bad_seq));
     core::set_attr(found.attrs, "damage", std::string(journal::to_string(chain.damage)));
-  } else if (auto rows = journal::check_checkpoint_rows(journal, key);
+  } else if (auto rows = journal::check_checkpoint_rows(journal, key, break_seq);
              rows.problem != journal::CheckpointProblem::none) {
     problem = journal::to_string(rows.problem);
     message = rows.message;
     core::set_attr(found.attrs, "checkpoint_row", static_cast<std::int64_t>(rows.row));
   } else {
     std::error_code ec;
-    if (std::filesystem::exists(checkpoint_file, ec)) {
-      std::string why;
-      auto file = journal::read_checkpoint_file(checkpoint_file, &why);
+    std::string why;
+    const bool has_file = std::filesystem::exists(checkpoint_file, ec);
+    auto file = has_file ? journal::read_checkpoint_file(checkpoint_file, &why) : std::nullopt;
+    if (file && break_seq > 0 && file->seq < break_seq) {
+      // The file predates the newest segment start, which recorded it.
+    } else if (has_file) {
       if (!file) {
         problem = "checkpoint_unreadable";
         message = checkpoint_file.string() + ": " + why;
@@ -127,6 +134,12 @@ void Checkpointer::arm() {
 
 void Checkpointer::observe(const core::Event& committed) {
   if (stopped_ || committed.kind == core::EventKind::checkpoint) return;
+  if (committed.kind == core::EventKind::journal_integrity) {
+    // A new segment: sign its first row at once, so the file and the broker
+    // hold a checkpoint of the journal as it now is.
+    checkpoint_now(wall_now());
+    return;
+  }
   if (++since_last_ >= options_.every_events) {
     checkpoint_now(wall_now());
   }

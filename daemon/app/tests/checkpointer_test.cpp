@@ -120,6 +120,19 @@ TEST_F(CheckpointerTest, StartCheckNamesEachTamperingAndStartsANewSegment) {
     EXPECT_EQ(check.segment, 2u);
     EXPECT_NE(check.segment_id, before);
     EXPECT_EQ(core::attr_text(check.integrity->attrs, "segment_id"), check.segment_id);
+
+    // vigild journals the break, signs at once and runs on: the next start
+    // does not raise the same problem again, and stays in segment 2.
+    {
+      journal::Journal j(db());
+      std::vector<core::Event> row{*check.integrity};
+      j.append(row);
+    }
+    run_vigild_like(5, true);
+    const auto again = start_check();
+    EXPECT_FALSE(again.integrity) << again.summary;
+    EXPECT_EQ(again.segment, 2u);
+    EXPECT_EQ(again.segment_id, check.segment_id);
   }
 }
 

@@ -224,10 +224,12 @@ CheckpointCheck check_checkpoint(const Journal& journal, const Checkpoint& c,
   return {P::none, "checkpoint seq " + std::to_string(c.seq) + " ok (key " + c.key_id + ")"};
 }
 
-CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key) {
+CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key,
+                                          std::uint64_t after_seq) {
   CheckpointRowsCheck out;
   const std::string id = journal.journal_id();
-  for (const auto& e : journal.query(Filter{.kinds = {core::EventKind::checkpoint}})) {
+  for (const auto& e :
+       journal.query(Filter{.kinds = {core::EventKind::checkpoint}, .after_seq = after_seq})) {
     auto c = checkpoint_from_event(e, id);
     CheckpointCheck check;
     if (!c) {

@@ -13,8 +13,7 @@ std::optional<std::string> fetch_retained(const std::string& host, std::uint16_t
     return std::nullopt;
   };
   const bool ipv6 = host.find(':') != std::string::npos;
-  const std::string uri =
-      "tcp://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string uri = "tcp://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
   try {
     ::mqtt::async_client client(uri, "vigilctl-" + std::to_string(::getpid()));
     client.start_consuming();

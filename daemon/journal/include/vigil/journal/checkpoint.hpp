@@ -86,6 +86,9 @@ struct CheckpointRowsCheck {
   std::optional<Checkpoint> newest{};  // the newest good checkpoint row
   std::string message{};
 };
-CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key);
+// Rows at or before `after_seq` are skipped (vigild: those before the newest
+// segment start, whose problem is already recorded).
+CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key,
+                                          std::uint64_t after_seq = 0);
 
 }  // namespace vigil::journal
