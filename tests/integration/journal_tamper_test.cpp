@@ -56,8 +56,13 @@ std::set<std::string> ids(const std::vector<ReceivedMessage>& messages) {
 
 TEST(JournalTamper, ACleanStopLeavesASignedCheckpointInTheFileAndRetainedOnMqtt) {
   SiteHarness site;
+  MqttTestSubscriber console(site.broker().uri(), site.incident_filter());
   site.start_vigild();
   force_door(site, 0);
+  // Connected to the broker (the incident arrived) before the stop: a stop
+  // with the broker away leaves the checkpoint in the file only, and the
+  // next start publishes it.
+  ASSERT_TRUE(console.wait_for(1, 10s)) << site.vigild_log();
   site.stop_vigild();
 
   const auto db = site.journal_path();
