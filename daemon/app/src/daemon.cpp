@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/app/roster_watch.hpp"
@@ -119,6 +120,17 @@ void Daemon::start() {
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
+  // The gateway key, and what we are about to append to (checkpointer.hpp).
+  auto key = journal::GatewayKey::load_or_create(journal::private_key_path(db),
+                                                 journal::public_key_path(db));
+  const StartCheck check = check_at_start(journal::Journal(db), key.public_key(),
+                                          journal::checkpoint_path(db), wall_now());
+  if (check.integrity) {
+    spdlog::critical("{}", check.summary);  // doors keep working: never refuse to start
+  } else {
+    spdlog::info("{}", check.summary);
+  }
+
   journal::WriterOptions wopts;
   wopts.on_commit_failure = [](const journal::CommitFailure& f) {
     spdlog::error("journal commit failed (attempt {}, {} events waiting): {}", f.attempt, f.pending,
@@ -138,12 +150,25 @@ void Daemon::start() {
   pconf.topic_root = config_.broker.topic_root;
   pconf.site = config_.site.id;
   pconf.gateway = config_.site.gateway;
+  pconf.incident_segment = check.segment_id;
   // A guard must see alerts soon after a network blip: cap the backoff low.
   pconf.reconnect_max = std::chrono::seconds(2);
   publisher_ = std::make_unique<mqtt::Publisher>(pconf, *outbox_);
 
   replay_incidents();
   publisher_->start();
+  checkpointer_ = std::make_unique<Checkpointer>(
+      io_, db, std::move(key),
+      CheckpointerOptions{options_.checkpoint_every_events, options_.checkpoint_every},
+      [this](core::Event e, std::function<void(const core::Event&)> durable) {
+        journal_->submit(std::move(e), [this, durable](const core::Event& committed) {
+          durable(committed);
+          boost::asio::post(io_, [this, committed] { on_committed(committed); });
+        });
+      },
+      [this](const std::string& json) { publisher_->publish_checkpoint(json); });
+  checkpointer_->start();
+  if (check.integrity) journal(*check.integrity);
 
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
@@ -191,6 +216,7 @@ void Daemon::journal(core::Event event) {
 
 void Daemon::on_committed(const core::Event& event) {
   last_observed_seq_ = event.seq;
+  if (checkpointer_) checkpointer_->observe(event);
   if (options_.log_events) spdlog::info("{}", core::describe(event));
   if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
 }
@@ -256,6 +282,12 @@ void Daemon::shutdown() {
     stopped.time = wall_now();
     journal(std::move(stopped));
     journal_->flush();
+    if (checkpointer_) {
+      // The clean stop's checkpoint signs the head with daemon_stopped in it.
+      checkpointer_->stop();
+      checkpointer_->checkpoint_now(wall_now());
+      journal_->flush();
+    }
   }
   // The loop has stopped: run the on_committed handlers the journal posted,
   // so every incident of a committed event is in the outbox before we go.
@@ -266,6 +298,7 @@ void Daemon::shutdown() {
   if (publisher_) publisher_->stop();
   site_io_.reset();
   roster_watch_.reset();
+  checkpointer_.reset();
   publisher_.reset();
   journal_.reset();
   outbox_.reset();

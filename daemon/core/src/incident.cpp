@@ -18,6 +18,12 @@ Incident make(IncidentKind kind, Severity severity, const Event& e, std::string 
 
 std::optional<Incident> IncidentRules::observe(const Event& e) {
   switch (e.kind) {
+    case EventKind::journal_integrity:
+      // The v1 migration row has no "problem": a format change, not tampering.
+      if (!attr_text(e.attrs, "problem")) return std::nullopt;
+      return make(IncidentKind::journal_integrity, Severity::critical, e,
+                  "Journal integrity: " + *attr_text(e.attrs, "problem") + " (" + e.detail +
+                      "); a new journal segment began");
     case EventKind::door_forced:
       return make(IncidentKind::door_forced, Severity::major, e,
                   "Door forced open: " + where(e) + " opened with no grant and no exit request");

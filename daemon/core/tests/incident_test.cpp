@@ -30,6 +30,23 @@ TEST(IncidentRules, ForcedDoorIsAMajorIncident) {
   EXPECT_NE(inc->summary.find("lobby-main"), std::string::npos);
 }
 
+TEST(IncidentRules, AJournalIntegrityBreakIsCriticalButAFormatMigrationIsNot) {
+  IncidentRules rules;
+  Event broken;
+  broken.kind = EventKind::journal_integrity;
+  broken.detail = "rows 41..50 missing after seq 40";
+  set_attr(broken.attrs, "problem", std::string("tail_cut"));
+  auto inc = rules.observe(broken);
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(inc->kind, IncidentKind::journal_integrity);
+  EXPECT_EQ(inc->severity, Severity::critical);
+  EXPECT_NE(inc->summary.find("tail_cut"), std::string::npos);
+  Event migrated;
+  migrated.kind = EventKind::journal_integrity;
+  set_attr(migrated.attrs, "migrated_from", std::string("vigil.journal.v1"));
+  EXPECT_FALSE(rules.observe(migrated));
+}
+
 TEST(IncidentRules, DeviceOfflineIsMajorAndSaysWhy) {
   IncidentRules rules;
   Event e;

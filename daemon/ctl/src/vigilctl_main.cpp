@@ -7,7 +7,9 @@
 //   vigilctl person show ID        (--journal DB | --config SITE.yaml)
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
-//   vigilctl log verify (--journal DB | --config SITE.yaml)
+//   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
+//                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
+//   vigilctl key show   (--journal DB | --config SITE.yaml)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -92,9 +94,41 @@ query->callback([&] {
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);
+VerifyArgs verify_args;
+verify->add_option("--checkpoint", verify_args.checkpoint_path,
+                   "a signed checkpoint taken earlier (JSON file): finds a cut, emptied, "
+                   "replaced or rewritten journal");
+verify->add_option("--key", verify_args.key_path, "the gateway's public key (default: DB.pub)");
+std::optional<std::string> verify_broker, verify_topic;
+verify->add_option("--broker", verify_broker,
+                   "fetch the newest checkpoint retained on this broker (HOST[:PORT])");
+verify->add_option("--topic", verify_topic,
+                   "the checkpoint topic (default with -c: <root>/<site>/<gateway>/checkpoint)");
 verify->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  rc = path ? log_verify(*path, std::cout, std::cerr) : 2;
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  verify_args.journal_path = *path;
+  if (verify_broker) {
+    auto json = fetch_broker_checkpoint(*verify_broker, verify_topic, site, std::cerr);
+    if (!json) {
+      rc = 2;
+      return;
+    }
+    verify_args.checkpoint_json = *json;
+  }
+  rc = log_verify(verify_args, std::cout, std::cerr);
+});
+
+auto* key =
+    cli.add_subcommand("key", "the gateway's checkpoint signing key") -> require_subcommand(1);
+auto* key_show_cmd = key->add_subcommand("show", "print the public key (id, hex, PEM)");
+add_source(key_show_cmd);
+key_show_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  rc = path ? key_show(*path, std::cout, std::cerr) : 2;
 });
 
 CLI11_PARSE(cli, argc, argv);

@@ -26,17 +26,18 @@ const char* to_string(GatewayState state) {
   return "unknown";
 }
 
-std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway,
-                        std::uint64_t seq) {
-  return site.str() + "/" + gateway.str() + "/" + std::to_string(seq);
+std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway, std::uint64_t seq,
+                        const std::string& segment) {
+  return site.str() + "/" + gateway.str() + "/" + (segment.empty() ? "" : segment + "/") +
+         std::to_string(seq);
 }
 
 std::string incident_payload(const core::Incident& incident, const core::SiteId& site,
-                             const core::GatewayId& gateway) {
+                             const core::GatewayId& gateway, const std::string& segment) {
   const core::Event& e = incident.event;
   Json j;
   j["v"] = kPayloadVersion;
-  j["id"] = incident_id(site, gateway, e.seq);
+  j["id"] = incident_id(site, gateway, e.seq, segment);
   j["kind"] = core::to_string(incident.kind);
   j["severity"] = core::to_string(incident.severity);
   j["time"] = core::format_utc(e.time);

@@ -42,14 +42,23 @@ void Publisher::stop() {
 }
 
 EnqueueResult Publisher::publish_incident(const core::Incident& incident) {
-  EnqueueResult stored = outbox_.enqueue(topics_.incident(incident.kind),
-                                         incident_payload(incident, config_.site, config_.gateway));
+  EnqueueResult stored = outbox_.enqueue(
+      topics_.incident(incident.kind),
+      incident_payload(incident, config_.site, config_.gateway, config_.incident_segment));
   if (!stored) {
     ++enqueue_failures_;
     return stored;
   }
   sender_->kick();
   return stored;
+}
+
+void Publisher::publish_checkpoint(std::string payload) {
+  sender_->set_retained(topics_.checkpoint(), std::move(payload));
+}
+
+std::uint64_t Publisher::checkpoints_published() const {
+  return sender_->retained_published();
 }
 
 PublisherStats Publisher::stats() const {

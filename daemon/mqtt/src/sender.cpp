@@ -95,6 +95,38 @@ void Sender::kick() {
   wake_.notify_all();
 }
 
+void Sender::set_retained(std::string topic, std::string payload) {
+  {
+    std::lock_guard lock(mutex_);
+    retained_topic_ = std::move(topic);
+    retained_payload_ = std::move(payload);
+    retained_sent_ = false;
+    kicked_ = true;
+  }
+  wake_.notify_all();
+}
+
+template <class Lost>
+bool Sender::send_retained(Lost lost) {
+  std::string topic, payload;
+  {
+    std::lock_guard lock(mutex_);
+    if (retained_sent_ || retained_payload_.empty()) return true;
+    topic = retained_topic_;
+    payload = retained_payload_;
+  }
+  try {
+    auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, true));
+    if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return false;
+  } catch (const ::mqtt::exception&) {
+    return false;
+  }
+  ++retained_published_;
+  std::lock_guard lock(mutex_);
+  if (retained_payload_ == payload) retained_sent_ = true;  // a newer one waits otherwise
+  return true;
+}
+
 bool Sender::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   try {
@@ -168,6 +200,7 @@ bool Sender::connect_once() {
   }
   std::lock_guard lock(mutex_);
   if (lost_) return false;
+  retained_sent_ = false;  // a broker restarted without persistence forgot it
   connected_ = true;
   ++connects_;
   return true;
@@ -184,6 +217,7 @@ Sender::Drain Sender::drain() {
       if (lost_) return Drain::link_failed;
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
     }
+    if (!send_retained(lost)) return Drain::link_failed;
     std::vector<OutboxMessage> next;
     try {
       next = outbox_.peek(1);
@@ -231,6 +265,7 @@ void Sender::say_goodbye() {
     std::lock_guard lock(mutex_);
     return lost_;
   };
+  send_retained(lost);  // the checkpoint signed at a clean stop
   try {
     // Retained, so a console that subscribes later sees the gateway went away
     // on purpose; a clean disconnect makes the broker drop the will.

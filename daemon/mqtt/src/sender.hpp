@@ -32,6 +32,10 @@ class Sender {
   bool connected() const { return connected_; }
   std::uint64_t published() const { return published_; }
   std::uint64_t connects() const { return connects_; }
+  // Replaces the retained message to publish (the newest checkpoint); sent
+  // before the next outbox row, after every (re)connect, and before goodbye.
+  void set_retained(std::string topic, std::string payload);
+  std::uint64_t retained_published() const { return retained_published_; }
   // Any thread. True once the outbox is empty.
   bool wait_drained(std::chrono::milliseconds timeout);
 
@@ -43,6 +47,10 @@ class Sender {
   Drain drain();
   void drop_connection();
   void say_goodbye();
+  // Publishes the retained slot if it has not reached this connection; false
+  // when the link failed.
+  template <class Lost>
+  bool send_retained(Lost lost);
   // Sleeps for `d` unless stop() is called.
   void pause(std::chrono::milliseconds d);
 
@@ -62,6 +70,10 @@ class Sender {
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> connects_{0};
+  std::string retained_topic_;    // guarded by mutex_
+  std::string retained_payload_;  // guarded by mutex_; empty: nothing to send
+  bool retained_sent_ = true;     // guarded by mutex_
+  std::atomic<std::uint64_t> retained_published_{0};
   std::chrono::milliseconds backoff_;  // sender thread only
 
   ::mqtt::async_client client_;

@@ -51,4 +51,8 @@ std::string TopicTree::incident_filter() const {
   return prefix_ + "/incident/#";
 }
 
+std::string TopicTree::checkpoint() const {
+  return prefix_ + "/checkpoint";
+}
+
 }  // namespace vigil::mqtt

@@ -90,6 +90,17 @@ TEST(IncidentPayload, IdIsSiteGatewayAndSequence) {
             "campus-2/b7/18446744073709551615");
 }
 
+TEST(IncidentPayload, IdCarriesTheJournalSegmentSoASeqReusedAfterABreakIsANewId) {
+  EXPECT_EQ(incident_id(kSite, kGateway, 17, "5c0f12a9"), "hq/gw1/5c0f12a9/17");
+  EXPECT_NE(incident_id(kSite, kGateway, 17, "5c0f12a9"),
+            incident_id(kSite, kGateway, 17, "0d1e2f3a"));
+  core::Incident incident;
+  incident.event.seq = 17;
+  const auto j = nlohmann::json::parse(incident_payload(incident, kSite, kGateway, "5c0f12a9"));
+  EXPECT_EQ(j.at("id"), "hq/gw1/5c0f12a9/17");
+  EXPECT_EQ(j.at("seq"), 17);
+}
+
 TEST(StatusPayload, SaysOnlineOrOfflineWithSiteAndGateway) {
   const json on = json::parse(status_payload(GatewayState::online, kSite, kGateway));
   EXPECT_EQ(on, json::parse(R"({"v":1,"state":"online","site":"hq","gateway":"gw1"})"));

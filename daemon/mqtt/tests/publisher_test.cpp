@@ -96,6 +96,23 @@ TEST_F(PublisherTest, CleanStopLeavesStatusRetainedOffline) {
   EXPECT_EQ(json_of(console.messages().front())["state"], "offline");
 }
 
+TEST_F(PublisherTest, OnlyTheNewestCheckpointIsRetainedIncludingOneSetBeforeConnecting) {
+  Outbox outbox(db_);
+  Publisher publisher(config(), outbox);
+  publisher.publish_checkpoint(R"({"seq":1})");  // before start: sent on connect
+  publisher.start();
+  ASSERT_TRUE(eventually([&] { return publisher.checkpoints_published() >= 1; }, kWait));
+  publisher.publish_checkpoint(R"({"seq":2})");
+  ASSERT_TRUE(eventually([&] { return publisher.checkpoints_published() >= 2; }, kWait));
+  publisher.stop();
+
+  MqttTestSubscriber late(broker_.uri(), publisher.topics().checkpoint());
+  ASSERT_TRUE(late.wait_for(1, kWait));
+  EXPECT_TRUE(late.messages().front().retained);
+  EXPECT_EQ(late.messages().front().payload, R"({"seq":2})");
+  EXPECT_EQ(outbox.size(), 0u);  // not an outbox row
+}
+
 TEST_F(PublisherTest, RowsStoredBeforeStartAreSentInOrderOnStart) {
   MqttTestSubscriber console(broker_.uri(), incidents_filter());
   Outbox outbox(db_);

@@ -22,6 +22,10 @@ TEST(TopicTree, IncidentTopicEndsWithTheKindByName) {
   EXPECT_EQ(t.incident_filter(), "vigil/hq/gw1/incident/#");
 }
 
+TEST(TopicTree, CheckpointTopicSitsBesideStatus) {
+  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").checkpoint(), "acme/vigil/hq/gw1/checkpoint");
+}
+
 TEST(TopicTree, RootMayHaveSeveralLevels) {
   EXPECT_EQ(tree("acme/vigil", "hq", "gw1").prefix(), "acme/vigil/hq/gw1");
 }

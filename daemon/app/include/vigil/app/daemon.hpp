@@ -29,12 +29,16 @@ namespace vigil::app {
 class SiteIo;
 class IncidentCursor;
 class RosterWatch;
+class Checkpointer;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
   // At a stop, how long to wait for the drivers to confirm every lock in its
   // safe state before exiting anyway (and saying so, exit code 1).
   std::chrono::milliseconds safe_stop_timeout{5000};
+  // Signed journal checkpoints: every N committed events or T, and at stop.
+  std::uint64_t checkpoint_every_events = 1000;
+  std::chrono::milliseconds checkpoint_every{60'000};
 };
 
 class Daemon {
@@ -80,8 +84,9 @@ class Daemon {
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<IncidentCursor> cursor_;
   std::unique_ptr<SiteIo> site_io_;
-  std::unique_ptr<RosterWatch> roster_watch_;  // swaps people_ when the roster changes
-  std::uint64_t last_observed_seq_ = 0;        // newest event the incident rules have seen
+  std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
+  std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
+  std::uint64_t last_observed_seq_ = 0;         // newest event the incident rules have seen
   bool cursor_held_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;

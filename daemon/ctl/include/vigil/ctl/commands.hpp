@@ -47,6 +47,29 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err);
 
 int log_verify(const std::string& journal_path, std::ostream& out, std::ostream& err);
 
+// log verify with signed checkpoints: the chain, the journalled checkpoint
+// rows (signature, and that the row they sign still has the signed hash),
+// segment starts, and a checkpoint taken earlier (file or fetched JSON),
+// which names a cut tail, an emptied, replaced or rewritten journal.
+struct VerifyArgs {
+  std::string journal_path{};
+  std::optional<std::string> checkpoint_path{};  // --checkpoint FILE
+  std::optional<std::string> checkpoint_json{};  // fetched from the broker
+  std::optional<std::string> key_path{};         // --key PUBFILE; default <db>.pub
+};
+int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err);
+
+// The checkpoint retained on `broker` (HOST[:PORT], port 1883 by default),
+// on `topic` or, from the site config, <root>/<site>/<gateway>/checkpoint.
+// Waits at most 3 s. nullopt (and a message on err) if there is none.
+std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
+                                                   const std::optional<std::string>& topic,
+                                                   const std::optional<std::string>& config,
+                                                   std::ostream& err);
+
+// `key show`: the gateway's public key (<db>.pub): key id, raw hex, PEM.
+int key_show(const std::string& db_path, std::ostream& out, std::ostream& err);
+
 // Journal path from --journal, else from the site config's journal.path.
 std::optional<std::string> resolve_journal(const std::optional<std::string>& journal,
                                            const std::optional<std::string>& config,

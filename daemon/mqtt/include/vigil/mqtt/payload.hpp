@@ -27,13 +27,16 @@ inline constexpr int kPayloadVersion = 1;
 enum class GatewayState : std::uint8_t { online, offline };
 const char* to_string(GatewayState state);
 
-// "<site>/<gateway>/<seq>"
-std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway,
-                        std::uint64_t seq);
+// "<site>/<gateway>/<seq>", or "<site>/<gateway>/<segment>/<seq>" when a
+// journal segment id is given (vigild always gives one: docs/mqtt.md). A
+// segment id changes at every journal integrity break, so a seq reused after
+// a cut tail never repeats an id a console has already seen.
+std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway, std::uint64_t seq,
+                        const std::string& segment = {});
 
 // The incident message. The incident's event must be journalled (seq set).
 std::string incident_payload(const core::Incident& incident, const core::SiteId& site,
-                             const core::GatewayId& gateway);
+                             const core::GatewayId& gateway, const std::string& segment = {});
 
 // {"v":1,"state":"online","site":...,"gateway":...}. Carries no time: the
 // offline message is the last will, written when the session starts, so a time

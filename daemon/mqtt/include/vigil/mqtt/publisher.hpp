@@ -38,6 +38,8 @@ struct PublisherConfig {
   std::string topic_root = "vigil";
   core::SiteId site;
   core::GatewayId gateway;
+  // The journal segment id put in incident ids (payload.hpp); empty: none.
+  std::string incident_segment;
   // Reconnect backoff: doubles from min to max while the broker is unreachable.
   std::chrono::milliseconds reconnect_min{250};
   std::chrono::milliseconds reconnect_max{30'000};
@@ -78,6 +80,15 @@ class Publisher {
   // Stores the incident in the outbox (durable on return) and wakes the
   // sender. Failure is a value: count it, log it, carry on.
   [[nodiscard]] EnqueueResult publish_incident(const core::Incident& incident);
+
+  // The newest signed journal checkpoint (its JSON), published retained at
+  // QoS 1 on topics().checkpoint(): now if connected, else on the next
+  // connect, and again after every reconnect. Only the newest is kept (not
+  // in the outbox: the checkpoint file beside the journal is its durable
+  // copy). Any thread.
+  void publish_checkpoint(std::string payload);
+  // Checkpoints the broker has acknowledged since start.
+  std::uint64_t checkpoints_published() const;
 
   PublisherStats stats() const;
   bool connected() const;

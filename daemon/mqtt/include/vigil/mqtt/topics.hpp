@@ -4,6 +4,7 @@
 //
 //   <root>/<site>/<gateway>/status            retained, {"v":1,"state":"online"|"offline",...}
 //   <root>/<site>/<gateway>/incident/<kind>   QoS 1, not retained, one message per incident
+//   <root>/<site>/<gateway>/checkpoint        retained, QoS 1, the newest signed journal checkpoint
 //
 // Ids become topic levels, so they may not contain '/', '+', '#' or NUL, nor
 // be empty: a site called "a/+" would publish where another site's console
@@ -35,6 +36,8 @@ class TopicTree {
   std::string incident(core::IncidentKind kind) const;
   // <root>/<site>/<gateway>/incident/# : this gateway's incidents
   std::string incident_filter() const;
+  // <root>/<site>/<gateway>/checkpoint (docs/journal.md, "Signed checkpoints")
+  std::string checkpoint() const;
 
  private:
   core::SiteId site_;

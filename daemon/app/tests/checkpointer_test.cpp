@@ -1,0 +1,148 @@
+// The Checkpointer on a real io_context, JournalWriter and SQLite file, and
+// vigild's start-up check on journals someone changed behind its back.
+#include "vigil/app/checkpointer.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "vigil/journal/journal_writer.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace vigil::app {
+namespace {
+
+std::vector<core::Event> opened(int n) {
+  std::vector<core::Event> out(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    out[static_cast<std::size_t>(i)].kind = core::EventKind::door_opened;
+    out[static_cast<std::size_t>(i)].time = core::from_unix_micros(1'790'000'000'000'000 + i);
+    out[static_cast<std::size_t>(i)].door = core::DoorId("lobby-main");
+  }
+  return out;
+}
+
+class CheckpointerTest : public ::testing::Test {
+ protected:
+  std::filesystem::path db() const { return dir_.file("j.db"); }
+  journal::GatewayKey key() const {
+    return journal::GatewayKey::load_or_create(journal::private_key_path(db()),
+                                               journal::public_key_path(db()));
+  }
+  // Runs `events` through a writer and a Checkpointer that signs every 10.
+  void run_vigild_like(int events, bool clean_stop) {
+    boost::asio::io_context io;
+    journal::JournalWriter writer{journal::Journal(db())};
+    std::unique_ptr<Checkpointer> checkpointer;
+    auto committed = [&](const core::Event& e) {
+      boost::asio::post(io, [&, e] { checkpointer->observe(e); });
+    };
+    checkpointer = std::make_unique<Checkpointer>(
+        io, db(), key(), CheckpointerOptions{.every_events = 10},
+        [&](core::Event e, std::function<void(const core::Event&)> durable) {
+          writer.submit(std::move(e), [&, durable](const core::Event& c) {
+            durable(c);
+            committed(c);
+          });
+        },
+        [&](const std::string& json) { published_.push_back(json); });
+    checkpointer->start();
+    // In bursts of up to 10, each committed and observed before the next.
+    for (int done = 0; done < events; done += 10) {
+      for (auto& e : opened(std::min(10, events - done))) writer.submit(std::move(e), committed);
+      writer.flush();
+      io.poll();  // observes the burst: may submit a checkpoint
+      writer.flush();
+      io.restart();
+      io.poll();
+      io.restart();
+    }
+    if (clean_stop) {
+      checkpointer->stop();
+      checkpointer->checkpoint_now(core::from_unix_micros(1'790'000'100'000'000));
+      writer.flush();
+    }
+  }
+  StartCheck start_check() {
+    auto k = key();
+    return check_at_start(journal::Journal(db()), k.public_key(), journal::checkpoint_path(db()),
+                          core::from_unix_micros(1'790'000'200'000'000));
+  }
+  void sql(const std::string& text) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw, text.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << text;
+    sqlite3_close(raw);
+  }
+
+  testing::TempDir dir_{"vigil-checkpointer"};
+  std::vector<std::string> published_;
+};
+
+TEST_F(CheckpointerTest, SignsAfterEveryTenCommittedEventsAndAtACleanStop) {
+  run_vigild_like(25, true);
+  journal::Journal j(db());
+  const auto rows = j.query(journal::Filter{.kinds = {core::EventKind::checkpoint}});
+  ASSERT_EQ(rows.size(), 3u);  // after 10, after 20, and the stop's
+  const auto file = journal::read_checkpoint_file(journal::checkpoint_path(db()));
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->seq, rows[2].seq - 1);  // the stop's checkpoint signs the head before its row
+  EXPECT_EQ(journal::check_checkpoint(j, *file, key().public_key()).problem,
+            journal::CheckpointProblem::none);
+  ASSERT_EQ(published_.size(), 3u);
+  EXPECT_EQ(published_.back(), journal::checkpoint_to_json(*file));
+}
+
+TEST_F(CheckpointerTest, StartCheckPassesAnUntouchedJournalInSegmentOne) {
+  run_vigild_like(25, true);
+  const auto check = start_check();
+  EXPECT_FALSE(check.integrity) << check.summary;
+  EXPECT_EQ(check.segment, 1u);
+  EXPECT_EQ(check.segment_id, journal::Journal(db()).journal_id().substr(0, 8));
+}
+
+TEST_F(CheckpointerTest, StartCheckNamesEachTamperingAndStartsANewSegment) {
+  struct Case {
+    const char* sql;
+    const char* problem;
+  };
+  for (const Case c : {Case{"DELETE FROM events WHERE seq > 15", "tail_cut"},
+                       Case{"DELETE FROM events", "emptied"},
+                       Case{"UPDATE events SET detail = 'x' WHERE seq = 3", "chain_broken"}}) {
+    SCOPED_TRACE(c.problem);
+    std::filesystem::remove_all(dir_.path());
+    std::filesystem::create_directories(dir_.path());
+    run_vigild_like(25, true);
+    const std::string before = start_check().segment_id;
+    sql(c.sql);
+    const auto check = start_check();
+    ASSERT_TRUE(check.integrity);
+    EXPECT_EQ(core::attr_text(check.integrity->attrs, "problem"), c.problem);
+    EXPECT_EQ(check.segment, 2u);
+    EXPECT_NE(check.segment_id, before);
+    EXPECT_EQ(core::attr_text(check.integrity->attrs, "segment_id"), check.segment_id);
+
+    // vigild journals the break, signs at once and runs on: the next start
+    // does not raise the same problem again, and stays in segment 2.
+    {
+      journal::Journal j(db());
+      std::vector<core::Event> row{*check.integrity};
+      j.append(row);
+    }
+    run_vigild_like(5, true);
+    const auto again = start_check();
+    EXPECT_FALSE(again.integrity) << again.summary;
+    EXPECT_EQ(again.segment, 2u);
+    EXPECT_EQ(again.segment_id, check.segment_id);
+  }
+}
+
+TEST_F(CheckpointerTest, StartCheckNamesADeletedCheckpointFile) {
+  run_vigild_like(25, true);
+  std::filesystem::remove(journal::checkpoint_path(db()));
+  const auto check = start_check();
+  ASSERT_TRUE(check.integrity);
+  EXPECT_EQ(core::attr_text(check.integrity->attrs, "problem"), "checkpoint_missing");
+}
+
+}  // namespace
+}  // namespace vigil::app
