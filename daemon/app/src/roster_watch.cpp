@@ -6,16 +6,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vigil/app/clocks.hpp"
 #include "vigil/journal/people_store.hpp"
 
 namespace vigil::app {
-namespace {
-
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
-}  // namespace
 
 RosterWatch::RosterWatch(boost::asio::io_context& io, std::filesystem::path db,
                          core::PeopleDirectory& people, JournalEvent journal,
