@@ -58,7 +58,11 @@ int main(int argc, char** argv) {
 
   vigil::app::setup_logging({.level = log_level});
   try {
-    vigil::app::Daemon daemon(std::move(config), vigil::app::DaemonOptions{!quiet});
+    vigil::app::DaemonOptions options{.log_events = !quiet};
+    options.checkpoint_every_events = config.checkpoint_every_events;
+    options.checkpoint_every =
+        std::chrono::duration_cast<std::chrono::milliseconds>(config.checkpoint_interval);
+    vigil::app::Daemon daemon(std::move(config), options);
     return daemon.run();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

@@ -103,6 +103,8 @@ SiteConfig build(Draft draft, Resolved resolved) {
   }
   out.incident_rules = draft.incident_rules;
   out.clock_jump_threshold = draft.clock_jump_threshold;
+  out.checkpoint_every_events = draft.checkpoint_every_events;
+  out.checkpoint_interval = draft.checkpoint_interval;
   return out;
 }
 

@@ -110,6 +110,8 @@ struct Draft {
   LocatedId time_zone;
   core::Duration clock_jump_threshold = std::chrono::seconds(2);
   std::optional<Located<std::string>> journal_path;
+  std::uint64_t checkpoint_every_events = 1000;
+  core::Duration checkpoint_interval = std::chrono::seconds(60);
   BrokerConfig broker;
   bool client_id_given = false;
   core::IncidentRulesConfig incident_rules;

@@ -27,13 +27,24 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
 }
 
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader journal(node, "journal", {"path"}, diag);
+  MapReader journal(node, "journal", {"path", "checkpoint_every", "checkpoint_interval"}, diag);
   if (!journal.ok()) return;
   if (auto v = journal.string("path", Need::required)) {
     if (v->value.empty()) {
       diag.error(v->pos, "'path': must not be empty");
     } else {
       draft.journal_path = *v;
+    }
+  }
+  // Signed checkpoints: every N events or T, whichever comes first.
+  if (auto v = journal.integer("checkpoint_every", Need::optional, 1, 1'000'000)) {
+    draft.checkpoint_every_events = static_cast<std::uint64_t>(v->value);
+  }
+  if (auto v = journal.duration("checkpoint_interval", Need::optional)) {
+    if (v->value < std::chrono::seconds(1) || v->value > std::chrono::hours(24)) {
+      diag.error(v->pos, "'checkpoint_interval': must be between 1s and 24h");
+    } else {
+      draft.checkpoint_interval = v->value;
     }
   }
 }

@@ -241,3 +241,37 @@ TEST(SiteConfig, ClockJumpThresholdBelowHalfASecondIsRefusedWithItsPosition) {
 
 }  // namespace
 }  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+TEST(SiteConfig, CheckpointPeriodsDefaultAndCanBeSet) {
+  auto d = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\njournal: { path: j.db }\n", "/etc/s.yaml");
+  ASSERT_TRUE(d.ok()) << to_string(d.diagnostics());
+  EXPECT_EQ(d.value().checkpoint_every_events, 1000u);
+  EXPECT_EQ(d.value().checkpoint_interval, std::chrono::seconds(60));
+  auto set = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+      "journal: { path: j.db, checkpoint_every: 250, checkpoint_interval: 10s }\n",
+      "/etc/s.yaml");
+  ASSERT_TRUE(set.ok()) << to_string(set.diagnostics());
+  EXPECT_EQ(set.value().checkpoint_every_events, 250u);
+  EXPECT_EQ(set.value().checkpoint_interval, std::chrono::seconds(10));
+}
+
+TEST(SiteConfig, CheckpointIntervalOutOfRangeIsRefusedWithItsPosition) {
+  auto r = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+      "journal: { path: j.db, checkpoint_interval: 100ms }\n",
+      "/etc/s.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(to_string(r.diagnostics()).find("/etc/s.yaml:2:"), std::string::npos)
+      << to_string(r.diagnostics());
+  EXPECT_NE(to_string(r.diagnostics()).find("'checkpoint_interval': must be between 1s and 24h"),
+            std::string::npos)
+      << to_string(r.diagnostics());
+}
+
+}  // namespace
+}  // namespace vigil::config

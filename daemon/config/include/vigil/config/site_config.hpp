@@ -92,6 +92,10 @@ struct SiteConfig {
   // A wall-clock step larger than this against the monotonic clock is a
   // clock_jump event and incident (site.clock_jump_threshold).
   core::Duration clock_jump_threshold = std::chrono::seconds(2);
+  // Signed checkpoints of the journal head: every N events or T, whichever
+  // comes first, and at every clean stop (journal.checkpoint_every / _interval).
+  std::uint64_t checkpoint_every_events = 1000;
+  core::Duration checkpoint_interval = std::chrono::seconds(60);
 };
 
 }  // namespace vigil::config
