@@ -8,19 +8,27 @@
 // coil energised (so it includes the sim-GPIO socket hop, the decoder, the
 // decision, the Modbus TCP write and the server's reply path).
 //
-// Usage: bench_card_to_coil [swipes=300] [people=100000]
+// With "hold-write-lock" as the third argument, another connection (what a
+// `vigilctl` or an operator's sqlite3 shell would be) holds the database's
+// write lock (BEGIN IMMEDIATE) for 5 s at a time, 100 ms apart, during the
+// swipes: the doors must not notice.
+//
+// Usage: bench_card_to_coil [swipes=300] [people=100000] [hold-write-lock]
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "site_harness.hpp"
+#include "vigil/journal/sqlite.hpp"
 #include "vigil/sim/sim_chip_server.hpp"
 #include "vigil/testing/wait.hpp"
 
@@ -53,6 +61,7 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
   const int swipes = argc > 1 ? std::atoi(argv[1]) : 300;
   const std::size_t people = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100'000;
+  const bool hold_lock = argc > 3 && std::string(argv[3]) == "hold-write-lock";
 
   SiteHarness site({}, SiteHarness::Options{.unlock_time = "100ms", .extra_people = people});
   std::mutex m;
@@ -76,6 +85,22 @@ int main(int argc, char** argv) {
       std::printf("vigild loaded%s\n", log.substr(from + 1, at - from + 7).c_str());
   }
 
+  std::atomic<bool> swiping{true};
+  std::atomic<int> lock_holds{0};
+  std::thread holder;
+  if (hold_lock) {
+    holder = std::thread([&] {
+      vigil::journal::sqlite::Database db(site.journal_path());
+      while (swiping) {
+        db.exec("BEGIN IMMEDIATE");
+        ++lock_holds;
+        for (int i = 0; i < 50 && swiping; ++i) std::this_thread::sleep_for(100ms);
+        db.exec("COMMIT");
+        std::this_thread::sleep_for(100ms);
+      }
+    });
+  }
+
   std::vector<double> latency_us;
   int missed = 0;
   for (int i = 0; i < swipes; ++i) {
@@ -96,8 +121,12 @@ int main(int argc, char** argv) {
     // Wait for the relock (100 ms unlock time) before the next swipe.
     vigil::testing::eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 2s, 1ms);
   }
+  swiping = false;
+  if (holder.joinable()) holder.join();
   site.stop_vigild();
 
+  if (hold_lock)
+    std::printf("write lock held by another connection %d times, 5 s each\n", lock_holds.load());
   std::printf("vigild RSS with %zu people enrolled: %.1f MiB\n", people + 2,
               static_cast<double>(rss) / 1024.0);
   if (latency_us.empty()) {

@@ -21,7 +21,8 @@ SiteHarness::SiteHarness(MosquittoOptions broker_options, Options options)
   io_.start();
   chip_ = std::make_unique<sim::SimChipServer>(dir_.file("gpio0.sock").string());
   reader_ = std::make_unique<sim::WiegandReaderSim>(*chip_, 0, 1);
-  journal_path_ = dir_.file("journal.db");
+  journal_path_ =
+      options_.journal_dir.empty() ? dir_.file("journal.db") : options_.journal_dir / "journal.db";
   write_config();
   enrol_people();
 }
@@ -34,7 +35,7 @@ void SiteHarness::write_config() {
   config_path_ = dir_.file("site.yaml");
   std::ofstream out(config_path_);
   out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
-      << "journal: { path: journal.db }\n"
+      << "journal: { path: " << journal_path_.string() << " }\n"
       << "broker: { host: 127.0.0.1, port: " << broker_.port()
       << ", keepalive: 2s, topic_root: vigil }\n"
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"

@@ -25,7 +25,8 @@ class SiteHarness {
 
   struct Options {
     std::string unlock_time = "2s";
-    std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
+    std::size_t extra_people = 0;         // enrol this many more people (p100000...) for scale runs
+    std::filesystem::path journal_dir{};  // where journal.db lives; empty: the site's temp dir
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

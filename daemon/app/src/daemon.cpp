@@ -5,7 +5,7 @@
 #include <csignal>
 
 #include "vigil/app/clocks.hpp"
-#include "vigil/app/incident_cursor.hpp"
+#include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/journal/journal.hpp"
@@ -30,8 +30,7 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
       deadline_timer_(io_),
       tick_timer_(io_),
-      stop_timer_(io_),
-      incident_rules_(config_.incident_rules) {}
+      stop_timer_(io_) {}
 
 Daemon::~Daemon() {
   shutdown();
@@ -114,15 +113,6 @@ void Daemon::start() {
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
-  journal::WriterOptions wopts;
-  wopts.on_commit_failure = [](const journal::CommitFailure& f) {
-    spdlog::error("journal commit failed (attempt {}, {} events waiting): {}", f.attempt, f.pending,
-                  f.message);
-  };
-  journal_ = std::make_unique<journal::JournalWriter>(journal::Journal(db), wopts);
-  outbox_ = std::make_unique<mqtt::Outbox>(db);
-  cursor_ = std::make_unique<IncidentCursor>(db);
-
   mqtt::PublisherConfig pconf;
   pconf.host = config_.broker.host;
   pconf.port = config_.broker.port;
@@ -135,9 +125,16 @@ void Daemon::start() {
   pconf.gateway = config_.site.gateway;
   // A guard must see alerts soon after a network blip: cap the backoff low.
   pconf.reconnect_max = std::chrono::seconds(2);
+  outbox_ = std::make_unique<mqtt::Outbox>(db);
   publisher_ = std::make_unique<mqtt::Publisher>(pconf, *outbox_);
 
-  replay_incidents();
+  // The incident rules run on the journal writer's thread, in its transaction.
+  journal::Journal journal_file(db);
+  pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics());
+  if (const auto replayed = pipeline_->replay(db); replayed > 0) {
+    spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);
+  }
+  journal_ = std::make_unique<journal::JournalWriter>(std::move(journal_file), writer_options());
   publisher_->start();
 
   controller_ = std::make_unique<core::Controller>(config_.site, people_);
@@ -179,48 +176,12 @@ void Daemon::dispatch(core::Effects effects) {
 
 void Daemon::journal(core::Event event) {
   journal_->submit(std::move(event), [this](const core::Event& committed) {
-    boost::asio::post(io_, [this, committed] { on_committed(committed); });
+    // Writer thread, after the commit: the batch's outbox rows are durable.
+    if (pipeline_->take_stored()) publisher_->outbox_changed();
+    if (options_.log_events) {
+      boost::asio::post(io_, [committed] { spdlog::info("{}", core::describe(committed)); });
+    }
   });
-}
-
-void Daemon::on_committed(const core::Event& event) {
-  last_observed_seq_ = event.seq;
-  if (options_.log_events) spdlog::info("{}", core::describe(event));
-  if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
-}
-
-bool Daemon::queue_incident(const core::Incident& incident) {
-  const mqtt::EnqueueResult r = publisher_->publish_incident(incident);
-  if (!r) {
-    // Not in the outbox (disk full?): leave the cursor behind this event so the
-    // next start raises it again from the journal.
-    spdlog::error("incident for event #{} not queued: {}", incident.event.seq, r.error);
-    cursor_held_ = true;
-    return false;
-  }
-  advance_cursor();
-  return true;
-}
-
-// Once one incident missed the outbox, the cursor stays put for the rest of
-// this run: the next start replays from there.
-void Daemon::advance_cursor() {
-  if (!cursor_held_ && last_observed_seq_ != 0) cursor_->store(last_observed_seq_);
-}
-
-void Daemon::replay_incidents() {
-  // Events committed after the last incident that reached the outbox may
-  // have raised incidents that a crash kept from it: run them again.
-  journal::Journal reader(config_.journal_path);
-  journal::Filter filter;
-  filter.after_seq = cursor_->load();
-  std::size_t replayed = 0;
-  for (const auto& e : reader.query(filter)) {
-    last_observed_seq_ = e.seq;
-    if (auto incident = incident_rules_.observe(e)) replayed += queue_incident(*incident);
-  }
-  advance_cursor();
-  if (replayed > 0) spdlog::warn("re-raised {} incident(s) after restart", replayed);
 }
 
 void Daemon::arm_deadline() {
@@ -251,19 +212,17 @@ void Daemon::shutdown() {
     journal(std::move(stopped));
     journal_->flush();
   }
-  // The loop has stopped: run the on_committed handlers the journal posted,
-  // so every incident of a committed event is in the outbox before we go.
+  // The loop has stopped: print the log lines the journal posted. Every
+  // incident of a committed event is already in the outbox (same commit).
   io_.restart();
   io_.poll();
-  // Everything observed is settled: the next start need not replay it.
-  if (cursor_) advance_cursor();
   if (publisher_) publisher_->stop();
   site_io_.reset();
   roster_watch_.reset();
+  journal_.reset();  // its callbacks use the pipeline and the publisher
+  pipeline_.reset();
   publisher_.reset();
-  journal_.reset();
   outbox_.reset();
-  cursor_.reset();
 }
 
 }  // namespace vigil::app
