@@ -2,12 +2,12 @@
 // the journal's database (events, outbox, incident cursor). Needs root to
 // mount; skipped otherwise.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <vector>
@@ -89,7 +89,8 @@ TEST(VigildDiskFull, DoorsKeepDecidingTheIncidentIsPublishedAndNoEventIsLostWhen
   MqttTestSubscriber status(site.broker().uri(), "vigil/test-site/gw1/status");
   site.start_vigild();
   ASSERT_TRUE(eventually([&] { return says_state(status.messages(), "online"); }, 5s));
-  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::daemon_started).empty(); }, 5s));
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::daemon_started).empty(); }, 5s));
   const auto before = site.all_events().size();
 
   fs.fill();

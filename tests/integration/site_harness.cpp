@@ -54,6 +54,9 @@ void SiteHarness::write_config() {
       << "    rex: { device: io1, input: 1 }\n"
       << "    unlock_time: " << options_.unlock_time << "\n"
       << "    held_open_time: 3s\n"
+      << (options_.contact_debounce.empty()
+              ? std::string{}
+              : "    contact_debounce: " + options_.contact_debounce + "\n")
       << "readers:\n"
       << "  - id: lobby-in\n"
       << "    door: lobby-main\n"

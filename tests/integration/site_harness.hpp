@@ -25,8 +25,10 @@ class SiteHarness {
 
   struct Options {
     std::string unlock_time = "2s";
-    std::size_t extra_people = 0;         // enrol this many more people (p100000...) for scale runs
-    std::filesystem::path journal_dir{};  // where journal.db lives; empty: the site's temp dir
+    std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
+    std::filesystem::path journal_dir{};
+    std::string contact_debounce{};  // e.g. "0ms"; empty: the core's default (20 ms)  // where
+                                     // journal.db lives; empty: the site's temp dir
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

@@ -42,9 +42,10 @@ void Daemon::on_journal_failing(const journal::CommitFailure& failure) {
   core::set_attr(e.attrs, "pending", static_cast<std::int64_t>(failure.pending));
   // The outbox is in the database that cannot commit: this incident goes
   // straight from memory. The event itself commits with the rest later.
-  publisher_->publish_from_memory(core::Incident{
-      core::IncidentKind::journal_failing, core::Severity::critical, e,
-      "Journal commits failing (" + failure.message + "); doors keep working, events held in memory"});
+  publisher_->publish_from_memory(
+      core::Incident{core::IncidentKind::journal_failing, core::Severity::critical, e,
+                     "Journal commits failing (" + failure.message +
+                         "); doors keep working, events held in memory"});
   publisher_->set_status(mqtt::GatewayState::degraded, "journal_failing");
   journal(std::move(e));
 }
@@ -65,7 +66,8 @@ void Daemon::on_journal_resumed(const journal::CommitResumed& resumed) {
       core::set_attr(e.attrs, std::string("dropped.") + core::to_string(kind),
                      static_cast<std::int64_t>(count));
     }
-    spdlog::error("journal: {} event(s) past the memory bound were not journalled", resumed.dropped);
+    spdlog::error("journal: {} event(s) past the memory bound were not journalled",
+                  resumed.dropped);
   }
   if (journal_failing_) {
     journal_failing_ = false;
