@@ -90,8 +90,9 @@ void SiteHarness::enrol_people() {
 }
 
 void SiteHarness::start_vigild() {
-  vigild_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{VIGILD_PATH, "-c", config_path_.string()}, dir_.file("vigild.log"));
+  std::vector<std::string> args{VIGILD_PATH, "-c", config_path_.string()};
+  args.insert(args.end(), options_.vigild_args.begin(), options_.vigild_args.end());
+  vigild_ = std::make_unique<ChildProcess>(std::move(args), dir_.file("vigild.log"));
   ++starts_;
   const auto answered_before = io_.requests_answered();
   const bool up = eventually(

@@ -27,8 +27,10 @@ class SiteHarness {
     std::string unlock_time = "2s";
     std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
     std::filesystem::path journal_dir{};
-    std::string contact_debounce{};  // e.g. "0ms"; empty: the core's default (20 ms)  // where
-                                     // journal.db lives; empty: the site's temp dir
+    std::string contact_debounce{};
+    std::vector<std::string>
+        vigild_args{};  // appended to vigild's command line  // e.g. "0ms"; empty: the core's
+                        // default (20 ms)  // where journal.db lives; empty: the site's temp dir
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

@@ -174,14 +174,19 @@ void Daemon::dispatch(core::Effects effects) {
   for (auto& e : effects.events) journal(std::move(e));
 }
 
-void Daemon::journal(core::Event event) {
-  journal_->submit(std::move(event), [this](const core::Event& committed) {
+void Daemon::journal(core::Event event, bool report) {
+  auto on_committed = [this](const core::Event& committed) {
     // Writer thread, after the commit: the batch's outbox rows are durable.
     if (pipeline_->take_stored()) publisher_->outbox_changed();
     if (options_.log_events) {
       boost::asio::post(io_, [committed] { spdlog::info("{}", core::describe(committed)); });
     }
-  });
+  };
+  if (report) {
+    journal_->submit_report(std::move(event), std::move(on_committed));
+  } else {
+    journal_->submit(std::move(event), std::move(on_committed));
+  }
 }
 
 void Daemon::arm_deadline() {

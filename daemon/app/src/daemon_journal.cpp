@@ -47,7 +47,7 @@ void Daemon::on_journal_failing(const journal::CommitFailure& failure) {
                      "Journal commits failing (" + failure.message +
                          "); doors keep working, events held in memory"});
   publisher_->set_status(mqtt::GatewayState::degraded, "journal_failing");
-  journal(std::move(e));
+  journal(std::move(e), true);
 }
 
 void Daemon::on_journal_resumed(const journal::CommitResumed& resumed) {

@@ -20,10 +20,18 @@ JournalWriter::~JournalWriter() {
 }
 
 bool JournalWriter::submit(core::Event event, OnCommitted on_committed) {
+  return enqueue(std::move(event), std::move(on_committed), true);
+}
+
+void JournalWriter::submit_report(core::Event event, OnCommitted on_committed) {
+  enqueue(std::move(event), std::move(on_committed), false);
+}
+
+bool JournalWriter::enqueue(core::Event event, OnCommitted on_committed, bool bounded) {
   bool was_empty = false;
   {
     std::lock_guard lock{mutex_};
-    if (stats_.pending() >= options_.max_pending) {
+    if (bounded && stats_.pending() >= options_.max_pending) {
       // Newest events are the ones left out: what is held stays one gapless
       // run, and the summary says exactly what is missing after it.
       ++stats_.dropped;

@@ -65,7 +65,8 @@ class Daemon {
   void arm_tick();
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
-  void journal(core::Event event);
+  // report: a journal_failing/journal_recovered event, exempt from the bound.
+  void journal(core::Event event, bool report = false);
   journal::WriterOptions writer_options();  // daemon_journal.cpp
   void on_journal_failing(const journal::CommitFailure& failure);
   void on_journal_resumed(const journal::CommitResumed& resumed);

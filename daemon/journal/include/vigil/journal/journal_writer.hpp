@@ -98,6 +98,10 @@ class JournalWriter {
   // counts the event, see CommitResumed) when max_pending events are already
   // held: that event will never commit and its callback never runs.
   bool submit(core::Event event, OnCommitted on_committed = {});
+  // submit(), exempt from max_pending: for the few events that report on the
+  // journal itself (journal_failing, journal_recovered with the drop counts),
+  // which must not be lost to the bound they report on.
+  void submit_report(core::Event event, OnCommitted on_committed = {});
 
   // Blocks until every event submitted before the call is committed. For
   // shutdown paths and tests; the event loop never calls it.
@@ -115,6 +119,7 @@ class JournalWriter {
 
   // Takes the drop counts (under mutex_) for on_commit_resumed.
   CommitResumed take_resumed(std::uint32_t failed_attempts);
+  bool enqueue(core::Event event, OnCommitted on_committed, bool bounded);
 
   Journal journal_;
   WriterOptions options_;
