@@ -134,12 +134,7 @@ TEST(VigildDiskFull, DoorsKeepDecidingTheIncidentIsPublishedAndNoEventIsLostWhen
   EXPECT_TRUE(journal::Journal(site.journal_path()).verify().ok);
 }
 
-// DISABLED: flaky (failed 4 of 7 runs): after the recovery commit that
-// reports the drops, the journal_recovered event sometimes does not commit
-// within 20 s and vigild logs nothing more. Not yet understood; the bound
-// itself is specified deterministically by JournalWriter's
-// PastMaxPendingCountsNewEventsByKindAndReportsThemAtTheNextCommit.
-TEST(VigildDiskFull, DISABLED_PastTheMemoryBoundDoorsStillWorkAndTheJournalSaysWhatWasLeftOut) {
+TEST(VigildDiskFull, PastTheMemoryBoundDoorsStillWorkAndTheJournalSaysWhatWasLeftOut) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a size-limited tmpfs";
   SmallFilesystem fs("16m");
   if (!fs.mounted()) GTEST_SKIP() << "cannot mount tmpfs: " << fs.error();

@@ -75,7 +75,7 @@ void Daemon::on_journal_resumed(const journal::CommitResumed& resumed) {
     spdlog::info("journal commits succeed again after {} failed attempt(s)",
                  resumed.failed_attempts);
   }
-  journal(std::move(e));
+  journal(std::move(e), true);
 }
 
 }  // namespace vigil::app
