@@ -11,10 +11,16 @@
 // and lock writes are confirmed by read-back; the bench also reports frame
 // close to the door_unlocked event's time (the driver's confirmation).
 //
-// Usage: bench_card_to_coil [swipes=300] [people=100000]
+// With "hold-write-lock" as the third argument, another connection (what a
+// `vigilctl` or an operator's sqlite3 shell would be) holds the database's
+// write lock (BEGIN IMMEDIATE) for 5 s at a time, 100 ms apart, during the
+// swipes: the doors must not notice.
+//
+// Usage: bench_card_to_coil [swipes=300] [people=100000] [hold-write-lock]
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -22,9 +28,11 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "site_harness.hpp"
+#include "vigil/journal/sqlite.hpp"
 #include "vigil/sim/sim_chip_server.hpp"
 #include "vigil/testing/wait.hpp"
 
@@ -57,6 +65,7 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
   const int swipes = argc > 1 ? std::atoi(argv[1]) : 300;
   const std::size_t people = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 100'000;
+  const bool hold_lock = argc > 3 && std::string(argv[3]) == "hold-write-lock";
 
   SiteHarness site({}, SiteHarness::Options{.unlock_time = "100ms", .extra_people = people});
   {
@@ -96,6 +105,22 @@ int main(int argc, char** argv) {
       std::printf("vigild loaded%s\n", log.substr(from + 1, at - from + 7).c_str());
   }
 
+  std::atomic<bool> swiping{true};
+  std::atomic<int> lock_holds{0};
+  std::thread holder;
+  if (hold_lock) {
+    holder = std::thread([&] {
+      vigil::journal::sqlite::Database db(site.journal_path());
+      while (swiping) {
+        db.exec("BEGIN IMMEDIATE");
+        ++lock_holds;
+        for (int i = 0; i < 50 && swiping; ++i) std::this_thread::sleep_for(100ms);
+        db.exec("COMMIT");
+        std::this_thread::sleep_for(100ms);
+      }
+    });
+  }
+
   std::vector<double> latency_us;
   std::vector<vigil::core::TimePoint> frame_closed_wall;
   const auto unlocked_before = site.events(vigil::core::EventKind::door_unlocked).size();
@@ -120,6 +145,8 @@ int main(int argc, char** argv) {
     // Wait for the relock (100 ms unlock time) before the next swipe.
     vigil::testing::eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 2s, 1ms);
   }
+  swiping = false;
+  if (holder.joinable()) holder.join();
   const long rss_after = rss_kib(site.vigild_pid());
   site.stop_vigild();
   // Frame close to door_unlocked: the event carries the time the driver
@@ -137,6 +164,8 @@ int main(int argc, char** argv) {
                 unlocked.size() - unlocked_before, frame_closed_wall.size());
   }
 
+  if (hold_lock)
+    std::printf("write lock held by another connection %d times, 5 s each\n", lock_holds.load());
   std::printf("vigild RSS with %zu people enrolled: %.1f MiB\n", people + 2,
               static_cast<double>(rss) / 1024.0);
   std::printf("vigild RSS after the swipes: %.1f MiB\n", static_cast<double>(rss_after) / 1024.0);

@@ -21,7 +21,8 @@ SiteHarness::SiteHarness(MosquittoOptions broker_options, Options options)
   io_.start();
   chip_ = std::make_unique<sim::SimChipServer>(dir_.file("gpio0.sock").string());
   reader_ = std::make_unique<sim::WiegandReaderSim>(*chip_, 0, 1);
-  journal_path_ = dir_.file("journal.db");
+  journal_path_ =
+      options_.journal_dir.empty() ? dir_.file("journal.db") : options_.journal_dir / "journal.db";
   write_config();
   enrol_people();
 }
@@ -34,7 +35,7 @@ void SiteHarness::write_config() {
   config_path_ = dir_.file("site.yaml");
   std::ofstream out(config_path_);
   out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
-      << "journal: { path: journal.db }\n"
+      << "journal: { path: " << journal_path_.string() << " }\n"
       << "broker: { host: 127.0.0.1, port: " << broker_.port()
       << ", keepalive: 2s, topic_root: vigil }\n"
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"
@@ -55,6 +56,9 @@ void SiteHarness::write_config() {
       << "    rex: { device: io1, input: 1 }\n"
       << "    unlock_time: " << options_.unlock_time << "\n"
       << "    held_open_time: 3s\n"
+      << (options_.contact_debounce.empty()
+              ? std::string{}
+              : "    contact_debounce: " + options_.contact_debounce + "\n")
       << "readers:\n"
       << "  - id: lobby-in\n"
       << "    door: lobby-main\n"
@@ -88,8 +92,9 @@ void SiteHarness::enrol_people() {
 }
 
 void SiteHarness::start_vigild() {
-  vigild_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{VIGILD_PATH, "-c", config_path_.string()}, dir_.file("vigild.log"));
+  std::vector<std::string> args{VIGILD_PATH, "-c", config_path_.string()};
+  args.insert(args.end(), options_.vigild_args.begin(), options_.vigild_args.end());
+  vigild_ = std::make_unique<ChildProcess>(std::move(args), dir_.file("vigild.log"));
   ++starts_;
   const auto answered_before = io_.requests_answered();
   const bool up = eventually(

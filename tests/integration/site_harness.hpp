@@ -25,8 +25,11 @@ class SiteHarness {
 
   struct Options {
     std::string unlock_time = "2s";
-    std::size_t extra_people = 0;  // enrol this many more people (p100000...) for scale runs
-    std::string watchdog{};        // the I/O module's watchdog timeout ("1s"); empty: none
+    std::size_t extra_people = 0;         // enrol this many more people (p100000...) for scale runs
+    std::string watchdog{};               // the I/O module's watchdog timeout ("1s"); empty: none
+    std::filesystem::path journal_dir{};  // where journal.db lives; empty: the site's temp dir
+    std::string contact_debounce{};       // e.g. "0ms"; empty: the core's default (20 ms)
+    std::vector<std::string> vigild_args{};  // appended to vigild's command line
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

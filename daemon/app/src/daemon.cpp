@@ -8,7 +8,7 @@
 
 #include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
-#include "vigil/app/incident_cursor.hpp"
+#include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/journal/journal.hpp"
@@ -33,8 +33,7 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
       deadline_timer_(io_),
       tick_timer_(io_),
-      stop_timer_(io_),
-      incident_rules_(config_.incident_rules) {}
+      stop_timer_(io_) {}
 
 Daemon::~Daemon() {
   shutdown();
@@ -131,15 +130,6 @@ void Daemon::start() {
     spdlog::info("{}", check.summary);
   }
 
-  journal::WriterOptions wopts;
-  wopts.on_commit_failure = [](const journal::CommitFailure& f) {
-    spdlog::error("journal commit failed (attempt {}, {} events waiting): {}", f.attempt, f.pending,
-                  f.message);
-  };
-  journal_ = std::make_unique<journal::JournalWriter>(journal::Journal(db), wopts);
-  outbox_ = std::make_unique<mqtt::Outbox>(db);
-  cursor_ = std::make_unique<IncidentCursor>(db);
-
   mqtt::PublisherConfig pconf;
   pconf.host = config_.broker.host;
   pconf.port = config_.broker.port;
@@ -153,22 +143,32 @@ void Daemon::start() {
   pconf.incident_segment = check.segment_id;
   // A guard must see alerts soon after a network blip: cap the backoff low.
   pconf.reconnect_max = std::chrono::seconds(2);
+  outbox_ = std::make_unique<mqtt::Outbox>(db);
   publisher_ = std::make_unique<mqtt::Publisher>(pconf, *outbox_);
 
-  replay_incidents();
+  // The incident rules run on the journal writer's thread, in its transaction.
+  journal::Journal journal_file(db);
+  pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
+                                                 check.segment_id);
+  if (const auto replayed = pipeline_->replay(db); replayed > 0) {
+    spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);
+  }
+  journal_ = std::make_unique<journal::JournalWriter>(std::move(journal_file), writer_options());
   publisher_->start();
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, db, std::move(key),
       CheckpointerOptions{options_.checkpoint_every_events, options_.checkpoint_every},
       [this](core::Event e, std::function<void(const core::Event&)> durable) {
-        journal_->submit(std::move(e), [this, durable](const core::Event& committed) {
+        // A checkpoint is never left out by the memory bound.
+        journal_->submit_report(std::move(e), [this, durable](const core::Event& committed) {
           durable(committed);
+          if (pipeline_->take_stored()) publisher_->outbox_changed();
           boost::asio::post(io_, [this, committed] { on_committed(committed); });
         });
       },
       [this](const std::string& json) { publisher_->publish_checkpoint(json); });
   checkpointer_->start();
-  if (check.integrity) journal(*check.integrity);
+  if (check.integrity) journal(*check.integrity, true);
 
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
@@ -208,51 +208,24 @@ void Daemon::dispatch(core::Effects effects) {
   for (auto& e : effects.events) journal(std::move(e));
 }
 
-void Daemon::journal(core::Event event) {
-  journal_->submit(std::move(event), [this](const core::Event& committed) {
+void Daemon::journal(core::Event event, bool report) {
+  auto committed_cb = [this](const core::Event& committed) {
+    // Writer thread, after the commit: the batch's outbox rows are durable.
+    if (pipeline_->take_stored()) publisher_->outbox_changed();
     boost::asio::post(io_, [this, committed] { on_committed(committed); });
-  });
+  };
+  if (report) {
+    journal_->submit_report(std::move(event), std::move(committed_cb));
+  } else {
+    journal_->submit(std::move(event), std::move(committed_cb));
+  }
 }
 
+// On the loop: nothing durable happens here (the incident is already stored
+// with its event); count towards the next checkpoint and log the line.
 void Daemon::on_committed(const core::Event& event) {
-  last_observed_seq_ = event.seq;
   if (checkpointer_) checkpointer_->observe(event);
   if (options_.log_events) spdlog::info("{}", core::describe(event));
-  if (auto incident = incident_rules_.observe(event)) queue_incident(*incident);
-}
-
-bool Daemon::queue_incident(const core::Incident& incident) {
-  const mqtt::EnqueueResult r = publisher_->publish_incident(incident);
-  if (!r) {
-    // Not in the outbox (disk full?): leave the cursor behind this event so the
-    // next start raises it again from the journal.
-    spdlog::error("incident for event #{} not queued: {}", incident.event.seq, r.error);
-    cursor_held_ = true;
-    return false;
-  }
-  advance_cursor();
-  return true;
-}
-
-// Once one incident missed the outbox, the cursor stays put for the rest of
-// this run: the next start replays from there.
-void Daemon::advance_cursor() {
-  if (!cursor_held_ && last_observed_seq_ != 0) cursor_->store(last_observed_seq_);
-}
-
-void Daemon::replay_incidents() {
-  // Events committed after the last incident that reached the outbox may
-  // have raised incidents that a crash kept from it: run them again.
-  journal::Journal reader(config_.journal_path);
-  journal::Filter filter;
-  filter.after_seq = cursor_->load();
-  std::size_t replayed = 0;
-  for (const auto& e : reader.query(filter)) {
-    last_observed_seq_ = e.seq;
-    if (auto incident = incident_rules_.observe(e)) replayed += queue_incident(*incident);
-  }
-  advance_cursor();
-  if (replayed > 0) spdlog::warn("re-raised {} incident(s) after restart", replayed);
 }
 
 void Daemon::arm_deadline() {
@@ -289,20 +262,18 @@ void Daemon::shutdown() {
       journal_->flush();
     }
   }
-  // The loop has stopped: run the on_committed handlers the journal posted,
-  // so every incident of a committed event is in the outbox before we go.
+  // The loop has stopped: print the log lines the journal posted. Every
+  // incident of a committed event is already in the outbox (same commit).
   io_.restart();
   io_.poll();
-  // Everything observed is settled: the next start need not replay it.
-  if (cursor_) advance_cursor();
   if (publisher_) publisher_->stop();
   site_io_.reset();
   roster_watch_.reset();
+  journal_.reset();  // its callbacks use the pipeline and the publisher
+  pipeline_.reset();
   checkpointer_.reset();
   publisher_.reset();
-  journal_.reset();
   outbox_.reset();
-  cursor_.reset();
 }
 
 }  // namespace vigil::app

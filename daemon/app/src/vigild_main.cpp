@@ -28,12 +28,16 @@ int main(int argc, char** argv) {
   std::optional<std::uint16_t> broker_port;
   std::optional<std::string> journal_path;
   bool quiet = false;
+  std::size_t journal_max_pending = 0;
   std::string log_level = "info";
   cli.add_option("-c,--config", config_path, "site config (YAML)")->required();
   cli.add_flag("--check", check_only, "validate the config and exit");
   cli.add_option("--broker-port", broker_port, "override broker.port from the config");
   cli.add_option("--journal", journal_path, "override journal.path from the config");
   cli.add_flag("-q,--quiet", quiet, "do not log one line per event");
+  cli.add_option("--journal-max-pending", journal_max_pending,
+                 "events held in memory while journal commits fail (default 200000)")
+      ->check(CLI::PositiveNumber);
   cli.add_option("--log-level", log_level,
                  "trace, debug, info, warning, error, critical or off (default info)")
       ->check([](const std::string& v) {
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
     options.checkpoint_every_events = config.checkpoint_every_events;
     options.checkpoint_every =
         std::chrono::duration_cast<std::chrono::milliseconds>(config.checkpoint_interval);
+    options.journal_max_pending = journal_max_pending;
     vigil::app::Daemon daemon(std::move(config), options);
     return daemon.run();
   } catch (const std::exception& e) {

@@ -19,10 +19,31 @@ JournalWriter::~JournalWriter() {
   thread_.join();
 }
 
-void JournalWriter::submit(core::Event event, OnCommitted on_committed) {
+bool JournalWriter::submit(core::Event event, OnCommitted on_committed) {
+  return enqueue(std::move(event), std::move(on_committed), true);
+}
+
+void JournalWriter::submit_report(core::Event event, OnCommitted on_committed) {
+  enqueue(std::move(event), std::move(on_committed), false);
+}
+
+bool JournalWriter::enqueue(core::Event event, OnCommitted on_committed, bool bounded) {
   bool was_empty = false;
   {
     std::lock_guard lock{mutex_};
+    if (bounded && stats_.pending() >= options_.max_pending) {
+      // Newest events are the ones left out: what is held stays one gapless
+      // run, and the summary says exactly what is missing after it.
+      ++stats_.dropped;
+      if (dropped_.dropped++ == 0) dropped_.first_dropped = event.time;
+      dropped_.last_dropped = event.time;
+      auto& by_kind = dropped_.dropped_by_kind;
+      auto it = std::find_if(by_kind.begin(), by_kind.end(),
+                             [&](const auto& k) { return k.first >= event.kind; });
+      if (it == by_kind.end() || it->first != event.kind) it = by_kind.insert(it, {event.kind, 0});
+      ++it->second;
+      return false;
+    }
     was_empty = queued_events_.empty();
     queued_events_.push_back(std::move(event));
     queued_callbacks_.push_back(std::move(on_committed));
@@ -32,6 +53,14 @@ void JournalWriter::submit(core::Event event, OnCommitted on_committed) {
   // submissions just queue, and it looks at the queue before sleeping again.
   // That keeps submit() free of a futex call on the hot path.
   if (was_empty) work_ready_.notify_one();
+  return true;
+}
+
+CommitResumed JournalWriter::take_resumed(std::uint32_t failed_attempts) {
+  std::lock_guard lock{mutex_};
+  CommitResumed r = std::exchange(dropped_, CommitResumed{});
+  r.failed_attempts = failed_attempts;
+  return r;
 }
 
 void JournalWriter::flush() {
@@ -109,6 +138,20 @@ void JournalWriter::run() {
       std::this_thread::sleep_for(retry_in);
       retry_in = std::min(retry_in * 2, options_.max_retry);
       continue;
+    }
+    if (options_.on_commit_resumed) {
+      bool any_dropped = false;
+      {
+        std::lock_guard lock{mutex_};
+        any_dropped = dropped_.dropped > 0;
+      }
+      if (attempt > 0 || any_dropped) {
+        try {
+          options_.on_commit_resumed(take_resumed(attempt));
+        } catch (...) {
+          // reporting must not stop the journal
+        }
+      }
     }
     attempt = 0;
     retry_in = options_.first_retry;

@@ -163,5 +163,48 @@ TEST(JournalWriter, RetriesWhenAnotherConnectionHoldsTheWriteLock) {
   EXPECT_EQ(committed.seqs, one_to(10));
 }
 
+TEST(JournalWriter, PastMaxPendingCountsNewEventsByKindAndReportsThemAtTheNextCommit) {
+  TempDir dir;
+  const auto path = dir.file("j.db");
+  RawSql lock{path};
+  std::promise<CommitResumed> resumed;
+  FirstFailure failure;
+  Committed committed;
+  JournalWriter writer{
+      Journal{path, JournalOptions{.busy_timeout = std::chrono::milliseconds{10}}},
+      WriterOptions{.first_retry = std::chrono::milliseconds{1},
+                    .max_retry = std::chrono::milliseconds{5},
+                    .on_commit_failure = failure.callback(),
+                    .on_commit_resumed = [&](const CommitResumed& r) { resumed.set_value(r); },
+                    .max_pending = 5}};
+  lock.exec("BEGIN IMMEDIATE");  // nothing can commit: every event is held
+  auto events = sample_events(8);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i].kind = i < 6 ? core::EventKind::access_granted : core::EventKind::door_forced;
+    events[i].time = core::TimePoint{std::chrono::seconds(100 + i)};
+  }
+  std::vector<bool> accepted;
+  for (auto& event : events) accepted.push_back(writer.submit(event, committed.callback()));
+  EXPECT_EQ(accepted, (std::vector<bool>{true, true, true, true, true, false, false, false}));
+  EXPECT_EQ(writer.stats().dropped, 3u);
+  // A report on the journal itself is never left out.
+  writer.submit_report(events[0], committed.callback());
+
+  failure.promise.get_future().wait();
+  lock.exec("COMMIT");
+  writer.flush();
+  const CommitResumed r = resumed.get_future().get();
+  EXPECT_GE(r.failed_attempts, 1u);
+  EXPECT_EQ(r.dropped, 3u);
+  using Counts = std::vector<std::pair<core::EventKind, std::uint64_t>>;
+  EXPECT_EQ(r.dropped_by_kind,
+            (Counts{{core::EventKind::access_granted, 1}, {core::EventKind::door_forced, 2}}));
+  EXPECT_EQ(r.first_dropped, core::TimePoint{std::chrono::seconds(105)});
+  EXPECT_EQ(r.last_dropped, core::TimePoint{std::chrono::seconds(107)});
+  EXPECT_EQ(committed.seqs, one_to(6));
+  // Below the bound again: events are accepted.
+  EXPECT_TRUE(writer.submit(events[0]));
+}
+
 }  // namespace
 }  // namespace vigil::journal

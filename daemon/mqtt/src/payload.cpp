@@ -22,6 +22,8 @@ const char* to_string(GatewayState state) {
       return "online";
     case GatewayState::offline:
       return "offline";
+    case GatewayState::degraded:
+      return "degraded";
   }
   return "unknown";
 }
@@ -37,11 +39,19 @@ std::string incident_payload(const core::Incident& incident, const core::SiteId&
   const core::Event& e = incident.event;
   Json j;
   j["v"] = kPayloadVersion;
-  j["id"] = incident_id(site, gateway, e.seq, segment);
+  if (e.seq != 0) {
+    j["id"] = incident_id(site, gateway, e.seq, segment);
+  } else {
+    // Not journalled (raised from memory while commits fail): no seq to
+    // name it by, so its time does.
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(e.time.time_since_epoch()).count();
+    j["id"] = site.str() + "/" + gateway.str() + "/t" + std::to_string(us);
+  }
   j["kind"] = core::to_string(incident.kind);
   j["severity"] = core::to_string(incident.severity);
   j["time"] = core::format_utc(e.time);
-  j["seq"] = e.seq;
+  if (e.seq != 0) j["seq"] = e.seq;
   j["event"] = core::to_string(e.kind);
   j["site"] = site.str();
   j["gateway"] = gateway.str();
@@ -60,12 +70,13 @@ std::string incident_payload(const core::Incident& incident, const core::SiteId&
 }
 
 std::string status_payload(GatewayState state, const core::SiteId& site,
-                           const core::GatewayId& gateway) {
+                           const core::GatewayId& gateway, const std::string& reason) {
   Json j;
   j["v"] = kPayloadVersion;
   j["state"] = to_string(state);
   j["site"] = site.str();
   j["gateway"] = gateway.str();
+  if (!reason.empty()) j["reason"] = reason;
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

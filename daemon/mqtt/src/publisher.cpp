@@ -61,6 +61,20 @@ std::uint64_t Publisher::checkpoints_published() const {
   return sender_->retained_published();
 }
 
+void Publisher::publish_from_memory(const core::Incident& incident) {
+  sender_->send_from_memory(
+      topics_.incident(incident.kind),
+      incident_payload(incident, config_.site, config_.gateway, config_.incident_segment));
+}
+
+void Publisher::set_status(GatewayState state, std::string reason) {
+  sender_->set_status(status_payload(state, config_.site, config_.gateway, reason));
+}
+
+void Publisher::outbox_changed() {
+  sender_->kick();
+}
+
 PublisherStats Publisher::stats() const {
   PublisherStats s;
   s.published = sender_->published();

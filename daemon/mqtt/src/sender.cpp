@@ -1,6 +1,7 @@
 #include "sender.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "vigil/mqtt/payload.hpp"
 
@@ -44,6 +45,7 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
       outbox_(outbox),
       online_(status_payload(GatewayState::online, topics.site(), topics.gateway())),
       offline_(status_payload(GatewayState::offline, topics.site(), topics.gateway())),
+      status_(online_),
       backoff_(config.reconnect_min),
       client_(server_uri(config), client_id(config)) {  // no Paho persistence: the outbox is ours
   connect_options_ = ::mqtt::connect_options_builder()
@@ -106,6 +108,15 @@ void Sender::set_retained(std::string topic, std::string payload) {
   wake_.notify_all();
 }
 
+void Sender::send_from_memory(std::string topic, std::string payload) {
+  {
+    std::lock_guard lock(mutex_);
+    memory_.emplace_back(std::move(topic), std::move(payload));
+    kicked_ = true;
+  }
+  wake_.notify_all();
+}
+
 template <class Lost>
 bool Sender::send_retained(Lost lost) {
   std::string topic, payload;
@@ -125,6 +136,16 @@ bool Sender::send_retained(Lost lost) {
   std::lock_guard lock(mutex_);
   if (retained_payload_ == payload) retained_sent_ = true;  // a newer one waits otherwise
   return true;
+}
+
+void Sender::set_status(std::string payload) {
+  {
+    std::lock_guard lock(mutex_);
+    status_ = std::move(payload);
+    status_sent_ = false;
+    kicked_ = true;
+  }
+  wake_.notify_all();
 }
 
 bool Sender::wait_drained(std::chrono::milliseconds timeout) {
@@ -189,7 +210,13 @@ bool Sender::connect_once() {
     // Every (re)connect announces the gateway: the will may have set "offline"
     // while we were away, and a broker restarted without persistence forgot
     // the retained status altogether.
-    auto announced = client_.publish(::mqtt::make_message(topics_.status(), online_, kQos, true));
+    std::string status;
+    {
+      std::lock_guard lock(mutex_);
+      status = status_;
+      status_sent_ = true;
+    }
+    auto announced = client_.publish(::mqtt::make_message(topics_.status(), status, kQos, true));
     if (!completes(announced, Clock::now() + config_.ack_timeout, lost)) {
       drop_connection();
       return false;
@@ -206,12 +233,58 @@ bool Sender::connect_once() {
   return true;
 }
 
+// A changed status, then incidents held in memory, go before the outbox:
+// they are what a guard must see while the outbox cannot be written.
+Sender::Drain Sender::send_status_and_memory() {
+  auto lost = [&] {
+    std::lock_guard lock(mutex_);
+    return lost_;
+  };
+  for (;;) {
+    std::string topic;
+    std::string payload;
+    bool retained = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (lost_) return Drain::link_failed;
+      if (!status_sent_) {
+        topic = topics_.status();
+        payload = status_;
+        retained = true;
+        status_sent_ = true;
+      } else if (!memory_.empty()) {
+        std::tie(topic, payload) = memory_.front();
+      } else {
+        return Drain::idle;
+      }
+    }
+    try {
+      auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, retained));
+      if (!completes(token, Clock::now() + config_.ack_timeout, lost)) {
+        if (retained) {
+          std::lock_guard lock(mutex_);
+          status_sent_ = false;
+        }
+        return Drain::link_failed;
+      }
+    } catch (const ::mqtt::exception&) {
+      return Drain::link_failed;
+    }
+    if (!retained) {
+      std::lock_guard lock(mutex_);
+      memory_.pop_front();
+      ++published_;
+    }
+  }
+}
+
 Sender::Drain Sender::drain() {
   auto lost = [&] {
     std::lock_guard lock(mutex_);
     return lost_;
   };
   for (;;) {
+    if (const Drain first = send_status_and_memory(); first != Drain::idle) return first;
     {
       std::lock_guard lock(mutex_);
       if (lost_) return Drain::link_failed;

@@ -8,8 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
@@ -28,6 +31,10 @@ class Sender {
   void stop();
   // New rows in the outbox: send them if connected. Any thread.
   void kick();
+  // Queued in memory, sent before the outbox's rows. Any thread.
+  void send_from_memory(std::string topic, std::string payload);
+  // The retained status payload announced now and on every connect. Any thread.
+  void set_status(std::string payload);
 
   bool connected() const { return connected_; }
   std::uint64_t published() const { return published_; }
@@ -45,6 +52,7 @@ class Sender {
   void run();
   bool connect_once();
   Drain drain();
+  Drain send_status_and_memory();
   void drop_connection();
   void say_goodbye();
   // Publishes the retained slot if it has not reached this connection; false
@@ -67,6 +75,9 @@ class Sender {
   bool stopping_ = false;
   bool kicked_ = false;
   bool lost_ = false;
+  std::string status_;                                      // what the retained status should say
+  bool status_sent_ = true;                                 // status_ announced on this connection
+  std::deque<std::pair<std::string, std::string>> memory_;  // (topic, payload), oldest first
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> connects_{0};

@@ -126,6 +126,56 @@ TEST_F(PublisherTest, RowsStoredBeforeStartAreSentInOrderOnStart) {
   EXPECT_EQ(seqs(console.messages()), (std::vector<std::uint64_t>{1, 2, 3}));
 }
 
+TEST_F(PublisherTest, IncidentFromMemoryGoesBeforeStoredRowsAndStatusSaysDegraded) {
+  MqttTestSubscriber console(broker_.uri(), incidents_filter());
+  Outbox outbox(db_);
+  Publisher publisher(config(), outbox);
+  ASSERT_TRUE(publisher.publish_incident(door_forced(1)));
+  core::Incident failing;
+  failing.kind = core::IncidentKind::journal_failing;
+  failing.severity = core::Severity::critical;
+  failing.event.kind = core::EventKind::journal_failing;
+  failing.event.time = core::from_unix_micros(1'700'000'000'000'001);
+  publisher.publish_from_memory(failing);  // not journalled: no seq
+  publisher.set_status(GatewayState::degraded, "journal_failing");
+  EXPECT_EQ(publisher.stats().pending, 1u) << "the memory incident is not stored";
+
+  publisher.start();
+  ASSERT_TRUE(console.wait_for(2, kWait));
+  const auto first = json_of(console.messages()[0]);
+  EXPECT_EQ(first["kind"], "journal_failing");
+  EXPECT_EQ(first["id"], "hq/gw1/t1700000000000001");
+  EXPECT_FALSE(first.contains("seq"));
+  EXPECT_EQ(json_of(console.messages()[1])["seq"], 1);
+
+  MqttTestSubscriber status(broker_.uri(), status_topic());
+  ASSERT_TRUE(status.wait_for(1, kWait));
+  EXPECT_EQ(
+      json_of(status.messages().front()),
+      nlohmann::json::parse(
+          R"({"v":1,"state":"degraded","site":"hq","gateway":"gw1","reason":"journal_failing"})"));
+  publisher.set_status(GatewayState::online);
+  ASSERT_TRUE(status.wait_for(2, kWait));
+  EXPECT_EQ(json_of(status.messages().back())["state"], "online");
+}
+
+TEST_F(PublisherTest, RowsCommittedByAnotherConnectionAreSentWhenTold) {
+  MqttTestSubscriber console(broker_.uri(), incidents_filter());
+  Outbox outbox(db_);
+  Publisher publisher(config(), outbox);
+  publisher.start();
+  ASSERT_TRUE(eventually([&] { return publisher.connected(); }, kWait));
+  {
+    journal::sqlite::Database writer(db_);  // as the journal writer's transaction
+    Outbox::insert(writer, publisher.topics().incident(core::IncidentKind::door_forced),
+                   R"({"v":1,"seq":7})");
+  }
+  publisher.outbox_changed();
+  ASSERT_TRUE(console.wait_for(1, kWait));
+  EXPECT_EQ(json_of(console.messages()[0])["seq"], 7);
+  EXPECT_TRUE(publisher.wait_drained(kWait));
+}
+
 TEST_F(PublisherTest, ABurstArrivesCompleteAndInOrder) {
   MqttTestSubscriber console(broker_.uri(), incidents_filter());
   Outbox outbox(db_);

@@ -1,8 +1,9 @@
 // vigild's shell: one io_context owns the core. Drivers post inputs onto it;
 // the controller decides; outputs go straight back to the drivers (a door
 // never waits for the disk); events go to the journal's group-commit thread;
-// once durable, they feed the incident rules, whose incidents go through the
-// MQTT outbox to the console.
+// the incident rules run on the writer's thread inside its transaction, so
+// an event and its incident's MQTT outbox row commit together; the sender
+// thread delivers them to the console.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,10 @@
 
 namespace vigil::journal {
 class JournalWriter;
-}
+struct WriterOptions;
+struct CommitFailure;
+struct CommitResumed;
+}  // namespace vigil::journal
 namespace vigil::mqtt {
 class Outbox;
 class Publisher;
@@ -27,7 +31,7 @@ class Publisher;
 namespace vigil::app {
 
 class SiteIo;
-class IncidentCursor;
+class IncidentPipeline;
 class RosterWatch;
 class Checkpointer;
 
@@ -39,6 +43,10 @@ struct DaemonOptions {
   // Signed journal checkpoints: every N committed events or T, and at stop.
   std::uint64_t checkpoint_every_events = 1000;
   std::chrono::milliseconds checkpoint_every{60'000};
+  // Events held in memory while journal commits fail; 0: the writer's
+  // default (200,000). Past it events are decided and driven but counted,
+  // not journalled (the journal_recovered event says how many of each kind).
+  std::size_t journal_max_pending = 0;
 };
 
 class Daemon {
@@ -61,11 +69,12 @@ class Daemon {
   void arm_tick();
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
-  void journal(core::Event event);
+  // report: a journal_failing/journal_recovered event, exempt from the bound.
+  void journal(core::Event event, bool report = false);
   void on_committed(const core::Event& event);
-  bool queue_incident(const core::Incident& incident);
-  void advance_cursor();
-  void replay_incidents();
+  journal::WriterOptions writer_options();  // daemon_journal.cpp
+  void on_journal_failing(const journal::CommitFailure& failure);
+  void on_journal_resumed(const journal::CommitResumed& resumed);
   void arm_deadline();
   void shutdown();
 
@@ -78,16 +87,14 @@ class Daemon {
   boost::asio::steady_timer stop_timer_;
   core::PeopleDirectory people_;
   std::unique_ptr<core::Controller> controller_;
-  core::IncidentRules incident_rules_;
-  std::unique_ptr<journal::JournalWriter> journal_;
   std::unique_ptr<mqtt::Outbox> outbox_;
   std::unique_ptr<mqtt::Publisher> publisher_;
-  std::unique_ptr<IncidentCursor> cursor_;
+  std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
+  std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
-  std::uint64_t last_observed_seq_ = 0;         // newest event the incident rules have seen
-  bool cursor_held_ = false;
+  bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;
 };

@@ -1,12 +1,9 @@
 // IncidentCursor: the highest journal seq whose incidents are safely in the
-// MQTT outbox. On start, vigild replays the journal after the cursor through
-// the incident rules, so an incident whose event was committed just before a
-// crash (SIGKILL, power loss) still reaches the console. Consoles drop the
-// rare duplicate by the incident id (site/gateway/seq).
-//
-// advance() moves the cursor on another connection to the same file, inside
-// that connection's transaction: the journal's append hook uses it so the
-// cursor commits with the events and their outbox rows.
+// MQTT outbox. vigild's IncidentPipeline moves it with advance() in the
+// journal writer's transaction, so it commits with the events and their
+// outbox rows; at start the pipeline replays the journal after it (only
+// events written by an older vigild or without the hook are found there).
+// Consoles drop any duplicate by the incident id (site/gateway/seq).
 #pragma once
 
 #include <cstdint>

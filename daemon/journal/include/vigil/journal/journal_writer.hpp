@@ -6,8 +6,11 @@
 // before acknowledged" holds: nothing is published before its commit.
 //
 // A failed commit (full disk, a lock held too long) keeps every event queued
-// and retries with exponential backoff, reporting each failure; no submitted
-// event is ever dropped, including at destruction.
+// and retries with exponential backoff, reporting each failure. Memory is
+// bounded: past max_pending uncommitted events, new events are not queued but
+// counted by kind, and the next successful commit reports the counts
+// (on_commit_resumed) so the daemon journals them; nothing goes silently.
+// Every accepted event commits, in order, including at destruction.
 #pragma once
 
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "vigil/core/event.hpp"
@@ -33,12 +37,29 @@ struct CommitFailure {
   std::chrono::milliseconds retry_in{0};
 };
 
+// After a successful commit that ends a streak of failures, or that follows
+// events the bound kept out of memory.
+struct CommitResumed {
+  std::uint32_t failed_attempts = 0;  // failed commits in the streak just ended
+  std::uint64_t dropped = 0;          // events not queued (max_pending reached)
+  std::vector<std::pair<core::EventKind, std::uint64_t>> dropped_by_kind{};  // in kind order
+  core::TimePoint first_dropped{};  // event times of the first and last dropped
+  core::TimePoint last_dropped{};
+};
+
 struct WriterOptions {
   std::chrono::milliseconds first_retry{10};
   std::chrono::milliseconds max_retry{2000};
   // Called on the writer thread after each failed commit; post it to the
   // event loop to raise an alarm. Must not block for long.
   std::function<void(const CommitFailure&)> on_commit_failure{};
+  // Called on the writer thread after the commit that ends a failure streak
+  // or follows dropped events (before that batch's callbacks).
+  std::function<void(const CommitResumed&)> on_commit_resumed{};
+  // The most events held uncommitted (queued or in the batch being retried).
+  // 200,000 events is hours of a busy site (~100 bytes each in memory, ~20 MB);
+  // past it, submit() counts the event instead of queueing it.
+  std::size_t max_pending = 200'000;
   // Runs on the writer thread inside each batch's write transaction, after
   // the batch's rows are inserted (seq set on every event): insert outbox
   // rows, advance a cursor, all committed atomically with the events under
@@ -53,6 +74,7 @@ struct WriterStats {
   std::uint64_t batches = 0;            // successful transactions
   std::uint64_t failed_commits = 0;     // each one retried
   std::uint64_t callback_failures = 0;  // callbacks that threw (caught and counted)
+  std::uint64_t dropped = 0;            // not queued: max_pending reached
   std::size_t largest_batch = 0;
   std::uint64_t pending() const { return submitted - committed; }
 };
@@ -72,8 +94,14 @@ class JournalWriter {
 
   // Cheap and non-blocking for the caller: a short lock and a queue push.
   // on_committed runs on the writer thread with the event's seq set, after
-  // its transaction is durable, in submission order.
-  void submit(core::Event event, OnCommitted on_committed = {});
+  // its transaction is durable, in submission order. Returns false (and
+  // counts the event, see CommitResumed) when max_pending events are already
+  // held: that event will never commit and its callback never runs.
+  bool submit(core::Event event, OnCommitted on_committed = {});
+  // submit(), exempt from max_pending: for the few events that report on the
+  // journal itself (journal_failing, journal_recovered with the drop counts),
+  // which must not be lost to the bound they report on.
+  void submit_report(core::Event event, OnCommitted on_committed = {});
 
   // Blocks until every event submitted before the call is committed. For
   // shutdown paths and tests; the event loop never calls it.
@@ -89,6 +117,10 @@ class JournalWriter {
   void report_failure(const std::string& message, int sqlite_code, std::uint32_t attempt,
                       std::size_t in_flight, std::chrono::milliseconds retry_in);
 
+  // Takes the drop counts (under mutex_) for on_commit_resumed.
+  CommitResumed take_resumed(std::uint32_t failed_attempts);
+  bool enqueue(core::Event event, OnCommitted on_committed, bool bounded);
+
   Journal journal_;
   WriterOptions options_;
 
@@ -98,6 +130,7 @@ class JournalWriter {
   std::vector<core::Event> queued_events_;
   std::vector<OnCommitted> queued_callbacks_;
   WriterStats stats_;
+  CommitResumed dropped_{};  // drops since the last report
   bool stopping_ = false;
 
   std::thread thread_;  // last: starts after every member above exists

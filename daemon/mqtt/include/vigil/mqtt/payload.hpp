@@ -24,7 +24,9 @@ namespace vigil::mqtt {
 
 inline constexpr int kPayloadVersion = 1;
 
-enum class GatewayState : std::uint8_t { online, offline };
+// degraded: running and deciding, but the journal cannot commit (the status
+// carries the reason); events are held in memory until it can.
+enum class GatewayState : std::uint8_t { online, offline, degraded };
 const char* to_string(GatewayState state);
 
 // "<site>/<gateway>/<seq>", or "<site>/<gateway>/<segment>/<seq>" when a
@@ -34,14 +36,18 @@ const char* to_string(GatewayState state);
 std::string incident_id(const core::SiteId& site, const core::GatewayId& gateway, std::uint64_t seq,
                         const std::string& segment = {});
 
-// The incident message. The incident's event must be journalled (seq set).
+// The incident message. An incident whose event is not journalled (seq 0:
+// journal_failing, published from memory because the journal cannot commit)
+// gets the id "<site>/<gateway>/t<event time in µs since the epoch>" and no
+// "seq" field.
 std::string incident_payload(const core::Incident& incident, const core::SiteId& site,
                              const core::GatewayId& gateway, const std::string& segment = {});
 
-// {"v":1,"state":"online","site":...,"gateway":...}. Carries no time: the
-// offline message is the last will, written when the session starts, so a time
-// in it would be the connect time, not the time the gateway went away.
+// {"v":1,"state":"online","site":...,"gateway":...}, plus "reason" when given
+// (degraded). Carries no time: the offline message is the last will, written
+// when the session starts, so a time in it would be the connect time, not the
+// time the gateway went away.
 std::string status_payload(GatewayState state, const core::SiteId& site,
-                           const core::GatewayId& gateway);
+                           const core::GatewayId& gateway, const std::string& reason = {});
 
 }  // namespace vigil::mqtt

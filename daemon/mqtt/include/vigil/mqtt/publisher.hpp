@@ -26,6 +26,7 @@
 #include "vigil/core/ids.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/mqtt/outbox.hpp"
+#include "vigil/mqtt/payload.hpp"
 #include "vigil/mqtt/topics.hpp"
 
 namespace vigil::mqtt {
@@ -89,6 +90,18 @@ class Publisher {
   void publish_checkpoint(std::string payload);
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
+  // Publishes the incident at QoS 1 without storing it: for an incident that
+  // cannot be stored (journal_failing while the disk is full). Held in memory
+  // until the broker acknowledges it (lost if the process stops first), and
+  // sent before any outbox row. Any thread.
+  void publish_from_memory(const core::Incident& incident);
+  // Sets the retained status ("online" or "degraded" with a reason) now if
+  // connected, else at the next connect. "offline" stays the will's. Any thread.
+  void set_status(GatewayState state, std::string reason = {});
+
+  // Rows were inserted into the outbox by another connection (the journal
+  // writer's transaction) and have committed: wake the sender. Any thread.
+  void outbox_changed();
 
   PublisherStats stats() const;
   bool connected() const;

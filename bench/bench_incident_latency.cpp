@@ -1,0 +1,130 @@
+// Event-to-subscriber latency of a forced door, against a bare Paho QoS 1
+// publish-to-subscriber hop on the same broker in the same run.
+//
+// Starts a real mosquitto, the libmodbus I/O module server, the sim GPIO chip
+// and vigild (a child process, the integration tests' site), subscribes to the
+// gateway's incidents, then opens and closes the door contact N times with no
+// grant: each opening is a door_forced event, journalled and published. The
+// latency runs from the event's time (vigild's wall clock when it read the
+// contact, debounce off; read back from the journal by the incident's seq) to the
+// subscriber's message callback (wall clock, same machine). The bare hop is a
+// Paho client publishing QoS 1 to a topic the same subscriber holds, timed
+// from just before publish() to the callback.
+//
+// The journal lives in the site's temp dir (/tmp) unless a directory is given
+// (e.g. a tmpfs, where fsync costs nothing: the difference is the fsync).
+//
+// Usage: bench_incident_latency [doors=200] [journal-dir]
+#include <mqtt/async_client.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include <thread>
+#include "site_harness.hpp"
+
+using namespace std::chrono_literals;
+using vigil::testing::SiteHarness;
+using WallClock = std::chrono::system_clock;
+
+namespace {
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+// Records when each message arrives.
+struct Arrivals {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::pair<std::string, WallClock::time_point>> got;  // (payload, when)
+  bool wait(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, timeout, [&] { return got.size() >= n; });
+  }
+};
+
+void print(const char* what, const std::vector<double>& us) {
+  std::printf("%s: n=%zu median=%.0f us p90=%.0f us p99=%.0f us\n", what, us.size(),
+              percentile(us, 0.5), percentile(us, 0.9), percentile(us, 0.99));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int doors = argc > 1 ? std::atoi(argv[1]) : 200;
+  // No contact debounce: the event's time is then the moment vigild read
+  // the contact and decided, not 20 ms before it.
+  SiteHarness site(
+      {}, SiteHarness::Options{.journal_dir = argc > 2 ? argv[2] : "", .contact_debounce = "0ms"});
+  Arrivals arrivals;
+  mqtt::async_client sub(site.broker().uri(), "bench-sub");
+  sub.set_message_callback([&](mqtt::const_message_ptr msg) {
+    const auto now = WallClock::now();
+    std::lock_guard lock(arrivals.m);
+    arrivals.got.emplace_back(msg->to_string(), now);
+    arrivals.cv.notify_all();
+  });
+  sub.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+  sub.subscribe(site.incident_filter(), 1)->wait();
+  sub.subscribe("bench/hop", 1)->wait();
+
+  // The bare hop first, with the same subscriber.
+  mqtt::async_client pub(site.broker().uri(), "bench-pub");
+  pub.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+  std::vector<double> hop_us;
+  for (int i = 0; i < doors; ++i) {
+    const auto sent = WallClock::now();
+    pub.publish(mqtt::make_message("bench/hop", "x", 1, false));
+    if (!arrivals.wait(static_cast<std::size_t>(i + 1), 2s)) break;
+    hop_us.push_back(
+        std::chrono::duration<double, std::micro>(arrivals.got.back().second - sent).count());
+  }
+  pub.disconnect()->wait();
+  {
+    std::lock_guard lock(arrivals.m);
+    arrivals.got.clear();
+  }
+
+  site.start_vigild();
+  std::this_thread::sleep_for(1s);  // let start-up settle
+  int missed = 0;
+  for (int i = 0; i < doors; ++i) {
+    site.set_contact(true);
+    if (!arrivals.wait(static_cast<std::size_t>(i + 1 - missed), 3s)) ++missed;
+    site.set_contact(false);
+    // Closed and settled (a few Modbus polls) before the next forced opening;
+    // a pause, not polling the journal, so the bench adds no load.
+    std::this_thread::sleep_for(100ms);
+  }
+  site.stop_vigild();
+
+  std::map<std::uint64_t, vigil::core::TimePoint> event_time;
+  for (const auto& e : site.events(vigil::core::EventKind::door_forced)) event_time[e.seq] = e.time;
+  std::vector<double> incident_us;
+  for (const auto& [payload, when] : arrivals.got) {
+    const auto seq = nlohmann::json::parse(payload).at("seq").get<std::uint64_t>();
+    const auto at = event_time.at(seq);
+    incident_us.push_back(
+        std::chrono::duration<double, std::micro>(when.time_since_epoch() - at.time_since_epoch())
+            .count());
+  }
+  sub.disconnect()->wait();
+  if (hop_us.empty() || incident_us.empty()) {
+    std::printf("no measurement (missed %d)\n", missed);
+    return 1;
+  }
+  print("bare Paho QoS 1 publish-to-subscriber", hop_us);
+  print("forced door event-to-subscriber", incident_us);
+  std::printf("ratio of medians: %.2fx (missed %d)\n",
+              percentile(incident_us, 0.5) / percentile(hop_us, 0.5), missed);
+  return missed == 0 ? 0 : 1;
+}

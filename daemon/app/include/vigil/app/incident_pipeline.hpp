@@ -1,0 +1,57 @@
+// IncidentPipeline: the incident rules, run on the journal writer's thread
+// inside each batch's write transaction. For every incident an event raises it
+// inserts one outbox row, and it moves the incident cursor to the batch's last
+// seq, all in the journal's own transaction: one commit (one fsync) makes the
+// events and their incidents durable together, the event loop never waits for
+// SQLite, and no crash can fall between an event's commit and its outbox row.
+//
+// A failed commit rolls the batch back and the writer runs the hook again for
+// the same first seq: the rules' state is restored from the snapshot taken
+// before that batch, so a retried batch raises each incident once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+
+#include "vigil/core/incident.hpp"
+#include "vigil/journal/sqlite.hpp"
+#include "vigil/mqtt/topics.hpp"
+
+namespace vigil::app {
+
+class IncidentPipeline {
+ public:
+  // segment: the journal segment id that goes into every incident id, so ids
+  // never repeat across a journal_integrity break (checkpointer.hpp).
+  IncidentPipeline(core::IncidentRulesConfig rules, mqtt::TopicTree topics,
+                   std::string segment = {});
+
+  // Before the journal writer starts (on the caller's thread): runs the rules
+  // over the events after the cursor, left there by a daemon older than this
+  // pipeline, stores their incidents and moves the cursor. Returns how many.
+  std::size_t replay(const std::filesystem::path& database);
+
+  // WriterOptions::in_batch_transaction. Writer thread only.
+  void in_transaction(std::span<const core::Event> events, journal::sqlite::Database& db);
+
+  // Writer thread, after a commit: true once for each committed batch that
+  // stored outbox rows (wake the publisher's sender then).
+  bool take_stored() { return stored_.exchange(false); }
+
+  std::uint64_t incidents_stored() const { return incidents_stored_; }
+
+ private:
+  std::size_t store(std::span<const core::Event> events, journal::sqlite::Database& db);
+
+  mqtt::TopicTree topics_;
+  std::string segment_;
+  core::IncidentRules rules_;
+  core::IncidentRules before_batch_;  // rules_ as it was before the batch in flight
+  std::uint64_t batch_first_seq_ = 0;
+  std::atomic<bool> stored_{false};
+  std::atomic<std::uint64_t> incidents_stored_{0};
+};
+
+}  // namespace vigil::app

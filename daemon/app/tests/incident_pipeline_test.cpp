@@ -1,0 +1,117 @@
+#include "vigil/app/incident_pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "vigil/app/incident_cursor.hpp"
+#include "vigil/journal/journal_writer.hpp"
+#include "vigil/mqtt/outbox.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace vigil::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+core::Event forced(const char* door) {
+  core::Event e;
+  e.kind = core::EventKind::door_forced;
+  e.time = core::TimePoint{1'700'000'000s};
+  e.door = core::DoorId{door};
+  return e;
+}
+
+core::Event denied(std::chrono::seconds at) {
+  core::Event e;
+  e.kind = core::EventKind::access_denied;
+  e.reason = core::DenyReason::unknown_card;
+  e.time = core::TimePoint{1'700'000'000s + at};
+  e.reader = core::ReaderId{"front-in"};
+  e.door = core::DoorId{"front"};
+  return e;
+}
+
+class IncidentPipelineTest : public ::testing::Test {
+ protected:
+  // A writer whose hook is the pipeline's, failing its next `fail_` attempts
+  // after the pipeline has run (as a full disk at COMMIT would).
+  std::unique_ptr<journal::JournalWriter> writer() {
+    journal::Journal journal{db_};
+    mqtt::Outbox::create_table(*setup_);
+    IncidentCursor::create_table(*setup_);
+    journal::WriterOptions options;
+    options.first_retry = 1ms;
+    options.in_batch_transaction = [this](std::span<const core::Event> events,
+                                          journal::sqlite::Database& db) {
+      pipeline_.in_transaction(events, db);
+      if (fail_ > 0) {
+        --fail_;
+        throw journal::JournalError("disk full (test)", 13);
+      }
+    };
+    return std::make_unique<journal::JournalWriter>(std::move(journal), std::move(options));
+  }
+
+  vigil::testing::TempDir dir_;
+  std::filesystem::path db_ = dir_.file("vigil.db");
+  std::unique_ptr<journal::sqlite::Database> setup_ =
+      std::make_unique<journal::sqlite::Database>(db_);
+  IncidentPipeline pipeline_{core::IncidentRulesConfig{},
+                             mqtt::TopicTree{"vigil", core::SiteId{"s"}, core::GatewayId{"g"}}};
+  std::atomic<int> fail_{0};
+};
+
+TEST_F(IncidentPipelineTest, ForcedDoorIncidentCommitsWithItsEventAndMovesTheCursor) {
+  auto w = writer();
+  w->submit(forced("front"));
+  w->flush();
+  mqtt::Outbox outbox{db_};
+  const auto rows = outbox.peek(10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].topic, "vigil/s/g/incident/door_forced");
+  EXPECT_NE(rows[0].payload.find("\"id\":\"s/g/1\""), std::string::npos) << rows[0].payload;
+  EXPECT_EQ(IncidentCursor{db_}.load(), 1u);
+  EXPECT_EQ(pipeline_.incidents_stored(), 1u);
+  EXPECT_TRUE(pipeline_.take_stored());
+  EXPECT_FALSE(pipeline_.take_stored());
+}
+
+TEST_F(IncidentPipelineTest, RetriedBatchRaisesEachIncidentOnceWithTheRulesStateItHadBefore) {
+  auto w = writer();
+  w->submit(denied(1s));
+  w->submit(denied(2s));
+  w->flush();
+  // The third denial completes the burst. Its first commit fails after the
+  // rules have seen it: the retry must still raise the incident, exactly once.
+  fail_ = 2;
+  w->submit(denied(3s));
+  w->submit(forced("back"));
+  w->flush();
+  mqtt::Outbox outbox{db_};
+  const auto rows = outbox.peek(10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].topic, "vigil/s/g/incident/repeated_denials");
+  EXPECT_EQ(rows[1].topic, "vigil/s/g/incident/door_forced");
+  EXPECT_EQ(IncidentCursor{db_}.load(), 4u);
+  EXPECT_EQ(w->stats().failed_commits, 2u);
+}
+
+TEST_F(IncidentPipelineTest, ReplayRaisesIncidentsOfEventsAfterTheCursorOnce) {
+  {
+    journal::Journal journal{db_};
+    std::vector<core::Event> events{forced("front"), forced("back")};
+    journal.append(events);  // as a daemon that stored nothing would have left it
+  }
+  IncidentCursor::create_table(*setup_);
+  IncidentCursor::advance(*setup_, 1);
+  EXPECT_EQ(pipeline_.replay(db_), 1u);
+  EXPECT_EQ(pipeline_.replay(db_), 0u);
+  mqtt::Outbox outbox{db_};
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_NE(outbox.peek(1)[0].payload.find("\"door\":\"back\""), std::string::npos);
+  EXPECT_EQ(IncidentCursor{db_}.load(), 2u);
+}
+
+}  // namespace
+}  // namespace vigil::app
