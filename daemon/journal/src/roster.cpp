@@ -17,8 +17,10 @@ struct StalePlan {};
 
 constexpr int kPlanAttempts = 5;
 
-[[noreturn]] void refuse(const std::string& why) {
-  throw JournalError("roster change refused, nothing changed: " + why, 0);
+core::Person stored_person_or_refuse(sqlite::Database& db, const core::PersonId& person) {
+  auto stored = read_person(db, person);
+  if (!stored) refuse("no person '" + person.str() + "'");
+  return std::move(*stored);
 }
 
 }  // namespace
@@ -123,14 +125,13 @@ RosterChange Roster::deactivate(const core::PersonId& person, core::TimePoint at
     sqlite::ReadTransaction snapshot{db};
     RosterPlan plan;
     plan.based_on_version = read_roster_version(db);
-    auto stored = read_person(db, person);
-    if (!stored) refuse("no person '" + person.str() + "'");
-    if (!stored->active) return plan;
+    core::Person stored = stored_person_or_refuse(db, person);
+    if (!stored.active) return plan;
     auto event = roster_event(core::EventKind::person_deactivated, context);
     event.person = person;
     plan.events.push_back(std::move(event));
-    stored->active = false;
-    plan.people.push_back(std::move(*stored));
+    stored.active = false;
+    plan.people.push_back(std::move(stored));
     return plan;
   });
 }
@@ -141,8 +142,7 @@ RosterChange Roster::activate(const core::PersonId& person, core::TimePoint at) 
     sqlite::ReadTransaction snapshot{db};
     RosterPlan plan;
     plan.based_on_version = read_roster_version(db);
-    auto stored = read_person(db, person);
-    if (!stored) refuse("no person '" + person.str() + "'");
+    core::Person stored = stored_person_or_refuse(db, person);
     // Cards switched off with the person (an import row with active=false)
     // come back with them; revoked cards never do.
     std::vector<core::Credential> cards;
@@ -159,7 +159,7 @@ RosterChange Roster::activate(const core::PersonId& person, core::TimePoint at) 
         if (auto credential = read_credential(db, card)) cards.push_back(*credential);
       }
     }
-    if (stored->active && cards.empty()) return plan;
+    if (stored.active && cards.empty()) return plan;
     auto event = roster_event(core::EventKind::person_activated, context);
     event.person = person;
     std::string reactivated;
@@ -170,8 +170,8 @@ RosterChange Roster::activate(const core::PersonId& person, core::TimePoint at) 
     }
     if (!reactivated.empty()) core::set_attr(event.attrs, "cards_reactivated", reactivated);
     plan.events.push_back(std::move(event));
-    stored->active = true;
-    plan.people.push_back(std::move(*stored));
+    stored.active = true;
+    plan.people.push_back(std::move(stored));
     return plan;
   });
 }

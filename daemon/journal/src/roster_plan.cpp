@@ -4,11 +4,12 @@
 #include <unordered_set>
 
 namespace vigil::journal {
-namespace {
 
-[[noreturn]] void refuse(const std::string& why) {
+void refuse(const std::string& why) {
   throw JournalError("roster change refused, nothing changed: " + why, 0);
 }
+
+namespace {
 
 // Builds the events and rows of one import, person by person.
 class ImportPlanner {

@@ -40,6 +40,9 @@ RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
 // the rest (typed attrs: journalled and hashed as they are).
 core::Event roster_event(core::EventKind kind, const ChangeContext& context);
 
+// Throws the JournalError every refused roster change raises: nothing changed.
+[[noreturn]] void refuse(const std::string& why);
+
 std::string levels_text(const std::vector<core::AccessLevelId>& levels);
 std::string time_text(const std::optional<core::TimePoint>& time);
 
