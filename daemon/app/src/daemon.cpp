@@ -8,6 +8,7 @@
 
 #include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
+#include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
@@ -179,6 +180,9 @@ void Daemon::start() {
   // grants were in flight. The journal says so once the drivers confirm.
   dispatch(controller_->start(wall_now(), mono_now()));
   arm_tick();
+  full_verify_ = std::make_unique<FullVerify>(
+      io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
+  full_verify_->start();
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;
@@ -244,6 +248,7 @@ void Daemon::arm_deadline() {
 
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
+  full_verify_.reset();  // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();
   stop_timer_.cancel();

@@ -2,6 +2,9 @@
 // vigild's start-up check on journals someone changed behind its back.
 #include "vigil/app/checkpointer.hpp"
 
+#include "vigil/app/full_verify.hpp"
+#include "vigil/core/incident.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -107,7 +110,10 @@ TEST_F(CheckpointerTest, StartCheckNamesEachTamperingAndStartsANewSegment) {
   };
   for (const Case c : {Case{"DELETE FROM events WHERE seq > 15", "tail_cut"},
                        Case{"DELETE FROM events", "emptied"},
-                       Case{"UPDATE events SET detail = 'x' WHERE seq = 3", "chain_broken"}}) {
+                       // After the newest checkpoint: what the start walks.
+                       Case{"UPDATE events SET detail = 'x' WHERE seq = (SELECT MAX(seq) FROM "
+                            "events)",
+                            "chain_broken"}}) {
     SCOPED_TRACE(c.problem);
     std::filesystem::remove_all(dir_.path());
     std::filesystem::create_directories(dir_.path());
@@ -134,6 +140,55 @@ TEST_F(CheckpointerTest, StartCheckNamesEachTamperingAndStartsANewSegment) {
     EXPECT_EQ(again.segment, 2u);
     EXPECT_EQ(again.segment_id, check.segment_id);
   }
+}
+
+TEST_F(CheckpointerTest, StartCheckWalksOnlyFromTheNewestCheckpoint) {
+  run_vigild_like(25, true);
+  const auto newest = journal::read_checkpoint_file(journal::checkpoint_path(db()));
+  ASSERT_TRUE(newest);
+  const auto check = start_check();
+  EXPECT_FALSE(check.integrity) << check.summary;
+  EXPECT_EQ(check.verified_from, newest->seq);
+  EXPECT_NE(check.summary.find("rows " + std::to_string(newest->seq) + ".."), std::string::npos)
+      << check.summary;
+}
+
+TEST_F(CheckpointerTest, DamageBeforeTheNewestCheckpointIsFoundByTheBackgroundWalk) {
+  run_vigild_like(25, true);
+  sql("UPDATE events SET detail = 'x' WHERE seq = 3");  // no hash recomputed
+  const auto check = start_check();
+  EXPECT_FALSE(check.integrity) << check.summary;  // the start trusts the signed checkpoint
+
+  boost::asio::io_context io;
+  std::vector<core::Event> found;
+  FullVerify walk{io, db(), check, [&](core::Event e) { found.push_back(std::move(e)); }};
+  walk.start();
+  EXPECT_NE(walk.wait().find("row 3: altered"), std::string::npos);
+  io.run();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, core::EventKind::journal_integrity);
+  EXPECT_EQ(core::attr_text(found[0].attrs, "problem"), "chain_broken");
+  EXPECT_EQ(core::attr_int(found[0].attrs, "first_bad_seq"), 3);
+  EXPECT_EQ(core::attr_int(found[0].attrs, "segment"), 1);  // same segment: no id at stake
+  const auto incident = core::IncidentRules{}.observe(found[0]);
+  ASSERT_TRUE(incident);
+  EXPECT_NE(incident->summary.find("background check"), std::string::npos);
+
+  // Once journalled, neither the next start nor the next walk raises it again.
+  {
+    journal::Journal j(db());
+    j.append(found);
+  }
+  run_vigild_like(5, true);
+  const auto again = start_check();
+  EXPECT_FALSE(again.integrity) << again.summary;
+  std::vector<core::Event> found_again;
+  FullVerify second{io, db(), again, [&](core::Event e) { found_again.push_back(std::move(e)); }};
+  second.start();
+  second.wait();
+  io.restart();
+  io.run();
+  EXPECT_TRUE(found_again.empty());
 }
 
 TEST_F(CheckpointerTest, StartCheckNamesADeletedCheckpointFile) {

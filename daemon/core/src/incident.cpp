@@ -23,7 +23,9 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
       if (!attr_text(e.attrs, "problem")) return std::nullopt;
       return make(IncidentKind::journal_integrity, Severity::critical, e,
                   "Journal integrity: " + *attr_text(e.attrs, "problem") + " (" + e.detail +
-                      "); a new journal segment began");
+                      (attr_text(e.attrs, "found_by") == "full_verify"
+                           ? "); found by the background check of the whole chain"
+                           : "); a new journal segment began"));
     case EventKind::door_forced:
       return make(IncidentKind::door_forced, Severity::major, e,
                   "Door forced open: " + where(e) + " opened with no grant and no exit request");

@@ -37,7 +37,8 @@ struct Value {
 // Those lookups were half of the reading thread's instructions.
 class EventScan {
  public:
-  explicit EventScan(sqlite::Database& db);
+  // Rows with seq >= from, in seq order.
+  explicit EventScan(sqlite::Database& db, std::uint64_t from = 1);
   EventScan(const EventScan&) = delete;
   EventScan& operator=(const EventScan&) = delete;
   ~EventScan();
@@ -128,6 +129,12 @@ class ChainChecker {
  public:
   ChainChecker(const NameTable& names, const DoorZones& door_zones, const Hash& genesis)
       : names_(names), door_zones_(door_zones), expected_prev_(genesis) {}
+
+  // Starts the walk at row `seq`, expecting it to chain from `prev`.
+  void start_at(std::uint64_t seq, const Hash& prev) {
+    expected_seq_ = seq;
+    expected_prev_ = prev;
+  }
 
   // The index of the batch's first bad row, or nullopt when all are good.
   std::optional<std::size_t> check(const RowBatch& batch);

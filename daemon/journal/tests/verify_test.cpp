@@ -226,3 +226,39 @@ TEST_F(JournalVerify, ReportsOnlyTheFirstBadRow) {
 
 }  // namespace
 }  // namespace vigil::journal
+
+namespace vigil::journal {
+namespace {
+
+TEST_F(JournalVerify, FromARowChecksOnlyThatRowOnwards) {
+  tamper("UPDATE events SET card = '12:9999' WHERE seq = 17");
+  Journal journal{path()};
+  auto tail = journal.verify_from(30);
+  EXPECT_TRUE(tail.ok) << tail.message;
+  EXPECT_EQ(tail.rows, 50u);
+  EXPECT_EQ(tail.head_hash, journal.head_hash());
+  EXPECT_EQ(tail.message, "ok: rows 30..50, head " + to_hex(journal.head_hash()));
+  auto from_start = journal.verify_from(10);
+  EXPECT_FALSE(from_start.ok);
+  EXPECT_EQ(from_start.bad_seq, 17u);
+}
+
+TEST_F(JournalVerify, FromARowFindsDamageAfterIt) {
+  tamper("UPDATE events SET card = '12:9999' WHERE seq = 41");
+  auto result = Journal{path()}.verify_from(30);
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.damage, Damage::altered);
+  EXPECT_EQ(result.bad_seq, 41u);
+  EXPECT_EQ(result.rows, 40u);
+}
+
+TEST_F(JournalVerify, FromARowThatIsGoneIsMissing) {
+  tamper("DELETE FROM events WHERE seq >= 30");
+  auto result = Journal{path()}.verify_from(30);
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.damage, Damage::missing);
+  EXPECT_EQ(result.bad_seq, 30u);
+}
+
+}  // namespace
+}  // namespace vigil::journal

@@ -44,11 +44,16 @@ struct StartCheck {
   // the rows recording earlier breaks were deleted.
   std::string segment_id{};
   std::optional<core::Event> integrity{};
-  std::string summary{};  // one log line
+  std::string summary{};            // one log line
+  std::uint64_t verified_from = 1;  // the chain was walked from this row to the head
+  // Damage at or before this seq is already on record (a segment start, or
+  // `integrity` about to be journalled): FullVerify does not raise it again.
+  std::uint64_t reported_through = 0;
 };
 
-// Verifies the chain, the newest journalled checkpoint and the checkpoint
-// file against `journal`. Never throws on a bad journal: it reports it.
+// Verifies the journalled checkpoints, the chain from the newest of them to
+// the head, and the checkpoint file against `journal`. Never throws on a bad journal: it reports
+// it.
 StartCheck check_at_start(const journal::Journal& journal, const journal::PublicKey& key,
                           const std::filesystem::path& checkpoint_file, core::TimePoint now);
 

@@ -34,6 +34,7 @@ class SiteIo;
 class IncidentPipeline;
 class RosterWatch;
 class Checkpointer;
+class FullVerify;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
@@ -93,6 +94,7 @@ class Daemon {
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
+  std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;

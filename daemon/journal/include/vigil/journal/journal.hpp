@@ -122,6 +122,12 @@ class Journal {
   // truncation cannot be seen from the file alone: compare head_hash and
   // rows with a copy published earlier (docs/journal.md).
   VerifyResult verify() const;
+  // Rechecks rows `from`..head only, trusting row `from`'s link to the row
+  // before it: what vigild checks at start, from its newest checkpoint (whose
+  // signature vouches for row `from` and so for everything before it). The
+  // result counts rows as verify() does (`rows` is the last intact seq).
+  // `from` 0 or 1 is verify().
+  VerifyResult verify_from(std::uint64_t from) const;
 
   const std::filesystem::path& path() const { return path_; }
   // The connection, for callers that keep their own tables in the same file
