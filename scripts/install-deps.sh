@@ -10,7 +10,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev
   mosquitto mosquitto-clients tzdata procps
-  clang-14 libfuzzer-14-dev python3-cryptography
+  clang-14 libfuzzer-14-dev python3-cryptography python3-jsonschema
 )
 
 if [[ "${CI:-}" != "true" ]] && dpkg -s "${packages[@]}" >/dev/null 2>&1; then

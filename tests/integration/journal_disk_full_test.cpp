@@ -86,7 +86,7 @@ TEST(VigildDiskFull, DoorsKeepDecidingTheIncidentIsPublishedAndNoEventIsLostWhen
 
   SiteHarness site(MosquittoOptions{}, SiteHarness::Options{.journal_dir = fs.dir()});
   MqttTestSubscriber console(site.broker().uri(), site.incident_filter());
-  MqttTestSubscriber status(site.broker().uri(), "vigil/test-site/gw1/status");
+  MqttTestSubscriber status(site.broker().uri(), "vigil/v1/test-site/gw1/status");
   site.start_vigild();
   ASSERT_TRUE(eventually([&] { return says_state(status.messages(), "online"); }, 5s));
   ASSERT_TRUE(
@@ -100,7 +100,7 @@ TEST(VigildDiskFull, DoorsKeepDecidingTheIncidentIsPublishedAndNoEventIsLostWhen
       << site.vigild_log();
   ASSERT_TRUE(console.wait_for(1, 10s)) << site.vigild_log();
   const auto incident = nlohmann::json::parse(console.messages()[0].payload);
-  EXPECT_EQ(console.messages()[0].topic, "vigil/test-site/gw1/incident/journal_failing");
+  EXPECT_EQ(console.messages()[0].topic, "vigil/v1/test-site/gw1/incident/critical/_site");
   EXPECT_EQ(incident.at("severity"), "critical");
   ASSERT_TRUE(eventually([&] { return says_state(status.messages(), "degraded"); }, 5s));
   EXPECT_EQ(nlohmann::json::parse(status.messages().back().payload).at("reason"),

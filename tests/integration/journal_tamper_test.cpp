@@ -77,7 +77,7 @@ TEST(JournalTamper, ACleanStopLeavesASignedCheckpointInTheFileAndRetainedOnMqtt)
   EXPECT_EQ(file->seq + 1, journal.last_seq());
   EXPECT_EQ(site.events(core::EventKind::checkpoint).size(), 1u);
 
-  MqttTestSubscriber late(site.broker().uri(), "vigil/test-site/gw1/checkpoint");
+  MqttTestSubscriber late(site.broker().uri(), "vigil/v1/test-site/gw1/checkpoint");
   ASSERT_TRUE(late.wait_for(1, 5s));
   const auto m = late.messages()[0];
   EXPECT_TRUE(m.retained);
@@ -116,7 +116,7 @@ TEST(JournalTamper, VigildOnACutJournalKeepsDoorsWorkingRaisesAnIncidentAndNever
   site.start_vigild();
   ASSERT_TRUE(console.wait_for(1, 10s)) << site.vigild_log();
   const auto alarm = console.messages()[0];
-  EXPECT_EQ(alarm.topic, "vigil/test-site/gw1/incident/journal_integrity");
+  EXPECT_EQ(alarm.topic, "vigil/v1/test-site/gw1/incident/critical/_site");
   const auto alarm_json = nlohmann::json::parse(alarm.payload);
   EXPECT_EQ(alarm_json.at("severity"), "critical");
   EXPECT_NE(alarm_json.at("summary").get<std::string>().find("tail_cut"), std::string::npos)

@@ -57,7 +57,7 @@ class SiteHarness {
   MosquittoProcess& broker() { return broker_; }
   sim::ModbusIoServer& io() { return io_; }
   const std::filesystem::path& journal_path() const { return journal_path_; }
-  std::string incident_filter() const { return "vigil/test-site/gw1/incident/#"; }
+  std::string incident_filter() const { return "vigil/v1/test-site/gw1/incident/#"; }
 
  private:
   void write_config();

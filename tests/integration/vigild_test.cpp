@@ -106,7 +106,7 @@ TEST(Vigild, ForcedDoorReachesAnMqttSubscriber) {
   site.set_contact(true);
   ASSERT_TRUE(console.wait_for(1, 5s)) << site.vigild_log();
   const auto m = console.messages()[0];
-  EXPECT_EQ(m.topic, "vigil/test-site/gw1/incident/door_forced");
+  EXPECT_EQ(m.topic, "vigil/v1/test-site/gw1/incident/major/lobby");
   const auto payload = nlohmann::json::parse(m.payload);
   EXPECT_EQ(payload.at("kind"), "door_forced");
   EXPECT_EQ(payload.at("door"), "lobby-main");

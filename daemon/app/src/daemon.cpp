@@ -151,6 +151,11 @@ void Daemon::start() {
   journal::Journal journal_file(db);
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
+  {
+    std::unordered_map<std::string, core::ZoneId> door_zones;
+    for (const auto& door : config_.site.doors) door_zones.emplace(door.id.str(), door.to_zone);
+    pipeline_->set_door_zones(std::move(door_zones));
+  }
   if (const auto replayed = pipeline_->replay(db); replayed > 0) {
     spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);
   }

@@ -54,9 +54,9 @@ void FullVerify::run() {
     }
     const journal::VerifyResult chain = journal.verify();
     if (chain.ok || chain.bad_seq <= reported_through_) {
-      summary = chain.ok ? "journal fully rechecked: " + chain.message
-                         : "journal fully rechecked up to damage already on record: " +
-                               chain.message;
+      summary = chain.ok
+                    ? "journal fully rechecked: " + chain.message
+                    : "journal fully rechecked up to damage already on record: " + chain.message;
       spdlog::info("{}", summary);
     } else {
       core::Event found;
@@ -72,11 +72,13 @@ void FullVerify::run() {
       summary = "journal integrity: chain_broken (" + chain.message +
                 "), found by the background check of the whole chain";
       spdlog::critical("{}", summary);
-      boost::asio::post(io_, [this, found = std::move(found)]() mutable { found_(std::move(found)); });
+      boost::asio::post(io_,
+                        [this, found = std::move(found)]() mutable { found_(std::move(found)); });
     }
   } catch (const std::exception& e) {
     std::lock_guard lock{mutex_};
-    summary = stopping_ ? "full journal check stopped" : std::string{"full journal check: "} + e.what();
+    summary =
+        stopping_ ? "full journal check stopped" : std::string{"full journal check: "} + e.what();
     if (!stopping_) spdlog::error("{}", summary);
   }
   std::lock_guard lock{mutex_};

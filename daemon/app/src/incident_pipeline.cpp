@@ -51,8 +51,13 @@ std::size_t IncidentPipeline::store(std::span<const core::Event> events,
   std::size_t n = 0;
   for (const auto& e : events) {
     if (auto incident = rules_.observe(e)) {
+      if (!incident->event.zone && incident->event.door) {
+        if (auto it = door_zones_.find(incident->event.door->str()); it != door_zones_.end()) {
+          incident->event.zone = it->second;
+        }
+      }
       mqtt::Outbox::insert(
-          db, topics_.incident(incident->kind),
+          db, topics_.incident(*incident),
           mqtt::incident_payload(*incident, topics_.site(), topics_.gateway(), segment_));
       ++n;
     }

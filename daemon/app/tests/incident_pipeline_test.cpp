@@ -69,7 +69,7 @@ TEST_F(IncidentPipelineTest, ForcedDoorIncidentCommitsWithItsEventAndMovesTheCur
   mqtt::Outbox outbox{db_};
   const auto rows = outbox.peek(10);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0].topic, "vigil/s/g/incident/door_forced");
+  EXPECT_EQ(rows[0].topic, "vigil/v1/s/g/incident/major/_site");
   EXPECT_NE(rows[0].payload.find("\"id\":\"s/g/1\""), std::string::npos) << rows[0].payload;
   EXPECT_EQ(IncidentCursor{db_}.load(), 1u);
   EXPECT_EQ(pipeline_.incidents_stored(), 1u);
@@ -91,8 +91,8 @@ TEST_F(IncidentPipelineTest, RetriedBatchRaisesEachIncidentOnceWithTheRulesState
   mqtt::Outbox outbox{db_};
   const auto rows = outbox.peek(10);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0].topic, "vigil/s/g/incident/repeated_denials");
-  EXPECT_EQ(rows[1].topic, "vigil/s/g/incident/door_forced");
+  EXPECT_EQ(rows[0].topic, "vigil/v1/s/g/incident/warning/_site");
+  EXPECT_EQ(rows[1].topic, "vigil/v1/s/g/incident/major/_site");
   EXPECT_EQ(IncidentCursor{db_}.load(), 4u);
   EXPECT_EQ(w->stats().failed_commits, 2u);
 }

@@ -43,7 +43,7 @@ void Publisher::stop() {
 
 EnqueueResult Publisher::publish_incident(const core::Incident& incident) {
   EnqueueResult stored = outbox_.enqueue(
-      topics_.incident(incident.kind),
+      topics_.incident(incident),
       incident_payload(incident, config_.site, config_.gateway, config_.incident_segment));
   if (!stored) {
     ++enqueue_failures_;
@@ -63,7 +63,7 @@ std::uint64_t Publisher::checkpoints_published() const {
 
 void Publisher::publish_from_memory(const core::Incident& incident) {
   sender_->send_from_memory(
-      topics_.incident(incident.kind),
+      topics_.incident(incident),
       incident_payload(incident, config_.site, config_.gateway, config_.incident_segment));
 }
 

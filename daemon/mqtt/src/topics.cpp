@@ -31,20 +31,40 @@ void check_root(std::string_view root) {
 
 }  // namespace
 
+std::string topic_level(std::string_view id) {
+  if (id.empty()) return "_";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(id.size());
+  for (char c : id) {
+    if (c == '/' || c == '+' || c == '#' || c == '\0' || c == '%') {
+      const auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 TopicTree::TopicTree(std::string root, core::SiteId site, core::GatewayId gateway)
     : site_(std::move(site)), gateway_(std::move(gateway)) {
   check_root(root);
   check_level("site id", site_.str(), false);
   check_level("gateway id", gateway_.str(), false);
-  prefix_ = root + "/" + site_.str() + "/" + gateway_.str();
+  prefix_ = root + "/" + kContractVersion + "/" + site_.str() + "/" + gateway_.str();
 }
 
 std::string TopicTree::status() const {
   return prefix_ + "/status";
 }
 
-std::string TopicTree::incident(core::IncidentKind kind) const {
-  return prefix_ + "/incident/" + core::to_string(kind);
+std::string TopicTree::incident(const core::Incident& incident) const {
+  const auto& zone = incident.event.zone;
+  return prefix_ + "/incident/" + core::to_string(incident.severity) + "/" +
+         (zone ? topic_level(zone->str()) : std::string{"_site"});
 }
 
 std::string TopicTree::incident_filter() const {

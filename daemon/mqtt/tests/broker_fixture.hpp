@@ -52,8 +52,8 @@ class BrokerTest : public ::testing::Test {
     return out;
   }
 
-  std::string incidents_filter() const { return "vigil/hq/gw1/incident/#"; }
-  std::string status_topic() const { return "vigil/hq/gw1/status"; }
+  std::string incidents_filter() const { return "vigil/v1/hq/gw1/incident/#"; }
+  std::string status_topic() const { return "vigil/v1/hq/gw1/status"; }
 
   MosquittoProcess broker_;
   TempDir dir_;

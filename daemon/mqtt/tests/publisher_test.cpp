@@ -46,7 +46,7 @@ TEST_F(PublisherTest, IncidentReachesASubscriberWithItsTopicAndJson) {
   ASSERT_TRUE(console.wait_for(1, kWait)) << broker_.log();
 
   const ReceivedMessage m = console.messages().front();
-  EXPECT_EQ(m.topic, "vigil/hq/gw1/incident/door_forced");
+  EXPECT_EQ(m.topic, "vigil/v1/hq/gw1/incident/major/lobby");
   EXPECT_EQ(m.qos, 1);
   EXPECT_FALSE(m.retained);
   const auto j = json_of(m);
@@ -167,8 +167,7 @@ TEST_F(PublisherTest, RowsCommittedByAnotherConnectionAreSentWhenTold) {
   ASSERT_TRUE(eventually([&] { return publisher.connected(); }, kWait));
   {
     journal::sqlite::Database writer(db_);  // as the journal writer's transaction
-    Outbox::insert(writer, publisher.topics().incident(core::IncidentKind::door_forced),
-                   R"({"v":1,"seq":7})");
+    Outbox::insert(writer, publisher.topics().incident(door_forced(7)), R"({"v":1,"seq":7})");
   }
   publisher.outbox_changed();
   ASSERT_TRUE(console.wait_for(1, kWait));

@@ -10,24 +10,44 @@ TopicTree tree(std::string root, std::string site, std::string gateway) {
                    core::GatewayId(std::move(gateway)));
 }
 
-TEST(TopicTree, StatusTopicIsRootSiteGatewayStatus) {
-  EXPECT_EQ(tree("vigil", "hq", "gw1").status(), "vigil/hq/gw1/status");
+core::Incident incident(core::Severity severity, std::optional<std::string> zone) {
+  core::Incident i;
+  i.severity = severity;
+  if (zone) i.event.zone = core::ZoneId{*zone};
+  return i;
 }
 
-TEST(TopicTree, IncidentTopicEndsWithTheKindByName) {
+TEST(TopicTree, StatusTopicIsRootVersionSiteGatewayStatus) {
+  EXPECT_EQ(tree("vigil", "hq", "gw1").status(), "vigil/v1/hq/gw1/status");
+}
+
+TEST(TopicTree, IncidentTopicNamesSeverityThenZone) {
   const auto t = tree("vigil", "hq", "gw1");
-  EXPECT_EQ(t.incident(core::IncidentKind::door_forced), "vigil/hq/gw1/incident/door_forced");
-  EXPECT_EQ(t.incident(core::IncidentKind::repeated_denials),
-            "vigil/hq/gw1/incident/repeated_denials");
-  EXPECT_EQ(t.incident_filter(), "vigil/hq/gw1/incident/#");
+  EXPECT_EQ(t.incident(incident(core::Severity::major, "lobby")),
+            "vigil/v1/hq/gw1/incident/major/lobby");
+  EXPECT_EQ(t.incident(incident(core::Severity::critical, "vault")),
+            "vigil/v1/hq/gw1/incident/critical/vault");
+  EXPECT_EQ(t.incident(incident(core::Severity::warning, std::nullopt)),
+            "vigil/v1/hq/gw1/incident/warning/_site");
+  EXPECT_EQ(t.incident_filter(), "vigil/v1/hq/gw1/incident/#");
+}
+
+TEST(TopicTree, AZoneIdThatWouldBreakTheTopicIsPercentEncoded) {
+  const auto t = tree("vigil", "hq", "gw1");
+  // A zone called "a/+" must not publish where zone "a" listens, nor match a
+  // wildcard it was not meant for.
+  EXPECT_EQ(t.incident(incident(core::Severity::major, "a/+#%")),
+            "vigil/v1/hq/gw1/incident/major/a%2F%2B%23%25");
+  EXPECT_EQ(topic_level(""), "_");
+  EXPECT_EQ(topic_level("lobby-main"), "lobby-main");
 }
 
 TEST(TopicTree, CheckpointTopicSitsBesideStatus) {
-  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").checkpoint(), "acme/vigil/hq/gw1/checkpoint");
+  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").checkpoint(), "acme/vigil/v1/hq/gw1/checkpoint");
 }
 
 TEST(TopicTree, RootMayHaveSeveralLevels) {
-  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").prefix(), "acme/vigil/hq/gw1");
+  EXPECT_EQ(tree("acme/vigil", "hq", "gw1").prefix(), "acme/vigil/v1/hq/gw1");
 }
 
 struct BadTopic {

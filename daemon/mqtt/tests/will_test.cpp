@@ -15,7 +15,7 @@ using namespace testing;
 using WillTest = BrokerTest;
 
 TEST_F(WillTest, BrokerMarksAGatewayThatDiesUncleanlyOfflineAndRetainsIt) {
-  const std::string topic = "vigil/hq/gw-probe/status";
+  const std::string topic = "vigil/v1/hq/gw-probe/status";
   MqttTestSubscriber console(broker_.uri(), topic);
   vigil::testing::ChildProcess probe(
       {VIGIL_MQTT_WILL_PROBE, std::to_string(broker_.port()), db_.string(), "hq", "gw-probe"},

@@ -3,11 +3,17 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "vigil/testing/mqtt_subscriber.hpp"
 
 #include "vigil/testing/ports.hpp"
 
@@ -63,13 +69,40 @@ MosquittoProcess::MosquittoProcess(MosquittoOptions options)
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_tcp_port();
     write_config();
-    if (launch()) return;
+    if (launch()) {
+      if (std::getenv("VIGIL_MQTT_CAPTURE_DIR") != nullptr) {
+        SubscriberOptions capture;
+        capture.auto_reconnect = true;
+        capture_ = std::make_unique<MqttTestSubscriber>(uri(), "#", capture);
+      }
+      return;
+    }
   }
   throw std::runtime_error("mosquitto did not start; log:\n" + log());
 }
 
 MosquittoProcess::~MosquittoProcess() {
+  write_capture();
+  capture_.reset();
   if (child_) child_->kill();
+}
+
+void MosquittoProcess::write_capture() noexcept {
+  if (!capture_) return;
+  try {
+    static std::atomic<int> counter{0};
+    const std::filesystem::path dir = std::getenv("VIGIL_MQTT_CAPTURE_DIR");
+    std::filesystem::create_directories(dir);
+    const auto file =
+        dir / ("broker-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
+    std::ofstream out(file);
+    for (const auto& m : capture_->messages()) {
+      nlohmann::json line{{"topic", m.topic}, {"payload", m.payload}, {"retained", m.retained}};
+      out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+  } catch (const std::exception&) {
+    // A capture that cannot be written shows up as too few messages checked.
+  }
 }
 
 void MosquittoProcess::start() {

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
+#include <unordered_map>
 
 #include "vigil/core/incident.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -27,6 +29,13 @@ class IncidentPipeline {
   // never repeat across a journal_integrity break (checkpointer.hpp).
   IncidentPipeline(core::IncidentRulesConfig rules, mqtt::TopicTree topics,
                    std::string segment = {});
+
+  // The zone each door leads into (its to_zone): an incident at a door whose
+  // event names no zone is published under that zone's topic and carries it,
+  // so a guard subscribed to one zone sees its forced doors.
+  void set_door_zones(std::unordered_map<std::string, core::ZoneId> door_zones) {
+    door_zones_ = std::move(door_zones);
+  }
 
   // Before the journal writer starts (on the caller's thread): runs the rules
   // over the events after the cursor, left there by a daemon older than this
@@ -47,6 +56,7 @@ class IncidentPipeline {
 
   mqtt::TopicTree topics_;
   std::string segment_;
+  std::unordered_map<std::string, core::ZoneId> door_zones_;
   core::IncidentRules rules_;
   core::IncidentRules before_batch_;  // rules_ as it was before the batch in flight
   std::uint64_t batch_first_seq_ = 0;

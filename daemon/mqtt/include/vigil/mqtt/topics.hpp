@@ -1,10 +1,16 @@
-// The MQTT topic tree of one gateway. Every topic starts with
-// <root>/<site>/<gateway>, so a console subscribes to a whole campus with
-// "<root>/+/+/incident/#" and to one gateway's health with ".../status":
+// The MQTT topic tree of one gateway: topic contract v1 (docs/mqtt.md). Every
+// topic starts with <root>/v1/<site>/<gateway>, so a console subscribes to a
+// whole campus's critical incidents with "<root>/v1/+/+/incident/critical/#"
+// and to one gateway's health with ".../status":
 //
-//   <root>/<site>/<gateway>/status            retained, {"v":1,"state":"online"|"offline",...}
-//   <root>/<site>/<gateway>/incident/<kind>   QoS 1, not retained, one message per incident
-//   <root>/<site>/<gateway>/checkpoint        retained, QoS 1, the newest signed journal checkpoint
+//   .../status                       retained, {"v":1,"state":"online"|"degraded"|"offline",...}
+//   .../incident/<severity>/<zone>   QoS 1, not retained, one message per incident
+//                                    (<zone> is "_site" for an incident with no zone)
+//   .../checkpoint                   retained, QoS 1, the newest signed journal checkpoint
+//
+// The "v1" level is the contract's version: a change that would break a
+// console's subscriptions publishes under "v2" (side by side while consoles
+// move), never silently under the same prefix.
 //
 // Ids become topic levels, so they may not contain '/', '+', '#' or NUL, nor
 // be empty: a site called "a/+" would publish where another site's console
@@ -12,11 +18,20 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "vigil/core/ids.hpp"
 #include "vigil/core/incident.hpp"
 
 namespace vigil::mqtt {
+
+// The topic contract's version: the level after the root.
+inline constexpr const char* kContractVersion = "v1";
+
+// An id as one topic level: '/', '+', '#', NUL and '%' are percent-encoded
+// ("%2F", ...), so any id is a literal level that no wildcard can spill out
+// of; empty becomes "_".
+std::string topic_level(std::string_view id);
 
 class TopicTree {
  public:
@@ -28,15 +43,16 @@ class TopicTree {
   const core::SiteId& site() const { return site_; }
   const core::GatewayId& gateway() const { return gateway_; }
 
-  // <root>/<site>/<gateway>
+  // <root>/v1/<site>/<gateway>
   const std::string& prefix() const { return prefix_; }
-  // <root>/<site>/<gateway>/status
+  // <prefix>/status
   std::string status() const;
-  // <root>/<site>/<gateway>/incident/<kind>, kind printed by name
-  std::string incident(core::IncidentKind kind) const;
-  // <root>/<site>/<gateway>/incident/# : this gateway's incidents
+  // <prefix>/incident/<severity>/<zone>: severity by name, the event's zone
+  // as a topic level (topic_level()), "_site" when the incident has no zone.
+  std::string incident(const core::Incident& incident) const;
+  // <prefix>/incident/# : this gateway's incidents
   std::string incident_filter() const;
-  // <root>/<site>/<gateway>/checkpoint (docs/journal.md, "Signed checkpoints")
+  // <prefix>/checkpoint (docs/journal.md, "Signed checkpoints")
   std::string checkpoint() const;
 
  private:

@@ -29,6 +29,8 @@ struct MosquittoOptions {
   std::chrono::milliseconds start_timeout = std::chrono::seconds(10);
 };
 
+class MqttTestSubscriber;
+
 class MosquittoProcess {
  public:
   // Picks a free port, writes the config and starts the broker. Throws
@@ -65,6 +67,11 @@ class MosquittoProcess {
   TempDir dir_;
   std::uint16_t port_ = 0;
   std::unique_ptr<ChildProcess> child_;
+  // With VIGIL_MQTT_CAPTURE_DIR set (the integration suite sets it), every
+  // message on the broker is recorded and written there as JSON lines when
+  // the broker is destroyed, for the payload schema check (docs/schema/).
+  std::unique_ptr<MqttTestSubscriber> capture_;
+  void write_capture() noexcept;
 };
 
 }  // namespace vigil::testing
