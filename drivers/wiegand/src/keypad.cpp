@@ -28,8 +28,8 @@ std::vector<bool> encode_key(core::KeypadKey key, KeyBurst burst) {
 std::optional<WiegandResult> decode_key(const std::vector<bool>& bits) {
   if (bits.size() != 4 && bits.size() != 8) return std::nullopt;
   const auto error = [&](std::string_view check) {
-    return WiegandResult{WiegandError{bits_to_string(bits), static_cast<int>(bits.size()),
-                                      std::string(check)}};
+    return WiegandResult{
+        WiegandError{bits_to_string(bits), static_cast<int>(bits.size()), std::string(check)}};
   };
   const bool eight = bits.size() == 8;
   const unsigned code = read_nibble(bits, eight ? 4 : 0);

@@ -141,7 +141,8 @@ TEST(WiegandKeypad, ReaderWithoutKeypadInputTurnsKeyBurstsIntoReadErrors) {
 
 TEST(WiegandKeypad, BadComplementOnTheWireIsCountedAsAReadError) {
   WiegandDecoder decoder(builtin_formats(), DecoderTiming{}, KeypadInput::decode);
-  const auto result = decoder.poll(send(decoder, bits_from_string("10100100"), kStart) + kCloseAfter);
+  const auto result =
+      decoder.poll(send(decoder, bits_from_string("10100100"), kStart) + kCloseAfter);
   ASSERT_TRUE(result.has_value());
   ASSERT_TRUE(std::holds_alternative<WiegandError>(*result));
   EXPECT_EQ(std::get<WiegandError>(*result).check_failed, kCheckKeyComplement);
