@@ -37,13 +37,20 @@ std::string to_string(const PinCode&) {
 
 std::string_view to_string(PinEntryStatus status) {
   switch (status) {
-    case PinEntryStatus::collecting: return "collecting";
-    case PinEntryStatus::submitted: return "submitted";
-    case PinEntryStatus::too_short: return "too_short";
-    case PinEntryStatus::too_long: return "too_long";
-    case PinEntryStatus::cleared: return "cleared";
-    case PinEntryStatus::timed_out: return "timed_out";
-    case PinEntryStatus::ignored: return "ignored";
+    case PinEntryStatus::collecting:
+      return "collecting";
+    case PinEntryStatus::submitted:
+      return "submitted";
+    case PinEntryStatus::too_short:
+      return "too_short";
+    case PinEntryStatus::too_long:
+      return "too_long";
+    case PinEntryStatus::cleared:
+      return "cleared";
+    case PinEntryStatus::timed_out:
+      return "timed_out";
+    case PinEntryStatus::ignored:
+      return "ignored";
   }
   return "unknown";
 }
@@ -239,9 +246,12 @@ PinCode duress_source(const PinCode& entered) {
 
 std::string_view to_string(PinVerdict verdict) {
   switch (verdict) {
-    case PinVerdict::match: return "match";
-    case PinVerdict::duress: return "duress";
-    case PinVerdict::wrong: return "wrong";
+    case PinVerdict::match:
+      return "match";
+    case PinVerdict::duress:
+      return "duress";
+    case PinVerdict::wrong:
+      return "wrong";
   }
   return "unknown";
 }
@@ -250,11 +260,16 @@ std::string_view to_string(PinVerdict verdict) {
 
 std::string_view to_string(PinAttemptResult result) {
   switch (result) {
-    case PinAttemptResult::granted: return "granted";
-    case PinAttemptResult::granted_duress: return "granted_duress";
-    case PinAttemptResult::wrong: return "wrong";
-    case PinAttemptResult::wrong_now_locked: return "wrong_now_locked";
-    case PinAttemptResult::refused_locked: return "refused_locked";
+    case PinAttemptResult::granted:
+      return "granted";
+    case PinAttemptResult::granted_duress:
+      return "granted_duress";
+    case PinAttemptResult::wrong:
+      return "wrong";
+    case PinAttemptResult::wrong_now_locked:
+      return "wrong_now_locked";
+    case PinAttemptResult::refused_locked:
+      return "refused_locked";
   }
   return "unknown";
 }

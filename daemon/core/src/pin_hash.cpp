@@ -13,8 +13,9 @@ bool iterations_in_range(std::uint32_t iterations) {
   return iterations >= kMinPinIterations && iterations <= kMaxPinIterations;
 }
 
-std::array<std::uint8_t, kPinDigestBytes> derive(const PinCode& pin, std::uint32_t iterations,
-                                                 const std::array<std::uint8_t, kPinSaltBytes>& salt) {
+std::array<std::uint8_t, kPinDigestBytes> derive(
+    const PinCode& pin, std::uint32_t iterations,
+    const std::array<std::uint8_t, kPinSaltBytes>& salt) {
   std::array<std::uint8_t, kPinDigestBytes> digest{};
   const auto digits = pin.digits();
   if (PKCS5_PBKDF2_HMAC(digits.data(), static_cast<int>(digits.size()), salt.data(),
@@ -30,8 +31,8 @@ std::array<std::uint8_t, kPinDigestBytes> derive(const PinCode& pin, std::uint32
 PinHash hash_pin_with_salt(const PinCode& pin, std::uint32_t iterations,
                            const std::array<std::uint8_t, kPinSaltBytes>& salt) {
   if (!iterations_in_range(iterations)) {
-    throw std::runtime_error("PIN hash iterations " + std::to_string(iterations) +
-                             " outside " + std::to_string(kMinPinIterations) + ".." +
+    throw std::runtime_error("PIN hash iterations " + std::to_string(iterations) + " outside " +
+                             std::to_string(kMinPinIterations) + ".." +
                              std::to_string(kMaxPinIterations));
   }
   return PinHash{iterations, salt, derive(pin, iterations, salt)};

@@ -70,14 +70,14 @@ TEST(PinHash, VerdictForTheCardholdersStoredPin) {
     V verdict;
   };
   const std::vector<Case> cases = {
-      {"1234", "1234", V::match},        {"1234", "1235", V::duress},
-      {"1234", "1233", V::wrong},        {"1234", "1244", V::wrong},  // only the last digit
-      {"1234", "12345", V::wrong},       {"1234", "123", V::wrong},
-      {"1239", "1230", V::duress},  // 9 wraps to 0
-      {"1239", "12310", V::wrong},       {"1239", "1240", V::wrong},  // no carry
-      {"1230", "1231", V::duress},       {"1230", "1239", V::wrong},  // 0 minus one is not duress
-      {"9", "0", V::duress},             {"0000", "0001", V::duress},
-      {"987654", "987655", V::duress},   {"987654", "987654", V::match},
+      {"1234", "1234", V::match},      {"1234", "1235", V::duress},
+      {"1234", "1233", V::wrong},      {"1234", "1244", V::wrong},  // only the last digit
+      {"1234", "12345", V::wrong},     {"1234", "123", V::wrong},
+      {"1239", "1230", V::duress},                                  // 9 wraps to 0
+      {"1239", "12310", V::wrong},     {"1239", "1240", V::wrong},  // no carry
+      {"1230", "1231", V::duress},     {"1230", "1239", V::wrong},  // 0 minus one is not duress
+      {"9", "0", V::duress},           {"0000", "0001", V::duress},
+      {"987654", "987655", V::duress}, {"987654", "987654", V::match},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(check_pin(pin(c.entered), hashed(c.stored)), c.verdict)

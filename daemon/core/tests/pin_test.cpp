@@ -54,13 +54,20 @@ KeypadKey key(char c) {
 // c collecting, s submitted, S too_short, L too_long, x cleared, . ignored.
 char letter(PinEntryStatus status) {
   switch (status) {
-    case S::collecting: return 'c';
-    case S::submitted: return 's';
-    case S::too_short: return 'S';
-    case S::too_long: return 'L';
-    case S::cleared: return 'x';
-    case S::ignored: return '.';
-    case S::timed_out: return 't';
+    case S::collecting:
+      return 'c';
+    case S::submitted:
+      return 's';
+    case S::too_short:
+      return 'S';
+    case S::too_long:
+      return 'L';
+    case S::cleared:
+      return 'x';
+    case S::ignored:
+      return '.';
+    case S::timed_out:
+      return 't';
   }
   return '?';
 }
@@ -68,8 +75,8 @@ char letter(PinEntryStatus status) {
 struct EntryCase {
   std::string name;
   std::string keys;
-  std::string did;             // letter() per key
-  std::vector<Duration> gaps;  // before each key after the first; 1 s when missing
+  std::string did;                     // letter() per key
+  std::vector<Duration> gaps;          // before each key after the first; 1 s when missing
   std::vector<std::string> submitted;  // every PIN submitted, in order
   int earlier_timeouts = 0;
 };
@@ -180,8 +187,9 @@ TEST(PinHashString, RefusesAnythingButTheCanonicalForm) {
   const std::string good(kHashlib1234);
   const std::string salt = "AAECAwQFBgcICQoLDA0ODw==";
   const std::string digest = "IkDqKiJ1SjxGEDVu+OTXrPJa8qw9LRGGbel6i3gSxSw=";
-  const auto with = [&](std::string scheme, std::string iterations, std::string s,
-                        std::string d) { return scheme + "$" + iterations + "$" + s + "$" + d; };
+  const auto with = [&](std::string scheme, std::string iterations, std::string s, std::string d) {
+    return scheme + "$" + iterations + "$" + s + "$" + d;
+  };
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"empty", ""},
       {"other scheme", with("pbkdf2-sha1", "1000", salt, digest)},
@@ -198,12 +206,12 @@ TEST(PinHashString, RefusesAnythingButTheCanonicalForm) {
       {"salt without padding", with("pbkdf2-sha256", "1000", "AAECAwQFBgcICQoLDA0ODw", digest)},
       {"short salt", with("pbkdf2-sha256", "1000", "AAECAwQFBgcICQoL", digest)},
       {"unused salt bits set", with("pbkdf2-sha256", "1000", "AAECAwQFBgcICQoLDA0ODx==", digest)},
-      {"url-safe alphabet", with("pbkdf2-sha256", "1000", salt,
-                                 "IkDqKiJ1SjxGEDVu-OTXrPJa8qw9LRGGbel6i3gSxSw=")},
-      {"unused digest bits set", with("pbkdf2-sha256", "1000", salt,
-                                      "IkDqKiJ1SjxGEDVu+OTXrPJa8qw9LRGGbel6i3gSxSx=")},
-      {"digest one byte short", with("pbkdf2-sha256", "1000", salt,
-                                     "IkDqKiJ1SjxGEDVu+OTXrPJa8qw9LRGGbel6i3gSxQ==")},
+      {"url-safe alphabet",
+       with("pbkdf2-sha256", "1000", salt, "IkDqKiJ1SjxGEDVu-OTXrPJa8qw9LRGGbel6i3gSxSw=")},
+      {"unused digest bits set",
+       with("pbkdf2-sha256", "1000", salt, "IkDqKiJ1SjxGEDVu+OTXrPJa8qw9LRGGbel6i3gSxSx=")},
+      {"digest one byte short",
+       with("pbkdf2-sha256", "1000", salt, "IkDqKiJ1SjxGEDVu+OTXrPJa8qw9LRGGbel6i3gSxQ==")},
       {"padding inside", with("pbkdf2-sha256", "1000", "AAEC=wQFBgcICQoLDA0ODw==", digest)},
   };
   ASSERT_TRUE(parse_pin_hash(good).has_value());

@@ -102,7 +102,7 @@ class PinEntry {
 
   PinEntryRules rules_;
   PinCode typed_;
-  bool open_ = false;       // a key has started an entry
+  bool open_ = false;        // a key has started an entry
   bool swallowing_ = false;  // after too_long
   MonoTime last_key_{};
 };
@@ -156,9 +156,9 @@ struct LockoutRules {
 };
 
 enum class PinAttemptResult {
-  granted,         // match: the count starts again
-  granted_duress,  // duress: grants as usual (the caller raises the silent alarm)
-  wrong,           // counted; fewer than max_failures in a row so far
+  granted,           // match: the count starts again
+  granted_duress,    // duress: grants as usual (the caller raises the silent alarm)
+  wrong,             // counted; fewer than max_failures in a row so far
   wrong_now_locked,  // this wrong PIN was the max_failures-th: locked from now
   refused_locked,    // the credential is locked; the verdict is not counted
 };
