@@ -8,8 +8,9 @@ WiegandDecoder::WiegandDecoder(std::vector<FormatSpec> formats,
                                std::chrono::nanoseconds close_after)
     : WiegandDecoder(std::move(formats), DecoderTiming{.close_after = close_after}) {}
 
-WiegandDecoder::WiegandDecoder(std::vector<FormatSpec> formats, DecoderTiming timing)
-    : formats_(std::move(formats)), timing_(timing) {}
+WiegandDecoder::WiegandDecoder(std::vector<FormatSpec> formats, DecoderTiming timing,
+                               KeypadInput keypad)
+    : formats_(std::move(formats)), timing_(timing), keypad_(keypad) {}
 
 void WiegandDecoder::on_edge(Line line, bool rising, std::chrono::nanoseconds t) {
   // The owner polls late sometimes; an edge past the deadline belongs to the
@@ -79,10 +80,14 @@ void WiegandDecoder::close_frame(std::chrono::nanoseconds closed_at) {
     // must be the true one.
     result = WiegandError{bits_to_string(bits_), bit_count_,
                           std::string(noise_ ? kCheckNoise : kCheckTooLong)};
+  } else if (auto key = keypad_ == KeypadInput::decode ? decode_key(bits_) : std::nullopt) {
+    // A 4- or 8-bit frame on a keypad reader is a key even when a custom
+    // card format of that length is configured: no real card is that short.
+    result = std::move(*key);
   } else {
     result = decode(bits_, formats_);
   }
-  if (std::holds_alternative<WiegandCard>(result)) {
+  if (!std::holds_alternative<WiegandError>(result)) {
     ++frames_ok_;
   } else {
     ++frames_error_;

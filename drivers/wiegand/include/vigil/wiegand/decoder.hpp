@@ -13,6 +13,11 @@
 // already low (the driver lost an edge, so a bit may be missing). A noisy
 // frame stays open until the lines are quiet, so the tail of a burst cannot
 // start a frame that happens to pass parity.
+//
+// Keypad readers send each key as a 4- or 8-bit burst (see frame.hpp). A
+// decoder built with KeypadInput::decode reports those as WiegandKey; the
+// default leaves them read errors ("unknown_length"), as before keypads were
+// supported, so a reader without a keypad cannot inject key presses.
 #pragma once
 
 #include <chrono>
@@ -32,6 +37,8 @@ struct DecoderTiming {
   std::chrono::nanoseconds max_pulse = std::chrono::milliseconds(5);
 };
 
+enum class KeypadInput { ignore, decode };
+
 class WiegandDecoder {
  public:
   enum class Line { d0, d1 };
@@ -44,7 +51,8 @@ class WiegandDecoder {
   // decode() for why the order matters).
   explicit WiegandDecoder(std::vector<FormatSpec> formats,
                           std::chrono::nanoseconds close_after = DecoderTiming{}.close_after);
-  WiegandDecoder(std::vector<FormatSpec> formats, DecoderTiming timing);
+  WiegandDecoder(std::vector<FormatSpec> formats, DecoderTiming timing,
+                 KeypadInput keypad = KeypadInput::ignore);
 
   // An edge at time `t`. An edge at or after the current deadline first
   // closes the frame in progress; poll() returns it.
@@ -58,7 +66,7 @@ class WiegandDecoder {
   // Call again until nullopt: a late edge can leave two frames ready.
   std::optional<WiegandResult> poll(std::chrono::nanoseconds now);
 
-  // For the daemon's health report.
+  // For the daemon's health report. Key presses count as good frames.
   std::uint64_t frames_ok() const { return frames_ok_; }
   std::uint64_t frames_error() const { return frames_error_; }
 
@@ -77,6 +85,7 @@ class WiegandDecoder {
 
   std::vector<FormatSpec> formats_;
   DecoderTiming timing_;
+  KeypadInput keypad_;
   LineState d0_;
   LineState d1_;
   bool in_frame_ = false;

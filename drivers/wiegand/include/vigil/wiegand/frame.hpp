@@ -1,16 +1,19 @@
-// Whole Wiegand frames: encoding a card into bits (for tests and the reader
-// simulator) and decoding received bits into a card or a counted error. A bad
+// Whole Wiegand frames: encoding a card or a keypad key into bits (for tests
+// and the reader simulator) and decoding received bits into a card, a key or
+// a counted error. A bad
 // frame is normal input on this path, so decode() returns a value, never
 // throws, and never guesses: a frame whose parity fails under every candidate
 // format is an error, not a card.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "vigil/core/card.hpp"
+#include "vigil/core/keypad.hpp"
 #include "vigil/wiegand/format.hpp"
 
 namespace vigil::wiegand {
@@ -22,6 +25,17 @@ inline constexpr std::string_view kCheckEvenParity = "even_parity";
 inline constexpr std::string_view kCheckOddParity = "odd_parity";
 inline constexpr std::string_view kCheckNoise = "noise";
 inline constexpr std::string_view kCheckTooLong = "too_long";  // more than kMaxFrameBits
+// An 8-bit key burst whose high nibble is not the complement of its low one.
+inline constexpr std::string_view kCheckKeyComplement = "key_complement";
+// A key burst carrying code 12-15, which no keypad key sends.
+inline constexpr std::string_view kCheckUnknownKey = "unknown_key";
+
+// Keypad readers send each key press on its own as a short burst, in one of
+// two encodings (a reader is configured for one; we accept both):
+// - 4 bits: the key code, most significant bit first;
+// - 8 bits: the complement of the key code in the high nibble, then the key
+//   code in the low nibble, so a lost or flipped bit shows.
+enum class KeyBurst { four_bit, eight_bit };
 
 struct WiegandCard {
   std::string format;  // FormatSpec::name that decoded it
@@ -38,7 +52,17 @@ struct WiegandError {
   bool operator==(const WiegandError&) const = default;
 };
 
-using WiegandResult = std::variant<WiegandCard, WiegandError>;
+// One key press. Digits are part of a PIN: never log or journal `key` or
+// `raw_bits` of a key result (the PIN assembler in vigil/core/pin.hpp takes
+// them; logs may say that a key was pressed).
+struct WiegandKey {
+  core::KeypadKey key;
+  KeyBurst burst;
+  std::string raw_bits;
+  bool operator==(const WiegandKey&) const = default;
+};
+
+using WiegandResult = std::variant<WiegandCard, WiegandError, WiegandKey>;
 
 // Frame bits for the card, parity included, or an empty vector when the
 // facility or number does not fit its field (a facility other than 0 for a
@@ -54,6 +78,14 @@ using WiegandResult = std::variant<WiegandCard, WiegandError>;
 // kMaxFrameBits are "too_long", other unmatched lengths "unknown_length".
 [[nodiscard]] WiegandResult decode(const std::vector<bool>& bits,
                                    const std::vector<FormatSpec>& formats);
+
+// The burst a keypad sends for `key`.
+[[nodiscard]] std::vector<bool> encode_key(core::KeypadKey key, KeyBurst burst);
+
+// A 4- or 8-bit frame decoded as a key press, or a read error with the raw
+// bits (bad complement, unknown key code); nullopt for any other length, which
+// is then a card frame for decode().
+[[nodiscard]] std::optional<WiegandResult> decode_key(const std::vector<bool>& bits);
 
 // "0110...": first bit on the wire first.
 std::string bits_to_string(const std::vector<bool>& bits);
