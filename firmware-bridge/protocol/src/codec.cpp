@@ -79,8 +79,7 @@ struct Encode {
     w.u32(m.offline_dropped);
   }
   void operator()(const CacheChunk& m) {
-    const std::size_t cap =
-        m.kind == CacheChunkKind::entries ? kMaxChunkEntries : kMaxChunkWindows;
+    const std::size_t cap = m.kind == CacheChunkKind::entries ? kMaxChunkEntries : kMaxChunkWindows;
     if (m.count > cap) return w.fail();
     w.u32(m.version);
     w.u16(m.index);
@@ -272,8 +271,8 @@ std::size_t encode_frame(FrameHeader header, const Message& m, std::span<std::ui
   h.u8(static_cast<std::uint8_t>(header.type));
   h.u16(header.seq);
   h.u16(header.ack);
-  const PayloadSize p =
-      encode_payload(m, std::span<std::uint8_t, kMaxPayload>(raw.data() + kHeaderSize, kMaxPayload));
+  const PayloadSize p = encode_payload(
+      m, std::span<std::uint8_t, kMaxPayload>(raw.data() + kHeaderSize, kMaxPayload));
   if (!p.ok) return 0;
   const std::size_t body = kHeaderSize + p.size;
   const std::uint32_t crc = crc32(std::span<const std::uint8_t>(raw).first(body));
@@ -285,31 +284,46 @@ std::size_t encode_frame(FrameHeader header, const Message& m, std::span<std::ui
   return n + 1;
 }
 
-ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> payload,
-                          Message& out) {
+ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> payload, Message& out) {
   switch (static_cast<MessageType>(type)) {
-    case MessageType::hello: return parse_as<Hello>(payload, out);
-    case MessageType::heartbeat: return parse_as<Heartbeat>(payload, out);
-    case MessageType::ack: return parse_as<Ack>(payload, out);
-    case MessageType::card_read: return parse_as<CardRead>(payload, out);
-    case MessageType::keypad_key: return parse_as<KeypadKey>(payload, out);
-    case MessageType::input_changed: return parse_as<InputChanged>(payload, out);
-    case MessageType::output_command: return parse_as<OutputCommand>(payload, out);
-    case MessageType::led_buzzer: return parse_as<LedBuzzer>(payload, out);
-    case MessageType::board_status: return parse_as<BoardStatus>(payload, out);
-    case MessageType::cache_chunk: return parse_as<CacheChunk>(payload, out);
-    case MessageType::time_sync: return parse_as<TimeSync>(payload, out);
-    case MessageType::offline_event: return parse_as<OfflineEvent>(payload, out);
+    case MessageType::hello:
+      return parse_as<Hello>(payload, out);
+    case MessageType::heartbeat:
+      return parse_as<Heartbeat>(payload, out);
+    case MessageType::ack:
+      return parse_as<Ack>(payload, out);
+    case MessageType::card_read:
+      return parse_as<CardRead>(payload, out);
+    case MessageType::keypad_key:
+      return parse_as<KeypadKey>(payload, out);
+    case MessageType::input_changed:
+      return parse_as<InputChanged>(payload, out);
+    case MessageType::output_command:
+      return parse_as<OutputCommand>(payload, out);
+    case MessageType::led_buzzer:
+      return parse_as<LedBuzzer>(payload, out);
+    case MessageType::board_status:
+      return parse_as<BoardStatus>(payload, out);
+    case MessageType::cache_chunk:
+      return parse_as<CacheChunk>(payload, out);
+    case MessageType::time_sync:
+      return parse_as<TimeSync>(payload, out);
+    case MessageType::offline_event:
+      return parse_as<OfflineEvent>(payload, out);
   }
   return ParseStatus::unknown_type;
 }
 
 const char* to_string(ParseStatus s) {
   switch (s) {
-    case ParseStatus::ok: return "ok";
-    case ParseStatus::unknown_type: return "unknown_type";
-    case ParseStatus::bad_length: return "bad_length";
-    case ParseStatus::bad_value: return "bad_value";
+    case ParseStatus::ok:
+      return "ok";
+    case ParseStatus::unknown_type:
+      return "unknown_type";
+    case ParseStatus::bad_length:
+      return "bad_length";
+    case ParseStatus::bad_value:
+      return "bad_value";
   }
   return "?";
 }

@@ -60,10 +60,14 @@ FrameDecoder::Result FrameDecoder::finish() {
   if (header.version != kProtocolVersion) return fail(FrameError::bad_version);
   const std::span<const std::uint8_t> payload(buf_.data() + kHeaderSize, body - kHeaderSize);
   switch (parse_payload(type, payload, frame_.message)) {
-    case ParseStatus::ok: break;
-    case ParseStatus::unknown_type: return fail(FrameError::unknown_type);
-    case ParseStatus::bad_length: return fail(FrameError::bad_length);
-    case ParseStatus::bad_value: return fail(FrameError::bad_value);
+    case ParseStatus::ok:
+      break;
+    case ParseStatus::unknown_type:
+      return fail(FrameError::unknown_type);
+    case ParseStatus::bad_length:
+      return fail(FrameError::bad_length);
+    case ParseStatus::bad_value:
+      return fail(FrameError::bad_value);
   }
   header.type = static_cast<MessageType>(type);
   frame_.header = header;
@@ -73,14 +77,22 @@ FrameDecoder::Result FrameDecoder::finish() {
 
 const char* to_string(FrameError e) {
   switch (e) {
-    case FrameError::bad_cobs: return "bad_cobs";
-    case FrameError::too_long: return "too_long";
-    case FrameError::too_short: return "too_short";
-    case FrameError::bad_crc: return "bad_crc";
-    case FrameError::bad_version: return "bad_version";
-    case FrameError::unknown_type: return "unknown_type";
-    case FrameError::bad_length: return "bad_length";
-    case FrameError::bad_value: return "bad_value";
+    case FrameError::bad_cobs:
+      return "bad_cobs";
+    case FrameError::too_long:
+      return "too_long";
+    case FrameError::too_short:
+      return "too_short";
+    case FrameError::bad_crc:
+      return "bad_crc";
+    case FrameError::bad_version:
+      return "bad_version";
+    case FrameError::unknown_type:
+      return "unknown_type";
+    case FrameError::bad_length:
+      return "bad_length";
+    case FrameError::bad_value:
+      return "bad_value";
   }
   return "?";
 }

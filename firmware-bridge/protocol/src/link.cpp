@@ -160,10 +160,14 @@ void Link::go_down(Millis now) {
 
 const char* to_string(SendResult r) {
   switch (r) {
-    case SendResult::sent: return "sent";
-    case SendResult::window_full: return "window_full";
-    case SendResult::link_down: return "link_down";
-    case SendResult::invalid: return "invalid";
+    case SendResult::sent:
+      return "sent";
+    case SendResult::window_full:
+      return "window_full";
+    case SendResult::link_down:
+      return "link_down";
+    case SendResult::invalid:
+      return "invalid";
   }
   return "?";
 }

@@ -30,18 +30,30 @@ bool is_reliable(MessageType t) {
 
 const char* to_string(MessageType t) {
   switch (t) {
-    case MessageType::hello: return "hello";
-    case MessageType::heartbeat: return "heartbeat";
-    case MessageType::ack: return "ack";
-    case MessageType::card_read: return "card_read";
-    case MessageType::keypad_key: return "keypad_key";
-    case MessageType::input_changed: return "input_changed";
-    case MessageType::output_command: return "output_command";
-    case MessageType::led_buzzer: return "led_buzzer";
-    case MessageType::board_status: return "board_status";
-    case MessageType::cache_chunk: return "cache_chunk";
-    case MessageType::time_sync: return "time_sync";
-    case MessageType::offline_event: return "offline_event";
+    case MessageType::hello:
+      return "hello";
+    case MessageType::heartbeat:
+      return "heartbeat";
+    case MessageType::ack:
+      return "ack";
+    case MessageType::card_read:
+      return "card_read";
+    case MessageType::keypad_key:
+      return "keypad_key";
+    case MessageType::input_changed:
+      return "input_changed";
+    case MessageType::output_command:
+      return "output_command";
+    case MessageType::led_buzzer:
+      return "led_buzzer";
+    case MessageType::board_status:
+      return "board_status";
+    case MessageType::cache_chunk:
+      return "cache_chunk";
+    case MessageType::time_sync:
+      return "time_sync";
+    case MessageType::offline_event:
+      return "offline_event";
   }
   return "?";
 }

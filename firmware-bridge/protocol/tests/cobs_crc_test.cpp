@@ -94,8 +94,7 @@ TEST(Crc32, AgreesWithPythonZlib) {
       hex += two;
     }
     const std::string cmd =
-        "python3 -c 'import sys,zlib; print(zlib.crc32(bytes.fromhex(sys.argv[1])))' '" + hex +
-        "'";
+        "python3 -c 'import sys,zlib; print(zlib.crc32(bytes.fromhex(sys.argv[1])))' '" + hex + "'";
     FILE* p = popen(cmd.c_str(), "r");
     ASSERT_NE(p, nullptr);
     unsigned long expected = 0;

@@ -77,8 +77,8 @@ TEST(FrameDecoder, DropsEveryKindOfBadFrameWithItsReason) {
        FrameError::bad_value},
       {"output mode 9", wire_of(concat(header(0x20), {0, 9, 0, 0, 0, 0})), FrameError::bad_value},
       {"ack with a payload", wire_of(concat(header(0x03), {0})), FrameError::bad_length},
-      {"chunk count shorter than entries", wire_of(concat(header(0x40), {1, 0, 0, 0, 0, 0, 1, 0, 1, 1})),
-       FrameError::bad_length},
+      {"chunk count shorter than entries",
+       wire_of(concat(header(0x40), {1, 0, 0, 0, 0, 0, 1, 0, 1, 1})), FrameError::bad_length},
   };
   for (const auto& bad : table) {
     FrameDecoder d;

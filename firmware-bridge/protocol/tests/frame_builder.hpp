@@ -46,9 +46,14 @@ inline Fed feed(FrameDecoder& d, const Bytes& bytes) {
   Fed fed;
   for (auto b : bytes) {
     switch (d.push(b)) {
-      case FrameDecoder::Result::frame: fed.frames.push_back(d.frame()); break;
-      case FrameDecoder::Result::error: fed.errors.push_back(d.last_error()); break;
-      case FrameDecoder::Result::none: break;
+      case FrameDecoder::Result::frame:
+        fed.frames.push_back(d.frame());
+        break;
+      case FrameDecoder::Result::error:
+        fed.errors.push_back(d.last_error());
+        break;
+      case FrameDecoder::Result::none:
+        break;
     }
   }
   return fed;

@@ -51,7 +51,8 @@ TEST(Link, DeliversInOrderAndFreesTheWindowOnAck) {
   LinkPair p;
   p.start();
   p.run_for(Millis{5});
-  for (std::uint32_t i = 0; i < kLinkWindow; ++i) EXPECT_EQ(p.a.send(key(i), p.now), SendResult::sent);
+  for (std::uint32_t i = 0; i < kLinkWindow; ++i)
+    EXPECT_EQ(p.a.send(key(i), p.now), SendResult::sent);
   EXPECT_EQ(p.a.send(key(99), p.now), SendResult::window_full);
   p.run_for(Millis{5});
   EXPECT_EQ(p.a.in_flight(), 0u);

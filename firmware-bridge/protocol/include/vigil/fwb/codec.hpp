@@ -44,7 +44,6 @@ const char* to_string(ParseStatus s);
 
 // Reads a payload of the given type into `out`. Exact lengths only: a
 // payload longer or shorter than its type's layout is bad_length.
-ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> payload,
-                          Message& out);
+ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> payload, Message& out);
 
 }  // namespace vigil::fwb

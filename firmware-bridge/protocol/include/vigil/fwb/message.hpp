@@ -150,7 +150,7 @@ struct CacheChunk {
   std::uint16_t chunk_count = 0;
   CacheChunkKind kind = CacheChunkKind::entries;
   std::uint8_t count = 0;
-  std::array<CacheEntry, kMaxChunkEntries> entries{};     // kind entries
+  std::array<CacheEntry, kMaxChunkEntries> entries{};      // kind entries
   std::array<ScheduleWindow, kMaxChunkWindows> windows{};  // kind schedules
   bool operator==(const CacheChunk&) const = default;
 };
@@ -178,9 +178,9 @@ struct OfflineEvent {
   bool operator==(const OfflineEvent&) const = default;
 };
 
-using Message = std::variant<Hello, Heartbeat, Ack, CardRead, KeypadKey, InputChanged,
-                             OutputCommand, LedBuzzer, BoardStatus, CacheChunk, TimeSync,
-                             OfflineEvent>;
+using Message =
+    std::variant<Hello, Heartbeat, Ack, CardRead, KeypadKey, InputChanged, OutputCommand, LedBuzzer,
+                 BoardStatus, CacheChunk, TimeSync, OfflineEvent>;
 
 MessageType type_of(const Message& m);
 
