@@ -33,7 +33,9 @@ void RelayBank::command(const OutputCommand& c, Millis now) {
       pulse_until_[c.relay].reset();
       levels_[c.relay] = c.mode == OutputMode::on;
       break;
-    case OutputMode::pulse: pulse(c.relay, Millis{c.pulse_ms}, now); break;
+    case OutputMode::pulse:
+      pulse(c.relay, Millis{c.pulse_ms}, now);
+      break;
   }
 }
 

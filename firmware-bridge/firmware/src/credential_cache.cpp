@@ -67,11 +67,16 @@ const StoredEntry* CredentialCache::find(std::uint64_t key) const {
 
 const char* to_string(CacheApply a) {
   switch (a) {
-    case CacheApply::accepted: return "accepted";
-    case CacheApply::installed: return "installed";
-    case CacheApply::out_of_order: return "out_of_order";
-    case CacheApply::not_sorted: return "not_sorted";
-    case CacheApply::full: return "full";
+    case CacheApply::accepted:
+      return "accepted";
+    case CacheApply::installed:
+      return "installed";
+    case CacheApply::out_of_order:
+      return "out_of_order";
+    case CacheApply::not_sorted:
+      return "not_sorted";
+    case CacheApply::full:
+      return "full";
   }
   return "?";
 }

@@ -61,8 +61,8 @@ void DoorBoard::decide_offline_read(std::uint8_t reader, const CapturedFrame& fr
     d = {false, OfflineReason::unknown_card};
   } else {
     e.unix_ms = clock_.unix_ms(now);
-    d = decide_offline(cache_, reader, config_.reader_count, card.facility, card.number,
-                       e.unix_ms, clock_.utc_offset_s(e.unix_ms));
+    d = decide_offline(cache_, reader, config_.reader_count, card.facility, card.number, e.unix_ms,
+                       clock_.utc_offset_s(e.unix_ms));
   }
   e.granted = d.granted;
   e.reason = static_cast<std::uint8_t>(d.reason);

@@ -77,14 +77,22 @@ void OfflineEventRing::pop() {
 
 const char* to_string(OfflineReason r) {
   switch (r) {
-    case OfflineReason::none: return "none";
-    case OfflineReason::unknown_card: return "unknown_card";
-    case OfflineReason::inactive_credential: return "inactive_credential";
-    case OfflineReason::no_access_level: return "no_access_level";
-    case OfflineReason::outside_schedule: return "outside_schedule";
-    case OfflineReason::unknown_reader: return "unknown_reader";
-    case OfflineReason::no_cache: return "no_cache";
-    case OfflineReason::no_time: return "no_time";
+    case OfflineReason::none:
+      return "none";
+    case OfflineReason::unknown_card:
+      return "unknown_card";
+    case OfflineReason::inactive_credential:
+      return "inactive_credential";
+    case OfflineReason::no_access_level:
+      return "no_access_level";
+    case OfflineReason::outside_schedule:
+      return "outside_schedule";
+    case OfflineReason::unknown_reader:
+      return "unknown_reader";
+    case OfflineReason::no_cache:
+      return "no_cache";
+    case OfflineReason::no_time:
+      return "no_time";
   }
   return "?";
 }

@@ -21,7 +21,8 @@ void WiegandCapture::on_edge(WiegandLine line, std::uint32_t now_us) {
     return;
   }
   if (line == WiegandLine::d1) {
-    building_.bits[bits_ / 8] = static_cast<std::uint8_t>(building_.bits[bits_ / 8] | (0x80u >> (bits_ % 8)));
+    building_.bits[bits_ / 8] =
+        static_cast<std::uint8_t>(building_.bits[bits_ / 8] | (0x80u >> (bits_ % 8)));
   }
   ++bits_;
 }

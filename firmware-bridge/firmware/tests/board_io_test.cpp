@@ -42,7 +42,7 @@ TEST(RelayBank, APulseReleasesTheLockForItsDuration) {
   EXPECT_TRUE(bank.level(0));
   EXPECT_FALSE(bank.level(1));
   bank.tick(Millis{3999});
-  EXPECT_FALSE(bank.level(1) ) << "maglock still released";
+  EXPECT_FALSE(bank.level(1)) << "maglock still released";
   bank.tick(Millis{4000});
   EXPECT_TRUE(bank.level(1));
   bank.tick(Millis{5999});

@@ -14,7 +14,9 @@ namespace vigil::fwb::testing {
 
 struct Wire : ByteSink {
   std::vector<std::uint8_t> bytes;
-  void write(std::span<const std::uint8_t> b) override { bytes.insert(bytes.end(), b.begin(), b.end()); }
+  void write(std::span<const std::uint8_t> b) override {
+    bytes.insert(bytes.end(), b.begin(), b.end());
+  }
 };
 
 struct GatewayEnd : Wire, LinkListener {
@@ -32,7 +34,8 @@ inline CapturedFrame h10301(std::uint32_t facility, std::uint32_t number) {
   CapturedFrame f;
   f.bit_count = 26;
   for (std::size_t i = 0; i < bits.size(); ++i) {
-    if (bits[i] == '1') f.bits[i / 8] = static_cast<std::uint8_t>(f.bits[i / 8] | (0x80u >> (i % 8)));
+    if (bits[i] == '1')
+      f.bits[i / 8] = static_cast<std::uint8_t>(f.bits[i / 8] | (0x80u >> (i % 8)));
   }
   return f;
 }
@@ -125,7 +128,8 @@ class BoardRig {
   std::vector<std::uint64_t> cards_handed_up() const {
     std::vector<std::uint64_t> out;
     for (const auto& m : gw_end.received) {
-      if (const auto* r = std::get_if<CardRead>(&m)) out.push_back(card_from_bits(r->bit_count, r->bits).number);
+      if (const auto* r = std::get_if<CardRead>(&m))
+        out.push_back(card_from_bits(r->bit_count, r->bits).number);
       if (const auto* e = std::get_if<OfflineEvent>(&m)) out.push_back(e->number);
     }
     return out;

@@ -16,8 +16,8 @@ namespace {
 
 using namespace vigil::core;
 
-constexpr std::int64_t kMonday = 1774224000;       // 2026-03-23 00:00 UTC, a Monday
-constexpr std::int64_t kDstChange = 1774746000;    // 2026-03-29 01:00 UTC: +1 h -> +2 h
+constexpr std::int64_t kMonday = 1774224000;     // 2026-03-23 00:00 UTC, a Monday
+constexpr std::int64_t kDstChange = 1774746000;  // 2026-03-29 01:00 UTC: +1 h -> +2 h
 constexpr std::int64_t kDay = 86400;
 
 TimePoint at(std::int64_t unix_s) {

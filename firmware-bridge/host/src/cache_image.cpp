@@ -38,8 +38,8 @@ Profile merge(Profile p) {
 
 CacheImageResult build_cache_image(const core::Site& site, const core::PeopleDirectory& people,
                                    std::span<const core::ReaderId> board_readers,
-                                   std::span<const core::CardNumber> cards,
-                                   std::uint32_t version, std::size_t max_windows) {
+                                   std::span<const core::CardNumber> cards, std::uint32_t version,
+                                   std::size_t max_windows) {
   CacheImageResult result;
   result.image.version = version;
   if (board_readers.size() > 8) {
@@ -89,9 +89,9 @@ CacheImageResult build_cache_image(const core::Site& site, const core::PeopleDir
   }
   std::sort(result.image.entries.begin(), result.image.entries.end(),
             [](const CacheEntry& a, const CacheEntry& b) { return a.key < b.key; });
-  const auto dup = std::adjacent_find(
-      result.image.entries.begin(), result.image.entries.end(),
-      [](const CacheEntry& a, const CacheEntry& b) { return a.key == b.key; });
+  const auto dup =
+      std::adjacent_find(result.image.entries.begin(), result.image.entries.end(),
+                         [](const CacheEntry& a, const CacheEntry& b) { return a.key == b.key; });
   if (dup != result.image.entries.end()) {
     result.error = "two cards share a cache key";
     return result;

@@ -20,7 +20,7 @@ namespace vigil::fwb {
 enum class WiegandLine : std::uint8_t { d0, d1 };
 
 struct WiegandCaptureConfig {
-  std::uint32_t frame_gap_us = 20'000;    // quiet time that ends a frame
+  std::uint32_t frame_gap_us = 20'000;     // quiet time that ends a frame
   std::uint32_t min_bit_spacing_us = 150;  // closer edges are glitches
 };
 
@@ -29,7 +29,7 @@ struct CapturedFrame {
   Kind kind = Kind::card;
   std::uint8_t bit_count = 0;
   std::array<std::uint8_t, kMaxCardBits / 8> bits{};  // MSB first, as CardRead
-  std::uint8_t key = 0;                                // Kind::key: 0..9, 10 '*', 11 '#'
+  std::uint8_t key = 0;                               // Kind::key: 0..9, 10 '*', 11 '#'
 };
 
 struct WiegandCaptureCounters {

@@ -28,7 +28,7 @@ struct CacheImage {
 
 struct CacheImageResult {
   CacheImage image;
-  std::string error;  // empty = ok
+  std::string error;                // empty = ok
   std::size_t skipped_unknown = 0;  // cards with no credential (left out)
 };
 
@@ -37,7 +37,7 @@ struct CacheImageResult {
 // Fails (error set) past 255 distinct schedules or `max_windows` windows.
 CacheImageResult build_cache_image(const core::Site& site, const core::PeopleDirectory& people,
                                    std::span<const core::ReaderId> board_readers,
-                                   std::span<const core::CardNumber> cards,
-                                   std::uint32_t version, std::size_t max_windows = 256);
+                                   std::span<const core::CardNumber> cards, std::uint32_t version,
+                                   std::size_t max_windows = 256);
 
 }  // namespace vigil::fwb
