@@ -89,6 +89,8 @@ void DoorBoard::tick(Millis now) {
   drain(now);
 }
 
+// Called after every entry point, so between calls either the ring is empty
+// or the link's window is full: a new read never overtakes a queued one.
 void DoorBoard::drain(Millis now) {
   if (status_due_ && link_.can_send()) {
     if (link_.send(status(now), now) == SendResult::sent) status_due_ = false;

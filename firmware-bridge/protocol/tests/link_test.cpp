@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "link_harness.hpp"
+#include "vigil/fwb/codec.hpp"
 
 namespace vigil::fwb {
 namespace {
@@ -150,6 +151,21 @@ TEST(Link, APeerRebootRestartsSequenceNumbersAndResendsTheUnacked) {
   EXPECT_TRUE(b2.up());
   EXPECT_EQ(p.a.counters().peer_restarts, 1u);
   EXPECT_EQ(keys_of(fresh.received), (std::vector<std::uint32_t>{3}));
+}
+
+TEST(Link, AHelloOfAnotherProtocolVersionNeverBringsTheLinkUp) {
+  testing::End end;
+  Link link(LinkPair::config(0xA), end, end);
+  link.start(Millis{0});
+  Hello h;
+  h.protocol_version = 2;
+  h.session = 0xB;
+  h.peer_session = 0xA;
+  std::vector<std::uint8_t> wire(kMaxWireFrame);
+  wire.resize(encode_frame({}, h, wire));
+  link.receive(wire, Millis{1});
+  EXPECT_FALSE(link.up());
+  EXPECT_EQ(link.counters().version_mismatch, 1u);
 }
 
 TEST(Link, IgnoresDataFramesWhileNotUp) {
