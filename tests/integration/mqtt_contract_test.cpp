@@ -19,7 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 // Runs validate_payloads.py on `messages`; its exit code and output.
 std::pair<int, std::string> validate(const std::vector<ReceivedMessage>& messages,
                                      const std::string& require) {

@@ -139,6 +139,12 @@ void Daemon::start() {
                         : config_.broker.client_id;
   pconf.keepalive = config_.broker.keepalive;
   pconf.topic_root = config_.broker.topic_root;
+  pconf.tls.ca_file = config_.broker.tls_ca_file;
+  pconf.tls.cert_file = config_.broker.tls_cert_file;
+  pconf.tls.key_file = config_.broker.tls_key_file;
+  pconf.tls.verify_hostname = config_.broker.tls_verify_hostname;
+  pconf.username = config_.broker.username;
+  pconf.password = config_.broker.password;
   pconf.site = config_.site.id;
   pconf.gateway = config_.site.gateway;
   pconf.incident_segment = check.segment_id;

@@ -1,4 +1,6 @@
 // Parse: the scalar sections (site, journal, broker, incidents).
+#include <fstream>
+
 #include "draft.hpp"
 
 namespace vigil::config {
@@ -49,10 +51,62 @@ void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   }
 }
 
+namespace {
+
+// A file the daemon will read, resolved against the config's folder; an
+// error at `pos` if it cannot be read now (a typo found by `config check`,
+// not at the first reconnect).
+std::optional<std::string> readable_file(const Draft& draft, const Located<std::string>& v,
+                                         std::string_view key, Diagnostics& diag) {
+  const std::string path = resolve_config_path(draft.source, v.value);
+  std::ifstream in(path);
+  if (v.value.empty() || !in) {
+    diag.error(v.pos, "'" + std::string(key) + "': cannot read '" + path + "'");
+    return std::nullopt;
+  }
+  return path;
+}
+
+void parse_broker_security(const MapReader& broker, Draft& draft, Diagnostics& diag) {
+  BrokerConfig& out = draft.broker;
+  auto username = broker.string("username", Need::optional);
+  if (username) out.username = username->value;
+  if (auto v = broker.string("password_file", Need::optional)) {
+    if (!username) {
+      diag.error(v->pos, "'password_file': needs a 'username'");
+    } else if (auto path = readable_file(draft, *v, "password_file", diag)) {
+      std::ifstream in(*path);
+      std::getline(in, out.password);  // the first line; no trailing newline
+    }
+  }
+  if (!broker.has("tls")) return;
+  MapReader tls(broker.get("tls"), "broker.tls",
+                {"ca_file", "cert_file", "key_file", "verify_hostname"}, diag);
+  if (!tls.ok()) return;
+  if (auto v = tls.string("ca_file", Need::required)) {
+    if (auto path = readable_file(draft, *v, "ca_file", diag)) out.tls_ca_file = *path;
+  }
+  auto cert = tls.string("cert_file", Need::optional);
+  auto key = tls.string("key_file", Need::optional);
+  if (cert && !key) diag.error(cert->pos, "'cert_file': needs its 'key_file'");
+  if (key && !cert) diag.error(key->pos, "'key_file': needs its 'cert_file'");
+  if (cert && key) {
+    if (auto path = readable_file(draft, *cert, "cert_file", diag)) out.tls_cert_file = *path;
+    if (auto path = readable_file(draft, *key, "key_file", diag)) out.tls_key_file = *path;
+  }
+  if (auto v = tls.boolean("verify_hostname", Need::optional)) out.tls_verify_hostname = v->value;
+}
+
+}  // namespace
+
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader broker(node, "broker", {"host", "port", "client_id", "keepalive", "topic_root"}, diag);
+  MapReader broker(
+      node, "broker",
+      {"host", "port", "client_id", "keepalive", "topic_root", "tls", "username", "password_file"},
+      diag);
   if (!broker.ok()) return;
   BrokerConfig& out = draft.broker;
+  parse_broker_security(broker, draft, diag);
   if (auto v = broker.string("host", Need::optional)) {
     if (v->value.empty()) {
       diag.error(v->pos, "'host': must not be empty");

@@ -4,6 +4,10 @@
 // "line 26 now says X, so the error is at 26:Y".
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -313,6 +317,66 @@ TEST(SiteConfigMistakes, MissingSiteSection) {
   ASSERT_EQ(result.diagnostics().size(), 1u);
   EXPECT_EQ(to_string(result.diagnostics()[0]),
             "s.yaml:1:1: the config file is missing required key 'site'");
+}
+
+}  // namespace
+}  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+std::string with_broker(const std::string& broker) {
+  std::string text = kBase;
+  const std::string line3 = "broker: { host: 127.0.0.1, port: 1883, keepalive: 10s }";
+  text.replace(text.find(line3), line3.size(), broker);
+  return text;
+}
+
+TEST(SiteConfigMistakes, BrokerSecurityMistakesNameTheKeyAndLine) {
+  struct Mistake {
+    std::string broker;
+    std::string message;
+  };
+  for (const auto& m : std::vector<Mistake>{
+           {"broker: { tls: { cert_file: gw1.crt } }", "missing required key 'ca_file'"},
+           {"broker: { tls: { ca_file: /nonexistent/ca.pem } }",
+            "'ca_file': cannot read '/nonexistent/ca.pem'"},
+           {"broker: { tls: { ca_file: /etc/hostname, cert_file: /etc/hostname } }",
+            "'cert_file': needs its 'key_file'"},
+           {"broker: { password_file: /etc/hostname }", "'password_file': needs a 'username'"},
+           {"broker: { tls: { ca_file: /etc/hostname, verify_host: false } }",
+            "unknown key 'verify_host'"},
+       }) {
+    SCOPED_TRACE(m.broker);
+    auto result = load_site_config_from_string(with_broker(m.broker), "base.yaml");
+    ASSERT_FALSE(result.ok());
+    const std::string all = to_string(result.diagnostics());
+    EXPECT_NE(all.find("base.yaml:3:"), std::string::npos) << all;
+    EXPECT_NE(all.find(m.message), std::string::npos) << all;
+  }
+}
+
+TEST(SiteConfig, BrokerTlsFilesResolveBesideTheConfigAndThePasswordIsReadFromItsFile) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "vigil-broker-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+  const std::filesystem::path root = pattern;
+  struct Cleanup {
+    std::filesystem::path path;
+    ~Cleanup() { std::filesystem::remove_all(path); }
+  } cleanup{root};
+  auto file = [&](const char* name) { return root / name; };
+  std::ofstream(file("ca.pem")) << "-----BEGIN CERTIFICATE-----\n";
+  std::ofstream(file("mqtt.pass")) << "s3cret gateway\nignored second line\n";
+  auto result = load_site_config_from_string(
+      with_broker("broker: { port: 8883, username: gw1, password_file: mqtt.pass, "
+                  "tls: { ca_file: ca.pem, verify_hostname: false } }"),
+      file("site.yaml").string());
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const auto& broker = result.value().broker;
+  EXPECT_EQ(broker.tls_ca_file, file("ca.pem").string());
+  EXPECT_FALSE(broker.tls_verify_hostname);
+  EXPECT_EQ(broker.username, "gw1");
+  EXPECT_EQ(broker.password, "s3cret gateway");
 }
 
 }  // namespace

@@ -15,6 +15,16 @@ const PublisherConfig& checked(const PublisherConfig& c) {
   if (c.reconnect_min.count() <= 0 || c.reconnect_min > c.reconnect_max) {
     throw std::invalid_argument("mqtt: reconnect backoff needs 0 < min <= max");
   }
+  if (!c.password.empty() && c.username.empty()) {
+    throw std::invalid_argument("mqtt: a password needs a username");
+  }
+  if (c.tls.cert_file.empty() != c.tls.key_file.empty()) {
+    throw std::invalid_argument(
+        "mqtt: a client certificate needs its key, and a key its certificate");
+  }
+  if (!c.tls.enabled() && !(c.tls.cert_file.empty() && c.tls.key_file.empty())) {
+    throw std::invalid_argument("mqtt: a client certificate needs TLS (a CA file)");
+  }
   if (c.connect_timeout.count() <= 0 || c.ack_timeout.count() <= 0) {
     throw std::invalid_argument("mqtt: timeouts must be positive");
   }
@@ -80,6 +90,8 @@ PublisherStats Publisher::stats() const {
   s.published = sender_->published();
   s.connected = sender_->connected();
   s.connects = sender_->connects();
+  s.connect_failures = sender_->connect_failures();
+  s.last_connect_error = sender_->last_connect_error();
   s.enqueue_failures = enqueue_failures_;
   try {
     s.pending = outbox_.size();

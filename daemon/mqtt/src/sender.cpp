@@ -15,7 +15,8 @@ constexpr auto kPoll = std::chrono::milliseconds(20);
 
 std::string server_uri(const PublisherConfig& c) {
   const bool ipv6 = c.host.find(':') != std::string::npos;
-  return "tcp://" + (ipv6 ? "[" + c.host + "]" : c.host) + ":" + std::to_string(c.port);
+  return std::string{c.tls.enabled() ? "ssl://" : "tcp://"} + (ipv6 ? "[" + c.host + "]" : c.host) +
+         ":" + std::to_string(c.port);
 }
 
 std::string client_id(const PublisherConfig& c) {
@@ -25,14 +26,17 @@ std::string client_id(const PublisherConfig& c) {
 // True when the token completed successfully before the deadline. Gives up
 // early (false) as soon as give_up() holds: the connection was lost, or stop()
 // does not want to wait for a broker that is not answering.
+// `why`, when given, receives Paho's reason for a failure.
 template <class GiveUp>
-bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline, GiveUp give_up) {
+bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline, GiveUp give_up,
+               std::string* why = nullptr) {
   try {
     while (!token->wait_for(kPoll)) {
       if (give_up() || Clock::now() >= deadline) return false;
     }
     return true;
-  } catch (const ::mqtt::exception&) {
+  } catch (const ::mqtt::exception& e) {
+    if (why != nullptr) *why = e.what();
     return false;  // the broker refused, or Paho failed the operation
   }
 }
@@ -57,6 +61,25 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
                          .connect_timeout(config.connect_timeout)
                          .will(::mqtt::will_options(topics.status(), offline_, kQos, true))
                          .finalize();
+  if (!config.username.empty()) {
+    connect_options_.set_user_name(config.username);
+    connect_options_.set_password(config.password);
+  }
+  if (config.tls.enabled()) {
+    auto ssl = ::mqtt::ssl_options_builder()
+                   .trust_store(config.tls.ca_file)
+                   .enable_server_cert_auth(true)
+                   .verify(config.tls.verify_hostname)
+                   .ssl_version(MQTT_SSL_VERSION_TLS_1_2)
+                   .error_handler([this](const std::string& why) {
+                     std::lock_guard lock(mutex_);
+                     last_connect_error_ = "TLS: " + why;
+                   })
+                   .finalize();
+    if (!config.tls.cert_file.empty()) ssl.set_key_store(config.tls.cert_file);
+    if (!config.tls.key_file.empty()) ssl.set_private_key(config.tls.key_file);
+    connect_options_.set_ssl(std::move(ssl));
+  }
   client_.set_connection_lost_handler([this](const std::string&) {
     {
       std::lock_guard lock(mutex_);
@@ -203,7 +226,14 @@ bool Sender::connect_once() {
   };
   try {
     const auto deadline = Clock::now() + config_.connect_timeout + std::chrono::seconds(1);
-    if (!completes(client_.connect(connect_options_), deadline, stopping)) {
+    std::string refused;
+    if (!completes(client_.connect(connect_options_), deadline, stopping, &refused)) {
+      ++connect_failures_;
+      {
+        std::lock_guard lock(mutex_);
+        if (!refused.empty()) last_connect_error_ = refused;
+        if (last_connect_error_.empty()) last_connect_error_ = "no answer from the broker";
+      }
       drop_connection();
       return false;
     }
@@ -228,6 +258,7 @@ bool Sender::connect_once() {
   std::lock_guard lock(mutex_);
   if (lost_) return false;
   retained_sent_ = false;  // a broker restarted without persistence forgot it
+  last_connect_error_.clear();
   connected_ = true;
   ++connects_;
   return true;

@@ -39,6 +39,11 @@ class Sender {
   bool connected() const { return connected_; }
   std::uint64_t published() const { return published_; }
   std::uint64_t connects() const { return connects_; }
+  std::uint64_t connect_failures() const { return connect_failures_; }
+  std::string last_connect_error() const {
+    std::lock_guard lock(mutex_);
+    return last_connect_error_;
+  }
   // Replaces the retained message to publish (the newest checkpoint); sent
   // before the next outbox row, after every (re)connect, and before goodbye.
   void set_retained(std::string topic, std::string payload);
@@ -69,7 +74,7 @@ class Sender {
   const std::string offline_;
 
   // Declared before client_: Paho's callbacks use them until client_ is gone.
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;      // work, connection lost, stop
   std::condition_variable progress_;  // a row left the outbox
   bool stopping_ = false;
@@ -81,9 +86,11 @@ class Sender {
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> connects_{0};
-  std::string retained_topic_;    // guarded by mutex_
-  std::string retained_payload_;  // guarded by mutex_; empty: nothing to send
-  bool retained_sent_ = true;     // guarded by mutex_
+  std::atomic<std::uint64_t> connect_failures_{0};
+  std::string last_connect_error_;  // guarded by mutex_
+  std::string retained_topic_;      // guarded by mutex_
+  std::string retained_payload_;    // guarded by mutex_; empty: nothing to send
+  bool retained_sent_ = true;       // guarded by mutex_
   std::atomic<std::uint64_t> retained_published_{0};
   std::chrono::milliseconds backoff_;  // sender thread only
 

@@ -70,7 +70,9 @@ MosquittoProcess::MosquittoProcess(MosquittoOptions options)
     port_ = free_tcp_port();
     write_config();
     if (launch()) {
-      if (std::getenv("VIGIL_MQTT_CAPTURE_DIR") != nullptr) {
+      // (Not on a TLS or password broker: the capture is a plain client.)
+      if (std::getenv("VIGIL_MQTT_CAPTURE_DIR") != nullptr && options_.tls_ca_file.empty() &&
+          options_.users.empty()) {
         SubscriberOptions capture;
         capture.auto_reconnect = true;
         capture_ = std::make_unique<MqttTestSubscriber>(uri(), "#", capture);
@@ -130,7 +132,8 @@ bool MosquittoProcess::running() {
 }
 
 std::string MosquittoProcess::uri() const {
-  return "tcp://127.0.0.1:" + std::to_string(port_);
+  return (options_.tls_ca_file.empty() ? "tcp://" : "ssl://") + std::string{"127.0.0.1:"} +
+         std::to_string(port_);
 }
 
 std::string MosquittoProcess::log() const {
@@ -144,7 +147,7 @@ void MosquittoProcess::write_config() const {
   std::ofstream conf(config_path(), std::ios::trunc);
   conf << "# written by vigil::testing::MosquittoProcess\n"
        << "listener " << port_ << " 127.0.0.1\n"
-       << "allow_anonymous true\n"
+       << "allow_anonymous " << (options_.users.empty() ? "true" : "false") << "\n"
        << "persistence " << (options_.persistence ? "true" : "false") << "\n"
        << "persistence_location " << dir_.path().string() << "/\n"
        << "user " << current_user() << "\n"
@@ -152,6 +155,25 @@ void MosquittoProcess::write_config() const {
        << "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
        << "connection_messages true\n"
        << "log_timestamp_format %Y-%m-%dT%H:%M:%S\n";
+  if (!options_.tls_ca_file.empty()) {
+    conf << "cafile " << options_.tls_ca_file.string() << "\n"
+         << "certfile " << options_.tls_cert_file.string() << "\n"
+         << "keyfile " << options_.tls_key_file.string() << "\n"
+         << "require_certificate " << (options_.require_certificate ? "true" : "false") << "\n";
+  }
+  if (!options_.users.empty()) {
+    const auto passwd = dir_.file("passwd");
+    std::filesystem::remove(passwd);
+    for (const auto& [user, password] : options_.users) {
+      const std::string command = "mosquitto_passwd -b " +
+                                  std::string(std::filesystem::exists(passwd) ? "" : "-c ") +
+                                  passwd.string() + " '" + user + "' '" + password + "'";
+      if (std::system((command + " >/dev/null 2>&1").c_str()) != 0) {
+        throw std::runtime_error("`" + command + "` failed");
+      }
+    }
+    conf << "password_file " << passwd.string() << "\n";
+  }
   if (!conf) throw std::runtime_error("cannot write " + config_path().string());
 }
 

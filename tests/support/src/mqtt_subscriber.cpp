@@ -55,6 +55,13 @@ MqttTestSubscriber::MqttTestSubscriber(const std::string& uri, std::string topic
                      .clean_session(options_.clean_session)
                      .keep_alive_interval(std::chrono::seconds(10))
                      .connect_timeout(options_.connect_timeout);
+  if (!options_.username.empty()) builder.user_name(options_.username).password(options_.password);
+  if (!options_.ca_file.empty()) {
+    auto ssl = ::mqtt::ssl_options_builder().trust_store(options_.ca_file).finalize();
+    if (!options_.cert_file.empty()) ssl.set_key_store(options_.cert_file);
+    if (!options_.key_file.empty()) ssl.set_private_key(options_.key_file);
+    builder.ssl(std::move(ssl));
+  }
   if (options_.auto_reconnect) {
     builder.automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(1));
   }

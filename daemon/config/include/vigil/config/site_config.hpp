@@ -21,7 +21,15 @@ struct BrokerConfig {
   std::uint16_t port = 1883;
   std::string client_id;  // default: "vigild-<site>-<gateway>"
   std::chrono::seconds keepalive{10};
-  std::string topic_root = "vigil";  // topics are <root>/<site>/<gateway>/...
+  std::string topic_root = "vigil";  // topics are <root>/v1/<site>/<gateway>/...
+  // TLS (docs/config.md, broker.tls): paths resolved against the config's
+  // folder; ca_file empty = plain TCP.
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls_verify_hostname = true;
+  std::string username;
+  std::string password;  // read from broker.password_file at load
 };
 
 // The I/O module's own communication watchdog (ADAM/ioLogik style): when the

@@ -31,12 +31,27 @@
 
 namespace vigil::mqtt {
 
+// TLS to the broker (docs/mqtt.md, "Broker security"). The server's
+// certificate must chain to `ca_file`; with verify_hostname its name (or IP
+// address) must match `host`. A client certificate and key are optional (the
+// broker decides whether it requires one). Files are PEM.
+struct TlsConfig {
+  std::string ca_file;  // empty: no TLS
+  std::string cert_file;
+  std::string key_file;
+  bool verify_hostname = true;
+  bool enabled() const { return !ca_file.empty(); }
+};
+
 struct PublisherConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 1883;
   std::string client_id;  // empty: "vigil-<site>-<gateway>"
   std::chrono::seconds keepalive{30};
   std::string topic_root = "vigil";
+  TlsConfig tls;
+  std::string username;  // empty: none
+  std::string password;  // sent only with a username
   core::SiteId site;
   core::GatewayId gateway;
   // The journal segment id put in incident ids (payload.hpp); empty: none.
@@ -55,6 +70,8 @@ struct PublisherStats {
   std::size_t pending = 0;      // rows in the outbox
   bool connected = false;
   std::uint64_t connects = 0;          // successful (re)connects, since start
+  std::uint64_t connect_failures = 0;  // refused or failed attempts (TLS, credentials, network)
+  std::string last_connect_error;      // why the newest failed attempt failed
   std::uint64_t enqueue_failures = 0;  // incidents the outbox could not store
 };
 

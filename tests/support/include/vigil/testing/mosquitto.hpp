@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "vigil/testing/child_process.hpp"
 #include "vigil/testing/temp_dir.hpp"
@@ -25,6 +27,14 @@ struct MosquittoOptions {
   // start(), as a production broker with persistence would.
   bool persistence = false;
   std::filesystem::path binary = "/usr/sbin/mosquitto";
+  // A TLS-only listener when ca_file is set (PEM files). With
+  // require_certificate a client must present a certificate signed by ca_file.
+  std::filesystem::path tls_ca_file{};
+  std::filesystem::path tls_cert_file{};
+  std::filesystem::path tls_key_file{};
+  bool require_certificate = false;
+  // When not empty, anonymous clients are refused and these may log in.
+  std::vector<std::pair<std::string, std::string>> users{};
   // How long start() waits for the broker to accept connections.
   std::chrono::milliseconds start_timeout = std::chrono::seconds(10);
 };

@@ -37,6 +37,12 @@ struct SubscriberOptions {
   bool auto_reconnect = false;
   int qos = 1;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  // TLS (an ssl:// uri): the CA to trust, and an optional client certificate.
+  std::string ca_file{};
+  std::string cert_file{};
+  std::string key_file{};
+  std::string username{};
+  std::string password{};
 };
 
 class MqttTestSubscriber {
