@@ -63,11 +63,17 @@ EnqueueResult Outbox::enqueue(std::string_view topic, std::string_view payload) 
 }
 
 std::vector<OutboxMessage> Outbox::peek(std::size_t n) const {
+  return peek_after(0, n);
+}
+
+std::vector<OutboxMessage> Outbox::peek_after(std::int64_t after, std::size_t n) const {
   std::lock_guard lock(mutex_);
   std::vector<OutboxMessage> out;
   try {
-    auto select = db_->cached("SELECT id, topic, payload FROM outbox ORDER BY id LIMIT ?1");
+    auto select =
+        db_->cached("SELECT id, topic, payload FROM outbox WHERE id > ?2 ORDER BY id LIMIT ?1");
     select->bind(1, static_cast<std::int64_t>(n));
+    select->bind(2, after);
     while (select->step()) {
       out.push_back(
           OutboxMessage{select->column_int(0), select->column_text(1), select->column_text(2)});

@@ -322,21 +322,35 @@ Sender::Drain Sender::drain() {
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
     }
     if (!send_retained(lost)) return Drain::link_failed;
-    std::vector<OutboxMessage> next;
-    try {
-      next = outbox_.peek(1);
-    } catch (const OutboxError&) {
-      return Drain::storage_failed;
+    // Fill the window: rows after the newest in flight, oldest first, no
+    // faster than max_rate.
+    std::int64_t after = inflight_.empty() ? 0 : inflight_.back().row.id;
+    while (inflight_.size() < std::max<std::size_t>(config_.inflight_window, 1)) {
+      std::vector<OutboxMessage> next;
+      try {
+        next = outbox_.peek_after(after, config_.inflight_window - inflight_.size());
+      } catch (const OutboxError&) {
+        return Drain::storage_failed;
+      }
+      if (next.empty()) break;
+      for (auto& row : next) {
+        pace();
+        try {
+          auto token = client_.publish(::mqtt::make_message(row.topic, row.payload, kQos, false));
+          after = row.id;
+          inflight_.push_back(InFlight{std::move(row), std::move(token)});
+        } catch (const ::mqtt::exception&) {
+          return Drain::link_failed;
+        }
+      }
     }
-    if (next.empty()) {
+    if (inflight_.empty()) {
       backoff_ = config_.reconnect_min;
       return Drain::idle;
     }
-    const OutboxMessage& row = next.front();
-    try {
-      auto token = client_.publish(::mqtt::make_message(row.topic, row.payload, kQos, false));
-      if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return Drain::link_failed;
-    } catch (const ::mqtt::exception&) {
+    // The oldest must be acknowledged before the window moves on.
+    InFlight& oldest = inflight_.front();
+    if (!completes(oldest.token, Clock::now() + config_.ack_timeout, lost)) {
       return Drain::link_failed;
     }
     // Acknowledged: count it before the row goes, so whoever sees the outbox
@@ -344,18 +358,34 @@ Sender::Drain Sender::drain() {
     // sent again after restart: a duplicate, never a loss.
     ++published_;
     try {
-      outbox_.remove(row.id);
+      outbox_.remove(oldest.row.id);
     } catch (const OutboxError&) {
       return Drain::storage_failed;
     }
+    inflight_.pop_front();
     backoff_ = config_.reconnect_min;
     { std::lock_guard lock(mutex_); }
     progress_.notify_all();
   }
 }
 
+void Sender::pace() {
+  if (config_.max_rate == 0) return;
+  const auto gap =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / config_.max_rate;
+  const auto now = Clock::now();
+  if (next_send_ > now) {
+    std::unique_lock lock(mutex_);
+    wake_.wait_until(lock, next_send_, [&] { return stopping_ || lost_; });
+  }
+  next_send_ = std::max(next_send_, now) + gap;
+}
+
 void Sender::drop_connection() {
   connected_ = false;
+  // Unacknowledged rows stay in the outbox; the next connect resends them
+  // from the oldest, in order.
+  inflight_.clear();
   try {
     client_.disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
   } catch (const ::mqtt::exception&) {

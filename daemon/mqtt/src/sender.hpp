@@ -57,6 +57,8 @@ class Sender {
   void run();
   bool connect_once();
   Drain drain();
+  // Waits until the rate limit lets the next outbox row go.
+  void pace();
   Drain send_status_and_memory();
   void drop_connection();
   void say_goodbye();
@@ -93,6 +95,12 @@ class Sender {
   bool retained_sent_ = true;       // guarded by mutex_
   std::atomic<std::uint64_t> retained_published_{0};
   std::chrono::milliseconds backoff_;  // sender thread only
+  struct InFlight {
+    OutboxMessage row;
+    ::mqtt::delivery_token_ptr token;
+  };
+  std::deque<InFlight> inflight_;                      // sender thread only; oldest first
+  std::chrono::steady_clock::time_point next_send_{};  // sender thread only: next rate-limit slot
 
   ::mqtt::async_client client_;
   ::mqtt::connect_options connect_options_;

@@ -93,5 +93,73 @@ TEST_F(OutageTest, APublisherStartedWhileTheBrokerIsDownConnectsWhenItComesUp) {
   EXPECT_TRUE(publisher.connected());
 }
 
+// Every seq from 1 to n arrived, and in order of first arrival: duplicates
+// (a resend after a lost PUBACK) are allowed, gaps and reordering are not.
+::testing::AssertionResult complete_in_order(const std::vector<std::uint64_t>& got,
+                                             std::uint64_t n) {
+  std::uint64_t newest = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i] > newest + 1) {
+      return ::testing::AssertionFailure()
+             << "seq " << got[i] << " at position " << i << " before seq " << newest + 1;
+    }
+    newest = std::max(newest, got[i]);
+  }
+  if (newest != n) return ::testing::AssertionFailure() << "only up to seq " << newest;
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(OutageTest, ABrokerRestartDuringTheReplayOfABacklogLosesAndReordersNothing) {
+  constexpr std::uint64_t kBacklog = 1500;
+  auto console = persistent_console();
+  broker_.stop();
+  Outbox outbox(db_);
+  auto c = config();
+  c.max_rate = 1000;  // a replay of 1.5 s, so the restart lands inside it
+  Publisher publisher(c, outbox);
+  publisher.start();
+  for (std::uint64_t seq = 1; seq <= kBacklog; ++seq) {
+    ASSERT_TRUE(publisher.publish_incident(door_forced(seq)));
+  }
+  broker_.start();
+  ASSERT_TRUE(eventually([&] { return publisher.stats().published >= kBacklog / 4; }, kWait));
+  broker_.stop();  // mid-replay, with a window of messages in flight
+  ASSERT_GT(publisher.stats().pending, 0u) << "the replay ended before the restart";
+  broker_.start();
+  ASSERT_TRUE(publisher.wait_drained(kWait * 3)) << publisher.stats().pending << " left";
+  ASSERT_TRUE(publisher.publish_incident(door_forced(kBacklog + 1)));  // the marker
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto got = seqs(console->messages());
+        return !got.empty() && got.back() == kBacklog + 1;
+      },
+      kWait))
+      << console->count() << " messages, last "
+      << (console->count() ? seqs(console->messages()).back() : 0) << "; "
+      << complete_in_order(seqs(console->messages()), kBacklog + 1).message();
+  EXPECT_TRUE(complete_in_order(seqs(console->messages()), kBacklog + 1));
+  EXPECT_EQ(publisher.stats().connects, 2u);  // after the first start and the restart
+}
+
+TEST_F(OutageTest, TheReplayIsHeldToTheRateLimit) {
+  auto console = persistent_console();
+  broker_.stop();
+  Outbox outbox(db_);
+  auto c = config();
+  c.max_rate = 100;  // a message every 10 ms
+  Publisher publisher(c, outbox);
+  publisher.start();
+  for (std::uint64_t seq = 1; seq <= 50; ++seq) {
+    ASSERT_TRUE(publisher.publish_incident(door_forced(seq)));
+  }
+  const auto began = std::chrono::steady_clock::now();
+  broker_.start();
+  ASSERT_TRUE(console->wait_for(50, kWait));
+  // A lower bound only (a slow machine can only take longer): 50 messages at
+  // 100 a second cannot all arrive in under 490 ms.
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 490ms);
+  EXPECT_TRUE(complete_in_order(seqs(console->messages()), 50));
+}
+
 }  // namespace
 }  // namespace vigil::mqtt

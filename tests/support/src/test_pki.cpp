@@ -13,8 +13,8 @@ TestPki::TestPki(const std::string& name) : dir_("vigil-pki") {
   std::ofstream(d + "server.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
                                   << "extendedKeyUsage=serverAuth\n";
   std::ofstream(d + "client.ext") << "extendedKeyUsage=clientAuth\n";
-  run("openssl req -x509" + ec + " -keyout " + d + "ca.key -out " + d + "ca.crt -days 2 -subj '/CN=" +
-      name + "'");
+  run("openssl req -x509" + ec + " -keyout " + d + "ca.key -out " + d +
+      "ca.crt -days 2 -subj '/CN=" + name + "'");
   for (const std::string who : {"server", "client"}) {
     run("openssl req" + ec + " -keyout " + d + who + ".key -out " + d + who + ".csr -subj '/CN=" +
         (who == "server" ? std::string{"127.0.0.1"} : std::string{"gw1"}) + "'");

@@ -68,6 +68,8 @@ class Outbox {
   [[nodiscard]] EnqueueResult enqueue(std::string_view topic, std::string_view payload);
   // Up to n oldest messages, oldest first.
   std::vector<OutboxMessage> peek(std::size_t n) const;
+  // Up to n oldest messages with an id above `after`, oldest first.
+  std::vector<OutboxMessage> peek_after(std::int64_t after, std::size_t n) const;
   // Deletes one message; false if no row had this id.
   bool remove(std::int64_t id);
   std::size_t size() const;

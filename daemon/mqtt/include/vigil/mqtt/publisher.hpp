@@ -3,13 +3,14 @@
 //
 // On every (re)connect (clean session, last will = status "offline",
 // retained, QoS 1) it publishes status "online" (retained), then sends the
-// outbox in id order at QoS 1 with ONE message in flight: a row is removed only
-// after the broker's PUBACK, and the next row is sent only then. One in flight
-// keeps order across outages at the cost of one round trip per incident
-// (incidents are rare; a LAN round trip is a millisecond). When the broker is
-// down or goes away it reconnects with exponential backoff. Duplicates: if a
-// PUBACK is lost with the connection, the row is sent again after reconnect;
-// the payload's "id" lets consoles drop it (docs/mqtt.md).
+// outbox in id order at QoS 1 with a window of up to `inflight_window`
+// messages in flight, at most `max_rate` a second: a row is removed only after
+// the broker's PUBACK, and the window moves on only when its oldest row is
+// acknowledged. The broker acknowledges QoS 1 in order, and after a lost
+// connection the outbox is sent again from its oldest unacknowledged row, so
+// a console sees every incident, in order of first arrival, with possible
+// duplicates (same "id") and never a gap. When the broker is down or goes
+// away it reconnects with exponential backoff (docs/mqtt.md).
 //
 // Threads: publish_incident(), stats(), connected() and wait_drained() may be
 // called from any thread (the daemon's event loop) while Paho's callbacks run
@@ -63,6 +64,13 @@ struct PublisherConfig {
   // No PUBACK within this time: the link is treated as dead and reconnected
   // (the message is sent again: a possible duplicate, never a loss).
   std::chrono::milliseconds ack_timeout{10'000};
+  // Outbox rows published before the oldest is acknowledged. Order holds:
+  // the broker acknowledges QoS 1 in order and a reconnect resends from the
+  // oldest unacknowledged row (a possible duplicate, never a gap).
+  std::size_t inflight_window = 32;
+  // Outbox rows published per second at most (0: unlimited), so a replay of
+  // days of backlog does not flood the console or the uplink.
+  std::uint32_t max_rate = 500;
 };
 
 struct PublisherStats {
