@@ -61,9 +61,36 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
       10s))
       << site.vigild_log();
 
-  const auto [rc, output] = validate(everything.messages(), "status,incident,checkpoint");
+  const auto [rc, output] =
+      validate(everything.messages(), "status,incident,checkpoint,door-state");
   EXPECT_EQ(rc, 0) << output;
   EXPECT_NE(output.find("0 problems"), std::string::npos) << output;
+}
+
+TEST(MqttContract, AConsoleSubscribingLateGetsEachDoorsStateRetained) {
+  SiteHarness site;
+  MqttTestSubscriber incidents(site.broker().uri(), site.incident_filter());
+  site.start_vigild();
+  site.set_contact(true);  // forced
+  ASSERT_TRUE(incidents.wait_for(1, 10s)) << site.vigild_log();
+  auto latest = [&](MqttTestSubscriber& s) {
+    return nlohmann::json::parse(s.messages().back().payload);
+  };
+  {
+    MqttTestSubscriber late(site.broker().uri(), "vigil/v1/test-site/gw1/state/door/lobby-main");
+    ASSERT_TRUE(
+        eventually([&] { return late.count() > 0 && latest(late)["alarm"] == "forced"; }, 10s))
+        << site.vigild_log();
+    EXPECT_TRUE(late.messages().back().retained);
+    EXPECT_EQ(latest(late)["contact"], "open");
+    EXPECT_EQ(latest(late)["lock"], "locked");  // confirmed locked at start, and forced
+  }
+  site.set_contact(false);
+  MqttTestSubscriber later(site.broker().uri(), "vigil/v1/test-site/gw1/state/door/lobby-main");
+  ASSERT_TRUE(
+      eventually([&] { return later.count() > 0 && latest(later)["contact"] == "closed"; }, 10s))
+      << site.vigild_log();
+  EXPECT_EQ(latest(later)["alarm"], "none");
 }
 
 TEST(MqttContract, TheValidatorRefusesAPayloadThatBreaksTheContract) {

@@ -21,6 +21,7 @@ TOPICS = [
     ("status", re.compile(PREFIX + r"status$")),
     ("checkpoint", re.compile(PREFIX + r"checkpoint$")),
     ("incident", re.compile(PREFIX + r"incident/(?P<severity>[^/]+)/(?P<zone>[^/]+)$")),
+    ("door-state", re.compile(PREFIX + r"state/door/(?P<door>[^/]+)$")),
 ]
 
 
@@ -48,7 +49,10 @@ def check(message, validators):
         return kind, [f"{topic}: payload is not JSON ({e})"]
     problems = [f"{topic}: {error.message} at /{'/'.join(map(str, error.path))}"
                 for error in validators[kind].iter_errors(body)]
-    if kind in ("status", "incident") and isinstance(body, dict):
+    if kind == "door-state" and isinstance(body, dict):
+        if topic_level(body.get("door", "")) != match["door"]:
+            problems.append(f"{topic}: door {body.get('door')!r} differs from the topic's")
+    if kind in ("status", "incident", "door-state") and isinstance(body, dict):
         for key in ("site", "gateway"):
             if body.get(key) != match[key]:
                 problems.append(f"{topic}: {key} {body.get(key)!r} differs from the topic's")

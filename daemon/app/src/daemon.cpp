@@ -14,6 +14,7 @@
 #include "vigil/app/site_io.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
 
@@ -182,6 +183,14 @@ void Daemon::start() {
   checkpointer_->start();
   if (check.integrity) journal(*check.integrity, true);
 
+  door_states_ = std::make_unique<mqtt::DoorStates>(config_.site.id, config_.site.gateway);
+  {
+    std::vector<core::DoorId> doors;
+    for (const auto& door : config_.site.doors) doors.push_back(door.id);
+    for (auto& [door, payload] : door_states_->start(doors, wall_now())) {
+      publisher_->publish_door_state(door, std::move(payload));
+    }
+  }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
   site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
@@ -224,6 +233,13 @@ void Daemon::dispatch(core::Effects effects) {
 }
 
 void Daemon::journal(core::Event event, bool report) {
+  // The door's retained state follows the event at once (not its commit): a
+  // guard's screen must not wait for the disk, and a state is not a record.
+  if (door_states_) {
+    if (auto changed = door_states_->observe(event)) {
+      publisher_->publish_door_state(changed->first, std::move(changed->second));
+    }
+  }
   auto committed_cb = [this](const core::Event& committed) {
     // Writer thread, after the commit: the batch's outbox rows are durable.
     if (pipeline_->take_stored()) publisher_->outbox_changed();

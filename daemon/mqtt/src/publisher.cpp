@@ -67,8 +67,12 @@ void Publisher::publish_checkpoint(std::string payload) {
   sender_->set_retained(topics_.checkpoint(), std::move(payload));
 }
 
+void Publisher::publish_door_state(const core::DoorId& door, std::string payload) {
+  sender_->set_retained(topics_.door_state(door), std::move(payload));
+}
+
 std::uint64_t Publisher::checkpoints_published() const {
-  return sender_->retained_published();
+  return sender_->retained_published(topics_.checkpoint());
 }
 
 void Publisher::publish_from_memory(const core::Incident& incident) {

@@ -123,12 +123,18 @@ void Sender::kick() {
 void Sender::set_retained(std::string topic, std::string payload) {
   {
     std::lock_guard lock(mutex_);
-    retained_topic_ = std::move(topic);
-    retained_payload_ = std::move(payload);
-    retained_sent_ = false;
+    auto& slot = retained_[std::move(topic)];
+    slot.payload = std::move(payload);
+    slot.sent = false;
     kicked_ = true;
   }
   wake_.notify_all();
+}
+
+std::uint64_t Sender::retained_published(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  auto it = retained_.find(topic);
+  return it == retained_.end() ? 0 : it->second.published;
 }
 
 void Sender::send_from_memory(std::string topic, std::string payload) {
@@ -142,23 +148,27 @@ void Sender::send_from_memory(std::string topic, std::string payload) {
 
 template <class Lost>
 bool Sender::send_retained(Lost lost) {
-  std::string topic, payload;
-  {
+  for (;;) {
+    std::string topic, payload;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = std::find_if(retained_.begin(), retained_.end(),
+                             [](const auto& slot) { return !slot.second.sent; });
+      if (it == retained_.end()) return true;
+      topic = it->first;
+      payload = it->second.payload;
+    }
+    try {
+      auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, true));
+      if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return false;
+    } catch (const ::mqtt::exception&) {
+      return false;
+    }
     std::lock_guard lock(mutex_);
-    if (retained_sent_ || retained_payload_.empty()) return true;
-    topic = retained_topic_;
-    payload = retained_payload_;
+    auto& slot = retained_[topic];
+    ++slot.published;
+    if (slot.payload == payload) slot.sent = true;  // a newer one waits otherwise
   }
-  try {
-    auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, true));
-    if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return false;
-  } catch (const ::mqtt::exception&) {
-    return false;
-  }
-  ++retained_published_;
-  std::lock_guard lock(mutex_);
-  if (retained_payload_ == payload) retained_sent_ = true;  // a newer one waits otherwise
-  return true;
 }
 
 void Sender::set_status(std::string payload) {
@@ -257,7 +267,8 @@ bool Sender::connect_once() {
   }
   std::lock_guard lock(mutex_);
   if (lost_) return false;
-  retained_sent_ = false;  // a broker restarted without persistence forgot it
+  // A broker restarted without persistence forgot them.
+  for (auto& [topic, slot] : retained_) slot.sent = false;
   last_connect_error_.clear();
   connected_ = true;
   ++connects_;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -44,10 +45,13 @@ class Sender {
     std::lock_guard lock(mutex_);
     return last_connect_error_;
   }
-  // Replaces the retained message to publish (the newest checkpoint); sent
-  // before the next outbox row, after every (re)connect, and before goodbye.
+  // Replaces the retained message of `topic` (the newest checkpoint, a door's
+  // state): only the newest per topic is kept, so a state superseded while
+  // the broker was away is never sent. Sent before the next outbox row, again
+  // after every (re)connect, and before goodbye. Any thread.
   void set_retained(std::string topic, std::string payload);
-  std::uint64_t retained_published() const { return retained_published_; }
+  // Retained messages of `topic` the broker acknowledged since start.
+  std::uint64_t retained_published(const std::string& topic) const;
   // Any thread. True once the outbox is empty.
   bool wait_drained(std::chrono::milliseconds timeout);
 
@@ -62,8 +66,8 @@ class Sender {
   Drain send_status_and_memory();
   void drop_connection();
   void say_goodbye();
-  // Publishes the retained slot if it has not reached this connection; false
-  // when the link failed.
+  // Publishes every retained slot that has not reached this connection;
+  // false when the link failed.
   template <class Lost>
   bool send_retained(Lost lost);
   // Sleeps for `d` unless stop() is called.
@@ -90,11 +94,13 @@ class Sender {
   std::atomic<std::uint64_t> connects_{0};
   std::atomic<std::uint64_t> connect_failures_{0};
   std::string last_connect_error_;  // guarded by mutex_
-  std::string retained_topic_;      // guarded by mutex_
-  std::string retained_payload_;    // guarded by mutex_; empty: nothing to send
-  bool retained_sent_ = true;       // guarded by mutex_
-  std::atomic<std::uint64_t> retained_published_{0};
-  std::chrono::milliseconds backoff_;  // sender thread only
+  struct RetainedSlot {
+    std::string payload;
+    bool sent = false;  // on this connection
+    std::uint64_t published = 0;
+  };
+  std::map<std::string, RetainedSlot> retained_;  // by topic; guarded by mutex_
+  std::chrono::milliseconds backoff_;             // sender thread only
   struct InFlight {
     OutboxMessage row;
     ::mqtt::delivery_token_ptr token;

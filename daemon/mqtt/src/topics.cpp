@@ -71,6 +71,10 @@ std::string TopicTree::incident_filter() const {
   return prefix_ + "/incident/#";
 }
 
+std::string TopicTree::door_state(const core::DoorId& door) const {
+  return prefix_ + "/state/door/" + topic_level(door.str());
+}
+
 std::string TopicTree::checkpoint() const {
   return prefix_ + "/checkpoint";
 }

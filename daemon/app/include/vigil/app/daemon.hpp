@@ -26,6 +26,7 @@ struct CommitResumed;
 namespace vigil::mqtt {
 class Outbox;
 class Publisher;
+class DoorStates;
 }  // namespace vigil::mqtt
 
 namespace vigil::app {
@@ -90,6 +91,7 @@ class Daemon {
   std::unique_ptr<core::Controller> controller_;
   std::unique_ptr<mqtt::Outbox> outbox_;
   std::unique_ptr<mqtt::Publisher> publisher_;
+  std::unique_ptr<mqtt::DoorStates> door_states_;    // retained state/door/<door>
   std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;

@@ -113,6 +113,10 @@ class Publisher {
   // in the outbox: the checkpoint file beside the journal is its durable
   // copy). Any thread.
   void publish_checkpoint(std::string payload);
+  // A door's state JSON (door_state.hpp), retained at QoS 1 on
+  // topics().door_state(door); only the newest per door is kept and sent, now
+  // or at the next connect, and again after every reconnect. Any thread.
+  void publish_door_state(const core::DoorId& door, std::string payload);
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
   // Publishes the incident at QoS 1 without storing it: for an incident that

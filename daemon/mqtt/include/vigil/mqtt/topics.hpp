@@ -7,6 +7,7 @@
 //   .../incident/<severity>/<zone>   QoS 1, not retained, one message per incident
 //                                    (<zone> is "_site" for an incident with no zone)
 //   .../checkpoint                   retained, QoS 1, the newest signed journal checkpoint
+//   .../state/door/<door>            retained, QoS 1, lock, contact, alarm, mode
 //
 // The "v1" level is the contract's version: a change that would break a
 // console's subscriptions publishes under "v2" (side by side while consoles
@@ -54,6 +55,8 @@ class TopicTree {
   std::string incident_filter() const;
   // <prefix>/checkpoint (docs/journal.md, "Signed checkpoints")
   std::string checkpoint() const;
+  // <prefix>/state/door/<door>: retained, the door's live state
+  std::string door_state(const core::DoorId& door) const;
 
  private:
   core::SiteId site_;
