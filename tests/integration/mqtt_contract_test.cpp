@@ -46,6 +46,16 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
   MqttTestSubscriber everything(site.broker().uri(), "vigil/#");
   MqttTestSubscriber incidents(site.broker().uri(), site.incident_filter());
   site.start_vigild();
+  site.swipe(12, 4242);  // nobody's card: a denial on event/<zone>
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& m : everything.messages()) {
+          if (m.topic.find("/event/") != std::string::npos) return true;
+        }
+        return false;
+      },
+      10s))
+      << site.vigild_log();
   site.set_contact(true);  // a forced door: an incident
   ASSERT_TRUE(incidents.wait_for(1, 10s)) << site.vigild_log();
   site.stop_vigild();  // status offline and the stop's checkpoint, retained
@@ -62,7 +72,7 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
       << site.vigild_log();
 
   const auto [rc, output] =
-      validate(everything.messages(), "status,incident,checkpoint,door-state");
+      validate(everything.messages(), "status,incident,checkpoint,door-state,event");
   EXPECT_EQ(rc, 0) << output;
   EXPECT_NE(output.find("0 problems"), std::string::npos) << output;
 }

@@ -22,6 +22,7 @@ TOPICS = [
     ("checkpoint", re.compile(PREFIX + r"checkpoint$")),
     ("incident", re.compile(PREFIX + r"incident/(?P<severity>[^/]+)/(?P<zone>[^/]+)$")),
     ("door-state", re.compile(PREFIX + r"state/door/(?P<door>[^/]+)$")),
+    ("event", re.compile(PREFIX + r"event/(?P<zone>[^/]+)$")),
 ]
 
 
@@ -52,13 +53,14 @@ def check(message, validators):
     if kind == "door-state" and isinstance(body, dict):
         if topic_level(body.get("door", "")) != match["door"]:
             problems.append(f"{topic}: door {body.get('door')!r} differs from the topic's")
-    if kind in ("status", "incident", "door-state") and isinstance(body, dict):
+    if kind in ("status", "incident", "door-state", "event") and isinstance(body, dict):
         for key in ("site", "gateway"):
             if body.get(key) != match[key]:
                 problems.append(f"{topic}: {key} {body.get(key)!r} differs from the topic's")
     if kind == "incident" and isinstance(body, dict):
         if body.get("severity") != match["severity"]:
             problems.append(f"{topic}: severity {body.get('severity')!r} differs from the topic's")
+    if kind in ("incident", "event") and isinstance(body, dict):
         zone = topic_level(body["zone"]) if "zone" in body else "_site"
         if zone != match["zone"]:
             problems.append(f"{topic}: zone level {match['zone']!r}, payload says {zone!r}")

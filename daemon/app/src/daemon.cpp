@@ -162,6 +162,11 @@ void Daemon::start() {
     std::unordered_map<std::string, core::ZoneId> door_zones;
     for (const auto& door : config_.site.doors) door_zones.emplace(door.id.str(), door.to_zone);
     pipeline_->set_door_zones(std::move(door_zones));
+    pipeline_->set_event_stream(
+        {.publish = config_.broker.events_publish,
+         .qos = config_.broker.events_qos,
+         .personal = mqtt::personal_data_from_string(config_.broker.events_personal_data)
+                         .value_or(mqtt::PersonalData::none)});
   }
   if (const auto replayed = pipeline_->replay(db); replayed > 0) {
     spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);

@@ -26,7 +26,9 @@ std::size_t IncidentPipeline::replay(const std::filesystem::path& database) {
   const auto events = journal::Journal(database).query(filter);
   if (events.empty()) return 0;
   journal::sqlite::Transaction txn(db);
-  const std::size_t n = store(events, db);
+  const std::uint64_t before = incidents_stored_;
+  store(events, db);
+  const std::size_t n = incidents_stored_ - before;
   txn.commit();
   before_batch_ = rules_;
   return n;
@@ -46,24 +48,43 @@ void IncidentPipeline::in_transaction(std::span<const core::Event> events,
   if (store(events, db) > 0) stored_ = true;
 }
 
+void IncidentPipeline::add_door_zone(core::Event& e) const {
+  if (e.zone || !e.door) return;
+  if (auto it = door_zones_.find(e.door->str()); it != door_zones_.end()) e.zone = it->second;
+}
+
 std::size_t IncidentPipeline::store(std::span<const core::Event> events,
                                     journal::sqlite::Database& db) {
-  std::size_t n = 0;
+  std::size_t n = 0;  // outbox rows
+  std::size_t incidents = 0;
   for (const auto& e : events) {
-    if (auto incident = rules_.observe(e)) {
-      if (!incident->event.zone && incident->event.door) {
-        if (auto it = door_zones_.find(incident->event.door->str()); it != door_zones_.end()) {
-          incident->event.zone = it->second;
-        }
+    if (stream_.publish && mqtt::is_streamed_event(e.kind)) {
+      core::Event streamed = e;
+      add_door_zone(streamed);
+      std::string name;
+      if (stream_.personal == mqtt::PersonalData::full_name && e.person) {
+        auto lookup = db.cached("SELECT name FROM people WHERE id = ?1");
+        lookup->bind(1, std::string_view{e.person->str()});
+        if (lookup->step()) name = lookup->column_text(0);
       }
+      mqtt::Outbox::insert(db, topics_.event(streamed),
+                           mqtt::event_payload(streamed, topics_.site(), topics_.gateway(),
+                                               segment_, stream_.personal, name),
+                           stream_.qos);
+      ++events_stored_;
+      ++n;
+    }
+    if (auto incident = rules_.observe(e)) {
+      add_door_zone(incident->event);
       mqtt::Outbox::insert(
           db, topics_.incident(*incident),
           mqtt::incident_payload(*incident, topics_.site(), topics_.gateway(), segment_));
+      ++incidents;
       ++n;
     }
   }
   IncidentCursor::advance(db, events.back().seq);
-  incidents_stored_ += n;
+  incidents_stored_ += incidents;
   return n;
 }
 

@@ -32,6 +32,16 @@ core::Event denied(std::chrono::seconds at) {
   return e;
 }
 
+core::Event entry(const char* person) {
+  core::Event e;
+  e.kind = core::EventKind::entry;
+  e.time = core::TimePoint{1'700'000'100s};
+  e.reader = core::ReaderId{"front-in"};
+  e.door = core::DoorId{"front"};
+  e.person = core::PersonId{person};
+  return e;
+}
+
 class IncidentPipelineTest : public ::testing::Test {
  protected:
   // A writer whose hook is the pipeline's, failing its next `fail_` attempts
@@ -111,6 +121,53 @@ TEST_F(IncidentPipelineTest, ReplayRaisesIncidentsOfEventsAfterTheCursorOnce) {
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_NE(outbox.peek(1)[0].payload.find("\"door\":\"back\""), std::string::npos);
   EXPECT_EQ(IncidentCursor{db_}.load(), 2u);
+}
+
+}  // namespace
+}  // namespace vigil::app
+
+namespace vigil::app {
+namespace {
+
+TEST_F(IncidentPipelineTest, EntriesAndDenialsStreamUnderTheDoorsZoneNamingNobodyByDefault) {
+  pipeline_.set_door_zones({{"front", core::ZoneId{"lobby"}}});
+  pipeline_.set_event_stream({.publish = true});
+  auto w = writer();
+  w->submit(denied(1s));
+  w->submit(entry("p-17"));
+  w->flush();
+  const auto rows = mqtt::Outbox{db_}.peek(10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].topic, "vigil/v1/s/g/event/lobby");
+  EXPECT_NE(rows[0].payload.find("\"kind\":\"access_denied\""), std::string::npos);
+  EXPECT_NE(rows[0].payload.find("\"reason\":\"unknown_card\""), std::string::npos);
+  EXPECT_NE(rows[1].payload.find("\"kind\":\"entry\""), std::string::npos);
+  EXPECT_EQ(rows[1].payload.find("p-17"), std::string::npos) << rows[1].payload;
+  EXPECT_EQ(rows[1].qos, 1);
+  EXPECT_EQ(pipeline_.events_stored(), 2u);
+  EXPECT_EQ(pipeline_.incidents_stored(), 0u);
+}
+
+TEST_F(IncidentPipelineTest, FullNamesComeFromThePeopleTableAndQosZeroIsKeptPerRow) {
+  pipeline_.set_event_stream(
+      {.publish = true, .qos = 0, .personal = mqtt::PersonalData::full_name});
+  auto w = writer();
+  setup_->exec("INSERT INTO people (id, name, active) VALUES ('p-17', 'Ada Quill', 1)");
+  w->submit(entry("p-17"));
+  w->flush();
+  const auto rows = mqtt::Outbox{db_}.peek(10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].topic, "vigil/v1/s/g/event/_site");  // no door zones known
+  EXPECT_NE(rows[0].payload.find("\"person\":\"p-17\""), std::string::npos) << rows[0].payload;
+  EXPECT_NE(rows[0].payload.find("\"name\":\"Ada Quill\""), std::string::npos);
+  EXPECT_EQ(rows[0].qos, 0);
+}
+
+TEST_F(IncidentPipelineTest, TheStreamIsOffUnlessConfigured) {
+  auto w = writer();
+  w->submit(entry("p-17"));
+  w->flush();
+  EXPECT_TRUE(mqtt::Outbox{db_}.peek(10).empty());
 }
 
 }  // namespace

@@ -79,6 +79,24 @@ void parse_broker_security(const MapReader& broker, Draft& draft, Diagnostics& d
       std::getline(in, out.password);  // the first line; no trailing newline
     }
   }
+  if (broker.has("events")) {
+    MapReader events(broker.get("events"), "broker.events", {"publish", "qos", "personal_data"},
+                     diag);
+    if (events.ok()) {
+      if (auto v = events.boolean("publish", Need::optional)) out.events_publish = v->value;
+      if (auto v = events.integer("qos", Need::optional, 0, 1)) {
+        out.events_qos = static_cast<int>(v->value);
+      }
+      if (auto v = events.string("personal_data", Need::optional)) {
+        if (v->value == "none" || v->value == "id" || v->value == "full_name") {
+          out.events_personal_data = v->value;
+        } else {
+          diag.error(v->pos,
+                     "'personal_data': '" + v->value + "' is not one of none, id, full_name");
+        }
+      }
+    }
+  }
   if (!broker.has("tls")) return;
   MapReader tls(broker.get("tls"), "broker.tls",
                 {"ca_file", "cert_file", "key_file", "verify_hostname"}, diag);

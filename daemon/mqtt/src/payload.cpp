@@ -69,6 +69,49 @@ std::string incident_payload(const core::Incident& incident, const core::SiteId&
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+const char* to_string(PersonalData p) {
+  switch (p) {
+    case PersonalData::none:
+      return "none";
+    case PersonalData::id:
+      return "id";
+    case PersonalData::full_name:
+      return "full_name";
+  }
+  return "none";
+}
+
+std::optional<PersonalData> personal_data_from_string(std::string_view s) {
+  for (auto p : {PersonalData::none, PersonalData::id, PersonalData::full_name}) {
+    if (s == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
+
+bool is_streamed_event(core::EventKind kind) {
+  return kind == core::EventKind::entry || kind == core::EventKind::access_denied;
+}
+
+std::string event_payload(const core::Event& e, const core::SiteId& site,
+                          const core::GatewayId& gateway, const std::string& segment,
+                          PersonalData personal, const std::string& name) {
+  Json j;
+  j["v"] = kPayloadVersion;
+  j["id"] = incident_id(site, gateway, e.seq, segment);
+  j["kind"] = core::to_string(e.kind);
+  j["time"] = core::format_utc(e.time);
+  j["seq"] = e.seq;
+  j["site"] = site.str();
+  j["gateway"] = gateway.str();
+  put_if(j, "door", e.door);
+  put_if(j, "reader", e.reader);
+  put_if(j, "zone", e.zone);
+  if (e.reason != core::DenyReason::none) j["reason"] = core::to_string(e.reason);
+  if (personal != PersonalData::none) put_if(j, "person", e.person);
+  if (personal == PersonalData::full_name && e.person && !name.empty()) j["name"] = name;
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 std::string status_payload(GatewayState state, const core::SiteId& site,
                            const core::GatewayId& gateway, const std::string& reason) {
   Json j;

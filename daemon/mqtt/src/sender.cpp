@@ -347,7 +347,8 @@ Sender::Drain Sender::drain() {
       for (auto& row : next) {
         pace();
         try {
-          auto token = client_.publish(::mqtt::make_message(row.topic, row.payload, kQos, false));
+          auto token =
+              client_.publish(::mqtt::make_message(row.topic, row.payload, row.qos, false));
           after = row.id;
           inflight_.push_back(InFlight{std::move(row), std::move(token)});
         } catch (const ::mqtt::exception&) {

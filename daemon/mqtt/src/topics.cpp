@@ -71,6 +71,10 @@ std::string TopicTree::incident_filter() const {
   return prefix_ + "/incident/#";
 }
 
+std::string TopicTree::event(const core::Event& event) const {
+  return prefix_ + "/event/" + (event.zone ? topic_level(event.zone->str()) : std::string{"_site"});
+}
+
 std::string TopicTree::door_state(const core::DoorId& door) const {
   return prefix_ + "/state/door/" + topic_level(door.str());
 }

@@ -48,11 +48,10 @@ TEST_F(DoorStatesTest, APassageWalksThroughUnlockedOpenClosedLocked) {
     const char* contact;
   };
   int t = 0;
-  for (const Step s : {Step{K::door_relocked, "locked", "unknown"},
-                       Step{K::door_unlocked, "unlocked", "unknown"},
-                       Step{K::door_opened, "unlocked", "open"},
-                       Step{K::door_closed, "unlocked", "closed"},
-                       Step{K::door_relocked, "locked", "closed"}}) {
+  for (const Step s :
+       {Step{K::door_relocked, "locked", "unknown"}, Step{K::door_unlocked, "unlocked", "unknown"},
+        Step{K::door_opened, "unlocked", "open"}, Step{K::door_closed, "unlocked", "closed"},
+        Step{K::door_relocked, "locked", "closed"}}) {
     SCOPED_TRACE(core::to_string(s.kind));
     const auto j = feed(s.kind, ++t);
     ASSERT_TRUE(j);
@@ -72,8 +71,8 @@ TEST_F(DoorStatesTest, AForcedDoorAlarmsUntilItClosesAndRepeatsAreNotRepublished
   const auto closed = feed(K::door_closed, 4);
   ASSERT_TRUE(closed);
   EXPECT_EQ((*closed)["alarm"], "none");
-  EXPECT_EQ((*closed)["since"], core::format_utc(core::from_unix_micros(
-                                    1'790'000'000'000'000 + 4'000'000LL)));
+  EXPECT_EQ((*closed)["since"],
+            core::format_utc(core::from_unix_micros(1'790'000'000'000'000 + 4'000'000LL)));
 }
 
 TEST_F(DoorStatesTest, AFailedLockWriteMakesTheLockUnknownNotLocked) {

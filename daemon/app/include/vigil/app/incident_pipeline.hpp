@@ -19,6 +19,7 @@
 
 #include "vigil/core/incident.hpp"
 #include "vigil/journal/sqlite.hpp"
+#include "vigil/mqtt/payload.hpp"
 #include "vigil/mqtt/topics.hpp"
 
 namespace vigil::app {
@@ -36,6 +37,17 @@ class IncidentPipeline {
   void set_door_zones(std::unordered_map<std::string, core::ZoneId> door_zones) {
     door_zones_ = std::move(door_zones);
   }
+
+  // The event/<zone> stream (docs/mqtt.md): entries and denials as outbox
+  // rows in the same transaction, at `qos`, naming people as `personal`
+  // says (full names read from the people table on the writer's connection).
+  struct EventStream {
+    bool publish = false;
+    int qos = 1;
+    mqtt::PersonalData personal = mqtt::PersonalData::none;
+  };
+  void set_event_stream(EventStream stream) { stream_ = stream; }
+  std::uint64_t events_stored() const { return events_stored_; }
 
   // Before the journal writer starts (on the caller's thread): runs the rules
   // over the events after the cursor, left there by a daemon older than this
@@ -57,6 +69,10 @@ class IncidentPipeline {
   mqtt::TopicTree topics_;
   std::string segment_;
   std::unordered_map<std::string, core::ZoneId> door_zones_;
+  EventStream stream_;
+  std::atomic<std::uint64_t> events_stored_{0};
+  // Fills in the zone a door leads into, for an event at a door without one.
+  void add_door_zone(core::Event& e) const;
   core::IncidentRules rules_;
   core::IncidentRules before_batch_;  // rules_ as it was before the batch in flight
   std::uint64_t batch_first_seq_ = 0;

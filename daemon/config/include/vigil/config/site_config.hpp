@@ -30,6 +30,10 @@ struct BrokerConfig {
   bool tls_verify_hostname = true;
   std::string username;
   std::string password;  // read from broker.password_file at load
+  // The event/<zone> stream of entries and denials (docs/mqtt.md).
+  bool events_publish = true;
+  int events_qos = 1;
+  std::string events_personal_data = "none";  // none, id, full_name
 };
 
 // The I/O module's own communication watchdog (ADAM/ioLogik style): when the

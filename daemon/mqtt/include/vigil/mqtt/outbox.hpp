@@ -38,6 +38,7 @@ struct OutboxMessage {
   std::int64_t id = 0;
   std::string topic;
   std::string payload;
+  int qos = 1;
 };
 
 struct EnqueueResult {
@@ -62,7 +63,7 @@ class Outbox {
   // the row id. Throws journal::JournalError. The Outbox sees the row once
   // that transaction commits.
   static std::int64_t insert(journal::sqlite::Database& db, std::string_view topic,
-                             std::string_view payload);
+                             std::string_view payload, int qos = 1);
 
   // Appends a message; durable (fsync'd) when it returns ok.
   [[nodiscard]] EnqueueResult enqueue(std::string_view topic, std::string_view payload);

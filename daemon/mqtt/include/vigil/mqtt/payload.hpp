@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "vigil/core/ids.hpp"
 #include "vigil/core/incident.hpp"
@@ -47,6 +49,20 @@ std::string incident_payload(const core::Incident& incident, const core::SiteId&
 // (degraded). Carries no time: the offline message is the last will, written
 // when the session starts, so a time in it would be the connect time, not the
 // time the gateway went away.
+// How much of a person an event/<zone> message names (broker.events.
+// personal_data): nothing, the person id, or id and full name. Record-access
+// rules apply to the entry log, so the default is none.
+enum class PersonalData : std::uint8_t { none, id, full_name };
+const char* to_string(PersonalData p);
+std::optional<PersonalData> personal_data_from_string(std::string_view s);
+
+// The event/<zone> stream: entries and denials (docs/mqtt.md). `name` is used
+// only with PersonalData::full_name. Never the card number.
+bool is_streamed_event(core::EventKind kind);
+std::string event_payload(const core::Event& event, const core::SiteId& site,
+                          const core::GatewayId& gateway, const std::string& segment,
+                          PersonalData personal, const std::string& name = {});
+
 std::string status_payload(GatewayState state, const core::SiteId& site,
                            const core::GatewayId& gateway, const std::string& reason = {});
 

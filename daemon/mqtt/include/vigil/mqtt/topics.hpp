@@ -7,6 +7,7 @@
 //   .../incident/<severity>/<zone>   QoS 1, not retained, one message per incident
 //                                    (<zone> is "_site" for an incident with no zone)
 //   .../checkpoint                   retained, QoS 1, the newest signed journal checkpoint
+//   .../event/<zone>                 entries and denials (QoS and personal data configurable)
 //   .../state/door/<door>            retained, QoS 1, lock, contact, alarm, mode
 //
 // The "v1" level is the contract's version: a change that would break a
@@ -55,6 +56,8 @@ class TopicTree {
   std::string incident_filter() const;
   // <prefix>/checkpoint (docs/journal.md, "Signed checkpoints")
   std::string checkpoint() const;
+  // <prefix>/event/<zone>: entries and denials; "_site" with no zone
+  std::string event(const core::Event& event) const;
   // <prefix>/state/door/<door>: retained, the door's live state
   std::string door_state(const core::DoorId& door) const;
 
