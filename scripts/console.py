@@ -14,6 +14,13 @@ for line in sys.stdin:
     if topic.endswith("/status"):
         print(f"CONSOLE | gateway {msg.get('site')}/{msg.get('gateway')} is {msg.get('state')}",
               flush=True)
+    elif "/event/" in topic:
+        who = msg.get("name") or msg.get("person") or "someone"
+        what = "entry" if msg.get("kind") == "entry" else f"denied ({msg.get('reason')})"
+        print(f"CONSOLE | {msg.get('time', '')} {msg.get('door')}: {what}, {who}", flush=True)
+    elif "/state/door/" in topic:
+        print(f"CONSOLE | door {msg.get('door')}: lock {msg.get('lock')}, "
+              f"{msg.get('contact')}, alarm {msg.get('alarm')}", flush=True)
     elif "/incident/" in topic:
         print(f"CONSOLE | {msg.get('time', '')} [{msg.get('severity', '?').upper()}] "
               f"{msg.get('kind')}: {msg.get('summary')} (id {msg.get('id')})", flush=True)
