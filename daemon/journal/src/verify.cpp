@@ -231,38 +231,22 @@ class Pipeline {
   std::thread worker_;
 };
 
-}  // namespace
+// One walk over rows [from, to] on one connection: a reading thread (this
+// one) and a checking thread. Where it stopped, if it found a bad row.
+struct Walk {
+  std::unique_ptr<ChainChecker> checker;
+  std::optional<RowBatch> bad_batch;  // a copy of the batch holding the bad row
+  std::size_t bad_row = 0;
+};
 
-VerifyResult Journal::verify() const {
-  return verify_from(1);
-}
-
-VerifyResult Journal::verify_from(std::uint64_t from) const {
-  from = std::max<std::uint64_t>(from, 1);
-  // One snapshot for the names, the walk and the one-off hash lookup, while
-  // a writer keeps appending on another connection.
-  sqlite::ReadTransaction snapshot{*db_};
-  VerifyResult result;
-  result.journal_id = journal_id();
-  Hash start_prev = genesis_;
-  if (from > 1) {
-    sqlite::Statement link{db_->handle(), "SELECT prev_hash FROM events WHERE seq = ?"};
-    link.bind(1, static_cast<std::int64_t>(from));
-    const auto prev = link.step() ? link.column_blob(0) : std::span<const std::uint8_t>{};
-    if (prev.size() != start_prev.size()) {
-      result.rows = from - 1;
-      return bad(result, Damage::missing, from, "the row to verify from is gone");
-    }
-    std::copy(prev.begin(), prev.end(), start_prev.begin());
-  }
-  const NameTable names = load_names(*db_);
-  const DoorZones door_zones = load_door_zones(*db_);
-  EventScan select{*db_, from};
-  ChainChecker checker{names, door_zones, genesis_};
-  checker.start_at(from, start_prev);
-  Pipeline pipeline{checker};
-
-  // A journal shorter than one batch is checked here, without a thread.
+Walk walk(sqlite::Database& db, const NameTable& names, const DoorZones& door_zones,
+          const Hash& genesis, std::uint64_t from, std::uint64_t to, const Hash& start_prev) {
+  Walk out;
+  out.checker = std::make_unique<ChainChecker>(names, door_zones, genesis);
+  out.checker->start_at(from, start_prev);
+  EventScan select{db, from, to};
+  Pipeline pipeline{*out.checker};
+  // A range shorter than one batch is checked here, without a thread.
   RowBatch* batch = pipeline.take_free();
   while (batch != nullptr && select.step()) {
     batch->capture(select.handle());
@@ -272,19 +256,116 @@ VerifyResult Journal::verify_from(std::uint64_t from) const {
     }
   }
   pipeline.finish();
-  const RowBatch* bad_batch = pipeline.bad_batch();
-  std::size_t bad_row = pipeline.bad_row();
-  if (bad_batch == nullptr && batch != nullptr) {
-    if (auto row = checker.check(*batch)) {
-      bad_batch = batch;
-      bad_row = *row;
+  if (const RowBatch* bad = pipeline.bad_batch()) {
+    out.bad_batch = *bad;
+    out.bad_row = pipeline.bad_row();
+  } else if (batch != nullptr) {
+    if (auto row = out.checker->check(*batch)) {
+      out.bad_batch = *batch;
+      out.bad_row = *row;
     }
   }
-  result.rows = checker.rows();
-  result.head_hash = checker.head();
-  if (bad_batch != nullptr) {
-    return classify(result, *db_, *bad_batch, bad_row, names, checker.rows() + 1, checker.head());
+  return out;
+}
+
+// The prev_hash stored in row `seq`; nullopt if the row is gone.
+std::optional<Hash> stored_prev(sqlite::Database& db, std::uint64_t seq) {
+  sqlite::Statement link{db.handle(), "SELECT prev_hash FROM events WHERE seq = ?"};
+  link.bind(1, static_cast<std::int64_t>(seq));
+  const auto prev = link.step() ? link.column_blob(0) : std::span<const std::uint8_t>{};
+  Hash out{};
+  if (prev.size() != out.size()) return std::nullopt;
+  std::copy(prev.begin(), prev.end(), out.begin());
+  return out;
+}
+
+// Below this many rows a second walk costs more than it saves.
+constexpr std::uint64_t kSplitMinRows = 4 * kBatchRows;
+
+}  // namespace
+
+VerifyResult Journal::verify() const {
+  return verify_from(1, 2);
+}
+
+VerifyResult Journal::verify_from(std::uint64_t from, unsigned walkers) const {
+  from = std::max<std::uint64_t>(from, 1);
+  // One snapshot for the names, the walk and the one-off hash lookup, while
+  // a writer keeps appending on another connection.
+  sqlite::ReadTransaction snapshot{*db_};
+  VerifyResult result;
+  result.journal_id = journal_id();
+  Hash start_prev = genesis_;
+  if (from > 1) {
+    auto prev = stored_prev(*db_, from);
+    if (!prev) {
+      result.rows = from - 1;
+      return bad(result, Damage::missing, from, "the row to verify from is gone");
+    }
+    start_prev = *prev;
   }
+  const auto last =
+      static_cast<std::uint64_t>(db_->query_int("SELECT coalesce(max(seq), 0) FROM events"));
+  const NameTable names = load_names(*db_);
+  const DoorZones door_zones = load_door_zones(*db_);
+
+  // Two walks over the two halves, each on its own connection with its own
+  // checking thread: the second starts at row `mid` trusting its prev_hash,
+  // and the link between the halves is checked once both are done. The
+  // first bad row is named exactly as one walk would name it.
+  std::optional<Walk> second;
+  std::uint64_t mid = last + 1;
+  std::optional<Hash> mid_prev;
+  if (walkers > 1 && last >= from && last - from + 1 >= kSplitMinRows) {
+    mid = from + (last - from + 1) / 2;
+    mid_prev = stored_prev(*db_, mid);
+    if (!mid_prev) mid = last + 1;  // a gap right there: one walk names it
+  }
+  std::thread second_thread;
+  std::exception_ptr second_error;
+  if (mid <= last) {
+    second_thread = std::thread{[&] {
+      try {
+        sqlite::Database db{path_, sqlite::OpenOptions{.durable = false}};
+        sqlite::ReadTransaction own_snapshot{db};
+        second = walk(db, names, door_zones, genesis_, mid, last, *mid_prev);
+      } catch (...) {
+        second_error = std::current_exception();
+      }
+    }};
+  }
+  Walk first;
+  try {
+    first = walk(*db_, names, door_zones, genesis_, from, mid - 1, start_prev);
+  } catch (...) {
+    if (second_thread.joinable()) second_thread.join();
+    throw;
+  }
+  if (second_thread.joinable()) second_thread.join();
+  if (second_error) std::rethrow_exception(second_error);
+
+  // A walk that stopped at its bad row; `head` is the hash the row before it
+  // had (the first walk's head when the second stopped at its first row).
+  auto fail = [&](const Walk& w, const Hash& head) {
+    result.rows = w.checker->rows();
+    result.head_hash = head;
+    return classify(result, *db_, *w.bad_batch, w.bad_row, names, w.checker->rows() + 1, head);
+  };
+  if (first.bad_batch) return fail(first, first.checker->head());
+  if (second) {
+    const bool starts_bad = second->bad_batch && second->checker->rows() + 1 == mid;
+    if (starts_bad) return fail(*second, first.checker->head());
+    if (first.checker->head() != *mid_prev) {
+      result.rows = mid - 1;
+      result.head_hash = first.checker->head();
+      return bad(result, Damage::missing, mid,
+                 "prev_hash does not match row " + std::to_string(mid - 1) + "'s hash");
+    }
+    if (second->bad_batch) return fail(*second, second->checker->head());
+  }
+  const Walk& end = second ? *second : first;
+  result.rows = end.checker->rows();
+  result.head_hash = end.checker->head();
   result.message = from == 1
                        ? "ok: " + std::to_string(result.rows) + " rows"
                        : "ok: rows " + std::to_string(from) + ".." + std::to_string(result.rows);

@@ -78,12 +78,14 @@ void RowBatch::clear() {
   door_zone_.clear();
 }
 
-EventScan::EventScan(sqlite::Database& db, std::uint64_t from) : db_(db.handle()) {
-  const std::string sql =
-      std::string{"SELECT "} + kEventColumns + " FROM events WHERE seq >= ? ORDER BY seq";
+EventScan::EventScan(sqlite::Database& db, std::uint64_t from, std::uint64_t to)
+    : db_(db.handle()) {
+  const std::string sql = std::string{"SELECT "} + kEventColumns +
+                          " FROM events WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq";
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt_, nullptr);
   if (rc != SQLITE_OK) sqlite::throw_error(db_, rc, "prepare `" + sql + "`");
   sqlite3_bind_int64(stmt_, 1, static_cast<sqlite3_int64>(from));
+  sqlite3_bind_int64(stmt_, 2, static_cast<sqlite3_int64>(to));
 }
 
 EventScan::~EventScan() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,8 +38,9 @@ struct Value {
 // Those lookups were half of the reading thread's instructions.
 class EventScan {
  public:
-  // Rows with seq >= from, in seq order.
-  explicit EventScan(sqlite::Database& db, std::uint64_t from = 1);
+  // Rows with from <= seq <= to, in seq order.
+  explicit EventScan(sqlite::Database& db, std::uint64_t from = 1,
+                     std::uint64_t to = std::numeric_limits<std::int64_t>::max());
   EventScan(const EventScan&) = delete;
   EventScan& operator=(const EventScan&) = delete;
   ~EventScan();

@@ -103,3 +103,40 @@ TEST_F(JournalVerifyLarge, NamesTheFirstOfTwoDamagedRowsInDifferentBatches) {
 
 }  // namespace
 }  // namespace vigil::journal
+
+namespace vigil::journal {
+namespace {
+
+// verify() walks the two halves at once (rows 1..10000 and 10001..20000 here)
+// and must name every damage exactly as one walk does, at the seam too.
+TEST(JournalVerifySplit, NamesTheSameFirstBadRowAsOneWalkAtTheSeamAndAround) {
+  for (const std::string& sql : {
+           std::string{"DELETE FROM events WHERE seq = 10001"},
+           std::string{"UPDATE events SET detail = 'x' WHERE seq = 10000"},
+           std::string{"UPDATE events SET detail = 'x' WHERE seq = 10001"},
+           std::string{"UPDATE events SET prev_hash = zeroblob(32) WHERE seq = 10001"},
+           std::string{"UPDATE events SET detail = 'x' WHERE seq IN (15000, 4000)"},
+           std::string{"DELETE FROM events WHERE seq > 10000"},
+           std::string{"UPDATE events SET seq = seq + 100000 WHERE seq = 10001"},
+       }) {
+    SCOPED_TRACE(sql);
+    TempDir dir;
+    {
+      Journal journal{dir.file("j.db")};
+      auto events = sample_events(20'000);
+      journal.append(events);
+    }
+    RawSql{dir.file("j.db")}.exec(sql);
+    Journal journal{dir.file("j.db")};
+    const auto split = journal.verify();
+    const auto single = journal.verify_from(1, 1);
+    EXPECT_EQ(split.message, single.message);
+    EXPECT_EQ(split.ok, single.ok);
+    EXPECT_EQ(split.bad_seq, single.bad_seq);
+    EXPECT_EQ(split.rows, single.rows);
+    EXPECT_EQ(split.head_hash, single.head_hash);
+  }
+}
+
+}  // namespace
+}  // namespace vigil::journal

@@ -120,14 +120,16 @@ class Journal {
 
   // Rechecks the whole chain from row 1 and names the first bad row. Tail
   // truncation cannot be seen from the file alone: compare head_hash and
-  // rows with a copy published earlier (docs/journal.md).
+  // rows with a copy published earlier (docs/journal.md). Walks the two
+  // halves at once on two connections (four threads); verify_from(1, 1) is
+  // the same check on two threads, for a daemon that must leave a core free.
   VerifyResult verify() const;
   // Rechecks rows `from`..head only, trusting row `from`'s link to the row
   // before it: what vigild checks at start, from its newest checkpoint (whose
   // signature vouches for row `from` and so for everything before it). The
   // result counts rows as verify() does (`rows` is the last intact seq).
-  // `from` 0 or 1 is verify().
-  VerifyResult verify_from(std::uint64_t from) const;
+  // `walkers` 2 splits a long range in two walks as verify() does.
+  VerifyResult verify_from(std::uint64_t from, unsigned walkers = 1) const;
 
   const std::filesystem::path& path() const { return path_; }
   // The connection, for callers that keep their own tables in the same file
