@@ -102,6 +102,18 @@ bool Outbox::remove(std::int64_t id) {
   }
 }
 
+std::int64_t Outbox::remove_through(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  try {
+    auto remove = db_->cached("DELETE FROM outbox WHERE id <= ?1");
+    remove->bind(1, id);
+    remove->step();
+    return db_->changes();
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: remove: "} + error.what());
+  }
+}
+
 std::size_t Outbox::size() const {
   std::lock_guard lock(mutex_);
   try {

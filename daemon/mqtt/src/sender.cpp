@@ -361,20 +361,27 @@ Sender::Drain Sender::drain() {
       return Drain::idle;
     }
     // The oldest must be acknowledged before the window moves on.
-    InFlight& oldest = inflight_.front();
-    if (!completes(oldest.token, Clock::now() + config_.ack_timeout, lost)) {
+    if (!completes(inflight_.front().token, Clock::now() + config_.ack_timeout, lost)) {
       return Drain::link_failed;
     }
-    // Acknowledged: count it before the row goes, so whoever sees the outbox
-    // empty also sees the count. Should the process die right here, the row is
-    // sent again after restart: a duplicate, never a loss.
-    ++published_;
+    // It and every row acknowledged behind it go in one commit (one fsync,
+    // not one per message). Counted before the rows go, so whoever sees the
+    // outbox empty also sees the count. Should the process die before the
+    // delete, the rows are sent again after restart: duplicates, never a loss.
+    std::int64_t through = 0;
+    std::uint64_t acked = 0;
+    while (!inflight_.empty() && inflight_.front().token->is_complete() &&
+           inflight_.front().token->get_return_code() == MQTTASYNC_SUCCESS) {
+      through = inflight_.front().row.id;
+      ++acked;
+      inflight_.pop_front();
+    }
+    published_ += acked;
     try {
-      outbox_.remove(oldest.row.id);
+      outbox_.remove_through(through);
     } catch (const OutboxError&) {
       return Drain::storage_failed;
     }
-    inflight_.pop_front();
     backoff_ = config_.reconnect_min;
     { std::lock_guard lock(mutex_); }
     progress_.notify_all();
@@ -385,12 +392,15 @@ void Sender::pace() {
   if (config_.max_rate == 0) return;
   const auto gap =
       std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / config_.max_rate;
+  // A token bucket: up to kBurst ahead of the rate goes at once, so a high
+  // rate does not cost a sleep per message.
+  constexpr auto kBurst = std::chrono::milliseconds(5);
   const auto now = Clock::now();
+  next_send_ = std::max(next_send_, now - kBurst) + gap;
   if (next_send_ > now) {
     std::unique_lock lock(mutex_);
     wake_.wait_until(lock, next_send_, [&] { return stopping_ || lost_; });
   }
-  next_send_ = std::max(next_send_, now) + gap;
 }
 
 void Sender::drop_connection() {

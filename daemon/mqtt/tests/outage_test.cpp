@@ -146,7 +146,7 @@ TEST_F(OutageTest, TheReplayIsHeldToTheRateLimit) {
   broker_.stop();
   Outbox outbox(db_);
   auto c = config();
-  c.max_rate = 100;  // a message every 10 ms
+  c.max_rate = 100;  // a message every 10 ms (after a 5 ms burst)
   Publisher publisher(c, outbox);
   publisher.start();
   for (std::uint64_t seq = 1; seq <= 50; ++seq) {

@@ -73,6 +73,9 @@ class Outbox {
   std::vector<OutboxMessage> peek_after(std::int64_t after, std::size_t n) const;
   // Deletes one message; false if no row had this id.
   bool remove(std::int64_t id);
+  // Deletes every message with an id up to `id` (those the broker has
+  // acknowledged, in order), in one commit; returns how many.
+  std::int64_t remove_through(std::int64_t id);
   std::size_t size() const;
 
  private:

@@ -69,8 +69,8 @@ struct PublisherConfig {
   // oldest unacknowledged row (a possible duplicate, never a gap).
   std::size_t inflight_window = 32;
   // Outbox rows published per second at most (0: unlimited), so a replay of
-  // days of backlog does not flood the console or the uplink.
-  std::uint32_t max_rate = 500;
+  // days of backlog does not saturate a thin uplink or a console.
+  std::uint32_t max_rate = 20'000;
 };
 
 struct PublisherStats {
