@@ -59,7 +59,8 @@ void run(std::size_t n) {
   }
   // Monday 2026-11-23 10:00 UTC.
   const TimePoint t{std::chrono::hours(24 * 20780 + 10)};
-  const ReaderId reader("offices-in");
+  const AccessState state;
+  AccessRequest request{{}, ReaderId("offices-in"), t};
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::size_t> pick(0, n + n / 10);  // ~9% unknown cards
   constexpr int kSamples = 1'000'000;
@@ -67,11 +68,11 @@ void run(std::size_t n) {
   ns.reserve(kSamples);
   std::size_t granted = 0;
   for (int i = 0; i < kSamples; ++i) {
-    const CardNumber card = card_of(pick(rng));
+    request.card = card_of(pick(rng));
     const auto t0 = std::chrono::steady_clock::now();
-    const Decision d = decide(site, people, card, reader, t);
+    const Decision d = decide(site, people, state, request);
     const auto t1 = std::chrono::steady_clock::now();
-    granted += d.granted;
+    granted += d.granted();
     ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
   }
   std::sort(ns.begin(), ns.end());

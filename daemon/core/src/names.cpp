@@ -8,6 +8,7 @@
 #include "vigil/core/event.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/point.hpp"
+#include "vigil/core/policy.hpp"
 #include "vigil/core/site.hpp"
 
 namespace vigil::core {
@@ -59,6 +60,28 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::unknown_reader, "unknown_reader"},
 };
 
+constexpr std::array kOutcomeNames{
+    std::pair{Outcome::grant, "grant"},
+    std::pair{Outcome::deny, "deny"},
+    std::pair{Outcome::wait_for_pin, "wait_for_pin"},
+    std::pair{Outcome::wait_for_second_person, "wait_for_second_person"},
+    std::pair{Outcome::wait_for_escort, "wait_for_escort"},
+    std::pair{Outcome::grant_silent_alarm, "grant_silent_alarm"},
+};
+
+constexpr std::array kRuleNames{
+    std::pair{Rule::reader, "reader"},
+    std::pair{Rule::card, "card"},
+    std::pair{Rule::credential, "credential"},
+    std::pair{Rule::flag, "flag"},
+    std::pair{Rule::trip, "trip"},
+    std::pair{Rule::clearance, "clearance"},
+    std::pair{Rule::return_report, "return_report"},
+    std::pair{Rule::access_level, "access_level"},
+    std::pair{Rule::schedule, "schedule"},
+    std::pair{Rule::holiday, "holiday"},
+};
+
 template <class Table, class E>
 const char* name_of(const Table& table, E value) {
   for (const auto& [v, name] : table)
@@ -86,6 +109,33 @@ std::optional<EventKind> event_kind_from_string(std::string_view s) {
 }
 std::optional<DenyReason> deny_reason_from_string(std::string_view s) {
   return value_of<DenyReason>(kDenyReasonNames, s);
+}
+
+const char* to_string(Outcome outcome) {
+  return name_of(kOutcomeNames, outcome);
+}
+const char* to_string(Rule rule) {
+  return name_of(kRuleNames, rule);
+}
+std::optional<Rule> rule_from_string(std::string_view s) {
+  return value_of<Rule>(kRuleNames, s);
+}
+
+Rule rule_of(DenyReason reason) {
+  switch (reason) {
+    case DenyReason::unknown_reader:
+      return Rule::reader;
+    case DenyReason::unknown_card:
+      return Rule::card;
+    case DenyReason::inactive_credential:
+      return Rule::credential;
+    case DenyReason::outside_schedule:
+      return Rule::schedule;
+    case DenyReason::none:
+    case DenyReason::no_access_level:
+      return Rule::access_level;
+  }
+  return Rule::access_level;
 }
 
 const char* to_string(IncidentKind kind) {

@@ -10,49 +10,69 @@ bool credential_valid_at(const Credential& c, TimePoint t) {
   return true;
 }
 
+void refuse(Decision& d, Rule rule, DenyReason reason) {
+  d.outcome = Outcome::deny;
+  d.rule = rule;
+  d.reason = reason;
+}
+
 }  // namespace
 
-// Order of checks matters for the reason a guard reads: first whether we know
-// the reader and the card, then whether the card may be used at all, then
-// whether any level covers the zone, and last whether that level is open now.
-// "outside_schedule" is only reported when a level does cover the zone, so a
-// person who never had access is never told to come back later.
-Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
-                const ReaderId& reader_id, TimePoint time) {
+// Order of checks matters for the reason a guard reads, and for precedence
+// (docs/policy.md): first whether we know the reader and the card, then every
+// rule that refuses whatever the levels say, and last whether any level
+// covers the zone and is open now. "outside_schedule" is only reported when a
+// level does cover the zone, so a person who never had access is never told
+// to come back later.
+Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& /*state*/,
+                const AccessRequest& request) {
   Decision d;
-  const Reader* reader = site.find_reader(reader_id);
+  const Reader* reader = site.find_reader(request.reader);
   if (reader == nullptr) {
-    d.reason = DenyReason::unknown_reader;
+    refuse(d, Rule::reader, DenyReason::unknown_reader);
     return d;
   }
   d.door = site.find_door(reader->door);
   d.zone = &site.target_zone(*reader);
 
-  auto holder = people.find_card(card);
+  auto holder = people.find_card(request.card);
   if (!holder) {
-    d.reason = DenyReason::unknown_card;
+    refuse(d, Rule::card, DenyReason::unknown_card);
     return d;
   }
   d.person = holder->person;
-  if (!holder->person->active || !credential_valid_at(*holder->credential, time)) {
-    d.reason = DenyReason::inactive_credential;
+  if (!holder->person->active || !credential_valid_at(*holder->credential, request.time)) {
+    refuse(d, Rule::credential, DenyReason::inactive_credential);
     return d;
   }
 
   bool covered = false;
-  const LocalTime local = site.time_zone.local(time);
+  const LocalTime local = site.time_zone.local(request.time);
   for (const auto& level_id : holder->person->access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
+    if (!covered) d.level = level;
     covered = true;
     if (level->open_at(local)) {
-      d.granted = true;
+      d.outcome = Outcome::grant;
       d.reason = DenyReason::none;
+      d.rule = Rule::access_level;
+      d.level = level;
       return d;
     }
   }
-  d.reason = covered ? DenyReason::outside_schedule : DenyReason::no_access_level;
+  if (covered) {
+    refuse(d, Rule::schedule, DenyReason::outside_schedule);
+  } else {
+    refuse(d, Rule::access_level, DenyReason::no_access_level);
+  }
   return d;
+}
+
+Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
+                const ReaderId& reader, TimePoint time) {
+  static const AccessState kNoState{};
+  return decide(site, people, kNoState, AccessRequest{card, reader, time});
 }
 
 }  // namespace vigil::core
