@@ -19,10 +19,11 @@ namespace {
 
 Site make_site() {
   Site s;
-  s.zones = {{ZoneId("outside"), "Outside", 0, {}},
-             {ZoneId("lobby"), "Lobby", 0, {}},
-             {ZoneId("offices"), "Offices", 1, {}},
-             {ZoneId("server-room"), "Server", 3, {}}};
+  s.zones = {
+      {ZoneId("outside"), "Outside", SecurityLevel::public_, {}, ClearanceLevel::none},
+      {ZoneId("lobby"), "Lobby", SecurityLevel::public_, {}, ClearanceLevel::none},
+      {ZoneId("offices"), "Offices", SecurityLevel::controlled, {}, ClearanceLevel::confidential},
+      {ZoneId("server-room"), "Server", SecurityLevel::protected_, {}, ClearanceLevel::secret}};
   Door d;
   d.id = DoorId("offices-door");
   d.from_zone = ZoneId("lobby");
@@ -50,11 +51,12 @@ void run(std::size_t n) {
   people.reserve(n, n);
   for (std::size_t i = 0; i < n; ++i) {
     PersonId id("p" + std::to_string(i));
-    people.add_person(
-        {id,
-         "Person " + std::to_string(i),
-         true,
-         {AccessLevelId(i % 3 == 0 ? "admins" : "visitors"), AccessLevelId("staff")}});
+    people.add_person({id,
+                       "Person " + std::to_string(i),
+                       true,
+                       {AccessLevelId(i % 3 == 0 ? "admins" : "visitors"), AccessLevelId("staff")},
+                       // Offices require `confidential`: every read walks the clearance rule.
+                       Clearance{ClearanceLevel::confidential, LocalDate{21000}}});
     people.add_credential({card_of(i), id, true, {}, {}});
   }
   // Monday 2026-11-23 10:00 UTC.

@@ -35,10 +35,13 @@ SiteConfig build(Draft draft, Resolved resolved) {
   bool outside_declared = false;
   for (const auto& z : draft.zones) outside_declared |= z.id.value == kOutsideZone;
   if (!outside_declared) {
-    site.zones.push_back(core::Zone{core::ZoneId(kOutsideZone), "Outside", 0, std::nullopt});
+    site.zones.push_back(core::Zone{core::ZoneId(kOutsideZone), "Outside",
+                                    core::SecurityLevel::public_, std::nullopt,
+                                    core::ClearanceLevel::none});
   }
   for (const auto& z : draft.zones) {
-    core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt};
+    core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt,
+                    z.required_clearance};
     if (z.parent) zone.parent = core::ZoneId(z.parent->value);
     site.zones.push_back(std::move(zone));
   }

@@ -35,7 +35,8 @@ struct DraftZone {
   Pos pos;
   LocatedId id;
   std::string name;
-  int security_level = 0;
+  core::SecurityLevel security_level = core::SecurityLevel::public_;
+  core::ClearanceLevel required_clearance = core::ClearanceLevel::none;
   std::optional<LocatedId> parent;
 };
 

@@ -15,6 +15,31 @@ std::string all(const std::vector<Diagnostic>& d) {
   return to_string(d);
 }
 
+TEST(SiteConfig, ZonesCarrySecurityLevelAndRequiredClearance) {
+  auto result = load_site_config(kSource / "config/example/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const core::Site& site = result.value().site;
+  const core::Zone* archive = site.find_zone(core::ZoneId("archive"));
+  ASSERT_NE(archive, nullptr);
+  EXPECT_EQ(archive->security_level, core::SecurityLevel::restricted);
+  EXPECT_EQ(archive->required_clearance, core::ClearanceLevel::secret);
+  EXPECT_EQ(site.find_zone(core::ZoneId("offices"))->required_clearance,
+            core::ClearanceLevel::none);
+  EXPECT_EQ(site.find_zone(core::ZoneId("plant-room"))->security_level,
+            core::SecurityLevel::protected_);
+}
+
+TEST(SiteConfig, NumberedSecurityLevelsOfOlderConfigsStillLoad) {
+  // config/demo/site.yaml writes 0, 1 and 3 as before issue 8.
+  auto result = load_site_config(kSource / "config/demo/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const core::Site& site = result.value().site;
+  EXPECT_EQ(site.find_zone(core::ZoneId("offices"))->security_level,
+            core::SecurityLevel::controlled);
+  EXPECT_EQ(site.find_zone(core::ZoneId("server-room"))->security_level,
+            core::SecurityLevel::protected_);
+}
+
 TEST(SiteConfig, DemoSiteLoadsCleanly) {
   auto result = load_site_config(kSource / "config/demo/site.yaml");
   ASSERT_TRUE(result.ok()) << all(result.diagnostics());

@@ -58,6 +58,9 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::no_access_level, "no_access_level"},
     std::pair{DenyReason::outside_schedule, "outside_schedule"},
     std::pair{DenyReason::unknown_reader, "unknown_reader"},
+    std::pair{DenyReason::clearance_missing, "clearance_missing"},
+    std::pair{DenyReason::clearance_insufficient, "clearance_insufficient"},
+    std::pair{DenyReason::clearance_expired, "clearance_expired"},
 };
 
 constexpr std::array kOutcomeNames{
@@ -67,6 +70,20 @@ constexpr std::array kOutcomeNames{
     std::pair{Outcome::wait_for_second_person, "wait_for_second_person"},
     std::pair{Outcome::wait_for_escort, "wait_for_escort"},
     std::pair{Outcome::grant_silent_alarm, "grant_silent_alarm"},
+};
+
+constexpr std::array kSecurityLevelNames{
+    std::pair{SecurityLevel::public_, "public"},
+    std::pair{SecurityLevel::controlled, "controlled"},
+    std::pair{SecurityLevel::restricted, "restricted"},
+    std::pair{SecurityLevel::protected_, "protected"},
+};
+
+constexpr std::array kClearanceLevelNames{
+    std::pair{ClearanceLevel::none, "none"},
+    std::pair{ClearanceLevel::confidential, "confidential"},
+    std::pair{ClearanceLevel::secret, "secret"},
+    std::pair{ClearanceLevel::top_secret, "top_secret"},
 };
 
 constexpr std::array kRuleNames{
@@ -121,6 +138,19 @@ std::optional<Rule> rule_from_string(std::string_view s) {
   return value_of<Rule>(kRuleNames, s);
 }
 
+const char* to_string(SecurityLevel level) {
+  return name_of(kSecurityLevelNames, level);
+}
+const char* to_string(ClearanceLevel level) {
+  return name_of(kClearanceLevelNames, level);
+}
+std::optional<SecurityLevel> security_level_from_string(std::string_view s) {
+  return value_of<SecurityLevel>(kSecurityLevelNames, s);
+}
+std::optional<ClearanceLevel> clearance_level_from_string(std::string_view s) {
+  return value_of<ClearanceLevel>(kClearanceLevelNames, s);
+}
+
 Rule rule_of(DenyReason reason) {
   switch (reason) {
     case DenyReason::unknown_reader:
@@ -131,6 +161,10 @@ Rule rule_of(DenyReason reason) {
       return Rule::credential;
     case DenyReason::outside_schedule:
       return Rule::schedule;
+    case DenyReason::clearance_missing:
+    case DenyReason::clearance_insufficient:
+    case DenyReason::clearance_expired:
+      return Rule::clearance;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;

@@ -16,6 +16,32 @@ void refuse(Decision& d, Rule rule, DenyReason reason) {
   d.reason = reason;
 }
 
+// The clearance rule: refuses when the zone (or a parent) requires a
+// clearance the person lacks, holds at a lower level, or let expire. The
+// expiry is a local date: valid through that day, refused from the local
+// midnight that ends it.
+bool refuse_by_clearance(Decision& d, const Site& site, const Person& person, LocalDate today) {
+  const ZoneRules rules = site.zone_rules(*d.zone);
+  if (rules.required_clearance == ClearanceLevel::none) return false;
+  const Clearance& held = person.clearance;
+  DenyReason reason = DenyReason::none;
+  if (held.level == ClearanceLevel::none) {
+    reason = DenyReason::clearance_missing;
+  } else if (held.level < rules.required_clearance) {
+    reason = DenyReason::clearance_insufficient;
+  } else if (!held.valid_on(today)) {
+    reason = DenyReason::clearance_expired;
+  } else {
+    return false;
+  }
+  refuse(d, Rule::clearance, reason);
+  set_attr(d.attrs, "required_clearance", std::string{to_string(rules.required_clearance)});
+  set_attr(d.attrs, "required_by", rules.requiring_clearance->id.str());
+  set_attr(d.attrs, "clearance", std::string{to_string(held.level)});
+  if (held.expires) set_attr(d.attrs, "clearance_expires", format_date(*held.expires));
+  return true;
+}
+
 }  // namespace
 
 // Order of checks matters for the reason a guard reads, and for precedence
@@ -46,8 +72,11 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     return d;
   }
 
-  bool covered = false;
   const LocalTime local = site.time_zone.local(request.time);
+  const Person& person = *holder->person;
+  if (refuse_by_clearance(d, site, person, local.date)) return d;
+
+  bool covered = false;
   for (const auto& level_id : holder->person->access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;

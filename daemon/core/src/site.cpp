@@ -39,6 +39,26 @@ std::vector<std::string> validate(const Door& door) {
   return errors;
 }
 
+const Zone* Site::find_zone(const ZoneId& id) const {
+  auto it = std::find_if(zones.begin(), zones.end(), [&](const Zone& z) { return z.id == id; });
+  return it == zones.end() ? nullptr : &*it;
+}
+
+ZoneRules Site::zone_rules(const ZoneId& id) const {
+  ZoneRules rules;
+  // Bounded walk: the config refuses cycles, and a hand-built site with one
+  // still ends.
+  const Zone* zone = find_zone(id);
+  for (std::size_t steps = 0; zone != nullptr && steps <= zones.size(); ++steps) {
+    if (zone->required_clearance > rules.required_clearance) {
+      rules.required_clearance = zone->required_clearance;
+      rules.requiring_clearance = zone;
+    }
+    zone = zone->parent ? find_zone(*zone->parent) : nullptr;
+  }
+  return rules;
+}
+
 const Door* Site::find_door(const DoorId& id) const {
   auto it = std::find_if(doors.begin(), doors.end(), [&](const Door& d) { return d.id == id; });
   return it == doors.end() ? nullptr : &*it;

@@ -18,9 +18,10 @@ inline Site make_site() {
   Site s;
   s.id = SiteId("hq");
   s.gateway = GatewayId("gw1");
-  s.zones = {{ZoneId("outside"), "Outside", 0, {}},
-             {ZoneId("lobby"), "Lobby", 0, {}},
-             {ZoneId("server-room"), "Server room", 3, ZoneId("lobby")}};
+  s.zones = {{ZoneId("outside"), "Outside", SecurityLevel::public_, {}, ClearanceLevel::none},
+             {ZoneId("lobby"), "Lobby", SecurityLevel::public_, {}, ClearanceLevel::none},
+             {ZoneId("server-room"), "Server room", SecurityLevel::protected_, ZoneId("lobby"),
+              ClearanceLevel::none}};
   Door lobby;
   lobby.id = DoorId("lobby-main");
   lobby.from_zone = ZoneId("outside");

@@ -5,6 +5,7 @@
 //   vigilctl person disable ID     (--journal DB | --config SITE.yaml)
 //   vigilctl person enable ID      (--journal DB | --config SITE.yaml)
 //   vigilctl person show ID        (--journal DB | --config SITE.yaml)
+//   vigilctl person list [--expiring [--days N]] (--journal DB | --config SITE.yaml)
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
@@ -66,6 +67,24 @@ add_person_command("enable", "activate a person and their unrevoked cards (journ
                    "person id", person_enable);
 add_person_command("show", "a person, their cards and their roster history", "person id",
                    person_show);
+PersonListArgs list_args;
+auto* list = person->add_subcommand("list", "people with their clearance");
+list->add_option("-j,--journal", person_journal, "database (the journal's file)");
+list->add_option("-c,--config", person_site, "site config (journal.path and time zone)");
+list->add_flag("--expiring", list_args.expiring,
+               "only clearances whose last day is within --days (default 30), soonest first");
+list->add_option("--days", list_args.days, "days ahead for --expiring")->default_val(30);
+list->callback([&] {
+  auto path = resolve_journal(person_journal, person_site, std::cerr);
+  auto today = site_today(person_site, std::cerr);
+  if (!path || !today) {
+    rc = 2;
+    return;
+  }
+  list_args.db_path = *path;
+  list_args.today = *today;
+  rc = person_list(list_args, std::cout, std::cerr);
+});
 
 auto* log = cli.add_subcommand("log", "entry log (journal)") -> require_subcommand(1);
 std::optional<std::string> journal, site;

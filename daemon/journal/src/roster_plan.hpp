@@ -44,6 +44,8 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context);
 [[noreturn]] void refuse(const std::string& why);
 
 std::string levels_text(const std::vector<core::AccessLevelId>& levels);
+// "secret until 2026-12-31", "top_secret", "none".
+std::string clearance_text(const core::Clearance& clearance);
 std::string time_text(const std::optional<core::TimePoint>& time);
 
 }  // namespace vigil::journal

@@ -63,6 +63,10 @@ enum class DenyReason : std::uint8_t {
   no_access_level,      // none of the person's access levels covers the zone
   outside_schedule,     // a level covers the zone, but not at this time
   unknown_reader,       // the reader is not in the site config
+  // Access policy (issue 8); docs/policy.md lists every code and its rule.
+  clearance_missing,       // the zone requires a clearance; the person holds none
+  clearance_insufficient,  // the person's clearance is below the zone's requirement
+  clearance_expired,       // the clearance is high enough but past its last day
 };
 
 const char* to_string(EventKind kind);

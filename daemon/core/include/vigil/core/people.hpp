@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vigil/core/card.hpp"
+#include "vigil/core/clearance.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/time.hpp"
 
@@ -20,6 +21,7 @@ struct Person {
   std::string name;
   bool active = true;
   std::vector<AccessLevelId> access_levels;
+  Clearance clearance{};
 };
 
 struct Credential {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/core/clearance.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
@@ -17,8 +18,17 @@ namespace vigil::core {
 struct Zone {
   ZoneId id;
   std::string name;
-  int security_level = 0;
+  SecurityLevel security_level = SecurityLevel::public_;
   std::optional<ZoneId> parent;
+  // The clearance a person must hold to enter (none = no requirement). A
+  // nested zone also requires what its parents require.
+  ClearanceLevel required_clearance = ClearanceLevel::none;
+};
+
+// A zone's rules with those of its parents folded in: the strictest wins.
+struct ZoneRules {
+  ClearanceLevel required_clearance = ClearanceLevel::none;
+  const Zone* requiring_clearance = nullptr;  // the zone that sets the requirement
 };
 
 // What a lock does when the daemon cannot vouch for it (stop, fault, loss
@@ -90,6 +100,9 @@ struct Site {
   std::vector<Reader> readers;
   std::vector<AccessLevel> access_levels;
 
+  const Zone* find_zone(const ZoneId& id) const;
+  // The zone's rules and its parents'; an unknown zone has none.
+  ZoneRules zone_rules(const ZoneId& id) const;
   const Door* find_door(const DoorId& id) const;
   const Reader* find_reader(const ReaderId& id) const;
   const AccessLevel* find_access_level(const AccessLevelId& id) const;

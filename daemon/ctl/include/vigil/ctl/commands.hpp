@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "vigil/core/time.hpp"
+
 namespace vigil::ctl {
 
 int config_check(const std::string& path, std::ostream& out, std::ostream& err);
@@ -35,6 +37,23 @@ int person_enable(const std::string& db_path, const std::string& id, std::ostrea
 // history from the journal.
 int person_show(const std::string& db_path, const std::string& id, std::ostream& out,
                 std::ostream& err);
+
+// `person list [--expiring [--days N]]`: id, name, status, clearance and
+// its last day. With `expiring`, only clearances whose last day is at most
+// `days` after `today` (the site's local date), soonest first; those already
+// past it are marked expired.
+struct PersonListArgs {
+  std::string db_path;
+  bool expiring = false;
+  int days = 30;
+  core::LocalDate today{};
+};
+int person_list(const PersonListArgs& args, std::ostream& out, std::ostream& err);
+
+// Today's date in the site's time zone (from the config), or in UTC when
+// there is no config to read it from.
+std::optional<core::LocalDate> site_today(const std::optional<std::string>& config,
+                                          std::ostream& err);
 
 struct QueryArgs {
   std::string journal_path;

@@ -55,6 +55,10 @@ class PeopleStore {
   RosterSnapshot load_snapshot() const;
   PeopleCount count() const;
   std::optional<PersonRecord> find_person(const core::PersonId& id) const;
+  // Every person by id (levels included). With `clearance_expires_by`, only
+  // those whose clearance's last day is on or before that day, soonest first.
+  std::vector<core::Person> list_people(
+      std::optional<core::LocalDate> clearance_expires_by = std::nullopt) const;
 
   // Bumped by every committed roster change (never by event appends).
   std::uint64_t version() const;

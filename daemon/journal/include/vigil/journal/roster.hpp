@@ -37,6 +37,10 @@ struct RosterFile {
   std::string name;      // journalled as attr "file"
   std::string sha256;    // hex SHA-256 of the file's bytes (sha256_hex)
   bool replace = false;  // the file is the whole roster: people absent from it are deactivated
+  // The file carries clearances (a clearance column). When false, listed
+  // people keep the clearance on file: a sheet from before issue 8 neither
+  // grants nor removes one.
+  bool sets_clearance = true;
 };
 
 // What one change did: its events as journalled (seq set) and the roster
