@@ -31,6 +31,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   site.id = core::SiteId(draft.site_id.value);
   site.gateway = core::GatewayId(draft.gateway.value);
   site.time_zone = std::move(resolved.time_zone);
+  site.return_report_destinations = draft.return_report_destinations;
 
   bool outside_declared = false;
   for (const auto& z : draft.zones) outside_declared |= z.id.value == kOutsideZone;
@@ -43,6 +44,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt,
                     z.required_clearance};
     if (z.parent) zone.parent = core::ZoneId(z.parent->value);
+    zone.requires_return_report = z.requires_return_report;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {

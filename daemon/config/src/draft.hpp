@@ -37,6 +37,7 @@ struct DraftZone {
   std::string name;
   core::SecurityLevel security_level = core::SecurityLevel::public_;
   core::ClearanceLevel required_clearance = core::ClearanceLevel::none;
+  bool requires_return_report = false;
   std::optional<LocatedId> parent;
 };
 
@@ -110,6 +111,7 @@ struct Draft {
   LocatedId gateway;
   LocatedId time_zone;
   core::Duration clock_jump_threshold = std::chrono::seconds(2);
+  std::vector<std::string> return_report_destinations;
   std::optional<Located<std::string>> journal_path;
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);

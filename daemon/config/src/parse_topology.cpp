@@ -72,7 +72,10 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 }
 
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "zone", {"id", "name", "security_level", "parent", "required_clearance"}, diag);
+  MapReader m(
+      node, "zone",
+      {"id", "name", "security_level", "parent", "required_clearance", "requires_return_report"},
+      diag);
   if (!m.ok()) return;
   DraftZone zone;
   zone.pos = m.pos();
@@ -90,6 +93,9 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
                      v->value + "'" +
                      did_you_mean(v->value, {"confidential", "secret", "top_secret"}));
     }
+  }
+  if (auto v = m.boolean("requires_return_report", Need::optional)) {
+    zone.requires_return_report = v->value;
   }
   if (auto v = m.id("parent", Need::optional)) zone.parent = *v;
   draft.zones.push_back(std::move(zone));

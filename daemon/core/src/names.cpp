@@ -49,6 +49,10 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::credential_added, "credential_added"},
     std::pair{EventKind::credential_revoked, "credential_revoked"},
     std::pair{EventKind::roster_reloaded, "roster_reloaded"},
+    std::pair{EventKind::flag_set, "flag_set"},
+    std::pair{EventKind::flag_cleared, "flag_cleared"},
+    std::pair{EventKind::trip_added, "trip_added"},
+    std::pair{EventKind::trip_returned, "trip_returned"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -61,6 +65,14 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::clearance_missing, "clearance_missing"},
     std::pair{DenyReason::clearance_insufficient, "clearance_insufficient"},
     std::pair{DenyReason::clearance_expired, "clearance_expired"},
+    std::pair{DenyReason::person_suspended, "person_suspended"},
+    std::pair{DenyReason::credential_used_while_abroad, "credential_used_while_abroad"},
+    std::pair{DenyReason::return_report_pending, "return_report_pending"},
+};
+
+constexpr std::array kFlagKindNames{
+    std::pair{FlagKind::watch, "watch"},
+    std::pair{FlagKind::suspend, "suspend"},
 };
 
 constexpr std::array kOutcomeNames{
@@ -151,6 +163,13 @@ std::optional<ClearanceLevel> clearance_level_from_string(std::string_view s) {
   return value_of<ClearanceLevel>(kClearanceLevelNames, s);
 }
 
+const char* to_string(FlagKind kind) {
+  return name_of(kFlagKindNames, kind);
+}
+std::optional<FlagKind> flag_kind_from_string(std::string_view s) {
+  return value_of<FlagKind>(kFlagKindNames, s);
+}
+
 Rule rule_of(DenyReason reason) {
   switch (reason) {
     case DenyReason::unknown_reader:
@@ -165,6 +184,12 @@ Rule rule_of(DenyReason reason) {
     case DenyReason::clearance_insufficient:
     case DenyReason::clearance_expired:
       return Rule::clearance;
+    case DenyReason::person_suspended:
+      return Rule::flag;
+    case DenyReason::credential_used_while_abroad:
+      return Rule::trip;
+    case DenyReason::return_report_pending:
+      return Rule::return_report;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;
@@ -194,6 +219,12 @@ const char* to_string(IncidentKind kind) {
       return "journal_integrity";
     case IncidentKind::journal_failing:
       return "journal_failing";
+    case IncidentKind::watched_person_entry:
+      return "watched_person_entry";
+    case IncidentKind::suspended_person_attempt:
+      return "suspended_person_attempt";
+    case IncidentKind::credential_used_while_abroad:
+      return "credential_used_while_abroad";
   }
   return "unknown";
 }

@@ -42,6 +42,54 @@ bool refuse_by_clearance(Decision& d, const Site& site, const Person& person, Lo
   return true;
 }
 
+void flag_attrs(Decision& d, const IntegrityFlag& flag) {
+  set_attr(d.attrs, "flag", std::string{to_string(flag.kind)});
+  set_attr(d.attrs, "flag_reason", flag.reason);
+  set_attr(d.attrs, "flag_set_by", flag.set_by);
+  if (flag.until) set_attr(d.attrs, "flag_until", format_date(*flag.until));
+}
+
+void trip_attrs(Decision& d, const Trip& trip) {
+  set_attr(d.attrs, "trip", trip.id);
+  set_attr(d.attrs, "destination", trip.destination);
+  set_attr(d.attrs, "trip_first_day", format_date(trip.first_day));
+  set_attr(d.attrs, "trip_last_day", format_date(trip.last_day));
+  set_attr(d.attrs, "approval", trip.approval_ref);
+}
+
+// The ethics unit's refusals: a suspend flag, a trip in progress (the card is
+// in someone else's hands: cloned or lent), and a marked trip whose return
+// report is still missing when the zone requires one.
+bool refuse_by_risk(Decision& d, const PersonRisk& risk, LocalDate today) {
+  if (risk.flag && risk.flag->kind == FlagKind::suspend && risk.flag->applies_on(today)) {
+    refuse(d, Rule::flag, DenyReason::person_suspended);
+    flag_attrs(d, *risk.flag);
+    return true;
+  }
+  for (const auto& trip : risk.trips) {
+    if (!trip.abroad_on(today)) continue;
+    refuse(d, Rule::trip, DenyReason::credential_used_while_abroad);
+    trip_attrs(d, trip);
+    return true;
+  }
+  return false;
+}
+
+bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& risk,
+                             LocalDate today) {
+  if (!site.zone_rules(*d.zone).requires_return_report) return false;
+  for (const auto& trip : risk.trips) {
+    if (trip.returned || trip.first_day > today ||
+        !site.requires_return_report_after(trip.destination)) {
+      continue;
+    }
+    refuse(d, Rule::return_report, DenyReason::return_report_pending);
+    trip_attrs(d, trip);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // Order of checks matters for the reason a guard reads, and for precedence
@@ -74,7 +122,10 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 
   const LocalTime local = site.time_zone.local(request.time);
   const Person& person = *holder->person;
+  const PersonRisk* risk = people.risk_of(person.id);
+  if (risk != nullptr && refuse_by_risk(d, *risk, local.date)) return d;
   if (refuse_by_clearance(d, site, person, local.date)) return d;
+  if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
 
   bool covered = false;
   for (const auto& level_id : holder->person->access_levels) {
@@ -87,6 +138,12 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
       d.reason = DenyReason::none;
       d.rule = Rule::access_level;
       d.level = level;
+      // Marked for control: the entry goes ahead, and its event carries the
+      // flag so the incident rules raise one (watched_person_entry).
+      if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
+          risk->flag->applies_on(local.date)) {
+        flag_attrs(d, *risk->flag);
+      }
       return d;
     }
   }

@@ -54,9 +54,15 @@ ZoneRules Site::zone_rules(const ZoneId& id) const {
       rules.required_clearance = zone->required_clearance;
       rules.requiring_clearance = zone;
     }
+    rules.requires_return_report |= zone->requires_return_report;
     zone = zone->parent ? find_zone(*zone->parent) : nullptr;
   }
   return rules;
+}
+
+bool Site::requires_return_report_after(const std::string& destination) const {
+  return std::find(return_report_destinations.begin(), return_report_destinations.end(),
+                   destination) != return_report_destinations.end();
 }
 
 const Door* Site::find_door(const DoorId& id) const {

@@ -9,16 +9,13 @@
 #include <iostream>
 
 #include "event_table.hpp"
+#include "roster_change.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::ctl {
 namespace {
-
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
 
 std::optional<core::CardNumber> parse_card_arg(std::string_view text) {
   const auto colon = text.find(':');
@@ -34,30 +31,6 @@ std::optional<core::CardNumber> parse_card_arg(std::string_view text) {
     return std::nullopt;
   }
   return card;
-}
-
-bool database_exists(const std::string& path, std::ostream& err) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) return true;
-  err << "vigilctl: no database at " << path << "\n";
-  return false;
-}
-
-void print_change(const journal::RosterChange& change, std::ostream& out) {
-  for (const auto& e : change.events) out << core::describe(e) << "\n";
-}
-
-// Runs one roster change and reports it; every failure is a message, never a crash.
-template <class Change>
-int run_change(const std::string& db_path, std::ostream& err, Change change) {
-  if (!database_exists(db_path, err)) return 2;
-  try {
-    journal::Roster roster(db_path, current_operator());
-    return change(roster);
-  } catch (const std::exception& e) {
-    err << "vigilctl: " << e.what() << "\n";
-    return 1;
-  }
 }
 
 std::string validity(const core::Credential& c) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "event_row.hpp"
+#include "risk_rows.hpp"
 #include "roster_rows.hpp"
 #include "schema.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -81,6 +82,7 @@ core::PeopleDirectory PeopleStore::load_directory() const {
         .valid_until = column_optional_time(credentials, 4),
     });
   }
+  for (auto& [person, risk] : read_risks(*db_)) directory.set_risk(person, std::move(risk));
   return directory;
 }
 
@@ -95,7 +97,9 @@ std::optional<PersonRecord> PeopleStore::find_person(const core::PersonId& id) c
   sqlite::ReadTransaction snapshot{*db_};
   auto person = read_person(*db_, id);
   if (!person) return std::nullopt;
-  PersonRecord record{.person = std::move(*person), .cards = {}};
+  PersonRecord record{.person = std::move(*person), .cards = {}, .risk = {}};
+  record.risk.flag = read_flag(*db_, id);
+  for (auto& trip : read_trips(*db_, id)) record.risk.trips.push_back(std::move(trip.trip));
   std::vector<core::CardNumber> cards;
   {
     auto select = db_->cached("SELECT card FROM credentials WHERE person = ?");
@@ -143,6 +147,16 @@ std::vector<core::Person> PeopleStore::list_people(
     people.push_back(std::move(person));
   }
   return people;
+}
+
+std::vector<FlagRecord> PeopleStore::list_flags() const {
+  sqlite::ReadTransaction snapshot{*db_};
+  return read_flags(*db_);
+}
+
+std::vector<TripRecord> PeopleStore::list_trips(const std::optional<core::PersonId>& person) const {
+  sqlite::ReadTransaction snapshot{*db_};
+  return read_trips(*db_, person);
 }
 
 std::uint64_t PeopleStore::version() const {

@@ -3,6 +3,7 @@
 // the transaction that applies a plan only writes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,10 @@ struct RosterPlan {
   std::vector<core::Person> people;           // whole rows to upsert
   std::vector<core::Credential> credentials;  // whole rows to upsert
   std::vector<Revocation> revocations;
+  // Other rows (flags, trips), written in the same transaction.
+  std::vector<std::function<void(sqlite::Database&)>> writes;
   bool changes_roster() const {
-    return !people.empty() || !credentials.empty() || !revocations.empty();
+    return !people.empty() || !credentials.empty() || !revocations.empty() || !writes.empty();
   }
 };
 

@@ -71,6 +71,31 @@ constexpr PeopleStep kPeopleSteps[] = {
      "ALTER TABLE people ADD COLUMN clearance_expires TEXT "
      "  CHECK (clearance_expires IS NULL OR clearance_expires GLOB "
      "  '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');"},
+    // Issue 8: integrity-risk flags (one per person; history is in the
+    // journal) and trips abroad. Days are local ISO dates.
+    {"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trips'",
+     "CREATE TABLE person_flags ("
+     "  person   TEXT PRIMARY KEY REFERENCES people(id),"
+     "  kind     TEXT NOT NULL CHECK (kind IN ('watch', 'suspend')),"
+     "  set_by   TEXT NOT NULL,"
+     "  set_us   INTEGER NOT NULL,"
+     "  reason   TEXT NOT NULL,"
+     "  last_day TEXT"
+     ") STRICT;"
+     "CREATE TABLE trips ("
+     "  id          INTEGER PRIMARY KEY,"
+     "  person      TEXT NOT NULL REFERENCES people(id),"
+     "  first_day   TEXT NOT NULL,"
+     "  last_day    TEXT NOT NULL CHECK (last_day >= first_day),"
+     "  destination TEXT NOT NULL,"
+     "  approval    TEXT NOT NULL,"
+     "  added_by    TEXT NOT NULL,"
+     "  added_us    INTEGER NOT NULL,"
+     "  returned_us INTEGER,"
+     "  returned_by TEXT,"
+     "  return_note TEXT"
+     ") STRICT;"
+     "CREATE INDEX trips_by_person ON trips(person);"},
 };
 
 bool people_steps_applied(sqlite::Database& db) {

@@ -23,12 +23,16 @@ struct Zone {
   // The clearance a person must hold to enter (none = no requirement). A
   // nested zone also requires what its parents require.
   ClearanceLevel required_clearance = ClearanceLevel::none;
+  // After a trip to a destination the site marks (Site::
+  // return_report_destinations), entry waits for the return report.
+  bool requires_return_report = false;
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.
 struct ZoneRules {
   ClearanceLevel required_clearance = ClearanceLevel::none;
   const Zone* requiring_clearance = nullptr;  // the zone that sets the requirement
+  bool requires_return_report = false;        // the zone or a parent requires it
 };
 
 // What a lock does when the daemon cannot vouch for it (stop, fault, loss
@@ -99,7 +103,11 @@ struct Site {
   std::vector<Door> doors;
   std::vector<Reader> readers;
   std::vector<AccessLevel> access_levels;
+  // Trip destinations after which a return report is due, as written in the
+  // site config and on the trip (compared exactly, e.g. ISO country codes).
+  std::vector<std::string> return_report_destinations;
 
+  bool requires_return_report_after(const std::string& destination) const;
   const Zone* find_zone(const ZoneId& id) const;
   // The zone's rules and its parents'; an unknown zone has none.
   ZoneRules zone_rules(const ZoneId& id) const;

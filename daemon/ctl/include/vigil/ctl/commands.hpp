@@ -55,6 +55,36 @@ int person_list(const PersonListArgs& args, std::ostream& out, std::ostream& err
 std::optional<core::LocalDate> site_today(const std::optional<std::string>& config,
                                           std::ostream& err);
 
+// The ethics unit's records (issue 8), each change journalled with the
+// operator. `flag set PERSON watch|suspend --reason R [--until DAY]`.
+struct FlagSetArgs {
+  std::string db_path;
+  std::string person;
+  std::string kind;                  // watch | suspend
+  std::string reason;                // required: why
+  std::optional<std::string> until;  // last local day, YYYY-MM-DD; none = until cleared
+};
+int flag_set(const FlagSetArgs& args, std::ostream& out, std::ostream& err);
+int flag_clear(const std::string& db_path, const std::string& person, const std::string& reason,
+               std::ostream& out, std::ostream& err);
+int flag_list(const std::string& db_path, std::ostream& out, std::ostream& err);
+
+// `trip add PERSON --from DAY --to DAY --destination X --approval REF`.
+struct TripAddArgs {
+  std::string db_path;
+  std::string person;
+  std::string first_day;  // YYYY-MM-DD, site local
+  std::string last_day;   // inclusive
+  std::string destination;
+  std::string approval;
+};
+int trip_add(const TripAddArgs& args, std::ostream& out, std::ostream& err);
+int trip_list(const std::string& db_path, const std::optional<std::string>& person,
+              std::ostream& out, std::ostream& err);
+// Records the return report of trip number `trip`.
+int trip_return(const std::string& db_path, const std::string& trip, const std::string& note,
+                std::ostream& out, std::ostream& err);
+
 struct QueryArgs {
   std::string journal_path;
   std::optional<std::string> person, zone, door;

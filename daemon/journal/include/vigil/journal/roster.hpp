@@ -83,6 +83,21 @@ class Roster {
   RosterChange deactivate(const core::PersonId& person, core::TimePoint at);
   RosterChange activate(const core::PersonId& person, core::TimePoint at);
 
+  // Integrity-risk flags and trips abroad (issue 8), each journalled with
+  // the operator like every roster change. The operator is the flag's
+  // set_by and `at` its set_at. Throws JournalError, changing nothing, for
+  // an unknown person or trip, an empty reason, destination or approval
+  // reference, a trip ending before it starts, or a return already recorded.
+  RosterChange set_flag(const core::PersonId& person, core::FlagKind kind,
+                        const std::string& reason, std::optional<core::LocalDate> until,
+                        core::TimePoint at);
+  // No events when the person has no flag.
+  RosterChange clear_flag(const core::PersonId& person, const std::string& reason,
+                          core::TimePoint at);
+  // The trip's id is assigned here (the next free one; in the event's "trip").
+  RosterChange add_trip(const core::PersonId& person, const core::Trip& trip, core::TimePoint at);
+  RosterChange record_return(std::int64_t trip, const std::string& note, core::TimePoint at);
+
   // The person's roster events from the journal, oldest first.
   std::vector<core::Event> history(const core::PersonId& person) const;
 
