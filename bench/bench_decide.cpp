@@ -31,13 +31,15 @@ Site make_site() {
   s.doors = {d};
   s.readers = {{ReaderId("offices-in"), DoorId("offices-door"), Direction::in}};
   s.access_levels = {
-      {AccessLevelId("visitors"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 8 * 60, 17 * 60}}},
+      {AccessLevelId("visitors"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 8 * 60, 17 * 60}}, ""},
       {AccessLevelId("staff"),
        {ZoneId("lobby"), ZoneId("offices")},
-       {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}},
+       {WeeklyWindow{0x1f, 7 * 60, 19 * 60}},
+       ""},
       {AccessLevelId("admins"),
        {ZoneId("lobby"), ZoneId("offices"), ZoneId("server-room")},
-       {WeeklyWindow{0x7f, 0, 24 * 60}}}};
+       {WeeklyWindow{0x7f, 0, 24 * 60}},
+       ""}};
   return s;
 }
 

@@ -83,6 +83,26 @@ struct DraftAccessLevel {
   LocatedId id;
   std::vector<LocatedId> zones;
   std::vector<core::WeeklyWindow> schedule;
+  std::optional<LocatedId> holidays;  // holiday calendar id
+};
+
+struct DraftHolidaySchedule {
+  Pos pos;
+  LocatedId id;
+  std::vector<core::WeeklyWindow> windows;
+};
+
+struct DraftHoliday {
+  Pos pos;
+  core::LocalDate date;
+  std::string name;
+  std::optional<LocatedId> schedule;  // none = closed
+};
+
+struct DraftHolidayCalendar {
+  Pos pos;
+  LocatedId id;
+  std::vector<DraftHoliday> days;
 };
 
 enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
@@ -124,6 +144,8 @@ struct Draft {
   std::vector<DraftDoor> doors;
   std::vector<DraftReader> readers;
   std::vector<DraftAccessLevel> access_levels;
+  std::vector<DraftHolidaySchedule> holiday_schedules;
+  std::vector<DraftHolidayCalendar> holiday_calendars;
 };
 
 // What validation resolved on the way (external references).
@@ -142,6 +164,8 @@ void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_doors(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_holiday_schedules(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Validate: the draft as a whole.
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);
@@ -149,6 +173,7 @@ void validate_formats(const Draft& draft, Diagnostics& diag);
 void validate_points(const Draft& draft, Diagnostics& diag);
 void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
+void validate_holidays(const Draft& draft, Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

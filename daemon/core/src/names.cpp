@@ -68,6 +68,7 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::person_suspended, "person_suspended"},
     std::pair{DenyReason::credential_used_while_abroad, "credential_used_while_abroad"},
     std::pair{DenyReason::return_report_pending, "return_report_pending"},
+    std::pair{DenyReason::holiday_closed, "holiday_closed"},
 };
 
 constexpr std::array kFlagKindNames{
@@ -170,6 +171,60 @@ std::optional<FlagKind> flag_kind_from_string(std::string_view s) {
   return value_of<FlagKind>(kFlagKindNames, s);
 }
 
+int rule_position(Rule rule) {
+  // schedule and holiday are one step: which covering level is open now.
+  switch (rule) {
+    case Rule::reader:
+      return 1;
+    case Rule::card:
+      return 2;
+    case Rule::credential:
+      return 3;
+    case Rule::flag:
+      return 4;
+    case Rule::trip:
+      return 5;
+    case Rule::clearance:
+      return 6;
+    case Rule::return_report:
+      return 7;
+    case Rule::access_level:
+      return 8;
+    case Rule::schedule:
+    case Rule::holiday:
+      return 9;
+  }
+  return 0;
+}
+
+const char* rule_question(Rule rule) {
+  switch (rule) {
+    case Rule::reader:
+      return "is the reader in the site config?";
+    case Rule::card:
+      return "is a credential with this card number on file?";
+    case Rule::credential:
+      return "are the person and the card active, and is now inside the card's validity dates?";
+    case Rule::flag:
+      return "does an integrity flag `suspend` apply today? (`watch` grants and raises an "
+             "incident)";
+    case Rule::trip:
+      return "is the holder abroad today on a recorded trip without a return report?";
+    case Rule::clearance:
+      return "does the person hold the clearance the zone (or a zone around it) requires, "
+             "unexpired?";
+    case Rule::return_report:
+      return "does the zone wait for the return report of a trip to a marked destination?";
+    case Rule::access_level:
+      return "does one of the person's access levels cover the zone?";
+    case Rule::schedule:
+      return "is a covering level's weekly schedule open now (site local time)?";
+    case Rule::holiday:
+      return "is a covering level open now, on a holiday of its calendar?";
+  }
+  return "";
+}
+
 Rule rule_of(DenyReason reason) {
   switch (reason) {
     case DenyReason::unknown_reader:
@@ -190,6 +245,8 @@ Rule rule_of(DenyReason reason) {
       return Rule::trip;
     case DenyReason::return_report_pending:
       return Rule::return_report;
+    case DenyReason::holiday_closed:
+      return Rule::holiday;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;

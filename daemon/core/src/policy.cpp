@@ -128,26 +128,38 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
 
   bool covered = false;
-  for (const auto& level_id : holder->person->access_levels) {
+  const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
+  for (const auto& level_id : person.access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
     if (!covered) d.level = level;
     covered = true;
-    if (level->open_at(local)) {
-      d.outcome = Outcome::grant;
-      d.reason = DenyReason::none;
-      d.rule = Rule::access_level;
-      d.level = level;
-      // Marked for control: the entry goes ahead, and its event carries the
-      // flag so the incident rules raise one (watched_person_entry).
-      if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
-          risk->flag->applies_on(local.date)) {
-        flag_attrs(d, *risk->flag);
-      }
-      return d;
+    // A holiday replaces the level's weekly schedule for the whole local day.
+    const Holiday* holiday = site.holiday_for(*level, local.date);
+    const bool open =
+        holiday ? open_in(holiday->windows, local.minute_of_day) : level->open_at(local);
+    if (!open) {
+      if (holiday && !closed_by) closed_by = holiday;
+      continue;
     }
+    d.outcome = Outcome::grant;
+    d.reason = DenyReason::none;
+    d.rule = Rule::access_level;
+    d.level = level;
+    if (holiday) set_attr(d.attrs, "holiday", holiday->name);
+    // Marked for control: the entry goes ahead, and its event carries the
+    // flag so the incident rules raise one (watched_person_entry).
+    if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
+        risk->flag->applies_on(local.date)) {
+      flag_attrs(d, *risk->flag);
+    }
+    return d;
   }
-  if (covered) {
+  if (closed_by != nullptr) {
+    refuse(d, Rule::holiday, DenyReason::holiday_closed);
+    set_attr(d.attrs, "holiday", closed_by->name);
+    if (!closed_by->schedule.empty()) set_attr(d.attrs, "holiday_schedule", closed_by->schedule);
+  } else if (covered) {
     refuse(d, Rule::schedule, DenyReason::outside_schedule);
   } else {
     refuse(d, Rule::access_level, DenyReason::no_access_level);

@@ -8,6 +8,27 @@ bool AccessLevel::covers(const ZoneId& zone) const {
   return std::find(zones.begin(), zones.end(), zone) != zones.end();
 }
 
+bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day) {
+  for (const auto& w : windows) {
+    if (minute_of_day >= w.start_minute && minute_of_day < w.end_minute) return true;
+  }
+  return false;
+}
+
+const Holiday* HolidayCalendar::on(LocalDate date) const {
+  auto it = std::lower_bound(days.begin(), days.end(), date,
+                             [](const Holiday& h, LocalDate d) { return h.date < d; });
+  return it != days.end() && it->date == date ? &*it : nullptr;
+}
+
+const Holiday* Site::holiday_for(const AccessLevel& level, LocalDate date) const {
+  if (level.holidays.empty()) return nullptr;
+  for (const auto& calendar : holiday_calendars) {
+    if (calendar.id == level.holidays) return calendar.on(date);
+  }
+  return nullptr;
+}
+
 bool AccessLevel::open_at(LocalTime t) const {
   for (const auto& w : schedule) {
     if ((w.weekdays & (1u << t.weekday)) == 0) continue;

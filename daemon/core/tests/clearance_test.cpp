@@ -35,7 +35,8 @@ Site clearance_site() {
   site.readers.push_back({ReaderId("annex-in"), DoorId("annex-door"), Direction::in});
   site.access_levels.push_back({AccessLevelId("vault"),
                                 {ZoneId("vault"), ZoneId("annex"), ZoneId("lobby")},
-                                {WeeklyWindow{0x7f, 0, 24 * 60}}});
+                                {WeeklyWindow{0x7f, 0, 24 * 60}},
+                                ""});
   return site;
 }
 

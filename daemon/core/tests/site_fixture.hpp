@@ -43,10 +43,11 @@ inline Site make_site() {
                {ReaderId("server-in"), DoorId("server-door"), Direction::in},
                {ReaderId("server-out"), DoorId("server-door"), Direction::out}};
   AccessLevel staff{
-      AccessLevelId("staff"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}};
+      AccessLevelId("staff"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}, ""};
   AccessLevel admins{AccessLevelId("admins"),
                      {ZoneId("lobby"), ZoneId("server-room")},
-                     {WeeklyWindow{0x7f, 0, 24 * 60}}};
+                     {WeeklyWindow{0x7f, 0, 24 * 60}},
+                     ""};
   s.access_levels = {staff, admins};
   return s;
 }

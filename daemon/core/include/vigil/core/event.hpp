@@ -75,6 +75,7 @@ enum class DenyReason : std::uint8_t {
   person_suspended,              // an integrity flag `suspend` refuses every attempt
   credential_used_while_abroad,  // the holder is abroad on a recorded trip
   return_report_pending,         // the zone waits for the return report of a marked trip
+  holiday_closed,  // a level covers the zone, but a holiday closes it (or its holiday hours) now
 };
 
 const char* to_string(EventKind kind);

@@ -54,6 +54,10 @@ const char* to_string(Rule rule);
 std::optional<Rule> rule_from_string(std::string_view s);
 // The rule a reason code comes from (DenyReason::none: access_level).
 Rule rule_of(DenyReason reason);
+// The rule's place in the evaluation order (1 = first; docs/policy.md) and
+// the question it asks, for `vigilctl explain`.
+int rule_position(Rule rule);
+const char* rule_question(Rule rule);
 
 // Access state the rules read across reads. Owned by the Controller; rules
 // that need memory (anti-passback, PIN attempts, two-person, escorts) add

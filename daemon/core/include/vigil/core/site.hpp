@@ -87,10 +87,30 @@ struct WeeklyWindow {
   int end_minute = 24 * 60;
 };
 
+// Windows of one day (weekdays ignored), [start, end) minutes, local time.
+bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day);
+
+// A day that overrides the weekly schedules of the levels that follow its
+// calendar: closed (no windows), or open in a named holiday schedule's
+// windows.
+struct Holiday {
+  LocalDate date;
+  std::string name;
+  std::string schedule;               // holiday schedule id; empty = closed
+  std::vector<WeeklyWindow> windows;  // that schedule's windows; empty = closed
+};
+
+struct HolidayCalendar {
+  std::string id;
+  std::vector<Holiday> days;  // sorted by date, one per date
+  const Holiday* on(LocalDate date) const;
+};
+
 struct AccessLevel {
   AccessLevelId id;
   std::vector<ZoneId> zones;
   std::vector<WeeklyWindow> schedule;  // empty = never
+  std::string holidays;                // holiday calendar id; empty = holidays are ordinary days
   bool covers(const ZoneId& zone) const;
   bool open_at(LocalTime t) const;
 };
@@ -106,6 +126,10 @@ struct Site {
   // Trip destinations after which a return report is due, as written in the
   // site config and on the trip (compared exactly, e.g. ISO country codes).
   std::vector<std::string> return_report_destinations;
+  std::vector<HolidayCalendar> holiday_calendars;
+
+  // The holiday overriding `level`'s schedule on `date`, if any.
+  const Holiday* holiday_for(const AccessLevel& level, LocalDate date) const;
 
   bool requires_return_report_after(const std::string& destination) const;
   const Zone* find_zone(const ZoneId& id) const;
