@@ -10,6 +10,7 @@
 //   vigilctl flag clear PERSON --reason R | flag list
 //   vigilctl trip add PERSON --from DAY --to DAY --destination X --approval REF
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
+//   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
@@ -168,6 +169,19 @@ trip_return_cmd->callback([&] {
   auto path = risk_db();
   rc = path ? trip_return(*path, trip_number, trip_note, std::cout, std::cerr) : 2;
 });
+
+ExplainArgs explain_args;
+auto* explain_cmd =
+    cli.add_subcommand("explain", "which rule decides PERSON at DOOR (now or at TIME), and why");
+explain_cmd->add_option("person", explain_args.person, "person id, or a card such as 12:1001")
+    ->required();
+explain_cmd->add_option("door", explain_args.door, "door id (its in reader), or a reader id")
+    ->required();
+explain_cmd->add_option("time", explain_args.time, "UTC, e.g. 2026-11-25T10:00:00Z; default now");
+explain_cmd->add_option("-c,--config", explain_args.config_path, "site config (YAML)")->required();
+explain_cmd->add_option("--db", explain_args.db_path, "database (default: journal.path)");
+explain_cmd->add_flag("--out", explain_args.out, "ask about the door's out reader");
+explain_cmd->callback([&] { rc = explain(explain_args, std::cout, std::cerr); });
 
 auto* log = cli.add_subcommand("log", "entry log (journal)") -> require_subcommand(1);
 std::optional<std::string> journal, site;

@@ -85,6 +85,21 @@ int trip_list(const std::string& db_path, const std::optional<std::string>& pers
 int trip_return(const std::string& db_path, const std::string& trip, const std::string& note,
                 std::ostream& out, std::ostream& err);
 
+// `explain PERSON DOOR [TIME]`: runs decide() on the site config and the
+// stored roster and prints the outcome, reason, deciding rule and details.
+// PERSON is a person id (their first active card) or a card; DOOR a door id
+// (its `in` reader, or `out`) or a reader id. TIME is UTC as in log query;
+// default now.
+struct ExplainArgs {
+  std::string config_path;
+  std::optional<std::string> db_path;  // default: the config's journal.path
+  std::string person;
+  std::string door;
+  std::optional<std::string> time;
+  bool out = false;  // the door's `out` reader
+};
+int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
+
 struct QueryArgs {
   std::string journal_path;
   std::optional<std::string> person, zone, door;
