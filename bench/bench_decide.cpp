@@ -19,10 +19,11 @@ namespace {
 
 Site make_site() {
   Site s;
-  s.zones = {{ZoneId("outside"), "Outside", 0, {}},
-             {ZoneId("lobby"), "Lobby", 0, {}},
-             {ZoneId("offices"), "Offices", 1, {}},
-             {ZoneId("server-room"), "Server", 3, {}}};
+  s.zones = {
+      {ZoneId("outside"), "Outside", SecurityLevel::public_, {}, ClearanceLevel::none},
+      {ZoneId("lobby"), "Lobby", SecurityLevel::public_, {}, ClearanceLevel::none},
+      {ZoneId("offices"), "Offices", SecurityLevel::controlled, {}, ClearanceLevel::confidential},
+      {ZoneId("server-room"), "Server", SecurityLevel::protected_, {}, ClearanceLevel::secret}};
   Door d;
   d.id = DoorId("offices-door");
   d.from_zone = ZoneId("lobby");
@@ -30,13 +31,15 @@ Site make_site() {
   s.doors = {d};
   s.readers = {{ReaderId("offices-in"), DoorId("offices-door"), Direction::in}};
   s.access_levels = {
-      {AccessLevelId("visitors"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 8 * 60, 17 * 60}}},
+      {AccessLevelId("visitors"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 8 * 60, 17 * 60}}, ""},
       {AccessLevelId("staff"),
        {ZoneId("lobby"), ZoneId("offices")},
-       {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}},
+       {WeeklyWindow{0x1f, 7 * 60, 19 * 60}},
+       ""},
       {AccessLevelId("admins"),
        {ZoneId("lobby"), ZoneId("offices"), ZoneId("server-room")},
-       {WeeklyWindow{0x7f, 0, 24 * 60}}}};
+       {WeeklyWindow{0x7f, 0, 24 * 60}},
+       ""}};
   return s;
 }
 
@@ -50,16 +53,18 @@ void run(std::size_t n) {
   people.reserve(n, n);
   for (std::size_t i = 0; i < n; ++i) {
     PersonId id("p" + std::to_string(i));
-    people.add_person(
-        {id,
-         "Person " + std::to_string(i),
-         true,
-         {AccessLevelId(i % 3 == 0 ? "admins" : "visitors"), AccessLevelId("staff")}});
+    people.add_person({id,
+                       "Person " + std::to_string(i),
+                       true,
+                       {AccessLevelId(i % 3 == 0 ? "admins" : "visitors"), AccessLevelId("staff")},
+                       // Offices require `confidential`: every read walks the clearance rule.
+                       Clearance{ClearanceLevel::confidential, LocalDate{21000}}});
     people.add_credential({card_of(i), id, true, {}, {}});
   }
   // Monday 2026-11-23 10:00 UTC.
   const TimePoint t{std::chrono::hours(24 * 20780 + 10)};
-  const ReaderId reader("offices-in");
+  const AccessState state;
+  AccessRequest request{{}, ReaderId("offices-in"), t};
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::size_t> pick(0, n + n / 10);  // ~9% unknown cards
   constexpr int kSamples = 1'000'000;
@@ -67,11 +72,11 @@ void run(std::size_t n) {
   ns.reserve(kSamples);
   std::size_t granted = 0;
   for (int i = 0; i < kSamples; ++i) {
-    const CardNumber card = card_of(pick(rng));
+    request.card = card_of(pick(rng));
     const auto t0 = std::chrono::steady_clock::now();
-    const Decision d = decide(site, people, card, reader, t);
+    const Decision d = decide(site, people, state, request);
     const auto t1 = std::chrono::steady_clock::now();
-    granted += d.granted;
+    granted += d.granted();
     ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
   }
   std::sort(ns.begin(), ns.end());

@@ -161,6 +161,41 @@ TEST(RosterOnARunningVigild, RevokeAndDisableApplyLiveAndEveryChangeIsInTheVerif
   site.stop_vigild();
 }
 
+TEST(RosterOnARunningVigild, FlagsAndTripsApplyLiveAndAreJournalled) {
+  SiteHarness site;
+  site.start_vigild();
+  const std::string config = site.config_path().string();
+  ASSERT_EQ(
+      vigilctl(site, {"flag", "set", "p01", "suspend", "--reason", "inquiry 17", "-c", config})
+          .exit_code,
+      0);
+  ASSERT_TRUE(reload_lag(site, 1, core::EventKind::flag_set)) << site.vigild_log();
+  auto suspended = swipe_and_decide(site, 12, 1001);
+  ASSERT_TRUE(suspended) << site.vigild_log();
+  EXPECT_EQ(suspended->reason, core::DenyReason::person_suspended);
+  EXPECT_EQ(core::attr_text(suspended->attrs, "flag_reason"), "inquiry 17");
+
+  ASSERT_EQ(vigilctl(site, {"flag", "clear", "p01", "--reason", "closed", "-c", config}).exit_code,
+            0);
+  ASSERT_TRUE(reload_lag(site, 2, core::EventKind::flag_cleared)) << site.vigild_log();
+  auto cleared = swipe_and_decide(site, 12, 1001);
+  ASSERT_TRUE(cleared);
+  EXPECT_EQ(cleared->kind, core::EventKind::access_granted);
+
+  // A trip around today, whatever today is in the site's time zone.
+  ASSERT_EQ(vigilctl(site, {"trip", "add", "p01", "--from", "2000-01-01", "--to", "2999-12-31",
+                            "--destination", "XX", "--approval", "APP-1", "-c", config})
+                .exit_code,
+            0);
+  ASSERT_TRUE(reload_lag(site, 3, core::EventKind::trip_added)) << site.vigild_log();
+  auto abroad = swipe_and_decide(site, 12, 1001);
+  ASSERT_TRUE(abroad);
+  EXPECT_EQ(abroad->reason, core::DenyReason::credential_used_while_abroad);
+  EXPECT_EQ(core::attr_text(abroad->attrs, "destination"), "XX");
+  EXPECT_EQ(vigilctl(site, {"log", "verify", "-c", config}).exit_code, 0);
+  site.stop_vigild();
+}
+
 // A scale run, not part of the suite (it enrols 100,000 people, which takes
 // a while on a small machine): prints how long the reload took off the loop
 // and on it, and the decision latency of a swipe made during the reload.

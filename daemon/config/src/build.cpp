@@ -1,5 +1,7 @@
 // Build: a validated draft becomes the core Site plus the shell's configs.
 // Nothing here can fail; every check happened in validate().
+#include <algorithm>
+
 #include "draft.hpp"
 
 namespace vigil::config {
@@ -31,15 +33,20 @@ SiteConfig build(Draft draft, Resolved resolved) {
   site.id = core::SiteId(draft.site_id.value);
   site.gateway = core::GatewayId(draft.gateway.value);
   site.time_zone = std::move(resolved.time_zone);
+  site.return_report_destinations = draft.return_report_destinations;
 
   bool outside_declared = false;
   for (const auto& z : draft.zones) outside_declared |= z.id.value == kOutsideZone;
   if (!outside_declared) {
-    site.zones.push_back(core::Zone{core::ZoneId(kOutsideZone), "Outside", 0, std::nullopt});
+    site.zones.push_back(core::Zone{core::ZoneId(kOutsideZone), "Outside",
+                                    core::SecurityLevel::public_, std::nullopt,
+                                    core::ClearanceLevel::none});
   }
   for (const auto& z : draft.zones) {
-    core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt};
+    core::Zone zone{core::ZoneId(z.id.value), z.name, z.security_level, std::nullopt,
+                    z.required_clearance};
     if (z.parent) zone.parent = core::ZoneId(z.parent->value);
+    zone.requires_return_report = z.requires_return_report;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {
@@ -78,7 +85,21 @@ SiteConfig build(Draft draft, Resolved resolved) {
     level.id = core::AccessLevelId(l.id.value);
     for (const auto& z : l.zones) level.zones.push_back(core::ZoneId(z.value));
     level.schedule = l.schedule;
+    if (l.holidays) level.holidays = l.holidays->value;
     site.access_levels.push_back(std::move(level));
+  }
+  for (const auto& c : draft.holiday_calendars) {
+    core::HolidayCalendar calendar{c.id.value, {}};
+    for (const auto& d : c.days) {
+      core::Holiday day{d.date, d.name, d.schedule ? d.schedule->value : std::string{}, {}};
+      for (const auto& s : draft.holiday_schedules) {
+        if (d.schedule && s.id.value == d.schedule->value) day.windows = s.windows;
+      }
+      calendar.days.push_back(std::move(day));
+    }
+    std::sort(calendar.days.begin(), calendar.days.end(),
+              [](const auto& a, const auto& b) { return a.date < b.date; });
+    site.holiday_calendars.push_back(std::move(calendar));
   }
 
   for (auto& d : draft.devices) {

@@ -35,7 +35,9 @@ struct DraftZone {
   Pos pos;
   LocatedId id;
   std::string name;
-  int security_level = 0;
+  core::SecurityLevel security_level = core::SecurityLevel::public_;
+  core::ClearanceLevel required_clearance = core::ClearanceLevel::none;
+  bool requires_return_report = false;
   std::optional<LocatedId> parent;
 };
 
@@ -81,6 +83,26 @@ struct DraftAccessLevel {
   LocatedId id;
   std::vector<LocatedId> zones;
   std::vector<core::WeeklyWindow> schedule;
+  std::optional<LocatedId> holidays;  // holiday calendar id
+};
+
+struct DraftHolidaySchedule {
+  Pos pos;
+  LocatedId id;
+  std::vector<core::WeeklyWindow> windows;
+};
+
+struct DraftHoliday {
+  Pos pos;
+  core::LocalDate date;
+  std::string name;
+  std::optional<LocatedId> schedule;  // none = closed
+};
+
+struct DraftHolidayCalendar {
+  Pos pos;
+  LocatedId id;
+  std::vector<DraftHoliday> days;
 };
 
 enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
@@ -109,6 +131,7 @@ struct Draft {
   LocatedId gateway;
   LocatedId time_zone;
   core::Duration clock_jump_threshold = std::chrono::seconds(2);
+  std::vector<std::string> return_report_destinations;
   std::optional<Located<std::string>> journal_path;
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
@@ -121,6 +144,8 @@ struct Draft {
   std::vector<DraftDoor> doors;
   std::vector<DraftReader> readers;
   std::vector<DraftAccessLevel> access_levels;
+  std::vector<DraftHolidaySchedule> holiday_schedules;
+  std::vector<DraftHolidayCalendar> holiday_calendars;
 };
 
 // What validation resolved on the way (external references).
@@ -139,6 +164,8 @@ void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_doors(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_holiday_schedules(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Validate: the draft as a whole.
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);
@@ -146,6 +173,7 @@ void validate_formats(const Draft& draft, Diagnostics& diag);
 void validate_points(const Draft& draft, Diagnostics& diag);
 void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
+void validate_holidays(const Draft& draft, Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

@@ -13,9 +13,18 @@
 namespace vigil::config {
 namespace {
 
-const std::vector<std::string> kSections{"site",    "journal",         "broker", "incidents",
-                                         "devices", "wiegand_formats", "zones",  "doors",
-                                         "readers", "access_levels"};
+const std::vector<std::string> kSections{"site",
+                                         "journal",
+                                         "broker",
+                                         "incidents",
+                                         "devices",
+                                         "wiegand_formats",
+                                         "zones",
+                                         "doors",
+                                         "access_levels",
+                                         "holiday_schedules",
+                                         "holiday_calendars",
+                                         "readers"};
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
@@ -50,11 +59,18 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
   if (!top.ok()) return diag.take();
   using Section = void (*)(const YAML::Node&, Draft&, Diagnostics&);
   const std::vector<std::pair<const char*, Section>> sections{
-      {"site", parse_site},       {"journal", parse_journal},
-      {"broker", parse_broker},   {"incidents", parse_incidents},
-      {"devices", parse_devices}, {"wiegand_formats", parse_wiegand_formats},
-      {"zones", parse_zones},     {"doors", parse_doors},
-      {"readers", parse_readers}, {"access_levels", parse_access_levels},
+      {"site", parse_site},
+      {"journal", parse_journal},
+      {"broker", parse_broker},
+      {"incidents", parse_incidents},
+      {"devices", parse_devices},
+      {"wiegand_formats", parse_wiegand_formats},
+      {"zones", parse_zones},
+      {"doors", parse_doors},
+      {"readers", parse_readers},
+      {"access_levels", parse_access_levels},
+      {"holiday_schedules", parse_holiday_schedules},
+      {"holiday_calendars", parse_holiday_calendars},
   };
   for (const auto& [name, parse] : sections) {
     const YAML::Node node =

@@ -1,4 +1,5 @@
-// Parse: access levels and their weekly schedules.
+// Parse: access levels, their weekly schedules, and the holidays that
+// override them.
 #include <charconv>
 
 #include "draft.hpp"
@@ -38,7 +39,7 @@ std::optional<Located<int>> time_of_day(const MapReader& m, std::string_view key
   return std::nullopt;
 }
 
-void parse_window(const YAML::Node& node, DraftAccessLevel& level, Diagnostics& diag) {
+void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, Diagnostics& diag) {
   MapReader m(node, "schedule window", {"days", "from", "to"}, diag);
   if (!m.ok()) return;
   core::WeeklyWindow window;
@@ -83,11 +84,11 @@ void parse_window(const YAML::Node& node, DraftAccessLevel& level, Diagnostics& 
   }
   window.start_minute = from->value;
   window.end_minute = to->value;
-  if (valid) level.schedule.push_back(window);
+  if (valid) out.push_back(window);
 }
 
 void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "access level", {"id", "zones", "schedule"}, diag);
+  MapReader m(node, "access level", {"id", "zones", "schedule", "holidays"}, diag);
   if (!m.ok()) return;
   DraftAccessLevel level;
   level.pos = m.pos();
@@ -110,12 +111,58 @@ void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   } else if (schedule.IsScalar() && schedule.Scalar() == "always") {
     level.schedule.push_back(core::WeeklyWindow{});
   } else if (schedule.IsSequence()) {
-    for (const auto& item : schedule) parse_window(item, level, diag);
+    for (const auto& item : schedule) parse_window(item, level.schedule, diag);
   } else {
     diag.error(pos_of(schedule),
                "'schedule': expected 'always' or a list of windows, got " + describe(schedule));
   }
+  if (auto v = m.id("holidays", Need::optional)) level.holidays = *v;
   draft.access_levels.push_back(std::move(level));
+}
+
+void parse_holiday_schedule(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader m(node, "holiday schedule", {"id", "windows"}, diag);
+  if (!m.ok()) return;
+  DraftHolidaySchedule schedule;
+  schedule.pos = m.pos();
+  if (auto v = m.id("id", Need::required)) schedule.id = *v;
+  const YAML::Node windows = m.get("windows", Need::required);
+  if (windows.IsDefined() && expect_list(windows, "windows", diag)) {
+    for (const auto& item : windows) parse_window(item, schedule.windows, diag);
+  }
+  draft.holiday_schedules.push_back(std::move(schedule));
+}
+
+void parse_holiday(const YAML::Node& node, DraftHolidayCalendar& calendar, Diagnostics& diag) {
+  MapReader m(node, "holiday", {"date", "name", "schedule"}, diag);
+  if (!m.ok()) return;
+  DraftHoliday day;
+  day.pos = m.pos();
+  auto date = m.string("date", Need::required);
+  if (!date) return;
+  auto parsed = core::parse_date(date->value);
+  if (!parsed) {
+    diag.error(date->pos, "'date': expected a date such as 2026-12-25, got '" + date->value + "'");
+    return;
+  }
+  day.date = *parsed;
+  day.name = date->value;
+  if (auto v = m.string("name", Need::optional)) day.name = v->value;
+  if (auto v = m.id("schedule", Need::optional)) day.schedule = *v;
+  calendar.days.push_back(std::move(day));
+}
+
+void parse_holiday_calendar(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader m(node, "holiday calendar", {"id", "days"}, diag);
+  if (!m.ok()) return;
+  DraftHolidayCalendar calendar;
+  calendar.pos = m.pos();
+  if (auto v = m.id("id", Need::required)) calendar.id = *v;
+  const YAML::Node days = m.get("days", Need::required);
+  if (days.IsDefined() && expect_list(days, "days", diag)) {
+    for (const auto& item : days) parse_holiday(item, calendar, diag);
+  }
+  draft.holiday_calendars.push_back(std::move(calendar));
 }
 
 }  // namespace
@@ -123,6 +170,16 @@ void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   if (!expect_list(node, "access_levels", diag)) return;
   for (const auto& item : node) parse_level(item, draft, diag);
+}
+
+void parse_holiday_schedules(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!expect_list(node, "holiday_schedules", diag)) return;
+  for (const auto& item : node) parse_holiday_schedule(item, draft, diag);
+}
+
+void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!expect_list(node, "holiday_calendars", diag)) return;
+  for (const auto& item : node) parse_holiday_calendar(item, draft, diag);
 }
 
 }  // namespace vigil::config

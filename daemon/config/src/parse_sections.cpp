@@ -6,7 +6,9 @@
 namespace vigil::config {
 
 void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader site(node, "site", {"id", "gateway", "time_zone", "clock_jump_threshold"}, diag);
+  MapReader site(node, "site",
+                 {"id", "gateway", "time_zone", "clock_jump_threshold", "return_report_after"},
+                 diag);
   if (!site.ok()) return;
   if (auto v = site.id("id", Need::required)) draft.site_id = *v;
   if (auto v = site.id("gateway", Need::required)) draft.gateway = *v;
@@ -15,6 +17,20 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'time_zone': must not be empty (e.g. Europe/Berlin, or UTC)");
     } else {
       draft.time_zone = *v;
+    }
+  }
+  // Trip destinations after which zones marked requires_return_report wait
+  // for the return report (compared exactly with a trip's destination).
+  const YAML::Node destinations = site.get("return_report_after");
+  if (destinations.IsDefined() && expect_list(destinations, "return_report_after", diag)) {
+    for (const auto& item : destinations) {
+      auto v = read_string(item, "return_report_after", diag);
+      if (!v) continue;
+      if (v->value.empty()) {
+        diag.error(v->pos, "'return_report_after': a destination must not be empty");
+      } else {
+        draft.return_report_destinations.push_back(v->value);
+      }
     }
   }
   if (auto v = site.duration("clock_jump_threshold", Need::optional)) {

@@ -1,5 +1,6 @@
 // Parse: zones, doors and readers.
 #include "draft.hpp"
+#include "suggest.hpp"
 
 namespace vigil::config {
 namespace {
@@ -51,16 +52,50 @@ std::optional<core::Duration> positive_duration(const MapReader& m, std::string_
   return v->value;
 }
 
+// A name (public, controlled, restricted, protected) or, as configs before
+// issue 8 wrote it, the number 0..3 in the same order.
+void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag) {
+  const YAML::Node node = m.get("security_level");
+  if (!node.IsDefined()) return;
+  const std::vector<std::string> names{"public", "controlled", "restricted", "protected"};
+  auto v = read_string(node, "security_level", diag);
+  if (!v) return;
+  if (v->value.size() == 1 && v->value[0] >= '0' && v->value[0] <= '3') {
+    zone.security_level = static_cast<core::SecurityLevel>(v->value[0] - '0');
+  } else if (auto level = core::security_level_from_string(v->value)) {
+    zone.security_level = *level;
+  } else {
+    diag.error(v->pos,
+               "'security_level': expected public, controlled, restricted or protected, got '" +
+                   v->value + "'" + did_you_mean(v->value, names));
+  }
+}
+
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "zone", {"id", "name", "security_level", "parent"}, diag);
+  MapReader m(
+      node, "zone",
+      {"id", "name", "security_level", "parent", "required_clearance", "requires_return_report"},
+      diag);
   if (!m.ok()) return;
   DraftZone zone;
   zone.pos = m.pos();
   if (auto v = m.id("id", Need::required)) zone.id = *v;
   zone.name = zone.id.value;
   if (auto v = m.string("name", Need::optional)) zone.name = v->value;
-  if (auto v = m.integer("security_level", Need::optional, 0, 99)) {
-    zone.security_level = static_cast<int>(v->value);
+  parse_security_level(m, zone, diag);
+  if (auto v = m.string("required_clearance", Need::optional)) {
+    if (auto level = core::clearance_level_from_string(v->value);
+        level && *level != core::ClearanceLevel::none) {
+      zone.required_clearance = *level;
+    } else {
+      diag.error(v->pos,
+                 "'required_clearance': expected confidential, secret or top_secret, got '" +
+                     v->value + "'" +
+                     did_you_mean(v->value, {"confidential", "secret", "top_secret"}));
+    }
+  }
+  if (auto v = m.boolean("requires_return_report", Need::optional)) {
+    zone.requires_return_report = v->value;
   }
   if (auto v = m.id("parent", Need::optional)) zone.parent = *v;
   draft.zones.push_back(std::move(zone));

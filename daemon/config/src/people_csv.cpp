@@ -18,10 +18,23 @@
 namespace vigil::config {
 namespace {
 
-enum Column { kPersonId, kName, kCard, kAccessLevels, kActive, kValidFrom, kValidUntil, kColumns };
-const std::vector<std::string> kColumnNames{
-    "person_id", "name", "card", "access_levels", "active", "valid_from", "valid_until"};
-constexpr std::array<bool, kColumns> kRequired{true, true, true, false, false, false, false};
+enum Column {
+  kPersonId,
+  kName,
+  kCard,
+  kAccessLevels,
+  kActive,
+  kValidFrom,
+  kValidUntil,
+  kClearance,
+  kClearanceExpires,
+  kColumns
+};
+const std::vector<std::string> kColumnNames{"person_id",     "name",      "card",
+                                            "access_levels", "active",    "valid_from",
+                                            "valid_until",   "clearance", "clearance_expires"};
+constexpr std::array<bool, kColumns> kRequired{true,  true,  true,  false, false,
+                                               false, false, false, false};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -113,6 +126,10 @@ class Importer {
       }
     }
     width_ = record.fields.size();
+    result_.sets_clearance = index_[kClearance] >= 0;
+    if (index_[kClearanceExpires] >= 0 && index_[kClearance] < 0) {
+      error(record.line, "column 'clearance_expires' needs a 'clearance' column");
+    }
   }
 
   void row(const CsvRecord& record) {
@@ -208,9 +225,35 @@ class Importer {
       // The whole day counts: the last microsecond before the next midnight.
       credential.valid_until = local_midnight(*until_day + 1, tz_) - core::Duration(1);
     }
+    parse_clearance(field(kClearance), field(kClearanceExpires), person, bad);
     if (!ok) return;
     result_.people.push_back(std::move(person));
     result_.credentials.push_back(std::move(credential));
+  }
+
+  // An empty clearance holds none; a last day without a clearance is a
+  // mistake in the sheet, not a clearance.
+  template <class Bad>
+  static void parse_clearance(const std::string& level_text, const std::string& expires_text,
+                              core::Person& person, Bad& bad) {
+    const std::string level = lower(level_text);
+    if (!level.empty()) {
+      auto parsed = core::clearance_level_from_string(level);
+      if (!parsed || *parsed == core::ClearanceLevel::none) {
+        bad(kClearance, "expected confidential, secret or top_secret, got '" + level_text + "'" +
+                            did_you_mean(level, {"confidential", "secret", "top_secret"}));
+      } else {
+        person.clearance.level = *parsed;
+      }
+    }
+    if (expires_text.empty()) return;
+    if (level.empty()) {
+      bad(kClearanceExpires, "a last day without a clearance level");
+    } else if (auto day = core::parse_date(expires_text)) {
+      person.clearance.expires = day;
+    } else {
+      bad(kClearanceExpires, "expected a date such as 2025-12-31, got '" + expires_text + "'");
+    }
   }
 
   void error(int line, std::string message) {
@@ -260,7 +303,7 @@ Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::str
         {file_name, 0, 0,
          "the file is empty (it needs a header row: " +
              std::string("person_id,name,card,access_levels,active,valid_from,"
-                         "valid_until)")}};
+                         "valid_until[,clearance,clearance_expires])")}};
   }
   Importer importer(file_name, site);
   importer.header(records.front());

@@ -107,6 +107,29 @@ core::TimeZone resolve_time_zone(const Draft& draft, const LoadOptions& options,
 
 }  // namespace
 
+// Holiday schedules and calendars: unique ids, each reference defined, one
+// entry per date in a calendar.
+void validate_holidays(const Draft& draft, Diagnostics& diag) {
+  IdTable schedules("holiday schedule", diag);
+  IdTable calendars("holiday calendar", diag);
+  for (const auto& s : draft.holiday_schedules) schedules.define(s.id);
+  for (const auto& c : draft.holiday_calendars) calendars.define(c.id);
+  for (const auto& calendar : draft.holiday_calendars) {
+    std::map<core::LocalDate, int> lines;
+    for (const auto& day : calendar.days) {
+      if (day.schedule) schedules.check(*day.schedule, "schedule");
+      if (auto [it, fresh] = lines.emplace(day.date, day.pos.line); !fresh) {
+        diag.error(day.pos, "holiday " + core::format_date(day.date) + " is listed twice in '" +
+                                calendar.id.value + "' (first on line " +
+                                std::to_string(it->second) + ")");
+      }
+    }
+  }
+  for (const auto& level : draft.access_levels) {
+    if (level.holidays) calendars.check(*level.holidays, "holidays");
+  }
+}
+
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag) {
   IdTable devices("device", diag);
   IdTable zones("zone", diag);
@@ -143,6 +166,7 @@ Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& d
   validate_points(draft, diag);
   validate_devices(draft, diag);
   validate_door_timings(draft, diag);
+  validate_holidays(draft, diag);
   return Resolved{resolve_time_zone(draft, options, diag)};
 }
 

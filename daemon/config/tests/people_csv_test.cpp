@@ -153,9 +153,9 @@ TEST(PeopleCsv, HeaderMustNameTheRequiredColumns) {
   EXPECT_EQ(messages(result.diagnostics()),
             (std::vector<std::string>{
                 "people.csv:1: unknown column 'id' (expected person_id,name,card,access_levels,"
-                "active,valid_from,valid_until)",
+                "active,valid_from,valid_until,clearance,clearance_expires)",
                 "people.csv:1: the header row has no 'person_id' column (expected person_id,name,"
-                "card,access_levels,active,valid_from,valid_until)"}));
+                "card,access_levels,active,valid_from,valid_until,clearance,clearance_expires)"}));
 }
 
 TEST(PeopleCsv, ColumnsMayComeInAnyOrderAndOptionalOnesMayBeLeftOut) {
@@ -163,6 +163,42 @@ TEST(PeopleCsv, ColumnsMayComeInAnyOrderAndOptionalOnesMayBeLeftOut) {
   ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
   EXPECT_EQ(result.value().credentials[0].card, (core::CardNumber{12, 7}));
   EXPECT_TRUE(result.value().people[0].active);
+}
+
+TEST(PeopleCsv, ClearanceColumnsAreOptional) {
+  auto old = parse(kHeader + "p01,A,1:1,,,,\n");
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old.value().sets_clearance);
+  EXPECT_EQ(old.value().people[0].clearance.level, core::ClearanceLevel::none);
+
+  auto result = parse(
+      "person_id,name,card,clearance,clearance_expires\n"
+      "p01,A,1:1,secret,2027-06-30\np02,B,1:2,Top_Secret,\np03,C,1:3,,\n");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const auto& people = result.value().people;
+  EXPECT_TRUE(result.value().sets_clearance);
+  EXPECT_EQ(people[0].clearance,
+            (core::Clearance{core::ClearanceLevel::secret, core::parse_date("2027-06-30")}));
+  EXPECT_EQ(people[1].clearance, (core::Clearance{core::ClearanceLevel::top_secret, std::nullopt}));
+  EXPECT_EQ(people[2].clearance, core::Clearance{});
+}
+
+TEST(PeopleCsv, ClearanceMistakesNameLineAndField) {
+  auto result = parse(
+      "person_id,name,card,clearance,clearance_expires\n"
+      "p01,A,1:1,secrt,\np02,B,1:2,,2027-01-01\np03,C,1:3,secret,2027-02-30\n");
+  EXPECT_EQ(messages(result.diagnostics()),
+            (std::vector<std::string>{
+                "people.csv:2: field 'clearance': expected confidential, secret or top_secret, "
+                "got 'secrt' (did you mean 'secret'?)",
+                "people.csv:3: field 'clearance_expires': a last day without a clearance level",
+                "people.csv:4: field 'clearance_expires': expected a date such as 2025-12-31, got "
+                "'2027-02-30'"}));
+  EXPECT_EQ(
+      messages(
+          parse("person_id,name,card,clearance_expires\np01,A,1:1,2027-01-01\n").diagnostics()),
+      (std::vector<std::string>{
+          "people.csv:1: column 'clearance_expires' needs a 'clearance' column"}));
 }
 
 TEST(PeopleCsv, EmptyFileNeedsAHeader) {

@@ -76,6 +76,20 @@ std::string point(const char* device, core::PointKind kind, std::uint32_t index)
 std::vector<Case> cases() {
   using core::PointKind;
   return {
+      {"UnknownSecurityLevel",
+       "security_level: 1",
+       "security_level: restriced",
+       {"18:51: 'security_level': expected public, controlled, restricted or protected, got "
+        "'restriced' (did you mean 'restricted'?)"}},
+      {"SecurityLevelNumberAboveProtected",
+       "security_level: 1",
+       "security_level: 4",
+       {"18:51: 'security_level': expected public, controlled, restricted or protected, got '4'"}},
+      {"UnknownRequiredClearance",
+       "parent: lobby }",
+       "parent: lobby, required_clearance: topsecret }",
+       {"18:89: 'required_clearance': expected confidential, secret or top_secret, got "
+        "'topsecret' (did you mean 'top_secret'?)"}},
       {"UnknownKeySuggestsClosest",
        "unlock_time: 5s",
        "unlok_time: 5s",

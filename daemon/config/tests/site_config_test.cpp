@@ -15,6 +15,57 @@ std::string all(const std::vector<Diagnostic>& d) {
   return to_string(d);
 }
 
+TEST(SiteConfig, ZonesCarrySecurityLevelAndRequiredClearance) {
+  auto result = load_site_config(kSource / "config/example/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const core::Site& site = result.value().site;
+  const core::Zone* archive = site.find_zone(core::ZoneId("archive"));
+  ASSERT_NE(archive, nullptr);
+  EXPECT_EQ(archive->security_level, core::SecurityLevel::restricted);
+  EXPECT_EQ(archive->required_clearance, core::ClearanceLevel::secret);
+  EXPECT_EQ(site.find_zone(core::ZoneId("offices"))->required_clearance,
+            core::ClearanceLevel::none);
+  EXPECT_EQ(site.find_zone(core::ZoneId("plant-room"))->security_level,
+            core::SecurityLevel::protected_);
+}
+
+TEST(SiteConfig, ReturnReportZonesAndDestinations) {
+  auto result = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC, return_report_after: [XX, YY] }\n"
+      "journal: { path: j.db }\n"
+      "zones:\n"
+      "  - { id: vault, requires_return_report: true }\n"
+      "  - { id: lobby }\n",
+      "/etc/s.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const core::Site& site = result.value().site;
+  EXPECT_EQ(site.return_report_destinations, (std::vector<std::string>{"XX", "YY"}));
+  EXPECT_TRUE(site.find_zone(core::ZoneId("vault"))->requires_return_report);
+  EXPECT_FALSE(site.find_zone(core::ZoneId("lobby"))->requires_return_report);
+
+  auto bad = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC, return_report_after: XX }\n"
+      "journal: { path: j.db }\n"
+      "zones:\n"
+      "  - { id: vault, requires_return_report: maybe }\n",
+      "/etc/s.yaml");
+  ASSERT_EQ(bad.diagnostics().size(), 2u) << all(bad.diagnostics());
+  EXPECT_EQ(bad.diagnostics()[0].line, 1);
+  EXPECT_EQ(bad.diagnostics()[1].line, 4);
+  EXPECT_EQ(bad.diagnostics()[1].col, 42);
+}
+
+TEST(SiteConfig, NumberedSecurityLevelsOfOlderConfigsStillLoad) {
+  // config/demo/site.yaml writes 0, 1 and 3 as before issue 8.
+  auto result = load_site_config(kSource / "config/demo/site.yaml");
+  ASSERT_TRUE(result.ok()) << all(result.diagnostics());
+  const core::Site& site = result.value().site;
+  EXPECT_EQ(site.find_zone(core::ZoneId("offices"))->security_level,
+            core::SecurityLevel::controlled);
+  EXPECT_EQ(site.find_zone(core::ZoneId("server-room"))->security_level,
+            core::SecurityLevel::protected_);
+}
+
 TEST(SiteConfig, DemoSiteLoadsCleanly) {
   auto result = load_site_config(kSource / "config/demo/site.yaml");
   ASSERT_TRUE(result.ok()) << all(result.diagnostics());

@@ -86,11 +86,11 @@ Effects Controller::on(const CardPresented& in) {
   Effects out;
   const Moment at{in.time, in.mono};
   observe(at, out);
-  const Decision d = decide(site_, people_, in.card, in.reader, in.time);
+  Decision d = decide(site_, people_, access_state_, AccessRequest{in.card, in.reader, in.time});
   Event e;
   e.time = in.time;
   e.mono = in.mono;
-  e.kind = d.granted ? EventKind::access_granted : EventKind::access_denied;
+  e.kind = d.granted() ? EventKind::access_granted : EventKind::access_denied;
   e.reason = d.reason;
   e.reader = in.reader;
   e.card = in.card;
@@ -98,8 +98,11 @@ Effects Controller::on(const CardPresented& in) {
   if (d.door) e.door = d.door->id;
   if (d.person) e.person = d.person->id;
   e.detail = in.format;
-  out.events.push_back(e);
-  if (d.granted && d.door) {
+  e.attrs = std::move(d.attrs);
+  // The waits (PIN, second person, escort) come with the rules that need
+  // them; until then decide() never answers one.
+  out.events.push_back(std::move(e));
+  if (d.granted() && d.door) {
     doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out);
   }
   return out;

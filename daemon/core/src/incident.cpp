@@ -14,9 +14,45 @@ Incident make(IncidentKind kind, Severity severity, const Event& e, std::string 
   return Incident{kind, severity, e, std::move(summary)};
 }
 
+std::string who(const Event& e) {
+  return e.person ? e.person->str() : std::string{"unknown person"};
+}
+
+// The ethics unit's rules: a watched person's entry, a suspended person's
+// attempt, a card used while its holder is abroad.
+std::optional<Incident> integrity_incident(const Event& e) {
+  if (e.kind == EventKind::access_granted) {
+    if (attr_text(e.attrs, "flag") != "watch") return std::nullopt;
+    return make(IncidentKind::watched_person_entry, Severity::warning, e,
+                "Watched person entered: " + who(e) + " at " + where(e) + " (" +
+                    attr_text(e.attrs, "flag_reason").value_or("") + ")");
+  }
+  if (e.reason == DenyReason::person_suspended) {
+    return make(IncidentKind::suspended_person_attempt, Severity::major, e,
+                "Suspended person tried " + where(e) + ": " + who(e) + " (" +
+                    attr_text(e.attrs, "flag_reason").value_or("") + ")");
+  }
+  if (e.reason == DenyReason::credential_used_while_abroad) {
+    const auto card = e.card ? to_string(*e.card) : std::string{"a card"};
+    return make(IncidentKind::credential_used_while_abroad, Severity::critical, e,
+                "Card used while its holder is abroad: " + card + " of " + who(e) + " at " +
+                    where(e) + "; " + who(e) + " is in " +
+                    attr_text(e.attrs, "destination").value_or("?") + " until " +
+                    attr_text(e.attrs, "trip_last_day").value_or("?") + " (cloned or lent card?)");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Incident> IncidentRules::observe(const Event& e) {
+  if (e.kind == EventKind::access_granted || e.kind == EventKind::access_denied) {
+    if (auto incident = integrity_incident(e)) {
+      // The attempt still counts towards repeated denials at its reader.
+      if (e.kind == EventKind::access_denied) observe_denial(e);
+      return incident;
+    }
+  }
   switch (e.kind) {
     case EventKind::journal_integrity:
       // The v1 migration row has no "problem": a format change, not tampering.
@@ -58,30 +94,33 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
           IncidentKind::clock_jump, Severity::warning, e,
           "Clock jump: the wall clock stepped by " + std::to_string(delta / 1'000'000) + " s");
     }
-    case EventKind::access_denied: {
-      if (!e.reader) return std::nullopt;
-      auto& times = denials_[*e.reader];
-      const Stamp now = e.mono != MonoTime{} ? Stamp{true, e.mono.time_since_epoch()}
-                                             : Stamp{false, e.time.time_since_epoch()};
-      if (!times.empty() && times.front().mono != now.mono) times.clear();
-      times.push_back(now);
-      while (!times.empty() && now.at - times.front().at > config_.repeated_denials_window)
-        times.pop_front();
-      if (static_cast<int>(times.size()) < config_.repeated_denials_count) return std::nullopt;
-      // Raise once per burst: start counting afresh after raising, so a
-      // person hammering a reader yields one incident per N denials.
-      const auto count = times.size();
-      times.clear();
-      const auto window_s =
-          std::chrono::duration_cast<std::chrono::seconds>(config_.repeated_denials_window).count();
-      return make(IncidentKind::repeated_denials, Severity::warning, e,
-                  "Repeated denials: " + std::to_string(count) + " refused reads at reader " +
-                      e.reader->str() + (e.door ? " (door " + e.door->str() + ")" : "") +
-                      " within " + std::to_string(window_s) + " s");
-    }
+    case EventKind::access_denied:
+      return observe_denial(e);
     default:
       return std::nullopt;
   }
+}
+
+std::optional<Incident> IncidentRules::observe_denial(const Event& e) {
+  if (!e.reader) return std::nullopt;
+  auto& times = denials_[*e.reader];
+  const Stamp now = e.mono != MonoTime{} ? Stamp{true, e.mono.time_since_epoch()}
+                                         : Stamp{false, e.time.time_since_epoch()};
+  if (!times.empty() && times.front().mono != now.mono) times.clear();
+  times.push_back(now);
+  while (!times.empty() && now.at - times.front().at > config_.repeated_denials_window)
+    times.pop_front();
+  if (static_cast<int>(times.size()) < config_.repeated_denials_count) return std::nullopt;
+  // Raise once per burst: start counting afresh after raising, so a
+  // person hammering a reader yields one incident per N denials.
+  const auto count = times.size();
+  times.clear();
+  const auto window_s =
+      std::chrono::duration_cast<std::chrono::seconds>(config_.repeated_denials_window).count();
+  return make(IncidentKind::repeated_denials, Severity::warning, e,
+              "Repeated denials: " + std::to_string(count) + " refused reads at reader " +
+                  e.reader->str() + (e.door ? " (door " + e.door->str() + ")" : "") + " within " +
+                  std::to_string(window_s) + " s");
 }
 
 }  // namespace vigil::core

@@ -8,6 +8,7 @@
 #include "vigil/core/event.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/point.hpp"
+#include "vigil/core/policy.hpp"
 #include "vigil/core/site.hpp"
 
 namespace vigil::core {
@@ -48,6 +49,10 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::credential_added, "credential_added"},
     std::pair{EventKind::credential_revoked, "credential_revoked"},
     std::pair{EventKind::roster_reloaded, "roster_reloaded"},
+    std::pair{EventKind::flag_set, "flag_set"},
+    std::pair{EventKind::flag_cleared, "flag_cleared"},
+    std::pair{EventKind::trip_added, "trip_added"},
+    std::pair{EventKind::trip_returned, "trip_returned"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -57,6 +62,54 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::no_access_level, "no_access_level"},
     std::pair{DenyReason::outside_schedule, "outside_schedule"},
     std::pair{DenyReason::unknown_reader, "unknown_reader"},
+    std::pair{DenyReason::clearance_missing, "clearance_missing"},
+    std::pair{DenyReason::clearance_insufficient, "clearance_insufficient"},
+    std::pair{DenyReason::clearance_expired, "clearance_expired"},
+    std::pair{DenyReason::person_suspended, "person_suspended"},
+    std::pair{DenyReason::credential_used_while_abroad, "credential_used_while_abroad"},
+    std::pair{DenyReason::return_report_pending, "return_report_pending"},
+    std::pair{DenyReason::holiday_closed, "holiday_closed"},
+};
+
+constexpr std::array kFlagKindNames{
+    std::pair{FlagKind::watch, "watch"},
+    std::pair{FlagKind::suspend, "suspend"},
+};
+
+constexpr std::array kOutcomeNames{
+    std::pair{Outcome::grant, "grant"},
+    std::pair{Outcome::deny, "deny"},
+    std::pair{Outcome::wait_for_pin, "wait_for_pin"},
+    std::pair{Outcome::wait_for_second_person, "wait_for_second_person"},
+    std::pair{Outcome::wait_for_escort, "wait_for_escort"},
+    std::pair{Outcome::grant_silent_alarm, "grant_silent_alarm"},
+};
+
+constexpr std::array kSecurityLevelNames{
+    std::pair{SecurityLevel::public_, "public"},
+    std::pair{SecurityLevel::controlled, "controlled"},
+    std::pair{SecurityLevel::restricted, "restricted"},
+    std::pair{SecurityLevel::protected_, "protected"},
+};
+
+constexpr std::array kClearanceLevelNames{
+    std::pair{ClearanceLevel::none, "none"},
+    std::pair{ClearanceLevel::confidential, "confidential"},
+    std::pair{ClearanceLevel::secret, "secret"},
+    std::pair{ClearanceLevel::top_secret, "top_secret"},
+};
+
+constexpr std::array kRuleNames{
+    std::pair{Rule::reader, "reader"},
+    std::pair{Rule::card, "card"},
+    std::pair{Rule::credential, "credential"},
+    std::pair{Rule::flag, "flag"},
+    std::pair{Rule::trip, "trip"},
+    std::pair{Rule::clearance, "clearance"},
+    std::pair{Rule::return_report, "return_report"},
+    std::pair{Rule::access_level, "access_level"},
+    std::pair{Rule::schedule, "schedule"},
+    std::pair{Rule::holiday, "holiday"},
 };
 
 template <class Table, class E>
@@ -88,6 +141,119 @@ std::optional<DenyReason> deny_reason_from_string(std::string_view s) {
   return value_of<DenyReason>(kDenyReasonNames, s);
 }
 
+const char* to_string(Outcome outcome) {
+  return name_of(kOutcomeNames, outcome);
+}
+const char* to_string(Rule rule) {
+  return name_of(kRuleNames, rule);
+}
+std::optional<Rule> rule_from_string(std::string_view s) {
+  return value_of<Rule>(kRuleNames, s);
+}
+
+const char* to_string(SecurityLevel level) {
+  return name_of(kSecurityLevelNames, level);
+}
+const char* to_string(ClearanceLevel level) {
+  return name_of(kClearanceLevelNames, level);
+}
+std::optional<SecurityLevel> security_level_from_string(std::string_view s) {
+  return value_of<SecurityLevel>(kSecurityLevelNames, s);
+}
+std::optional<ClearanceLevel> clearance_level_from_string(std::string_view s) {
+  return value_of<ClearanceLevel>(kClearanceLevelNames, s);
+}
+
+const char* to_string(FlagKind kind) {
+  return name_of(kFlagKindNames, kind);
+}
+std::optional<FlagKind> flag_kind_from_string(std::string_view s) {
+  return value_of<FlagKind>(kFlagKindNames, s);
+}
+
+int rule_position(Rule rule) {
+  // schedule and holiday are one step: which covering level is open now.
+  switch (rule) {
+    case Rule::reader:
+      return 1;
+    case Rule::card:
+      return 2;
+    case Rule::credential:
+      return 3;
+    case Rule::flag:
+      return 4;
+    case Rule::trip:
+      return 5;
+    case Rule::clearance:
+      return 6;
+    case Rule::return_report:
+      return 7;
+    case Rule::access_level:
+      return 8;
+    case Rule::schedule:
+    case Rule::holiday:
+      return 9;
+  }
+  return 0;
+}
+
+const char* rule_question(Rule rule) {
+  switch (rule) {
+    case Rule::reader:
+      return "is the reader in the site config?";
+    case Rule::card:
+      return "is a credential with this card number on file?";
+    case Rule::credential:
+      return "are the person and the card active, and is now inside the card's validity dates?";
+    case Rule::flag:
+      return "does an integrity flag `suspend` apply today? (`watch` grants and raises an "
+             "incident)";
+    case Rule::trip:
+      return "is the holder abroad today on a recorded trip without a return report?";
+    case Rule::clearance:
+      return "does the person hold the clearance the zone (or a zone around it) requires, "
+             "unexpired?";
+    case Rule::return_report:
+      return "does the zone wait for the return report of a trip to a marked destination?";
+    case Rule::access_level:
+      return "does one of the person's access levels cover the zone?";
+    case Rule::schedule:
+      return "is a covering level's weekly schedule open now (site local time)?";
+    case Rule::holiday:
+      return "is a covering level open now, on a holiday of its calendar?";
+  }
+  return "";
+}
+
+Rule rule_of(DenyReason reason) {
+  switch (reason) {
+    case DenyReason::unknown_reader:
+      return Rule::reader;
+    case DenyReason::unknown_card:
+      return Rule::card;
+    case DenyReason::inactive_credential:
+      return Rule::credential;
+    case DenyReason::outside_schedule:
+      return Rule::schedule;
+    case DenyReason::clearance_missing:
+    case DenyReason::clearance_insufficient:
+    case DenyReason::clearance_expired:
+      return Rule::clearance;
+    case DenyReason::person_suspended:
+      return Rule::flag;
+    case DenyReason::credential_used_while_abroad:
+      return Rule::trip;
+    case DenyReason::return_report_pending:
+      return Rule::return_report;
+    case DenyReason::holiday_closed:
+      return Rule::holiday;
+    case DenyReason::none:
+    case DenyReason::no_access_level:
+      return Rule::access_level;
+  }
+  return Rule::access_level;
+}
+
 const char* to_string(IncidentKind kind) {
   switch (kind) {
     case IncidentKind::door_forced:
@@ -110,6 +276,12 @@ const char* to_string(IncidentKind kind) {
       return "journal_integrity";
     case IncidentKind::journal_failing:
       return "journal_failing";
+    case IncidentKind::watched_person_entry:
+      return "watched_person_entry";
+    case IncidentKind::suspended_person_attempt:
+      return "suspended_person_attempt";
+    case IncidentKind::credential_used_while_abroad:
+      return "credential_used_while_abroad";
   }
   return "unknown";
 }

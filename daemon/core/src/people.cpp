@@ -29,4 +29,18 @@ const Person* PeopleDirectory::find_person(const PersonId& id) const {
   return it == people_.end() ? nullptr : &it->second;
 }
 
+void PeopleDirectory::set_risk(const PersonId& id, PersonRisk risk) {
+  if (!risk.flag && risk.trips.empty()) {
+    risks_.erase(id);
+  } else {
+    risks_.insert_or_assign(id, std::move(risk));
+  }
+}
+
+const PersonRisk* PeopleDirectory::risk_of(const PersonId& id) const {
+  if (risks_.empty()) return nullptr;
+  auto it = risks_.find(id);
+  return it == risks_.end() ? nullptr : &it->second;
+}
+
 }  // namespace vigil::core

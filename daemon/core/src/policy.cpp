@@ -10,49 +10,167 @@ bool credential_valid_at(const Credential& c, TimePoint t) {
   return true;
 }
 
+void refuse(Decision& d, Rule rule, DenyReason reason) {
+  d.outcome = Outcome::deny;
+  d.rule = rule;
+  d.reason = reason;
+}
+
+// The clearance rule: refuses when the zone (or a parent) requires a
+// clearance the person lacks, holds at a lower level, or let expire. The
+// expiry is a local date: valid through that day, refused from the local
+// midnight that ends it.
+bool refuse_by_clearance(Decision& d, const Site& site, const Person& person, LocalDate today) {
+  const ZoneRules rules = site.zone_rules(*d.zone);
+  if (rules.required_clearance == ClearanceLevel::none) return false;
+  const Clearance& held = person.clearance;
+  DenyReason reason = DenyReason::none;
+  if (held.level == ClearanceLevel::none) {
+    reason = DenyReason::clearance_missing;
+  } else if (held.level < rules.required_clearance) {
+    reason = DenyReason::clearance_insufficient;
+  } else if (!held.valid_on(today)) {
+    reason = DenyReason::clearance_expired;
+  } else {
+    return false;
+  }
+  refuse(d, Rule::clearance, reason);
+  set_attr(d.attrs, "required_clearance", std::string{to_string(rules.required_clearance)});
+  set_attr(d.attrs, "required_by", rules.requiring_clearance->id.str());
+  set_attr(d.attrs, "clearance", std::string{to_string(held.level)});
+  if (held.expires) set_attr(d.attrs, "clearance_expires", format_date(*held.expires));
+  return true;
+}
+
+void flag_attrs(Decision& d, const IntegrityFlag& flag) {
+  set_attr(d.attrs, "flag", std::string{to_string(flag.kind)});
+  set_attr(d.attrs, "flag_reason", flag.reason);
+  set_attr(d.attrs, "flag_set_by", flag.set_by);
+  if (flag.until) set_attr(d.attrs, "flag_until", format_date(*flag.until));
+}
+
+void trip_attrs(Decision& d, const Trip& trip) {
+  set_attr(d.attrs, "trip", trip.id);
+  set_attr(d.attrs, "destination", trip.destination);
+  set_attr(d.attrs, "trip_first_day", format_date(trip.first_day));
+  set_attr(d.attrs, "trip_last_day", format_date(trip.last_day));
+  set_attr(d.attrs, "approval", trip.approval_ref);
+}
+
+// The ethics unit's refusals: a suspend flag, a trip in progress (the card is
+// in someone else's hands: cloned or lent), and a marked trip whose return
+// report is still missing when the zone requires one.
+bool refuse_by_risk(Decision& d, const PersonRisk& risk, LocalDate today) {
+  if (risk.flag && risk.flag->kind == FlagKind::suspend && risk.flag->applies_on(today)) {
+    refuse(d, Rule::flag, DenyReason::person_suspended);
+    flag_attrs(d, *risk.flag);
+    return true;
+  }
+  for (const auto& trip : risk.trips) {
+    if (!trip.abroad_on(today)) continue;
+    refuse(d, Rule::trip, DenyReason::credential_used_while_abroad);
+    trip_attrs(d, trip);
+    return true;
+  }
+  return false;
+}
+
+bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& risk,
+                             LocalDate today) {
+  if (!site.zone_rules(*d.zone).requires_return_report) return false;
+  for (const auto& trip : risk.trips) {
+    if (trip.returned || trip.first_day > today ||
+        !site.requires_return_report_after(trip.destination)) {
+      continue;
+    }
+    refuse(d, Rule::return_report, DenyReason::return_report_pending);
+    trip_attrs(d, trip);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-// Order of checks matters for the reason a guard reads: first whether we know
-// the reader and the card, then whether the card may be used at all, then
-// whether any level covers the zone, and last whether that level is open now.
-// "outside_schedule" is only reported when a level does cover the zone, so a
-// person who never had access is never told to come back later.
-Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
-                const ReaderId& reader_id, TimePoint time) {
+// Order of checks matters for the reason a guard reads, and for precedence
+// (docs/policy.md): first whether we know the reader and the card, then every
+// rule that refuses whatever the levels say, and last whether any level
+// covers the zone and is open now. "outside_schedule" is only reported when a
+// level does cover the zone, so a person who never had access is never told
+// to come back later.
+Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& /*state*/,
+                const AccessRequest& request) {
   Decision d;
-  const Reader* reader = site.find_reader(reader_id);
+  const Reader* reader = site.find_reader(request.reader);
   if (reader == nullptr) {
-    d.reason = DenyReason::unknown_reader;
+    refuse(d, Rule::reader, DenyReason::unknown_reader);
     return d;
   }
   d.door = site.find_door(reader->door);
   d.zone = &site.target_zone(*reader);
 
-  auto holder = people.find_card(card);
+  auto holder = people.find_card(request.card);
   if (!holder) {
-    d.reason = DenyReason::unknown_card;
+    refuse(d, Rule::card, DenyReason::unknown_card);
     return d;
   }
   d.person = holder->person;
-  if (!holder->person->active || !credential_valid_at(*holder->credential, time)) {
-    d.reason = DenyReason::inactive_credential;
+  if (!holder->person->active || !credential_valid_at(*holder->credential, request.time)) {
+    refuse(d, Rule::credential, DenyReason::inactive_credential);
     return d;
   }
 
+  const LocalTime local = site.time_zone.local(request.time);
+  const Person& person = *holder->person;
+  const PersonRisk* risk = people.risk_of(person.id);
+  if (risk != nullptr && refuse_by_risk(d, *risk, local.date)) return d;
+  if (refuse_by_clearance(d, site, person, local.date)) return d;
+  if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
+
   bool covered = false;
-  const LocalTime local = site.time_zone.local(time);
-  for (const auto& level_id : holder->person->access_levels) {
+  const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
+  for (const auto& level_id : person.access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
+    if (!covered) d.level = level;
     covered = true;
-    if (level->open_at(local)) {
-      d.granted = true;
-      d.reason = DenyReason::none;
-      return d;
+    // A holiday replaces the level's weekly schedule for the whole local day.
+    const Holiday* holiday = site.holiday_for(*level, local.date);
+    const bool open =
+        holiday ? open_in(holiday->windows, local.minute_of_day) : level->open_at(local);
+    if (!open) {
+      if (holiday && !closed_by) closed_by = holiday;
+      continue;
     }
+    d.outcome = Outcome::grant;
+    d.reason = DenyReason::none;
+    d.rule = Rule::access_level;
+    d.level = level;
+    if (holiday) set_attr(d.attrs, "holiday", holiday->name);
+    // Marked for control: the entry goes ahead, and its event carries the
+    // flag so the incident rules raise one (watched_person_entry).
+    if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
+        risk->flag->applies_on(local.date)) {
+      flag_attrs(d, *risk->flag);
+    }
+    return d;
   }
-  d.reason = covered ? DenyReason::outside_schedule : DenyReason::no_access_level;
+  if (closed_by != nullptr) {
+    refuse(d, Rule::holiday, DenyReason::holiday_closed);
+    set_attr(d.attrs, "holiday", closed_by->name);
+    if (!closed_by->schedule.empty()) set_attr(d.attrs, "holiday_schedule", closed_by->schedule);
+  } else if (covered) {
+    refuse(d, Rule::schedule, DenyReason::outside_schedule);
+  } else {
+    refuse(d, Rule::access_level, DenyReason::no_access_level);
+  }
   return d;
+}
+
+Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
+                const ReaderId& reader, TimePoint time) {
+  static const AccessState kNoState{};
+  return decide(site, people, kNoState, AccessRequest{card, reader, time});
 }
 
 }  // namespace vigil::core

@@ -8,6 +8,27 @@ bool AccessLevel::covers(const ZoneId& zone) const {
   return std::find(zones.begin(), zones.end(), zone) != zones.end();
 }
 
+bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day) {
+  for (const auto& w : windows) {
+    if (minute_of_day >= w.start_minute && minute_of_day < w.end_minute) return true;
+  }
+  return false;
+}
+
+const Holiday* HolidayCalendar::on(LocalDate date) const {
+  auto it = std::lower_bound(days.begin(), days.end(), date,
+                             [](const Holiday& h, LocalDate d) { return h.date < d; });
+  return it != days.end() && it->date == date ? &*it : nullptr;
+}
+
+const Holiday* Site::holiday_for(const AccessLevel& level, LocalDate date) const {
+  if (level.holidays.empty()) return nullptr;
+  for (const auto& calendar : holiday_calendars) {
+    if (calendar.id == level.holidays) return calendar.on(date);
+  }
+  return nullptr;
+}
+
 bool AccessLevel::open_at(LocalTime t) const {
   for (const auto& w : schedule) {
     if ((w.weekdays & (1u << t.weekday)) == 0) continue;
@@ -37,6 +58,32 @@ std::vector<std::string> validate(const Door& door) {
   if (door.rex_stuck_time <= door.rex_debounce)
     errors.emplace_back("rex_stuck_time must be longer than rex_debounce");
   return errors;
+}
+
+const Zone* Site::find_zone(const ZoneId& id) const {
+  auto it = std::find_if(zones.begin(), zones.end(), [&](const Zone& z) { return z.id == id; });
+  return it == zones.end() ? nullptr : &*it;
+}
+
+ZoneRules Site::zone_rules(const ZoneId& id) const {
+  ZoneRules rules;
+  // Bounded walk: the config refuses cycles, and a hand-built site with one
+  // still ends.
+  const Zone* zone = find_zone(id);
+  for (std::size_t steps = 0; zone != nullptr && steps <= zones.size(); ++steps) {
+    if (zone->required_clearance > rules.required_clearance) {
+      rules.required_clearance = zone->required_clearance;
+      rules.requiring_clearance = zone;
+    }
+    rules.requires_return_report |= zone->requires_return_report;
+    zone = zone->parent ? find_zone(*zone->parent) : nullptr;
+  }
+  return rules;
+}
+
+bool Site::requires_return_report_after(const std::string& destination) const {
+  return std::find(return_report_destinations.begin(), return_report_destinations.end(),
+                   destination) != return_report_destinations.end();
 }
 
 const Door* Site::find_door(const DoorId& id) const {

@@ -27,6 +27,11 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
+std::int64_t local_days(const TimeZone& tz, std::int64_t utc_seconds) {
+  const auto t = from_unix_micros(utc_seconds * 1'000'000);
+  return floor_div(utc_seconds + tz.offset_at(t), 86400);
+}
+
 }  // namespace
 
 std::string format_utc(TimePoint t) {
@@ -74,7 +79,51 @@ LocalTime TimeZone::local(TimePoint t) const {
   const std::int64_t sod = local_secs - days * 86400;
   // 1970-01-01 was a Thursday: ISO weekday index 3 with Monday = 0.
   const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);
-  return LocalTime{weekday, static_cast<int>(sod / 60)};
+  return LocalTime{weekday, static_cast<int>(sod / 60), LocalDate{static_cast<std::int32_t>(days)}};
+}
+
+TimePoint TimeZone::start_of(LocalDate date) const {
+  const std::int64_t local = std::int64_t{date.days} * 86400;
+  const auto at = [](std::int64_t s) { return from_unix_micros(s * 1'000'000); };
+  // Two rounds settle on the offset in force at that midnight.
+  const std::int64_t guess = local - offset_at(at(local));
+  const std::int64_t utc = local - offset_at(at(guess));
+  // A skipped midnight (a transition at 00:00 forward) lands before the day
+  // starts locally; the day then starts at the transition.
+  if (local_days(*this, utc) < date.days) {
+    auto next = std::upper_bound(
+        transitions_.begin(), transitions_.end(), utc,
+        [](std::int64_t s, const Transition& tr) { return s < tr.at_unix_seconds; });
+    if (next != transitions_.end()) return at(next->at_unix_seconds);
+  }
+  return at(utc);
+}
+
+std::optional<LocalDate> parse_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  auto num = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)),
+                                        std::chrono::month(static_cast<unsigned>(num(5, 2))),
+                                        std::chrono::day(static_cast<unsigned>(num(8, 2)))};
+  if (!ymd.ok()) return std::nullopt;
+  return LocalDate{
+      static_cast<std::int32_t>(std::chrono::sys_days(ymd).time_since_epoch().count())};
+}
+
+std::string format_date(LocalDate date) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(date.days, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
 }
 
 }  // namespace vigil::core

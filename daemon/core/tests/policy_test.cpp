@@ -26,8 +26,10 @@ TEST_P(Decide, GivesTheExpectedReason) {
   const PeopleDirectory people = testing::make_people();
   const auto& c = GetParam();
   const Decision d = decide(site, people, c.card, ReaderId(c.reader), c.time);
-  EXPECT_EQ(d.granted, c.granted);
+  EXPECT_EQ(d.granted(), c.granted);
   EXPECT_EQ(to_string(d.reason), std::string(to_string(c.reason)));
+  EXPECT_EQ(to_string(d.rule), std::string(to_string(rule_of(c.reason))));
+  EXPECT_EQ(d.outcome, c.granted ? Outcome::grant : Outcome::deny);
 }
 
 INSTANTIATE_TEST_SUITE_P(Reasons, Decide,
@@ -121,9 +123,33 @@ TEST(Decide, ScheduleIsReadInTheSiteTimeZone) {
   site.time_zone = TimeZone::fixed("UTC+2", 2 * 3600);
   const PeopleDirectory people = testing::make_people();
   EXPECT_TRUE(
-      decide(site, people, {12, 1001}, ReaderId("lobby-in"), at_utc(kMonday, 5, 30)).granted);
+      decide(site, people, {12, 1001}, ReaderId("lobby-in"), at_utc(kMonday, 5, 30)).granted());
   EXPECT_FALSE(
-      decide(site, people, {12, 1001}, ReaderId("lobby-in"), at_utc(kMonday, 17, 30)).granted);
+      decide(site, people, {12, 1001}, ReaderId("lobby-in"), at_utc(kMonday, 17, 30)).granted());
+}
+
+TEST(Decide, OneOpenLevelAmongSeveralGrants) {
+  const Site site = testing::make_site();
+  PeopleDirectory people = testing::make_people();
+  // staff is closed on Saturday; admins is always open and covers the lobby too.
+  people.add_person(
+      {PersonId("dave"), "Dave", true, {AccessLevelId("staff"), AccessLevelId("admins")}});
+  people.add_credential({CardNumber{12, 1006}, PersonId("dave"), true, {}, {}});
+  const Decision d =
+      decide(site, people, {12, 1006}, ReaderId("lobby-in"), at_utc(kMonday + 5, 9, 0));
+  EXPECT_TRUE(d.granted());
+  ASSERT_NE(d.level, nullptr);
+  EXPECT_EQ(d.level->id, AccessLevelId("admins"));
+}
+
+TEST(Decide, ClosedScheduleNamesTheCoveringLevel) {
+  const Site site = testing::make_site();
+  const PeopleDirectory people = testing::make_people();
+  const Decision d =
+      decide(site, people, {12, 1001}, ReaderId("lobby-in"), at_utc(kMonday + 5, 9, 0));
+  EXPECT_EQ(d.rule, Rule::schedule);
+  ASSERT_NE(d.level, nullptr);
+  EXPECT_EQ(d.level->id, AccessLevelId("staff"));
 }
 
 TEST(Decide, KnownCardDenialNamesThePerson) {

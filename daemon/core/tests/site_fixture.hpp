@@ -18,9 +18,10 @@ inline Site make_site() {
   Site s;
   s.id = SiteId("hq");
   s.gateway = GatewayId("gw1");
-  s.zones = {{ZoneId("outside"), "Outside", 0, {}},
-             {ZoneId("lobby"), "Lobby", 0, {}},
-             {ZoneId("server-room"), "Server room", 3, ZoneId("lobby")}};
+  s.zones = {{ZoneId("outside"), "Outside", SecurityLevel::public_, {}, ClearanceLevel::none},
+             {ZoneId("lobby"), "Lobby", SecurityLevel::public_, {}, ClearanceLevel::none},
+             {ZoneId("server-room"), "Server room", SecurityLevel::protected_, ZoneId("lobby"),
+              ClearanceLevel::none}};
   Door lobby;
   lobby.id = DoorId("lobby-main");
   lobby.from_zone = ZoneId("outside");
@@ -42,10 +43,11 @@ inline Site make_site() {
                {ReaderId("server-in"), DoorId("server-door"), Direction::in},
                {ReaderId("server-out"), DoorId("server-door"), Direction::out}};
   AccessLevel staff{
-      AccessLevelId("staff"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}};
+      AccessLevelId("staff"), {ZoneId("lobby")}, {WeeklyWindow{0x1f, 7 * 60, 19 * 60}}, ""};
   AccessLevel admins{AccessLevelId("admins"),
                      {ZoneId("lobby"), ZoneId("server-room")},
-                     {WeeklyWindow{0x7f, 0, 24 * 60}}};
+                     {WeeklyWindow{0x7f, 0, 24 * 60}},
+                     ""};
   s.access_levels = {staff, admins};
   return s;
 }

@@ -1,4 +1,4 @@
-// vigilctl person revoke / disable / enable / show: each change goes through
+// vigilctl person revoke / disable / enable / show / list: each change goes through
 // journal::Roster, so it is journalled with the operator in the same
 // transaction; a running vigild picks it up within a second (RosterWatch).
 #include <pwd.h>
@@ -9,15 +9,13 @@
 #include <iostream>
 
 #include "event_table.hpp"
+#include "roster_change.hpp"
+#include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::ctl {
 namespace {
-
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
 
 std::optional<core::CardNumber> parse_card_arg(std::string_view text) {
   const auto colon = text.find(':');
@@ -35,37 +33,61 @@ std::optional<core::CardNumber> parse_card_arg(std::string_view text) {
   return card;
 }
 
-bool database_exists(const std::string& path, std::ostream& err) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) return true;
-  err << "vigilctl: no database at " << path << "\n";
-  return false;
-}
-
-void print_change(const journal::RosterChange& change, std::ostream& out) {
-  for (const auto& e : change.events) out << core::describe(e) << "\n";
-}
-
-// Runs one roster change and reports it; every failure is a message, never a crash.
-template <class Change>
-int run_change(const std::string& db_path, std::ostream& err, Change change) {
-  if (!database_exists(db_path, err)) return 2;
-  try {
-    journal::Roster roster(db_path, current_operator());
-    return change(roster);
-  } catch (const std::exception& e) {
-    err << "vigilctl: " << e.what() << "\n";
-    return 1;
-  }
-}
-
 std::string validity(const core::Credential& c) {
   if (!c.valid_from && !c.valid_until) return "";
   return "  valid " + (c.valid_from ? core::format_utc(*c.valid_from) : std::string{"-"}) + " .. " +
          (c.valid_until ? core::format_utc(*c.valid_until) : std::string{"-"});
 }
 
+std::string clearance_text(const core::Clearance& c) {
+  if (c.level == core::ClearanceLevel::none) return "(none)";
+  return std::string(core::to_string(c.level)) +
+         (c.expires ? " until " + core::format_date(*c.expires) : std::string{});
+}
+
 }  // namespace
+
+std::optional<core::LocalDate> site_today(const std::optional<std::string>& config,
+                                          std::ostream& err) {
+  core::TimeZone tz;
+  if (config) {
+    auto loaded = config::load_site_config(*config);
+    if (!loaded) {
+      err << config::to_string(loaded.diagnostics());
+      return std::nullopt;
+    }
+    tz = loaded.value().site.time_zone;
+  }
+  return tz.local(wall_now()).date;
+}
+
+int person_list(const PersonListArgs& args, std::ostream& out, std::ostream& err) {
+  if (!database_exists(args.db_path, err)) return 2;
+  try {
+    journal::PeopleStore store(args.db_path);
+    std::optional<core::LocalDate> by;
+    if (args.expiring) by = args.today + args.days;
+    const auto people = store.list_people(by);
+    for (const auto& p : people) {
+      std::string mark;
+      if (args.expiring && p.clearance.expires) {
+        const auto left = p.clearance.expires->days - args.today.days;
+        mark =
+            left < 0 ? "  expired" : "  " + std::to_string(left) + (left == 1 ? " day" : " days");
+      }
+      out << p.id.str() << "  " << p.name << "  " << (p.active ? "active" : "inactive") << "  "
+          << clearance_text(p.clearance) << mark << "\n";
+    }
+    if (args.expiring) {
+      out << people.size() << (people.size() == 1 ? " clearance" : " clearances") << " expiring by "
+          << core::format_date(*by) << "\n";
+    }
+  } catch (const std::exception& e) {
+    err << "vigilctl: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
 
 std::string current_operator() {
   const uid_t uid = geteuid();
@@ -126,6 +148,7 @@ int person_show(const std::string& db_path, const std::string& id, std::ostream&
         << "name    " << p.name << "\n"
         << "status  " << (p.active ? "active" : "inactive") << "\n"
         << "levels  " << (levels.empty() ? "(none)" : levels) << "\n"
+        << "clearance " << clearance_text(p.clearance) << "\n"
         << (record->cards.empty() ? "cards   (none)" : "cards") << "\n";
     for (const auto& card : record->cards) {
       const char* state = card.revoked ? "revoked" : card.credential.active ? "active" : "inactive";

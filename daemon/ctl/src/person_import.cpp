@@ -47,11 +47,13 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
     std::filesystem::path p(db);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     journal::Roster roster(db, current_operator());
+    const bool sets_clearance = parsed.value().sets_clearance;
     journal::RosterFile file{.people = std::move(parsed.value().people),
                              .credentials = std::move(parsed.value().credentials),
                              .name = std::filesystem::path(args.csv_path).filename().string(),
                              .sha256 = journal::sha256_hex(text),
-                             .replace = args.replace};
+                             .replace = args.replace,
+                             .sets_clearance = sets_clearance};
     const auto change = roster.import(file, wall_now());
     const auto& summary = change.events.front().attrs;
     auto n = [&](const char* key) { return core::attr_int(summary, key).value_or(0); };

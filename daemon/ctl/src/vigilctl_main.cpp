@@ -5,6 +5,12 @@
 //   vigilctl person disable ID     (--journal DB | --config SITE.yaml)
 //   vigilctl person enable ID      (--journal DB | --config SITE.yaml)
 //   vigilctl person show ID        (--journal DB | --config SITE.yaml)
+//   vigilctl person list [--expiring [--days N]] (--journal DB | --config SITE.yaml)
+//   vigilctl flag set PERSON watch|suspend --reason R [--until DAY]  (-j DB | -c SITE.yaml)
+//   vigilctl flag clear PERSON --reason R | flag list
+//   vigilctl trip add PERSON --from DAY --to DAY --destination X --approval REF
+//   vigilctl trip list [PERSON] | trip return TRIP [--note N]
+//   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
@@ -66,6 +72,116 @@ add_person_command("enable", "activate a person and their unrevoked cards (journ
                    "person id", person_enable);
 add_person_command("show", "a person, their cards and their roster history", "person id",
                    person_show);
+PersonListArgs list_args;
+auto* list = person->add_subcommand("list", "people with their clearance");
+list->add_option("-j,--journal", person_journal, "database (the journal's file)");
+list->add_option("-c,--config", person_site, "site config (journal.path and time zone)");
+list->add_flag("--expiring", list_args.expiring,
+               "only clearances whose last day is within --days (default 30), soonest first");
+list->add_option("--days", list_args.days, "days ahead for --expiring")->default_val(30);
+list->callback([&] {
+  auto path = resolve_journal(person_journal, person_site, std::cerr);
+  auto today = site_today(person_site, std::cerr);
+  if (!path || !today) {
+    rc = 2;
+    return;
+  }
+  list_args.db_path = *path;
+  list_args.today = *today;
+  rc = person_list(list_args, std::cout, std::cerr);
+});
+
+std::optional<std::string> risk_journal, risk_site;
+auto add_risk_source = [&](CLI::App* sub) {
+  sub->add_option("-j,--journal", risk_journal, "database (the journal's file)");
+  sub->add_option("-c,--config", risk_site, "site config (uses its journal.path)");
+};
+auto risk_db = [&]() { return resolve_journal(risk_journal, risk_site, std::cerr); };
+
+auto* flag =
+    cli.add_subcommand("flag", "integrity-risk flags (journalled)") -> require_subcommand(1);
+FlagSetArgs flag_args;
+auto* flag_set_cmd = flag->add_subcommand(
+    "set", "watch: entries allowed, each raises an incident; suspend: entries refused");
+flag_set_cmd->add_option("person", flag_args.person, "person id")->required();
+flag_set_cmd->add_option("kind", flag_args.kind, "watch | suspend")->required();
+flag_set_cmd->add_option("--reason", flag_args.reason, "why (journalled)")->required();
+flag_set_cmd->add_option("--until", flag_args.until, "last day it applies (YYYY-MM-DD, local)");
+add_risk_source(flag_set_cmd);
+flag_set_cmd->callback([&] {
+  auto path = risk_db();
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  flag_args.db_path = *path;
+  rc = flag_set(flag_args, std::cout, std::cerr);
+});
+std::string flag_person, flag_reason;
+auto* flag_clear_cmd = flag->add_subcommand("clear", "remove a person's flag");
+flag_clear_cmd->add_option("person", flag_person, "person id")->required();
+flag_clear_cmd->add_option("--reason", flag_reason, "why (journalled)")->required();
+add_risk_source(flag_clear_cmd);
+flag_clear_cmd->callback([&] {
+  auto path = risk_db();
+  rc = path ? flag_clear(*path, flag_person, flag_reason, std::cout, std::cerr) : 2;
+});
+auto* flag_list_cmd = flag->add_subcommand("list", "every flag with who set it, when and why");
+add_risk_source(flag_list_cmd);
+flag_list_cmd->callback([&] {
+  auto path = risk_db();
+  rc = path ? flag_list(*path, std::cout, std::cerr) : 2;
+});
+
+auto* trip = cli.add_subcommand("trip", "trips abroad (journalled)") -> require_subcommand(1);
+TripAddArgs trip_args;
+auto* trip_add_cmd = trip->add_subcommand(
+    "add", "record an approved trip: the person's cards are refused for its dates");
+trip_add_cmd->add_option("person", trip_args.person, "person id")->required();
+trip_add_cmd->add_option("--from", trip_args.first_day, "first day away (YYYY-MM-DD)")->required();
+trip_add_cmd->add_option("--to", trip_args.last_day, "last day away, inclusive")->required();
+trip_add_cmd->add_option("--destination", trip_args.destination, "where to")->required();
+trip_add_cmd->add_option("--approval", trip_args.approval, "approval reference")->required();
+add_risk_source(trip_add_cmd);
+trip_add_cmd->callback([&] {
+  auto path = risk_db();
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  trip_args.db_path = *path;
+  rc = trip_add(trip_args, std::cout, std::cerr);
+});
+std::optional<std::string> trip_person;
+auto* trip_list_cmd = trip->add_subcommand("list", "trips, all or one person's");
+trip_list_cmd->add_option("person", trip_person, "person id");
+add_risk_source(trip_list_cmd);
+trip_list_cmd->callback([&] {
+  auto path = risk_db();
+  rc = path ? trip_list(*path, trip_person, std::cout, std::cerr) : 2;
+});
+std::string trip_number, trip_note;
+auto* trip_return_cmd = trip->add_subcommand("return", "record a trip's return report");
+trip_return_cmd->add_option("trip", trip_number, "trip number (trip list)")->required();
+trip_return_cmd->add_option("--note", trip_note, "the report's reference or summary");
+add_risk_source(trip_return_cmd);
+trip_return_cmd->callback([&] {
+  auto path = risk_db();
+  rc = path ? trip_return(*path, trip_number, trip_note, std::cout, std::cerr) : 2;
+});
+
+ExplainArgs explain_args;
+auto* explain_cmd =
+    cli.add_subcommand("explain", "which rule decides PERSON at DOOR (now or at TIME), and why");
+explain_cmd->add_option("person", explain_args.person, "person id, or a card such as 12:1001")
+    ->required();
+explain_cmd->add_option("door", explain_args.door, "door id (its in reader), or a reader id")
+    ->required();
+explain_cmd->add_option("time", explain_args.time, "UTC, e.g. 2026-11-25T10:00:00Z; default now");
+explain_cmd->add_option("-c,--config", explain_args.config_path, "site config (YAML)")->required();
+explain_cmd->add_option("--db", explain_args.db_path, "database (default: journal.path)");
+explain_cmd->add_flag("--out", explain_args.out, "ask about the door's out reader");
+explain_cmd->callback([&] { rc = explain(explain_args, std::cout, std::cerr); });
 
 auto* log = cli.add_subcommand("log", "entry log (journal)") -> require_subcommand(1);
 std::optional<std::string> journal, site;

@@ -152,3 +152,38 @@ TEST_F(PersonCommands, CommandsOnAMissingDatabaseSaySoAndCreateNothing) {
 
 }  // namespace
 }  // namespace vigil::ctl
+
+namespace vigil::ctl {
+namespace {
+
+TEST_F(PersonCommands, ListExpiringShowsClearancesEndingWithinThirtyDaysSoonestFirst) {
+  const fs::path csv = dir_ / "cleared.csv";
+  std::ofstream(csv) << "person_id,name,card,access_levels,clearance,clearance_expires\n"
+                        "p01,Anna,12:1001,staff,secret,2026-12-29\n"
+                        "p02,Ben,12:1002,staff,secret,2026-12-30\n"
+                        "p03,Cleo,12:1003,staff,confidential,2026-11-28\n"
+                        "p04,Dan,12:1004,staff,top_secret,\n"
+                        "p05,Eve,12:1005,staff,,\n";
+  std::ostringstream out, err;
+  ASSERT_EQ(person_import(ImportArgs{csv.string(), config().string(), db(), false}, out, err), 0)
+      << err.str();
+
+  PersonListArgs args{
+      .db_path = db(), .expiring = true, .days = 30, .today = *core::parse_date("2026-11-29")};
+  std::ostringstream list, list_err;
+  ASSERT_EQ(person_list(args, list, list_err), 0) << list_err.str();
+  EXPECT_EQ(list.str(),
+            "p03  Cleo  active  confidential until 2026-11-28  expired\n"
+            "p01  Anna  active  secret until 2026-12-29  30 days\n"
+            "2 clearances expiring by 2026-12-29\n");
+
+  std::ostringstream all, all_err;
+  args.expiring = false;
+  ASSERT_EQ(person_list(args, all, all_err), 0);
+  EXPECT_NE(all.str().find("p04  Dan  active  top_secret\n"), std::string::npos) << all.str();
+  EXPECT_NE(all.str().find("p05  Eve  active  (none)\n"), std::string::npos) << all.str();
+  EXPECT_NE(run(person_show, "p01").find("clearance secret until 2026-12-29\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::ctl

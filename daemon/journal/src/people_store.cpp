@@ -4,6 +4,7 @@
 #include <string>
 
 #include "event_row.hpp"
+#include "risk_rows.hpp"
 #include "roster_rows.hpp"
 #include "schema.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -47,7 +48,8 @@ core::PeopleDirectory PeopleStore::load_directory() const {
 
   // Levels come sorted by person, then position, and are merged in one pass.
   sqlite::Statement people{db_->handle(),
-                           "SELECT p.id, p.name, p.active, l.level FROM people p "
+                           "SELECT p.id, p.name, p.active, l.level, p.clearance, "
+                           "p.clearance_expires FROM people p "
                            "LEFT JOIN person_levels l ON l.person = p.id "
                            "ORDER BY p.id, l.position"};
   std::optional<core::Person> current;
@@ -58,7 +60,8 @@ core::PeopleDirectory PeopleStore::load_directory() const {
       current = core::Person{.id = core::PersonId{id},
                              .name = people.column_text(1),
                              .active = people.column_int(2) != 0,
-                             .access_levels = {}};
+                             .access_levels = {},
+                             .clearance = column_clearance(people, 4, 5)};
     }
     if (!people.is_null(3)) current->access_levels.emplace_back(people.column_text(3));
   }
@@ -79,6 +82,7 @@ core::PeopleDirectory PeopleStore::load_directory() const {
         .valid_until = column_optional_time(credentials, 4),
     });
   }
+  for (auto& [person, risk] : read_risks(*db_)) directory.set_risk(person, std::move(risk));
   return directory;
 }
 
@@ -93,7 +97,9 @@ std::optional<PersonRecord> PeopleStore::find_person(const core::PersonId& id) c
   sqlite::ReadTransaction snapshot{*db_};
   auto person = read_person(*db_, id);
   if (!person) return std::nullopt;
-  PersonRecord record{.person = std::move(*person), .cards = {}};
+  PersonRecord record{.person = std::move(*person), .cards = {}, .risk = {}};
+  record.risk.flag = read_flag(*db_, id);
+  for (auto& trip : read_trips(*db_, id)) record.risk.trips.push_back(std::move(trip.trip));
   std::vector<core::CardNumber> cards;
   {
     auto select = db_->cached("SELECT card FROM credentials WHERE person = ?");
@@ -110,6 +116,47 @@ std::optional<PersonRecord> PeopleStore::find_person(const core::PersonId& id) c
     }
   }
   return record;
+}
+
+std::vector<core::Person> PeopleStore::list_people(
+    std::optional<core::LocalDate> clearance_expires_by) const {
+  sqlite::ReadTransaction snapshot{*db_};
+  // ISO dates order as text, so the filter and the order need no parsing.
+  std::string sql = "SELECT id, name, active, clearance, clearance_expires FROM people";
+  if (clearance_expires_by) {
+    sql +=
+        " WHERE clearance IS NOT NULL AND clearance_expires IS NOT NULL AND clearance_expires <= ?1"
+        " ORDER BY clearance_expires, id";
+  } else {
+    sql += " ORDER BY id";
+  }
+  sqlite::Statement select{db_->handle(), sql};
+  const std::string by = clearance_expires_by ? core::format_date(*clearance_expires_by) : "";
+  if (clearance_expires_by) select.bind(1, std::string_view{by});
+  std::vector<core::Person> people;
+  auto levels = db_->cached("SELECT level FROM person_levels WHERE person = ? ORDER BY position");
+  while (select.step()) {
+    core::Person person{.id = core::PersonId{select.column_text(0)},
+                        .name = select.column_text(1),
+                        .active = select.column_int(2) != 0,
+                        .access_levels = {},
+                        .clearance = column_clearance(select, 3, 4)};
+    levels->bind(1, std::string_view{person.id.str()});
+    while (levels->step()) person.access_levels.emplace_back(levels->column_text(0));
+    levels->reset();
+    people.push_back(std::move(person));
+  }
+  return people;
+}
+
+std::vector<FlagRecord> PeopleStore::list_flags() const {
+  sqlite::ReadTransaction snapshot{*db_};
+  return read_flags(*db_);
+}
+
+std::vector<TripRecord> PeopleStore::list_trips(const std::optional<core::PersonId>& person) const {
+  sqlite::ReadTransaction snapshot{*db_};
+  return read_trips(*db_, person);
 }
 
 std::uint64_t PeopleStore::version() const {

@@ -29,7 +29,8 @@ const std::vector<core::EventKind>& roster_event_kinds() {
   using K = core::EventKind;
   static const std::vector<K> kinds{K::roster_imported,    K::person_added,     K::person_changed,
                                     K::person_deactivated, K::person_activated, K::credential_added,
-                                    K::credential_revoked, K::roster_reloaded};
+                                    K::credential_revoked, K::roster_reloaded,  K::flag_set,
+                                    K::flag_cleared,       K::trip_added,       K::trip_returned};
   return kinds;
 }
 
@@ -78,6 +79,7 @@ RosterChange Roster::commit(const std::function<RosterPlan(sqlite::Database&)>& 
           write_revocation(db, revocation.card, revocation.person, plan.events.front().time,
                            revocation.reason);
         }
+        for (const auto& write : plan.writes) write(db);
         if (plan.changes_roster()) bump_roster_version(db);
         change.version = read_roster_version(db);
       });

@@ -59,14 +59,21 @@ class ImportPlanner {
     }
   }
 
-  void plan_person(const core::Person& person) {
-    auto stored = stored_.people.find(person.id);
+  void plan_person(const core::Person& listed) {
+    auto stored = stored_.people.find(listed.id);
+    core::Person person = listed;
+    if (!file_.sets_clearance && stored != stored_.people.end()) {
+      person.clearance = stored->second.clearance;
+    }
     bool activity_changed = false;
     if (stored == stored_.people.end()) {
       auto event = person_event(core::EventKind::person_added, person.id);
       core::set_attr(event.attrs, "name", person.name);
       core::set_attr(event.attrs, "levels", levels_text(person.access_levels));
       core::set_attr(event.attrs, "active", person.active);
+      if (person.clearance.level != core::ClearanceLevel::none) {
+        core::set_attr(event.attrs, "clearance", clearance_text(person.clearance));
+      }
       plan_.events.push_back(std::move(event));
       plan_.people.push_back(person);
       ++added_;
@@ -80,6 +87,10 @@ class ImportPlanner {
       if (before.access_levels != person.access_levels) {
         core::set_attr(event.attrs, "levels_before", levels_text(before.access_levels));
         core::set_attr(event.attrs, "levels_after", levels_text(person.access_levels));
+      }
+      if (before.clearance != person.clearance) {
+        core::set_attr(event.attrs, "clearance_before", clearance_text(before.clearance));
+        core::set_attr(event.attrs, "clearance_after", clearance_text(person.clearance));
       }
       const bool changed = event.attrs.size() > 1;  // more than the operator
       if (changed) {
@@ -250,6 +261,12 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context) {
 std::string levels_text(const std::vector<core::AccessLevelId>& levels) {
   std::string out;
   for (const auto& level : levels) out += (out.empty() ? "" : ";") + level.str();
+  return out;
+}
+
+std::string clearance_text(const core::Clearance& clearance) {
+  std::string out = core::to_string(clearance.level);
+  if (clearance.expires) out += " until " + core::format_date(*clearance.expires);
   return out;
 }
 

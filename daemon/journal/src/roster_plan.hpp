@@ -3,6 +3,7 @@
 // the transaction that applies a plan only writes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,10 @@ struct RosterPlan {
   std::vector<core::Person> people;           // whole rows to upsert
   std::vector<core::Credential> credentials;  // whole rows to upsert
   std::vector<Revocation> revocations;
+  // Other rows (flags, trips), written in the same transaction.
+  std::vector<std::function<void(sqlite::Database&)>> writes;
   bool changes_roster() const {
-    return !people.empty() || !credentials.empty() || !revocations.empty();
+    return !people.empty() || !credentials.empty() || !revocations.empty() || !writes.empty();
   }
 };
 
@@ -44,6 +47,8 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context);
 [[noreturn]] void refuse(const std::string& why);
 
 std::string levels_text(const std::vector<core::AccessLevelId>& levels);
+// "secret until 2026-12-31", "top_secret", "none".
+std::string clearance_text(const core::Clearance& clearance);
 std::string time_text(const std::optional<core::TimePoint>& time);
 
 }  // namespace vigil::journal

@@ -54,6 +54,57 @@ core::Credential read_credential_row(const sqlite::Statement& select) {
 constexpr const char* kCredentialColumns =
     "SELECT card, person, active, valid_from_us, valid_until_us FROM credentials";
 
+// Additions to the people tables since they first shipped, each applied
+// once, in order, when the file lacks it. New tables are STRICT like the
+// journal's; `people` itself predates STRICT and gains plain columns with
+// CHECKs. Not a user_version bump: that number is the journal format the
+// inspector's script checks, and these tables are not part of the chain.
+struct PeopleStep {
+  const char* present;  // counts 1 when the step is already applied
+  const char* apply;
+};
+constexpr PeopleStep kPeopleSteps[] = {
+    // Issue 8: clearance level and its last valid local day.
+    {"SELECT count(*) FROM pragma_table_info('people') WHERE name = 'clearance_expires'",
+     "ALTER TABLE people ADD COLUMN clearance TEXT "
+     "  CHECK (clearance IS NULL OR clearance IN ('confidential', 'secret', 'top_secret'));"
+     "ALTER TABLE people ADD COLUMN clearance_expires TEXT "
+     "  CHECK (clearance_expires IS NULL OR clearance_expires GLOB "
+     "  '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');"},
+    // Issue 8: integrity-risk flags (one per person; history is in the
+    // journal) and trips abroad. Days are local ISO dates.
+    {"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trips'",
+     "CREATE TABLE person_flags ("
+     "  person   TEXT PRIMARY KEY REFERENCES people(id),"
+     "  kind     TEXT NOT NULL CHECK (kind IN ('watch', 'suspend')),"
+     "  set_by   TEXT NOT NULL,"
+     "  set_us   INTEGER NOT NULL,"
+     "  reason   TEXT NOT NULL,"
+     "  last_day TEXT"
+     ") STRICT;"
+     "CREATE TABLE trips ("
+     "  id          INTEGER PRIMARY KEY,"
+     "  person      TEXT NOT NULL REFERENCES people(id),"
+     "  first_day   TEXT NOT NULL,"
+     "  last_day    TEXT NOT NULL CHECK (last_day >= first_day),"
+     "  destination TEXT NOT NULL,"
+     "  approval    TEXT NOT NULL,"
+     "  added_by    TEXT NOT NULL,"
+     "  added_us    INTEGER NOT NULL,"
+     "  returned_us INTEGER,"
+     "  returned_by TEXT,"
+     "  return_note TEXT"
+     ") STRICT;"
+     "CREATE INDEX trips_by_person ON trips(person);"},
+};
+
+bool people_steps_applied(sqlite::Database& db) {
+  for (const auto& step : kPeopleSteps) {
+    if (db.query_int(step.present) == 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void ensure_roster_tables(sqlite::Database& db) {
@@ -62,10 +113,37 @@ void ensure_roster_tables(sqlite::Database& db) {
   const char* count_sql =
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
       "('revoked_cards', 'roster_version')";
-  if (db.query_int(count_sql) == 2) return;
+  if (db.query_int(count_sql) == 2 && people_steps_applied(db)) return;
   sqlite::Transaction transaction{db};
   db.exec(kRosterTables);
+  // Checked again inside the write lock: another process may have just
+  // applied them.
+  for (const auto& step : kPeopleSteps) {
+    if (db.query_int(step.present) == 0) db.exec(step.apply);
+  }
   transaction.commit();
+}
+
+namespace {
+
+void bind_optional_text(sqlite::Statement& statement, int index, const std::string& text) {
+  if (text.empty()) {
+    statement.bind_null(index);
+  } else {
+    statement.bind(index, std::string_view{text});
+  }
+}
+
+}  // namespace
+
+core::Clearance column_clearance(const sqlite::Statement& select, int level, int expires) {
+  core::Clearance clearance;
+  if (!select.is_null(level)) {
+    clearance.level = core::clearance_level_from_string(select.column_text(level))
+                          .value_or(core::ClearanceLevel::none);
+  }
+  if (!select.is_null(expires)) clearance.expires = core::parse_date(select.column_text(expires));
+  return clearance;
 }
 
 std::uint64_t read_roster_version(sqlite::Database& db) {
@@ -82,11 +160,20 @@ void write_person(sqlite::Database& db, const core::Person& person) {
   // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
   // and the ON DELETE CASCADE would take the person's credentials with it.
   auto upsert = db.cached(
-      "INSERT INTO people (id, name, active) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active");
+      "INSERT INTO people (id, name, active, clearance, clearance_expires) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, "
+      "clearance = excluded.clearance, clearance_expires = excluded.clearance_expires");
   upsert->bind(1, std::string_view{person.id.str()});
   upsert->bind(2, std::string_view{person.name});
   upsert->bind(3, std::int64_t{person.active ? 1 : 0});
+  const auto& clearance = person.clearance;
+  bind_optional_text(*upsert, 4,
+                     clearance.level == core::ClearanceLevel::none
+                         ? std::string{}
+                         : core::to_string(clearance.level));
+  bind_optional_text(*upsert, 5,
+                     clearance.expires ? core::format_date(*clearance.expires) : std::string{});
   upsert->step();
 
   auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
@@ -137,7 +224,8 @@ StoredRoster read_stored_roster(sqlite::Database& db) {
   stored.version = read_roster_version(db);
   {
     sqlite::Statement people{db.handle(),
-                             "SELECT p.id, p.name, p.active, l.level FROM people p "
+                             "SELECT p.id, p.name, p.active, l.level, p.clearance, "
+                             "p.clearance_expires FROM people p "
                              "LEFT JOIN person_levels l ON l.person = p.id "
                              "ORDER BY p.id, l.position"};
     while (people.step()) {
@@ -147,7 +235,8 @@ StoredRoster read_stored_roster(sqlite::Database& db) {
         it->second = core::Person{.id = id,
                                   .name = people.column_text(1),
                                   .active = people.column_int(2) != 0,
-                                  .access_levels = {}};
+                                  .access_levels = {},
+                                  .clearance = column_clearance(people, 4, 5)};
       }
       if (!people.is_null(3)) it->second.access_levels.emplace_back(people.column_text(3));
     }
@@ -165,13 +254,15 @@ StoredRoster read_stored_roster(sqlite::Database& db) {
 }
 
 std::optional<core::Person> read_person(sqlite::Database& db, const core::PersonId& id) {
-  auto select = db.cached("SELECT name, active FROM people WHERE id = ?");
+  auto select =
+      db.cached("SELECT name, active, clearance, clearance_expires FROM people WHERE id = ?");
   select->bind(1, std::string_view{id.str()});
   if (!select->step()) return std::nullopt;
   core::Person person{.id = id,
                       .name = select->column_text(0),
                       .active = select->column_int(1) != 0,
-                      .access_levels = {}};
+                      .access_levels = {},
+                      .clearance = column_clearance(*select, 2, 3)};
   auto levels = db.cached("SELECT level FROM person_levels WHERE person = ? ORDER BY position");
   levels->bind(1, std::string_view{id.str()});
   while (levels->step()) person.access_levels.emplace_back(levels->column_text(0));

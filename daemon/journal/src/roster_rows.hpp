@@ -20,6 +20,9 @@ namespace vigil::journal {
 // roster commit from the stream of journal commits with one cheap read).
 void ensure_roster_tables(sqlite::Database& db);
 
+// The clearance columns (level text, last day text) of a people row.
+core::Clearance column_clearance(const sqlite::Statement& select, int level, int expires);
+
 std::uint64_t read_roster_version(sqlite::Database& db);
 void bump_roster_version(sqlite::Database& db);
 

@@ -1,6 +1,6 @@
 // People import from CSV, the format facilities staff export from HR sheets:
-//   person_id,name,card,access_levels,active,valid_from,valid_until
-//   p01,"Müller, Anna",12:1001,staff;all-hours,true,2025-01-01,
+//   person_id,name,card,access_levels,active,valid_from,valid_until,clearance,clearance_expires
+//   p01,"Müller, Anna",12:1001,staff;all-hours,true,2025-01-01,,secret,2027-06-30
 // A header row is required (columns may come in any order; person_id, name
 // and card are required). One bad row rejects the whole file: importing the
 // good rows of a broken sheet would silently drop somebody's access or keep a
@@ -20,6 +20,9 @@ namespace vigil::config {
 struct PeopleImport {
   std::vector<core::Person> people;
   std::vector<core::Credential> credentials;  // one per person, in file order
+  // The header has a clearance column: the file sets clearances (an empty
+  // cell removes one). Without it, stored clearances stay.
+  bool sets_clearance = false;
 };
 
 // Validity dates are whole days in UTC: valid_from starts at 00:00 of its day,

@@ -15,6 +15,7 @@
 #include "vigil/core/door.hpp"
 #include "vigil/core/input.hpp"
 #include "vigil/core/people.hpp"
+#include "vigil/core/policy.hpp"
 #include "vigil/core/site.hpp"
 
 namespace vigil::core {
@@ -47,6 +48,8 @@ class Controller {
   std::optional<MonoTime> next_deadline() const;
 
   const DoorStateMachine* door(const DoorId& id) const;
+  // What the access rules remember across reads (vigil/core/policy.hpp).
+  const AccessState& access_state() const { return access_state_; }
 
  private:
   Effects on(const PointChanged& in);
@@ -67,6 +70,7 @@ class Controller {
   std::unordered_map<PointRef, std::size_t> rex_index_;
   std::unordered_map<PointRef, std::size_t> lock_index_;
   std::optional<Duration> clock_offset_;  // wall - mono at the last input
+  AccessState access_state_;
 };
 
 }  // namespace vigil::core

@@ -54,6 +54,11 @@ enum class EventKind : std::uint8_t {
   credential_added,    // card, operator
   credential_revoked,  // card, operator
   roster_reloaded,     // vigild applied a committed roster change
+  // Access policy (issue 8): roster changes by the ethics unit.
+  flag_set,       // attrs: flag, reason, until, flag_before, operator
+  flag_cleared,   // attrs: flag_before, reason, operator
+  trip_added,     // attrs: trip, first_day, last_day, destination, approval, operator
+  trip_returned,  // the return report is recorded; attrs: trip, destination, note, operator
 };
 
 enum class DenyReason : std::uint8_t {
@@ -63,6 +68,14 @@ enum class DenyReason : std::uint8_t {
   no_access_level,      // none of the person's access levels covers the zone
   outside_schedule,     // a level covers the zone, but not at this time
   unknown_reader,       // the reader is not in the site config
+  // Access policy (issue 8); docs/policy.md lists every code and its rule.
+  clearance_missing,             // the zone requires a clearance; the person holds none
+  clearance_insufficient,        // the person's clearance is below the zone's requirement
+  clearance_expired,             // the clearance is high enough but past its last day
+  person_suspended,              // an integrity flag `suspend` refuses every attempt
+  credential_used_while_abroad,  // the holder is abroad on a recorded trip
+  return_report_pending,         // the zone waits for the return report of a marked trip
+  holiday_closed,  // a level covers the zone, but a holiday closes it (or its holiday hours) now
 };
 
 const char* to_string(EventKind kind);

@@ -24,6 +24,10 @@ enum class IncidentKind : std::uint8_t {
   clock_jump,          // the wall clock stepped
   journal_integrity,   // the journal failed its start-up check; a new segment began
   journal_failing,     // journal commits are failing; events held in memory
+  // Access policy (issue 8).
+  watched_person_entry,          // a person flagged `watch` was granted entry
+  suspended_person_attempt,      // a person flagged `suspend` tried a door
+  credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
@@ -49,6 +53,8 @@ class IncidentRules {
   std::optional<Incident> observe(const Event& event);
 
  private:
+  std::optional<Incident> observe_denial(const Event& event);
+
   IncidentRulesConfig config_;
   // Recent denial times per reader, for the repeated-denials rule: on the
   // monotonic clock when the event has one (live), else on wall time

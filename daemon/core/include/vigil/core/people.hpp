@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "vigil/core/card.hpp"
+#include "vigil/core/clearance.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/core/integrity.hpp"
 #include "vigil/core/time.hpp"
 
 namespace vigil::core {
@@ -20,6 +22,7 @@ struct Person {
   std::string name;
   bool active = true;
   std::vector<AccessLevelId> access_levels;
+  Clearance clearance{};
 };
 
 struct Credential {
@@ -46,6 +49,10 @@ class PeopleDirectory {
 
   std::optional<Holder> find_card(const CardNumber& card) const;
   const Person* find_person(const PersonId& id) const;
+  // Flags and trips, kept apart from Person because few people have any:
+  // a read by someone without costs one test of an empty map.
+  void set_risk(const PersonId& id, PersonRisk risk);
+  const PersonRisk* risk_of(const PersonId& id) const;
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
 
@@ -59,6 +66,7 @@ class PeopleDirectory {
   };
   std::unordered_map<PersonId, Person> people_;
   std::unordered_map<CardNumber, Entry> credentials_;
+  std::unordered_map<PersonId, PersonRisk> risks_;
 };
 
 }  // namespace vigil::core

@@ -1,8 +1,24 @@
 // The access decision. Pure: same inputs, same answer, at any time of replay.
+//
+// decide() answers one badge read with an outcome (grant, deny, or a wait for
+// more: a PIN, a second person, the escort), the reason code that explains
+// it, the rule that decided, and typed attributes for the journal event. The
+// state the rules need across reads (who is inside, PIN attempts, a pending
+// two-person read) lives in an AccessState that the Controller owns and
+// passes in; decide() reads it and never writes it, so the Controller
+// applies what a decision changes only once it acts on it.
+//
+// Precedence (docs/policy.md): every refusing rule (an inactive credential,
+// an integrity flag, a trip, a missing or expired clearance, a pending
+// return report; later a lockdown or hard anti-passback) is checked before
+// the access levels and wins over any of them; then a grant from any one
+// access level allows.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
+#include "vigil/core/attr.hpp"
 #include "vigil/core/card.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/core/people.hpp"
@@ -10,14 +26,69 @@
 
 namespace vigil::core {
 
-struct Decision {
-  bool granted = false;
-  DenyReason reason = DenyReason::unknown_card;
-  const Person* person = nullptr;  // set whenever the card is known
-  const Door* door = nullptr;      // set whenever the reader is known
-  const ZoneId* zone = nullptr;    // the zone the read asked to enter
+enum class Outcome : std::uint8_t {
+  grant,                   // unlock
+  deny,                    // stay locked; the reason says why
+  wait_for_pin,            // card accepted, a PIN must follow (a later layer)
+  wait_for_second_person,  // two-person rule: the first of two (a later layer)
+  wait_for_escort,         // a visitor waits for the escort's badge (a later layer)
+  grant_silent_alarm,      // unlock and raise a silent incident (duress, a later layer)
 };
 
+// The rule that decided, in evaluation order (docs/policy.md).
+enum class Rule : std::uint8_t {
+  reader,         // the reader is not in the site config
+  card,           // no credential with this card number
+  credential,     // the credential or person is inactive or outside its dates
+  flag,           // an integrity-risk flag (suspend refuses; watch grants with an incident)
+  trip,           // the holder is abroad on a recorded trip
+  clearance,      // the zone requires a clearance the holder lacks or let expire
+  return_report,  // after a marked trip the zone waits for the return report
+  access_level,   // no access level covers the zone
+  schedule,       // a level covers the zone, but its weekly schedule is not open now
+  holiday,        // a level covers the zone, but today is a holiday that closes it
+};
+
+const char* to_string(Outcome outcome);
+const char* to_string(Rule rule);
+std::optional<Rule> rule_from_string(std::string_view s);
+// The rule a reason code comes from (DenyReason::none: access_level).
+Rule rule_of(DenyReason reason);
+// The rule's place in the evaluation order (1 = first; docs/policy.md) and
+// the question it asks, for `vigilctl explain`.
+int rule_position(Rule rule);
+const char* rule_question(Rule rule);
+
+// Access state the rules read across reads. Owned by the Controller; rules
+// that need memory (anti-passback, PIN attempts, two-person, escorts) add
+// their part here. Empty today: the rules so far need none.
+struct AccessState {};
+
+struct AccessRequest {
+  CardNumber card;
+  ReaderId reader;
+  TimePoint time{};
+};
+
+struct Decision {
+  Outcome outcome = Outcome::deny;
+  DenyReason reason = DenyReason::unknown_card;
+  Rule rule = Rule::card;
+  const Person* person = nullptr;      // set whenever the card is known
+  const Door* door = nullptr;          // set whenever the reader is known
+  const ZoneId* zone = nullptr;        // the zone the read asked to enter
+  const AccessLevel* level = nullptr;  // the level that granted (or covered the zone)
+  Attrs attrs;                         // typed fields for the journal event, sorted
+  bool granted() const {
+    return outcome == Outcome::grant || outcome == Outcome::grant_silent_alarm;
+  }
+};
+
+Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& state,
+                const AccessRequest& request);
+
+// The same question with no access state, for tools that explain a decision
+// (vigilctl explain) and tests of stateless rules.
 Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
                 const ReaderId& reader, TimePoint time);
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/core/clearance.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
@@ -17,8 +18,21 @@ namespace vigil::core {
 struct Zone {
   ZoneId id;
   std::string name;
-  int security_level = 0;
+  SecurityLevel security_level = SecurityLevel::public_;
   std::optional<ZoneId> parent;
+  // The clearance a person must hold to enter (none = no requirement). A
+  // nested zone also requires what its parents require.
+  ClearanceLevel required_clearance = ClearanceLevel::none;
+  // After a trip to a destination the site marks (Site::
+  // return_report_destinations), entry waits for the return report.
+  bool requires_return_report = false;
+};
+
+// A zone's rules with those of its parents folded in: the strictest wins.
+struct ZoneRules {
+  ClearanceLevel required_clearance = ClearanceLevel::none;
+  const Zone* requiring_clearance = nullptr;  // the zone that sets the requirement
+  bool requires_return_report = false;        // the zone or a parent requires it
 };
 
 // What a lock does when the daemon cannot vouch for it (stop, fault, loss
@@ -73,10 +87,30 @@ struct WeeklyWindow {
   int end_minute = 24 * 60;
 };
 
+// Windows of one day (weekdays ignored), [start, end) minutes, local time.
+bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day);
+
+// A day that overrides the weekly schedules of the levels that follow its
+// calendar: closed (no windows), or open in a named holiday schedule's
+// windows.
+struct Holiday {
+  LocalDate date;
+  std::string name;
+  std::string schedule;               // holiday schedule id; empty = closed
+  std::vector<WeeklyWindow> windows;  // that schedule's windows; empty = closed
+};
+
+struct HolidayCalendar {
+  std::string id;
+  std::vector<Holiday> days;  // sorted by date, one per date
+  const Holiday* on(LocalDate date) const;
+};
+
 struct AccessLevel {
   AccessLevelId id;
   std::vector<ZoneId> zones;
   std::vector<WeeklyWindow> schedule;  // empty = never
+  std::string holidays;                // holiday calendar id; empty = holidays are ordinary days
   bool covers(const ZoneId& zone) const;
   bool open_at(LocalTime t) const;
 };
@@ -89,7 +123,18 @@ struct Site {
   std::vector<Door> doors;
   std::vector<Reader> readers;
   std::vector<AccessLevel> access_levels;
+  // Trip destinations after which a return report is due, as written in the
+  // site config and on the trip (compared exactly, e.g. ISO country codes).
+  std::vector<std::string> return_report_destinations;
+  std::vector<HolidayCalendar> holiday_calendars;
 
+  // The holiday overriding `level`'s schedule on `date`, if any.
+  const Holiday* holiday_for(const AccessLevel& level, LocalDate date) const;
+
+  bool requires_return_report_after(const std::string& destination) const;
+  const Zone* find_zone(const ZoneId& id) const;
+  // The zone's rules and its parents'; an unknown zone has none.
+  ZoneRules zone_rules(const ZoneId& id) const;
   const Door* find_door(const DoorId& id) const;
   const Reader* find_reader(const ReaderId& id) const;
   const AccessLevel* find_access_level(const AccessLevelId& id) const;

@@ -5,8 +5,11 @@
 #pragma once
 
 #include <chrono>
+#include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::core {
@@ -36,10 +39,25 @@ inline TimePoint from_unix_micros(std::int64_t us) {
 // ISO 8601 UTC with microseconds, e.g. "2026-11-25T15:36:57.123456Z".
 std::string format_utc(TimePoint t);
 
+// A calendar day in the site's time zone (clearance expiry, trip dates,
+// holidays): days since 1970-01-01.
+struct LocalDate {
+  std::int32_t days = 0;
+  auto operator<=>(const LocalDate&) const = default;
+};
+inline LocalDate operator+(LocalDate d, std::int32_t days) {
+  return LocalDate{d.days + days};
+}
+
+// "2026-12-31"; nullopt for anything else (a bad day of the month too).
+std::optional<LocalDate> parse_date(std::string_view text);
+std::string format_date(LocalDate date);
+
 // Local wall-clock position used by weekly schedules.
 struct LocalTime {
   int weekday;        // 0 = Monday ... 6 = Sunday (ISO order)
   int minute_of_day;  // 0 .. 1439
+  LocalDate date{};   // the local calendar day
 };
 
 // UTC offset rules of one time zone: a sorted list of transitions, as found
@@ -59,6 +77,9 @@ class TimeZone {
   const std::string& name() const { return name_; }
   std::int32_t offset_at(TimePoint t) const;
   LocalTime local(TimePoint t) const;
+  // The instant of local midnight that starts `date` (on a day whose
+  // midnight is skipped, the first local instant of the day).
+  TimePoint start_of(LocalDate date) const;
 
  private:
   std::string name_ = "UTC";

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "vigil/core/time.hpp"
+
 namespace vigil::ctl {
 
 int config_check(const std::string& path, std::ostream& out, std::ostream& err);
@@ -35,6 +37,68 @@ int person_enable(const std::string& db_path, const std::string& id, std::ostrea
 // history from the journal.
 int person_show(const std::string& db_path, const std::string& id, std::ostream& out,
                 std::ostream& err);
+
+// `person list [--expiring [--days N]]`: id, name, status, clearance and
+// its last day. With `expiring`, only clearances whose last day is at most
+// `days` after `today` (the site's local date), soonest first; those already
+// past it are marked expired.
+struct PersonListArgs {
+  std::string db_path;
+  bool expiring = false;
+  int days = 30;
+  core::LocalDate today{};
+};
+int person_list(const PersonListArgs& args, std::ostream& out, std::ostream& err);
+
+// Today's date in the site's time zone (from the config), or in UTC when
+// there is no config to read it from.
+std::optional<core::LocalDate> site_today(const std::optional<std::string>& config,
+                                          std::ostream& err);
+
+// The ethics unit's records (issue 8), each change journalled with the
+// operator. `flag set PERSON watch|suspend --reason R [--until DAY]`.
+struct FlagSetArgs {
+  std::string db_path;
+  std::string person;
+  std::string kind;                  // watch | suspend
+  std::string reason;                // required: why
+  std::optional<std::string> until;  // last local day, YYYY-MM-DD; none = until cleared
+};
+int flag_set(const FlagSetArgs& args, std::ostream& out, std::ostream& err);
+int flag_clear(const std::string& db_path, const std::string& person, const std::string& reason,
+               std::ostream& out, std::ostream& err);
+int flag_list(const std::string& db_path, std::ostream& out, std::ostream& err);
+
+// `trip add PERSON --from DAY --to DAY --destination X --approval REF`.
+struct TripAddArgs {
+  std::string db_path;
+  std::string person;
+  std::string first_day;  // YYYY-MM-DD, site local
+  std::string last_day;   // inclusive
+  std::string destination;
+  std::string approval;
+};
+int trip_add(const TripAddArgs& args, std::ostream& out, std::ostream& err);
+int trip_list(const std::string& db_path, const std::optional<std::string>& person,
+              std::ostream& out, std::ostream& err);
+// Records the return report of trip number `trip`.
+int trip_return(const std::string& db_path, const std::string& trip, const std::string& note,
+                std::ostream& out, std::ostream& err);
+
+// `explain PERSON DOOR [TIME]`: runs decide() on the site config and the
+// stored roster and prints the outcome, reason, deciding rule and details.
+// PERSON is a person id (their first active card) or a card; DOOR a door id
+// (its `in` reader, or `out`) or a reader id. TIME is UTC as in log query;
+// default now.
+struct ExplainArgs {
+  std::string config_path;
+  std::optional<std::string> db_path;  // default: the config's journal.path
+  std::string person;
+  std::string door;
+  std::optional<std::string> time;
+  bool out = false;  // the door's `out` reader
+};
+int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
 
 struct QueryArgs {
   std::string journal_path;

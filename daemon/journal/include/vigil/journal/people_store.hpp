@@ -41,6 +41,17 @@ struct CardRecord {
 struct PersonRecord {
   core::Person person;
   std::vector<CardRecord> cards;  // every card ever theirs and still on file, by card
+  core::PersonRisk risk;          // flag and trips (issue 8)
+};
+
+struct FlagRecord {
+  core::PersonId person;
+  core::IntegrityFlag flag;
+};
+
+struct TripRecord {
+  core::PersonId person;
+  core::Trip trip;
 };
 
 class PeopleStore {
@@ -55,6 +66,15 @@ class PeopleStore {
   RosterSnapshot load_snapshot() const;
   PeopleCount count() const;
   std::optional<PersonRecord> find_person(const core::PersonId& id) const;
+  // Every person by id (levels included). With `clearance_expires_by`, only
+  // those whose clearance's last day is on or before that day, soonest first.
+  std::vector<core::Person> list_people(
+      std::optional<core::LocalDate> clearance_expires_by = std::nullopt) const;
+  // Flags in force or not (by person); trips, all or one person's, by
+  // person then first day.
+  std::vector<FlagRecord> list_flags() const;
+  std::vector<TripRecord> list_trips(
+      const std::optional<core::PersonId>& person = std::nullopt) const;
 
   // Bumped by every committed roster change (never by event appends).
   std::uint64_t version() const;

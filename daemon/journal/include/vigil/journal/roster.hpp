@@ -37,6 +37,10 @@ struct RosterFile {
   std::string name;      // journalled as attr "file"
   std::string sha256;    // hex SHA-256 of the file's bytes (sha256_hex)
   bool replace = false;  // the file is the whole roster: people absent from it are deactivated
+  // The file carries clearances (a clearance column). When false, listed
+  // people keep the clearance on file: a sheet from before issue 8 neither
+  // grants nor removes one.
+  bool sets_clearance = true;
 };
 
 // What one change did: its events as journalled (seq set) and the roster
@@ -78,6 +82,21 @@ class Roster {
   // state. Throws JournalError for an unknown person.
   RosterChange deactivate(const core::PersonId& person, core::TimePoint at);
   RosterChange activate(const core::PersonId& person, core::TimePoint at);
+
+  // Integrity-risk flags and trips abroad (issue 8), each journalled with
+  // the operator like every roster change. The operator is the flag's
+  // set_by and `at` its set_at. Throws JournalError, changing nothing, for
+  // an unknown person or trip, an empty reason, destination or approval
+  // reference, a trip ending before it starts, or a return already recorded.
+  RosterChange set_flag(const core::PersonId& person, core::FlagKind kind,
+                        const std::string& reason, std::optional<core::LocalDate> until,
+                        core::TimePoint at);
+  // No events when the person has no flag.
+  RosterChange clear_flag(const core::PersonId& person, const std::string& reason,
+                          core::TimePoint at);
+  // The trip's id is assigned here (the next free one; in the event's "trip").
+  RosterChange add_trip(const core::PersonId& person, const core::Trip& trip, core::TimePoint at);
+  RosterChange record_return(std::int64_t trip, const std::string& note, core::TimePoint at);
 
   // The person's roster events from the journal, oldest first.
   std::vector<core::Event> history(const core::PersonId& person) const;

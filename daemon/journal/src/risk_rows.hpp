@@ -1,0 +1,37 @@
+// Integrity-risk flags and trips in SQL (tables created by
+// ensure_roster_tables). Private to the journal library; writes run inside
+// a roster change's transaction with its journal events.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vigil/core/people.hpp"
+#include "vigil/journal/people_store.hpp"
+#include "vigil/journal/sqlite.hpp"
+
+namespace vigil::journal {
+
+std::optional<core::IntegrityFlag> read_flag(sqlite::Database& db, const core::PersonId& person);
+void write_flag(sqlite::Database& db, const core::PersonId& person,
+                const core::IntegrityFlag& flag);
+void delete_flag(sqlite::Database& db, const core::PersonId& person);
+
+std::optional<TripRecord> read_trip(sqlite::Database& db, std::int64_t id);
+std::int64_t next_trip_id(sqlite::Database& db);
+void insert_trip(sqlite::Database& db, const TripRecord& trip, const std::string& added_by,
+                 core::TimePoint at);
+void write_return(sqlite::Database& db, std::int64_t id, const std::string& by, core::TimePoint at,
+                  const std::string& note);
+
+std::vector<FlagRecord> read_flags(sqlite::Database& db);
+// Every trip (or one person's), by person then first day.
+std::vector<TripRecord> read_trips(sqlite::Database& db,
+                                   const std::optional<core::PersonId>& person = std::nullopt);
+// Flags and trips by person, for the directory decide() reads.
+std::unordered_map<core::PersonId, core::PersonRisk> read_risks(sqlite::Database& db);
+
+}  // namespace vigil::journal
