@@ -93,6 +93,8 @@ struct DraftDevice {
   GpioChipConfig gpio;                    // when type is sim_gpio or gpiod; path as written
   Pos path_pos;                           // of 'socket' / 'chip'
   Pos safe_coils_pos;                     // of the watchdog's 'safe_coils'
+  std::optional<Pos> unit_pos;            // of 'unit', when written
+  std::optional<Pos> baud_pos;            // of 'baud', when written
   std::map<std::uint32_t, Pos> line_pos;  // of each configured GPIO line
 };
 

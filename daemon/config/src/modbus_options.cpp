@@ -16,6 +16,7 @@ modbus::ModbusIoOptions modbus_options(const ModbusDeviceConfig& d) {
   o.coil_count = d.coil_count;
   o.input_count = d.input_count;
   o.read_back = d.read_back;
+  o.offline_after = d.offline_after;
   if (d.watchdog) {
     modbus::ModbusWatchdog w;
     w.timeout = d.watchdog->timeout;

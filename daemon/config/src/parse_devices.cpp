@@ -6,17 +6,18 @@
 namespace vigil::config {
 namespace {
 
-const std::vector<std::string> kModbusTcpKeys{"id",     "type",      "host",    "port",
-                                              "unit",   "poll",      "timeout", "coils",
-                                              "inputs", "read_back", "watchdog"};
-const std::vector<std::string> kModbusRtuKeys{"id",     "type",      "serial",  "baud",
-                                              "unit",   "poll",      "timeout", "coils",
-                                              "inputs", "read_back", "watchdog"};
+const std::vector<std::string> kModbusTcpKeys{"id",     "type",      "host",     "port",
+                                              "unit",   "poll",      "timeout",  "coils",
+                                              "inputs", "read_back", "watchdog", "offline_after"};
+const std::vector<std::string> kModbusRtuKeys{"id",     "type",      "serial",   "baud",
+                                              "unit",   "poll",      "timeout",  "coils",
+                                              "inputs", "read_back", "watchdog", "offline_after"};
 const std::vector<std::string> kSimGpioKeys{"id", "type", "socket", "lines"};
 const std::vector<std::string> kGpiodKeys{"id", "type", "chip", "lines"};
 const std::vector<std::string> kAllDeviceKeys{
-    "id",      "type",  "host",   "port",   "serial", "baud",  "unit",      "poll",
-    "timeout", "coils", "inputs", "socket", "chip",   "lines", "read_back", "watchdog"};
+    "id",   "type",  "host",      "port",     "serial",       "baud",
+    "unit", "poll",  "timeout",   "coils",    "inputs",       "socket",
+    "chip", "lines", "read_back", "watchdog", "offline_after"};
 
 // A required text key that must not be blank: the drivers refuse an empty
 // host, serial device or chip at start.
@@ -44,6 +45,7 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
     if (auto v = non_empty(m, "serial", diag)) out.serial_device = v->value;
     if (auto v = m.integer("baud", Need::optional, 300, 4'000'000)) {
       out.baud = static_cast<int>(v->value);
+      device.baud_pos = v->pos;
     }
   }
   // 0 is broadcast (no module ever answers it) and 248..255 are reserved on
@@ -52,6 +54,7 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
   const bool rtu = device.type == DeviceType::modbus_rtu;
   if (auto v = m.integer("unit", Need::optional, 1, rtu ? 247 : 255)) {
     out.unit_id = static_cast<int>(v->value);
+    device.unit_pos = v->pos;
   }
   for (const char* key : {"poll", "timeout"}) {
     auto v = m.duration(key, Need::optional);
@@ -71,6 +74,11 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
     out.input_count = static_cast<int>(v->value);
   }
   if (auto v = m.boolean("read_back", Need::optional)) out.read_back = v->value;
+  // Failed reads in a row before the device counts as offline: one lost frame
+  // on a noisy line is not an outage, a hundred are.
+  if (auto v = m.integer("offline_after", Need::optional, 1, 100)) {
+    out.offline_after = static_cast<int>(v->value);
+  }
   parse_modbus_watchdog(m, device, diag);
 }
 

@@ -22,12 +22,13 @@ ModbusIoLink::ModbusIoLink(const ModbusIoOptions& options) {
   if (options.transport == ModbusTransport::tcp) {
     // The _pi variant resolves host names and IPv6, not only dotted IPv4.
     ctx_ = modbus_new_tcp_pi(options.host.c_str(), std::to_string(options.port).c_str());
-    endpoint_ = "tcp " + options.host + ":" + std::to_string(options.port);
+    port_name_ = "tcp " + options.host + ":" + std::to_string(options.port);
   } else {
     ctx_ = modbus_new_rtu(options.serial_device.c_str(), options.baud, 'N', 8, 1);
-    endpoint_ = "rtu " + options.serial_device + "@" + std::to_string(options.baud);
+    port_name_ = "rtu " + options.serial_device + "@" + std::to_string(options.baud);
   }
-  endpoint_ += " unit " + std::to_string(options.unit_id);
+  unit_ = options.unit_id;
+  endpoint_ = port_name_ + " unit " + std::to_string(options.unit_id);
   if (ctx_ == nullptr) {
     throw std::runtime_error("modbus: cannot create context for " + endpoint_ + ": " +
                              modbus_strerror(errno));
@@ -60,6 +61,13 @@ bool ModbusIoLink::connect(std::string& detail) {
   return true;
 }
 
+void ModbusIoLink::select_unit(int unit) {
+  if (unit == unit_) return;
+  modbus_set_slave(ctx_, unit);  // checked by check(): 1..247
+  unit_ = unit;
+  endpoint_ = port_name_ + " unit " + std::to_string(unit);
+}
+
 void ModbusIoLink::close() {
   if (connected_) {
     modbus_close(ctx_);
@@ -78,6 +86,7 @@ LinkResult ModbusIoLink::classify(int rc, const char* what, std::string& detail)
   // data) from MODBUS_ENOBASE: the device is there but said something wrong.
   // Everything else is a system errno: timeout, reset, I/O error.
   if (err >= EMBXILFUN && err <= EMBXGTAR) return LinkResult::exception;
+  if (err == EMBBADCRC) return LinkResult::bad_crc;
   if (err >= MODBUS_ENOBASE) return LinkResult::bad_frame;
   return err == ETIMEDOUT ? LinkResult::timeout : LinkResult::lost;
 }

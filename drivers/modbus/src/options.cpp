@@ -69,6 +69,7 @@ std::vector<FieldError> check(const ModbusIoOptions& o) {
   }
   if (o.poll_period <= milliseconds::zero()) add("poll_period", "must be positive");
   if (o.timeout <= milliseconds::zero()) add("timeout", "must be positive");
+  if (o.offline_after < 1 || o.offline_after > 100) add("offline_after", "must be 1..100");
   if (o.coil_count < 0 || o.coil_count > kMaxRegister) add("coil_count", "must be 0..65535");
   if (o.input_count < 0 || o.input_count > 2000) add("input_count", "must be 0..2000");
   if (o.coil_count == 0 && o.input_count == 0) {

@@ -4,6 +4,7 @@
 // core's SetOutput commands to the right driver.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,8 +20,9 @@ struct EdgeEvent;
 struct LevelReport;
 }  // namespace vigil::gpio
 namespace vigil::modbus {
-class ModbusIoModule;
-}
+class ModbusBus;
+struct ModbusIoCounters;
+}  // namespace vigil::modbus
 namespace vigil::wiegand {
 class WiegandDecoder;
 }
@@ -45,6 +47,23 @@ class SiteIo {
   // chip took the value. Unknown devices are reported as failed writes.
   void apply(const core::SetOutput& output);
 
+  // One Modbus device's health as its bus counts it, for the status report.
+  struct ModbusDeviceHealth {
+    core::DeviceId device;
+    bool online = false;
+    std::uint64_t polls = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t exceptions = 0;
+    std::uint64_t crc_errors = 0;
+    std::uint64_t bad_frames = 0;
+    std::uint64_t offline_transitions = 0;
+    std::uint64_t failure_streak = 0;
+    std::uint64_t write_failures = 0;
+  };
+  // Every configured Modbus device, in config order; any thread.
+  std::vector<ModbusDeviceHealth> modbus_health() const;
+
  private:
   struct ReaderLink;
   struct ChipLink;
@@ -61,7 +80,8 @@ class SiteIo {
   boost::asio::io_context& io_;
   const config::SiteConfig& config_;
   InputHandler on_input_;
-  std::map<core::DeviceId, std::unique_ptr<modbus::ModbusIoModule>> modbus_;
+  std::vector<std::unique_ptr<modbus::ModbusBus>> modbus_buses_;
+  std::map<core::DeviceId, modbus::ModbusBus*> modbus_;  // device -> the bus serving it
   std::vector<std::unique_ptr<ChipLink>> chips_;
   std::vector<std::unique_ptr<ReaderLink>> readers_;
   bool started_ = false;

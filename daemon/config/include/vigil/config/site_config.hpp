@@ -48,6 +48,7 @@ struct ModbusDeviceConfig {
   int coil_count = 8;
   int input_count = 8;
   bool read_back = true;  // confirm each coil write by reading the coil back
+  int offline_after = 3;  // failed reads in a row that make the device offline
   std::optional<ModbusWatchdogConfig> watchdog;
 };
 

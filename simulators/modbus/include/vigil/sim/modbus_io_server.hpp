@@ -73,6 +73,7 @@ class ModbusIoServer {
   void stop();
   bool running() const;
 
+  int unit_id() const { return options_.unit_id; }
   std::uint16_t port() const { return port_; }                     // tcp
   const std::string& device_path() const { return device_path_; }  // rtu
 
@@ -90,6 +91,12 @@ class ModbusIoServer {
   // Answers every request with a frame the client must reject (wrong
   // transaction id on TCP, wrong CRC on RTU).
   void set_corrupt_replies(bool corrupt) { corrupt_ = corrupt; }
+  // Answers every read (functions 1 to 4) with exception 04 (server device
+  // failure); writes are still served.
+  void set_read_exception(bool on) { read_exception_ = on; }
+  // Answers every request with a well-formed frame that is not the answer:
+  // from another unit id on RTU (valid CRC), with another transaction id on TCP.
+  void set_malformed_replies(bool on) { malformed_ = on; }
   // Reads and register writes are still served; only coil writes fail.
   void set_coil_write_fault(CoilWriteFault fault) { coil_write_fault_ = fault; }
 
@@ -127,6 +134,8 @@ class ModbusIoServer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> offline_{false};
   std::atomic<bool> corrupt_{false};
+  std::atomic<bool> read_exception_{false};
+  std::atomic<bool> malformed_{false};
   std::atomic<CoilWriteFault> coil_write_fault_{CoilWriteFault::none};
   std::atomic<std::uint64_t> watchdog_trips_{0};
   // Server thread (and start()) only: when the master last spoke, and whether
