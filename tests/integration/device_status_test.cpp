@@ -52,7 +52,8 @@ TEST(DeviceStatus, HungModuleShowsOfflineWithItsTimeoutsCountedAndRecovers) {
   EXPECT_EQ(rc, 0) << table;
 
   site.io().set_offline(true);
-  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::device_offline).empty(); }, 10s));
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::device_offline).empty(); }, 10s));
   ASSERT_TRUE(eventually([&] { return online(site) == "NO"; }, 5s));
   const auto cells = row(vigilctl_status(site).second, "io1");
   ASSERT_EQ(cells.size(), 10u);

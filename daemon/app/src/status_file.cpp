@@ -26,7 +26,8 @@ std::string status_json(const std::vector<SiteIo::ModbusDeviceHealth>& modbus,
                        {"failure_streak", d.failure_streak},
                        {"write_failures", d.write_failures}});
   }
-  nlohmann::ordered_json doc{{"v", 1}, {"written", core::format_utc(written)},
+  nlohmann::ordered_json doc{{"v", 1},
+                             {"written", core::format_utc(written)},
                              {"written_us", core::to_unix_micros(written)},
                              {"modbus", devices}};
   return doc.dump() + "\n";

@@ -33,9 +33,10 @@ int status_show(const std::string& journal_path, core::TimePoint now, std::ostre
     out << "status written " << doc.at("written").get<std::string>() << " (" << age.count()
         << " s ago)\n";
     out << std::left << std::setw(16) << "device" << std::setw(8) << "online" << std::right
-        << std::setw(10) << "polls" << std::setw(10) << "timeouts" << std::setw(11)
-        << "exceptions" << std::setw(8) << "crc" << std::setw(10) << "malformed" << std::setw(9)
-        << "offline" << std::setw(8) << "streak" << std::setw(13) << "write_fails" << "\n";
+        << std::setw(10) << "polls" << std::setw(10) << "timeouts" << std::setw(11) << "exceptions"
+        << std::setw(8) << "crc" << std::setw(10) << "malformed" << std::setw(9) << "offline"
+        << std::setw(8) << "streak" << std::setw(13) << "write_fails"
+        << "\n";
     for (const auto& d : doc.at("modbus")) {
       out << std::left << std::setw(16) << d.at("device").get<std::string>() << std::setw(8)
           << (d.at("online").get<bool>() ? "yes" : "NO") << std::right << std::setw(10)

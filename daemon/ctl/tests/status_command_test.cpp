@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "vigil/ctl/commands.hpp"
@@ -58,8 +58,8 @@ TEST_F(StatusCommand, ShowsEachModbusDeviceWithItsCounters) {
     if (line.rfind("line-unit-2", 0) == 0) unit_row = line;
   std::istringstream cells(unit_row);
   std::vector<std::string> c{std::istream_iterator<std::string>(cells), {}};
-  EXPECT_EQ(c, (std::vector<std::string>{"line-unit-2", "NO", "900", "9", "2", "3", "0", "1", "4",
-                                         "1"}));
+  EXPECT_EQ(
+      c, (std::vector<std::string>{"line-unit-2", "NO", "900", "9", "2", "3", "0", "1", "4", "1"}));
 }
 
 TEST_F(StatusCommand, OldStatusSaysVigildIsNotRunning) {

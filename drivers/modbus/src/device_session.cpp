@@ -154,8 +154,8 @@ bool DeviceSession::arm_watchdog() {
   std::string detail;
   LinkResult result = link_.write_registers(w.safe_register, bitmap, detail);
   if (result == LinkResult::ok) {
-    result = link_.write_register(w.timeout_register,
-                                  static_cast<std::uint16_t>(w.timeout.count()), detail);
+    result = link_.write_register(w.timeout_register, static_cast<std::uint16_t>(w.timeout.count()),
+                                  detail);
   }
   if (result == LinkResult::ok) {
     watchdog_armed_ = true;
@@ -346,10 +346,10 @@ bool DeviceSession::fail(LinkResult result, const std::string& detail) {
   }
   watchdog_armed_ = false;
   if (offline) {
-    report_status(false, options_.offline_after > 1 ? detail + " (" +
-                                                          std::to_string(failure_streak_) +
-                                                          " failures in a row)"
-                                                    : detail);
+    report_status(false,
+                  options_.offline_after > 1
+                      ? detail + " (" + std::to_string(failure_streak_) + " failures in a row)"
+                      : detail);
   }
   return true;
 }

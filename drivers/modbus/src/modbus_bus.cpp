@@ -45,8 +45,7 @@ std::vector<std::vector<std::size_t>> plan_buses(const std::vector<ModbusIoOptio
     if (fresh) buses.emplace_back();
     buses[it->second].push_back(i);
   }
-  const std::size_t pool =
-      std::min(tcp.size(), static_cast<std::size_t>(std::max(tcp_threads, 1)));
+  const std::size_t pool = std::min(tcp.size(), static_cast<std::size_t>(std::max(tcp_threads, 1)));
   const std::size_t first_tcp_bus = buses.size();
   buses.resize(buses.size() + pool);
   for (std::size_t k = 0; k < tcp.size(); ++k) buses[first_tcp_bus + k % pool].push_back(tcp[k]);
@@ -71,8 +70,8 @@ ModbusBus::ModbusBus(std::vector<ModbusBusMember> members) {
       link = links_.back().get();
       if (rtu) port_links[m.options.serial_device] = link;
     }
-    sessions_.push_back(std::make_unique<DeviceSession>(std::move(m.options),
-                                                        std::move(m.callbacks), *link, !rtu, mutex_));
+    sessions_.push_back(std::make_unique<DeviceSession>(
+        std::move(m.options), std::move(m.callbacks), *link, !rtu, mutex_));
   }
   thread_ = std::thread([this] { run(); });
 }

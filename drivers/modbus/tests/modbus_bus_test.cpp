@@ -176,9 +176,12 @@ TEST(ModbusBusPlan, SerialPortsShareABusAndTcpModulesSpreadOverThePool) {
     o.unit_id = unit;
     return o;
   };
-  const std::vector<ModbusIoOptions> devices{
-      tcp("t1"), rtu("a1", "/dev/ttyA", 1), tcp("t2"), rtu("b1", "/dev/ttyB", 1),
-      rtu("a2", "/dev/ttyA", 2), tcp("t3")};
+  const std::vector<ModbusIoOptions> devices{tcp("t1"),
+                                             rtu("a1", "/dev/ttyA", 1),
+                                             tcp("t2"),
+                                             rtu("b1", "/dev/ttyB", 1),
+                                             rtu("a2", "/dev/ttyA", 2),
+                                             tcp("t3")};
   const auto buses = plan_buses(devices, 2);
   ASSERT_EQ(buses.size(), 4u);
   EXPECT_EQ(buses[0], (std::vector<std::size_t>{1, 4}));
