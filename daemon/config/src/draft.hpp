@@ -83,6 +83,18 @@ struct DraftAccessLevel {
   std::vector<core::WeeklyWindow> schedule;
 };
 
+// A module type as loaded from the library (config/modules/<name>.yaml).
+struct ModuleType {
+  std::string name;
+  int coil_address = 0;
+  int coil_count = 0;
+  int input_address = 0;
+  int input_count = 0;
+  std::vector<ModbusRegisterConfig> registers;
+  std::optional<int> watchdog_timeout_register;
+  std::optional<int> watchdog_safe_register;
+};
+
 enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
 
 struct DraftDevice {
@@ -117,6 +129,9 @@ struct Draft {
   BrokerConfig broker;
   bool client_id_given = false;
   core::IncidentRulesConfig incident_rules;
+  Located<std::string> module_library{"modules", {}};  // site.module_library, as written
+  // Module types loaded so far by name; nullopt: missing or broken (reported once).
+  std::map<std::string, std::optional<ModuleType>> module_types;
   std::vector<DraftDevice> devices;
   std::vector<DraftFormat> formats;
   std::vector<DraftZone> zones;
@@ -148,6 +163,11 @@ void validate_formats(const Draft& draft, Diagnostics& diag);
 void validate_points(const Draft& draft, Diagnostics& diag);
 void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
+
+// The module type `name` from the site's module library, loaded and checked
+// on first use (errors name the module file); null when it cannot be used.
+const ModuleType* find_module_type(Draft& draft, const Located<std::string>& name,
+                                   Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

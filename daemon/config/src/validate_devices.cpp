@@ -20,7 +20,7 @@ void validate_modbus(const DraftDevice& d, Diagnostics& diag) {
   // The driver's check below repeats rules the parser already reported with
   // a sharper position; it only runs on an otherwise clean config.
   const bool clean_so_far = diag.count() == 0;
-  if (m.coil_count == 0 && m.input_count == 0) {
+  if (m.coil_count == 0 && m.input_count == 0 && m.registers.empty()) {
     diag.error(d.pos, "device '" + d.id.value +
                           "': a Modbus module needs coils or inputs (both 'coils' and 'inputs' "
                           "are 0)");

@@ -23,7 +23,27 @@ DeviceSession::DeviceSession(ModbusIoOptions options, ModbusIoCallbacks callback
       owns_link_(owns_link),
       bus_mutex_(bus_mutex),
       backoff_(options_.reconnect_first, options_.reconnect_ceiling),
-      commanded_(static_cast<std::size_t>(options_.coil_count)) {}
+      commanded_(static_cast<std::size_t>(options_.coil_count)),
+      last_registers_(options_.registers.size()) {
+  std::vector<int> order(options_.registers.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  const auto& regs = options_.registers;
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    const auto& ra = regs[static_cast<std::size_t>(a)];
+    const auto& rb = regs[static_cast<std::size_t>(b)];
+    return std::pair{ra.kind, ra.address} < std::pair{rb.kind, rb.address};
+  });
+  for (int i : order) {
+    const auto& r = regs[static_cast<std::size_t>(i)];
+    RegisterBlock* last = register_blocks_.empty() ? nullptr : &register_blocks_.back();
+    const int next = last ? last->address + static_cast<int>(last->indexes.size()) : -1;
+    if (last && last->kind == r.kind && r.address == next && last->indexes.size() < 125) {
+      last->indexes.push_back(i);
+    } else {
+      register_blocks_.push_back({r.kind, r.address, {i}});
+    }
+  }
+}
 
 ModbusIoCounters DeviceSession::counters() const {
   ModbusIoCounters c;
@@ -200,10 +220,11 @@ bool DeviceSession::attempt_due_writes() {
 
 DeviceSession::Attempt DeviceSession::attempt_write(int index, Write& write) {
   std::string detail;
-  LinkResult result = link_.write_coil(index, write.value, detail);
+  const int address = options_.coil_address + index;
+  LinkResult result = link_.write_coil(address, write.value, detail);
   if (result == LinkResult::ok && options_.read_back) {
     bool actual = !write.value;
-    result = link_.read_coil(index, actual, detail);
+    result = link_.read_coil(address, actual, detail);
     if (result == LinkResult::ok && actual != write.value) {
       ++write_failures_;
       ++errors_;
@@ -267,16 +288,22 @@ bool DeviceSession::poll_inputs() {
   ++polls_;
   std::vector<std::uint8_t> values;
   std::string detail;
-  const LinkResult result = options_.input_count > 0
-                                ? link_.read_inputs(options_.input_count, values, detail)
-                                : link_.read_coils(1, values, detail);  // heartbeat only
+  const bool first_after_connect = last_inputs_.empty();
+  LinkResult result = LinkResult::ok;
+  if (options_.input_count > 0) {
+    result = link_.read_inputs(options_.input_address, options_.input_count, values, detail);
+  } else if (options_.registers.empty()) {
+    result = link_.read_coils(options_.coil_address, 1, values, detail);  // heartbeat only
+  }
+  // Registers in the same poll, before anything is reported: online means
+  // every point was read.
+  if (result == LinkResult::ok) result = read_registers(detail);
   if (result != LinkResult::ok) return !fail(result, detail);
   failure_streak_ = 0;
   streak_now_ = 0;
 
   const auto time = wall_now();
   const auto mono = mono_now();
-  const bool first_after_connect = last_inputs_.empty();
   if (first_after_connect) {
     if (ever_connected_) ++reconnects_;
     ever_connected_ = true;
@@ -289,6 +316,7 @@ bool DeviceSession::poll_inputs() {
     }
     report_status(true, online);
   }
+  report_registers(first_after_connect, time, mono);
   if (options_.input_count == 0) {
     last_inputs_ = {1};  // marks the session as reported
     return true;
@@ -303,6 +331,33 @@ bool DeviceSession::poll_inputs() {
   }
   last_inputs_ = std::move(values);
   return true;
+}
+
+LinkResult DeviceSession::read_registers(std::string& detail) {
+  fresh_registers_.assign(options_.registers.size(), 0);
+  for (const auto& block : register_blocks_) {
+    std::vector<std::uint16_t> values;
+    const LinkResult result = link_.read_registers(
+        block.kind, block.address, static_cast<int>(block.indexes.size()), values, detail);
+    if (result != LinkResult::ok) return result;
+    for (std::size_t k = 0; k < block.indexes.size(); ++k) {
+      fresh_registers_[static_cast<std::size_t>(block.indexes[k])] = values[k];
+    }
+  }
+  return LinkResult::ok;
+}
+
+void DeviceSession::report_registers(bool first_after_connect, core::TimePoint time,
+                                     core::MonoTime mono) {
+  for (std::size_t i = 0; i < fresh_registers_.size(); ++i) {
+    const std::uint16_t raw = fresh_registers_[i];
+    if (!first_after_connect && last_registers_[i] == raw) continue;
+    last_registers_[i] = raw;
+    if (!callbacks_.on_register) continue;
+    const auto& r = options_.registers[i];
+    callbacks_.on_register(static_cast<int>(i), raw, raw * r.scale + r.offset, first_after_connect,
+                           time, mono);
+  }
 }
 
 void DeviceSession::count(LinkResult result) {

@@ -73,7 +73,9 @@ class DeviceSession {
   Attempt attempt_write(int index, Write& write);
   void write_failed(int index, Write& write, const std::string& detail);
   void expire_overdue_writes();
-  bool poll_inputs();  // false when the session went down
+  bool poll_inputs();                              // false when the session went down
+  LinkResult read_registers(std::string& detail);  // into fresh_registers_
+  void report_registers(bool first_after_connect, core::TimePoint time, core::MonoTime mono);
   bool fail(LinkResult result, const std::string& detail);
   void count(LinkResult result);
   void report_status(bool online, const std::string& detail);
@@ -96,6 +98,16 @@ class DeviceSession {
   Clock::time_point next_poll_{};
   std::map<int, Write> writes_;
   std::vector<std::uint8_t> last_inputs_;
+  // Registers read together: one request per run of consecutive addresses
+  // of one kind (at most 125, one PDU).
+  struct RegisterBlock {
+    RegisterKind kind;
+    int address = 0;
+    std::vector<int> indexes;  // into options_.registers, in address order
+  };
+  std::vector<RegisterBlock> register_blocks_;
+  std::vector<std::uint16_t> fresh_registers_;
+  std::vector<std::optional<std::uint16_t>> last_registers_;
   std::optional<bool> reported_online_;
   std::string last_failure_;
   std::string watchdog_problem_;

@@ -91,10 +91,10 @@ LinkResult ModbusIoLink::classify(int rc, const char* what, std::string& detail)
   return err == ETIMEDOUT ? LinkResult::timeout : LinkResult::lost;
 }
 
-LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& values,
+LinkResult ModbusIoLink::read_inputs(int address, int count, std::vector<std::uint8_t>& values,
                                      std::string& detail) {
   values.assign(static_cast<std::size_t>(count), 0);
-  const int rc = modbus_read_input_bits(ctx_, 0, count, values.data());
+  const int rc = modbus_read_input_bits(ctx_, address, count, values.data());
   if (rc >= 0 && rc != count) {
     detail = endpoint_ + ": read inputs: short answer";
     return LinkResult::bad_frame;
@@ -102,16 +102,29 @@ LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& value
   return classify(rc, "read inputs", detail);
 }
 
-LinkResult ModbusIoLink::read_coils(int count, std::vector<std::uint8_t>& values,
+LinkResult ModbusIoLink::read_coils(int address, int count, std::vector<std::uint8_t>& values,
                                     std::string& detail) {
   values.assign(static_cast<std::size_t>(count), 0);
-  const int rc = modbus_read_bits(ctx_, 0, count, values.data());
+  const int rc = modbus_read_bits(ctx_, address, count, values.data());
   return classify(rc, "read coils", detail);
 }
 
-LinkResult ModbusIoLink::read_coil(int index, bool& value, std::string& detail) {
+LinkResult ModbusIoLink::read_registers(RegisterKind kind, int address, int count,
+                                        std::vector<std::uint16_t>& values, std::string& detail) {
+  values.assign(static_cast<std::size_t>(count), 0);
+  const bool input = kind == RegisterKind::input;
+  const int rc = input ? modbus_read_input_registers(ctx_, address, count, values.data())
+                       : modbus_read_registers(ctx_, address, count, values.data());
+  if (rc >= 0 && rc != count) {
+    detail = endpoint_ + ": read registers: short answer";
+    return LinkResult::bad_frame;
+  }
+  return classify(rc, input ? "read input registers" : "read holding registers", detail);
+}
+
+LinkResult ModbusIoLink::read_coil(int address, bool& value, std::string& detail) {
   std::uint8_t bit = 0;
-  const int rc = modbus_read_bits(ctx_, index, 1, &bit);
+  const int rc = modbus_read_bits(ctx_, address, 1, &bit);
   value = bit != 0;
   return classify(rc, "read back coil", detail);
 }
@@ -128,8 +141,8 @@ LinkResult ModbusIoLink::write_registers(int address, const std::vector<std::uin
   return classify(rc, "write registers", detail);
 }
 
-LinkResult ModbusIoLink::write_coil(int index, bool value, std::string& detail) {
-  const int rc = modbus_write_bit(ctx_, index, value ? 1 : 0);
+LinkResult ModbusIoLink::write_coil(int address, bool value, std::string& detail) {
+  const int rc = modbus_write_bit(ctx_, address, value ? 1 : 0);
   return classify(rc, "write coil", detail);
 }
 

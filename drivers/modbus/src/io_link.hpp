@@ -39,11 +39,16 @@ class ModbusIoLink {
   // port (one RS-485 line), each session selects its own before it speaks.
   void select_unit(int unit);
 
-  LinkResult read_inputs(int count, std::vector<std::uint8_t>& values, std::string& detail);
+  // Addresses are the PDU addresses of the module's map.
+  LinkResult read_inputs(int address, int count, std::vector<std::uint8_t>& values,
+                         std::string& detail);
   // Heartbeat for modules with no inputs.
-  LinkResult read_coils(int count, std::vector<std::uint8_t>& values, std::string& detail);
-  LinkResult read_coil(int index, bool& value, std::string& detail);
-  LinkResult write_coil(int index, bool value, std::string& detail);
+  LinkResult read_coils(int address, int count, std::vector<std::uint8_t>& values,
+                        std::string& detail);
+  LinkResult read_coil(int address, bool& value, std::string& detail);
+  LinkResult write_coil(int address, bool value, std::string& detail);
+  LinkResult read_registers(RegisterKind kind, int address, int count,
+                            std::vector<std::uint16_t>& values, std::string& detail);
   LinkResult write_register(int address, std::uint16_t value, std::string& detail);
   LinkResult write_registers(int address, const std::vector<std::uint16_t>& values,
                              std::string& detail);

@@ -137,10 +137,11 @@ ModbusIoServer::ModbusIoServer(ModbusIoServerOptions options) : options_(options
     if (first < 0 || last > 0xFFFF || overlap) {
       throw std::invalid_argument("modbus sim: watchdog registers overlap or out of range");
     }
-    mapping_ = modbus_mapping_new_start_address(0, static_cast<unsigned>(options_.coil_count), 0,
-                                                static_cast<unsigned>(options_.input_count),
-                                                static_cast<unsigned>(first),
-                                                static_cast<unsigned>(last - first + 1), 0, 0);
+    mapping_ = modbus_mapping_new_start_address(
+        0, static_cast<unsigned>(options_.coil_count), 0,
+        static_cast<unsigned>(options_.input_count), static_cast<unsigned>(first),
+        static_cast<unsigned>(last - first + 1), 0,
+        static_cast<unsigned>(options_.input_register_count));
     if (mapping_ == nullptr) throw_errno("modbus_mapping_new");
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0) throw_errno("eventfd");
@@ -239,6 +240,12 @@ void ModbusIoServer::set_input(int index, bool value) {
   check_index(index, options_.input_count, "input");
   std::lock_guard lock(mapping_mutex_);
   mapping_->tab_input_bits[index] = value ? 1 : 0;
+}
+
+void ModbusIoServer::set_input_register(int index, std::uint16_t value) {
+  check_index(index, options_.input_register_count, "input register");
+  std::lock_guard lock(mapping_mutex_);
+  mapping_->tab_input_registers[index] = value;
 }
 
 void ModbusIoServer::on_coil_change(std::function<void(int index, bool value)> callback) {

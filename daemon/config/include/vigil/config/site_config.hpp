@@ -35,6 +35,16 @@ struct ModbusWatchdogConfig {
   int safe_register = 4097;              // first holding register of the safe coil pattern
 };
 
+// An analog point in a module's register map (input or holding register),
+// reported as raw * scale + offset.
+struct ModbusRegisterConfig {
+  std::string name;            // unique within the module type, e.g. "ai0"
+  std::string kind = "input";  // "input" | "holding"
+  int address = 0;             // PDU address, 0..65535
+  double scale = 1.0;
+  double offset = 0.0;
+};
+
 struct ModbusDeviceConfig {
   core::DeviceId id;
   std::string transport = "tcp";   // "tcp" | "rtu"
@@ -47,6 +57,11 @@ struct ModbusDeviceConfig {
   std::chrono::milliseconds timeout{500};
   int coil_count = 8;
   int input_count = 8;
+  // From the device's module type (config/modules/<type>.yaml), if it names one.
+  std::string module_type;
+  int coil_address = 0;   // coil i is at coil_address + i
+  int input_address = 0;  // discrete input i is at input_address + i
+  std::vector<ModbusRegisterConfig> registers;
   bool read_back = true;  // confirm each coil write by reading the coil back
   int offline_after = 3;  // failed reads in a row that make the device offline
   std::optional<ModbusWatchdogConfig> watchdog;

@@ -56,6 +56,17 @@ struct ModbusWatchdog {
   int safe_register = 4097;                 // first holding register of the bitmap
 };
 
+// An analog value the module holds in one 16-bit register (an EOL-supervised
+// input's voltage, a temperature): read every poll, reported as the raw
+// register and as raw * scale + offset.
+enum class RegisterKind { input, holding };
+struct ModbusRegister {
+  RegisterKind kind = RegisterKind::input;
+  int address = 0;  // 0..65535, the PDU address (input register 30001 is 0)
+  double scale = 1.0;
+  double offset = 0.0;
+};
+
 // Field for field what the site config's ModbusDeviceConfig holds, plus the
 // reconnect backoff. An aggregate with defaults: designated initialisers read
 // like a builder, and the daemon maps the config onto it one field at a time.
@@ -71,6 +82,11 @@ struct ModbusIoOptions {
   std::chrono::milliseconds timeout{500};  // per request, for connect, and to confirm a write
   int coil_count = 8;
   int input_count = 8;
+  // Where the module's map puts them (a module type's register map): coil i
+  // is at coil_address + i, discrete input i at input_address + i.
+  int coil_address = 0;
+  int input_address = 0;
+  std::vector<ModbusRegister> registers;  // register i is reported as index i
   bool read_back = true;  // a coil write is confirmed only once a read returns the value
   // Failed reads (timeouts, exceptions, CRC errors, malformed answers,
   // refused connects) in a row that make the device offline; 1..100.
@@ -100,6 +116,11 @@ struct ModbusIoCallbacks {
   std::function<void(int index, bool value, bool initial, core::TimePoint time,
                      core::MonoTime mono)>
       on_input;
+  // Register `index` (of options.registers) changed, or was read right after
+  // a (re)connect (`initial`, as for inputs).
+  std::function<void(int index, std::uint16_t raw, double value, bool initial, core::TimePoint time,
+                     core::MonoTime mono)>
+      on_register;
   // The device stopped answering reads (online = false) or answers again.
   std::function<void(bool online, const std::string& detail, core::TimePoint time,
                      core::MonoTime mono)>

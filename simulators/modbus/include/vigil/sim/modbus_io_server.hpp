@@ -40,6 +40,7 @@ struct ModbusIoServerOptions {
   int unit_id = 1;         // rtu answers only this unit; tcp answers any
   int coil_count = 8;
   int input_count = 8;
+  int input_register_count = 0;          // input registers 0.. (analog inputs)
   int watchdog_timeout_register = 4096;  // holding register, ms, 0 = disarmed
   int watchdog_safe_register = 4097;     // first register of the safe-coil bitmap
 };
@@ -82,6 +83,7 @@ class ModbusIoServer {
   bool input(int index) const;
   std::vector<bool> inputs() const;
   void set_input(int index, bool value);
+  void set_input_register(int index, std::uint16_t value);
 
   // Called on the server thread after a client changed coil `index`.
   void on_coil_change(std::function<void(int index, bool value)> callback);
