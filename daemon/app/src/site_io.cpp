@@ -186,7 +186,9 @@ void SiteIo::start() {
         deliver(core::DeviceStatusChanged{link->id, online, detail, t, m});
       });
     });
-    link->chip->start();
+    // On the event loop: each line's event fd (gpiod) or the sim chip's
+    // socket is a descriptor io_ waits on; no chip thread, no polling.
+    link->chip->start(io_);
   }
 }
 

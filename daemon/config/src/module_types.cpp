@@ -14,9 +14,9 @@
 namespace vigil::config {
 namespace {
 
-const std::vector<std::string> kTypeKeys{"name",           "description",       "coils",
-                                         "discrete_inputs", "input_registers", "holding_registers",
-                                         "watchdog"};
+const std::vector<std::string> kTypeKeys{
+    "name",    "description", "coils", "discrete_inputs", "input_registers", "holding_registers",
+    "watchdog"};
 constexpr int kMaxAddress = 65535;
 
 std::optional<double> number(const YAML::Node& node) {

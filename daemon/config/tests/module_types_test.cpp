@@ -43,8 +43,10 @@ TEST(ModuleTypes, EveryShippedTypeLoadsAndServesADoor) {
   int types = 0;
   for (const auto& entry : fs::directory_iterator(kLibrary)) {
     const std::string name = entry.path().stem().string();
-    const auto r = load(site_with(kLibrary.string(), "{ id: io1, type: modbus_tcp, host: 10.0.0.9, "
-                                                     "module: " + name + " }"));
+    const auto r = load(site_with(kLibrary.string(),
+                                  "{ id: io1, type: modbus_tcp, host: 10.0.0.9, "
+                                  "module: " +
+                                      name + " }"));
     ASSERT_TRUE(r.ok()) << name << ": " << ::testing::PrintToString(messages(r));
     EXPECT_EQ(r.value().modbus_devices.at(0).module_type, name);
     ++types;
@@ -64,8 +66,9 @@ TEST(ModuleTypes, DeviceTakesCoilsInputsAndRegistersFromItsType) {
   EXPECT_EQ(io1.input_count, 12);
   EXPECT_EQ(io1.watchdog->timeout_register, 4096);
 
-  r = load(site_with(kLibrary.string(),
-                     "{ id: io1, type: modbus_rtu, serial: /dev/ttyUSB0, module: generic-8in-8out }"));
+  r = load(
+      site_with(kLibrary.string(),
+                "{ id: io1, type: modbus_rtu, serial: /dev/ttyUSB0, module: generic-8in-8out }"));
   ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
   const auto& gen = r.value().modbus_devices.at(0);
   ASSERT_EQ(gen.registers.size(), 4u);
@@ -85,24 +88,26 @@ TEST(ModuleTypes, PointBeyondTheTypesCoilsIsRefusedWithItsPosition) {
 }
 
 TEST(ModuleTypes, UnknownTypeNamesTheLibraryAndTheClosestType) {
-  const auto r = load(site_with(kLibrary.string(),
-                                "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: adam-6005 }"));
+  const auto r = load(site_with(
+      kLibrary.string(), "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: adam-6005 }"));
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.diagnostics().size(), 1u);
   const std::string m = messages(r)[0];
   EXPECT_EQ(m.find("/etc/vigil/site.yaml:4:58: 'module': no module type 'adam-6005' in " +
-                        kLibrary.lexically_normal().string() + " (did you mean 'adam-6050'?)",
-                    0),
+                       kLibrary.lexically_normal().string() + " (did you mean 'adam-6050'?)",
+                   0),
             0u)
       << m;
 }
 
 TEST(ModuleTypes, CountsBesideATypeAreRefused) {
-  const auto r = load(site_with(
-      kLibrary.string(), "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: adam-6050, coils: 4 }"));
-  EXPECT_EQ(messages(r), std::vector<std::string>{
-                             "/etc/vigil/site.yaml:4:69: 'coils': device 'io1' has 6 coils from its "
-                             "module type 'adam-6050'; remove 'coils'"});
+  const auto r =
+      load(site_with(kLibrary.string(),
+                     "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: adam-6050, coils: 4 }"));
+  EXPECT_EQ(messages(r),
+            std::vector<std::string>{
+                "/etc/vigil/site.yaml:4:69: 'coils': device 'io1' has 6 coils from its "
+                "module type 'adam-6050'; remove 'coils'"});
 }
 
 TEST(ModuleTypes, MistakeInATypeFileIsReportedAtItsPlaceInThatFile) {
