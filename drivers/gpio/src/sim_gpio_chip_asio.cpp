@@ -39,24 +39,25 @@ void SimGpioChip::asio_connect() {
 }
 
 void SimGpioChip::asio_wait_readable() {
-  loop_->socket.async_wait(
-      boost::asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-        if (ec || stopping_) return;  // cancelled by stop()
-        std::string detail;
-        const int fd = loop_->socket.native_handle();
-        if (read_ready(fd, detail)) {
-          asio_arm_debounce();
-          asio_wait_readable();
-          return;
-        }
-        loop_->debounce.cancel();
-        end_connection(loop_->socket.release(), detail);
-        // A sim that accepts and drops us at once must not make this a busy loop.
-        loop_->retry.expires_after(options_.reconnect_min);
-        loop_->retry.async_wait([this](const boost::system::error_code& e) {
-          if (!e) asio_connect();
-        });
-      });
+  loop_->socket.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [this](const boost::system::error_code& ec) {
+                             if (ec || stopping_) return;  // cancelled by stop()
+                             std::string detail;
+                             const int fd = loop_->socket.native_handle();
+                             if (read_ready(fd, detail)) {
+                               asio_arm_debounce();
+                               asio_wait_readable();
+                               return;
+                             }
+                             loop_->debounce.cancel();
+                             end_connection(loop_->socket.release(), detail);
+                             // A sim that accepts and drops us at once must not make this a busy
+                             // loop.
+                             loop_->retry.expires_after(options_.reconnect_min);
+                             loop_->retry.async_wait([this](const boost::system::error_code& e) {
+                               if (!e) asio_connect();
+                             });
+                           });
 }
 
 void SimGpioChip::asio_arm_debounce() {

@@ -21,7 +21,8 @@ using testing::TempDir;
 
 // Runs the loop on this thread until `done` holds or the deadline passes.
 template <class Predicate>
-bool run_until(boost::asio::io_context& io, Predicate done, std::chrono::milliseconds deadline = 5s) {
+bool run_until(boost::asio::io_context& io, Predicate done,
+               std::chrono::milliseconds deadline = 5s) {
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (!done()) {
     if (std::chrono::steady_clock::now() > until) return false;
