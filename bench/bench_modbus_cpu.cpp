@@ -120,14 +120,16 @@ int main(int argc, char** argv) {
   const auto wall_before = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   const double cpu = cpu_seconds() - cpu_before;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
   const std::uint64_t done = polls() - polls_before;
 
   for (auto& bus : buses) bus->stop();
   ::close(hold_pipe[1]);
   ::waitpid(child, nullptr, 0);
-  std::printf("mode=%s modules=%d threads=%zu online=%d polls/s=%.0f (want %d) cpu=%.2f%% of one core\n",
-              mode.c_str(), n, buses.size(), online.load(), static_cast<double>(done) / wall, n * 20,
-              100.0 * cpu / wall);
+  std::printf(
+      "mode=%s modules=%d threads=%zu online=%d polls/s=%.0f (want %d) cpu=%.2f%% of one core\n",
+      mode.c_str(), n, buses.size(), online.load(), static_cast<double>(done) / wall, n * 20,
+      100.0 * cpu / wall);
   return 0;
 }

@@ -47,9 +47,9 @@ TEST(Eol, EveryBandEdgeWithoutHysteresis) {
     S state;
   };
   const std::vector<Row> rows{
-      {0, S::short_circuit},    {499.9, S::short_circuit}, {500, S::normal},
-      {1000, S::normal},        {1499.9, S::normal},       {1500, S::alarm},
-      {2000, S::alarm},         {2999.9, S::alarm},        {3000, S::cut},
+      {0, S::short_circuit}, {499.9, S::short_circuit}, {500, S::normal},
+      {1000, S::normal},     {1499.9, S::normal},       {1500, S::alarm},
+      {2000, S::alarm},      {2999.9, S::alarm},        {3000, S::cut},
       {1e9, S::cut},
   };
   for (const auto& r : rows) EXPECT_EQ(classify(kBands, r.value), r.state) << r.value;

@@ -33,8 +33,7 @@ struct EolBands {
   double cut_from = 0;
   double hysteresis = 0;  // same unit; 0 = none
   bool valid() const {
-    return 0 <= short_below && short_below < alarm_from && alarm_from < cut_from &&
-           hysteresis >= 0;
+    return 0 <= short_below && short_below < alarm_from && alarm_from < cut_from && hysteresis >= 0;
   }
 };
 
