@@ -162,6 +162,41 @@ TEST(ModbusBusTcp, ModulesOnOnePollerThreadEachKeepTheirOwnConnectionAndState) {
   bus.stop();
 }
 
+TEST(ModbusBusTcp, ExceptionsAndMalformedRepliesAreCountedPerModule) {
+  std::array<ModbusIoServer, 2> servers;
+  std::array<Recorder, 2> recorders;
+  std::vector<ModbusBusMember> members;
+  for (int u = 1; u <= 2; ++u) {
+    ModbusIoOptions o = fast_tcp_options(servers[u - 1].port());
+    o.device = unit_name(u);
+    members.push_back({o, recorders[u - 1].callbacks()});
+  }
+  ModbusBus bus(std::move(members));
+  for (auto& r : recorders) ASSERT_TRUE(r.wait_inputs(8));
+
+  servers[0].set_read_exception(true);
+  servers[1].set_malformed_replies(true);
+  for (auto& r : recorders) ASSERT_TRUE(r.wait_status_count(false, 1));
+  servers[0].set_read_exception(false);
+  servers[1].set_malformed_replies(false);
+  for (auto& r : recorders) ASSERT_TRUE(r.wait_status_count(true, 2));
+
+  const auto c1 = bus.counters(unit_name(1));
+  const auto c2 = bus.counters(unit_name(2));
+  EXPECT_GE(c1.exceptions, 3u);
+  EXPECT_EQ(c1.bad_frames + c1.crc_errors, 0u);
+  EXPECT_GE(c2.bad_frames, 3u);
+  EXPECT_EQ(c2.exceptions, 0u);
+  // Re-read after recovery: every input again, as state.
+  for (auto& r : recorders) {
+    ASSERT_TRUE(r.wait_inputs(16));
+    const auto inputs = r.inputs();
+    ASSERT_EQ(inputs.size(), 16u);
+    EXPECT_TRUE(inputs.back().initial);
+  }
+  bus.stop();
+}
+
 TEST(ModbusBusPlan, SerialPortsShareABusAndTcpModulesSpreadOverThePool) {
   auto tcp = [](const char* id) {
     ModbusIoOptions o;
