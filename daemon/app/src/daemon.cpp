@@ -174,7 +174,9 @@ void Daemon::start() {
 
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
-  site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
+  site_io_ = std::make_unique<SiteIo>(
+      io_, config_, [this](const core::Input& in) { handle(in); },
+      [this](core::Event e) { journal(std::move(e)); });
   site_io_->start();
   roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which

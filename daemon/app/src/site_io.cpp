@@ -1,5 +1,7 @@
 #include "vigil/app/site_io.hpp"
 
+#include "supervised_line.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "vigil/app/clocks.hpp"
@@ -86,8 +88,9 @@ struct SiteIo::ChipLink {
   std::map<std::uint32_t, PendingWrite> pending_writes;
 };
 
-SiteIo::SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input)
-    : io_(io), config_(config), on_input_(std::move(on_input)) {}
+SiteIo::SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input,
+               EventHandler on_event)
+    : io_(io), config_(config), on_input_(std::move(on_input)), on_event_(std::move(on_event)) {}
 
 SiteIo::~SiteIo() {
   stop();
@@ -105,10 +108,10 @@ void SiteIo::start() {
     std::vector<modbus::ModbusBusMember> bus;
     for (std::size_t i : members) {
       const core::DeviceId id = options[i].device;
-      bus.push_back(
-          {options[i], modbus::post_callbacks_to(
-                           io_, modbus::core_input_callbacks(
-                                    id, [this](const core::Input& in) { deliver(in); }))});
+      auto callbacks =
+          modbus::core_input_callbacks(id, [this](const core::Input& in) { deliver(in); });
+      add_supervision(config_.modbus_devices[i], callbacks);
+      bus.push_back({options[i], modbus::post_callbacks_to(io_, std::move(callbacks))});
     }
     modbus_buses_.push_back(std::make_unique<modbus::ModbusBus>(std::move(bus)));
     for (std::size_t i : members) modbus_[options[i].device] = modbus_buses_.back().get();
@@ -196,6 +199,7 @@ void SiteIo::stop() {
   if (!started_) return;
   started_ = false;
   for (auto& r : readers_) r->timer->cancel();
+  stop_supervision();
   for (auto& c : chips_)
     for (auto& [line, w] : c->pending_writes) w.timer->cancel();
   for (auto& c : chips_) c->chip->stop();

@@ -172,6 +172,8 @@ const ModuleType* find_module_type(Draft& draft, const Located<std::string>& nam
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+// `supervised_inputs` of a Modbus device, after its module type gave it registers.
+void parse_supervised_inputs(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 
 // A path as written, resolved against the config file's folder (absolute
 // paths stay), exactly as vigild will open it.

@@ -7,17 +7,17 @@ namespace vigil::config {
 namespace {
 
 const std::vector<std::string> kModbusTcpKeys{
-    "id",    "type",   "host",      "port",     "unit",          "poll",  "timeout",
-    "coils", "inputs", "read_back", "watchdog", "offline_after", "module"};
+    "id",    "type",   "host",      "port",     "unit",          "poll",   "timeout",
+    "coils", "inputs", "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 const std::vector<std::string> kModbusRtuKeys{
-    "id",    "type",   "serial",    "baud",     "unit",          "poll",  "timeout",
-    "coils", "inputs", "read_back", "watchdog", "offline_after", "module"};
+    "id",    "type",   "serial",    "baud",     "unit",          "poll",   "timeout",
+    "coils", "inputs", "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 const std::vector<std::string> kSimGpioKeys{"id", "type", "socket", "lines"};
 const std::vector<std::string> kGpiodKeys{"id", "type", "chip", "lines"};
 const std::vector<std::string> kAllDeviceKeys{
-    "id",   "type",  "host",      "port",     "serial",        "baud",
-    "unit", "poll",  "timeout",   "coils",    "inputs",        "socket",
-    "chip", "lines", "read_back", "watchdog", "offline_after", "module"};
+    "id",        "type",     "host",          "port",   "serial",           "baud", "unit",
+    "poll",      "timeout",  "coils",         "inputs", "socket",           "chip", "lines",
+    "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 
 // A required text key that must not be blank: the drivers refuse an empty
 // host, serial device or chip at start.
@@ -106,6 +106,7 @@ void parse_modbus(const MapReader& m, Draft& draft, DraftDevice& device, Diagnos
     out.offline_after = static_cast<int>(v->value);
   }
   parse_modbus_watchdog(m, device, diag);
+  parse_supervised_inputs(m, device, diag);
   // The type knows where its module keeps the watchdog; the device's own
   // keys, when written, still win.
   if (type && out.watchdog) {

@@ -72,9 +72,38 @@ TEST(ModuleTypes, DeviceTakesCoilsInputsAndRegistersFromItsType) {
   ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
   const auto& gen = r.value().modbus_devices.at(0);
   ASSERT_EQ(gen.registers.size(), 4u);
-  EXPECT_EQ(gen.registers[2].name, "ai2");
+  EXPECT_EQ(gen.registers[2].name, "loop2");
   EXPECT_EQ(gen.registers[2].address, 2);
-  EXPECT_DOUBLE_EQ(gen.registers[2].scale, 0.001);
+  EXPECT_DOUBLE_EQ(gen.registers[2].scale, 1.0);
+}
+
+TEST(ModuleTypes, SupervisedInputOnATypesRegisterGetsItsBands) {
+  const auto r = load(site_with(
+      kLibrary.string(),
+      "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: generic-8in-8out, supervised_inputs: "
+      "[{ register: loop1, wiring: dual_eol, series: 2200, parallel: 4700, dwell: 300ms }] }"));
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
+  const auto& in = r.value().modbus_devices.at(0).supervised_inputs.at(0);
+  EXPECT_EQ(in.register_index, 1);
+  EXPECT_DOUBLE_EQ(in.bands.short_below, 1100);
+  EXPECT_DOUBLE_EQ(in.bands.alarm_from, 4550);
+  EXPECT_DOUBLE_EQ(in.bands.cut_from, 10350);
+  EXPECT_EQ(in.dwell, std::chrono::milliseconds(300));
+}
+
+TEST(ModuleTypes, SupervisedInputOnAnUnknownRegisterOrWithoutResistorsIsRefused) {
+  const auto r = load(site_with(
+      kLibrary.string(),
+      "{ id: io1, type: modbus_tcp, host: 10.0.0.9, module: generic-8in-8out, supervised_inputs: "
+      "[{ register: lop1, wiring: dual_eol, series: 1000, parallel: 1000 }, "
+      "{ register: loop2, wiring: dual_eol, series: 1000 }] }"));
+  const auto m = messages(r);
+  ASSERT_EQ(m.size(), 2u) << ::testing::PrintToString(m);
+  EXPECT_NE(m[0].find("'register': device 'io1' has no register 'lop1' (did you mean 'loop1'?)"),
+            std::string::npos)
+      << m[0];
+  EXPECT_NE(m[1].find("supervised input is missing required key 'parallel'"), std::string::npos)
+      << m[1];
 }
 
 TEST(ModuleTypes, PointBeyondTheTypesCoilsIsRefusedWithItsPosition) {

@@ -48,6 +48,8 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::credential_added, "credential_added"},
     std::pair{EventKind::credential_revoked, "credential_revoked"},
     std::pair{EventKind::roster_reloaded, "roster_reloaded"},
+    std::pair{EventKind::line_tamper, "line_tamper"},
+    std::pair{EventKind::line_restored, "line_restored"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -110,6 +112,8 @@ const char* to_string(IncidentKind kind) {
       return "journal_integrity";
     case IncidentKind::journal_failing:
       return "journal_failing";
+    case IncidentKind::tamper:
+      return "tamper";
   }
   return "unknown";
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "vigil/core/incident.hpp"
+
 #include <vector>
 
 namespace vigil::core {
@@ -157,6 +159,33 @@ TEST(EolSupervisor, AfterAResetTheNextReadingIsInitialAgain) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->state, S::short_circuit);
   EXPECT_TRUE(again->initial);
+}
+
+}  // namespace
+}  // namespace vigil::core
+
+namespace vigil::core {
+namespace {
+
+TEST(TamperRule, CutOrShortLineIsAMajorTamperIncidentWhateverTheZone) {
+  IncidentRules rules;
+  Event e;
+  e.kind = EventKind::line_tamper;
+  e.device = DeviceId("io1");
+  set_attr(e.attrs, "point", std::string("io1/loop0"));
+  set_attr(e.attrs, "state", std::string("cut"));
+  const auto incident = rules.observe(e);
+  ASSERT_TRUE(incident);
+  EXPECT_EQ(incident->kind, IncidentKind::tamper);
+  EXPECT_EQ(incident->severity, Severity::major);
+  EXPECT_STREQ(to_string(incident->kind), "tamper");
+  EXPECT_NE(incident->summary.find("io1/loop0"), std::string::npos) << incident->summary;
+  EXPECT_NE(incident->summary.find("cut"), std::string::npos);
+
+  e.kind = EventKind::line_restored;
+  EXPECT_FALSE(rules.observe(e));
+  EXPECT_EQ(event_kind_from_string(to_string(EventKind::line_tamper)), EventKind::line_tamper);
+  EXPECT_EQ(event_kind_from_string("line_restored"), EventKind::line_restored);
 }
 
 }  // namespace

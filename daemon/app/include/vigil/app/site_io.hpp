@@ -12,6 +12,8 @@
 
 #include "vigil/app/asio.hpp"
 #include "vigil/config/site_config.hpp"
+#include "vigil/core/eol.hpp"
+#include "vigil/core/event.hpp"
 #include "vigil/core/input.hpp"
 
 namespace vigil::gpio {
@@ -21,6 +23,7 @@ struct LevelReport;
 }  // namespace vigil::gpio
 namespace vigil::modbus {
 class ModbusBus;
+struct ModbusIoCallbacks;
 struct ModbusIoCounters;
 }  // namespace vigil::modbus
 namespace vigil::wiegand {
@@ -33,8 +36,13 @@ class SiteIo {
  public:
   using InputHandler = std::function<void(const core::Input&)>;
 
-  // on_input is always called on io's thread.
-  SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input);
+  // Events the shell itself observes and the core has no input for yet
+  // (supervised lines: line_tamper, line_restored); to be journalled.
+  using EventHandler = std::function<void(core::Event)>;
+
+  // on_input and on_event are always called on io's thread.
+  SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input,
+         EventHandler on_event = {});
   ~SiteIo();
   SiteIo(const SiteIo&) = delete;
   SiteIo& operator=(const SiteIo&) = delete;
@@ -67,7 +75,17 @@ class SiteIo {
  private:
   struct ReaderLink;
   struct ChipLink;
+  struct SupervisedLine;
 
+  // site_io_supervision.cpp: EOL-supervised registers of the Modbus modules.
+  void add_supervision(const config::ModbusDeviceConfig& device,
+                       modbus::ModbusIoCallbacks& callbacks);
+  void on_supervised_value(const core::DeviceId& device, int index, double value, bool initial,
+                           core::TimePoint time, core::MonoTime mono);
+  void on_supervised_device_offline(const core::DeviceId& device);
+  void report_line(SupervisedLine& line, core::LineState state, bool initial, core::TimePoint time);
+  void arm_dwell(SupervisedLine& line);
+  void stop_supervision();
   void deliver(const core::Input& input);
   void on_edge(ChipLink& chip, const gpio::EdgeEvent& edge);
   void on_level(ChipLink& chip, const gpio::LevelReport& level, core::TimePoint wall);
@@ -80,6 +98,8 @@ class SiteIo {
   boost::asio::io_context& io_;
   const config::SiteConfig& config_;
   InputHandler on_input_;
+  EventHandler on_event_;
+  std::vector<std::unique_ptr<SupervisedLine>> supervised_;
   std::vector<std::unique_ptr<modbus::ModbusBus>> modbus_buses_;
   std::map<core::DeviceId, modbus::ModbusBus*> modbus_;  // device -> the bus serving it
   std::vector<std::unique_ptr<ChipLink>> chips_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/core/eol.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/site.hpp"
 #include "vigil/wiegand/format.hpp"
@@ -45,6 +46,16 @@ struct ModbusRegisterConfig {
   double offset = 0.0;
 };
 
+// An end-of-line supervised input read from one of the module's registers
+// (the loop resistance in ohms): classified into normal / alarm / cut / short.
+struct SupervisedInputConfig {
+  std::string register_name;
+  int register_index = 0;  // into ModbusDeviceConfig::registers
+  std::string wiring;      // "single_eol" | "dual_eol"
+  core::EolBands bands;
+  core::Duration dwell = std::chrono::milliseconds(500);
+};
+
 struct ModbusDeviceConfig {
   core::DeviceId id;
   std::string transport = "tcp";   // "tcp" | "rtu"
@@ -62,6 +73,7 @@ struct ModbusDeviceConfig {
   int coil_address = 0;   // coil i is at coil_address + i
   int input_address = 0;  // discrete input i is at input_address + i
   std::vector<ModbusRegisterConfig> registers;
+  std::vector<SupervisedInputConfig> supervised_inputs;
   bool read_back = true;  // confirm each coil write by reading the coil back
   int offline_after = 3;  // failed reads in a row that make the device offline
   std::optional<ModbusWatchdogConfig> watchdog;

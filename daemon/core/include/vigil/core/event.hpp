@@ -54,6 +54,11 @@ enum class EventKind : std::uint8_t {
   credential_added,    // card, operator
   credential_revoked,  // card, operator
   roster_reloaded,     // vigild applied a committed roster change
+  // Supervised inputs (issue 9): an EOL-supervised line was cut or shorted
+  // (tamper, armed or not), or is intact again. device; attrs: point, state,
+  // value, initial (read at start or reconnect).
+  line_tamper,
+  line_restored,
 };
 
 enum class DenyReason : std::uint8_t {

@@ -24,6 +24,7 @@ enum class IncidentKind : std::uint8_t {
   clock_jump,          // the wall clock stepped
   journal_integrity,   // the journal failed its start-up check; a new segment began
   journal_failing,     // journal commits are failing; events held in memory
+  tamper,              // a supervised line was cut or shorted (issue 9; raised armed or not)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
