@@ -12,6 +12,7 @@
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
+#include "vigil/app/status_file.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/mqtt/door_state.hpp"
@@ -35,7 +36,8 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       signals_(io_, SIGINT, SIGTERM, SIGHUP),
       deadline_timer_(io_),
       tick_timer_(io_),
-      stop_timer_(io_) {}
+      stop_timer_(io_),
+      status_timer_(io_) {}
 
 Daemon::~Daemon() {
   shutdown();
@@ -198,7 +200,9 @@ void Daemon::start() {
   }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
-  site_io_ = std::make_unique<SiteIo>(io_, config_, [this](const core::Input& in) { handle(in); });
+  site_io_ = std::make_unique<SiteIo>(
+      io_, config_, [this](const core::Input& in) { handle(in); },
+      [this](core::Event e) { journal(std::move(e)); });
   site_io_->start();
   roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which
@@ -208,6 +212,8 @@ void Daemon::start() {
   full_verify_ = std::make_unique<FullVerify>(
       io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
   full_verify_->start();
+
+  arm_status();
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;
@@ -228,6 +234,19 @@ void Daemon::arm_tick() {
     if (ec) return;
     handle(core::ClockTick{wall_now(), mono_now()});
     arm_tick();
+  });
+}
+
+void Daemon::arm_status() {
+  // Health the core has no event for (per-device error counters) goes to a
+  // file `vigilctl status` reads; a write that fails is retried next second.
+  if (site_io_) {
+    write_status_file(status_file_path(config_.journal_path),
+                      status_json(site_io_->modbus_health(), wall_now()));
+  }
+  status_timer_.expires_after(std::chrono::seconds(1));
+  status_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) arm_status();
   });
 }
 
@@ -284,6 +303,7 @@ void Daemon::shutdown() {
   deadline_timer_.cancel();
   tick_timer_.cancel();
   stop_timer_.cancel();
+  status_timer_.cancel();
   if (roster_watch_) roster_watch_->stop();
   if (site_io_) site_io_->stop();
   if (journal_) {

@@ -1,5 +1,7 @@
 #include "vigil/app/site_io.hpp"
 
+#include "supervised_line.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "vigil/app/clocks.hpp"
@@ -7,6 +9,7 @@
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/modbus/core_inputs.hpp"
 #include "vigil/modbus/io_module.hpp"
+#include "vigil/modbus/modbus_bus.hpp"
 #include "vigil/wiegand/decoder.hpp"
 #include "vigil/wiegand/format.hpp"
 
@@ -16,6 +19,12 @@ namespace {
 // How long a GPIO write may wait for its chip (a sim chip not connected
 // yet, a chip reconnecting) before it is reported failed.
 constexpr std::chrono::seconds kGpioWriteTimeout{2};
+
+// Poller threads shared by the Modbus TCP modules (each keeps its own
+// connection). A silent module stalls the others on its thread for one
+// timeout per probe, so more than one; one per module was what burnt CPU in
+// wake-ups (docs/design.md, issue 9).
+constexpr int kModbusTcpThreads = 4;
 
 gpio::LineSettings line_settings(const config::GpioChipConfig& chip, std::uint32_t line) {
   gpio::LineSettings s;
@@ -79,8 +88,9 @@ struct SiteIo::ChipLink {
   std::map<std::uint32_t, PendingWrite> pending_writes;
 };
 
-SiteIo::SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input)
-    : io_(io), config_(config), on_input_(std::move(on_input)) {}
+SiteIo::SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input,
+               EventHandler on_event)
+    : io_(io), config_(config), on_input_(std::move(on_input)), on_event_(std::move(on_event)) {}
 
 SiteIo::~SiteIo() {
   stop();
@@ -89,11 +99,22 @@ SiteIo::~SiteIo() {
 void SiteIo::start() {
   if (started_) return;
   started_ = true;
-  for (const auto& device : config_.modbus_devices) {
-    modbus_.emplace(device.id, std::make_unique<modbus::ModbusIoModule>(
-                                   config::modbus_options(device), io_,
-                                   modbus::core_input_callbacks(
-                                       device.id, [this](const core::Input& in) { deliver(in); })));
+  // Devices on one serial port share a bus (one RS-485 line, one request at
+  // a time); TCP modules share a small pool of poller threads.
+  std::vector<modbus::ModbusIoOptions> options;
+  for (const auto& device : config_.modbus_devices)
+    options.push_back(config::modbus_options(device));
+  for (const auto& members : modbus::plan_buses(options, kModbusTcpThreads)) {
+    std::vector<modbus::ModbusBusMember> bus;
+    for (std::size_t i : members) {
+      const core::DeviceId id = options[i].device;
+      auto callbacks =
+          modbus::core_input_callbacks(id, [this](const core::Input& in) { deliver(in); });
+      add_supervision(config_.modbus_devices[i], callbacks);
+      bus.push_back({options[i], modbus::post_callbacks_to(io_, std::move(callbacks))});
+    }
+    modbus_buses_.push_back(std::make_unique<modbus::ModbusBus>(std::move(bus)));
+    for (std::size_t i : members) modbus_[options[i].device] = modbus_buses_.back().get();
   }
 
   for (const auto& chip_config : config_.gpio_chips) {
@@ -168,7 +189,9 @@ void SiteIo::start() {
         deliver(core::DeviceStatusChanged{link->id, online, detail, t, m});
       });
     });
-    link->chip->start();
+    // On the event loop: each line's event fd (gpiod) or the sim chip's
+    // socket is a descriptor io_ waits on; no chip thread, no polling.
+    link->chip->start(io_);
   }
 }
 
@@ -176,10 +199,24 @@ void SiteIo::stop() {
   if (!started_) return;
   started_ = false;
   for (auto& r : readers_) r->timer->cancel();
+  stop_supervision();
   for (auto& c : chips_)
     for (auto& [line, w] : c->pending_writes) w.timer->cancel();
   for (auto& c : chips_) c->chip->stop();
-  for (auto& [id, m] : modbus_) m->stop();
+  for (auto& bus : modbus_buses_) bus->stop();
+}
+
+std::vector<SiteIo::ModbusDeviceHealth> SiteIo::modbus_health() const {
+  std::vector<ModbusDeviceHealth> out;
+  for (const auto& device : config_.modbus_devices) {
+    auto it = modbus_.find(device.id);
+    if (it == modbus_.end()) continue;
+    const modbus::ModbusIoCounters c = it->second->counters(device.id);
+    out.push_back({device.id, it->second->online(device.id), c.polls, c.errors, c.timeouts,
+                   c.exceptions, c.crc_errors, c.bad_frames, c.offline_transitions,
+                   c.failure_streak, c.write_failures});
+  }
+  return out;
 }
 
 void SiteIo::deliver(const core::Input& input) {
@@ -192,7 +229,7 @@ void SiteIo::apply(const core::SetOutput& output) {
   const auto& p = output.point;
   if (p.kind == core::PointKind::coil) {
     if (auto it = modbus_.find(p.device); it != modbus_.end()) {
-      it->second->set_coil(static_cast<int>(p.index), output.value);
+      it->second->set_coil(p.device, static_cast<int>(p.index), output.value);
       return;
     }
   } else if (p.kind == core::PointKind::gpio_line) {

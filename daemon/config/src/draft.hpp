@@ -105,6 +105,18 @@ struct DraftHolidayCalendar {
   std::vector<DraftHoliday> days;
 };
 
+// A module type as loaded from the library (config/modules/<name>.yaml).
+struct ModuleType {
+  std::string name;
+  int coil_address = 0;
+  int coil_count = 0;
+  int input_address = 0;
+  int input_count = 0;
+  std::vector<ModbusRegisterConfig> registers;
+  std::optional<int> watchdog_timeout_register;
+  std::optional<int> watchdog_safe_register;
+};
+
 enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
 
 struct DraftDevice {
@@ -115,6 +127,8 @@ struct DraftDevice {
   GpioChipConfig gpio;                    // when type is sim_gpio or gpiod; path as written
   Pos path_pos;                           // of 'socket' / 'chip'
   Pos safe_coils_pos;                     // of the watchdog's 'safe_coils'
+  std::optional<Pos> unit_pos;            // of 'unit', when written
+  std::optional<Pos> baud_pos;            // of 'baud', when written
   std::map<std::uint32_t, Pos> line_pos;  // of each configured GPIO line
 };
 
@@ -138,6 +152,9 @@ struct Draft {
   BrokerConfig broker;
   bool client_id_given = false;
   core::IncidentRulesConfig incident_rules;
+  Located<std::string> module_library{"modules", {}};  // site.module_library, as written
+  // Module types loaded so far by name; nullopt: missing or broken (reported once).
+  std::map<std::string, std::optional<ModuleType>> module_types;
   std::vector<DraftDevice> devices;
   std::vector<DraftFormat> formats;
   std::vector<DraftZone> zones;
@@ -175,9 +192,16 @@ void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
 void validate_holidays(const Draft& draft, Diagnostics& diag);
 
+// The module type `name` from the site's module library, loaded and checked
+// on first use (errors name the module file); null when it cannot be used.
+const ModuleType* find_module_type(Draft& draft, const Located<std::string>& name,
+                                   Diagnostics& diag);
+
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+// `supervised_inputs` of a Modbus device, after its module type gave it registers.
+void parse_supervised_inputs(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 
 // A path as written, resolved against the config file's folder (absolute
 // paths stay), exactly as vigild will open it.

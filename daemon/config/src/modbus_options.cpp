@@ -15,7 +15,15 @@ modbus::ModbusIoOptions modbus_options(const ModbusDeviceConfig& d) {
   o.timeout = d.timeout;
   o.coil_count = d.coil_count;
   o.input_count = d.input_count;
+  o.coil_address = d.coil_address;
+  o.input_address = d.input_address;
+  for (const auto& r : d.registers) {
+    o.registers.push_back(
+        {r.kind == "holding" ? modbus::RegisterKind::holding : modbus::RegisterKind::input,
+         r.address, r.scale, r.offset});
+  }
   o.read_back = d.read_back;
+  o.offline_after = d.offline_after;
   if (d.watchdog) {
     modbus::ModbusWatchdog w;
     w.timeout = d.watchdog->timeout;

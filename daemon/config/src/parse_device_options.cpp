@@ -2,7 +2,11 @@
 // watchdog and a GPIO chip's per-line wiring (active-low, bias, debounce).
 #include <charconv>
 
+#include <algorithm>
+#include <set>
+
 #include "draft.hpp"
+#include "suggest.hpp"
 
 namespace vigil::config {
 namespace {
@@ -142,6 +146,93 @@ void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& di
       continue;
     }
     out.line_pos.emplace(*line, pos_of(entry.first));
+  }
+}
+
+void parse_supervised_inputs(const MapReader& device, DraftDevice& out, Diagnostics& diag) {
+  const YAML::Node list = device.get("supervised_inputs");
+  if (!list.IsDefined() || !expect_list(list, "supervised_inputs", diag)) return;
+  std::vector<std::string> names;
+  for (const auto& r : out.modbus.registers) names.push_back(r.name);
+  std::set<std::string> seen;
+  for (const auto& item : list) {
+    MapReader m(item, "supervised input",
+                {"register", "wiring", "eol", "series", "parallel", "hysteresis", "dwell"}, diag);
+    if (!m.ok()) continue;
+    SupervisedInputConfig in;
+    bool ok = true;
+    if (auto v = m.string("register", Need::required)) {
+      const auto it = std::find(names.begin(), names.end(), v->value);
+      if (it == names.end()) {
+        diag.error(v->pos, "'register': device '" + out.id.value + "' has no register '" +
+                               v->value + "'" +
+                               (names.empty() ? " (registers come from its module type)"
+                                              : did_you_mean(v->value, names)));
+        ok = false;
+      } else if (!seen.insert(v->value).second) {
+        diag.error(v->pos, "'register': '" + v->value + "' is supervised twice");
+        ok = false;
+      } else {
+        in.register_name = v->value;
+        in.register_index = static_cast<int>(it - names.begin());
+      }
+    } else {
+      ok = false;
+    }
+    // Resistances in ohms, as the module reports the loop.
+    auto ohms = [&](const char* key) -> std::optional<double> {
+      auto v = m.integer(key, Need::required, 1, 10'000'000);
+      if (!v) return std::nullopt;
+      return static_cast<double>(v->value);
+    };
+    double hysteresis = 0.05;
+    if (const YAML::Node h = m.get("hysteresis"); h.IsDefined()) {
+      double value = -1;
+      try {
+        value = h.as<double>();
+      } catch (const YAML::Exception&) {
+      }
+      if (value < 0 || value >= 0.5) {
+        diag.error(pos_of(h),
+                   "'hysteresis': a fraction of the closed-loop value, 0 to below "
+                   "0.5, got " +
+                       describe(h));
+        ok = false;
+      } else {
+        hysteresis = value;
+      }
+    }
+    if (auto v = m.string("wiring", Need::required)) {
+      in.wiring = v->value;
+      if (v->value == "single_eol") {
+        if (auto r = ohms("eol"))
+          in.bands = core::single_eol(*r, hysteresis);
+        else
+          ok = false;
+      } else if (v->value == "dual_eol") {
+        auto series = ohms("series");
+        auto parallel = ohms("parallel");
+        if (series && parallel) {
+          in.bands = core::dual_eol(*series, *parallel, hysteresis);
+        } else {
+          ok = false;
+        }
+      } else {
+        diag.error(v->pos, "'wiring': expected single_eol or dual_eol, got '" + v->value + "'");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    if (auto v = m.duration("dwell", Need::optional)) {
+      if (v->value.count() < 0 || v->value > std::chrono::seconds(60)) {
+        diag.error(v->pos, "'dwell': must be 0ms to 60s");
+        ok = false;
+      } else {
+        in.dwell = v->value;
+      }
+    }
+    if (ok) out.modbus.supervised_inputs.push_back(std::move(in));
   }
 }
 

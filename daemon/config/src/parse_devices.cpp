@@ -6,17 +6,18 @@
 namespace vigil::config {
 namespace {
 
-const std::vector<std::string> kModbusTcpKeys{"id",     "type",      "host",    "port",
-                                              "unit",   "poll",      "timeout", "coils",
-                                              "inputs", "read_back", "watchdog"};
-const std::vector<std::string> kModbusRtuKeys{"id",     "type",      "serial",  "baud",
-                                              "unit",   "poll",      "timeout", "coils",
-                                              "inputs", "read_back", "watchdog"};
+const std::vector<std::string> kModbusTcpKeys{
+    "id",    "type",   "host",      "port",     "unit",          "poll",   "timeout",
+    "coils", "inputs", "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
+const std::vector<std::string> kModbusRtuKeys{
+    "id",    "type",   "serial",    "baud",     "unit",          "poll",   "timeout",
+    "coils", "inputs", "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 const std::vector<std::string> kSimGpioKeys{"id", "type", "socket", "lines"};
 const std::vector<std::string> kGpiodKeys{"id", "type", "chip", "lines"};
 const std::vector<std::string> kAllDeviceKeys{
-    "id",      "type",  "host",   "port",   "serial", "baud",  "unit",      "poll",
-    "timeout", "coils", "inputs", "socket", "chip",   "lines", "read_back", "watchdog"};
+    "id",        "type",     "host",          "port",   "serial",           "baud", "unit",
+    "poll",      "timeout",  "coils",         "inputs", "socket",           "chip", "lines",
+    "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 
 // A required text key that must not be blank: the drivers refuse an empty
 // host, serial device or chip at start.
@@ -30,9 +31,35 @@ std::optional<Located<std::string>> non_empty(const MapReader& m, std::string_vi
   return v;
 }
 
-void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
+// `module: TYPE`: coils, inputs and registers come from the type's map, so
+// the device may not count them itself.
+const ModuleType* apply_module_type(const MapReader& m, Draft& draft, DraftDevice& device,
+                                    Diagnostics& diag) {
+  auto name = m.string("module", Need::optional);
+  if (!name) return nullptr;
+  const ModuleType* type = find_module_type(draft, *name, diag);
+  if (type == nullptr) return nullptr;
+  ModbusDeviceConfig& out = device.modbus;
+  out.module_type = type->name;
+  out.coil_address = type->coil_address;
+  out.coil_count = type->coil_count;
+  out.input_address = type->input_address;
+  out.input_count = type->input_count;
+  out.registers = type->registers;
+  for (const char* key : {"coils", "inputs"}) {
+    if (!m.has(key)) continue;
+    const int n = std::string_view(key) == "coils" ? type->coil_count : type->input_count;
+    diag.error(m.key_pos(key), "'" + std::string(key) + "': device '" + device.id.value + "' has " +
+                                   std::to_string(n) + " " + key + " from its module type '" +
+                                   type->name + "'; remove '" + key + "'");
+  }
+  return type;
+}
+
+void parse_modbus(const MapReader& m, Draft& draft, DraftDevice& device, Diagnostics& diag) {
   ModbusDeviceConfig& out = device.modbus;
   out.id = core::DeviceId(device.id.value);
+  const ModuleType* type = apply_module_type(m, draft, device, diag);
   if (device.type == DeviceType::modbus_tcp) {
     out.transport = "tcp";
     if (auto v = non_empty(m, "host", diag)) out.host = v->value;
@@ -44,6 +71,7 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
     if (auto v = non_empty(m, "serial", diag)) out.serial_device = v->value;
     if (auto v = m.integer("baud", Need::optional, 300, 4'000'000)) {
       out.baud = static_cast<int>(v->value);
+      device.baud_pos = v->pos;
     }
   }
   // 0 is broadcast (no module ever answers it) and 248..255 are reserved on
@@ -52,6 +80,7 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
   const bool rtu = device.type == DeviceType::modbus_rtu;
   if (auto v = m.integer("unit", Need::optional, 1, rtu ? 247 : 255)) {
     out.unit_id = static_cast<int>(v->value);
+    device.unit_pos = v->pos;
   }
   for (const char* key : {"poll", "timeout"}) {
     auto v = m.duration(key, Need::optional);
@@ -64,14 +93,31 @@ void parse_modbus(const MapReader& m, DraftDevice& device, Diagnostics& diag) {
     (std::string_view(key) == "poll" ? out.poll_period : out.timeout) = ms;
   }
   // One Modbus read returns at most 2000 coils or discrete inputs.
-  if (auto v = m.integer("coils", Need::optional, 0, 2000)) {
+  if (auto v = m.integer("coils", Need::optional, 0, 2000); v && !type) {
     out.coil_count = static_cast<int>(v->value);
   }
-  if (auto v = m.integer("inputs", Need::optional, 0, 2000)) {
+  if (auto v = m.integer("inputs", Need::optional, 0, 2000); v && !type) {
     out.input_count = static_cast<int>(v->value);
   }
   if (auto v = m.boolean("read_back", Need::optional)) out.read_back = v->value;
+  // Failed reads in a row before the device counts as offline: one lost frame
+  // on a noisy line is not an outage, a hundred are.
+  if (auto v = m.integer("offline_after", Need::optional, 1, 100)) {
+    out.offline_after = static_cast<int>(v->value);
+  }
   parse_modbus_watchdog(m, device, diag);
+  parse_supervised_inputs(m, device, diag);
+  // The type knows where its module keeps the watchdog; the device's own
+  // keys, when written, still win.
+  if (type && out.watchdog) {
+    const YAML::Node w = m.get("watchdog");
+    if (type->watchdog_timeout_register && !w["timeout_register"]) {
+      out.watchdog->timeout_register = *type->watchdog_timeout_register;
+    }
+    if (type->watchdog_safe_register && !w["safe_register"]) {
+      out.watchdog->safe_register = *type->watchdog_safe_register;
+    }
+  }
 }
 
 void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
@@ -98,11 +144,11 @@ void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   switch (device.type) {
     case DeviceType::modbus_tcp:
       m.reject_except(kModbusTcpKeys, "a modbus_tcp device");
-      parse_modbus(m, device, diag);
+      parse_modbus(m, draft, device, diag);
       break;
     case DeviceType::modbus_rtu:
       m.reject_except(kModbusRtuKeys, "a modbus_rtu device");
-      parse_modbus(m, device, diag);
+      parse_modbus(m, draft, device, diag);
       break;
     case DeviceType::sim_gpio:
       m.reject_except(kSimGpioKeys, "a sim_gpio device");

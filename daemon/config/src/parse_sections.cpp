@@ -7,7 +7,8 @@ namespace vigil::config {
 
 void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader site(node, "site",
-                 {"id", "gateway", "time_zone", "clock_jump_threshold", "return_report_after"},
+                 {"id", "gateway", "time_zone", "clock_jump_threshold", "return_report_after",
+                  "module_library"},
                  diag);
   if (!site.ok()) return;
   if (auto v = site.id("id", Need::required)) draft.site_id = *v;
@@ -33,6 +34,9 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       }
     }
   }
+
+  // Where `module: TYPE` devices find TYPE.yaml; relative to this file.
+  if (auto v = site.string("module_library", Need::optional)) draft.module_library = *v;
   if (auto v = site.duration("clock_jump_threshold", Need::optional)) {
     // Below a few hundred ms, NTP's ordinary slews and scheduling delays of
     // the tick itself would be reported as clock steps.

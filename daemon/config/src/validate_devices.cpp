@@ -2,6 +2,8 @@
 // --check` refuses it first, with a position), and the door timing rules.
 #include <sys/un.h>
 
+#include <map>
+
 #include "draft.hpp"
 #include "vigil/config/duration.hpp"
 #include "vigil/config/modbus_options.hpp"
@@ -18,7 +20,7 @@ void validate_modbus(const DraftDevice& d, Diagnostics& diag) {
   // The driver's check below repeats rules the parser already reported with
   // a sharper position; it only runs on an otherwise clean config.
   const bool clean_so_far = diag.count() == 0;
-  if (m.coil_count == 0 && m.input_count == 0) {
+  if (m.coil_count == 0 && m.input_count == 0 && m.registers.empty()) {
     diag.error(d.pos, "device '" + d.id.value +
                           "': a Modbus module needs coils or inputs (both 'coils' and 'inputs' "
                           "are 0)");
@@ -65,9 +67,40 @@ void check_debounce(const std::optional<Located<core::Duration>>& v, std::string
   }
 }
 
+// Devices on one serial port share one RS-485 line: one master, one set of
+// serial settings, and each unit id at most once (two modules answering the
+// same address would collide on the wire).
+void validate_shared_ports(const Draft& draft, Diagnostics& diag) {
+  std::map<std::string, const DraftDevice*> first_on_port;
+  std::map<std::pair<std::string, int>, const DraftDevice*> unit_owner;
+  for (const auto& d : draft.devices) {
+    if (d.type != DeviceType::modbus_rtu || d.modbus.serial_device.empty()) continue;
+    const ModbusDeviceConfig& m = d.modbus;
+    const auto [first, fresh] = first_on_port.emplace(m.serial_device, &d);
+    if (!fresh && first->second->modbus.baud != m.baud) {
+      const DraftDevice& other = *first->second;
+      diag.error(d.baud_pos.value_or(d.pos),
+                 "device '" + d.id.value + "': serial port " + m.serial_device + " runs at " +
+                     std::to_string(other.modbus.baud) + " baud for device '" + other.id.value +
+                     "' (line " + std::to_string(other.pos.line) + "), not " +
+                     std::to_string(m.baud) + ": the devices on one port share one line");
+    }
+    const auto [owner, unique] = unit_owner.emplace(std::pair{m.serial_device, m.unit_id}, &d);
+    if (!unique) {
+      const DraftDevice& other = *owner->second;
+      diag.error(d.unit_pos.value_or(d.pos),
+                 "device '" + d.id.value + "': unit " + std::to_string(m.unit_id) + " on " +
+                     m.serial_device + " is already device '" + other.id.value + "' (line " +
+                     std::to_string(other.pos.line) +
+                     "); each module on a line needs its own unit id");
+    }
+  }
+}
+
 }  // namespace
 
 void validate_devices(const Draft& draft, Diagnostics& diag) {
+  validate_shared_ports(draft, diag);
   for (const auto& d : draft.devices) {
     if (d.type == DeviceType::modbus_tcp || d.type == DeviceType::modbus_rtu) {
       validate_modbus(d, diag);

@@ -35,6 +35,8 @@ class Diagnostics {
   void error(Pos pos, std::string message) {
     list_.push_back({file_, pos.line, pos.col, std::move(message)});
   }
+  // A diagnostic about another file (a module type the config names).
+  void add(Diagnostic d) { list_.push_back(std::move(d)); }
   bool empty() const { return list_.empty(); }
   std::size_t count() const { return list_.size(); }
   std::vector<Diagnostic> take() { return std::move(list_); }

@@ -149,8 +149,11 @@ TEST(SiteConfig, ExampleSiteLoadsCleanly) {
   ASSERT_EQ(c.custom_formats.size(), 1u);
   EXPECT_EQ(c.custom_formats[0].name, "ACME32");
   EXPECT_EQ(c.custom_formats[0].parity[0].covered.size(), 15u);
-  EXPECT_EQ(c.modbus_devices.size(), 2u);
+  EXPECT_EQ(c.modbus_devices.size(), 3u);
   EXPECT_EQ(c.modbus_devices[1].transport, "rtu");
+  // The second module on the basement line takes its map from its type.
+  EXPECT_EQ(c.modbus_devices[2].module_type, "generic-8in-8out");
+  EXPECT_EQ(c.modbus_devices[2].registers.size(), 4u);
 }
 
 TEST(SiteConfig, FailSafeKeysReachTheDoorsAndDevices) {

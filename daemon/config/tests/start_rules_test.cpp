@@ -55,6 +55,22 @@ std::vector<Case> cases() {
   return {
       // Modbus modules.
       {"UnitZeroOnTcp", "unit: 1", "unit: 0", {"4:57: 'unit': must be between 1 and 255, got 0"}},
+      {"SameUnitTwiceOnOneSerialPort",
+       "  - { id: gpio0, type: sim_gpio, socket: run/gpio0.sock }\n",
+       "  - { id: io3, type: modbus_rtu, serial: /dev/ttyUSB0, unit: 7, coils: 2, inputs: 2 }\n  - "
+       "{ id: gpio0, type: sim_gpio, socket: run/gpio0.sock }\n",
+       {"6:62: device 'io3': unit 7 on /dev/ttyUSB0 is already device 'io2' (line 5); each "
+        "module on a line needs its own unit id"}},
+      {"TwoBaudRatesOnOneSerialPort",
+       "  - { id: gpio0, type: sim_gpio, socket: run/gpio0.sock }\n",
+       "  - { id: io3, type: modbus_rtu, serial: /dev/ttyUSB0, unit: 8, baud: 9600, coils: 2 }\n  "
+       "- { id: gpio0, type: sim_gpio, socket: run/gpio0.sock }\n",
+       {"6:71: device 'io3': serial port /dev/ttyUSB0 runs at 19200 baud for device 'io2' "
+        "(line 5), not 9600: the devices on one port share one line"}},
+      {"OfflineAfterAtLeastOneFailure",
+       "unit: 1,",
+       "unit: 1, offline_after: 0,",
+       {"4:75: 'offline_after': must be between 1 and 100, got 0"}},
       {"UnitAbove247OnRtu",
        "unit: 7",
        "unit: 248",

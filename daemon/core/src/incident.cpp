@@ -68,6 +68,12 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
     case EventKind::door_held_open:
       return make(IncidentKind::door_held_open, Severity::warning, e,
                   "Door held open: " + where(e) + " open longer than allowed");
+    case EventKind::line_tamper:
+      // Cutting or shorting a supervised line defeats the sensor behind it:
+      // always an incident, whether the zone is armed or not.
+      return make(IncidentKind::tamper, Severity::major, e,
+                  "Tamper: supervised input " + attr_text(e.attrs, "point").value_or("?") + " on " +
+                      where(e) + " reads " + attr_text(e.attrs, "state").value_or("?"));
     case EventKind::device_offline:
       return make(IncidentKind::device_offline, Severity::major, e,
                   "Device offline: " + where(e) + (e.detail.empty() ? "" : " (" + e.detail + ")"));

@@ -53,6 +53,9 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::flag_cleared, "flag_cleared"},
     std::pair{EventKind::trip_added, "trip_added"},
     std::pair{EventKind::trip_returned, "trip_returned"},
+
+    std::pair{EventKind::line_tamper, "line_tamper"},
+    std::pair{EventKind::line_restored, "line_restored"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -282,6 +285,9 @@ const char* to_string(IncidentKind kind) {
       return "suspended_person_attempt";
     case IncidentKind::credential_used_while_abroad:
       return "credential_used_while_abroad";
+
+    case IncidentKind::tamper:
+      return "tamper";
   }
   return "unknown";
 }

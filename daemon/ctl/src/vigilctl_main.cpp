@@ -16,6 +16,7 @@
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
 //                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
 //   vigilctl key show   (--journal DB | --config SITE.yaml)
+//   vigilctl status     (--journal DB | --config SITE.yaml)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -245,6 +246,18 @@ add_source(key_show_cmd);
 key_show_cmd->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
   rc = path ? key_show(*path, std::cout, std::cerr) : 2;
+});
+
+auto* status = cli.add_subcommand(
+    "status", "vigild's device health: Modbus online state and error counters per device");
+add_source(status);
+status->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  rc = path ? status_show(*path,
+                          std::chrono::time_point_cast<vigil::core::Duration>(
+                              std::chrono::system_clock::now()),
+                          std::cout, std::cerr)
+            : 2;
 });
 
 CLI11_PARSE(cli, argc, argv);

@@ -1,4 +1,10 @@
+#include <utility>  // Boost 1.74 Asio needs it first under C++20
+
 #include "vigil/gpio/gpiod_chip.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -49,6 +55,16 @@ struct GpiodChip::RequestedLines {
   std::map<std::uint32_t, gpiod::line> outputs;
 };
 
+// Event-loop mode: each input line's event fd (a dup, so libgpiod keeps
+// its own) is a stream_descriptor read when readable; no thread, no poll().
+struct GpiodChip::Loop {
+  explicit Loop(boost::asio::io_context& io) : io(io), retry(io), debounce(io) {}
+  boost::asio::io_context& io;
+  boost::asio::steady_timer retry;
+  boost::asio::steady_timer debounce;
+  std::vector<std::unique_ptr<boost::asio::posix::stream_descriptor>> lines;
+};
+
 GpiodChip::GpiodChip(Options options) : options_(std::move(options)) {}
 
 GpiodChip::~GpiodChip() {
@@ -92,6 +108,16 @@ void GpiodChip::start() {
 }
 
 void GpiodChip::stop() {
+  if (loop_) {
+    // Event-loop mode: cancel the waits, release the lines (and their fds).
+    stopping_ = true;
+    loop_->retry.cancel();
+    loop_->debounce.cancel();
+    loop_->lines.clear();
+    std::lock_guard lock(mutex_);
+    lines_.reset();
+    return;
+  }
   if (!thread_.joinable()) return;
   stopping_ = true;
   const std::uint64_t one = 1;
@@ -233,23 +259,83 @@ void GpiodChip::serve() {
     if (fds.back().revents != 0) return;
     deliver(debouncer_.poll(monotonic_now()));
     for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
-      if (fds[i].revents == 0) continue;
-      std::vector<gpiod::line_event> events;
-      {
-        std::lock_guard lock(mutex_);
-        try {
-          events = lines_->inputs[i].event_read_multiple();
-        } catch (const std::exception&) {
-          continue;  // a failed read is retried on the next poll
-        }
-      }
-      for (const auto& event : events) {
-        deliver(debouncer_.on_edge(EdgeEvent{static_cast<std::uint32_t>(event.source.offset()),
-                                             event.event_type == gpiod::line_event::RISING_EDGE,
-                                             event.timestamp}));
-      }
+      if (fds[i].revents != 0) read_line_events(i);
     }
   }
+}
+
+void GpiodChip::read_line_events(std::size_t input) {
+  std::vector<gpiod::line_event> events;
+  {
+    std::lock_guard lock(mutex_);
+    try {
+      events = lines_->inputs[input].event_read_multiple();
+    } catch (const std::exception&) {
+      return;  // a failed read is retried when the fd is readable again
+    }
+  }
+  for (const auto& event : events) {
+    deliver(debouncer_.on_edge(EdgeEvent{static_cast<std::uint32_t>(event.source.offset()),
+                                         event.event_type == gpiod::line_event::RISING_EDGE,
+                                         event.timestamp}));
+  }
+}
+
+void GpiodChip::start(boost::asio::io_context& io) {
+  if (started_) throw std::logic_error("gpiod chip: started twice");
+  started_ = true;
+  stopping_ = false;
+  loop_ = std::make_unique<Loop>(io);
+  loop_open();
+}
+
+void GpiodChip::loop_open() {
+  if (stopping_) return;
+  std::string error;
+  if (!open_lines(error)) {
+    if (error != loop_error_) {
+      online_ = false;
+      if (status_handler_) status_handler_(false, error);
+      loop_error_ = error;
+    }
+    loop_->retry.expires_after(options_.retry_period);
+    loop_->retry.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) loop_open();
+    });
+    return;
+  }
+  std::vector<int> fds;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& line : lines_->inputs) fds.push_back(::dup(line.event_get_fd()));
+  }
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    loop_->lines.push_back(
+        std::make_unique<boost::asio::posix::stream_descriptor>(loop_->io, fds[i]));
+    loop_wait(i);
+  }
+}
+
+void GpiodChip::loop_wait(std::size_t input) {
+  loop_->lines[input]->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                                  [this, input](const boost::system::error_code& ec) {
+                                    if (ec || stopping_) return;
+                                    read_line_events(input);
+                                    loop_arm_debounce();
+                                    loop_wait(input);
+                                  });
+}
+
+void GpiodChip::loop_arm_debounce() {
+  const auto next = debouncer_.next_deadline();
+  if (!next) return;
+  loop_->debounce.expires_at(std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next)));
+  loop_->debounce.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    deliver(debouncer_.poll(monotonic_now()));
+    loop_arm_debounce();
+  });
 }
 
 }  // namespace vigil::gpio

@@ -1,5 +1,7 @@
 #include "vigil/gpio/sim_gpio_chip.hpp"
 
+#include "sim_gpio_loop.hpp"
+
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -57,13 +59,17 @@ SimGpioChip::~SimGpioChip() {
 }
 
 void SimGpioChip::request_input(std::uint32_t line, const LineSettings& settings) {
-  if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_input after start");
+  if (thread_.joinable() || loop_) {
+    throw std::logic_error("sim gpio chip: request_input after start");
+  }
   inputs_[line] = settings;
   debouncer_.configure(line, settings.debounce);
 }
 
 void SimGpioChip::request_output(std::uint32_t line, bool initial, const LineSettings& settings) {
-  if (thread_.joinable()) throw std::logic_error("sim gpio chip: request_output after start");
+  if (thread_.joinable() || loop_) {
+    throw std::logic_error("sim gpio chip: request_output after start");
+  }
   std::lock_guard lock(mutex_);
   outputs_[line] = Output{initial, settings};
 }
@@ -79,7 +85,7 @@ void SimGpioChip::on_status(StatusHandler handler) {
 }
 
 void SimGpioChip::start() {
-  if (thread_.joinable()) throw std::logic_error("sim gpio chip: started twice");
+  if (thread_.joinable() || loop_) throw std::logic_error("sim gpio chip: started twice");
   if (wake_fd_ < 0) {
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -89,6 +95,10 @@ void SimGpioChip::start() {
 }
 
 void SimGpioChip::stop() {
+  if (loop_) {
+    if (!stopping_) asio_stop();
+    return;
+  }
   if (!thread_.joinable()) return;
   stopping_ = true;
   const std::uint64_t one = 1;
@@ -159,7 +169,7 @@ void SimGpioChip::run() {
   }
 }
 
-void SimGpioChip::serve_connection(int fd) {
+void SimGpioChip::begin_connection(int fd) {
   {
     std::lock_guard lock(mutex_);
     fd_ = fd;
@@ -179,11 +189,53 @@ void SimGpioChip::serve_connection(int fd) {
   awaiting_levels_.clear();
   for (const auto& [line, settings] : inputs_) awaiting_levels_.insert(line);
   ++connects_;
-  proto::FrameDecoder decoder;
-  std::uint64_t seen_corrupt = 0;
-  std::uint64_t seen_unknown = 0;
-  std::string detail = "stopped";
+  decoder_ = proto::FrameDecoder{};
+  seen_corrupt_ = 0;
+  seen_unknown_ = 0;
+}
+
+bool SimGpioChip::read_ready(int fd, std::string& detail) {
   std::array<std::uint8_t, 4096> buf{};
+  ssize_t n = -1;
+  do {
+    n = ::read(fd, buf.data(), buf.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+  if (n <= 0) {
+    detail = n == 0 ? "sim closed the connection" : std::string("read: ") + std::strerror(errno);
+    return false;
+  }
+  decoder_.push(std::span(buf.data(), static_cast<std::size_t>(n)));
+  bool keep = true;
+  while (auto message = decoder_.next()) {
+    if (const auto* hello = std::get_if<proto::Hello>(&*message);
+        hello && hello->version != proto::kVersion) {
+      detail = "sim speaks protocol version " + std::to_string(hello->version) + ", expected " +
+               std::to_string(proto::kVersion);
+      keep = false;
+      break;
+    }
+    dispatch(*message);
+  }
+  corrupt_ += decoder_.corrupt_frames() - seen_corrupt_;
+  unknown_ += decoder_.unknown_frames() - seen_unknown_;
+  seen_corrupt_ = decoder_.corrupt_frames();
+  seen_unknown_ = decoder_.unknown_frames();
+  return keep;
+}
+
+void SimGpioChip::end_connection(int fd, const std::string& detail) {
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = -1;
+  }
+  ::close(fd);
+  set_online(false, detail);
+}
+
+void SimGpioChip::serve_connection(int fd) {
+  begin_connection(fd);
+  std::string detail = "stopped";
   while (!stopping_) {
     std::array<pollfd, 2> fds{pollfd{fd, POLLIN, 0}, pollfd{wake_fd_, POLLIN, 0}};
     const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
@@ -195,36 +247,9 @@ void SimGpioChip::serve_connection(int fd) {
     if (fds[1].revents != 0) break;
     deliver(debouncer_.poll(monotonic_now()));
     if (fds[0].revents == 0) continue;
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      detail = n == 0 ? "sim closed the connection" : std::string("read: ") + std::strerror(errno);
-      break;
-    }
-    decoder.push(std::span(buf.data(), static_cast<std::size_t>(n)));
-    bool keep = true;
-    while (auto message = decoder.next()) {
-      if (const auto* hello = std::get_if<proto::Hello>(&*message);
-          hello && hello->version != proto::kVersion) {
-        detail = "sim speaks protocol version " + std::to_string(hello->version) + ", expected " +
-                 std::to_string(proto::kVersion);
-        keep = false;
-        break;
-      }
-      dispatch(*message);
-    }
-    corrupt_ += decoder.corrupt_frames() - seen_corrupt;
-    unknown_ += decoder.unknown_frames() - seen_unknown;
-    seen_corrupt = decoder.corrupt_frames();
-    seen_unknown = decoder.unknown_frames();
-    if (!keep) break;
+    if (!read_ready(fd, detail)) break;
   }
-  {
-    std::lock_guard lock(mutex_);
-    fd_ = -1;
-  }
-  ::close(fd);
-  set_online(false, detail);
+  end_connection(fd, detail);
 }
 
 int SimGpioChip::poll_timeout_ms() const {

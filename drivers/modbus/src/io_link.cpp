@@ -22,12 +22,13 @@ ModbusIoLink::ModbusIoLink(const ModbusIoOptions& options) {
   if (options.transport == ModbusTransport::tcp) {
     // The _pi variant resolves host names and IPv6, not only dotted IPv4.
     ctx_ = modbus_new_tcp_pi(options.host.c_str(), std::to_string(options.port).c_str());
-    endpoint_ = "tcp " + options.host + ":" + std::to_string(options.port);
+    port_name_ = "tcp " + options.host + ":" + std::to_string(options.port);
   } else {
     ctx_ = modbus_new_rtu(options.serial_device.c_str(), options.baud, 'N', 8, 1);
-    endpoint_ = "rtu " + options.serial_device + "@" + std::to_string(options.baud);
+    port_name_ = "rtu " + options.serial_device + "@" + std::to_string(options.baud);
   }
-  endpoint_ += " unit " + std::to_string(options.unit_id);
+  unit_ = options.unit_id;
+  endpoint_ = port_name_ + " unit " + std::to_string(options.unit_id);
   if (ctx_ == nullptr) {
     throw std::runtime_error("modbus: cannot create context for " + endpoint_ + ": " +
                              modbus_strerror(errno));
@@ -60,6 +61,13 @@ bool ModbusIoLink::connect(std::string& detail) {
   return true;
 }
 
+void ModbusIoLink::select_unit(int unit) {
+  if (unit == unit_) return;
+  modbus_set_slave(ctx_, unit);  // checked by check(): 1..247
+  unit_ = unit;
+  endpoint_ = port_name_ + " unit " + std::to_string(unit);
+}
+
 void ModbusIoLink::close() {
   if (connected_) {
     modbus_close(ctx_);
@@ -78,14 +86,15 @@ LinkResult ModbusIoLink::classify(int rc, const char* what, std::string& detail)
   // data) from MODBUS_ENOBASE: the device is there but said something wrong.
   // Everything else is a system errno: timeout, reset, I/O error.
   if (err >= EMBXILFUN && err <= EMBXGTAR) return LinkResult::exception;
+  if (err == EMBBADCRC) return LinkResult::bad_crc;
   if (err >= MODBUS_ENOBASE) return LinkResult::bad_frame;
   return err == ETIMEDOUT ? LinkResult::timeout : LinkResult::lost;
 }
 
-LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& values,
+LinkResult ModbusIoLink::read_inputs(int address, int count, std::vector<std::uint8_t>& values,
                                      std::string& detail) {
   values.assign(static_cast<std::size_t>(count), 0);
-  const int rc = modbus_read_input_bits(ctx_, 0, count, values.data());
+  const int rc = modbus_read_input_bits(ctx_, address, count, values.data());
   if (rc >= 0 && rc != count) {
     detail = endpoint_ + ": read inputs: short answer";
     return LinkResult::bad_frame;
@@ -93,16 +102,29 @@ LinkResult ModbusIoLink::read_inputs(int count, std::vector<std::uint8_t>& value
   return classify(rc, "read inputs", detail);
 }
 
-LinkResult ModbusIoLink::read_coils(int count, std::vector<std::uint8_t>& values,
+LinkResult ModbusIoLink::read_coils(int address, int count, std::vector<std::uint8_t>& values,
                                     std::string& detail) {
   values.assign(static_cast<std::size_t>(count), 0);
-  const int rc = modbus_read_bits(ctx_, 0, count, values.data());
+  const int rc = modbus_read_bits(ctx_, address, count, values.data());
   return classify(rc, "read coils", detail);
 }
 
-LinkResult ModbusIoLink::read_coil(int index, bool& value, std::string& detail) {
+LinkResult ModbusIoLink::read_registers(RegisterKind kind, int address, int count,
+                                        std::vector<std::uint16_t>& values, std::string& detail) {
+  values.assign(static_cast<std::size_t>(count), 0);
+  const bool input = kind == RegisterKind::input;
+  const int rc = input ? modbus_read_input_registers(ctx_, address, count, values.data())
+                       : modbus_read_registers(ctx_, address, count, values.data());
+  if (rc >= 0 && rc != count) {
+    detail = endpoint_ + ": read registers: short answer";
+    return LinkResult::bad_frame;
+  }
+  return classify(rc, input ? "read input registers" : "read holding registers", detail);
+}
+
+LinkResult ModbusIoLink::read_coil(int address, bool& value, std::string& detail) {
   std::uint8_t bit = 0;
-  const int rc = modbus_read_bits(ctx_, index, 1, &bit);
+  const int rc = modbus_read_bits(ctx_, address, 1, &bit);
   value = bit != 0;
   return classify(rc, "read back coil", detail);
 }
@@ -119,8 +141,8 @@ LinkResult ModbusIoLink::write_registers(int address, const std::vector<std::uin
   return classify(rc, "write registers", detail);
 }
 
-LinkResult ModbusIoLink::write_coil(int index, bool value, std::string& detail) {
-  const int rc = modbus_write_bit(ctx_, index, value ? 1 : 0);
+LinkResult ModbusIoLink::write_coil(int address, bool value, std::string& detail) {
+  const int rc = modbus_write_bit(ctx_, address, value ? 1 : 0);
   return classify(rc, "write coil", detail);
 }
 

@@ -1,5 +1,6 @@
 // What a module's options must satisfy before a thread starts: the config
 // loader runs check() for `vigild -t`, the module runs validate() itself.
+#include <cmath>
 #include <stdexcept>
 
 #include "vigil/modbus/io_module.hpp"
@@ -69,10 +70,23 @@ std::vector<FieldError> check(const ModbusIoOptions& o) {
   }
   if (o.poll_period <= milliseconds::zero()) add("poll_period", "must be positive");
   if (o.timeout <= milliseconds::zero()) add("timeout", "must be positive");
+  if (o.offline_after < 1 || o.offline_after > 100) add("offline_after", "must be 1..100");
   if (o.coil_count < 0 || o.coil_count > kMaxRegister) add("coil_count", "must be 0..65535");
   if (o.input_count < 0 || o.input_count > 2000) add("input_count", "must be 0..2000");
-  if (o.coil_count == 0 && o.input_count == 0) {
-    add("coil_count", "a module needs coils or inputs (it has no points)");
+  if (o.coil_address < 0 || o.coil_address + o.coil_count - 1 > kMaxRegister) {
+    add("coil_address", "the coils must fit in addresses 0..65535");
+  }
+  if (o.input_address < 0 || o.input_address + o.input_count - 1 > kMaxRegister) {
+    add("input_address", "the inputs must fit in addresses 0..65535");
+  }
+  for (const auto& r : o.registers) {
+    if (r.address < 0 || r.address > kMaxRegister) add("registers", "addresses are 0..65535");
+    if (!std::isfinite(r.scale) || !std::isfinite(r.offset)) {
+      add("registers", "scale and offset must be finite numbers");
+    }
+  }
+  if (o.coil_count == 0 && o.input_count == 0 && o.registers.empty()) {
+    add("coil_count", "a module needs coils, inputs or registers (it has no points)");
   }
   if (o.reconnect_first <= milliseconds::zero() || o.reconnect_ceiling < o.reconnect_first) {
     add("reconnect_first", "reconnect backoff must satisfy 0 < first <= ceiling");

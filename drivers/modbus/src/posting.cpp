@@ -18,6 +18,15 @@ ModbusIoCallbacks post_callbacks_to(boost::asio::io_context& io, ModbusIoCallbac
           io, [cb, index, value, initial, time, mono] { cb(index, value, initial, time, mono); });
     };
   }
+  if (callbacks.on_register) {
+    posted.on_register = [&io, cb = std::move(callbacks.on_register)](
+                             int index, std::uint16_t raw, double value, bool initial,
+                             core::TimePoint time, core::MonoTime mono) {
+      boost::asio::post(io, [cb, index, raw, value, initial, time, mono] {
+        cb(index, raw, value, initial, time, mono);
+      });
+    };
+  }
   if (callbacks.on_status) {
     posted.on_status = [&io, cb = std::move(callbacks.on_status)](
                            bool online, const std::string& detail, core::TimePoint time,

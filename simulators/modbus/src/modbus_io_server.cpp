@@ -92,6 +92,19 @@ void drain(int fd) {
   ::fcntl(fd, F_SETFL, flags);
 }
 
+// Modbus RTU CRC-16 (polynomial 0xA001, initial 0xFFFF), low byte first on the wire.
+std::uint16_t crc16(const std::uint8_t* data, std::size_t size) {
+  std::uint16_t crc = 0xFFFF;
+  for (std::size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = (crc & 1) != 0 ? static_cast<std::uint16_t>((crc >> 1) ^ 0xA001)
+                           : static_cast<std::uint16_t>(crc >> 1);
+    }
+  }
+  return crc;
+}
+
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
@@ -111,6 +124,7 @@ ModbusIoServer::ModbusIoServer(ModbusIoServerOptions options) : options_(options
                : modbus_new_rtu("/dev/null", 115200, 'N', 8, 1);
     if (ctx_ == nullptr) throw_errno("modbus_new");
     modbus_set_slave(ctx_, tcp ? MODBUS_TCP_SLAVE : options_.unit_id);
+    if (std::getenv("VIGIL_SIM_DEBUG")) modbus_set_debug(ctx_, 1);
     // Holding registers exist only where the watchdog lives, as on a module
     // whose register map has nothing else there.
     const int bitmap = (options_.coil_count + 15) / 16;
@@ -123,10 +137,11 @@ ModbusIoServer::ModbusIoServer(ModbusIoServerOptions options) : options_(options
     if (first < 0 || last > 0xFFFF || overlap) {
       throw std::invalid_argument("modbus sim: watchdog registers overlap or out of range");
     }
-    mapping_ = modbus_mapping_new_start_address(0, static_cast<unsigned>(options_.coil_count), 0,
-                                                static_cast<unsigned>(options_.input_count),
-                                                static_cast<unsigned>(first),
-                                                static_cast<unsigned>(last - first + 1), 0, 0);
+    mapping_ = modbus_mapping_new_start_address(
+        0, static_cast<unsigned>(options_.coil_count), 0,
+        static_cast<unsigned>(options_.input_count), static_cast<unsigned>(first),
+        static_cast<unsigned>(last - first + 1), 0,
+        static_cast<unsigned>(options_.input_register_count));
     if (mapping_ == nullptr) throw_errno("modbus_mapping_new");
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0) throw_errno("eventfd");
@@ -227,6 +242,12 @@ void ModbusIoServer::set_input(int index, bool value) {
   mapping_->tab_input_bits[index] = value ? 1 : 0;
 }
 
+void ModbusIoServer::set_input_register(int index, std::uint16_t value) {
+  check_index(index, options_.input_register_count, "input register");
+  std::lock_guard lock(mapping_mutex_);
+  mapping_->tab_input_registers[index] = value;
+}
+
 void ModbusIoServer::on_coil_change(std::function<void(int index, bool value)> callback) {
   std::lock_guard lock(mapping_mutex_);
   on_coil_change_ = std::move(callback);
@@ -298,7 +319,35 @@ bool ModbusIoServer::handle_request(int fd) {
     return true;
   }
 
+  if (malformed_) {
+    // A proper frame with the right length: from the next unit up on RTU (so
+    // the CRC is recomputed and only the address is wrong), with a changed
+    // transaction id on TCP.
+    if (tcp) {
+      request[1] ^= 0x5A;
+    } else {
+      request[0] = static_cast<std::uint8_t>(request[0] % 247 + 1);
+      const std::uint16_t crc = crc16(request.data(), static_cast<std::size_t>(length) - 2);
+      request[static_cast<std::size_t>(length) - 2] = static_cast<std::uint8_t>(crc & 0xFF);
+      request[static_cast<std::size_t>(length) - 1] = static_cast<std::uint8_t>(crc >> 8);
+    }
+    [[maybe_unused]] const auto n =
+        tcp ? ::send(fd, request.data(), static_cast<std::size_t>(length), MSG_NOSIGNAL)
+            : ::write(fd, request.data(), static_cast<std::size_t>(length));
+    return true;
+  }
+
   const int function = request[static_cast<std::size_t>(modbus_get_header_length(ctx_))];
+  if (read_exception_ && function >= MODBUS_FC_READ_COILS &&
+      function <= MODBUS_FC_READ_INPUT_REGISTERS) {
+    if (modbus_reply_exception(ctx_, request.data(), MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE) <
+            0 &&
+        tcp) {
+      return false;
+    }
+    ++answered_;
+    return true;
+  }
   const bool coil_write =
       function == MODBUS_FC_WRITE_SINGLE_COIL || function == MODBUS_FC_WRITE_MULTIPLE_COILS;
   if (coil_write && coil_write_fault_ == CoilWriteFault::no_answer) return true;

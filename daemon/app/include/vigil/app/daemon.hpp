@@ -69,6 +69,7 @@ class Daemon {
   void begin_safe_stop(const std::string& cause);
   void finish_stop_when_settled();
   void arm_tick();
+  void arm_status();  // rewrites the status file every second (status_file.hpp)
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
   // report: a journal_failing/journal_recovered event, exempt from the bound.
@@ -87,6 +88,7 @@ class Daemon {
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer stop_timer_;
+  boost::asio::steady_timer status_timer_;
   core::PeopleDirectory people_;
   std::unique_ptr<core::Controller> controller_;
   std::unique_ptr<mqtt::Outbox> outbox_;

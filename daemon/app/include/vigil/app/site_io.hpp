@@ -4,6 +4,7 @@
 // core's SetOutput commands to the right driver.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,6 +12,8 @@
 
 #include "vigil/app/asio.hpp"
 #include "vigil/config/site_config.hpp"
+#include "vigil/core/eol.hpp"
+#include "vigil/core/event.hpp"
 #include "vigil/core/input.hpp"
 
 namespace vigil::gpio {
@@ -19,8 +22,10 @@ struct EdgeEvent;
 struct LevelReport;
 }  // namespace vigil::gpio
 namespace vigil::modbus {
-class ModbusIoModule;
-}
+class ModbusBus;
+struct ModbusIoCallbacks;
+struct ModbusIoCounters;
+}  // namespace vigil::modbus
 namespace vigil::wiegand {
 class WiegandDecoder;
 }
@@ -31,8 +36,13 @@ class SiteIo {
  public:
   using InputHandler = std::function<void(const core::Input&)>;
 
-  // on_input is always called on io's thread.
-  SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input);
+  // Events the shell itself observes and the core has no input for yet
+  // (supervised lines: line_tamper, line_restored); to be journalled.
+  using EventHandler = std::function<void(core::Event)>;
+
+  // on_input and on_event are always called on io's thread.
+  SiteIo(boost::asio::io_context& io, const config::SiteConfig& config, InputHandler on_input,
+         EventHandler on_event = {});
   ~SiteIo();
   SiteIo(const SiteIo&) = delete;
   SiteIo& operator=(const SiteIo&) = delete;
@@ -45,10 +55,37 @@ class SiteIo {
   // chip took the value. Unknown devices are reported as failed writes.
   void apply(const core::SetOutput& output);
 
+  // One Modbus device's health as its bus counts it, for the status report.
+  struct ModbusDeviceHealth {
+    core::DeviceId device;
+    bool online = false;
+    std::uint64_t polls = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t exceptions = 0;
+    std::uint64_t crc_errors = 0;
+    std::uint64_t bad_frames = 0;
+    std::uint64_t offline_transitions = 0;
+    std::uint64_t failure_streak = 0;
+    std::uint64_t write_failures = 0;
+  };
+  // Every configured Modbus device, in config order; any thread.
+  std::vector<ModbusDeviceHealth> modbus_health() const;
+
  private:
   struct ReaderLink;
   struct ChipLink;
+  struct SupervisedLine;
 
+  // site_io_supervision.cpp: EOL-supervised registers of the Modbus modules.
+  void add_supervision(const config::ModbusDeviceConfig& device,
+                       modbus::ModbusIoCallbacks& callbacks);
+  void on_supervised_value(const core::DeviceId& device, int index, double value, bool initial,
+                           core::TimePoint time, core::MonoTime mono);
+  void on_supervised_device_offline(const core::DeviceId& device);
+  void report_line(SupervisedLine& line, core::LineState state, bool initial, core::TimePoint time);
+  void arm_dwell(SupervisedLine& line);
+  void stop_supervision();
   void deliver(const core::Input& input);
   void on_edge(ChipLink& chip, const gpio::EdgeEvent& edge);
   void on_level(ChipLink& chip, const gpio::LevelReport& level, core::TimePoint wall);
@@ -61,7 +98,10 @@ class SiteIo {
   boost::asio::io_context& io_;
   const config::SiteConfig& config_;
   InputHandler on_input_;
-  std::map<core::DeviceId, std::unique_ptr<modbus::ModbusIoModule>> modbus_;
+  EventHandler on_event_;
+  std::vector<std::unique_ptr<SupervisedLine>> supervised_;
+  std::vector<std::unique_ptr<modbus::ModbusBus>> modbus_buses_;
+  std::map<core::DeviceId, modbus::ModbusBus*> modbus_;  // device -> the bus serving it
   std::vector<std::unique_ptr<ChipLink>> chips_;
   std::vector<std::unique_ptr<ReaderLink>> readers_;
   bool started_ = false;

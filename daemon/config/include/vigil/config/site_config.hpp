@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/core/eol.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/site.hpp"
 #include "vigil/wiegand/format.hpp"
@@ -47,6 +48,26 @@ struct ModbusWatchdogConfig {
   int safe_register = 4097;              // first holding register of the safe coil pattern
 };
 
+// An analog point in a module's register map (input or holding register),
+// reported as raw * scale + offset.
+struct ModbusRegisterConfig {
+  std::string name;            // unique within the module type, e.g. "ai0"
+  std::string kind = "input";  // "input" | "holding"
+  int address = 0;             // PDU address, 0..65535
+  double scale = 1.0;
+  double offset = 0.0;
+};
+
+// An end-of-line supervised input read from one of the module's registers
+// (the loop resistance in ohms): classified into normal / alarm / cut / short.
+struct SupervisedInputConfig {
+  std::string register_name;
+  int register_index = 0;  // into ModbusDeviceConfig::registers
+  std::string wiring;      // "single_eol" | "dual_eol"
+  core::EolBands bands;
+  core::Duration dwell = std::chrono::milliseconds(500);
+};
+
 struct ModbusDeviceConfig {
   core::DeviceId id;
   std::string transport = "tcp";   // "tcp" | "rtu"
@@ -59,7 +80,14 @@ struct ModbusDeviceConfig {
   std::chrono::milliseconds timeout{500};
   int coil_count = 8;
   int input_count = 8;
+  // From the device's module type (config/modules/<type>.yaml), if it names one.
+  std::string module_type;
+  int coil_address = 0;   // coil i is at coil_address + i
+  int input_address = 0;  // discrete input i is at input_address + i
+  std::vector<ModbusRegisterConfig> registers;
+  std::vector<SupervisedInputConfig> supervised_inputs;
   bool read_back = true;  // confirm each coil write by reading the coil back
+  int offline_after = 3;  // failed reads in a row that make the device offline
   std::optional<ModbusWatchdogConfig> watchdog;
 };
 

@@ -28,6 +28,8 @@ enum class IncidentKind : std::uint8_t {
   watched_person_entry,          // a person flagged `watch` was granted entry
   suspended_person_attempt,      // a person flagged `suspend` tried a door
   credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
+
+  tamper,              // a supervised line was cut or shorted (issue 9; raised armed or not)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

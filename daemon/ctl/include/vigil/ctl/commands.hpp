@@ -135,6 +135,14 @@ std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
 int key_show(const std::string& db_path, std::ostream& out, std::ostream& err);
 
 // Journal path from --journal, else from the site config's journal.path.
+// `vigilctl status`: the status file vigild keeps beside the journal
+// (`<db>.status.json`) as a table, one row per Modbus device: online,
+// polls, timeouts, exceptions, CRC errors, malformed answers, offline
+// transitions, the failure streak now, failed writes. Exit 1 when the file is
+// missing, unreadable or older than 5 s (vigild not running).
+int status_show(const std::string& journal_path, core::TimePoint now, std::ostream& out,
+                std::ostream& err);
+
 std::optional<std::string> resolve_journal(const std::optional<std::string>& journal,
                                            const std::optional<std::string>& config,
                                            std::ostream& err);

@@ -23,6 +23,10 @@
 #include <string>
 #include <string_view>
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace vigil::gpio {
 
 // How a line is wired. bias applies to a line nothing drives (a contact that
@@ -94,6 +98,13 @@ class GpioChip {
   // start() throws on start-up failures (a kernel chip that does not exist);
   // a sim chip that is not up yet is not a failure: it is retried.
   virtual void start() = 0;
+  // Runs the chip on `io` with no thread of its own and no polling: the
+  // descriptor that carries input events (each gpiod line's event fd, the sim
+  // chip's socket) is wrapped in a posix::stream_descriptor and read when it
+  // becomes readable; debounce and reconnect deadlines are io timers. The
+  // handlers then run on io's thread, and stop() must be called there (or
+  // once io no longer runs). Same start-up failures as start().
+  virtual void start(boost::asio::io_context& io) = 0;
   virtual void stop() = 0;  // idempotent; joins the chip's thread
 
   // Thread-safe after start().

@@ -45,6 +45,7 @@ class GpiodChip final : public GpioChip {
   // Starts the chip's thread, which opens the chip and requests the lines;
   // failures are reported through the status handler and retried.
   void start() override;
+  void start(boost::asio::io_context& io) override;
   void stop() override;
   [[nodiscard]] SetStatus set_output(std::uint32_t line, bool value) override;
   std::optional<bool> input_level(std::uint32_t line) const override;
@@ -58,6 +59,14 @@ class GpiodChip final : public GpioChip {
   bool wait(std::chrono::milliseconds delay);
   void set_online(bool online, const std::string& detail);
   void deliver(const std::vector<EdgeEvent>& edges);
+  void read_line_events(std::size_t input);  // drains one input line's event fd
+  // Event-loop mode.
+  void loop_open();
+  void loop_wait(std::size_t input);
+  void loop_arm_debounce();
+  struct Loop;
+  std::unique_ptr<Loop> loop_;
+  std::string loop_error_;
 
   Options options_;
   std::map<std::uint32_t, LineSettings> inputs_;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -42,6 +43,7 @@ class SimGpioChip final : public GpioChip {
   void on_level(LevelHandler handler) override;
   void on_status(StatusHandler handler) override;
   void start() override;
+  void start(boost::asio::io_context& io) override;
   void stop() override;
   [[nodiscard]] SetStatus set_output(std::uint32_t line, bool value) override;
   std::optional<bool> input_level(std::uint32_t line) const override;
@@ -52,7 +54,16 @@ class SimGpioChip final : public GpioChip {
  private:
   void run();
   int connect_once() const;
-  void serve_connection(int fd);
+  void serve_connection(int fd);  // thread mode: until the connection ends
+  // One connection's steps, shared by the thread and the event-loop modes.
+  void begin_connection(int fd);  // sends the line requests, resets per-connection state
+  bool read_ready(int fd, std::string& detail);  // one read; false when the connection ended
+  void end_connection(int fd, const std::string& detail);
+  // Event-loop mode (sim_gpio_chip_asio.cpp).
+  void asio_connect();
+  void asio_wait_readable();
+  void asio_arm_debounce();
+  void asio_stop();
   void dispatch(const sim_protocol::Message& message);
   void deliver(const std::vector<EdgeEvent>& edges);
   int poll_timeout_ms() const;  // until the debouncer's next deadline; -1 = none
@@ -79,6 +90,11 @@ class SimGpioChip final : public GpioChip {
   bool hello_seen_ = false;
   std::set<std::uint32_t> awaiting_levels_;
   EdgeDebouncer debouncer_;
+  sim_protocol::FrameDecoder decoder_;
+  std::uint64_t seen_corrupt_ = 0;
+  std::uint64_t seen_unknown_ = 0;
+  struct Loop;                  // the io_context mode's descriptor and timers
+  std::unique_ptr<Loop> loop_;  // set by start(io)
 
   int wake_fd_ = -1;  // eventfd: stop() wakes the reader thread
   std::thread thread_;

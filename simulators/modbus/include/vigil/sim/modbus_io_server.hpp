@@ -40,6 +40,7 @@ struct ModbusIoServerOptions {
   int unit_id = 1;         // rtu answers only this unit; tcp answers any
   int coil_count = 8;
   int input_count = 8;
+  int input_register_count = 0;          // input registers 0.. (analog inputs)
   int watchdog_timeout_register = 4096;  // holding register, ms, 0 = disarmed
   int watchdog_safe_register = 4097;     // first register of the safe-coil bitmap
 };
@@ -73,6 +74,7 @@ class ModbusIoServer {
   void stop();
   bool running() const;
 
+  int unit_id() const { return options_.unit_id; }
   std::uint16_t port() const { return port_; }                     // tcp
   const std::string& device_path() const { return device_path_; }  // rtu
 
@@ -81,6 +83,7 @@ class ModbusIoServer {
   bool input(int index) const;
   std::vector<bool> inputs() const;
   void set_input(int index, bool value);
+  void set_input_register(int index, std::uint16_t value);
 
   // Called on the server thread after a client changed coil `index`.
   void on_coil_change(std::function<void(int index, bool value)> callback);
@@ -90,6 +93,12 @@ class ModbusIoServer {
   // Answers every request with a frame the client must reject (wrong
   // transaction id on TCP, wrong CRC on RTU).
   void set_corrupt_replies(bool corrupt) { corrupt_ = corrupt; }
+  // Answers every read (functions 1 to 4) with exception 04 (server device
+  // failure); writes are still served.
+  void set_read_exception(bool on) { read_exception_ = on; }
+  // Answers every request with a well-formed frame that is not the answer:
+  // from another unit id on RTU (valid CRC), with another transaction id on TCP.
+  void set_malformed_replies(bool on) { malformed_ = on; }
   // Reads and register writes are still served; only coil writes fail.
   void set_coil_write_fault(CoilWriteFault fault) { coil_write_fault_ = fault; }
 
@@ -127,6 +136,8 @@ class ModbusIoServer {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> offline_{false};
   std::atomic<bool> corrupt_{false};
+  std::atomic<bool> read_exception_{false};
+  std::atomic<bool> malformed_{false};
   std::atomic<CoilWriteFault> coil_write_fault_{CoilWriteFault::none};
   std::atomic<std::uint64_t> watchdog_trips_{0};
   // Server thread (and start()) only: when the master last spoke, and whether
