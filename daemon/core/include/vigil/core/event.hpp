@@ -59,7 +59,6 @@ enum class EventKind : std::uint8_t {
   flag_cleared,   // attrs: flag_before, reason, operator
   trip_added,     // attrs: trip, first_day, last_day, destination, approval, operator
   trip_returned,  // the return report is recorded; attrs: trip, destination, note, operator
-
   // Supervised inputs (issue 9): an EOL-supervised line was cut or shorted
   // (tamper, armed or not), or is intact again. device; attrs: point, state,
   // value, initial (read at start or reconnect).

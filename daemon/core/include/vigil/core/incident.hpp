@@ -29,7 +29,7 @@ enum class IncidentKind : std::uint8_t {
   suspended_person_attempt,      // a person flagged `suspend` tried a door
   credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
 
-  tamper,              // a supervised line was cut or shorted (issue 9; raised armed or not)
+  tamper,  // a supervised line was cut or shorted (issue 9; raised armed or not)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
