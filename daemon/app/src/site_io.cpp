@@ -4,6 +4,7 @@
 
 #include "vigil/app/clocks.hpp"
 #include "vigil/config/modbus_options.hpp"
+#include "vigil/fwb/board_driver.hpp"
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/modbus/core_inputs.hpp"
 #include "vigil/modbus/io_module.hpp"
@@ -170,6 +171,7 @@ void SiteIo::start() {
     });
     link->chip->start();
   }
+  start_boards();
 }
 
 void SiteIo::stop() {
@@ -180,6 +182,7 @@ void SiteIo::stop() {
     for (auto& [line, w] : c->pending_writes) w.timer->cancel();
   for (auto& c : chips_) c->chip->stop();
   for (auto& [id, m] : modbus_) m->stop();
+  stop_boards();
 }
 
 void SiteIo::deliver(const core::Input& input) {
@@ -191,6 +194,7 @@ void SiteIo::deliver(const core::Input& input) {
 void SiteIo::apply(const core::SetOutput& output) {
   const auto& p = output.point;
   if (p.kind == core::PointKind::coil) {
+    if (apply_board(output)) return;
     if (auto it = modbus_.find(p.device); it != modbus_.end()) {
       it->second->set_coil(static_cast<int>(p.index), output.value);
       return;

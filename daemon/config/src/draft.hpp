@@ -68,12 +68,21 @@ struct DraftWiegand {
   std::chrono::microseconds frame_close{25000};
 };
 
+// A reader wired to a door board's reader port instead of GPIO lines.
+struct DraftBoardReader {
+  Pos pos;
+  LocatedId device;
+  std::optional<Located<std::int64_t>> port;  // the board's reader number
+  std::vector<LocatedId> formats;
+};
+
 struct DraftReader {
   Pos pos;
   LocatedId id;
   LocatedId door;
   core::Direction direction = core::Direction::in;
-  std::optional<DraftWiegand> wiegand;
+  std::optional<DraftWiegand> wiegand;  // exactly one of wiegand and board
+  std::optional<DraftBoardReader> board;
 };
 
 struct DraftAccessLevel {
@@ -83,7 +92,7 @@ struct DraftAccessLevel {
   std::vector<core::WeeklyWindow> schedule;
 };
 
-enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
+enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod, door_board };
 
 struct DraftDevice {
   Pos pos;
@@ -91,6 +100,7 @@ struct DraftDevice {
   DeviceType type = DeviceType::unknown;
   ModbusDeviceConfig modbus;              // when type is modbus_*
   GpioChipConfig gpio;                    // when type is sim_gpio or gpiod; path as written
+  DoorBoardConfig board;                  // when type is door_board; path as written
   Pos path_pos;                           // of 'socket' / 'chip'
   Pos safe_coils_pos;                     // of the watchdog's 'safe_coils'
   std::map<std::uint32_t, Pos> line_pos;  // of each configured GPIO line
@@ -146,10 +156,14 @@ void validate_formats(const Draft& draft, Diagnostics& diag);
 void validate_points(const Draft& draft, Diagnostics& diag);
 void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
+void validate_door_boards(const Draft& draft, Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+// Door boards (parse_door_board.cpp).
+void parse_door_board(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+std::optional<DraftBoardReader> parse_board_reader(const MapReader& reader, Diagnostics& diag);
 
 // A path as written, resolved against the config file's folder (absolute
 // paths stay), exactly as vigild will open it.

@@ -57,6 +57,8 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::no_access_level, "no_access_level"},
     std::pair{DenyReason::outside_schedule, "outside_schedule"},
     std::pair{DenyReason::unknown_reader, "unknown_reader"},
+    std::pair{DenyReason::no_cache, "no_cache"},
+    std::pair{DenyReason::no_time, "no_time"},
 };
 
 template <class Table, class E>

@@ -63,6 +63,9 @@ enum class DenyReason : std::uint8_t {
   no_access_level,      // none of the person's access levels covers the zone
   outside_schedule,     // a level covers the zone, but not at this time
   unknown_reader,       // the reader is not in the site config
+  // Offline decisions of a door board (firmware bridge, issue 12).
+  no_cache,  // the board had no complete credential cache
+  no_time,   // the board had never been given the time
 };
 
 const char* to_string(EventKind kind);
