@@ -13,6 +13,8 @@ const char* const kCommandHelp =
     "  open DOOR | close DOOR       the door's contact opens / closes\n"
     "  force DOOR                   open with no grant expected (same contact as open)\n"
     "  rex DOOR [HOLD]              press the request-to-exit button (default 300ms)\n"
+    "  board BOARD FAULT [N]        door board line faults: cut, restore, reboot,\n"
+    "                               drop N (bytes), flip N (bits), garbage N (bytes)\n"
     "  status                       locks, doors, watchdogs, whether vigild is attached\n"
     "  help";
 
@@ -51,6 +53,19 @@ CommandReply dispatch(SimSite& site, const std::vector<std::string>& w) {
     if (w.size() != 2) return usage("open|close|force DOOR");
     site.set_contact(w[1], verb != "close");
     return CommandReply{true, {w[1] + (verb == "close" ? " closed" : " open")}};
+  }
+  if (verb == "board") {
+    if (w.size() < 3 || w.size() > 4)
+      return usage("board BOARD cut|restore|reboot|drop|flip|garbage [N]");
+    std::size_t n = 1;
+    if (w.size() == 4) {
+      const bool digits = w[3].find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || w[3].empty() || w[3].size() > 6) {
+        return fail("N: expected a count from 0 to 999999, got '" + w[3] + "'");
+      }
+      n = std::stoul(w[3]);
+    }
+    return CommandReply{true, {site.board_fault(w[1], w[2], n)}};
   }
   if (verb == "rex") {
     if (w.size() < 2 || w.size() > 3) return usage("rex DOOR [HOLD]");

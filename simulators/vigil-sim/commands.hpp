@@ -1,7 +1,7 @@
 // Hand commands, the same whether typed at a running `vigil-sim SITE serve`
 // or sent with `vigil-sim SITE swipe ...` through the control socket:
 //   swipe READER CARD [FORMAT] | open DOOR | close DOOR | force DOOR
-//   rex DOOR [HOLD] | status | help
+//   rex DOOR [HOLD] | board BOARD FAULT [N] | status | help
 #pragma once
 
 #include <string>

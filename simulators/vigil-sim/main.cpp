@@ -215,6 +215,13 @@ int main(int argc, char** argv) {
   rex->add_option("door", door)->required();
   rex->add_option("--hold", hold, "how long it is held (default 300ms)");
   app.add_subcommand("status", "show locks, doors and whether vigild is attached");
+  std::string board, fault, count;
+  auto* board_cmd = app.add_subcommand(
+      "board",
+      "a door board's line fault: board board1 cut|restore|reboot|drop N|flip N|garbage N");
+  board_cmd->add_option("board", board)->required();
+  board_cmd->add_option("fault", fault)->required();
+  board_cmd->add_option("count", count, "bytes (drop, garbage) or bits (flip)");
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
@@ -243,6 +250,10 @@ int main(int argc, char** argv) {
                              s.site_path);
   }
   if (verb == "status") return send_hand_command(control, "status", s.site_path);
+  if (verb == "board") {
+    return send_hand_command(
+        control, "board " + board + " " + fault + (count.empty() ? "" : " " + count), s.site_path);
+  }
 
   std::optional<vs::Scenario> scenario;
   if (!s.scenario_path.empty()) {

@@ -40,6 +40,7 @@ SimSite::SimSite(config::SiteConfig config, Console& console, WiegandTiming timi
     : config_(std::move(config)), console_(console) {
   for (const auto& device : config_.modbus_devices) start_modbus(device);
   for (const auto& chip : config_.gpio_chips) start_chip(chip);
+  for (const auto& board : config_.door_boards) start_board(board);
   for (const auto& w : config_.wiegand_readers) {
     auto chip = chips_.find(w.chip.str());
     if (chip == chips_.end()) {
@@ -158,6 +159,9 @@ void SimSite::set_input(const core::PointRef& point, bool value) {
       return;
     }
   }
+  if (SimDoorBoard* b = board_of(point); b && point.kind == core::PointKind::discrete_input) {
+    return b->set_input(static_cast<std::uint8_t>(point.index), value);
+  }
   throw std::runtime_error(core::to_string(point) + " is not an input vigil-sim simulates");
 }
 
@@ -170,10 +174,14 @@ bool SimSite::output(const core::PointRef& point) const {
   } else if (point.kind == core::PointKind::gpio_line) {
     if (auto it = chips_.find(device); it != chips_.end()) return it->second->level(point.index);
   }
+  if (SimDoorBoard* b = board_of(point); b && point.kind == core::PointKind::coil) {
+    return b->relay(static_cast<std::uint8_t>(point.index));
+  }
   throw std::runtime_error(core::to_string(point) + " is not an output vigil-sim simulates");
 }
 
 void SimSite::swipe(const std::string& reader, core::CardNumber card, const std::string& format) {
+  if (swipe_at_board(reader, card, format)) return;
   auto it = readers_.find(reader);
   if (it == readers_.end()) {
     std::vector<std::string> names;
@@ -259,6 +267,9 @@ std::vector<std::string> SimSite::waiting_for() const {
   }
   for (const auto& [id, server] : modbus_) {
     if (server->requests_answered() == 0) missing.push_back(id);
+  }
+  for (const auto& [id, board] : boards_) {
+    if (!board->link_up()) missing.push_back(id);
   }
   return missing;
 }

@@ -18,6 +18,7 @@
 #include "vigil/sim/modbus_io_server.hpp"
 #include "vigil/sim/scenario_runner.hpp"
 #include "vigil/sim/sim_chip_server.hpp"
+#include "vigil/sim/sim_door_board.hpp"
 #include "vigil/sim/wiegand_reader_sim.hpp"
 
 namespace vigil::sim {
@@ -35,6 +36,10 @@ class SimSite final : public SiteActions {
   void set_contact(const std::string& door, bool open) override;
   void set_rex(const std::string& door, bool pressed) override;
   bool lock_energised(const std::string& door) const override;
+
+  // Fault injection on a door board's line (sim_boards.cpp): cut, restore,
+  // reboot, drop N, flip N, garbage N. Returns what was done.
+  std::string board_fault(const std::string& board, const std::string& fault, std::size_t n);
 
   // One line per served device, for the start-up banner.
   std::vector<std::string> describe() const;
@@ -57,11 +62,24 @@ class SimSite final : public SiteActions {
   std::vector<std::string> waiting_for() const;
   void start_modbus(const config::ModbusDeviceConfig& device);
   void start_chip(const config::GpioChipConfig& chip);
+  // Door boards (sim_boards.cpp).
+  void start_board(const config::DoorBoardConfig& board);
+  SimDoorBoard* board_of(const core::PointRef& point) const;
+  bool swipe_at_board(const std::string& reader, core::CardNumber card, const std::string& format);
+  std::string link_device(const std::string& path, const std::string& pty);
 
   config::SiteConfig config_;
   Console& console_;
   std::map<std::string, std::unique_ptr<ModbusIoServer>> modbus_;
   std::map<std::string, std::unique_ptr<SimChipServer>> chips_;
+  std::map<std::string, std::unique_ptr<SimDoorBoard>> boards_;
+  // Site reader -> (board, reader port, formats).
+  struct BoardReader {
+    std::string board;
+    std::uint8_t port = 0;
+    std::vector<std::string> formats;
+  };
+  std::map<std::string, BoardReader> board_readers_;
   std::map<std::string, Reader> readers_;  // declared last: stopped first
   std::vector<std::filesystem::path> pty_links_;
   std::vector<std::string> banner_;

@@ -114,8 +114,11 @@ void Daemon::start() {
 
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.
-  roster_watch_ = std::make_unique<RosterWatch>(io_, db, people_,
-                                                [this](core::Event e) { journal(std::move(e)); });
+  roster_watch_ = std::make_unique<RosterWatch>(io_, db, people_, [this](core::Event e) {
+    // Door boards decide offline from a copy of the roster: send the new one.
+    if (e.kind == core::EventKind::roster_reloaded && site_io_) site_io_->roster_changed();
+    journal(std::move(e));
+  });
   roster_watch_->load();
   // Loading a large roster leaves its temporaries in freed heap pages; give
   // them back before the long run.
@@ -203,6 +206,7 @@ void Daemon::start() {
   site_io_ = std::make_unique<SiteIo>(
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });
+  site_io_->set_people(people_);
   site_io_->start();
   roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which

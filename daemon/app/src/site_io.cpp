@@ -6,6 +6,7 @@
 
 #include "vigil/app/clocks.hpp"
 #include "vigil/config/modbus_options.hpp"
+#include "vigil/fwb/board_driver.hpp"
 #include "vigil/gpio/gpio_chip.hpp"
 #include "vigil/modbus/core_inputs.hpp"
 #include "vigil/modbus/io_module.hpp"
@@ -193,6 +194,7 @@ void SiteIo::start() {
     // socket is a descriptor io_ waits on; no chip thread, no polling.
     link->chip->start(io_);
   }
+  start_boards();
 }
 
 void SiteIo::stop() {
@@ -204,6 +206,7 @@ void SiteIo::stop() {
     for (auto& [line, w] : c->pending_writes) w.timer->cancel();
   for (auto& c : chips_) c->chip->stop();
   for (auto& bus : modbus_buses_) bus->stop();
+  stop_boards();
 }
 
 std::vector<SiteIo::ModbusDeviceHealth> SiteIo::modbus_health() const {
@@ -228,6 +231,7 @@ void SiteIo::deliver(const core::Input& input) {
 void SiteIo::apply(const core::SetOutput& output) {
   const auto& p = output.point;
   if (p.kind == core::PointKind::coil) {
+    if (apply_board(output)) return;
     if (auto it = modbus_.find(p.device); it != modbus_.end()) {
       it->second->set_coil(p.device, static_cast<int>(p.index), output.value);
       return;

@@ -70,6 +70,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   for (const auto& r : draft.readers) {
     site.readers.push_back(
         core::Reader{core::ReaderId(r.id.value), core::DoorId(r.door.value), r.direction});
+    if (r.board) continue;  // wired to its door board below
     const DraftWiegand& w = *r.wiegand;
     WiegandReaderConfig wiegand;
     wiegand.reader = core::ReaderId(r.id.value);
@@ -105,6 +106,17 @@ SiteConfig build(Draft draft, Resolved resolved) {
   for (auto& d : draft.devices) {
     if (d.type == DeviceType::modbus_tcp || d.type == DeviceType::modbus_rtu) {
       out.modbus_devices.push_back(std::move(d.modbus));
+    } else if (d.type == DeviceType::door_board) {
+      DoorBoardConfig board = std::move(d.board);
+      board.serial_device = resolve_config_path(draft.source, board.serial_device);
+      board.readers.resize(static_cast<std::size_t>(board.reader_count));
+      for (const auto& r : draft.readers) {
+        if (!r.board || r.board->device.value != d.id.value) continue;
+        BoardReaderConfig reader{core::ReaderId(r.id.value), {}};
+        for (const auto& f : r.board->formats) reader.formats.push_back(f.value);
+        board.readers[static_cast<std::size_t>(r.board->port->value)] = std::move(reader);
+      }
+      out.door_boards.push_back(std::move(board));
     } else {
       // A sim chip's socket is a file path; a gpiod chip is a device node or
       // a chip name ("gpiochip0") that libgpiod resolves itself.

@@ -70,12 +70,21 @@ struct DraftWiegand {
   std::chrono::microseconds frame_close{25000};
 };
 
+// A reader wired to a door board's reader port instead of GPIO lines.
+struct DraftBoardReader {
+  Pos pos;
+  LocatedId device;
+  std::optional<Located<std::int64_t>> port;  // the board's reader number
+  std::vector<LocatedId> formats;
+};
+
 struct DraftReader {
   Pos pos;
   LocatedId id;
   LocatedId door;
   core::Direction direction = core::Direction::in;
-  std::optional<DraftWiegand> wiegand;
+  std::optional<DraftWiegand> wiegand;  // exactly one of wiegand and board
+  std::optional<DraftBoardReader> board;
 };
 
 struct DraftAccessLevel {
@@ -117,7 +126,7 @@ struct ModuleType {
   std::optional<int> watchdog_safe_register;
 };
 
-enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod };
+enum class DeviceType { unknown, modbus_tcp, modbus_rtu, sim_gpio, gpiod, door_board };
 
 struct DraftDevice {
   Pos pos;
@@ -125,6 +134,7 @@ struct DraftDevice {
   DeviceType type = DeviceType::unknown;
   ModbusDeviceConfig modbus;              // when type is modbus_*
   GpioChipConfig gpio;                    // when type is sim_gpio or gpiod; path as written
+  DoorBoardConfig board;                  // when type is door_board; path as written
   Pos path_pos;                           // of 'socket' / 'chip'
   Pos safe_coils_pos;                     // of the watchdog's 'safe_coils'
   std::optional<Pos> unit_pos;            // of 'unit', when written
@@ -197,11 +207,17 @@ void validate_holidays(const Draft& draft, Diagnostics& diag);
 const ModuleType* find_module_type(Draft& draft, const Located<std::string>& name,
                                    Diagnostics& diag);
 
+void validate_door_boards(const Draft& draft, Diagnostics& diag);
+
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& diag);
 // `supervised_inputs` of a Modbus device, after its module type gave it registers.
 void parse_supervised_inputs(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+
+// Door boards (parse_door_board.cpp).
+void parse_door_board(const MapReader& device, DraftDevice& out, Diagnostics& diag);
+std::optional<DraftBoardReader> parse_board_reader(const MapReader& reader, Diagnostics& diag);
 
 // A path as written, resolved against the config file's folder (absolute
 // paths stay), exactly as vigild will open it.

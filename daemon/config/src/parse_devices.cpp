@@ -14,10 +14,29 @@ const std::vector<std::string> kModbusRtuKeys{
     "coils", "inputs", "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
 const std::vector<std::string> kSimGpioKeys{"id", "type", "socket", "lines"};
 const std::vector<std::string> kGpiodKeys{"id", "type", "chip", "lines"};
-const std::vector<std::string> kAllDeviceKeys{
-    "id",        "type",     "host",          "port",   "serial",           "baud", "unit",
-    "poll",      "timeout",  "coils",         "inputs", "socket",           "chip", "lines",
-    "read_back", "watchdog", "offline_after", "module", "supervised_inputs"};
+const std::vector<std::string> kDoorBoardKeys{"id",      "type",   "serial", "baud",
+                                              "readers", "inputs", "relays"};
+const std::vector<std::string> kAllDeviceKeys{"id",
+                                              "type",
+                                              "host",
+                                              "port",
+                                              "serial",
+                                              "baud",
+                                              "unit",
+                                              "poll",
+                                              "timeout",
+                                              "coils",
+                                              "inputs",
+                                              "socket",
+                                              "chip",
+                                              "lines",
+                                              "read_back",
+                                              "watchdog",
+                                              "offline_after",
+                                              "module",
+                                              "supervised_inputs",
+                                              "readers",
+                                              "relays"};
 
 // A required text key that must not be blank: the drivers refuse an empty
 // host, serial device or chip at start.
@@ -136,9 +155,11 @@ void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       device.type = DeviceType::sim_gpio;
     } else if (t == "gpiod") {
       device.type = DeviceType::gpiod;
+    } else if (t == "door_board") {
+      device.type = DeviceType::door_board;
     } else {
       diag.error(v->pos, "'type': unknown device type '" + t +
-                             "' (expected modbus_tcp, modbus_rtu, sim_gpio or gpiod)");
+                             "' (expected modbus_tcp, modbus_rtu, sim_gpio, gpiod or door_board)");
     }
   }
   switch (device.type) {
@@ -169,6 +190,10 @@ void parse_device(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
         device.path_pos = v->pos;
       }
       parse_gpio_lines(m, device, diag);
+      break;
+    case DeviceType::door_board:
+      m.reject_except(kDoorBoardKeys, "a door_board device");
+      parse_door_board(m, device, diag);
       break;
     case DeviceType::unknown:
       break;

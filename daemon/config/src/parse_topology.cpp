@@ -164,7 +164,7 @@ std::optional<DraftWiegand> parse_wiegand(const MapReader& reader, Diagnostics& 
 }
 
 void parse_reader(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "reader", {"id", "door", "direction", "wiegand"}, diag);
+  MapReader m(node, "reader", {"id", "door", "direction", "wiegand", "board"}, diag);
   if (!m.ok()) return;
   DraftReader reader;
   reader.pos = m.pos();
@@ -177,7 +177,16 @@ void parse_reader(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'direction': expected in or out, got '" + v->value + "'");
     }
   }
-  reader.wiegand = parse_wiegand(m, diag);
+  // Wired to GPIO lines (wiegand) or to a door board's reader port (board).
+  if (m.has("board") && m.has("wiegand")) {
+    diag.error(m.key_pos("board"),
+               "'board': a reader is wired either to a door board or to GPIO lines ('wiegand'), "
+               "not both");
+  } else if (m.has("board")) {
+    reader.board = parse_board_reader(m, diag);
+  } else {
+    reader.wiegand = parse_wiegand(m, diag);
+  }
   draft.readers.push_back(std::move(reader));
 }
 

@@ -16,6 +16,10 @@ bool is_gpio(DeviceType t) {
 bool is_modbus(DeviceType t) {
   return t == DeviceType::modbus_tcp || t == DeviceType::modbus_rtu;
 }
+// Door boards are addressed like Modbus modules: relays as coils, inputs as inputs.
+bool has_coils(DeviceType t) {
+  return is_modbus(t) || t == DeviceType::door_board;
+}
 
 class PointChecker {
  public:
@@ -45,21 +49,26 @@ class PointChecker {
     if (d != nullptr && d->type != DeviceType::unknown) {
       if (p.index_key == "line" && !is_gpio(d->type)) {
         diag_->error(p.index.pos, key + "device '" + d->id.value +
-                                      "' is a Modbus device; address this point with '" +
+                                      (d->type == DeviceType::door_board
+                                           ? "' is a door board; address this point with '"
+                                           : "' is a Modbus device; address this point with '") +
                                       std::string(modbus_key) + "'");
         return;
       }
-      if (p.index_key != "line" && !is_modbus(d->type)) {
+      if (p.index_key != "line" && !has_coils(d->type)) {
         diag_->error(p.index.pos, key + "device '" + d->id.value +
                                       "' is a GPIO chip; address its lines with 'line'");
         return;
       }
       if (p.index_key != "line") {
         const bool coil = p.index_key == "coil";
-        const int size = coil ? d->modbus.coil_count : d->modbus.input_count;
+        const bool board = d->type == DeviceType::door_board;
+        const int size = board ? (coil ? d->board.relay_count : d->board.input_count)
+                               : (coil ? d->modbus.coil_count : d->modbus.input_count);
         if (p.index.value >= size) {
           diag_->error(p.index.pos, key + "device '" + d->id.value + "' has " +
-                                        std::to_string(size) + (coil ? " coils" : " inputs") +
+                                        std::to_string(size) +
+                                        (coil ? (board ? " relays" : " coils") : " inputs") +
                                         (size > 0 ? " (0-" + std::to_string(size - 1) + ")" : "") +
                                         ", got " + std::to_string(p.index.value));
           return;
@@ -126,6 +135,7 @@ void validate_points(const Draft& draft, Diagnostics& diag) {
   for (const auto& reader : draft.readers) {
     if (reader.wiegand) points.reader_lines(reader);
   }
+  // Readers on door boards: validate_door_boards().
 }
 
 void validate_formats(const Draft& draft, Diagnostics& diag) {

@@ -233,8 +233,8 @@ std::vector<Case> cases() {
       {"UnknownDeviceType",
        "type: modbus_tcp",
        "type: modbus",
-       {"6:22: 'type': unknown device type 'modbus' (expected modbus_tcp, modbus_rtu, sim_gpio or "
-        "gpiod)"}},
+       {"6:22: 'type': unknown device type 'modbus' (expected modbus_tcp, modbus_rtu, sim_gpio, "
+        "gpiod or door_board)"}},
       {"UnknownTimeZone",
        "time_zone: Europe/Berlin",
        "time_zone: Mars/Olympus_Mons",

@@ -149,6 +149,36 @@ Effects Controller::on(const ClockTick& in) {
   return out;
 }
 
+// Recorded as the board decided it, with the person and door the site says
+// the card and reader belong to; the door state machine is left alone: the
+// board drove its own lock, and the unlock it gave may be long over.
+Effects Controller::on(const OfflineDecision& in) {
+  Effects out;
+  observe({in.received, in.mono}, out);
+  Event e;
+  e.time = in.time;
+  e.mono = in.mono;
+  e.kind = in.granted ? EventKind::access_granted : EventKind::access_denied;
+  e.reason = in.reason;
+  e.reader = in.reader;
+  e.card = in.card;
+  e.device = in.device;
+  if (const Reader* r = site_.find_reader(in.reader)) {
+    e.door = r->door;
+    e.zone = site_.target_zone(*r);
+  }
+  if (auto holder = people_.find_card(in.card)) e.person = holder->person->id;
+  set_attr(e.attrs, "offline", true);
+  set_attr(e.attrs, "board_session", static_cast<std::int64_t>(in.board_session));
+  set_attr(e.attrs, "board_seq", static_cast<std::int64_t>(in.board_seq));
+  set_attr(e.attrs, "board_had_time", in.board_had_time);
+  set_attr(e.attrs, "received", to_unix_micros(in.received));
+  if (in.dropped_before > 0)
+    set_attr(e.attrs, "dropped_before", static_cast<std::int64_t>(in.dropped_before));
+  out.events.push_back(std::move(e));
+  return out;
+}
+
 std::optional<MonoTime> Controller::next_deadline() const {
   std::optional<MonoTime> next;
   for (const auto& door : doors_) {

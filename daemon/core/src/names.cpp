@@ -72,6 +72,8 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::credential_used_while_abroad, "credential_used_while_abroad"},
     std::pair{DenyReason::return_report_pending, "return_report_pending"},
     std::pair{DenyReason::holiday_closed, "holiday_closed"},
+    std::pair{DenyReason::no_cache, "no_cache"},
+    std::pair{DenyReason::no_time, "no_time"},
 };
 
 constexpr std::array kFlagKindNames{

@@ -24,6 +24,13 @@ std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumb
   return Holder{it->second.person, &it->second.credential};
 }
 
+std::vector<CardNumber> PeopleDirectory::cards() const {
+  std::vector<CardNumber> out;
+  out.reserve(credentials_.size());
+  for (const auto& [card, entry] : credentials_) out.push_back(card);
+  return out;
+}
+
 const Person* PeopleDirectory::find_person(const PersonId& id) const {
   auto it = people_.find(id);
   return it == people_.end() ? nullptr : &it->second;

@@ -26,6 +26,12 @@ class ModbusBus;
 struct ModbusIoCallbacks;
 struct ModbusIoCounters;
 }  // namespace vigil::modbus
+namespace vigil::fwb {
+class BoardDriver;
+}
+namespace vigil::core {
+class PeopleDirectory;
+}
 namespace vigil::wiegand {
 class WiegandDecoder;
 }
@@ -54,6 +60,11 @@ class SiteIo {
   // once the module acknowledged (and read back) the coil, GPIO once the
   // chip took the value. Unknown devices are reported as failed writes.
   void apply(const core::SetOutput& output);
+  // Door boards keep a credential cache for offline decisions, built from
+  // these people (set before start(); the object must outlive SiteIo).
+  void set_people(const core::PeopleDirectory& people) { people_ = &people; }
+  // The roster changed: door boards get a new credential cache.
+  void roster_changed();
 
   // One Modbus device's health as its bus counts it, for the status report.
   struct ModbusDeviceHealth {
@@ -94,6 +105,10 @@ class SiteIo {
   void report_output(const core::PointRef& point, bool value, bool ok, const std::string& error);
   void arm_frame_timer(ReaderLink& reader);
   void on_frame_timer(ReaderLink& reader);
+  // Door boards (site_io_boards.cpp).
+  void start_boards();
+  void stop_boards();
+  bool apply_board(const core::SetOutput& output);
 
   boost::asio::io_context& io_;
   const config::SiteConfig& config_;
@@ -104,6 +119,8 @@ class SiteIo {
   std::map<core::DeviceId, modbus::ModbusBus*> modbus_;  // device -> the bus serving it
   std::vector<std::unique_ptr<ChipLink>> chips_;
   std::vector<std::unique_ptr<ReaderLink>> readers_;
+  std::map<core::DeviceId, std::unique_ptr<fwb::BoardDriver>> boards_;
+  const core::PeopleDirectory* people_ = nullptr;
   bool started_ = false;
 };
 

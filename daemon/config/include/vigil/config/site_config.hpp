@@ -119,6 +119,25 @@ struct WiegandReaderConfig {
   std::chrono::microseconds frame_close{25000};
 };
 
+// A site reader wired to one reader port of a door board.
+struct BoardReaderConfig {
+  core::ReaderId reader;
+  std::vector<std::string> formats;  // names; empty = all built-in and custom formats
+};
+
+// An MCU door board on a serial line (the firmware bridge,
+// docs/firmware-bridge.md). Its relays are addressed as coils and its
+// inputs as inputs, like a Modbus module's.
+struct DoorBoardConfig {
+  core::DeviceId id;
+  std::string serial_device;  // resolved against the config's folder
+  int baud = 115200;
+  int reader_count = 1;
+  int input_count = 0;
+  int relay_count = 2;
+  std::vector<std::optional<BoardReaderConfig>> readers;  // [r], size reader_count
+};
+
 struct SiteConfig {
   std::string source_path;
   core::Site site;
@@ -127,6 +146,7 @@ struct SiteConfig {
   std::vector<ModbusDeviceConfig> modbus_devices;
   std::vector<GpioChipConfig> gpio_chips;
   std::vector<WiegandReaderConfig> wiegand_readers;
+  std::vector<DoorBoardConfig> door_boards;
   std::vector<wiegand::FormatSpec> custom_formats;
   core::IncidentRulesConfig incident_rules;
   // A wall-clock step larger than this against the monotonic clock is a

@@ -58,6 +58,7 @@ class Controller {
   Effects on(const DeviceStatusChanged& in);
   Effects on(const OutputResult& in);
   Effects on(const ClockTick& in);
+  Effects on(const OfflineDecision& in);
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 

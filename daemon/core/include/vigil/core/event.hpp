@@ -81,6 +81,9 @@ enum class DenyReason : std::uint8_t {
   credential_used_while_abroad,  // the holder is abroad on a recorded trip
   return_report_pending,         // the zone waits for the return report of a marked trip
   holiday_closed,  // a level covers the zone, but a holiday closes it (or its holiday hours) now
+  // Offline decisions of a door board (firmware bridge, issue 12).
+  no_cache,  // the board had no complete credential cache
+  no_time,   // the board had never been given the time
 };
 
 const char* to_string(EventKind kind);

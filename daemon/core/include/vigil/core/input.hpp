@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "vigil/core/card.hpp"
+#include "vigil/core/event.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
@@ -75,8 +76,29 @@ struct ClockTick {
   MonoTime mono{};
 };
 
+// A decision a door board took from its offline credential cache while its
+// link to the gateway was down, handed up once the link returned (the
+// firmware bridge, docs/firmware-bridge.md). The board already drove its
+// lock, so the core only records the decision: it changes no door state.
+// `time` is the board's wall time of the decision when it had one, else
+// when the gateway received it (`received`).
+struct OfflineDecision {
+  DeviceId device;
+  ReaderId reader;
+  CardNumber card;
+  bool granted = false;
+  DenyReason reason = DenyReason::none;
+  std::uint32_t board_session = 0;   // the board's boot session
+  std::uint32_t board_seq = 0;       // the board's own event number in that session
+  std::uint32_t dropped_before = 0;  // events the board's full ring lost just before this one
+  bool board_had_time = true;
+  TimePoint time{};
+  TimePoint received{};
+  MonoTime mono{};
+};
+
 using Input = std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged,
-                           OutputResult, ClockTick>;
+                           OutputResult, ClockTick, OfflineDecision>;
 
 // What the core asks the shell to do to the hardware.
 struct SetOutput {

@@ -55,6 +55,9 @@ class PeopleDirectory {
   const PersonRisk* risk_of(const PersonId& id) const;
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
+  // Every enrolled card, in no particular order (a door board's offline
+  // cache is built from these).
+  std::vector<CardNumber> cards() const;
 
  private:
   // A credential keeps a pointer to its holder's node (stable across rehash

@@ -1,0 +1,171 @@
+// The gateway's door board driver against the firmware core over a real pty
+// pair (SimDoorBoard), with the board's faults injected on the line.
+#include <gtest/gtest.h>
+
+#include "driver_rig.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace vigil::fwb {
+namespace {
+
+using testing::DriverRig;
+
+// The site YAML's limits for a door_board (daemon/config/src/parse_door_board.cpp).
+static_assert(kMaxReaders == 4 && kMaxInputs == 8 && kMaxRelays == 8);
+
+TEST(BoardDriver, LinkUpIsReportedAndTheCacheAndTimeArePushed) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  const auto status = rig.all<core::DeviceStatusChanged>();
+  ASSERT_FALSE(status.empty());
+  EXPECT_TRUE(status.front().online);
+  EXPECT_EQ(status.front().device, core::DeviceId("door-1"));
+  EXPECT_EQ(rig.driver->counters().cache_pushes, 1u);
+  ASSERT_TRUE(rig.run_until(
+      [&] { return rig.driver->last_status() && rig.driver->last_status()->cache_version != 0; }));
+}
+
+TEST(BoardDriver, ACardAtABoardReaderReachesTheGatewayAndTheRelayFollowsItsCommands) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.swipe(0, 12, 1001);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::CardPresented>().empty(); }));
+  const auto read = rig.all<core::CardPresented>().front();
+  EXPECT_EQ(read.reader, core::ReaderId("lab-in"));
+  EXPECT_EQ(read.card, (core::CardNumber{12, 1001}));
+  EXPECT_EQ(read.format, "H10301");
+  EXPECT_FALSE(rig.board.relay(0)) << "online, the board leaves the decision to the gateway";
+
+  rig.driver->set_output(0, true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
+  const auto result = rig.all<core::OutputResult>().front();
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(result.point, relay_point(core::DeviceId("door-1"), 0));
+  EXPECT_TRUE(rig.board.relay(0)) << "confirmed only once the board has it";
+  rig.driver->set_output(0, false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OutputResult>().size() == 2; }));
+  EXPECT_FALSE(rig.board.relay(0));
+}
+
+TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.set_input(1, true);  // debounced on the board, then sent
+  ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::PointChanged>().empty(); }));
+  const auto change = rig.all<core::PointChanged>().front();
+  EXPECT_EQ(change.point, input_point(core::DeviceId("door-1"), 1));
+  EXPECT_TRUE(change.value);
+}
+
+TEST(BoardDriver, AWriteBeforeTheHandshakeIsSentOnceTheLinkIsUp) {
+  DriverRig rig;
+  rig.driver->set_output(0, true);  // the lock commands at vigild's start come this early
+  ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
+  EXPECT_TRUE(rig.all<core::OutputResult>().front().ok)
+      << rig.all<core::OutputResult>().front().error;
+  EXPECT_TRUE(rig.board.relay(0));
+}
+
+TEST(BoardDriver, AWriteWhileTheLineIsCutFailsAfterTheOutputTimeout) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.cut(true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.driver->link_up(); }));
+  rig.driver->set_output(0, true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
+  const auto result = rig.all<core::OutputResult>().front();
+  EXPECT_FALSE(result.ok);
+  EXPECT_NE(result.error.find("link down"), std::string::npos) << result.error;
+  rig.board.cut(false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->link_up(); }));
+  rig.run_until([] { return false; }, std::chrono::milliseconds(200));
+  EXPECT_FALSE(rig.board.relay(0)) << "a failed write is never applied late";
+}
+
+TEST(BoardDriver, ABurstOf100ReadsDuringACutIsHandedUpOnceInOrderMarkedOffline) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.cut(true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.driver->link_up() && !rig.board.link_up(); }));
+  for (std::uint32_t n = 1; n <= 100; ++n) rig.board.swipe(0, 12, n * 2);  // 12:2 .. 12:200
+  EXPECT_EQ(rig.board.offline_queued(), 100u);
+  EXPECT_TRUE(rig.all<core::CardPresented>().empty());
+  rig.board.cut(false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() >= 100; }));
+  rig.run_until([] { return false; }, std::chrono::milliseconds(300));  // nothing more comes
+
+  const auto decisions = rig.all<core::OfflineDecision>();
+  ASSERT_EQ(decisions.size(), 100u);
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(decisions[i].card, (core::CardNumber{12, (i + 1) * 2}));
+    EXPECT_EQ(decisions[i].board_seq, i + 1);
+    EXPECT_EQ(decisions[i].board_session, rig.board.session());
+    EXPECT_EQ(decisions[i].reader, core::ReaderId("lab-in"));
+    EXPECT_TRUE(decisions[i].board_had_time);
+    // Cards above 200 are not enrolled; all of these are.
+    EXPECT_TRUE(decisions[i].granted);
+  }
+  EXPECT_TRUE(rig.all<core::CardPresented>().empty()) << "no read reached the gateway twice";
+  EXPECT_EQ(rig.driver->counters().offline_duplicates, 0u);
+}
+
+TEST(BoardDriver, GarbageAndCorruptBytesAreCountedAndTheLinkRecovers) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.inject({0x13, 0x37, 0x00, 0xFF, 0xFE, 0x01, 0x02, 0x00, 0x42});
+  rig.board.flip_bits(3);
+  rig.board.drop_bytes(2);
+  rig.board.swipe(0, 12, 7);
+  rig.board.swipe(0, 12, 8);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::CardPresented>().size() >= 2; }));
+  const auto reads = rig.all<core::CardPresented>();
+  ASSERT_EQ(reads.size(), 2u);
+  EXPECT_EQ(reads[0].card.number, 7u) << "retransmitted after the damaged frame, in order";
+  EXPECT_EQ(reads[1].card.number, 8u);
+  EXPECT_GE(rig.driver->link().decoder_counters().dropped(), 2u);
+  EXPECT_TRUE(rig.driver->link_up());
+}
+
+TEST(BoardDriver, ABoardRebootMidUnlockLeavesEveryRelayInItsFailStateUntilRearmed) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  ASSERT_TRUE(rig.board.relay(1)) << "armed: the maglock is energised (locked)";
+  rig.driver->set_output(0, true);  // the strike is released: unlock in progress
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.relay(0); }));
+  rig.board.reboot();
+  EXPECT_FALSE(rig.board.relay(0)) << "fail-secure strike de-energised";
+  EXPECT_FALSE(rig.board.relay(1)) << "fail-safe maglock de-energised (released)";
+  // The gateway sees a new board session and pushes a fresh cache, which
+  // re-arms the relays at their locked levels; the unlock is not replayed.
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->counters().cache_pushes >= 2; }));
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.cache_version() != 0; }));
+  EXPECT_FALSE(rig.board.relay(0));
+  EXPECT_TRUE(rig.board.relay(1));
+}
+
+TEST(BoardDriver, TheOfflineCursorSurvivesAGatewayRestart) {
+  vigil::testing::TempDir dir;
+  const std::string cursor = (dir.path() / "door-1.cursor").string();
+  std::uint32_t session = 0;
+  {
+    DriverRig rig(cursor);
+    ASSERT_TRUE(rig.up_and_cached());
+    rig.board.cut(true);
+    ASSERT_TRUE(rig.run_until([&] { return !rig.board.link_up(); }));
+    for (std::uint32_t n = 1; n <= 3; ++n) rig.board.swipe(0, 12, n);
+    rig.board.cut(false);
+    ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 3; }));
+    session = rig.board.session();
+  }
+  BoardDriverOptions o;
+  o.id = core::DeviceId("door-1");
+  o.cursor_path = cursor;
+  boost::asio::io_context io;
+  BoardDriver restarted(io, o, {});
+  EXPECT_EQ(restarted.cursor().session(), session);
+  EXPECT_EQ(restarted.cursor().last_seq(), 3u);
+}
+
+}  // namespace
+}  // namespace vigil::fwb

@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "vigil/fwb/board_inputs.hpp"
+
+namespace vigil::fwb {
+namespace {
+
+TEST(OfflineCursor, DeliversEachBoardEventOnceAcrossSessions) {
+  struct Step {
+    std::uint32_t session;
+    std::uint32_t seq;
+    bool accepted;
+  };
+  const Step steps[] = {
+      {7, 1, true},  {7, 2, true}, {7, 2, false},  // resent after a lost ack
+      {7, 1, false}, {7, 3, true}, {9, 1, true},   // board rebooted: numbering restarts
+      {9, 1, false}, {9, 5, true},                 // a gap: events lost to a full ring
+  };
+  OfflineCursor cursor;
+  for (const auto& s : steps) {
+    SCOPED_TRACE(std::to_string(s.session) + "/" + std::to_string(s.seq));
+    EXPECT_EQ(cursor.accept(s.session, s.seq), s.accepted);
+  }
+  OfflineCursor restored(9, 5);
+  EXPECT_FALSE(restored.accept(9, 5)) << "a restarted gateway remembers the last event";
+}
+
+TEST(BoardInputs, BoardReasonsKeepTheirNamesInTheJournal) {
+  EXPECT_EQ(deny_reason(4), core::DenyReason::outside_schedule);
+  EXPECT_EQ(deny_reason(6), core::DenyReason::no_cache);
+  EXPECT_EQ(deny_reason(7), core::DenyReason::no_time);
+}
+
+TEST(BoardInputs, AnOfflineEventWithoutBoardTimeIsStampedWhenReceived) {
+  OfflineEvent e;
+  e.event_seq = 4;
+  e.facility = 12;
+  e.number = 9;
+  e.reason = 7;
+  const auto received = core::from_unix_micros(1'800'000'000'000'000);
+  const auto d = offline_input(core::DeviceId("b"), core::ReaderId("r"), e, 3, received, {});
+  EXPECT_FALSE(d.board_had_time);
+  EXPECT_EQ(d.time, received);
+  EXPECT_EQ(d.reason, core::DenyReason::no_time);
+  e.unix_ms = 1'700'000'000'123;
+  const auto timed = offline_input(core::DeviceId("b"), core::ReaderId("r"), e, 3, received, {});
+  EXPECT_EQ(timed.time, core::from_unix_micros(1'700'000'000'123'000));
+}
+
+TEST(BoardInputs, TimeSyncCarriesTheNextOffsetChange) {
+  constexpr std::int64_t kDstChange = 1774746000;  // 2026-03-29 01:00 UTC
+  const core::TimeZone zone("Europe/Test", 3600, {{kDstChange, 7200}});
+  const auto now = core::from_unix_micros((kDstChange - 5 * 86400 + 17) * 1'000'000);
+  const TimeSync t = time_sync_for(zone, now);
+  EXPECT_EQ(t.utc_offset_s, 3600);
+  EXPECT_EQ(t.next_change_unix_s, static_cast<std::uint32_t>(kDstChange));
+  EXPECT_EQ(t.next_offset_s, 7200);
+  const TimeSync after = time_sync_for(zone, core::from_unix_micros(kDstChange * 1'000'000));
+  EXPECT_EQ(after.utc_offset_s, 7200);
+  EXPECT_EQ(after.next_change_unix_s, 0u);
+}
+
+TEST(BoardInputs, CardBitsComeOutInWireOrder) {
+  CardRead r;
+  r.bit_count = 10;
+  r.bits[0] = 0b1010'0000;
+  r.bits[1] = 0b0100'0000;
+  const std::vector<bool> expect{true, false, true, false, false, false, false, false, false, true};
+  EXPECT_EQ(card_bits(r), expect);
+}
+
+}  // namespace
+}  // namespace vigil::fwb
