@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
   const int cards = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10'000;
   core::Site site;
-  site.zones = {{core::ZoneId("outside"), "Outside", 0, {}}, {core::ZoneId("lab"), "Lab", 2, {}}};
+  site.zones = {{core::ZoneId("outside"), "Outside", core::SecurityLevel::public_, {}, {}, false},
+                {core::ZoneId("lab"), "Lab", core::SecurityLevel::restricted, {}, {}, false}};
   core::Door lab;
   lab.id = core::DoorId("lab");
   lab.from_zone = core::ZoneId("outside");
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   site.doors = {lab};
   site.readers = {{core::ReaderId("lab-in"), core::DoorId("lab"), core::Direction::in}};
   site.access_levels = {
-      {core::AccessLevelId("days"), {core::ZoneId("lab")}, {{0x1F, 7 * 60, 19 * 60}}}};
+      {core::AccessLevelId("days"), {core::ZoneId("lab")}, {{0x1F, 7 * 60, 19 * 60}}, {}}};
   core::PeopleDirectory people;
   people.add_person({core::PersonId("p"), "P", true, {core::AccessLevelId("days")}});
   for (int n = 1; n <= cards; ++n)

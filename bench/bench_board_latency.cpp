@@ -25,7 +25,8 @@ namespace {
 
 core::Site lab_site() {
   core::Site s;
-  s.zones = {{core::ZoneId("outside"), "Outside", 0, {}}, {core::ZoneId("lab"), "Lab", 2, {}}};
+  s.zones = {{core::ZoneId("outside"), "Outside", core::SecurityLevel::public_, {}, {}, false},
+             {core::ZoneId("lab"), "Lab", core::SecurityLevel::restricted, {}, {}, false}};
   core::Door lab;
   lab.id = core::DoorId("lab");
   lab.from_zone = core::ZoneId("outside");
@@ -35,7 +36,7 @@ core::Site lab_site() {
   lab.unlock_time = std::chrono::seconds(60);
   s.doors = {lab};
   s.readers = {{core::ReaderId("lab-in"), core::DoorId("lab"), core::Direction::in}};
-  s.access_levels = {{core::AccessLevelId("always"), {core::ZoneId("lab")}, {{0x7F, 0, 1440}}}};
+  s.access_levels = {{core::AccessLevelId("always"), {core::ZoneId("lab")}, {{0x7F, 0, 1440}}, {}}};
   return s;
 }
 

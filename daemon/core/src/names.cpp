@@ -252,6 +252,12 @@ Rule rule_of(DenyReason reason) {
       return Rule::return_report;
     case DenyReason::holiday_closed:
       return Rule::holiday;
+    // A door board deciding offline (firmware bridge): with no cache it
+    // cannot look the card up; with no time it cannot read a schedule.
+    case DenyReason::no_cache:
+      return Rule::card;
+    case DenyReason::no_time:
+      return Rule::schedule;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;

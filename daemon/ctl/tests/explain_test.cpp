@@ -79,11 +79,14 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
       {"gus", "vault-door", kMonday, R::return_report_pending},
       {"anna", "main", "2026-12-25T10:00:00Z", R::holiday_closed},
   };
-  // Every reason code the journal knows is covered by a case.
+  // Every reason code the journal knows is covered by a case, but those only
+  // a door board deciding offline gives (docs/firmware-bridge.md): decide()
+  // never returns them, so explain cannot meet them.
   for (int r = 0;; ++r) {
     const auto reason = static_cast<core::DenyReason>(r);
     const std::string name = core::to_string(reason);
     if (name == "unknown") break;
+    if (reason == R::no_cache || reason == R::no_time) continue;
     EXPECT_TRUE(
         std::any_of(cases.begin(), cases.end(), [&](const auto& c) { return c.reason == reason; }))
         << "no explain case for " << name;

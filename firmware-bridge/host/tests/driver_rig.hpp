@@ -21,14 +21,21 @@ namespace vigil::fwb::testing {
 inline core::Site lab_site() {
   using namespace vigil::core;
   Site s;
-  s.zones = {{ZoneId("outside"), "Outside", 0, {}}, {ZoneId("lab"), "Lab", 2, {}}};
+  Zone outside;
+  outside.id = ZoneId("outside");
+  outside.name = "Outside";
+  Zone lab_zone;
+  lab_zone.id = ZoneId("lab");
+  lab_zone.name = "Lab";
+  lab_zone.security_level = SecurityLevel::restricted;
+  s.zones = {outside, lab_zone};
   Door lab;
   lab.id = DoorId("lab");
   lab.from_zone = ZoneId("outside");
   lab.to_zone = ZoneId("lab");
   s.doors = {lab};
   s.readers = {{ReaderId("lab-in"), DoorId("lab"), Direction::in}};
-  s.access_levels = {{AccessLevelId("lab-always"), {ZoneId("lab")}, {{0x7F, 0, 1440}}}};
+  s.access_levels = {{AccessLevelId("lab-always"), {ZoneId("lab")}, {{0x7F, 0, 1440}}, {}}};
   return s;
 }
 
