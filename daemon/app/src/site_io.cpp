@@ -1,5 +1,7 @@
 #include "vigil/app/site_io.hpp"
 
+#include "reader_formats.hpp"
+
 #include "supervised_line.hpp"
 
 #include <spdlog/spdlog.h>
@@ -50,21 +52,21 @@ gpio::LineSettings line_settings(const config::GpioChipConfig& chip, std::uint32
   return s;
 }
 
-std::vector<wiegand::FormatSpec> formats_for(const config::WiegandReaderConfig& reader,
-                                             const config::SiteConfig& config) {
-  if (reader.formats.empty()) {
+}  // namespace
+
+std::vector<wiegand::FormatSpec> reader_formats(const std::vector<std::string>& names,
+                                                const config::SiteConfig& config) {
+  if (names.empty()) {
     std::vector<wiegand::FormatSpec> all = wiegand::builtin_formats();
     all.insert(all.end(), config.custom_formats.begin(), config.custom_formats.end());
     return all;
   }
   // Keep the reader's order: it decides between formats of equal length.
   std::vector<wiegand::FormatSpec> chosen;
-  for (const auto& name : reader.formats)
+  for (const auto& name : names)
     if (auto f = wiegand::find_format(name, config.custom_formats)) chosen.push_back(*f);
   return chosen;
 }
-
-}  // namespace
 
 struct SiteIo::ReaderLink {
   core::ReaderId reader;
@@ -139,7 +141,7 @@ void SiteIo::start() {
     link->d0 = rc.d0_line;
     link->d1 = rc.d1_line;
     link->decoder = std::make_unique<wiegand::WiegandDecoder>(
-        formats_for(rc, config_),
+        reader_formats(rc.formats, config_),
         std::chrono::duration_cast<std::chrono::nanoseconds>(rc.frame_close));
     link->timer = std::make_unique<boost::asio::steady_timer>(io_);
     // Wiegand data lines keep their wiring but never a debounce: a 50 us

@@ -4,27 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include "vigil/app/site_io.hpp"
+
+#include "reader_formats.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/fwb/board_driver.hpp"
 #include "vigil/fwb/cache_image.hpp"
 
 namespace vigil::app {
-namespace {
-
-std::vector<wiegand::FormatSpec> board_formats(const config::BoardReaderConfig& reader,
-                                               const config::SiteConfig& config) {
-  if (reader.formats.empty()) {
-    std::vector<wiegand::FormatSpec> all = wiegand::builtin_formats();
-    all.insert(all.end(), config.custom_formats.begin(), config.custom_formats.end());
-    return all;
-  }
-  std::vector<wiegand::FormatSpec> chosen;
-  for (const auto& name : reader.formats)
-    if (auto f = wiegand::find_format(name, config.custom_formats)) chosen.push_back(*f);
-  return chosen;
-}
-
-}  // namespace
 
 void SiteIo::start_boards() {
   for (const auto& board : config_.door_boards) {
@@ -35,7 +21,7 @@ void SiteIo::start_boards() {
     o.time_zone = config_.site.time_zone;
     std::vector<core::ReaderId> site_readers;
     for (const auto& r : board.readers) {
-      o.readers.push_back(r ? fwb::BoardReader{r->reader, board_formats(*r, config_)}
+      o.readers.push_back(r ? fwb::BoardReader{r->reader, reader_formats(r->formats, config_)}
                             : fwb::BoardReader{core::ReaderId(""), {}});
       site_readers.push_back(r ? r->reader : core::ReaderId(""));
     }
