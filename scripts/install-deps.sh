@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev libmodbus-dev libgpiod-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev libsqlite3-dev sqlite3 libssl-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev lld
   mosquitto mosquitto-clients tzdata procps
   clang-14 libfuzzer-14-dev python3-cryptography python3-jsonschema
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
