@@ -2,12 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
+#include "vigil/app/control_server.hpp"
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/roster_watch.hpp"
@@ -27,6 +33,23 @@ constexpr const char* kVersion = "0.1.0";
 // Both clocks reach the core at least this often, so a wall-clock step is
 // seen (and journalled) within a second even when no door is busy.
 constexpr std::chrono::seconds kTickPeriod{1};
+
+// The records are read through the control socket only: the database and
+// its WAL files are vigild's user's alone (SQLite gives -wal and -shm the
+// database file's mode when it creates them).
+void keep_database_private(const std::filesystem::path& db) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) {
+    const int fd = ::open(db.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string path = db.string() + suffix;
+    if (std::filesystem::exists(path, ec) && ::chmod(path.c_str(), 0600) != 0) {
+      spdlog::warn("cannot make {} private (mode 0600): {}", path, std::strerror(errno));
+    }
+  }
+}
 
 }  // namespace
 
@@ -111,6 +134,7 @@ void Daemon::wait_for_signal() {
 void Daemon::start() {
   const std::filesystem::path db = config_.journal_path;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  keep_database_private(db);
 
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.
@@ -218,6 +242,14 @@ void Daemon::start() {
   full_verify_->start();
 
   arm_status();
+  control_ = std::make_unique<ControlServer>(
+      config_, [this](core::Event e) { return journal_audit(std::move(e)); });
+  try {
+    control_->start();
+  } catch (const std::exception& e) {
+    // Doors keep working without vigilctl: say so loudly, do not stop.
+    spdlog::critical("{}; vigilctl cannot reach this vigild", e.what());
+  }
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;
@@ -303,6 +335,7 @@ void Daemon::arm_deadline() {
 
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
+  control_.reset();      // its requests journal through the writer: stop it first
   full_verify_.reset();  // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();

@@ -3,6 +3,9 @@
 // wait for any of it: outputs are applied before events reach the journal.
 #include <spdlog/spdlog.h>
 
+#include <future>
+#include <memory>
+
 #include "vigil/app/clocks.hpp"
 #include "vigil/app/daemon.hpp"
 #include "vigil/app/incident_pipeline.hpp"
@@ -28,6 +31,21 @@ journal::WriterOptions Daemon::writer_options() {
     pipeline_->in_transaction(events, db);
   };
   return wopts;
+}
+
+bool Daemon::journal_audit(core::Event event) {
+  // The control thread waits here, never the loop. A commit streak that
+  // fails longer than this withholds the reply (the record still commits
+  // later, in order, like every held event).
+  constexpr auto kDurableWithin = std::chrono::seconds(10);
+  auto done = std::make_shared<std::promise<void>>();
+  auto durable = done->get_future();
+  const bool queued = journal_->submit(std::move(event), [this, done](const core::Event& c) {
+    if (pipeline_->take_stored()) publisher_->outbox_changed();
+    boost::asio::post(io_, [this, c] { on_committed(c); });
+    done->set_value();
+  });
+  return queued && durable.wait_for(kDurableWithin) == std::future_status::ready;
 }
 
 void Daemon::on_journal_failing(const journal::CommitFailure& failure) {

@@ -149,6 +149,14 @@ struct DraftFormat {
   bool parsed_cleanly = false;  // only then is the layout worth checking
 };
 
+struct DraftOperator {
+  Pos pos;
+  Located<std::string> user;
+  std::string name;
+  std::vector<Located<std::string>> roles;
+  std::vector<LocatedId> zones;  // "*" = the whole site
+};
+
 struct Draft {
   std::filesystem::path source;
   LocatedId site_id;
@@ -173,6 +181,8 @@ struct Draft {
   std::vector<DraftAccessLevel> access_levels;
   std::vector<DraftHolidaySchedule> holiday_schedules;
   std::vector<DraftHolidayCalendar> holiday_calendars;
+  std::optional<Located<std::string>> control_socket;
+  std::vector<DraftOperator> operators;
 };
 
 // What validation resolved on the way (external references).
@@ -193,6 +203,8 @@ void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_holiday_schedules(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_control(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_operators(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Validate: the draft as a whole.
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);
@@ -201,6 +213,7 @@ void validate_points(const Draft& draft, Diagnostics& diag);
 void validate_devices(const Draft& draft, Diagnostics& diag);
 void validate_door_timings(const Draft& draft, Diagnostics& diag);
 void validate_holidays(const Draft& draft, Diagnostics& diag);
+void validate_operators(const Draft& draft, Diagnostics& diag);
 
 // The module type `name` from the site's module library, loaded and checked
 // on first use (errors name the module file); null when it cannot be used.
@@ -225,5 +238,7 @@ std::string resolve_config_path(const std::filesystem::path& source, const std::
 
 // Build: only ever called on a draft that validated cleanly.
 SiteConfig build(Draft draft, Resolved resolved);
+// control.socket and operators into `out` (journal_path already set).
+void build_operators(const Draft& draft, SiteConfig& out);
 
 }  // namespace vigil::config

@@ -56,6 +56,8 @@ constexpr std::array kEventKindNames{
 
     std::pair{EventKind::line_tamper, "line_tamper"},
     std::pair{EventKind::line_restored, "line_restored"},
+    std::pair{EventKind::record_access, "record_access"},
+    std::pair{EventKind::access_refused, "access_refused"},
 };
 
 constexpr std::array kDenyReasonNames{

@@ -11,6 +11,7 @@
 #include "event_table.hpp"
 #include "time_arg.hpp"
 #include "vigil/config/load.hpp"
+#include "vigil/ctl/command_report.hpp"
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::ctl {
@@ -161,6 +162,7 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
   try {
     journal::Journal journal(args.journal_path);
     const auto events = journal.query(filter);
+    report_rows(events.size());  // for the audit record of a query through vigild
     if (args.format == "csv") {
       print_csv(events, out);
     } else if (args.format == "json") {

@@ -11,6 +11,7 @@
 #include "event_table.hpp"
 #include "roster_change.hpp"
 #include "vigil/config/load.hpp"
+#include "vigil/ctl/command_report.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/roster.hpp"
 
@@ -90,6 +91,7 @@ int person_list(const PersonListArgs& args, std::ostream& out, std::ostream& err
 }
 
 std::string current_operator() {
+  if (const auto& acting = acting_operator()) return *acting;  // through vigild's socket
   const uid_t uid = geteuid();
   if (const passwd* entry = getpwuid(uid); entry != nullptr && entry->pw_name != nullptr) {
     return entry->pw_name;

@@ -17,14 +17,20 @@
 //                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
 //   vigilctl key show   (--journal DB | --config SITE.yaml)
 //   vigilctl status     (--journal DB | --config SITE.yaml)
+//   vigilctl audit [--operator O] [--from T] [--to T] | audit sample N   (through vigild)
+// Record commands go through vigild's control socket (docs/control.md) when
+// --socket PATH is given, or --config SITE.yaml names a socket vigild
+// answers on; --journal/--db run them here on a file (offline/admin paths).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "vigil/ctl/commands.hpp"
+#include "vigil/ctl/control_client.hpp"
 
 int main(int argc, char** argv) {
   using namespace vigil::ctl;
+  if (auto rc = run_through_daemon({argv + 1, argv + argc}, std::cout, std::cerr)) return *rc;
   CLI::App cli{"vigilctl: configure Vigil sites, import people, query and verify the journal"};
   cli.require_subcommand(1);
   int rc = 0;
@@ -259,6 +265,16 @@ status->callback([&] {
                           std::cout, std::cerr)
             : 2;
 });
+
+auto* audit = cli.add_subcommand(
+    "audit", "who looked at what (supervisors; through vigild: --socket PATH or -c SITE.yaml)");
+audit->allow_extras();
+audit->callback([&] {
+  std::cerr << "vigilctl: audit runs through vigild's control socket: give --socket PATH, or "
+               "-c SITE.yaml with vigild running\n";
+  rc = 2;
+});
+cli.add_option("--socket", "vigild's control socket: run record commands through vigild");
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

@@ -36,6 +36,7 @@ class IncidentPipeline;
 class RosterWatch;
 class Checkpointer;
 class FullVerify;
+class ControlServer;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
@@ -78,6 +79,9 @@ class Daemon {
   journal::WriterOptions writer_options();  // daemon_journal.cpp
   void on_journal_failing(const journal::CommitFailure& failure);
   void on_journal_resumed(const journal::CommitResumed& resumed);
+  // The control server's audit records (control_server.hpp): from its
+  // thread, through the writer; true once durable.
+  bool journal_audit(core::Event event);
   void arm_deadline();
   void shutdown();
 
@@ -100,6 +104,7 @@ class Daemon {
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
   std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
+  std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

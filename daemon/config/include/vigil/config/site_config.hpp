@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/config/operators.hpp"
 #include "vigil/core/eol.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/site.hpp"
@@ -156,6 +157,10 @@ struct SiteConfig {
   // comes first, and at every clean stop (journal.checkpoint_every / _interval).
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
+  // vigild's control socket (control.socket; default <journal.path>.sock)
+  // and who may use it (operators, docs/control.md).
+  std::string control_socket;
+  std::vector<OperatorConfig> operators;
 };
 
 }  // namespace vigil::config

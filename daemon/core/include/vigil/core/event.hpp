@@ -64,6 +64,10 @@ enum class EventKind : std::uint8_t {
   // value, initial (read at start or reconnect).
   line_tamper,
   line_restored,
+  // Audited access (issue 10): one per command through vigild's control
+  // socket. attrs: operator, unix_user, command, filter, rows, digest, rc.
+  record_access,   // the command ran (whatever its exit code)
+  access_refused,  // the operator's role or zones do not cover it, or no operator
 };
 
 enum class DenyReason : std::uint8_t {

@@ -1,0 +1,50 @@
+// What vigild does with one control request (docs/control.md): find the
+// operator the peer's Unix user maps to, parse the command words, check the
+// command table (roles allowed, zone-scoped or not), run the same command
+// functions vigilctl runs locally with their output captured, and build the
+// one audit event that records it: record_access when it ran, whatever its
+// exit code; access_refused when the operator (or the lack of one), role or
+// zones did not allow it. Pure of sockets and threads: the control server
+// owns those, and tests drive this directly too.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vigil/config/site_config.hpp"
+#include "vigil/core/event.hpp"
+#include "vigil/ctl/control_protocol.hpp"
+
+namespace vigil::app {
+
+struct Peer {
+  std::uint32_t uid = 0;
+  std::string user;  // from the passwd database; "uid:N" when it has no entry
+};
+
+// One row of the command table. `zone_scoped`: the command returns rows of
+// zones, and an operator whose scope is not the whole site must name a zone
+// in scope (--zone), or have a scope of exactly one zone, which is applied.
+struct CommandRule {
+  std::string path;  // "log query"
+  std::vector<config::Role> roles;
+  bool zone_scoped = false;
+};
+const std::vector<CommandRule>& command_rules();
+
+struct ControlOutcome {
+  ctl::ControlReply reply;
+  core::Event audit;  // journal it, durably, before sending the reply
+};
+
+class ControlCommands {
+ public:
+  explicit ControlCommands(const config::SiteConfig& config);
+  ControlOutcome run(const Peer& peer, const ctl::ControlRequest& request, core::TimePoint now);
+
+ private:
+  const config::SiteConfig* config_;
+};
+
+}  // namespace vigil::app

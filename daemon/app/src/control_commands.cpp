@@ -1,0 +1,340 @@
+#include "vigil/app/control_commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <sstream>
+
+#include "control_files.hpp"
+#include "vigil/ctl/audit_commands.hpp"
+#include "vigil/ctl/command_report.hpp"
+#include "vigil/ctl/commands.hpp"
+#include "vigil/ctl/control_client.hpp"
+#include "vigil/journal/roster.hpp"
+
+namespace vigil::app {
+namespace {
+
+using config::Role;
+using Run = std::function<int(std::ostream&, std::ostream&)>;
+
+// What parsing the words chose; run() calls it after the checks.
+struct Invocation {
+  std::string path;
+  Run run;
+  ctl::QueryArgs* query = nullptr;  // log query: the zone scope narrows it
+};
+
+// Every argument struct the served commands fill, alive for one request.
+struct Args {
+  ctl::ImportArgs import;
+  std::string person_arg;
+  ctl::PersonListArgs list;
+  ctl::FlagSetArgs flag;
+  std::string flag_person, flag_reason;
+  ctl::TripAddArgs trip;
+  std::optional<std::string> trip_person;
+  std::string trip_number, trip_note;
+  ctl::QueryArgs query;
+  ctl::AuditListArgs audit;
+  ctl::AuditSampleArgs sample;
+};
+
+std::string join(const std::vector<std::string>& words, std::size_t from = 0) {
+  std::string out;
+  for (std::size_t i = from; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    const bool quote = w.empty() || w.find_first_of(" \t\"'\\") != std::string::npos;
+    std::string q;
+    if (quote) {
+      q = "\"";
+      for (char c : w) q += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
+      q += "\"";
+    }
+    out += (out.empty() ? "" : " ") + (quote ? q : w);
+  }
+  return out;
+}
+
+std::string roles_text(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role r : roles) out += (out.empty() ? "" : ", ") + std::string(config::to_string(r));
+  return out.empty() ? "(none)" : out;
+}
+
+void choose(Invocation& inv, std::string path, Run run) {
+  inv.path = std::move(path);
+  inv.run = std::move(run);
+}
+
+// The served commands: the same functions and options as vigilctl's local
+// CLI, minus the ways to name a file (--journal, --db, --config): vigild
+// always uses its own journal and config.
+void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteConfig& c,
+                  core::TimePoint now, const std::string& files_dir) {
+  const std::string db = c.journal_path;
+  app.add_subcommand("status")->callback([&, db, now] {
+    choose(inv, "status", [db, now](auto& o, auto& e) { return ctl::status_show(db, now, o, e); });
+  });
+  auto* key = app.add_subcommand("key")->require_subcommand(1);
+  key->add_subcommand("show")->callback(
+      [&, db] { choose(inv, "key show", [db](auto& o, auto& e) { return ctl::key_show(db, o, e); }); });
+
+  auto* log = app.add_subcommand("log")->require_subcommand(1);
+  auto* query = log->add_subcommand("query");
+  query->add_option("--person", a.query.person);
+  query->add_option("--zone", a.query.zone);
+  query->add_option("--door", a.query.door);
+  query->add_option("--from", a.query.from);
+  query->add_option("--to", a.query.to);
+  query->add_option("--format", a.query.format)->default_val("table");
+  query->add_option("--limit", a.query.limit);
+  query->callback([&, db] {
+    a.query.journal_path = db;
+    inv.query = &a.query;
+    choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
+  });
+
+  auto* person = app.add_subcommand("person")->require_subcommand(1);
+  auto* import = person->add_subcommand("import");
+  import->add_option("file", a.import.csv_path)->required();
+  import->add_flag("--replace", a.import.replace);
+  import->callback([&, db, files_dir] {
+    a.import.csv_path = files_dir + "/" + a.import.csv_path;
+    a.import.config_path = c.source_path;
+    a.import.db_path = db;
+    choose(inv, "person import", [&a](auto& o, auto& e) { return ctl::person_import(a.import, o, e); });
+  });
+  using PersonCommand =
+      int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
+  for (auto [name, command] : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
+                               {"disable", ctl::person_disable},
+                               {"enable", ctl::person_enable},
+                               {"show", ctl::person_show}}) {
+    auto* sub = person->add_subcommand(name);
+    sub->add_option("id", a.person_arg)->required();
+    sub->callback([&, db, name, command] {
+      choose(inv, std::string("person ") + name,
+            [&a, db, command](auto& o, auto& e) { return command(db, a.person_arg, o, e); });
+    });
+  }
+  auto* list = person->add_subcommand("list");
+  list->add_flag("--expiring", a.list.expiring);
+  list->add_option("--days", a.list.days)->default_val(30);
+  list->callback([&, db] {
+    a.list.db_path = db;
+    a.list.today = c.site.time_zone.local(now).date;
+    choose(inv, "person list", [&a](auto& o, auto& e) { return ctl::person_list(a.list, o, e); });
+  });
+
+  auto* flag = app.add_subcommand("flag")->require_subcommand(1);
+  auto* flag_set = flag->add_subcommand("set");
+  flag_set->add_option("person", a.flag.person)->required();
+  flag_set->add_option("kind", a.flag.kind)->required();
+  flag_set->add_option("--reason", a.flag.reason)->required();
+  flag_set->add_option("--until", a.flag.until);
+  flag_set->callback([&, db] {
+    a.flag.db_path = db;
+    choose(inv, "flag set", [&a](auto& o, auto& e) { return ctl::flag_set(a.flag, o, e); });
+  });
+  auto* flag_clear = flag->add_subcommand("clear");
+  flag_clear->add_option("person", a.flag_person)->required();
+  flag_clear->add_option("--reason", a.flag_reason)->required();
+  flag_clear->callback([&, db] {
+    choose(inv, "flag clear", [&a, db](auto& o, auto& e) {
+      return ctl::flag_clear(db, a.flag_person, a.flag_reason, o, e);
+    });
+  });
+  flag->add_subcommand("list")->callback([&, db] {
+    choose(inv, "flag list", [db](auto& o, auto& e) { return ctl::flag_list(db, o, e); });
+  });
+
+  auto* trip = app.add_subcommand("trip")->require_subcommand(1);
+  auto* trip_add = trip->add_subcommand("add");
+  trip_add->add_option("person", a.trip.person)->required();
+  trip_add->add_option("--from", a.trip.first_day)->required();
+  trip_add->add_option("--to", a.trip.last_day)->required();
+  trip_add->add_option("--destination", a.trip.destination)->required();
+  trip_add->add_option("--approval", a.trip.approval)->required();
+  trip_add->callback([&, db] {
+    a.trip.db_path = db;
+    choose(inv, "trip add", [&a](auto& o, auto& e) { return ctl::trip_add(a.trip, o, e); });
+  });
+  auto* trip_list = trip->add_subcommand("list");
+  trip_list->add_option("person", a.trip_person);
+  trip_list->callback([&, db] {
+    choose(inv, "trip list",
+          [&a, db](auto& o, auto& e) { return ctl::trip_list(db, a.trip_person, o, e); });
+  });
+  auto* trip_return = trip->add_subcommand("return");
+  trip_return->add_option("trip", a.trip_number)->required();
+  trip_return->add_option("--note", a.trip_note);
+  trip_return->callback([&, db] {
+    choose(inv, "trip return", [&a, db](auto& o, auto& e) {
+      return ctl::trip_return(db, a.trip_number, a.trip_note, o, e);
+    });
+  });
+
+  auto* audit = app.add_subcommand("audit");
+  audit->add_option("--operator", a.audit.operator_name);
+  audit->add_option("--from", a.audit.from);
+  audit->add_option("--to", a.audit.to);
+  audit->callback([&, db] {
+    if (!inv.path.empty()) return;  // `audit sample` chose already
+    a.audit.db_path = db;
+    choose(inv, "audit", [&a](auto& o, auto& e) { return ctl::audit_list(a.audit, o, e); });
+  });
+  auto* sample = audit->add_subcommand("sample");
+  sample->add_option("count", a.sample.count)->required()->check(CLI::Range(1, 1000));
+  sample->callback([&, db] {
+    a.sample.db_path = db;
+    choose(inv, "audit sample", [&a](auto& o, auto& e) { return ctl::audit_sample(a.sample, o, e); });
+  });
+}
+
+// A zone-scoped command for an operator whose scope is not the whole site:
+// the zone asked must be in scope, or the scope must be one zone, applied.
+// Returns why not, or empty when it may run.
+std::string narrow_to_scope(const config::SiteConfig& c, const config::OperatorConfig& op,
+                            ctl::QueryArgs& query) {
+  if (op.all_zones) return "";
+  const auto scope = config::zones_in_scope(c.site, op);
+  std::string names;
+  for (const auto& z : scope) names += (names.empty() ? "" : ", ") + z.str();
+  if (query.zone) {
+    if (config::zone_in_scope(c.site, op, core::ZoneId(*query.zone))) return "";
+    return "zone '" + *query.zone + "' is outside your scope (" +
+           (names.empty() ? "no zones" : names) + ")";
+  }
+  if (scope.size() == 1) {
+    query.zone = scope.front().str();
+    return "";
+  }
+  if (scope.empty()) return "your operator entry lists no zones";
+  return "give --zone: one of " + names;
+}
+
+}  // namespace
+
+const std::vector<CommandRule>& command_rules() {
+  using enum Role;
+  static const std::vector<CommandRule> rules{
+      {"status", {guard, facilities, auditor, supervisor, admin}, false},
+      {"key show", {guard, facilities, auditor, supervisor, admin}, false},
+      {"log query", {auditor, supervisor, admin}, true},
+      {"person import", {facilities, admin}, false},
+      {"person revoke", {facilities, admin}, false},
+      {"person disable", {facilities, admin}, false},
+      {"person enable", {facilities, admin}, false},
+      {"person show", {facilities, supervisor, admin}, false},
+      {"person list", {facilities, supervisor, admin}, false},
+      {"flag set", {supervisor, admin}, false},
+      {"flag clear", {supervisor, admin}, false},
+      {"flag list", {supervisor, admin}, false},
+      {"trip add", {facilities, supervisor, admin}, false},
+      {"trip list", {facilities, supervisor, admin}, false},
+      {"trip return", {facilities, supervisor, admin}, false},
+      {"audit", {supervisor}, false},
+      {"audit sample", {supervisor}, false},
+  };
+  return rules;
+}
+
+ControlCommands::ControlCommands(const config::SiteConfig& config) : config_(&config) {}
+
+ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest& request,
+                                    core::TimePoint now) {
+  ControlOutcome outcome;
+  core::Event& e = outcome.audit;
+  e.time = now;
+  core::set_attr(e.attrs, "unix_user", peer.user);
+  core::set_attr(e.attrs, "uid", static_cast<std::int64_t>(peer.uid));
+  auto refuse = [&](const std::string& command, const std::string& why) {
+    e.kind = core::EventKind::access_refused;
+    core::set_attr(e.attrs, "command", command);
+    core::set_attr(e.attrs, "reason", why);
+    e.detail = peer.user + ": " + command + " refused: " + why;
+    outcome.reply = {3, "", "vigild: refused: " + why + "\n"};
+    return outcome;
+  };
+
+  const auto op = std::find_if(config_->operators.begin(), config_->operators.end(),
+                               [&](const auto& o) { return o.user == peer.user; });
+  if (op == config_->operators.end()) {
+    core::set_attr(e.attrs, "filter", join(request.argv));
+    return refuse(ctl::command_path(request.argv),
+                  "Unix user '" + peer.user + "' is not an operator of this site");
+  }
+  core::set_attr(e.attrs, "operator", op->name);
+
+  ControlFiles files(request.files);
+  Args args;
+  Invocation inv;
+  CLI::App app{"vigild control"};
+  app.require_subcommand(1);
+  add_commands(app, args, inv, *config_, now, files.dir());
+  std::ostringstream out, err;
+  int rc = 0;
+  try {
+    std::vector<std::string> reversed(request.argv.rbegin(), request.argv.rend());
+    app.parse(reversed);
+  } catch (const CLI::ParseError& parse_error) {
+    rc = app.exit(parse_error, out, err);
+    inv = {};
+    if (rc == 0) rc = 2;  // --help: nothing ran
+  }
+  const std::string command = inv.path.empty() ? ctl::command_path(request.argv) : inv.path;
+  std::vector<std::string> words = request.argv;
+  if (inv.run) {
+    const auto rule = std::find_if(command_rules().begin(), command_rules().end(),
+                                   [&](const auto& r) { return r.path == inv.path; });
+    const bool allowed = std::any_of(rule->roles.begin(), rule->roles.end(),
+                                     [&](Role r) { return op->has_role(r); });
+    core::set_attr(e.attrs, "filter", join(words));
+    if (!allowed) {
+      return refuse(command, "'" + command + "' needs the role " + roles_text(rule->roles) +
+                                 "; operator '" + op->name + "' has " + roles_text(op->roles));
+    }
+    if (rule->zone_scoped && inv.query) {
+      const bool had_zone = inv.query->zone.has_value();
+      if (auto why = narrow_to_scope(*config_, *op, *inv.query); !why.empty()) {
+        return refuse(command, why);
+      }
+      if (!had_zone && inv.query->zone) {
+        words.push_back("--zone");
+        words.push_back(*inv.query->zone);  // the scope applied is part of the filter
+      }
+    }
+    if (!files.missing_from(command, args.import.csv_path, err)) {
+      rc = 2;
+    } else {
+      ctl::take_command_report();
+      ctl::ActingOperator acting(peer.user);
+      try {
+        rc = inv.run(out, err);
+      } catch (const std::exception& ex) {
+        err << "vigild: " << ex.what() << "\n";
+        rc = 1;
+      }
+    }
+  }
+  const auto report = ctl::take_command_report();
+  e.kind = core::EventKind::record_access;
+  core::set_attr(e.attrs, "command", command);
+  core::set_attr(e.attrs, "filter", join(words));
+  core::set_attr(e.attrs, "rc", std::int64_t{rc});
+  const std::string returned = files.hide_dir(out.str());
+  core::set_attr(e.attrs, "digest", journal::sha256_hex(returned));
+  if (report.rows) core::set_attr(e.attrs, "rows", static_cast<std::int64_t>(*report.rows));
+  for (const auto& [key, value] : report.attrs) core::set_attr(e.attrs, key, value);
+  for (const auto& [name, bytes] : request.files) {
+    core::set_attr(e.attrs, "file." + name, journal::sha256_hex(bytes));
+  }
+  e.detail = op->name + ": " + command;
+  outcome.reply = {rc, returned, files.hide_dir(err.str())};
+  return outcome;
+}
+
+}  // namespace vigil::app
