@@ -144,13 +144,12 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
   if (args.door) filter.door = core::DoorId(*args.door);
   for (auto [text, slot] : {std::pair{&args.from, &filter.from}, std::pair{&args.to, &filter.to}}) {
     if (!*text) continue;
-    auto t = parse_time_arg(**text);
+    auto t = parse_time_arg(**text, args.time_zone);
     if (!t) {
-      err << "vigilctl: cannot read time '" << **text
-          << "': use 2026-11-25 or 2026-11-25T10:00:00Z (UTC)\n";
+      err << "vigilctl: cannot read time " << t.error << "\n";
       return 2;
     }
-    *slot = t;
+    *slot = t.time;
   }
   filter.limit = args.limit;
   if (args.format != "table" && args.format != "csv" && args.format != "json") {

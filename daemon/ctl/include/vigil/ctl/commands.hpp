@@ -104,6 +104,7 @@ struct QueryArgs {
   std::string journal_path;
   std::optional<std::string> person, zone, door;
   std::optional<std::string> from, to;  // ISO 8601: 2026-11-25 or 2026-11-25T10:00:00Z
+  core::TimeZone time_zone{};           // times without an offset are local to it
   std::string format = "table";         // table | csv | json
   std::optional<std::size_t> limit;
 };
