@@ -12,7 +12,8 @@
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
 //   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
-//                       [--from T] [--to T] [--format table|csv|json] [--limit N]
+//                       [--card C] [--kind K]... [--reason R]... [--from T] [--to T] [--utc]
+//                       [--format table|csv|json] [--limit N] [--after-seq SEQ]
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
 //                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
 //   vigilctl key show   (--journal DB | --config SITE.yaml)
@@ -22,6 +23,20 @@
 #include <iostream>
 
 #include "vigil/ctl/commands.hpp"
+
+namespace {
+
+// --card, --kind, --reason, --after-seq and --utc, shared by log query and
+// log export.
+void add_filter_options(CLI::App* sub, vigil::ctl::QueryArgs& args, bool& utc) {
+  sub->add_option("--card", args.card, "credential, facility:number (e.g. 12:1001)");
+  sub->add_option("--kind", args.kinds, "event kind (repeatable: any of them)");
+  sub->add_option("--reason", args.reasons, "decision reason (repeatable: any of them)");
+  sub->add_option("--after-seq", args.after_seq, "only rows after this seq (the next page)");
+  sub->add_flag("--utc", utc, "read and show times in UTC instead of the site's time zone");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace vigil::ctl;
@@ -196,17 +211,22 @@ add_source(query);
 query->add_option("--person", q.person, "person id");
 query->add_option("--zone", q.zone, "zone id");
 query->add_option("--door", q.door, "door id");
-query->add_option("--from", q.from, "from (inclusive), UTC: 2026-11-25 or 2026-11-25T10:00:00Z");
-query->add_option("--to", q.to, "to (exclusive), UTC");
+query->add_option("--from", q.from,
+                  "from (inclusive), site time: 2026-11-25, 2026-11-25T10:00, or with Z/+02:00");
+query->add_option("--to", q.to, "to (exclusive), as --from");
 query->add_option("--format", q.format, "table | csv | json")->default_val("table");
 query->add_option("--limit", q.limit, "at most N events");
+bool query_utc = false;
+add_filter_options(query, q, query_utc);
 query->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  if (!path) {
+  auto zone = query_time_zone(site, query_utc, std::cerr);
+  if (!path || !zone) {
     rc = 2;
     return;
   }
   q.journal_path = *path;
+  q.time_zone = *zone;
   rc = log_query(q, std::cout, std::cerr);
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
