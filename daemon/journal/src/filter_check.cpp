@@ -26,11 +26,12 @@ constexpr Column kPerson{
     "UNION ALL SELECT 1 FROM people WHERE id = ?1 LIMIT 1",
     "SELECT text FROM names WHERE id IN (SELECT DISTINCT person_id FROM events "
     "WHERE person_id IS NOT NULL) UNION SELECT id FROM people"};
-constexpr Column kDoor{"door",
-                       "SELECT 1 FROM events WHERE door_id = (SELECT id FROM names WHERE text = ?1) "
-                       "LIMIT 1",
-                       "SELECT text FROM names WHERE id IN (SELECT DISTINCT door_id FROM events "
-                       "WHERE door_id IS NOT NULL)"};
+constexpr Column kDoor{
+    "door",
+    "SELECT 1 FROM events WHERE door_id = (SELECT id FROM names WHERE text = ?1) "
+    "LIMIT 1",
+    "SELECT text FROM names WHERE id IN (SELECT DISTINCT door_id FROM events "
+    "WHERE door_id IS NOT NULL)"};
 constexpr Column kZone{
     "zone",
     "SELECT 1 FROM door_zones WHERE zone_id = (SELECT id FROM names WHERE text = ?1) "
@@ -52,7 +53,8 @@ std::optional<UnknownName> check(sqlite::Database& db, const Column& column,
   std::vector<std::string> names;
   sqlite::Statement all{db.handle(), column.all};
   while (all.step()) names.emplace_back(all.column_text_view(0));
-  return UnknownName{.field = column.field, .given = given, .suggestion = closest_name(given, names)};
+  return UnknownName{
+      .field = column.field, .given = given, .suggestion = closest_name(given, names)};
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -71,7 +73,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 template <class E>
-std::vector<std::string> names_of(const char* (*name)(E), std::optional<E> (*parse)(std::string_view)) {
+std::vector<std::string> names_of(const char* (*name)(E),
+                                  std::optional<E> (*parse)(std::string_view)) {
   std::vector<std::string> out;
   for (int v = 0; v < 256; ++v) {
     const auto value = static_cast<E>(v);

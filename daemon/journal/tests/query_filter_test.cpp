@@ -42,12 +42,12 @@ class QueryFilter : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<core::Event> events{
-        granted(0, "alice", "lab-door", "lab"),                                // 1: card 1000
-        denied(10, "vault-door", core::DenyReason::unknown_card, 7777),        // 2
-        denied(20, "vault-door", core::DenyReason::outside_schedule, 1000),    // 3
-        granted(30, "bob", "vault-door", "vault"),                             // 4: card 1030
-        denied(40, "lab-door", core::DenyReason::unknown_card, 7777),          // 5
-        denied(50, "vault-door", core::DenyReason::inactive_credential, 1030), // 6
+        granted(0, "alice", "lab-door", "lab"),                                 // 1: card 1000
+        denied(10, "vault-door", core::DenyReason::unknown_card, 7777),         // 2
+        denied(20, "vault-door", core::DenyReason::outside_schedule, 1000),     // 3
+        granted(30, "bob", "vault-door", "vault"),                              // 4: card 1030
+        denied(40, "lab-door", core::DenyReason::unknown_card, 7777),           // 5
+        denied(50, "vault-door", core::DenyReason::inactive_credential, 1030),  // 6
     };
     journal_.append(events);
   }
@@ -130,7 +130,8 @@ TEST_F(QueryFilter, UnknownNamesAreNamedWithTheClosestKnownOne) {
       {{.person = core::PersonId{"alcie"}}, "unknown person 'alcie' (did you mean 'alice'?)"},
       {{.person = core::PersonId{"zzzzzzzz"}}, "unknown person 'zzzzzzzz'"},
       {{.card = card(7778)}, "unknown card '12:7778' (did you mean '12:7777'?)"},
-      {{.door = core::DoorId{"vault-dor"}}, "unknown door 'vault-dor' (did you mean 'vault-door'?)"},
+      {{.door = core::DoorId{"vault-dor"}},
+       "unknown door 'vault-dor' (did you mean 'vault-door'?)"},
       {{.zone = core::ZoneId{"vaultt"}}, "unknown zone 'vaultt' (did you mean 'vault'?)"},
       {{.zone = core::ZoneId{"lab-door"}}, "unknown zone 'lab-door'"},  // a door is no zone
   };
@@ -140,7 +141,8 @@ TEST_F(QueryFilter, UnknownNamesAreNamedWithTheClosestKnownOne) {
     EXPECT_EQ(unknown->message(), c.message);
   }
   EXPECT_FALSE(find_unknown_name(
-      journal_, {.person = core::PersonId{"bob"}, .zone = core::ZoneId{"lab"}, .card = card(7777)}));
+      journal_,
+      {.person = core::PersonId{"bob"}, .zone = core::ZoneId{"lab"}, .card = card(7777)}));
 }
 
 TEST(QueryFilterNames, KindsAndReasonsSuggestTheNearestName) {
