@@ -14,6 +14,9 @@
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--card C] [--kind K]... [--reason R]... [--from T] [--to T] [--utc]
 //                       [--format table|csv|json] [--limit N] [--after-seq SEQ]
+//   vigilctl log export (--journal DB | --config SITE.yaml) [filters as log query]
+//                       [--format csv|json] --out DATA      (writes DATA.manifest.json)
+//   vigilctl log verify-export DATA MANIFEST --key PUB
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
 //                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
 //   vigilctl key show   (--journal DB | --config SITE.yaml)
@@ -228,6 +231,43 @@ query->callback([&] {
   q.journal_path = *path;
   q.time_zone = *zone;
   rc = log_query(q, std::cout, std::cerr);
+});
+ExportArgs export_args;
+bool export_utc = false;
+auto* export_cmd =
+    log->add_subcommand("export", "write rows and a signed manifest (DATA.manifest.json)");
+add_source(export_cmd);
+export_cmd->add_option("--person", export_args.query.person, "person id");
+export_cmd->add_option("--zone", export_args.query.zone, "zone id");
+export_cmd->add_option("--door", export_args.query.door, "door id");
+export_cmd->add_option("--from", export_args.query.from, "from (inclusive), as log query");
+export_cmd->add_option("--to", export_args.query.to, "to (exclusive), as log query");
+export_cmd->add_option("--limit", export_args.query.limit, "at most N rows");
+export_cmd->add_option("--format", export_args.format, "csv | json")->default_val("csv");
+export_cmd->add_option("--out", export_args.out_path, "data file")->required();
+add_filter_options(export_cmd, export_args.query, export_utc);
+export_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  auto zone = query_time_zone(site, export_utc, std::cerr);
+  if (!path || !zone) {
+    rc = 2;
+    return;
+  }
+  export_args.query.journal_path = *path;
+  export_args.query.time_zone = *zone;
+  export_args.operator_name = current_operator();
+  export_args.now =
+      std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now());
+  rc = log_export(export_args, std::cout, std::cerr);
+});
+std::string verify_data, verify_manifest, verify_key;
+auto* verify_export_cmd = log->add_subcommand(
+    "verify-export", "check an export and its manifest with the public key, no database needed");
+verify_export_cmd->add_option("data", verify_data, "data file")->required();
+verify_export_cmd->add_option("manifest", verify_manifest, "DATA.manifest.json")->required();
+verify_export_cmd->add_option("--key", verify_key, "the gateway's public key (PEM)")->required();
+verify_export_cmd->callback([&] {
+  rc = log_verify_export(verify_data, verify_manifest, verify_key, std::cout, std::cerr);
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);

@@ -127,6 +127,21 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err);
 
 int log_verify(const std::string& journal_path, std::ostream& out, std::ostream& err);
 
+// `log export --format csv|json [filters] --out DATA`: DATA and
+// DATA.manifest.json signed with the gateway key beside the journal.
+struct ExportArgs {
+  QueryArgs query{};  // journal, filters, time zone
+  std::string format = "csv";
+  std::string out_path{};
+  std::string operator_name{};  // current_operator()
+  core::TimePoint now{};
+};
+int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err);
+// `log verify-export DATA MANIFEST --key PUB`: 0 when every check passes,
+// else one "fail CHECK: ..." line per failed check on err and exit 1.
+int log_verify_export(const std::string& data_path, const std::string& manifest_path,
+                      const std::string& key_path, std::ostream& out, std::ostream& err);
+
 // log verify with signed checkpoints: the chain, the journalled checkpoint
 // rows (signature, and that the row they sign still has the signed hash),
 // segment starts, and a checkpoint taken earlier (file or fetched JSON),
