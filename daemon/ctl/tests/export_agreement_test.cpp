@@ -96,8 +96,8 @@ class ExportAgreement : public ::testing::Test {
   };
   Verdict vigilctl(const fs::path& data, const fs::path& pub) {
     std::ostringstream out, err;
-    const int rc = log_verify_export(data.string(), data.string() + ".manifest.json",
-                                     pub.string(), out, err);
+    const int rc =
+        log_verify_export(data.string(), data.string() + ".manifest.json", pub.string(), out, err);
     return {rc, failed_checks(err.str())};
   }
   std::optional<Verdict> python(const fs::path& data, const fs::path& pub) {
@@ -107,9 +107,9 @@ class ExportAgreement : public ::testing::Test {
     if (std::system(VIGIL_PYTHON3 " -c 'import cryptography' 2>/dev/null") != 0) return {};
     const auto err_file = dir_ / "py.err";
     const std::string cmd = std::string(VIGIL_PYTHON3) + " " + VIGIL_SOURCE_DIR +
-                            "/scripts/verify_export.py '" + data.string() + "' '" +
-                            data.string() + ".manifest.json' --key '" + pub.string() +
-                            "' >/dev/null 2>'" + err_file.string() + "'";
+                            "/scripts/verify_export.py '" + data.string() + "' '" + data.string() +
+                            ".manifest.json' --key '" + pub.string() + "' >/dev/null 2>'" +
+                            err_file.string() + "'";
     const int status = std::system(cmd.c_str());
     return Verdict{WIFEXITED(status) ? WEXITSTATUS(status) : -1, failed_checks(slurp(err_file))};
 #endif
@@ -123,7 +123,9 @@ class ExportAgreement : public ::testing::Test {
     }
     return ours;
   }
-  fs::path pub() const { return journal::public_key_path(db()); }
+  fs::path pub() const {
+    return journal::public_key_path(db());
+  }
 
   fs::path dir_;
 };
@@ -156,7 +158,9 @@ TEST_F(ExportAgreement, EveryTamperingIsFoundAndBothVerifiersNameTheSameChecks) 
     while (pos < good.size()) {
       // Records end in CRLF outside quotes; the quoted detail of row 5 holds one.
       auto end = good.find("\r\n", pos);
-      while (std::count(good.begin() + static_cast<long>(pos), good.begin() + static_cast<long>(end), '"') % 2)
+      while (std::count(good.begin() + static_cast<long>(pos),
+                        good.begin() + static_cast<long>(end), '"') %
+             2)
         end = good.find("\r\n", end + 2);
       out.push_back(good.substr(pos, end + 2 - pos));
       pos = end + 2;

@@ -111,7 +111,8 @@ std::optional<ExportManifest> manifest_from_json(std::string_view text, std::str
   ExportManifest m;
   std::string format, data_format, selection;
   std::int64_t rows = 0, first = 0, last = 0;
-  if (!get(j, "format", format) || format != kExportMagic) return fail("format is not vigil.export.v1");
+  if (!get(j, "format", format) || format != kExportMagic)
+    return fail("format is not vigil.export.v1");
   if (!get(j, "journal_id", m.journal_id) || !get(j, "data_format", data_format) ||
       !get(j, "data_sha256", m.data_sha256) || !get(j, "rows", rows) ||
       !get(j, "first_seq", first) || !get(j, "last_seq", last) ||

@@ -57,7 +57,8 @@ nlohmann::ordered_json row_json(const ExportRow& row) {
   name("device_id", "device", row.device);
   j["card"] = row.card ? nlohmann::ordered_json(*row.card) : nlohmann::ordered_json(nullptr);
   j["detail"] = row.detail;
-  j["attrs"] = row.attrs ? nlohmann::ordered_json(to_hex(*row.attrs)) : nlohmann::ordered_json(nullptr);
+  j["attrs"] =
+      row.attrs ? nlohmann::ordered_json(to_hex(*row.attrs)) : nlohmann::ordered_json(nullptr);
   j["prev_hash"] = to_hex(row.prev_hash);
   j["hash"] = to_hex(row.hash);
   return j;
@@ -216,10 +217,10 @@ std::optional<std::vector<ExportRow>> read_json_rows(std::string_view data, std:
     // Through the CSV fields: one definition of a valid row.
     fields.clear();
     bool ok = item.is_object() && item.size() == kExportColumns;
-    for (const char* key :
-         {"seq", "ts_us", "time", "kind_id", "kind", "reason_id", "reason", "door_id", "door",
-          "reader_id", "reader", "zone_id", "zone", "person_id", "person", "device_id", "device",
-          "card", "detail", "attrs", "prev_hash", "hash"}) {
+    for (const char* key : {"seq",    "ts_us",     "time",      "kind_id",   "kind",   "reason_id",
+                            "reason", "door_id",   "door",      "reader_id", "reader", "zone_id",
+                            "zone",   "person_id", "person",    "device_id", "device", "card",
+                            "detail", "attrs",     "prev_hash", "hash"}) {
       if (!ok || !item.contains(key)) {
         ok = false;
         break;

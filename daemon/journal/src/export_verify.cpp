@@ -43,8 +43,8 @@ void check_rows(const std::vector<ExportRow>& rows, const ExportManifest& m,
   const std::string last_hash = rows.empty() ? "" : to_hex(rows.back().hash);
   if (first_seq != std::to_string(m.first_seq) || last_seq != std::to_string(m.last_seq) ||
       first_prev != m.first_prev_hash || last_hash != m.last_hash) {
-    add("ends", "the first or last row is not the one the manifest names (seq " + first_seq +
-                    ".." + last_seq + ", manifest " + std::to_string(m.first_seq) + ".." +
+    add("ends", "the first or last row is not the one the manifest names (seq " + first_seq + ".." +
+                    last_seq + ", manifest " + std::to_string(m.first_seq) + ".." +
                     std::to_string(m.last_seq) + ")");
   }
   if (m.contiguous && m.checkpoint && m.checkpoint->seq >= m.first_seq &&
@@ -76,19 +76,18 @@ ExportVerification verify_export(std::string_view data, std::string_view manifes
     add("key", "signed by key " + m.key_id + ", not by the given key " + key_id(key));
   }
   Signature signature{};
-  if (!from_hex(m.signature, signature) ||
-      !verify_signature(key, manifest_message(m), signature)) {
+  if (!from_hex(m.signature, signature) || !verify_signature(key, manifest_message(m), signature)) {
     add("signature", "the manifest's signature does not verify with the given key");
   }
   if (m.checkpoint && !signature_valid(*m.checkpoint, key)) {
     add("checkpoint", "the checkpoint's signature does not verify with the given key");
   }
   RowHasher hasher;
-  const auto digest = to_hex(hasher.sha256(
-      std::span{reinterpret_cast<const std::uint8_t*>(data.data()), data.size()}));
+  const auto digest = to_hex(
+      hasher.sha256(std::span{reinterpret_cast<const std::uint8_t*>(data.data()), data.size()}));
   if (digest != m.data_sha256) add("digest", "the data's SHA-256 is not the manifest's");
-  auto rows = m.data_format == ExportFormat::csv ? read_csv_rows(data, error)
-                                                 : read_json_rows(data, error);
+  auto rows =
+      m.data_format == ExportFormat::csv ? read_csv_rows(data, error) : read_json_rows(data, error);
   if (!rows) {
     add("rows", "unreadable data: " + error);
     return out;
