@@ -12,6 +12,7 @@
 #include "time_arg.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/command_report.hpp"
+#include "vigil/journal/filter_check.hpp"
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::ctl {
@@ -27,9 +28,9 @@ std::string opt(const std::optional<T>& v) {
   return v ? v->str() : "";
 }
 
-Row to_row(const core::Event& e) {
+Row to_row(const core::Event& e, const core::TimeZone& zone) {
   return {std::to_string(e.seq),
-          core::format_utc(e.time),
+          format_time_arg(e.time, zone),
           core::to_string(e.kind),
           e.reason == core::DenyReason::none ? "" : core::to_string(e.reason),
           opt(e.door),
@@ -55,9 +56,14 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 void print_table(const std::vector<core::Event>& events, std::ostream& out) {
+  print_table(events, core::TimeZone{}, out);
+}
+
+void print_table(const std::vector<core::Event>& events, const core::TimeZone& zone,
+                 std::ostream& out) {
   std::vector<Row> rows;
   rows.reserve(events.size());
-  for (const auto& e : events) rows.push_back(to_row(e));
+  for (const auto& e : events) rows.push_back(to_row(e, zone));
   std::vector<std::size_t> width(kColumns.size());
   for (std::size_t i = 0; i < kColumns.size(); ++i) width[i] = kColumns[i].size();
   for (const auto& r : rows)
@@ -76,19 +82,21 @@ void print_table(const std::vector<core::Event>& events, std::ostream& out) {
 
 namespace {
 
-void print_csv(const std::vector<core::Event>& events, std::ostream& out) {
+void print_csv(const std::vector<core::Event>& events, const core::TimeZone& zone,
+               std::ostream& out) {
   auto line = [&](const Row& r) {
     for (std::size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
     out << "\r\n";  // RFC 4180
   };
   line(kColumns);
-  for (const auto& e : events) line(to_row(e));
+  for (const auto& e : events) line(to_row(e, zone));
 }
 
-void print_json(const std::vector<core::Event>& events, std::ostream& out) {
+void print_json(const std::vector<core::Event>& events, const core::TimeZone& zone,
+                std::ostream& out) {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& e : events) {
-    const Row r = to_row(e);
+    const Row r = to_row(e, zone);
     nlohmann::json obj;
     obj["seq"] = e.seq;
     for (std::size_t i = 1; i < kColumns.size(); ++i)
@@ -138,22 +146,66 @@ std::optional<std::string> resolve_journal(const std::optional<std::string>& jou
   return loaded.value().journal_path;
 }
 
-int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
+std::optional<journal::Filter> make_filter(const QueryArgs& args, const journal::Journal& journal,
+                                           std::ostream& err) {
   journal::Filter filter;
   if (args.person) filter.person = core::PersonId(*args.person);
   if (args.zone) filter.zone = core::ZoneId(*args.zone);
   if (args.door) filter.door = core::DoorId(*args.door);
+  if (args.card) {
+    filter.card = journal::parse_card_arg(*args.card);
+    if (!filter.card) {
+      err << "vigilctl: cannot read card '" << *args.card
+          << "': use facility:number, e.g. 12:1001\n";
+      return std::nullopt;
+    }
+  }
+  for (const auto& text : args.kinds) {
+    auto kind = journal::parse_kind(text);
+    if (!kind.kind) {
+      err << "vigilctl: " << kind.unknown->message() << "\n";
+      return std::nullopt;
+    }
+    filter.kinds.push_back(*kind.kind);
+  }
+  for (const auto& text : args.reasons) {
+    auto reason = journal::parse_reason(text);
+    if (!reason.reason) {
+      err << "vigilctl: " << reason.unknown->message() << "\n";
+      return std::nullopt;
+    }
+    filter.reasons.push_back(*reason.reason);
+  }
   for (auto [text, slot] : {std::pair{&args.from, &filter.from}, std::pair{&args.to, &filter.to}}) {
     if (!*text) continue;
-    auto t = parse_time_arg(**text);
+    auto t = parse_time_arg(**text, args.time_zone);
     if (!t) {
-      err << "vigilctl: cannot read time '" << **text
-          << "': use 2026-11-25 or 2026-11-25T10:00:00Z (UTC)\n";
-      return 2;
+      err << "vigilctl: cannot read time " << t.error << "\n";
+      return std::nullopt;
     }
-    *slot = t;
+    *slot = t.time;
   }
   filter.limit = args.limit;
+  filter.after_seq = args.after_seq;
+  if (auto unknown = journal::find_unknown_name(journal, filter)) {
+    err << "vigilctl: " << unknown->message() << "\n";
+    return std::nullopt;
+  }
+  return filter;
+}
+
+std::optional<core::TimeZone> query_time_zone(const std::optional<std::string>& config, bool utc,
+                                              std::ostream& err) {
+  if (utc || !config) return core::TimeZone{};
+  auto loaded = config::load_site_config(*config);
+  if (!loaded) {
+    err << config::to_string(loaded.diagnostics());
+    return std::nullopt;
+  }
+  return loaded.value().site.time_zone;
+}
+
+int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
   if (args.format != "table" && args.format != "csv" && args.format != "json") {
     err << "vigilctl: unknown format '" << args.format << "' (table, csv or json)\n";
     return 2;
@@ -161,14 +213,19 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
   if (!journal_exists(args.journal_path, err)) return 1;
   try {
     journal::Journal journal(args.journal_path);
-    const auto events = journal.query(filter);
+    auto filter = make_filter(args, journal, err);
+    if (!filter) return 2;
+    const auto events = journal.query(*filter);
     report_rows(events.size());  // for the audit record of a query through vigild
     if (args.format == "csv") {
-      print_csv(events, out);
+      print_csv(events, args.time_zone, out);
     } else if (args.format == "json") {
-      print_json(events, out);
+      print_json(events, args.time_zone, out);
     } else {
-      print_table(events, out);
+      print_table(events, args.time_zone, out);
+      // The cursor for the next page: the same command with --after-seq.
+      if (filter->limit && events.size() == *filter->limit)
+        out << "(more: --after-seq " << events.back().seq << ")\n";
     }
   } catch (const std::exception& e) {
     err << "vigilctl: " << e.what() << "\n";

@@ -12,7 +12,11 @@
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
 //   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
-//                       [--from T] [--to T] [--format table|csv|json] [--limit N]
+//                       [--card C] [--kind K]... [--reason R]... [--from T] [--to T] [--utc]
+//                       [--format table|csv|json] [--limit N] [--after-seq SEQ]
+//   vigilctl log export (--journal DB | --config SITE.yaml) [filters as log query]
+//                       [--format csv|json] --out DATA      (writes DATA.manifest.json)
+//   vigilctl log verify-export DATA MANIFEST --key PUB
 //   vigilctl log verify (--journal DB | --config SITE.yaml) [--checkpoint FILE]
 //                       [--broker HOST[:PORT] [--topic T]] [--key PUBFILE]
 //   vigilctl key show   (--journal DB | --config SITE.yaml)
@@ -27,6 +31,20 @@
 
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
+
+namespace {
+
+// --card, --kind, --reason, --after-seq and --utc, shared by log query and
+// log export.
+void add_filter_options(CLI::App* sub, vigil::ctl::QueryArgs& args, bool& utc) {
+  sub->add_option("--card", args.card, "credential, facility:number (e.g. 12:1001)");
+  sub->add_option("--kind", args.kinds, "event kind (repeatable: any of them)");
+  sub->add_option("--reason", args.reasons, "decision reason (repeatable: any of them)");
+  sub->add_option("--after-seq", args.after_seq, "only rows after this seq (the next page)");
+  sub->add_flag("--utc", utc, "read and show times in UTC instead of the site's time zone");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace vigil::ctl;
@@ -202,18 +220,60 @@ add_source(query);
 query->add_option("--person", q.person, "person id");
 query->add_option("--zone", q.zone, "zone id");
 query->add_option("--door", q.door, "door id");
-query->add_option("--from", q.from, "from (inclusive), UTC: 2026-11-25 or 2026-11-25T10:00:00Z");
-query->add_option("--to", q.to, "to (exclusive), UTC");
+query->add_option("--from", q.from,
+                  "from (inclusive), site time: 2026-11-25, 2026-11-25T10:00, or with Z/+02:00");
+query->add_option("--to", q.to, "to (exclusive), as --from");
 query->add_option("--format", q.format, "table | csv | json")->default_val("table");
 query->add_option("--limit", q.limit, "at most N events");
+bool query_utc = false;
+add_filter_options(query, q, query_utc);
 query->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  if (!path) {
+  auto zone = query_time_zone(site, query_utc, std::cerr);
+  if (!path || !zone) {
     rc = 2;
     return;
   }
   q.journal_path = *path;
+  q.time_zone = *zone;
   rc = log_query(q, std::cout, std::cerr);
+});
+ExportArgs export_args;
+bool export_utc = false;
+auto* export_cmd =
+    log->add_subcommand("export", "write rows and a signed manifest (DATA.manifest.json)");
+add_source(export_cmd);
+export_cmd->add_option("--person", export_args.query.person, "person id");
+export_cmd->add_option("--zone", export_args.query.zone, "zone id");
+export_cmd->add_option("--door", export_args.query.door, "door id");
+export_cmd->add_option("--from", export_args.query.from, "from (inclusive), as log query");
+export_cmd->add_option("--to", export_args.query.to, "to (exclusive), as log query");
+export_cmd->add_option("--limit", export_args.query.limit, "at most N rows");
+export_cmd->add_option("--format", export_args.format, "csv | json")->default_val("csv");
+export_cmd->add_option("--out", export_args.out_path, "data file")->required();
+add_filter_options(export_cmd, export_args.query, export_utc);
+export_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  auto zone = query_time_zone(site, export_utc, std::cerr);
+  if (!path || !zone) {
+    rc = 2;
+    return;
+  }
+  export_args.query.journal_path = *path;
+  export_args.query.time_zone = *zone;
+  export_args.operator_name = current_operator();
+  export_args.now =
+      std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now());
+  rc = log_export(export_args, std::cout, std::cerr);
+});
+std::string verify_data, verify_manifest, verify_key;
+auto* verify_export_cmd = log->add_subcommand(
+    "verify-export", "check an export and its manifest with the public key, no database needed");
+verify_export_cmd->add_option("data", verify_data, "data file")->required();
+verify_export_cmd->add_option("manifest", verify_manifest, "DATA.manifest.json")->required();
+verify_export_cmd->add_option("--key", verify_key, "the gateway's public key (PEM)")->required();
+verify_export_cmd->callback([&] {
+  rc = log_verify_export(verify_data, verify_manifest, verify_key, std::cout, std::cerr);
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);

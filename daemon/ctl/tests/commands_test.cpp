@@ -1,5 +1,6 @@
 // vigilctl as a user runs it: real config files, a real SQLite journal.
 #include "vigil/ctl/commands.hpp"
+#include "vigil/config/time_zone.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -151,6 +152,43 @@ TEST_F(CtlTest, LogQueryRejectsABadTime) {
   q.from = "last tuesday";
   EXPECT_EQ(log_query(q, out_, err_), 2);
   EXPECT_NE(err_.str().find("last tuesday"), std::string::npos);
+}
+
+TEST_F(CtlTest, LogQueryNamesAnUnknownIdWithTheClosestKnownOne) {
+  const auto path = make_journal().string();
+  const struct {
+    void (*set)(QueryArgs&);
+    const char* says;
+  } cases[] = {
+      {[](QueryArgs& q) { q.person = "p1"; }, "unknown person 'p1' (did you mean 'p01'?)"},
+      {[](QueryArgs& q) { q.door = "lobby-mian"; }, "unknown door 'lobby-mian'"},
+      {[](QueryArgs& q) { q.kinds = {"acces_denied"}; }, "(did you mean 'access_denied'?)"},
+      {[](QueryArgs& q) { q.reasons = {"no_acess_level"}; }, "(did you mean 'no_access_level'?)"},
+      {[](QueryArgs& q) { q.card = "12-1001"; }, "cannot read card '12-1001'"},
+      {[](QueryArgs& q) { q.to = "2026-02-31"; }, "'2026-02-31': day 31 does not exist"},
+  };
+  for (const auto& c : cases) {
+    QueryArgs q;
+    q.journal_path = path;
+    c.set(q);
+    err_.str("");
+    out_.str("");
+    EXPECT_EQ(log_query(q, out_, err_), 2) << c.says;
+    EXPECT_NE(err_.str().find(c.says), std::string::npos) << err_.str();
+    EXPECT_EQ(out_.str(), "");
+  }
+}
+
+TEST_F(CtlTest, LogQueryReadsAndShowsSiteTimeAndPagesWithACursor) {
+  QueryArgs q;
+  q.journal_path = make_journal().string();
+  q.time_zone = config::load_time_zone("Europe/Berlin");
+  q.from = "2026-11-25T10:30";  // 09:30Z
+  q.kinds = {"access_denied", "access_granted"};
+  q.limit = 1;
+  ASSERT_EQ(log_query(q, out_, err_), 0) << err_.str();
+  EXPECT_NE(out_.str().find("2026-11-25T11:00:00.000000+01:00"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("(more: --after-seq 3)"), std::string::npos) << out_.str();
 }
 
 TEST_F(CtlTest, LogVerifyPassesIntactAndNamesTheEditedRow) {

@@ -1,5 +1,6 @@
 #include "event_row.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -55,7 +56,80 @@ std::optional<IdType> read_name(sqlite::Database& db, Names& names, const sqlite
   return IdType{name_text(db, names, select, column, what)};
 }
 
+void read_name_ref(sqlite::Database& db, Names& names, const sqlite::Statement& select, int column,
+                   std::optional<NameRef>& out) {
+  if (select.is_null(column)) {
+    out.reset();
+    return;
+  }
+  if (!out) out.emplace();
+  out->id = select.column_int(column);
+  out->text = name_text(db, names, select, column, "name");
+}
+
+void put_name_ref(CanonicalBytes& bytes, const std::optional<NameRef>& name) {
+  if (name) {
+    bytes.put_name(name->id, name->text);
+  } else {
+    bytes.put_null();
+  }
+}
+
+Hash stored_hash(std::span<const std::uint8_t> stored) {
+  Hash hash{};
+  std::copy_n(stored.begin(), std::min(stored.size(), hash.size()), hash.begin());
+  return hash;
+}
+
 }  // namespace
+
+void read_export_row(sqlite::Database& db, Names& names, const sqlite::Statement& select,
+                     ExportRow& row) {
+  row.seq = static_cast<std::uint64_t>(select.column_int(0));
+  row.ts_us = select.column_int(1);
+  row.kind.id = select.column_int(2);
+  row.kind.text = name_text(db, names, select, 2, "kind");
+  row.reason.id = select.column_int(3);
+  row.reason.text = name_text(db, names, select, 3, "reason");
+  read_name_ref(db, names, select, 4, row.door);
+  read_name_ref(db, names, select, 5, row.reader);
+  read_name_ref(db, names, select, 6, row.zone);
+  read_name_ref(db, names, select, 7, row.person);
+  read_name_ref(db, names, select, 8, row.device);
+  row.card = select.column_optional_text(9);
+  row.detail.assign(select.column_text_view(10));
+  if (select.is_null(11)) {
+    row.attrs.reset();
+  } else {
+    auto blob = select.column_blob(11);
+    row.attrs.emplace(blob.begin(), blob.end());
+  }
+  row.prev_hash = stored_hash(select.column_blob(kPrevHashColumn));
+  row.hash = stored_hash(select.column_blob(kHashColumn));
+}
+
+Hash recompute_hash(const ExportRow& row, CanonicalBytes& bytes, RowHasher& hasher) {
+  bytes.start();
+  bytes.put_integer(static_cast<std::int64_t>(row.seq));
+  bytes.put_integer(row.ts_us);
+  bytes.put_name(row.kind.id, row.kind.text);
+  bytes.put_name(row.reason.id, row.reason.text);
+  for (const auto* name : {&row.door, &row.reader, &row.zone, &row.person, &row.device})
+    put_name_ref(bytes, *name);
+  if (row.card) {
+    bytes.put_text(*row.card);
+  } else {
+    bytes.put_null();
+  }
+  bytes.put_text(row.detail);
+  if (row.attrs) {
+    bytes.put_blob(*row.attrs);
+  } else {
+    bytes.put_null();
+  }
+  bytes.put_blob(row.prev_hash);
+  return hasher.sha256(bytes.bytes());
+}
 
 std::optional<core::CardNumber> parse_card(std::string_view text) {
   auto colon = text.find(':');

@@ -8,6 +8,7 @@
 
 #include "names.hpp"
 #include "vigil/core/event.hpp"
+#include "vigil/journal/export_row.hpp"
 #include "vigil/journal/hash_chain.hpp"
 #include "vigil/journal/sqlite.hpp"
 
@@ -37,6 +38,11 @@ Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, 
 // Throws JournalError for a kind, reason, card, name id or attrs this Vigil
 // cannot read (a file from a newer version, or tampered).
 core::Event read_event(sqlite::Database& db, Names& names, const sqlite::Statement& select);
+
+// The current row of a statement selecting kEventColumns, as stored, into
+// `row` (its buffers reused). Throws JournalError for a name id with no name.
+void read_export_row(sqlite::Database& db, Names& names, const sqlite::Statement& select,
+                     ExportRow& row);
 
 // "12:1001" -> CardNumber; nullopt for anything else. The inverse of
 // core::to_string(CardNumber).

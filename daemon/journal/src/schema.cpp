@@ -106,7 +106,26 @@ std::int64_t check_version(sqlite::Database& db, const std::filesystem::path& pa
   return version;
 }
 
+// Kind and reason: few values, so each (value, seq) entry lands at the right
+// edge of its value's range, a page already in cache. Card: a partial index
+// like the person's (most events carry no card).
+constexpr const char* kQueryIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS events_by_card ON events(card) WHERE card IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind_id);
+CREATE INDEX IF NOT EXISTS events_by_reason ON events(reason_id);
+)sql";
+constexpr const char* kQueryIndexesPresent =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+    "('events_by_card', 'events_by_kind', 'events_by_reason')";
+
 }  // namespace
+
+void ensure_query_indexes(sqlite::Database& db) {
+  if (db.query_int(kQueryIndexesPresent) == 3) return;
+  sqlite::Transaction transaction{db};
+  db.exec(kQueryIndexes);
+  transaction.commit();
+}
 
 void create_journal_tables(sqlite::Database& db) {
   db.exec(kJournalSchema);

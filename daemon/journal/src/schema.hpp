@@ -26,4 +26,9 @@ std::unique_ptr<sqlite::Database> open_database(const std::filesystem::path& pat
 // by the v1 migration.
 void create_journal_tables(sqlite::Database& db);
 
+// The indexes behind the credential, kind and reason filters of Journal::query,
+// created (once, in one write transaction) when a file lacks them. Not part
+// of the chain or the format version: an index holds nothing the rows do not.
+void ensure_query_indexes(sqlite::Database& db);
+
 }  // namespace vigil::journal

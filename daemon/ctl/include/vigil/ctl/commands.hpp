@@ -5,8 +5,10 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vigil/core/time.hpp"
+#include "vigil/journal/journal.hpp"
 
 namespace vigil::ctl {
 
@@ -103,13 +105,42 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
 struct QueryArgs {
   std::string journal_path;
   std::optional<std::string> person, zone, door;
-  std::optional<std::string> from, to;  // ISO 8601: 2026-11-25 or 2026-11-25T10:00:00Z
-  std::string format = "table";         // table | csv | json
+  std::optional<std::string> card;          // facility:number, e.g. 12:1001
+  std::vector<std::string> kinds, reasons;  // any of these (names as printed)
+  std::optional<std::string> from, to;      // see time_arg.hpp: 2026-11-25, ...T10:00, ...+02:00
+  core::TimeZone time_zone{};               // times without an offset are local to it; shown in it
+  std::string format = "table";             // table | csv | json
   std::optional<std::size_t> limit;
+  std::uint64_t after_seq = 0;  // paging: only rows after this seq (the last one shown)
 };
+// The journal filter of the arguments, its names checked against the journal
+// (an unknown person, card, door, zone, kind or reason is an error naming the
+// closest known one). nullopt after writing the error to `err`.
+std::optional<journal::Filter> make_filter(const QueryArgs& args, const journal::Journal& journal,
+                                           std::ostream& err);
+// The time zone `log query` reads and shows times in: UTC with --utc or
+// without a site config, else the config's site time zone. nullopt (message
+// on err) if the config cannot be read.
+std::optional<core::TimeZone> query_time_zone(const std::optional<std::string>& config, bool utc,
+                                              std::ostream& err);
 int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err);
 
 int log_verify(const std::string& journal_path, std::ostream& out, std::ostream& err);
+
+// `log export --format csv|json [filters] --out DATA`: DATA and
+// DATA.manifest.json signed with the gateway key beside the journal.
+struct ExportArgs {
+  QueryArgs query{};  // journal, filters, time zone
+  std::string format = "csv";
+  std::string out_path{};
+  std::string operator_name{};  // current_operator()
+  core::TimePoint now{};
+};
+int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err);
+// `log verify-export DATA MANIFEST --key PUB`: 0 when every check passes,
+// else one "fail CHECK: ..." line per failed check on err and exit 1.
+int log_verify_export(const std::string& data_path, const std::string& manifest_path,
+                      const std::string& key_path, std::ostream& out, std::ostream& err);
 
 // log verify with signed checkpoints: the chain, the journalled checkpoint
 // rows (signature, and that the row they sign still has the signed hash),

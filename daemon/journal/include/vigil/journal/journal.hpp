@@ -26,6 +26,7 @@ namespace sqlite {
 class Database;
 }
 class Names;
+struct ExportRow;
 
 struct JournalOptions {
   // How long to wait for another connection's write lock before failing.
@@ -47,11 +48,13 @@ struct Filter {
   std::optional<core::PersonId> person{};
   std::optional<core::ZoneId> zone{};
   std::optional<core::DoorId> door{};
-  std::optional<core::TimePoint> from{};  // inclusive
-  std::optional<core::TimePoint> to{};    // exclusive
-  std::vector<core::EventKind> kinds{};   // empty: every kind
-  std::uint64_t after_seq = 0;            // only seq > after_seq: paging and tailing
-  std::optional<std::size_t> limit{};     // the first `limit` matches in seq order
+  std::optional<core::CardNumber> card{};   // the credential presented
+  std::optional<core::TimePoint> from{};    // inclusive
+  std::optional<core::TimePoint> to{};      // exclusive
+  std::vector<core::EventKind> kinds{};     // empty: every kind
+  std::vector<core::DenyReason> reasons{};  // empty: every reason (none = granted)
+  std::uint64_t after_seq = 0;              // only seq > after_seq: paging and tailing
+  std::optional<std::size_t> limit{};       // the first `limit` matches in seq order
 };
 
 enum class Damage : std::uint8_t {
@@ -105,6 +108,9 @@ class Journal {
   // one line per step ("SEARCH events USING INDEX events_by_person ..."); empty
   // when the filter matches nothing without SQL (a name never stored).
   std::vector<std::string> query_plan(const Filter& filter) const;
+  // The rows query(filter) selects, as stored (ids, names, hashes: every
+  // hashed field), one at a time in seq order: what an export writes.
+  void for_each_row(const Filter& filter, const std::function<void(const ExportRow&)>& visit) const;
 
   // 0 and the genesis hash for an empty journal.
   std::uint64_t last_seq() const;
