@@ -34,6 +34,7 @@ namespace vigil::app {
 class SiteIo;
 class IncidentPipeline;
 class RosterWatch;
+class IncidentStateWatch;
 class Checkpointer;
 class FullVerify;
 
@@ -100,7 +101,9 @@ class Daemon {
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
   std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
-  bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
+  // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
+  std::unique_ptr<IncidentStateWatch> incident_states_;
+  bool journal_failing_ = false;  // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;
 };
