@@ -72,7 +72,7 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
       << site.vigild_log();
 
   const auto [rc, output] =
-      validate(everything.messages(), "status,incident,checkpoint,door-state,event");
+      validate(everything.messages(), "status,incident,checkpoint,door-state,event,incident-state");
   EXPECT_EQ(rc, 0) << output;
   EXPECT_NE(output.find("0 problems"), std::string::npos) << output;
 }
@@ -113,6 +113,13 @@ TEST(MqttContract, TheValidatorRefusesAPayloadThatBreaksTheContract) {
        R"("gateway":"gw1","zone":"lobby","card":"12:1009"})",
        1, false},
       {"vigil/hq/gw1/status", R"({"v":1,"state":"online","site":"hq","gateway":"gw1"})", 1, true},
+      // An incident state under another incident's topic, resolved with no note.
+      {"vigil/v1/hq/gw1/incident-state/0011aabb/8",
+       R"({"v":1,"id":"hq/gw1/0011aabb/7","seq":7,"state":"resolved","site":"hq","gateway":"gw1",)"
+       R"("level":1,"level_name":"shift_lead","levels":3,"opened":"2026-11-29T07:00:00.000000Z",)"
+       R"("time":"2026-11-29T07:05:00.000000Z","by":"ana","resolved_by":"ana",)"
+       R"("resolved_at":"2026-11-29T07:05:00.000000Z"})",
+       1, true},
   };
   const auto [rc, output] = validate(bad, "");
   EXPECT_EQ(rc, 1) << output;
@@ -120,6 +127,10 @@ TEST(MqttContract, TheValidatorRefusesAPayloadThatBreaksTheContract) {
       << output;
   EXPECT_NE(output.find("should not be valid"), std::string::npos) << output;  // the card
   EXPECT_NE(output.find("outside the v1 contract"), std::string::npos) << output;
+  EXPECT_NE(output.find("id 'hq/gw1/0011aabb/7', topic says 'hq/gw1/0011aabb/8'"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("'note' is a required property"), std::string::npos) << output;
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ TOPICS = [
     ("incident", re.compile(PREFIX + r"incident/(?P<severity>[^/]+)/(?P<zone>[^/]+)$")),
     ("door-state", re.compile(PREFIX + r"state/door/(?P<door>[^/]+)$")),
     ("event", re.compile(PREFIX + r"event/(?P<zone>[^/]+)$")),
+    ("incident-state",
+     re.compile(PREFIX + r"incident-state/(?:(?P<segment>[^/]+)/)?(?P<seq>[^/]+)$")),
 ]
 
 
@@ -53,13 +55,22 @@ def check(message, validators):
     if kind == "door-state" and isinstance(body, dict):
         if topic_level(body.get("door", "")) != match["door"]:
             problems.append(f"{topic}: door {body.get('door')!r} differs from the topic's")
-    if kind in ("status", "incident", "door-state", "event") and isinstance(body, dict):
+    if kind in ("status", "incident", "door-state", "event", "incident-state") \
+            and isinstance(body, dict):
         for key in ("site", "gateway"):
             if body.get(key) != match[key]:
                 problems.append(f"{topic}: {key} {body.get(key)!r} differs from the topic's")
     if kind == "incident" and isinstance(body, dict):
         if body.get("severity") != match["severity"]:
             problems.append(f"{topic}: severity {body.get('severity')!r} differs from the topic's")
+    if kind == "incident-state" and isinstance(body, dict):
+        # The topic ends with the incident id's levels after site/gateway.
+        tail = (match["segment"] + "/" if match["segment"] else "") + match["seq"]
+        expected = f"{match['site']}/{match['gateway']}/{tail}"
+        if body.get("id") != expected:
+            problems.append(f"{topic}: id {body.get('id')!r}, topic says {expected!r}")
+        if str(body.get("seq")) != match["seq"]:
+            problems.append(f"{topic}: seq {body.get('seq')!r} differs from the topic's")
     if kind in ("incident", "event") and isinstance(body, dict):
         zone = topic_level(body["zone"]) if "zone" in body else "_site"
         if zone != match["zone"]:

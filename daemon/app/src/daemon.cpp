@@ -16,6 +16,7 @@
 #include "vigil/app/control_server.hpp"
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
+#include "vigil/app/incident_state_watch.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/app/status_file.hpp"
@@ -197,11 +198,20 @@ void Daemon::start() {
          .personal = mqtt::personal_data_from_string(config_.broker.events_personal_data)
                          .value_or(mqtt::PersonalData::none)});
   }
+  pipeline_->set_incident_states(true, config_.incident_rules.escalation);
   if (const auto replayed = pipeline_->replay(db); replayed > 0) {
     spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);
   }
   journal_ = std::make_unique<journal::JournalWriter>(std::move(journal_file), writer_options());
   publisher_->start();
+  {
+    std::unordered_map<std::string, core::ZoneId> door_zones;
+    for (const auto& door : config_.site.doors) door_zones.emplace(door.id.str(), door.to_zone);
+    incident_states_ = std::make_unique<IncidentStateWatch>(
+        db, publisher_->topics(), check.segment_id, config_.incident_rules, std::move(door_zones),
+        [this] { publisher_->outbox_changed(); });
+    incident_states_->start();
+  }
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, db, std::move(key),
       CheckpointerOptions{options_.checkpoint_every_events, options_.checkpoint_every},
@@ -342,6 +352,7 @@ void Daemon::shutdown() {
   stop_timer_.cancel();
   status_timer_.cancel();
   if (roster_watch_) roster_watch_->stop();
+  if (incident_states_) incident_states_->stop();
   if (site_io_) site_io_->stop();
   if (journal_) {
     core::Event stopped;
@@ -363,6 +374,7 @@ void Daemon::shutdown() {
   if (publisher_) publisher_->stop();
   site_io_.reset();
   roster_watch_.reset();
+  incident_states_.reset();
   journal_.reset();  // its callbacks use the pipeline and the publisher
   pipeline_.reset();
   checkpointer_.reset();

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "vigil/app/incident_cursor.hpp"
+#include "vigil/core/incident_lifecycle.hpp"
 #include "vigil/journal/journal.hpp"
+#include "vigil/mqtt/incident_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/payload.hpp"
 
@@ -74,6 +76,10 @@ std::size_t IncidentPipeline::store(std::span<const core::Event> events,
       ++events_stored_;
       ++n;
     }
+    // Reported anomalies and actions on incidents are published by
+    // IncidentStateWatch, whoever journalled them: raising them here too
+    // would send them twice.
+    if (core::is_lifecycle_event(e.kind)) continue;
     if (auto incident = rules_.observe(e)) {
       add_door_zone(incident->event);
       mqtt::Outbox::insert(
@@ -81,6 +87,15 @@ std::size_t IncidentPipeline::store(std::span<const core::Event> events,
           mqtt::incident_payload(*incident, topics_.site(), topics_.gateway(), segment_));
       ++incidents;
       ++n;
+      if (publish_states_) {
+        const auto open = core::open_lifecycle(e.seq, e.time, levels_);
+        mqtt::Outbox::insert(
+            db, topics_.incident_state(e.seq, segment_),
+            mqtt::incident_state_payload(open, incident->event.zone, levels_.size(), topics_.site(),
+                                         topics_.gateway(), segment_),
+            1, true);
+        ++n;
+      }
     }
   }
   IncidentCursor::advance(db, events.back().seq);

@@ -170,5 +170,27 @@ TEST_F(IncidentPipelineTest, TheStreamIsOffUnlessConfigured) {
   EXPECT_TRUE(mqtt::Outbox{db_}.peek(10).empty());
 }
 
+TEST_F(IncidentPipelineTest, WithStatesEachIncidentAlsoStoresItsRetainedOpenState) {
+  pipeline_.set_incident_states(true, {"desk", "manager"});
+  auto w = writer();
+  w->submit(forced("front"));
+  core::Event reported;  // published by IncidentStateWatch, never here
+  reported.kind = core::EventKind::incident_reported;
+  reported.zone = core::ZoneId{"lobby"};
+  core::set_attr(reported.attrs, "anomaly", std::string("gift"));
+  w->submit(reported);
+  w->flush();
+  mqtt::Outbox outbox{db_};
+  const auto rows = outbox.peek(10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].topic, "vigil/v1/s/g/incident/major/_site");
+  EXPECT_FALSE(rows[0].retain);
+  EXPECT_EQ(rows[1].topic, "vigil/v1/s/g/incident-state/1");
+  EXPECT_TRUE(rows[1].retain);
+  EXPECT_NE(rows[1].payload.find(R"("state":"open")"), std::string::npos) << rows[1].payload;
+  EXPECT_NE(rows[1].payload.find(R"("level_name":"desk","levels":2)"), std::string::npos)
+      << rows[1].payload;
+}
+
 }  // namespace
 }  // namespace vigil::app

@@ -1,4 +1,5 @@
 // Parse: the scalar sections (site, journal, broker, incidents).
+#include <algorithm>
 #include <fstream>
 
 #include "draft.hpp"
@@ -187,9 +188,33 @@ void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   }
 }
 
+// incidents.escalation: the levels an incident is escalated through, first
+// to last, each an id (it is journalled and shown on the notification form).
+// Absent: the core's default chain. Present, it must name at least one level,
+// each once.
+void parse_escalation(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  if (!node.IsDefined() || !expect_list(node, "escalation", diag)) return;
+  std::vector<std::string> levels;
+  for (const auto& item : node) {
+    auto level = read_id(item, "escalation", diag);
+    if (!level) continue;
+    if (std::find(levels.begin(), levels.end(), level->value) != levels.end()) {
+      diag.error(level->pos, "'escalation': level '" + level->value + "' is listed twice");
+      continue;
+    }
+    levels.push_back(level->value);
+  }
+  if (levels.empty()) {
+    diag.error(pos_of(node), "'escalation': name at least one level (e.g. [shift_lead])");
+    return;
+  }
+  draft.incident_rules.escalation = std::move(levels);
+}
+
 void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader incidents(node, "incidents", {"repeated_denials"}, diag);
+  MapReader incidents(node, "incidents", {"repeated_denials", "escalation"}, diag);
   if (!incidents.ok()) return;
+  parse_escalation(incidents.get("escalation"), draft, diag);
   const YAML::Node denials_node = incidents.get("repeated_denials");
   if (!denials_node.IsDefined()) return;
   MapReader denials(denials_node, "repeated_denials", {"count", "within"}, diag);

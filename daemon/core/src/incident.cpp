@@ -100,6 +100,17 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
           IncidentKind::clock_jump, Severity::warning, e,
           "Clock jump: the wall clock stepped by " + std::to_string(delta / 1'000'000) + " s");
     }
+    case EventKind::incident_reported: {
+      // Reported by a person, so it is as grave as what they saw: a gift or
+      // "other" is a warning, an approach, probing or a check is major.
+      const auto anomaly = attr_text(e.attrs, "anomaly").value_or("other");
+      const bool minor = anomaly == "gift" || anomaly == "other";
+      return make(IncidentKind::reported_anomaly, minor ? Severity::warning : Severity::major, e,
+                  "Reported " + anomaly + (e.zone ? " in zone " + e.zone->str() : "") +
+                      (e.person ? " involving " + e.person->str() : "") + " by " +
+                      attr_text(e.attrs, "operator").value_or("?") + ": " +
+                      attr_text(e.attrs, "note").value_or(""));
+    }
     case EventKind::access_denied:
       return observe_denial(e);
     default:

@@ -58,6 +58,11 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::line_restored, "line_restored"},
     std::pair{EventKind::record_access, "record_access"},
     std::pair{EventKind::access_refused, "access_refused"},
+
+    std::pair{EventKind::incident_reported, "incident_reported"},
+    std::pair{EventKind::incident_acknowledged, "incident_acknowledged"},
+    std::pair{EventKind::incident_escalated, "incident_escalated"},
+    std::pair{EventKind::incident_resolved, "incident_resolved"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -298,6 +303,8 @@ const char* to_string(IncidentKind kind) {
 
     case IncidentKind::tamper:
       return "tamper";
+    case IncidentKind::reported_anomaly:
+      return "reported_anomaly";
   }
   return "unknown";
 }

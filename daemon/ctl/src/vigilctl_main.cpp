@@ -25,12 +25,16 @@
 // Record commands go through vigild's control socket (docs/control.md) when
 // --socket PATH is given, or --config SITE.yaml names a socket vigild
 // answers on; --journal/--db run them here on a file (offline/admin paths).
+//   vigilctl incident list [--state S] [--zone Z] | show ID | ack ID | resolve ID --note N
+//                    | escalate ID [--note N] | form ID [--json]
+//                    | report --kind K --zone Z --note TEXT [--person P]   (-j DB | -c SITE.yaml)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
+#include "vigil/ctl/incident_commands.hpp"
 
 namespace {
 
@@ -335,6 +339,83 @@ audit->callback([&] {
   rc = 2;
 });
 cli.add_option("--socket", "vigild's control socket: run record commands through vigild");
+auto* incident = cli.add_subcommand("incident", "incidents: lifecycle, reports, notification forms")
+                     -> require_subcommand(1);
+std::optional<std::string> incident_journal, incident_site;
+std::string incident_id, incident_note;
+auto add_incident_source = [&](CLI::App* sub) {
+  sub->add_option("-j,--journal", incident_journal, "database (the journal's file)");
+  sub->add_option("-c,--config", incident_site,
+                  "site config (journal.path, incidents.escalation, door zones)");
+};
+auto incident_ctx = [&]() { return incident_context(incident_journal, incident_site, std::cerr); };
+std::optional<std::string> incident_state, incident_zone;
+auto* incident_list_cmd =
+    incident->add_subcommand("list", "incidents with their state, oldest first");
+incident_list_cmd->add_option("--state", incident_state, "open | acknowledged | resolved");
+incident_list_cmd->add_option("--zone", incident_zone, "zone id");
+add_incident_source(incident_list_cmd);
+incident_list_cmd->callback([&] {
+  auto ctx = incident_ctx();
+  rc = ctx ? incident_list(*ctx, incident_state, incident_zone, std::cout, std::cerr) : 2;
+});
+using IncidentCommand = int (*)(const IncidentContext&, const std::string&, std::ostream&,
+                                std::ostream&);
+auto add_incident_command = [&](const char* name, const char* help, IncidentCommand command) {
+  auto* sub = incident->add_subcommand(name, help);
+  sub->add_option("id", incident_id, "incident number (incident list)")->required();
+  add_incident_source(sub);
+  sub->callback([&, command] {
+    auto ctx = incident_ctx();
+    rc = ctx ? command(*ctx, incident_id, std::cout, std::cerr) : 2;
+  });
+};
+add_incident_command("show", "an incident, its state and escalation chain", incident_show);
+add_incident_command("ack", "acknowledge at the current escalation level (journalled)",
+                     incident_ack);
+auto* incident_resolve_cmd =
+    incident->add_subcommand("resolve", "close an incident with a note (journalled; final)");
+incident_resolve_cmd->add_option("id", incident_id, "incident number")->required();
+incident_resolve_cmd->add_option("--note", incident_note, "what was done")->required();
+add_incident_source(incident_resolve_cmd);
+incident_resolve_cmd->callback([&] {
+  auto ctx = incident_ctx();
+  rc = ctx ? incident_resolve(*ctx, incident_id, incident_note, std::cout, std::cerr) : 2;
+});
+auto* incident_escalate_cmd =
+    incident->add_subcommand("escalate", "pass to the next escalation level (journalled)");
+incident_escalate_cmd->add_option("id", incident_id, "incident number")->required();
+incident_escalate_cmd->add_option("--note", incident_note, "why");
+add_incident_source(incident_escalate_cmd);
+incident_escalate_cmd->callback([&] {
+  auto ctx = incident_ctx();
+  rc = ctx ? incident_escalate(*ctx, incident_id, incident_note, std::cout, std::cerr) : 2;
+});
+bool incident_json = false;
+auto* incident_form_cmd = incident->add_subcommand(
+    "form", "the notification form: what, where, when, who, what was done, escalation chain");
+incident_form_cmd->add_option("id", incident_id, "incident number")->required();
+incident_form_cmd->add_flag("--json", incident_json, "as JSON");
+add_incident_source(incident_form_cmd);
+incident_form_cmd->callback([&] {
+  auto ctx = incident_ctx();
+  rc = ctx ? incident_form(*ctx, incident_id, incident_json, std::cout, std::cerr) : 2;
+});
+IncidentReportArgs report_args;
+auto* incident_report_cmd =
+    incident->add_subcommand("report", "report an anomaly no sensor sees (becomes an incident)");
+incident_report_cmd
+    ->add_option("--kind", report_args.kind,
+                 "approach | probing | unexplained_check | gift | other")
+    ->required();
+incident_report_cmd->add_option("--zone", report_args.zone, "zone id")->required();
+incident_report_cmd->add_option("--note", report_args.note, "what happened")->required();
+incident_report_cmd->add_option("--person", report_args.person, "person id involved");
+add_incident_source(incident_report_cmd);
+incident_report_cmd->callback([&] {
+  auto ctx = incident_ctx();
+  rc = ctx ? incident_report(*ctx, report_args, std::cout, std::cerr) : 2;
+});
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

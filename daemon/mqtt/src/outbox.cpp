@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   topic TEXT NOT NULL,
   payload TEXT NOT NULL,
   enqueued_at_us INTEGER NOT NULL,       -- wall clock, for "how long was this pending"
-  qos INTEGER NOT NULL DEFAULT 1         -- 1: incidents and, when so configured, events; 0: events
+  qos INTEGER NOT NULL DEFAULT 1,        -- 1: incidents and, when so configured, events; 0: events
+  retain INTEGER NOT NULL DEFAULT 0      -- 1: published retained (incident-state/<id>)
 );
 )sql";
 
@@ -29,18 +30,24 @@ void Outbox::create_table(sqlite::Database& db) {
   if (db.query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'qos'") == 0) {
     db.exec("ALTER TABLE outbox ADD COLUMN qos INTEGER NOT NULL DEFAULT 1");
   }
+  // An outbox from before retained rows: none of its rows is retained.
+  if (db.query_int("SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'retain'") == 0) {
+    db.exec("ALTER TABLE outbox ADD COLUMN retain INTEGER NOT NULL DEFAULT 0");
+  }
 }
 
 std::int64_t Outbox::insert(sqlite::Database& db, std::string_view topic, std::string_view payload,
-                            int qos) {
+                            int qos, bool retain) {
   const auto now =
       std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-  auto insert =
-      db.cached("INSERT INTO outbox (topic, payload, enqueued_at_us, qos) VALUES (?1, ?2, ?3, ?4)");
+  auto insert = db.cached(
+      "INSERT INTO outbox (topic, payload, enqueued_at_us, qos, retain) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
   insert->bind(1, topic);
   insert->bind(2, payload);
   insert->bind(3, static_cast<std::int64_t>(now.time_since_epoch().count()));
   insert->bind(4, static_cast<std::int64_t>(qos == 0 ? 0 : 1));
+  insert->bind(5, static_cast<std::int64_t>(retain ? 1 : 0));
   insert->step();
   return db.last_insert_rowid();
 }
@@ -77,12 +84,13 @@ std::vector<OutboxMessage> Outbox::peek_after(std::int64_t after, std::size_t n)
   std::vector<OutboxMessage> out;
   try {
     auto select = db_->cached(
-        "SELECT id, topic, payload, qos FROM outbox WHERE id > ?2 ORDER BY id LIMIT ?1");
+        "SELECT id, topic, payload, qos, retain FROM outbox WHERE id > ?2 ORDER BY id LIMIT ?1");
     select->bind(1, static_cast<std::int64_t>(n));
     select->bind(2, after);
     while (select->step()) {
       out.push_back(OutboxMessage{select->column_int(0), select->column_text(1),
-                                  select->column_text(2), static_cast<int>(select->column_int(3))});
+                                  select->column_text(2), static_cast<int>(select->column_int(3)),
+                                  select->column_int(4) != 0});
     }
   } catch (const journal::JournalError& error) {
     throw OutboxError(std::string{"outbox: peek: "} + error.what());

@@ -348,7 +348,7 @@ Sender::Drain Sender::drain() {
         pace();
         try {
           auto token =
-              client_.publish(::mqtt::make_message(row.topic, row.payload, row.qos, false));
+              client_.publish(::mqtt::make_message(row.topic, row.payload, row.qos, row.retain));
           after = row.id;
           inflight_.push_back(InFlight{std::move(row), std::move(token)});
         } catch (const ::mqtt::exception&) {

@@ -34,6 +34,7 @@ namespace vigil::app {
 class SiteIo;
 class IncidentPipeline;
 class RosterWatch;
+class IncidentStateWatch;
 class Checkpointer;
 class FullVerify;
 class ControlServer;
@@ -105,6 +106,8 @@ class Daemon {
   std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
+  // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
+  std::unique_ptr<IncidentStateWatch> incident_states_;
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "vigil/core/incident.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -47,6 +48,15 @@ class IncidentPipeline {
     mqtt::PersonalData personal = mqtt::PersonalData::none;
   };
   void set_event_stream(EventStream stream) { stream_ = stream; }
+
+  // With `publish`, every incident raised here also stores its retained
+  // state "open" (incident-state/<segment>/<seq>, docs/mqtt.md) in the same
+  // transaction; later changes come from IncidentStateWatch. `levels` is
+  // the escalation chain (incidents.escalation).
+  void set_incident_states(bool publish, std::vector<std::string> levels) {
+    publish_states_ = publish;
+    levels_ = std::move(levels);
+  }
   std::uint64_t events_stored() const { return events_stored_; }
 
   // Before the journal writer starts (on the caller's thread): runs the rules
@@ -70,6 +80,8 @@ class IncidentPipeline {
   std::string segment_;
   std::unordered_map<std::string, core::ZoneId> door_zones_;
   EventStream stream_;
+  bool publish_states_ = false;
+  std::vector<std::string> levels_;
   std::atomic<std::uint64_t> events_stored_{0};
   // Fills in the zone a door leads into, for an event at a door without one.
   void add_door_zone(core::Event& e) const;

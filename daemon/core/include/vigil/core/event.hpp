@@ -68,6 +68,14 @@ enum class EventKind : std::uint8_t {
   // socket. attrs: operator, unix_user, command, filter, rows, digest, rc.
   record_access,   // the command ran (whatever its exit code)
   access_refused,  // the operator's role or zones do not cover it, or no operator
+
+  // Incident lifecycle (issue 10): append-only records of what people did
+  // about an incident (core/incident_lifecycle.hpp). attrs: incident (the
+  // seq of the event that raised it), operator, level, level_name, note.
+  incident_reported,      // an anomaly no sensor sees; attrs: anomaly, note, operator; zone, person
+  incident_acknowledged,  // the current escalation level has seen it
+  incident_escalated,     // passed to the next escalation level (level: the new one)
+  incident_resolved,      // closed with a note; final
 };
 
 enum class DenyReason : std::uint8_t {

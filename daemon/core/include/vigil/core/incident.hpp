@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "vigil/core/event.hpp"
 
@@ -30,6 +31,10 @@ enum class IncidentKind : std::uint8_t {
   credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
 
   tamper,  // a supervised line was cut or shorted (issue 9; raised armed or not)
+
+  // An anomaly no sensor sees, reported by a person (`vigilctl incident
+  // report`, issue 10): an approach, probing, an unexplained check, a gift.
+  reported_anomaly,
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
@@ -47,6 +52,10 @@ struct Incident {
 struct IncidentRulesConfig {
   int repeated_denials_count = 3;
   Duration repeated_denials_window = std::chrono::seconds(60);
+  // Who is told, level by level (incidents.escalation): an incident opens
+  // at the first level and `vigilctl incident escalate` moves it down the
+  // list (incident_lifecycle.hpp). Never empty.
+  std::vector<std::string> escalation{"shift_lead", "security_officer", "ethics_unit"};
 };
 
 class IncidentRules {

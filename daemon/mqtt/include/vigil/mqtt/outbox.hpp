@@ -39,6 +39,7 @@ struct OutboxMessage {
   std::string topic;
   std::string payload;
   int qos = 1;
+  bool retain = false;  // the broker keeps it as the topic's last message (incident-state)
 };
 
 struct EnqueueResult {
@@ -63,7 +64,7 @@ class Outbox {
   // the row id. Throws journal::JournalError. The Outbox sees the row once
   // that transaction commits.
   static std::int64_t insert(journal::sqlite::Database& db, std::string_view topic,
-                             std::string_view payload, int qos = 1);
+                             std::string_view payload, int qos = 1, bool retain = false);
 
   // Appends a message; durable (fsync'd) when it returns ok.
   [[nodiscard]] EnqueueResult enqueue(std::string_view topic, std::string_view payload);

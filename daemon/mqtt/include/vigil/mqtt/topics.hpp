@@ -9,6 +9,7 @@
 //   .../checkpoint                   retained, QoS 1, the newest signed journal checkpoint
 //   .../event/<zone>                 entries and denials (QoS and personal data configurable)
 //   .../state/door/<door>            retained, QoS 1, lock, contact, alarm, mode
+//   .../incident-state/<segment>/<seq>  retained, QoS 1, an incident's lifecycle state
 //
 // The "v1" level is the contract's version: a change that would break a
 // console's subscriptions publishes under "v2" (side by side while consoles
@@ -19,6 +20,7 @@
 // listens. The check runs at start-up (a bad config refuses to start).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -60,6 +62,10 @@ class TopicTree {
   std::string event(const core::Event& event) const;
   // <prefix>/state/door/<door>: retained, the door's live state
   std::string door_state(const core::DoorId& door) const;
+  // <prefix>/incident-state/<segment>/<seq> (<prefix>/incident-state/<seq>
+  // with no segment): retained, the incident's lifecycle state. The levels
+  // after the prefix are those of the incident's id (payload.hpp).
+  std::string incident_state(std::uint64_t seq, const std::string& segment = {}) const;
 
  private:
   core::SiteId site_;
