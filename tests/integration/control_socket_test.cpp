@@ -3,9 +3,13 @@
 // socket; each command leaves one audit record that `log verify` accepts.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -71,6 +75,28 @@ TEST(ControlSocketOnVigild, RecordCommandsGoThroughVigildAndEachIsAudited) {
   EXPECT_EQ(local_rc, 2);
   EXPECT_NE(local.find("runs here, not through vigild"), std::string::npos) << local;
   EXPECT_EQ(site.events(core::EventKind::record_access).size(), 3u);
+}
+
+TEST(ControlSocketOnVigild, AClientStuckMidRequestDoesNotDelayADoor) {
+  SiteHarness site;
+  site.start_vigild();
+  const std::string socket = site.journal_path().string() + ".sock";
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(socket); }, 5s));
+  // Half a request, then silence: the control thread waits for the rest.
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string half = "{\"v\":1,\"argv\":[\"log\",";
+  ASSERT_EQ(::send(fd, half.data(), half.size(), 0), static_cast<ssize_t>(half.size()));
+
+  const auto start = std::chrono::steady_clock::now();
+  site.swipe(12, 1001);
+  EXPECT_TRUE(eventually([&] { return !site.events(core::EventKind::access_granted).empty(); }, 2s))
+      << site.vigild_log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  ::close(fd);
 }
 
 TEST(ControlSocketOnVigild, WithVigildStoppedTheOfflinePathReadsTheFile) {

@@ -56,9 +56,9 @@ TEST(ControlProtocol, Base64IsCanonical) {
     EXPECT_EQ(back, bytes);
   }
   std::string out;
-  EXPECT_FALSE(base64_decode("Zm9v=", out));   // not a multiple of 4
-  EXPECT_FALSE(base64_decode("Zm=v", out));    // padding inside
-  EXPECT_FALSE(base64_decode("Zh==", out));    // leftover bits set
+  EXPECT_FALSE(base64_decode("Zm9v=", out));  // not a multiple of 4
+  EXPECT_FALSE(base64_decode("Zm=v", out));   // padding inside
+  EXPECT_FALSE(base64_decode("Zh==", out));   // leftover bits set
   EXPECT_FALSE(base64_decode("Zm9v!A==", out));
 }
 
