@@ -1,5 +1,8 @@
 #include "site_harness.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -65,7 +68,17 @@ void SiteHarness::write_config() {
       << "    direction: in\n"
       << "    wiegand: { chip: gpio0, d0: 0, d1: 1, formats: [H10301] }\n"
       << "access_levels:\n"
-      << "  - { id: everyone, zones: [lobby], schedule: always }\n";
+      << "  - { id: everyone, zones: [lobby], schedule: always }\n"
+      // vigilctl reaches the running vigild through its control socket as
+      // the test's own user: an operator with every role but guard.
+      << "operators:\n"
+      << "  - { user: \"" << test_user()
+      << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n";
+}
+
+std::string SiteHarness::test_user() {
+  const passwd* entry = ::getpwuid(::geteuid());
+  return entry != nullptr ? entry->pw_name : "uid:" + std::to_string(::geteuid());
 }
 
 void SiteHarness::enrol_people() {

@@ -58,6 +58,8 @@ class SiteHarness {
   sim::ModbusIoServer& io() { return io_; }
   const std::filesystem::path& journal_path() const { return journal_path_; }
   std::string incident_filter() const { return "vigil/v1/test-site/gw1/incident/#"; }
+  // The Unix user running the test, mapped to an operator in the config.
+  static std::string test_user();
 
  private:
   void write_config();

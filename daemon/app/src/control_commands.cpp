@@ -79,8 +79,9 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
     choose(inv, "status", [db, now](auto& o, auto& e) { return ctl::status_show(db, now, o, e); });
   });
   auto* key = app.add_subcommand("key")->require_subcommand(1);
-  key->add_subcommand("show")->callback(
-      [&, db] { choose(inv, "key show", [db](auto& o, auto& e) { return ctl::key_show(db, o, e); }); });
+  key->add_subcommand("show")->callback([&, db] {
+    choose(inv, "key show", [db](auto& o, auto& e) { return ctl::key_show(db, o, e); });
+  });
 
   auto* log = app.add_subcommand("log")->require_subcommand(1);
   auto* query = log->add_subcommand("query");
@@ -103,96 +104,96 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
   import->add_flag("--replace", a.import.replace);
   import->callback([&, db, files_dir] {
     a.import.csv_path = files_dir + "/" + a.import.csv_path;
-    a.import.config_path = c.source_path;
-    a.import.db_path = db;
-    choose(inv, "person import", [&a](auto& o, auto& e) { return ctl::person_import(a.import, o, e); });
-  });
-  using PersonCommand =
-      int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
-  for (auto [name, command] : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
-                               {"disable", ctl::person_disable},
-                               {"enable", ctl::person_enable},
-                               {"show", ctl::person_show}}) {
-    auto* sub = person->add_subcommand(name);
-    sub->add_option("id", a.person_arg)->required();
-    sub->callback([&, db, name, command] {
-      choose(inv, std::string("person ") + name,
-            [&a, db, command](auto& o, auto& e) { return command(db, a.person_arg, o, e); });
-    });
-  }
-  auto* list = person->add_subcommand("list");
-  list->add_flag("--expiring", a.list.expiring);
-  list->add_option("--days", a.list.days)->default_val(30);
-  list->callback([&, db] {
-    a.list.db_path = db;
-    a.list.today = c.site.time_zone.local(now).date;
-    choose(inv, "person list", [&a](auto& o, auto& e) { return ctl::person_list(a.list, o, e); });
-  });
-
-  auto* flag = app.add_subcommand("flag")->require_subcommand(1);
-  auto* flag_set = flag->add_subcommand("set");
-  flag_set->add_option("person", a.flag.person)->required();
-  flag_set->add_option("kind", a.flag.kind)->required();
-  flag_set->add_option("--reason", a.flag.reason)->required();
-  flag_set->add_option("--until", a.flag.until);
-  flag_set->callback([&, db] {
-    a.flag.db_path = db;
-    choose(inv, "flag set", [&a](auto& o, auto& e) { return ctl::flag_set(a.flag, o, e); });
-  });
-  auto* flag_clear = flag->add_subcommand("clear");
-  flag_clear->add_option("person", a.flag_person)->required();
-  flag_clear->add_option("--reason", a.flag_reason)->required();
-  flag_clear->callback([&, db] {
-    choose(inv, "flag clear", [&a, db](auto& o, auto& e) {
-      return ctl::flag_clear(db, a.flag_person, a.flag_reason, o, e);
-    });
-  });
-  flag->add_subcommand("list")->callback([&, db] {
-    choose(inv, "flag list", [db](auto& o, auto& e) { return ctl::flag_list(db, o, e); });
-  });
-
-  auto* trip = app.add_subcommand("trip")->require_subcommand(1);
-  auto* trip_add = trip->add_subcommand("add");
-  trip_add->add_option("person", a.trip.person)->required();
-  trip_add->add_option("--from", a.trip.first_day)->required();
-  trip_add->add_option("--to", a.trip.last_day)->required();
-  trip_add->add_option("--destination", a.trip.destination)->required();
-  trip_add->add_option("--approval", a.trip.approval)->required();
-  trip_add->callback([&, db] {
-    a.trip.db_path = db;
-    choose(inv, "trip add", [&a](auto& o, auto& e) { return ctl::trip_add(a.trip, o, e); });
-  });
-  auto* trip_list = trip->add_subcommand("list");
-  trip_list->add_option("person", a.trip_person);
-  trip_list->callback([&, db] {
-    choose(inv, "trip list",
-          [&a, db](auto& o, auto& e) { return ctl::trip_list(db, a.trip_person, o, e); });
-  });
-  auto* trip_return = trip->add_subcommand("return");
-  trip_return->add_option("trip", a.trip_number)->required();
-  trip_return->add_option("--note", a.trip_note);
-  trip_return->callback([&, db] {
-    choose(inv, "trip return", [&a, db](auto& o, auto& e) {
-      return ctl::trip_return(db, a.trip_number, a.trip_note, o, e);
-    });
-  });
-
-  auto* audit = app.add_subcommand("audit");
-  audit->add_option("--operator", a.audit.operator_name);
-  audit->add_option("--from", a.audit.from);
-  audit->add_option("--to", a.audit.to);
-  audit->callback([&, db] {
-    if (!inv.path.empty()) return;  // `audit sample` chose already
-    a.audit.db_path = db;
-    choose(inv, "audit", [&a](auto& o, auto& e) { return ctl::audit_list(a.audit, o, e); });
-  });
-  auto* sample = audit->add_subcommand("sample");
-  sample->add_option("count", a.sample.count)->required()->check(CLI::Range(1, 1000));
-  sample->callback([&, db] {
-    a.sample.db_path = db;
-    choose(inv, "audit sample", [&a](auto& o, auto& e) { return ctl::audit_sample(a.sample, o, e); });
+  a.import.config_path = c.source_path;
+  a.import.db_path = db;
+  choose(inv, "person import",
+         [&a](auto& o, auto& e) { return ctl::person_import(a.import, o, e); });
+});
+using PersonCommand = int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
+for (auto [name, command] : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
+                             {"disable", ctl::person_disable},
+                             {"enable", ctl::person_enable},
+                             {"show", ctl::person_show}}) {
+  auto* sub = person->add_subcommand(name);
+  sub->add_option("id", a.person_arg)->required();
+  sub->callback([&, db, name, command] {
+    choose(inv, std::string("person ") + name,
+           [&a, db, command](auto& o, auto& e) { return command(db, a.person_arg, o, e); });
   });
 }
+auto* list = person->add_subcommand("list");
+list->add_flag("--expiring", a.list.expiring);
+list->add_option("--days", a.list.days)->default_val(30);
+list->callback([&, db] {
+  a.list.db_path = db;
+  a.list.today = c.site.time_zone.local(now).date;
+  choose(inv, "person list", [&a](auto& o, auto& e) { return ctl::person_list(a.list, o, e); });
+});
+
+auto* flag = app.add_subcommand("flag") -> require_subcommand(1);
+auto* flag_set = flag->add_subcommand("set");
+flag_set->add_option("person", a.flag.person)->required();
+flag_set->add_option("kind", a.flag.kind)->required();
+flag_set->add_option("--reason", a.flag.reason)->required();
+flag_set->add_option("--until", a.flag.until);
+flag_set->callback([&, db] {
+  a.flag.db_path = db;
+  choose(inv, "flag set", [&a](auto& o, auto& e) { return ctl::flag_set(a.flag, o, e); });
+});
+auto* flag_clear = flag->add_subcommand("clear");
+flag_clear->add_option("person", a.flag_person)->required();
+flag_clear->add_option("--reason", a.flag_reason)->required();
+flag_clear->callback([&, db] {
+  choose(inv, "flag clear", [&a, db](auto& o, auto& e) {
+    return ctl::flag_clear(db, a.flag_person, a.flag_reason, o, e);
+  });
+});
+flag->add_subcommand("list")->callback([&, db] {
+  choose(inv, "flag list", [db](auto& o, auto& e) { return ctl::flag_list(db, o, e); });
+});
+
+auto* trip = app.add_subcommand("trip") -> require_subcommand(1);
+auto* trip_add = trip->add_subcommand("add");
+trip_add->add_option("person", a.trip.person)->required();
+trip_add->add_option("--from", a.trip.first_day)->required();
+trip_add->add_option("--to", a.trip.last_day)->required();
+trip_add->add_option("--destination", a.trip.destination)->required();
+trip_add->add_option("--approval", a.trip.approval)->required();
+trip_add->callback([&, db] {
+  a.trip.db_path = db;
+  choose(inv, "trip add", [&a](auto& o, auto& e) { return ctl::trip_add(a.trip, o, e); });
+});
+auto* trip_list = trip->add_subcommand("list");
+trip_list->add_option("person", a.trip_person);
+trip_list->callback([&, db] {
+  choose(inv, "trip list",
+         [&a, db](auto& o, auto& e) { return ctl::trip_list(db, a.trip_person, o, e); });
+});
+auto* trip_return = trip->add_subcommand("return");
+trip_return->add_option("trip", a.trip_number)->required();
+trip_return->add_option("--note", a.trip_note);
+trip_return->callback([&, db] {
+  choose(inv, "trip return", [&a, db](auto& o, auto& e) {
+    return ctl::trip_return(db, a.trip_number, a.trip_note, o, e);
+  });
+});
+
+auto* audit = app.add_subcommand("audit");
+audit->add_option("--operator", a.audit.operator_name);
+audit->add_option("--from", a.audit.from);
+audit->add_option("--to", a.audit.to);
+audit->callback([&, db] {
+  if (!inv.path.empty()) return;  // `audit sample` chose already
+  a.audit.db_path = db;
+  choose(inv, "audit", [&a](auto& o, auto& e) { return ctl::audit_list(a.audit, o, e); });
+});
+auto* sample = audit->add_subcommand("sample");
+sample->add_option("count", a.sample.count)->required()->check(CLI::Range(1, 1000));
+sample->callback([&, db] {
+  a.sample.db_path = db;
+  choose(inv, "audit sample", [&a](auto& o, auto& e) { return ctl::audit_sample(a.sample, o, e); });
+});
+}  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
 // the zone asked must be in scope, or the scope must be one zone, applied.
@@ -216,7 +217,7 @@ std::string narrow_to_scope(const config::SiteConfig& c, const config::OperatorC
   return "give --zone: one of " + names;
 }
 
-}  // namespace
+}  // namespace vigil::app
 
 const std::vector<CommandRule>& command_rules() {
   using enum Role;
@@ -282,8 +283,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
     app.parse(reversed);
   } catch (const CLI::ParseError& parse_error) {
     rc = app.exit(parse_error, out, err);
-    inv = {};
-    if (rc == 0) rc = 2;  // --help: nothing ran
+    inv = {};  // nothing runs; still audited, with CLI11's exit code
   }
   const std::string command = inv.path.empty() ? ctl::command_path(request.argv) : inv.path;
   std::vector<std::string> words = request.argv;

@@ -206,8 +206,9 @@ void ControlServer::handle(int fd) {
   // The record first: nothing leaves vigild that the chain does not show.
   if (!audit_(outcome.audit)) {
     spdlog::error("control socket: audit record for {} not durable; reply withheld", peer.user);
-    send_all(fd, ctl::format_reply(
-                     {1, "", "vigild: the audit record could not be journalled; nothing returned\n"}));
+    send_all(fd,
+             ctl::format_reply(
+                 {1, "", "vigild: the audit record could not be journalled; nothing returned\n"}));
     return;
   }
   send_all(fd, ctl::format_reply(outcome.reply));

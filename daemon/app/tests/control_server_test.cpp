@@ -177,8 +177,7 @@ TEST(ControlSocket, AScopeOfOneZoneIsAppliedWhenNoZoneIsNamed) {
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(csv_rows(r.out), 2u) << r.out;
   EXPECT_EQ(r.out.find("lab-a"), std::string::npos);
-  EXPECT_EQ(attr(site.audit_records().back(), "filter"),
-            "log query --format csv --zone lab-b");
+  EXPECT_EQ(attr(site.audit_records().back(), "filter"), "log query --format csv --zone lab-b");
 }
 
 TEST(ControlSocket, GuardCannotChangeTheRosterQueryOrReadTheAudit) {
@@ -246,7 +245,7 @@ TEST(ControlSocket, EveryCommandWritesExactlyOneAuditRecord) {
       {{"trip", "return", "1", "--note", "ok"}, "trip return", 0},
       {{"log", "query", "--zone", "lab-b"}, "log query", 0},
       {{"log", "query"}, "log query", 0},
-      {{"status"}, "status", 1},  // no vigild status file here: exit 1, still audited
+      {{"status"}, "status", 1},           // no vigild status file here: exit 1, still audited
       {{"key", "show"}, "key show", 109},  // no key file here: whatever it says
       {{"audit", "--operator", me()}, "audit", 0},
       {{"audit", "sample", "2"}, "audit sample", 0},

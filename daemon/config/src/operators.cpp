@@ -15,8 +15,8 @@ namespace vigil::config {
 namespace {
 
 constexpr std::array kRoleNames{
-    std::pair{Role::guard, "guard"},           std::pair{Role::facilities, "facilities"},
-    std::pair{Role::auditor, "auditor"},       std::pair{Role::supervisor, "supervisor"},
+    std::pair{Role::guard, "guard"},     std::pair{Role::facilities, "facilities"},
+    std::pair{Role::auditor, "auditor"}, std::pair{Role::supervisor, "supervisor"},
     std::pair{Role::admin, "admin"},
 };
 
@@ -44,8 +44,9 @@ void parse_operator(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   out.pos = op.pos();
   if (auto v = op.string("user", Need::required)) {
     if (!valid_user_name(v->value)) {
-      diag.error(v->pos, "'user': '" + v->value +
-                             "' is not a Unix user name (1 to 32 characters, no blank, ':' or '/')");
+      diag.error(v->pos,
+                 "'user': '" + v->value +
+                     "' is not a Unix user name (1 to 32 characters, no blank, ':' or '/')");
     } else {
       out.user = *v;
     }
@@ -143,8 +144,7 @@ void validate_operators(const Draft& draft, Diagnostics& diag) {
       auto [it, inserted] = users.emplace(op.user.value, op.user.pos.line);
       if (!inserted) {
         diag.error(op.user.pos, "'user': duplicate operator user '" + op.user.value +
-                                    "' (first defined on line " + std::to_string(it->second) +
-                                    ")");
+                                    "' (first defined on line " + std::to_string(it->second) + ")");
       }
     }
     for (const auto& role : op.roles) {

@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "vigil/config/load.hpp"
@@ -13,32 +11,30 @@
 namespace vigil::config {
 namespace {
 
-const std::filesystem::path kSource = VIGIL_SOURCE_DIR;
+const std::filesystem::path kSource = "/etc/vigil/site.yaml";
 
-// The demo site (zones lobby > offices > server-room) with `tail` appended
-// as its last lines; returns the tail's first line number.
-std::string demo_with(const std::string& tail, int* first_line = nullptr) {
-  std::ifstream in(kSource / "config/demo/site.yaml");
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string base = text.str();
-  if (base.back() != '\n') base += '\n';
-  if (first_line) {
-    *first_line = 1 + static_cast<int>(std::count(base.begin(), base.end(), '\n'));
-  }
-  return base + tail;
+// Zones lobby > offices > server-room; `tail` is appended from line 7.
+constexpr int kTailLine = 7;
+std::string site_with(const std::string& tail) {
+  return "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+         "journal: { path: run/journal.db }\n"
+         "zones:\n"
+         "  - { id: lobby }\n"
+         "  - { id: offices, parent: lobby }\n"
+         "  - { id: server-room, parent: offices }\n" +
+         tail;
 }
 
 Result<SiteConfig> load(const std::string& yaml) {
-  return load_site_config_from_string(yaml, kSource / "config/demo/site.yaml");
+  return load_site_config_from_string(yaml, kSource);
 }
 
 TEST(OperatorsConfig, MapsUsersToRolesAndZones) {
-  auto result = load(demo_with(
-      "control: { socket: run/ctl.sock }\n"
-      "operators:\n"
-      "  - { user: alice, name: Alice Auditor, roles: [auditor], zones: [offices] }\n"
-      "  - { user: sam, roles: [supervisor, admin], zones: [\"*\"] }\n"));
+  auto result = load(
+      site_with("control: { socket: run/ctl.sock }\n"
+                "operators:\n"
+                "  - { user: alice, name: Alice Auditor, roles: [auditor], zones: [offices] }\n"
+                "  - { user: sam, roles: [supervisor, admin], zones: [\"*\"] }\n"));
   ASSERT_TRUE(result) << to_string(result.diagnostics());
   const SiteConfig& c = result.value();
   ASSERT_EQ(c.operators.size(), 2u);
@@ -48,18 +44,19 @@ TEST(OperatorsConfig, MapsUsersToRolesAndZones) {
   EXPECT_FALSE(c.operators[0].has_role(Role::admin));
   EXPECT_EQ(c.operators[1].name, "sam");
   EXPECT_TRUE(c.operators[1].all_zones);
-  EXPECT_EQ(c.control_socket, (kSource / "config/demo/run/ctl.sock").string());
+  EXPECT_EQ(c.control_socket, "/etc/vigil/run/ctl.sock");
 }
 
 TEST(OperatorsConfig, SocketDefaultsBesideTheJournal) {
-  auto result = load(demo_with(""));
+  auto result = load(site_with(""));
   ASSERT_TRUE(result) << to_string(result.diagnostics());
   EXPECT_EQ(result.value().control_socket, result.value().journal_path + ".sock");
   EXPECT_TRUE(result.value().operators.empty());
 }
 
 TEST(OperatorsConfig, AZoneScopeCoversItsNestedZonesOnly) {
-  auto result = load(demo_with("operators:\n  - { user: alice, roles: [auditor], zones: [offices] }\n"));
+  auto result =
+      load(site_with("operators:\n  - { user: alice, roles: [auditor], zones: [offices] }\n"));
   ASSERT_TRUE(result) << to_string(result.diagnostics());
   const auto& site = result.value().site;
   const auto& alice = result.value().operators.front();
@@ -80,18 +77,13 @@ struct Mistake {
 
 TEST(OperatorsConfig, MistakesNameLineAndField) {
   const std::vector<Mistake> cases{
-      {"UnknownRole",
-       "operators:\n  - { user: alice, roles: [auditr], zones: [lobby] }\n",
-       1,
+      {"UnknownRole", "operators:\n  - { user: alice, roles: [auditr], zones: [lobby] }\n", 1,
        ":28: 'roles': unknown role 'auditr' (did you mean 'auditor'?) (guard, facilities, "
        "auditor, supervisor, admin)"},
-      {"UnknownZone",
-       "operators:\n  - { user: alice, roles: [auditor], zones: [ofices] }\n",
-       1,
+      {"UnknownZone", "operators:\n  - { user: alice, roles: [auditor], zones: [ofices] }\n", 1,
        ":46: 'zones': unknown zone 'ofices' (did you mean 'offices'?) (or \"*\" for the site)"},
       {"DuplicateUser",
-       "operators:\n  - { user: alice, roles: [guard] }\n  - { user: alice, roles: [admin] }\n",
-       2,
+       "operators:\n  - { user: alice, roles: [guard] }\n  - { user: alice, roles: [admin] }\n", 2,
        ":13: 'user': duplicate operator user 'alice' (first defined on line "},
       {"NoRoles", "operators:\n  - { user: bob, roles: [] }\n", 1,
        ":18: 'roles': give at least one role"},
@@ -102,12 +94,10 @@ TEST(OperatorsConfig, MistakesNameLineAndField) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    int first = 0;
-    auto result = load(demo_with(c.tail, &first));
+    auto result = load(site_with(c.tail));
     ASSERT_FALSE(result);
     const std::string text = to_string(result.diagnostics());
-    const std::string where =
-        (kSource / "config/demo/site.yaml").string() + ":" + std::to_string(first + c.line_offset);
+    const std::string where = kSource.string() + ":" + std::to_string(kTailLine + c.line_offset);
     EXPECT_NE(text.find(where + c.expected), std::string::npos) << text;
   }
 }

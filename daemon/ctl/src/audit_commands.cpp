@@ -29,10 +29,11 @@ std::string number(const core::Event& e, const char* key) {
 }
 
 Row to_row(const core::Event& e) {
-  return {std::to_string(e.seq),    core::format_utc(e.time), core::to_string(e.kind),
-          text(e, "operator"),      text(e, "unix_user"),     text(e, "command"),
-          text(e, "filter"),        number(e, "rows"),        number(e, "rc"),
-          text(e, "digest").substr(0, 16)};
+  return {std::to_string(e.seq),   core::format_utc(e.time),
+          core::to_string(e.kind), text(e, "operator"),
+          text(e, "unix_user"),    text(e, "command"),
+          text(e, "filter"),       number(e, "rows"),
+          number(e, "rc"),         text(e, "digest").substr(0, 16)};
 }
 
 void print(const std::vector<core::Event>& events, std::ostream& out) {
@@ -62,7 +63,8 @@ bool journal_there(const std::string& path, std::ostream& err) {
 }  // namespace
 
 int audit_list(const AuditListArgs& args, std::ostream& out, std::ostream& err) {
-  journal::Filter filter{.kinds = {core::EventKind::record_access, core::EventKind::access_refused}};
+  journal::Filter filter{
+      .kinds = {core::EventKind::record_access, core::EventKind::access_refused}};
   for (auto [arg, slot] : {std::pair{&args.from, &filter.from}, std::pair{&args.to, &filter.to}}) {
     if (!*arg) continue;
     *slot = parse_time_arg(**arg);
@@ -97,8 +99,7 @@ int audit_sample(const AuditSampleArgs& args, std::ostream& out, std::ostream& e
   }
   if (!journal_there(args.db_path, err)) return 1;
   try {
-    auto events =
-        journal::Journal(args.db_path).query({.kinds = {core::EventKind::record_access}});
+    auto events = journal::Journal(args.db_path).query({.kinds = {core::EventKind::record_access}});
     std::erase_if(events, [](const core::Event& e) { return text(e, "command") != "log query"; });
     if (events.size() > args.window) {
       events.erase(events.begin(), events.end() - static_cast<std::ptrdiff_t>(args.window));

@@ -61,10 +61,10 @@ int connect_to(const std::string& path) {
 
 const std::set<std::string>& served() {
   static const std::set<std::string> commands{
-      "status",       "key show",       "log query",     "person import", "person revoke",
-      "person disable", "person enable", "person show",  "person list",   "flag set",
-      "flag clear",   "flag list",      "trip add",      "trip list",     "trip return",
-      "audit",        "audit sample"};
+      "status",         "key show",      "log query",   "person import", "person revoke",
+      "person disable", "person enable", "person show", "person list",   "flag set",
+      "flag clear",     "flag list",     "trip add",    "trip list",     "trip return",
+      "audit",          "audit sample"};
   return commands;
 }
 

@@ -178,10 +178,8 @@ std::variant<ControlReply, std::string> parse_reply(std::string_view line) {
 }
 
 std::string format_reply(const ControlReply& reply) {
-  return dump(json{{"v", kProtocolVersion},
-                   {"rc", reply.rc},
-                   {"stdout", reply.out},
-                   {"stderr", reply.err}});
+  return dump(json{
+      {"v", kProtocolVersion}, {"rc", reply.rc}, {"stdout", reply.out}, {"stderr", reply.err}});
 }
 
 }  // namespace vigil::ctl

@@ -281,6 +281,8 @@ verify_export_cmd->callback([&] {
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);
+verify->add_option("file", journal,
+                   "a journal file or a copy of one (the inspector's path; no vigild)");
 VerifyArgs verify_args;
 verify->add_option("--checkpoint", verify_args.checkpoint_path,
                    "a signed checkpoint taken earlier (JSON file): finds a cut, emptied, "
