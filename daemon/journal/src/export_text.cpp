@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <span>
 
 #include "vigil/core/time.hpp"
 
@@ -26,6 +27,16 @@ void csv_int(std::string& out, std::int64_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, end);
+}
+
+// Lowercase hex straight into the output: no string per field on the
+// export's hot path.
+void append_hex(std::string& out, std::span<const std::uint8_t> bytes) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (auto b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0f];
+  }
 }
 
 void csv_name(std::string& out, const std::optional<NameRef>& name) {
@@ -174,11 +185,11 @@ void append_csv_row(std::string& out, const ExportRow& row) {
   out += ',';
   csv_field(out, row.detail);
   out += ',';
-  if (row.attrs) out += to_hex(*row.attrs);
+  if (row.attrs) append_hex(out, *row.attrs);
   out += ',';
-  out += to_hex(row.prev_hash);
+  append_hex(out, row.prev_hash);
   out += ',';
-  out += to_hex(row.hash);
+  append_hex(out, row.hash);
   out += "\r\n";
 }
 
