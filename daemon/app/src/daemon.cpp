@@ -10,6 +10,7 @@
 #include "vigil/app/clocks.hpp"
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
+#include "vigil/app/pin_verifier.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/app/status_file.hpp"
@@ -207,11 +208,18 @@ void Daemon::start() {
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });
   site_io_->set_people(people_);
+  pin_verifier_ = std::make_unique<PinVerifier>(io_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
+  roster_watch_->on_lockdowns([this](const core::Lockdowns& lockdowns) {
+    handle(core::LockdownChanged{lockdowns, wall_now(), mono_now()});
+  });
   roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which
   // grants were in flight. The journal says so once the drivers confirm.
   dispatch(controller_->start(wall_now(), mono_now()));
+  // Lockdown orders in force survive a restart: they are in the database.
+  dispatch(controller_->handle(
+      core::LockdownChanged{roster_watch_->lockdowns(), wall_now(), mono_now()}));
   arm_tick();
   full_verify_ = std::make_unique<FullVerify>(
       io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
@@ -258,6 +266,9 @@ void Daemon::dispatch(core::Effects effects) {
   // Outputs first: a door never waits for the journal.
   for (const auto& out : effects.outputs) site_io_->apply(out);
   for (auto& e : effects.events) journal(std::move(e));
+  for (auto& check : effects.pin_checks) {
+    if (pin_verifier_) pin_verifier_->submit(std::move(check));
+  }
 }
 
 void Daemon::journal(core::Event event, bool report) {
@@ -309,6 +320,7 @@ void Daemon::shutdown() {
   stop_timer_.cancel();
   status_timer_.cancel();
   if (roster_watch_) roster_watch_->stop();
+  pin_verifier_.reset();  // before the loop's last poll: nothing posts after it
   if (site_io_) site_io_->stop();
   if (journal_) {
     core::Event stopped;

@@ -59,6 +59,7 @@ struct DraftDoor {
   std::optional<Located<core::Duration>> contact_debounce;
   std::optional<Located<core::Duration>> rex_debounce;
   std::optional<Located<core::Duration>> rex_stuck_time;
+  core::DoorMode mode = core::DoorMode::card;  // issue 8
 };
 
 struct DraftWiegand {
@@ -93,6 +94,7 @@ struct DraftAccessLevel {
   std::vector<LocatedId> zones;
   std::vector<core::WeeklyWindow> schedule;
   std::optional<LocatedId> holidays;  // holiday calendar id
+  bool lockdown_override = false;     // issue 8
 };
 
 struct DraftHolidaySchedule {
@@ -173,6 +175,7 @@ struct Draft {
   std::vector<DraftAccessLevel> access_levels;
   std::vector<DraftHolidaySchedule> holiday_schedules;
   std::vector<DraftHolidayCalendar> holiday_calendars;
+  core::PinPolicy pin;  // the `pin` section (issue 8)
 };
 
 // What validation resolved on the way (external references).
@@ -185,6 +188,7 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_pin(const YAML::Node& node, Draft& draft, Diagnostics& diag);  // parse_pin.cpp
 void parse_devices(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_wiegand_formats(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);

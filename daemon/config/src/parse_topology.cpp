@@ -105,7 +105,7 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(
       node, "door",
       {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time",
-       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time"},
+       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time", "mode"},
       diag);
   if (!m.ok()) return;
   DraftDoor door;
@@ -132,6 +132,13 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   door.rex_debounce = m.duration("rex_debounce", Need::optional);
   door.rex_stuck_time = m.duration("rex_stuck_time", Need::optional);
   if (auto v = positive_duration(m, "held_open_time", diag)) door.held_open_time = *v;
+  if (auto v = m.string("mode", Need::optional)) {
+    if (auto mode = core::door_mode_from_string(v->value)) {
+      door.mode = *mode;
+    } else {
+      diag.error(v->pos, "'mode': expected card, card_and_pin or locked, got '" + v->value + "'");
+    }
+  }
   draft.doors.push_back(std::move(door));
 }
 

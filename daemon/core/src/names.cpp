@@ -56,6 +56,9 @@ constexpr std::array kEventKindNames{
 
     std::pair{EventKind::line_tamper, "line_tamper"},
     std::pair{EventKind::line_restored, "line_restored"},
+    std::pair{EventKind::pin_set, "pin_set"},
+    std::pair{EventKind::lockdown_set, "lockdown_set"},
+    std::pair{EventKind::lockdown_released, "lockdown_released"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -74,6 +77,12 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::holiday_closed, "holiday_closed"},
     std::pair{DenyReason::no_cache, "no_cache"},
     std::pair{DenyReason::no_time, "no_time"},
+    std::pair{DenyReason::door_locked, "door_locked"},
+    std::pair{DenyReason::pin_not_enrolled, "pin_not_enrolled"},
+    std::pair{DenyReason::pin_wrong, "pin_wrong"},
+    std::pair{DenyReason::pin_timeout, "pin_timeout"},
+    std::pair{DenyReason::pin_locked, "pin_locked"},
+    std::pair{DenyReason::zone_locked_down, "zone_locked_down"},
 };
 
 constexpr std::array kFlagKindNames{
@@ -115,6 +124,9 @@ constexpr std::array kRuleNames{
     std::pair{Rule::access_level, "access_level"},
     std::pair{Rule::schedule, "schedule"},
     std::pair{Rule::holiday, "holiday"},
+    std::pair{Rule::door_mode, "door_mode"},
+    std::pair{Rule::pin, "pin"},
+    std::pair{Rule::lockdown, "lockdown"},
 };
 
 template <class Table, class E>
@@ -181,23 +193,29 @@ int rule_position(Rule rule) {
   switch (rule) {
     case Rule::reader:
       return 1;
-    case Rule::card:
+    case Rule::door_mode:
       return 2;
-    case Rule::credential:
+    case Rule::card:
       return 3;
-    case Rule::flag:
+    case Rule::credential:
       return 4;
-    case Rule::trip:
+    case Rule::flag:
       return 5;
-    case Rule::clearance:
+    case Rule::trip:
       return 6;
-    case Rule::return_report:
+    case Rule::clearance:
       return 7;
-    case Rule::access_level:
+    case Rule::return_report:
       return 8;
+    case Rule::lockdown:
+      return 9;
+    case Rule::access_level:
+      return 10;
     case Rule::schedule:
     case Rule::holiday:
-      return 9;
+      return 11;
+    case Rule::pin:
+      return 12;
   }
   return 0;
 }
@@ -226,6 +244,14 @@ const char* rule_question(Rule rule) {
       return "is a covering level's weekly schedule open now (site local time)?";
     case Rule::holiday:
       return "is a covering level open now, on a holiday of its calendar?";
+    case Rule::door_mode:
+      return "does the door's mode let a card open it (not `locked`)?";
+    case Rule::lockdown:
+      return "is the zone (or one around it) locked down, and does the person lack a "
+             "lockdown-override level for it?";
+    case Rule::pin:
+      return "at a card + PIN door: is the person's PIN on file and not locked, and was it "
+             "typed right in time?";
   }
   return "";
 }
@@ -258,6 +284,15 @@ Rule rule_of(DenyReason reason) {
       return Rule::card;
     case DenyReason::no_time:
       return Rule::schedule;
+    case DenyReason::door_locked:
+      return Rule::door_mode;
+    case DenyReason::zone_locked_down:
+      return Rule::lockdown;
+    case DenyReason::pin_not_enrolled:
+    case DenyReason::pin_wrong:
+    case DenyReason::pin_timeout:
+    case DenyReason::pin_locked:
+      return Rule::pin;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;
@@ -296,6 +331,10 @@ const char* to_string(IncidentKind kind) {
 
     case IncidentKind::tamper:
       return "tamper";
+    case IncidentKind::duress:
+      return "duress";
+    case IncidentKind::pin_lockout:
+      return "pin_lockout";
   }
   return "unknown";
 }

@@ -90,6 +90,39 @@ bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& ri
   return false;
 }
 
+bool holds_override(const Site& site, const Person& person, const ZoneId& zone) {
+  for (const auto& level_id : person.access_levels) {
+    const AccessLevel* level = site.find_access_level(level_id);
+    if (level != nullptr && level->lockdown_override && level->covers(zone)) return true;
+  }
+  return false;
+}
+
+void lockdown_attrs(Decision& d, const LockdownOrder& order) {
+  set_attr(d.attrs, "lockdown_zone", order.zone.str());
+  set_attr(d.attrs, "lockdown_by", order.ordered_by);
+  set_attr(d.attrs, "lockdown_reason", order.reason);
+}
+
+// The card + PIN step, after a level granted: the PIN must be on file and
+// the credential not locked by wrong PINs; then the read waits for the PIN.
+void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
+                 const AccessRequest& request) {
+  const PersonId& person = d.person->id;
+  if (people.pin_of(person) == nullptr) {
+    refuse(d, Rule::pin, DenyReason::pin_not_enrolled);
+  } else if (auto until = state.pin_lockout.locked_until(person, request.mono)) {
+    refuse(d, Rule::pin, DenyReason::pin_locked);
+    set_attr(d.attrs, "locked_for_s",
+             static_cast<std::int64_t>(
+                 std::chrono::ceil<std::chrono::seconds>(*until - request.mono).count()));
+  } else {
+    d.outcome = Outcome::wait_for_pin;
+    d.rule = Rule::pin;
+    d.reason = DenyReason::none;
+  }
+}
+
 }  // namespace
 
 // Order of checks matters for the reason a guard reads, and for precedence
@@ -98,7 +131,7 @@ bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& ri
 // covers the zone and is open now. "outside_schedule" is only reported when a
 // level does cover the zone, so a person who never had access is never told
 // to come back later.
-Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& /*state*/,
+Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& state,
                 const AccessRequest& request) {
   Decision d;
   const Reader* reader = site.find_reader(request.reader);
@@ -110,6 +143,13 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   d.zone = &site.target_zone(*reader);
 
   auto holder = people.find_card(request.card);
+  // A locked door opens for no card: refused before the card is judged,
+  // but with the holder named when the card is known.
+  if (d.door != nullptr && d.door->mode == DoorMode::locked) {
+    if (holder) d.person = holder->person;
+    refuse(d, Rule::door_mode, DenyReason::door_locked);
+    return d;
+  }
   if (!holder) {
     refuse(d, Rule::card, DenyReason::unknown_card);
     return d;
@@ -127,11 +167,21 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   if (refuse_by_clearance(d, site, person, local.date)) return d;
   if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
 
+  // Lockdown: only lockdown-override levels count; without one covering the
+  // zone the read is refused, whatever the other levels say.
+  const LockdownOrder* lockdown = state.lockdowns.covering(site, *d.zone);
+  if (lockdown != nullptr && !holds_override(site, person, *d.zone)) {
+    refuse(d, Rule::lockdown, DenyReason::zone_locked_down);
+    lockdown_attrs(d, *lockdown);
+    return d;
+  }
+
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
   for (const auto& level_id : person.access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
+    if (lockdown != nullptr && !level->lockdown_override) continue;
     if (!covered) d.level = level;
     covered = true;
     // A holiday replaces the level's weekly schedule for the whole local day.
@@ -147,11 +197,15 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     d.rule = Rule::access_level;
     d.level = level;
     if (holiday) set_attr(d.attrs, "holiday", holiday->name);
+    if (lockdown != nullptr) lockdown_attrs(d, *lockdown);
     // Marked for control: the entry goes ahead, and its event carries the
     // flag so the incident rules raise one (watched_person_entry).
     if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
         risk->flag->applies_on(local.date)) {
       flag_attrs(d, *risk->flag);
+    }
+    if (d.door != nullptr && d.door->mode == DoorMode::card_and_pin) {
+      ask_for_pin(d, people, state, request);
     }
     return d;
   }
@@ -170,7 +224,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
                 const ReaderId& reader, TimePoint time) {
   static const AccessState kNoState{};
-  return decide(site, people, kNoState, AccessRequest{card, reader, time});
+  return decide(site, people, kNoState, AccessRequest{card, reader, time, {}});
 }
 
 }  // namespace vigil::core

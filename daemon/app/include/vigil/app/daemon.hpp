@@ -36,6 +36,7 @@ class IncidentPipeline;
 class RosterWatch;
 class Checkpointer;
 class FullVerify;
+class PinVerifier;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
@@ -100,6 +101,7 @@ class Daemon {
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
   std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
+  std::unique_ptr<PinVerifier> pin_verifier_;   // card + PIN: hashes off the loop
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

@@ -30,6 +30,9 @@ enum class IncidentKind : std::uint8_t {
   credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
 
   tamper,  // a supervised line was cut or shorted (issue 9; raised armed or not)
+  // Card + PIN (issue 8).
+  duress,       // a duress PIN was typed: the door opened, a silent critical alarm
+  pin_lockout,  // wrong PINs in a row locked a credential
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

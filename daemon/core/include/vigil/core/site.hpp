@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vigil/core/clearance.hpp"
+#include "vigil/core/door_mode.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
@@ -59,6 +60,7 @@ struct Door {
   Duration contact_debounce = std::chrono::milliseconds(20);
   Duration rex_debounce = std::chrono::milliseconds(50);
   Duration rex_stuck_time = std::chrono::seconds(30);
+  DoorMode mode = DoorMode::card;  // what a read needs here (issue 8)
 };
 
 // The longest debounce a door input may have. IEC 60839-11-1 wants an input
@@ -111,6 +113,9 @@ struct AccessLevel {
   std::vector<ZoneId> zones;
   std::vector<WeeklyWindow> schedule;  // empty = never
   std::string holidays;                // holiday calendar id; empty = holidays are ordinary days
+  // Passes a lockdown of the zones it covers (issue 8): during a lockdown
+  // only such levels count.
+  bool lockdown_override = false;
   bool covers(const ZoneId& zone) const;
   bool open_at(LocalTime t) const;
 };
@@ -127,6 +132,7 @@ struct Site {
   // site config and on the trip (compared exactly, e.g. ISO country codes).
   std::vector<std::string> return_report_destinations;
   std::vector<HolidayCalendar> holiday_calendars;
+  PinPolicy pin{};  // card + PIN doors: entry and lockout rules (issue 8)
 
   // The holiday overriding `level`'s schedule on `date`, if any.
   const Holiday* holiday_for(const AccessLevel& level, LocalDate date) const;
