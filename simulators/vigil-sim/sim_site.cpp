@@ -210,8 +210,10 @@ void SimSite::keys(const std::string& reader, const std::string& typed) {
     const unsigned code = c == '*' ? 10u : c == '#' ? 11u : static_cast<unsigned>(c - '0');
     const auto key = core::keypad_key_from_code(code);
     if (!key) throw std::runtime_error(std::string("not a keypad key: '") + c + "'");
-    it->second.sim->send(wiegand::encode_key(*key, wiegand::KeyBurst::eight_bit));
+    // A pause before each key: each burst is its own frame, apart from a
+    // card swiped just before.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    it->second.sim->send(wiegand::encode_key(*key, wiegand::KeyBurst::eight_bit));
   }
 }
 

@@ -139,10 +139,11 @@ void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {
 void SiteHarness::keys(std::string_view typed) {
   for (char c : typed) {
     const unsigned code = c == '*' ? 10u : c == '#' ? 11u : static_cast<unsigned>(c - '0');
+    // A pause before each key, as a hand makes: each burst closes as its own
+    // frame, apart from the card just swiped too.
+    std::this_thread::sleep_for(100ms);
     reader_->send(
         wiegand::encode_key(*core::keypad_key_from_code(code), wiegand::KeyBurst::eight_bit));
-    // A pause between keys, as a hand makes: each burst closes as its own frame.
-    std::this_thread::sleep_for(100ms);
   }
 }
 
