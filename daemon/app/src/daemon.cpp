@@ -162,6 +162,14 @@ void Daemon::start() {
 
   // The incident rules run on the journal writer's thread, in its transaction.
   journal::Journal journal_file(db);
+  // Who is inside which zone survives a restart: folded from the journal's
+  // entry events (anti-passback, occupancy limits).
+  core::Occupancy occupancy;
+  {
+    journal::Filter entries;
+    entries.kinds = {core::EventKind::entry};
+    for (const auto& e : journal_file.query(entries)) occupancy.observe(e);
+  }
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
   {
@@ -204,6 +212,7 @@ void Daemon::start() {
   }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
+  controller_->restore_occupancy(std::move(occupancy));
   site_io_ = std::make_unique<SiteIo>(
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });

@@ -42,7 +42,8 @@ void PinVerifier::run() {
     // A verdict posted just before the verifier is destroyed is dropped.
     boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_), reader = check.reader,
                             attempt = check.attempt, verdict] {
-      if (alive.lock()) deliver_(core::PinChecked{reader, attempt, verdict, wall_now(), mono_now()});
+      if (alive.lock())
+        deliver_(core::PinChecked{reader, attempt, verdict, wall_now(), mono_now()});
     });
   }
 }

@@ -48,6 +48,8 @@ SiteConfig build(Draft draft, Resolved resolved) {
                     z.required_clearance};
     if (z.parent) zone.parent = core::ZoneId(z.parent->value);
     zone.requires_return_report = z.requires_return_report;
+    zone.anti_passback = z.anti_passback;
+    zone.occupancy_limit = z.occupancy_limit;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {

@@ -39,6 +39,8 @@ struct DraftZone {
   core::ClearanceLevel required_clearance = core::ClearanceLevel::none;
   bool requires_return_report = false;
   std::optional<LocatedId> parent;
+  core::AntiPassback anti_passback = core::AntiPassback::none;  // issue 8
+  std::optional<int> occupancy_limit{};
 };
 
 struct DraftDoor {

@@ -72,10 +72,10 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 }
 
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(
-      node, "zone",
-      {"id", "name", "security_level", "parent", "required_clearance", "requires_return_report"},
-      diag);
+  MapReader m(node, "zone",
+              {"id", "name", "security_level", "parent", "required_clearance",
+               "requires_return_report", "anti_passback", "occupancy_limit"},
+              diag);
   if (!m.ok()) return;
   DraftZone zone;
   zone.pos = m.pos();
@@ -98,6 +98,18 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     zone.requires_return_report = v->value;
   }
   if (auto v = m.id("parent", Need::optional)) zone.parent = *v;
+  if (auto v = m.string("anti_passback", Need::optional)) {
+    if (v->value == "none" || v->value == "soft" || v->value == "hard") {
+      zone.anti_passback = v->value == "hard"   ? core::AntiPassback::hard
+                           : v->value == "soft" ? core::AntiPassback::soft
+                                                : core::AntiPassback::none;
+    } else {
+      diag.error(v->pos, "'anti_passback': expected none, soft or hard, got '" + v->value + "'");
+    }
+  }
+  if (auto v = m.integer("occupancy_limit", Need::optional, 1, 1'000'000)) {
+    zone.occupancy_limit = static_cast<int>(v->value);
+  }
   draft.zones.push_back(std::move(zone));
 }
 

@@ -40,11 +40,14 @@ std::size_t Controller::pending_outputs() const {
 }
 
 Effects Controller::handle(const Input& input) {
-  return std::visit([this](const auto& in) { return on(in); }, input);
+  Effects out = std::visit([this](const auto& in) { return on(in); }, input);
+  // A granted person who passed is now inside (anti-passback, occupancy).
+  for (const auto& e : out.events) access_state_.occupancy.observe(e);
+  return out;
 }
 
 Effects Controller::advance(TimePoint wall, MonoTime mono) {
-  return on(ClockTick{wall, mono});
+  return handle(ClockTick{wall, mono});
 }
 
 void Controller::observe(Moment now, Effects& out) {

@@ -30,7 +30,8 @@ Effects Controller::on(const LockdownChanged& in) {
             [](const ReaderId& a, const ReaderId& b) { return a.str() < b.str(); });
   for (const auto& reader : ended) {
     Attrs attrs;
-    if (const auto* order = access_state_.lockdowns.covering(site_, pin_sessions_.at(reader).zone)) {
+    if (const auto* order =
+            access_state_.lockdowns.covering(site_, pin_sessions_.at(reader).zone)) {
       set_attr(attrs, "lockdown_zone", order->zone.str());
       set_attr(attrs, "lockdown_by", order->ordered_by);
       set_attr(attrs, "lockdown_reason", order->reason);

@@ -64,16 +64,16 @@ Effects Controller::on(const KeyPressed& in) {
     case PinEntryStatus::too_long: {
       // Counted as a wrong PIN without hashing: a guesser gains nothing by
       // typing the wrong number of digits.
-      const auto result = access_state_.pin_lockout.record(session.person, PinVerdict::wrong,
-                                                           in.mono);
+      const auto result =
+          access_state_.pin_lockout.record(session.person, PinVerdict::wrong, in.mono);
       set_attr(attrs, "pin", std::string{to_string(step.status)});
       if (result == PinAttemptResult::refused_locked) {
         finish_pin(in.reader, DenyReason::pin_locked, std::move(attrs), at, out);
         return out;
       }
-      set_attr(attrs, "pin_failures",
-               static_cast<std::int64_t>(
-                   access_state_.pin_lockout.failures(session.person, in.mono)));
+      set_attr(
+          attrs, "pin_failures",
+          static_cast<std::int64_t>(access_state_.pin_lockout.failures(session.person, in.mono)));
       if (result == PinAttemptResult::wrong_now_locked) {
         set_attr(attrs, "pin_locked_now", true);
         const auto until = access_state_.pin_lockout.locked_until(session.person, in.mono);

@@ -34,6 +34,15 @@ std::optional<Incident> integrity_incident(const Event& e) {
                     "; the credential is locked for " +
                     std::to_string(attr_int(e.attrs, "locked_for_s").value_or(0)) + " s");
   }
+  if (e.reason == DenyReason::anti_passback ||
+      (e.kind == EventKind::access_granted && attr_text(e.attrs, "anti_passback") == "soft")) {
+    return make(IncidentKind::anti_passback, Severity::warning, e,
+                std::string(e.kind == EventKind::access_granted ? "Passback (let in): "
+                                                                : "Passback refused: ") +
+                    who(e) + " at " + where(e) + " is already inside " +
+                    attr_text(e.attrs, "inside_zone").value_or("the zone") +
+                    " (no exit read since the last entry)");
+  }
   if (e.kind == EventKind::access_granted) {
     if (attr_text(e.attrs, "flag") != "watch") return std::nullopt;
     return make(IncidentKind::watched_person_entry, Severity::warning, e,

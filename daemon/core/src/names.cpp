@@ -83,6 +83,8 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::pin_timeout, "pin_timeout"},
     std::pair{DenyReason::pin_locked, "pin_locked"},
     std::pair{DenyReason::zone_locked_down, "zone_locked_down"},
+    std::pair{DenyReason::anti_passback, "anti_passback"},
+    std::pair{DenyReason::occupancy_limit, "occupancy_limit"},
 };
 
 constexpr std::array kFlagKindNames{
@@ -127,6 +129,8 @@ constexpr std::array kRuleNames{
     std::pair{Rule::door_mode, "door_mode"},
     std::pair{Rule::pin, "pin"},
     std::pair{Rule::lockdown, "lockdown"},
+    std::pair{Rule::anti_passback, "anti_passback"},
+    std::pair{Rule::occupancy, "occupancy"},
 };
 
 template <class Table, class E>
@@ -209,13 +213,17 @@ int rule_position(Rule rule) {
       return 8;
     case Rule::lockdown:
       return 9;
-    case Rule::access_level:
+    case Rule::anti_passback:
       return 10;
+    case Rule::occupancy:
+      return 11;
+    case Rule::access_level:
+      return 12;
     case Rule::schedule:
     case Rule::holiday:
-      return 11;
+      return 13;
     case Rule::pin:
-      return 12;
+      return 14;
   }
   return 0;
 }
@@ -249,6 +257,11 @@ const char* rule_question(Rule rule) {
     case Rule::lockdown:
       return "is the zone (or one around it) locked down, and does the person lack a "
              "lockdown-override level for it?";
+    case Rule::anti_passback:
+      return "with hard anti-passback on the zone: is the person inside it already (no exit "
+             "read since their entry)?";
+    case Rule::occupancy:
+      return "does the zone hold as many people as its occupancy limit?";
     case Rule::pin:
       return "at a card + PIN door: is the person's PIN on file and not locked, and was it "
              "typed right in time?";
@@ -288,6 +301,10 @@ Rule rule_of(DenyReason reason) {
       return Rule::door_mode;
     case DenyReason::zone_locked_down:
       return Rule::lockdown;
+    case DenyReason::anti_passback:
+      return Rule::anti_passback;
+    case DenyReason::occupancy_limit:
+      return Rule::occupancy;
     case DenyReason::pin_not_enrolled:
     case DenyReason::pin_wrong:
     case DenyReason::pin_timeout:
@@ -335,6 +352,8 @@ const char* to_string(IncidentKind kind) {
       return "duress";
     case IncidentKind::pin_lockout:
       return "pin_lockout";
+    case IncidentKind::anti_passback:
+      return "anti_passback";
   }
   return "unknown";
 }
@@ -395,6 +414,10 @@ std::string describe(const Event& e) {
 
 const char* to_string(FailMode m) {
   return m == FailMode::secure ? "secure" : "safe";
+}
+
+const char* to_string(AntiPassback a) {
+  return a == AntiPassback::hard ? "hard" : a == AntiPassback::soft ? "soft" : "none";
 }
 
 const char* to_string(Direction d) {

@@ -104,6 +104,36 @@ void lockdown_attrs(Decision& d, const LockdownOrder& order) {
   set_attr(d.attrs, "lockdown_reason", order.reason);
 }
 
+// Anti-passback and the occupancy limit of the zone the read asks to enter
+// (its own settings; a nested zone has its own). Soft anti-passback only
+// marks the decision: the grant goes ahead and the event raises an incident.
+bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
+                        const PersonId& person) {
+  const Zone* zone = site.find_zone(*d.zone);
+  if (zone == nullptr) return false;
+  const bool inside = state.occupancy.inside(site, person, zone->id);
+  if (inside && zone->anti_passback != AntiPassback::none) {
+    const Presence* at = state.occupancy.where(person);
+    set_attr(d.attrs, "inside_since", to_unix_micros(at->since));
+    set_attr(d.attrs, "inside_zone", at->zone.str());
+    if (zone->anti_passback == AntiPassback::hard) {
+      refuse(d, Rule::anti_passback, DenyReason::anti_passback);
+      return true;
+    }
+    set_attr(d.attrs, "anti_passback", std::string{"soft"});
+  }
+  if (zone->occupancy_limit && !inside) {
+    const auto count = state.occupancy.count(site, zone->id);
+    if (count >= static_cast<std::size_t>(*zone->occupancy_limit)) {
+      refuse(d, Rule::occupancy, DenyReason::occupancy_limit);
+      set_attr(d.attrs, "occupancy", static_cast<std::int64_t>(count));
+      set_attr(d.attrs, "occupancy_limit", static_cast<std::int64_t>(*zone->occupancy_limit));
+      return true;
+    }
+  }
+  return false;
+}
+
 // The card + PIN step, after a level granted: the PIN must be on file and
 // the credential not locked by wrong PINs; then the read waits for the PIN.
 void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
@@ -175,6 +205,8 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     lockdown_attrs(d, *lockdown);
     return d;
   }
+
+  if (refuse_by_presence(d, site, state, person.id)) return d;
 
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut

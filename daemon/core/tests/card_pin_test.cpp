@@ -148,9 +148,9 @@ TEST_F(CardPin, FiveWrongPinsLockTheCredentialUntilTheLockEnds) {
     Duration after;
     Outcome outcome;
   };
-  for (const Case& c : {Case{locked_at + 1s, Outcome::deny},
-                        Case{locked_at + 15min - 1s, Outcome::deny},
-                        Case{locked_at + 15min, Outcome::wait_for_pin}}) {
+  for (const Case& c :
+       {Case{locked_at + 1s, Outcome::deny}, Case{locked_at + 15min - 1s, Outcome::deny},
+        Case{locked_at + 15min, Outcome::wait_for_pin}}) {
     const Decision d = decide(site_, people_, controller_.access_state(),
                               AccessRequest{kBob, kServerIn, t0_ + c.after, m0_ + c.after});
     EXPECT_EQ(d.outcome, c.outcome) << (c.after - locked_at).count();

@@ -20,10 +20,8 @@ const CardNumber kNight{12, 1006};  // night-response: override, but only 22-06
 
 Site lockdown_site() {
   Site site = testing::make_site();
-  AccessLevel response{AccessLevelId("response"),
-                       {ZoneId("lobby"), ZoneId("server-room")},
-                       {WeeklyWindow{}},
-                       ""};
+  AccessLevel response{
+      AccessLevelId("response"), {ZoneId("lobby"), ZoneId("server-room")}, {WeeklyWindow{}}, ""};
   response.lockdown_override = true;
   AccessLevel night = response;
   night.id = AccessLevelId("night-response");
@@ -98,9 +96,9 @@ TEST(Lockdown, WinsOverEveryAccessLevelOfTheSite) {
     people.add_person({PersonId("p"), "P", true, {level.id}});
     people.add_credential({CardNumber{1, 1}, PersonId("p"), true, {}, {}});
     for (const char* reader : {"lobby-in", "server-in"}) {
-      const Decision d = decide(site, people, locked_down("lobby"),
-                                AccessRequest{CardNumber{1, 1}, ReaderId(reader),
-                                              at_utc(kMonday, 9, 0), {}});
+      const Decision d =
+          decide(site, people, locked_down("lobby"),
+                 AccessRequest{CardNumber{1, 1}, ReaderId(reader), at_utc(kMonday, 9, 0), {}});
       EXPECT_EQ(d.reason, DenyReason::zone_locked_down) << level.id << " at " << reader;
     }
   }
@@ -110,9 +108,9 @@ TEST(Lockdown, APersonalRefusalStillComesFirst) {
   const Site site = lockdown_site();
   const PeopleDirectory people = lockdown_people();
   // Carol is disabled: her card says so, lockdown or not.
-  const Decision d = decide(site, people, locked_down("lobby"),
-                            AccessRequest{CardNumber{12, 1003}, ReaderId("lobby-in"),
-                                          at_utc(kMonday, 9, 0), {}});
+  const Decision d =
+      decide(site, people, locked_down("lobby"),
+             AccessRequest{CardNumber{12, 1003}, ReaderId("lobby-in"), at_utc(kMonday, 9, 0), {}});
   EXPECT_EQ(d.reason, DenyReason::inactive_credential);
 }
 
@@ -126,7 +124,8 @@ class LockdownController : public ::testing::Test {
     return controller_.handle(LockdownChanged{orders, t0_ + after, m0_ + after});
   }
   Effects card(const CardNumber& c, const char* reader, Duration after) {
-    return controller_.handle(CardPresented{ReaderId(reader), c, "H10301", t0_ + after, m0_ + after});
+    return controller_.handle(
+        CardPresented{ReaderId(reader), c, "H10301", t0_ + after, m0_ + after});
   }
 
   Site site_ = lockdown_site();
@@ -144,8 +143,8 @@ TEST_F(LockdownController, ALockdownDuringAnUnlockPulseRelocksTheDoorAtOnce) {
   ASSERT_EQ(fx.outputs.size(), 1u) << "relocked 4 s before the pulse would end";
   EXPECT_EQ(fx.outputs[0].point, granted.outputs[0].point);
   EXPECT_FALSE(fx.outputs[0].value);
-  const Effects confirmed = controller_.handle(
-      OutputResult{fx.outputs[0].point, false, true, "", t0_ + 1s, m0_ + 1s});
+  const Effects confirmed =
+      controller_.handle(OutputResult{fx.outputs[0].point, false, true, "", t0_ + 1s, m0_ + 1s});
   ASSERT_EQ(confirmed.events.size(), 1u);
   EXPECT_EQ(confirmed.events[0].kind, EventKind::door_relocked);
   EXPECT_EQ(attr_text(confirmed.events[0].attrs, "cause"), "lockdown");

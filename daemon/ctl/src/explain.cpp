@@ -9,6 +9,7 @@
 #include "vigil/config/load.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/ctl/commands.hpp"
+#include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
 
 namespace vigil::ctl {
@@ -87,10 +88,14 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err) {
     if (!card) return 1;
     const core::PeopleDirectory people = store.load();
     const core::ReaderId reader = reader_for(site, args.door, args.out);
-    // The lockdown orders in force count; the PIN lockout, in vigild's
-    // memory only, does not (docs/policy.md).
+    // The lockdown orders in force and who is inside (from the journal's
+    // entry events, as vigild rebuilds it) count; the PIN lockout, in
+    // vigild's memory only, does not (docs/policy.md).
     core::AccessState state;
     state.lockdowns = store.lockdowns();
+    journal::Filter entries;
+    entries.kinds = {core::EventKind::entry};
+    for (const auto& e : journal::Journal(db).query(entries)) state.occupancy.observe(e);
     const core::Decision d =
         core::decide(site, people, state, core::AccessRequest{*card, reader, at, {}});
 

@@ -12,6 +12,7 @@
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
 //   vigilctl person pin ID < PIN   (-j DB | -c SITE.yaml)
 //   vigilctl lockdown set|release ZONE --reason R | lockdown list  (-j DB | -c SITE.yaml)
+//   vigilctl muster [ZONE] -c SITE.yaml [--db DB]
 //   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--from T] [--to T] [--format table|csv|json] [--limit N]
@@ -203,6 +204,14 @@ lockdown_list_cmd->callback([&] {
   auto path = risk_db();
   rc = path ? lockdown_list(*path, std::cout, std::cerr) : 2;
 });
+
+MusterArgs muster_args;
+auto* muster_cmd =
+    cli.add_subcommand("muster", "who is inside each zone now, with the time they entered");
+muster_cmd->add_option("zone", muster_args.zone, "only this zone and the zones inside it");
+muster_cmd->add_option("-c,--config", muster_args.config_path, "site config")->required();
+muster_cmd->add_option("--db", muster_args.db_path, "database (default: the config's journal)");
+muster_cmd->callback([&] { rc = muster(muster_args, std::cout, std::cerr); });
 
 ExplainArgs explain_args;
 auto* explain_cmd =

@@ -47,6 +47,14 @@ class Explain : public ::testing::Test {
     roster.set_pin(core::PersonId{"ben"}, core::hash_pin(*core::PinCode::from_digits("1234"), 1000),
                    t);
     roster.set_lockdown(core::ZoneId{"store"}, "water leak", t);
+    // Ben is inside the lab (hard anti-passback, room for one).
+    core::Event entered;
+    entered.kind = core::EventKind::entry;
+    entered.time = t;
+    entered.person = core::PersonId{"ben"};
+    entered.zone = core::ZoneId{"lab"};
+    std::vector<core::Event> entries{entered};
+    journal::Journal(db()).append(entries);
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
   static std::string db() { return (dir_ / "vigil.db").string(); }
@@ -85,6 +93,8 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
       {"ben", "back-door", kMonday, R::door_locked},
       {"anna", "pin-door", kMonday, R::pin_not_enrolled},
       {"ben", "store-door", kMonday, R::zone_locked_down},
+      {"ben", "lab-door", kMonday, R::anti_passback},
+      {"gus", "lab-door", kMonday, R::occupancy_limit},
   };
   // Reached only at the keypad, after the card (the Controller's PIN
   // session, card_pin_test.cpp): explain asks about a card, so it meets
@@ -130,7 +140,7 @@ TEST_F(Explain, AtACardAndPinDoorTheCardWaitsForThePin) {
       0)
       << err.str();
   EXPECT_NE(out.str().find("outcome   wait_for_pin\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("rule      pin (step 12 of 12)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      pin (step 14 of 14)"), std::string::npos) << out.str();
 }
 
 TEST_F(Explain, AGrantNamesTheLevelAndARefusalItsDetails) {

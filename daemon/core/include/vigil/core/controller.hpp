@@ -49,6 +49,9 @@ class Controller {
   std::optional<MonoTime> next_deadline() const;
 
   const DoorStateMachine* door(const DoorId& id) const;
+  // Who is inside which zone, folded from the journal's `entry` events at
+  // start (before the first input); live entries update it from then on.
+  void restore_occupancy(Occupancy occupancy) { access_state_.occupancy = std::move(occupancy); }
   // What the access rules remember across reads (vigil/core/policy.hpp).
   const AccessState& access_state() const { return access_state_; }
 

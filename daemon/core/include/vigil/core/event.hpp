@@ -98,6 +98,8 @@ enum class DenyReason : std::uint8_t {
   pin_timeout,       // no PIN completed within the entry time after the card
   pin_locked,        // too many wrong PINs in a row: the credential is locked for a while
   zone_locked_down,  // the zone (or one around it) is locked down; no lockdown-override level
+  anti_passback,     // hard anti-passback: the person is inside the zone already (no exit read)
+  occupancy_limit,   // the zone holds as many people as its limit allows
 };
 
 const char* to_string(EventKind kind);

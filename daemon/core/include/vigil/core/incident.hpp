@@ -31,8 +31,9 @@ enum class IncidentKind : std::uint8_t {
 
   tamper,  // a supervised line was cut or shorted (issue 9; raised armed or not)
   // Card + PIN (issue 8).
-  duress,       // a duress PIN was typed: the door opened, a silent critical alarm
-  pin_lockout,  // wrong PINs in a row locked a credential
+  duress,         // a duress PIN was typed: the door opened, a silent critical alarm
+  pin_lockout,    // wrong PINs in a row locked a credential
+  anti_passback,  // a second entry without an exit (soft: granted; hard: refused)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

@@ -22,9 +22,9 @@ struct PinSession {
   PersonId person;
   DoorId door;
   ZoneId zone;
-  Attrs attrs;          // the card decision's attributes (e.g. a watch flag)
-  MonoTime expires{};   // card time + PinPolicy::entry_time
-  PinEntry entry;       // the keys typed so far
+  Attrs attrs;            // the card decision's attributes (e.g. a watch flag)
+  MonoTime expires{};     // card time + PinPolicy::entry_time
+  PinEntry entry;         // the keys typed so far
   bool checking = false;  // submitted; waiting for the shell's verdict
 };
 

@@ -23,6 +23,7 @@
 #include "vigil/core/card.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/core/lockdown.hpp"
+#include "vigil/core/occupancy.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/core/site.hpp"
 
@@ -51,13 +52,15 @@ enum class Rule : std::uint8_t {
   holiday,        // a level covers the zone, but today is a holiday that closes it
   // Door modes and card + PIN (issue 8). Added after the others so stored
   // names and values never move; the evaluation order is rule_position().
-  door_mode,  // the door is `locked`: no card opens it
-  pin,        // a card + PIN door: PIN on file, not locked, typed right in time
-  lockdown,   // the zone is locked down and the person holds no lockdown-override level
+  door_mode,      // the door is `locked`: no card opens it
+  pin,            // a card + PIN door: PIN on file, not locked, typed right in time
+  lockdown,       // the zone is locked down and the person holds no lockdown-override level
+  anti_passback,  // hard anti-passback: a second entry without an exit
+  occupancy,      // the zone is at its occupancy limit
 };
 
 // Steps in the evaluation order (schedule and holiday share one).
-inline constexpr int kRuleSteps = 12;
+inline constexpr int kRuleSteps = 14;
 
 const char* to_string(Outcome outcome);
 const char* to_string(Rule rule);
@@ -79,6 +82,9 @@ struct AccessState {
   // Zones locked down by an operator (vigilctl lockdown), as last loaded
   // from the roster database.
   Lockdowns lockdowns{};
+  // Who is inside which zone, from `entry` events (anti-passback,
+  // occupancy limits, muster); rebuilt from the journal at start.
+  Occupancy occupancy{};
 };
 
 struct AccessRequest {

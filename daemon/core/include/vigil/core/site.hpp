@@ -16,6 +16,11 @@
 
 namespace vigil::core {
 
+// Per zone (issue 8): none; soft (a second entry without an exit is
+// granted and raises an incident); hard (refused).
+enum class AntiPassback : std::uint8_t { none, soft, hard };
+const char* to_string(AntiPassback a);
+
 struct Zone {
   ZoneId id;
   std::string name;
@@ -27,6 +32,8 @@ struct Zone {
   // After a trip to a destination the site marks (Site::
   // return_report_destinations), entry waits for the return report.
   bool requires_return_report = false;
+  AntiPassback anti_passback = AntiPassback::none;
+  std::optional<int> occupancy_limit{};  // people inside it and its nested zones at most
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.

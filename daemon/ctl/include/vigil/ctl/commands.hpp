@@ -53,6 +53,15 @@ int lockdown_set(const LockdownArgs& args, std::ostream& out, std::ostream& err)
 int lockdown_release(const LockdownArgs& args, std::ostream& out, std::ostream& err);
 int lockdown_list(const std::string& db_path, std::ostream& out, std::ostream& err);
 
+// Who is inside each zone now (or ZONE and the zones inside it), with the
+// time of entry, from the journal's entry events (muster_command.cpp).
+struct MusterArgs {
+  std::string config_path;
+  std::optional<std::string> db_path;  // default: the config's journal.path
+  std::optional<std::string> zone;
+};
+int muster(const MusterArgs& args, std::ostream& out, std::ostream& err);
+
 int person_show(const std::string& db_path, const std::string& id, std::ostream& out,
                 std::ostream& err);
 
