@@ -10,6 +10,7 @@ namespace vigil::sim {
 const char* const kCommandHelp =
     "commands:\n"
     "  swipe READER CARD [FORMAT]   present a card, e.g. swipe lobby-in 12:1001\n"
+    "  keys READER KEYS             type on the reader's keypad, e.g. keys lobby-in 1234#\n"
     "  open DOOR | close DOOR       the door's contact opens / closes\n"
     "  force DOOR                   open with no grant expected (same contact as open)\n"
     "  rex DOOR [HOLD]              press the request-to-exit button (default 300ms)\n"
@@ -48,6 +49,14 @@ CommandReply dispatch(SimSite& site, const std::vector<std::string>& w) {
     if (!card) return fail("card: expected facility:number, e.g. 12:1001, got '" + w[2] + "'");
     site.swipe(w[1], *card, w.size() == 4 ? w[3] : "");
     return CommandReply{true, {"swiped " + w[2] + " at " + w[1]}};
+  }
+  if (verb == "keys") {
+    if (w.size() != 3) return usage("keys READER KEYS");
+    if (w[2].find_first_not_of("0123456789*#") != std::string::npos) {
+      return fail("keys: expected digits, * and #, got '" + w[2] + "'");
+    }
+    site.keys(w[1], w[2]);
+    return CommandReply{true, {"typed " + std::to_string(w[2].size()) + " keys at " + w[1]}};
   }
   if (verb == "open" || verb == "close" || verb == "force") {
     if (w.size() != 2) return usage("open|close|force DOOR");

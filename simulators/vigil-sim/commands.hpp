@@ -1,6 +1,6 @@
 // Hand commands, the same whether typed at a running `vigil-sim SITE serve`
 // or sent with `vigil-sim SITE swipe ...` through the control socket:
-//   swipe READER CARD [FORMAT] | open DOOR | close DOOR | force DOOR
+//   swipe READER CARD [FORMAT] | keys READER KEYS | open DOOR | close DOOR | force DOOR
 //   rex DOOR [HOLD] | board BOARD FAULT [N] | status | help
 #pragma once
 

@@ -105,7 +105,7 @@ int serve(const Settings& s, vigil::config::SiteConfig site, std::optional<vs::S
   console.plain("vigil-sim: site " + site_name + " (" + s.site_path + ")");
   for (const auto& line : sim->describe()) console.plain("  " + line);
   console.plain("  hand commands: vigil-sim " + s.site_path +
-                " swipe|open|close|force|rex|status"
+                " swipe|keys|open|close|force|rex|status"
                 " (control socket " +
                 control + ")");
   const bool interactive = ::isatty(STDIN_FILENO) == 1;
@@ -206,6 +206,10 @@ int main(int argc, char** argv) {
   swipe->add_option("reader", reader)->required();
   swipe->add_option("card", card, "facility:number")->required();
   swipe->add_option("--format", format, "Wiegand format (default: the reader's first)");
+  std::string typed;
+  auto* keys = app.add_subcommand("keys", "type on a reader's keypad: keys lobby-in 1234#");
+  keys->add_option("reader", reader)->required();
+  keys->add_option("keys", typed, "digits, * (clear) and # (submit)")->required();
   for (const char* verb : {"open", "close", "force"}) {
     app.add_subcommand(verb, std::string(verb) + " a door's contact")
         ->add_option("door", door)
@@ -249,6 +253,8 @@ int main(int argc, char** argv) {
     return send_hand_command(control, verb + " " + door + (hold.empty() ? "" : " " + hold),
                              s.site_path);
   }
+  if (verb == "keys")
+    return send_hand_command(control, "keys " + reader + " " + typed, s.site_path);
   if (verb == "status") return send_hand_command(control, "status", s.site_path);
   if (verb == "board") {
     return send_hand_command(

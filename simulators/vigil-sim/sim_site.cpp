@@ -202,6 +202,21 @@ void SimSite::swipe(const std::string& reader, core::CardNumber card, const std:
   it->second.sim->send(bits);
 }
 
+void SimSite::keys(const std::string& reader, const std::string& typed) {
+  auto it = readers_.find(reader);
+  if (it == readers_.end()) throw std::runtime_error("unknown Wiegand reader '" + reader + "'");
+  console_.print(reader + ": " + std::to_string(typed.size()) + " keys");
+  for (char c : typed) {
+    const unsigned code = c == '*' ? 10u : c == '#' ? 11u : static_cast<unsigned>(c - '0');
+    const auto key = core::keypad_key_from_code(code);
+    if (!key) throw std::runtime_error(std::string("not a keypad key: '") + c + "'");
+    // A pause before each key: each burst is its own frame, apart from a
+    // card swiped just before.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    it->second.sim->send(wiegand::encode_key(*key, wiegand::KeyBurst::eight_bit));
+  }
+}
+
 void SimSite::set_contact(const std::string& name, bool open) {
   const auto& d = door(name);
   set_input(d.contact, open);

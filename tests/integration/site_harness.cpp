@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
+#include "vigil/core/pin_hash.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/testing/wait.hpp"
 #include "vigil/wiegand/format.hpp"
@@ -59,6 +61,7 @@ void SiteHarness::write_config() {
       << "    rex: { device: io1, input: 1 }\n"
       << "    unlock_time: " << options_.unlock_time << "\n"
       << "    held_open_time: 3s\n"
+      << (options_.card_and_pin ? "    mode: card_and_pin\n" : "")
       << (options_.contact_debounce.empty()
               ? std::string{}
               : "    contact_debounce: " + options_.contact_debounce + "\n")
@@ -73,7 +76,8 @@ void SiteHarness::write_config() {
       // the test's own user: an operator with every role but guard.
       << "operators:\n"
       << "  - { user: \"" << test_user()
-      << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n";
+      << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n"
+      << (options_.card_and_pin ? "pin: { entry_time: 3s }\n" : "");
 }
 
 std::string SiteHarness::test_user() {
@@ -95,13 +99,18 @@ void SiteHarness::enrol_people() {
     credentials.push_back(core::Credential{
         {static_cast<std::uint32_t>(100 + i / 65536), i % 65536}, id, true, {}, {}});
   }
-  journal::Roster(journal_path_, "test-harness")
-      .import(journal::RosterFile{.people = std::move(people),
-                                  .credentials = std::move(credentials),
-                                  .name = "harness",
-                                  .sha256 = journal::sha256_hex("harness"),
-                                  .replace = false},
-              std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
+  journal::Roster roster(journal_path_, "test-harness");
+  roster.import(journal::RosterFile{.people = std::move(people),
+                                    .credentials = std::move(credentials),
+                                    .name = "harness",
+                                    .sha256 = journal::sha256_hex("harness"),
+                                    .replace = false},
+                std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
+  if (options_.card_and_pin) {
+    // The lowest count the parser accepts: the test is about the flow, not the hash.
+    roster.set_pin(core::PersonId("p01"), core::hash_pin(*core::PinCode::from_digits("1234"), 1000),
+                   std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
+  }
 }
 
 void SiteHarness::start_vigild() {
@@ -138,6 +147,17 @@ bool SiteHarness::vigild_running() {
 void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {
   const auto format = wiegand::find_format("H10301");
   reader_->send(wiegand::encode(*format, core::CardNumber{facility, number}));
+}
+
+void SiteHarness::keys(std::string_view typed) {
+  for (char c : typed) {
+    const unsigned code = c == '*' ? 10u : c == '#' ? 11u : static_cast<unsigned>(c - '0');
+    // A pause before each key, as a hand makes: each burst closes as its own
+    // frame, apart from the card just swiped too.
+    std::this_thread::sleep_for(100ms);
+    reader_->send(
+        wiegand::encode_key(*core::keypad_key_from_code(code), wiegand::KeyBurst::eight_bit));
+  }
 }
 
 void SiteHarness::send_bits(const std::vector<bool>& bits) {

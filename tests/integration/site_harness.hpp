@@ -30,6 +30,9 @@ class SiteHarness {
     std::filesystem::path journal_dir{};  // where journal.db lives; empty: the site's temp dir
     std::string contact_debounce{};       // e.g. "0ms"; empty: the core's default (20 ms)
     std::vector<std::string> vigild_args{};  // appended to vigild's command line
+    // The door is card + PIN (issue 8): p01's PIN is 1234, the PIN entry
+    // time 3 s; the reader decodes keypad bursts.
+    bool card_and_pin = false;
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});
@@ -47,6 +50,8 @@ class SiteHarness {
 
   void swipe(std::uint32_t facility, std::uint64_t number);
   void send_bits(const std::vector<bool>& bits);  // a raw frame, e.g. with bad parity
+  // Types on the reader's keypad: digits, '*' and '#', one 8-bit burst a key.
+  void keys(std::string_view typed);
   const std::filesystem::path& config_path() const { return config_path_; }
   void set_contact(bool open);
 

@@ -17,6 +17,8 @@
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/incident_state_watch.hpp"
+
+#include "vigil/app/pin_verifier.hpp"
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/app/status_file.hpp"
@@ -186,6 +188,14 @@ void Daemon::start() {
 
   // The incident rules run on the journal writer's thread, in its transaction.
   journal::Journal journal_file(db);
+  // Who is inside which zone survives a restart: folded from the journal's
+  // entry events (anti-passback, occupancy limits).
+  core::Occupancy occupancy;
+  {
+    journal::Filter entries;
+    entries.kinds = {core::EventKind::entry};
+    for (const auto& e : journal_file.query(entries)) occupancy.observe(e);
+  }
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
   {
@@ -237,15 +247,23 @@ void Daemon::start() {
   }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
+  controller_->restore_occupancy(std::move(occupancy));
   site_io_ = std::make_unique<SiteIo>(
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });
   site_io_->set_people(people_);
+  pin_verifier_ = std::make_unique<PinVerifier>(io_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
+  roster_watch_->on_lockdowns([this](const core::Lockdowns& lockdowns) {
+    handle(core::LockdownChanged{lockdowns, wall_now(), mono_now()});
+  });
   roster_watch_->start();
   // Every lock starts locked: after a crash the daemon does not know which
   // grants were in flight. The journal says so once the drivers confirm.
   dispatch(controller_->start(wall_now(), mono_now()));
+  // Lockdown orders in force survive a restart: they are in the database.
+  dispatch(controller_->handle(
+      core::LockdownChanged{roster_watch_->lockdowns(), wall_now(), mono_now()}));
   arm_tick();
   full_verify_ = std::make_unique<FullVerify>(
       io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
@@ -300,6 +318,9 @@ void Daemon::dispatch(core::Effects effects) {
   // Outputs first: a door never waits for the journal.
   for (const auto& out : effects.outputs) site_io_->apply(out);
   for (auto& e : effects.events) journal(std::move(e));
+  for (auto& check : effects.pin_checks) {
+    if (pin_verifier_) pin_verifier_->submit(std::move(check));
+  }
 }
 
 void Daemon::journal(core::Event event, bool report) {
@@ -353,6 +374,8 @@ void Daemon::shutdown() {
   status_timer_.cancel();
   if (roster_watch_) roster_watch_->stop();
   if (incident_states_) incident_states_->stop();
+
+  pin_verifier_.reset();  // before the loop's last poll: nothing posts after it
   if (site_io_) site_io_->stop();
   if (journal_) {
     core::Event stopped;

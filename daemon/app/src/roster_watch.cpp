@@ -28,6 +28,7 @@ void RosterWatch::load() {
   auto snapshot = journal::PeopleStore(db_).load_snapshot();
   people_ = std::move(snapshot.people);
   applied_version_ = snapshot.version;
+  lockdowns_ = std::move(snapshot.lockdowns);
 }
 
 void RosterWatch::start() {
@@ -78,6 +79,7 @@ void RosterWatch::watch(std::uint64_t loaded_version) {
       auto reload = std::make_shared<Reload>(Reload{
           .people = std::move(snapshot.people),
           .version = snapshot.version,
+          .lockdowns = std::move(snapshot.lockdowns),
           .load_time = std::chrono::duration_cast<std::chrono::microseconds>(
               std::chrono::steady_clock::now() - begin),
       });
@@ -119,6 +121,10 @@ void RosterWatch::apply(Reload& reload) {
   spdlog::info("roster version {} applied ({}), {} us on the event loop", reload.version,
                core::describe(event.attrs), on_loop.count());
   journal_(std::move(event));
+  if (reload.lockdowns != lockdowns_) {
+    lockdowns_ = std::move(reload.lockdowns);
+    if (on_lockdowns_) on_lockdowns_(lockdowns_);
+  }
 }
 
 }  // namespace vigil::app

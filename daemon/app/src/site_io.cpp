@@ -68,6 +68,19 @@ std::vector<wiegand::FormatSpec> reader_formats(const std::vector<std::string>& 
   return chosen;
 }
 
+namespace {
+
+// Keypad bursts are decoded only on readers of card + PIN doors: elsewhere a
+// 4- or 8-bit frame stays a read error, so a reader without a keypad cannot
+// inject key presses.
+bool wants_keypad(const core::Site& site, const core::ReaderId& id) {
+  const core::Reader* reader = site.find_reader(id);
+  const core::Door* door = reader ? site.find_door(reader->door) : nullptr;
+  return door != nullptr && door->mode == core::DoorMode::card_and_pin;
+}
+
+}  // namespace
+
 struct SiteIo::ReaderLink {
   core::ReaderId reader;
   std::uint32_t d0 = 0;
@@ -142,7 +155,10 @@ void SiteIo::start() {
     link->d1 = rc.d1_line;
     link->decoder = std::make_unique<wiegand::WiegandDecoder>(
         reader_formats(rc.formats, config_),
-        std::chrono::duration_cast<std::chrono::nanoseconds>(rc.frame_close));
+        wiegand::DecoderTiming{
+            .close_after = std::chrono::duration_cast<std::chrono::nanoseconds>(rc.frame_close)},
+        wants_keypad(config_.site, rc.reader) ? wiegand::KeypadInput::decode
+                                              : wiegand::KeypadInput::ignore);
     link->timer = std::make_unique<boost::asio::steady_timer>(io_);
     // Wiegand data lines keep their wiring but never a debounce: a 50 us
     // pulse is the signal.
@@ -340,6 +356,9 @@ void SiteIo::on_frame_timer(ReaderLink& reader) {
   while (auto result = reader.decoder->poll(now)) {
     if (const auto* card = std::get_if<wiegand::WiegandCard>(&*result)) {
       deliver(core::CardPresented{reader.reader, card->card, card->format, wall_now(), mono_now()});
+    } else if (const auto* key = std::get_if<wiegand::WiegandKey>(&*result)) {
+      // A PIN digit: handed to the core, never logged.
+      deliver(core::KeyPressed{reader.reader, key->key, wall_now(), mono_now()});
     } else {
       const auto& err = std::get<wiegand::WiegandError>(*result);
       deliver(core::ReadFailed{reader.reader, err.raw_bits, err.bit_count, err.check_failed,

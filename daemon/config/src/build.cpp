@@ -34,6 +34,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   site.gateway = core::GatewayId(draft.gateway.value);
   site.time_zone = std::move(resolved.time_zone);
   site.return_report_destinations = draft.return_report_destinations;
+  site.pin = draft.pin;
 
   bool outside_declared = false;
   for (const auto& z : draft.zones) outside_declared |= z.id.value == kOutsideZone;
@@ -47,6 +48,8 @@ SiteConfig build(Draft draft, Resolved resolved) {
                     z.required_clearance};
     if (z.parent) zone.parent = core::ZoneId(z.parent->value);
     zone.requires_return_report = z.requires_return_report;
+    zone.anti_passback = z.anti_passback;
+    zone.occupancy_limit = z.occupancy_limit;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {
@@ -65,6 +68,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     if (d.contact_debounce) door.contact_debounce = d.contact_debounce->value;
     if (d.rex_debounce) door.rex_debounce = d.rex_debounce->value;
     if (d.rex_stuck_time) door.rex_stuck_time = d.rex_stuck_time->value;
+    door.mode = d.mode;
     site.doors.push_back(std::move(door));
   }
   for (const auto& r : draft.readers) {
@@ -87,6 +91,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     for (const auto& z : l.zones) level.zones.push_back(core::ZoneId(z.value));
     level.schedule = l.schedule;
     if (l.holidays) level.holidays = l.holidays->value;
+    level.lockdown_override = l.lockdown_override;
     site.access_levels.push_back(std::move(level));
   }
   for (const auto& c : draft.holiday_calendars) {

@@ -39,6 +39,8 @@ struct DraftZone {
   core::ClearanceLevel required_clearance = core::ClearanceLevel::none;
   bool requires_return_report = false;
   std::optional<LocatedId> parent;
+  core::AntiPassback anti_passback = core::AntiPassback::none;  // issue 8
+  std::optional<int> occupancy_limit{};
 };
 
 struct DraftDoor {
@@ -59,6 +61,7 @@ struct DraftDoor {
   std::optional<Located<core::Duration>> contact_debounce;
   std::optional<Located<core::Duration>> rex_debounce;
   std::optional<Located<core::Duration>> rex_stuck_time;
+  core::DoorMode mode = core::DoorMode::card;  // issue 8
 };
 
 struct DraftWiegand {
@@ -93,6 +96,7 @@ struct DraftAccessLevel {
   std::vector<LocatedId> zones;
   std::vector<core::WeeklyWindow> schedule;
   std::optional<LocatedId> holidays;  // holiday calendar id
+  bool lockdown_override = false;     // issue 8
 };
 
 struct DraftHolidaySchedule {
@@ -183,6 +187,8 @@ struct Draft {
   std::vector<DraftHolidayCalendar> holiday_calendars;
   std::optional<Located<std::string>> control_socket;
   std::vector<DraftOperator> operators;
+
+  core::PinPolicy pin;  // the `pin` section (issue 8)
 };
 
 // What validation resolved on the way (external references).
@@ -195,6 +201,7 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_pin(const YAML::Node& node, Draft& draft, Diagnostics& diag);  // parse_pin.cpp
 void parse_devices(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_wiegand_formats(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);

@@ -26,7 +26,8 @@ const std::vector<std::string> kSections{"site",
                                          "holiday_calendars",
                                          "readers",
                                          "control",
-                                         "operators"};
+                                         "operators",
+                                         "pin"};
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
@@ -75,6 +76,7 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
       {"holiday_calendars", parse_holiday_calendars},
       {"control", parse_control},
       {"operators", parse_operators},
+      {"pin", parse_pin},
   };
   for (const auto& [name, parse] : sections) {
     const YAML::Node node =

@@ -88,7 +88,8 @@ void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, 
 }
 
 void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "access level", {"id", "zones", "schedule", "holidays"}, diag);
+  MapReader m(node, "access level", {"id", "zones", "schedule", "holidays", "lockdown_override"},
+              diag);
   if (!m.ok()) return;
   DraftAccessLevel level;
   level.pos = m.pos();
@@ -117,6 +118,7 @@ void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
                "'schedule': expected 'always' or a list of windows, got " + describe(schedule));
   }
   if (auto v = m.id("holidays", Need::optional)) level.holidays = *v;
+  if (auto v = m.boolean("lockdown_override", Need::optional)) level.lockdown_override = v->value;
   draft.access_levels.push_back(std::move(level));
 }
 

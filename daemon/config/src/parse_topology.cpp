@@ -72,10 +72,10 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 }
 
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(
-      node, "zone",
-      {"id", "name", "security_level", "parent", "required_clearance", "requires_return_report"},
-      diag);
+  MapReader m(node, "zone",
+              {"id", "name", "security_level", "parent", "required_clearance",
+               "requires_return_report", "anti_passback", "occupancy_limit"},
+              diag);
   if (!m.ok()) return;
   DraftZone zone;
   zone.pos = m.pos();
@@ -98,6 +98,18 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     zone.requires_return_report = v->value;
   }
   if (auto v = m.id("parent", Need::optional)) zone.parent = *v;
+  if (auto v = m.string("anti_passback", Need::optional)) {
+    if (v->value == "none" || v->value == "soft" || v->value == "hard") {
+      zone.anti_passback = v->value == "hard"   ? core::AntiPassback::hard
+                           : v->value == "soft" ? core::AntiPassback::soft
+                                                : core::AntiPassback::none;
+    } else {
+      diag.error(v->pos, "'anti_passback': expected none, soft or hard, got '" + v->value + "'");
+    }
+  }
+  if (auto v = m.integer("occupancy_limit", Need::optional, 1, 1'000'000)) {
+    zone.occupancy_limit = static_cast<int>(v->value);
+  }
   draft.zones.push_back(std::move(zone));
 }
 
@@ -105,7 +117,7 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(
       node, "door",
       {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time",
-       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time"},
+       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time", "mode"},
       diag);
   if (!m.ok()) return;
   DraftDoor door;
@@ -132,6 +144,13 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   door.rex_debounce = m.duration("rex_debounce", Need::optional);
   door.rex_stuck_time = m.duration("rex_stuck_time", Need::optional);
   if (auto v = positive_duration(m, "held_open_time", diag)) door.held_open_time = *v;
+  if (auto v = m.string("mode", Need::optional)) {
+    if (auto mode = core::door_mode_from_string(v->value)) {
+      door.mode = *mode;
+    } else {
+      diag.error(v->pos, "'mode': expected card, card_and_pin or locked, got '" + v->value + "'");
+    }
+  }
   draft.doors.push_back(std::move(door));
 }
 

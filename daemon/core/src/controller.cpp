@@ -6,6 +6,7 @@ namespace vigil::core {
 
 Controller::Controller(const Site& site, const PeopleDirectory& people, ControllerOptions options)
     : site_(site), people_(people), options_(options) {
+  access_state_.pin_lockout = PinLockout(site.pin.lockout);
   doors_.reserve(site.doors.size());
   for (const auto& door : site.doors) {
     door_index_.emplace(door.id, doors_.size());
@@ -39,11 +40,14 @@ std::size_t Controller::pending_outputs() const {
 }
 
 Effects Controller::handle(const Input& input) {
-  return std::visit([this](const auto& in) { return on(in); }, input);
+  Effects out = std::visit([this](const auto& in) { return on(in); }, input);
+  // A granted person who passed is now inside (anti-passback, occupancy).
+  for (const auto& e : out.events) access_state_.occupancy.observe(e);
+  return out;
 }
 
 Effects Controller::advance(TimePoint wall, MonoTime mono) {
-  return on(ClockTick{wall, mono});
+  return handle(ClockTick{wall, mono});
 }
 
 void Controller::observe(Moment now, Effects& out) {
@@ -68,6 +72,7 @@ void Controller::observe(Moment now, Effects& out) {
     clock_offset_ = offset;
   }
   for (auto& door : doors_) door.advance(now, out);
+  expire_pins(now, out);
 }
 
 Effects Controller::on(const PointChanged& in) {
@@ -86,7 +91,12 @@ Effects Controller::on(const CardPresented& in) {
   Effects out;
   const Moment at{in.time, in.mono};
   observe(at, out);
-  Decision d = decide(site_, people_, access_state_, AccessRequest{in.card, in.reader, in.time});
+  Decision d =
+      decide(site_, people_, access_state_, AccessRequest{in.card, in.reader, in.time, in.mono});
+  if (d.outcome == Outcome::wait_for_pin) {
+    await_pin(in, d, at, out);
+    return out;
+  }
   Event e;
   e.time = in.time;
   e.mono = in.mono;
@@ -99,8 +109,8 @@ Effects Controller::on(const CardPresented& in) {
   if (d.person) e.person = d.person->id;
   e.detail = in.format;
   e.attrs = std::move(d.attrs);
-  // The waits (PIN, second person, escort) come with the rules that need
-  // them; until then decide() never answers one.
+  // wait_for_pin went to await_pin(); the other waits (second person,
+  // escort) come with the rules that need them.
   out.events.push_back(std::move(e));
   if (d.granted() && d.door) {
     doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out);
@@ -185,6 +195,7 @@ std::optional<MonoTime> Controller::next_deadline() const {
     auto t = door.next_deadline();
     if (t && (!next || *t < *next)) next = t;
   }
+  if (auto t = next_pin_deadline(); t && (!next || *t < *next)) next = t;
   return next;
 }
 

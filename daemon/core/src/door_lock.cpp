@@ -9,6 +9,7 @@ namespace vigil::core {
 void Effects::append(Effects&& other) {
   std::move(other.events.begin(), other.events.end(), std::back_inserter(events));
   std::move(other.outputs.begin(), other.outputs.end(), std::back_inserter(outputs));
+  std::move(other.pin_checks.begin(), other.pin_checks.end(), std::back_inserter(pin_checks));
 }
 
 const char* to_string(LockAction a) {
@@ -59,6 +60,16 @@ void DoorStateMachine::relock(const char* cause, Effects& out) {
   unlocked_ = false;
   if (was_unlocked || lock_suspect_)
     command(locked_value(), LockAction::relock, std::nullopt, cause, false, out);
+}
+
+void DoorStateMachine::end_unlock(const char* cause, Effects& out) {
+  if (!unlocked_ || safe_) return;
+  pending_entry_.reset();
+  if (open()) {
+    unlock_until_.reset();  // the close schedules the relock
+    return;
+  }
+  relock(cause, out);
 }
 
 void DoorStateMachine::start(Moment, Effects& out) {

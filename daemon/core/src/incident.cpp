@@ -21,6 +21,28 @@ std::string who(const Event& e) {
 // The ethics unit's rules: a watched person's entry, a suspended person's
 // attempt, a card used while its holder is abroad.
 std::optional<Incident> integrity_incident(const Event& e) {
+  // Card + PIN: a duress PIN opened the door (silent: only the console
+  // hears), or wrong PINs locked a credential.
+  if (e.kind == EventKind::access_granted && attr_bool(e.attrs, "duress") == true) {
+    return make(IncidentKind::duress, Severity::critical, e,
+                "Duress PIN: " + who(e) + " opened " + where(e) + " under duress");
+  }
+  if (e.kind == EventKind::access_denied && attr_bool(e.attrs, "pin_locked_now") == true) {
+    return make(IncidentKind::pin_lockout, Severity::major, e,
+                "PIN lockout: " + std::to_string(attr_int(e.attrs, "pin_failures").value_or(0)) +
+                    " wrong PINs in a row for " + who(e) + " at " + where(e) +
+                    "; the credential is locked for " +
+                    std::to_string(attr_int(e.attrs, "locked_for_s").value_or(0)) + " s");
+  }
+  if (e.reason == DenyReason::anti_passback ||
+      (e.kind == EventKind::access_granted && attr_text(e.attrs, "anti_passback") == "soft")) {
+    return make(IncidentKind::anti_passback, Severity::warning, e,
+                std::string(e.kind == EventKind::access_granted ? "Passback (let in): "
+                                                                : "Passback refused: ") +
+                    who(e) + " at " + where(e) + " is already inside " +
+                    attr_text(e.attrs, "inside_zone").value_or("the zone") +
+                    " (no exit read since the last entry)");
+  }
   if (e.kind == EventKind::access_granted) {
     if (attr_text(e.attrs, "flag") != "watch") return std::nullopt;
     return make(IncidentKind::watched_person_entry, Severity::warning, e,

@@ -63,6 +63,10 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::incident_acknowledged, "incident_acknowledged"},
     std::pair{EventKind::incident_escalated, "incident_escalated"},
     std::pair{EventKind::incident_resolved, "incident_resolved"},
+
+    std::pair{EventKind::pin_set, "pin_set"},
+    std::pair{EventKind::lockdown_set, "lockdown_set"},
+    std::pair{EventKind::lockdown_released, "lockdown_released"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -81,6 +85,14 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::holiday_closed, "holiday_closed"},
     std::pair{DenyReason::no_cache, "no_cache"},
     std::pair{DenyReason::no_time, "no_time"},
+    std::pair{DenyReason::door_locked, "door_locked"},
+    std::pair{DenyReason::pin_not_enrolled, "pin_not_enrolled"},
+    std::pair{DenyReason::pin_wrong, "pin_wrong"},
+    std::pair{DenyReason::pin_timeout, "pin_timeout"},
+    std::pair{DenyReason::pin_locked, "pin_locked"},
+    std::pair{DenyReason::zone_locked_down, "zone_locked_down"},
+    std::pair{DenyReason::anti_passback, "anti_passback"},
+    std::pair{DenyReason::occupancy_limit, "occupancy_limit"},
 };
 
 constexpr std::array kFlagKindNames{
@@ -122,6 +134,11 @@ constexpr std::array kRuleNames{
     std::pair{Rule::access_level, "access_level"},
     std::pair{Rule::schedule, "schedule"},
     std::pair{Rule::holiday, "holiday"},
+    std::pair{Rule::door_mode, "door_mode"},
+    std::pair{Rule::pin, "pin"},
+    std::pair{Rule::lockdown, "lockdown"},
+    std::pair{Rule::anti_passback, "anti_passback"},
+    std::pair{Rule::occupancy, "occupancy"},
 };
 
 template <class Table, class E>
@@ -188,23 +205,33 @@ int rule_position(Rule rule) {
   switch (rule) {
     case Rule::reader:
       return 1;
-    case Rule::card:
+    case Rule::door_mode:
       return 2;
-    case Rule::credential:
+    case Rule::card:
       return 3;
-    case Rule::flag:
+    case Rule::credential:
       return 4;
-    case Rule::trip:
+    case Rule::flag:
       return 5;
-    case Rule::clearance:
+    case Rule::trip:
       return 6;
-    case Rule::return_report:
+    case Rule::clearance:
       return 7;
-    case Rule::access_level:
+    case Rule::return_report:
       return 8;
+    case Rule::lockdown:
+      return 9;
+    case Rule::anti_passback:
+      return 10;
+    case Rule::occupancy:
+      return 11;
+    case Rule::access_level:
+      return 12;
     case Rule::schedule:
     case Rule::holiday:
-      return 9;
+      return 13;
+    case Rule::pin:
+      return 14;
   }
   return 0;
 }
@@ -233,6 +260,19 @@ const char* rule_question(Rule rule) {
       return "is a covering level's weekly schedule open now (site local time)?";
     case Rule::holiday:
       return "is a covering level open now, on a holiday of its calendar?";
+    case Rule::door_mode:
+      return "does the door's mode let a card open it (not `locked`)?";
+    case Rule::lockdown:
+      return "is the zone (or one around it) locked down, and does the person lack a "
+             "lockdown-override level for it?";
+    case Rule::anti_passback:
+      return "with hard anti-passback on the zone: is the person inside it already (no exit "
+             "read since their entry)?";
+    case Rule::occupancy:
+      return "does the zone hold as many people as its occupancy limit?";
+    case Rule::pin:
+      return "at a card + PIN door: is the person's PIN on file and not locked, and was it "
+             "typed right in time?";
   }
   return "";
 }
@@ -265,6 +305,19 @@ Rule rule_of(DenyReason reason) {
       return Rule::card;
     case DenyReason::no_time:
       return Rule::schedule;
+    case DenyReason::door_locked:
+      return Rule::door_mode;
+    case DenyReason::zone_locked_down:
+      return Rule::lockdown;
+    case DenyReason::anti_passback:
+      return Rule::anti_passback;
+    case DenyReason::occupancy_limit:
+      return Rule::occupancy;
+    case DenyReason::pin_not_enrolled:
+    case DenyReason::pin_wrong:
+    case DenyReason::pin_timeout:
+    case DenyReason::pin_locked:
+      return Rule::pin;
     case DenyReason::none:
     case DenyReason::no_access_level:
       return Rule::access_level;
@@ -305,6 +358,13 @@ const char* to_string(IncidentKind kind) {
       return "tamper";
     case IncidentKind::reported_anomaly:
       return "reported_anomaly";
+
+    case IncidentKind::duress:
+      return "duress";
+    case IncidentKind::pin_lockout:
+      return "pin_lockout";
+    case IncidentKind::anti_passback:
+      return "anti_passback";
   }
   return "unknown";
 }
@@ -365,6 +425,10 @@ std::string describe(const Event& e) {
 
 const char* to_string(FailMode m) {
   return m == FailMode::secure ? "secure" : "safe";
+}
+
+const char* to_string(AntiPassback a) {
+  return a == AntiPassback::hard ? "hard" : a == AntiPassback::soft ? "soft" : "none";
 }
 
 const char* to_string(Direction d) {

@@ -50,4 +50,14 @@ const PersonRisk* PeopleDirectory::risk_of(const PersonId& id) const {
   return it == risks_.end() ? nullptr : &it->second;
 }
 
+void PeopleDirectory::set_pin(const PersonId& id, const PinHash& pin) {
+  pins_[id] = pin;
+}
+
+const PinHash* PeopleDirectory::pin_of(const PersonId& id) const {
+  if (pins_.empty()) return nullptr;
+  auto it = pins_.find(id);
+  return it == pins_.end() ? nullptr : &it->second;
+}
+
 }  // namespace vigil::core

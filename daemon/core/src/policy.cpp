@@ -90,6 +90,69 @@ bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& ri
   return false;
 }
 
+bool holds_override(const Site& site, const Person& person, const ZoneId& zone) {
+  for (const auto& level_id : person.access_levels) {
+    const AccessLevel* level = site.find_access_level(level_id);
+    if (level != nullptr && level->lockdown_override && level->covers(zone)) return true;
+  }
+  return false;
+}
+
+void lockdown_attrs(Decision& d, const LockdownOrder& order) {
+  set_attr(d.attrs, "lockdown_zone", order.zone.str());
+  set_attr(d.attrs, "lockdown_by", order.ordered_by);
+  set_attr(d.attrs, "lockdown_reason", order.reason);
+}
+
+// Anti-passback and the occupancy limit of the zone the read asks to enter
+// (its own settings; a nested zone has its own). Soft anti-passback only
+// marks the decision: the grant goes ahead and the event raises an incident.
+bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
+                        const PersonId& person) {
+  const Zone* zone = site.find_zone(*d.zone);
+  if (zone == nullptr) return false;
+  const bool inside = state.occupancy.inside(site, person, zone->id);
+  if (inside && zone->anti_passback != AntiPassback::none) {
+    const Presence* at = state.occupancy.where(person);
+    set_attr(d.attrs, "inside_since", to_unix_micros(at->since));
+    set_attr(d.attrs, "inside_zone", at->zone.str());
+    if (zone->anti_passback == AntiPassback::hard) {
+      refuse(d, Rule::anti_passback, DenyReason::anti_passback);
+      return true;
+    }
+    set_attr(d.attrs, "anti_passback", std::string{"soft"});
+  }
+  if (zone->occupancy_limit && !inside) {
+    const auto count = state.occupancy.count(site, zone->id);
+    if (count >= static_cast<std::size_t>(*zone->occupancy_limit)) {
+      refuse(d, Rule::occupancy, DenyReason::occupancy_limit);
+      set_attr(d.attrs, "occupancy", static_cast<std::int64_t>(count));
+      set_attr(d.attrs, "occupancy_limit", static_cast<std::int64_t>(*zone->occupancy_limit));
+      return true;
+    }
+  }
+  return false;
+}
+
+// The card + PIN step, after a level granted: the PIN must be on file and
+// the credential not locked by wrong PINs; then the read waits for the PIN.
+void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
+                 const AccessRequest& request) {
+  const PersonId& person = d.person->id;
+  if (people.pin_of(person) == nullptr) {
+    refuse(d, Rule::pin, DenyReason::pin_not_enrolled);
+  } else if (auto until = state.pin_lockout.locked_until(person, request.mono)) {
+    refuse(d, Rule::pin, DenyReason::pin_locked);
+    set_attr(d.attrs, "locked_for_s",
+             static_cast<std::int64_t>(
+                 std::chrono::ceil<std::chrono::seconds>(*until - request.mono).count()));
+  } else {
+    d.outcome = Outcome::wait_for_pin;
+    d.rule = Rule::pin;
+    d.reason = DenyReason::none;
+  }
+}
+
 }  // namespace
 
 // Order of checks matters for the reason a guard reads, and for precedence
@@ -98,7 +161,7 @@ bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& ri
 // covers the zone and is open now. "outside_schedule" is only reported when a
 // level does cover the zone, so a person who never had access is never told
 // to come back later.
-Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& /*state*/,
+Decision decide(const Site& site, const PeopleDirectory& people, const AccessState& state,
                 const AccessRequest& request) {
   Decision d;
   const Reader* reader = site.find_reader(request.reader);
@@ -110,6 +173,13 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   d.zone = &site.target_zone(*reader);
 
   auto holder = people.find_card(request.card);
+  // A locked door opens for no card: refused before the card is judged,
+  // but with the holder named when the card is known.
+  if (d.door != nullptr && d.door->mode == DoorMode::locked) {
+    if (holder) d.person = holder->person;
+    refuse(d, Rule::door_mode, DenyReason::door_locked);
+    return d;
+  }
   if (!holder) {
     refuse(d, Rule::card, DenyReason::unknown_card);
     return d;
@@ -127,11 +197,23 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   if (refuse_by_clearance(d, site, person, local.date)) return d;
   if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
 
+  // Lockdown: only lockdown-override levels count; without one covering the
+  // zone the read is refused, whatever the other levels say.
+  const LockdownOrder* lockdown = state.lockdowns.covering(site, *d.zone);
+  if (lockdown != nullptr && !holds_override(site, person, *d.zone)) {
+    refuse(d, Rule::lockdown, DenyReason::zone_locked_down);
+    lockdown_attrs(d, *lockdown);
+    return d;
+  }
+
+  if (refuse_by_presence(d, site, state, person.id)) return d;
+
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
   for (const auto& level_id : person.access_levels) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
+    if (lockdown != nullptr && !level->lockdown_override) continue;
     if (!covered) d.level = level;
     covered = true;
     // A holiday replaces the level's weekly schedule for the whole local day.
@@ -147,11 +229,15 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     d.rule = Rule::access_level;
     d.level = level;
     if (holiday) set_attr(d.attrs, "holiday", holiday->name);
+    if (lockdown != nullptr) lockdown_attrs(d, *lockdown);
     // Marked for control: the entry goes ahead, and its event carries the
     // flag so the incident rules raise one (watched_person_entry).
     if (risk != nullptr && risk->flag && risk->flag->kind == FlagKind::watch &&
         risk->flag->applies_on(local.date)) {
       flag_attrs(d, *risk->flag);
+    }
+    if (d.door != nullptr && d.door->mode == DoorMode::card_and_pin) {
+      ask_for_pin(d, people, state, request);
     }
     return d;
   }
@@ -170,7 +256,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 Decision decide(const Site& site, const PeopleDirectory& people, const CardNumber& card,
                 const ReaderId& reader, TimePoint time) {
   static const AccessState kNoState{};
-  return decide(site, people, kNoState, AccessRequest{card, reader, time});
+  return decide(site, people, kNoState, AccessRequest{card, reader, time, {}});
 }
 
 }  // namespace vigil::core

@@ -9,6 +9,7 @@
 #include "vigil/config/load.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/ctl/commands.hpp"
+#include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
 
 namespace vigil::ctl {
@@ -87,7 +88,16 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err) {
     if (!card) return 1;
     const core::PeopleDirectory people = store.load();
     const core::ReaderId reader = reader_for(site, args.door, args.out);
-    const core::Decision d = core::decide(site, people, *card, reader, at);
+    // The lockdown orders in force and who is inside (from the journal's
+    // entry events, as vigild rebuilds it) count; the PIN lockout, in
+    // vigild's memory only, does not (docs/policy.md).
+    core::AccessState state;
+    state.lockdowns = store.lockdowns();
+    journal::Filter entries;
+    entries.kinds = {core::EventKind::entry};
+    for (const auto& e : journal::Journal(db).query(entries)) state.occupancy.observe(e);
+    const core::Decision d =
+        core::decide(site, people, state, core::AccessRequest{*card, reader, at, {}});
 
     const auto local = site.time_zone.local(at);
     out << "question  may " << (d.person ? d.person->id.str() : args.person) << " (card "
@@ -100,10 +110,14 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err) {
     out << "outcome   " << core::to_string(d.outcome) << "\n";
     out << "reason    " << core::to_string(d.reason) << "\n";
     out << "rule      " << core::to_string(d.rule) << " (step " << core::rule_position(d.rule)
-        << " of 9): " << core::rule_question(d.rule) << "\n";
+        << " of " << core::kRuleSteps << "): " << core::rule_question(d.rule) << "\n";
     if (d.level) out << "level     " << d.level->id.str() << "\n";
     if (!d.attrs.empty()) out << "details   " << core::describe(d.attrs) << "\n";
-    if (d.granted()) {
+    if (d.outcome == core::Outcome::wait_for_pin) {
+      out << "why       every refusing rule passed and level " << d.level->id.str()
+          << " is open now; the door is card + PIN, so it opens once the holder types their PIN "
+             "(wrong PINs and the entry time are decided at the keypad)\n";
+    } else if (d.granted()) {
       out << "why       every refusing rule passed, and level " << d.level->id.str()
           << " is open now\n";
     } else {

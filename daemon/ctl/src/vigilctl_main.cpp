@@ -10,6 +10,9 @@
 //   vigilctl flag clear PERSON --reason R | flag list
 //   vigilctl trip add PERSON --from DAY --to DAY --destination X --approval REF
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
+//   vigilctl person pin ID < PIN   (-j DB | -c SITE.yaml)
+//   vigilctl lockdown set|release ZONE --reason R | lockdown list  (-j DB | -c SITE.yaml)
+//   vigilctl muster [ZONE] -c SITE.yaml [--db DB]
 //   vigilctl explain PERSON DOOR [TIME] --config SITE.yaml [--db DB] [--out]
 //   vigilctl log query  (--journal DB | --config SITE.yaml) [--person P] [--zone Z] [--door D]
 //                       [--card C] [--kind K]... [--reason R]... [--from T] [--to T] [--utc]
@@ -99,6 +102,8 @@ add_person_command("revoke", "revoke a card for good (journalled)", "card, facil
 add_person_command("disable", "deactivate a person (journalled)", "person id", person_disable);
 add_person_command("enable", "activate a person and their unrevoked cards (journalled)",
                    "person id", person_enable);
+add_person_command("pin", "set a person's PIN, read from standard input (journalled, never shown)",
+                   "person id", person_pin);
 add_person_command("show", "a person, their cards and their roster history", "person id",
                    person_show);
 PersonListArgs list_args;
@@ -198,6 +203,43 @@ trip_return_cmd->callback([&] {
   auto path = risk_db();
   rc = path ? trip_return(*path, trip_number, trip_note, std::cout, std::cerr) : 2;
 });
+
+auto* lockdown = cli.add_subcommand("lockdown", "lock a zone down to all but override levels")
+                     -> require_subcommand(1);
+LockdownArgs lockdown_args;
+for (const char* verb : {"set", "release"}) {
+  auto* sub = lockdown->add_subcommand(
+      verb, verb == std::string{"set"} ? "lock down ZONE and every zone inside it (journalled)"
+                                       : "release ZONE's lockdown (journalled)");
+  sub->add_option("zone", lockdown_args.zone, "zone id")->required();
+  sub->add_option("--reason", lockdown_args.reason, "why (journalled)")->required();
+  add_risk_source(sub);
+  sub->callback([&, set = verb == std::string{"set"}] {
+    auto path = risk_db();
+    if (!path) {
+      rc = 2;
+      return;
+    }
+    lockdown_args.db_path = *path;
+    lockdown_args.config_path = risk_site;
+    rc = set ? lockdown_set(lockdown_args, std::cout, std::cerr)
+             : lockdown_release(lockdown_args, std::cout, std::cerr);
+  });
+}
+auto* lockdown_list_cmd = lockdown->add_subcommand("list", "the zones locked down now");
+add_risk_source(lockdown_list_cmd);
+lockdown_list_cmd->callback([&] {
+  auto path = risk_db();
+  rc = path ? lockdown_list(*path, std::cout, std::cerr) : 2;
+});
+
+MusterArgs muster_args;
+auto* muster_cmd =
+    cli.add_subcommand("muster", "who is inside each zone now, with the time they entered");
+muster_cmd->add_option("zone", muster_args.zone, "only this zone and the zones inside it");
+muster_cmd->add_option("-c,--config", muster_args.config_path, "site config")->required();
+muster_cmd->add_option("--db", muster_args.db_path, "database (default: the config's journal)");
+muster_cmd->callback([&] { rc = muster(muster_args, std::cout, std::cerr); });
 
 ExplainArgs explain_args;
 auto* explain_cmd =

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "vigil/core/pin_hash.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/roster.hpp"
@@ -43,6 +44,17 @@ class Explain : public ::testing::Test {
     };
     roster.add_trip(core::PersonId{"finn"}, trip("2026-11-20", "2026-11-30"), t);
     roster.add_trip(core::PersonId{"gus"}, trip("2026-11-01", "2026-11-10"), t);
+    roster.set_pin(core::PersonId{"ben"}, core::hash_pin(*core::PinCode::from_digits("1234"), 1000),
+                   t);
+    roster.set_lockdown(core::ZoneId{"store"}, "water leak", t);
+    // Ben is inside the lab (hard anti-passback, room for one).
+    core::Event entered;
+    entered.kind = core::EventKind::entry;
+    entered.time = t;
+    entered.person = core::PersonId{"ben"};
+    entered.zone = core::ZoneId{"lab"};
+    std::vector<core::Event> entries{entered};
+    journal::Journal(db()).append(entries);
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
   static std::string db() { return (dir_ / "vigil.db").string(); }
@@ -78,7 +90,16 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
       {"finn", "main", kMonday, R::credential_used_while_abroad},
       {"gus", "vault-door", kMonday, R::return_report_pending},
       {"anna", "main", "2026-12-25T10:00:00Z", R::holiday_closed},
+      {"ben", "back-door", kMonday, R::door_locked},
+      {"anna", "pin-door", kMonday, R::pin_not_enrolled},
+      {"ben", "store-door", kMonday, R::zone_locked_down},
+      {"ben", "lab-door", kMonday, R::anti_passback},
+      {"gus", "lab-door", kMonday, R::occupancy_limit},
   };
+  // Reached only at the keypad, after the card (the Controller's PIN
+  // session, card_pin_test.cpp): explain asks about a card, so it meets
+  // them as wait_for_pin (AtACardAndPinDoorTheCardWaitsForThePin).
+  const std::vector<R> keypad_only{R::pin_wrong, R::pin_timeout, R::pin_locked};
   // Every reason code the journal knows is covered by a case, but those only
   // a door board deciding offline gives (docs/firmware-bridge.md): decide()
   // never returns them, so explain cannot meet them.
@@ -87,6 +108,10 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
     const std::string name = core::to_string(reason);
     if (name == "unknown") break;
     if (reason == R::no_cache || reason == R::no_time) continue;
+    if (std::find(keypad_only.begin(), keypad_only.end(), reason) != keypad_only.end()) {
+      EXPECT_EQ(core::rule_of(reason), core::Rule::pin) << name;
+      continue;
+    }
     EXPECT_TRUE(
         std::any_of(cases.begin(), cases.end(), [&](const auto& c) { return c.reason == reason; }))
         << "no explain case for " << name;
@@ -101,10 +126,21 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
     EXPECT_NE(text.find(std::string("reason    ") + core::to_string(c.reason) + "\n"),
               std::string::npos);
     EXPECT_NE(text.find(std::string("rule      ") + core::to_string(rule) + " (step " +
-                        std::to_string(core::rule_position(rule)) +
-                        " of 9): " + core::rule_question(rule)),
+                        std::to_string(core::rule_position(rule)) + " of " +
+                        std::to_string(core::kRuleSteps) + "): " + core::rule_question(rule)),
               std::string::npos);
   }
+}
+
+TEST_F(Explain, AtACardAndPinDoorTheCardWaitsForThePin) {
+  std::ostringstream out, err;
+  ASSERT_EQ(
+      explain(ExplainArgs{kSite.string(), db(), "ben", "pin-door", std::string{kMonday}, false},
+              out, err),
+      0)
+      << err.str();
+  EXPECT_NE(out.str().find("outcome   wait_for_pin\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      pin (step 14 of 14)"), std::string::npos) << out.str();
 }
 
 TEST_F(Explain, AGrantNamesTheLevelAndARefusalItsDetails) {

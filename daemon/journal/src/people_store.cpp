@@ -38,6 +38,7 @@ RosterSnapshot PeopleStore::load_snapshot() const {
   RosterSnapshot out;
   out.version = read_roster_version(*db_);
   out.people = load_directory();
+  out.lockdowns = read_lockdowns(*db_);
   return out;
 }
 
@@ -83,6 +84,7 @@ core::PeopleDirectory PeopleStore::load_directory() const {
     });
   }
   for (auto& [person, risk] : read_risks(*db_)) directory.set_risk(person, std::move(risk));
+  for (const auto& [person, pin] : read_pins(*db_)) directory.set_pin(person, pin);
   return directory;
 }
 
@@ -157,6 +159,10 @@ std::vector<FlagRecord> PeopleStore::list_flags() const {
 std::vector<TripRecord> PeopleStore::list_trips(const std::optional<core::PersonId>& person) const {
   sqlite::ReadTransaction snapshot{*db_};
   return read_trips(*db_, person);
+}
+
+core::Lockdowns PeopleStore::lockdowns() const {
+  return read_lockdowns(*db_);
 }
 
 std::uint64_t PeopleStore::version() const {

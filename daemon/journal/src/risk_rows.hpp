@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vigil/core/lockdown.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/journal/people_store.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -33,5 +34,17 @@ std::vector<TripRecord> read_trips(sqlite::Database& db,
                                    const std::optional<core::PersonId>& person = std::nullopt);
 // Flags and trips by person, for the directory decide() reads.
 std::unordered_map<core::PersonId, core::PersonRisk> read_risks(sqlite::Database& db);
+
+// PINs (issue 8, pin_rows.cpp): a row whose hash string does not parse is
+// skipped (that person's card + PIN reads are refused pin_not_enrolled).
+std::vector<std::pair<core::PersonId, core::PinHash>> read_pins(sqlite::Database& db);
+void write_pin(sqlite::Database& db, const core::PersonId& person, const core::PinHash& pin,
+               const std::string& by, core::TimePoint at);
+bool has_pin(sqlite::Database& db, const core::PersonId& person);
+
+// Lockdown orders (issue 8, lockdown_rows.cpp).
+core::Lockdowns read_lockdowns(sqlite::Database& db);
+void write_lockdown(sqlite::Database& db, const core::LockdownOrder& order);
+void delete_lockdown(sqlite::Database& db, const core::ZoneId& zone);
 
 }  // namespace vigil::journal

@@ -27,10 +27,11 @@ core::Person stored_person_or_refuse(sqlite::Database& db, const core::PersonId&
 
 const std::vector<core::EventKind>& roster_event_kinds() {
   using K = core::EventKind;
-  static const std::vector<K> kinds{K::roster_imported,    K::person_added,     K::person_changed,
-                                    K::person_deactivated, K::person_activated, K::credential_added,
-                                    K::credential_revoked, K::roster_reloaded,  K::flag_set,
-                                    K::flag_cleared,       K::trip_added,       K::trip_returned};
+  static const std::vector<K> kinds{
+      K::roster_imported,  K::person_added,     K::person_changed,     K::person_deactivated,
+      K::person_activated, K::credential_added, K::credential_revoked, K::roster_reloaded,
+      K::flag_set,         K::flag_cleared,     K::trip_added,         K::trip_returned,
+      K::pin_set,          K::lockdown_set,     K::lockdown_released};
   return kinds;
 }
 

@@ -96,6 +96,25 @@ constexpr PeopleStep kPeopleSteps[] = {
      "  return_note TEXT"
      ") STRICT;"
      "CREATE INDEX trips_by_person ON trips(person);"},
+    // Issue 8: PINs for card + PIN doors, as PBKDF2 hash strings
+    // (vigil/core/pin.hpp), one per person; never the digits.
+    {"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'person_pins'",
+     "CREATE TABLE person_pins ("
+     "  person TEXT PRIMARY KEY REFERENCES people(id),"
+     "  hash   TEXT NOT NULL,"
+     "  set_by TEXT NOT NULL,"
+     "  set_us INTEGER NOT NULL"
+     ") STRICT;"},
+    // Issue 8: lockdown orders in force, one per zone. The journal's
+    // lockdown_set / lockdown_released events, committed in the same
+    // transaction, are their history.
+    {"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lockdowns'",
+     "CREATE TABLE lockdowns ("
+     "  zone       TEXT PRIMARY KEY,"
+     "  ordered_by TEXT NOT NULL,"
+     "  since_us   INTEGER NOT NULL,"
+     "  reason     TEXT NOT NULL"
+     ") STRICT;"},
 };
 
 bool people_steps_applied(sqlite::Database& db) {

@@ -39,6 +39,8 @@ class Checkpointer;
 class FullVerify;
 class ControlServer;
 
+class PinVerifier;
+
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
   // At a stop, how long to wait for the drivers to confirm every lock in its
@@ -108,6 +110,8 @@ class Daemon {
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
   std::unique_ptr<IncidentStateWatch> incident_states_;
+
+  std::unique_ptr<PinVerifier> pin_verifier_;   // card + PIN: hashes off the loop
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

@@ -20,6 +20,7 @@
 
 #include "vigil/app/asio.hpp"
 #include "vigil/core/event.hpp"
+#include "vigil/core/lockdown.hpp"
 #include "vigil/core/people.hpp"
 
 namespace vigil::app {
@@ -48,11 +49,18 @@ class RosterWatch {
   void stop();  // joins the thread; reloads posted but not yet applied are dropped
 
   std::uint64_t version() const { return applied_version_; }  // loop thread
+  // The lockdown orders in force as last loaded (issue 8), and a callback
+  // for when a reload changes them (loop thread; set before start()).
+  const core::Lockdowns& lockdowns() const { return lockdowns_; }
+  void on_lockdowns(std::function<void(const core::Lockdowns&)> callback) {
+    on_lockdowns_ = std::move(callback);
+  }
 
  private:
   struct Reload {
     core::PeopleDirectory people;
     std::uint64_t version = 0;
+    core::Lockdowns lockdowns;
     std::chrono::microseconds load_time{};
   };
   void watch(std::uint64_t loaded_version);
@@ -63,6 +71,8 @@ class RosterWatch {
   core::PeopleDirectory& people_;
   JournalEvent journal_;
   RosterWatchOptions options_;
+  core::Lockdowns lockdowns_;
+  std::function<void(const core::Lockdowns&)> on_lockdowns_;
   std::uint64_t applied_version_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // posted reloads check it
 

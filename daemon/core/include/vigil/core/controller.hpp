@@ -15,6 +15,7 @@
 #include "vigil/core/door.hpp"
 #include "vigil/core/input.hpp"
 #include "vigil/core/people.hpp"
+#include "vigil/core/pin_session.hpp"
 #include "vigil/core/policy.hpp"
 #include "vigil/core/site.hpp"
 
@@ -48,6 +49,9 @@ class Controller {
   std::optional<MonoTime> next_deadline() const;
 
   const DoorStateMachine* door(const DoorId& id) const;
+  // Who is inside which zone, folded from the journal's `entry` events at
+  // start (before the first input); live entries update it from then on.
+  void restore_occupancy(Occupancy occupancy) { access_state_.occupancy = std::move(occupancy); }
   // What the access rules remember across reads (vigil/core/policy.hpp).
   const AccessState& access_state() const { return access_state_; }
 
@@ -59,6 +63,15 @@ class Controller {
   Effects on(const OutputResult& in);
   Effects on(const ClockTick& in);
   Effects on(const OfflineDecision& in);
+  Effects on(const LockdownChanged& in);  // controller_lockdown.cpp
+  // Card + PIN (controller_pin.cpp).
+  Effects on(const KeyPressed& in);
+  Effects on(const PinChecked& in);
+  void await_pin(const CardPresented& in, const Decision& d, Moment at, Effects& out);
+  void expire_pins(Moment now, Effects& out);
+  std::optional<MonoTime> next_pin_deadline() const;
+  // Ends the session at `reader`: grants (opening the door) or refuses.
+  void finish_pin(const ReaderId& reader, DenyReason reason, Attrs attrs, Moment at, Effects& out);
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 
@@ -72,6 +85,8 @@ class Controller {
   std::unordered_map<PointRef, std::size_t> lock_index_;
   std::optional<Duration> clock_offset_;  // wall - mono at the last input
   AccessState access_state_;
+  std::unordered_map<ReaderId, PinSession> pin_sessions_;  // card + PIN reads in progress
+  std::uint64_t next_pin_attempt_ = 1;
 };
 
 }  // namespace vigil::core

@@ -27,6 +27,7 @@ namespace vigil::core {
 struct Effects {
   std::vector<Event> events;
   std::vector<SetOutput> outputs;
+  std::vector<PinCheck> pin_checks;  // PINs for the shell to verify (card + PIN doors)
   void append(Effects&& other);
 };
 
@@ -54,6 +55,10 @@ class DoorStateMachine {
   // `initial` = a level read at start or reconnect.
   void contact(bool open, Moment at, bool initial, Effects& out);
   void rex(bool pressed, Moment at, bool initial, Effects& out);
+  // Lockdown (issue 8): ends an unlock pulse now (door_relocked with this
+  // cause) and spends the grant's pending entry. An open door relocks once
+  // it closes, as after any passage.
+  void end_unlock(const char* cause, Effects& out);
   // Fires every deadline due at or before now.mono, in time order.
   void advance(Moment now, Effects& out);
   std::optional<MonoTime> next_deadline() const;

@@ -76,6 +76,14 @@ enum class EventKind : std::uint8_t {
   incident_acknowledged,  // the current escalation level has seen it
   incident_escalated,     // passed to the next escalation level (level: the new one)
   incident_resolved,      // closed with a note; final
+
+  // Access policy (issue 8): a person's PIN was set or replaced (operator;
+  // never the PIN or its hash).
+  pin_set,
+  // Lockdown (issue 8): a zone (and every zone inside it) closed to all but
+  // lockdown-override levels, and its release. zone; attrs reason, operator.
+  lockdown_set,
+  lockdown_released,
 };
 
 enum class DenyReason : std::uint8_t {
@@ -96,6 +104,15 @@ enum class DenyReason : std::uint8_t {
   // Offline decisions of a door board (firmware bridge, issue 12).
   no_cache,  // the board had no complete credential cache
   no_time,   // the board had never been given the time
+  // Door modes and card + PIN (issue 8).
+  door_locked,       // the door's mode is `locked`: no card opens it
+  pin_not_enrolled,  // a card + PIN door, and the person has no PIN on file
+  pin_wrong,         // the PIN typed after the card was wrong (or too short or too long)
+  pin_timeout,       // no PIN completed within the entry time after the card
+  pin_locked,        // too many wrong PINs in a row: the credential is locked for a while
+  zone_locked_down,  // the zone (or one around it) is locked down; no lockdown-override level
+  anti_passback,     // hard anti-passback: the person is inside the zone already (no exit read)
+  occupancy_limit,   // the zone holds as many people as its limit allows
 };
 
 const char* to_string(EventKind kind);

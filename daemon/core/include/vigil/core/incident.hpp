@@ -35,6 +35,11 @@ enum class IncidentKind : std::uint8_t {
   // An anomaly no sensor sees, reported by a person (`vigilctl incident
   // report`, issue 10): an approach, probing, an unexplained check, a gift.
   reported_anomaly,
+
+  // Card + PIN (issue 8).
+  duress,         // a duress PIN was typed: the door opened, a silent critical alarm
+  pin_lockout,    // wrong PINs in a row locked a credential
+  anti_passback,  // a second entry without an exit (soft: granted; hard: refused)
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

@@ -8,6 +8,9 @@
 #include "vigil/core/card.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/core/ids.hpp"
+#include "vigil/core/keypad.hpp"
+#include "vigil/core/lockdown.hpp"
+#include "vigil/core/pin.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
 
@@ -97,13 +100,55 @@ struct OfflineDecision {
   MonoTime mono{};
 };
 
-using Input = std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged,
-                           OutputResult, ClockTick, OfflineDecision>;
+// One key of a reader's keypad (a Wiegand keypad burst). The key is a PIN
+// digit: never logged or journalled.
+struct KeyPressed {
+  ReaderId reader;
+  KeypadKey key = KeypadKey::hash;
+  TimePoint time{};
+  MonoTime mono{};
+};
+
+// The shell's answer to a PinCheck: what the PIN typed for attempt
+// `attempt` at `reader` turned out to be against the person's stored hash.
+struct PinChecked {
+  ReaderId reader;
+  std::uint64_t attempt = 0;
+  PinVerdict verdict = PinVerdict::wrong;
+  TimePoint time{};
+  MonoTime mono{};
+};
+
+// The lockdown orders in force, as the shell loaded them at start and after
+// every roster change (the orders themselves are journalled by whoever
+// gave them). Replaces the Controller's orders; doors into a zone that has
+// just been locked down relock at once.
+struct LockdownChanged {
+  Lockdowns lockdowns;
+  TimePoint time{};
+  MonoTime mono{};
+};
+
+using Input =
+    std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged, OutputResult,
+                 ClockTick, OfflineDecision, KeyPressed, PinChecked, LockdownChanged>;
 
 // What the core asks the shell to do to the hardware.
 struct SetOutput {
   PointRef point;
   bool value = false;  // true = energise (unlock for fail-secure locks)
+};
+
+// Check a typed PIN against the holder's stored hash, off the event loop
+// (PBKDF2 takes tens of milliseconds), and answer with PinChecked carrying
+// the same reader and attempt. The stored hash travels with the request so
+// the verifier needs no roster of its own.
+struct PinCheck {
+  ReaderId reader;
+  std::uint64_t attempt = 0;
+  PersonId person;
+  PinCode entered;
+  PinHash stored;
 };
 
 }  // namespace vigil::core

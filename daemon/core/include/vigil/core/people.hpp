@@ -13,6 +13,7 @@
 #include "vigil/core/clearance.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/integrity.hpp"
+#include "vigil/core/pin.hpp"
 #include "vigil/core/time.hpp"
 
 namespace vigil::core {
@@ -53,6 +54,11 @@ class PeopleDirectory {
   // a read by someone without costs one test of an empty map.
   void set_risk(const PersonId& id, PersonRisk risk);
   const PersonRisk* risk_of(const PersonId& id) const;
+  // The person's PIN (issue 8), for card + PIN doors; nullptr when none is
+  // on file. Kept apart like the risks: most people at most sites have none.
+  void set_pin(const PersonId& id, const PinHash& pin);
+  const PinHash* pin_of(const PersonId& id) const;
+  std::size_t pin_count() const { return pins_.size(); }
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
   // Every enrolled card, in no particular order (a door board's offline
@@ -70,6 +76,7 @@ class PeopleDirectory {
   std::unordered_map<PersonId, Person> people_;
   std::unordered_map<CardNumber, Entry> credentials_;
   std::unordered_map<PersonId, PersonRisk> risks_;
+  std::unordered_map<PersonId, PinHash> pins_;
 };
 
 }  // namespace vigil::core

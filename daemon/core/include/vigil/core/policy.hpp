@@ -8,11 +8,12 @@
 // passes in; decide() reads it and never writes it, so the Controller
 // applies what a decision changes only once it acts on it.
 //
-// Precedence (docs/policy.md): every refusing rule (an inactive credential,
-// an integrity flag, a trip, a missing or expired clearance, a pending
-// return report; later a lockdown or hard anti-passback) is checked before
-// the access levels and wins over any of them; then a grant from any one
-// access level allows.
+// Precedence (docs/policy.md): every refusing rule (a locked door, an
+// inactive credential, an integrity flag, a trip, a missing or expired
+// clearance, a pending return report; later a lockdown or hard
+// anti-passback) is checked before the access levels and wins over any of
+// them; then a grant from any one access level allows. At a card + PIN door
+// that grant becomes wait_for_pin: the Controller collects the PIN.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,8 @@
 #include "vigil/core/attr.hpp"
 #include "vigil/core/card.hpp"
 #include "vigil/core/event.hpp"
+#include "vigil/core/lockdown.hpp"
+#include "vigil/core/occupancy.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/core/site.hpp"
 
@@ -47,7 +50,17 @@ enum class Rule : std::uint8_t {
   access_level,   // no access level covers the zone
   schedule,       // a level covers the zone, but its weekly schedule is not open now
   holiday,        // a level covers the zone, but today is a holiday that closes it
+  // Door modes and card + PIN (issue 8). Added after the others so stored
+  // names and values never move; the evaluation order is rule_position().
+  door_mode,      // the door is `locked`: no card opens it
+  pin,            // a card + PIN door: PIN on file, not locked, typed right in time
+  lockdown,       // the zone is locked down and the person holds no lockdown-override level
+  anti_passback,  // hard anti-passback: a second entry without an exit
+  occupancy,      // the zone is at its occupancy limit
 };
+
+// Steps in the evaluation order (schedule and holiday share one).
+inline constexpr int kRuleSteps = 14;
 
 const char* to_string(Outcome outcome);
 const char* to_string(Rule rule);
@@ -61,13 +74,24 @@ const char* rule_question(Rule rule);
 
 // Access state the rules read across reads. Owned by the Controller; rules
 // that need memory (anti-passback, PIN attempts, two-person, escorts) add
-// their part here. Empty today: the rules so far need none.
-struct AccessState {};
+// their part here.
+struct AccessState {
+  // Wrong PINs in a row per person: a locked credential is refused at the
+  // card (pin_locked), before anyone types.
+  PinLockout pin_lockout{};
+  // Zones locked down by an operator (vigilctl lockdown), as last loaded
+  // from the roster database.
+  Lockdowns lockdowns{};
+  // Who is inside which zone, from `entry` events (anti-passback,
+  // occupancy limits, muster); rebuilt from the journal at start.
+  Occupancy occupancy{};
+};
 
 struct AccessRequest {
   CardNumber card;
   ReaderId reader;
   TimePoint time{};
+  MonoTime mono{};  // for the windows in the access state (PIN lockout)
 };
 
 struct Decision {

@@ -9,11 +9,17 @@
 #include <vector>
 
 #include "vigil/core/clearance.hpp"
+#include "vigil/core/door_mode.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
 
 namespace vigil::core {
+
+// Per zone (issue 8): none; soft (a second entry without an exit is
+// granted and raises an incident); hard (refused).
+enum class AntiPassback : std::uint8_t { none, soft, hard };
+const char* to_string(AntiPassback a);
 
 struct Zone {
   ZoneId id;
@@ -26,6 +32,8 @@ struct Zone {
   // After a trip to a destination the site marks (Site::
   // return_report_destinations), entry waits for the return report.
   bool requires_return_report = false;
+  AntiPassback anti_passback = AntiPassback::none;
+  std::optional<int> occupancy_limit{};  // people inside it and its nested zones at most
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.
@@ -59,6 +67,7 @@ struct Door {
   Duration contact_debounce = std::chrono::milliseconds(20);
   Duration rex_debounce = std::chrono::milliseconds(50);
   Duration rex_stuck_time = std::chrono::seconds(30);
+  DoorMode mode = DoorMode::card;  // what a read needs here (issue 8)
 };
 
 // The longest debounce a door input may have. IEC 60839-11-1 wants an input
@@ -111,6 +120,9 @@ struct AccessLevel {
   std::vector<ZoneId> zones;
   std::vector<WeeklyWindow> schedule;  // empty = never
   std::string holidays;                // holiday calendar id; empty = holidays are ordinary days
+  // Passes a lockdown of the zones it covers (issue 8): during a lockdown
+  // only such levels count.
+  bool lockdown_override = false;
   bool covers(const ZoneId& zone) const;
   bool open_at(LocalTime t) const;
 };
@@ -127,6 +139,7 @@ struct Site {
   // site config and on the trip (compared exactly, e.g. ISO country codes).
   std::vector<std::string> return_report_destinations;
   std::vector<HolidayCalendar> holiday_calendars;
+  PinPolicy pin{};  // card + PIN doors: entry and lockout rules (issue 8)
 
   // The holiday overriding `level`'s schedule on `date`, if any.
   const Holiday* holiday_for(const AccessLevel& level, LocalDate date) const;

@@ -37,6 +37,33 @@ int person_enable(const std::string& db_path, const std::string& id, std::ostrea
                   std::ostream& err);
 // The person, their cards (active, inactive, revoked) and their roster
 // history from the journal.
+// Sets the person's PIN (card + PIN doors) from the first line of `in`
+// (digits only); person_pin reads standard input. Journalled as pin_set.
+int person_set_pin(const std::string& db_path, const std::string& id, std::istream& in,
+                   std::ostream& out, std::ostream& err);
+int person_pin(const std::string& db_path, const std::string& id, std::ostream& out,
+               std::ostream& err);
+// Lockdown orders (issue 8, lockdown_commands.cpp). With a config, the
+// zone must be one of its zones.
+struct LockdownArgs {
+  std::string db_path;
+  std::string zone;
+  std::string reason;                      // required: why (journalled)
+  std::optional<std::string> config_path;  // to check the zone
+};
+int lockdown_set(const LockdownArgs& args, std::ostream& out, std::ostream& err);
+int lockdown_release(const LockdownArgs& args, std::ostream& out, std::ostream& err);
+int lockdown_list(const std::string& db_path, std::ostream& out, std::ostream& err);
+
+// Who is inside each zone now (or ZONE and the zones inside it), with the
+// time of entry, from the journal's entry events (muster_command.cpp).
+struct MusterArgs {
+  std::string config_path;
+  std::optional<std::string> db_path;  // default: the config's journal.path
+  std::optional<std::string> zone;
+};
+int muster(const MusterArgs& args, std::ostream& out, std::ostream& err);
+
 int person_show(const std::string& db_path, const std::string& id, std::ostream& out,
                 std::ostream& err);
 

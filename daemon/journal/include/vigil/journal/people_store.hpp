@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "vigil/core/lockdown.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/journal/error.hpp"
 
@@ -31,6 +32,7 @@ struct PeopleCount {
 struct RosterSnapshot {
   core::PeopleDirectory people;
   std::uint64_t version = 0;
+  core::Lockdowns lockdowns;  // the lockdown orders in force (issue 8)
 };
 
 struct CardRecord {
@@ -75,6 +77,9 @@ class PeopleStore {
   std::vector<FlagRecord> list_flags() const;
   std::vector<TripRecord> list_trips(
       const std::optional<core::PersonId>& person = std::nullopt) const;
+
+  // The lockdown orders in force (issue 8), by zone.
+  core::Lockdowns lockdowns() const;
 
   // Bumped by every committed roster change (never by event appends).
   std::uint64_t version() const;

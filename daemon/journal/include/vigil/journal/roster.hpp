@@ -98,6 +98,25 @@ class Roster {
   RosterChange add_trip(const core::PersonId& person, const core::Trip& trip, core::TimePoint at);
   RosterChange record_return(std::int64_t trip, const std::string& note, core::TimePoint at);
 
+  // Sets or replaces the person's PIN (issue 8, roster_pin.cpp), given as
+  // its hash: the digits never reach the roster. Journals pin_set with the
+  // operator and whether a PIN was replaced, never the hash. Throws
+  // JournalError for an unknown person.
+  RosterChange set_pin(const core::PersonId& person, const core::PinHash& pin, core::TimePoint at);
+
+  // Lockdown of a zone and every zone inside it (issue 8,
+  // roster_lockdown.cpp), ordered by the operator; journalled as
+  // lockdown_set / lockdown_released with the zone, reason and operator.
+  // A running vigild applies it like a roster change. Setting an order on a
+  // zone already locked down replaces it; releasing a zone that is not locked
+  // down changes nothing (no events). Throws JournalError for an empty zone
+  // or reason. The zone is not checked against a site config here: vigilctl
+  // does that.
+  RosterChange set_lockdown(const core::ZoneId& zone, const std::string& reason,
+                            core::TimePoint at);
+  RosterChange release_lockdown(const core::ZoneId& zone, const std::string& reason,
+                                core::TimePoint at);
+
   // The person's roster events from the journal, oldest first.
   std::vector<core::Event> history(const core::PersonId& person) const;
 

@@ -1,0 +1,36 @@
+// PINs in SQL (issue 8): one PBKDF2 hash string per person.
+#include "risk_rows.hpp"
+
+namespace vigil::journal {
+
+std::vector<std::pair<core::PersonId, core::PinHash>> read_pins(sqlite::Database& db) {
+  std::vector<std::pair<core::PersonId, core::PinHash>> pins;
+  sqlite::Statement select{db.handle(), "SELECT person, hash FROM person_pins"};
+  while (select.step()) {
+    if (auto hash = core::parse_pin_hash(select.column_text(1))) {
+      pins.emplace_back(core::PersonId{select.column_text(0)}, *hash);
+    }
+  }
+  return pins;
+}
+
+void write_pin(sqlite::Database& db, const core::PersonId& person, const core::PinHash& pin,
+               const std::string& by, core::TimePoint at) {
+  auto upsert = db.cached(
+      "INSERT OR REPLACE INTO person_pins (person, hash, set_by, set_us) VALUES (?1, ?2, ?3, ?4)");
+  upsert->bind(1, std::string_view{person.str()});
+  const std::string hash = core::format_pin_hash(pin);
+  upsert->bind(2, std::string_view{hash});
+  upsert->bind(3, std::string_view{by});
+  upsert->bind(4, core::to_unix_micros(at));
+  upsert->step();
+}
+
+bool has_pin(sqlite::Database& db, const core::PersonId& person) {
+  auto select = db.cached("SELECT count(*) FROM person_pins WHERE person = ?");
+  select->bind(1, std::string_view{person.str()});
+  const bool found = select->step() && select->column_int(0) > 0;
+  return found;
+}
+
+}  // namespace vigil::journal
