@@ -56,6 +56,19 @@ constexpr std::array kEventKindNames{
 
     std::pair{EventKind::line_tamper, "line_tamper"},
     std::pair{EventKind::line_restored, "line_restored"},
+    std::pair{EventKind::alarm_arming, "alarm_arming"},
+    std::pair{EventKind::alarm_armed, "alarm_armed"},
+    std::pair{EventKind::alarm_arm_refused, "alarm_arm_refused"},
+    std::pair{EventKind::alarm_disarmed, "alarm_disarmed"},
+    std::pair{EventKind::alarm_entry_delay, "alarm_entry_delay"},
+    std::pair{EventKind::alarm_intrusion, "alarm_intrusion"},
+    std::pair{EventKind::alarm_panic, "alarm_panic"},
+    std::pair{EventKind::alarm_tamper, "alarm_tamper"},
+    std::pair{EventKind::alarm_restored, "alarm_restored"},
+    std::pair{EventKind::fire_release, "fire_release"},
+    std::pair{EventKind::fire_input_cleared, "fire_input_cleared"},
+    std::pair{EventKind::fire_reset, "fire_reset"},
+    std::pair{EventKind::fire_reset_refused, "fire_reset_refused"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -296,6 +309,12 @@ const char* to_string(IncidentKind kind) {
 
     case IncidentKind::tamper:
       return "tamper";
+    case IncidentKind::intrusion:
+      return "intrusion";
+    case IncidentKind::panic:
+      return "panic";
+    case IncidentKind::fire_release:
+      return "fire_release";
   }
   return "unknown";
 }
@@ -322,6 +341,8 @@ const char* to_string(PointKind kind) {
       return "input";
     case PointKind::gpio_line:
       return "line";
+    case PointKind::supervised_input:
+      return "supervised";
   }
   return "unknown";
 }

@@ -30,6 +30,10 @@ enum class IncidentKind : std::uint8_t {
   credential_used_while_abroad,  // a card was used while its holder is abroad (cloned or lent)
 
   tamper,  // a supervised line was cut or shorted (issue 9; raised armed or not)
+  // Alarm zones and fire release (issue 9, docs/alarm.md).
+  intrusion,     // a sensor in an armed zone: at once, or after the entry delay
+  panic,         // a panic button, armed or not
+  fire_release,  // the fire input released the egress doors
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
