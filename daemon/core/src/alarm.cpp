@@ -156,9 +156,9 @@ Effects AlarmPanel::point(const PointChanged& in) {
 void AlarmPanel::sensor_active(std::size_t z, std::size_t s, Moment at, Effects& out) {
   const AlarmSensor& sensor = zones_[z].sensors[s];
   if (always_live(sensor.kind)) {
-    Event e = make(sensor.kind == SensorKind::panic ? EventKind::alarm_panic
-                                                    : EventKind::alarm_tamper,
-                   zones_[z], at);
+    Event e =
+        make(sensor.kind == SensorKind::panic ? EventKind::alarm_panic : EventKind::alarm_tamper,
+             zones_[z], at);
     set_attr(e.attrs, "sensor", sensor.name);
     set_attr(e.attrs, "point", to_string(sensor.point));
     set_attr(e.attrs, "state", std::string(to_string(states_[z].state)));
@@ -227,8 +227,7 @@ void AlarmPanel::advance_zone(std::size_t z, Moment now, Effects& out) {
     std::optional<std::size_t> entry;
     for (std::size_t s = 0; s < zone.sensors.size(); ++s) {
       const SensorState& ss = st.sensors[s];
-      if (!ss.level.value_or(false) || ss.suppressed || always_live(zone.sensors[s].kind))
-        continue;
+      if (!ss.level.value_or(false) || ss.suppressed || always_live(zone.sensors[s].kind)) continue;
       if (!zone.sensors[s].entry_route) {
         intrusion(z, s, "active_at_exit_delay_end", due, out);
         return;
@@ -314,12 +313,16 @@ namespace {
 
 // Stored in the journal (attrs) and the site config: add, never rename.
 constexpr std::pair<SensorKind, const char*> kSensorKindNames[]{
-    {SensorKind::contact, "contact"}, {SensorKind::motion, "motion"},
-    {SensorKind::glass_break, "glass_break"}, {SensorKind::panic, "panic"},
+    {SensorKind::contact, "contact"},
+    {SensorKind::motion, "motion"},
+    {SensorKind::glass_break, "glass_break"},
+    {SensorKind::panic, "panic"},
     {SensorKind::tamper, "tamper"}};
 constexpr std::pair<AlarmState, const char*> kAlarmStateNames[]{
-    {AlarmState::disarmed, "disarmed"}, {AlarmState::exit_delay, "exit_delay"},
-    {AlarmState::armed, "armed"},       {AlarmState::entry_delay, "entry_delay"},
+    {AlarmState::disarmed, "disarmed"},
+    {AlarmState::exit_delay, "exit_delay"},
+    {AlarmState::armed, "armed"},
+    {AlarmState::entry_delay, "entry_delay"},
     {AlarmState::alarm, "alarm"}};
 
 }  // namespace

@@ -42,8 +42,8 @@ class FireRig {
     step(fire_.point(PointChanged{kFire, v, at(d).wall, at(d).mono, initial}), d);
   }
   void fire_device(bool online, Duration d) {
-    step(fire_.device_status(DeviceStatusChanged{DeviceId("fire1"), online, "", at(d).wall,
-                                                 at(d).mono}),
+    step(fire_.device_status(
+             DeviceStatusChanged{DeviceId("fire1"), online, "", at(d).wall, at(d).mono}),
          d);
   }
   void reset(Duration d) { step(fire_.reset("oscar", at(d)), d); }
@@ -52,9 +52,9 @@ class FireRig {
     take(controller_.handle(in), d);
   }
   void swipe(Duration d) {
-    input(CardPresented{ReaderId("lobby-in"), CardNumber{12, 1001}, "H10301", at(d).wall,
-                        at(d).mono},
-          d);
+    input(
+        CardPresented{ReaderId("lobby-in"), CardNumber{12, 1001}, "H10301", at(d).wall, at(d).mono},
+        d);
   }
   void contact(bool open, Duration d) {
     input(PointChanged{kLobbyContact, open, at(d).wall, at(d).mono}, d);
@@ -101,8 +101,8 @@ class FireRig {
     for (const auto& o : fx.outputs) {
       outputs_.push_back(o);
       // The driver confirms at once.
-      Effects r = controller_.handle(OutputResult{o.point, o.value, true, "", at(d).wall,
-                                                  at(d).mono});
+      Effects r =
+          controller_.handle(OutputResult{o.point, o.value, true, "", at(d).wall, at(d).mono});
       take(std::move(r), d);
     }
   }
