@@ -138,6 +138,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   out.clock_jump_threshold = draft.clock_jump_threshold;
   out.checkpoint_every_events = draft.checkpoint_every_events;
   out.checkpoint_interval = draft.checkpoint_interval;
+  build_alarm(draft, out);
   return out;
 }
 

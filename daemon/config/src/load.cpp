@@ -24,7 +24,9 @@ const std::vector<std::string> kSections{"site",
                                          "access_levels",
                                          "holiday_schedules",
                                          "holiday_calendars",
-                                         "readers"};
+                                         "readers",
+                                         "alarm_zones",
+                                         "fire"};
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
@@ -71,6 +73,8 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
       {"access_levels", parse_access_levels},
       {"holiday_schedules", parse_holiday_schedules},
       {"holiday_calendars", parse_holiday_calendars},
+      {"alarm_zones", parse_alarm_zones},
+      {"fire", parse_fire},
   };
   for (const auto& [name, parse] : sections) {
     const YAML::Node node =

@@ -168,6 +168,7 @@ Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& d
   validate_door_timings(draft, diag);
   validate_holidays(draft, diag);
   validate_door_boards(draft, diag);
+  validate_alarm(draft, diag);
   return Resolved{resolve_time_zone(draft, options, diag)};
 }
 

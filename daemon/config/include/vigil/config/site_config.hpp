@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "vigil/core/alarm.hpp"
 #include "vigil/core/eol.hpp"
+#include "vigil/core/fire.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/site.hpp"
 #include "vigil/wiegand/format.hpp"
@@ -156,6 +158,9 @@ struct SiteConfig {
   // comes first, and at every clean stop (journal.checkpoint_every / _interval).
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
+  // Alarm zones and fire release (issue 9, docs/alarm.md).
+  std::vector<core::AlarmZone> alarm_zones;
+  std::optional<core::FireConfig> fire;
 };
 
 }  // namespace vigil::config
