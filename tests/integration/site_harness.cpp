@@ -65,7 +65,8 @@ void SiteHarness::write_config() {
       << "    direction: in\n"
       << "    wiegand: { chip: gpio0, d0: 0, d1: 1, formats: [H10301] }\n"
       << "access_levels:\n"
-      << "  - { id: everyone, zones: [lobby], schedule: always }\n";
+      << "  - { id: everyone, zones: [lobby], schedule: always }\n"
+      << options_.extra_config;
 }
 
 void SiteHarness::enrol_people() {

@@ -30,6 +30,7 @@ class SiteHarness {
     std::filesystem::path journal_dir{};  // where journal.db lives; empty: the site's temp dir
     std::string contact_debounce{};       // e.g. "0ms"; empty: the core's default (20 ms)
     std::vector<std::string> vigild_args{};  // appended to vigild's command line
+    std::string extra_config{};  // YAML sections appended to the config (alarm_zones, fire)
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

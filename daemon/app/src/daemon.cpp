@@ -15,6 +15,7 @@
 #include "vigil/app/status_file.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/operator_commands.hpp"
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
@@ -212,6 +213,7 @@ void Daemon::start() {
   // Every lock starts locked: after a crash the daemon does not know which
   // grants were in flight. The journal says so once the drivers confirm.
   dispatch(controller_->start(wall_now(), mono_now()));
+  start_alarms(db);
   arm_tick();
   full_verify_ = std::make_unique<FullVerify>(
       io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
@@ -227,7 +229,10 @@ void Daemon::start() {
 }
 
 void Daemon::handle(const core::Input& input) {
-  dispatch(controller_->handle(input));
+  core::Effects effects = controller_->handle(input);
+  core::Effects alarm_effects = alarm_step(input, effects);
+  dispatch(std::move(effects));
+  dispatch(std::move(alarm_effects));
   arm_deadline();
   finish_stop_when_settled();
 }
@@ -288,7 +293,8 @@ void Daemon::on_committed(const core::Event& event) {
 }
 
 void Daemon::arm_deadline() {
-  const auto next = controller_->next_deadline();
+  auto next = controller_->next_deadline();
+  if (const auto alarm = alarm_deadline(); alarm && (!next || *alarm < *next)) next = alarm;
   if (!next) {
     deadline_timer_.cancel();
     return;
@@ -296,7 +302,9 @@ void Daemon::arm_deadline() {
   deadline_timer_.expires_after(*next - mono_now());
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    dispatch(controller_->advance(wall_now(), mono_now()));
+    const core::ClockTick tick{wall_now(), mono_now()};
+    dispatch(controller_->advance(tick.time, tick.mono));
+    dispatch(alarm_step(tick, {}));
     arm_deadline();
   });
 }
@@ -308,6 +316,7 @@ void Daemon::shutdown() {
   tick_timer_.cancel();
   stop_timer_.cancel();
   status_timer_.cancel();
+  if (command_timer_) command_timer_->cancel();
   if (roster_watch_) roster_watch_->stop();
   if (site_io_) site_io_->stop();
   if (journal_) {
@@ -329,6 +338,7 @@ void Daemon::shutdown() {
   io_.poll();
   if (publisher_) publisher_->stop();
   site_io_.reset();
+  commands_.reset();
   roster_watch_.reset();
   journal_.reset();  // its callbacks use the pipeline and the publisher
   pipeline_.reset();
