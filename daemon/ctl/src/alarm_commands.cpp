@@ -48,15 +48,20 @@ int alarm_status(const std::string& db_path, std::ostream& out, std::ostream& er
     const auto states = core::alarm_states_from(events);
     if (states.empty()) out << "no alarm zone has been armed\n";
     for (const auto& [zone, state] : states) {
-      // The latest event of the zone says since when and who.
+      // The latest event of the zone says since when; the latest with an
+      // actor (arm, disarm) says who.
       const core::Event* last = nullptr;
-      for (const auto& e : events)
-        if (e.zone == zone) last = &e;
+      const core::Event* actor = nullptr;
+      for (const auto& e : events) {
+        if (e.zone != zone) continue;
+        last = &e;
+        if (core::attr_text(e.attrs, "by")) actor = &e;
+      }
       out << zone.str() << "  " << core::to_string(state);
-      if (last) {
-        out << "  since " << core::format_utc(last->time);
-        if (auto op = core::attr_text(last->attrs, "operator")) out << "  by " << *op;
-        if (last->person) out << "  by card of " << last->person->str();
+      if (last) out << "  since " << core::format_utc(last->time);
+      if (actor) {
+        if (auto op = core::attr_text(actor->attrs, "operator")) out << "  by " << *op;
+        if (actor->person) out << "  by card of " << actor->person->str();
       }
       out << "\n";
     }
