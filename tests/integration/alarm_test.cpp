@@ -142,6 +142,8 @@ TEST(FireRelease, FireInputReleasesTheDoorCoilUntilClearedAndReset) {
   ASSERT_EQ(vigilctl(site, {"fire", "reset"}).first, 0);
   EXPECT_TRUE(eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 10s))
       << site.vigild_log();
+  // The relock reaches the module before the journal's group commit.
+  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::fire_reset).empty(); }, 10s));
   const auto reset = site.events(core::EventKind::fire_reset);
   ASSERT_EQ(reset.size(), 1u);
   EXPECT_FALSE(core::attr_text(reset[0].attrs, "operator").value_or("").empty());
