@@ -33,6 +33,7 @@ class SiteHarness {
     // The door is card + PIN (issue 8): p01's PIN is 1234, the PIN entry
     // time 3 s; the reader decodes keypad bursts.
     bool card_and_pin = false;
+    std::string extra_config{};  // YAML sections appended to the config (alarm_zones, fire)
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

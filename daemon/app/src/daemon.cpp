@@ -24,6 +24,7 @@
 #include "vigil/app/status_file.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/operator_commands.hpp"
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
@@ -264,6 +265,7 @@ void Daemon::start() {
   // Lockdown orders in force survive a restart: they are in the database.
   dispatch(controller_->handle(
       core::LockdownChanged{roster_watch_->lockdowns(), wall_now(), mono_now()}));
+  start_alarms(db);
   arm_tick();
   full_verify_ = std::make_unique<FullVerify>(
       io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
@@ -287,7 +289,10 @@ void Daemon::start() {
 }
 
 void Daemon::handle(const core::Input& input) {
-  dispatch(controller_->handle(input));
+  core::Effects effects = controller_->handle(input);
+  core::Effects alarm_effects = alarm_step(input, effects);
+  dispatch(std::move(effects));
+  dispatch(std::move(alarm_effects));
   arm_deadline();
   finish_stop_when_settled();
 }
@@ -351,7 +356,8 @@ void Daemon::on_committed(const core::Event& event) {
 }
 
 void Daemon::arm_deadline() {
-  const auto next = controller_->next_deadline();
+  auto next = controller_->next_deadline();
+  if (const auto alarm = alarm_deadline(); alarm && (!next || *alarm < *next)) next = alarm;
   if (!next) {
     deadline_timer_.cancel();
     return;
@@ -359,7 +365,9 @@ void Daemon::arm_deadline() {
   deadline_timer_.expires_after(*next - mono_now());
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    dispatch(controller_->advance(wall_now(), mono_now()));
+    const core::ClockTick tick{wall_now(), mono_now()};
+    dispatch(controller_->advance(tick.time, tick.mono));
+    dispatch(alarm_step(tick, {}));
     arm_deadline();
   });
 }
@@ -372,6 +380,7 @@ void Daemon::shutdown() {
   tick_timer_.cancel();
   stop_timer_.cancel();
   status_timer_.cancel();
+  if (command_timer_) command_timer_->cancel();
   if (roster_watch_) roster_watch_->stop();
   if (incident_states_) incident_states_->stop();
 
@@ -396,6 +405,7 @@ void Daemon::shutdown() {
   io_.poll();
   if (publisher_) publisher_->stop();
   site_io_.reset();
+  commands_.reset();
   roster_watch_.reset();
   incident_states_.reset();
   journal_.reset();  // its callbacks use the pipeline and the publisher

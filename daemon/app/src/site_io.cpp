@@ -2,6 +2,8 @@
 
 #include "reader_formats.hpp"
 
+#include <algorithm>
+
 #include "supervised_line.hpp"
 
 #include <spdlog/spdlog.h>
@@ -190,6 +192,22 @@ void SiteIo::start() {
         chip->chip->request_output(door.lock.index, false,
                                    line_settings(*chip->config, door.lock.index));
   }
+
+  // Alarm sensors and fire inputs on GPIO lines (issue 9); a door contact
+  // used as a sensor is requested once, above.
+  auto alarm_input = [&](const core::PointRef& p) {
+    if (p.kind != core::PointKind::gpio_line) return;
+    ChipLink* chip = find_chip(p.device);
+    if (chip == nullptr) return;
+    auto& lines = chip->point_lines;
+    if (std::find(lines.begin(), lines.end(), p.index) != lines.end()) return;
+    chip->chip->request_input(p.index, line_settings(*chip->config, p.index));
+    lines.push_back(p.index);
+  };
+  for (const auto& zone : config_.alarm_zones)
+    for (const auto& sensor : zone.sensors) alarm_input(sensor.point);
+  if (config_.fire)
+    for (const auto& input : config_.fire->inputs) alarm_input(input.point);
 
   for (auto& c : chips_) {
     ChipLink* link = c.get();

@@ -51,6 +51,7 @@ void SiteIo::on_supervised_device_offline(const core::DeviceId& device) {
     if (line->device != device) continue;
     line->supervisor.reset();
     line->timer.cancel();
+    line->active.reset();
   }
 }
 
@@ -74,8 +75,18 @@ void SiteIo::arm_dwell(SupervisedLine& line) {
 
 void SiteIo::report_line(SupervisedLine& line, core::LineState state, bool initial,
                          core::TimePoint time) {
+  // Alarm zones and fire inputs see the loop as a point: true when it is
+  // not normal (alarm, and cut or short too: a defeated sensor in an armed
+  // zone must not read as quiet). A first reading is state (initial).
+  const bool active = state != core::LineState::normal;
+  if (!line.active || *line.active != active || initial) {
+    line.active = active;
+    deliver(core::PointChanged{core::PointRef{line.device, core::PointKind::supervised_input,
+                                              static_cast<std::uint32_t>(line.register_index)},
+                               active, time, mono_now(), initial});
+  }
   const bool tamper = core::is_tamper(state);
-  if (tamper == line.tampered) return;  // alarm/normal alone: alarm zones come later
+  if (tamper == line.tampered) return;
   line.tampered = tamper;
   core::Event e;
   e.kind = tamper ? core::EventKind::line_tamper : core::EventKind::line_restored;

@@ -2,6 +2,7 @@
 // a header of its own because ~SiteIo needs the complete type.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "vigil/app/site_io.hpp"
@@ -16,6 +17,7 @@ struct SiteIo::SupervisedLine {
   boost::asio::steady_timer timer;
   double last_value = 0;
   bool tampered = false;
+  std::optional<bool> active;  // last level delivered as a PointChanged (not normal)
 
   SupervisedLine(boost::asio::io_context& io, const core::DeviceId& d,
                  const config::SupervisedInputConfig& c)

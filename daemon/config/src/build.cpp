@@ -144,6 +144,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   out.checkpoint_every_events = draft.checkpoint_every_events;
   out.checkpoint_interval = draft.checkpoint_interval;
   build_operators(draft, out);
+  build_alarm(draft, out);
   return out;
 }
 

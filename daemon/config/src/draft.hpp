@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "draft_alarm.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/config/site_config.hpp"
 #include "vigil/core/site.hpp"
@@ -189,6 +190,8 @@ struct Draft {
   std::vector<DraftOperator> operators;
 
   core::PinPolicy pin;  // the `pin` section (issue 8)
+  std::vector<DraftAlarmZone> alarm_zones;  // issue 9 (parse_alarm.cpp)
+  std::optional<DraftFire> fire;
 };
 
 // What validation resolved on the way (external references).
@@ -228,6 +231,12 @@ const ModuleType* find_module_type(Draft& draft, const Located<std::string>& nam
                                    Diagnostics& diag);
 
 void validate_door_boards(const Draft& draft, Diagnostics& diag);
+
+// Alarm zones and fire release (parse_alarm.cpp).
+void parse_alarm_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_fire(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void validate_alarm(const Draft& draft, Diagnostics& diag);
+void build_alarm(const Draft& draft, SiteConfig& out);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

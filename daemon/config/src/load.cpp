@@ -27,7 +27,10 @@ const std::vector<std::string> kSections{"site",
                                          "readers",
                                          "control",
                                          "operators",
-                                         "pin"};
+                                         "pin",
+                                         "alarm_zones",
+                                         "fire"};
+
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
@@ -77,6 +80,8 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
       {"control", parse_control},
       {"operators", parse_operators},
       {"pin", parse_pin},
+      {"alarm_zones", parse_alarm_zones},
+      {"fire", parse_fire},
   };
   for (const auto& [name, parse] : sections) {
     const YAML::Node node =

@@ -169,6 +169,7 @@ Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& d
   validate_holidays(draft, diag);
   validate_door_boards(draft, diag);
   validate_operators(draft, diag);
+  validate_alarm(draft, diag);
   return Resolved{resolve_time_zone(draft, options, diag)};
 }
 

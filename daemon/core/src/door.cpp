@@ -82,7 +82,8 @@ void DoorStateMachine::on_contact_edge(bool open, Moment at, bool seen_late, Eff
       out.events.push_back(std::move(entry));
       pending_entry_.reset();
     }
-    held_deadline_ = at.mono + door_->held_open_time;
+    // People stream out during a fire: an open egress door is expected.
+    if (!fire_hold_) held_deadline_ = at.mono + door_->held_open_time;
     return;
   }
   out.events.push_back(make(EventKind::door_closed, at));

@@ -46,6 +46,7 @@ void DoorStateMachine::command(bool value, LockAction action, std::optional<Pers
 
 void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person, const char* cause,
                               Effects& out) {
+  if (fire_hold_) return;  // already released for as long as the fire lasts
   unlock_until_ = now.mono + door_->unlock_time;
   relock_at_.reset();
   unlocked_ = true;
@@ -56,6 +57,7 @@ void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person,
 void DoorStateMachine::relock(const char* cause, Effects& out) {
   unlock_until_.reset();
   relock_at_.reset();
+  if (fire_hold_) return;  // life safety overrides every relock
   const bool was_unlocked = unlocked_;
   unlocked_ = false;
   if (was_unlocked || lock_suspect_)
@@ -89,6 +91,11 @@ void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out
   unlock_until_.reset();
   relock_at_.reset();
   pending_entry_.reset();
+  if (fire_hold_) {
+    // A stop during a fire must not lock an escape route: stay released.
+    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    return;
+  }
   // De-energised: a fail-secure strike locks, a fail-safe maglock releases.
   const LockAction action =
       door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release;

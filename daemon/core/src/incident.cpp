@@ -96,6 +96,25 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
       return make(IncidentKind::tamper, Severity::major, e,
                   "Tamper: supervised input " + attr_text(e.attrs, "point").value_or("?") + " on " +
                       where(e) + " reads " + attr_text(e.attrs, "state").value_or("?"));
+    case EventKind::alarm_intrusion:
+      return make(IncidentKind::intrusion, Severity::critical, e,
+                  "Intrusion: alarm zone " + (e.zone ? e.zone->str() : std::string("?")) +
+                      (attr_text(e.attrs, "sensor") ? ", sensor " + *attr_text(e.attrs, "sensor")
+                                                    : std::string()) +
+                      " (" + attr_text(e.attrs, "cause").value_or("?") + ")");
+    case EventKind::alarm_panic:
+      return make(IncidentKind::panic, Severity::critical, e,
+                  "Panic: " + attr_text(e.attrs, "sensor").value_or("?") + " in zone " +
+                      (e.zone ? e.zone->str() : std::string("?")));
+    case EventKind::alarm_tamper:
+      return make(IncidentKind::tamper, Severity::major, e,
+                  "Tamper: sensor " + attr_text(e.attrs, "sensor").value_or("?") + " in zone " +
+                      (e.zone ? e.zone->str() : std::string("?")) + " was opened");
+    case EventKind::fire_release:
+      // Life safety: every guard must see it at once, whatever else is on.
+      return make(IncidentKind::fire_release, Severity::critical, e,
+                  "Fire: egress doors released (" + attr_text(e.attrs, "doors").value_or("") +
+                      "), " + attr_text(e.attrs, "cause").value_or("fire input"));
     case EventKind::device_offline:
       return make(IncidentKind::device_offline, Severity::major, e,
                   "Device offline: " + where(e) + (e.detail.empty() ? "" : " (" + e.detail + ")"));

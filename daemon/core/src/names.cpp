@@ -67,6 +67,20 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::pin_set, "pin_set"},
     std::pair{EventKind::lockdown_set, "lockdown_set"},
     std::pair{EventKind::lockdown_released, "lockdown_released"},
+
+    std::pair{EventKind::alarm_arming, "alarm_arming"},
+    std::pair{EventKind::alarm_armed, "alarm_armed"},
+    std::pair{EventKind::alarm_arm_refused, "alarm_arm_refused"},
+    std::pair{EventKind::alarm_disarmed, "alarm_disarmed"},
+    std::pair{EventKind::alarm_entry_delay, "alarm_entry_delay"},
+    std::pair{EventKind::alarm_intrusion, "alarm_intrusion"},
+    std::pair{EventKind::alarm_panic, "alarm_panic"},
+    std::pair{EventKind::alarm_tamper, "alarm_tamper"},
+    std::pair{EventKind::alarm_restored, "alarm_restored"},
+    std::pair{EventKind::fire_release, "fire_release"},
+    std::pair{EventKind::fire_input_cleared, "fire_input_cleared"},
+    std::pair{EventKind::fire_reset, "fire_reset"},
+    std::pair{EventKind::fire_reset_refused, "fire_reset_refused"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -365,6 +379,13 @@ const char* to_string(IncidentKind kind) {
       return "pin_lockout";
     case IncidentKind::anti_passback:
       return "anti_passback";
+
+    case IncidentKind::intrusion:
+      return "intrusion";
+    case IncidentKind::panic:
+      return "panic";
+    case IncidentKind::fire_release:
+      return "fire_release";
   }
   return "unknown";
 }
@@ -391,6 +412,8 @@ const char* to_string(PointKind kind) {
       return "input";
     case PointKind::gpio_line:
       return "line";
+    case PointKind::supervised_input:
+      return "supervised";
   }
   return "unknown";
 }

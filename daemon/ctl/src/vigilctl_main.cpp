@@ -31,10 +31,14 @@
 //   vigilctl incident list [--state S] [--zone Z] | show ID | ack ID | resolve ID --note N
 //                    | escalate ID [--note N] | form ID [--json]
 //                    | report --kind K --zone Z --note TEXT [--person P]   (-j DB | -c SITE.yaml)
+
+//   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
+//   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "vigil/ctl/alarm_commands.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/incident_commands.hpp"
@@ -460,6 +464,47 @@ incident_report_cmd->callback([&] {
   auto ctx = incident_ctx();
   rc = ctx ? incident_report(*ctx, report_args, std::cout, std::cerr) : 2;
 });
+
+// Alarm zones and fire release (issue 9, docs/alarm.md).
+auto now = [] {
+  return std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now());
+};
+auto* alarm =
+    cli.add_subcommand("alarm", "alarm zones: arm, disarm, status") -> require_subcommand(1);
+std::string alarm_zone;
+bool alarm_bypass = false;
+for (const char* verb : {"arm", "disarm"}) {
+  const std::string kind = std::string("alarm_") + verb;
+  auto* sub = alarm->add_subcommand(verb, std::string(verb) + " an alarm zone (journalled)");
+  sub->add_option("zone", alarm_zone, "alarm zone id")->required();
+  if (kind == "alarm_arm")
+    sub->add_flag("--bypass", alarm_bypass, "bypass sensors active now until they read normal");
+  add_source(sub);
+  sub->callback([&, kind] {
+    auto path = resolve_journal(journal, site, std::cerr);
+    rc = path ? alarm_request(*path, kind, alarm_zone, alarm_bypass, site, now(), std::cout,
+                              std::cerr)
+              : 2;
+  });
+}
+auto* alarm_status_cmd = alarm->add_subcommand("status", "each alarm zone's state");
+add_source(alarm_status_cmd);
+alarm_status_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  rc = path ? alarm_status(*path, std::cout, std::cerr) : 2;
+});
+auto* fire = cli.add_subcommand("fire", "fire release: reset, release") -> require_subcommand(1);
+for (const char* verb : {"reset", "release"}) {
+  const std::string kind = std::string("fire_") + verb;
+  auto* sub = fire->add_subcommand(
+      verb, kind == "fire_reset" ? "relock the egress doors once every fire input reads normal"
+                                 : "release the egress doors now, as a fire input would");
+  add_source(sub);
+  sub->callback([&, kind] {
+    auto path = resolve_journal(journal, site, std::cerr);
+    rc = path ? fire_request(*path, kind, now(), std::cout, std::cerr) : 2;
+  });
+}
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

@@ -14,7 +14,9 @@
 
 #include "vigil/app/asio.hpp"
 #include "vigil/config/site_config.hpp"
+#include "vigil/core/alarm.hpp"
 #include "vigil/core/controller.hpp"
+#include "vigil/core/fire.hpp"
 #include "vigil/core/incident.hpp"
 
 namespace vigil::journal {
@@ -28,6 +30,9 @@ class Outbox;
 class Publisher;
 class DoorStates;
 }  // namespace vigil::mqtt
+namespace vigil::journal {
+class OperatorCommands;
+}
 
 namespace vigil::app {
 
@@ -87,6 +92,12 @@ class Daemon {
   bool journal_audit(core::Event event);
   void arm_deadline();
   void shutdown();
+  // Alarm zones and fire release (daemon_alarm.cpp, docs/alarm.md).
+  void start_alarms(const std::filesystem::path& db);
+  core::Effects alarm_step(const core::Input& input, const core::Effects& controller_effects);
+  void apply_fire(core::FireStep step);
+  void poll_commands();
+  std::optional<core::MonoTime> alarm_deadline() const;
 
   config::SiteConfig config_;
   DaemonOptions options_;
@@ -110,8 +121,11 @@ class Daemon {
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
   std::unique_ptr<IncidentStateWatch> incident_states_;
-
   std::unique_ptr<PinVerifier> pin_verifier_;   // card + PIN: hashes off the loop
+  std::unique_ptr<core::AlarmPanel> alarms_;
+  std::unique_ptr<core::FireRelease> fire_;
+  std::unique_ptr<journal::OperatorCommands> commands_;  // vigilctl alarm / fire
+  std::unique_ptr<boost::asio::steady_timer> command_timer_;
   bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "vigil/config/operators.hpp"
+#include "vigil/core/alarm.hpp"
 #include "vigil/core/eol.hpp"
+#include "vigil/core/fire.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/site.hpp"
 #include "vigil/wiegand/format.hpp"
@@ -161,6 +163,9 @@ struct SiteConfig {
   // and who may use it (operators, docs/control.md).
   std::string control_socket;
   std::vector<OperatorConfig> operators;
+  // Alarm zones and fire release (issue 9, docs/alarm.md).
+  std::vector<core::AlarmZone> alarm_zones;
+  std::optional<core::FireConfig> fire;
 };
 
 }  // namespace vigil::config

@@ -48,6 +48,10 @@ class Controller {
   // The earliest door deadline, on the monotonic clock.
   std::optional<MonoTime> next_deadline() const;
 
+  // Fire release (vigil/core/fire.hpp, controller_fire.cpp): holds these
+  // doors released over every other rule, or lets them relock.
+  Effects fire_release(const std::vector<DoorId>& doors, bool hold, TimePoint wall, MonoTime mono);
+
   const DoorStateMachine* door(const DoorId& id) const;
   // Who is inside which zone, folded from the journal's `entry` events at
   // start (before the first input); live entries update it from then on.

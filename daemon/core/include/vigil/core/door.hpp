@@ -47,6 +47,12 @@ class DoorStateMachine {
   void safe_state(const std::string& cause, Moment now, Effects& out);
   // The driver's answer to a write of this door's lock.
   void output_result(const OutputResult& result, Effects& out);
+  // Fire release (door_fire.cpp): hold the lock released (door_released
+  // cause=fire) until hold is false again, over grants, pulse ends, closes
+  // and the safe state; no held-open alarm meanwhile. Released from hold,
+  // the door relocks (at once, or relock_delay after it closes).
+  void fire_hold(bool hold, Moment now, Effects& out);
+  bool fire_held() const { return fire_hold_; }
 
   // A granted read at one of this door's readers.
   void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,
@@ -129,6 +135,8 @@ class DoorStateMachine {
   bool rex_armed_ = true;
   bool rex_stuck_ = false;
   std::optional<MonoTime> rex_stuck_at_;
+
+  bool fire_hold_ = false;  // released for a fire: nothing relocks it
 };
 
 }  // namespace vigil::core

@@ -84,6 +84,23 @@ enum class EventKind : std::uint8_t {
   // lockdown-override levels, and its release. zone; attrs reason, operator.
   lockdown_set,
   lockdown_released,
+
+  // Alarm zones (issue 9, docs/alarm.md). zone; attrs name the sensor,
+  // point, operator or card holder (person, reader) and delays in ms.
+  alarm_arming,       // exit delay started; attrs: by, operator, exit_delay_ms, bypassed
+  alarm_armed,        // the exit delay ended: the zone is armed
+  alarm_arm_refused,  // a sensor was active at arming; attrs: open, by, operator
+  alarm_disarmed,     // attrs: previous (state left), by, operator; person/reader by card
+  alarm_entry_delay,  // an entry-route sensor opened; attrs: sensor, point, entry_delay_ms
+  alarm_intrusion,    // attrs: cause (instant, entry_delay_expired, ...), sensor, point
+  alarm_panic,        // a panic sensor, armed or not; attrs: sensor, point, state
+  alarm_tamper,       // a tamper switch, armed or not; attrs: sensor, point, state
+  alarm_restored,     // the state rebuilt from the journal at start; attrs: state
+  // Fire release (issue 9). attrs: doors (comma list), input, cause, operator.
+  fire_release,        // egress doors released and held while the fire state lasts
+  fire_input_cleared,  // the fire inputs read normal again (doors stay released)
+  fire_reset,          // an operator reset the fire state: doors relock
+  fire_reset_refused,  // a reset while an input is still active or lost; attrs: reason
 };
 
 enum class DenyReason : std::uint8_t {

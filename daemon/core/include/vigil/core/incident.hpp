@@ -40,6 +40,11 @@ enum class IncidentKind : std::uint8_t {
   duress,         // a duress PIN was typed: the door opened, a silent critical alarm
   pin_lockout,    // wrong PINs in a row locked a credential
   anti_passback,  // a second entry without an exit (soft: granted; hard: refused)
+
+  // Alarm zones and fire release (issue 9, docs/alarm.md).
+  intrusion,     // a sensor in an armed zone: at once, or after the entry delay
+  panic,         // a panic button, armed or not
+  fire_release,  // the fire input released the egress doors
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

@@ -16,6 +16,9 @@ enum class PointKind : std::uint8_t {
   coil,            // Modbus coil (output)
   discrete_input,  // Modbus discrete input
   gpio_line,       // GPIO line on a chip (input or output)
+  // An EOL-supervised loop read from a module register (issue 9): index is
+  // the register's index in the module's register map; true = not normal.
+  supervised_input,
 };
 
 const char* to_string(PointKind kind);

@@ -1,0 +1,126 @@
+// Alarm zones and fire release in the site YAML (docs/alarm.md): sensors on
+// Modbus inputs, GPIO lines, EOL-supervised registers and door contacts;
+// mistakes reported with file:line:col.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "vigil/config/load.hpp"
+
+namespace vigil::config {
+namespace {
+
+// clang-format off
+constexpr const char* kBase =
+    /*  1 */ "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+    /*  2 */ "devices:\n"
+    /*  3 */ "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: 1502, coils: 8, inputs: 8 }\n"
+    /*  4 */ "  - { id: gpio0, type: sim_gpio, socket: run/gpio0.sock }\n"
+    /*  5 */ "zones:\n"
+    /*  6 */ "  - { id: store, name: Store }\n"
+    /*  7 */ "doors:\n"
+    /*  8 */ "  - { id: store-door, from: outside, to: store, lock: { device: io1, coil: 0 }, contact: { device: io1, input: 0 } }\n"
+    /*  9 */ "readers:\n"
+    /* 10 */ "  - { id: store-in, door: store-door, direction: in, wiegand: { chip: gpio0, d0: 0, d1: 1 } }\n"
+    /* 11 */ "alarm_zones:\n"
+    /* 12 */ "  - id: store\n"
+    /* 13 */ "    exit_delay: 45s\n"
+    /* 14 */ "    entry_delay: 15s\n"
+    /* 15 */ "    sensors:\n"
+    /* 16 */ "      - { name: door, door: store-door, entry_route: true }\n"
+    /* 17 */ "      - { name: pir, kind: motion, point: { device: io1, input: 3 } }\n"
+    /* 18 */ "      - { name: shutter, point: { device: gpio0, line: 5 } }\n"
+    /* 19 */ "fire:\n"
+    /* 20 */ "  inputs:\n"
+    /* 21 */ "    - { name: panel, point: { device: io1, input: 7 } }\n"
+    /* 22 */ "  doors: [store-door]\n";
+// clang-format on
+
+TEST(AlarmConfig, ZonesSensorsAndFireLoad) {
+  auto result = load_site_config_from_string(kBase, "/etc/vigil/site.yaml");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const SiteConfig& c = result.value();
+  ASSERT_EQ(c.alarm_zones.size(), 1u);
+  const core::AlarmZone& z = c.alarm_zones[0];
+  EXPECT_EQ(z.exit_delay, std::chrono::seconds(45));
+  EXPECT_EQ(z.entry_delay, std::chrono::seconds(15));
+  ASSERT_EQ(z.sensors.size(), 3u);
+  EXPECT_EQ(z.sensors[0].point, c.site.doors[0].contact) << "a door's contact";
+  EXPECT_TRUE(z.sensors[0].entry_route);
+  EXPECT_EQ(z.sensors[1].kind, core::SensorKind::motion);
+  EXPECT_EQ(z.sensors[1].point,
+            (core::PointRef{core::DeviceId("io1"), core::PointKind::discrete_input, 3}));
+  EXPECT_EQ(z.sensors[2].point,
+            (core::PointRef{core::DeviceId("gpio0"), core::PointKind::gpio_line, 5}));
+  EXPECT_EQ(z.disarm_readers, std::vector<core::ReaderId>{core::ReaderId("store-in")})
+      << "default: the in readers of doors into the access zone of the same id";
+  ASSERT_TRUE(c.fire);
+  EXPECT_EQ(c.fire->doors, std::vector<core::DoorId>{core::DoorId("store-door")});
+  EXPECT_TRUE(c.fire->release_on_input_loss);
+}
+
+struct Case {
+  const char* name;
+  const char* find;
+  const char* replace;
+  std::vector<std::string> expected;
+};
+
+class AlarmMistake : public testing::TestWithParam<Case> {};
+
+TEST_P(AlarmMistake, IsReportedWithItsPosition) {
+  const Case& c = GetParam();
+  std::string text = kBase;
+  const auto at = text.find(c.find);
+  ASSERT_NE(at, std::string::npos) << c.find;
+  text.replace(at, std::string(c.find).size(), c.replace);
+  auto result = load_site_config_from_string(text, "base.yaml");
+  ASSERT_FALSE(result.ok());
+  std::vector<std::string> got;
+  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
+  std::vector<std::string> expected;
+  for (const auto& e : c.expected) expected.push_back("base.yaml:" + e);
+  EXPECT_EQ(got, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AlarmConfig, AlarmMistake,
+    testing::Values(
+        Case{"UnknownSensorKind",
+             "kind: motion",
+             "kind: moton",
+             {"17:28: 'kind': expected contact, motion, glass_break, panic or tamper, got "
+              "'moton' (did you mean 'motion'?)"}},
+        Case{"DelayTooLong",
+             "exit_delay: 45s",
+             "exit_delay: 45m",
+             {"13:17: 'exit_delay': must be between 0s and 10m"}},
+        Case{"UnknownDoor",
+             "door: store-door, entry",
+             "door: store-dor, entry",
+             {"16:29: 'door': unknown door 'store-dor' (did you mean 'store-door'?)"}},
+        Case{"LineOnAModbusDevice",
+             "device: io1, input: 3",
+             "device: io1, line: 3",
+             {"17:43: 'line': device 'io1' is not a GPIO chip"}},
+        Case{"InputBeyondTheModule",
+             "device: io1, input: 7",
+             "device: io1, input: 9",
+             {"21:51: 'input': device 'io1' has 8 inputs"}},
+        Case{"NoSupervisedRegister",
+             "device: io1, input: 3",
+             "device: io1, supervised: ai0",
+             {"17:70: 'supervised': device 'io1' has no supervised input on register 'ai0'"}},
+        Case{"FireDoorUnknown",
+             "doors: [store-door]",
+             "doors: [stair-door]",
+             {"22:11: 'doors': unknown door 'stair-door' (did you mean 'store-door'?)"}},
+        Case{"SensorNameTwice",
+             "name: shutter",
+             "name: pir",
+             {"18:17: 'name': sensor 'pir' appears twice in zone 'store'"}}),
+    [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace vigil::config

@@ -1,0 +1,41 @@
+// Fire release on one door: held released over every other rule.
+#include "vigil/core/door.hpp"
+
+namespace vigil::core {
+
+void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
+  advance(now, out);
+  if (hold == fire_hold_) return;
+  if (hold) {
+    fire_hold_ = true;
+    unlocked_ = true;
+    unlock_until_.reset();
+    relock_at_.reset();
+    held_deadline_.reset();
+    if (held_alarm_) {
+      held_alarm_ = false;
+      out.events.push_back(make(EventKind::door_held_open_cleared, now));
+    }
+    // Forced: a write even if we believe the lock is released already, so
+    // the journal's door_released cause=fire is the hardware's answer.
+    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    return;
+  }
+  fire_hold_ = false;
+  if (safe_) {
+    // Stopping: the safe state applies now the fire no longer holds it.
+    command(false, door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release,
+            std::nullopt, "fire_reset", true, out);
+    return;
+  }
+  if (open()) {
+    // Relock once the door closes, like after a passage; held open from now.
+    unlocked_ = true;
+    held_deadline_ = now.mono + door_->held_open_time;
+    return;
+  }
+  unlocked_ = true;
+  relock("fire_reset", out);
+}
+
+}  // namespace vigil::core
