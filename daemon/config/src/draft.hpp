@@ -189,7 +189,7 @@ struct Draft {
   std::optional<Located<std::string>> control_socket;
   std::vector<DraftOperator> operators;
 
-  core::PinPolicy pin;  // the `pin` section (issue 8)
+  core::PinPolicy pin;                      // the `pin` section (issue 8)
   std::vector<DraftAlarmZone> alarm_zones;  // issue 9 (parse_alarm.cpp)
   std::optional<DraftFire> fire;
 };

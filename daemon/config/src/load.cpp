@@ -31,7 +31,6 @@ const std::vector<std::string> kSections{"site",
                                          "alarm_zones",
                                          "fire"};
 
-
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
     return std::pair{a.line, a.col} < std::pair{b.line, b.col};

@@ -16,8 +16,8 @@ using namespace std::chrono_literals;
 using testing::at_utc;
 using testing::kMonday;
 
-const CardNumber kBob{12, 1002};   // admins: lobby + server room, always open
-const CardNumber kDora{12, 1007};  // admins too
+const CardNumber kApbBob{12, 1002};  // admins: lobby + server room, always open
+const CardNumber kDora{12, 1007};    // admins too
 
 Site apb_site(AntiPassback lobby, std::optional<int> server_limit = std::nullopt) {
   Site site = testing::make_site();
@@ -66,7 +66,7 @@ TEST(AntiPassback, ASecondEntryWithoutAnExitIsRefusedHardAndFlaggedSoft) {
     AccessState state;
     if (c.bob_is_in)
       state.occupancy.enter(PersonId("bob"), ZoneId(c.bob_is_in), at_utc(kMonday, 8, 0));
-    const Decision d = ask(site, state, kBob, c.reader);
+    const Decision d = ask(site, state, kApbBob, c.reader);
     SCOPED_TRACE(std::string(to_string(c.mode)) + " in " + (c.bob_is_in ? c.bob_is_in : "-") +
                  " at " + c.reader);
     EXPECT_EQ(d.outcome, c.outcome);
@@ -82,7 +82,7 @@ TEST(AntiPassback, ASoftViolationRaisesAnIncidentAndAHardOneToo) {
   AccessState state;
   state.occupancy.enter(PersonId("bob"), ZoneId("lobby"), at_utc(kMonday, 8, 0));
   for (auto mode : {AntiPassback::soft, AntiPassback::hard}) {
-    const Decision d = ask(apb_site(mode), state, kBob, "lobby-in");
+    const Decision d = ask(apb_site(mode), state, kApbBob, "lobby-in");
     Event e;
     e.kind = d.granted() ? EventKind::access_granted : EventKind::access_denied;
     e.reason = d.reason;
@@ -98,16 +98,16 @@ TEST(AntiPassback, ASoftViolationRaisesAnIncidentAndAHardOneToo) {
 TEST(Occupancy, AZoneAtItsLimitRefusesNewcomersButNotThoseAlreadyInside) {
   const Site site = apb_site(AntiPassback::none, 1);
   AccessState state;
-  EXPECT_EQ(ask(site, state, kBob, "server-in").outcome, Outcome::grant);
+  EXPECT_EQ(ask(site, state, kApbBob, "server-in").outcome, Outcome::grant);
   state.occupancy.enter(PersonId("dora"), ZoneId("server-room"), at_utc(kMonday, 8, 0));
-  const Decision full = ask(site, state, kBob, "server-in");
+  const Decision full = ask(site, state, kApbBob, "server-in");
   EXPECT_EQ(full.reason, DenyReason::occupancy_limit);
   EXPECT_EQ(full.rule, Rule::occupancy);
   EXPECT_EQ(attr_int(full.attrs, "occupancy"), 1);
   EXPECT_EQ(attr_int(full.attrs, "occupancy_limit"), 1);
   EXPECT_EQ(ask(site, state, kDora, "server-in").outcome, Outcome::grant);
   state.occupancy.enter(PersonId("dora"), ZoneId("lobby"), at_utc(kMonday, 8, 30));
-  EXPECT_EQ(ask(site, state, kBob, "server-in").outcome, Outcome::grant) << "dora left";
+  EXPECT_EQ(ask(site, state, kApbBob, "server-in").outcome, Outcome::grant) << "dora left";
 }
 
 TEST(Occupancy, CountsTheZoneAndTheZonesInsideIt) {
@@ -151,13 +151,13 @@ class ApbController : public ::testing::Test {
 
 TEST_F(ApbController, AnEntryMakesTheNextEntryAPassbackAndTheJournalRebuildsIt) {
   std::vector<Event> journal;
-  const Effects first = pass(kBob, "lobby-in", 0s);
+  const Effects first = pass(kApbBob, "lobby-in", 0s);
   journal.insert(journal.end(), first.events.begin(), first.events.end());
   const Presence* at = controller_.access_state().occupancy.where(PersonId("bob"));
   ASSERT_NE(at, nullptr);
   EXPECT_EQ(at->zone, ZoneId("lobby"));
   const Effects second = controller_.handle(
-      CardPresented{ReaderId("lobby-in"), kBob, "H10301", t0_ + 1min, m0_ + 1min});
+      CardPresented{ReaderId("lobby-in"), kApbBob, "H10301", t0_ + 1min, m0_ + 1min});
   ASSERT_EQ(second.events.size(), 1u);
   EXPECT_EQ(second.events[0].reason, DenyReason::anti_passback);
 
@@ -166,15 +166,15 @@ TEST_F(ApbController, AnEntryMakesTheNextEntryAPassbackAndTheJournalRebuildsIt) 
   Occupancy rebuilt;
   for (const auto& e : journal) rebuilt.observe(e);
   restarted.restore_occupancy(rebuilt);
-  const Effects after =
-      restarted.handle(CardPresented{ReaderId("lobby-in"), kBob, "H10301", t0_ + 2min, m0_ + 2min});
+  const Effects after = restarted.handle(
+      CardPresented{ReaderId("lobby-in"), kApbBob, "H10301", t0_ + 2min, m0_ + 2min});
   ASSERT_EQ(after.events.size(), 1u);
   EXPECT_EQ(after.events[0].reason, DenyReason::anti_passback);
 }
 
 TEST_F(ApbController, AGrantNobodyUsedIsNoEntry) {
   const Effects granted =
-      controller_.handle(CardPresented{ReaderId("lobby-in"), kBob, "H10301", t0_, m0_});
+      controller_.handle(CardPresented{ReaderId("lobby-in"), kApbBob, "H10301", t0_, m0_});
   ASSERT_EQ(granted.events.at(0).kind, EventKind::access_granted);
   controller_.advance(t0_ + 10s, m0_ + 10s);  // the pulse ends, the door never opened
   EXPECT_EQ(controller_.access_state().occupancy.where(PersonId("bob")), nullptr);

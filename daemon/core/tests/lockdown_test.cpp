@@ -13,8 +13,8 @@ using namespace std::chrono_literals;
 using testing::at_utc;
 using testing::kMonday;
 
-const CardNumber kAlice{12, 1001};  // staff: lobby, Mon-Fri 07-19
-const CardNumber kBob{12, 1002};    // admins: lobby + server room, always
+const CardNumber kLockdownAlice{12, 1001};  // staff: lobby, Mon-Fri 07-19
+const CardNumber kLockdownBob{12, 1002};    // admins: lobby + server room, always
 const CardNumber kGuard{12, 1005};  // response: lobby + server room, lockdown override, always
 const CardNumber kNight{12, 1006};  // night-response: override, but only 22-06
 
@@ -60,18 +60,18 @@ TEST(Lockdown, RefusesEveryLevelButAnOverrideOneInTheZoneAndTheZonesInsideIt) {
   };
   const std::vector<Case> cases{
       // The server room itself: the always-open admins level does not pass.
-      {"server-room", kBob, "server-in", Outcome::deny, DenyReason::zone_locked_down},
+      {"server-room", kLockdownBob, "server-in", Outcome::deny, DenyReason::zone_locked_down},
       {"server-room", kGuard, "server-in", Outcome::grant, DenyReason::none},
       // An override level outside its own schedule: only override levels count.
       {"server-room", kNight, "server-in", Outcome::deny, DenyReason::outside_schedule},
       // The lobby's lockdown covers the server room inside it.
-      {"lobby", kBob, "server-in", Outcome::deny, DenyReason::zone_locked_down},
-      {"lobby", kAlice, "lobby-in", Outcome::deny, DenyReason::zone_locked_down},
+      {"lobby", kLockdownBob, "server-in", Outcome::deny, DenyReason::zone_locked_down},
+      {"lobby", kLockdownAlice, "lobby-in", Outcome::deny, DenyReason::zone_locked_down},
       {"lobby", kGuard, "server-in", Outcome::grant, DenyReason::none},
       // A lockdown inside does not close the zone around it.
-      {"server-room", kAlice, "lobby-in", Outcome::grant, DenyReason::none},
+      {"server-room", kLockdownAlice, "lobby-in", Outcome::grant, DenyReason::none},
       // Leaving the server room asks to enter the lobby: not locked down.
-      {"server-room", kBob, "server-out", Outcome::grant, DenyReason::none},
+      {"server-room", kLockdownBob, "server-out", Outcome::grant, DenyReason::none},
   };
   for (const auto& c : cases) {
     const Decision d = decide(site, people, locked_down(c.locked),
@@ -136,7 +136,7 @@ class LockdownController : public ::testing::Test {
 };
 
 TEST_F(LockdownController, ALockdownDuringAnUnlockPulseRelocksTheDoorAtOnce) {
-  const Effects granted = card(kBob, "server-in", 0s);
+  const Effects granted = card(kLockdownBob, "server-in", 0s);
   ASSERT_EQ(granted.outputs.size(), 1u);
   controller_.handle(OutputResult{granted.outputs[0].point, true, true, "", t0_, m0_});
   const Effects fx = lockdown("server-room", 1s);
@@ -152,7 +152,7 @@ TEST_F(LockdownController, ALockdownDuringAnUnlockPulseRelocksTheDoorAtOnce) {
 }
 
 TEST_F(LockdownController, DoorsElsewhereAndOverrideGrantsAfterTheOrderStayAsTheyAre) {
-  const Effects lobby = card(kAlice, "lobby-in", 0s);
+  const Effects lobby = card(kLockdownAlice, "lobby-in", 0s);
   ASSERT_EQ(lobby.outputs.size(), 1u);
   EXPECT_TRUE(lockdown("server-room", 1s).outputs.empty()) << "the lobby door is not in it";
   const Effects guard = card(kGuard, "server-in", 2s);
@@ -164,19 +164,19 @@ TEST_F(LockdownController, DoorsElsewhereAndOverrideGrantsAfterTheOrderStayAsThe
 
 TEST_F(LockdownController, AReleaseLetsTheLevelsDecideAgain) {
   lockdown("server-room", 0s);
-  EXPECT_EQ(card(kBob, "server-in", 1s).events.at(0).reason, DenyReason::zone_locked_down);
+  EXPECT_EQ(card(kLockdownBob, "server-in", 1s).events.at(0).reason, DenyReason::zone_locked_down);
   lockdown(nullptr, 2s);
-  EXPECT_EQ(card(kBob, "server-in", 3s).events.at(0).kind, EventKind::access_granted);
+  EXPECT_EQ(card(kLockdownBob, "server-in", 3s).events.at(0).kind, EventKind::access_granted);
 }
 
 TEST_F(LockdownController, ACardAndPinReadInProgressEndsWhenItsZoneIsLockedDown) {
   site_.doors[1].mode = DoorMode::card_and_pin;
   people_.set_pin(PersonId("bob"), PinHash{});
-  EXPECT_TRUE(card(kBob, "server-in", 0s).events.empty());
+  EXPECT_TRUE(card(kLockdownBob, "server-in", 0s).events.empty());
   const Effects fx = lockdown("server-room", 1s);
   ASSERT_EQ(fx.events.size(), 1u);
   EXPECT_EQ(fx.events[0].reason, DenyReason::zone_locked_down);
-  EXPECT_EQ(fx.events[0].card, kBob);
+  EXPECT_EQ(fx.events[0].card, kLockdownBob);
   EXPECT_FALSE(controller_.next_deadline());
 }
 

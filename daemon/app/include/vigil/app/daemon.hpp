@@ -121,12 +121,12 @@ class Daemon {
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
   std::unique_ptr<IncidentStateWatch> incident_states_;
-  std::unique_ptr<PinVerifier> pin_verifier_;   // card + PIN: hashes off the loop
+  std::unique_ptr<PinVerifier> pin_verifier_;  // card + PIN: hashes off the loop
   std::unique_ptr<core::AlarmPanel> alarms_;
   std::unique_ptr<core::FireRelease> fire_;
   std::unique_ptr<journal::OperatorCommands> commands_;  // vigilctl alarm / fire
   std::unique_ptr<boost::asio::steady_timer> command_timer_;
-  bool journal_failing_ = false;                // a commit failure streak is on (status degraded)
+  bool journal_failing_ = false;  // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;
 };
