@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "control_files.hpp"
+#include "control_invocation.hpp"
 #include "vigil/ctl/audit_commands.hpp"
 #include "vigil/ctl/command_report.hpp"
 #include "vigil/ctl/commands.hpp"
@@ -18,15 +19,6 @@ namespace vigil::app {
 namespace {
 
 using config::Role;
-using Run = std::function<int(std::ostream&, std::ostream&)>;
-
-// What parsing the words chose; run() calls it after the checks.
-struct Invocation {
-  std::string path;
-  Run run;
-  ctl::QueryArgs* query = nullptr;  // log query: the zone scope narrows it
-};
-
 // Every argument struct the served commands fill, alive for one request.
 struct Args {
   ctl::ImportArgs import;
@@ -40,6 +32,8 @@ struct Args {
   ctl::QueryArgs query;
   ctl::AuditListArgs audit;
   ctl::AuditSampleArgs sample;
+  bool query_utc = false;
+  OperationsArgs ops;
 };
 
 std::string join(const std::vector<std::string>& words, std::size_t from = 0) {
@@ -62,11 +56,6 @@ std::string roles_text(const std::vector<Role>& roles) {
   std::string out;
   for (Role r : roles) out += (out.empty() ? "" : ", ") + std::string(config::to_string(r));
   return out.empty() ? "(none)" : out;
-}
-
-void choose(Invocation& inv, std::string path, Run run) {
-  inv.path = std::move(path);
-  inv.run = std::move(run);
 }
 
 // The served commands: the same functions and options as vigilctl's local
@@ -92,8 +81,15 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
   query->add_option("--to", a.query.to);
   query->add_option("--format", a.query.format)->default_val("table");
   query->add_option("--limit", a.query.limit);
+  query->add_option("--card", a.query.card);
+  query->add_option("--kind", a.query.kinds);
+  query->add_option("--reason", a.query.reasons);
+  query->add_option("--after-seq", a.query.after_seq);
+  query->add_flag("--utc", a.query_utc);
   query->callback([&, db] {
     a.query.journal_path = db;
+    // Times are read and shown in the site's time zone unless --utc.
+    a.query.time_zone = a.query_utc ? core::TimeZone{} : c.site.time_zone;
     inv.query = &a.query;
     choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
   });
@@ -193,6 +189,8 @@ sample->callback([&, db] {
   a.sample.db_path = db;
   choose(inv, "audit sample", [&a](auto& o, auto& e) { return ctl::audit_sample(a.sample, o, e); });
 });
+
+add_operations_commands(app, a.ops, inv, c, now);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
@@ -239,6 +237,24 @@ const std::vector<CommandRule>& command_rules() {
       {"trip return", {facilities, supervisor, admin}, false},
       {"audit", {supervisor}, false},
       {"audit sample", {supervisor}, false},
+      // Operations (issues 8, 9, 10): guards act on incidents, lockdowns,
+      // alarm zones and fire resets at the door; anyone may report an anomaly.
+      {"incident list", {guard, supervisor, auditor, admin}, false},
+      {"incident show", {guard, supervisor, auditor, admin}, false},
+      {"incident form", {guard, supervisor, auditor, admin}, false},
+      {"incident ack", {guard, supervisor, admin}, false},
+      {"incident resolve", {guard, supervisor, admin}, false},
+      {"incident escalate", {guard, supervisor, admin}, false},
+      {"incident report", {guard, facilities, auditor, supervisor, admin}, false},
+      {"lockdown set", {guard, supervisor, admin}, false},
+      {"lockdown release", {supervisor, admin}, false},
+      {"lockdown list", {guard, facilities, supervisor, admin}, false},
+      {"muster", {guard, facilities, supervisor, admin}, false},
+      {"alarm arm", {guard, facilities, supervisor, admin}, false},
+      {"alarm disarm", {guard, facilities, supervisor, admin}, false},
+      {"alarm status", {guard, facilities, supervisor, admin}, false},
+      {"fire release", {guard, supervisor, admin}, false},
+      {"fire reset", {supervisor, admin}, false},
   };
   return rules;
 }

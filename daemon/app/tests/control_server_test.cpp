@@ -249,6 +249,10 @@ TEST(ControlSocket, EveryCommandWritesExactlyOneAuditRecord) {
       {{"key", "show"}, "key show", 109},  // no key file here: whatever it says
       {{"audit", "--operator", me()}, "audit", 0},
       {{"audit", "sample", "2"}, "audit sample", 0},
+      {{"incident", "list"}, "incident list", 0},
+      {{"lockdown", "list"}, "lockdown list", 0},
+      {{"muster"}, "muster", 0},
+      {{"alarm", "status"}, "alarm status", 0},
       {{"log", "query", "--format", "yaml"}, "log query", 2},
       {{"person", "show", "--journal", "/etc/shadow"}, "person show", 109},  // no such option
   };
@@ -395,6 +399,71 @@ TEST(ControlSocket, SocketIsOwnerAndGroupOnlyAndAStaleSocketIsReplaced) {
   EXPECT_TRUE(ctl::control_socket_answers(config.control_socket));
   first.stop();
   EXPECT_FALSE(std::filesystem::exists(config.control_socket));
+}
+
+// The operations commands go through the same socket, table and audit.
+std::vector<core::Event> events_of(const ControlSite& site, EventKind kind) {
+  return journal::Journal(site.config().journal_path).query({.kinds = {kind}});
+}
+
+TEST(ControlOperations, AGuardReportsAcknowledgesAndResolvesAnIncidentAsThemself) {
+  ControlSite site(operator_entry(me(), "guard", "\"*\""));
+  auto report = site.call({"incident", "report", "--kind", "approach", "--zone", "lab-a", "--note",
+                           "asked about the badge readers"});
+  ASSERT_EQ(report.rc, 0) << report.err;
+  const auto reported = events_of(site, EventKind::incident_reported);
+  ASSERT_EQ(reported.size(), 1u);
+  const std::string id = std::to_string(reported.front().seq);
+
+  EXPECT_EQ(site.call({"incident", "ack", id}).rc, 0);
+  auto resolve = site.call({"incident", "resolve", id, "--note", "visitor escorted out"});
+  EXPECT_EQ(resolve.rc, 0) << resolve.err;
+  auto list = site.call({"incident", "list", "--state", "resolved"});
+  EXPECT_EQ(list.rc, 0) << list.err;
+  EXPECT_NE(list.out.find("resolved"), std::string::npos) << list.out;
+
+  // Each action names the peer, not vigild's own user, and each request is
+  // one audit record.
+  for (EventKind kind : {EventKind::incident_acknowledged, EventKind::incident_resolved}) {
+    const auto done = events_of(site, kind);
+    ASSERT_EQ(done.size(), 1u) << core::to_string(kind);
+    EXPECT_EQ(attr(done.front(), "operator"), me());
+  }
+  EXPECT_EQ(site.audit_records().size(), 4u);
+  EXPECT_TRUE(journal::Journal(site.config().journal_path).verify().ok);
+}
+
+TEST(ControlOperations, AGuardMayLockDownButNotReleaseNorResetAFire) {
+  ControlSite site(operator_entry(me(), "guard", "\"*\""));
+  auto set = site.call({"lockdown", "set", "lab-a", "--reason", "intruder seen"});
+  EXPECT_EQ(set.rc, 0) << set.err;
+  const auto orders = events_of(site, EventKind::lockdown_set);
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(attr(orders.front(), "operator"), me());
+
+  auto release = site.call({"lockdown", "release", "lab-a", "--reason", "all clear"});
+  EXPECT_EQ(release.rc, 3);
+  EXPECT_NE(release.err.find("supervisor"), std::string::npos) << release.err;
+  auto reset = site.call({"fire", "reset"});
+  EXPECT_EQ(reset.rc, 3);
+  EXPECT_TRUE(events_of(site, EventKind::lockdown_released).empty());
+
+  const auto refused =
+      journal::Journal(site.config().journal_path).query({.kinds = {EventKind::access_refused}});
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(attr(refused[0], "command"), "lockdown release");
+  EXPECT_EQ(attr(refused[1], "command"), "fire reset");
+}
+
+TEST(ControlOperations, LogQueryTakesTheKindReasonAndPagingFiltersThroughVigild) {
+  ControlSite site(operator_entry(me(), "auditor", "\"*\""));
+  auto page = site.call({"log", "query", "--kind", "access_denied", "--reason", "unknown_card",
+                         "--limit", "2", "--format", "csv", "--utc"});
+  ASSERT_EQ(page.rc, 0) << page.err;
+  EXPECT_EQ(csv_rows(page.out), 2u) << page.out;
+  auto unknown = site.call({"log", "query", "--kind", "acces_denied"});
+  EXPECT_EQ(unknown.rc, 2);
+  EXPECT_NE(unknown.err.find("access_denied"), std::string::npos) << unknown.err;
 }
 
 }  // namespace

@@ -61,10 +61,15 @@ int connect_to(const std::string& path) {
 
 const std::set<std::string>& served() {
   static const std::set<std::string> commands{
-      "status",         "key show",      "log query",   "person import", "person revoke",
-      "person disable", "person enable", "person show", "person list",   "flag set",
-      "flag clear",     "flag list",     "trip add",    "trip list",     "trip return",
-      "audit",          "audit sample"};
+      "status",        "key show",         "log query",         "person import",
+      "person revoke", "person disable",   "person enable",     "person show",
+      "person list",   "flag set",         "flag clear",        "flag list",
+      "trip add",      "trip list",        "trip return",       "audit",
+      "audit sample",  "incident list",    "incident show",     "incident form",
+      "incident ack",  "incident resolve", "incident escalate", "incident report",
+      "lockdown set",  "lockdown release", "lockdown list",     "muster",
+      "alarm arm",     "alarm disarm",     "alarm status",      "fire reset",
+      "fire release"};
   return commands;
 }
 

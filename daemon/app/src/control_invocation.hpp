@@ -1,0 +1,51 @@
+// What a served command's words chose (control_commands.cpp), shared with
+// the files that declare the served commands.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "vigil/config/site_config.hpp"
+#include "vigil/core/time.hpp"
+#include "vigil/ctl/commands.hpp"
+#include "vigil/ctl/incident_commands.hpp"
+
+namespace vigil::app {
+
+using Run = std::function<int(std::ostream&, std::ostream&)>;
+
+// What parsing the words chose; ControlCommands::run calls it after the checks.
+struct Invocation {
+  std::string path;
+  Run run;
+  ctl::QueryArgs* query = nullptr;  // log query: the zone scope narrows it
+};
+
+inline void choose(Invocation& inv, std::string path, Run run) {
+  inv.path = std::move(path);
+  inv.run = std::move(run);
+}
+
+// The argument structs of the operations commands, alive for one request.
+struct OperationsArgs {
+  std::optional<std::string> incident_state, incident_zone;
+  std::string incident_id, incident_note;
+  bool incident_json = false;
+  ctl::IncidentReportArgs report;
+  ctl::LockdownArgs lockdown;
+  ctl::MusterArgs muster;
+  std::string alarm_zone;
+  bool alarm_bypass = false;
+};
+
+// incident list|show|ack|resolve|escalate|report|form, lockdown
+// set|release|list, muster, alarm arm|disarm|status, fire reset|release
+// (control_operations.cpp).
+void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
+                             const config::SiteConfig& c, core::TimePoint now);
+
+}  // namespace vigil::app
