@@ -38,8 +38,8 @@ void add_incident_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                                 e);
     });
   });
-  using IdCommand = int (*)(const ctl::IncidentContext&, const std::string&, std::ostream&,
-                            std::ostream&);
+  using IdCommand =
+      int (*)(const ctl::IncidentContext&, const std::string&, std::ostream&, std::ostream&);
   for (auto [name, command] : {std::pair<const char*, IdCommand>{"show", ctl::incident_show},
                                {"ack", ctl::incident_ack}}) {
     auto* sub = incident->add_subcommand(name);
@@ -135,9 +135,8 @@ void add_zone_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
   for (const char* verb : {"reset", "release"}) {
     fire->add_subcommand(verb)->callback([&, verb, db, now] {
       const std::string kind = std::string("fire_") + verb;
-      choose(inv, std::string("fire ") + verb, [kind, db, now](auto& o, auto& e) {
-        return ctl::fire_request(db, kind, now, o, e);
-      });
+      choose(inv, std::string("fire ") + verb,
+             [kind, db, now](auto& o, auto& e) { return ctl::fire_request(db, kind, now, o, e); });
     });
   }
 }
