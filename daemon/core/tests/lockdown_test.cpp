@@ -162,6 +162,22 @@ TEST_F(LockdownController, DoorsElsewhereAndOverrideGrantsAfterTheOrderStayAsThe
   EXPECT_TRUE(lockdown("server-room", 3s).outputs.empty());
 }
 
+// Life safety first (docs/alarm.md): a door held released for a fire stays
+// released when its zone is locked down; the lockdown still refuses cards.
+TEST_F(LockdownController, AFireReleasedDoorStaysReleasedThroughALockdown) {
+  const Effects released = controller_.fire_release({DoorId("server-door")}, true, t0_, m0_);
+  ASSERT_EQ(released.outputs.size(), 1u);
+  const auto lock = released.outputs[0].point;
+  controller_.handle(OutputResult{lock, released.outputs[0].value, true, "", t0_, m0_});
+  const Effects fx = lockdown("server-room", 1s);
+  for (const auto& o : fx.outputs) {
+    EXPECT_NE(o.point, lock) << "a lockdown relocked an escape route during a fire";
+  }
+  EXPECT_TRUE(controller_.door(DoorId("server-door"))->fire_held());
+  EXPECT_EQ(card(kLockdownBob, "server-in", 2s).events.at(0).reason, DenyReason::zone_locked_down);
+  for (const auto& o : card(kLockdownBob, "server-in", 3s).outputs) EXPECT_NE(o.point, lock);
+}
+
 TEST_F(LockdownController, AReleaseLetsTheLevelsDecideAgain) {
   lockdown("server-room", 0s);
   EXPECT_EQ(card(kLockdownBob, "server-in", 1s).events.at(0).reason, DenyReason::zone_locked_down);
