@@ -23,6 +23,9 @@ DoorsSite::DoorsSite(DoorsSiteOptions options)
       io_(sim::ModbusIoServerOptions{.coil_count = options_.doors,
                                      .input_count = 2 * options_.doors}) {
   io_.start();
+  for (int i = 0; i < options_.extra_modules; ++i) {
+    extra_.push_back(std::make_unique<sim::ModbusIoServer>());
+  }
   journal_path_ = dir_.file("journal.db");
   write_config();
 }
@@ -52,6 +55,11 @@ void DoorsSite::write_config() {
       << "    coils: " << options_.doors << "\n"
       << "    inputs: " << 2 * options_.doors << "\n";
   if (!options_.watchdog.empty()) out << "    watchdog: { timeout: " << options_.watchdog << " }\n";
+  for (std::size_t i = 0; i < extra_.size(); ++i) {
+    out << "  - { id: io" << i + 2
+        << ", type: modbus_tcp, host: 127.0.0.1, port: " << extra_[i]->port()
+        << ", unit: 1, poll: " << options_.poll << ", timeout: 500ms, coils: 8, inputs: 8 }\n";
+  }
   out << "zones:\n"
       << "  - { id: lobby, name: Lobby }\n"
       << "doors:\n";
@@ -137,6 +145,12 @@ std::vector<core::Event> DoorsSite::events(core::EventKind kind, std::uint64_t a
   filter.kinds = {kind};
   filter.after_seq = after_seq;
   return journal.query(filter);
+}
+
+std::uint64_t DoorsSite::requests_answered() const {
+  std::uint64_t total = io_.requests_answered();
+  for (const auto& m : extra_) total += m->requests_answered();
+  return total;
 }
 
 std::uint64_t DoorsSite::last_seq() const {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct DoorsSiteOptions {
   std::string unlock_time = "30s";
   std::string poll = "20ms";
   std::string watchdog{};  // e.g. "1s"; empty: the module watchdog is not armed
+  int extra_modules = 0;   // more 8-in/8-out modules (io2..), polled like io1, no doors
 };
 
 class DoorsSite {
@@ -46,6 +48,8 @@ class DoorsSite {
   bool unlock_by_rex(const std::vector<int>& doors);
 
   sim::ModbusIoServer& io() { return io_; }
+  // Requests answered by every module, io1 and the extra ones.
+  std::uint64_t requests_answered() const;
   // Events of `kind` with seq > after_seq.
   std::vector<core::Event> events(core::EventKind kind, std::uint64_t after_seq = 0) const;
   std::uint64_t last_seq() const;
@@ -59,6 +63,7 @@ class DoorsSite {
   testing::TempDir dir_{"vigil-bench-doors"};
   testing::MosquittoProcess broker_;
   sim::ModbusIoServer io_;
+  std::vector<std::unique_ptr<sim::ModbusIoServer>> extra_;
   std::filesystem::path config_path_;
   std::filesystem::path journal_path_;
   pid_t pid_ = -1;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <system_error>
+#include <thread>
 
 #include "vigil/sim/modbus_io_server.hpp"
 
@@ -40,7 +41,8 @@ void write_all(int fd, const std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
-RtuLine::RtuLine(const std::vector<ModbusIoServer*>& modules) {
+RtuLine::RtuLine(const std::vector<ModbusIoServer*>& modules, int wire_baud)
+    : wire_baud_(wire_baud) {
   auto cleanup = [this] {
     for (int fd : module_fds_) ::close(fd);
     for (int fd : {master_fd_, slave_fd_, wake_fd_})
@@ -90,6 +92,12 @@ void RtuLine::relay() {
   fds.push_back({master_fd_, POLLIN, 0});
   for (int fd : module_fds_) fds.push_back({fd, POLLIN, 0});
   std::array<std::uint8_t, 512> buffer{};
+  // Holds `n` bytes for their time on a real line at wire_baud_.
+  auto pace = [this](ssize_t n) {
+    if (wire_baud_ > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(n * 10 * 1'000'000 / wire_baud_));
+    }
+  };
   // The frame in progress goes where its first byte (the unit id) says; a
   // chunk after an answer, or after a silence of more than 1.5 ms, starts a
   // new frame.
@@ -106,15 +114,18 @@ void RtuLine::relay() {
       const auto n = ::read(master_fd_, buffer.data(), buffer.size());
       if (n > 0) {
         from_master_ += static_cast<std::uint64_t>(n);
-        const auto now = std::chrono::steady_clock::now();
-        if (answered || now - last_byte > std::chrono::microseconds(1500)) {
+        const auto arrived = std::chrono::steady_clock::now();
+        if (answered || arrived - last_byte > std::chrono::microseconds(1500)) {
           answered = false;
+          ++frames_;
           target = -1;
           for (std::size_t m = 0; m < module_units_.size(); ++m) {
             if (module_units_[m] == buffer[0]) target = module_fds_[m];
           }
         }
-        last_byte = now;
+        pace(n);
+        // The gap to the next chunk counts from when this one left the wire.
+        last_byte = std::chrono::steady_clock::now();
         if (target >= 0) write_all(target, buffer.data(), static_cast<std::size_t>(n));
       }
     }
@@ -123,6 +134,8 @@ void RtuLine::relay() {
       const auto n = ::read(fds[i].fd, buffer.data(), buffer.size());
       if (n <= 0) continue;
       answered = true;
+      to_master_ += static_cast<std::uint64_t>(n);
+      pace(n);
       write_all(master_fd_, buffer.data(), static_cast<std::size_t>(n));
     }
   }

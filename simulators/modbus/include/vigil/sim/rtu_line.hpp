@@ -20,7 +20,11 @@ class RtuLine {
  public:
   // The modules must be RTU servers and outlive the line. Throws
   // std::system_error when a pty cannot be had.
-  explicit RtuLine(const std::vector<ModbusIoServer*>& modules);
+  // wire_baud > 0 paces the line like a real one at that baud (8N1, 10 bits
+  // a byte): each chunk is held for its wire time before it is passed on,
+  // so benches can compare a bus cycle with the wire-time limit. 0: as fast
+  // as the pty goes.
+  explicit RtuLine(const std::vector<ModbusIoServer*>& modules, int wire_baud = 0);
   ~RtuLine();
   RtuLine(const RtuLine&) = delete;
   RtuLine& operator=(const RtuLine&) = delete;
@@ -29,6 +33,9 @@ class RtuLine {
   const std::string& device_path() const { return device_path_; }
   // Frames (requests) the master put on the line.
   std::uint64_t bytes_from_master() const { return from_master_.load(); }
+  // Bytes the modules answered, and the master frames (requests) seen.
+  std::uint64_t bytes_to_master() const { return to_master_.load(); }
+  std::uint64_t frames_from_master() const { return frames_.load(); }
 
  private:
   void relay();
@@ -39,7 +46,10 @@ class RtuLine {
   std::vector<int> module_fds_;  // each module's serial port, opened by us
   std::vector<int> module_units_;
   int wake_fd_ = -1;
+  int wire_baud_ = 0;
   std::atomic<std::uint64_t> from_master_{0};
+  std::atomic<std::uint64_t> to_master_{0};
+  std::atomic<std::uint64_t> frames_{0};
   std::thread thread_;
 };
 
