@@ -26,7 +26,8 @@ class ZoneOf {
   explicit ZoneOf(const core::Site& site) {
     for (const auto& d : site.doors) {
       doors_.emplace(d.id.str(), d.to_zone);
-      for (const auto* point : {&d.lock, &d.contact}) devices_[point->device.str()].insert(d.to_zone);
+      for (const auto* point : {&d.lock, &d.contact})
+        devices_[point->device.str()].insert(d.to_zone);
       if (d.rex) devices_[d.rex->device.str()].insert(d.to_zone);
     }
   }
@@ -73,9 +74,9 @@ struct Work {
 void scan_period(const journal::Journal& journal, const ReportPeriod& p, const core::TimeZone& tz,
                  const ZoneOf& zone_of, std::map<core::ZoneId, Work>& work) {
   const std::vector<EventKind> kinds{
-      EventKind::entry,          EventKind::access_denied,  EventKind::device_offline,
-      EventKind::device_online,  EventKind::line_tamper,    EventKind::line_restored,
-      EventKind::door_forced,    EventKind::door_held_open, EventKind::door_held_open_cleared};
+      EventKind::entry,         EventKind::access_denied,  EventKind::device_offline,
+      EventKind::device_online, EventKind::line_tamper,    EventKind::line_restored,
+      EventKind::door_forced,   EventKind::door_held_open, EventKind::door_held_open_cleared};
   for (const auto& e : journal.query({.from = p.from, .to = p.to, .kinds = kinds})) {
     for (const auto& z : zone_of.of(e)) {
       auto it = work.find(z);
@@ -104,10 +105,17 @@ void scan_period(const journal::Journal& journal, const ReportPeriod& p, const c
         case EventKind::door_held_open:
           ++w.report.deficiencies[deficiency_index(core::to_string(e.kind))].opened;
           break;
-        case EventKind::device_online: ++w.report.deficiencies[0].closed; break;
-        case EventKind::line_restored: ++w.report.deficiencies[1].closed; break;
-        case EventKind::door_held_open_cleared: ++w.report.deficiencies[3].closed; break;
-        default: break;
+        case EventKind::device_online:
+          ++w.report.deficiencies[0].closed;
+          break;
+        case EventKind::line_restored:
+          ++w.report.deficiencies[1].closed;
+          break;
+        case EventKind::door_held_open_cleared:
+          ++w.report.deficiencies[3].closed;
+          break;
+        default:
+          break;
       }
     }
   }
@@ -200,9 +208,8 @@ void add_people(const config::SiteConfig& c, const ReportPeriod& p, core::TimePo
     for (const auto& person : people) {
       const auto& exp = person.clearance.expires;
       if (exp && *exp >= p.first_day && *exp < p.end_day && covers(c.site, person, zone)) {
-        w.report.clearance_expiries.push_back({person.id.str(),
-                                               core::to_string(person.clearance.level),
-                                               core::format_date(*exp)});
+        w.report.clearance_expiries.push_back(
+            {person.id.str(), core::to_string(person.clearance.level), core::format_date(*exp)});
       }
     }
     for (const auto& t : trips) {

@@ -16,12 +16,23 @@ std::string esc(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -41,8 +52,8 @@ void bar_chart(std::ostream& out, const char* title,
       << "\" viewBox=\"0 0 " << width << " " << height << "\"><title>" << esc(title)
       << "</title>\n";
   out << "<text x=\"0\" y=\"" << top - 6 << "\">" << max << "</text>";
-  out << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width
-      << "\" y2=\"" << height - bottom << "\" stroke=\"#444\"/>\n";
+  out << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width << "\" y2=\""
+      << height - bottom << "\" stroke=\"#444\"/>\n";
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const double h = double(height - bottom - top) * double(bars[i].second) / double(max);
     const double x = left + slot * double(i) + slot * 0.1;
@@ -50,8 +61,8 @@ void bar_chart(std::ostream& out, const char* title,
         << slot * 0.8 << "\" height=\"" << h << "\"><title>" << esc(bars[i].first) << ": "
         << bars[i].second << "</title></rect>";
     if (label_every != 0 && i % label_every == 0) {
-      out << "<text x=\"" << x << "\" y=\"" << height - bottom + 14 << "\">"
-          << esc(bars[i].first) << "</text>";
+      out << "<text x=\"" << x << "\" y=\"" << height - bottom + 14 << "\">" << esc(bars[i].first)
+          << "</text>";
     }
     out << "\n";
   }
@@ -145,9 +156,8 @@ void write_report_html(const Report& r, std::ostream& out) {
          "section{page-break-inside:avoid;margin-top:2em}\n"
       << "</style></head><body>\n<h1>Vigil report " << esc(r.period.label) << "</h1>\n<p>Site "
       << esc(r.site) << ", gateway " << esc(r.gateway) << ". Period "
-      << core::format_date(r.period.first_day) << " to "
-      << core::format_date(r.period.end_day + -1) << " (" << esc(r.time_zone) << "), made "
-      << core::format_utc(r.generated_at) << ".</p>\n";
+      << core::format_date(r.period.first_day) << " to " << core::format_date(r.period.end_day + -1)
+      << " (" << esc(r.time_zone) << "), made " << core::format_utc(r.generated_at) << ".</p>\n";
   for (const auto& z : r.zones) zone_section(out, r, z);
   out << "</body></html>\n";
 }

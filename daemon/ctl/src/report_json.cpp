@@ -37,7 +37,8 @@ void write_report_json(const Report& r, std::ostream& out) {
     }
     json deficiencies = json::array();
     for (const auto& d : z.deficiencies)
-      deficiencies.push_back({{"category", d.category}, {"opened", d.opened}, {"closed", d.closed}});
+      deficiencies.push_back(
+          {{"category", d.category}, {"opened", d.opened}, {"closed", d.closed}});
     json flagged = json::array();
     for (const auto& f : z.flagged) {
       flagged.push_back(

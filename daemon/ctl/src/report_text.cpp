@@ -14,13 +14,12 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-
 }  // namespace
 
 void write_report_text(const Report& r, std::ostream& out) {
-  out << "Report " << r.period.label << " for site " << r.site << " (gateway " << r.gateway
-      << "), " << core::format_date(r.period.first_day) << " to "
-      << core::format_date(r.period.end_day + -1) << " " << r.time_zone << "\n"
+  out << "Report " << r.period.label << " for site " << r.site << " (gateway " << r.gateway << "), "
+      << core::format_date(r.period.first_day) << " to " << core::format_date(r.period.end_day + -1)
+      << " " << r.time_zone << "\n"
       << "  from " << core::format_utc(r.period.from) << " to " << core::format_utc(r.period.to)
       << ", made " << core::format_utc(r.generated_at) << "\n";
   for (const auto& z : r.zones) {

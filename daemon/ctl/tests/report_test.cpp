@@ -78,10 +78,10 @@ TEST(ReportPeriod, ParsesMonthsQuartersAndYearsInTheSiteTimeZone) {
 
 TEST(ReportPeriod, RejectsMonthsAndQuartersThatDoNotExistAndJunk) {
   const auto tz = demo_site().site.time_zone;
-  for (const char* bad : {"2026-13", "2026-00", "2026-Q5", "2026-Q0", "2026-Q", "2026-1",
-                          "2026-010", "2026-10x", "2026-q1", "20261", "202", "", " 2026",
-                          "2026 ", "abcd", "2026/10", "-2026", "1969", "2026-02-01",
-                          "2026-Q1junk"}) {
+  for (const char* bad :
+       {"2026-13",  "2026-00", "2026-Q5", "2026-Q0", "2026-Q",     "2026-1",     "2026-010",
+        "2026-10x", "2026-q1", "20261",   "202",     "",           " 2026",      "2026 ",
+        "abcd",     "2026/10", "-2026",   "1969",    "2026-02-01", "2026-Q1junk"}) {
     EXPECT_FALSE(parse_period(bad, tz)) << "'" << bad << "'";
   }
 }
@@ -104,18 +104,16 @@ class Report : public ::testing::Test {
            "p3,Cem,12:1003,staff,true,,,,\n"
            "p4,Dora,12:1004,server-admins,true,,,secret,2026-03-31\n";
     std::ostringstream out, err;
-    ASSERT_EQ(person_import({(dir_ / "people.csv").string(), site_.source_path,
-                             site_.journal_path, false},
-                            out, err),
+    ASSERT_EQ(person_import(
+                  {(dir_ / "people.csv").string(), site_.source_path, site_.journal_path, false},
+                  out, err),
               0)
         << err.str();
-    ASSERT_EQ(trip_add({site_.journal_path, "p1", "2026-03-10", "2026-03-12", "XX", "A-1"}, out,
-                       err),
-              0)
+    ASSERT_EQ(
+        trip_add({site_.journal_path, "p1", "2026-03-10", "2026-03-12", "XX", "A-1"}, out, err), 0)
         << err.str();
-    ASSERT_EQ(trip_add({site_.journal_path, "p2", "2026-02-20", "2026-03-02", "YY", "A-2"}, out,
-                       err),
-              0)
+    ASSERT_EQ(
+        trip_add({site_.journal_path, "p2", "2026-02-20", "2026-03-02", "YY", "A-2"}, out, err), 0)
         << err.str();
     ASSERT_EQ(trip_return(site_.journal_path, "2", "back", out, err), 0) << err.str();
     fill_journal();
@@ -283,9 +281,9 @@ TEST_F(Report, CountsMatchPlainSqlOverTheRawRows) {
   const auto& lobby = zone_of(doc, "lobby");
   const auto& forced = lobby["deficiencies"][2];
   EXPECT_EQ(forced["category"], "door_forced");
-  EXPECT_EQ(forced["opened"].get<std::int64_t>(),
-            sql_count("k.text = 'door_forced' AND d.text = 'lobby-main' AND " + march_bounds(),
-                      {}));
+  EXPECT_EQ(
+      forced["opened"].get<std::int64_t>(),
+      sql_count("k.text = 'door_forced' AND d.text = 'lobby-main' AND " + march_bounds(), {}));
   EXPECT_EQ(forced["closed"], 1);  // the resolved one
   const auto& held = zone_of(doc, "offices")["deficiencies"][3];
   EXPECT_EQ(held["category"], "door_held_open");
@@ -365,8 +363,7 @@ TEST_F(Report, HtmlIsOnePageWithItsChartsInlineAndNothingFetched) {
   ASSERT_EQ(report(site_, {.period = "2026-03", .format = "html", .now = now_}, out, err), 0);
   const std::string html = out.str();
   std::size_t svgs = 0;
-  for (auto at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))
-    ++svgs;
+  for (auto at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
   EXPECT_EQ(svgs, 2u * 4u);  // entries per day and incidents by kind, per zone (outside too)
   EXPECT_NE(html.find("<title>Entries per day</title>"), std::string::npos);
   EXPECT_NE(html.find("<title>Incidents by kind</title>"), std::string::npos);
@@ -383,9 +380,9 @@ TEST_F(Report, TextAndCsvCarryTheSameCounts) {
   EXPECT_NE(text.str().find("== Zone lobby (Lobby)\nEntries: 9\n"), std::string::npos)
       << text.str();
   EXPECT_NE(text.str().find("  unknown_card: 2\n"), std::string::npos);
-  ASSERT_EQ(report(site_, {.period = "2026-03", .zone = "lobby", .format = "csv", .now = now_},
-                   csv, err),
-            0);
+  ASSERT_EQ(
+      report(site_, {.period = "2026-03", .zone = "lobby", .format = "csv", .now = now_}, csv, err),
+      0);
   EXPECT_EQ(csv.str().rfind("zone,section,item,detail,value\nlobby,entries,,,9\n", 0), 0u);
   EXPECT_NE(csv.str().find("lobby,denials,unknown_card,,2\n"), std::string::npos);
   EXPECT_NE(csv.str().find("lobby,deficiencies,door_forced,opened,2\n"), std::string::npos);

@@ -65,15 +65,15 @@ struct ClearanceExpiry {
 struct ZoneReport {
   std::string zone, name;
   std::uint64_t entries = 0;
-  std::vector<std::uint64_t> entries_per_day;        // one per local day of the period
-  std::map<std::string, std::uint64_t> denials;      // by reason
-  std::vector<IncidentTally> incidents;              // raised in the period, by kind and severity
-  std::vector<OpenIncident> open_incidents;          // raised before the end, unresolved now
-  std::vector<DeficiencyTally> deficiencies;         // every category, zeros included
-  std::vector<FlaggedActivity> flagged;              // people flagged at any time in the period
-  std::vector<TripLine> trips;                       // of people whose levels cover the zone
+  std::vector<std::uint64_t> entries_per_day;    // one per local day of the period
+  std::map<std::string, std::uint64_t> denials;  // by reason
+  std::vector<IncidentTally> incidents;          // raised in the period, by kind and severity
+  std::vector<OpenIncident> open_incidents;      // raised before the end, unresolved now
+  std::vector<DeficiencyTally> deficiencies;     // every category, zeros included
+  std::vector<FlaggedActivity> flagged;          // people flagged at any time in the period
+  std::vector<TripLine> trips;                   // of people whose levels cover the zone
   std::map<std::string, std::uint64_t> trips_by_destination;
-  std::vector<ClearanceExpiry> clearance_expiries;   // last valid day within the period
+  std::vector<ClearanceExpiry> clearance_expiries;  // last valid day within the period
 };
 
 struct Report {
