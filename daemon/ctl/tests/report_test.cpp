@@ -15,6 +15,7 @@
 
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
+#include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/report.hpp"
 #include "vigil/journal/incident_log.hpp"
 #include "vigil/journal/journal.hpp"
@@ -84,6 +85,13 @@ TEST(ReportPeriod, RejectsMonthsAndQuartersThatDoNotExistAndJunk) {
         "abcd",     "2026/10", "-2026",   "1969",    "2026-02-01", "2026-Q1junk"}) {
     EXPECT_FALSE(parse_period(bad, tz)) << "'" << bad << "'";
   }
+}
+
+TEST(ReportPeriod, TheCommandGoesThroughVigildWhateverItsOptions) {
+  // `--period 2026-10` must not read as a subcommand "report 2026-10".
+  EXPECT_EQ(command_path({"report", "--period", "2026-10", "--zone", "lab-a", "-c", "s.yaml"}),
+            "report");
+  EXPECT_TRUE(served_by_daemon("report"));
 }
 
 class Report : public ::testing::Test {
