@@ -3,6 +3,7 @@
 // ControlCommands); `--zone Z` reports Z and each zone nested in it, each
 // in its own section.
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 
 #include "vigil/config/load.hpp"
@@ -51,6 +52,11 @@ int report(const config::SiteConfig& config, const ReportArgs& args, std::ostrea
     zones = zone_and_nested(config.site, core::ZoneId(*args.zone));
   } else {
     for (const auto& z : config.site.zones) zones.push_back(z.id);
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(config.journal_path, ec)) {
+    err << "vigilctl: no database at " << config.journal_path << "\n";
+    return 2;
   }
   Report built;
   try {

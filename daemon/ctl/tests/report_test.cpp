@@ -364,6 +364,11 @@ TEST_F(Report, AZoneReportsItselfAndItsNestedZonesOnly) {
   EXPECT_NE(err.str().find("no zone 'attic'"), std::string::npos);
   EXPECT_EQ(report(site_, {.period = "2026-13", .now = now_}, out, err), 2);
   EXPECT_EQ(report(site_, {.period = "2026", .format = "pdf", .now = now_}, out, err), 2);
+  // A mistyped database path is an error, not a new empty journal.
+  auto elsewhere = site_;
+  elsewhere.journal_path = (dir_ / "typo.db").string();
+  EXPECT_EQ(report(elsewhere, {.period = "2026-03", .now = now_}, out, err), 2);
+  EXPECT_FALSE(fs::exists(dir_ / "typo.db"));
 }
 
 TEST_F(Report, HtmlIsOnePageWithItsChartsInlineAndNothingFetched) {
