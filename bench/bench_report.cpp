@@ -25,8 +25,8 @@ struct Fixture {
   testing::TempDir dir{"vigil-bench-report"};
   config::SiteConfig site;
   Fixture() {
-    auto loaded = config::load_site_config(std::string(VIGIL_SOURCE_DIR) +
-                                           "/config/demo/site.yaml");
+    auto loaded =
+        config::load_site_config(std::string(VIGIL_SOURCE_DIR) + "/config/demo/site.yaml");
     if (!loaded) throw std::runtime_error(config::to_string(loaded.diagnostics()));
     site = loaded.value();
     site.journal_path = dir.file("j.db").string();
@@ -65,9 +65,9 @@ struct Fixture {
         add(EventKind::device_offline, passage, core::DenyReason::none);
         add(EventKind::device_online, passage, core::DenyReason::none);
       } else {
-        for (auto kind : {EventKind::access_granted, EventKind::door_unlocked,
-                          EventKind::door_opened, EventKind::entry, EventKind::door_closed,
-                          EventKind::door_relocked}) {
+        for (auto kind :
+             {EventKind::access_granted, EventKind::door_unlocked, EventKind::door_opened,
+              EventKind::entry, EventKind::door_closed, EventKind::door_relocked}) {
           add(kind, passage, core::DenyReason::none);
         }
       }
