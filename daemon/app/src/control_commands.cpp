@@ -34,6 +34,7 @@ struct Args {
   ctl::AuditSampleArgs sample;
   bool query_utc = false;
   OperationsArgs ops;
+  ctl::ReportArgs report;
 };
 
 std::string join(const std::vector<std::string>& words, std::size_t from = 0) {
@@ -191,24 +192,25 @@ sample->callback([&, db] {
 });
 
 add_operations_commands(app, a.ops, inv, c, now);
+add_report_command(app, a.report, inv, c, now);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
 // the zone asked must be in scope, or the scope must be one zone, applied.
 // Returns why not, or empty when it may run.
 std::string narrow_to_scope(const config::SiteConfig& c, const config::OperatorConfig& op,
-                            ctl::QueryArgs& query) {
+                            std::optional<std::string>& zone) {
   if (op.all_zones) return "";
   const auto scope = config::zones_in_scope(c.site, op);
   std::string names;
   for (const auto& z : scope) names += (names.empty() ? "" : ", ") + z.str();
-  if (query.zone) {
-    if (config::zone_in_scope(c.site, op, core::ZoneId(*query.zone))) return "";
-    return "zone '" + *query.zone + "' is outside your scope (" +
-           (names.empty() ? "no zones" : names) + ")";
+  if (zone) {
+    if (config::zone_in_scope(c.site, op, core::ZoneId(*zone))) return "";
+    return "zone '" + *zone + "' is outside your scope (" + (names.empty() ? "no zones" : names) +
+           ")";
   }
   if (scope.size() == 1) {
-    query.zone = scope.front().str();
+    zone = scope.front().str();
     return "";
   }
   if (scope.empty()) return "your operator entry lists no zones";
@@ -255,6 +257,8 @@ const std::vector<CommandRule>& command_rules() {
       {"alarm status", {guard, facilities, supervisor, admin}, false},
       {"fire release", {guard, supervisor, admin}, false},
       {"fire reset", {supervisor, admin}, false},
+      // Periodic statistics (issue 10 item 7, docs/reports.md).
+      {"report", {auditor, supervisor, admin}, true},
   };
   return rules;
 }
@@ -313,14 +317,15 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
       return refuse(command, "'" + command + "' needs the role " + roles_text(rule->roles) +
                                  "; operator '" + op->name + "' has " + roles_text(op->roles));
     }
-    if (rule->zone_scoped && inv.query) {
-      const bool had_zone = inv.query->zone.has_value();
-      if (auto why = narrow_to_scope(*config_, *op, *inv.query); !why.empty()) {
+    std::optional<std::string>* zone = inv.query ? &inv.query->zone : inv.zone;
+    if (rule->zone_scoped && zone) {
+      const bool had_zone = zone->has_value();
+      if (auto why = narrow_to_scope(*config_, *op, *zone); !why.empty()) {
         return refuse(command, why);
       }
-      if (!had_zone && inv.query->zone) {
+      if (!had_zone && *zone) {
         words.push_back("--zone");
-        words.push_back(*inv.query->zone);  // the scope applied is part of the filter
+        words.push_back(**zone);  // the scope applied is part of the filter
       }
     }
     if (!files.missing_from(command, args.import.csv_path, err)) {

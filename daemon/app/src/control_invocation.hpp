@@ -13,6 +13,7 @@
 #include "vigil/core/time.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/incident_commands.hpp"
+#include "vigil/ctl/report.hpp"
 
 namespace vigil::app {
 
@@ -22,7 +23,8 @@ using Run = std::function<int(std::ostream&, std::ostream&)>;
 struct Invocation {
   std::string path;
   Run run;
-  ctl::QueryArgs* query = nullptr;  // log query: the zone scope narrows it
+  ctl::QueryArgs* query = nullptr;             // log query: the zone scope narrows it
+  std::optional<std::string>* zone = nullptr;  // report: the zone scope narrows it
 };
 
 inline void choose(Invocation& inv, std::string path, Run run) {
@@ -47,5 +49,9 @@ struct OperationsArgs {
 // (control_operations.cpp).
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now);
+
+// report --period P [--zone Z] [--format F] (control_report.cpp).
+void add_report_command(CLI::App& app, ctl::ReportArgs& a, Invocation& inv,
+                        const config::SiteConfig& c, core::TimePoint now);
 
 }  // namespace vigil::app

@@ -158,14 +158,15 @@ std::string command_path(const std::vector<std::string>& words) {
   }
   if (bare.empty()) return "";
   const std::string& first = bare[0];
-  if (first == "status" || (first == "audit" && (bare.size() < 2 || bare[1] != "sample"))) {
+  if (first == "status" || first == "report" ||
+      (first == "audit" && (bare.size() < 2 || bare[1] != "sample"))) {
     return first;
   }
   return bare.size() < 2 ? first : first + " " + bare[1];
 }
 
 bool served_by_daemon(const std::string& path) {
-  return served().contains(path);
+  return served().contains(path) || path == "report";  // docs/reports.md
 }
 
 std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostream& out,

@@ -34,6 +34,8 @@
 
 //   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
+//   vigilctl report --period 2026-10|2026-Q3|2026 [--zone Z] [--format text|csv|json|html]
+//                   -c SITE.yaml [-j DB]   (docs/reports.md)
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -42,6 +44,7 @@
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/incident_commands.hpp"
+#include "vigil/ctl/report.hpp"
 
 namespace {
 
@@ -505,6 +508,22 @@ for (const char* verb : {"reset", "release"}) {
     rc = path ? fire_request(*path, kind, now(), std::cout, std::cerr) : 2;
   });
 }
+
+// Periodic statistics (issue 10 item 7, docs/reports.md).
+ReportArgs period_report;
+std::string report_site;
+std::optional<std::string> report_journal;
+auto* report_cmd = cli.add_subcommand("report", "statistics per zone for a month, quarter or year");
+report_cmd->add_option("--period", period_report.period, "2026-10, 2026-Q3 or 2026")->required();
+report_cmd->add_option("--zone", period_report.zone, "the zone and its nested zones");
+report_cmd->add_option("--format", period_report.format, "text | csv | json | html")
+    ->default_val("text");
+report_cmd->add_option("-c,--config", report_site, "site config (zones, doors, time zone)")
+    ->required();
+report_cmd->add_option("-j,--journal", report_journal, "database (default: the config's)");
+report_cmd->callback([&] {
+  rc = report_from_files(report_site, report_journal, period_report, std::cout, std::cerr);
+});
 
 CLI11_PARSE(cli, argc, argv);
 return rc;
