@@ -1,0 +1,261 @@
+// Issue 10's query measures on a large journal, end to end as a user types
+// them: `vigilctl log query` through the running vigild's control socket
+// (process start, socket, the audit record in the hash chain, the rows
+// printed), against the same query typed into the `sqlite3` shell on the
+// same file in the same run.
+//
+//   build/bench/bench_query [ROWS=10000000] [DIR]
+//
+// ROWS access events over 2026 (5,000 people, 40 doors in 8 zones, a quarter
+// of them denials) are appended through Journal::append in batches of 10,000,
+// as vigild's writer does, after a roster import of the 5,000 people. With
+// DIR, the journal is kept there and reused by the next run with the same
+// ROWS (generation takes minutes at 10 million rows).
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vigil/journal/journal.hpp"
+#include "vigil/journal/roster.hpp"
+#include "vigil/testing/child_process.hpp"
+#include "vigil/testing/mosquitto.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace vigil;
+
+namespace {
+
+constexpr int kPeople = 5000;
+constexpr int kDoors = 40;
+constexpr int kZones = 8;
+// 2026-01-01T00:00:00Z, and the year's length.
+constexpr std::int64_t kYearStartUs = 1'767'225'600'000'000;
+constexpr std::int64_t kYearUs = 365LL * 86'400'000'000;
+
+std::string person(std::uint64_t i) {
+  char b[16];
+  std::snprintf(b, sizeof b, "p%04d", static_cast<int>(i % kPeople));
+  return b;
+}
+
+core::TimePoint at_us(std::int64_t us) {
+  return core::from_unix_micros(us);
+}
+
+void generate(const fs::path& db, std::uint64_t rows) {
+  {
+    std::vector<core::Person> people;
+    std::vector<core::Credential> cards;
+    for (int i = 0; i < kPeople; ++i) {
+      people.push_back(core::Person{core::PersonId(person(static_cast<std::uint64_t>(i))),
+                                    "Person " + std::to_string(i),
+                                    true,
+                                    {core::AccessLevelId("everyone")}});
+      cards.push_back(core::Credential{{12, static_cast<std::uint64_t>(1000 + i)},
+                                       core::PersonId(person(static_cast<std::uint64_t>(i))),
+                                       true,
+                                       {},
+                                       {}});
+    }
+    journal::Roster roster(db, "bench-query");
+    roster.import(journal::RosterFile{.people = std::move(people),
+                                      .credentials = std::move(cards),
+                                      .name = "bench",
+                                      .sha256 = journal::sha256_hex("bench"),
+                                      .replace = false},
+                  at_us(kYearStartUs - 1'000'000));
+  }
+  journal::Journal j(db);
+  std::vector<core::Event> batch(10'000);
+  const std::int64_t step = kYearUs / static_cast<std::int64_t>(rows);
+  for (std::uint64_t done = 0; done < rows; done += batch.size()) {
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), rows - done));
+    std::vector<core::Event> events(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t k = done + i;
+      auto& e = events[i];
+      const bool denied = k % 4 == 3;
+      const std::uint64_t who = (k * 7919) % kPeople;
+      const std::uint64_t door = (k * 31) % kDoors;
+      e.time = at_us(kYearStartUs + static_cast<std::int64_t>(k) * step);
+      e.kind = denied ? core::EventKind::access_denied : core::EventKind::access_granted;
+      e.reason = denied ? core::DenyReason::no_access_level : core::DenyReason::none;
+      e.person = core::PersonId(person(who));
+      e.door = core::DoorId("door-" + std::to_string(door));
+      e.reader = core::ReaderId("reader-" + std::to_string(door));
+      e.zone = core::ZoneId("zone-" + std::to_string(door % kZones));
+      e.card = core::CardNumber{.facility = 12, .number = 1000 + who};
+    }
+    j.append(events);
+    if (done % 1'000'000 == 0)
+      std::fprintf(stderr, "generated %llu rows\n", static_cast<unsigned long long>(done));
+  }
+}
+
+std::string user() {
+  const passwd* entry = ::getpwuid(::geteuid());
+  return entry != nullptr ? entry->pw_name : "uid:" + std::to_string(::geteuid());
+}
+
+void write_config(const fs::path& config, const fs::path& db, int broker_port) {
+  std::ofstream out(config);
+  out << "site: { id: bench-site, gateway: gw1, time_zone: UTC }\n"
+      << "journal: { path: " << db.string() << " }\n"
+      << "broker: { host: 127.0.0.1, port: " << broker_port << ", topic_root: vigil }\n"
+      << "devices:\n";
+  // Lock modules nobody serves: vigild keeps them offline and still serves queries.
+  for (int m = 0; m < kDoors / 8; ++m) {
+    out << "  - { id: io" << m << ", type: modbus_tcp, host: 127.0.0.1, port: 9, unit: 1, "
+        << "coils: 8, inputs: 8 }\n";
+  }
+  out << "zones:\n";
+  for (int z = 0; z < kZones; ++z) out << "  - { id: zone-" << z << " }\n";
+  out << "doors:\n";
+  for (int d = 0; d < kDoors; ++d) {
+    out << "  - { id: door-" << d << ", from: outside, to: zone-" << d % kZones
+        << ", lock: { device: io" << d / 8 << ", coil: " << d % 8 << " }, contact: { device: io"
+        << d / 8 << ", input: " << d % 8 << " } }\n";
+  }
+  out << "access_levels:\n  - { id: everyone, zones: [";
+  for (int z = 0; z < kZones; ++z) out << (z ? ", " : "") << "zone-" << z;
+  out << "], schedule: always }\n"
+      << "operators:\n  - { user: \"" << user()
+      << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n";
+}
+
+// Runs argv with stdout to /dev/null; wall milliseconds, or -1 if it failed.
+double run_ms(const std::vector<std::string>& argv) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1.0;
+}
+
+void report(const std::string& what, const std::vector<std::string>& argv, int runs) {
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const double t = run_ms(argv);
+    if (t < 0) {
+      std::printf("%s: FAILED (%s ...)\n", what.c_str(), argv[0].c_str());
+      return;
+    }
+    ms.push_back(t);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("%-58s median %7.2f ms  p90 %7.2f ms  min %7.2f ms\n", what.c_str(),
+              ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.front());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::uint64_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
+  std::unique_ptr<testing::TempDir> temp;
+  fs::path dir;
+  if (argc > 2) {
+    dir = argv[2];
+    fs::create_directories(dir);
+  } else {
+    temp = std::make_unique<testing::TempDir>("vigil-bench-query");
+    dir = temp->path();
+  }
+  const fs::path db = dir / ("journal-" + std::to_string(rows) + ".db");
+  if (!fs::exists(db)) {
+    const auto t0 = std::chrono::steady_clock::now();
+    generate(db, rows);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("generated %llu rows in %.1f s (%.0f rows/s)\n",
+                static_cast<unsigned long long>(rows), s, static_cast<double>(rows) / s);
+  }
+  std::uintmax_t bytes = fs::file_size(db);
+  std::printf("journal: %.1f MiB, %.1f MiB per million rows\n",
+              static_cast<double>(bytes) / 1048576.0,
+              static_cast<double>(bytes) / 1048576.0 / (static_cast<double>(rows) / 1e6));
+
+  testing::MosquittoProcess broker;
+  const fs::path config = dir / "site.yaml";
+  write_config(config, db, broker.port());
+  testing::ChildProcess vigild({VIGILD_PATH, "-c", config.string()}, dir / "vigild.log");
+  // Ready when a query through the socket answers (vigilctl never reads the file itself here).
+  const std::vector<std::string> status{VIGILCTL_PATH,   "log",     "query", "--config",
+                                        config.string(), "--limit", "1"};
+  bool up = false;
+  for (int i = 0; i < 300 && !up; ++i) {
+    up = run_ms(status) >= 0;
+    if (!up) std::this_thread::sleep_for(100ms);
+  }
+  if (!up) {
+    std::fprintf(stderr, "vigild did not answer; see %s\n", (dir / "vigild.log").c_str());
+    return 1;
+  }
+  // The start check verifies the whole chain in the background: let it finish.
+  std::this_thread::sleep_for(std::chrono::seconds(5 + static_cast<long>(rows / 1'000'000)));
+
+  const std::string month_from = "2026-06-01";
+  const std::string month_to = "2026-07-01";
+  const std::string day_from = "2026-06-15";
+  const std::string day_to = "2026-06-16";
+  const std::int64_t june = kYearStartUs + 151LL * 86'400'000'000;
+  const std::int64_t july = kYearStartUs + 181LL * 86'400'000'000;
+  const std::int64_t d15 = kYearStartUs + 165LL * 86'400'000'000;
+  const std::int64_t d16 = d15 + 86'400'000'000;
+  const std::string cols =
+      "SELECT e.seq, e.ts_us, k.text, r.text, p.text, d.text, e.card FROM events e "
+      "JOIN names k ON k.id = e.kind_id JOIN names r ON r.id = e.reason_id "
+      "LEFT JOIN names p ON p.id = e.person_id LEFT JOIN names d ON d.id = e.door_id ";
+  const std::string sql_person = cols +
+                                 "WHERE e.person_id = (SELECT id FROM names WHERE text = 'p0042') "
+                                 "AND e.ts_us >= " +
+                                 std::to_string(june) + " AND e.ts_us < " + std::to_string(july) +
+                                 " ORDER BY e.seq;";
+  const std::string sql_zone = cols +
+                               "WHERE e.door_id IN (SELECT door_id FROM door_zones WHERE zone_id = "
+                               "(SELECT id FROM names WHERE text = 'zone-3')) AND e.ts_us >= " +
+                               std::to_string(d15) + " AND e.ts_us < " + std::to_string(d16) +
+                               " ORDER BY e.seq;";
+  const int runs = 21;
+  std::printf("rows=%llu, %d runs each, wall time of the whole command:\n",
+              static_cast<unsigned long long>(rows), runs);
+  report("vigilctl --help (process start only)", {VIGILCTL_PATH, "--help"}, runs);
+  report("vigilctl log query --person p0042, June (socket, audited)",
+         {VIGILCTL_PATH, "log", "query", "--config", config.string(), "--person", "p0042", "--from",
+          month_from, "--to", month_to},
+         runs);
+  report("sqlite3 shell, the same person's June", {"sqlite3", "-readonly", db.string(), sql_person},
+         runs);
+  report("vigilctl log query --zone zone-3, 15 June (socket, audited)",
+         {VIGILCTL_PATH, "log", "query", "--config", config.string(), "--zone", "zone-3", "--from",
+          day_from, "--to", day_to},
+         runs);
+  report("sqlite3 shell, the same zone's day", {"sqlite3", "-readonly", db.string(), sql_zone},
+         runs);
+  vigild.stop();
+  return 0;
+}
