@@ -97,6 +97,7 @@ PublisherStats Publisher::stats() const {
   s.connect_failures = sender_->connect_failures();
   s.last_connect_error = sender_->last_connect_error();
   s.enqueue_failures = enqueue_failures_;
+  s.stale_discarded = sender_->stale_discarded();
   try {
     s.pending = outbox_.size();
   } catch (const OutboxError&) {

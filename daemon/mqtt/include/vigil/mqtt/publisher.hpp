@@ -81,6 +81,10 @@ struct PublisherStats {
   std::uint64_t connect_failures = 0;  // refused or failed attempts (TLS, credentials, network)
   std::string last_connect_error;      // why the newest failed attempt failed
   std::uint64_t enqueue_failures = 0;  // incidents the outbox could not store
+  // Publishes the Paho client still held, unwritten, when its connection was
+  // lost; discarded at reconnect (their rows are resent from the outbox, in
+  // order). Nonzero only after a link failure during a replay.
+  std::uint64_t stale_discarded = 0;
 };
 
 class Sender;  // the thread that owns the Paho client (src/sender.hpp)
