@@ -28,6 +28,7 @@
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
+#include "vigil/mqtt/zone_state.hpp"
 
 namespace vigil::app {
 namespace {
@@ -246,6 +247,11 @@ void Daemon::start() {
       publisher_->publish_door_state(door, std::move(payload));
     }
   }
+  zone_states_ = std::make_unique<mqtt::ZoneStates>(config_.site, config_.alarm_zones, occupancy,
+                                                    roster_watch_->lockdowns());
+  for (auto& [zone, payload] : zone_states_->start(wall_now())) {
+    publisher_->publish_zone_state(zone, std::move(payload));
+  }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
   controller_->restore_occupancy(std::move(occupancy));
@@ -256,6 +262,9 @@ void Daemon::start() {
   pin_verifier_ = std::make_unique<PinVerifier>(io_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
   roster_watch_->on_lockdowns([this](const core::Lockdowns& lockdowns) {
+    for (auto& [zone, payload] : zone_states_->set_lockdowns(lockdowns, wall_now())) {
+      publisher_->publish_zone_state(zone, std::move(payload));
+    }
     handle(core::LockdownChanged{lockdowns, wall_now(), mono_now()});
   });
   roster_watch_->start();
@@ -334,6 +343,11 @@ void Daemon::journal(core::Event event, bool report) {
   if (door_states_) {
     if (auto changed = door_states_->observe(event)) {
       publisher_->publish_door_state(changed->first, std::move(changed->second));
+    }
+  }
+  if (zone_states_) {
+    for (auto& [zone, payload] : zone_states_->observe(event)) {
+      publisher_->publish_zone_state(zone, std::move(payload));
     }
   }
   auto committed_cb = [this](const core::Event& committed) {

@@ -121,6 +121,9 @@ class Publisher {
   // topics().door_state(door); only the newest per door is kept and sent, now
   // or at the next connect, and again after every reconnect. Any thread.
   void publish_door_state(const core::DoorId& door, std::string payload);
+  // A zone's state JSON (zone_state.hpp), retained and collapsed like a
+  // door's, on topics().zone_state(zone).
+  void publish_zone_state(const core::ZoneId& zone, std::string payload);
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
   // Publishes the incident at QoS 1 without storing it: for an incident that
