@@ -34,6 +34,7 @@
 
 //   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
+//   vigilctl watch [--zone Z] [--plain] [--broker HOST:PORT] -c SITE.yaml
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -42,6 +43,7 @@
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/incident_commands.hpp"
+#include "watch_command.hpp"
 
 namespace {
 
@@ -244,6 +246,15 @@ muster_cmd->add_option("zone", muster_args.zone, "only this zone and the zones i
 muster_cmd->add_option("-c,--config", muster_args.config_path, "site config")->required();
 muster_cmd->add_option("--db", muster_args.db_path, "database (default: the config's journal)");
 muster_cmd->callback([&] { rc = muster(muster_args, std::cout, std::cerr); });
+
+WatchArgs watch_args;
+auto* watch_cmd = cli.add_subcommand(
+    "watch", "live incidents and door and zone states from the broker, one line each");
+watch_cmd->add_option("--zone", watch_args.zone, "only this zone and the zones inside it");
+watch_cmd->add_flag("--plain", watch_args.plain, "no colour (for log files)");
+watch_cmd->add_option("--broker", watch_args.broker, "HOST:PORT instead of the config's broker");
+watch_cmd->add_option("-c,--config", watch_args.config_path, "site config")->required();
+watch_cmd->callback([&] { rc = watch(watch_args, std::cout, std::cerr); });
 
 ExplainArgs explain_args;
 auto* explain_cmd =
