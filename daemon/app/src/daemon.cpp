@@ -25,6 +25,7 @@
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/operator_commands.hpp"
+#include "vigil/mqtt/digest_runner.hpp"
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
@@ -224,6 +225,14 @@ void Daemon::start() {
         [this] { publisher_->outbox_changed(); });
     incident_states_->start();
   }
+  if (config_.broker.digest_enabled) {
+    journal::IncidentLogOptions digest_options{config_.incident_rules, {}};
+    for (const auto& door : config_.site.doors)
+      digest_options.door_zones.emplace(door.id.str(), door.to_zone);
+    digests_ = std::make_unique<mqtt::DigestRunner>(
+        *publisher_, db, std::move(digest_options), check.segment_id,
+        mqtt::DigestSchedule{config_.broker.digest_at, config_.site.time_zone}, wall_now());
+  }
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, db, std::move(key),
       CheckpointerOptions{options_.checkpoint_every_events, options_.checkpoint_every},
@@ -311,6 +320,7 @@ void Daemon::arm_tick() {
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     handle(core::ClockTick{wall_now(), mono_now()});
+    if (digests_) digests_->tick(wall_now());
     arm_tick();
   });
 }
@@ -425,6 +435,7 @@ void Daemon::shutdown() {
   journal_.reset();  // its callbacks use the pipeline and the publisher
   pipeline_.reset();
   checkpointer_.reset();
+  digests_.reset();  // waits for a digest being built: it publishes
   publisher_.reset();
   outbox_.reset();
 }

@@ -75,6 +75,10 @@ void Publisher::publish_zone_state(const core::ZoneId& zone, std::string payload
   sender_->set_retained(topics_.zone_state(zone), std::move(payload));
 }
 
+void Publisher::publish_digest(std::string payload) {
+  sender_->set_retained(topics_.digest(), std::move(payload));
+}
+
 std::uint64_t Publisher::checkpoints_published() const {
   return sender_->retained_published(topics_.checkpoint());
 }

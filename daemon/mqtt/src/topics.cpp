@@ -83,6 +83,10 @@ std::string TopicTree::zone_state(const core::ZoneId& zone) const {
   return prefix_ + "/state/zone/" + topic_level(zone.str());
 }
 
+std::string TopicTree::digest() const {
+  return prefix_ + "/digest";
+}
+
 std::string TopicTree::incident_state(std::uint64_t seq, const std::string& segment) const {
   return prefix_ + "/incident-state/" + (segment.empty() ? "" : topic_level(segment) + "/") +
          std::to_string(seq);

@@ -30,6 +30,7 @@ class Outbox;
 class Publisher;
 class DoorStates;
 class ZoneStates;
+class DigestRunner;
 }  // namespace vigil::mqtt
 namespace vigil::journal {
 class OperatorCommands;
@@ -114,6 +115,7 @@ class Daemon {
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<mqtt::DoorStates> door_states_;    // retained state/door/<door>
   std::unique_ptr<mqtt::ZoneStates> zone_states_;    // retained state/zone/<zone>
+  std::unique_ptr<mqtt::DigestRunner> digests_;      // retained digest, on the tick
   std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;

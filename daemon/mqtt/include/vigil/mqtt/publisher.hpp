@@ -124,6 +124,9 @@ class Publisher {
   // A zone's state JSON (zone_state.hpp), retained and collapsed like a
   // door's, on topics().zone_state(zone).
   void publish_zone_state(const core::ZoneId& zone, std::string payload);
+  // The meeting digest (digest.hpp), retained on topics().digest(); only the
+  // newest is kept. Any thread.
+  void publish_digest(std::string payload);
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
   // Publishes the incident at QoS 1 without storing it: for an incident that
