@@ -72,7 +72,8 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
       << site.vigild_log();
 
   const auto [rc, output] =
-      validate(everything.messages(), "status,incident,checkpoint,door-state,event,incident-state");
+      validate(everything.messages(),
+               "status,incident,checkpoint,door-state,zone-state,event,incident-state");
   EXPECT_EQ(rc, 0) << output;
   EXPECT_NE(output.find("0 problems"), std::string::npos) << output;
 }

@@ -22,6 +22,8 @@ TOPICS = [
     ("checkpoint", re.compile(PREFIX + r"checkpoint$")),
     ("incident", re.compile(PREFIX + r"incident/(?P<severity>[^/]+)/(?P<zone>[^/]+)$")),
     ("door-state", re.compile(PREFIX + r"state/door/(?P<door>[^/]+)$")),
+    ("zone-state", re.compile(PREFIX + r"state/zone/(?P<zone>[^/]+)$")),
+    ("digest", re.compile(PREFIX + r"digest$")),
     ("event", re.compile(PREFIX + r"event/(?P<zone>[^/]+)$")),
     ("incident-state",
      re.compile(PREFIX + r"incident-state/(?:(?P<segment>[^/]+)/)?(?P<seq>[^/]+)$")),
@@ -55,7 +57,11 @@ def check(message, validators):
     if kind == "door-state" and isinstance(body, dict):
         if topic_level(body.get("door", "")) != match["door"]:
             problems.append(f"{topic}: door {body.get('door')!r} differs from the topic's")
-    if kind in ("status", "incident", "door-state", "event", "incident-state") \
+    if kind == "zone-state" and isinstance(body, dict):
+        if topic_level(body.get("zone", "")) != match["zone"]:
+            problems.append(f"{topic}: zone {body.get('zone')!r} differs from the topic's")
+    if kind in ("status", "incident", "door-state", "zone-state", "digest", "event",
+                "incident-state") \
             and isinstance(body, dict):
         for key in ("site", "gateway"):
             if body.get(key) != match[key]:

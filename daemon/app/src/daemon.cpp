@@ -25,9 +25,11 @@
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/operator_commands.hpp"
+#include "vigil/mqtt/digest_runner.hpp"
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
+#include "vigil/mqtt/zone_state.hpp"
 
 namespace vigil::app {
 namespace {
@@ -223,6 +225,14 @@ void Daemon::start() {
         [this] { publisher_->outbox_changed(); });
     incident_states_->start();
   }
+  if (config_.broker.digest_enabled) {
+    journal::IncidentLogOptions digest_options{config_.incident_rules, {}};
+    for (const auto& door : config_.site.doors)
+      digest_options.door_zones.emplace(door.id.str(), door.to_zone);
+    digests_ = std::make_unique<mqtt::DigestRunner>(
+        *publisher_, db, std::move(digest_options), check.segment_id,
+        mqtt::DigestSchedule{config_.broker.digest_at, config_.site.time_zone}, wall_now());
+  }
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, db, std::move(key),
       CheckpointerOptions{options_.checkpoint_every_events, options_.checkpoint_every},
@@ -246,6 +256,11 @@ void Daemon::start() {
       publisher_->publish_door_state(door, std::move(payload));
     }
   }
+  zone_states_ = std::make_unique<mqtt::ZoneStates>(config_.site, config_.alarm_zones, occupancy,
+                                                    roster_watch_->lockdowns());
+  for (auto& [zone, payload] : zone_states_->start(wall_now())) {
+    publisher_->publish_zone_state(zone, std::move(payload));
+  }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
   controller_->restore_occupancy(std::move(occupancy));
@@ -256,6 +271,9 @@ void Daemon::start() {
   pin_verifier_ = std::make_unique<PinVerifier>(io_, [this](const core::Input& in) { handle(in); });
   site_io_->start();
   roster_watch_->on_lockdowns([this](const core::Lockdowns& lockdowns) {
+    for (auto& [zone, payload] : zone_states_->set_lockdowns(lockdowns, wall_now())) {
+      publisher_->publish_zone_state(zone, std::move(payload));
+    }
     handle(core::LockdownChanged{lockdowns, wall_now(), mono_now()});
   });
   roster_watch_->start();
@@ -302,6 +320,7 @@ void Daemon::arm_tick() {
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     handle(core::ClockTick{wall_now(), mono_now()});
+    if (digests_) digests_->tick(wall_now());
     arm_tick();
   });
 }
@@ -334,6 +353,11 @@ void Daemon::journal(core::Event event, bool report) {
   if (door_states_) {
     if (auto changed = door_states_->observe(event)) {
       publisher_->publish_door_state(changed->first, std::move(changed->second));
+    }
+  }
+  if (zone_states_) {
+    for (auto& [zone, payload] : zone_states_->observe(event)) {
+      publisher_->publish_zone_state(zone, std::move(payload));
     }
   }
   auto committed_cb = [this](const core::Event& committed) {
@@ -411,6 +435,7 @@ void Daemon::shutdown() {
   journal_.reset();  // its callbacks use the pipeline and the publisher
   pipeline_.reset();
   checkpointer_.reset();
+  digests_.reset();  // waits for a digest being built: it publishes
   publisher_.reset();
   outbox_.reset();
 }

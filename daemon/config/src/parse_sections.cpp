@@ -1,5 +1,6 @@
 // Parse: the scalar sections (site, journal, broker, incidents).
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 #include "draft.hpp"
@@ -139,13 +140,37 @@ void parse_broker_security(const MapReader& broker, Draft& draft, Diagnostics& d
 }  // namespace
 
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader broker(
-      node, "broker",
-      {"host", "port", "client_id", "keepalive", "topic_root", "tls", "username", "password_file"},
-      diag);
+  MapReader broker(node, "broker",
+                   {"host", "port", "client_id", "keepalive", "topic_root", "tls", "username",
+                    "password_file", "events", "digest"},
+                   diag);
   if (!broker.ok()) return;
   BrokerConfig& out = draft.broker;
   parse_broker_security(broker, draft, diag);
+  if (broker.has("digest")) {
+    MapReader digest(broker.get("digest"), "broker.digest", {"at", "enabled"}, diag);
+    if (digest.ok()) {
+      if (auto v = digest.boolean("enabled", Need::optional)) out.digest_enabled = v->value;
+      if (auto v = digest.string("at", Need::optional)) {
+        // Local time of day, HH:MM or HH:MM:SS, nothing else.
+        const std::string& t = v->value;
+        auto two = [&](std::size_t i) {
+          return std::isdigit(static_cast<unsigned char>(t[i])) &&
+                         std::isdigit(static_cast<unsigned char>(t[i + 1]))
+                     ? (t[i] - '0') * 10 + (t[i + 1] - '0')
+                     : -1;
+        };
+        const bool shape = (t.size() == 5 || (t.size() == 8 && t[5] == ':')) && t[2] == ':';
+        const int h = shape ? two(0) : -1, m = shape ? two(3) : -1;
+        const int sec = shape && t.size() == 8 ? two(6) : 0;
+        if (h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
+          out.digest_at = std::chrono::seconds(h * 3600 + m * 60 + sec);
+        } else {
+          diag.error(v->pos, "'at': wants a local time of day, HH:MM or HH:MM:SS");
+        }
+      }
+    }
+  }
   if (auto v = broker.string("host", Need::optional)) {
     if (v->value.empty()) {
       diag.error(v->pos, "'host': must not be empty");

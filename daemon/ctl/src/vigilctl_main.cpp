@@ -36,6 +36,7 @@
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
 //   vigilctl report --period 2026-10|2026-Q3|2026 [--zone Z] [--format text|csv|json|html]
 //                   -c SITE.yaml [-j DB]   (docs/reports.md)
+//   vigilctl watch [--zone Z] [--plain] [--broker HOST:PORT] -c SITE.yaml
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -45,6 +46,8 @@
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/incident_commands.hpp"
 #include "vigil/ctl/report.hpp"
+
+#include "watch_command.hpp"
 
 namespace {
 
@@ -247,6 +250,15 @@ muster_cmd->add_option("zone", muster_args.zone, "only this zone and the zones i
 muster_cmd->add_option("-c,--config", muster_args.config_path, "site config")->required();
 muster_cmd->add_option("--db", muster_args.db_path, "database (default: the config's journal)");
 muster_cmd->callback([&] { rc = muster(muster_args, std::cout, std::cerr); });
+
+WatchArgs watch_args;
+auto* watch_cmd = cli.add_subcommand(
+    "watch", "live incidents and door and zone states from the broker, one line each");
+watch_cmd->add_option("--zone", watch_args.zone, "only this zone and the zones inside it");
+watch_cmd->add_flag("--plain", watch_args.plain, "no colour (for log files)");
+watch_cmd->add_option("--broker", watch_args.broker, "HOST:PORT instead of the config's broker");
+watch_cmd->add_option("-c,--config", watch_args.config_path, "site config")->required();
+watch_cmd->callback([&] { rc = watch(watch_args, std::cout, std::cerr); });
 
 ExplainArgs explain_args;
 auto* explain_cmd =

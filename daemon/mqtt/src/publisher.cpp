@@ -71,6 +71,14 @@ void Publisher::publish_door_state(const core::DoorId& door, std::string payload
   sender_->set_retained(topics_.door_state(door), std::move(payload));
 }
 
+void Publisher::publish_zone_state(const core::ZoneId& zone, std::string payload) {
+  sender_->set_retained(topics_.zone_state(zone), std::move(payload));
+}
+
+void Publisher::publish_digest(std::string payload) {
+  sender_->set_retained(topics_.digest(), std::move(payload));
+}
+
 std::uint64_t Publisher::checkpoints_published() const {
   return sender_->retained_published(topics_.checkpoint());
 }
@@ -97,6 +105,7 @@ PublisherStats Publisher::stats() const {
   s.connect_failures = sender_->connect_failures();
   s.last_connect_error = sender_->last_connect_error();
   s.enqueue_failures = enqueue_failures_;
+  s.stale_discarded = sender_->stale_discarded();
   try {
     s.pending = outbox_.size();
   } catch (const OutboxError&) {

@@ -50,8 +50,7 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
       online_(status_payload(GatewayState::online, topics.site(), topics.gateway())),
       offline_(status_payload(GatewayState::offline, topics.site(), topics.gateway())),
       status_(online_),
-      backoff_(config.reconnect_min),
-      client_(server_uri(config), client_id(config)) {  // no Paho persistence: the outbox is ours
+      backoff_(config.reconnect_min) {
   connect_options_ = ::mqtt::connect_options_builder()
                          .mqtt_version(MQTTVERSION_3_1_1)
                          // Clean: Paho must not resend on its own; the outbox resends,
@@ -80,7 +79,26 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
     if (!config.tls.key_file.empty()) ssl.set_private_key(config.tls.key_file);
     connect_options_.set_ssl(std::move(ssl));
   }
-  client_.set_connection_lost_handler([this](const std::string&) {
+  renew_client();
+}
+
+void Sender::renew_client() {
+  if (client_) {
+    // With a clean session Paho forgets what was written and not
+    // acknowledged, but a publish it accepted and had not written yet stays
+    // queued and goes out first on its next connection: ahead of the
+    // outbox's resend from the oldest unacknowledged row, which would put
+    // seq N+1 before N. Destroying the client (MQTTAsync_destroy) drops them.
+    try {
+      stale_discarded_ += client_->get_pending_delivery_tokens().size();
+    } catch (const ::mqtt::exception&) {
+      // only a count
+    }
+    client_.reset();
+  }
+  // No Paho persistence: the outbox is ours.
+  client_ = std::make_unique<::mqtt::async_client>(server_uri(config_), client_id(config_));
+  client_->set_connection_lost_handler([this](const std::string&) {
     {
       std::lock_guard lock(mutex_);
       lost_ = true;
@@ -159,7 +177,7 @@ bool Sender::send_retained(Lost lost) {
       payload = it->second.payload;
     }
     try {
-      auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, true));
+      auto token = client_->publish(::mqtt::make_message(topic, payload, kQos, true));
       if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return false;
     } catch (const ::mqtt::exception&) {
       return false;
@@ -222,6 +240,10 @@ void Sender::run() {
 }
 
 bool Sender::connect_once() {
+  // Whatever the previous client still holds (publishes accepted but never
+  // written before the link dropped) must not reach the new connection.
+  inflight_.clear();
+  renew_client();
   {
     std::lock_guard lock(mutex_);
     lost_ = false;
@@ -237,7 +259,7 @@ bool Sender::connect_once() {
   try {
     const auto deadline = Clock::now() + config_.connect_timeout + std::chrono::seconds(1);
     std::string refused;
-    if (!completes(client_.connect(connect_options_), deadline, stopping, &refused)) {
+    if (!completes(client_->connect(connect_options_), deadline, stopping, &refused)) {
       ++connect_failures_;
       {
         std::lock_guard lock(mutex_);
@@ -256,7 +278,7 @@ bool Sender::connect_once() {
       status = status_;
       status_sent_ = true;
     }
-    auto announced = client_.publish(::mqtt::make_message(topics_.status(), status, kQos, true));
+    auto announced = client_->publish(::mqtt::make_message(topics_.status(), status, kQos, true));
     if (!completes(announced, Clock::now() + config_.ack_timeout, lost)) {
       drop_connection();
       return false;
@@ -301,7 +323,7 @@ Sender::Drain Sender::send_status_and_memory() {
       }
     }
     try {
-      auto token = client_.publish(::mqtt::make_message(topic, payload, kQos, retained));
+      auto token = client_->publish(::mqtt::make_message(topic, payload, kQos, retained));
       if (!completes(token, Clock::now() + config_.ack_timeout, lost)) {
         if (retained) {
           std::lock_guard lock(mutex_);
@@ -348,7 +370,7 @@ Sender::Drain Sender::drain() {
         pace();
         try {
           auto token =
-              client_.publish(::mqtt::make_message(row.topic, row.payload, row.qos, row.retain));
+              client_->publish(::mqtt::make_message(row.topic, row.payload, row.qos, row.retain));
           after = row.id;
           inflight_.push_back(InFlight{std::move(row), std::move(token)});
         } catch (const ::mqtt::exception&) {
@@ -409,7 +431,7 @@ void Sender::drop_connection() {
   // from the oldest, in order.
   inflight_.clear();
   try {
-    client_.disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
+    client_->disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
   } catch (const ::mqtt::exception&) {
     // already disconnected, or never got connected
   }
@@ -425,9 +447,9 @@ void Sender::say_goodbye() {
   try {
     // Retained, so a console that subscribes later sees the gateway went away
     // on purpose; a clean disconnect makes the broker drop the will.
-    auto token = client_.publish(::mqtt::make_message(topics_.status(), offline_, kQos, true));
+    auto token = client_->publish(::mqtt::make_message(topics_.status(), offline_, kQos, true));
     completes(token, Clock::now() + config_.ack_timeout, lost);
-    client_.disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
+    client_->disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
   } catch (const ::mqtt::exception&) {
     // the broker went away meanwhile: its will says offline for us
   }

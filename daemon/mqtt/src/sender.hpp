@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -41,6 +42,7 @@ class Sender {
   std::uint64_t published() const { return published_; }
   std::uint64_t connects() const { return connects_; }
   std::uint64_t connect_failures() const { return connect_failures_; }
+  std::uint64_t stale_discarded() const { return stale_discarded_; }
   std::string last_connect_error() const {
     std::lock_guard lock(mutex_);
     return last_connect_error_;
@@ -65,6 +67,9 @@ class Sender {
   void pace();
   Drain send_status_and_memory();
   void drop_connection();
+  // Replaces client_ with a fresh one, discarding whatever the old one still
+  // had queued.
+  void renew_client();
   void say_goodbye();
   // Publishes every retained slot that has not reached this connection;
   // false when the link failed.
@@ -93,6 +98,7 @@ class Sender {
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> connects_{0};
   std::atomic<std::uint64_t> connect_failures_{0};
+  std::atomic<std::uint64_t> stale_discarded_{0};
   std::string last_connect_error_;  // guarded by mutex_
   struct RetainedSlot {
     std::string payload;
@@ -108,7 +114,11 @@ class Sender {
   std::deque<InFlight> inflight_;                      // sender thread only; oldest first
   std::chrono::steady_clock::time_point next_send_{};  // sender thread only: next rate-limit slot
 
-  ::mqtt::async_client client_;
+  // A new Paho client for every connection attempt: Paho keeps publishes it
+  // had queued but not yet written across a lost connection and writes them
+  // first on the next one, ahead of the outbox's ordered resend (see
+  // docs/design.md, "MQTT contract"). Sender thread only once started.
+  std::unique_ptr<::mqtt::async_client> client_;
   ::mqtt::connect_options connect_options_;
   std::thread thread_;
 };

@@ -79,6 +79,14 @@ std::string TopicTree::door_state(const core::DoorId& door) const {
   return prefix_ + "/state/door/" + topic_level(door.str());
 }
 
+std::string TopicTree::zone_state(const core::ZoneId& zone) const {
+  return prefix_ + "/state/zone/" + topic_level(zone.str());
+}
+
+std::string TopicTree::digest() const {
+  return prefix_ + "/digest";
+}
+
 std::string TopicTree::incident_state(std::uint64_t seq, const std::string& segment) const {
   return prefix_ + "/incident-state/" + (segment.empty() ? "" : topic_level(segment) + "/") +
          std::to_string(seq);

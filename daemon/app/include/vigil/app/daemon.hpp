@@ -29,6 +29,8 @@ namespace vigil::mqtt {
 class Outbox;
 class Publisher;
 class DoorStates;
+class ZoneStates;
+class DigestRunner;
 }  // namespace vigil::mqtt
 namespace vigil::journal {
 class OperatorCommands;
@@ -112,6 +114,8 @@ class Daemon {
   std::unique_ptr<mqtt::Outbox> outbox_;
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<mqtt::DoorStates> door_states_;    // retained state/door/<door>
+  std::unique_ptr<mqtt::ZoneStates> zone_states_;    // retained state/zone/<zone>
+  std::unique_ptr<mqtt::DigestRunner> digests_;      // retained digest, on the tick
   std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;

@@ -38,6 +38,10 @@ struct BrokerConfig {
   bool events_publish = true;
   int events_qos = 1;
   std::string events_personal_data = "none";  // none, id, full_name
+  // The meeting digest on <prefix>/digest (broker.digest, docs/mqtt.md):
+  // daily at this local time of day.
+  bool digest_enabled = true;
+  std::chrono::seconds digest_at{7 * 3600};
 };
 
 // The I/O module's own communication watchdog (ADAM/ioLogik style): when the

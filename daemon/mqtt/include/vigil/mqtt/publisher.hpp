@@ -81,6 +81,10 @@ struct PublisherStats {
   std::uint64_t connect_failures = 0;  // refused or failed attempts (TLS, credentials, network)
   std::string last_connect_error;      // why the newest failed attempt failed
   std::uint64_t enqueue_failures = 0;  // incidents the outbox could not store
+  // Publishes the Paho client still held, unwritten, when its connection was
+  // lost; discarded at reconnect (their rows are resent from the outbox, in
+  // order). Nonzero only after a link failure during a replay.
+  std::uint64_t stale_discarded = 0;
 };
 
 class Sender;  // the thread that owns the Paho client (src/sender.hpp)
@@ -117,6 +121,12 @@ class Publisher {
   // topics().door_state(door); only the newest per door is kept and sent, now
   // or at the next connect, and again after every reconnect. Any thread.
   void publish_door_state(const core::DoorId& door, std::string payload);
+  // A zone's state JSON (zone_state.hpp), retained and collapsed like a
+  // door's, on topics().zone_state(zone).
+  void publish_zone_state(const core::ZoneId& zone, std::string payload);
+  // The meeting digest (digest.hpp), retained on topics().digest(); only the
+  // newest is kept. Any thread.
+  void publish_digest(std::string payload);
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
   // Publishes the incident at QoS 1 without storing it: for an incident that

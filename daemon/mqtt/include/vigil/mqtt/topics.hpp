@@ -9,6 +9,8 @@
 //   .../checkpoint                   retained, QoS 1, the newest signed journal checkpoint
 //   .../event/<zone>                 entries and denials (QoS and personal data configurable)
 //   .../state/door/<door>            retained, QoS 1, lock, contact, alarm, mode
+//   .../state/zone/<zone>            retained, QoS 1, alarm (armed), occupancy, lockdown
+//   .../digest                       retained, QoS 1, the meeting digest (digest.hpp)
 //   .../incident-state/<segment>/<seq>  retained, QoS 1, an incident's lifecycle state
 //
 // The "v1" level is the contract's version: a change that would break a
@@ -62,6 +64,10 @@ class TopicTree {
   std::string event(const core::Event& event) const;
   // <prefix>/state/door/<door>: retained, the door's live state
   std::string door_state(const core::DoorId& door) const;
+  // <prefix>/state/zone/<zone>: retained, the zone's live state
+  std::string zone_state(const core::ZoneId& zone) const;
+  // <prefix>/digest: retained, the newest meeting digest
+  std::string digest() const;
   // <prefix>/incident-state/<segment>/<seq> (<prefix>/incident-state/<seq>
   // with no segment): retained, the incident's lifecycle state. The levels
   // after the prefix are those of the incident's id (payload.hpp).
