@@ -34,6 +34,7 @@ struct Args {
   ctl::AuditSampleArgs sample;
   bool query_utc = false;
   OperationsArgs ops;
+  ExportServeArgs exports;
 };
 
 std::string join(const std::vector<std::string>& words, std::size_t from = 0) {
@@ -93,6 +94,7 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
     inv.query = &a.query;
     choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
   });
+  add_export_command(*log, a.exports, inv, c, now);
 
   auto* person = app.add_subcommand("person")->require_subcommand(1);
   auto* import = person->add_subcommand("import");
@@ -223,6 +225,7 @@ const std::vector<CommandRule>& command_rules() {
       {"status", {guard, facilities, auditor, supervisor, admin}, false},
       {"key show", {guard, facilities, auditor, supervisor, admin}, false},
       {"log query", {auditor, supervisor, admin}, true},
+      {"log export", {auditor, supervisor, admin}, true},
       {"person import", {facilities, admin}, false},
       {"person revoke", {facilities, admin}, false},
       {"person disable", {facilities, admin}, false},
@@ -349,7 +352,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
     core::set_attr(e.attrs, "file." + name, journal::sha256_hex(bytes));
   }
   e.detail = op->name + ": " + command;
-  outcome.reply = {rc, returned, files.hide_dir(err.str())};
+  outcome.reply = {rc, returned, files.hide_dir(err.str()), std::move(inv.returned_files)};
   return outcome;
 }
 

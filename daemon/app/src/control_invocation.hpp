@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -23,6 +24,8 @@ struct Invocation {
   std::string path;
   Run run;
   ctl::QueryArgs* query = nullptr;  // log query: the zone scope narrows it
+  // Files the command returns to the operator (log export), base name -> bytes.
+  std::map<std::string, std::string> returned_files{};
 };
 
 inline void choose(Invocation& inv, std::string path, Run run) {
@@ -47,5 +50,14 @@ struct OperationsArgs {
 // (control_operations.cpp).
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now);
+
+// log export (control_export.cpp): the data and signed manifest written by
+// vigild, returned in the reply.
+struct ExportServeArgs {
+  ctl::ExportArgs args;
+  bool utc = false;
+};
+void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
+                        const config::SiteConfig& c, core::TimePoint now);
 
 }  // namespace vigil::app
