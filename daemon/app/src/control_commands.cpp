@@ -95,6 +95,7 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
     choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
   });
   add_export_command(*log, a.exports, inv, c, now);
+  add_archive_command(*log, a.exports, inv, c, now);
 
   auto* person = app.add_subcommand("person")->require_subcommand(1);
   auto* import = person->add_subcommand("import");
@@ -226,6 +227,7 @@ const std::vector<CommandRule>& command_rules() {
       {"key show", {guard, facilities, auditor, supervisor, admin}, false},
       {"log query", {auditor, supervisor, admin}, true},
       {"log export", {auditor, supervisor, admin}, true},
+      {"log archive", {supervisor, admin}, false},
       {"person import", {facilities, admin}, false},
       {"person revoke", {facilities, admin}, false},
       {"person disable", {facilities, admin}, false},

@@ -3,7 +3,8 @@
 // gateway key only it can read, in a private folder, and returns both files
 // in the reply; vigilctl writes them where the operator's --out says. The
 // audit record names the rows exported and the data file's SHA-256 (the
-// manifest's data_sha256).
+// manifest's data_sha256). And `log archive --before YYYY-MM` on vigild's own
+// journal (docs/journal.md, "Archives"), for supervisors and admins.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -105,6 +106,17 @@ void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
     a.args.now = now;
     inv.query = &q;  // zone-scoped like log query
     choose(inv, "log export", [&a, &inv](auto& o, auto& e) { return serve_export(a, inv, o, e); });
+  });
+}
+
+void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
+                         const config::SiteConfig& c, core::TimePoint now) {
+  auto* sub = log.add_subcommand("archive");
+  sub->add_option("--before", a.archive_before)->required();
+  sub->callback([&, now] {
+    choose(inv, "log archive", [&a, &c, now](auto& o, auto& e) {
+      return ctl::log_archive(c.journal_path, a.archive_before, now, ctl::current_operator(), o, e);
+    });
   });
 }
 

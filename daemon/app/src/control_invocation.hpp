@@ -56,8 +56,12 @@ void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
 struct ExportServeArgs {
   ctl::ExportArgs args;
   bool utc = false;
+  std::string archive_before{};  // log archive --before
 };
 void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
                         const config::SiteConfig& c, core::TimePoint now);
+// log archive --before YYYY-MM (control_export.cpp), on vigild's journal.
+void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
+                         const config::SiteConfig& c, core::TimePoint now);
 
 }  // namespace vigil::app

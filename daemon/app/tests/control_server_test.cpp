@@ -19,6 +19,7 @@
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
+#include "vigil/journal/archive.hpp"
 #include "vigil/journal/gateway_key.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/roster.hpp"
@@ -513,6 +514,29 @@ TEST(ControlExport, AGuardCannotExportAndTheRefusalIsAudited) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].kind, EventKind::access_refused);
   EXPECT_EQ(attr(records[0], "command"), "log export");
+}
+
+TEST(ControlExport, ASupervisorArchivesThroughVigildAndQueriesStillSeeTheRows) {
+  ControlSite site(operator_entry(me(), "supervisor", "\"*\""));
+  auto archived = site.call({"log", "archive", "--before", "2025-01"});
+  ASSERT_EQ(archived.rc, 0) << archived.err;
+  EXPECT_NE(archived.out.find("archived 2024-10: rows 1..6"), std::string::npos) << archived.out;
+  const journal::Journal live(site.config().journal_path);
+  EXPECT_FALSE(live.hash_at(1).has_value());
+  const auto chain = journal::verify_with_archives(live);
+  EXPECT_TRUE(chain.ok) << chain.message;
+  auto query = site.call({"log", "query", "--kind", "access_denied", "--format", "csv"});
+  EXPECT_EQ(query.rc, 0) << query.err;
+  EXPECT_EQ(csv_rows(query.out), 6u) << query.out;
+  const auto records = site.audit_records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(attr(records[0], "command"), "log archive");
+  EXPECT_EQ(attr(records[0], "rows"), "6");
+
+  ControlSite audited(operator_entry(me(), "auditor", "\"*\""));
+  EXPECT_EQ(audited.call({"log", "archive", "--before", "2025-01"}).rc, 3);
+  ASSERT_EQ(audited.audit_records().size(), 1u);
+  EXPECT_EQ(audited.audit_records()[0].kind, EventKind::access_refused);
 }
 
 }  // namespace

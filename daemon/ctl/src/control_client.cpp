@@ -69,7 +69,7 @@ const std::set<std::string>& served() {
       "incident ack",  "incident resolve", "incident escalate", "incident report",
       "lockdown set",  "lockdown release", "lockdown list",     "muster",
       "alarm arm",     "alarm disarm",     "alarm status",      "fire reset",
-      "fire release",  "log export"};
+      "fire release",  "log export",       "log archive"};
   return commands;
 }
 

@@ -53,7 +53,8 @@ void write_archive_file(const fs::path& live, const fs::path& path, const std::s
     db.exec("DELETE FROM journal_meta");
     db.exec("INSERT INTO journal_meta (key, value) SELECT key, value FROM live.journal_meta");
     db.exec("INSERT INTO names (id, text) SELECT id, text FROM live.names");
-    db.exec("INSERT INTO door_zones (zone_id, door_id) SELECT zone_id, door_id FROM live.door_zones");
+    db.exec(
+        "INSERT INTO door_zones (zone_id, door_id) SELECT zone_id, door_id FROM live.door_zones");
     auto rows = db.cached(
         "INSERT INTO events (seq, ts_us, kind_id, reason_id, door_id, reader_id, zone_id, "
         "person_id, device_id, card, detail, attrs, prev_hash, hash) SELECT seq, ts_us, kind_id, "
@@ -63,10 +64,9 @@ void write_archive_file(const fs::path& live, const fs::path& path, const std::s
     rows->bind(2, static_cast<std::int64_t>(last));
     rows->step();
     auto meta = db.cached("INSERT INTO journal_meta (key, value) VALUES (?1, ?2)");
-    for (const auto& [key, value] :
-         {std::pair<const char*, std::string>{"archive_month", month},
-          {"archive_first_seq", std::to_string(first)},
-          {"archive_last_seq", std::to_string(last)}}) {
+    for (const auto& [key, value] : {std::pair<const char*, std::string>{"archive_month", month},
+                                     {"archive_first_seq", std::to_string(first)},
+                                     {"archive_last_seq", std::to_string(last)}}) {
       meta->bind(1, std::string_view{key});
       meta->bind(2, std::string_view{value});
       meta->step();
@@ -136,12 +136,12 @@ std::vector<ArchiveRecord> archive_before(const fs::path& journal, std::string_v
     // The month ends at the first later row stamped in a later month: seq
     // order, not time order, so a wall-clock step back cannot split the chain.
     {
-      auto cut = db.cached(
-          "SELECT seq FROM events WHERE seq > ?1 AND ts_us >= ?2 ORDER BY seq LIMIT 1");
+      auto cut =
+          db.cached("SELECT seq FROM events WHERE seq > ?1 AND ts_us >= ?2 ORDER BY seq LIMIT 1");
       cut->bind(1, static_cast<std::int64_t>(first));
       cut->bind(2, next_month_us(first_ts));
-      r.last_seq = cut->step() ? static_cast<std::uint64_t>(cut->column_int(0)) - 1
-                               : live.last_seq();
+      r.last_seq =
+          cut->step() ? static_cast<std::uint64_t>(cut->column_int(0)) - 1 : live.last_seq();
     }
     const fs::path dir = archive_dir(journal);
     fs::create_directories(dir);

@@ -132,7 +132,8 @@ VerifyResult verify_with_archives(const Journal& live) {
     const fs::path path = archive_dir(live.path()) / r.file;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
-      return failed(result, Damage::missing, r.first_seq, name + ": missing (" + path.string() + ")");
+      return failed(result, Damage::missing, r.first_seq,
+                    name + ": missing (" + path.string() + ")");
     }
     const auto sha = file_sha256(path);
     std::string why;

@@ -23,8 +23,8 @@ using testing::TempDir;
 
 core::TimePoint utc(int y, unsigned m, unsigned d, int hour) {
   using namespace std::chrono;
-  return core::TimePoint{
-      duration_cast<core::Duration>((sys_days{year{y} / month{m} / day{d}} + hours{hour}).time_since_epoch())};
+  return core::TimePoint{duration_cast<core::Duration>(
+      (sys_days{year{y} / month{m} / day{d}} + hours{hour}).time_since_epoch())};
 }
 
 // Four rows a month, August to `last_month` 2026, alternating two people.

@@ -30,10 +30,10 @@ struct ArchiveRecord {
   std::string month;  // "2026-10" (UTC calendar month of the rows' ts_us)
   std::string file;   // base name inside archive_dir()
   std::uint64_t first_seq = 0, last_seq = 0;
-  Hash first_prev{};        // prev_hash of row first_seq
-  Hash head{};              // hash of row last_seq
-  std::string sha256{};     // of the archive file's bytes, lowercase hex
-  std::uint64_t seq = 0;    // the journal_archived event's own seq
+  Hash first_prev{};      // prev_hash of row first_seq
+  Hash head{};            // hash of row last_seq
+  std::string sha256{};   // of the archive file's bytes, lowercase hex
+  std::uint64_t seq = 0;  // the journal_archived event's own seq
 };
 
 // "2026-10" -> the first instant of that month in UTC; nullopt unless
