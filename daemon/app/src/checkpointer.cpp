@@ -6,6 +6,7 @@
 
 #include "vigil/app/clocks.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::app {
 namespace {
@@ -48,7 +49,11 @@ StartCheck check_at_start(const journal::Journal& journal, const journal::Public
   // after a day; the whole chain is rechecked in the background
   // (FullVerify, below) once the doors run.
   const auto rows = journal::check_checkpoint_rows(journal, key, break_seq);
-  const std::uint64_t from = std::max(rows.newest ? rows.newest->seq : 0, break_seq);
+  std::uint64_t from = std::max(rows.newest ? rows.newest->seq : 0, break_seq);
+  // Rows moved to archives are checked by the background full verify, which
+  // walks the archives; here the walk starts at the oldest live row.
+  from = std::max(from, static_cast<std::uint64_t>(journal.database().query_int(
+                            "SELECT coalesce(min(seq), 0) FROM events")));
   out.verified_from = std::max<std::uint64_t>(from, 1);
   const journal::VerifyResult chain = journal.verify_from(from);
   if (!chain.ok && chain.bad_seq > break_seq) {

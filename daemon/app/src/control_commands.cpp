@@ -35,6 +35,8 @@ struct Args {
   bool query_utc = false;
   OperationsArgs ops;
   ctl::ReportArgs report;
+
+  ExportServeArgs exports;
 };
 
 std::string join(const std::vector<std::string>& words, std::size_t from = 0) {
@@ -94,6 +96,8 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
     inv.query = &a.query;
     choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
   });
+  add_export_command(*log, a.exports, inv, c, now);
+  add_archive_command(*log, a.exports, inv, c, now);
 
   auto* person = app.add_subcommand("person")->require_subcommand(1);
   auto* import = person->add_subcommand("import");
@@ -225,6 +229,8 @@ const std::vector<CommandRule>& command_rules() {
       {"status", {guard, facilities, auditor, supervisor, admin}, false},
       {"key show", {guard, facilities, auditor, supervisor, admin}, false},
       {"log query", {auditor, supervisor, admin}, true},
+      {"log export", {auditor, supervisor, admin}, true},
+      {"log archive", {supervisor, admin}, false},
       {"person import", {facilities, admin}, false},
       {"person revoke", {facilities, admin}, false},
       {"person disable", {facilities, admin}, false},
@@ -354,7 +360,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
     core::set_attr(e.attrs, "file." + name, journal::sha256_hex(bytes));
   }
   e.detail = op->name + ": " + command;
-  outcome.reply = {rc, returned, files.hide_dir(err.str())};
+  outcome.reply = {rc, returned, files.hide_dir(err.str()), std::move(inv.returned_files)};
   return outcome;
 }
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -25,6 +26,8 @@ struct Invocation {
   Run run;
   ctl::QueryArgs* query = nullptr;             // log query: the zone scope narrows it
   std::optional<std::string>* zone = nullptr;  // report: the zone scope narrows it
+  // Files the command returns to the operator (log export), base name -> bytes.
+  std::map<std::string, std::string> returned_files{};
 };
 
 inline void choose(Invocation& inv, std::string path, Run run) {
@@ -53,5 +56,18 @@ void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
 // report --period P [--zone Z] [--format F] (control_report.cpp).
 void add_report_command(CLI::App& app, ctl::ReportArgs& a, Invocation& inv,
                         const config::SiteConfig& c, core::TimePoint now);
+
+// log export (control_export.cpp): the data and signed manifest written by
+// vigild, returned in the reply.
+struct ExportServeArgs {
+  ctl::ExportArgs args;
+  bool utc = false;
+  std::string archive_before{};  // log archive --before
+};
+void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
+                        const config::SiteConfig& c, core::TimePoint now);
+// log archive --before YYYY-MM (control_export.cpp), on vigild's journal.
+void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
+                         const config::SiteConfig& c, core::TimePoint now);
 
 }  // namespace vigil::app

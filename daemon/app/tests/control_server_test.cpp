@@ -19,6 +19,8 @@
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
+#include "vigil/journal/archive.hpp"
+#include "vigil/journal/gateway_key.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/testing/temp_dir.hpp"
@@ -464,6 +466,77 @@ TEST(ControlOperations, LogQueryTakesTheKindReasonAndPagingFiltersThroughVigild)
   auto unknown = site.call({"log", "query", "--kind", "acces_denied"});
   EXPECT_EQ(unknown.rc, 2);
   EXPECT_NE(unknown.err.find("access_denied"), std::string::npos) << unknown.err;
+}
+
+// log export through vigild (issue 10, item 4): vigild signs with the key
+// only it reads, the operator receives the files, and ExportAgreement's
+// verifier (log verify-export) accepts them.
+TEST(ControlExport, AnAuditorExportsThroughVigildAndTheSignedFilesVerify) {
+  ControlSite site(operator_entry(me(), "auditor", "lab-a"));
+  const auto db = site.config().journal_path;
+  journal::GatewayKey::load_or_create(journal::private_key_path(db), journal::public_key_path(db));
+  const auto out_path = site.dir().file("lab-a.csv");
+  std::ostringstream out, err;
+  const auto rc =
+      ctl::run_through_daemon({"log", "export", "--socket", site.config().control_socket, "--zone",
+                               "lab-a", "--utc", "--out", out_path.string()},
+                              out, err);
+  ASSERT_EQ(rc, 0) << err.str();
+  EXPECT_NE(out.str().find("lab-a.csv: 3 rows"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("vigild-export"), std::string::npos) << "private folder shown";
+  std::ostringstream vout, verr;
+  EXPECT_EQ(ctl::log_verify_export(out_path.string(), out_path.string() + ".manifest.json",
+                                   journal::public_key_path(db).string(), vout, verr),
+            0)
+      << verr.str();
+  std::ifstream data_in(out_path, std::ios::binary);
+  const std::string data{std::istreambuf_iterator<char>(data_in), {}};
+  EXPECT_EQ(data.find("lab-b"), std::string::npos);
+  std::ifstream manifest_in(out_path.string() + ".manifest.json");
+  const std::string manifest{std::istreambuf_iterator<char>(manifest_in), {}};
+  EXPECT_NE(manifest.find("\"operator\": \"" + me() + "\""), std::string::npos) << manifest;
+
+  const auto records = site.audit_records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].kind, EventKind::record_access);
+  EXPECT_EQ(attr(records[0], "command"), "log export");
+  EXPECT_EQ(attr(records[0], "rows"), "3");
+  EXPECT_EQ(attr(records[0], "digest"), journal::sha256_hex(data));
+  EXPECT_NE(attr(records[0], "filter").find("--zone lab-a"), std::string::npos);
+}
+
+TEST(ControlExport, AGuardCannotExportAndTheRefusalIsAudited) {
+  ControlSite site(operator_entry(me(), "guard", "\"*\""));
+  auto r = site.call({"log", "export", "--out", "all.csv"});
+  EXPECT_EQ(r.rc, 3);
+  EXPECT_TRUE(r.files.empty());
+  const auto records = site.audit_records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].kind, EventKind::access_refused);
+  EXPECT_EQ(attr(records[0], "command"), "log export");
+}
+
+TEST(ControlExport, ASupervisorArchivesThroughVigildAndQueriesStillSeeTheRows) {
+  ControlSite site(operator_entry(me(), "supervisor", "\"*\""));
+  auto archived = site.call({"log", "archive", "--before", "2025-01"});
+  ASSERT_EQ(archived.rc, 0) << archived.err;
+  EXPECT_NE(archived.out.find("archived 2024-10: rows 1..6"), std::string::npos) << archived.out;
+  const journal::Journal live(site.config().journal_path);
+  EXPECT_FALSE(live.hash_at(1).has_value());
+  const auto chain = journal::verify_with_archives(live);
+  EXPECT_TRUE(chain.ok) << chain.message;
+  auto query = site.call({"log", "query", "--kind", "access_denied", "--format", "csv"});
+  EXPECT_EQ(query.rc, 0) << query.err;
+  EXPECT_EQ(csv_rows(query.out), 6u) << query.out;
+  const auto records = site.audit_records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(attr(records[0], "command"), "log archive");
+  EXPECT_EQ(attr(records[0], "rows"), "6");
+
+  ControlSite audited(operator_entry(me(), "auditor", "\"*\""));
+  EXPECT_EQ(audited.call({"log", "archive", "--before", "2025-01"}).rc, 3);
+  ASSERT_EQ(audited.audit_records().size(), 1u);
+  EXPECT_EQ(audited.audit_records()[0].kind, EventKind::access_refused);
 }
 
 }  // namespace

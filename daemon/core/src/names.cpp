@@ -81,6 +81,7 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::fire_input_cleared, "fire_input_cleared"},
     std::pair{EventKind::fire_reset, "fire_reset"},
     std::pair{EventKind::fire_reset_refused, "fire_reset_refused"},
+    std::pair{EventKind::journal_archived, "journal_archived"},
 };
 
 constexpr std::array kDenyReasonNames{

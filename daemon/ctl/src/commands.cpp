@@ -12,6 +12,7 @@
 #include "time_arg.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/command_report.hpp"
+#include "vigil/journal/archive.hpp"
 #include "vigil/journal/filter_check.hpp"
 #include "vigil/journal/journal.hpp"
 
@@ -215,7 +216,7 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
     journal::Journal journal(args.journal_path);
     auto filter = make_filter(args, journal, err);
     if (!filter) return 2;
-    const auto events = journal.query(*filter);
+    const auto events = journal::query_with_archives(journal, *filter);  // archives too
     report_rows(events.size());  // for the audit record of a query through vigild
     if (args.format == "csv") {
       print_csv(events, args.time_zone, out);
@@ -238,7 +239,7 @@ int log_verify(const std::string& journal_path, std::ostream& out, std::ostream&
   if (!journal_exists(journal_path, err)) return 2;
   try {
     journal::Journal journal(journal_path);
-    const journal::VerifyResult r = journal.verify();
+    const journal::VerifyResult r = journal::verify_with_archives(journal);
     if (r.ok) {
       out << journal_path << ": " << r.message << "\n";
       return 0;

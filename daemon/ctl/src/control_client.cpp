@@ -69,7 +69,7 @@ const std::set<std::string>& served() {
       "incident ack",  "incident resolve", "incident escalate", "incident report",
       "lockdown set",  "lockdown release", "lockdown list",     "muster",
       "alarm arm",     "alarm disarm",     "alarm status",      "fire reset",
-      "fire release"};
+      "fire release",  "log export",       "log archive"};
   return commands;
 }
 
@@ -108,6 +108,23 @@ bool has_option(const std::vector<std::string>& words, std::initializer_list<con
     for (const char* name : names)
       if (w == name || w.starts_with(std::string(name) + "=")) return true;
   return false;
+}
+
+// The files of a `log export` reply: DATA and DATA.manifest.json, written
+// at the operator's --out. Any other name in the reply is ignored.
+bool write_returned_files(const std::filesystem::path& out_path,
+                          const std::map<std::string, std::string>& files, std::ostream& err) {
+  const std::string base = out_path.filename().string();
+  for (const auto& [name, bytes] : files) {
+    if (name != base && name != base + ".manifest.json") continue;
+    const auto target = out_path.parent_path() / name;
+    std::ofstream file(target, std::ios::binary | std::ios::trunc);
+    if (!(file << bytes) || !file.flush()) {
+      err << "vigilctl: cannot write " << target.string() << "\n";
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -215,6 +232,16 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
       *file = name;
     }
   }
+  // log export: vigild writes the files (it holds the key) and sends them
+  // back; they land where --out says, under the names asked for only.
+  std::optional<std::filesystem::path> out_path;
+  if (path == "log export") {
+    if (auto given = take_option(words, {"--out"})) {
+      out_path = *given;
+      words.push_back("--out");
+      words.push_back(out_path->filename().string());
+    }
+  }
   request.argv = std::move(words);
   auto reply = call_control(socket_path, request);
   if (auto* error = std::get_if<std::string>(&reply)) {
@@ -222,6 +249,7 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
     return 2;
   }
   const auto& r = std::get<ControlReply>(reply);
+  if (out_path && !write_returned_files(*out_path, r.files, err)) return 1;
   out << r.out;
   err << r.err;
   return r.rc;

@@ -174,12 +174,30 @@ std::variant<ControlReply, std::string> parse_reply(std::string_view line) {
   out.rc = static_cast<int>(rc->get<std::int64_t>());
   if (auto s = j.find("stdout"); s != j.end() && s->is_string()) out.out = s->get<std::string>();
   if (auto s = j.find("stderr"); s != j.end() && s->is_string()) out.err = s->get<std::string>();
+  if (auto files = j.find("files"); files != j.end()) {
+    // The client writes these beside the operator's --out: plain base names
+    // only, so a reply cannot aim a file elsewhere.
+    if (!files->is_object()) return std::string("reply's \"files\" is not an object");
+    for (const auto& [name, content] : files->items()) {
+      std::string bytes;
+      if (!plain_file_name(name) || !content.is_string() ||
+          !base64_decode(content.get_ref<const std::string&>(), bytes)) {
+        return "reply's file '" + name + "' is not a plain name with base64 content";
+      }
+      out.files.emplace(name, std::move(bytes));
+    }
+  }
   return out;
 }
 
 std::string format_reply(const ControlReply& reply) {
-  return dump(json{
-      {"v", kProtocolVersion}, {"rc", reply.rc}, {"stdout", reply.out}, {"stderr", reply.err}});
+  json j{{"v", kProtocolVersion}, {"rc", reply.rc}, {"stdout", reply.out}, {"stderr", reply.err}};
+  if (!reply.files.empty()) {
+    json files = json::object();
+    for (const auto& [name, bytes] : reply.files) files[name] = base64_encode(bytes);
+    j["files"] = std::move(files);
+  }
+  return dump(j);
 }
 
 }  // namespace vigil::ctl

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "vigil/ctl/command_report.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/export.hpp"
 
@@ -55,6 +56,7 @@ int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
     auto manifest = journal::write_export(journal, request, data);
     data.close();
     journal::sign_manifest(manifest, key);
+    report_rows(manifest.rows);  // for the control socket's audit record
     const auto manifest_path = args.out_path + ".manifest.json";
     std::ofstream(manifest_path, std::ios::binary | std::ios::trunc)
         << journal::manifest_to_json(manifest);

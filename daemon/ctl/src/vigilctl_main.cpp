@@ -331,6 +331,23 @@ export_cmd->callback([&] {
       std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now());
   rc = log_export(export_args, std::cout, std::cerr);
 });
+std::string archive_before;
+auto* archive_cmd =
+    log->add_subcommand("archive", "move the rows of months before --before to archive files");
+add_source(archive_cmd);
+archive_cmd->add_option("--before", archive_before, "YYYY-MM: archive every older month")
+    ->required();
+archive_cmd->callback([&] {
+  auto path = resolve_journal(journal, site, std::cerr);
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  rc = log_archive(
+      *path, archive_before,
+      std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now()),
+      current_operator(), std::cout, std::cerr);
+});
 std::string verify_data, verify_manifest, verify_key;
 auto* verify_export_cmd = log->add_subcommand(
     "verify-export", "check an export and its manifest with the public key, no database needed");

@@ -49,6 +49,18 @@ TEST(ControlProtocol, MalformedRequestsAreNamed) {
   }
 }
 
+TEST(ControlProtocol, ReplyFilesSurviveTheWireAndAPathIsRefused) {
+  const ControlReply sent{0, "x.csv: 3 rows\n", "", {{"x.csv", std::string("a,b\r\n\0\xff", 7)}}};
+  const auto parsed = parse_reply(format_reply(sent));
+  ASSERT_TRUE(std::holds_alternative<ControlReply>(parsed));
+  EXPECT_EQ(std::get<ControlReply>(parsed).files, sent.files);
+  for (const char* bad :
+       {R"({"rc":0,"files":{"../x.csv":"YQ=="}})", R"({"rc":0,"files":{"x":"Y"}})",
+        R"({"rc":0,"files":["x"]})", R"({"rc":0,"files":{"x":1}})"}) {
+    EXPECT_TRUE(std::holds_alternative<std::string>(parse_reply(bad))) << bad;
+  }
+}
+
 TEST(ControlProtocol, Base64IsCanonical) {
   for (const std::string bytes : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
     std::string back;
@@ -73,6 +85,9 @@ TEST(ControlRouting, CommandPathsAndWhatVigildServes) {
       {{"audit", "sample", "3"}, "audit sample", true},
       {{"person", "import", "people.csv", "--replace"}, "person import", true},
       {{"explain", "p1", "door"}, "explain p1", false},
+      {{"log", "export", "--out", "x.csv"}, "log export", true},
+      {{"log", "archive", "--before", "2026-10"}, "log archive", true},
+      {{"log", "verify-export", "x.csv", "x.csv.manifest.json"}, "log verify-export", false},
   };
   for (const auto& [words, path, served] : table) {
     EXPECT_EQ(command_path(words), path);

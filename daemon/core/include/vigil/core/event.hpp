@@ -101,6 +101,10 @@ enum class EventKind : std::uint8_t {
   fire_input_cleared,  // the fire inputs read normal again (doors stay released)
   fire_reset,          // an operator reset the fire state: doors relock
   fire_reset_refused,  // a reset while an input is still active or lost; attrs: reason
+  // Retention (issue 10, docs/journal.md "Archives"): rows first_seq..last_seq
+  // moved to an archive file. attrs: month, file, first_seq, last_seq,
+  // first_prev_hash, head, sha256, rows, operator.
+  journal_archived,
 };
 
 enum class DenyReason : std::uint8_t {

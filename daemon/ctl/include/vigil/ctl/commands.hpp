@@ -164,6 +164,10 @@ struct ExportArgs {
   core::TimePoint now{};
 };
 int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err);
+// `log archive --before YYYY-MM`: moves every row older than that UTC month
+// to per-month archive files (docs/journal.md, "Archives"). 2 on a bad month.
+int log_archive(const std::string& journal_path, const std::string& before, core::TimePoint now,
+                const std::string& operator_name, std::ostream& out, std::ostream& err);
 // `log verify-export DATA MANIFEST --key PUB`: 0 when every check passes,
 // else one "fail CHECK: ..." line per failed check on err and exit 1.
 int log_verify_export(const std::string& data_path, const std::string& manifest_path,

@@ -2,7 +2,7 @@
 // connection, one reply, each a single line of JSON ending in '\n'.
 //
 //   request: {"v":1,"argv":["log","query","--zone","lab"],"files":{"people.csv":"<base64>"}}
-//   reply:   {"v":1,"rc":0,"stdout":"...","stderr":"..."}
+//   reply:   {"v":1,"rc":0,"stdout":"...","stderr":"...","files":{"x.csv":"<base64>"}}
 //
 // argv is what the operator typed after `vigilctl`, minus how to reach the
 // daemon (--socket, --config); files carry what the client read for the
@@ -36,6 +36,9 @@ struct ControlReply {
   int rc = 0;
   std::string out;  // the command's stdout
   std::string err;  // its stderr
+  // Files the command wrote for the operator (log export: the data and its
+  // signed manifest), base name -> bytes; the client writes them.
+  std::map<std::string, std::string> files{};
 };
 
 // One request line (without or with its trailing '\n'). A string is the
