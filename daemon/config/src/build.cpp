@@ -69,6 +69,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     if (d.rex_debounce) door.rex_debounce = d.rex_debounce->value;
     if (d.rex_stuck_time) door.rex_stuck_time = d.rex_stuck_time->value;
     door.mode = d.mode;
+    door.unlocked_schedule = d.unlocked_schedule;
     site.doors.push_back(std::move(door));
   }
   for (const auto& r : draft.readers) {

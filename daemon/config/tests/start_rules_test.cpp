@@ -207,6 +207,15 @@ std::vector<Case> cases() {
        "relock_delay: 30s",
        {"16:19: 'relock_delay': must be at least 0ms and shorter than the door's held_open_time "
         "(30s)"}},
+      {"UnlockedModeNeedsItsSchedule",
+       "fail_mode: secure",
+       "mode: unlocked",
+       {"10:5: door with 'mode: unlocked' is missing required key 'unlocked_schedule' (the "
+        "windows, site local time, when it stays unlocked)"}},
+      {"UnlockedScheduleOnlyWithUnlockedMode",
+       "fail_mode: secure",
+       "unlocked_schedule: [{ from: \"08:00\", to: \"18:00\" }]",
+       {"16:24: 'unlocked_schedule': only a door with 'mode: unlocked' has one"}},
       {"RexStuckTimeLongerThanRexDebounce",
        "fail_mode: secure",
        "rex_stuck_time: 50ms",

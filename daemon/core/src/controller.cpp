@@ -14,6 +14,7 @@ Controller::Controller(const Site& site, const PeopleDirectory& people, Controll
     if (door.rex) rex_index_.emplace(*door.rex, doors_.size());
     lock_index_.emplace(door.lock, doors_.size());
     doors_.emplace_back(door);
+    if (door.mode == DoorMode::unlocked) has_door_schedules_ = true;
   }
 }
 
@@ -22,12 +23,15 @@ Effects Controller::start(TimePoint wall, MonoTime mono) {
   const Moment now{wall, mono};
   observe(now, out);
   for (auto& door : doors_) door.start(now, out);
+  started_ = true;
+  apply_door_schedules(now, out);
   return out;
 }
 
 Effects Controller::safe_state(std::string cause, TimePoint wall, MonoTime mono) {
   Effects out;
   const Moment now{wall, mono};
+  started_ = false;
   observe(now, out);
   for (auto& door : doors_) door.safe_state(cause, now, out);
   return out;
@@ -73,6 +77,7 @@ void Controller::observe(Moment now, Effects& out) {
   }
   for (auto& door : doors_) door.advance(now, out);
   expire_pins(now, out);
+  apply_door_schedules(now, out);
 }
 
 Effects Controller::on(const PointChanged& in) {
@@ -196,6 +201,7 @@ std::optional<MonoTime> Controller::next_deadline() const {
     if (t && (!next || *t < *next)) next = t;
   }
   if (auto t = next_pin_deadline(); t && (!next || *t < *next)) next = t;
+  if (auto t = next_schedule_check(); t && (!next || *t < *next)) next = t;
   return next;
 }
 

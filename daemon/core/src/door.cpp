@@ -83,7 +83,7 @@ void DoorStateMachine::on_contact_edge(bool open, Moment at, bool seen_late, Eff
       pending_entry_.reset();
     }
     // People stream out during a fire: an open egress door is expected.
-    if (!fire_hold_) held_deadline_ = at.mono + door_->held_open_time;
+    if (!fire_hold_ && !schedule_hold_) held_deadline_ = at.mono + door_->held_open_time;
     return;
   }
   out.events.push_back(make(EventKind::door_closed, at));

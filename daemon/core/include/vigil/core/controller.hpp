@@ -76,6 +76,11 @@ class Controller {
   std::optional<MonoTime> next_pin_deadline() const;
   // Ends the session at `reader`: grants (opening the door) or refuses.
   void finish_pin(const ReaderId& reader, DenyReason reason, Attrs attrs, Moment at, Effects& out);
+  // Door mode `unlocked` (controller_schedule.cpp): holds each such door
+  // released while its schedule is open at `now` (site local time), the
+  // Controller is started and no lockdown covers the door's zone.
+  void apply_door_schedules(Moment now, Effects& out);
+  std::optional<MonoTime> next_schedule_check() const;
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 
@@ -88,6 +93,9 @@ class Controller {
   std::unordered_map<PointRef, std::size_t> rex_index_;
   std::unordered_map<PointRef, std::size_t> lock_index_;
   std::optional<Duration> clock_offset_;  // wall - mono at the last input
+  TimePoint last_wall_{};                 // wall time of the last input
+  bool started_ = false;                  // between start() and safe_state()
+  bool has_door_schedules_ = false;       // some door has mode `unlocked`
   AccessState access_state_;
   std::unordered_map<ReaderId, PinSession> pin_sessions_;  // card + PIN reads in progress
   std::uint64_t next_pin_attempt_ = 1;

@@ -53,6 +53,13 @@ class DoorStateMachine {
   // the door relocks (at once, or relock_delay after it closes).
   void fire_hold(bool hold, Moment now, Effects& out);
   bool fire_held() const { return fire_hold_; }
+  // Door mode `unlocked` (door_schedule.cpp): hold the lock released
+  // (door_unlocked cause=schedule) while the Controller says the schedule
+  // is open; released from hold, the door relocks with `end_cause`
+  // (schedule_end, lockdown), at once or relock_delay after it closes. A
+  // fire hold and the safe state win over it; no held-open alarm meanwhile.
+  void schedule_hold(bool hold, const char* end_cause, Moment now, Effects& out);
+  bool schedule_held() const { return schedule_hold_; }
 
   // A granted read at one of this door's readers.
   void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,
@@ -136,7 +143,8 @@ class DoorStateMachine {
   bool rex_stuck_ = false;
   std::optional<MonoTime> rex_stuck_at_;
 
-  bool fire_hold_ = false;  // released for a fire: nothing relocks it
+  bool fire_hold_ = false;      // released for a fire: nothing relocks it
+  bool schedule_hold_ = false;  // mode `unlocked` inside its schedule
 };
 
 }  // namespace vigil::core
