@@ -50,6 +50,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     zone.requires_return_report = z.requires_return_report;
     zone.anti_passback = z.anti_passback;
     zone.occupancy_limit = z.occupancy_limit;
+    zone.two_person_window = z.two_person_window;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {

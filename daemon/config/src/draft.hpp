@@ -42,6 +42,7 @@ struct DraftZone {
   std::optional<LocatedId> parent;
   core::AntiPassback anti_passback = core::AntiPassback::none;  // issue 8
   std::optional<int> occupancy_limit{};
+  std::optional<core::Duration> two_person_window{};
 };
 
 struct DraftDoor {

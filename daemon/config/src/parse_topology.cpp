@@ -74,7 +74,7 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(node, "zone",
               {"id", "name", "security_level", "parent", "required_clearance",
-               "requires_return_report", "anti_passback", "occupancy_limit"},
+               "requires_return_report", "anti_passback", "occupancy_limit", "two_person_window"},
               diag);
   if (!m.ok()) return;
   DraftZone zone;
@@ -109,6 +109,15 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   }
   if (auto v = m.integer("occupancy_limit", Need::optional, 1, 1'000'000)) {
     zone.occupancy_limit = static_cast<int>(v->value);
+  }
+  // Two badges at one door: a window shorter than a second or longer than
+  // ten minutes is a typo (a pair walks up together).
+  if (auto v = m.duration("two_person_window", Need::optional)) {
+    if (v->value < std::chrono::seconds(1) || v->value > std::chrono::minutes(10)) {
+      diag.error(v->pos, "'two_person_window': must be between 1s and 10min");
+    } else {
+      zone.two_person_window = v->value;
+    }
   }
   draft.zones.push_back(std::move(zone));
 }

@@ -46,7 +46,16 @@ std::size_t Controller::pending_outputs() const {
 Effects Controller::handle(const Input& input) {
   Effects out = std::visit([this](const auto& in) { return on(in); }, input);
   // A granted person who passed is now inside (anti-passback, occupancy).
-  for (const auto& e : out.events) access_state_.occupancy.observe(e);
+  std::vector<Event> raised;
+  for (const auto& e : out.events) {
+    std::optional<Presence> before;
+    if (e.kind == EventKind::entry && e.person) {
+      if (const Presence* p = access_state_.occupancy.where(*e.person)) before = *p;
+    }
+    access_state_.occupancy.observe(e);
+    if (before && e.zone) watch_two_person_zones(e, before, raised);
+  }
+  for (auto& e : raised) out.events.push_back(std::move(e));
   return out;
 }
 
@@ -102,6 +111,10 @@ Effects Controller::on(const CardPresented& in) {
     await_pin(in, d, at, out);
     return out;
   }
+  if (d.outcome == Outcome::wait_for_second_person) {
+    await_second_person(in, d, out);
+    return out;
+  }
   Event e;
   e.time = in.time;
   e.mono = in.mono;
@@ -118,7 +131,13 @@ Effects Controller::on(const CardPresented& in) {
   // escort) come with the rules that need them.
   out.events.push_back(std::move(e));
   if (d.granted() && d.door) {
-    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out);
+    // The second of a two-person pair: both pass on this opening.
+    std::optional<PersonId> companion;
+    if (const auto* with = find_attr(out.events.back().attrs, "two_person_with")) {
+      companion = PersonId(std::get<std::string>(*with));
+      access_state_.two_person.clear(d.door->id);
+    }
+    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out, companion);
   }
   return out;
 }

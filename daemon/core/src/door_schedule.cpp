@@ -16,7 +16,8 @@ void DoorStateMachine::schedule_hold(bool hold, const char* end_cause, Moment no
       held_alarm_ = false;
       out.events.push_back(make(EventKind::door_held_open_cleared, now));
     }
-    if (!fire_hold_) command(unlock_value(), LockAction::unlock, std::nullopt, "schedule", false, out);
+    if (!fire_hold_)
+      command(unlock_value(), LockAction::unlock, std::nullopt, "schedule", false, out);
     return;
   }
   schedule_hold_ = false;

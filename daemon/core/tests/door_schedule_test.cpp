@@ -99,17 +99,18 @@ TEST_F(DoorScheduleController, UnlocksAtTheStartAndRelocksAtTheEndThroughConfirm
   EXPECT_TRUE(at_8.outputs[0].value);  // fail-secure: energised = unlocked
   // Journalled from the hardware's confirmation, not the command.
   EXPECT_FALSE(sched_has_event(at_8, EventKind::door_unlocked, "schedule"));
-  EXPECT_TRUE(sched_has_event(confirm(at_8, at_utc(kMonday, 7, 0)), EventKind::door_unlocked, "schedule"));
+  EXPECT_TRUE(
+      sched_has_event(confirm(at_8, at_utc(kMonday, 7, 0)), EventKind::door_unlocked, "schedule"));
 
   // People walk in and out all day: no held-open alarm, no forced door, no
   // relock after a passage.
   const DoorStateMachine& door = *controller_.door(DoorId("lobby-main"));
-  controller_.handle(PointChanged{door.door().contact, true, at_utc(kMonday, 9, 0),
-                                  mono(at_utc(kMonday, 9, 0))});
+  controller_.handle(
+      PointChanged{door.door().contact, true, at_utc(kMonday, 9, 0), mono(at_utc(kMonday, 9, 0))});
   const Effects open_long = tick(at_utc(kMonday, 9, 5));
   for (const auto& e : open_long.events) EXPECT_NE(e.kind, EventKind::door_held_open);
-  controller_.handle(PointChanged{door.door().contact, false, at_utc(kMonday, 9, 6),
-                                  mono(at_utc(kMonday, 9, 6))});
+  controller_.handle(
+      PointChanged{door.door().contact, false, at_utc(kMonday, 9, 6), mono(at_utc(kMonday, 9, 6))});
   EXPECT_TRUE(tick(at_utc(kMonday, 9, 7)).outputs.empty());
   // A card read inside the window is granted without a second write.
   const Effects granted =
@@ -121,8 +122,8 @@ TEST_F(DoorScheduleController, UnlocksAtTheStartAndRelocksAtTheEndThroughConfirm
   const Effects at_18 = tick(at_utc(kMonday, 17, 0));
   ASSERT_EQ(at_18.outputs.size(), 1u);
   EXPECT_FALSE(at_18.outputs[0].value);
-  EXPECT_TRUE(
-      sched_has_event(confirm(at_18, at_utc(kMonday, 17, 0)), EventKind::door_relocked, "schedule_end"));
+  EXPECT_TRUE(sched_has_event(confirm(at_18, at_utc(kMonday, 17, 0)), EventKind::door_relocked,
+                              "schedule_end"));
   EXPECT_FALSE(controller_.door(DoorId("lobby-main"))->unlocked());
 }
 

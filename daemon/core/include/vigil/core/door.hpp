@@ -61,9 +61,10 @@ class DoorStateMachine {
   void schedule_hold(bool hold, const char* end_cause, Moment now, Effects& out);
   bool schedule_held() const { return schedule_hold_; }
 
-  // A granted read at one of this door's readers.
+  // A granted read at one of this door's readers. `companion`: the first of
+  // a two-person pair, who passes on the same opening (an entry each).
   void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,
-             Effects& out);
+             Effects& out, const std::optional<PersonId>& companion = std::nullopt);
   // Raw levels of the contact (true = open) and REX (true = pressed).
   // `initial` = a level read at start or reconnect.
   void contact(bool open, Moment at, bool initial, Effects& out);
@@ -101,6 +102,7 @@ class DoorStateMachine {
     PersonId person;
     ZoneId zone;
     ReaderId reader;
+    std::optional<PersonId> companion;
   };
 
   Event make(EventKind kind, Moment at) const;

@@ -101,6 +101,11 @@ enum class EventKind : std::uint8_t {
   fire_input_cleared,  // the fire inputs read normal again (doors stay released)
   fire_reset,          // an operator reset the fire state: doors relock
   fire_reset_refused,  // a reset while an input is still active or lost; attrs: reason
+  // Two-person rule (issue 8): the first of two badged and waits (person,
+  // reader, door, zone; attrs two_person_window_s), and a person left alone
+  // inside a two-person zone after the other left (zone, person; attrs left).
+  two_person_waiting,
+  two_person_alone,
 };
 
 enum class DenyReason : std::uint8_t {

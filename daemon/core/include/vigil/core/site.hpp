@@ -34,6 +34,10 @@ struct Zone {
   bool requires_return_report = false;
   AntiPassback anti_passback = AntiPassback::none;
   std::optional<int> occupancy_limit{};  // people inside it and its nested zones at most
+  // Two-person rule: two different authorised people must badge at the
+  // same door within this window before it unlocks (its own setting, like
+  // anti_passback); nullopt = one person is enough.
+  std::optional<Duration> two_person_window{};
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.
