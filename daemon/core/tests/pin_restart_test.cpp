@@ -37,8 +37,8 @@ TEST(PinLockoutRestart, WrongPinsAndLocksSurviveARestart) {
   struct Case {
     const char* name;
     std::vector<Event> journal;
-    Duration restart;  // after kRestartT0
-    Duration ask;      // after the restart
+    Duration restart;   // after kRestartT0
+    Duration ask;       // after the restart
     DenyReason reason;  // none = the card waits for the PIN
     int failures;       // Bob's wrong PINs in a row at `ask`
   };
@@ -59,8 +59,7 @@ TEST(PinLockoutRestart, WrongPinsAndLocksSurviveARestart) {
       {"a lock over before the restart is gone", wrongs(5), 20min, 0s, DenyReason::none, 0},
       {"four wrong PINs are still counted", wrongs(4), 1h, 0s, DenyReason::none, 4},
       {"a right PIN resets the count", reset, 1min, 0s, DenyReason::none, 0},
-      {"someone else's wrong PINs do not count", wrongs(5, "alice"), 1min, 0s, DenyReason::none,
-       0},
+      {"someone else's wrong PINs do not count", wrongs(5, "alice"), 1min, 0s, DenyReason::none, 0},
       {"a clean journal", {}, 1min, 0s, DenyReason::none, 0},
   };
   for (const auto& c : cases) {

@@ -43,7 +43,8 @@ class TwoPerson : public ::testing::Test {
     const PointRef contact = controller_.door(DoorId(door))->door().contact;
     Effects out = controller_.handle(PointChanged{contact, true, t0_ + after, m0_ + after});
     out.append(controller_.advance(t0_ + after + 100ms, m0_ + after + 100ms));
-    out.append(controller_.handle(PointChanged{contact, false, t0_ + after + 1s, m0_ + after + 1s}));
+    out.append(
+        controller_.handle(PointChanged{contact, false, t0_ + after + 1s, m0_ + after + 1s}));
     out.append(controller_.advance(t0_ + after + 2s, m0_ + after + 2s));
     return out;
   }
@@ -59,8 +60,8 @@ TEST_F(TwoPerson, OpensOnlyForTwoDifferentAuthorisedPeopleWithinTheWindow) {
   struct Step {
     CardNumber card;
     Duration at;
-    EventKind kind;            // the read's event
-    const char* with;          // two_person_with on a grant
+    EventKind kind;    // the read's event
+    const char* with;  // two_person_with on a grant
     DenyReason reason = DenyReason::none;
   };
   struct Case {
@@ -98,8 +99,8 @@ TEST_F(TwoPerson, OpensOnlyForTwoDifferentAuthorisedPeopleWithinTheWindow) {
   for (const auto& c : cases) {
     Controller controller(site_, people_);
     for (const auto& step : c.steps) {
-      const Effects out = controller.handle(CardPresented{ReaderId("server-in"), step.card,
-                                                          "H10301", t0_ + step.at, m0_ + step.at});
+      const Effects out = controller.handle(
+          CardPresented{ReaderId("server-in"), step.card, "H10301", t0_ + step.at, m0_ + step.at});
       ASSERT_FALSE(out.events.empty()) << c.name;
       const Event& e = out.events.front();
       EXPECT_EQ(e.kind, step.kind) << c.name;
@@ -156,9 +157,9 @@ TEST_F(TwoPerson, APersonLeftAloneInsideRaisesAnIncident) {
 TEST(TwoPersonPolicy, WaitsBeforeThePinAndNamesItsRule) {
   Site site = two_person_site();
   const PeopleDirectory people = two_person_people();
-  const Decision d = decide(site, people, AccessState{},
-                            AccessRequest{kPairBob, ReaderId("server-in"), at_utc(kMonday, 10, 0),
-                                          MonoTime{1h}});
+  const Decision d =
+      decide(site, people, AccessState{},
+             AccessRequest{kPairBob, ReaderId("server-in"), at_utc(kMonday, 10, 0), MonoTime{1h}});
   EXPECT_EQ(d.outcome, Outcome::wait_for_second_person);
   EXPECT_EQ(d.rule, Rule::two_person);
   EXPECT_EQ(rule_position(Rule::two_person), 14);
