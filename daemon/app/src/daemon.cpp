@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <map>
 
 #include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
@@ -55,6 +57,26 @@ void keep_database_private(const std::filesystem::path& db) {
       spdlog::warn("cannot make {} private (mode 0600): {}", path, std::strerror(errno));
     }
   }
+}
+
+// The PIN verdicts that rebuild the lockout at start: every wrong PIN, and
+// the grants of those people from their first wrong PIN on (a right PIN
+// resets the count), merged in journal order (docs/policy.md).
+std::vector<core::Event> pin_verdicts(const journal::Journal& journal) {
+  std::vector<core::Event> out = journal.query(journal::Filter{
+      .kinds = {core::EventKind::access_denied}, .reasons = {core::DenyReason::pin_wrong}});
+  std::map<core::PersonId, core::TimePoint> first_wrong;
+  for (const auto& e : out) {
+    if (e.person) first_wrong.try_emplace(*e.person, e.time);
+  }
+  for (const auto& [person, from] : first_wrong) {
+    for (auto& e : journal.query(journal::Filter{
+             .person = person, .from = from, .kinds = {core::EventKind::access_granted}})) {
+      out.push_back(std::move(e));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return out;
 }
 
 }  // namespace
@@ -199,6 +221,7 @@ void Daemon::start() {
     entries.kinds = {core::EventKind::entry};
     for (const auto& e : journal_file.query(entries)) occupancy.observe(e);
   }
+  const std::vector<core::Event> verdicts = pin_verdicts(journal_file);  // PIN lockout
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
   {
@@ -264,6 +287,7 @@ void Daemon::start() {
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
   controller_->restore_occupancy(std::move(occupancy));
+  controller_->restore_pin_lockout(verdicts, {wall_now(), mono_now()});
   site_io_ = std::make_unique<SiteIo>(
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });

@@ -50,6 +50,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     zone.requires_return_report = z.requires_return_report;
     zone.anti_passback = z.anti_passback;
     zone.occupancy_limit = z.occupancy_limit;
+    zone.two_person_window = z.two_person_window;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {
@@ -69,6 +70,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     if (d.rex_debounce) door.rex_debounce = d.rex_debounce->value;
     if (d.rex_stuck_time) door.rex_stuck_time = d.rex_stuck_time->value;
     door.mode = d.mode;
+    door.unlocked_schedule = d.unlocked_schedule;
     site.doors.push_back(std::move(door));
   }
   for (const auto& r : draft.readers) {

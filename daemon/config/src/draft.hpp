@@ -42,6 +42,7 @@ struct DraftZone {
   std::optional<LocatedId> parent;
   core::AntiPassback anti_passback = core::AntiPassback::none;  // issue 8
   std::optional<int> occupancy_limit{};
+  std::optional<core::Duration> two_person_window{};
 };
 
 struct DraftDoor {
@@ -62,7 +63,8 @@ struct DraftDoor {
   std::optional<Located<core::Duration>> contact_debounce;
   std::optional<Located<core::Duration>> rex_debounce;
   std::optional<Located<core::Duration>> rex_stuck_time;
-  core::DoorMode mode = core::DoorMode::card;  // issue 8
+  core::DoorMode mode = core::DoorMode::card;         // issue 8
+  std::vector<core::WeeklyWindow> unlocked_schedule;  // mode `unlocked` only
 };
 
 struct DraftWiegand {
@@ -212,6 +214,8 @@ void parse_doors(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_readers(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_holiday_schedules(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+// One weekly window ({days, from, to}), as access levels and doors write them.
+void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, Diagnostics& diag);
 void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_control(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_operators(const YAML::Node& node, Draft& draft, Diagnostics& diag);

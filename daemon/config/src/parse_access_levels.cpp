@@ -39,54 +39,6 @@ std::optional<Located<int>> time_of_day(const MapReader& m, std::string_view key
   return std::nullopt;
 }
 
-void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, Diagnostics& diag) {
-  MapReader m(node, "schedule window", {"days", "from", "to"}, diag);
-  if (!m.ok()) return;
-  core::WeeklyWindow window;
-  bool valid = true;
-  const YAML::Node days = m.get("days");
-  if (days.IsDefined()) {
-    if (!days.IsSequence()) {
-      diag.error(pos_of(days), "'days': expected a list such as [mon, tue], got " + describe(days));
-      valid = false;
-    } else {
-      window.weekdays = 0;
-      for (const auto& item : days) {
-        auto day = read_string(item, "days", diag);
-        if (!day) {
-          valid = false;
-          continue;
-        }
-        bool found = false;
-        for (std::size_t i = 0; i < kDays.size(); ++i) {
-          if (kDays[i] == day->value) {
-            window.weekdays |= static_cast<std::uint8_t>(1u << i);
-            found = true;
-          }
-        }
-        if (!found) {
-          diag.error(day->pos, "'days': unknown day '" + day->value +
-                                   "' (use mon, tue, wed, thu, fri, sat, sun)" +
-                                   did_you_mean(day->value, kDays));
-          valid = false;
-        }
-      }
-    }
-  }
-  const auto from = time_of_day(m, "from", false, diag);
-  const auto to = time_of_day(m, "to", true, diag);
-  if (!from || !to) return;
-  if (to->value <= from->value) {
-    diag.error(to->pos,
-               "'to': the window must end after it starts; split a window that crosses "
-               "midnight into two");
-    return;
-  }
-  window.start_minute = from->value;
-  window.end_minute = to->value;
-  if (valid) out.push_back(window);
-}
-
 void parse_level(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(node, "access level", {"id", "zones", "schedule", "holidays", "lockdown_override"},
               diag);
@@ -168,6 +120,54 @@ void parse_holiday_calendar(const YAML::Node& node, Draft& draft, Diagnostics& d
 }
 
 }  // namespace
+
+void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, Diagnostics& diag) {
+  MapReader m(node, "schedule window", {"days", "from", "to"}, diag);
+  if (!m.ok()) return;
+  core::WeeklyWindow window;
+  bool valid = true;
+  const YAML::Node days = m.get("days");
+  if (days.IsDefined()) {
+    if (!days.IsSequence()) {
+      diag.error(pos_of(days), "'days': expected a list such as [mon, tue], got " + describe(days));
+      valid = false;
+    } else {
+      window.weekdays = 0;
+      for (const auto& item : days) {
+        auto day = read_string(item, "days", diag);
+        if (!day) {
+          valid = false;
+          continue;
+        }
+        bool found = false;
+        for (std::size_t i = 0; i < kDays.size(); ++i) {
+          if (kDays[i] == day->value) {
+            window.weekdays |= static_cast<std::uint8_t>(1u << i);
+            found = true;
+          }
+        }
+        if (!found) {
+          diag.error(day->pos, "'days': unknown day '" + day->value +
+                                   "' (use mon, tue, wed, thu, fri, sat, sun)" +
+                                   did_you_mean(day->value, kDays));
+          valid = false;
+        }
+      }
+    }
+  }
+  const auto from = time_of_day(m, "from", false, diag);
+  const auto to = time_of_day(m, "to", true, diag);
+  if (!from || !to) return;
+  if (to->value <= from->value) {
+    diag.error(to->pos,
+               "'to': the window must end after it starts; split a window that crosses "
+               "midnight into two");
+    return;
+  }
+  window.start_minute = from->value;
+  window.end_minute = to->value;
+  if (valid) out.push_back(window);
+}
 
 void parse_access_levels(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   if (!expect_list(node, "access_levels", diag)) return;

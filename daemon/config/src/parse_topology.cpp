@@ -74,7 +74,7 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(node, "zone",
               {"id", "name", "security_level", "parent", "required_clearance",
-               "requires_return_report", "anti_passback", "occupancy_limit"},
+               "requires_return_report", "anti_passback", "occupancy_limit", "two_person_window"},
               diag);
   if (!m.ok()) return;
   DraftZone zone;
@@ -110,15 +110,24 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   if (auto v = m.integer("occupancy_limit", Need::optional, 1, 1'000'000)) {
     zone.occupancy_limit = static_cast<int>(v->value);
   }
+  // Two badges at one door: a window shorter than a second or longer than
+  // ten minutes is a typo (a pair walks up together).
+  if (auto v = m.duration("two_person_window", Need::optional)) {
+    if (v->value < std::chrono::seconds(1) || v->value > std::chrono::minutes(10)) {
+      diag.error(v->pos, "'two_person_window': must be between 1s and 10min");
+    } else {
+      zone.two_person_window = v->value;
+    }
+  }
   draft.zones.push_back(std::move(zone));
 }
 
 void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(
-      node, "door",
-      {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time", "held_open_time",
-       "fail_mode", "relock_delay", "contact_debounce", "rex_debounce", "rex_stuck_time", "mode"},
-      diag);
+  MapReader m(node, "door",
+              {"id", "name", "from", "to", "lock", "contact", "rex", "unlock_time",
+               "held_open_time", "fail_mode", "relock_delay", "contact_debounce", "rex_debounce",
+               "rex_stuck_time", "mode", "unlocked_schedule"},
+              diag);
   if (!m.ok()) return;
   DraftDoor door;
   door.pos = m.pos();
@@ -148,8 +157,25 @@ void parse_door(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     if (auto mode = core::door_mode_from_string(v->value)) {
       door.mode = *mode;
     } else {
-      diag.error(v->pos, "'mode': expected card, card_and_pin or locked, got '" + v->value + "'");
+      diag.error(v->pos,
+                 "'mode': expected card, card_and_pin, locked or unlocked, got '" + v->value + "'");
     }
+  }
+  const YAML::Node schedule = m.get("unlocked_schedule");
+  if (schedule.IsDefined()) {
+    if (door.mode != core::DoorMode::unlocked) {
+      diag.error(pos_of(schedule),
+                 "'unlocked_schedule': only a door with 'mode: unlocked' has one");
+    } else if (!schedule.IsSequence()) {
+      diag.error(pos_of(schedule),
+                 "'unlocked_schedule': expected a list of windows, got " + describe(schedule));
+    } else {
+      for (const auto& item : schedule) parse_window(item, door.unlocked_schedule, diag);
+    }
+  } else if (door.mode == core::DoorMode::unlocked) {
+    diag.error(door.pos,
+               "door with 'mode: unlocked' is missing required key 'unlocked_schedule' (the "
+               "windows, site local time, when it stays unlocked)");
   }
   draft.doors.push_back(std::move(door));
 }

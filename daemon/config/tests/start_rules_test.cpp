@@ -207,6 +207,19 @@ std::vector<Case> cases() {
        "relock_delay: 30s",
        {"16:19: 'relock_delay': must be at least 0ms and shorter than the door's held_open_time "
         "(30s)"}},
+      {"TwoPersonWindowOfAtLeastOneSecond",
+       "  - { id: lobby }",
+       "  - { id: lobby, two_person_window: 0s }",
+       {"8:37: 'two_person_window': must be between 1s and 10min"}},
+      {"UnlockedModeNeedsItsSchedule",
+       "fail_mode: secure",
+       "mode: unlocked",
+       {"10:5: door with 'mode: unlocked' is missing required key 'unlocked_schedule' (the "
+        "windows, site local time, when it stays unlocked)"}},
+      {"UnlockedScheduleOnlyWithUnlockedMode",
+       "fail_mode: secure",
+       "unlocked_schedule: [{ from: \"08:00\", to: \"18:00\" }]",
+       {"16:24: 'unlocked_schedule': only a door with 'mode: unlocked' has one"}},
       {"RexStuckTimeLongerThanRexDebounce",
        "fail_mode: secure",
        "rex_stuck_time: 50ms",
@@ -243,6 +256,27 @@ INSTANTIATE_TEST_SUITE_P(Rules, StartRule, testing::ValuesIn(cases()),
 TEST(StartRules, BaseSiteIsValid) {
   auto result = load_site_config_from_string(kBase, "/etc/vigil/base.yaml");
   EXPECT_TRUE(result.ok()) << to_string(result.diagnostics());
+}
+
+TEST(StartRules, AnUnlockedDoorAndATwoPersonZoneLoad) {
+  std::string text = kBase;
+  text.replace(text.find("fail_mode: secure"), 17,
+               "mode: unlocked\n    unlocked_schedule: [{ days: [mon], from: \"08:00\", to: "
+               "\"18:00\" }]");
+  text.replace(text.find("  - { id: lobby }"), 17, "  - { id: lobby, two_person_window: 20s }");
+  auto result = load_site_config_from_string(text, "/etc/vigil/base.yaml");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const auto& site = result.value().site;
+  const core::Door* door = site.find_door(core::DoorId("d1"));
+  ASSERT_NE(door, nullptr);
+  EXPECT_EQ(door->mode, core::DoorMode::unlocked);
+  ASSERT_EQ(door->unlocked_schedule.size(), 1u);
+  EXPECT_EQ(door->unlocked_schedule[0].weekdays, 1u);
+  EXPECT_EQ(door->unlocked_schedule[0].start_minute, 8 * 60);
+  EXPECT_EQ(door->unlocked_schedule[0].end_minute, 18 * 60);
+  const core::Zone* lobby = site.find_zone(core::ZoneId("lobby"));
+  ASSERT_NE(lobby, nullptr);
+  EXPECT_EQ(lobby->two_person_window, std::chrono::seconds(20));
 }
 
 TEST(StartRules, RelativeSocketPathIsMeasuredAfterResolving) {

@@ -14,6 +14,7 @@ Controller::Controller(const Site& site, const PeopleDirectory& people, Controll
     if (door.rex) rex_index_.emplace(*door.rex, doors_.size());
     lock_index_.emplace(door.lock, doors_.size());
     doors_.emplace_back(door);
+    if (door.mode == DoorMode::unlocked) has_door_schedules_ = true;
   }
 }
 
@@ -22,12 +23,15 @@ Effects Controller::start(TimePoint wall, MonoTime mono) {
   const Moment now{wall, mono};
   observe(now, out);
   for (auto& door : doors_) door.start(now, out);
+  started_ = true;
+  apply_door_schedules(now, out);
   return out;
 }
 
 Effects Controller::safe_state(std::string cause, TimePoint wall, MonoTime mono) {
   Effects out;
   const Moment now{wall, mono};
+  started_ = false;
   observe(now, out);
   for (auto& door : doors_) door.safe_state(cause, now, out);
   return out;
@@ -42,7 +46,16 @@ std::size_t Controller::pending_outputs() const {
 Effects Controller::handle(const Input& input) {
   Effects out = std::visit([this](const auto& in) { return on(in); }, input);
   // A granted person who passed is now inside (anti-passback, occupancy).
-  for (const auto& e : out.events) access_state_.occupancy.observe(e);
+  std::vector<Event> raised;
+  for (const auto& e : out.events) {
+    std::optional<Presence> before;
+    if (e.kind == EventKind::entry && e.person) {
+      if (const Presence* p = access_state_.occupancy.where(*e.person)) before = *p;
+    }
+    access_state_.occupancy.observe(e);
+    if (before && e.zone) watch_two_person_zones(e, before, raised);
+  }
+  for (auto& e : raised) out.events.push_back(std::move(e));
   return out;
 }
 
@@ -73,6 +86,7 @@ void Controller::observe(Moment now, Effects& out) {
   }
   for (auto& door : doors_) door.advance(now, out);
   expire_pins(now, out);
+  apply_door_schedules(now, out);
 }
 
 Effects Controller::on(const PointChanged& in) {
@@ -97,6 +111,10 @@ Effects Controller::on(const CardPresented& in) {
     await_pin(in, d, at, out);
     return out;
   }
+  if (d.outcome == Outcome::wait_for_second_person) {
+    await_second_person(in, d, out);
+    return out;
+  }
   Event e;
   e.time = in.time;
   e.mono = in.mono;
@@ -113,7 +131,13 @@ Effects Controller::on(const CardPresented& in) {
   // escort) come with the rules that need them.
   out.events.push_back(std::move(e));
   if (d.granted() && d.door) {
-    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out);
+    // The second of a two-person pair: both pass on this opening.
+    std::optional<PersonId> companion;
+    if (const auto* with = find_attr(out.events.back().attrs, "two_person_with")) {
+      companion = PersonId(std::get<std::string>(*with));
+      access_state_.two_person.clear(d.door->id);
+    }
+    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out, companion);
   }
   return out;
 }
@@ -196,6 +220,7 @@ std::optional<MonoTime> Controller::next_deadline() const {
     if (t && (!next || *t < *next)) next = t;
   }
   if (auto t = next_pin_deadline(); t && (!next || *t < *next)) next = t;
+  if (auto t = next_schedule_check(); t && (!next || *t < *next)) next = t;
   return next;
 }
 

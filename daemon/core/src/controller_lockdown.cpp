@@ -19,6 +19,8 @@ Effects Controller::on(const LockdownChanged& in) {
     return before.covering(site_, zone) == nullptr &&
            access_state_.lockdowns.covering(site_, zone) != nullptr;
   };
+  // A door held unlocked by its schedule relocks first (cause=lockdown).
+  apply_door_schedules(at, out);
   for (auto& door : doors_) {
     if (newly_closed(door.door().to_zone)) door.end_unlock("lockdown", out);
   }

@@ -164,6 +164,18 @@ std::optional<MonoTime> Controller::next_pin_deadline() const {
   return next;
 }
 
+void Controller::restore_pin_lockout(const std::vector<Event>& verdicts, Moment now) {
+  for (const auto& e : verdicts) {
+    if (!e.person || e.time > now.wall) continue;
+    const MonoTime at = now.mono - (now.wall - e.time);
+    if (e.kind == EventKind::access_denied && e.reason == DenyReason::pin_wrong) {
+      access_state_.pin_lockout.record(*e.person, PinVerdict::wrong, at);
+    } else if (e.kind == EventKind::access_granted && attr_text(e.attrs, "pin") == "ok") {
+      access_state_.pin_lockout.record(*e.person, PinVerdict::match, at);
+    }
+  }
+}
+
 void Controller::finish_pin(const ReaderId& reader, DenyReason reason, Attrs attrs, Moment at,
                             Effects& out) {
   auto it = pin_sessions_.find(reader);
@@ -184,10 +196,15 @@ void Controller::finish_pin(const ReaderId& reader, DenyReason reason, Attrs att
   e.detail = session.format;
   e.attrs = std::move(session.attrs);
   for (auto& [key, value] : attrs) set_attr(e.attrs, key, std::move(value));
+  std::optional<PersonId> companion;  // the first of a two-person pair
+  if (const auto* with = find_attr(e.attrs, "two_person_with"); with && granted) {
+    companion = PersonId(std::get<std::string>(*with));
+    access_state_.two_person.clear(session.door);
+  }
   out.events.push_back(std::move(e));
   if (granted) {
     if (auto d = door_index_.find(session.door); d != door_index_.end()) {
-      doors_[d->second].grant(session.person, session.zone, reader, at, out);
+      doors_[d->second].grant(session.person, session.zone, reader, at, out, companion);
     }
   }
 }

@@ -18,10 +18,10 @@ DoorStateMachine::DoorStateMachine(const Door& door)
       rex_(clamp_debounce(door.rex_debounce)) {}
 
 void DoorStateMachine::grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader,
-                             Moment now, Effects& out) {
+                             Moment now, Effects& out, const std::optional<PersonId>& companion) {
   advance(now, out);
   if (safe_) return;  // in the safe state: the shell is stopping or faulted
-  pending_entry_ = PendingEntry{person, zone, reader};
+  pending_entry_ = PendingEntry{person, zone, reader, companion};
   unlock(now, person, "grant", out);
 }
 
@@ -75,6 +75,13 @@ void DoorStateMachine::on_contact_edge(bool open, Moment at, bool seen_late, Eff
       forced_ = true;
       out.events.push_back(make(EventKind::door_forced, at));
     } else if (pending_entry_) {
+      if (pending_entry_->companion) {
+        Event first = make(EventKind::entry, at);
+        first.person = pending_entry_->companion;
+        first.zone = pending_entry_->zone;
+        first.reader = pending_entry_->reader;
+        out.events.push_back(std::move(first));
+      }
       Event entry = make(EventKind::entry, at);
       entry.person = pending_entry_->person;
       entry.zone = pending_entry_->zone;
@@ -83,7 +90,7 @@ void DoorStateMachine::on_contact_edge(bool open, Moment at, bool seen_late, Eff
       pending_entry_.reset();
     }
     // People stream out during a fire: an open egress door is expected.
-    if (!fire_hold_) held_deadline_ = at.mono + door_->held_open_time;
+    if (!fire_hold_ && !schedule_hold_) held_deadline_ = at.mono + door_->held_open_time;
     return;
   }
   out.events.push_back(make(EventKind::door_closed, at));

@@ -48,6 +48,8 @@ void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person,
                               Effects& out) {
   if (fire_hold_) return;  // already released for as long as the fire lasts
   unlock_until_ = now.mono + door_->unlock_time;
+  // Held released by its schedule: the pulse only bounds the grant's entry.
+  if (schedule_hold_) return;
   relock_at_.reset();
   unlocked_ = true;
   // Already released (or releasing): the pulse is extended, no second write.
@@ -57,7 +59,7 @@ void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person,
 void DoorStateMachine::relock(const char* cause, Effects& out) {
   unlock_until_.reset();
   relock_at_.reset();
-  if (fire_hold_) return;  // life safety overrides every relock
+  if (fire_hold_ || schedule_hold_) return;  // life safety, then the schedule, hold it
   const bool was_unlocked = unlocked_;
   unlocked_ = false;
   if (was_unlocked || lock_suspect_)
@@ -76,6 +78,7 @@ void DoorStateMachine::end_unlock(const char* cause, Effects& out) {
 
 void DoorStateMachine::start(Moment, Effects& out) {
   safe_ = false;
+  schedule_hold_ = false;
   unlocked_ = false;
   unlock_until_.reset();
   relock_at_.reset();
@@ -87,6 +90,7 @@ void DoorStateMachine::start(Moment, Effects& out) {
 
 void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out) {
   safe_ = true;
+  schedule_hold_ = false;
   unlocked_ = false;
   unlock_until_.reset();
   relock_at_.reset();

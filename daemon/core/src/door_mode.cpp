@@ -10,12 +10,14 @@ const char* to_string(DoorMode mode) {
       return "card_and_pin";
     case DoorMode::locked:
       return "locked";
+    case DoorMode::unlocked:
+      return "unlocked";
   }
   return "unknown";
 }
 
 std::optional<DoorMode> door_mode_from_string(std::string_view s) {
-  for (auto mode : {DoorMode::card, DoorMode::card_and_pin, DoorMode::locked}) {
+  for (auto mode : {DoorMode::card, DoorMode::card_and_pin, DoorMode::locked, DoorMode::unlocked}) {
     if (s == to_string(mode)) return mode;
   }
   return std::nullopt;

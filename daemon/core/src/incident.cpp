@@ -152,6 +152,11 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
                       attr_text(e.attrs, "operator").value_or("?") + ": " +
                       attr_text(e.attrs, "note").value_or(""));
     }
+    case EventKind::two_person_alone:
+      return make(IncidentKind::two_person_alone, Severity::major, e,
+                  "Alone in a two-person zone: " + who(e) + " is alone in " +
+                      (e.zone ? e.zone->str() : std::string("?")) + " since " +
+                      attr_text(e.attrs, "left").value_or("?") + " left");
     case EventKind::access_denied:
       return observe_denial(e);
     default:

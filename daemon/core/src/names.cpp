@@ -82,6 +82,9 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::fire_reset, "fire_reset"},
     std::pair{EventKind::fire_reset_refused, "fire_reset_refused"},
     std::pair{EventKind::journal_archived, "journal_archived"},
+
+    std::pair{EventKind::two_person_waiting, "two_person_waiting"},
+    std::pair{EventKind::two_person_alone, "two_person_alone"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -154,6 +157,7 @@ constexpr std::array kRuleNames{
     std::pair{Rule::lockdown, "lockdown"},
     std::pair{Rule::anti_passback, "anti_passback"},
     std::pair{Rule::occupancy, "occupancy"},
+    std::pair{Rule::two_person, "two_person"},
 };
 
 template <class Table, class E>
@@ -245,8 +249,10 @@ int rule_position(Rule rule) {
     case Rule::schedule:
     case Rule::holiday:
       return 13;
-    case Rule::pin:
+    case Rule::two_person:
       return 14;
+    case Rule::pin:
+      return 15;
   }
   return 0;
 }
@@ -285,6 +291,9 @@ const char* rule_question(Rule rule) {
              "read since their entry)?";
     case Rule::occupancy:
       return "does the zone hold as many people as its occupancy limit?";
+    case Rule::two_person:
+      return "does the zone require two different authorised people, and has a second one "
+             "badged at this door within its window?";
     case Rule::pin:
       return "at a card + PIN door: is the person's PIN on file and not locked, and was it "
              "typed right in time?";
@@ -387,6 +396,8 @@ const char* to_string(IncidentKind kind) {
       return "panic";
     case IncidentKind::fire_release:
       return "fire_release";
+    case IncidentKind::two_person_alone:
+      return "two_person_alone";
   }
   return "unknown";
 }

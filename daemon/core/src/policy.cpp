@@ -134,6 +134,28 @@ bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
   return false;
 }
 
+// The two-person step, after a level granted: the first authorised person
+// at the door waits; a different one within the window completes the pair.
+// The same person twice is still one person.
+bool wait_for_second(Decision& d, const Site& site, const AccessState& state,
+                     const AccessRequest& request) {
+  const Zone* zone = site.find_zone(*d.zone);
+  if (zone == nullptr || !zone->two_person_window || d.door == nullptr) return false;
+  const FirstBadge* first =
+      state.two_person.waiting(d.door->id, request.mono, *zone->two_person_window);
+  if (first != nullptr && first->person != d.person->id) {
+    set_attr(d.attrs, "two_person_with", first->person.str());
+    return false;
+  }
+  d.outcome = Outcome::wait_for_second_person;
+  d.rule = Rule::two_person;
+  d.reason = DenyReason::none;
+  set_attr(d.attrs, "two_person_window_s",
+           static_cast<std::int64_t>(
+               std::chrono::duration_cast<std::chrono::seconds>(*zone->two_person_window).count()));
+  return true;
+}
+
 // The card + PIN step, after a level granted: the PIN must be on file and
 // the credential not locked by wrong PINs; then the read waits for the PIN.
 void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
@@ -236,6 +258,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
         risk->flag->applies_on(local.date)) {
       flag_attrs(d, *risk->flag);
     }
+    if (wait_for_second(d, site, state, request)) return d;
     if (d.door != nullptr && d.door->mode == DoorMode::card_and_pin) {
       ask_for_pin(d, people, state, request);
     }

@@ -30,7 +30,11 @@ const Holiday* Site::holiday_for(const AccessLevel& level, LocalDate date) const
 }
 
 bool AccessLevel::open_at(LocalTime t) const {
-  for (const auto& w : schedule) {
+  return core::open_at(schedule, t);
+}
+
+bool open_at(const std::vector<WeeklyWindow>& windows, LocalTime t) {
+  for (const auto& w : windows) {
     if ((w.weekdays & (1u << t.weekday)) == 0) continue;
     if (t.minute_of_day >= w.start_minute && t.minute_of_day < w.end_minute) return true;
   }

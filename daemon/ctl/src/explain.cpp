@@ -117,6 +117,10 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err) {
       out << "why       every refusing rule passed and level " << d.level->id.str()
           << " is open now; the door is card + PIN, so it opens once the holder types their PIN "
              "(wrong PINs and the entry time are decided at the keypad)\n";
+    } else if (d.outcome == core::Outcome::wait_for_second_person) {
+      out << "why       every refusing rule passed and level " << d.level->id.str()
+          << " is open now; the zone needs two people, so the door opens when a second, "
+             "different authorised person badges here within the window\n";
     } else if (d.granted()) {
       out << "why       every refusing rule passed, and level " << d.level->id.str()
           << " is open now\n";

@@ -140,7 +140,19 @@ TEST_F(Explain, AtACardAndPinDoorTheCardWaitsForThePin) {
       0)
       << err.str();
   EXPECT_NE(out.str().find("outcome   wait_for_pin\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("rule      pin (step 14 of 14)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      pin (step 15 of 15)"), std::string::npos) << out.str();
+}
+
+TEST_F(Explain, AtATwoPersonDoorTheFirstBadgeWaitsForASecondPerson) {
+  std::ostringstream out, err;
+  ASSERT_EQ(
+      explain(ExplainArgs{kSite.string(), db(), "ben", "pair-door", std::string{kMonday}, false},
+              out, err),
+      0)
+      << err.str();
+  EXPECT_NE(out.str().find("outcome   wait_for_second_person\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      two_person (step 14 of 15)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("two_person_window_s=30"), std::string::npos) << out.str();
 }
 
 TEST_F(Explain, AGrantNamesTheLevelAndARefusalItsDetails) {

@@ -56,6 +56,12 @@ class Controller {
   // Who is inside which zone, folded from the journal's `entry` events at
   // start (before the first input); live entries update it from then on.
   void restore_occupancy(Occupancy occupancy) { access_state_.occupancy = std::move(occupancy); }
+  // Wrong PINs in a row and PIN locks survive a restart: folded from the
+  // journal's PIN verdicts (access_denied pin_wrong, access_granted pin=ok),
+  // in journal order, before the first input. Their wall times are placed
+  // on the monotonic clock relative to `now`, so a lock ends when it would
+  // have without the restart (controller_pin.cpp).
+  void restore_pin_lockout(const std::vector<Event>& verdicts, Moment now);
   // What the access rules remember across reads (vigil/core/policy.hpp).
   const AccessState& access_state() const { return access_state_; }
 
@@ -76,6 +82,17 @@ class Controller {
   std::optional<MonoTime> next_pin_deadline() const;
   // Ends the session at `reader`: grants (opening the door) or refuses.
   void finish_pin(const ReaderId& reader, DenyReason reason, Attrs attrs, Moment at, Effects& out);
+  // Door mode `unlocked` (controller_schedule.cpp): holds each such door
+  // released while its schedule is open at `now` (site local time), the
+  // Controller is started and no lockdown covers the door's zone.
+  void apply_door_schedules(Moment now, Effects& out);
+  std::optional<MonoTime> next_schedule_check() const;
+  // Two-person rule (controller_two_person.cpp): the first badge waits (a
+  // two_person_waiting event); an `entry` that leaves one person alone in
+  // a two-person zone adds two_person_alone.
+  void await_second_person(const CardPresented& in, const Decision& d, Effects& out);
+  void watch_two_person_zones(const Event& entry, const std::optional<Presence>& before,
+                              std::vector<Event>& raised) const;
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 
@@ -88,6 +105,9 @@ class Controller {
   std::unordered_map<PointRef, std::size_t> rex_index_;
   std::unordered_map<PointRef, std::size_t> lock_index_;
   std::optional<Duration> clock_offset_;  // wall - mono at the last input
+  TimePoint last_wall_{};                 // wall time of the last input
+  bool started_ = false;                  // between start() and safe_state()
+  bool has_door_schedules_ = false;       // some door has mode `unlocked`
   AccessState access_state_;
   std::unordered_map<ReaderId, PinSession> pin_sessions_;  // card + PIN reads in progress
   std::uint64_t next_pin_attempt_ = 1;

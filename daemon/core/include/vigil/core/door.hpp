@@ -53,10 +53,18 @@ class DoorStateMachine {
   // the door relocks (at once, or relock_delay after it closes).
   void fire_hold(bool hold, Moment now, Effects& out);
   bool fire_held() const { return fire_hold_; }
+  // Door mode `unlocked` (door_schedule.cpp): hold the lock released
+  // (door_unlocked cause=schedule) while the Controller says the schedule
+  // is open; released from hold, the door relocks with `end_cause`
+  // (schedule_end, lockdown), at once or relock_delay after it closes. A
+  // fire hold and the safe state win over it; no held-open alarm meanwhile.
+  void schedule_hold(bool hold, const char* end_cause, Moment now, Effects& out);
+  bool schedule_held() const { return schedule_hold_; }
 
-  // A granted read at one of this door's readers.
+  // A granted read at one of this door's readers. `companion`: the first of
+  // a two-person pair, who passes on the same opening (an entry each).
   void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,
-             Effects& out);
+             Effects& out, const std::optional<PersonId>& companion = std::nullopt);
   // Raw levels of the contact (true = open) and REX (true = pressed).
   // `initial` = a level read at start or reconnect.
   void contact(bool open, Moment at, bool initial, Effects& out);
@@ -94,6 +102,7 @@ class DoorStateMachine {
     PersonId person;
     ZoneId zone;
     ReaderId reader;
+    std::optional<PersonId> companion;
   };
 
   Event make(EventKind kind, Moment at) const;
@@ -136,7 +145,8 @@ class DoorStateMachine {
   bool rex_stuck_ = false;
   std::optional<MonoTime> rex_stuck_at_;
 
-  bool fire_hold_ = false;  // released for a fire: nothing relocks it
+  bool fire_hold_ = false;      // released for a fire: nothing relocks it
+  bool schedule_hold_ = false;  // mode `unlocked` inside its schedule
 };
 
 }  // namespace vigil::core

@@ -16,6 +16,7 @@ enum class DoorMode : std::uint8_t {
   card,          // a valid card opens (the default)
   card_and_pin,  // a valid card, then the holder's PIN on the same reader's keypad
   locked,        // no card opens it (refused with door_locked); egress (REX) stays free
+  unlocked,      // held released during its schedule (lobby by day); `card` outside it
 };
 
 const char* to_string(DoorMode mode);

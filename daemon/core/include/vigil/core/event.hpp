@@ -105,6 +105,12 @@ enum class EventKind : std::uint8_t {
   // moved to an archive file. attrs: month, file, first_seq, last_seq,
   // first_prev_hash, head, sha256, rows, operator.
   journal_archived,
+
+  // Two-person rule (issue 8): the first of two badged and waits (person,
+  // reader, door, zone; attrs two_person_window_s), and a person left alone
+  // inside a two-person zone after the other left (zone, person; attrs left).
+  two_person_waiting,
+  two_person_alone,
 };
 
 enum class DenyReason : std::uint8_t {

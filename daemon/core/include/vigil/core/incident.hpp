@@ -45,6 +45,9 @@ enum class IncidentKind : std::uint8_t {
   intrusion,     // a sensor in an armed zone: at once, or after the entry delay
   panic,         // a panic button, armed or not
   fire_release,  // the fire input released the egress doors
+
+  // Two-person rule (issue 8, rule 5).
+  two_person_alone,  // one person left alone inside a two-person zone
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

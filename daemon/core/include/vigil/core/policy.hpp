@@ -26,6 +26,7 @@
 #include "vigil/core/occupancy.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/core/site.hpp"
+#include "vigil/core/two_person.hpp"
 
 namespace vigil::core {
 
@@ -57,10 +58,11 @@ enum class Rule : std::uint8_t {
   lockdown,       // the zone is locked down and the person holds no lockdown-override level
   anti_passback,  // hard anti-passback: a second entry without an exit
   occupancy,      // the zone is at its occupancy limit
+  two_person,     // the zone needs two different people: the first waits for the second
 };
 
 // Steps in the evaluation order (schedule and holiday share one).
-inline constexpr int kRuleSteps = 14;
+inline constexpr int kRuleSteps = 15;
 
 const char* to_string(Outcome outcome);
 const char* to_string(Rule rule);
@@ -85,6 +87,9 @@ struct AccessState {
   // Who is inside which zone, from `entry` events (anti-passback,
   // occupancy limits, muster); rebuilt from the journal at start.
   Occupancy occupancy{};
+  // Two-person zones: the first authorised badge at each door, waiting for
+  // a second, different person within the zone's window.
+  TwoPersonWaits two_person{};
 };
 
 struct AccessRequest {

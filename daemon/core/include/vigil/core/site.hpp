@@ -34,6 +34,10 @@ struct Zone {
   bool requires_return_report = false;
   AntiPassback anti_passback = AntiPassback::none;
   std::optional<int> occupancy_limit{};  // people inside it and its nested zones at most
+  // Two-person rule: two different authorised people must badge at the
+  // same door within this window before it unlocks (its own setting, like
+  // anti_passback); nullopt = one person is enough.
+  std::optional<Duration> two_person_window{};
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.
@@ -42,6 +46,19 @@ struct ZoneRules {
   const Zone* requiring_clearance = nullptr;  // the zone that sets the requirement
   bool requires_return_report = false;        // the zone or a parent requires it
 };
+
+// A weekly window in local time, [start, end) minutes of the day, on the
+// weekdays whose bit is set (bit 0 = Monday).
+struct WeeklyWindow {
+  std::uint8_t weekdays = 0x7f;
+  int start_minute = 0;
+  int end_minute = 24 * 60;
+};
+
+// Windows of one day (weekdays ignored), [start, end) minutes, local time.
+bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day);
+// Whether a weekly schedule is open at this local time (weekdays counted).
+bool open_at(const std::vector<WeeklyWindow>& windows, LocalTime t);
 
 // What a lock does when the daemon cannot vouch for it (stop, fault, loss
 // of the daemon). secure: stays locked (de-energised for a fail-secure
@@ -68,6 +85,10 @@ struct Door {
   Duration rex_debounce = std::chrono::milliseconds(50);
   Duration rex_stuck_time = std::chrono::seconds(30);
   DoorMode mode = DoorMode::card;  // what a read needs here (issue 8)
+  // Mode `unlocked`: the lock is held released during these windows (site
+  // local time) and relocks at their end; outside them the door works as
+  // `card`. A lockdown of its zone, the safe state and fire rules win.
+  std::vector<WeeklyWindow> unlocked_schedule;
 };
 
 // The longest debounce a door input may have. IEC 60839-11-1 wants an input
@@ -87,17 +108,6 @@ struct Reader {
   DoorId door;
   Direction direction = Direction::in;
 };
-
-// A weekly window in local time, [start, end) minutes of the day, on the
-// weekdays whose bit is set (bit 0 = Monday).
-struct WeeklyWindow {
-  std::uint8_t weekdays = 0x7f;
-  int start_minute = 0;
-  int end_minute = 24 * 60;
-};
-
-// Windows of one day (weekdays ignored), [start, end) minutes, local time.
-bool open_in(const std::vector<WeeklyWindow>& windows, int minute_of_day);
 
 // A day that overrides the weekly schedules of the levels that follow its
 // calendar: closed (no windows), or open in a named holiday schedule's
