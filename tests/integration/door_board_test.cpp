@@ -85,6 +85,12 @@ class BoardSite {
       throw std::runtime_error("the board's link did not come up; log:\n" + log());
   }
 
+  // SIGKILL: whatever vigild had received but not committed dies with it.
+  void kill_vigild() {
+    if (vigild_) vigild_->kill();
+    vigild_.reset();
+  }
+
   std::vector<core::Event> events(core::EventKind kind) const {
     if (!std::filesystem::exists(journal_)) return {};
     journal::Filter filter;
@@ -176,6 +182,41 @@ TEST(DoorBoardBridge, ALinkCutDuringABurstOf100ReadsJournalsEveryReadOnceInOrder
   }
   EXPECT_EQ(events[0].person->str(), "p01");
   EXPECT_FALSE(site.events(core::EventKind::device_online).empty());
+}
+
+// The board forgets an offline event only when vigild's journal has
+// committed it: events in flight when vigild is killed come again from the
+// board to the restarted vigild, and each is journalled exactly once.
+TEST(DoorBoardBridge, OfflineEventsInFlightWhenVigildIsKilledAreJournalledOnceAfterARestart) {
+  BoardSite site;
+  site.start_vigild();
+  site.board().cut(true);
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::device_offline).empty(); }, 10s))
+      << site.log();
+  constexpr std::size_t kReads = 100;
+  for (std::uint64_t n = 1; n <= kReads; ++n) site.board().swipe(0, 12, 1000 + n);
+  site.board().cut(false);
+  ASSERT_TRUE(eventually([&] { return !site.access_events().empty(); }, 10s, 1ms)) << site.log();
+  site.kill_vigild();  // mid-stream: some committed, some received only, some still on the board
+  const std::size_t before = site.access_events().size();
+  site.start_vigild();
+  ASSERT_TRUE(eventually([&] { return site.access_events().size() >= kReads; }, 20s))
+      << "journalled before the kill: " << before << "\n"
+      << site.log();
+  ASSERT_TRUE(eventually([&] { return site.board().offline_queued() == 0; }, 5s))
+      << "every event acknowledged once committed";
+  std::this_thread::sleep_for(300ms);  // anything more would be a duplicate
+
+  const auto events = site.access_events();
+  ASSERT_EQ(events.size(), kReads) << "journalled before the kill: " << before << "\n"
+                                   << site.log();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_TRUE(offline(events[i])) << core::describe(events[i]);
+    EXPECT_EQ(core::attr_int(events[i].attrs, "board_seq"), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(events[i].card->number, 1001 + i);
+  }
 }
 
 TEST(DoorBoardBridge, GarbageOnTheLineIsCountedAndTheLinkRecovers) {

@@ -352,6 +352,7 @@ void Daemon::journal(core::Event event, bool report) {
 // with its event); count towards the next checkpoint and log the line.
 void Daemon::on_committed(const core::Event& event) {
   if (checkpointer_) checkpointer_->observe(event);
+  if (site_io_) site_io_->journal_committed(event);  // door boards' offline events
   if (options_.log_events) spdlog::info("{}", core::describe(event));
 }
 

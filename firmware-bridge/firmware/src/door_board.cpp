@@ -95,16 +95,31 @@ void DoorBoard::drain(Millis now) {
   if (status_due_ && link_.can_send()) {
     if (link_.send(status(now), now) == SendResult::sent) status_due_ = false;
   }
-  // Oldest first; an event leaves the ring only once the link holds it, and
-  // the link retransmits it until acknowledged: handed up exactly once.
-  while (!ring_.empty() && link_.can_send()) {
-    if (link_.send(ring_.front(), now) != SendResult::sent) break;
-    ring_.pop();
+  // Oldest first. An event is handed to the link once per gateway session
+  // and leaves the ring only when that gateway's journal has it (OfflineAck).
+  while (ring_sent_ < ring_.size() && link_.can_send()) {
+    if (link_.send(ring_.at(ring_sent_), now) != SendResult::sent) break;
+    ++ring_sent_;
   }
 }
 
 void DoorBoard::on_link_up() {
   status_due_ = true;
+  // A new gateway (a restarted vigild) may have lost events it never
+  // committed: hand every held one up again, oldest first. It drops those
+  // its journal already has and acknowledges them.
+  if (link_.peer_session() != ring_sent_to_) {
+    ring_sent_to_ = link_.peer_session();
+    ring_sent_ = 0;
+  }
+}
+
+void DoorBoard::on_offline_ack(const OfflineAck& a) {
+  if (a.board_session != config_.link.session) return;  // meant for an earlier boot
+  while (!ring_.empty() && ring_.front().event_seq <= a.event_seq) {
+    ring_.pop();
+    if (ring_sent_ > 0) --ring_sent_;
+  }
 }
 
 BoardStatus DoorBoard::status(Millis now) const {
@@ -123,6 +138,8 @@ void DoorBoard::on_message(const Message& m) {
     relays_.command(*c, now_);
   } else if (const auto* t = std::get_if<TimeSync>(&m)) {
     clock_.sync(*t, now_);
+  } else if (const auto* ack = std::get_if<OfflineAck>(&m)) {
+    on_offline_ack(*ack);
   } else if (const auto* chunk = std::get_if<CacheChunk>(&m)) {
     const CacheApply r = cache_.apply(*chunk);
     if (r == CacheApply::installed) {

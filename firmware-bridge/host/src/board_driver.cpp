@@ -30,13 +30,20 @@ LinkConfig link_config(const BoardDriverOptions& o) {
   return c;
 }
 
-OfflineCursor load_cursor(const std::string& path) {
+struct SavedCursor {
+  OfflineCursor cursor;
+  std::uint64_t journal_seq = 0;
+};
+
+SavedCursor load_cursor(const std::string& path) {
   if (path.empty()) return {};
   std::ifstream in(path);
   std::uint32_t session = 0;
   std::uint32_t seq = 0;
-  if (in >> session >> seq) return OfflineCursor(session, seq);
-  return {};
+  std::uint64_t journal_seq = 0;
+  if (!(in >> session >> seq)) return {};
+  if (!(in >> journal_seq)) journal_seq = 0;  // written before the journal seq was kept
+  return {OfflineCursor(session, seq), journal_seq};
 }
 
 }  // namespace
@@ -51,7 +58,20 @@ BoardDriver::BoardDriver(boost::asio::io_context& io, BoardDriverOptions options
       tick_timer_(io),
       reopen_timer_(io),
       origin_(std::chrono::steady_clock::now()),
-      cursor_(load_cursor(options_.cursor_path)) {}
+      taken_(),
+      committed_() {
+  const SavedCursor saved = load_cursor(options_.cursor_path);
+  taken_ = committed_ = saved.cursor;
+  committed_journal_seq_ = saved.journal_seq;
+}
+
+void BoardDriver::restore_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                                    std::uint64_t journal_seq) {
+  if (journal_seq <= committed_journal_seq_) return;
+  taken_ = committed_ = OfflineCursor(board_session, event_seq);
+  committed_journal_seq_ = journal_seq;
+  save_cursor();
+}
 
 BoardDriver::~BoardDriver() {
   *alive_ = false;
@@ -293,11 +313,38 @@ void BoardDriver::queue_cache() {
 }
 
 void BoardDriver::on_link_up() {
-  spdlog::info("door board {}: link up (board session {:08x})", options_.id.str(),
-               link_.peer_session());
+  spdlog::info("door board {}: link up (board session {:08x}, last committed {:08x}/{})",
+               options_.id.str(), link_.peer_session(), committed_.session(),
+               committed_.last_seq());
   deliver(
       core::DeviceStatusChanged{options_.id, true, "door board link up", wall_now(), mono_now()});
   send_time();
+  // A board still holding events this gateway (or the one before a
+  // restart) committed may forget them now; it hands up the rest again.
+  if (committed_.session() == link_.peer_session() && committed_.last_seq() > 0) {
+    ++counters_.offline_acks;
+    enqueue(OfflineAck{committed_.session(), committed_.last_seq()});
+  }
+}
+
+void BoardDriver::offline_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                                    std::uint64_t journal_seq) {
+  if (committed_.session() == board_session && event_seq <= committed_.last_seq()) return;
+  committed_ = OfflineCursor(board_session, event_seq);
+  committed_journal_seq_ = std::max(committed_journal_seq_, journal_seq);
+  save_cursor();
+  spdlog::debug("door board {}: offline event {:08x}/{} committed", options_.id.str(),
+                board_session, event_seq);
+  // Queued even while the link is down: the board ignores an ack for an
+  // earlier boot of its own.
+  ++counters_.offline_acks;
+  enqueue(OfflineAck{board_session, event_seq});
+  // May be called from inside on_input (within the link's receive()).
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    pump();
+    flush();
+  });
 }
 
 void BoardDriver::on_link_down() {
@@ -311,7 +358,8 @@ void BoardDriver::save_cursor() {
   const std::string tmp = options_.cursor_path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << cursor_.session() << ' ' << cursor_.last_seq() << '\n';
+    out << committed_.session() << ' ' << committed_.last_seq() << ' ' << committed_journal_seq_
+        << '\n';
     if (!out) return;
   }
   std::rename(tmp.c_str(), options_.cursor_path.c_str());
@@ -331,18 +379,23 @@ void BoardDriver::on_message(const Message& m) {
         core::PointChanged{input_point(options_.id, in->input), in->level, wall_now(), mono_now()});
   } else if (const auto* e = std::get_if<OfflineEvent>(&m)) {
     ++counters_.offline_events;
-    counters_.offline_dropped_by_board += e->dropped_before;
-    if (!cursor_.accept(link_.peer_session(), e->event_seq)) {
-      ++counters_.offline_duplicates;
-      return;
+    switch (taken_.accept(link_.peer_session(), e->event_seq, e->dropped_before)) {
+      case OfflineOrder::duplicate:
+        ++counters_.offline_duplicates;
+        return;
+      case OfflineOrder::ahead:
+        ++counters_.offline_out_of_order;
+        return;
+      case OfflineOrder::next:
+        break;
     }
+    counters_.offline_dropped_by_board += e->dropped_before;
     if (e->dropped_before > 0)
       spdlog::warn("door board {}: its offline ring lost {} event(s) before #{}", options_.id.str(),
                    e->dropped_before, e->event_seq);
     const BoardReader* r = reader_at(e->reader);
     const core::ReaderId reader = r != nullptr ? r->reader : core::ReaderId("");
     deliver(offline_input(options_.id, reader, *e, link_.peer_session(), wall_now(), mono_now()));
-    save_cursor();
   } else if (const auto* s = std::get_if<BoardStatus>(&m)) {
     if (s->tamper && !(status_ && status_->tamper))
       spdlog::warn("door board {}: tamper switch open", options_.id.str());

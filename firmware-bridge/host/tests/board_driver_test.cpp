@@ -144,6 +144,48 @@ TEST(BoardDriver, ABoardRebootMidUnlockLeavesEveryRelayInItsFailStateUntilRearme
   EXPECT_TRUE(rig.board.relay(1));
 }
 
+// The board forgets an offline event only once the journal has it: nothing
+// is acknowledged before the commit callback fires, and a gateway restarted
+// before the commit gets the uncommitted events again, each exactly once.
+TEST(BoardDriver, OfflineEventsAreAcknowledgedToTheBoardOnlyAfterTheJournalCommits) {
+  vigil::testing::TempDir dir;
+  const std::string cursor = (dir.path() / "door-1.cursor").string();
+  DriverRig rig(cursor);
+  {
+    rig.auto_commit = false;
+    ASSERT_TRUE(rig.up_and_cached());
+    rig.board.cut(true);
+    ASSERT_TRUE(rig.run_until([&] { return !rig.driver->link_up() && !rig.board.link_up(); }));
+    for (std::uint32_t n = 1; n <= 6; ++n) rig.board.swipe(0, 12, n);
+    rig.board.cut(false);
+    ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 6; }));
+    rig.run_until([] { return false; }, std::chrono::milliseconds(200));
+    EXPECT_EQ(rig.driver->counters().offline_acks, 0u);
+    EXPECT_EQ(rig.board.offline_queued(), 6u) << "the board still holds every uncommitted event";
+
+    const auto decisions = rig.all<core::OfflineDecision>();
+    rig.driver->offline_committed(decisions[0].board_session, decisions[0].board_seq);
+    rig.driver->offline_committed(decisions[1].board_session, decisions[1].board_seq);
+    ASSERT_TRUE(rig.run_until([&] { return rig.board.offline_queued() == 4u; }));
+    EXPECT_EQ(rig.driver->cursor().last_seq(), 2u);
+  }
+  rig.restart_driver();  // dies with events 3..6 handed to its core but not committed
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 4; }))
+      << rig.all<core::OfflineDecision>().size() << " link " << rig.driver->link_up() << " dup "
+      << rig.driver->counters().offline_duplicates << " ahead "
+      << rig.driver->counters().offline_out_of_order << " events "
+      << rig.driver->counters().offline_events << " queued " << rig.board.offline_queued();
+  rig.run_until([] { return false; }, std::chrono::milliseconds(300));  // nothing more comes
+  const auto again = rig.all<core::OfflineDecision>();
+  ASSERT_EQ(again.size(), 4u);
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].board_seq, i + 3);
+    EXPECT_EQ(again[i].card.number, i + 3);
+  }
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.offline_queued() == 0u; }));
+  EXPECT_EQ(rig.driver->cursor().last_seq(), 6u);
+}
+
 TEST(BoardDriver, TheOfflineCursorSurvivesAGatewayRestart) {
   vigil::testing::TempDir dir;
   const std::string cursor = (dir.path() / "door-1.cursor").string();

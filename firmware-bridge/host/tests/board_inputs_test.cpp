@@ -5,24 +5,29 @@
 namespace vigil::fwb {
 namespace {
 
-TEST(OfflineCursor, DeliversEachBoardEventOnceAcrossSessions) {
+TEST(OfflineCursor, TakesEachBoardEventOnceAndInOrderAcrossSessions) {
   struct Step {
     std::uint32_t session;
     std::uint32_t seq;
-    bool accepted;
+    std::uint32_t dropped_before;
+    OfflineOrder order;
   };
+  using enum OfflineOrder;
   const Step steps[] = {
-      {7, 1, true},  {7, 2, true}, {7, 2, false},  // resent after a lost ack
-      {7, 1, false}, {7, 3, true}, {9, 1, true},   // board rebooted: numbering restarts
-      {9, 1, false}, {9, 5, true},                 // a gap: events lost to a full ring
+      {7, 1, 0, next},      {7, 2, 0, next},   {7, 2, 0, duplicate},  // resent after a lost ack
+      {7, 1, 0, duplicate}, {7, 4, 0, ahead},                         // 3 is still missing
+      {7, 3, 0, next},      {7, 4, 0, next},   {9, 1, 0, next},  // board rebooted: restart at 1
+      {9, 1, 0, duplicate}, {9, 5, 3, next},                     // 2..4 lost to a full ring
+      {9, 7, 0, ahead},     {11, 2, 0, ahead}, {11, 3, 2, next},
   };
   OfflineCursor cursor;
   for (const auto& s : steps) {
     SCOPED_TRACE(std::to_string(s.session) + "/" + std::to_string(s.seq));
-    EXPECT_EQ(cursor.accept(s.session, s.seq), s.accepted);
+    EXPECT_EQ(cursor.accept(s.session, s.seq, s.dropped_before), s.order);
   }
   OfflineCursor restored(9, 5);
-  EXPECT_FALSE(restored.accept(9, 5)) << "a restarted gateway remembers the last event";
+  EXPECT_EQ(restored.accept(9, 5, 0), duplicate) << "a restarted gateway remembers the last event";
+  EXPECT_EQ(restored.accept(9, 6, 0), next);
 }
 
 TEST(BoardInputs, BoardReasonsKeepTheirNamesInTheJournal) {

@@ -121,6 +121,10 @@ struct Encode {
     w.u8(m.granted ? 1 : 0);
     w.u8(m.reason);
   }
+  void operator()(const OfflineAck& m) {
+    w.u32(m.board_session);
+    w.u32(m.event_seq);
+  }
 };
 
 template <class T>
@@ -240,6 +244,11 @@ void parse_into(Reader& r, OfflineEvent& m) {
   m.granted = get_bool(r);
   m.reason = r.u8();
 }
+template <>
+void parse_into(Reader& r, OfflineAck& m) {
+  m.board_session = r.u32();
+  m.event_seq = r.u32();
+}
 
 template <class T>
 ParseStatus parse_as(std::span<const std::uint8_t> payload, Message& out) {
@@ -310,6 +319,8 @@ ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> paylo
       return parse_as<TimeSync>(payload, out);
     case MessageType::offline_event:
       return parse_as<OfflineEvent>(payload, out);
+    case MessageType::offline_ack:
+      return parse_as<OfflineAck>(payload, out);
   }
   return ParseStatus::unknown_type;
 }

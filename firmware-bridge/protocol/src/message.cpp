@@ -16,6 +16,7 @@ struct TypeOf {
   MessageType operator()(const CacheChunk&) const { return MessageType::cache_chunk; }
   MessageType operator()(const TimeSync&) const { return MessageType::time_sync; }
   MessageType operator()(const OfflineEvent&) const { return MessageType::offline_event; }
+  MessageType operator()(const OfflineAck&) const { return MessageType::offline_ack; }
 };
 
 }  // namespace
@@ -54,6 +55,8 @@ const char* to_string(MessageType t) {
       return "time_sync";
     case MessageType::offline_event:
       return "offline_event";
+    case MessageType::offline_ack:
+      return "offline_ack";
   }
   return "?";
 }

@@ -56,6 +56,7 @@ inline std::vector<Message> every_message() {
       windows,
       TimeSync{1795000000000ull, 3600, 1795500000u, 7200},
       ev,
+      OfflineAck{0xB0A0u, 42},
   };
 }
 

@@ -6,7 +6,9 @@
 // read cannot go to the gateway at once (link down, window full, older
 // offline events still queued) the board decides from its credential cache,
 // drives the lock itself and queues an OfflineEvent, handed up oldest first
-// when the link returns.
+// when the link returns. An event stays in the ring until the gateway's
+// OfflineAck says its journal committed it: a gateway that restarts before
+// the commit gets it again.
 #pragma once
 
 #include <array>
@@ -68,9 +70,12 @@ class DoorBoard final : public LinkListener {
   void on_message(const Message& m) override;
   void on_link_up() override;
   void on_link_down() override {}
-  bool online() const { return link_.can_send() && ring_.empty(); }
+  // Online once every held offline event is handed to the link (they may
+  // still wait for their OfflineAck): a new read never overtakes one.
+  bool online() const { return link_.can_send() && ring_sent_ == ring_.size(); }
   void decide_offline_read(std::uint8_t reader, const CapturedFrame& frame, Millis now);
   void drain(Millis now);
+  void on_offline_ack(const OfflineAck& a);
   BoardStatus status(Millis now) const;
 
   BoardConfig config_;
@@ -82,6 +87,8 @@ class DoorBoard final : public LinkListener {
   std::array<InputDebouncer, kMaxInputs> inputs_{};
   Millis now_{0};
   Millis started_{0};
+  std::size_t ring_sent_ = 0;       // oldest ring events handed to the link
+  std::uint32_t ring_sent_to_ = 0;  // the gateway session they went to
   bool tamper_ = false;
   bool status_due_ = false;
   BoardCounters counters_{};

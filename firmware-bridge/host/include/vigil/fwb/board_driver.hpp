@@ -4,7 +4,9 @@
 // inputs the way the Modbus and GPIO drivers do: link up and down are
 // DeviceStatusChanged, input changes PointChanged on {id, input, i}, card
 // reads CardPresented / ReadFailed at the site reader wired to the board
-// reader, offline events OfflineDecision (each once, in board order). Output
+// reader, offline events OfflineDecision (each once, in board order). The
+// board forgets an offline event only when offline_committed() reports that
+// the journal has it (the driver sends an OfflineAck then). Output
 // writes to {id, coil, r} become OutputCommands, confirmed by an
 // OutputResult once the board acknowledged them.
 //
@@ -48,8 +50,9 @@ struct BoardDriverOptions {
   std::chrono::milliseconds reopen_interval{500};
   std::chrono::milliseconds output_timeout{2000};  // unacknowledged command: reported failed
   std::chrono::minutes time_sync_interval{60};
-  // Where the last offline event handed to the core is remembered across
-  // restarts ("<session> <seq>"); empty = memory only.
+  // Where the last offline event the journal committed is remembered across
+  // restarts ("<session> <seq> <journal seq>"); empty = memory only. The
+  // file may lag the journal (see restore_committed).
   std::string cursor_path;
 };
 
@@ -63,7 +66,9 @@ struct BoardDriverCounters {
   std::uint32_t card_reads = 0;
   std::uint32_t keys = 0;  // keypad keys (PIN entry at board readers is not wired yet)
   std::uint32_t offline_events = 0;
-  std::uint32_t offline_duplicates = 0;  // dropped by the offline cursor
+  std::uint32_t offline_duplicates = 0;    // dropped by the offline cursor
+  std::uint32_t offline_out_of_order = 0;  // ahead of a missing one: dropped, the board resends
+  std::uint32_t offline_acks = 0;          // OfflineAcks queued for the board
   std::uint32_t offline_dropped_by_board = 0;
   std::uint32_t cache_pushes = 0;
   std::uint32_t outputs_confirmed = 0;
@@ -88,12 +93,26 @@ class BoardDriver final : ByteSink, LinkListener {
   void pulse(std::uint8_t relay, std::chrono::milliseconds duration);
   // The roster changed: build and push a new cache image (when up).
   void push_cache();
+  // The journal committed the OfflineDecision this driver handed up for
+  // the board's event (board_session, event_seq): remembered in cursor_path
+  // and acknowledged to the board, which may forget it (and every earlier
+  // one). Until then a restarted gateway gets the event again.
+  void offline_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                         std::uint64_t journal_seq = 0);
+  // Before start(): the journal holds this offline event (found by a scan
+  // after committed_journal_seq(), which the cursor file may lag behind when
+  // the process died between a commit and its notice). Later ones win.
+  void restore_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                         std::uint64_t journal_seq);
+  // The journal seq of the last committed offline event known (0 = none).
+  std::uint64_t committed_journal_seq() const { return committed_journal_seq_; }
 
   bool link_up() const { return link_.up(); }
   const Link& link() const { return link_; }
   const BoardDriverCounters& counters() const { return counters_; }
   const std::optional<BoardStatus>& last_status() const { return status_; }
-  const OfflineCursor& cursor() const { return cursor_; }
+  // The last offline event committed (and saved in cursor_path).
+  const OfflineCursor& cursor() const { return committed_; }
 
  private:
   struct Outgoing {
@@ -152,7 +171,9 @@ class BoardDriver final : ByteSink, LinkListener {
   Millis last_time_sync_{0};
   std::uint32_t reported_drops_ = 0;
   Millis last_drop_report_{-10'000};
-  OfflineCursor cursor_;
+  OfflineCursor taken_;      // the last offline event handed to the core
+  OfflineCursor committed_;  // ... and the last one the journal committed
+  std::uint64_t committed_journal_seq_ = 0;
   std::optional<BoardStatus> status_;
   BoardDriverCounters counters_{};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

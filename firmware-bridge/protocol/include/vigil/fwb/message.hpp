@@ -25,6 +25,7 @@ enum class MessageType : std::uint8_t {
   cache_chunk = 0x40,
   time_sync = 0x41,
   offline_event = 0x50,
+  offline_ack = 0x51,
 };
 const char* to_string(MessageType t);
 
@@ -178,9 +179,18 @@ struct OfflineEvent {
   bool operator==(const OfflineEvent&) const = default;
 };
 
+// The gateway's journal has committed every offline event of board session
+// `board_session` up to and including event_seq: the board may forget them.
+// Until then it keeps them and hands them up again to a restarted gateway.
+struct OfflineAck {
+  std::uint32_t board_session = 0;  // the board boot the events belong to
+  std::uint32_t event_seq = 0;
+  bool operator==(const OfflineAck&) const = default;
+};
+
 using Message =
     std::variant<Hello, Heartbeat, Ack, CardRead, KeypadKey, InputChanged, OutputCommand, LedBuzzer,
-                 BoardStatus, CacheChunk, TimeSync, OfflineEvent>;
+                 BoardStatus, CacheChunk, TimeSync, OfflineEvent, OfflineAck>;
 
 MessageType type_of(const Message& m);
 
