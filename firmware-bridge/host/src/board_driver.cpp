@@ -7,6 +7,8 @@
 #include <fstream>
 #include <random>
 
+#include "vigil/core/keypad.hpp"
+
 namespace vigil::fwb {
 namespace {
 
@@ -401,8 +403,13 @@ void BoardDriver::on_message(const Message& m) {
       spdlog::warn("door board {}: tamper switch open", options_.id.str());
     status_ = *s;
     if (s->cache_version == 0 || s->cache_version != cache_version_) queue_cache();
-  } else if (std::holds_alternative<KeypadKey>(m)) {
-    ++counters_.keys;  // never logged: keys are PIN digits
+  } else if (const auto* k = std::get_if<KeypadKey>(&m)) {
+    // A PIN digit, into the same path as a Wiegand keypad burst's: the core
+    // collects it for the card just presented. Never logged.
+    ++counters_.keys;
+    const BoardReader* r = reader_at(k->reader);
+    if (const auto key = core::keypad_key_from_code(k->key); r != nullptr && key)
+      deliver(core::KeyPressed{r->reader, *key, wall_now(), mono_now()});
   }
 }
 

@@ -47,6 +47,21 @@ TEST(BoardDriver, ACardAtABoardReaderReachesTheGatewayAndTheRelayFollowsItsComma
   EXPECT_FALSE(rig.board.relay(0));
 }
 
+TEST(BoardDriver, KeysAtABoardKeypadReachTheCoreAsKeysOfTheSiteReader) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.keys(0, "90*#");
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::KeyPressed>().size() == 4; }));
+  const auto keys = rig.all<core::KeyPressed>();
+  const core::KeypadKey expected[] = {core::KeypadKey::k9, core::KeypadKey::k0,
+                                      core::KeypadKey::star, core::KeypadKey::hash};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(keys[i].reader, core::ReaderId("lab-in"));
+    EXPECT_EQ(keys[i].key, expected[i]);
+  }
+  EXPECT_EQ(rig.driver->counters().keys, 4u);
+}
+
 TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
   DriverRig rig;
   ASSERT_TRUE(rig.up_and_cached());

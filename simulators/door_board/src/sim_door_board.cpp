@@ -182,6 +182,22 @@ void SimDoorBoard::present(std::uint8_t reader, const fwb::CapturedFrame& frame)
   after_call();
 }
 
+void SimDoorBoard::keys(std::uint8_t reader, const std::string& keys) {
+  for (const char c : keys) {
+    fwb::CapturedFrame f;
+    f.kind = fwb::CapturedFrame::Kind::key;
+    f.bit_count = 4;
+    if (c >= '0' && c <= '9') {
+      f.key = static_cast<std::uint8_t>(c - '0');
+    } else if (c == '*' || c == '#') {
+      f.key = c == '*' ? 10 : 11;
+    } else {
+      continue;
+    }
+    present(reader, f);
+  }
+}
+
 void SimDoorBoard::set_input(std::uint8_t input, bool level) {
   std::lock_guard lock(mutex_);
   if (input < raw_inputs_.size()) raw_inputs_[input] = level;

@@ -3,8 +3,8 @@
 // in tests and vigil-sim the port is a pty), and turns the board into core
 // inputs the way the Modbus and GPIO drivers do: link up and down are
 // DeviceStatusChanged, input changes PointChanged on {id, input, i}, card
-// reads CardPresented / ReadFailed at the site reader wired to the board
-// reader, offline events OfflineDecision (each once, in board order). The
+// reads CardPresented / ReadFailed and keypad keys KeyPressed at the site
+// reader wired to the board reader, offline events OfflineDecision (each once, in board order). The
 // board forgets an offline event only when offline_committed() reports that
 // the journal has it (the driver sends an OfflineAck then). Output
 // writes to {id, coil, r} become OutputCommands, confirmed by an
@@ -64,7 +64,7 @@ struct BoardDriverCallbacks {
 
 struct BoardDriverCounters {
   std::uint32_t card_reads = 0;
-  std::uint32_t keys = 0;  // keypad keys (PIN entry at board readers is not wired yet)
+  std::uint32_t keys = 0;  // keypad keys (PIN digits), handed to the core as KeyPressed
   std::uint32_t offline_events = 0;
   std::uint32_t offline_duplicates = 0;    // dropped by the offline cursor
   std::uint32_t offline_out_of_order = 0;  // ahead of a missing one: dropped, the board resends

@@ -48,6 +48,8 @@ class SimDoorBoard {
   // A 26-bit H10301 card at a board reader.
   void swipe(std::uint8_t reader, std::uint32_t facility, std::uint32_t number);
   void present(std::uint8_t reader, const fwb::CapturedFrame& frame);
+  // Keys typed at a board reader's keypad, one burst each: "0".."9", "*", "#".
+  void keys(std::uint8_t reader, const std::string& keys);
   void set_input(std::uint8_t input, bool level);
 
   // Faults on the line. cut(true) loses every byte both ways until cut(false).
