@@ -239,6 +239,10 @@ TEST(DoorBoardBridge, ACardThenThePinAtABoardKeypadOpensACardAndPinDoor) {
       << site.log();
   EXPECT_EQ(site.events(core::EventKind::access_denied)[0].reason, core::DenyReason::pin_wrong);
   EXPECT_FALSE(site.board().relay(0));
+  // The reader shows the denial: red and a beep (vigild's output message).
+  ASSERT_TRUE(eventually([&] { return !site.board().signal_changes().empty(); }, 5s));
+  EXPECT_EQ(site.board().signal_changes().front().signal,
+            (fwb::ReaderSignal{fwb::LedColour::red, true}));
 
   site.board().swipe(0, 12, 1001);
   site.board().keys(0, "1234#");
@@ -249,6 +253,14 @@ TEST(DoorBoardBridge, ACardThenThePinAtABoardKeypadOpensACardAndPinDoor) {
   ASSERT_EQ(granted.size(), 1u);
   EXPECT_EQ(core::attr_text(granted[0].attrs, "pin"), "ok");
   EXPECT_FALSE(offline(granted[0]));
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& c : site.board().signal_changes())
+          if (c.signal == fwb::ReaderSignal{fwb::LedColour::green, false}) return true;
+        return false;
+      },
+      5s))
+      << "the grant shows green";
   const std::string log = site.log();
   for (const char* pin : {"=1234", " 1234", "1234#", "9999"})
     EXPECT_EQ(log.find(pin), std::string::npos) << "a PIN reached the log";

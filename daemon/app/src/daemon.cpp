@@ -322,7 +322,10 @@ void Daemon::arm_status() {
 void Daemon::dispatch(core::Effects effects) {
   // Outputs first: a door never waits for the journal.
   for (const auto& out : effects.outputs) site_io_->apply(out);
-  for (auto& e : effects.events) journal(std::move(e));
+  for (auto& e : effects.events) {
+    site_io_->reader_feedback(e);  // door boards' reader LED and buzzer
+    journal(std::move(e));
+  }
   for (auto& check : effects.pin_checks) {
     if (pin_verifier_) pin_verifier_->submit(std::move(check));
   }

@@ -80,6 +80,24 @@ void SiteIo::journal_committed(const core::Event& event) {
     it->second->offline_committed(b->first, b->second, event.seq);
 }
 
+void SiteIo::reader_feedback(const core::Event& event) {
+  using std::chrono::milliseconds;
+  const bool granted = event.kind == core::EventKind::access_granted;
+  if ((!granted && event.kind != core::EventKind::access_denied) || !event.reader ||
+      core::attr_bool(event.attrs, "offline").value_or(false))
+    return;  // an offline decision is history: the board showed it then
+  for (auto& [id, b] : boards_) {
+    if (const auto r = b->board_reader(*event.reader)) {
+      if (granted) {
+        b->signal_reader(*r, fwb::LedColour::green, false, milliseconds(1000));
+      } else {
+        b->signal_reader(*r, fwb::LedColour::red, true, milliseconds(500));
+      }
+      return;
+    }
+  }
+}
+
 // The cursor file is written when the commit's notice reaches the loop; a
 // process killed in between leaves it behind the journal. The journal rows
 // after it say where the board's events really stand.

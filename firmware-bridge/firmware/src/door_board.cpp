@@ -70,6 +70,9 @@ void DoorBoard::decide_offline_read(std::uint8_t reader, const CapturedFrame& fr
     ++counters_.offline_grants;
     relays_.pulse(config_.reader_lock_relay[reader], config_.unlock_time[reader], now);
   }
+  // The same signals the gateway gives online: a short green, or red and a beep.
+  on_led_buzzer(d.granted ? LedBuzzer{reader, LedColour::green, false, 1000}
+                          : LedBuzzer{reader, LedColour::red, true, 500});
   ring_.push(e);
 }
 
@@ -86,6 +89,12 @@ void DoorBoard::tick(Millis now) {
   now_ = now;
   link_.tick(now);
   relays_.tick(now);
+  for (std::size_t r = 0; r < kMaxReaders; ++r) {
+    if (signal_until_[r] != Millis{0} && now >= signal_until_[r]) {
+      signals_[r] = ReaderSignal{};
+      signal_until_[r] = Millis{0};
+    }
+  }
   drain(now);
 }
 
@@ -114,6 +123,12 @@ void DoorBoard::on_link_up() {
   }
 }
 
+void DoorBoard::on_led_buzzer(const LedBuzzer& c) {
+  if (c.reader >= config_.reader_count || c.reader >= kMaxReaders) return;
+  signals_[c.reader] = ReaderSignal{c.led, c.buzzer};
+  signal_until_[c.reader] = c.duration_ms == 0 ? Millis{0} : now_ + Millis{c.duration_ms};
+}
+
 void DoorBoard::on_offline_ack(const OfflineAck& a) {
   if (a.board_session != config_.link.session) return;  // meant for an earlier boot
   while (!ring_.empty() && ring_.front().event_seq <= a.event_seq) {
@@ -138,6 +153,8 @@ void DoorBoard::on_message(const Message& m) {
     relays_.command(*c, now_);
   } else if (const auto* t = std::get_if<TimeSync>(&m)) {
     clock_.sync(*t, now_);
+  } else if (const auto* led = std::get_if<LedBuzzer>(&m)) {
+    on_led_buzzer(*led);
   } else if (const auto* ack = std::get_if<OfflineAck>(&m)) {
     on_offline_ack(*ack);
   } else if (const auto* chunk = std::get_if<CacheChunk>(&m)) {
@@ -149,7 +166,6 @@ void DoorBoard::on_message(const Message& m) {
       ++counters_.cache_rejects;
     }
   }
-  // LED and buzzer belong to the board layer's reader driver (not yet).
 }
 
 }  // namespace vigil::fwb

@@ -192,6 +192,31 @@ TEST(DoorBoard, RebootMidUnlockLeavesEveryRelayInItsFailState) {
   }
 }
 
+TEST(DoorBoard, TheReaderLedAndBuzzerFollowTheGatewayAndGoOffAfterTheirDuration) {
+  BoardRig rig = online_rig();
+  EXPECT_EQ(rig.board->reader_signal(0), ReaderSignal{});
+  rig.gateway_send(LedBuzzer{0, LedColour::red, true, 300});
+  rig.run_for(Millis{20});
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::red, true}));
+  rig.run_for(Millis{300});
+  EXPECT_EQ(rig.board->reader_signal(0), ReaderSignal{}) << "off again after 300 ms";
+  rig.gateway_send(LedBuzzer{0, LedColour::amber, false, 0});
+  rig.run_for(Millis{5000});
+  EXPECT_EQ(rig.board->reader_signal(0).led, LedColour::amber) << "0 = until the next command";
+  rig.gateway_send(LedBuzzer{3, LedColour::green, false, 0});  // no such reader
+  rig.run_for(Millis{20});
+  EXPECT_EQ(rig.board->reader_signal(3), ReaderSignal{});
+
+  // Offline the board signals its own decisions the same way.
+  rig.cut = true;
+  rig.run_for(Millis{2500});
+  rig.swipe(0, 1);
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::green, false}));
+  rig.run_for(Millis{1000});
+  rig.swipe(0, 999);
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::red, true}));
+}
+
 TEST(DoorBoard, WithoutTheTimeTheBoardDeniesOffline) {
   BoardRig rig(door_config());
   rig.run_for(Millis{10});

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <fstream>
@@ -286,6 +287,23 @@ void BoardDriver::pulse(std::uint8_t relay, std::chrono::milliseconds duration) 
   enqueue(OutputCommand{relay, OutputMode::pulse, static_cast<std::uint32_t>(duration.count())});
   pump();
   flush();
+}
+
+void BoardDriver::signal_reader(std::uint8_t reader, LedColour led, bool buzzer,
+                                std::chrono::milliseconds duration) {
+  if (!link_.up()) return;
+  const auto ms = std::clamp<std::int64_t>(duration.count(), 0, 0xFFFF);
+  enqueue(LedBuzzer{reader, led, buzzer, static_cast<std::uint16_t>(ms)});
+  pump();
+  flush();
+}
+
+std::optional<std::uint8_t> BoardDriver::board_reader(const core::ReaderId& reader) const {
+  for (std::size_t r = 0; r < options_.readers.size(); ++r) {
+    if (options_.readers[r].reader == reader && !reader.str().empty())
+      return static_cast<std::uint8_t>(r);
+  }
+  return std::nullopt;
 }
 
 void BoardDriver::send_time() {

@@ -62,6 +62,18 @@ TEST(BoardDriver, KeysAtABoardKeypadReachTheCoreAsKeysOfTheSiteReader) {
   EXPECT_EQ(rig.driver->counters().keys, 4u);
 }
 
+TEST(BoardDriver, AReaderSignalReachesTheBoardsReader) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  ASSERT_EQ(rig.driver->board_reader(core::ReaderId("lab-in")), std::uint8_t{0});
+  EXPECT_FALSE(rig.driver->board_reader(core::ReaderId("elsewhere")));
+  rig.driver->signal_reader(0, LedColour::red, true, std::chrono::milliseconds(200));
+  ASSERT_TRUE(rig.run_until([&] { return !rig.board.signal_changes().empty(); }));
+  EXPECT_EQ(rig.board.signal_changes().front().signal, (ReaderSignal{LedColour::red, true}));
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.signal_changes().size() == 2; }));
+  EXPECT_EQ(rig.board.signal_changes().back().signal, ReaderSignal{}) << "off after 200 ms";
+}
+
 TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
   DriverRig rig;
   ASSERT_TRUE(rig.up_and_cached());

@@ -164,6 +164,12 @@ void SimDoorBoard::after_call() {
     changes_.push_back(RelayChange{now(), r, level});
     if (on_relay_) on_relay_(r, level);
   }
+  for (std::uint8_t r = 0; r < fwb::kMaxReaders; ++r) {
+    const fwb::ReaderSignal s = board_->reader_signal(r);
+    if (s == last_signals_[r]) continue;
+    last_signals_[r] = s;
+    signal_changes_.push_back(SignalChange{now(), r, s});
+  }
 }
 
 void SimDoorBoard::swipe(std::uint8_t reader, std::uint32_t facility, std::uint32_t number) {
@@ -240,6 +246,11 @@ bool SimDoorBoard::relay(std::uint8_t index) const {
   std::lock_guard lock(mutex_);
   return board_->relay(index);
 }
+std::vector<SignalChange> SimDoorBoard::signal_changes() const {
+  std::lock_guard lock(mutex_);
+  return signal_changes_;
+}
+
 std::vector<RelayChange> SimDoorBoard::relay_changes() const {
   std::lock_guard lock(mutex_);
   return changes_;

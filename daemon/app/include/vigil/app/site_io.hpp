@@ -68,6 +68,9 @@ class SiteIo {
   // The journal committed `event`: a door board's offline decision is
   // acknowledged to the board only now (it resends it until then).
   void journal_committed(const core::Event& event);
+  // The core decided at a reader: a door board's reader shows it (a short
+  // green for a grant, red and a beep for a denial). Other readers: nothing.
+  void reader_feedback(const core::Event& event);
 
   // One Modbus device's health as its bus counts it, for the status report.
   struct ModbusDeviceHealth {

@@ -91,6 +91,12 @@ class BoardDriver final : ByteSink, LinkListener {
   // while the link is down).
   void set_output(std::uint8_t relay, bool value);
   void pulse(std::uint8_t relay, std::chrono::milliseconds duration);
+  // A board reader's LED and buzzer for `duration` (0: until the next one).
+  // Sent only while the link is up: a late signal would mislead.
+  void signal_reader(std::uint8_t reader, LedColour led, bool buzzer,
+                     std::chrono::milliseconds duration);
+  // The board reader the site reader is wired to, if any.
+  std::optional<std::uint8_t> board_reader(const core::ReaderId& reader) const;
   // The roster changed: build and push a new cache image (when up).
   void push_cache();
   // The journal committed the OfflineDecision this driver handed up for

@@ -35,6 +35,12 @@ struct RelayChange {
   bool level = false;
 };
 
+struct SignalChange {
+  std::chrono::milliseconds at;  // board time
+  std::uint8_t reader = 0;
+  fwb::ReaderSignal signal;
+};
+
 class SimDoorBoard {
  public:
   explicit SimDoorBoard(SimDoorBoardOptions options);
@@ -65,6 +71,8 @@ class SimDoorBoard {
 
   bool relay(std::uint8_t index) const;
   std::vector<RelayChange> relay_changes() const;
+  // Every change of a reader's LED and buzzer, as the reader would show it.
+  std::vector<SignalChange> signal_changes() const;
   bool link_up() const;
   std::uint32_t session() const;
   std::uint32_t cache_version() const;
@@ -100,6 +108,8 @@ class SimDoorBoard {
   std::array<bool, fwb::kMaxInputs> raw_inputs_{};
   std::function<void(std::uint8_t, bool)> on_relay_;
   std::vector<RelayChange> changes_;
+  std::array<fwb::ReaderSignal, fwb::kMaxReaders> last_signals_{};
+  std::vector<SignalChange> signal_changes_;
   std::atomic<bool> running_{true};
   std::thread thread_;
 };
