@@ -157,6 +157,11 @@ void DoorBoard::on_message(const Message& m) {
     on_led_buzzer(*led);
   } else if (const auto* ack = std::get_if<OfflineAck>(&m)) {
     on_offline_ack(*ack);
+  } else if (const auto* delta = std::get_if<CacheDelta>(&m)) {
+    // Installed or not, the gateway learns the version in use: on a
+    // mismatch it pushes a full image.
+    if (cache_.apply(*delta) != CacheApply::installed) ++counters_.cache_rejects;
+    status_due_ = true;
   } else if (const auto* chunk = std::get_if<CacheChunk>(&m)) {
     const CacheApply r = cache_.apply(*chunk);
     if (r == CacheApply::installed) {

@@ -312,15 +312,42 @@ void BoardDriver::send_time() {
 }
 
 void BoardDriver::push_cache() {
-  queue_cache();
+  queue_cache(true);
   pump();
   flush();
 }
 
-void BoardDriver::queue_cache() {
+bool BoardDriver::known_cache_version(std::uint32_t version) const {
+  return version != 0 && pushed_to_ == link_.peer_session() &&
+         std::find(pushed_versions_.begin(), pushed_versions_.end(), version) !=
+             pushed_versions_.end();
+}
+
+// A roster change goes as deltas on top of what the board already has, so
+// its cache is complete at every moment (a full image leaves it without one
+// until the last chunk); a full image only when the board's version is not
+// one this driver sent, or the change cannot be a delta.
+void BoardDriver::queue_cache(bool allow_delta) {
   if (!callbacks_.cache_image || !link_.up()) return;
   std::optional<CacheImage> image = callbacks_.cache_image();
   if (!image) return;
+  if (allow_delta && pushed_ && pushed_to_ == link_.peer_session()) {
+    image->version = cache_version_;
+    if (auto deltas = cache_deltas(*pushed_, *image)) {
+      for (const CacheDelta& d : *deltas) {
+        enqueue(d);
+        pushed_versions_.push_back(d.version);
+        if (pushed_versions_.size() > 64) pushed_versions_.pop_front();
+        cache_version_ = d.version;
+        ++counters_.cache_deltas;
+      }
+      image->version = cache_version_;
+      pushed_ = std::move(image);
+      spdlog::info("door board {}: cache version {} by {} delta message(s)", options_.id.str(),
+                   cache_version_, deltas->size());
+      return;
+    }
+  }
   // Versions grow across gateway restarts too: seconds since the epoch, or
   // one more than the last when pushed twice in a second.
   const auto secs = static_cast<std::uint32_t>(core::to_unix_micros(wall_now()) / 1'000'000);
@@ -330,6 +357,9 @@ void BoardDriver::queue_cache() {
   for (CacheChunk& c : image->chunks()) enqueue(c);
   spdlog::info("door board {}: pushing cache version {} ({} cards)", options_.id.str(),
                cache_version_, image->entries.size());
+  pushed_ = std::move(image);
+  pushed_to_ = link_.peer_session();
+  pushed_versions_.assign(1, cache_version_);
 }
 
 void BoardDriver::on_link_up() {
@@ -420,7 +450,9 @@ void BoardDriver::on_message(const Message& m) {
     if (s->tamper && !(status_ && status_->tamper))
       spdlog::warn("door board {}: tamper switch open", options_.id.str());
     status_ = *s;
-    if (s->cache_version == 0 || s->cache_version != cache_version_) queue_cache();
+    // A version this driver sent is fine (later deltas may still be on the
+    // way); anything else gets a full image.
+    if (!known_cache_version(s->cache_version)) queue_cache(false);
   } else if (const auto* k = std::get_if<KeypadKey>(&m)) {
     // A PIN digit, into the same path as a Wiegand keypad burst's: the core
     // collects it for the card just presented. Never logged.

@@ -74,6 +74,38 @@ TEST(BoardDriver, AReaderSignalReachesTheBoardsReader) {
   EXPECT_EQ(rig.board.signal_changes().back().signal, ReaderSignal{}) << "off after 200 ms";
 }
 
+// A roster change goes to the board as a delta on the cache it holds, so
+// the board is never without a cache: cut off right after, it decides
+// from the updated one.
+TEST(BoardDriver, ARosterChangeIsPushedAsADeltaAndTheBoardDecidesFromItOffline) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->last_status().has_value(); }));
+  const std::uint32_t before = rig.board.cache_version();
+  rig.people.add_credential({core::CardNumber{12, 500}, core::PersonId("p1"), true, {}, {}});
+  rig.people.add_credential({core::CardNumber{12, 2}, core::PersonId("p1"), false, {}, {}});
+  rig.driver->push_cache();
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.cache_version() == before + 1; }));
+  EXPECT_EQ(rig.driver->counters().cache_pushes, 1u) << "no second full image";
+  EXPECT_EQ(rig.driver->counters().cache_deltas, 1u);
+
+  rig.board.cut(true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.board.link_up(); }));
+  rig.board.swipe(0, 12, 500);
+  EXPECT_TRUE(rig.board.relay(0)) << "the card added a moment ago opens offline";
+  rig.board.swipe(0, 12, 2);
+  rig.board.swipe(0, 12, 3);
+  rig.board.cut(false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 3; }));
+  const auto d = rig.all<core::OfflineDecision>();
+  EXPECT_TRUE(d[0].granted);
+  EXPECT_FALSE(d[1].granted) << "the card disabled a moment ago is refused";
+  EXPECT_EQ(d[1].reason, core::DenyReason::inactive_credential);
+  EXPECT_TRUE(d[2].granted) << "the rest of the cache is still there";
+  rig.run_until([] { return false; }, std::chrono::milliseconds(200));
+  EXPECT_EQ(rig.driver->counters().cache_pushes, 1u) << "the board's version was one we sent";
+}
+
 TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
   DriverRig rig;
   ASSERT_TRUE(rig.up_and_cached());

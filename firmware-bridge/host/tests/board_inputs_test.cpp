@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "vigil/fwb/board_inputs.hpp"
+#include "vigil/fwb/cache_image.hpp"
 
 namespace vigil::fwb {
 namespace {
@@ -63,6 +64,36 @@ TEST(BoardInputs, TimeSyncCarriesTheNextOffsetChange) {
   const TimeSync after = time_sync_for(zone, core::from_unix_micros(kDstChange * 1'000'000));
   EXPECT_EQ(after.utc_offset_s, 7200);
   EXPECT_EQ(after.next_change_unix_s, 0u);
+}
+
+TEST(CacheDeltas, CarryOnlyWhatChangedAndChainTheirVersions) {
+  CacheImage from;
+  from.version = 40;
+  from.windows = {{0, 0x01, 0x7F, 0, 1440}};
+  for (std::uint64_t k = 1; k <= 30; ++k) from.entries.push_back({k, 0, 0, 0x01, 0, 0});
+  CacheImage to = from;
+  to.entries.erase(to.entries.begin());       // key 1 removed
+  to.entries[0].flags = kCacheEntryInactive;  // key 2 changed
+  for (std::uint64_t k = 31; k <= 42; ++k) to.entries.push_back({k, 0, 0, 0x01, 0, 0});  // 12 new
+  const auto deltas = cache_deltas(from, to);
+  ASSERT_TRUE(deltas);
+  ASSERT_EQ(deltas->size(), 2u) << "14 changes, 11 per message";
+  EXPECT_EQ((*deltas)[0].base_version, 40u);
+  EXPECT_EQ((*deltas)[0].version, 41u);
+  EXPECT_EQ((*deltas)[1].base_version, 41u);
+  EXPECT_EQ((*deltas)[1].version, 42u);
+  EXPECT_EQ((*deltas)[0].ops[0], kCacheDeltaRemove);
+  EXPECT_EQ((*deltas)[0].entries[0].key, 1u);
+  EXPECT_EQ((*deltas)[0].entries[1], to.entries[0]);
+  EXPECT_EQ((*deltas)[0].count + (*deltas)[1].count, 14);
+
+  EXPECT_TRUE(cache_deltas(from, from)->empty()) << "nothing changed, nothing sent";
+  CacheImage other_schedule = to;
+  other_schedule.windows[0].end_minute = 600;
+  EXPECT_FALSE(cache_deltas(from, other_schedule)) << "schedules change: a full image";
+  CacheImage replaced = from;
+  for (auto& e : replaced.entries) e.key += 1000;
+  EXPECT_FALSE(cache_deltas(from, replaced)) << "cheaper as a full image";
 }
 
 TEST(BoardInputs, CardBitsComeOutInWireOrder) {

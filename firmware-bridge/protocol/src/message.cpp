@@ -17,6 +17,7 @@ struct TypeOf {
   MessageType operator()(const TimeSync&) const { return MessageType::time_sync; }
   MessageType operator()(const OfflineEvent&) const { return MessageType::offline_event; }
   MessageType operator()(const OfflineAck&) const { return MessageType::offline_ack; }
+  MessageType operator()(const CacheDelta&) const { return MessageType::cache_delta; }
 };
 
 }  // namespace
@@ -57,6 +58,8 @@ const char* to_string(MessageType t) {
       return "offline_event";
     case MessageType::offline_ack:
       return "offline_ack";
+    case MessageType::cache_delta:
+      return "cache_delta";
   }
   return "?";
 }

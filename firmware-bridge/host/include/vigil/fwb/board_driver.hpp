@@ -70,7 +70,8 @@ struct BoardDriverCounters {
   std::uint32_t offline_out_of_order = 0;  // ahead of a missing one: dropped, the board resends
   std::uint32_t offline_acks = 0;          // OfflineAcks queued for the board
   std::uint32_t offline_dropped_by_board = 0;
-  std::uint32_t cache_pushes = 0;
+  std::uint32_t cache_pushes = 0;  // full images
+  std::uint32_t cache_deltas = 0;  // CacheDelta messages (roster changes)
   std::uint32_t outputs_confirmed = 0;
   std::uint32_t outputs_failed = 0;
   std::uint32_t port_errors = 0;  // open or read/write failures
@@ -97,7 +98,8 @@ class BoardDriver final : ByteSink, LinkListener {
                      std::chrono::milliseconds duration);
   // The board reader the site reader is wired to, if any.
   std::optional<std::uint8_t> board_reader(const core::ReaderId& reader) const;
-  // The roster changed: build and push a new cache image (when up).
+  // The roster changed: push what changed in the cache (CacheDelta), or a
+  // full image when the board's version is not one this driver sent (when up).
   void push_cache();
   // The journal committed the OfflineDecision this driver handed up for
   // the board's event (board_session, event_seq): remembered in cursor_path
@@ -153,7 +155,8 @@ class BoardDriver final : ByteSink, LinkListener {
   void report_output(std::uint8_t relay, bool value, bool ok, const std::string& error);
   void send_time();
   void report_line_errors(Millis now);
-  void queue_cache();
+  void queue_cache(bool allow_delta);
+  bool known_cache_version(std::uint32_t version) const;
   void save_cursor();
   void deliver(const core::Input& in);
 
@@ -174,6 +177,9 @@ class BoardDriver final : ByteSink, LinkListener {
   std::deque<InFlight> in_flight_;
   std::uint64_t next_id_ = 1;
   std::uint32_t cache_version_ = 0;
+  std::optional<CacheImage> pushed_;           // the image the board has or is getting
+  std::uint32_t pushed_to_ = 0;                // the board session it went to
+  std::deque<std::uint32_t> pushed_versions_;  // since the last full image, in order
   Millis last_time_sync_{0};
   std::uint32_t reported_drops_ = 0;
   Millis last_drop_report_{-10'000};
