@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "vigil/core/attr.hpp"
+#include "vigil/core/pin_hash.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/sim/sim_door_board.hpp"
@@ -35,7 +36,8 @@ sim::SimDoorBoardOptions lab_board() {
 // (p01) may enter, every other card is unknown.
 class BoardSite {
  public:
-  explicit BoardSite(std::string unlock_time = "2s") : board_(lab_board()) {
+  explicit BoardSite(std::string unlock_time = "2s", bool card_and_pin = false)
+      : board_(lab_board()) {
     journal_ = dir_.file("journal.db");
     config_ = dir_.file("site.yaml");
     std::ofstream out(config_);
@@ -54,11 +56,12 @@ class BoardSite {
         << "    lock: { device: board1, coil: 0 }\n"
         << "    contact: { device: board1, input: 0 }\n"
         << "    unlock_time: " << unlock_time << "\n"
-        << "readers:\n"
+        << (card_and_pin ? "    mode: card_and_pin\n" : "") << "readers:\n"
         << "  - { id: lab-in, door: lab-door, direction: in, board: { device: board1, reader: 0 } "
            "}\n"
         << "access_levels:\n"
-        << "  - { id: everyone, zones: [lab], schedule: always }\n";
+        << "  - { id: everyone, zones: [lab], schedule: always }\n"
+        << (card_and_pin ? "pin: { entry_time: 3s }\n" : "");
     out.close();
     journal::Roster(journal_, "test-harness")
         .import(
@@ -70,6 +73,12 @@ class BoardSite {
                 .sha256 = journal::sha256_hex("harness"),
                 .replace = false},
             std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
+    if (card_and_pin) {
+      // The lowest count the parser accepts: the test is about the flow, not the hash.
+      journal::Roster(journal_, "test-harness")
+          .set_pin(core::PersonId("p01"), core::hash_pin(*core::PinCode::from_digits("1234"), 1000),
+                   std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now()));
+    }
   }
 
   ~BoardSite() {
@@ -83,6 +92,12 @@ class BoardSite {
         dir_.file("vigild.log"));
     if (!eventually([&] { return board_.link_up() && board_.cache_version() != 0; }, 15s))
       throw std::runtime_error("the board's link did not come up; log:\n" + log());
+  }
+
+  // SIGKILL: whatever vigild had received but not committed dies with it.
+  void kill_vigild() {
+    if (vigild_) vigild_->kill();
+    vigild_.reset();
   }
 
   std::vector<core::Event> events(core::EventKind kind) const {
@@ -176,6 +191,79 @@ TEST(DoorBoardBridge, ALinkCutDuringABurstOf100ReadsJournalsEveryReadOnceInOrder
   }
   EXPECT_EQ(events[0].person->str(), "p01");
   EXPECT_FALSE(site.events(core::EventKind::device_online).empty());
+}
+
+// The board forgets an offline event only when vigild's journal has
+// committed it: events in flight when vigild is killed come again from the
+// board to the restarted vigild, and each is journalled exactly once.
+TEST(DoorBoardBridge, OfflineEventsInFlightWhenVigildIsKilledAreJournalledOnceAfterARestart) {
+  BoardSite site;
+  site.start_vigild();
+  site.board().cut(true);
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::device_offline).empty(); }, 10s))
+      << site.log();
+  constexpr std::size_t kReads = 100;
+  for (std::uint64_t n = 1; n <= kReads; ++n) site.board().swipe(0, 12, 1000 + n);
+  site.board().cut(false);
+  ASSERT_TRUE(eventually([&] { return !site.access_events().empty(); }, 10s, 1ms)) << site.log();
+  site.kill_vigild();  // mid-stream: some committed, some received only, some still on the board
+  const std::size_t before = site.access_events().size();
+  site.start_vigild();
+  ASSERT_TRUE(eventually([&] { return site.access_events().size() >= kReads; }, 20s))
+      << "journalled before the kill: " << before << "\n"
+      << site.log();
+  ASSERT_TRUE(eventually([&] { return site.board().offline_queued() == 0; }, 5s))
+      << "every event acknowledged once committed";
+  std::this_thread::sleep_for(300ms);  // anything more would be a duplicate
+
+  const auto events = site.access_events();
+  ASSERT_EQ(events.size(), kReads) << "journalled before the kill: " << before << "\n"
+                                   << site.log();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_TRUE(offline(events[i])) << core::describe(events[i]);
+    EXPECT_EQ(core::attr_int(events[i].attrs, "board_seq"), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(events[i].card->number, 1001 + i);
+  }
+}
+
+// Card + PIN at a board reader: the board's keypad keys take the same path
+// as a Wiegand keypad's, so a card_and_pin door opens only with the PIN.
+TEST(DoorBoardBridge, ACardThenThePinAtABoardKeypadOpensACardAndPinDoor) {
+  BoardSite site("2s", true);
+  site.start_vigild();
+  site.board().swipe(0, 12, 1001);
+  site.board().keys(0, "9999#");
+  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::access_denied).empty(); }, 10s))
+      << site.log();
+  EXPECT_EQ(site.events(core::EventKind::access_denied)[0].reason, core::DenyReason::pin_wrong);
+  EXPECT_FALSE(site.board().relay(0));
+  // The reader shows the denial: red and a beep (vigild's output message).
+  ASSERT_TRUE(eventually([&] { return !site.board().signal_changes().empty(); }, 5s));
+  EXPECT_EQ(site.board().signal_changes().front().signal,
+            (fwb::ReaderSignal{fwb::LedColour::red, true}));
+
+  site.board().swipe(0, 12, 1001);
+  site.board().keys(0, "1234#");
+  ASSERT_TRUE(eventually([&] { return site.board().relay(0); }, 10s)) << site.log();
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::access_granted).empty(); }, 10s));
+  const auto granted = site.events(core::EventKind::access_granted);
+  ASSERT_EQ(granted.size(), 1u);
+  EXPECT_EQ(core::attr_text(granted[0].attrs, "pin"), "ok");
+  EXPECT_FALSE(offline(granted[0]));
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& c : site.board().signal_changes())
+          if (c.signal == fwb::ReaderSignal{fwb::LedColour::green, false}) return true;
+        return false;
+      },
+      5s))
+      << "the grant shows green";
+  const std::string log = site.log();
+  for (const char* pin : {"=1234", " 1234", "1234#", "9999"})
+    EXPECT_EQ(log.find(pin), std::string::npos) << "a PIN reached the log";
 }
 
 TEST(DoorBoardBridge, GarbageOnTheLineIsCountedAndTheLinkRecovers) {

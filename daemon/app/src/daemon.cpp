@@ -365,7 +365,10 @@ void Daemon::arm_status() {
 void Daemon::dispatch(core::Effects effects) {
   // Outputs first: a door never waits for the journal.
   for (const auto& out : effects.outputs) site_io_->apply(out);
-  for (auto& e : effects.events) journal(std::move(e));
+  for (auto& e : effects.events) {
+    site_io_->reader_feedback(e);  // door boards' reader LED and buzzer
+    journal(std::move(e));
+  }
   for (auto& check : effects.pin_checks) {
     if (pin_verifier_) pin_verifier_->submit(std::move(check));
   }
@@ -400,6 +403,7 @@ void Daemon::journal(core::Event event, bool report) {
 // with its event); count towards the next checkpoint and log the line.
 void Daemon::on_committed(const core::Event& event) {
   if (checkpointer_) checkpointer_->observe(event);
+  if (site_io_) site_io_->journal_committed(event);  // door boards' offline events
   if (options_.log_events) spdlog::info("{}", core::describe(event));
 }
 

@@ -70,6 +70,9 @@ void DoorBoard::decide_offline_read(std::uint8_t reader, const CapturedFrame& fr
     ++counters_.offline_grants;
     relays_.pulse(config_.reader_lock_relay[reader], config_.unlock_time[reader], now);
   }
+  // The same signals the gateway gives online: a short green, or red and a beep.
+  on_led_buzzer(d.granted ? LedBuzzer{reader, LedColour::green, false, 1000}
+                          : LedBuzzer{reader, LedColour::red, true, 500});
   ring_.push(e);
 }
 
@@ -86,6 +89,12 @@ void DoorBoard::tick(Millis now) {
   now_ = now;
   link_.tick(now);
   relays_.tick(now);
+  for (std::size_t r = 0; r < kMaxReaders; ++r) {
+    if (signal_until_[r] != Millis{0} && now >= signal_until_[r]) {
+      signals_[r] = ReaderSignal{};
+      signal_until_[r] = Millis{0};
+    }
+  }
   drain(now);
 }
 
@@ -95,16 +104,37 @@ void DoorBoard::drain(Millis now) {
   if (status_due_ && link_.can_send()) {
     if (link_.send(status(now), now) == SendResult::sent) status_due_ = false;
   }
-  // Oldest first; an event leaves the ring only once the link holds it, and
-  // the link retransmits it until acknowledged: handed up exactly once.
-  while (!ring_.empty() && link_.can_send()) {
-    if (link_.send(ring_.front(), now) != SendResult::sent) break;
-    ring_.pop();
+  // Oldest first. An event is handed to the link once per gateway session
+  // and leaves the ring only when that gateway's journal has it (OfflineAck).
+  while (ring_sent_ < ring_.size() && link_.can_send()) {
+    if (link_.send(ring_.at(ring_sent_), now) != SendResult::sent) break;
+    ++ring_sent_;
   }
 }
 
 void DoorBoard::on_link_up() {
   status_due_ = true;
+  // A new gateway (a restarted vigild) may have lost events it never
+  // committed: hand every held one up again, oldest first. It drops those
+  // its journal already has and acknowledges them.
+  if (link_.peer_session() != ring_sent_to_) {
+    ring_sent_to_ = link_.peer_session();
+    ring_sent_ = 0;
+  }
+}
+
+void DoorBoard::on_led_buzzer(const LedBuzzer& c) {
+  if (c.reader >= config_.reader_count || c.reader >= kMaxReaders) return;
+  signals_[c.reader] = ReaderSignal{c.led, c.buzzer};
+  signal_until_[c.reader] = c.duration_ms == 0 ? Millis{0} : now_ + Millis{c.duration_ms};
+}
+
+void DoorBoard::on_offline_ack(const OfflineAck& a) {
+  if (a.board_session != config_.link.session) return;  // meant for an earlier boot
+  while (!ring_.empty() && ring_.front().event_seq <= a.event_seq) {
+    ring_.pop();
+    if (ring_sent_ > 0) --ring_sent_;
+  }
 }
 
 BoardStatus DoorBoard::status(Millis now) const {
@@ -123,6 +153,15 @@ void DoorBoard::on_message(const Message& m) {
     relays_.command(*c, now_);
   } else if (const auto* t = std::get_if<TimeSync>(&m)) {
     clock_.sync(*t, now_);
+  } else if (const auto* led = std::get_if<LedBuzzer>(&m)) {
+    on_led_buzzer(*led);
+  } else if (const auto* ack = std::get_if<OfflineAck>(&m)) {
+    on_offline_ack(*ack);
+  } else if (const auto* delta = std::get_if<CacheDelta>(&m)) {
+    // Installed or not, the gateway learns the version in use: on a
+    // mismatch it pushes a full image.
+    if (cache_.apply(*delta) != CacheApply::installed) ++counters_.cache_rejects;
+    status_due_ = true;
   } else if (const auto* chunk = std::get_if<CacheChunk>(&m)) {
     const CacheApply r = cache_.apply(*chunk);
     if (r == CacheApply::installed) {
@@ -132,7 +171,6 @@ void DoorBoard::on_message(const Message& m) {
       ++counters_.cache_rejects;
     }
   }
-  // LED and buzzer belong to the board layer's reader driver (not yet).
 }
 
 }  // namespace vigil::fwb

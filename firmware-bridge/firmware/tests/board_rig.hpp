@@ -43,15 +43,22 @@ inline CapturedFrame h10301(std::uint32_t facility, std::uint32_t number) {
 class BoardRig {
  public:
   explicit BoardRig(BoardConfig config, std::size_t ring_capacity = 256)
-      : config_(config), gateway(gateway_config(), gw_end, gw_end), ring_capacity_(ring_capacity) {
+      : config_(config), ring_capacity_(ring_capacity) {
     boot(0xB0A1);
-    gateway.start(now);
+    restart_gateway(0x6A7E);
   }
 
-  static LinkConfig gateway_config() {
+  // A gateway (re)started with `session`: what it had not committed is gone.
+  void restart_gateway(std::uint32_t session) {
     LinkConfig c;
-    c.session = 0x6A7E;
-    return c;
+    c.session = session;
+    gateway_.reset();
+    gw_end.bytes.clear();
+    gw_end.received.clear();
+    acked_ = 0;
+    pending_acks.clear();
+    gateway_.emplace(c, gw_end, gw_end);
+    gateway_->start(now);
   }
 
   void boot(std::uint32_t session) {
@@ -70,14 +77,24 @@ class BoardRig {
   void step() {
     now += Millis{1};
     board->tick(now);
-    gateway.tick(now);
+    gateway_->tick(now);
     std::vector<std::uint8_t> up;
     std::vector<std::uint8_t> down;
     up.swap(uart.bytes);
     down.swap(gw_end.bytes);
     if (cut) return;
-    if (!up.empty()) gateway.receive(up, now);
+    if (!up.empty()) gateway_->receive(up, now);
     if (!down.empty()) board->on_uart(down, now);
+    // The gateway's journal commits each offline event at once (unless the
+    // test holds the commits back) and acknowledges it.
+    for (; acked_ < gw_end.received.size(); ++acked_) {
+      if (const auto* e = std::get_if<OfflineEvent>(&gw_end.received[acked_]))
+        pending_acks.push_back(OfflineAck{gateway_->peer_session(), e->event_seq});
+    }
+    while (auto_ack && !pending_acks.empty() && gateway_->can_send()) {
+      gateway_->send(pending_acks.front(), now);
+      pending_acks.erase(pending_acks.begin());
+    }
   }
   void run_for(Millis d) {
     const Millis until = now + d;
@@ -87,7 +104,7 @@ class BoardRig {
   // Sends reliable messages from the gateway, waiting for window space.
   void gateway_send(const Message& m) {
     for (int i = 0; i < 10'000; ++i) {
-      if (gateway.send(m, now) == SendResult::sent) return;
+      if (gateway_->send(m, now) == SendResult::sent) return;
       step();
     }
     ADD_FAILURE() << "gateway could not send";
@@ -147,15 +164,19 @@ class BoardRig {
   BoardConfig config_;
   Millis now{10'000};
   bool cut = false;
+  bool auto_ack = true;
+  std::vector<OfflineAck> pending_acks;  // offline events received, not yet acknowledged
   Wire uart;
   GatewayEnd gw_end;
-  Link gateway;
+  std::optional<Link> gateway_;
+  Link& gateway() { return *gateway_; }
   std::optional<CredentialCache> cache;
   std::optional<OfflineEventRing> ring;
   std::optional<DoorBoard> board;
 
  private:
   std::size_t ring_capacity_;
+  std::size_t acked_ = 0;
   std::vector<StoredEntry> storage_;
   std::vector<OfflineEvent> ring_storage_;
 };

@@ -53,6 +53,41 @@ TEST(CredentialCache, RefusesUnsortedAndOversizedImages) {
   EXPECT_EQ(cache.apply(entries_chunk(1, 0, 1, {10, 20, 30})), CacheApply::installed);
 }
 
+CacheDelta cache_delta(std::uint32_t base, std::uint32_t version,
+                       std::vector<std::pair<std::uint8_t, std::uint64_t>> ops) {
+  CacheDelta d;
+  d.base_version = base;
+  d.version = version;
+  d.count = static_cast<std::uint8_t>(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    d.ops[i] = ops[i].first;
+    d.entries[i] = {ops[i].second, 0, 0, 0x02, 0, 0};
+  }
+  return d;
+}
+
+TEST(CredentialCache, ADeltaAddsReplacesAndRemovesEntriesAndKeepsThemSorted) {
+  std::vector<StoredEntry> storage(5);
+  CredentialCache cache(storage);
+  ASSERT_EQ(cache.apply(entries_chunk(4, 0, 1, {10, 20, 30})), CacheApply::installed);
+  constexpr std::uint8_t add = 0;
+  constexpr std::uint8_t remove = kCacheDeltaRemove;
+  EXPECT_EQ(cache.apply(cache_delta(4, 5, {{add, 25}, {remove, 10}, {add, 30}, {add, 5}})),
+            CacheApply::installed);
+  EXPECT_EQ(cache.version(), 5u);
+  EXPECT_EQ(cache.size(), 4u);
+  EXPECT_EQ(cache.find(10), nullptr);
+  for (std::uint64_t k : {5, 20, 25, 30}) ASSERT_NE(cache.find(k), nullptr) << k;
+  EXPECT_EQ(cache.find(30)->readers, 0x02) << "replaced in place";
+  EXPECT_EQ(cache.find(20)->readers, 0x01) << "untouched";
+  EXPECT_EQ(cache.apply(cache_delta(4, 6, {{remove, 20}})), CacheApply::out_of_order)
+      << "based on a version the board no longer holds";
+  EXPECT_EQ(cache.apply(cache_delta(5, 6, {{add, 1}, {add, 2}})), CacheApply::full);
+  EXPECT_EQ(cache.version(), 5u) << "a delta that does not fit changes nothing";
+  EXPECT_NE(cache.find(20), nullptr);
+  EXPECT_EQ(cache.find(1), nullptr);
+}
+
 TEST(CredentialCache, HoldsTenThousandCardsInTwoHundredKilobytes) {
   static std::array<StoredEntry, 10'000> storage;
   EXPECT_EQ(sizeof(storage), 200'000u);

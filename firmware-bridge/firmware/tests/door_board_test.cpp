@@ -105,6 +105,48 @@ TEST(DoorBoard, LinkCutDuringABurstOf100ReadsHandsEveryReadUpOnceInOrder) {
   EXPECT_TRUE(rig.ring->empty());
 }
 
+// An offline event leaves the ring only when the gateway's journal has it
+// (OfflineAck); a gateway that restarts before acknowledging gets every held
+// event again, oldest first, and only what it acknowledges is forgotten.
+TEST(DoorBoard, OfflineEventsAreHeldUntilAcknowledgedAndHandedUpAgainToARestartedGateway) {
+  BoardRig rig = online_rig();
+  rig.auto_ack = false;
+  rig.cut = true;
+  rig.run_for(Millis{2500});
+  for (std::uint32_t n = 1; n <= 5; ++n) rig.swipe(0, n);
+  rig.cut = false;
+  rig.run_for(Millis{1000});
+  ASSERT_EQ(rig.received<OfflineEvent>().size(), 5u);
+  EXPECT_EQ(rig.ring->size(), 5u) << "received by the gateway, but not yet committed";
+  rig.swipe(0, 6);
+  rig.run_for(Millis{50});
+  EXPECT_EQ(rig.received<CardRead>().size(), 1u) << "held events do not turn new reads offline";
+
+  // The gateway commits the first two, then dies.
+  rig.gateway_send(rig.pending_acks[1]);
+  rig.run_for(Millis{50});
+  EXPECT_EQ(rig.ring->size(), 3u);
+  EXPECT_EQ(rig.ring->front().event_seq, 3u);
+  rig.restart_gateway(0x6A7F);
+  rig.auto_ack = true;
+  rig.run_for(Millis{1000});
+  std::vector<std::uint32_t> again;
+  for (const auto& e : rig.received<OfflineEvent>()) again.push_back(e.event_seq);
+  EXPECT_EQ(again, (std::vector<std::uint32_t>{3, 4, 5}));
+  EXPECT_TRUE(rig.ring->empty());
+
+  // An acknowledgement meant for an earlier boot of the board is ignored.
+  rig.auto_ack = false;
+  rig.cut = true;
+  rig.run_for(Millis{2500});
+  rig.swipe(0, 7);
+  rig.cut = false;
+  rig.run_for(Millis{1000});
+  rig.gateway_send(OfflineAck{0xDEAD, 100});
+  rig.run_for(Millis{50});
+  EXPECT_EQ(rig.ring->size(), 1u);
+}
+
 TEST(DoorBoard, RingOverflowIsCountedAndReportedWhenTheLinkReturns) {
   BoardRig rig = online_rig(16);
   rig.cut = true;
@@ -143,11 +185,36 @@ TEST(DoorBoard, RebootMidUnlockLeavesEveryRelayInItsFailState) {
   }
   rig.run_for(Millis{6000});
   EXPECT_TRUE(rig.board->link().up());
-  EXPECT_EQ(rig.gateway.counters().peer_restarts, 1u);
+  EXPECT_EQ(rig.gateway().counters().peer_restarts, 1u);
   for (std::uint8_t i = 0; i < kMaxRelays; ++i) {
     EXPECT_EQ(rig.board->relay(i), door_config().relays[i].fail_level)
         << "relay " << int{i} << ": nobody has vouched for it since the reboot";
   }
+}
+
+TEST(DoorBoard, TheReaderLedAndBuzzerFollowTheGatewayAndGoOffAfterTheirDuration) {
+  BoardRig rig = online_rig();
+  EXPECT_EQ(rig.board->reader_signal(0), ReaderSignal{});
+  rig.gateway_send(LedBuzzer{0, LedColour::red, true, 300});
+  rig.run_for(Millis{20});
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::red, true}));
+  rig.run_for(Millis{300});
+  EXPECT_EQ(rig.board->reader_signal(0), ReaderSignal{}) << "off again after 300 ms";
+  rig.gateway_send(LedBuzzer{0, LedColour::amber, false, 0});
+  rig.run_for(Millis{5000});
+  EXPECT_EQ(rig.board->reader_signal(0).led, LedColour::amber) << "0 = until the next command";
+  rig.gateway_send(LedBuzzer{3, LedColour::green, false, 0});  // no such reader
+  rig.run_for(Millis{20});
+  EXPECT_EQ(rig.board->reader_signal(3), ReaderSignal{});
+
+  // Offline the board signals its own decisions the same way.
+  rig.cut = true;
+  rig.run_for(Millis{2500});
+  rig.swipe(0, 1);
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::green, false}));
+  rig.run_for(Millis{1000});
+  rig.swipe(0, 999);
+  EXPECT_EQ(rig.board->reader_signal(0), (ReaderSignal{LedColour::red, true}));
 }
 
 TEST(DoorBoard, WithoutTheTimeTheBoardDeniesOffline) {

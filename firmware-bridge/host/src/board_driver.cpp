@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <fstream>
 #include <random>
+
+#include "vigil/core/keypad.hpp"
 
 namespace vigil::fwb {
 namespace {
@@ -30,13 +33,20 @@ LinkConfig link_config(const BoardDriverOptions& o) {
   return c;
 }
 
-OfflineCursor load_cursor(const std::string& path) {
+struct SavedCursor {
+  OfflineCursor cursor;
+  std::uint64_t journal_seq = 0;
+};
+
+SavedCursor load_cursor(const std::string& path) {
   if (path.empty()) return {};
   std::ifstream in(path);
   std::uint32_t session = 0;
   std::uint32_t seq = 0;
-  if (in >> session >> seq) return OfflineCursor(session, seq);
-  return {};
+  std::uint64_t journal_seq = 0;
+  if (!(in >> session >> seq)) return {};
+  if (!(in >> journal_seq)) journal_seq = 0;  // written before the journal seq was kept
+  return {OfflineCursor(session, seq), journal_seq};
 }
 
 }  // namespace
@@ -51,7 +61,20 @@ BoardDriver::BoardDriver(boost::asio::io_context& io, BoardDriverOptions options
       tick_timer_(io),
       reopen_timer_(io),
       origin_(std::chrono::steady_clock::now()),
-      cursor_(load_cursor(options_.cursor_path)) {}
+      taken_(),
+      committed_() {
+  const SavedCursor saved = load_cursor(options_.cursor_path);
+  taken_ = committed_ = saved.cursor;
+  committed_journal_seq_ = saved.journal_seq;
+}
+
+void BoardDriver::restore_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                                    std::uint64_t journal_seq) {
+  if (journal_seq <= committed_journal_seq_) return;
+  taken_ = committed_ = OfflineCursor(board_session, event_seq);
+  committed_journal_seq_ = journal_seq;
+  save_cursor();
+}
 
 BoardDriver::~BoardDriver() {
   *alive_ = false;
@@ -266,21 +289,65 @@ void BoardDriver::pulse(std::uint8_t relay, std::chrono::milliseconds duration) 
   flush();
 }
 
+void BoardDriver::signal_reader(std::uint8_t reader, LedColour led, bool buzzer,
+                                std::chrono::milliseconds duration) {
+  if (!link_.up()) return;
+  const auto ms = std::clamp<std::int64_t>(duration.count(), 0, 0xFFFF);
+  enqueue(LedBuzzer{reader, led, buzzer, static_cast<std::uint16_t>(ms)});
+  pump();
+  flush();
+}
+
+std::optional<std::uint8_t> BoardDriver::board_reader(const core::ReaderId& reader) const {
+  for (std::size_t r = 0; r < options_.readers.size(); ++r) {
+    if (options_.readers[r].reader == reader && !reader.str().empty())
+      return static_cast<std::uint8_t>(r);
+  }
+  return std::nullopt;
+}
+
 void BoardDriver::send_time() {
   last_time_sync_ = now();
   enqueue(time_sync_for(options_.time_zone, wall_now()));
 }
 
 void BoardDriver::push_cache() {
-  queue_cache();
+  queue_cache(true);
   pump();
   flush();
 }
 
-void BoardDriver::queue_cache() {
+bool BoardDriver::known_cache_version(std::uint32_t version) const {
+  return version != 0 && pushed_to_ == link_.peer_session() &&
+         std::find(pushed_versions_.begin(), pushed_versions_.end(), version) !=
+             pushed_versions_.end();
+}
+
+// A roster change goes as deltas on top of what the board already has, so
+// its cache is complete at every moment (a full image leaves it without one
+// until the last chunk); a full image only when the board's version is not
+// one this driver sent, or the change cannot be a delta.
+void BoardDriver::queue_cache(bool allow_delta) {
   if (!callbacks_.cache_image || !link_.up()) return;
   std::optional<CacheImage> image = callbacks_.cache_image();
   if (!image) return;
+  if (allow_delta && pushed_ && pushed_to_ == link_.peer_session()) {
+    image->version = cache_version_;
+    if (auto deltas = cache_deltas(*pushed_, *image)) {
+      for (const CacheDelta& d : *deltas) {
+        enqueue(d);
+        pushed_versions_.push_back(d.version);
+        if (pushed_versions_.size() > 64) pushed_versions_.pop_front();
+        cache_version_ = d.version;
+        ++counters_.cache_deltas;
+      }
+      image->version = cache_version_;
+      pushed_ = std::move(image);
+      spdlog::info("door board {}: cache version {} by {} delta message(s)", options_.id.str(),
+                   cache_version_, deltas->size());
+      return;
+    }
+  }
   // Versions grow across gateway restarts too: seconds since the epoch, or
   // one more than the last when pushed twice in a second.
   const auto secs = static_cast<std::uint32_t>(core::to_unix_micros(wall_now()) / 1'000'000);
@@ -290,14 +357,44 @@ void BoardDriver::queue_cache() {
   for (CacheChunk& c : image->chunks()) enqueue(c);
   spdlog::info("door board {}: pushing cache version {} ({} cards)", options_.id.str(),
                cache_version_, image->entries.size());
+  pushed_ = std::move(image);
+  pushed_to_ = link_.peer_session();
+  pushed_versions_.assign(1, cache_version_);
 }
 
 void BoardDriver::on_link_up() {
-  spdlog::info("door board {}: link up (board session {:08x})", options_.id.str(),
-               link_.peer_session());
+  spdlog::info("door board {}: link up (board session {:08x}, last committed {:08x}/{})",
+               options_.id.str(), link_.peer_session(), committed_.session(),
+               committed_.last_seq());
   deliver(
       core::DeviceStatusChanged{options_.id, true, "door board link up", wall_now(), mono_now()});
   send_time();
+  // A board still holding events this gateway (or the one before a
+  // restart) committed may forget them now; it hands up the rest again.
+  if (committed_.session() == link_.peer_session() && committed_.last_seq() > 0) {
+    ++counters_.offline_acks;
+    enqueue(OfflineAck{committed_.session(), committed_.last_seq()});
+  }
+}
+
+void BoardDriver::offline_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                                    std::uint64_t journal_seq) {
+  if (committed_.session() == board_session && event_seq <= committed_.last_seq()) return;
+  committed_ = OfflineCursor(board_session, event_seq);
+  committed_journal_seq_ = std::max(committed_journal_seq_, journal_seq);
+  save_cursor();
+  spdlog::debug("door board {}: offline event {:08x}/{} committed", options_.id.str(),
+                board_session, event_seq);
+  // Queued even while the link is down: the board ignores an ack for an
+  // earlier boot of its own.
+  ++counters_.offline_acks;
+  enqueue(OfflineAck{board_session, event_seq});
+  // May be called from inside on_input (within the link's receive()).
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    pump();
+    flush();
+  });
 }
 
 void BoardDriver::on_link_down() {
@@ -311,7 +408,8 @@ void BoardDriver::save_cursor() {
   const std::string tmp = options_.cursor_path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << cursor_.session() << ' ' << cursor_.last_seq() << '\n';
+    out << committed_.session() << ' ' << committed_.last_seq() << ' ' << committed_journal_seq_
+        << '\n';
     if (!out) return;
   }
   std::rename(tmp.c_str(), options_.cursor_path.c_str());
@@ -331,25 +429,37 @@ void BoardDriver::on_message(const Message& m) {
         core::PointChanged{input_point(options_.id, in->input), in->level, wall_now(), mono_now()});
   } else if (const auto* e = std::get_if<OfflineEvent>(&m)) {
     ++counters_.offline_events;
-    counters_.offline_dropped_by_board += e->dropped_before;
-    if (!cursor_.accept(link_.peer_session(), e->event_seq)) {
-      ++counters_.offline_duplicates;
-      return;
+    switch (taken_.accept(link_.peer_session(), e->event_seq, e->dropped_before)) {
+      case OfflineOrder::duplicate:
+        ++counters_.offline_duplicates;
+        return;
+      case OfflineOrder::ahead:
+        ++counters_.offline_out_of_order;
+        return;
+      case OfflineOrder::next:
+        break;
     }
+    counters_.offline_dropped_by_board += e->dropped_before;
     if (e->dropped_before > 0)
       spdlog::warn("door board {}: its offline ring lost {} event(s) before #{}", options_.id.str(),
                    e->dropped_before, e->event_seq);
     const BoardReader* r = reader_at(e->reader);
     const core::ReaderId reader = r != nullptr ? r->reader : core::ReaderId("");
     deliver(offline_input(options_.id, reader, *e, link_.peer_session(), wall_now(), mono_now()));
-    save_cursor();
   } else if (const auto* s = std::get_if<BoardStatus>(&m)) {
     if (s->tamper && !(status_ && status_->tamper))
       spdlog::warn("door board {}: tamper switch open", options_.id.str());
     status_ = *s;
-    if (s->cache_version == 0 || s->cache_version != cache_version_) queue_cache();
-  } else if (std::holds_alternative<KeypadKey>(m)) {
-    ++counters_.keys;  // never logged: keys are PIN digits
+    // A version this driver sent is fine (later deltas may still be on the
+    // way); anything else gets a full image.
+    if (!known_cache_version(s->cache_version)) queue_cache(false);
+  } else if (const auto* k = std::get_if<KeypadKey>(&m)) {
+    // A PIN digit, into the same path as a Wiegand keypad burst's: the core
+    // collects it for the card just presented. Never logged.
+    ++counters_.keys;
+    const BoardReader* r = reader_at(k->reader);
+    if (const auto key = core::keypad_key_from_code(k->key); r != nullptr && key)
+      deliver(core::KeyPressed{r->reader, *key, wall_now(), mono_now()});
   }
 }
 

@@ -58,16 +58,22 @@ core::DenyReason deny_reason(std::uint8_t offline_reason) {
   }
 }
 
-bool OfflineCursor::accept(std::uint32_t session, std::uint32_t event_seq) {
+OfflineOrder OfflineCursor::order(std::uint32_t session, std::uint32_t event_seq,
+                                  std::uint32_t dropped_before) const {
   // A new board session restarts its numbering at 1 (the ring is in RAM).
-  if (session != session_) {
+  const std::uint32_t last = session == session_ ? last_seq_ : 0;
+  if (event_seq <= last) return OfflineOrder::duplicate;
+  return event_seq == last + 1 + dropped_before ? OfflineOrder::next : OfflineOrder::ahead;
+}
+
+OfflineOrder OfflineCursor::accept(std::uint32_t session, std::uint32_t event_seq,
+                                   std::uint32_t dropped_before) {
+  const OfflineOrder o = order(session, event_seq, dropped_before);
+  if (o == OfflineOrder::next) {
     session_ = session;
     last_seq_ = event_seq;
-    return true;
   }
-  if (event_seq <= last_seq_) return false;
-  last_seq_ = event_seq;
-  return true;
+  return o;
 }
 
 core::OfflineDecision offline_input(const core::DeviceId& board, const core::ReaderId& reader,

@@ -134,4 +134,38 @@ std::vector<CacheChunk> CacheImage::chunks() const {
   return out;
 }
 
+std::optional<std::vector<CacheDelta>> cache_deltas(const CacheImage& from, const CacheImage& to) {
+  if (from.windows != to.windows || from.version == 0) return std::nullopt;
+  std::vector<std::pair<std::uint8_t, CacheEntry>> ops;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < from.entries.size() || j < to.entries.size()) {
+    if (j == to.entries.size() ||
+        (i < from.entries.size() && from.entries[i].key < to.entries[j].key)) {
+      ops.emplace_back(kCacheDeltaRemove, CacheEntry{from.entries[i++].key, 0, 0, 0, 0, 0});
+    } else if (i == from.entries.size() || to.entries[j].key < from.entries[i].key) {
+      ops.emplace_back(0, to.entries[j++]);
+    } else {
+      if (!(from.entries[i] == to.entries[j])) ops.emplace_back(0, to.entries[j]);
+      ++i;
+      ++j;
+    }
+  }
+  const std::size_t messages = (ops.size() + kMaxDeltaEntries - 1) / kMaxDeltaEntries;
+  if (messages > to.chunks().size()) return std::nullopt;
+  std::vector<CacheDelta> out;
+  std::uint32_t version = from.version;
+  for (std::size_t k = 0; k < ops.size(); k += kMaxDeltaEntries) {
+    CacheDelta d;
+    d.base_version = version;
+    d.version = ++version;
+    for (std::size_t n = k; n < ops.size() && d.count < kMaxDeltaEntries; ++n) {
+      d.ops[d.count] = ops[n].first;
+      d.entries[d.count++] = ops[n].second;
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
 }  // namespace vigil::fwb

@@ -47,6 +47,65 @@ TEST(BoardDriver, ACardAtABoardReaderReachesTheGatewayAndTheRelayFollowsItsComma
   EXPECT_FALSE(rig.board.relay(0));
 }
 
+TEST(BoardDriver, KeysAtABoardKeypadReachTheCoreAsKeysOfTheSiteReader) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  rig.board.keys(0, "90*#");
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::KeyPressed>().size() == 4; }));
+  const auto keys = rig.all<core::KeyPressed>();
+  const core::KeypadKey expected[] = {core::KeypadKey::k9, core::KeypadKey::k0,
+                                      core::KeypadKey::star, core::KeypadKey::hash};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(keys[i].reader, core::ReaderId("lab-in"));
+    EXPECT_EQ(keys[i].key, expected[i]);
+  }
+  EXPECT_EQ(rig.driver->counters().keys, 4u);
+}
+
+TEST(BoardDriver, AReaderSignalReachesTheBoardsReader) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  ASSERT_EQ(rig.driver->board_reader(core::ReaderId("lab-in")), std::uint8_t{0});
+  EXPECT_FALSE(rig.driver->board_reader(core::ReaderId("elsewhere")));
+  rig.driver->signal_reader(0, LedColour::red, true, std::chrono::milliseconds(200));
+  ASSERT_TRUE(rig.run_until([&] { return !rig.board.signal_changes().empty(); }));
+  EXPECT_EQ(rig.board.signal_changes().front().signal, (ReaderSignal{LedColour::red, true}));
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.signal_changes().size() == 2; }));
+  EXPECT_EQ(rig.board.signal_changes().back().signal, ReaderSignal{}) << "off after 200 ms";
+}
+
+// A roster change goes to the board as a delta on the cache it holds, so
+// the board is never without a cache: cut off right after, it decides
+// from the updated one.
+TEST(BoardDriver, ARosterChangeIsPushedAsADeltaAndTheBoardDecidesFromItOffline) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->last_status().has_value(); }));
+  const std::uint32_t before = rig.board.cache_version();
+  rig.people.add_credential({core::CardNumber{12, 500}, core::PersonId("p1"), true, {}, {}});
+  rig.people.add_credential({core::CardNumber{12, 2}, core::PersonId("p1"), false, {}, {}});
+  rig.driver->push_cache();
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.cache_version() == before + 1; }));
+  EXPECT_EQ(rig.driver->counters().cache_pushes, 1u) << "no second full image";
+  EXPECT_EQ(rig.driver->counters().cache_deltas, 1u);
+
+  rig.board.cut(true);
+  ASSERT_TRUE(rig.run_until([&] { return !rig.board.link_up(); }));
+  rig.board.swipe(0, 12, 500);
+  EXPECT_TRUE(rig.board.relay(0)) << "the card added a moment ago opens offline";
+  rig.board.swipe(0, 12, 2);
+  rig.board.swipe(0, 12, 3);
+  rig.board.cut(false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 3; }));
+  const auto d = rig.all<core::OfflineDecision>();
+  EXPECT_TRUE(d[0].granted);
+  EXPECT_FALSE(d[1].granted) << "the card disabled a moment ago is refused";
+  EXPECT_EQ(d[1].reason, core::DenyReason::inactive_credential);
+  EXPECT_TRUE(d[2].granted) << "the rest of the cache is still there";
+  rig.run_until([] { return false; }, std::chrono::milliseconds(200));
+  EXPECT_EQ(rig.driver->counters().cache_pushes, 1u) << "the board's version was one we sent";
+}
+
 TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
   DriverRig rig;
   ASSERT_TRUE(rig.up_and_cached());
@@ -142,6 +201,48 @@ TEST(BoardDriver, ABoardRebootMidUnlockLeavesEveryRelayInItsFailStateUntilRearme
   ASSERT_TRUE(rig.run_until([&] { return rig.board.cache_version() != 0; }));
   EXPECT_FALSE(rig.board.relay(0));
   EXPECT_TRUE(rig.board.relay(1));
+}
+
+// The board forgets an offline event only once the journal has it: nothing
+// is acknowledged before the commit callback fires, and a gateway restarted
+// before the commit gets the uncommitted events again, each exactly once.
+TEST(BoardDriver, OfflineEventsAreAcknowledgedToTheBoardOnlyAfterTheJournalCommits) {
+  vigil::testing::TempDir dir;
+  const std::string cursor = (dir.path() / "door-1.cursor").string();
+  DriverRig rig(cursor);
+  {
+    rig.auto_commit = false;
+    ASSERT_TRUE(rig.up_and_cached());
+    rig.board.cut(true);
+    ASSERT_TRUE(rig.run_until([&] { return !rig.driver->link_up() && !rig.board.link_up(); }));
+    for (std::uint32_t n = 1; n <= 6; ++n) rig.board.swipe(0, 12, n);
+    rig.board.cut(false);
+    ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 6; }));
+    rig.run_until([] { return false; }, std::chrono::milliseconds(200));
+    EXPECT_EQ(rig.driver->counters().offline_acks, 0u);
+    EXPECT_EQ(rig.board.offline_queued(), 6u) << "the board still holds every uncommitted event";
+
+    const auto decisions = rig.all<core::OfflineDecision>();
+    rig.driver->offline_committed(decisions[0].board_session, decisions[0].board_seq);
+    rig.driver->offline_committed(decisions[1].board_session, decisions[1].board_seq);
+    ASSERT_TRUE(rig.run_until([&] { return rig.board.offline_queued() == 4u; }));
+    EXPECT_EQ(rig.driver->cursor().last_seq(), 2u);
+  }
+  rig.restart_driver();  // dies with events 3..6 handed to its core but not committed
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OfflineDecision>().size() == 4; }))
+      << rig.all<core::OfflineDecision>().size() << " link " << rig.driver->link_up() << " dup "
+      << rig.driver->counters().offline_duplicates << " ahead "
+      << rig.driver->counters().offline_out_of_order << " events "
+      << rig.driver->counters().offline_events << " queued " << rig.board.offline_queued();
+  rig.run_until([] { return false; }, std::chrono::milliseconds(300));  // nothing more comes
+  const auto again = rig.all<core::OfflineDecision>();
+  ASSERT_EQ(again.size(), 4u);
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].board_seq, i + 3);
+    EXPECT_EQ(again[i].card.number, i + 3);
+  }
+  ASSERT_TRUE(rig.run_until([&] { return rig.board.offline_queued() == 0u; }));
+  EXPECT_EQ(rig.driver->cursor().last_seq(), 6u);
 }
 
 TEST(BoardDriver, TheOfflineCursorSurvivesAGatewayRestart) {

@@ -69,7 +69,13 @@ class DriverRig {
     o.readers = {BoardReader{core::ReaderId("lab-in"), wiegand::builtin_formats()}};
     o.cursor_path = std::move(cursor_path);
     BoardDriverCallbacks cb;
-    cb.on_input = [this](const core::Input& in) { inputs.push_back(in); };
+    // The journal commits each offline decision at once unless the test
+    // holds the commits back (auto_commit = false) and commits by hand.
+    cb.on_input = [this](const core::Input& in) {
+      inputs.push_back(in);
+      if (const auto* d = std::get_if<core::OfflineDecision>(&in); d && auto_commit)
+        driver->offline_committed(d->board_session, d->board_seq);
+    };
     cb.cache_image = [this]() -> std::optional<CacheImage> {
       const std::vector<core::ReaderId> readers{core::ReaderId("lab-in")};
       const auto cards = people.cards();
@@ -77,7 +83,23 @@ class DriverRig {
       if (!r.error.empty()) return std::nullopt;
       return r.image;
     };
+    options_ = o;
+    callbacks_ = cb;
     driver = std::make_unique<BoardDriver>(io, o, cb);
+    driver->start();
+  }
+
+  // The gateway process dies (whatever it had not committed is lost) and a
+  // new one starts on the same port, reading the same cursor file.
+  void restart_driver() {
+    driver.reset();
+    io.restart();
+    io.poll();     // handlers of the dead driver: they see it is gone
+    io.restart();  // poll() ran out of work, which stops the context
+    inputs.clear();
+    auto_commit = true;
+    options_.session = 0;
+    driver = std::make_unique<BoardDriver>(io, options_, callbacks_);
     driver->start();
   }
 
@@ -110,7 +132,12 @@ class DriverRig {
   sim::SimDoorBoard board;
   boost::asio::io_context io;
   std::vector<core::Input> inputs;
+  bool auto_commit = true;
   std::unique_ptr<BoardDriver> driver;
+
+ private:
+  BoardDriverOptions options_;
+  BoardDriverCallbacks callbacks_;
 };
 
 }  // namespace vigil::fwb::testing

@@ -30,6 +30,23 @@ bool get_bool(Reader& r) {
   return b == 1;
 }
 
+void put_entry(Writer& w, const CacheEntry& e) {
+  w.u64(e.key);
+  w.u32(e.valid_from);
+  w.u32(e.valid_until);
+  w.u8(e.readers);
+  w.u8(e.schedule);
+  w.u8(e.flags);
+}
+void get_entry(Reader& r, CacheEntry& e) {
+  e.key = r.u64();
+  e.valid_from = r.u32();
+  e.valid_until = r.u32();
+  e.readers = r.u8();
+  e.schedule = r.u8();
+  e.flags = r.u8();
+}
+
 struct Encode {
   Writer& w;
   void operator()(const Hello& m) {
@@ -88,13 +105,7 @@ struct Encode {
     w.u8(m.count);
     for (std::size_t i = 0; i < m.count; ++i) {
       if (m.kind == CacheChunkKind::entries) {
-        const CacheEntry& e = m.entries[i];
-        w.u64(e.key);
-        w.u32(e.valid_from);
-        w.u32(e.valid_until);
-        w.u8(e.readers);
-        w.u8(e.schedule);
-        w.u8(e.flags);
+        put_entry(w, m.entries[i]);
       } else {
         const ScheduleWindow& s = m.windows[i];
         w.u8(s.schedule);
@@ -120,6 +131,20 @@ struct Encode {
     w.u64(m.number);
     w.u8(m.granted ? 1 : 0);
     w.u8(m.reason);
+  }
+  void operator()(const CacheDelta& m) {
+    if (m.count > kMaxDeltaEntries) return w.fail();
+    w.u32(m.base_version);
+    w.u32(m.version);
+    w.u8(m.count);
+    for (std::size_t i = 0; i < m.count; ++i) {
+      w.u8(m.ops[i]);
+      put_entry(w, m.entries[i]);
+    }
+  }
+  void operator()(const OfflineAck& m) {
+    w.u32(m.board_session);
+    w.u32(m.event_seq);
   }
 };
 
@@ -204,13 +229,7 @@ void parse_into(Reader& r, CacheChunk& m) {
   if (r.remaining() != m.count * (entries ? kCacheEntryWire : kWindowWire)) return r.fail();
   for (std::size_t i = 0; i < m.count; ++i) {
     if (entries) {
-      CacheEntry& e = m.entries[i];
-      e.key = r.u64();
-      e.valid_from = r.u32();
-      e.valid_until = r.u32();
-      e.readers = r.u8();
-      e.schedule = r.u8();
-      e.flags = r.u8();
+      get_entry(r, m.entries[i]);
     } else {
       ScheduleWindow& s = m.windows[i];
       s.schedule = r.u8();
@@ -240,6 +259,24 @@ void parse_into(Reader& r, OfflineEvent& m) {
   m.granted = get_bool(r);
   m.reason = r.u8();
 }
+template <>
+void parse_into(Reader& r, CacheDelta& m) {
+  m.base_version = r.u32();
+  m.version = r.u32();
+  m.count = r.u8();
+  if (m.count > kMaxDeltaEntries || m.version == 0) return r.fail_value();
+  if (r.remaining() != m.count * (1 + kCacheEntryWire)) return r.fail();
+  for (std::size_t i = 0; i < m.count; ++i) {
+    m.ops[i] = r.u8();
+    if (m.ops[i] != 0 && m.ops[i] != kCacheDeltaRemove) r.fail_value();
+    get_entry(r, m.entries[i]);
+  }
+}
+template <>
+void parse_into(Reader& r, OfflineAck& m) {
+  m.board_session = r.u32();
+  m.event_seq = r.u32();
+}
 
 template <class T>
 ParseStatus parse_as(std::span<const std::uint8_t> payload, Message& out) {
@@ -254,6 +291,7 @@ ParseStatus parse_as(std::span<const std::uint8_t> payload, Message& out) {
 
 static_assert(kChunkHeaderWire + kMaxChunkEntries * kCacheEntryWire <= kMaxPayload);
 static_assert(kChunkHeaderWire + kMaxChunkWindows * kWindowWire <= kMaxPayload);
+static_assert(9 + kMaxDeltaEntries * (1 + kCacheEntryWire) <= kMaxPayload);
 
 }  // namespace
 
@@ -310,6 +348,10 @@ ParseStatus parse_payload(std::uint8_t type, std::span<const std::uint8_t> paylo
       return parse_as<TimeSync>(payload, out);
     case MessageType::offline_event:
       return parse_as<OfflineEvent>(payload, out);
+    case MessageType::offline_ack:
+      return parse_as<OfflineAck>(payload, out);
+    case MessageType::cache_delta:
+      return parse_as<CacheDelta>(payload, out);
   }
   return ParseStatus::unknown_type;
 }

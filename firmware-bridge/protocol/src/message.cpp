@@ -16,6 +16,8 @@ struct TypeOf {
   MessageType operator()(const CacheChunk&) const { return MessageType::cache_chunk; }
   MessageType operator()(const TimeSync&) const { return MessageType::time_sync; }
   MessageType operator()(const OfflineEvent&) const { return MessageType::offline_event; }
+  MessageType operator()(const OfflineAck&) const { return MessageType::offline_ack; }
+  MessageType operator()(const CacheDelta&) const { return MessageType::cache_delta; }
 };
 
 }  // namespace
@@ -54,6 +56,10 @@ const char* to_string(MessageType t) {
       return "time_sync";
     case MessageType::offline_event:
       return "offline_event";
+    case MessageType::offline_ack:
+      return "offline_ack";
+    case MessageType::cache_delta:
+      return "cache_delta";
   }
   return "?";
 }

@@ -42,6 +42,13 @@ inline std::vector<Message> every_message() {
   ev.number = 1001;
   ev.granted = true;
   ev.reason = 0;
+  CacheDelta delta;
+  delta.base_version = 7;
+  delta.version = 8;
+  delta.count = 2;
+  delta.ops = {0, kCacheDeltaRemove};
+  delta.entries[0] = {0x000C0000000003EBull, 0, 1800000000, 0x01, 1, 0};
+  delta.entries[1] = {0x000C0000000003E9ull, 0, 0, 0, 0, 0};
   return {
       Hello{kProtocolVersion, {1, 2, 3}, 0xA1B2C3D4u, 0x01020304u, true},
       Heartbeat{99000},
@@ -56,6 +63,8 @@ inline std::vector<Message> every_message() {
       windows,
       TimeSync{1795000000000ull, 3600, 1795500000u, 7200},
       ev,
+      OfflineAck{0xB0A0u, 42},
+      delta,
   };
 }
 

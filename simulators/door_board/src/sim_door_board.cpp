@@ -164,6 +164,12 @@ void SimDoorBoard::after_call() {
     changes_.push_back(RelayChange{now(), r, level});
     if (on_relay_) on_relay_(r, level);
   }
+  for (std::uint8_t r = 0; r < fwb::kMaxReaders; ++r) {
+    const fwb::ReaderSignal s = board_->reader_signal(r);
+    if (s == last_signals_[r]) continue;
+    last_signals_[r] = s;
+    signal_changes_.push_back(SignalChange{now(), r, s});
+  }
 }
 
 void SimDoorBoard::swipe(std::uint8_t reader, std::uint32_t facility, std::uint32_t number) {
@@ -180,6 +186,22 @@ void SimDoorBoard::present(std::uint8_t reader, const fwb::CapturedFrame& frame)
   std::lock_guard lock(mutex_);
   board_->on_wiegand(reader, frame, now());
   after_call();
+}
+
+void SimDoorBoard::keys(std::uint8_t reader, const std::string& keys) {
+  for (const char c : keys) {
+    fwb::CapturedFrame f;
+    f.kind = fwb::CapturedFrame::Kind::key;
+    f.bit_count = 4;
+    if (c >= '0' && c <= '9') {
+      f.key = static_cast<std::uint8_t>(c - '0');
+    } else if (c == '*' || c == '#') {
+      f.key = c == '*' ? 10 : 11;
+    } else {
+      continue;
+    }
+    present(reader, f);
+  }
 }
 
 void SimDoorBoard::set_input(std::uint8_t input, bool level) {
@@ -224,6 +246,11 @@ bool SimDoorBoard::relay(std::uint8_t index) const {
   std::lock_guard lock(mutex_);
   return board_->relay(index);
 }
+std::vector<SignalChange> SimDoorBoard::signal_changes() const {
+  std::lock_guard lock(mutex_);
+  return signal_changes_;
+}
+
 std::vector<RelayChange> SimDoorBoard::relay_changes() const {
   std::lock_guard lock(mutex_);
   return changes_;

@@ -65,6 +65,12 @@ class SiteIo {
   void set_people(const core::PeopleDirectory& people) { people_ = &people; }
   // The roster changed: door boards get a new credential cache.
   void roster_changed();
+  // The journal committed `event`: a door board's offline decision is
+  // acknowledged to the board only now (it resends it until then).
+  void journal_committed(const core::Event& event);
+  // The core decided at a reader: a door board's reader shows it (a short
+  // green for a grant, red and a beep for a denial). Other readers: nothing.
+  void reader_feedback(const core::Event& event);
 
   // One Modbus device's health as its bus counts it, for the status report.
   struct ModbusDeviceHealth {
@@ -109,6 +115,7 @@ class SiteIo {
   void start_boards();
   void stop_boards();
   bool apply_board(const core::SetOutput& output);
+  void restore_offline_cursor(const core::DeviceId& id, fwb::BoardDriver& driver);
 
   boost::asio::io_context& io_;
   const config::SiteConfig& config_;

@@ -45,6 +45,9 @@ class CredentialCache {
   explicit CredentialCache(std::span<StoredEntry> storage) : storage_(storage) {}
 
   CacheApply apply(const CacheChunk& chunk);
+  // installed (now at delta.version), out_of_order (the cache is not at
+  // delta.base_version) or full; nothing changes unless installed.
+  CacheApply apply(const CacheDelta& delta);
 
   // 0 while no complete image is installed (never, or one is being replaced).
   std::uint32_t version() const { return version_; }
@@ -57,6 +60,7 @@ class CredentialCache {
 
  private:
   CacheApply discard(CacheApply why);
+  std::size_t lower_bound(std::uint64_t key) const;
 
   std::span<StoredEntry> storage_;
   std::array<ScheduleWindow, kMaxScheduleWindows> windows_{};

@@ -6,7 +6,9 @@
 // read cannot go to the gateway at once (link down, window full, older
 // offline events still queued) the board decides from its credential cache,
 // drives the lock itself and queues an OfflineEvent, handed up oldest first
-// when the link returns.
+// when the link returns. An event stays in the ring until the gateway's
+// OfflineAck says its journal committed it: a gateway that restarts before
+// the commit gets it again.
 #pragma once
 
 #include <array>
@@ -36,6 +38,13 @@ struct BoardConfig {
   std::uint16_t supply_mv = 0;  // reported in BoardStatus (the board layer measures it)
 };
 
+// What a reader's LED and buzzer show now (the board layer drives them).
+struct ReaderSignal {
+  LedColour led = LedColour::off;
+  bool buzzer = false;
+  bool operator==(const ReaderSignal&) const = default;
+};
+
 struct BoardCounters {
   std::uint32_t online_reads = 0;
   std::uint32_t offline_reads = 0;
@@ -59,6 +68,10 @@ class DoorBoard final : public LinkListener {
   void set_tamper(bool tamper) { tamper_ = tamper; }
 
   bool relay(std::uint8_t index) const { return relays_.level(index); }
+  // Off for an unknown reader. A timed LedBuzzer returns to off by itself.
+  ReaderSignal reader_signal(std::uint8_t reader) const {
+    return reader < kMaxReaders ? signals_[reader] : ReaderSignal{};
+  }
   const Link& link() const { return link_; }
   const BoardCounters& counters() const { return counters_; }
   const OfflineEventRing& ring() const { return ring_; }
@@ -68,9 +81,13 @@ class DoorBoard final : public LinkListener {
   void on_message(const Message& m) override;
   void on_link_up() override;
   void on_link_down() override {}
-  bool online() const { return link_.can_send() && ring_.empty(); }
+  // Online once every held offline event is handed to the link (they may
+  // still wait for their OfflineAck): a new read never overtakes one.
+  bool online() const { return link_.can_send() && ring_sent_ == ring_.size(); }
   void decide_offline_read(std::uint8_t reader, const CapturedFrame& frame, Millis now);
   void drain(Millis now);
+  void on_offline_ack(const OfflineAck& a);
+  void on_led_buzzer(const LedBuzzer& c);
   BoardStatus status(Millis now) const;
 
   BoardConfig config_;
@@ -80,8 +97,12 @@ class DoorBoard final : public LinkListener {
   RelayBank relays_;
   BoardClock clock_;
   std::array<InputDebouncer, kMaxInputs> inputs_{};
+  std::array<ReaderSignal, kMaxReaders> signals_{};
+  std::array<Millis, kMaxReaders> signal_until_{};  // 0: until the next command
   Millis now_{0};
   Millis started_{0};
+  std::size_t ring_sent_ = 0;       // oldest ring events handed to the link
+  std::uint32_t ring_sent_to_ = 0;  // the gateway session they went to
   bool tamper_ = false;
   bool status_due_ = false;
   BoardCounters counters_{};

@@ -63,6 +63,8 @@ class OfflineEventRing {
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
   const OfflineEvent& front() const { return storage_[head_]; }
+  // The i-th oldest held event (i < size()).
+  const OfflineEvent& at(std::size_t i) const { return storage_[(head_ + i) % storage_.size()]; }
   void pop();
   std::uint32_t dropped_total() const { return dropped_total_; }
   std::uint32_t next_seq() const { return next_seq_; }

@@ -3,8 +3,10 @@
 // in tests and vigil-sim the port is a pty), and turns the board into core
 // inputs the way the Modbus and GPIO drivers do: link up and down are
 // DeviceStatusChanged, input changes PointChanged on {id, input, i}, card
-// reads CardPresented / ReadFailed at the site reader wired to the board
-// reader, offline events OfflineDecision (each once, in board order). Output
+// reads CardPresented / ReadFailed and keypad keys KeyPressed at the site
+// reader wired to the board reader, offline events OfflineDecision (each once, in board order). The
+// board forgets an offline event only when offline_committed() reports that
+// the journal has it (the driver sends an OfflineAck then). Output
 // writes to {id, coil, r} become OutputCommands, confirmed by an
 // OutputResult once the board acknowledged them.
 //
@@ -48,8 +50,9 @@ struct BoardDriverOptions {
   std::chrono::milliseconds reopen_interval{500};
   std::chrono::milliseconds output_timeout{2000};  // unacknowledged command: reported failed
   std::chrono::minutes time_sync_interval{60};
-  // Where the last offline event handed to the core is remembered across
-  // restarts ("<session> <seq>"); empty = memory only.
+  // Where the last offline event the journal committed is remembered across
+  // restarts ("<session> <seq> <journal seq>"); empty = memory only. The
+  // file may lag the journal (see restore_committed).
   std::string cursor_path;
 };
 
@@ -61,11 +64,14 @@ struct BoardDriverCallbacks {
 
 struct BoardDriverCounters {
   std::uint32_t card_reads = 0;
-  std::uint32_t keys = 0;  // keypad keys (PIN entry at board readers is not wired yet)
+  std::uint32_t keys = 0;  // keypad keys (PIN digits), handed to the core as KeyPressed
   std::uint32_t offline_events = 0;
-  std::uint32_t offline_duplicates = 0;  // dropped by the offline cursor
+  std::uint32_t offline_duplicates = 0;    // dropped by the offline cursor
+  std::uint32_t offline_out_of_order = 0;  // ahead of a missing one: dropped, the board resends
+  std::uint32_t offline_acks = 0;          // OfflineAcks queued for the board
   std::uint32_t offline_dropped_by_board = 0;
-  std::uint32_t cache_pushes = 0;
+  std::uint32_t cache_pushes = 0;  // full images
+  std::uint32_t cache_deltas = 0;  // CacheDelta messages (roster changes)
   std::uint32_t outputs_confirmed = 0;
   std::uint32_t outputs_failed = 0;
   std::uint32_t port_errors = 0;  // open or read/write failures
@@ -86,14 +92,35 @@ class BoardDriver final : ByteSink, LinkListener {
   // while the link is down).
   void set_output(std::uint8_t relay, bool value);
   void pulse(std::uint8_t relay, std::chrono::milliseconds duration);
-  // The roster changed: build and push a new cache image (when up).
+  // A board reader's LED and buzzer for `duration` (0: until the next one).
+  // Sent only while the link is up: a late signal would mislead.
+  void signal_reader(std::uint8_t reader, LedColour led, bool buzzer,
+                     std::chrono::milliseconds duration);
+  // The board reader the site reader is wired to, if any.
+  std::optional<std::uint8_t> board_reader(const core::ReaderId& reader) const;
+  // The roster changed: push what changed in the cache (CacheDelta), or a
+  // full image when the board's version is not one this driver sent (when up).
   void push_cache();
+  // The journal committed the OfflineDecision this driver handed up for
+  // the board's event (board_session, event_seq): remembered in cursor_path
+  // and acknowledged to the board, which may forget it (and every earlier
+  // one). Until then a restarted gateway gets the event again.
+  void offline_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                         std::uint64_t journal_seq = 0);
+  // Before start(): the journal holds this offline event (found by a scan
+  // after committed_journal_seq(), which the cursor file may lag behind when
+  // the process died between a commit and its notice). Later ones win.
+  void restore_committed(std::uint32_t board_session, std::uint32_t event_seq,
+                         std::uint64_t journal_seq);
+  // The journal seq of the last committed offline event known (0 = none).
+  std::uint64_t committed_journal_seq() const { return committed_journal_seq_; }
 
   bool link_up() const { return link_.up(); }
   const Link& link() const { return link_; }
   const BoardDriverCounters& counters() const { return counters_; }
   const std::optional<BoardStatus>& last_status() const { return status_; }
-  const OfflineCursor& cursor() const { return cursor_; }
+  // The last offline event committed (and saved in cursor_path).
+  const OfflineCursor& cursor() const { return committed_; }
 
  private:
   struct Outgoing {
@@ -128,7 +155,8 @@ class BoardDriver final : ByteSink, LinkListener {
   void report_output(std::uint8_t relay, bool value, bool ok, const std::string& error);
   void send_time();
   void report_line_errors(Millis now);
-  void queue_cache();
+  void queue_cache(bool allow_delta);
+  bool known_cache_version(std::uint32_t version) const;
   void save_cursor();
   void deliver(const core::Input& in);
 
@@ -149,10 +177,15 @@ class BoardDriver final : ByteSink, LinkListener {
   std::deque<InFlight> in_flight_;
   std::uint64_t next_id_ = 1;
   std::uint32_t cache_version_ = 0;
+  std::optional<CacheImage> pushed_;           // the image the board has or is getting
+  std::uint32_t pushed_to_ = 0;                // the board session it went to
+  std::deque<std::uint32_t> pushed_versions_;  // since the last full image, in order
   Millis last_time_sync_{0};
   std::uint32_t reported_drops_ = 0;
   Millis last_drop_report_{-10'000};
-  OfflineCursor cursor_;
+  OfflineCursor taken_;      // the last offline event handed to the core
+  OfflineCursor committed_;  // ... and the last one the journal committed
+  std::uint64_t committed_journal_seq_ = 0;
   std::optional<BoardStatus> status_;
   BoardDriverCounters counters_{};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -35,16 +35,27 @@ core::Input card_input(const core::ReaderId& reader, const CardRead& read,
 // The board's offline reasons are the core's DenyReason values.
 core::DenyReason deny_reason(std::uint8_t offline_reason);
 
-// Offline events arrive in board order; after a gateway restart the one
-// whose ack was lost with the old process may arrive again. Remembers the
-// last event handed to the core per board session.
+// Where an offline event stands against the last one taken from that board.
+enum class OfflineOrder : std::uint8_t {
+  next,       // the one after it (allowing for the gap the board says it dropped)
+  duplicate,  // taken before (resent to a restarted gateway, or after a lost ack)
+  ahead,      // a later one while one before it is still missing: dropped, resent
+};
+
+// The last offline event taken from a board, per board session. Events are
+// taken strictly in order: a board hands every unacknowledged event up again
+// to a restarted gateway, oldest first, after what its link was still
+// retransmitting, so an event ahead of the next one is dropped (it comes
+// again). A new board session restarts the numbering at 1.
 class OfflineCursor {
  public:
   OfflineCursor() = default;
   OfflineCursor(std::uint32_t session, std::uint32_t last_seq)
       : session_(session), last_seq_(last_seq) {}
-  // True when the event is new (and records it); false for a duplicate.
-  bool accept(std::uint32_t session, std::uint32_t event_seq);
+  OfflineOrder order(std::uint32_t session, std::uint32_t event_seq,
+                     std::uint32_t dropped_before) const;
+  // Records the event when it is the next one; returns where it stood.
+  OfflineOrder accept(std::uint32_t session, std::uint32_t event_seq, std::uint32_t dropped_before);
   std::uint32_t session() const { return session_; }
   std::uint32_t last_seq() const { return last_seq_; }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,13 @@ struct CacheImage {
   std::vector<ScheduleWindow> windows;  // grouped by schedule id
   std::vector<CacheChunk> chunks() const;
 };
+
+// The CacheDelta messages that turn a board holding `from` (at version
+// from.version) into `to`: upserts for new or changed entries, removals for
+// the rest, at most kMaxDeltaEntries each, versions from.version + 1 on.
+// nullopt when a delta cannot express the change (the schedule windows
+// differ) or would cost more messages than the full image.
+std::optional<std::vector<CacheDelta>> cache_deltas(const CacheImage& from, const CacheImage& to);
 
 struct CacheImageResult {
   CacheImage image;

@@ -24,7 +24,9 @@ enum class MessageType : std::uint8_t {
   board_status = 0x30,
   cache_chunk = 0x40,
   time_sync = 0x41,
+  cache_delta = 0x42,
   offline_event = 0x50,
+  offline_ack = 0x51,
 };
 const char* to_string(MessageType t);
 
@@ -155,6 +157,21 @@ struct CacheChunk {
   bool operator==(const CacheChunk&) const = default;
 };
 
+// Changes to an installed cache: turns version base_version into version
+// (never 0), applied whole or not at all. A board holding another version
+// ignores it and reports its own in BoardStatus; the gateway then pushes a
+// full image. Entries are upserted by key, or removed (kCacheDeltaRemove).
+inline constexpr std::size_t kMaxDeltaEntries = 11;
+inline constexpr std::uint8_t kCacheDeltaRemove = 0x80;  // op flag beside CacheEntry::flags
+struct CacheDelta {
+  std::uint32_t base_version = 0;
+  std::uint32_t version = 0;
+  std::uint8_t count = 0;
+  std::array<std::uint8_t, kMaxDeltaEntries> ops{};  // 0 = upsert, kCacheDeltaRemove
+  std::array<CacheEntry, kMaxDeltaEntries> entries{};
+  bool operator==(const CacheDelta&) const = default;
+};
+
 // The gateway's wall clock and the site's UTC offset now and after its next
 // change (for offline schedules across a DST change).
 struct TimeSync {
@@ -178,9 +195,18 @@ struct OfflineEvent {
   bool operator==(const OfflineEvent&) const = default;
 };
 
+// The gateway's journal has committed every offline event of board session
+// `board_session` up to and including event_seq: the board may forget them.
+// Until then it keeps them and hands them up again to a restarted gateway.
+struct OfflineAck {
+  std::uint32_t board_session = 0;  // the board boot the events belong to
+  std::uint32_t event_seq = 0;
+  bool operator==(const OfflineAck&) const = default;
+};
+
 using Message =
     std::variant<Hello, Heartbeat, Ack, CardRead, KeypadKey, InputChanged, OutputCommand, LedBuzzer,
-                 BoardStatus, CacheChunk, TimeSync, OfflineEvent>;
+                 BoardStatus, CacheChunk, TimeSync, OfflineEvent, OfflineAck, CacheDelta>;
 
 MessageType type_of(const Message& m);
 

@@ -35,6 +35,12 @@ struct RelayChange {
   bool level = false;
 };
 
+struct SignalChange {
+  std::chrono::milliseconds at;  // board time
+  std::uint8_t reader = 0;
+  fwb::ReaderSignal signal;
+};
+
 class SimDoorBoard {
  public:
   explicit SimDoorBoard(SimDoorBoardOptions options);
@@ -48,6 +54,8 @@ class SimDoorBoard {
   // A 26-bit H10301 card at a board reader.
   void swipe(std::uint8_t reader, std::uint32_t facility, std::uint32_t number);
   void present(std::uint8_t reader, const fwb::CapturedFrame& frame);
+  // Keys typed at a board reader's keypad, one burst each: "0".."9", "*", "#".
+  void keys(std::uint8_t reader, const std::string& keys);
   void set_input(std::uint8_t input, bool level);
 
   // Faults on the line. cut(true) loses every byte both ways until cut(false).
@@ -63,6 +71,8 @@ class SimDoorBoard {
 
   bool relay(std::uint8_t index) const;
   std::vector<RelayChange> relay_changes() const;
+  // Every change of a reader's LED and buzzer, as the reader would show it.
+  std::vector<SignalChange> signal_changes() const;
   bool link_up() const;
   std::uint32_t session() const;
   std::uint32_t cache_version() const;
@@ -98,6 +108,8 @@ class SimDoorBoard {
   std::array<bool, fwb::kMaxInputs> raw_inputs_{};
   std::function<void(std::uint8_t, bool)> on_relay_;
   std::vector<RelayChange> changes_;
+  std::array<fwb::ReaderSignal, fwb::kMaxReaders> last_signals_{};
+  std::vector<SignalChange> signal_changes_;
   std::atomic<bool> running_{true};
   std::thread thread_;
 };
