@@ -80,6 +80,7 @@ const std::vector<EventKind>& incident_source_kinds() {
       EventKind::door_forced,        EventKind::door_held_open, EventKind::line_tamper,
       EventKind::device_offline,     EventKind::output_failed,  EventKind::rex_stuck,
       EventKind::door_open_at_start, EventKind::clock_jump,     EventKind::incident_reported,
+      EventKind::deficiency_overdue,
   };
   return kinds;
 }

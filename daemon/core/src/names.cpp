@@ -81,6 +81,11 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::fire_input_cleared, "fire_input_cleared"},
     std::pair{EventKind::fire_reset, "fire_reset"},
     std::pair{EventKind::fire_reset_refused, "fire_reset_refused"},
+    std::pair{EventKind::inspection_started, "inspection_started"},
+    std::pair{EventKind::inspection_finding, "inspection_finding"},
+    std::pair{EventKind::inspection_closed, "inspection_closed"},
+    std::pair{EventKind::deficiency_fixed, "deficiency_fixed"},
+    std::pair{EventKind::deficiency_overdue, "deficiency_overdue"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -386,6 +391,8 @@ const char* to_string(IncidentKind kind) {
       return "panic";
     case IncidentKind::fire_release:
       return "fire_release";
+    case IncidentKind::deficiency_overdue:
+      return "deficiency_overdue";
   }
   return "unknown";
 }

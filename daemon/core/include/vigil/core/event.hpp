@@ -101,6 +101,14 @@ enum class EventKind : std::uint8_t {
   fire_input_cleared,  // the fire inputs read normal again (doors stay released)
   fire_reset,          // an operator reset the fire state: doors relock
   fire_reset_refused,  // a reset while an input is still active or lost; attrs: reason
+  // Inspections with follow-up (issue 9 item 6, docs/inspections.md). attrs:
+  // inspection (the seq of its inspection_started), item, operator.
+  inspection_started,  // zone (none: the whole site); attrs: items, carried
+  inspection_finding,  // attrs: result (ok|deficiency), note, unit, due; a deficiency's id is this
+                       // seq
+  inspection_closed,   // attrs: ok, deficiencies, unchecked
+  deficiency_fixed,    // attrs: deficiency, note, operator
+  deficiency_overdue,  // its due date passed unfixed (raised once); attrs: deficiency, due, item
 };
 
 enum class DenyReason : std::uint8_t {

@@ -45,6 +45,8 @@ enum class IncidentKind : std::uint8_t {
   intrusion,     // a sensor in an armed zone: at once, or after the entry delay
   panic,         // a panic button, armed or not
   fire_release,  // the fire input released the egress doors
+  // Inspections (issue 9 item 6): a deficiency passed its due date unfixed.
+  deficiency_overdue,
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
