@@ -191,6 +191,7 @@ sample->callback([&, db] {
 });
 
 add_operations_commands(app, a.ops, inv, c, now);
+add_inspection_commands(app, inv, c, now);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
@@ -255,6 +256,13 @@ const std::vector<CommandRule>& command_rules() {
       {"alarm status", {guard, facilities, supervisor, admin}, false},
       {"fire release", {guard, supervisor, admin}, false},
       {"fire reset", {supervisor, admin}, false},
+      // Inspections (issue 9 item 6): inspectors record, guards may read.
+      {"inspection start", {facilities, auditor, supervisor, admin}, false},
+      {"inspection record", {facilities, auditor, supervisor, admin}, false},
+      {"inspection close", {facilities, auditor, supervisor, admin}, false},
+      {"deficiency fix", {facilities, auditor, supervisor, admin}, false},
+      {"inspection show", {guard, facilities, auditor, supervisor, admin}, false},
+      {"inspect", {guard, facilities, auditor, supervisor, admin}, false},
   };
   return rules;
 }

@@ -48,4 +48,9 @@ struct OperationsArgs {
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now);
 
+// inspection start|record|close|show, deficiency fix, inspect
+// (control_inspections.cpp, docs/inspections.md).
+void add_inspection_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c,
+                             core::TimePoint now);
+
 }  // namespace vigil::app

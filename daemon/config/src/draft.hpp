@@ -192,6 +192,7 @@ struct Draft {
   core::PinPolicy pin;                      // the `pin` section (issue 8)
   std::vector<DraftAlarmZone> alarm_zones;  // issue 9 (parse_alarm.cpp)
   std::optional<DraftFire> fire;
+  core::ReadErrorRate read_error_rate;  // the `inspections` section
 };
 
 // What validation resolved on the way (external references).
@@ -237,6 +238,8 @@ void parse_alarm_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_fire(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void validate_alarm(const Draft& draft, Diagnostics& diag);
 void build_alarm(const Draft& draft, SiteConfig& out);
+// Inspections (parse_inspections.cpp).
+void parse_inspections(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

@@ -6,14 +6,10 @@ namespace vigil::core {
 namespace {
 
 constexpr std::pair<DeficiencyKind, const char*> kDeficiencyKindNames[]{
-    {DeficiencyKind::offline, "offline"},
-    {DeficiencyKind::tampered, "tampered"},
-    {DeficiencyKind::line_fault, "line_fault"},
-    {DeficiencyKind::forced, "forced"},
-    {DeficiencyKind::held_open, "held_open"},
-    {DeficiencyKind::output_failed, "output_failed"},
-    {DeficiencyKind::read_errors, "read_errors"},
-    {DeficiencyKind::finding, "finding"}};
+    {DeficiencyKind::offline, "offline"},         {DeficiencyKind::tampered, "tampered"},
+    {DeficiencyKind::line_fault, "line_fault"},   {DeficiencyKind::forced, "forced"},
+    {DeficiencyKind::held_open, "held_open"},     {DeficiencyKind::output_failed, "output_failed"},
+    {DeficiencyKind::read_errors, "read_errors"}, {DeficiencyKind::finding, "finding"}};
 
 std::string key_of(DeficiencyKind kind, const std::string& item) {
   return std::string(to_string(kind)) + ":" + item;
@@ -74,16 +70,15 @@ void DeficiencyBook::apply_read_error(const Event& e) {
   ReaderErrors& r = readers_[item];
   r.last = e.time;
   r.recent.push_back(e.time);
-  std::erase_if(r.recent,
-                [&](TimePoint t) { return e.time - t >= rules_.read_errors.window; });
+  std::erase_if(r.recent, [&](TimePoint t) { return e.time - t >= rules_.read_errors.window; });
   if (static_cast<int>(r.recent.size()) <= rules_.read_errors.count) return;
   if (active_.contains(key_of(DeficiencyKind::read_errors, item))) return;
   Deficiency& d = open_new(e, DeficiencyKind::read_errors, item);
-  d.note = std::to_string(r.recent.size()) + " read errors within " +
-           std::to_string(std::chrono::duration_cast<std::chrono::minutes>(
-                              rules_.read_errors.window)
-                              .count()) +
-           " min";
+  d.note =
+      std::to_string(r.recent.size()) + " read errors within " +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::minutes>(rules_.read_errors.window).count()) +
+      " min";
 }
 
 void DeficiencyBook::apply_reader_ok(const Event& e) {
@@ -221,17 +216,25 @@ std::vector<Deficiency> DeficiencyBook::overdue(TimePoint now, const TimeZone& t
 }
 
 const std::vector<EventKind>& deficiency_event_kinds() {
-  static const std::vector<EventKind> kinds{
-      EventKind::device_offline,     EventKind::device_online,
-      EventKind::line_tamper,        EventKind::line_restored,
-      EventKind::alarm_tamper,       EventKind::door_forced,
-      EventKind::door_closed,        EventKind::door_held_open,
-      EventKind::door_held_open_cleared, EventKind::output_failed,
-      EventKind::door_unlocked,      EventKind::door_relocked,
-      EventKind::door_released,      EventKind::read_error,
-      EventKind::access_granted,     EventKind::access_denied,
-      EventKind::inspection_finding, EventKind::deficiency_fixed,
-      EventKind::deficiency_overdue};
+  static const std::vector<EventKind> kinds{EventKind::device_offline,
+                                            EventKind::device_online,
+                                            EventKind::line_tamper,
+                                            EventKind::line_restored,
+                                            EventKind::alarm_tamper,
+                                            EventKind::door_forced,
+                                            EventKind::door_closed,
+                                            EventKind::door_held_open,
+                                            EventKind::door_held_open_cleared,
+                                            EventKind::output_failed,
+                                            EventKind::door_unlocked,
+                                            EventKind::door_relocked,
+                                            EventKind::door_released,
+                                            EventKind::read_error,
+                                            EventKind::access_granted,
+                                            EventKind::access_denied,
+                                            EventKind::inspection_finding,
+                                            EventKind::deficiency_fixed,
+                                            EventKind::deficiency_overdue};
   return kinds;
 }
 

@@ -50,9 +50,8 @@ std::vector<ChecklistItem> equipment_checklist(const Site& site,
   }
   for (const Reader& reader : site.readers) {
     if (std::find(doors.begin(), doors.end(), reader.door) == doors.end()) continue;
-    out.push_back({"reader:" + reader.id.str(),
-                   "reader at door " + reader.door.str() + " (" + to_string(reader.direction) +
-                       ")"});
+    out.push_back({"reader:" + reader.id.str(), "reader at door " + reader.door.str() + " (" +
+                                                    to_string(reader.direction) + ")"});
   }
   for (const AlarmZone& az : alarms) {
     if (zone && !contains(zones, az.id)) continue;
@@ -66,8 +65,8 @@ std::vector<ChecklistItem> equipment_checklist(const Site& site,
         out.push_back({"fire_input:" + in.name, "fire input " + to_string(in.point)});
     for (const DoorId& d : fire->doors)
       if (std::find(doors.begin(), doors.end(), d) != doors.end())
-        out.push_back({"escape:" + d.str(), "escape door " + d.str() +
-                                                ": releases on fire, signage, free path"});
+        out.push_back({"escape:" + d.str(),
+                       "escape door " + d.str() + ": releases on fire, signage, free path"});
   }
   return out;
 }

@@ -21,8 +21,8 @@ std::vector<std::string> names(const std::vector<ChecklistItem>& items) {
 std::vector<AlarmZone> server_alarm() {
   AlarmZone z;
   z.id = ZoneId("server-room");
-  z.sensors = {{"server-pir", {DeviceId("io1"), PointKind::discrete_input, 6},
-                SensorKind::motion, false}};
+  z.sensors = {
+      {"server-pir", {DeviceId("io1"), PointKind::discrete_input, 6}, SensorKind::motion, false}};
   return {z};
 }
 
@@ -37,10 +37,9 @@ TEST(Inspection, ZoneChecklistCoversTheZoneAndItsNestedZones) {
   const Site site = testing::make_site();
   const auto lobby = names(equipment_checklist(site, server_alarm(), fire(), ZoneId("lobby")));
   // The server room is nested in the lobby: its door, readers and sensor count.
-  EXPECT_EQ(lobby, (std::vector<std::string>{"door:lobby-main", "door:server-door",
-                                             "reader:lobby-in", "reader:server-in",
-                                             "reader:server-out", "sensor:server-pir",
-                                             "escape:lobby-main"}));
+  EXPECT_EQ(lobby, (std::vector<std::string>{
+                       "door:lobby-main", "door:server-door", "reader:lobby-in", "reader:server-in",
+                       "reader:server-out", "sensor:server-pir", "escape:lobby-main"}));
   const auto server =
       names(equipment_checklist(site, server_alarm(), fire(), ZoneId("server-room")));
   EXPECT_EQ(server, (std::vector<std::string>{"door:server-door", "reader:server-in",

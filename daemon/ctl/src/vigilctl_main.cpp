@@ -34,10 +34,14 @@
 
 //   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
+//   vigilctl inspection start ZONE|--site | record ID ITEM ok|deficiency [--note N] [--unit U]
+//                      [--due DATE] | close ID | show ID   (-c SITE.yaml [-j DB])
+//   vigilctl deficiency fix ID --note N | inspect [--since DATE] [--zone Z] [--json]
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "inspection_cli.hpp"
 #include "vigil/ctl/alarm_commands.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
@@ -505,6 +509,9 @@ for (const char* verb : {"reset", "release"}) {
     rc = path ? fire_request(*path, kind, now(), std::cout, std::cerr) : 2;
   });
 }
+
+// Inspections with follow-up (issue 9 item 6, docs/inspections.md).
+add_inspection_cli(cli, rc);
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

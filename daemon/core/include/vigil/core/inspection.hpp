@@ -63,7 +63,7 @@ struct Finding {
 };
 
 struct Inspection {
-  std::uint64_t id = 0;       // seq of inspection_started
+  std::uint64_t id = 0;        // seq of inspection_started
   std::optional<ZoneId> zone;  // nullopt: the whole site
   std::string started_by;
   TimePoint started{};
