@@ -48,19 +48,19 @@ void add_inspection_commands(CLI::App& app, Invocation& inv, const config::SiteC
   record->add_option("--unit", a->finding.unit);
   record->add_option("--due", a->finding.due);
   record->callback([&inv, a, ctx] {
-    choose(inv, "inspection record", [a, ctx](auto& o, auto& e) {
-      return ctl::inspection_record(ctx(), a->finding, o, e);
-    });
+    choose(inv, "inspection record",
+           [a, ctx](auto& o, auto& e) { return ctl::inspection_record(ctx(), a->finding, o, e); });
   });
   for (const char* verb : {"close", "show"}) {
     auto* sub = inspection->add_subcommand(verb);
     sub->add_option("id", a->id)->required();
     const bool close = std::string(verb) == "close";
     sub->callback([&inv, a, ctx, close] {
-      choose(inv, close ? "inspection close" : "inspection show", [a, ctx, close](auto& o, auto& e) {
-        return close ? ctl::inspection_close(ctx(), a->id, o, e)
-                     : ctl::inspection_show(ctx(), a->id, o, e);
-      });
+      choose(inv, close ? "inspection close" : "inspection show",
+             [a, ctx, close](auto& o, auto& e) {
+               return close ? ctl::inspection_close(ctx(), a->id, o, e)
+                            : ctl::inspection_show(ctx(), a->id, o, e);
+             });
     });
   }
   auto* deficiency = app.add_subcommand("deficiency")->require_subcommand(1);

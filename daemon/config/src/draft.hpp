@@ -238,6 +238,10 @@ void parse_alarm_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_fire(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void validate_alarm(const Draft& draft, Diagnostics& diag);
 void build_alarm(const Draft& draft, SiteConfig& out);
+// One schedule window ({days, from, to}), as access levels write them
+// (parse_access_levels.cpp); alarm zones' arm_schedule uses it too.
+void parse_schedule_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out,
+                           Diagnostics& diag);
 // Inspections (parse_inspections.cpp).
 void parse_inspections(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 

@@ -135,8 +135,8 @@ int inspect_report(const InspectionContext& ctx, const InspectArgs& args, std::o
              {"zone", in.zone ? ordered_json(in.zone->str()) : ordered_json(nullptr)},
              {"started", core::format_utc(in.started)},
              {"started_by", in.started_by},
-             {"closed", in.closed ? ordered_json(core::format_utc(*in.closed))
-                                  : ordered_json(nullptr)},
+             {"closed",
+              in.closed ? ordered_json(core::format_utc(*in.closed)) : ordered_json(nullptr)},
              {"items", in.items.size()},
              {"ok", ok},
              {"deficient", deficient},
@@ -147,8 +147,7 @@ int inspect_report(const InspectionContext& ctx, const InspectArgs& args, std::o
     }
     out << "Health of " << (zone ? "zone " + zone->str() : "site " + site.id.str())
         << (args.since ? " since " + *args.since : std::string()) << ": " << open
-        << " open deficiencies (" << overdue << " overdue), " << shown.size() - open
-        << " closed\n";
+        << " open deficiencies (" << overdue << " overdue), " << shown.size() - open << " closed\n";
     for (const auto& [kind, counts] : by_kind)
       out << "  " << cell(kind, 14) << counts.first << " open, " << counts.second << " closed\n";
     out << "\n"
@@ -162,8 +161,8 @@ int inspect_report(const InspectionContext& ctx, const InspectArgs& args, std::o
           << cell(core::to_string(d.kind), 14) << cell(d.item, 22)
           << cell(d.zone ? d.zone->str() : "-", 12) << cell(core::format_utc(d.started), 27)
           << cell(closed ? core::format_utc(*closed) : "-", 27)
-          << cell(d.due ? core::format_date(*d.due) : "-", 11) << cell(d.unit.empty() ? "-" : d.unit, 12)
-          << (d.fixed ? d.fix_note : d.note) << "\n";
+          << cell(d.due ? core::format_date(*d.due) : "-", 11)
+          << cell(d.unit.empty() ? "-" : d.unit, 12) << (d.fixed ? d.fix_note : d.note) << "\n";
     }
     if (!inspections.empty()) out << "\nInspections:\n";
     for (const auto& in : inspections) {

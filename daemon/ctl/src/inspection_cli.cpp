@@ -35,10 +35,9 @@ int with_context(CliArgs& a, F f) {
     return 2;
   }
   a.config = std::move(loaded).value();
-  InspectionContext ctx{a.journal ? *a.journal : a.config->journal_path, current_operator(),
-                        &*a.config,
-                        std::chrono::time_point_cast<core::Duration>(
-                            std::chrono::system_clock::now())};
+  InspectionContext ctx{
+      a.journal ? *a.journal : a.config->journal_path, current_operator(), &*a.config,
+      std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now())};
   return f(ctx);
 }
 
@@ -84,8 +83,8 @@ void add_inspection_cli(CLI::App& cli, int& rc) {
   });
   for (const char* verb : {"close", "show"}) {
     const bool close = std::string(verb) == "close";
-    auto* sub = inspection->add_subcommand(
-        verb, close ? "close an inspection (journalled)" : "an inspection's checklist and findings");
+    auto* sub = inspection->add_subcommand(verb, close ? "close an inspection (journalled)"
+                                                       : "an inspection's checklist and findings");
     sub->add_option("id", a->id, "inspection number")->required();
     source(sub);
     sub->callback([a, &rc, close] {

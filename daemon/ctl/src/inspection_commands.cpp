@@ -43,8 +43,7 @@ int guarded(std::ostream& err, Body body) {
 core::Inspection open_inspection(const journal::Journal& journal, std::uint64_t id) {
   const auto all = read_inspections(journal);
   auto it = all.find(id);
-  if (it == all.end())
-    throw Refused("no inspection " + std::to_string(id) + " in this journal");
+  if (it == all.end()) throw Refused("no inspection " + std::to_string(id) + " in this journal");
   if (it->second.closed)
     throw Refused("inspection " + std::to_string(id) + " was closed at " +
                   core::format_utc(*it->second.closed) + " by " + it->second.closed_by);
@@ -100,8 +99,8 @@ int inspection_start(const InspectionContext& ctx, const std::optional<std::stri
     raise_overdue_deficiencies(ctx);
     journal::Journal journal(ctx.db_path);
     const auto book = read_book(journal, deficiency_rules(*ctx.config));
-    const auto list = core::inspection_checklist(site, ctx.config->alarm_zones, ctx.config->fire,
-                                                 scope, book);
+    const auto list =
+        core::inspection_checklist(site, ctx.config->alarm_zones, ctx.config->fire, scope, book);
     std::vector<std::string> items, carried;
     for (const auto& i : list) {
       items.push_back(i.item);
@@ -183,7 +182,8 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
     if (carried && !deficiency) {
       const auto book = read_book(journal, rules);
       const core::Deficiency* d = book.find(*carried);
-      if (!d || !d->open()) throw Refused("deficiency " + std::to_string(*carried) + " is not open");
+      if (!d || !d->open())
+        throw Refused("deficiency " + std::to_string(*carried) + " is not open");
       core::Event fix = make(core::EventKind::deficiency_fixed, ctx);
       fix.zone = d->zone;
       core::set_attr(fix.attrs, "deficiency", static_cast<std::int64_t>(*carried));
@@ -203,8 +203,11 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
           throw Refused("deficiency " + std::to_string(*carried) + " was closed meanwhile");
       }
     });
-    out << "inspection " << *id << ": " << args.item << " " << core::attr_text(f.attrs, "result").value_or("");
-    if (deficiency && !carried) out << " recorded as deficiency " << f.seq << " (unit " << args.unit << ", due " << *args.due << ")";
+    out << "inspection " << *id << ": " << args.item << " "
+        << core::attr_text(f.attrs, "result").value_or("");
+    if (deficiency && !carried)
+      out << " recorded as deficiency " << f.seq << " (unit " << args.unit << ", due " << *args.due
+          << ")";
     if (events.size() > 1) out << "; deficiency " << *carried << " fixed";
     out << "\n";
     return 0;
@@ -226,9 +229,12 @@ int inspection_close(const InspectionContext& ctx, const std::string& text, std:
     std::vector<std::string> unchecked;
     for (const auto& item : inspection.items) {
       const core::Finding* f = inspection.finding(item);
-      if (!f) unchecked.push_back(item);
-      else if (f->ok) ++ok;
-      else ++deficient;
+      if (!f)
+        unchecked.push_back(item);
+      else if (f->ok)
+        ++ok;
+      else
+        ++deficient;
     }
     std::vector<core::Event> events{make(core::EventKind::inspection_closed, ctx)};
     auto& e = events.front();
@@ -299,7 +305,8 @@ int deficiency_fix(const InspectionContext& ctx, const std::string& text, const 
     const auto rules = deficiency_rules(*ctx.config);
     const auto book = read_book(journal, rules);
     const core::Deficiency* d = book.find(*id);
-    if (!d) throw Refused("no deficiency " + std::to_string(*id) + " (vigilctl inspect lists them)");
+    if (!d)
+      throw Refused("no deficiency " + std::to_string(*id) + " (vigilctl inspect lists them)");
     if (!d->open()) throw Refused("deficiency " + std::to_string(*id) + " is closed already");
     std::vector<core::Event> events{make(core::EventKind::deficiency_fixed, ctx)};
     auto& e = events.front();

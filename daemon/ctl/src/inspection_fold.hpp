@@ -22,8 +22,7 @@ inline core::DeficiencyBook read_book(const journal::Journal& journal,
   return book;
 }
 
-inline std::map<std::uint64_t, core::Inspection> read_inspections(
-    const journal::Journal& journal) {
+inline std::map<std::uint64_t, core::Inspection> read_inspections(const journal::Journal& journal) {
   return core::inspections_from(journal.query({.kinds = core::inspection_event_kinds()}));
 }
 

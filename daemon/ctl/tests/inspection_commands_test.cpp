@@ -235,14 +235,12 @@ TEST_F(InspectionCommands, ReportsAutomaticDeficienciesWithStartAndClearAsJson) 
   ASSERT_EQ(zoned["deficiencies"].size(), 1u);
   EXPECT_EQ(zoned["deficiencies"][0]["kind"], "forced");
   const auto recent = nlohmann::json::parse(run(0, [&](auto& o, auto& e) {
-    return inspect_report(ctx(day_at(2, 0)), {std::string("2026-11-24"), std::nullopt, true}, o,
-                          e);
+    return inspect_report(ctx(day_at(2, 0)), {std::string("2026-11-24"), std::nullopt, true}, o, e);
   }));
   EXPECT_EQ(recent["deficiencies"].size(), 2u);
   // The table: open first, with the same rows.
-  const auto table = run(0, [&](auto& o, auto& e) {
-    return inspect_report(ctx(day_at(2, 0)), {}, o, e);
-  });
+  const auto table =
+      run(0, [&](auto& o, auto& e) { return inspect_report(ctx(day_at(2, 0)), {}, o, e); });
   const auto rows = table.substr(table.find("NOTE\n"));
   EXPECT_LT(rows.find("held_open"), rows.find("forced")) << table;
   run(2, [&](auto& o, auto& e) {
