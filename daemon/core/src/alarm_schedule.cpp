@@ -48,8 +48,7 @@ Effects AlarmPanel::occupancy(const ZoneId& id, std::size_t people, Moment now) 
   ZoneState& st = states_[it->second];
   const std::optional<std::size_t> before = st.people;
   st.people = people;
-  if (!zones_[it->second].auto_arm_when_empty || people != 0 || !before || *before == 0)
-    return out;
+  if (!zones_[it->second].auto_arm_when_empty || people != 0 || !before || *before == 0) return out;
   return arm(id, automatic("occupancy"), false, now);
 }
 
