@@ -197,6 +197,8 @@ sample->callback([&, db] {
 
 add_operations_commands(app, a.ops, inv, c, now);
 add_report_command(app, a.report, inv, c, now);
+
+add_inspection_commands(app, inv, c, now);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
@@ -265,6 +267,14 @@ const std::vector<CommandRule>& command_rules() {
       {"fire reset", {supervisor, admin}, false},
       // Periodic statistics (issue 10 item 7, docs/reports.md).
       {"report", {auditor, supervisor, admin}, true},
+
+      // Inspections (issue 9 item 6): inspectors record, guards may read.
+      {"inspection start", {facilities, auditor, supervisor, admin}, false},
+      {"inspection record", {facilities, auditor, supervisor, admin}, false},
+      {"inspection close", {facilities, auditor, supervisor, admin}, false},
+      {"deficiency fix", {facilities, auditor, supervisor, admin}, false},
+      {"inspection show", {guard, facilities, auditor, supervisor, admin}, false},
+      {"inspect", {guard, facilities, auditor, supervisor, admin}, false},
   };
   return rules;
 }

@@ -70,4 +70,9 @@ void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
 void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
                          const config::SiteConfig& c, core::TimePoint now);
 
+// inspection start|record|close|show, deficiency fix, inspect
+// (control_inspections.cpp, docs/inspections.md).
+void add_inspection_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c,
+                             core::TimePoint now);
+
 }  // namespace vigil::app

@@ -24,8 +24,15 @@ constexpr std::chrono::seconds kCommandMaxAge{60};
 }  // namespace
 
 void Daemon::start_alarms(const std::filesystem::path& db) {
-  alarms_ = std::make_unique<core::AlarmPanel>(config_.alarm_zones);
+  // Arm schedules are in the site's local time.
+  alarms_ = std::make_unique<core::AlarmPanel>(config_.alarm_zones, config_.site.time_zone);
   if (config_.fire) fire_ = std::make_unique<core::FireRelease>(*config_.fire);
+  // The occupancy restored from the journal is where counting starts.
+  for (const auto& zone : alarms_->zones()) {
+    if (!zone.auto_arm_when_empty) continue;
+    const auto people = controller_->access_state().occupancy.count(config_.site, zone.id);
+    alarms_->occupancy(zone.id, people, {wall_now(), mono_now()});
+  }
 
   // The arming state and an unreset fire survive a restart: rebuilt from
   // the journal, the one record of both.
@@ -74,7 +81,16 @@ core::Effects Daemon::alarm_step(const core::Input& input, const core::Effects& 
     out.append(alarms_->advance({t->time, t->mono}));
   }
   // A granted card at a disarm reader disarms its zone.
-  for (const auto& e : from_controller.events) out.append(alarms_->observe(e));
+  for (const auto& e : from_controller.events) {
+    out.append(alarms_->observe(e));
+    // Someone moved: zones armed when empty hear their new count.
+    if (e.kind != core::EventKind::entry) continue;
+    for (const auto& zone : alarms_->zones()) {
+      if (!zone.auto_arm_when_empty) continue;
+      const auto people = controller_->access_state().occupancy.count(config_.site, zone.id);
+      out.append(alarms_->occupancy(zone.id, people, {e.time, e.mono}));
+    }
+  }
   return out;
 }
 

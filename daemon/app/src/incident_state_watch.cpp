@@ -24,8 +24,16 @@ CREATE TABLE IF NOT EXISTS incident_state_cursor (
 const std::vector<core::EventKind>& lifecycle_kinds() {
   static const std::vector<core::EventKind> kinds{
       core::EventKind::incident_reported, core::EventKind::incident_acknowledged,
-      core::EventKind::incident_escalated, core::EventKind::incident_resolved};
+      core::EventKind::incident_escalated, core::EventKind::incident_resolved,
+      core::EventKind::deficiency_overdue};
   return kinds;
+}
+
+// Events vigilctl appends that raise an incident themselves (not through
+// vigild's event stream): a reported anomaly, an overdue deficiency.
+bool raises_incident(const core::Event& e) {
+  return e.kind == core::EventKind::incident_reported ||
+         e.kind == core::EventKind::deficiency_overdue;
 }
 
 }  // namespace
@@ -112,7 +120,7 @@ std::size_t IncidentStateWatch::poll() {
   std::vector<std::uint64_t> changed;  // incidents whose state to publish, in order
   journal::sqlite::Transaction txn(db);
   for (const auto& e : events) {
-    if (e.kind == core::EventKind::incident_reported) {
+    if (raises_incident(e)) {
       if (auto incident = core::IncidentRules(rules_).observe(e)) {
         mqtt::Outbox::insert(
             db, topics_.incident(*incident),
@@ -121,7 +129,7 @@ std::size_t IncidentStateWatch::poll() {
       }
     }
     const auto id =
-        e.kind == core::EventKind::incident_reported
+        raises_incident(e)
             ? e.seq
             : static_cast<std::uint64_t>(core::attr_int(e.attrs, "incident").value_or(0));
     if (id != 0 && std::find(changed.begin(), changed.end(), id) == changed.end())
@@ -133,7 +141,7 @@ std::size_t IncidentStateWatch::poll() {
     // The zone: the reported event's, or the one the actions carry.
     std::optional<core::ZoneId> zone;
     for (const auto& e : events) {
-      const bool about = e.kind == core::EventKind::incident_reported
+      const bool about = raises_incident(e)
                              ? e.seq == id
                              : core::attr_int(e.attrs, "incident") == static_cast<std::int64_t>(id);
       if (about && e.zone) zone = e.zone;

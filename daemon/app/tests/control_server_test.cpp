@@ -539,5 +539,29 @@ TEST(ControlExport, ASupervisorArchivesThroughVigildAndQueriesStillSeeTheRows) {
   EXPECT_EQ(audited.audit_records()[0].kind, EventKind::access_refused);
 }
 
+TEST(ControlOperations, InspectorsRecordInspectionsAndAGuardMayOnlyReadThem) {
+  ControlSite guard_site(operator_entry(me(), "guard", "\"*\""));
+  auto refused = guard_site.call({"inspection", "start", "lab-a"});
+  EXPECT_EQ(refused.rc, 3);
+  EXPECT_NE(refused.err.find("facilities"), std::string::npos) << refused.err;
+  auto report = guard_site.call({"inspect", "--json"});
+  EXPECT_EQ(report.rc, 0) << report.err;
+  EXPECT_NE(report.out.find("\"deficiencies\""), std::string::npos) << report.out;
+
+  ControlSite site(operator_entry(me(), "facilities", "\"*\""));
+  auto start = site.call({"inspection", "start", "--site"});
+  ASSERT_EQ(start.rc, 0) << start.err;
+  const auto started = events_of(site, EventKind::inspection_started);
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(attr(started.front(), "operator"), me());
+  const auto id = std::to_string(started.front().seq);
+  auto close = site.call({"inspection", "close", id});
+  EXPECT_EQ(close.rc, 0) << close.err;
+  const auto audit = site.audit_records();
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(attr(audit[0], "command"), "inspection start");
+  EXPECT_EQ(attr(audit[1], "command"), "inspection close");
+}
+
 }  // namespace
 }  // namespace vigil::app

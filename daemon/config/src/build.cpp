@@ -147,6 +147,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   out.checkpoint_interval = draft.checkpoint_interval;
   build_operators(draft, out);
   build_alarm(draft, out);
+  out.read_error_rate = draft.read_error_rate;
   return out;
 }
 

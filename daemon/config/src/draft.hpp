@@ -194,6 +194,7 @@ struct Draft {
   core::PinPolicy pin;                      // the `pin` section (issue 8)
   std::vector<DraftAlarmZone> alarm_zones;  // issue 9 (parse_alarm.cpp)
   std::optional<DraftFire> fire;
+  core::ReadErrorRate read_error_rate;  // the `inspections` section
 };
 
 // What validation resolved on the way (external references).
@@ -241,6 +242,12 @@ void parse_alarm_zones(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_fire(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void validate_alarm(const Draft& draft, Diagnostics& diag);
 void build_alarm(const Draft& draft, SiteConfig& out);
+// One schedule window ({days, from, to}), as access levels write them
+// (parse_access_levels.cpp); alarm zones' arm_schedule uses it too.
+void parse_schedule_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out,
+                           Diagnostics& diag);
+// Inspections (parse_inspections.cpp).
+void parse_inspections(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Parse helpers for device options (parse_device_options.cpp).
 void parse_modbus_watchdog(const MapReader& device, DraftDevice& out, Diagnostics& diag);

@@ -39,6 +39,8 @@ struct DraftAlarmZone {
   core::Duration entry_delay = std::chrono::seconds(30);
   std::vector<DraftAlarmSensor> sensors;
   std::optional<std::vector<Located<std::string>>> disarm_readers;  // nullopt: the default
+  std::optional<std::vector<core::WeeklyWindow>> arm_schedule;      // disarmed in these windows
+  std::optional<Located<bool>> auto_arm_when_empty;
 };
 
 struct DraftFireInput {

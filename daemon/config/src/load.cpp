@@ -29,7 +29,8 @@ const std::vector<std::string> kSections{"site",
                                          "operators",
                                          "pin",
                                          "alarm_zones",
-                                         "fire"};
+                                         "fire",
+                                         "inspections"};
 
 void sort_by_position(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
@@ -81,6 +82,7 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
       {"pin", parse_pin},
       {"alarm_zones", parse_alarm_zones},
       {"fire", parse_fire},
+      {"inspections", parse_inspections},
   };
   for (const auto& [name, parse] : sections) {
     const YAML::Node node =

@@ -184,4 +184,9 @@ void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& 
   for (const auto& item : node) parse_holiday_calendar(item, draft, diag);
 }
 
+void parse_schedule_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out,
+                           Diagnostics& diag) {
+  parse_window(node, out, diag);
+}
+
 }  // namespace vigil::config

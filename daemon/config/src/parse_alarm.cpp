@@ -90,7 +90,9 @@ void parse_sensor(const YAML::Node& node, DraftAlarmZone& zone, Diagnostics& dia
 
 void parse_alarm_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader m(node, "alarm zone",
-              {"id", "name", "exit_delay", "entry_delay", "sensors", "disarm_readers"}, diag);
+              {"id", "name", "exit_delay", "entry_delay", "sensors", "disarm_readers",
+               "arm_schedule", "auto_arm_when_empty"},
+              diag);
   if (!m.ok()) return;
   DraftAlarmZone zone;
   zone.pos = m.pos();
@@ -109,6 +111,20 @@ void parse_alarm_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     for (const auto& item : readers)
       if (auto v = read_id(item, "disarm_readers", diag)) zone.disarm_readers->push_back(*v);
   }
+  // A schedule in site local time, as an access level's: the zone is
+  // disarmed inside its windows and armed outside them.
+  const YAML::Node schedule = m.get("arm_schedule");
+  if (schedule.IsDefined()) {
+    if (schedule.IsSequence()) {
+      zone.arm_schedule.emplace();
+      for (const auto& item : schedule) parse_schedule_window(item, *zone.arm_schedule, diag);
+    } else {
+      diag.error(pos_of(schedule),
+                 "'arm_schedule': expected a list of windows "
+                 "({ days: [mon, ...], from: \"07:00\", to: \"19:00\" })");
+    }
+  }
+  if (auto v = m.boolean("auto_arm_when_empty", Need::optional)) zone.auto_arm_when_empty = *v;
   draft.alarm_zones.push_back(std::move(zone));
 }
 
@@ -219,6 +235,13 @@ void validate_alarm(const Draft& draft, Diagnostics& diag) {
   for (const auto& zone : draft.alarm_zones) {
     if (!zone_ids.insert(zone.id.value).second)
       diag.error(zone.id.pos, "'id': alarm zone '" + zone.id.value + "' is defined twice");
+    // Occupancy is counted for access zones: the rule needs one of this id.
+    if (zone.auto_arm_when_empty && zone.auto_arm_when_empty->value &&
+        std::none_of(draft.zones.begin(), draft.zones.end(),
+                     [&](const auto& z) { return z.id.value == zone.id.value; }))
+      diag.error(zone.auto_arm_when_empty->pos, "'auto_arm_when_empty': no access zone '" +
+                                                    zone.id.value +
+                                                    "' whose occupancy could be counted");
     std::set<std::string> names;
     for (const auto& s : zone.sensors) {
       if (!names.insert(s.name.value).second)
@@ -269,6 +292,8 @@ void build_alarm(const Draft& draft, SiteConfig& out) {
     zone.name = z.name;
     zone.exit_delay = z.exit_delay;
     zone.entry_delay = z.entry_delay;
+    zone.arm_schedule = z.arm_schedule;
+    zone.auto_arm_when_empty = z.auto_arm_when_empty && z.auto_arm_when_empty->value;
     for (const auto& s : z.sensors)
       if (s.point)
         zone.sensors.push_back({s.name.value, to_point(*s.point, out), s.kind, s.entry_route});

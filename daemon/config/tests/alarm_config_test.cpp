@@ -122,5 +122,34 @@ INSTANTIATE_TEST_SUITE_P(
              {"18:17: 'name': sensor 'pir' appears twice in zone 'store'"}}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
+TEST(AlarmConfig, ArmScheduleAndAutoArmWhenEmptyLoad) {
+  std::string yaml = kBase;
+  yaml.replace(yaml.find("    exit_delay: 45s\n"), 0,
+               "    auto_arm_when_empty: true\n"
+               "    arm_schedule:\n"
+               "      - { days: [mon, tue, wed, thu, fri], from: \"07:00\", to: \"19:00\" }\n");
+  yaml += "inspections:\n  read_errors: { count: 3, window: 10m }\n";
+  auto result = load_site_config_from_string(yaml, "/etc/vigil/site.yaml");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  const core::AlarmZone& z = result.value().alarm_zones.at(0);
+  EXPECT_TRUE(z.auto_arm_when_empty);
+  ASSERT_TRUE(z.arm_schedule);
+  ASSERT_EQ(z.arm_schedule->size(), 1u);
+  EXPECT_EQ((*z.arm_schedule)[0].weekdays, 0x1f);
+  EXPECT_EQ((*z.arm_schedule)[0].start_minute, 7 * 60);
+  EXPECT_EQ((*z.arm_schedule)[0].end_minute, 19 * 60);
+  EXPECT_EQ(result.value().read_error_rate.count, 3);
+  EXPECT_EQ(result.value().read_error_rate.window, std::chrono::minutes(10));
+}
+
+TEST(AlarmConfig, AutoArmWhenEmptyNeedsAnAccessZoneToCount) {
+  std::string yaml = kBase;
+  yaml.replace(yaml.find("  - id: store\n"), 14, "  - id: vault\n    auto_arm_when_empty: true\n");
+  auto result = load_site_config_from_string(yaml, "/etc/vigil/site.yaml");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(to_string(result.diagnostics()).find("site.yaml:13:"), std::string::npos)
+      << to_string(result.diagnostics());
+}
+
 }  // namespace
 }  // namespace vigil::config

@@ -17,12 +17,18 @@ void set_actor(Event& e, const AlarmActor& by) {
   if (!by.operator_name.empty()) set_attr(e.attrs, "operator", by.operator_name);
   e.person = by.person;
   e.reader = by.reader;
-  set_attr(e.attrs, "by", std::string(by.person ? "card" : "operator"));
+  // The schedule and the occupancy rule act as themselves.
+  const bool automatic = by.operator_name == "schedule" || by.operator_name == "occupancy";
+  set_attr(e.attrs, "by",
+           by.person   ? std::string("card")
+           : automatic ? by.operator_name
+                       : std::string("operator"));
 }
 
 }  // namespace
 
-AlarmPanel::AlarmPanel(std::vector<AlarmZone> zones) : zones_(std::move(zones)) {
+AlarmPanel::AlarmPanel(std::vector<AlarmZone> zones, TimeZone tz)
+    : zones_(std::move(zones)), tz_(std::move(tz)) {
   states_.resize(zones_.size());
   for (std::size_t z = 0; z < zones_.size(); ++z) {
     by_id_.emplace(zones_[z].id, z);
@@ -243,7 +249,10 @@ void AlarmPanel::advance_zone(std::size_t z, Moment now, Effects& out) {
 
 Effects AlarmPanel::advance(Moment now) {
   Effects out;
-  for (std::size_t z = 0; z < zones_.size(); ++z) advance_zone(z, now, out);
+  for (std::size_t z = 0; z < zones_.size(); ++z) {
+    advance_zone(z, now, out);
+    advance_schedule(z, now, out);
+  }
   return out;
 }
 

@@ -115,6 +115,12 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
       return make(IncidentKind::fire_release, Severity::critical, e,
                   "Fire: egress doors released (" + attr_text(e.attrs, "doors").value_or("") +
                       "), " + attr_text(e.attrs, "cause").value_or("fire input"));
+    case EventKind::deficiency_overdue:
+      return make(IncidentKind::deficiency_overdue, Severity::warning, e,
+                  "Deficiency " + std::to_string(attr_int(e.attrs, "deficiency").value_or(0)) +
+                      " overdue: " + attr_text(e.attrs, "item").value_or("?") + " was due " +
+                      attr_text(e.attrs, "due").value_or("?") + " (" +
+                      attr_text(e.attrs, "unit").value_or("no unit") + ")");
     case EventKind::device_offline:
       return make(IncidentKind::device_offline, Severity::major, e,
                   "Device offline: " + where(e) + (e.detail.empty() ? "" : " (" + e.detail + ")"));

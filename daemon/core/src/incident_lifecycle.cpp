@@ -81,6 +81,8 @@ const std::vector<EventKind>& incident_source_kinds() {
       EventKind::device_offline,     EventKind::output_failed,  EventKind::rex_stuck,
       EventKind::door_open_at_start, EventKind::clock_jump,     EventKind::incident_reported,
       EventKind::two_person_alone,
+
+      EventKind::deficiency_overdue,
   };
   return kinds;
 }

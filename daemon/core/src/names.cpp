@@ -85,6 +85,12 @@ constexpr std::array kEventKindNames{
 
     std::pair{EventKind::two_person_waiting, "two_person_waiting"},
     std::pair{EventKind::two_person_alone, "two_person_alone"},
+
+    std::pair{EventKind::inspection_started, "inspection_started"},
+    std::pair{EventKind::inspection_finding, "inspection_finding"},
+    std::pair{EventKind::inspection_closed, "inspection_closed"},
+    std::pair{EventKind::deficiency_fixed, "deficiency_fixed"},
+    std::pair{EventKind::deficiency_overdue, "deficiency_overdue"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -398,6 +404,9 @@ const char* to_string(IncidentKind kind) {
       return "fire_release";
     case IncidentKind::two_person_alone:
       return "two_person_alone";
+
+    case IncidentKind::deficiency_overdue:
+      return "deficiency_overdue";
   }
   return "unknown";
 }

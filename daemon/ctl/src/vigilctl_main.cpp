@@ -37,10 +37,15 @@
 //   vigilctl report --period 2026-10|2026-Q3|2026 [--zone Z] [--format text|csv|json|html]
 //                   -c SITE.yaml [-j DB]   (docs/reports.md)
 //   vigilctl watch [--zone Z] [--plain] [--broker HOST:PORT] -c SITE.yaml
+
+//   vigilctl inspection start ZONE|--site | record ID ITEM ok|deficiency [--note N] [--unit U]
+//                      [--due DATE] | close ID | show ID   (-c SITE.yaml [-j DB])
+//   vigilctl deficiency fix ID --note N | inspect [--since DATE] [--zone Z] [--json]
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "inspection_cli.hpp"
 #include "vigil/ctl/alarm_commands.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/control_client.hpp"
@@ -553,6 +558,9 @@ report_cmd->add_option("-j,--journal", report_journal, "database (default: the c
 report_cmd->callback([&] {
   rc = report_from_files(report_site, report_journal, period_report, std::cout, std::cerr);
 });
+
+// Inspections with follow-up (issue 9 item 6, docs/inspections.md).
+add_inspection_cli(cli, rc);
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

@@ -12,6 +12,7 @@
 
 #include "vigil/config/operators.hpp"
 #include "vigil/core/alarm.hpp"
+#include "vigil/core/deficiency.hpp"
 #include "vigil/core/eol.hpp"
 #include "vigil/core/fire.hpp"
 #include "vigil/core/incident.hpp"
@@ -170,6 +171,9 @@ struct SiteConfig {
   // Alarm zones and fire release (issue 9, docs/alarm.md).
   std::vector<core::AlarmZone> alarm_zones;
   std::optional<core::FireConfig> fire;
+  // Inspections (issue 9 item 6, docs/inspections.md): more read errors than
+  // this at one reader is a deficiency (inspections.read_errors).
+  core::ReadErrorRate read_error_rate{};
 };
 
 }  // namespace vigil::config

@@ -26,6 +26,8 @@
 #include "vigil/core/event.hpp"
 #include "vigil/core/input.hpp"
 #include "vigil/core/point.hpp"
+#include "vigil/core/site.hpp"
+#include "vigil/core/time.hpp"
 
 namespace vigil::core {
 
@@ -54,6 +56,12 @@ struct AlarmZone {
   std::vector<AlarmSensor> sensors;
   // A granted card at one of these readers disarms the zone.
   std::vector<ReaderId> disarm_readers;
+  // Disarmed during these windows (site local time), armed outside them:
+  // armed (exit delay) when off-hours start, disarmed when a window starts.
+  std::optional<std::vector<WeeklyWindow>> arm_schedule{};
+  // Armed (exit delay) when the last person inside leaves (occupancy of the
+  // access zone with this id and its nested zones drops to zero).
+  bool auto_arm_when_empty = false;
 };
 
 // Who arms or disarms: an operator (vigilctl, schedule) or a cardholder.
@@ -65,7 +73,8 @@ struct AlarmActor {
 
 class AlarmPanel {
  public:
-  explicit AlarmPanel(std::vector<AlarmZone> zones);
+  // `tz`: the site's time zone, in which arm schedules are written.
+  explicit AlarmPanel(std::vector<AlarmZone> zones, TimeZone tz = {});
 
   // Starts the exit delay (alarm_arming), or refuses (alarm_arm_refused)
   // when a non-entry-route sensor is active and bypass is false. Arming an
@@ -82,8 +91,14 @@ class AlarmPanel {
   Effects point(const PointChanged& in);
   // access_granted at a disarm reader disarms that reader's zones.
   Effects observe(const Event& event);
-  // Fires every delay due by now.mono.
+  // Fires every delay due by now.mono, and arms or disarms the zones whose
+  // schedule changed between the previous call and now.wall (the first call
+  // only learns where the schedule stands: a start inside off-hours leaves
+  // the restored state alone).
   Effects advance(Moment now);
+  // The number of people in the zone (and its nested zones) changed: a zone
+  // with auto_arm_when_empty arms when it drops from some to zero.
+  Effects occupancy(const ZoneId& zone, std::size_t people, Moment now);
   std::optional<MonoTime> next_deadline() const;
 
   std::optional<AlarmState> state(const ZoneId& zone) const;
@@ -98,9 +113,13 @@ class AlarmPanel {
   };
   struct ZoneState {
     AlarmState state = AlarmState::disarmed;
-    std::optional<MonoTime> deadline;  // end of the exit or entry delay
-    std::vector<SensorState> sensors;  // parallel to AlarmZone::sensors
+    std::optional<MonoTime> deadline;     // end of the exit or entry delay
+    std::vector<SensorState> sensors;     // parallel to AlarmZone::sensors
+    std::optional<bool> schedule_open;    // unknown until the first advance
+    std::int64_t schedule_local_max = 0;  // latest local minute seen (DST fall-back)
+    std::optional<std::size_t> people;
   };
+  void advance_schedule(std::size_t z, Moment now, Effects& out);
 
   Event make(EventKind kind, const AlarmZone& zone, Moment at) const;
   void sensor_active(std::size_t z, std::size_t s, Moment at, Effects& out);
@@ -109,6 +128,7 @@ class AlarmPanel {
   void advance_zone(std::size_t z, Moment now, Effects& out);
 
   std::vector<AlarmZone> zones_;
+  TimeZone tz_;
   std::vector<ZoneState> states_;
   std::unordered_map<ZoneId, std::size_t> by_id_;
   // A point may belong to several zones (a corridor PIR in two).

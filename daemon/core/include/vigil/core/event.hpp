@@ -111,6 +111,15 @@ enum class EventKind : std::uint8_t {
   // inside a two-person zone after the other left (zone, person; attrs left).
   two_person_waiting,
   two_person_alone,
+
+  // Inspections with follow-up (issue 9 item 6, docs/inspections.md). attrs:
+  // inspection (the seq of its inspection_started), item, operator.
+  inspection_started,  // zone (none: the whole site); attrs: items, carried
+  inspection_finding,  // attrs: result (ok|deficiency), note, unit, due; a deficiency's id is this
+                       // seq
+  inspection_closed,   // attrs: ok, deficiencies, unchecked
+  deficiency_fixed,    // attrs: deficiency, note, operator
+  deficiency_overdue,  // its due date passed unfixed (raised once); attrs: deficiency, due, item
 };
 
 enum class DenyReason : std::uint8_t {

@@ -48,6 +48,9 @@ enum class IncidentKind : std::uint8_t {
 
   // Two-person rule (issue 8, rule 5).
   two_person_alone,  // one person left alone inside a two-person zone
+
+  // Inspections (issue 9 item 6): a deficiency passed its due date unfixed.
+  deficiency_overdue,
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };
