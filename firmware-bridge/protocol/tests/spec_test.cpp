@@ -37,6 +37,12 @@ std::map<std::string, Example> examples() {
   chunk.kind = CacheChunkKind::entries;
   chunk.count = 1;
   chunk.entries[0] = {0x000C0000000003E9ull, 0, 0, 0x01, 0, 0};
+  CacheDelta delta;  // image 3 -> 4: card 12:1001 removed
+  delta.base_version = 3;
+  delta.version = 4;
+  delta.count = 1;
+  delta.ops[0] = kCacheDeltaRemove;
+  delta.entries[0] = {0x000C0000000003E9ull, 0, 0, 0, 0, 0};
   Hello hello;
   hello.firmware = {1, 0, 0};
   hello.session = 0x0000B0A2;
@@ -51,6 +57,9 @@ std::map<std::string, Example> examples() {
        {{kProtocolVersion, MessageType::output_command, 2, 5},
         OutputCommand{0, OutputMode::pulse, 5000}}},
       {"cache_chunk", {{kProtocolVersion, MessageType::cache_chunk, 9, 0}, chunk}},
+      {"cache_delta", {{kProtocolVersion, MessageType::cache_delta, 10, 0}, delta}},
+      {"offline_ack",
+       {{kProtocolVersion, MessageType::offline_ack, 7, 3}, OfflineAck{0x0000B0A2, 12}}},
   };
 }
 
