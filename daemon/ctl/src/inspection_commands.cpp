@@ -167,6 +167,7 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
       throw Refused("'" + args.item + "' is not on inspection " + std::to_string(*id) +
                     "'s checklist (vigilctl inspection show " + std::to_string(*id) + ")");
     std::vector<core::Event> events{make(core::EventKind::inspection_finding, ctx)};
+    events.reserve(2);  // `f` must survive the push_back of a fix below
     auto& f = events.front();
     f.zone = inspection.zone;
     if (auto it = rules.item_zones.find(args.item); it != rules.item_zones.end())
