@@ -42,7 +42,7 @@ void SiteHarness::write_config() {
   out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
       << "journal: { path: " << journal_path_.string() << " }\n"
       << "broker: { host: 127.0.0.1, port: " << broker_.port()
-      << ", keepalive: 2s, topic_root: vigil }\n"
+      << ", keepalive: 2s, topic_root: vigil" << options_.broker_extra << " }\n"
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"
       << "devices:\n"
       << "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: " << io_.port()
@@ -126,6 +126,11 @@ void SiteHarness::start_vigild() {
       },
       15s);
   if (!up) throw std::runtime_error("vigild did not come up; log:\n" + vigild_log());
+}
+
+void SiteHarness::reconfigure(Options options) {
+  options_ = std::move(options);
+  write_config();
 }
 
 void SiteHarness::stop_vigild() {

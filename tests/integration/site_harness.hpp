@@ -34,6 +34,7 @@ class SiteHarness {
     // time 3 s; the reader decodes keypad bursts.
     bool card_and_pin = false;
     std::string extra_config{};  // YAML sections appended to the config (alarm_zones, fire)
+    std::string broker_extra{};  // appended inside the broker map: ", digest: { at: ... }"
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});
@@ -43,6 +44,9 @@ class SiteHarness {
   // Starts vigild and waits until it polls the I/O module and holds the GPIO chip.
   void start_vigild();
   void stop_vigild();  // SIGTERM, clean shutdown
+  // Rewrites the config with `options` (people stay); takes effect at the
+  // next start_vigild().
+  void reconfigure(Options options);
   void kill_vigild();  // SIGKILL: no shutdown at all
   bool vigild_running();
   void signal_vigild(int sig);

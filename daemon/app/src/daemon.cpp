@@ -24,6 +24,7 @@
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/app/status_file.hpp"
+#include "vigil/ctl/inspection_commands.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/operator_commands.hpp"
@@ -254,7 +255,8 @@ void Daemon::start() {
       digest_options.door_zones.emplace(door.id.str(), door.to_zone);
     digests_ = std::make_unique<mqtt::DigestRunner>(
         *publisher_, db, std::move(digest_options), check.segment_id,
-        mqtt::DigestSchedule{config_.broker.digest_at, config_.site.time_zone}, wall_now());
+        mqtt::DigestSchedule{config_.broker.digest_at, config_.site.time_zone}, wall_now(),
+        ctl::deficiency_rules(config_));
   }
   checkpointer_ = std::make_unique<Checkpointer>(
       io_, db, std::move(key),

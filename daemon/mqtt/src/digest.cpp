@@ -16,6 +16,41 @@ std::int64_t seconds_between(core::TimePoint from, core::TimePoint to) {
   return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
 }
 
+// Deficiencies open when the digest was cut (oldest first, as found) and
+// those closed since the previous digest: what the meeting follows up.
+nlohmann::ordered_json deficiency_section(const std::vector<core::Deficiency>& deficiencies,
+                                          const DigestWindow& window, const core::TimeZone& zone) {
+  nlohmann::ordered_json open = nlohmann::ordered_json::array();
+  nlohmann::ordered_json closed = nlohmann::ordered_json::array();
+  for (const auto& d : deficiencies) {
+    if (d.started >= window.now) continue;  // found after the cut
+    nlohmann::ordered_json j;
+    j["id"] = d.id;
+    j["kind"] = core::to_string(d.kind);
+    j["item"] = d.item;
+    j["zone"] = d.zone ? d.zone->str() : std::string{"_site"};
+    j["started"] = core::format_utc(d.started);
+    const auto closed_at = d.closed_at();
+    if (closed_at && *closed_at < window.now) {
+      if (*closed_at < window.since) continue;
+      j["closed_at"] = core::format_utc(*closed_at);
+      j["how"] = d.fixed ? "fixed" : "cleared";
+      j["by"] = d.fixed_by;
+      j["note"] = d.fixed ? d.fix_note : std::string{};
+      closed.push_back(std::move(j));
+      continue;
+    }
+    j["age_s"] = seconds_between(d.started, window.now);
+    j["due"] = d.due ? nlohmann::ordered_json(core::format_date(*d.due)) : nullptr;
+    // Overdue once the due day has ended on the site's clock.
+    j["overdue"] = d.due && zone.start_of(*d.due + 1) <= window.now;
+    j["unit"] = d.unit;
+    j["note"] = d.note;
+    open.push_back(std::move(j));
+  }
+  return {{"open", std::move(open)}, {"closed", std::move(closed)}};
+}
+
 }  // namespace
 
 core::TimePoint next_digest_time(const DigestSchedule& schedule, core::TimePoint after) {
@@ -54,9 +89,9 @@ std::optional<DigestWindow> DigestClock::due(core::TimePoint now) {
 }
 
 std::string digest_payload(const core::SiteId& site, const core::GatewayId& gateway,
-                           const std::string& segment,
-                           const std::vector<journal::IncidentRecord>& incidents,
-                           const DigestWindow& window) {
+                           const std::string& segment, const DigestSources& sources,
+                           const DigestWindow& window, const core::TimeZone& zone) {
+  const auto& incidents = sources.incidents;
   nlohmann::ordered_json open = nlohmann::ordered_json::array();
   nlohmann::ordered_json resolved = nlohmann::ordered_json::array();
   std::map<std::string, std::uint64_t> by_kind, by_zone;
@@ -106,6 +141,7 @@ std::string digest_payload(const core::SiteId& site, const core::GatewayId& gate
   j["open"] = std::move(open);
   j["raised"] = {{"total", raised}, {"by_kind", by_kind}, {"by_zone", by_zone}};
   j["resolved"] = std::move(resolved);
+  j["deficiencies"] = deficiency_section(sources.deficiencies, window, zone);
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

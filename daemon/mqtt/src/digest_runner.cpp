@@ -2,25 +2,34 @@
 
 #include <cstdio>
 
+#include "vigil/journal/journal.hpp"
 #include "vigil/mqtt/publisher.hpp"
 
 namespace vigil::mqtt {
 
 DigestRunner::DigestRunner(Publisher& publisher, std::filesystem::path database,
                            journal::IncidentLogOptions options, std::string segment,
-                           DigestSchedule schedule, core::TimePoint start)
+                           DigestSchedule schedule, core::TimePoint start,
+                           core::DeficiencyRules deficiencies)
     : publisher_(publisher),
       database_(std::move(database)),
       options_(std::move(options)),
       segment_(std::move(segment)),
+      schedule_(schedule),
+      deficiency_rules_(std::move(deficiencies)),
       clock_(std::move(schedule), start) {}
 
 DigestRunner::~DigestRunner() = default;  // jthread joins
 
 std::string DigestRunner::build(const DigestWindow& window) const {
-  journal::IncidentLog log(database_, "vigild", options_);
+  DigestSources sources;
+  sources.incidents = journal::IncidentLog(database_, "vigild", options_).list();
+  core::DeficiencyBook book(deficiency_rules_);
+  const journal::Journal journal(database_);
+  for (const auto& e : journal.query({.kinds = core::deficiency_event_kinds()})) book.apply(e);
+  sources.deficiencies = book.list();
   return digest_payload(publisher_.topics().site(), publisher_.topics().gateway(), segment_,
-                        log.list(), window);
+                        sources, window, schedule_.zone);
 }
 
 void DigestRunner::tick(core::TimePoint now) {

@@ -69,6 +69,27 @@ TEST(DigestSchedule, TheClockGivesOneDigestPerSlotEachCoveringSinceTheLast) {
   EXPECT_EQ(clock.next(), kDigestDay + 96h + 7h);
 }
 
+// The same independent validator as the integration suite's.
+void expect_digest_schema(vigil::testing::TempDir& dir, const std::string& payload) {
+  {
+    std::ofstream out(dir.file("digest.jsonl"));
+    out << nlohmann::json{{"topic", "vigil/v1/hq/gw1/digest"},
+                          {"payload", payload},
+                          {"retained", true}}
+               .dump()
+        << "\n";
+  }
+  const std::string command = std::string{"python3 "} + VIGIL_SOURCE_DIR +
+                              "/tests/integration/validate_payloads.py --schemas " +
+                              VIGIL_SOURCE_DIR + "/docs/schema --require=digest " +
+                              dir.file("digest.jsonl").string() + " > " +
+                              dir.file("out.txt").string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  std::ifstream in(dir.file("out.txt"));
+  const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+}
+
 core::Event digest_forced(const char* zone, core::TimePoint at) {
   core::Event e;
   e.kind = core::EventKind::door_forced;
@@ -120,24 +141,90 @@ TEST(Digest, SaysWhatIsOpenWhatWasRaisedAndWhatWasResolvedSinceTheLastOne) {
   EXPECT_EQ(j["resolved"][0]["note"], "door repaired");
   EXPECT_EQ(j["resolved"][0]["id"], "hq/gw1/seg1/" + std::to_string(incidents[1].id()));
 
-  // The same independent validator as the integration suite's.
+  expect_digest_schema(dir, payload);
+}
+
+core::Event digest_device(core::EventKind kind, const char* device, core::TimePoint at) {
+  core::Event e;
+  e.kind = kind;
+  e.device = core::DeviceId(device);
+  e.time = at;
+  return e;
+}
+
+core::Event digest_finding(const char* item, const char* due, core::TimePoint at) {
+  core::Event e;
+  e.kind = core::EventKind::inspection_finding;
+  e.time = at;
+  core::set_attr(e.attrs, "inspection", std::int64_t{1});
+  core::set_attr(e.attrs, "item", std::string(item));
+  core::set_attr(e.attrs, "result", std::string("deficiency"));
+  core::set_attr(e.attrs, "note", std::string("strike loose"));
+  core::set_attr(e.attrs, "unit", std::string("locksmiths"));
+  core::set_attr(e.attrs, "due", std::string(due));
+  return e;
+}
+
+TEST(Digest, ListsOpenDeficienciesWithTheirDueDatesAndThoseClosedSinceTheLastOne) {
+  vigil::testing::TempDir dir{"vigil-digest-def"};
+  const auto db = dir.file("vigil.db");
+  // The window ends 2026-12-02 07:00 UTC: a finding due 2026-12-01 is overdue.
+  const core::TimePoint since = kDigestDay - 24h + 7h, now = kDigestDay + 7h;
+  std::uint64_t fixed_id = 0;
   {
-    std::ofstream out(dir.file("digest.jsonl"));
-    out << nlohmann::json{{"topic", "vigil/v1/hq/gw1/digest"},
-                          {"payload", payload},
-                          {"retained", true}}
-               .dump()
-        << "\n";
+    journal::Journal j(db);
+    std::vector<core::Event> events{
+        digest_device(core::EventKind::device_offline, "io1", since - 2h),  // still open
+        digest_finding("door:lobby-main", "2026-12-01", since + 1h),        // open, overdue
+        digest_finding("door:vault", "2026-12-05", since + 1h),             // open, not yet due
+        digest_device(core::EventKind::device_offline, "io2", since + 2h),
+        digest_device(core::EventKind::device_online, "io2", since + 3h),   // cleared in window
+        digest_finding("reader:lobby-in", "2026-12-03", since + 4h),        // fixed below
+        digest_device(core::EventKind::device_offline, "io3", now + 1min),  // after the cut
+    };
+    j.append(events);
+    fixed_id = events[5].seq;
+    core::Event fix;
+    fix.kind = core::EventKind::deficiency_fixed;
+    fix.time = since + 5h;
+    core::set_attr(fix.attrs, "deficiency", static_cast<std::int64_t>(fixed_id));
+    core::set_attr(fix.attrs, "note", std::string("reader remounted"));
+    core::set_attr(fix.attrs, "operator", std::string("fac"));
+    std::vector<core::Event> more{fix};
+    j.append(more);
   }
-  const std::string command = std::string{"python3 "} + VIGIL_SOURCE_DIR +
-                              "/tests/integration/validate_payloads.py --schemas " +
-                              VIGIL_SOURCE_DIR + "/docs/schema --require=digest " +
-                              dir.file("digest.jsonl").string() + " > " +
-                              dir.file("out.txt").string() + " 2>&1";
-  const int status = std::system(command.c_str());
-  std::ifstream in(dir.file("out.txt"));
-  const std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+  Outbox outbox(db);
+  PublisherConfig config;
+  config.site = core::SiteId("hq");
+  config.gateway = core::GatewayId("gw1");
+  Publisher publisher(config, outbox);
+  DigestRunner runner(publisher, db, {}, "seg1", DigestSchedule{7h, {}}, since);
+  const std::string payload = runner.build(DigestWindow{since, now});
+  const auto d = nlohmann::json::parse(payload)["deficiencies"];
+
+  ASSERT_EQ(d["open"].size(), 3u) << d.dump(2);
+  EXPECT_EQ(d["open"][0]["item"], "device:io1");
+  EXPECT_EQ(d["open"][0]["kind"], "offline");
+  EXPECT_EQ(d["open"][0]["age_s"], 26 * 3600);
+  EXPECT_TRUE(d["open"][0]["due"].is_null());
+  EXPECT_EQ(d["open"][0]["overdue"], false);
+  std::map<std::string, nlohmann::json> findings;
+  for (const auto& o : d["open"])
+    if (o["kind"] == "finding") findings[o["item"].get<std::string>()] = o;
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings["door:lobby-main"]["due"], "2026-12-01");
+  EXPECT_EQ(findings["door:lobby-main"]["overdue"], true);
+  EXPECT_EQ(findings["door:lobby-main"]["unit"], "locksmiths");
+  EXPECT_EQ(findings["door:vault"]["overdue"], false);
+
+  ASSERT_EQ(d["closed"].size(), 2u) << d.dump(2);
+  std::map<std::string, nlohmann::json> closed;
+  for (const auto& c : d["closed"]) closed[c["how"].get<std::string>()] = c;
+  EXPECT_EQ(closed["cleared"]["item"], "device:io2");
+  EXPECT_EQ(closed["fixed"]["id"], fixed_id);
+  EXPECT_EQ(closed["fixed"]["by"], "fac");
+  EXPECT_EQ(closed["fixed"]["note"], "reader remounted");
+  expect_digest_schema(dir, payload);
 }
 
 }  // namespace

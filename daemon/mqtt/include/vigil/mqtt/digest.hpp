@@ -2,8 +2,10 @@
 // a local time of day by default) each gateway publishes, retained on
 // <prefix>/digest, what the security-maintenance meeting goes through: the
 // incidents still open with their age, the incidents raised since the last
-// digest by kind and by zone, and those resolved since then. Built from the
-// journal (journal::IncidentLog), so it is the same story vigilctl tells.
+// digest by kind and by zone, and those resolved since then; and the device
+// and inspection deficiencies still open, with those closed since then. Built
+// from the journal (journal::IncidentLog, core::DeficiencyBook), so it is the
+// same story `vigilctl incident list` and `vigilctl inspect` tell.
 #pragma once
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/core/deficiency.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/time.hpp"
 #include "vigil/journal/incident_log.hpp"
@@ -31,13 +34,19 @@ struct DigestWindow {
   core::TimePoint now{};
 };
 
-// The digest JSON (docs/schema/digest.schema.json) over `incidents` (every
-// incident with its lifecycle, oldest first). `segment` is the journal's
-// segment id, as in incident ids.
+// What a digest is cut from: every incident with its lifecycle (oldest
+// first) and every deficiency (DeficiencyBook::list()).
+struct DigestSources {
+  std::vector<journal::IncidentRecord> incidents;
+  std::vector<core::Deficiency> deficiencies;
+};
+
+// The digest JSON (docs/schema/digest.schema.json). `segment` is the
+// journal's segment id, as in incident ids; `zone` is the site's time zone, in
+// which a deficiency's due date ends.
 std::string digest_payload(const core::SiteId& site, const core::GatewayId& gateway,
-                           const std::string& segment,
-                           const std::vector<journal::IncidentRecord>& incidents,
-                           const DigestWindow& window);
+                           const std::string& segment, const DigestSources& sources,
+                           const DigestWindow& window, const core::TimeZone& zone);
 
 // When the next digest is due: vigild asks on its clock tick (the wall time
 // it already reads), so no timer or sleep of its own.
