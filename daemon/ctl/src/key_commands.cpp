@@ -1,6 +1,9 @@
 // vigilctl key show and vigilctl log verify with signed checkpoints.
+#include <exception>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <thread>
 
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
@@ -102,6 +105,27 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
   try {
     journal::Journal journal(db);
     bool bad = false;
+    // The checkpoint rows' signatures (~0.1 ms of CPU each, one per 1,000
+    // rows) are checked on their own connection and thread while the chain
+    // is walked: the walk alone does not keep both cores busy all the way.
+    std::optional<journal::CheckpointRowsCheck> rows;
+    std::exception_ptr rows_error;
+    std::thread rows_thread;
+    if (key) {
+      rows_thread = std::thread{[&] {
+        try {
+          rows = journal::check_checkpoint_rows(journal::Journal(db), *key);
+        } catch (...) {
+          rows_error = std::current_exception();
+        }
+      }};
+    }
+    struct Join {
+      std::thread& thread;
+      ~Join() {
+        if (thread.joinable()) thread.join();
+      }
+    } join{rows_thread};
     // The live rows and every archive, as one chain (docs/journal.md, "Archives").
     const journal::VerifyResult chain = journal::verify_with_archives(journal);
     (chain.ok ? out : err) << db << ": " << chain.message << "\n";
@@ -115,9 +139,10 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
           << e.detail << ")\n";
     }
     if (key) {
-      const auto rows = journal::check_checkpoint_rows(journal, *key);
-      bool ok = rows.problem == journal::CheckpointProblem::none;
-      (ok ? out : err) << db << ": " << rows.message << "\n";
+      rows_thread.join();
+      if (rows_error) std::rethrow_exception(rows_error);
+      bool ok = rows->problem == journal::CheckpointProblem::none;
+      (ok ? out : err) << db << ": " << rows->message << "\n";
       bad |= !ok;
     } else {
       out << db << ": no public key at " << key_path.string()
