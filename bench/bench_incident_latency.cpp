@@ -13,6 +13,8 @@
 //
 // The journal lives in the site's temp dir (/tmp) unless a directory is given
 // (e.g. a tmpfs, where fsync costs nothing: the difference is the fsync).
+// In the same run it times fdatasync in that directory (fdatasync_us below):
+// the one sync on the incident's path, without SQLite around it.
 //
 // Usage: bench_incident_latency [doors=200] [journal-dir]
 #include <fcntl.h>
@@ -56,7 +58,7 @@ struct Arrivals {
 };
 
 void print(const char* what, const std::vector<double>& us) {
-  std::printf("%s: n=%zu median=%.0f us p90=%.0f us p99=%.0f us\n", what, us.size(),
+  std::printf("%s: n=%zu median=%.1f us p90=%.1f us p99=%.1f us\n", what, us.size(),
               percentile(us, 0.5), percentile(us, 0.9), percentile(us, 0.99));
 }
 
