@@ -58,8 +58,8 @@ struct Arrivals {
 };
 
 void print(const char* what, const std::vector<double>& us) {
-  std::printf("%s: n=%zu median=%.1f us p90=%.1f us p99=%.1f us\n", what, us.size(),
-              percentile(us, 0.5), percentile(us, 0.9), percentile(us, 0.99));
+  std::printf("%s: n=%zu min=%.1f us median=%.1f us p90=%.1f us p99=%.1f us\n", what, us.size(),
+              percentile(us, 0.0), percentile(us, 0.5), percentile(us, 0.9), percentile(us, 0.99));
 }
 
 // The fdatasync the incident path waits for, on the journal's own disk: a
