@@ -103,7 +103,7 @@ VerifyResult classify(VerifyResult result, sqlite::Database& db, const RowBatch&
   }
   RowHasher hasher;
   CanonicalBytes bytes;
-  encode_stored(bytes, batch, row, names);
+  encode_stored(bytes, batch, row);
   auto stored_hash = batch.bytes(row, kHashColumn);
   if (!same(hasher.sha256(bytes.bytes()), stored_hash) ||
       batch.value(row, kHashColumn).type != ValueType::blob) {
@@ -242,14 +242,14 @@ struct Walk {
 Walk walk(sqlite::Database& db, const NameTable& names, const DoorZones& door_zones,
           const Hash& genesis, std::uint64_t from, std::uint64_t to, const Hash& start_prev) {
   Walk out;
-  out.checker = std::make_unique<ChainChecker>(names, door_zones, genesis);
+  out.checker = std::make_unique<ChainChecker>(door_zones, genesis);
   out.checker->start_at(from, start_prev);
   EventScan select{db, from, to};
   Pipeline pipeline{*out.checker};
   // A range shorter than one batch is checked here, without a thread.
   RowBatch* batch = pipeline.take_free();
   while (batch != nullptr && select.step()) {
-    batch->capture(select.handle());
+    batch->capture(select.handle(), names);
     if (batch->size() == kBatchRows) {
       pipeline.submit(batch);
       batch = pipeline.take_free();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 
 namespace vigil::journal::verify_rows {
@@ -54,28 +55,12 @@ bool same(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
-void put_name(CanonicalBytes& bytes, const StoredName& name) {
-  switch (name.type) {
-    case ValueType::integer:
-      return bytes.put_integer(name.integer);
-    case ValueType::real:
-      return bytes.put_real(name.real);
-    case ValueType::text:
-      return bytes.put_text(name.bytes);
-    case ValueType::blob:
-      return bytes.put_blob(
-          {reinterpret_cast<const std::uint8_t*>(name.bytes.data()), name.bytes.size()});
-    case ValueType::null:
-      return bytes.put_null();
-  }
-}
-
 }  // namespace
 
 void RowBatch::clear() {
   values_.clear();
-  arena_.clear();
-  door_zone_.clear();
+  used_ = 0;
+  rows_.clear();
 }
 
 EventScan::EventScan(sqlite::Database& db, std::uint64_t from, std::uint64_t to)
@@ -99,39 +84,102 @@ bool EventScan::step() {
   sqlite::throw_error(db_, rc, std::string{"step `"} + sqlite3_sql(stmt_) + "`");
 }
 
-void RowBatch::capture(sqlite3_stmt* row) {
-  const auto first = values_.size();
-  values_.resize(first + kColumnCount);
-  Value* out = values_.data() + first;
+std::uint8_t* RowBatch::extend(std::size_t size) {
+  if (arena_.size() - used_ < size) arena_.resize(std::max(2 * arena_.size(), used_ + size));
+  std::uint8_t* at = arena_.data() + used_;
+  used_ += size;
+  return at;
+}
+
+// The encodings of hash_chain.cpp's CanonicalBytes, written in place (the
+// worked example test and the Python verifier hold both to docs/journal.md).
+void RowBatch::put_tag_u64(std::uint8_t tag, std::uint64_t value) {
+  std::uint8_t* at = extend(9);
+  at[0] = tag;
+  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
+  std::memcpy(at + 1, &value, 8);
+}
+
+void RowBatch::put_tag_bytes(std::uint8_t tag, const void* data, std::size_t size) {
+  if (size > 0xffffffffu) throw std::length_error("journal field over 4 GiB");
+  std::uint8_t* at = extend(5 + size);
+  at[0] = tag;
+  auto length = static_cast<std::uint32_t>(size);
+  if constexpr (std::endian::native == std::endian::little) length = __builtin_bswap32(length);
+  std::memcpy(at + 1, &length, 4);
+  if (size > 0) std::memcpy(at + 5, data, size);
+}
+
+void RowBatch::capture(sqlite3_stmt* row, const NameTable& names) {
+  const std::size_t start = used_;
+  std::memcpy(extend(kCanonicalMagic.size()), kCanonicalMagic.data(), kCanonicalMagic.size());
+  std::size_t end = start;
   for (int column = 0; column < kColumnCount; ++column) {
+    const bool hash = column == kHashColumn;
+    if (hash) end = used_;
     // An unprotected value: read on this thread only, before the next step,
     // which is all the documentation asks of a connection opened NOMUTEX.
     sqlite3_value* stored = sqlite3_column_value(row, column);
     Value value{.type = static_cast<ValueType>(sqlite3_value_type(stored)), .size = 0, .word = 0};
     switch (value.type) {
-      case ValueType::integer:
-        value.word = static_cast<std::uint64_t>(sqlite3_value_int64(stored));
+      case ValueType::integer: {
+        const auto id = sqlite3_value_int64(stored);
+        value.word = static_cast<std::uint64_t>(id);
+        if (hash) break;
+        put_tag_u64(tag::integer, value.word);
+        if (column < kFirstNameColumn || column > kLastNameColumn) break;
+        // An interned id: the name it refers to follows, typed as stored.
+        const auto* name = names.find(id);
+        if (name == nullptr) {
+          *extend(1) = tag::null;  // a dangling id: never what the append path wrote
+          break;
+        }
+        switch (name->type) {
+          case ValueType::integer:
+            put_tag_u64(tag::integer, static_cast<std::uint64_t>(name->integer));
+            break;
+          case ValueType::real:
+            put_tag_u64(tag::real, std::bit_cast<std::uint64_t>(name->real));
+            break;
+          case ValueType::text:
+          case ValueType::blob:
+            put_tag_bytes(name->type == ValueType::text ? tag::text : tag::blob, name->bytes.data(),
+                          name->bytes.size());
+            break;
+          case ValueType::null:
+            *extend(1) = tag::null;
+            break;
+        }
         break;
+      }
       case ValueType::real:
         value.word = std::bit_cast<std::uint64_t>(sqlite3_value_double(stored));
+        if (!hash) put_tag_u64(tag::real, value.word);
         break;
       case ValueType::text:
       case ValueType::blob: {
         // The blob form of a text value is its bytes, without a conversion.
-        const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(stored));
+        const void* data = sqlite3_value_blob(stored);
         const auto size = static_cast<std::size_t>(sqlite3_value_bytes(stored));
-        value.word = arena_.size();
+        if (hash) {
+          if (size > 0) std::memcpy(extend(size), data, size);
+          value.word = used_ - size;
+        } else {
+          put_tag_bytes(value.type == ValueType::text ? tag::text : tag::blob, data, size);
+          value.word = used_ - size;
+        }
         value.size = static_cast<std::uint32_t>(size);
-        if (size > 0) arena_.insert(arena_.end(), data, data + size);
         break;
       }
       case ValueType::null:
+        if (!hash) *extend(1) = tag::null;
         break;
     }
-    out[column] = value;
+    values_.push_back(value);
   }
   // door_id and zone_id as sqlite::Statement::column_int reads them, for the
   // door_zones check; a retyped value is converted as SQLite converts it.
+  const Value* out = values_.data() + values_.size() - kColumnCount;
   auto as_int = [&](int column) {
     const auto& value = out[column];
     if (value.type == ValueType::integer) return static_cast<std::int64_t>(value.word);
@@ -139,7 +187,8 @@ void RowBatch::capture(sqlite3_stmt* row) {
                ? std::int64_t{0}
                : static_cast<std::int64_t>(sqlite3_column_int64(row, column));
   };
-  door_zone_.emplace_back(as_int(kDoorColumn), as_int(kZoneColumn));
+  rows_.push_back(
+      Row{.start = start, .end = end, .door = as_int(kDoorColumn), .zone = as_int(kZoneColumn)});
 }
 
 std::span<const std::uint8_t> RowBatch::bytes(std::size_t row, int column) const {
@@ -180,40 +229,9 @@ DoorZones load_door_zones(sqlite::Database& db) {
   return out;
 }
 
-void encode_stored(CanonicalBytes& bytes, const RowBatch& batch, std::size_t row,
-                   const NameTable& names) {
-  bytes.start();
-  for (int column = 0; column < kHashColumn; ++column) {
-    const auto& value = batch.value(row, column);
-    switch (value.type) {
-      case ValueType::integer: {
-        const auto id = static_cast<std::int64_t>(value.word);
-        bytes.put_integer(id);
-        if (column < kFirstNameColumn || column > kLastNameColumn) break;
-        const auto* name = names.find(id);
-        if (name == nullptr) {
-          bytes.put_null();  // a dangling id: never what the append path wrote
-        } else {
-          put_name(bytes, *name);
-        }
-        break;
-      }
-      case ValueType::real:
-        bytes.put_real(std::bit_cast<double>(value.word));
-        break;
-      case ValueType::text: {
-        auto text = batch.bytes(row, column);
-        bytes.put_text({reinterpret_cast<const char*>(text.data()), text.size()});
-        break;
-      }
-      case ValueType::blob:
-        bytes.put_blob(batch.bytes(row, column));
-        break;
-      case ValueType::null:
-        bytes.put_null();
-        break;
-    }
-  }
+void encode_stored(CanonicalBytes& bytes, const RowBatch& batch, std::size_t row) {
+  auto canonical = batch.canonical(row);
+  bytes.buffer().assign(canonical.begin(), canonical.end());
 }
 
 std::optional<std::string> wrong_type(const RowBatch& batch, std::size_t row,
@@ -241,10 +259,9 @@ std::optional<std::string> wrong_type(const RowBatch& batch, std::size_t row,
 std::optional<std::size_t> ChainChecker::check(const RowBatch& batch) {
   for (std::size_t row = 0; row < batch.size(); ++row) {
     if (static_cast<std::uint64_t>(batch.integer(row, 0)) != expected_seq_) return row;
-    encode_stored(bytes_, batch, row, names_);
     auto stored_hash = batch.bytes(row, kHashColumn);
     if (batch.value(row, kHashColumn).type != ValueType::blob ||
-        !same(hasher_.sha256(bytes_.bytes()), stored_hash) ||
+        !same(hasher_.sha256(batch.canonical(row)), stored_hash) ||
         !same(batch.bytes(row, kPrevHashColumn), expected_prev_)) {
       return row;
     }

@@ -52,13 +52,20 @@ class EventScan {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// Rows copied out of the scan.
+class NameTable;
+
+// Rows copied out of the scan, each already laid out as its canonical bytes
+// (docs/journal.md, "Hash input") in one arena: the reading thread writes the
+// hash input as it reads the values, once, and the checking thread only
+// hashes a span. A text or blob value's bytes are not copied a second time:
+// its Value points at them inside the row's canonical bytes (after the tag
+// and length). The stored hash follows the canonical bytes, outside them.
 class RowBatch {
  public:
   void clear();
-  // Copies the scan's current row.
-  void capture(sqlite3_stmt* row);
-  std::size_t size() const { return door_zone_.size(); }
+  // Encodes the scan's current row; `names` resolves the interned id columns.
+  void capture(sqlite3_stmt* row, const NameTable& names);
+  std::size_t size() const { return rows_.size(); }
 
   const Value& value(std::size_t row, int column) const {
     return values_[row * kColumnCount + static_cast<std::size_t>(column)];
@@ -68,14 +75,31 @@ class RowBatch {
   }
   // Text or blob bytes (empty for other types).
   std::span<const std::uint8_t> bytes(std::size_t row, int column) const;
+  // The row's hash input: magic, then every column but the hash, typed.
+  std::span<const std::uint8_t> canonical(std::size_t row) const {
+    return {arena_.data() + rows_[row].start, rows_[row].end - rows_[row].start};
+  }
   // door_id and zone_id as SQLite's column_int reads them (any stored type).
-  std::int64_t door_int(std::size_t row) const { return door_zone_[row].first; }
-  std::int64_t zone_int(std::size_t row) const { return door_zone_[row].second; }
+  std::int64_t door_int(std::size_t row) const { return rows_[row].door; }
+  std::int64_t zone_int(std::size_t row) const { return rows_[row].zone; }
 
  private:
+  struct Row {
+    std::size_t start;  // the canonical bytes are arena_[start, end)
+    std::size_t end;
+    std::int64_t door;
+    std::int64_t zone;
+  };
+  // `size` more bytes at the arena's end, growing it (without zero-filling
+  // the reserve each row, as resize would).
+  std::uint8_t* extend(std::size_t size);
+  void put_tag_u64(std::uint8_t tag, std::uint64_t value);
+  void put_tag_bytes(std::uint8_t tag, const void* data, std::size_t size);
+
   std::vector<Value> values_;
   std::vector<std::uint8_t> arena_;
-  std::vector<std::pair<std::int64_t, std::int64_t>> door_zone_;
+  std::size_t used_ = 0;  // bytes of arena_ in use; arena_.size() is its capacity
+  std::vector<Row> rows_;
 };
 
 // A names row's text as stored: normally TEXT, but verify hashes whatever
@@ -114,9 +138,9 @@ NameTable load_names(sqlite::Database& db);
 using DoorZones = std::unordered_set<std::uint64_t>;
 DoorZones load_door_zones(sqlite::Database& db);
 
-// The row's canonical bytes from what is stored, types and all.
-void encode_stored(CanonicalBytes& bytes, const RowBatch& batch, std::size_t row,
-                   const NameTable& names);
+// The row's canonical bytes from what is stored, types and all (a copy of
+// the batch's, which classify() rewrites in place to search for a moved row).
+void encode_stored(CanonicalBytes& bytes, const RowBatch& batch, std::size_t row);
 
 // "person_id holds BLOB, the schema says INTEGER", or nullopt when every
 // stored type (the referenced names included) is one the schema allows.
@@ -129,8 +153,8 @@ std::optional<std::string> wrong_type(const RowBatch& batch, std::size_t row,
 // the caller, which has the database.
 class ChainChecker {
  public:
-  ChainChecker(const NameTable& names, const DoorZones& door_zones, const Hash& genesis)
-      : names_(names), door_zones_(door_zones), expected_prev_(genesis) {}
+  ChainChecker(const DoorZones& door_zones, const Hash& genesis)
+      : door_zones_(door_zones), expected_prev_(genesis) {}
 
   // Starts the walk at row `seq`, expecting it to chain from `prev`.
   void start_at(std::uint64_t seq, const Hash& prev) {
@@ -145,10 +169,8 @@ class ChainChecker {
   const Hash& head() const { return expected_prev_; }
 
  private:
-  const NameTable& names_;
   const DoorZones& door_zones_;
   RowHasher hasher_;
-  CanonicalBytes bytes_;
   std::uint64_t expected_seq_ = 1;
   Hash expected_prev_;
 };
