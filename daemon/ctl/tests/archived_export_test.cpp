@@ -111,8 +111,7 @@ class ArchivedExport : public ::testing::Test {
     AuditListArgs args;
     args.db_path = db().string();
     args.operator_name = "sam";
-    EXPECT_EQ(audit_list(args, out, err), 0)
-        << err.str();
+    EXPECT_EQ(audit_list(args, out, err), 0) << err.str();
     return out.str();
   }
 
@@ -144,8 +143,8 @@ TEST_F(ArchivedExport, AnExportSpanningArchivedMonthsIsTheSameSignedExportAsBefo
   const auto made = journal::archive_before(db(), "2026-11", at(2026, 12, 1, 0), "dora");
   ASSERT_EQ(made.size(), 3u);  // August, September, October
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    const auto data = export_to(std::string{"after-"} + cases[i].name, cases[i].format,
-                                cases[i].query);
+    const auto data =
+        export_to(std::string{"after-"} + cases[i].name, cases[i].format, cases[i].query);
     EXPECT_EQ(read_all(data) + read_all(data.string() + ".manifest.json"), before[i])
         << cases[i].name;
     expect_verifies(data);
