@@ -63,15 +63,15 @@ TEST(JournalRetention, VigildArchivesOldMonthsByItselfAndTheChainStillCoversEver
   ASSERT_GE(now, std::chrono::sys_days{std::chrono::year{2026} / 10 / 1}) << "clock before 2026-10";
   TempDir journal_dir{"vigil-retention"};
   write_old_months(journal_dir.file("journal.db"));
-  SiteHarness site({}, {.journal_dir = journal_dir.path(),
-                        .journal_extra = "retention: { keep_months: 2 }"});
+  SiteHarness site(
+      {}, {.journal_dir = journal_dir.path(), .journal_extra = "retention: { keep_months: 2 }"});
   site.start_vigild();
   const std::string config = site.config_path().string();
   const auto db = site.journal_path();
 
   // The start pass: one archive per month, each recorded in the chain by vigild.
-  ASSERT_TRUE(eventually(
-      [&] { return site.events(core::EventKind::journal_archived).size() == 3; }, 10s))
+  ASSERT_TRUE(
+      eventually([&] { return site.events(core::EventKind::journal_archived).size() == 3; }, 10s))
       << site.vigild_log();
   const auto records = site.events(core::EventKind::journal_archived);
   std::vector<std::string> months;
