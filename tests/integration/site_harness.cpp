@@ -40,7 +40,8 @@ void SiteHarness::write_config() {
   config_path_ = dir_.file("site.yaml");
   std::ofstream out(config_path_);
   out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
-      << "journal: { path: " << journal_path_.string() << " }\n"
+      << "journal: { path: " << journal_path_.string()
+      << (options_.journal_extra.empty() ? "" : ", " + options_.journal_extra) << " }\n"
       << "broker: { host: 127.0.0.1, port: " << broker_.port()
       << ", keepalive: 2s, topic_root: vigil" << options_.broker_extra << " }\n"
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"

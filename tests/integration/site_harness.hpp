@@ -33,8 +33,9 @@ class SiteHarness {
     // The door is card + PIN (issue 8): p01's PIN is 1234, the PIN entry
     // time 3 s; the reader decodes keypad bursts.
     bool card_and_pin = false;
-    std::string extra_config{};  // YAML sections appended to the config (alarm_zones, fire)
-    std::string broker_extra{};  // appended inside the broker map: ", digest: { at: ... }"
+    std::string extra_config{};   // YAML sections appended to the config (alarm_zones, fire)
+    std::string journal_extra{};  // keys added to the journal map ("retention: {...}")
+    std::string broker_extra{};   // appended inside the broker map: ", digest: { at: ... }"
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

@@ -19,6 +19,7 @@
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/incident_state_watch.hpp"
+#include "vigil/app/retention.hpp"
 
 #include "vigil/app/pin_verifier.hpp"
 #include "vigil/app/roster_watch.hpp"
@@ -311,9 +312,24 @@ void Daemon::start() {
       core::LockdownChanged{roster_watch_->lockdowns(), wall_now(), mono_now()}));
   start_alarms(db);
   arm_tick();
-  full_verify_ = std::make_unique<FullVerify>(
-      io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
-  full_verify_->start();
+  auto start_full_verify = [this, db, check] {
+    full_verify_ = std::make_unique<FullVerify>(
+        io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
+    full_verify_->start();
+  };
+  if (config_.retention_keep_months) {
+    // Retention first, then the full check: a walk must not read the chain
+    // while rows move from the live journal to an archive.
+    retention_ =
+        std::make_unique<Retention>(db, *config_.retention_keep_months, [this, start_full_verify] {
+          boost::asio::post(io_, [this, start_full_verify] {
+            if (!stopping_) start_full_verify();
+          });
+        });
+    retention_->start();
+  } else {
+    start_full_verify();
+  }
 
   arm_status();
   control_ = std::make_unique<ControlServer>(
@@ -429,6 +445,7 @@ void Daemon::arm_deadline() {
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
   control_.reset();      // its requests journal through the writer: stop it first
+  retention_.reset();    // waits for a pass in progress (a month's move)
   full_verify_.reset();  // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();

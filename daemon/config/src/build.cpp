@@ -145,6 +145,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   out.clock_jump_threshold = draft.clock_jump_threshold;
   out.checkpoint_every_events = draft.checkpoint_every_events;
   out.checkpoint_interval = draft.checkpoint_interval;
+  out.retention_keep_months = draft.retention_keep_months;
   build_operators(draft, out);
   build_alarm(draft, out);
   out.read_error_rate = draft.read_error_rate;

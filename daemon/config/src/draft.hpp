@@ -174,6 +174,7 @@ struct Draft {
   std::optional<Located<std::string>> journal_path;
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
+  std::optional<unsigned> retention_keep_months{};
   BrokerConfig broker;
   bool client_id_given = false;
   core::IncidentRulesConfig incident_rules;

@@ -51,7 +51,8 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
 }
 
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader journal(node, "journal", {"path", "checkpoint_every", "checkpoint_interval"}, diag);
+  MapReader journal(node, "journal",
+                    {"path", "checkpoint_every", "checkpoint_interval", "retention"}, diag);
   if (!journal.ok()) return;
   if (auto v = journal.string("path", Need::required)) {
     if (v->value.empty()) {
@@ -69,6 +70,16 @@ void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'checkpoint_interval': must be between 1s and 24h");
     } else {
       draft.checkpoint_interval = v->value;
+    }
+  }
+  // vigild archives whole UTC months older than this by itself
+  // (docs/journal.md, "Retention in vigild").
+  if (journal.has("retention")) {
+    MapReader retention(journal.get("retention"), "journal.retention", {"keep_months"}, diag);
+    if (retention.ok()) {
+      if (auto v = retention.integer("keep_months", Need::required, 1, 1200)) {
+        draft.retention_keep_months = static_cast<unsigned>(v->value);
+      }
     }
   }
 }

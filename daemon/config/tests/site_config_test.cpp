@@ -256,6 +256,40 @@ TEST(SiteConfig, MissingFileIsOneDiagnosticWithoutPosition) {
             "/nonexistent/site.yaml: cannot read the file: No such file or directory");
 }
 
+TEST(SiteConfig, JournalRetentionIsReadAndABadOneRefusedWithItsPosition) {
+  auto unset = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\njournal: { path: j.db }\n", "/etc/s.yaml");
+  ASSERT_TRUE(unset.ok()) << to_string(unset.diagnostics());
+  EXPECT_FALSE(unset.value().retention_keep_months);
+  auto set = load_site_config_from_string(
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+      "journal:\n  path: j.db\n  retention: { keep_months: 13 }\n",
+      "/etc/s.yaml");
+  ASSERT_TRUE(set.ok()) << to_string(set.diagnostics());
+  EXPECT_EQ(set.value().retention_keep_months, 13u);
+  const struct {
+    const char* retention;
+    const char* expected;
+  } bad[] = {
+      {"{ keep_months: 0 }", "/etc/s.yaml:4:"},
+      {"{ keep_months: 1201 }", "/etc/s.yaml:4:"},
+      {"{ keep_months: twelve }", "/etc/s.yaml:4:"},
+      {"{ keep_month: 12 }", "'keep_month'"},
+      {"{}", "'keep_months'"},
+      {"12", "/etc/s.yaml:4:"},
+  };
+  for (const auto& b : bad) {
+    auto r = load_site_config_from_string(std::string{"site: { id: hq, gateway: gw1, time_zone: "
+                                                      "UTC }\njournal:\n  path: j.db\n"
+                                                      "  retention: "} +
+                                              b.retention + "\n",
+                                          "/etc/s.yaml");
+    ASSERT_FALSE(r.ok()) << b.retention;
+    EXPECT_NE(to_string(r.diagnostics()).find(b.expected), std::string::npos)
+        << b.retention << ": " << to_string(r.diagnostics());
+  }
+}
+
 }  // namespace
 }  // namespace vigil::config
 

@@ -189,16 +189,30 @@ std::optional<Hash> hash_at_with_archives(const Journal& live, std::uint64_t seq
   return std::nullopt;
 }
 
-std::vector<core::Event> query_with_archives(const Journal& live, const Filter& filter) {
-  std::vector<core::Event> out;
+namespace {
+
+// The archives a filter can reach (those with rows after its after_seq), by
+// first_seq; a missing archive is an error, never a silently shorter answer.
+std::vector<fs::path> archives_for(const Journal& live, const Filter& filter) {
+  std::vector<fs::path> out;
   for (const auto& r : archive_records(live)) {
     if (r.last_seq <= filter.after_seq) continue;
-    if (filter.limit && out.size() >= *filter.limit) return out;
     const fs::path path = archive_dir(live.path()) / r.file;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
       throw JournalError(name_of(r) + " is missing: its rows cannot be searched", 0);
     }
+    out.push_back(path);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<core::Event> query_with_archives(const Journal& live, const Filter& filter) {
+  std::vector<core::Event> out;
+  for (const auto& path : archives_for(live, filter)) {
+    if (filter.limit && out.size() >= *filter.limit) return out;
     Filter part = filter;
     if (filter.limit) part.limit = *filter.limit - out.size();
     for (auto& e : Journal(path).query(part)) out.push_back(std::move(e));
@@ -210,6 +224,25 @@ std::vector<core::Event> query_with_archives(const Journal& live, const Filter& 
   }
   for (auto& e : live.query(rest)) out.push_back(std::move(e));
   return out;
+}
+
+void for_each_row_with_archives(const Journal& live, const Filter& filter,
+                                const std::function<void(const ExportRow&)>& visit) {
+  std::size_t seen = 0;
+  const auto counting = [&](const ExportRow& row) {
+    ++seen;
+    visit(row);
+  };
+  const auto remaining = [&](Filter part) {
+    if (filter.limit) part.limit = *filter.limit - std::min(seen, *filter.limit);
+    return part;
+  };
+  for (const auto& path : archives_for(live, filter)) {
+    if (filter.limit && seen >= *filter.limit) return;
+    Journal(path).for_each_row(remaining(filter), counting);
+  }
+  if (filter.limit && seen >= *filter.limit) return;
+  live.for_each_row(remaining(filter), counting);
 }
 
 }  // namespace vigil::journal

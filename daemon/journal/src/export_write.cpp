@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "export_text.hpp"
+#include "vigil/journal/archive.hpp"
 #include "vigil/journal/export.hpp"
 #include "vigil/journal/export_row.hpp"
 #include "vigil/journal/filter_check.hpp"
@@ -83,7 +84,8 @@ ExportManifest write_export(const Journal& journal, const ExportRequest& request
   HashingWriter out(data);
   const bool csv = request.format == ExportFormat::csv;
   out.buffer() += csv ? kCsvHeader : "[";
-  journal.for_each_row(request.filter, [&](const ExportRow& row) {
+  // Archived months too (archive.hpp): the rows are the same as before archiving.
+  for_each_row_with_archives(journal, request.filter, [&](const ExportRow& row) {
     if (manifest.rows == 0) {
       manifest.first_seq = row.seq;
       manifest.first_prev_hash = to_hex(row.prev_hash);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "journal_test_support.hpp"
+#include "vigil/journal/archive.hpp"
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::journal {
@@ -179,6 +180,82 @@ TEST_F(PythonVerifier, NamesTheSameDamageDeepInALargeJournal) {
     EXPECT_EQ(run.exit_code, 1) << c.what;
     EXPECT_EQ(run.output, c.expected + "\n") << c.what;
     EXPECT_EQ(Journal{file}.verify().message, c.expected) << c.what;
+  }
+}
+
+core::TimePoint pv_day_of_2026(unsigned month, unsigned day) {
+  using namespace std::chrono;
+  return core::TimePoint{duration_cast<core::Duration>(
+      (sys_days{year{2026} / std::chrono::month{month} / std::chrono::day{day}} + hours{9})
+          .time_since_epoch())};
+}
+
+// A journal of August to November 2026 (five rows a month) with August,
+// September and October archived: three archive files and the live rows.
+std::filesystem::path pv_archived_journal(const TempDir& dir) {
+  const auto file = dir.file("j.db");
+  {
+    Journal journal{file};
+    for (unsigned month = 8; month <= 11; ++month) {
+      auto events = testing::sample_events(5);
+      for (unsigned i = 0; i < events.size(); ++i) events[i].time = pv_day_of_2026(month, 1 + i);
+      journal.append(events);
+    }
+  }
+  archive_before(file, "2026-11", pv_day_of_2026(12, 1), "dora");
+  return file;
+}
+
+// The script checks the live file and every archive as one chain (rows
+// 1..15 in three archives) and names the archive that is missing, edited or
+// replaced, in the words of verify_with_archives().
+TEST(PythonVerifierArchives, ChecksEveryArchiveAndNamesTheDamagedOne) {
+#ifndef VIGIL_PYTHON3
+  GTEST_SKIP() << "python3 not found at configure time";
+#endif
+  const std::string second = "archive 2026-09 (2026-09.db, rows 6..10, recorded at seq 22)";
+  struct Case {
+    const char* what;
+    void (*damage)(const std::filesystem::path& journal);
+    std::string expected;  // the start of both verdicts
+  };
+  const Case cases[] = {
+      {"intact", [](const std::filesystem::path&) {}, "ok: 23 rows (1..15 in 3 archive(s)), head "},
+      {"a row of the second archive edited",
+       [](const std::filesystem::path& j) {
+         RawSql{archive_dir(j) / "2026-09.db"}.exec("UPDATE events SET detail = 'x' WHERE seq = 8");
+       },
+       second + ": row 8: altered (hash mismatch)"},
+      {"the second archive removed",
+       [](const std::filesystem::path& j) {
+         std::filesystem::remove(archive_dir(j) / "2026-09.db");
+       },
+       second + ": missing ("},
+      {"the second archive replaced by the third",
+       [](const std::filesystem::path& j) {
+         std::filesystem::copy_file(archive_dir(j) / "2026-10.db", archive_dir(j) / "2026-09.db",
+                                    std::filesystem::copy_options::overwrite_existing);
+       },
+       second + ": "},
+      {"the second archive replaced by another journal's",
+       [](const std::filesystem::path& j) {
+         TempDir other;
+         const auto copy = pv_archived_journal(other);
+         std::filesystem::copy_file(archive_dir(copy) / "2026-09.db", archive_dir(j) / "2026-09.db",
+                                    std::filesystem::copy_options::overwrite_existing);
+       },
+       second + ": replaced: an archive of another journal ("},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    const auto file = pv_archived_journal(dir);
+    c.damage(file);
+    const auto run = run_script(file);
+    const auto ours = verify_with_archives(Journal{file});
+    EXPECT_EQ(run.exit_code, ours.ok ? 0 : 1) << c.what << ": " << run.output;
+    EXPECT_EQ(run.output.rfind(c.expected, 0), 0u) << c.what << ": " << run.output;
+    EXPECT_EQ(ours.message.rfind(c.expected, 0), 0u) << c.what << ": " << ours.message;
+    EXPECT_EQ(run.output, ours.message + "\n") << c.what;
   }
 }
 

@@ -44,6 +44,7 @@ class RosterWatch;
 class IncidentStateWatch;
 class Checkpointer;
 class FullVerify;
+class Retention;
 class ControlServer;
 
 class PinVerifier;
@@ -121,6 +122,7 @@ class Daemon {
   std::unique_ptr<SiteIo> site_io_;
   std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
   std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
+  std::unique_ptr<Retention> retention_;        // journal.retention: archives old months
   std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)

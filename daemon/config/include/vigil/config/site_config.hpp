@@ -164,6 +164,10 @@ struct SiteConfig {
   // comes first, and at every clean stop (journal.checkpoint_every / _interval).
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
+  // journal.retention.keep_months: vigild moves every whole UTC month before
+  // the current one minus this many to archives, at start and hourly
+  // (docs/journal.md, "Retention in vigild"). Unset: rows stay live.
+  std::optional<unsigned> retention_keep_months{};
   // vigild's control socket (control.socket; default <journal.path>.sock)
   // and who may use it (operators, docs/control.md).
   std::string control_socket;

@@ -70,6 +70,12 @@ std::optional<Hash> hash_at_with_archives(const Journal& live, std::uint64_t seq
 // `limit` for all: the rows the same filter returned before archiving.
 std::vector<core::Event> query_with_archives(const Journal& live, const Filter& filter);
 
+// for_each_row() over the archives and then the live journal, in seq order,
+// one `limit` for all: what an export of the same filter wrote before
+// archiving. Throws JournalError naming a missing archive.
+void for_each_row_with_archives(const Journal& live, const Filter& filter,
+                                const std::function<void(const ExportRow&)>& visit);
+
 // SHA-256 of a file's bytes, lowercase hex; nullopt when it cannot be read.
 std::optional<std::string> file_sha256(const std::filesystem::path& path);
 

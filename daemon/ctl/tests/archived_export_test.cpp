@@ -1,0 +1,176 @@
+// Exports and the audit listing across archives (issue 10, items 4 and 5):
+// once old months are archived, `log export` of a period that spans them
+// writes the same bytes and the same signed manifest as before archiving,
+// both verifiers (vigilctl and scripts/verify_export.py) accept it, and
+// `audit` still lists the queries recorded in the archived months.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "vigil/ctl/audit_commands.hpp"
+#include "vigil/ctl/commands.hpp"
+#include "vigil/journal/archive.hpp"
+#include "vigil/journal/checkpoint.hpp"
+#include "vigil/journal/journal.hpp"
+
+namespace vigil::ctl {
+namespace archived_export_test {
+
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+core::TimePoint at(int y, unsigned m, unsigned d, int hour) {
+  using namespace std::chrono;
+  return core::TimePoint{duration_cast<core::Duration>(
+      (sys_days{year{y} / month{m} / day{d}} + hours{hour}).time_since_epoch())};
+}
+
+// Eight rows a month from August to November 2026, two people, and one
+// audited query (record_access) in each month.
+class ArchivedExport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("vigil-archived-export-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto key = journal::GatewayKey::load_or_create(journal::private_key_path(db()),
+                                                   journal::public_key_path(db()));
+    journal::Journal j(db());
+    for (unsigned month = 8; month <= 11; ++month) {
+      std::vector<core::Event> events;
+      for (unsigned day = 1; day <= 8; ++day) {
+        core::Event e;
+        e.time = at(2026, month, day * 3, 9);
+        e.kind = day % 4 == 0 ? core::EventKind::access_denied : core::EventKind::access_granted;
+        e.reason = day % 4 == 0 ? core::DenyReason::no_access_level : core::DenyReason::none;
+        e.person = core::PersonId{day % 2 ? "alice" : "bob"};
+        e.door = core::DoorId{"lab-door"};
+        e.zone = core::ZoneId{"lab"};
+        e.card = core::CardNumber{.facility = 12, .number = 1000 + day % 2};
+        events.push_back(e);
+      }
+      core::Event audit;
+      audit.time = at(2026, month, 26, 10);
+      audit.kind = core::EventKind::record_access;
+      core::set_attr(audit.attrs, "operator", std::string{"sam"});
+      core::set_attr(audit.attrs, "command", std::string{"log query"});
+      core::set_attr(audit.attrs, "filter", "month " + std::to_string(month));
+      events.push_back(audit);
+      j.append(events);
+    }
+    journal::write_checkpoint_file(
+        journal::checkpoint_path(db()),
+        journal::sign_checkpoint(key, j.journal_id(), 20, *j.hash_at(20),
+                                 core::to_unix_micros(at(2026, 9, 30, 0))));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path db() const { return dir_ / "j.db"; }
+
+  fs::path export_to(const std::string& name, const std::string& format, const QueryArgs& q) {
+    ExportArgs args;
+    args.query = q;
+    args.query.journal_path = db().string();
+    args.format = format;
+    args.out_path = (dir_ / name).string();
+    args.operator_name = "inspector";
+    args.now = at(2026, 12, 2, 8);
+    std::ostringstream out, err;
+    EXPECT_EQ(log_export(args, out, err), 0) << err.str();
+    return dir_ / name;
+  }
+
+  // 0 from both verifiers (the Python one when python3 and cryptography are there).
+  void expect_verifies(const fs::path& data) {
+    std::ostringstream out, err;
+    const auto pub = journal::public_key_path(db()).string();
+    EXPECT_EQ(log_verify_export(data.string(), data.string() + ".manifest.json", pub, out, err), 0)
+        << data << ": " << err.str();
+#ifdef VIGIL_PYTHON3
+    if (std::system(VIGIL_PYTHON3 " -c 'import cryptography' 2>/dev/null") != 0) return;
+    const std::string cmd = std::string(VIGIL_PYTHON3) + " " + VIGIL_SOURCE_DIR +
+                            "/scripts/verify_export.py '" + data.string() + "' '" + data.string() +
+                            ".manifest.json' --key '" + pub + "' >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "verify_export.py on " << data;
+#endif
+  }
+
+  std::string audit_listing() {
+    std::ostringstream out, err;
+    AuditListArgs args;
+    args.db_path = db().string();
+    args.operator_name = "sam";
+    EXPECT_EQ(audit_list(args, out, err), 0) << err.str();
+    return out.str();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ArchivedExport, AnExportSpanningArchivedMonthsIsTheSameSignedExportAsBefore) {
+  struct Case {
+    const char* name;
+    const char* format;
+    QueryArgs query{};
+  };
+  QueryArgs span, alice, paged;
+  span.from = "2026-08-15";
+  span.to = "2026-11-10";
+  alice.person = "alice";
+  alice.to = "2026-11-20";
+  paged.limit = 12;
+  paged.after_seq = 5;
+  const std::vector<Case> cases{{"span.csv", "csv", span},
+                                {"span.json", "json", span},
+                                {"alice.csv", "csv", alice},
+                                {"paged.csv", "csv", paged}};
+  std::vector<std::string> before;
+  for (const auto& c : cases) {
+    const auto data = export_to(std::string{"before-"} + c.name, c.format, c.query);
+    before.push_back(read_all(data) + read_all(data.string() + ".manifest.json"));
+  }
+  const auto made = journal::archive_before(db(), "2026-11", at(2026, 12, 1, 0), "dora");
+  ASSERT_EQ(made.size(), 3u);  // August, September, October
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto data =
+        export_to(std::string{"after-"} + cases[i].name, cases[i].format, cases[i].query);
+    EXPECT_EQ(read_all(data) + read_all(data.string() + ".manifest.json"), before[i])
+        << cases[i].name;
+    expect_verifies(data);
+  }
+  // The span crosses both archive boundaries and stays one contiguous chain.
+  EXPECT_NE(read_all(dir_ / "after-span.csv.manifest.json").find("\"selection\": \"contiguous\""),
+            std::string::npos);
+}
+
+TEST_F(ArchivedExport, AnExportOverAMissingArchiveFailsAndNamesIt) {
+  journal::archive_before(db(), "2026-11", at(2026, 12, 1, 0), "dora");
+  fs::remove(journal::archive_dir(db()) / "2026-09.db");
+  ExportArgs args;
+  args.query.journal_path = db().string();
+  args.out_path = (dir_ / "x.csv").string();
+  std::ostringstream out, err;
+  EXPECT_EQ(log_export(args, out, err), 1);
+  EXPECT_NE(err.str().find("archive 2026-09"), std::string::npos) << err.str();
+}
+
+TEST_F(ArchivedExport, TheAuditListingCoversArchivedMonths) {
+  const auto before = audit_listing();
+  EXPECT_NE(before.find("(4 records)"), std::string::npos) << before;
+  journal::archive_before(db(), "2026-11", at(2026, 12, 1, 0), "dora");
+  EXPECT_EQ(audit_listing(), before);
+}
+
+}  // namespace archived_export_test
+}  // namespace vigil::ctl
