@@ -19,6 +19,7 @@
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/incident_state_watch.hpp"
+#include "vigil/app/overdue_check.hpp"
 
 #include "vigil/app/pin_verifier.hpp"
 #include "vigil/app/roster_watch.hpp"
@@ -314,6 +315,8 @@ void Daemon::start() {
   full_verify_->start();
 
   arm_status();
+  overdue_ = std::make_unique<OverdueCheck>(io_, config_, options_.overdue_check_every);
+  overdue_->start();
   control_ = std::make_unique<ControlServer>(
       config_, [this](core::Event e) { return journal_audit(std::move(e)); });
   try {
@@ -427,6 +430,7 @@ void Daemon::arm_deadline() {
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
   control_.reset();      // its requests journal through the writer: stop it first
+  overdue_.reset();      // joins its thread (a check under way finishes)
   full_verify_.reset();  // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();
