@@ -94,8 +94,7 @@ TEST(EolSensor, ACutLineIsTheSensorsTamperInItsZoneAndItsDeficiency) {
 
   // Intact again: the fault clears. Armed, the alarm band is the sensor's alarm.
   site.io().set_input_register(0, kNormal);
-  ASSERT_TRUE(
-      eventually([&] { return !site.events(core::EventKind::line_restored).empty(); }, 3s));
+  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::line_restored).empty(); }, 3s));
   EXPECT_EQ(core::attr_text(site.events(core::EventKind::line_restored)[0].attrs, "sensor"),
             "lobby-window");
   std::tie(rc, out) = run_vigilctl(site, {"alarm", "arm", "lobby"});

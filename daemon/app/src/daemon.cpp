@@ -421,8 +421,13 @@ void Daemon::arm_deadline() {
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     const core::ClockTick tick{wall_now(), mono_now()};
-    dispatch(controller_->advance(tick.time, tick.mono));
-    dispatch(alarm_step(tick, {}));
+    // The alarm panel hears what the controller decided at the deadline
+    // too: a debounced contact opens there, and its `entry` moves the
+    // occupancy that arms a zone when it empties.
+    core::Effects effects = controller_->advance(tick.time, tick.mono);
+    core::Effects alarm_effects = alarm_step(tick, effects);
+    dispatch(std::move(effects));
+    dispatch(std::move(alarm_effects));
     arm_deadline();
   });
 }

@@ -12,7 +12,9 @@ OverdueCheck::OverdueCheck(boost::asio::io_context& io, const config::SiteConfig
                            std::function<void(std::size_t)> on_checked)
     : config_(config), every_(every), on_checked_(std::move(on_checked)), timer_(io) {}
 
-OverdueCheck::~OverdueCheck() { stop(); }
+OverdueCheck::~OverdueCheck() {
+  stop();
+}
 
 void OverdueCheck::start() {
   thread_ = std::thread([this] { run(); });
