@@ -22,10 +22,14 @@ SiteHarness::SiteHarness(MosquittoOptions broker_options)
     : SiteHarness(broker_options, Options{}) {}
 
 SiteHarness::SiteHarness(MosquittoOptions broker_options, Options options)
-    : options_(std::move(options)), broker_(broker_options), io_(sim::ModbusIoServerOptions{}) {
+    : options_(std::move(options)),
+      broker_(broker_options),
+      io_(sim::ModbusIoServerOptions{.input_register_count = options_.supervised_loop ? 4 : 0}) {
+  if (options_.supervised_loop) io_.set_input_register(0, 1000);
   io_.start();
   chip_ = std::make_unique<sim::SimChipServer>(dir_.file("gpio0.sock").string());
   reader_ = std::make_unique<sim::WiegandReaderSim>(*chip_, 0, 1);
+  if (options_.exit_reader) exit_reader_ = std::make_unique<sim::WiegandReaderSim>(*chip_, 2, 3);
   journal_path_ =
       options_.journal_dir.empty() ? dir_.file("journal.db") : options_.journal_dir / "journal.db";
   write_config();
@@ -39,7 +43,8 @@ SiteHarness::~SiteHarness() {
 void SiteHarness::write_config() {
   config_path_ = dir_.file("site.yaml");
   std::ofstream out(config_path_);
-  out << "site: { id: test-site, gateway: gw1, time_zone: UTC }\n"
+  out << "site: { id: test-site, gateway: gw1, time_zone: " << options_.time_zone
+      << ", module_library: " << VIGIL_MODULES_DIR << " }\n"
       << "journal: { path: " << journal_path_.string()
       << (options_.journal_extra.empty() ? "" : ", " + options_.journal_extra) << " }\n"
       << "broker: { host: 127.0.0.1, port: " << broker_.port()
@@ -47,7 +52,11 @@ void SiteHarness::write_config() {
       << "incidents: { repeated_denials: { count: 3, within: 60s } }\n"
       << "devices:\n"
       << "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: " << io_.port()
-      << ", unit: 1, poll: 20ms, timeout: 200ms, coils: 8, inputs: 8"
+      << ", unit: 1, poll: 20ms, timeout: 200ms"
+      << (options_.supervised_loop
+              ? ", module: generic-8in-8out, supervised_inputs: [{ register: loop0, wiring: "
+                "dual_eol, series: 1000, parallel: 1000, dwell: 50ms }]"
+              : ", coils: 8, inputs: 8")
       << (options_.watchdog.empty() ? "" : ", watchdog: { timeout: " + options_.watchdog + " }")
       << " }\n"
       << "  - { id: gpio0, type: sim_gpio, socket: gpio0.sock }\n"
@@ -71,8 +80,14 @@ void SiteHarness::write_config() {
       << "    door: lobby-main\n"
       << "    direction: in\n"
       << "    wiegand: { chip: gpio0, d0: 0, d1: 1, formats: [H10301] }\n"
+      << (options_.exit_reader ? "  - id: lobby-out\n"
+                                 "    door: lobby-main\n"
+                                 "    direction: out\n"
+                                 "    wiegand: { chip: gpio0, d0: 2, d1: 3, formats: [H10301] }\n"
+                               : "")
       << "access_levels:\n"
-      << "  - { id: everyone, zones: [lobby], schedule: always }\n"
+      << "  - { id: everyone, zones: [lobby" << (options_.exit_reader ? ", outside" : "")
+      << "], schedule: always }\n"
       // vigilctl reaches the running vigild through its control socket as
       // the test's own user: an operator with every role but guard.
       << "operators:\n"
@@ -153,6 +168,11 @@ bool SiteHarness::vigild_running() {
 void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {
   const auto format = wiegand::find_format("H10301");
   reader_->send(wiegand::encode(*format, core::CardNumber{facility, number}));
+}
+
+void SiteHarness::swipe_out(std::uint32_t facility, std::uint64_t number) {
+  const auto format = wiegand::find_format("H10301");
+  exit_reader_->send(wiegand::encode(*format, core::CardNumber{facility, number}));
 }
 
 void SiteHarness::keys(std::string_view typed) {

@@ -36,6 +36,14 @@ class SiteHarness {
     std::string extra_config{};   // YAML sections appended to the config (alarm_zones, fire)
     std::string journal_extra{};  // keys added to the journal map ("retention: {...}")
     std::string broker_extra{};   // appended inside the broker map: ", digest: { at: ... }"
+    // A second reader, lobby-out (direction out, gpio0 lines 2 and 3):
+    // swipe_out() leaves the lobby for outside.
+    bool exit_reader = false;
+    // io1 is a generic-8in-8out module (config/modules/) whose input register
+    // 0 (loop0) is an EOL-supervised line, dual 1k/1k, 50 ms dwell: 1000 ohm
+    // normal, 2000 alarm, 100 short, 60000 cut. It reads 1000 until set.
+    bool supervised_loop = false;
+    std::string time_zone = "UTC";  // the site's; a zone of the test's own needs $TZDIR
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});
@@ -55,6 +63,7 @@ class SiteHarness {
   sim::SimChipServer& chip() { return *chip_; }
 
   void swipe(std::uint32_t facility, std::uint64_t number);
+  void swipe_out(std::uint32_t facility, std::uint64_t number);  // needs Options::exit_reader
   void send_bits(const std::vector<bool>& bits);  // a raw frame, e.g. with bad parity
   // Types on the reader's keypad: digits, '*' and '#', one 8-bit burst a key.
   void keys(std::string_view typed);
@@ -82,6 +91,7 @@ class SiteHarness {
   sim::ModbusIoServer io_;
   std::unique_ptr<sim::SimChipServer> chip_;
   std::unique_ptr<sim::WiegandReaderSim> reader_;
+  std::unique_ptr<sim::WiegandReaderSim> exit_reader_;
   std::filesystem::path config_path_;
   std::filesystem::path journal_path_;
   std::unique_ptr<ChildProcess> vigild_;

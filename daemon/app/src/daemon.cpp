@@ -19,6 +19,7 @@
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/incident_state_watch.hpp"
+#include "vigil/app/overdue_check.hpp"
 #include "vigil/app/retention.hpp"
 
 #include "vigil/app/pin_verifier.hpp"
@@ -332,6 +333,8 @@ void Daemon::start() {
   }
 
   arm_status();
+  overdue_ = std::make_unique<OverdueCheck>(io_, config_, options_.overdue_check_every);
+  overdue_->start();
   control_ = std::make_unique<ControlServer>(
       config_, [this](core::Event e) { return journal_audit(std::move(e)); });
   try {
@@ -436,8 +439,13 @@ void Daemon::arm_deadline() {
   deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     const core::ClockTick tick{wall_now(), mono_now()};
-    dispatch(controller_->advance(tick.time, tick.mono));
-    dispatch(alarm_step(tick, {}));
+    // The alarm panel hears what the controller decided at the deadline
+    // too: a debounced contact opens there, and its `entry` moves the
+    // occupancy that arms a zone when it empties.
+    core::Effects effects = controller_->advance(tick.time, tick.mono);
+    core::Effects alarm_effects = alarm_step(tick, effects);
+    dispatch(std::move(effects));
+    dispatch(std::move(alarm_effects));
     arm_deadline();
   });
 }
@@ -446,6 +454,7 @@ void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
   control_.reset();      // its requests journal through the writer: stop it first
   retention_.reset();    // waits for a pass in progress (a month's move)
+  overdue_.reset();      // joins its thread (a check under way finishes)
   full_verify_.reset();  // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();

@@ -2,6 +2,7 @@
 // end-of-line supervised loop (ohms) goes through an EolSupervisor (bands,
 // hysteresis, minimum dwell; pure core code). A cut or short becomes a
 // line_tamper event, armed or not; the line intact again, line_restored.
+// A line an alarm sensor names carries the sensor and its zone.
 // The first reading after a (re)connect is the state: a line found cut is
 // still reported (initial = true), an intact one says nothing.
 #include <cmath>
@@ -16,7 +17,16 @@ void SiteIo::add_supervision(const config::ModbusDeviceConfig& device,
                              modbus::ModbusIoCallbacks& callbacks) {
   if (device.supervised_inputs.empty()) return;
   for (const auto& in : device.supervised_inputs) {
-    supervised_.push_back(std::make_unique<SupervisedLine>(io_, device.id, in));
+    auto line = std::make_unique<SupervisedLine>(io_, device.id, in);
+    const core::PointRef point{device.id, core::PointKind::supervised_input,
+                               static_cast<std::uint32_t>(in.register_index)};
+    for (const auto& zone : config_.alarm_zones)
+      for (const auto& sensor : zone.sensors)
+        if (sensor.point == point) {  // at most one: the config check refuses two
+          line->sensor = sensor.name;
+          line->zone = zone.id;
+        }
+    supervised_.push_back(std::move(line));
   }
   // Both run on io_'s thread once post_callbacks_to() wraps them.
   callbacks.on_register = [this, id = device.id](int index, std::uint16_t, double value,
@@ -92,8 +102,15 @@ void SiteIo::report_line(SupervisedLine& line, core::LineState state, bool initi
   e.kind = tamper ? core::EventKind::line_tamper : core::EventKind::line_restored;
   e.time = time;
   e.device = line.device;
+  e.zone = line.zone;
   e.detail = line.point + " reads " + core::to_string(state);
   core::set_attr(e.attrs, "point", line.point);
+  if (line.sensor) {
+    // The sensor's tamper: listed under it, in its zone (deficiencies,
+    // incidents, the inspection checklist).
+    core::set_attr(e.attrs, "sensor", *line.sensor);
+    e.detail = "sensor " + *line.sensor + ": " + e.detail;
+  }
   core::set_attr(e.attrs, "state", std::string(core::to_string(state)));
   core::set_attr(e.attrs, "value", static_cast<std::int64_t>(std::llround(line.last_value)));
   core::set_attr(e.attrs, "initial", initial);

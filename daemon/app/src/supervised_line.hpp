@@ -18,6 +18,10 @@ struct SiteIo::SupervisedLine {
   double last_value = 0;
   bool tampered = false;
   std::optional<bool> active;  // last level delivered as a PointChanged (not normal)
+  // The alarm sensor that names this line (`point: { supervised: REG }`), if
+  // any, and its alarm zone: its line_tamper/line_restored carry both.
+  std::optional<std::string> sensor;
+  std::optional<core::ZoneId> zone;
 
   SupervisedLine(boost::asio::io_context& io, const core::DeviceId& d,
                  const config::SupervisedInputConfig& c)

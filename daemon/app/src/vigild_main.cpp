@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   bool quiet = false;
   std::size_t journal_max_pending = 0;
   std::string log_level = "info";
+  std::size_t overdue_check_ms = 60'000;
   cli.add_option("-c,--config", config_path, "site config (YAML)")->required();
   cli.add_flag("--check", check_only, "validate the config and exit");
   cli.add_option("--broker-port", broker_port, "override broker.port from the config");
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
   cli.add_flag("-q,--quiet", quiet, "do not log one line per event");
   cli.add_option("--journal-max-pending", journal_max_pending,
                  "events held in memory while journal commits fail (default 200000)")
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--overdue-check-ms", overdue_check_ms,
+                 "how often to look for overdue deficiencies, in ms (default 60000; once at start)")
       ->check(CLI::PositiveNumber);
   cli.add_option("--log-level", log_level,
                  "trace, debug, info, warning, error, critical or off (default info)")
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
     options.checkpoint_every =
         std::chrono::duration_cast<std::chrono::milliseconds>(config.checkpoint_interval);
     options.journal_max_pending = journal_max_pending;
+    options.overdue_check_every = std::chrono::milliseconds(overdue_check_ms);
     vigil::app::Daemon daemon(std::move(config), options);
     return daemon.run();
   } catch (const std::exception& e) {

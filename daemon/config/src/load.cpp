@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -100,6 +101,11 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
 
   // Build.
   return build(std::move(draft), std::move(resolved));
+}
+
+std::filesystem::path default_zoneinfo_dir() {
+  const char* dir = std::getenv("TZDIR");
+  return dir && *dir ? std::filesystem::path(dir) : std::filesystem::path("/usr/share/zoneinfo");
 }
 
 Result<SiteConfig> load_site_config(const std::filesystem::path& path, const LoadOptions& options) {

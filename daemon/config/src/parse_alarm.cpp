@@ -229,8 +229,33 @@ class AlarmChecker {
 
 }  // namespace
 
+namespace {
+
+// A supervised line serves one sensor (or fire input): its cut or short is
+// that sensor's tamper, listed under it; two owners would make it ambiguous.
+class LineOwners {
+ public:
+  explicit LineOwners(Diagnostics& diag) : diag_(diag) {}
+  void claim(const DraftSensorPoint& p, const std::string& owner) {
+    if (p.index_key != "supervised") return;
+    const std::string line = p.device.value + "/" + p.name.value;
+    auto [it, fresh] = owners_.emplace(line, std::make_pair(owner, p.name.pos));
+    if (fresh) return;
+    diag_.error(p.name.pos, "'supervised': line " + line + " is already " + it->second.first +
+                                " (line " + std::to_string(it->second.second.line) +
+                                "); a supervised line belongs to one sensor");
+  }
+
+ private:
+  Diagnostics& diag_;
+  std::map<std::string, std::pair<std::string, Pos>> owners_;
+};
+
+}  // namespace
+
 void validate_alarm(const Draft& draft, Diagnostics& diag) {
   AlarmChecker check(draft, diag);
+  LineOwners lines(diag);
   std::set<std::string> zone_ids;
   for (const auto& zone : draft.alarm_zones) {
     if (!zone_ids.insert(zone.id.value).second)
@@ -247,7 +272,10 @@ void validate_alarm(const Draft& draft, Diagnostics& diag) {
       if (!names.insert(s.name.value).second)
         diag.error(s.name.pos, "'name': sensor '" + s.name.value + "' appears twice in zone '" +
                                    zone.id.value + "'");
-      if (s.point) check.point(*s.point);
+      if (s.point) {
+        check.point(*s.point);
+        lines.claim(*s.point, "sensor '" + s.name.value + "' of zone '" + zone.id.value + "'");
+      }
     }
     if (zone.disarm_readers)
       for (const auto& r : *zone.disarm_readers) check.reader(r);
@@ -255,7 +283,10 @@ void validate_alarm(const Draft& draft, Diagnostics& diag) {
   if (!draft.fire) return;
   if (draft.fire->inputs.empty()) diag.error(draft.fire->pos, "fire: needs at least one input");
   for (const auto& in : draft.fire->inputs)
-    if (in.point) check.point(*in.point);
+    if (in.point) {
+      check.point(*in.point);
+      lines.claim(*in.point, "fire input '" + in.name.value + "'");
+    }
   for (const auto& d : draft.fire->doors) check.door(d, "doors");
 }
 

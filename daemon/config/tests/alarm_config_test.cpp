@@ -122,6 +122,56 @@ INSTANTIATE_TEST_SUITE_P(
              {"18:17: 'name': sensor 'pir' appears twice in zone 'store'"}}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
+// A sensor names its EOL-supervised line; a line belongs to one sensor or
+// fire input, and a second claim is refused at its position.
+TEST(AlarmConfig, ASupervisedLineBelongsToOneSensor) {
+  // clang-format off
+  const std::string yaml =
+      /*  1 */ "site: { id: hq, gateway: gw1, time_zone: UTC, module_library: " VIGIL_MODULES_DIR " }\n"
+      /*  2 */ "devices:\n"
+      /*  3 */ "  - { id: io2, type: modbus_tcp, host: 127.0.0.1, module: generic-8in-8out,\n"
+      /*  4 */ "      supervised_inputs: [{ register: loop0, wiring: dual_eol, series: 1000, parallel: 1000 }] }\n"
+      /*  5 */ "zones: [{ id: store }]\n"
+      /*  6 */ "alarm_zones:\n"
+      /*  7 */ "  - id: store\n"
+      /*  8 */ "    sensors:\n"
+      /*  9 */ "      - { name: window, kind: glass_break, point: { device: io2, supervised: loop0 } }\n";
+  // clang-format on
+  auto ok = load_site_config_from_string(yaml, "eol.yaml");
+  ASSERT_TRUE(ok.ok()) << to_string(ok.diagnostics());
+  EXPECT_EQ(ok.value().alarm_zones.at(0).sensors.at(0).point,
+            (core::PointRef{core::DeviceId("io2"), core::PointKind::supervised_input, 0}));
+
+  struct Mistake {
+    const char* name;
+    std::string added;
+    std::vector<std::string> expected;
+  };
+  const std::vector<Mistake> mistakes{
+      {"a second sensor",
+       "      - { name: window2, point: { device: io2, supervised: loop0 } }\n",
+       {"eol.yaml:10:60: 'supervised': line io2/loop0 is already sensor 'window' of zone "
+        "'store' (line 9); a supervised line belongs to one sensor"}},
+      {"a fire input",
+       "fire:\n  inputs: [{ name: panel, point: { device: io2, supervised: loop0 } }]\n"
+       "  doors: []\n",
+       {"eol.yaml:11:61: 'supervised': line io2/loop0 is already sensor 'window' of zone "
+        "'store' (line 9); a supervised line belongs to one sensor"}},
+      {"an unknown line",
+       "      - { name: door2, point: { device: io2, supervised: loop7 } }\n",
+       {"eol.yaml:10:58: 'supervised': device 'io2' has no supervised input on register "
+        "'loop7'"}},
+  };
+  for (const auto& m : mistakes) {
+    SCOPED_TRACE(m.name);
+    auto result = load_site_config_from_string(yaml + m.added, "eol.yaml");
+    ASSERT_FALSE(result.ok());
+    std::vector<std::string> got;
+    for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
+    EXPECT_EQ(got, m.expected);
+  }
+}
+
 TEST(AlarmConfig, ArmScheduleAndAutoArmWhenEmptyLoad) {
   std::string yaml = kBase;
   yaml.replace(yaml.find("    exit_delay: 45s\n"), 0,

@@ -104,8 +104,15 @@ void DeficiencyBook::apply(const Event& e) {
     case EventKind::line_tamper:
     case EventKind::line_restored: {
       if (!e.device) return;
+      // A line a sensor names is that sensor's: listed under it, in its
+      // zone. The event says which sensor the line served when it happened.
+      const auto sensor = attr_text(e.attrs, "sensor");
+      // vigild names the point "DEVICE/REGISTER" already.
+      const std::string point = attr_text(e.attrs, "point").value_or("?");
       const std::string item =
-          "line:" + e.device->str() + "/" + attr_text(e.attrs, "point").value_or("?");
+          sensor ? "sensor:" + *sensor
+                 : "line:" + (point.find('/') != std::string::npos ? point
+                                                                   : e.device->str() + "/" + point);
       const std::string key = key_of(DeficiencyKind::line_fault, item);
       if (e.kind == EventKind::line_restored) {
         clear(key, e.time);

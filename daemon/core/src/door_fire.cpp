@@ -7,15 +7,9 @@ void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
   advance(now, out);
   if (hold == fire_hold_) return;
   if (hold) {
+    // Fire wins over everything, the safe state included: no check here.
     fire_hold_ = true;
-    unlocked_ = true;
-    unlock_until_.reset();
-    relock_at_.reset();
-    held_deadline_.reset();
-    if (held_alarm_) {
-      held_alarm_ = false;
-      out.events.push_back(make(EventKind::door_held_open_cleared, now));
-    }
+    enter_hold(now, out);
     // Forced: a write even if we believe the lock is released already, so
     // the journal's door_released cause=fire is the hardware's answer.
     command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
@@ -28,14 +22,28 @@ void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
             std::nullopt, "fire_reset", true, out);
     return;
   }
+  leave_hold("fire_reset", now, out);
+}
+
+void DoorStateMachine::enter_hold(Moment now, Effects& out) {
+  unlocked_ = true;
+  unlock_until_.reset();
+  relock_at_.reset();
+  held_deadline_.reset();
+  if (held_alarm_) {
+    held_alarm_ = false;
+    out.events.push_back(make(EventKind::door_held_open_cleared, now));
+  }
+}
+
+void DoorStateMachine::leave_hold(const char* cause, Moment now, Effects& out) {
+  unlocked_ = true;
   if (open()) {
     // Relock once the door closes, like after a passage; held open from now.
-    unlocked_ = true;
     held_deadline_ = now.mono + door_->held_open_time;
     return;
   }
-  unlocked_ = true;
-  relock("fire_reset", out);
+  relock(cause, out);
 }
 
 }  // namespace vigil::core

@@ -92,7 +92,14 @@ std::optional<Incident> IncidentRules::observe(const Event& e) {
                   "Door held open: " + where(e) + " open longer than allowed");
     case EventKind::line_tamper:
       // Cutting or shorting a supervised line defeats the sensor behind it:
-      // always an incident, whether the zone is armed or not.
+      // always an incident, whether the zone is armed or not. A line a
+      // sensor names is that sensor's tamper, in its alarm zone.
+      if (auto sensor = attr_text(e.attrs, "sensor"))
+        return make(IncidentKind::tamper, Severity::major, e,
+                    "Tamper: sensor " + *sensor + " in zone " +
+                        (e.zone ? e.zone->str() : std::string("?")) + ": its line " +
+                        attr_text(e.attrs, "point").value_or("?") + " reads " +
+                        attr_text(e.attrs, "state").value_or("?"));
       return make(IncidentKind::tamper, Severity::major, e,
                   "Tamper: supervised input " + attr_text(e.attrs, "point").value_or("?") + " on " +
                       where(e) + " reads " + attr_text(e.attrs, "state").value_or("?"));

@@ -56,8 +56,13 @@ std::vector<ChecklistItem> equipment_checklist(const Site& site,
   for (const AlarmZone& az : alarms) {
     if (zone && !contains(zones, az.id)) continue;
     for (const AlarmSensor& s : az.sensors)
-      out.push_back({"sensor:" + s.name,
-                     std::string(to_string(s.kind)) + " sensor in alarm zone " + az.id.str()});
+      out.push_back({"sensor:" + s.name, std::string(to_string(s.kind)) + " sensor in alarm zone " +
+                                             az.id.str() +
+                                             (s.point.kind == PointKind::supervised_input
+                                                  ? ", on EOL line " + to_string(s.point) +
+                                                        " (cut and short are its "
+                                                        "tamper)"
+                                                  : "")});
   }
   if (fire) {
     if (!zone)

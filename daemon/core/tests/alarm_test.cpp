@@ -303,5 +303,30 @@ TEST(AlarmZone, StateIsRebuiltFromTheJournalAndDelaysRestartInFull) {
   EXPECT_EQ(alarm_states_from(disarmed.events())[kStore], AlarmState::disarmed);
 }
 
+// A cut or short on a sensor's EOL line is that sensor's tamper in its zone,
+// armed or not; a line no sensor names stays the device's.
+TEST(AlarmPanel, ASensorsCutLineIsATamperIncidentInItsZone) {
+  Event cut;
+  cut.kind = EventKind::line_tamper;
+  cut.device = DeviceId("io2");
+  cut.zone = ZoneId("store");
+  set_attr(cut.attrs, "point", std::string("io2/loop0"));
+  set_attr(cut.attrs, "state", std::string("cut"));
+  set_attr(cut.attrs, "sensor", std::string("window"));
+  const auto incident = IncidentRules{}.observe(cut);
+  ASSERT_TRUE(incident);
+  EXPECT_EQ(incident->kind, IncidentKind::tamper);
+  EXPECT_EQ(incident->event.zone, ZoneId("store"));
+  EXPECT_EQ(incident->summary, "Tamper: sensor window in zone store: its line io2/loop0 reads cut");
+  Event bare = cut;
+  bare.zone.reset();
+  bare.attrs.clear();
+  set_attr(bare.attrs, "point", std::string("io2/loop1"));
+  set_attr(bare.attrs, "state", std::string("short"));
+  const auto device = IncidentRules{}.observe(bare);
+  ASSERT_TRUE(device);
+  EXPECT_EQ(device->summary.find("sensor"), std::string::npos) << device->summary;
+}
+
 }  // namespace
 }  // namespace vigil::core

@@ -2,6 +2,8 @@
 // item 6): when each started, when it cleared, and whether it is open.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "site_fixture.hpp"
 #include "vigil/core/deficiency.hpp"
 
@@ -190,6 +192,75 @@ TEST(Deficiency, ListsOpenOnesFirst) {
   const auto all = f.book.list();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].id, open);
+}
+
+// A supervised line a sensor names: vigild puts the sensor in the line's
+// events, and its faults are the sensor's, in the sensor's zone.
+TEST(Deficiency, ASensorsLineFaultIsListedUnderTheSensorInItsZone) {
+  struct Step {
+    int minute;
+    EventKind kind;
+    const char* state;
+  };
+  struct Case {
+    const char* name;
+    std::vector<Step> steps;
+    // per deficiency opened, oldest first: started, cleared (-1: open)
+    std::vector<std::pair<int, int>> expected;
+  };
+  const std::vector<Case> cases{
+      {"cut then intact",
+       {{0, EventKind::line_tamper, "cut"}, {7, EventKind::line_restored, "normal"}},
+       {{0, 7}}},
+      {"short then the alarm band clears the fault",
+       {{0, EventKind::line_tamper, "short"}, {3, EventKind::line_restored, "alarm"}},
+       {{0, 3}}},
+      {"cut, short while cut is one fault",
+       {{0, EventKind::line_tamper, "cut"}, {2, EventKind::line_tamper, "short"}},
+       {{0, -1}}},
+      {"two faults are two deficiencies",
+       {{0, EventKind::line_tamper, "cut"},
+        {1, EventKind::line_restored, "normal"},
+        {5, EventKind::line_tamper, "short"}},
+       {{0, 1}, {5, -1}}},
+  };
+  AlarmZone store;
+  store.id = ZoneId("store");
+  store.sensors.push_back({"window", PointRef{}, SensorKind::glass_break, false});
+  DeficiencyRules rules;
+  rules.item_zones = item_zones(testing::make_site(), {store});
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Feed f(rules);
+    for (const auto& step : c.steps) {
+      Event e = device_ev(step.kind, at_utc(kMonday, 9, step.minute), "io2");
+      set_attr(e.attrs, "point", std::string("io2/ai0"));
+      set_attr(e.attrs, "state", std::string(step.state));
+      set_attr(e.attrs, "sensor", std::string("window"));
+      e.zone = ZoneId("store");
+      f.add(e);
+    }
+    auto all = f.book.list();
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    ASSERT_EQ(all.size(), c.expected.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(all[i].kind, DeficiencyKind::line_fault);
+      EXPECT_EQ(all[i].item, "sensor:window");
+      EXPECT_EQ(all[i].zone, ZoneId("store"));
+      EXPECT_EQ(all[i].started, at_utc(kMonday, 9, c.expected[i].first));
+      if (c.expected[i].second < 0)
+        EXPECT_TRUE(all[i].open());
+      else
+        EXPECT_EQ(all[i].cleared, at_utc(kMonday, 9, c.expected[i].second));
+    }
+  }
+  // A line no sensor names stays under its device and register, zoneless.
+  Feed bare(rules);
+  Event e = device_ev(EventKind::line_tamper, at_utc(kMonday, 9, 0), "io2");
+  set_attr(e.attrs, "point", std::string("io2/ai1"));
+  const auto id = bare.add(e);
+  EXPECT_EQ(bare.book.find(id)->item, "line:io2/ai1");
+  EXPECT_FALSE(bare.book.find(id)->zone);
 }
 
 }  // namespace deficiency_test

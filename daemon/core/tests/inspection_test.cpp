@@ -81,6 +81,40 @@ TEST(Inspection, OpenDeficienciesOfTheScopeComeFirstFindingsBeforeAutomatic) {
   EXPECT_EQ(std::count(list.begin(), list.end(), "deficiency:9"), 0) << "lobby is not in scope";
 }
 
+TEST(Inspection, ASensorsLineFaultIsCarriedIntoItsZonesChecklist) {
+  const Site site = testing::make_site();
+  auto alarms = server_alarm();
+  alarms[0].sensors.push_back({"server-window",
+                               {DeviceId("io2"), PointKind::supervised_input, 0},
+                               SensorKind::glass_break,
+                               false});
+  DeficiencyRules rules;
+  rules.item_zones = item_zones(site, alarms);
+  DeficiencyBook book(rules);
+  Event cut;
+  cut.seq = 4;
+  cut.kind = EventKind::line_tamper;
+  cut.time = at_utc(kMonday, 3, 0);
+  cut.device = DeviceId("io2");
+  cut.zone = ZoneId("server-room");
+  set_attr(cut.attrs, "point", std::string("io2/loop0"));
+  set_attr(cut.attrs, "state", std::string("cut"));
+  set_attr(cut.attrs, "sensor", std::string("server-window"));
+  book.apply(cut);
+  const auto list = inspection_checklist(site, alarms, fire(), ZoneId("server-room"), book);
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list[0].item, "deficiency:4");
+  EXPECT_NE(list[0].what.find("sensor:server-window"), std::string::npos) << list[0].what;
+  const auto sensor = std::find_if(list.begin(), list.end(), [](const ChecklistItem& i) {
+    return i.item == "sensor:server-window";
+  });
+  ASSERT_NE(sensor, list.end());
+  EXPECT_NE(sensor->what.find("EOL line"), std::string::npos) << sensor->what;
+  // Not the lobby's only: the lobby checklist nests the server room.
+  EXPECT_EQ(names(inspection_checklist(site, alarms, fire(), ZoneId("lobby"), book))[0],
+            "deficiency:4");
+}
+
 TEST(Inspection, FoldsStartFindingsAndClose) {
   std::vector<Event> events(4);
   events[0].seq = 10;

@@ -81,7 +81,6 @@ int inspect_report(const InspectionContext& ctx, const InspectArgs& args, std::o
     }
   }
   try {
-    raise_overdue_deficiencies(ctx);
     const journal::Journal journal(ctx.db_path);
     const auto book = read_book(journal, deficiency_rules(*ctx.config));
     // Open ones whenever they started; closed ones that started or closed

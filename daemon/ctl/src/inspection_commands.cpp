@@ -39,6 +39,20 @@ int guarded(std::ostream& err, Body body) {
   }
 }
 
+// The opening of every command on one inspection or deficiency: `text`
+// parsed as its number (exit 2 and why on err if it is none), then
+// `body(id)` guarded. Overdue deficiencies are vigild's to raise (its
+// periodic check), not the commands'.
+template <class Body>
+int with_id(const std::string& text, const char* what, std::ostream& err, Body body) {
+  const auto id = parse_id(text);
+  if (!id) {
+    err << "vigilctl: '" << text << "' is not " << what << " number\n";
+    return 2;
+  }
+  return guarded(err, [&] { return body(*id); });
+}
+
 // The inspection `id` as the journal has it now, open, or a refusal.
 core::Inspection open_inspection(const journal::Journal& journal, std::uint64_t id) {
   const auto all = read_inspections(journal);
@@ -96,7 +110,6 @@ int inspection_start(const InspectionContext& ctx, const std::optional<std::stri
     }
   }
   return guarded(err, [&] {
-    raise_overdue_deficiencies(ctx);
     journal::Journal journal(ctx.db_path);
     const auto book = read_book(journal, deficiency_rules(*ctx.config));
     const auto list =
@@ -129,50 +142,44 @@ int inspection_start(const InspectionContext& ctx, const std::optional<std::stri
 
 int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std::ostream& out,
                       std::ostream& err) {
-  const auto id = parse_id(args.inspection);
-  if (!id) {
-    err << "vigilctl: '" << args.inspection << "' is not an inspection number\n";
-    return 2;
-  }
-  if (args.result != "ok" && args.result != "deficiency") {
-    err << "vigilctl: the result is ok or deficiency, got '" << args.result << "'\n";
-    return 2;
-  }
-  const auto carried = deficiency_item(args.item);
-  const bool deficiency = args.result == "deficiency";
-  std::optional<core::LocalDate> due;
-  if (args.due) {
-    due = core::parse_date(*args.due);
-    if (!due) {
-      err << "vigilctl: --due is a date YYYY-MM-DD, got '" << *args.due << "'\n";
+  return with_id(args.inspection, "an inspection", err, [&](std::uint64_t id) {
+    if (args.result != "ok" && args.result != "deficiency") {
+      err << "vigilctl: the result is ok or deficiency, got '" << args.result << "'\n";
       return 2;
     }
-  }
-  if (carried && args.note.empty()) {
-    err << "vigilctl: " << args.item << " needs --note: what was done, or why it is still open\n";
-    return 2;
-  }
-  if (!carried && deficiency && (args.note.empty() || args.unit.empty() || !due)) {
-    err << "vigilctl: a deficiency needs --note (what is wrong), --unit (who fixes it) and "
-           "--due YYYY-MM-DD\n";
-    return 2;
-  }
-  return guarded(err, [&] {
-    raise_overdue_deficiencies(ctx);
+    const auto carried = deficiency_item(args.item);
+    const bool deficiency = args.result == "deficiency";
+    std::optional<core::LocalDate> due;
+    if (args.due) {
+      due = core::parse_date(*args.due);
+      if (!due) {
+        err << "vigilctl: --due is a date YYYY-MM-DD, got '" << *args.due << "'\n";
+        return 2;
+      }
+    }
+    if (carried && args.note.empty()) {
+      err << "vigilctl: " << args.item << " needs --note: what was done, or why it is still open\n";
+      return 2;
+    }
+    if (!carried && deficiency && (args.note.empty() || args.unit.empty() || !due)) {
+      err << "vigilctl: a deficiency needs --note (what is wrong), --unit (who fixes it) and "
+             "--due YYYY-MM-DD\n";
+      return 2;
+    }
     journal::Journal journal(ctx.db_path);
     const auto rules = deficiency_rules(*ctx.config);
-    const auto inspection = open_inspection(journal, *id);
+    const auto inspection = open_inspection(journal, id);
     if (std::find(inspection.items.begin(), inspection.items.end(), args.item) ==
         inspection.items.end())
-      throw Refused("'" + args.item + "' is not on inspection " + std::to_string(*id) +
-                    "'s checklist (vigilctl inspection show " + std::to_string(*id) + ")");
+      throw Refused("'" + args.item + "' is not on inspection " + std::to_string(id) +
+                    "'s checklist (vigilctl inspection show " + std::to_string(id) + ")");
     std::vector<core::Event> events{make(core::EventKind::inspection_finding, ctx)};
     events.reserve(2);  // `f` must survive the push_back of a fix below
     auto& f = events.front();
     f.zone = inspection.zone;
     if (auto it = rules.item_zones.find(args.item); it != rules.item_zones.end())
       f.zone = it->second;
-    core::set_attr(f.attrs, "inspection", static_cast<std::int64_t>(*id));
+    core::set_attr(f.attrs, "inspection", static_cast<std::int64_t>(id));
     core::set_attr(f.attrs, "item", args.item);
     // A carried deficiency found still open is not a new deficiency.
     core::set_attr(f.attrs, "result",
@@ -188,14 +195,14 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
       core::Event fix = make(core::EventKind::deficiency_fixed, ctx);
       fix.zone = d->zone;
       core::set_attr(fix.attrs, "deficiency", static_cast<std::int64_t>(*carried));
-      core::set_attr(fix.attrs, "inspection", static_cast<std::int64_t>(*id));
+      core::set_attr(fix.attrs, "inspection", static_cast<std::int64_t>(id));
       core::set_attr(fix.attrs, "note", args.note);
       events.push_back(std::move(fix));
     }
     journal.append(events, [&](journal::sqlite::Database&) {
       // Closed, or the deficiency fixed, by someone else since we read?
       const auto now = read_inspections(journal);
-      if (now.at(*id).closed) throw Refused("inspection " + std::to_string(*id) + " was closed");
+      if (now.at(id).closed) throw Refused("inspection " + std::to_string(id) + " was closed");
       if (events.size() > 1) {
         core::DeficiencyBook book(rules);
         for (const auto& e : journal.query({.kinds = core::deficiency_event_kinds()}))
@@ -204,7 +211,7 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
           throw Refused("deficiency " + std::to_string(*carried) + " was closed meanwhile");
       }
     });
-    out << "inspection " << *id << ": " << args.item << " "
+    out << "inspection " << id << ": " << args.item << " "
         << core::attr_text(f.attrs, "result").value_or("");
     if (deficiency && !carried)
       out << " recorded as deficiency " << f.seq << " (unit " << args.unit << ", due " << *args.due
@@ -217,15 +224,9 @@ int inspection_record(const InspectionContext& ctx, const FindingArgs& args, std
 
 int inspection_close(const InspectionContext& ctx, const std::string& text, std::ostream& out,
                      std::ostream& err) {
-  const auto id = parse_id(text);
-  if (!id) {
-    err << "vigilctl: '" << text << "' is not an inspection number\n";
-    return 2;
-  }
-  return guarded(err, [&] {
-    raise_overdue_deficiencies(ctx);
+  return with_id(text, "an inspection", err, [&](std::uint64_t id) {
     journal::Journal journal(ctx.db_path);
-    const auto inspection = open_inspection(journal, *id);
+    const auto inspection = open_inspection(journal, id);
     std::size_t ok = 0, deficient = 0;
     std::vector<std::string> unchecked;
     for (const auto& item : inspection.items) {
@@ -240,17 +241,17 @@ int inspection_close(const InspectionContext& ctx, const std::string& text, std:
     std::vector<core::Event> events{make(core::EventKind::inspection_closed, ctx)};
     auto& e = events.front();
     e.zone = inspection.zone;
-    core::set_attr(e.attrs, "inspection", static_cast<std::int64_t>(*id));
+    core::set_attr(e.attrs, "inspection", static_cast<std::int64_t>(id));
     core::set_attr(e.attrs, "ok", static_cast<std::int64_t>(ok));
     core::set_attr(e.attrs, "deficiencies", static_cast<std::int64_t>(deficient));
     core::set_attr(e.attrs, "unchecked", static_cast<std::int64_t>(unchecked.size()));
     journal.append(events, [&](journal::sqlite::Database&) {
       auto before = journal.query({.kinds = core::inspection_event_kinds()});
       std::erase_if(before, [&](const core::Event& ev) { return ev.seq >= e.seq; });
-      if (core::inspections_from(before).at(*id).closed)
-        throw Refused("inspection " + std::to_string(*id) + " was closed meanwhile");
+      if (core::inspections_from(before).at(id).closed)
+        throw Refused("inspection " + std::to_string(id) + " was closed meanwhile");
     });
-    out << "inspection " << *id << " closed by " << ctx.operator_name << ": " << ok << " ok, "
+    out << "inspection " << id << " closed by " << ctx.operator_name << ": " << ok << " ok, "
         << deficient << " deficient, " << unchecked.size() << " not checked\n";
     for (const auto& item : unchecked) out << "  not checked: " << item << "\n";
     return 0;
@@ -259,16 +260,11 @@ int inspection_close(const InspectionContext& ctx, const std::string& text, std:
 
 int inspection_show(const InspectionContext& ctx, const std::string& text, std::ostream& out,
                     std::ostream& err) {
-  const auto id = parse_id(text);
-  if (!id) {
-    err << "vigilctl: '" << text << "' is not an inspection number\n";
-    return 2;
-  }
-  return guarded(err, [&] {
+  return with_id(text, "an inspection", err, [&](std::uint64_t id) {
     journal::Journal journal(ctx.db_path);
     const auto all = read_inspections(journal);
-    auto it = all.find(*id);
-    if (it == all.end()) throw Refused("no inspection " + std::to_string(*id));
+    auto it = all.find(id);
+    if (it == all.end()) throw Refused("no inspection " + std::to_string(id));
     const auto& in = it->second;
     out << "inspection " << in.id << " of " << (in.zone ? "zone " + in.zone->str() : "the site")
         << ", started " << core::format_utc(in.started) << " by " << in.started_by;
@@ -292,37 +288,31 @@ int inspection_show(const InspectionContext& ctx, const std::string& text, std::
 
 int deficiency_fix(const InspectionContext& ctx, const std::string& text, const std::string& note,
                    std::ostream& out, std::ostream& err) {
-  const auto id = parse_id(text);
-  if (!id) {
-    err << "vigilctl: '" << text << "' is not a deficiency number\n";
-    return 2;
-  }
-  if (note.empty()) {
-    err << "vigilctl: a fix needs --note saying what was done\n";
-    return 2;
-  }
-  return guarded(err, [&] {
+  return with_id(text, "a deficiency", err, [&](std::uint64_t id) {
+    if (note.empty()) {
+      err << "vigilctl: a fix needs --note saying what was done\n";
+      return 2;
+    }
     journal::Journal journal(ctx.db_path);
     const auto rules = deficiency_rules(*ctx.config);
     const auto book = read_book(journal, rules);
-    const core::Deficiency* d = book.find(*id);
-    if (!d)
-      throw Refused("no deficiency " + std::to_string(*id) + " (vigilctl inspect lists them)");
-    if (!d->open()) throw Refused("deficiency " + std::to_string(*id) + " is closed already");
+    const core::Deficiency* d = book.find(id);
+    if (!d) throw Refused("no deficiency " + std::to_string(id) + " (vigilctl inspect lists them)");
+    if (!d->open()) throw Refused("deficiency " + std::to_string(id) + " is closed already");
     std::vector<core::Event> events{make(core::EventKind::deficiency_fixed, ctx)};
     auto& e = events.front();
     e.zone = d->zone;
-    core::set_attr(e.attrs, "deficiency", static_cast<std::int64_t>(*id));
+    core::set_attr(e.attrs, "deficiency", static_cast<std::int64_t>(id));
     core::set_attr(e.attrs, "item", d->item);
     core::set_attr(e.attrs, "note", note);
     journal.append(events, [&](journal::sqlite::Database&) {
       core::DeficiencyBook now(rules);
       for (const auto& ev : journal.query({.kinds = core::deficiency_event_kinds()}))
         if (ev.seq < e.seq) now.apply(ev);
-      if (!now.find(*id)->open())
-        throw Refused("deficiency " + std::to_string(*id) + " was closed meanwhile");
+      if (!now.find(id)->open())
+        throw Refused("deficiency " + std::to_string(id) + " was closed meanwhile");
     });
-    out << "deficiency " << *id << " (" << d->item << ") fixed by " << ctx.operator_name << "\n";
+    out << "deficiency " << id << " (" << d->item << ") fixed by " << ctx.operator_name << "\n";
     return 0;
   });
 }

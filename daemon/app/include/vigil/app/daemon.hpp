@@ -48,6 +48,7 @@ class Retention;
 class ControlServer;
 
 class PinVerifier;
+class OverdueCheck;
 
 struct DaemonOptions {
   bool log_events = true;  // one line per event in the log
@@ -61,6 +62,9 @@ struct DaemonOptions {
   // default (200,000). Past it events are decided and driven but counted,
   // not journalled (the journal_recovered event says how many of each kind).
   std::size_t journal_max_pending = 0;
+  // How often vigild looks for deficiencies whose due day has ended (and
+  // once at start): OverdueCheck, docs/inspections.md.
+  std::chrono::milliseconds overdue_check_every{60'000};
 };
 
 class Daemon {
@@ -127,6 +131,7 @@ class Daemon {
   std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
   std::unique_ptr<IncidentStateWatch> incident_states_;
+  std::unique_ptr<OverdueCheck> overdue_;      // deficiency_overdue, off the loop
   std::unique_ptr<PinVerifier> pin_verifier_;  // card + PIN: hashes off the loop
   std::unique_ptr<core::AlarmPanel> alarms_;
   std::unique_ptr<core::FireRelease> fire_;

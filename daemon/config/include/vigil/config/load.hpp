@@ -13,9 +13,14 @@
 
 namespace vigil::config {
 
+// Where TZif files live: $TZDIR when set (the variable glibc's tzset reads;
+// gateways with tzdata elsewhere, and tests with a zone of their own),
+// otherwise /usr/share/zoneinfo.
+std::filesystem::path default_zoneinfo_dir();
+
 struct LoadOptions {
-  // Where TZif files live; `time_zone: Europe/Berlin` reads <dir>/Europe/Berlin.
-  std::filesystem::path zoneinfo_dir = "/usr/share/zoneinfo";
+  // `time_zone: Europe/Berlin` reads <dir>/Europe/Berlin.
+  std::filesystem::path zoneinfo_dir = default_zoneinfo_dir();
 };
 
 // Reads and checks the file. Relative paths inside it (journal, sim GPIO

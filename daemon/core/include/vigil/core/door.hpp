@@ -113,6 +113,12 @@ class DoorStateMachine {
                bool force, Effects& out);
   void unlock(Moment now, const std::optional<PersonId>& person, const char* cause, Effects& out);
   void relock(const char* cause, Effects& out);
+  // door_fire.cpp: the steps shared by a fire hold and a schedule hold. Enter:
+  // released with no pulse, relock or held-open deadline, a standing held-open
+  // alarm cleared (the caller commands the lock). Leave: an open door relocks
+  // once it closes (held open from now), a closed one relocks with `cause`.
+  void enter_hold(Moment now, Effects& out);
+  void leave_hold(const char* cause, Moment now, Effects& out);
   // door.cpp
   bool lock_deadline_waits() const;
   void on_contact_edge(bool open, Moment at, bool seen_late, Effects& out);

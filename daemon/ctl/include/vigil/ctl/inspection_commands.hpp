@@ -31,9 +31,9 @@ core::DeficiencyRules deficiency_rules(const config::SiteConfig& config);
 
 // Journals one deficiency_overdue for every open deficiency whose due day
 // has ended on the site's clock and that has none yet (rechecked inside
-// the write transaction, so two callers at once raise it once). Every
-// inspection command runs it first; vigild may run it on a timer. Returns
-// how many it raised.
+// the write transaction, so two callers at once raise it once). vigild
+// runs it at start and every minute (app::OverdueCheck); the commands do
+// not. Returns how many it raised.
 std::size_t raise_overdue_deficiencies(const InspectionContext& ctx);
 
 // `inspection start ZONE|--site`: journals inspection_started with the
