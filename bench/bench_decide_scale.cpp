@@ -37,7 +37,9 @@ constexpr std::int32_t kToday = 20780;  // Monday 2026-11-23
 ZoneId zone_id(int i) {
   return i == 0 ? ZoneId("outside") : ZoneId("zone-" + std::to_string(i));
 }
-int parent_of(int i) { return i < 20 ? 0 : i / 10; }
+int parent_of(int i) {
+  return i < 20 ? 0 : i / 10;
+}
 
 Site make_scale_site(std::mt19937_64& rng) {
   Site s;
@@ -90,7 +92,9 @@ CardNumber card_of(std::size_t i) {
   return CardNumber{static_cast<std::uint32_t>(i / 65536), i % 65536};
 }
 
-std::size_t heap_in_use() { return mallinfo2().uordblks; }
+std::size_t heap_in_use() {
+  return mallinfo2().uordblks;
+}
 
 void run(std::size_t n) {
   std::mt19937_64 rng(42);
@@ -108,13 +112,14 @@ void run(std::size_t n) {
   people.reserve(n, n);
   for (std::size_t i = 0; i < n; ++i) {
     PersonId id("p" + std::to_string(i));
-    people.add_person({id,
-                       "Person number " + std::to_string(i),
-                       true,
-                       {AccessLevelId("level-" + std::to_string(any_level(rng))),
-                        AccessLevelId("level-" + std::to_string(any_level(rng)))},
-                       Clearance{i % 50 == 0 ? ClearanceLevel::confidential : ClearanceLevel::secret,
-                                 LocalDate{kToday + 400}}});
+    people.add_person(
+        {id,
+         "Person number " + std::to_string(i),
+         true,
+         {AccessLevelId("level-" + std::to_string(any_level(rng))),
+          AccessLevelId("level-" + std::to_string(any_level(rng)))},
+         Clearance{i % 50 == 0 ? ClearanceLevel::confidential : ClearanceLevel::secret,
+                   LocalDate{kToday + 400}}});
     people.add_credential({card_of(i), id, true, {}, {}});
     people.set_pin(id, pin);
   }
@@ -124,8 +129,8 @@ void run(std::size_t n) {
     risk.flag = IntegrityFlag{FlagKind::watch, "ethics", {}, "bench", {}};
     if (i % 1000 == 0) {
       const std::int32_t first = kToday - (i % 2000 == 0 ? 1 : 30);
-      risk.trips.push_back({static_cast<std::int64_t>(i), LocalDate{first},
-                            LocalDate{first + 5}, "XX", "approval", false});
+      risk.trips.push_back({static_cast<std::int64_t>(i), LocalDate{first}, LocalDate{first + 5},
+                            "XX", "approval", false});
     }
     people.set_risk(PersonId("p" + std::to_string(i)), std::move(risk));
   }

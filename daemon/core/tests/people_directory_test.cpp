@@ -17,7 +17,10 @@ TEST(PeopleDirectory, FindsEveryCardAndItsHolderAmongThousands) {
   for (int i = 0; i < 5000; ++i) {  // no reserve: the tables grow as people arrive
     people.add_person(person_named("p" + std::to_string(i)));
     people.add_credential({CardNumber{7, static_cast<std::uint64_t>(i)},
-                           PersonId("p" + std::to_string(i)), i % 2 == 0, {}, {}});
+                           PersonId("p" + std::to_string(i)),
+                           i % 2 == 0,
+                           {},
+                           {}});
   }
   EXPECT_EQ(people.person_count(), 5000u);
   EXPECT_EQ(people.credential_count(), 5000u);
