@@ -109,6 +109,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
               [](const auto& a, const auto& b) { return a.date < b.date; });
     site.holiday_calendars.push_back(std::move(calendar));
   }
+  site.build_index();  // ids to positions: decide() looks levels and zones up per read
 
   for (auto& d : draft.devices) {
     if (d.type == DeviceType::modbus_tcp || d.type == DeviceType::modbus_rtu) {

@@ -110,7 +110,10 @@ void lockdown_attrs(Decision& d, const LockdownOrder& order) {
 bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
                         const PersonId& person) {
   const Zone* zone = site.find_zone(*d.zone);
-  if (zone == nullptr) return false;
+  // Most zones have neither rule: skip the lookup of where the person is.
+  if (zone == nullptr || (zone->anti_passback == AntiPassback::none && !zone->occupancy_limit)) {
+    return false;
+  }
   const bool inside = state.occupancy.inside(site, person, zone->id);
   if (inside && zone->anti_passback != AntiPassback::none) {
     const Presence* at = state.occupancy.where(person);

@@ -64,9 +64,30 @@ std::vector<std::string> validate(const Door& door) {
   return errors;
 }
 
+namespace {
+const ZoneId& id_of_zone(const Zone& z) {
+  return z.id;
+}
+const DoorId& id_of_door(const Door& d) {
+  return d.id;
+}
+const ReaderId& id_of_reader(const Reader& r) {
+  return r.id;
+}
+const AccessLevelId& id_of_level(const AccessLevel& l) {
+  return l.id;
+}
+}  // namespace
+
+void Site::build_index() {
+  index_.zones.build(zones, id_of_zone);
+  index_.doors.build(doors, id_of_door);
+  index_.readers.build(readers, id_of_reader);
+  index_.access_levels.build(access_levels, id_of_level);
+}
+
 const Zone* Site::find_zone(const ZoneId& id) const {
-  auto it = std::find_if(zones.begin(), zones.end(), [&](const Zone& z) { return z.id == id; });
-  return it == zones.end() ? nullptr : &*it;
+  return index_.zones.find(zones, id_of_zone, id);
 }
 
 ZoneRules Site::zone_rules(const ZoneId& id) const {
@@ -91,20 +112,15 @@ bool Site::requires_return_report_after(const std::string& destination) const {
 }
 
 const Door* Site::find_door(const DoorId& id) const {
-  auto it = std::find_if(doors.begin(), doors.end(), [&](const Door& d) { return d.id == id; });
-  return it == doors.end() ? nullptr : &*it;
+  return index_.doors.find(doors, id_of_door, id);
 }
 
 const Reader* Site::find_reader(const ReaderId& id) const {
-  auto it =
-      std::find_if(readers.begin(), readers.end(), [&](const Reader& r) { return r.id == id; });
-  return it == readers.end() ? nullptr : &*it;
+  return index_.readers.find(readers, id_of_reader, id);
 }
 
 const AccessLevel* Site::find_access_level(const AccessLevelId& id) const {
-  auto it = std::find_if(access_levels.begin(), access_levels.end(),
-                         [&](const AccessLevel& l) { return l.id == id; });
-  return it == access_levels.end() ? nullptr : &*it;
+  return index_.access_levels.find(access_levels, id_of_level, id);
 }
 
 const ZoneId& Site::target_zone(const Reader& reader) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 
 #include "vigil/core/card.hpp"
 #include "vigil/core/clearance.hpp"
+#include "vigil/core/flat_positions.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/integrity.hpp"
 #include "vigil/core/pin.hpp"
@@ -58,7 +60,7 @@ class PeopleDirectory {
   // on file. Kept apart like the risks: most people at most sites have none.
   void set_pin(const PersonId& id, const PinHash& pin);
   const PinHash* pin_of(const PersonId& id) const;
-  std::size_t pin_count() const { return pins_.size(); }
+  std::size_t pin_count() const { return pins_.size() + orphan_pins_.size(); }
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
   // Every enrolled card, in no particular order (a door board's offline
@@ -66,17 +68,30 @@ class PeopleDirectory {
   std::vector<CardNumber> cards() const;
 
  private:
-  // A credential keeps a pointer to its holder's node (stable across rehash
-  // and across add_person replacing the same id), so a card read costs one
-  // hash lookup, not two.
+  // Issue 8, 2,000,000 people: contiguous storage and open-addressing
+  // tables of 4-byte positions instead of node-based maps (one allocation
+  // per entry, a bucket array and the key copied into every node). A
+  // credential keeps its holder's position, so a card read costs one probe,
+  // not two, and a copy of the directory stays self-contained. The deque
+  // keeps every Person where it is as people are added (callers hold
+  // Person pointers, as they did into the map's nodes).
   struct Entry {
     Credential credential;
-    const Person* person;
+    std::uint32_t person;  // position in people_
   };
-  std::unordered_map<PersonId, Person> people_;
-  std::unordered_map<CardNumber, Entry> credentials_;
+  std::optional<std::uint32_t> person_position(const PersonId& id) const;
+  std::optional<std::uint32_t> card_position(const CardNumber& card) const;
+
+  std::deque<Person> people_;
+  std::vector<Entry> credentials_;
+  FlatPositions people_by_id_;
+  FlatPositions credentials_by_card_;
+  // PINs by person position (slot + 1 into pins_, 0 = none; empty until the
+  // first PIN); a PIN for an id not enrolled (yet) waits in orphan_pins_.
+  std::vector<std::uint32_t> pin_slots_;
+  std::vector<PinHash> pins_;
+  std::unordered_map<PersonId, PinHash> orphan_pins_;
   std::unordered_map<PersonId, PersonRisk> risks_;
-  std::unordered_map<PersonId, PinHash> pins_;
 };
 
 }  // namespace vigil::core

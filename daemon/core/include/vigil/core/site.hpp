@@ -10,6 +10,7 @@
 
 #include "vigil/core/clearance.hpp"
 #include "vigil/core/door_mode.hpp"
+#include "vigil/core/id_index.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/point.hpp"
 #include "vigil/core/time.hpp"
@@ -163,6 +164,17 @@ struct Site {
   const AccessLevel* find_access_level(const AccessLevelId& id) const;
   // The zone a read at this reader asks to enter.
   const ZoneId& target_zone(const Reader& reader) const;
+
+  // Indexes the zones, doors, readers and access levels by id so the find_
+  // functions above cost one hash probe (the config loader calls it once
+  // the site is built). Without it, or for ids added later, they walk.
+  void build_index();
+
+ private:
+  struct Index {
+    IdIndex zones, doors, readers, access_levels;
+  };
+  Index index_{};
 };
 
 }  // namespace vigil::core

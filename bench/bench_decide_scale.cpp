@@ -1,0 +1,180 @@
+// decide() at the scale of issue 8: every rule on, 1,000 access levels, 200
+// zones, N people each with a card, a PIN hash, two levels and a clearance.
+//
+// The site: 200 zones in a tree three deep (outside, 19 under it, the rest
+// under those), a quarter requiring `confidential` and a twentieth `secret`,
+// one in ten waiting for return reports, one in five with soft and one in
+// seven with hard anti-passback, one with an occupancy limit; a door into
+// each zone (every tenth card + PIN) with an in and an out reader; 1,000
+// levels of four zones each, weekday or round-the-clock schedules, half on a
+// holiday calendar, ten with lockdown override; one zone locked down. The
+// people: 1 % watched, 0.1 % on a trip (half abroad now), a tenth inside a
+// zone. Reads: a random reader and a random card (~9 % unknown) at Monday
+// 10:00, one steady_clock pair around each call (~40 ns, included).
+//
+// Also prints the heap the directory holds per person (glibc mallinfo2).
+// Usage: bench_decide_scale [N ...]   (default 100000 2000000)
+#include <malloc.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "vigil/core/policy.hpp"
+
+using namespace vigil::core;
+
+namespace {
+
+constexpr int kZones = 200;
+constexpr int kLevels = 1000;
+constexpr std::int32_t kToday = 20780;  // Monday 2026-11-23
+
+ZoneId zone_id(int i) {
+  return i == 0 ? ZoneId("outside") : ZoneId("zone-" + std::to_string(i));
+}
+int parent_of(int i) {
+  return i < 20 ? 0 : i / 10;
+}
+
+Site make_scale_site(std::mt19937_64& rng) {
+  Site s;
+  for (int i = 0; i < kZones; ++i) {
+    Zone z;
+    z.id = zone_id(i);
+    z.name = "Zone " + std::to_string(i);
+    if (i > 0) z.parent = zone_id(parent_of(i));
+    if (i % 4 == 1) z.required_clearance = ClearanceLevel::confidential;
+    if (i % 20 == 3) z.required_clearance = ClearanceLevel::secret;
+    z.requires_return_report = i % 10 == 7;
+    if (i % 5 == 2) z.anti_passback = AntiPassback::soft;
+    if (i % 7 == 5) z.anti_passback = AntiPassback::hard;
+    if (i == 42) z.occupancy_limit = 1'000'000;
+    s.zones.push_back(std::move(z));
+  }
+  for (int i = 1; i < kZones; ++i) {
+    Door d;
+    d.id = DoorId("door-" + std::to_string(i));
+    d.from_zone = zone_id(parent_of(i));
+    d.to_zone = zone_id(i);
+    if (i % 10 == 9) d.mode = DoorMode::card_and_pin;
+    s.doors.push_back(d);
+    s.readers.push_back({ReaderId("in-" + std::to_string(i)), d.id, Direction::in});
+    s.readers.push_back({ReaderId("out-" + std::to_string(i)), d.id, Direction::out});
+  }
+  for (int c = 0; c < 2; ++c) {
+    HolidayCalendar calendar{"calendar-" + std::to_string(c), {}};
+    for (int day = 0; day < 20; ++day) {
+      calendar.days.push_back({LocalDate{kToday + 1 + day * 17}, "Holiday", "", {}});
+    }
+    s.holiday_calendars.push_back(std::move(calendar));
+  }
+  std::uniform_int_distribution<int> any_zone(0, kZones - 1);
+  for (int j = 0; j < kLevels; ++j) {
+    AccessLevel level;
+    level.id = AccessLevelId("level-" + std::to_string(j));
+    for (int k = 0; k < 4; ++k) level.zones.push_back(zone_id(any_zone(rng)));
+    level.schedule = {j % 3 == 0 ? WeeklyWindow{0x7f, 0, 24 * 60}
+                                 : WeeklyWindow{0x1f, 7 * 60, 19 * 60}};
+    if (j % 2 == 0) level.holidays = "calendar-" + std::to_string(j / 2 % 2);
+    level.lockdown_override = j % 100 == 0;
+    s.access_levels.push_back(std::move(level));
+  }
+  s.return_report_destinations = {"XX"};
+  return s;
+}
+
+CardNumber card_of(std::size_t i) {
+  return CardNumber{static_cast<std::uint32_t>(i / 65536), i % 65536};
+}
+
+std::size_t heap_in_use() {
+  return mallinfo2().uordblks;
+}
+
+void run(std::size_t n) {
+  std::mt19937_64 rng(42);
+  Site site = make_scale_site(rng);
+#ifndef VIGIL_BENCH_NO_SITE_INDEX
+  site.build_index();
+#endif
+  std::uniform_int_distribution<int> any_level(0, kLevels - 1);
+  PinHash pin;
+  pin.iterations = 10'000;
+  pin.salt.fill(7);
+  pin.digest.fill(9);
+  const std::size_t heap_before = heap_in_use();
+  PeopleDirectory people;
+  people.reserve(n, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    PersonId id("p" + std::to_string(i));
+    people.add_person(
+        {id,
+         "Person number " + std::to_string(i),
+         true,
+         {AccessLevelId("level-" + std::to_string(any_level(rng))),
+          AccessLevelId("level-" + std::to_string(any_level(rng)))},
+         Clearance{i % 50 == 0 ? ClearanceLevel::confidential : ClearanceLevel::secret,
+                   LocalDate{kToday + 400}}});
+    people.add_credential({card_of(i), id, true, {}, {}});
+    people.set_pin(id, pin);
+  }
+  const std::size_t heap_after = heap_in_use();
+  for (std::size_t i = 0; i < n; i += 100) {
+    PersonRisk risk;
+    risk.flag = IntegrityFlag{FlagKind::watch, "ethics", {}, "bench", {}};
+    if (i % 1000 == 0) {
+      const std::int32_t first = kToday - (i % 2000 == 0 ? 1 : 30);
+      risk.trips.push_back({static_cast<std::int64_t>(i), LocalDate{first}, LocalDate{first + 5},
+                            "XX", "approval", false});
+    }
+    people.set_risk(PersonId("p" + std::to_string(i)), std::move(risk));
+  }
+  AccessState state;
+  state.lockdowns.set({zone_id(kZones - 1), "guard", {}, "bench"});
+  std::uniform_int_distribution<int> inner_zone(1, kZones - 1);
+  for (std::size_t i = 0; i < n; i += 10) {
+    state.occupancy.enter(PersonId("p" + std::to_string(i)), zone_id(inner_zone(rng)), {});
+  }
+  const TimePoint t{std::chrono::hours(24 * kToday + 10)};
+  std::vector<AccessRequest> requests;
+  constexpr int kSamples = 1'000'000;
+  requests.reserve(4096);
+  std::uniform_int_distribution<std::size_t> pick(0, n + n / 10);  // ~9% unknown cards
+  std::uniform_int_distribution<std::size_t> any_reader(0, site.readers.size() - 1);
+  for (int i = 0; i < 4096; ++i) {
+    requests.push_back({card_of(pick(rng)), site.readers[any_reader(rng)].id, t, {}});
+  }
+  std::vector<double> ns;
+  ns.reserve(kSamples);
+  std::size_t granted = 0;
+  for (int i = 0; i < kSamples; ++i) {
+    AccessRequest& request = requests[static_cast<std::size_t>(i) % requests.size()];
+    request.card = card_of(pick(rng));
+    const auto t0 = std::chrono::steady_clock::now();
+    const Decision d = decide(site, people, state, request);
+    const auto t1 = std::chrono::steady_clock::now();
+    granted += d.granted() || d.outcome == Outcome::wait_for_pin;
+    ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+  }
+  std::sort(ns.begin(), ns.end());
+  std::printf(
+      "decide() all rules, levels=%d zones=%d people=%zu samples=%d granted=%zu median=%.0f ns "
+      "p99=%.0f ns p99.9=%.0f ns; directory heap %.0f bytes/person\n",
+      kLevels, kZones, n, kSamples, granted, ns[ns.size() / 2], ns[ns.size() * 99 / 100],
+      ns[ns.size() * 999 / 1000],
+      static_cast<double>(heap_after - heap_before) / static_cast<double>(n));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::size_t> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoull(argv[i], nullptr, 10));
+  if (sizes.empty()) sizes = {100'000, 2'000'000};
+  for (auto n : sizes) run(n);
+}

@@ -1,0 +1,99 @@
+// The people directory and the site's id lookups at scale (issue 8): the
+// compact layout must answer exactly as the maps it replaced did.
+#include <gtest/gtest.h>
+
+#include "vigil/core/people.hpp"
+#include "vigil/core/site.hpp"
+
+namespace vigil::core {
+namespace people_directory_test {
+
+Person person_named(const std::string& id, std::vector<AccessLevelId> levels = {}) {
+  return Person{PersonId(id), "Name of " + id, true, std::move(levels), {}};
+}
+
+TEST(PeopleDirectory, FindsEveryCardAndItsHolderAmongThousands) {
+  PeopleDirectory people;
+  for (int i = 0; i < 5000; ++i) {  // no reserve: the tables grow as people arrive
+    people.add_person(person_named("p" + std::to_string(i)));
+    people.add_credential({CardNumber{7, static_cast<std::uint64_t>(i)},
+                           PersonId("p" + std::to_string(i)),
+                           i % 2 == 0,
+                           {},
+                           {}});
+  }
+  EXPECT_EQ(people.person_count(), 5000u);
+  EXPECT_EQ(people.credential_count(), 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    auto holder = people.find_card({7, static_cast<std::uint64_t>(i)});
+    ASSERT_TRUE(holder);
+    EXPECT_EQ(holder->person->id.str(), "p" + std::to_string(i));
+    EXPECT_EQ(holder->credential->active, i % 2 == 0);
+  }
+  EXPECT_FALSE(people.find_card({8, 1}));
+  EXPECT_EQ(people.find_person(PersonId("p5000")), nullptr);
+}
+
+TEST(PeopleDirectory, ReplacingAPersonKeepsTheirCardsPinAndAddress) {
+  PeopleDirectory people;
+  people.add_person(person_named("ann"));
+  people.add_credential({CardNumber{1, 10}, PersonId("ann"), true, {}, {}});
+  PinHash pin;
+  pin.iterations = 1000;
+  people.set_pin(PersonId("ann"), pin);
+  const Person* before = people.find_person(PersonId("ann"));
+  for (int i = 0; i < 100; ++i) people.add_person(person_named("x" + std::to_string(i)));
+  people.add_person(person_named("ann", {AccessLevelId("staff")}));
+  EXPECT_EQ(people.find_person(PersonId("ann")), before);
+  EXPECT_EQ(people.find_card({1, 10})->person->access_levels.size(), 1u);
+  ASSERT_NE(people.pin_of(PersonId("ann")), nullptr);
+  EXPECT_EQ(people.pin_of(PersonId("ann"))->iterations, 1000u);
+  EXPECT_EQ(people.pin_of(PersonId("x1")), nullptr);
+  EXPECT_EQ(people.person_count(), 101u);
+}
+
+TEST(PeopleDirectory, APinSetBeforeThePersonArrivesIsKept) {
+  PeopleDirectory people;
+  PinHash pin;
+  pin.iterations = 2000;
+  people.set_pin(PersonId("bob"), pin);
+  EXPECT_EQ(people.pin_count(), 1u);
+  people.add_person(person_named("bob"));
+  ASSERT_NE(people.pin_of(PersonId("bob")), nullptr);
+  EXPECT_EQ(people.pin_of(PersonId("bob"))->iterations, 2000u);
+  EXPECT_EQ(people.pin_count(), 1u);
+}
+
+TEST(PeopleDirectory, ACardForSomeoneNotEnrolledIsRefused) {
+  PeopleDirectory people;
+  EXPECT_THROW(people.add_credential({CardNumber{1, 1}, PersonId("nobody"), true, {}, {}}),
+               std::out_of_range);
+}
+
+TEST(PeopleDirectory, ACopyAnswersFromItsOwnPeople) {
+  PeopleDirectory original;
+  original.add_person(person_named("ann"));
+  original.add_credential({CardNumber{1, 10}, PersonId("ann"), true, {}, {}});
+  PeopleDirectory copy = original;
+  original.add_person(person_named("ann", {AccessLevelId("changed")}));
+  EXPECT_TRUE(copy.find_card({1, 10})->person->access_levels.empty());
+  EXPECT_EQ(copy.find_card({1, 10})->person, copy.find_person(PersonId("ann")));
+}
+
+TEST(SiteIndex, FindsWhatWasAddedOrChangedAfterTheIndexWasBuilt) {
+  Site site;
+  for (int i = 0; i < 50; ++i) {
+    site.access_levels.push_back({AccessLevelId("level-" + std::to_string(i)), {}, {}, ""});
+  }
+  site.build_index();
+  EXPECT_EQ(site.find_access_level(AccessLevelId("level-42")), &site.access_levels[42]);
+  site.access_levels.push_back({AccessLevelId("late"), {}, {}, ""});
+  site.access_levels[3].id = AccessLevelId("renamed");
+  EXPECT_NE(site.find_access_level(AccessLevelId("late")), nullptr);
+  EXPECT_EQ(site.find_access_level(AccessLevelId("renamed")), &site.access_levels[3]);
+  EXPECT_EQ(site.find_access_level(AccessLevelId("level-3")), nullptr);
+  EXPECT_EQ(site.find_zone(ZoneId("none")), nullptr);
+}
+
+}  // namespace people_directory_test
+}  // namespace vigil::core
