@@ -86,17 +86,15 @@ TEST(VisitSite, AVisitorPassesWithAnEscortAndIsRefusedWithoutOne) {
   site.start_vigild();
 
   const auto now = std::chrono::system_clock::now();
-  const auto today = core::format_date(
-      core::LocalDate{static_cast<std::int32_t>(std::chrono::floor<std::chrono::days>(now)
-                                                    .time_since_epoch()
-                                                    .count())});
+  const auto today = core::format_date(core::LocalDate{static_cast<std::int32_t>(
+      std::chrono::floor<std::chrono::days>(now).time_since_epoch().count())});
   auto [rc, out] = visit_ctl(site, {"visit", "add", "p03", "--host", "p01", "--purpose", "audit",
                                     "--organisation", "Ministry of X", "--delegation", "DEL-1",
                                     "--from", today, "--to", today, "--zone", "lobby"});
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("visit_added"), std::string::npos) << out;
-  ASSERT_TRUE(eventually(
-      [&] { return !site.events(core::EventKind::roster_reloaded).empty(); }, 5s))
+  ASSERT_TRUE(
+      eventually([&] { return !site.events(core::EventKind::roster_reloaded).empty(); }, 5s))
       << site.vigild_log();
   // An unknown zone is refused by vigild before anything is journalled.
   auto [bad_rc, bad_out] =

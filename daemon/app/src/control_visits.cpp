@@ -59,7 +59,8 @@ void add_visit_commands(CLI::App& app, Invocation& inv, const config::SiteConfig
   auto* show = visit->add_subcommand("show");
   show->add_option("visit", a->visit)->required();
   show->callback([&inv, a, db] {
-    choose(inv, "visit show", [a, db](auto& o, auto& e) { return ctl::visit_show(db, a->visit, o, e); });
+    choose(inv, "visit show",
+           [a, db](auto& o, auto& e) { return ctl::visit_show(db, a->visit, o, e); });
   });
 }
 

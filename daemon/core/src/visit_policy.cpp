@@ -81,8 +81,9 @@ void escort_step(Decision& d, const Site& site, const AccessState& state,
   d.outcome = Outcome::wait_for_escort;
   d.rule = Rule::escort;
   d.reason = DenyReason::none;
-  set_attr(d.attrs, "escort_window_s",
-           static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(window).count()));
+  set_attr(
+      d.attrs, "escort_window_s",
+      static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(window).count()));
 }
 
 }  // namespace vigil::core

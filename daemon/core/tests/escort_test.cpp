@@ -154,8 +154,7 @@ TEST_F(Escort, TheWindowComesFromTheZoneElseTheSite) {
 TEST_F(Escort, BothPassOnOneOpeningAndAreInside) {
   Controller controller(site_, people_);
   controller.handle(CardPresented{ReaderId("server-in"), kVisitorVic, "H10301", t0_, m0_});
-  controller.handle(
-      CardPresented{ReaderId("server-in"), kEscortBob, "H10301", t0_ + 4s, m0_ + 4s});
+  controller.handle(CardPresented{ReaderId("server-in"), kEscortBob, "H10301", t0_ + 4s, m0_ + 4s});
   const PointRef contact = controller.door(DoorId("server-door"))->door().contact;
   Effects opened = controller.handle(PointChanged{contact, true, t0_ + 5s, m0_ + 5s});
   opened.append(controller.advance(t0_ + 5100ms, m0_ + 5100ms));

@@ -42,12 +42,13 @@ std::vector<VisitLine> build_visit_lines(const config::SiteConfig& c, const Repo
     const core::TimePoint from = std::max(p.from, tz.start_of(v.first_day));
     const core::TimePoint to = std::min(p.to, tz.start_of(v.last_day + 1));
     line.entries =
-        journal.query({.person = v.visitor, .from = from, .to = to, .kinds = {core::EventKind::entry}})
+        journal
+            .query({.person = v.visitor, .from = from, .to = to, .kinds = {core::EventKind::entry}})
             .size();
     for (const auto& e : journal.query({.person = v.visitor,
-                                        .from = p.from,
-                                        .to = p.to,
-                                        .kinds = {core::EventKind::access_denied}})) {
+                         .from = p.from,
+                         .to = p.to,
+                         .kinds = {core::EventKind::access_denied}})) {
       if (core::attr_int(e.attrs, "visit") == v.id) ++line.anomalies[core::to_string(e.reason)];
     }
     lines.push_back(std::move(line));

@@ -117,11 +117,11 @@ int visit_show(const std::string& db_path, const std::string& visit, std::ostrea
     }
     out << visit_line(*v) << "\n  purpose: " << v->purpose << "\n";
     const journal::Journal journal(db_path);
-    const auto events = journal.query(journal::Filter{
-        .person = v->visitor,
-        .kinds = {core::EventKind::access_granted, core::EventKind::access_denied,
-                  core::EventKind::escort_waiting, core::EventKind::visit_added,
-                  core::EventKind::visit_ended}});
+    const auto events = journal.query(
+        journal::Filter{.person = v->visitor,
+                        .kinds = {core::EventKind::access_granted, core::EventKind::access_denied,
+                                  core::EventKind::escort_waiting, core::EventKind::visit_added,
+                                  core::EventKind::visit_ended}});
     for (const auto& e : events) {
       if (core::attr_int(e.attrs, "visit") != *id) continue;
       out << "  " << core::describe(e) << "\n";

@@ -2,8 +2,8 @@
 // change, journalled in the same transaction (roster.cpp) so a running
 // vigild picks them up with the roster version.
 #include "roster_plan.hpp"
-#include "visit_rows.hpp"
 #include "vigil/journal/roster.hpp"
+#include "visit_rows.hpp"
 
 namespace vigil::journal {
 namespace {
@@ -53,8 +53,7 @@ RosterChange Roster::add_visit(const core::Visit& visit, core::TimePoint at) {
   });
 }
 
-RosterChange Roster::end_visit(std::int64_t visit, const std::string& reason,
-                               core::TimePoint at) {
+RosterChange Roster::end_visit(std::int64_t visit, const std::string& reason, core::TimePoint at) {
   const ChangeContext context{operator_, at};
   return commit([&](sqlite::Database& db) {
     sqlite::ReadTransaction snapshot{db};

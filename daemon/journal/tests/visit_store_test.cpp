@@ -104,8 +104,8 @@ TEST_F(VisitStore, ABadVisitIsRefusedAndChangesNothing) {
   no_purpose.purpose = " ";
   auto backwards = delegation_visit("v1", "p1");
   backwards.last_day = *core::parse_date("2026-11-01");
-  for (const auto& bad : {unknown_visitor, unknown_host, self_hosted, no_zones, no_purpose,
-                          backwards}) {
+  for (const auto& bad :
+       {unknown_visitor, unknown_host, self_hosted, no_zones, no_purpose, backwards}) {
     EXPECT_THROW(roster_.add_visit(bad, at(1)), JournalError);
   }
   EXPECT_EQ(roster_.store().version(), version);

@@ -28,11 +28,11 @@ struct Visit {
   PersonId host;     // the staff member responsible for the visit
   std::string purpose;
   std::string organisation;
-  std::string delegation;      // the foreign delegation, when there is one
-  LocalDate first_day{};       // site local days, inclusive of both
+  std::string delegation;  // the foreign delegation, when there is one
+  LocalDate first_day{};   // site local days, inclusive of both
   LocalDate last_day{};
-  std::vector<ZoneId> zones;   // where the visit may go (zones inside them too)
-  bool ended = false;          // ended early by `vigilctl visit end`
+  std::vector<ZoneId> zones;  // where the visit may go (zones inside them too)
+  bool ended = false;         // ended early by `vigilctl visit end`
   bool active_on(LocalDate today) const {
     return !ended && first_day <= today && today <= last_day;
   }
