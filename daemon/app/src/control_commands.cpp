@@ -199,6 +199,7 @@ add_operations_commands(app, a.ops, inv, c, now);
 add_report_command(app, a.report, inv, c, now);
 
 add_inspection_commands(app, inv, c, now);
+add_visit_commands(app, inv, c);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
@@ -245,6 +246,11 @@ const std::vector<CommandRule>& command_rules() {
       {"trip add", {facilities, supervisor, admin}, false},
       {"trip list", {facilities, supervisor, admin}, false},
       {"trip return", {facilities, supervisor, admin}, false},
+      // Visits (issue 8 item 6): the same people as trips.
+      {"visit add", {facilities, supervisor, admin}, false},
+      {"visit end", {facilities, supervisor, admin}, false},
+      {"visit list", {facilities, supervisor, admin}, false},
+      {"visit show", {facilities, supervisor, admin}, false},
       {"audit", {supervisor}, false},
       {"audit sample", {supervisor}, false},
       // Operations (issues 8, 9, 10): guards act on incidents, lockdowns,

@@ -75,4 +75,8 @@ void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
 void add_inspection_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c,
                              core::TimePoint now);
 
+// visit add|end|list|show (control_visits.cpp), on vigild's journal, as
+// the peer's operator; `visit add` checks the zones against vigild's site.
+void add_visit_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c);
+
 }  // namespace vigil::app

@@ -34,6 +34,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
   site.gateway = core::GatewayId(draft.gateway.value);
   site.time_zone = std::move(resolved.time_zone);
   site.return_report_destinations = draft.return_report_destinations;
+  site.escort_window = draft.escort_window;
   site.pin = draft.pin;
 
   bool outside_declared = false;
@@ -51,6 +52,7 @@ SiteConfig build(Draft draft, Resolved resolved) {
     zone.anti_passback = z.anti_passback;
     zone.occupancy_limit = z.occupancy_limit;
     zone.two_person_window = z.two_person_window;
+    zone.escort_window = z.escort_window;
     site.zones.push_back(std::move(zone));
   }
   for (const auto& d : draft.doors) {

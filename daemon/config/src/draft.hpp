@@ -43,6 +43,7 @@ struct DraftZone {
   core::AntiPassback anti_passback = core::AntiPassback::none;  // issue 8
   std::optional<int> occupancy_limit{};
   std::optional<core::Duration> two_person_window{};
+  std::optional<core::Duration> escort_window{};
 };
 
 struct DraftDoor {
@@ -171,6 +172,7 @@ struct Draft {
   LocatedId time_zone;
   core::Duration clock_jump_threshold = std::chrono::seconds(2);
   std::vector<std::string> return_report_destinations;
+  core::Duration escort_window = std::chrono::seconds(10);  // site default (visits)
   std::optional<Located<std::string>> journal_path;
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
@@ -205,6 +207,8 @@ struct Resolved {
 
 // Parse: one function per top-level section, each appending to the draft.
 void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+// The message for an escort window out of range (site or zone), or nullptr.
+const char* escort_window_error(core::Duration window);
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_incidents(const YAML::Node& node, Draft& draft, Diagnostics& diag);

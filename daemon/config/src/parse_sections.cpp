@@ -7,10 +7,18 @@
 
 namespace vigil::config {
 
+// A visitor and the escort badge one after the other at one door: under a
+// second is a typo, over two minutes is no longer "together".
+const char* escort_window_error(core::Duration window) {
+  if (window < std::chrono::seconds(1) || window > std::chrono::minutes(2))
+    return "'escort_window': must be between 1s and 2min";
+  return nullptr;
+}
+
 void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader site(node, "site",
                  {"id", "gateway", "time_zone", "clock_jump_threshold", "return_report_after",
-                  "module_library"},
+                  "module_library", "escort_window"},
                  diag);
   if (!site.ok()) return;
   if (auto v = site.id("id", Need::required)) draft.site_id = *v;
@@ -37,6 +45,13 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
     }
   }
 
+  if (auto v = site.duration("escort_window", Need::optional)) {
+    if (auto error = escort_window_error(v->value)) {
+      diag.error(v->pos, error);
+    } else {
+      draft.escort_window = v->value;
+    }
+  }
   // Where `module: TYPE` devices find TYPE.yaml; relative to this file.
   if (auto v = site.string("module_library", Need::optional)) draft.module_library = *v;
   if (auto v = site.duration("clock_jump_threshold", Need::optional)) {

@@ -72,10 +72,11 @@ void parse_security_level(const MapReader& m, DraftZone& zone, Diagnostics& diag
 }
 
 void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader m(node, "zone",
-              {"id", "name", "security_level", "parent", "required_clearance",
-               "requires_return_report", "anti_passback", "occupancy_limit", "two_person_window"},
-              diag);
+  MapReader m(
+      node, "zone",
+      {"id", "name", "security_level", "parent", "required_clearance", "requires_return_report",
+       "anti_passback", "occupancy_limit", "two_person_window", "escort_window"},
+      diag);
   if (!m.ok()) return;
   DraftZone zone;
   zone.pos = m.pos();
@@ -117,6 +118,13 @@ void parse_zone(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'two_person_window': must be between 1s and 10min");
     } else {
       zone.two_person_window = v->value;
+    }
+  }
+  if (auto v = m.duration("escort_window", Need::optional)) {
+    if (auto error = escort_window_error(v->value)) {
+      diag.error(v->pos, error);
+    } else {
+      zone.escort_window = v->value;
     }
   }
   draft.zones.push_back(std::move(zone));

@@ -211,6 +211,14 @@ std::vector<Case> cases() {
        "  - { id: lobby }",
        "  - { id: lobby, two_person_window: 0s }",
        {"8:37: 'two_person_window': must be between 1s and 10min"}},
+      {"ZoneEscortWindowOfAtLeastOneSecond",
+       "  - { id: lobby }",
+       "  - { id: lobby, escort_window: 500ms }",
+       {"8:33: 'escort_window': must be between 1s and 2min"}},
+      {"SiteEscortWindowOfAtMostTwoMinutes",
+       "time_zone: Europe/Berlin }",
+       "time_zone: Europe/Berlin, escort_window: 5m }",
+       {"1:72: 'escort_window': must be between 1s and 2min"}},
       {"UnlockedModeNeedsItsSchedule",
        "fail_mode: secure",
        "mode: unlocked",
@@ -277,6 +285,23 @@ TEST(StartRules, AnUnlockedDoorAndATwoPersonZoneLoad) {
   const core::Zone* lobby = site.find_zone(core::ZoneId("lobby"));
   ASSERT_NE(lobby, nullptr);
   EXPECT_EQ(lobby->two_person_window, std::chrono::seconds(20));
+}
+
+TEST(StartRules, TheEscortWindowIsTenSecondsUnlessTheSiteOrTheZoneSaysOtherwise) {
+  auto plain = load_site_config_from_string(kBase, "/etc/vigil/base.yaml");
+  ASSERT_TRUE(plain.ok()) << to_string(plain.diagnostics());
+  EXPECT_EQ(plain.value().site.escort_window_for(core::ZoneId("lobby")), std::chrono::seconds(10));
+  std::string text = kBase;
+  text.replace(text.find("time_zone: Europe/Berlin }"), 26,
+               "time_zone: Europe/Berlin, escort_window: 15s }");
+  auto site_wide = load_site_config_from_string(text, "/etc/vigil/base.yaml");
+  ASSERT_TRUE(site_wide.ok()) << to_string(site_wide.diagnostics());
+  EXPECT_EQ(site_wide.value().site.escort_window_for(core::ZoneId("lobby")),
+            std::chrono::seconds(15));
+  text.replace(text.find("  - { id: lobby }"), 17, "  - { id: lobby, escort_window: 30s }");
+  auto zoned = load_site_config_from_string(text, "/etc/vigil/base.yaml");
+  ASSERT_TRUE(zoned.ok()) << to_string(zoned.diagnostics());
+  EXPECT_EQ(zoned.value().site.escort_window_for(core::ZoneId("lobby")), std::chrono::seconds(30));
 }
 
 TEST(StartRules, RelativeSocketPathIsMeasuredAfterResolving) {

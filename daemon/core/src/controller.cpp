@@ -86,6 +86,7 @@ void Controller::observe(Moment now, Effects& out) {
   }
   for (auto& door : doors_) door.advance(now, out);
   expire_pins(now, out);
+  expire_escorts(now, out);
   apply_door_schedules(now, out);
 }
 
@@ -115,6 +116,10 @@ Effects Controller::on(const CardPresented& in) {
     await_second_person(in, d, out);
     return out;
   }
+  if (d.outcome == Outcome::wait_for_escort) {
+    await_escort(in, d, out);
+    return out;
+  }
   Event e;
   e.time = in.time;
   e.mono = in.mono;
@@ -127,16 +132,24 @@ Effects Controller::on(const CardPresented& in) {
   if (d.person) e.person = d.person->id;
   e.detail = in.format;
   e.attrs = std::move(d.attrs);
-  // wait_for_pin went to await_pin(); the other waits (second person,
-  // escort) come with the rules that need them.
   out.events.push_back(std::move(e));
-  if (d.granted() && d.door) {
-    // The second of a two-person pair: both pass on this opening.
-    std::optional<PersonId> companion;
-    if (const auto* with = find_attr(out.events.back().attrs, "two_person_with")) {
-      companion = PersonId(std::get<std::string>(*with));
-      access_state_.two_person.clear(d.door->id);
+  // The second of a two-person pair: both pass on this opening.
+  std::optional<PersonId> companion;
+  if (const auto* with = find_attr(out.events.back().attrs, "two_person_with");
+      with && d.granted() && d.door) {
+    companion = PersonId(std::get<std::string>(*with));
+    access_state_.two_person.clear(d.door->id);
+  }
+  // Anyone but a visitor badging at a door is the escort a visitor there
+  // waits for (or is about to badge for): a visitor waiting now passes with
+  // them on this opening.
+  if (d.person && d.door && people_.visits_of(d.person->id) == nullptr) {
+    if (auto visitor =
+            escort_badged(d.person->id, d.door->id, d.granted(), !companion.has_value(), at, out)) {
+      companion = visitor;
     }
+  }
+  if (d.granted() && d.door) {
     doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out, companion);
   }
   return out;
@@ -221,6 +234,7 @@ std::optional<MonoTime> Controller::next_deadline() const {
   }
   if (auto t = next_pin_deadline(); t && (!next || *t < *next)) next = t;
   if (auto t = next_schedule_check(); t && (!next || *t < *next)) next = t;
+  if (auto t = access_state_.escorts.next_expiry(); t && (!next || *t < *next)) next = t;
   return next;
 }
 

@@ -202,6 +202,13 @@ void Controller::finish_pin(const ReaderId& reader, DenyReason reason, Attrs att
     access_state_.two_person.clear(session.door);
   }
   out.events.push_back(std::move(e));
+  // At a card + PIN door the escort's badge counts once the PIN is done.
+  if (people_.visits_of(session.person) == nullptr) {
+    if (auto visitor =
+            escort_badged(session.person, session.door, granted, !companion.has_value(), at, out)) {
+      companion = visitor;
+    }
+  }
   if (granted) {
     if (auto d = door_index_.find(session.door); d != door_index_.end()) {
       doors_[d->second].grant(session.person, session.zone, reader, at, out, companion);

@@ -18,9 +18,30 @@ std::string who(const Event& e) {
   return e.person ? e.person->str() : std::string{"unknown person"};
 }
 
+bool visitor_refusal(DenyReason reason) {
+  switch (reason) {
+    case DenyReason::visit_not_active:
+    case DenyReason::zone_not_in_visit:
+    case DenyReason::escort_missing:
+    case DenyReason::escort_not_authorised:
+    case DenyReason::escort_is_visitor:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The ethics unit's rules: a watched person's entry, a suspended person's
-// attempt, a card used while its holder is abroad.
+// attempt, a card used while its holder is abroad, a visitor straying.
 std::optional<Incident> integrity_incident(const Event& e) {
+  // A visitor outside their visit, or without an authorised escort: the
+  // report on foreign delegations lists these with the visit.
+  if (e.kind == EventKind::access_denied && visitor_refusal(e.reason)) {
+    const auto visit = attr_int(e.attrs, "visit");
+    return make(IncidentKind::visitor_anomaly, Severity::major, e,
+                "Visitor anomaly: " + who(e) + " at " + where(e) + " (" + to_string(e.reason) +
+                    (visit ? ", visit " + std::to_string(*visit) : std::string{}) + ")");
+  }
   // Card + PIN: a duress PIN opened the door (silent: only the console
   // hears), or wrong PINs locked a credential.
   if (e.kind == EventKind::access_granted && attr_bool(e.attrs, "duress") == true) {

@@ -91,6 +91,9 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::inspection_closed, "inspection_closed"},
     std::pair{EventKind::deficiency_fixed, "deficiency_fixed"},
     std::pair{EventKind::deficiency_overdue, "deficiency_overdue"},
+    std::pair{EventKind::visit_added, "visit_added"},
+    std::pair{EventKind::visit_ended, "visit_ended"},
+    std::pair{EventKind::escort_waiting, "escort_waiting"},
 };
 
 constexpr std::array kDenyReasonNames{
@@ -117,6 +120,11 @@ constexpr std::array kDenyReasonNames{
     std::pair{DenyReason::zone_locked_down, "zone_locked_down"},
     std::pair{DenyReason::anti_passback, "anti_passback"},
     std::pair{DenyReason::occupancy_limit, "occupancy_limit"},
+    std::pair{DenyReason::visit_not_active, "visit_not_active"},
+    std::pair{DenyReason::zone_not_in_visit, "zone_not_in_visit"},
+    std::pair{DenyReason::escort_missing, "escort_missing"},
+    std::pair{DenyReason::escort_not_authorised, "escort_not_authorised"},
+    std::pair{DenyReason::escort_is_visitor, "escort_is_visitor"},
 };
 
 constexpr std::array kFlagKindNames{
@@ -164,6 +172,8 @@ constexpr std::array kRuleNames{
     std::pair{Rule::anti_passback, "anti_passback"},
     std::pair{Rule::occupancy, "occupancy"},
     std::pair{Rule::two_person, "two_person"},
+    std::pair{Rule::visit, "visit"},
+    std::pair{Rule::escort, "escort"},
 };
 
 template <class Table, class E>
@@ -227,6 +237,8 @@ std::optional<FlagKind> flag_kind_from_string(std::string_view s) {
 
 int rule_position(Rule rule) {
   // schedule and holiday are one step: which covering level is open now.
+  // A visitor meets visit (7) and escort (16) instead of clearance, return
+  // report, access level and schedule.
   switch (rule) {
     case Rule::reader:
       return 1;
@@ -240,25 +252,29 @@ int rule_position(Rule rule) {
       return 5;
     case Rule::trip:
       return 6;
-    case Rule::clearance:
+    case Rule::visit:
       return 7;
-    case Rule::return_report:
+    case Rule::clearance:
       return 8;
-    case Rule::lockdown:
+    case Rule::return_report:
       return 9;
-    case Rule::anti_passback:
+    case Rule::lockdown:
       return 10;
-    case Rule::occupancy:
+    case Rule::anti_passback:
       return 11;
-    case Rule::access_level:
+    case Rule::occupancy:
       return 12;
+    case Rule::access_level:
+      return 13;
     case Rule::schedule:
     case Rule::holiday:
-      return 13;
-    case Rule::two_person:
       return 14;
-    case Rule::pin:
+    case Rule::two_person:
       return 15;
+    case Rule::escort:
+      return 16;
+    case Rule::pin:
+      return 17;
   }
   return 0;
 }
@@ -300,6 +316,12 @@ const char* rule_question(Rule rule) {
     case Rule::two_person:
       return "does the zone require two different authorised people, and has a second one "
              "badged at this door within its window?";
+    case Rule::visit:
+      return "for a visitor: is one of their visits active today (site local date) and does it "
+             "cover the zone?";
+    case Rule::escort:
+      return "for a visitor: did an escort authorised for the zone, not a visitor, badge at this "
+             "door within the escort window (either order)?";
     case Rule::pin:
       return "at a card + PIN door: is the person's PIN on file and not locked, and was it "
              "typed right in time?";
@@ -343,6 +365,13 @@ Rule rule_of(DenyReason reason) {
       return Rule::anti_passback;
     case DenyReason::occupancy_limit:
       return Rule::occupancy;
+    case DenyReason::visit_not_active:
+    case DenyReason::zone_not_in_visit:
+      return Rule::visit;
+    case DenyReason::escort_missing:
+    case DenyReason::escort_not_authorised:
+    case DenyReason::escort_is_visitor:
+      return Rule::escort;
     case DenyReason::pin_not_enrolled:
     case DenyReason::pin_wrong:
     case DenyReason::pin_timeout:
@@ -407,6 +436,8 @@ const char* to_string(IncidentKind kind) {
 
     case IncidentKind::deficiency_overdue:
       return "deficiency_overdue";
+    case IncidentKind::visitor_anomaly:
+      return "visitor_anomaly";
   }
   return "unknown";
 }

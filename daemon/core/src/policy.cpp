@@ -1,5 +1,7 @@
 #include "vigil/core/policy.hpp"
 
+#include "visit_policy.hpp"
+
 namespace vigil::core {
 namespace {
 
@@ -219,8 +221,15 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   const Person& person = *holder->person;
   const PersonRisk* risk = people.risk_of(person.id);
   if (risk != nullptr && refuse_by_risk(d, *risk, local.date)) return d;
-  if (refuse_by_clearance(d, site, person, local.date)) return d;
-  if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
+  // A visitor's visit stands in for clearance, return report and levels:
+  // the visit was approved for its zones, and the escort is authorised.
+  const std::vector<Visit>* visits = people.visits_of(person.id);
+  if (visits != nullptr) {
+    if (visit_for(d, site, *visits, local.date) == nullptr) return d;
+  } else {
+    if (refuse_by_clearance(d, site, person, local.date)) return d;
+    if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
+  }
 
   // Lockdown: only lockdown-override levels count; without one covering the
   // zone the read is refused, whatever the other levels say.
@@ -232,6 +241,10 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   }
 
   if (refuse_by_presence(d, site, state, person.id)) return d;
+  if (visits != nullptr) {
+    escort_step(d, site, state, request);
+    return d;
+  }
 
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut

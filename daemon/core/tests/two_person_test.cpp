@@ -162,7 +162,7 @@ TEST(TwoPersonPolicy, WaitsBeforeThePinAndNamesItsRule) {
              AccessRequest{kPairBob, ReaderId("server-in"), at_utc(kMonday, 10, 0), MonoTime{1h}});
   EXPECT_EQ(d.outcome, Outcome::wait_for_second_person);
   EXPECT_EQ(d.rule, Rule::two_person);
-  EXPECT_EQ(rule_position(Rule::two_person), 14);
+  EXPECT_EQ(rule_position(Rule::two_person), 15);
   EXPECT_EQ(rule_position(Rule::pin), kRuleSteps);
   // Refusals still come first: the lobby side of the pair is irrelevant to
   // a disabled card.

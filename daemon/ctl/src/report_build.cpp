@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "report_visits.hpp"
 #include "vigil/core/incident.hpp"
 #include "vigil/core/incident_lifecycle.hpp"
 #include "vigil/ctl/report.hpp"
@@ -268,6 +269,7 @@ Report build_report(const config::SiteConfig& c, const ReportPeriod& p,
   }
   add_people(c, p, now, work);
   for (const auto& z : zones) report.zones.push_back(std::move(work[z].report));
+  report.visits = build_visit_lines(c, p, zones);
   return report;
 }
 

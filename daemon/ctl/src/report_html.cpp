@@ -159,6 +159,23 @@ void write_report_html(const Report& r, std::ostream& out) {
       << core::format_date(r.period.first_day) << " to " << core::format_date(r.period.end_day + -1)
       << " (" << esc(r.time_zone) << "), made " << core::format_utc(r.generated_at) << ".</p>\n";
   for (const auto& z : r.zones) zone_section(out, r, z);
+  using std::to_string;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : r.visits) {
+    std::string zones, anomalies;
+    for (const auto& z : v.zones) zones += (zones.empty() ? "" : ", ") + z;
+    for (const auto& [reason, n] : v.anomalies)
+      anomalies += (anomalies.empty() ? "" : ", ") + reason + " " + to_string(n);
+    rows.push_back({to_string(static_cast<std::uint64_t>(v.visit)), v.visitor, v.host,
+                    v.organisation, v.delegation, v.first_day + " to " + v.last_day, zones,
+                    v.ended ? "yes" : "no", to_string(v.entries), anomalies});
+  }
+  out << "<section>\n<h2>Visits</h2>\n";
+  table(out,
+        {"visit", "visitor", "host", "organisation", "delegation", "days", "zones", "ended",
+         "entries", "anomalies"},
+        rows);
+  out << "</section>\n";
   out << "</body></html>\n";
 }
 

@@ -71,7 +71,22 @@ void write_report_json(const Report& r, std::ostream& out) {
                      {"trips_by_destination", z.trips_by_destination},
                      {"clearance_expiries", expiries}});
   }
-  const json doc{{"report", "vigil.report.v1"},
+  json visits = json::array();
+  for (const auto& v : r.visits) {
+    visits.push_back({{"visit", v.visit},
+                      {"visitor", v.visitor},
+                      {"host", v.host},
+                      {"purpose", v.purpose},
+                      {"organisation", v.organisation},
+                      {"delegation", v.delegation},
+                      {"first_day", v.first_day},
+                      {"last_day", v.last_day},
+                      {"zones", v.zones},
+                      {"ended", v.ended},
+                      {"entries", v.entries},
+                      {"anomalies", v.anomalies}});
+  }
+  const json doc{{"report", "vigil.report.v2"},
                  {"site", r.site},
                  {"gateway", r.gateway},
                  {"time_zone", r.time_zone},
@@ -82,7 +97,8 @@ void write_report_json(const Report& r, std::ostream& out) {
                    {"from", core::format_utc(r.period.from)},
                    {"to", core::format_utc(r.period.to)}}},
                  {"generated_at", core::format_utc(r.generated_at)},
-                 {"zones", zones}};
+                 {"zones", zones},
+                 {"visits", visits}};
   out << doc.dump(2) << "\n";
 }
 

@@ -59,6 +59,17 @@ void write_report_text(const Report& r, std::ostream& out) {
     for (const auto& c : z.clearance_expiries)
       out << "  " << c.person << " " << c.level << " last day " << c.expires << "\n";
   }
+  out << "\nVisits:" << (r.visits.empty() ? " none" : "") << "\n";
+  for (const auto& v : r.visits) {
+    std::string zones;
+    for (const auto& z : v.zones) zones += (zones.empty() ? "" : ",") + z;
+    out << "  visit " << v.visit << " " << v.visitor << " of " << v.organisation
+        << (v.delegation.empty() ? "" : " (delegation " + v.delegation + ")") << " host " << v.host
+        << " " << v.first_day << ".." << v.last_day << " zones " << zones
+        << (v.ended ? " ended" : "") << ": " << v.entries << " entries";
+    for (const auto& [reason, n] : v.anomalies) out << " ANOMALY " << reason << " x" << n;
+    out << "\n";
+  }
 }
 
 void write_report_csv(const Report& r, std::ostream& out) {
@@ -104,6 +115,17 @@ void write_report_csv(const Report& r, std::ostream& out) {
     }
     for (const auto& c : z.clearance_expiries)
       row(z.zone, "clearance_expiries", c.person, c.level, c.expires);
+  }
+  // Visits belong to the site, not one zone: the zone column stays empty.
+  for (const auto& v : r.visits) {
+    std::string zones;
+    for (const auto& z : v.zones) zones += (zones.empty() ? "" : ";") + z;
+    row("", "visits", std::to_string(v.visit),
+        v.visitor + ":" + v.host + ":" + v.organisation + ":" + v.delegation + ":" + v.first_day +
+            ":" + v.last_day + ":" + zones + (v.ended ? ":ended" : ""),
+        std::to_string(v.entries));
+    for (const auto& [reason, n] : v.anomalies)
+      row("", "visit_anomalies", std::to_string(v.visit), reason, std::to_string(n));
   }
 }
 

@@ -10,6 +10,9 @@
 //   vigilctl flag clear PERSON --reason R | flag list
 //   vigilctl trip add PERSON --from DAY --to DAY --destination X --approval REF
 //   vigilctl trip list [PERSON] | trip return TRIP [--note N]
+//   vigilctl visit add VISITOR --host P --purpose X --organisation O [--delegation D]
+//                  --from DAY --to DAY --zone Z... | visit end N --reason R
+//                  | visit list [VISITOR] | visit show N   (-j DB | -c SITE.yaml)
 //   vigilctl person pin ID < PIN   (-j DB | -c SITE.yaml)
 //   vigilctl lockdown set|release ZONE --reason R | lockdown list  (-j DB | -c SITE.yaml)
 //   vigilctl muster [ZONE] -c SITE.yaml [--db DB]
@@ -51,6 +54,7 @@
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/incident_commands.hpp"
 #include "vigil/ctl/report.hpp"
+#include "visit_cli.hpp"
 
 #include "watch_command.hpp"
 
@@ -561,6 +565,7 @@ report_cmd->callback([&] {
 
 // Inspections with follow-up (issue 9 item 6, docs/inspections.md).
 add_inspection_cli(cli, rc);
+add_visit_cli(cli, rc);
 
 CLI11_PARSE(cli, argc, argv);
 return rc;

@@ -32,7 +32,8 @@ class Explain : public ::testing::Test {
                           "dan,Dan,1:4,all,false,secret,\n"
                           "eve,Eve,1:5,all,true,secret,\n"
                           "finn,Finn,1:6,all,true,secret,\n"
-                          "gus,Gus,1:7,all,true,secret,\n";
+                          "gus,Gus,1:7,all,true,secret,\n"
+                          "vik,Vik,1:8,staff,true,,\n";
     std::ostringstream out, err;
     ASSERT_EQ(person_import(ImportArgs{csv.string(), kSite.string(), db(), false}, out, err), 0)
         << err.str();
@@ -47,6 +48,18 @@ class Explain : public ::testing::Test {
     roster.set_pin(core::PersonId{"ben"}, core::hash_pin(*core::PinCode::from_digits("1234"), 1000),
                    t);
     roster.set_lockdown(core::ZoneId{"store"}, "water leak", t);
+    // Vik visits the lobby (and the rooms inside it) on the Monday and Tuesday.
+    roster.add_visit(core::Visit{.id = 0,
+                                 .visitor = core::PersonId{"vik"},
+                                 .host = core::PersonId{"anna"},
+                                 .purpose = "audit",
+                                 .organisation = "Ministry of X",
+                                 .delegation = "DEL-1",
+                                 .first_day = *core::parse_date("2026-11-23"),
+                                 .last_day = *core::parse_date("2026-11-24"),
+                                 .zones = {core::ZoneId{"lobby"}},
+                                 .ended = false},
+                     t);
     // Ben is inside the lab (hard anti-passback, room for one).
     core::Event entered;
     entered.kind = core::EventKind::entry;
@@ -95,11 +108,18 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
       {"ben", "store-door", kMonday, R::zone_locked_down},
       {"ben", "lab-door", kMonday, R::anti_passback},
       {"gus", "lab-door", kMonday, R::occupancy_limit},
+      {"vik", "plant-door", kMonday, R::zone_not_in_visit},
+      {"vik", "main", "2026-11-25T10:00:00Z", R::visit_not_active},
   };
   // Reached only at the keypad, after the card (the Controller's PIN
   // session, card_pin_test.cpp): explain asks about a card, so it meets
   // them as wait_for_pin (AtACardAndPinDoorTheCardWaitsForThePin).
   const std::vector<R> keypad_only{R::pin_wrong, R::pin_timeout, R::pin_locked};
+  // Reached only with a second badge at the door (the Controller's escort
+  // waits, escort_test.cpp): explain meets a visitor as wait_for_escort
+  // (AVisitorWaitsForTheEscort).
+  const std::vector<R> escort_only{R::escort_missing, R::escort_not_authorised,
+                                   R::escort_is_visitor};
   // Every reason code the journal knows is covered by a case, but those only
   // a door board deciding offline gives (docs/firmware-bridge.md): decide()
   // never returns them, so explain cannot meet them.
@@ -110,6 +130,10 @@ TEST_F(Explain, NamesTheDecidingRuleForEveryReasonCode) {
     if (reason == R::no_cache || reason == R::no_time) continue;
     if (std::find(keypad_only.begin(), keypad_only.end(), reason) != keypad_only.end()) {
       EXPECT_EQ(core::rule_of(reason), core::Rule::pin) << name;
+      continue;
+    }
+    if (std::find(escort_only.begin(), escort_only.end(), reason) != escort_only.end()) {
+      EXPECT_EQ(core::rule_of(reason), core::Rule::escort) << name;
       continue;
     }
     EXPECT_TRUE(
@@ -140,7 +164,7 @@ TEST_F(Explain, AtACardAndPinDoorTheCardWaitsForThePin) {
       0)
       << err.str();
   EXPECT_NE(out.str().find("outcome   wait_for_pin\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("rule      pin (step 15 of 15)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      pin (step 17 of 17)"), std::string::npos) << out.str();
 }
 
 TEST_F(Explain, AtATwoPersonDoorTheFirstBadgeWaitsForASecondPerson) {
@@ -151,8 +175,19 @@ TEST_F(Explain, AtATwoPersonDoorTheFirstBadgeWaitsForASecondPerson) {
       0)
       << err.str();
   EXPECT_NE(out.str().find("outcome   wait_for_second_person\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("rule      two_person (step 14 of 15)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      two_person (step 15 of 17)"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("two_person_window_s=30"), std::string::npos) << out.str();
+}
+
+TEST_F(Explain, AVisitorWaitsForTheEscort) {
+  std::ostringstream out, err;
+  ASSERT_EQ(explain(ExplainArgs{kSite.string(), db(), "vik", "main", std::string{kMonday}, false},
+                    out, err),
+            0)
+      << err.str();
+  EXPECT_NE(out.str().find("outcome   wait_for_escort\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rule      escort (step 16 of 17)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("escort_window_s=10"), std::string::npos) << out.str();
 }
 
 TEST_F(Explain, AGrantNamesTheLevelAndARefusalItsDetails) {

@@ -12,10 +12,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/ctl/report.hpp"
+#include "vigil/ctl/visit_commands.hpp"
 #include "vigil/journal/incident_log.hpp"
 #include "vigil/journal/journal.hpp"
 
@@ -57,7 +59,8 @@ class Report : public ::testing::Test {
            "p1,Ann,12:1001,staff,true,,,secret,2026-03-15\n"
            "p2,Ben,12:1002,server-admins,true,,,top_secret,2026-04-02\n"
            "p3,Cem,12:1003,staff,true,,,,\n"
-           "p4,Dora,12:1004,server-admins,true,,,secret,2026-03-31\n";
+           "p4,Dora,12:1004,server-admins,true,,,secret,2026-03-31\n"
+           "p5,Vera,12:1005,staff,true,,,,\n";
     std::ostringstream out, err;
     ASSERT_EQ(person_import(
                   {(dir_ / "people.csv").string(), site_.source_path, site_.journal_path, false},
@@ -71,6 +74,20 @@ class Report : public ::testing::Test {
         trip_add({site_.journal_path, "p2", "2026-02-20", "2026-03-02", "YY", "A-2"}, out, err), 0)
         << err.str();
     ASSERT_EQ(trip_return(site_.journal_path, "2", "back", out, err), 0) << err.str();
+    // p5 visits the server room on 5 and 6 March, hosted by p1.
+    ASSERT_EQ(visit_add({.db_path = site_.journal_path,
+                         .visitor = "p5",
+                         .host = "p1",
+                         .purpose = "audit",
+                         .organisation = "Ministry of X",
+                         .delegation = "DEL-7",
+                         .first_day = "2026-03-05",
+                         .last_day = "2026-03-06",
+                         .zones = {"server-room"},
+                         .config_path = std::nullopt},
+                        out, err),
+              0)
+        << err.str();
     fill_journal();
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -118,6 +135,17 @@ class Report : public ::testing::Test {
     denial("offices", utc(2026, 3, 6, 7), core::DenyReason::outside_schedule, "p3");
     denial("server-room", utc(2026, 3, 6, 8), core::DenyReason::clearance_expired, "p4");
     denial("lobby", utc(2026, 4, 1, 7), core::DenyReason::unknown_card, nullptr);  // April
+    // The visitor: two entries on the visit's days, one the day after (not
+    // the visit's), and two refusals naming the visit.
+    entry("server-room", utc(2026, 3, 5, 10, 30), "p5");
+    entry("server-room", utc(2026, 3, 6, 9), "p5");
+    entry("server-room", utc(2026, 3, 7, 9), "p5");
+    for (auto [zone, t, reason] :
+         {std::tuple{"lobby", utc(2026, 3, 5, 11), core::DenyReason::zone_not_in_visit},
+          std::tuple{"server-room", utc(2026, 3, 6, 12), core::DenyReason::escort_missing}}) {
+      denial(zone, t, reason, "p5");
+      core::set_attr(events.back().attrs, "visit", std::int64_t{1});
+    }
     // Forced twice at the lobby door (no zone on the row: the door's), one
     // resolved below; held open once at the offices door, and cleared.
     for (int day : {7, 8}) {
@@ -160,7 +188,8 @@ class Report : public ::testing::Test {
     const std::string sql =
         "SELECT count(*) FROM events e JOIN names k ON k.id = e.kind_id "
         "JOIN names r ON r.id = e.reason_id LEFT JOIN names z ON z.id = e.zone_id "
-        "LEFT JOIN names d ON d.id = e.door_id LEFT JOIN names v ON v.id = e.device_id WHERE " +
+        "LEFT JOIN names d ON d.id = e.door_id LEFT JOIN names v ON v.id = e.device_id "
+        "LEFT JOIN names p ON p.id = e.person_id WHERE " +
         where;
     sqlite3_stmt* st = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
@@ -227,6 +256,26 @@ TEST_F(Report, CountsMatchPlainSqlOverTheRawRows) {
               sql_count("k.text = 'device_offline' AND v.text = 'io1' AND " + march_bounds(), {}));
     EXPECT_EQ(offline["closed"].get<std::int64_t>(),
               sql_count("k.text = 'device_online' AND v.text = 'io1' AND " + march_bounds(), {}));
+  }
+  // The visit: its entries on its days (local) and its refusals, by plain SQL.
+  ASSERT_EQ(doc["visits"].size(), 1u);
+  const auto& visit = doc["visits"][0];
+  EXPECT_EQ(visit["host"], "p1");
+  EXPECT_EQ(visit["organisation"], "Ministry of X");
+  EXPECT_EQ(visit["delegation"], "DEL-7");
+  EXPECT_EQ(visit["zones"], nlohmann::json::array({"server-room"}));
+  const std::string visit_days =
+      "e.ts_us >= " + std::to_string(core::to_unix_micros(utc(2026, 3, 4, 23))) +
+      " AND e.ts_us < " + std::to_string(core::to_unix_micros(utc(2026, 3, 6, 23)));
+  EXPECT_EQ(visit["entries"].get<std::int64_t>(),
+            sql_count("k.text = 'entry' AND p.text = 'p5' AND " + visit_days, {}));
+  EXPECT_EQ(visit["entries"], 2);
+  for (const char* reason : {"zone_not_in_visit", "escort_missing"}) {
+    EXPECT_EQ(visit["anomalies"][reason].get<std::int64_t>(),
+              sql_count("k.text = 'access_denied' AND p.text = 'p5' AND r.text = ?1 AND " +
+                            march_bounds(),
+                        {reason}))
+        << reason;
   }
   // The edges landed where local time puts them.
   EXPECT_EQ(zone_of(doc, "lobby")["entries_per_day"][0]["entries"], 1);

@@ -8,6 +8,7 @@
 #include "roster_rows.hpp"
 #include "schema.hpp"
 #include "vigil/journal/sqlite.hpp"
+#include "visit_rows.hpp"
 
 namespace vigil::journal {
 namespace {
@@ -85,6 +86,9 @@ core::PeopleDirectory PeopleStore::load_directory() const {
   }
   for (auto& [person, risk] : read_risks(*db_)) directory.set_risk(person, std::move(risk));
   for (const auto& [person, pin] : read_pins(*db_)) directory.set_pin(person, pin);
+  for (auto& [visitor, visits] : read_visitors(*db_)) {
+    directory.set_visits(visitor, std::move(visits));
+  }
   return directory;
 }
 
@@ -159,6 +163,16 @@ std::vector<FlagRecord> PeopleStore::list_flags() const {
 std::vector<TripRecord> PeopleStore::list_trips(const std::optional<core::PersonId>& person) const {
   sqlite::ReadTransaction snapshot{*db_};
   return read_trips(*db_, person);
+}
+
+std::vector<core::Visit> PeopleStore::list_visits(
+    const std::optional<core::PersonId>& visitor) const {
+  sqlite::ReadTransaction snapshot{*db_};
+  return read_visits(*db_, visitor);
+}
+
+std::optional<core::Visit> PeopleStore::find_visit(std::int64_t id) const {
+  return read_visit(*db_, id);
 }
 
 core::Lockdowns PeopleStore::lockdowns() const {

@@ -31,7 +31,8 @@ const std::vector<core::EventKind>& roster_event_kinds() {
       K::roster_imported,  K::person_added,     K::person_changed,     K::person_deactivated,
       K::person_activated, K::credential_added, K::credential_revoked, K::roster_reloaded,
       K::flag_set,         K::flag_cleared,     K::trip_added,         K::trip_returned,
-      K::pin_set,          K::lockdown_set,     K::lockdown_released};
+      K::pin_set,          K::lockdown_set,     K::lockdown_released,  K::visit_added,
+      K::visit_ended};
   return kinds;
 }
 

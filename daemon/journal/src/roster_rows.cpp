@@ -115,6 +115,26 @@ constexpr PeopleStep kPeopleSteps[] = {
      "  since_us   INTEGER NOT NULL,"
      "  reason     TEXT NOT NULL"
      ") STRICT;"},
+    // Issue 8 item 6: visits (the visitor is a person with their visitor
+    // card; zones a comma list of zone ids). Ended early: ended_us set.
+    {"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'visits'",
+     "CREATE TABLE visits ("
+     "  id           INTEGER PRIMARY KEY,"
+     "  visitor      TEXT NOT NULL REFERENCES people(id),"
+     "  host         TEXT NOT NULL REFERENCES people(id),"
+     "  purpose      TEXT NOT NULL,"
+     "  organisation TEXT NOT NULL,"
+     "  delegation   TEXT NOT NULL,"
+     "  first_day    TEXT NOT NULL,"
+     "  last_day     TEXT NOT NULL CHECK (last_day >= first_day),"
+     "  zones        TEXT NOT NULL CHECK (zones <> ''),"
+     "  added_by     TEXT NOT NULL,"
+     "  added_us     INTEGER NOT NULL,"
+     "  ended_us     INTEGER,"
+     "  ended_by     TEXT,"
+     "  end_reason   TEXT"
+     ") STRICT;"
+     "CREATE INDEX visits_by_visitor ON visits(visitor);"},
 };
 
 bool people_steps_applied(sqlite::Database& db) {

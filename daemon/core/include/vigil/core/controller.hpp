@@ -93,6 +93,18 @@ class Controller {
   void await_second_person(const CardPresented& in, const Decision& d, Effects& out);
   void watch_two_person_zones(const Event& entry, const std::optional<Presence>& before,
                               std::vector<Event>& raised) const;
+  // Visits and escorts (controller_escort.cpp). A visitor who badged
+  // first waits (escort_waiting); a non-visitor's card decision at a door
+  // is the escort badge there: granted, it lets a waiting visitor through
+  // with it (returned as the opening's companion, unless the opening has
+  // one already); refused, it refuses the visitor (escort_not_authorised).
+  // A wait whose window passed is refused escort_missing.
+  void await_escort(const CardPresented& in, const Decision& d, Effects& out);
+  std::optional<PersonId> escort_badged(const PersonId& person, const DoorId& door, bool granted,
+                                        bool can_pass_visitor, Moment at, Effects& out);
+  void refuse_visitor(const DoorId& door, const WaitingVisitor& w, DenyReason reason,
+                      const std::optional<PersonId>& escort, Moment at, Effects& out);
+  void expire_escorts(Moment now, Effects& out);
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 

@@ -120,6 +120,15 @@ enum class EventKind : std::uint8_t {
   inspection_closed,   // attrs: ok, deficiencies, unchecked
   deficiency_fixed,    // attrs: deficiency, note, operator
   deficiency_overdue,  // its due date passed unfixed (raised once); attrs: deficiency, due, item
+
+  // Visits and escorts (issue 8, item 6). Roster changes: person (the
+  // visitor); attrs visit, host, purpose, organisation, delegation,
+  // first_day, last_day, zones, operator (visit_ended: visit, reason).
+  visit_added,
+  visit_ended,
+  // A visitor badged first and waits for the escort (person, reader, door,
+  // zone; attrs visit, escort_window_s).
+  escort_waiting,
 };
 
 enum class DenyReason : std::uint8_t {
@@ -149,6 +158,12 @@ enum class DenyReason : std::uint8_t {
   zone_locked_down,  // the zone (or one around it) is locked down; no lockdown-override level
   anti_passback,     // hard anti-passback: the person is inside the zone already (no exit read)
   occupancy_limit,   // the zone holds as many people as its limit allows
+  // Visits and escorts (issue 8, item 6): each raises visitor_anomaly.
+  visit_not_active,       // the visitor has no visit active today (ended, or outside its dates)
+  zone_not_in_visit,      // the zone is not one the visit covers
+  escort_missing,         // no escort badged at the door within the window
+  escort_not_authorised,  // the escort who badged is not authorised for the zone
+  escort_is_visitor,      // the one who badged with the visitor is a visitor too
 };
 
 const char* to_string(EventKind kind);

@@ -51,6 +51,11 @@ enum class IncidentKind : std::uint8_t {
 
   // Inspections (issue 9 item 6): a deficiency passed its due date unfixed.
   deficiency_overdue,
+
+  // Visits (issue 8, item 6): a visitor refused outside their visit or
+  // without an authorised escort. The event carries the visitor (person),
+  // door, zone and reason; attrs visit (and escort when one badged).
+  visitor_anomaly,
 };
 
 enum class Severity : std::uint8_t { info, warning, major, critical };

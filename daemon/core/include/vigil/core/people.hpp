@@ -17,6 +17,7 @@
 #include "vigil/core/integrity.hpp"
 #include "vigil/core/pin.hpp"
 #include "vigil/core/time.hpp"
+#include "vigil/core/visit.hpp"
 
 namespace vigil::core {
 
@@ -61,6 +62,11 @@ class PeopleDirectory {
   void set_pin(const PersonId& id, const PinHash& pin);
   const PinHash* pin_of(const PersonId& id) const;
   std::size_t pin_count() const { return pins_.size() + orphan_pins_.size(); }
+  // A visitor's visits (issue 8, item 6), kept apart like the risks. A
+  // person with any visit on file is a visitor: their card works only
+  // inside an active visit, with an escort (vigil/core/visit.hpp).
+  void set_visits(const PersonId& id, std::vector<Visit> visits);
+  const std::vector<Visit>* visits_of(const PersonId& id) const;
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
   // Every enrolled card, in no particular order (a door board's offline
@@ -92,6 +98,7 @@ class PeopleDirectory {
   std::vector<PinHash> pins_;
   std::unordered_map<PersonId, PinHash> orphan_pins_;
   std::unordered_map<PersonId, PersonRisk> risks_;
+  std::unordered_map<PersonId, std::vector<Visit>> visits_;
 };
 
 }  // namespace vigil::core

@@ -27,6 +27,7 @@
 #include "vigil/core/people.hpp"
 #include "vigil/core/site.hpp"
 #include "vigil/core/two_person.hpp"
+#include "vigil/core/visit.hpp"
 
 namespace vigil::core {
 
@@ -35,7 +36,7 @@ enum class Outcome : std::uint8_t {
   deny,                    // stay locked; the reason says why
   wait_for_pin,            // card accepted, a PIN must follow (a later layer)
   wait_for_second_person,  // two-person rule: the first of two (a later layer)
-  wait_for_escort,         // a visitor waits for the escort's badge (a later layer)
+  wait_for_escort,         // a visitor waits for the escort's badge
   grant_silent_alarm,      // unlock and raise a silent incident (duress, a later layer)
 };
 
@@ -59,10 +60,14 @@ enum class Rule : std::uint8_t {
   anti_passback,  // hard anti-passback: a second entry without an exit
   occupancy,      // the zone is at its occupancy limit
   two_person,     // the zone needs two different people: the first waits for the second
+  // Visits and escorts (issue 8, item 6): for a visitor, in place of the
+  // clearance, return-report and access-level steps.
+  visit,   // the visitor's visit is active today and covers the zone
+  escort,  // an escort authorised for the zone badged at the door within the window
 };
 
 // Steps in the evaluation order (schedule and holiday share one).
-inline constexpr int kRuleSteps = 15;
+inline constexpr int kRuleSteps = 17;
 
 const char* to_string(Outcome outcome);
 const char* to_string(Rule rule);
@@ -90,6 +95,8 @@ struct AccessState {
   // Two-person zones: the first authorised badge at each door, waiting for
   // a second, different person within the zone's window.
   TwoPersonWaits two_person{};
+  // Visits: the last escort badge and the waiting visitor at each door.
+  EscortWaits escorts{};
 };
 
 struct AccessRequest {

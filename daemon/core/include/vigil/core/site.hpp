@@ -39,6 +39,9 @@ struct Zone {
   // same door within this window before it unlocks (its own setting, like
   // anti_passback); nullopt = one person is enough.
   std::optional<Duration> two_person_window{};
+  // Visits: the window in which a visitor and their escort badge at a door
+  // of this zone, either order; nullopt = the site's escort_window.
+  std::optional<Duration> escort_window{};
 };
 
 // A zone's rules with those of its parents folded in: the strictest wins.
@@ -151,12 +154,16 @@ struct Site {
   std::vector<std::string> return_report_destinations;
   std::vector<HolidayCalendar> holiday_calendars;
   PinPolicy pin{};  // card + PIN doors: entry and lockout rules (issue 8)
+  // Visits (issue 8, item 6): the escort window where a zone sets none.
+  Duration escort_window = std::chrono::seconds(10);
 
   // The holiday overriding `level`'s schedule on `date`, if any.
   const Holiday* holiday_for(const AccessLevel& level, LocalDate date) const;
 
   bool requires_return_report_after(const std::string& destination) const;
   const Zone* find_zone(const ZoneId& id) const;
+  // The escort window at a door into `zone`: the zone's, else the site's.
+  Duration escort_window_for(const ZoneId& zone) const;
   // The zone's rules and its parents'; an unknown zone has none.
   ZoneRules zone_rules(const ZoneId& id) const;
   const Door* find_door(const DoorId& id) const;

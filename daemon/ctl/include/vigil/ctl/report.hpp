@@ -76,11 +76,25 @@ struct ZoneReport {
   std::vector<ClearanceExpiry> clearance_expiries;  // last valid day within the period
 };
 
+// A visit whose days overlap the period and whose zones meet the reported
+// ones (issue 8 item 6): the report on foreign delegations.
+struct VisitLine {
+  std::int64_t visit = 0;
+  std::string visitor, host, purpose, organisation, delegation, first_day, last_day;
+  std::vector<std::string> zones;
+  bool ended = false;
+  // The visitor's `entry` events in the period and on the visit's days.
+  std::uint64_t entries = 0;
+  // Refusals in the period naming the visit (visitor_anomaly), by reason.
+  std::map<std::string, std::uint64_t> anomalies;
+};
+
 struct Report {
   std::string site, gateway, time_zone;
   ReportPeriod period;
   core::TimePoint generated_at{};
   std::vector<ZoneReport> zones;
+  std::vector<VisitLine> visits;  // by first day, then visit number
 };
 
 // Reads `config.journal_path`; `zones` in the order to report. Throws

@@ -78,6 +78,12 @@ class PeopleStore {
   std::vector<TripRecord> list_trips(
       const std::optional<core::PersonId>& person = std::nullopt) const;
 
+  // Visits (issue 8 item 6), all or one visitor's, by first day then id;
+  // one visit by id.
+  std::vector<core::Visit> list_visits(
+      const std::optional<core::PersonId>& visitor = std::nullopt) const;
+  std::optional<core::Visit> find_visit(std::int64_t id) const;
+
   // The lockdown orders in force (issue 8), by zone.
   core::Lockdowns lockdowns() const;
 

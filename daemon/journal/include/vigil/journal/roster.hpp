@@ -117,6 +117,16 @@ class Roster {
   RosterChange release_lockdown(const core::ZoneId& zone, const std::string& reason,
                                 core::TimePoint at);
 
+  // Visits (issue 8 item 6, roster_visit.cpp), journalled as visit_added /
+  // visit_ended with the operator. add_visit assigns the visit's id (in the
+  // event's "visit"). Throws JournalError, changing nothing, for an unknown
+  // visitor or host, a host who is a visitor, an empty purpose,
+  // organisation or zone list, or a visit ending before it starts;
+  // end_visit for an unknown or already ended visit or an empty reason.
+  // Zones are not checked against a site config here: vigilctl does that.
+  RosterChange add_visit(const core::Visit& visit, core::TimePoint at);
+  RosterChange end_visit(std::int64_t visit, const std::string& reason, core::TimePoint at);
+
   // The person's roster events from the journal, oldest first.
   std::vector<core::Event> history(const core::PersonId& person) const;
 
