@@ -74,14 +74,13 @@ endif()
 # a batch does it once: vigil_core_tests' 11 TUs took 57 s of CPU apart and 24 s
 # as one. Test files must therefore not define two different things by the
 # same name at file scope (anonymous namespaces included) nor leave macros or
-# using-directives behind; a clash is a compile error. Executables listed in
-# vigil_no_unity_tests keep one TU per file: their test files reuse helper
-# names (kT0, builtin(), text(), Case, ...) in anonymous namespaces. Renaming
-# those helpers would let them join. Libraries are compiled file by file.
+# using-directives behind; a clash is a compile error. Every test executable
+# is built this way: a file whose helpers would clash with another file's
+# wraps them in a namespace named after the file (namespace decoder_test
+# instead of namespace {), and a file that cannot join at all can be left out
+# with the source property SKIP_UNITY_BUILD_INCLUSION. Libraries are compiled
+# file by file.
 option(VIGIL_UNITY_TESTS "Compile each test executable's sources in unity batches" ON)
-set(vigil_no_unity_tests
-  vigil_pin_tests vigil_journal_tests vigil_wiegand_tests vigil_config_tests vigil_gpio_tests
-  vigil_fwb_protocol_tests vigil_integration_tests)
 
 # Called by vigil_add_tests() for each test executable.
 function(vigil_speed_up_tests name)
@@ -97,7 +96,7 @@ function(vigil_speed_up_tests name)
                                              -Wno-stringop-overread)
     endif()
   endif()
-  if(VIGIL_UNITY_TESTS AND NOT name IN_LIST vigil_no_unity_tests)
+  if(VIGIL_UNITY_TESTS)
     set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
   endif()
 endfunction()

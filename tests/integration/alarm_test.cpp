@@ -15,7 +15,7 @@
 #include "vigil/testing/wait.hpp"
 
 namespace vigil::testing {
-namespace {
+namespace alarm_test {
 
 using namespace std::chrono_literals;
 
@@ -149,5 +149,5 @@ TEST(FireRelease, FireInputReleasesTheDoorCoilUntilClearedAndReset) {
   EXPECT_FALSE(core::attr_text(reset[0].attrs, "operator").value_or("").empty());
 }
 
-}  // namespace
+}  // namespace alarm_test
 }  // namespace vigil::testing

@@ -17,7 +17,7 @@
 #include "vigil/testing/wait.hpp"
 
 namespace vigil::testing {
-namespace {
+namespace control_socket_test {
 
 using namespace std::chrono_literals;
 
@@ -113,5 +113,5 @@ TEST(ControlSocketOnVigild, WithVigildStoppedTheOfflinePathReadsTheFile) {
   EXPECT_NE(sock.find("cannot reach vigild"), std::string::npos) << sock;
 }
 
-}  // namespace
+}  // namespace control_socket_test
 }  // namespace vigil::testing

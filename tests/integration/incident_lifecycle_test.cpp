@@ -16,7 +16,7 @@
 #include "vigil/testing/wait.hpp"
 
 namespace vigil::testing {
-namespace {
+namespace incident_lifecycle_test {
 
 using namespace std::chrono_literals;
 
@@ -120,5 +120,5 @@ TEST(IncidentLifecycle, AnAckByVigilctlOnARunningVigildIsRetainedForConsolesThat
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
 }
 
-}  // namespace
+}  // namespace incident_lifecycle_test
 }  // namespace vigil::testing

@@ -20,7 +20,7 @@
 #include "vigil/testing/wait.hpp"
 
 namespace vigil::testing {
-namespace {
+namespace journal_tamper_test {
 
 using namespace std::chrono_literals;
 
@@ -142,5 +142,5 @@ TEST(JournalTamper, VigildOnACutJournalKeepsDoorsWorkingRaisesAnIncidentAndNever
   EXPECT_EQ(site.events(core::EventKind::journal_integrity).size(), 1u) << site.vigild_log();
 }
 
-}  // namespace
+}  // namespace journal_tamper_test
 }  // namespace vigil::testing

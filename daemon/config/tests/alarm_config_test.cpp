@@ -9,7 +9,7 @@
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
-namespace {
+namespace alarm_config_test {
 
 // clang-format off
 constexpr const char* kBase =
@@ -201,5 +201,5 @@ TEST(AlarmConfig, AutoArmWhenEmptyNeedsAnAccessZoneToCount) {
       << to_string(result.diagnostics());
 }
 
-}  // namespace
+}  // namespace alarm_config_test
 }  // namespace vigil::config

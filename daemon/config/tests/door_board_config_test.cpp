@@ -9,7 +9,7 @@
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
-namespace {
+namespace door_board_config_test {
 
 // Line numbers matter: cases point at them.
 // clang-format off
@@ -138,5 +138,5 @@ std::vector<Case> cases() {
 INSTANTIATE_TEST_SUITE_P(Kinds, DoorBoardMistake, testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
-}  // namespace
+}  // namespace door_board_config_test
 }  // namespace vigil::config

@@ -10,7 +10,7 @@
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
-namespace {
+namespace escalation_config_test {
 
 const std::filesystem::path kSource = VIGIL_SOURCE_DIR;
 
@@ -61,5 +61,5 @@ TEST(SiteConfigMistakes, EscalationChainMustNameDistinctLevels) {
   }
 }
 
-}  // namespace
+}  // namespace escalation_config_test
 }  // namespace vigil::config

@@ -9,7 +9,7 @@
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
-namespace {
+namespace operators_config_test {
 
 const std::filesystem::path kSource = "/etc/vigil/site.yaml";
 
@@ -102,5 +102,5 @@ TEST(OperatorsConfig, MistakesNameLineAndField) {
   }
 }
 
-}  // namespace
+}  // namespace operators_config_test
 }  // namespace vigil::config

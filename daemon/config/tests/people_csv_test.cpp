@@ -8,7 +8,7 @@
 #include "vigil/config/people_csv.hpp"
 
 namespace vigil::config {
-namespace {
+namespace people_csv_test {
 
 const std::filesystem::path kData =
     std::filesystem::path(VIGIL_SOURCE_DIR) / "daemon/config/tests/data";
@@ -237,5 +237,5 @@ TEST(PeopleCsv, UnknownAccessLevelIsAnErrorWhenCheckedAgainstASite) {
   EXPECT_TRUE(parse(kHeader + "p01,A,1:1,staf,,,\n").ok());  // no site, no check
 }
 
-}  // namespace
+}  // namespace people_csv_test
 }  // namespace vigil::config

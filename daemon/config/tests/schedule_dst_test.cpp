@@ -10,7 +10,7 @@
 #include "vigil/core/policy.hpp"
 
 namespace vigil::config {
-namespace {
+namespace schedule_dst_test {
 
 using namespace std::chrono;
 
@@ -126,5 +126,5 @@ INSTANTIATE_TEST_SUITE_P(
                 true}),
     [](const auto& info) { return std::string(info.param.name); });
 
-}  // namespace
+}  // namespace schedule_dst_test
 }  // namespace vigil::config

@@ -10,7 +10,7 @@
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
-namespace {
+namespace start_rules_test {
 
 // Line numbers matter: cases point at them.
 // clang-format off
@@ -317,5 +317,5 @@ TEST(StartRules, RelativeSocketPathIsMeasuredAfterResolving) {
       << result.diagnostics()[0].message;
 }
 
-}  // namespace
+}  // namespace start_rules_test
 }  // namespace vigil::config

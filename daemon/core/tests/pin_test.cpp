@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace vigil::core {
-namespace {
+namespace pin_test {
 
 using namespace std::chrono_literals;
 using S = PinEntryStatus;
@@ -233,5 +233,5 @@ TEST(PinDuress, LastDigitPlusOneWrapsNineToZero) {
   }
 }
 
-}  // namespace
+}  // namespace pin_test
 }  // namespace vigil::core

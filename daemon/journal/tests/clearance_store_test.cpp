@@ -8,7 +8,7 @@
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::journal {
-namespace {
+namespace clearance_store_test {
 
 using core::ClearanceLevel;
 using core::EventKind;
@@ -121,5 +121,5 @@ TEST_F(ClearanceStore, ListsClearancesExpiringByADaySoonestFirst) {
   EXPECT_EQ(roster_.store().list_people().size(), 4u);
 }
 
-}  // namespace
+}  // namespace clearance_store_test
 }  // namespace vigil::journal

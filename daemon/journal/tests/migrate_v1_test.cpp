@@ -6,7 +6,7 @@
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::journal {
-namespace {
+namespace migrate_v1_test {
 
 using testing::RawSql;
 using testing::TempDir;
@@ -117,5 +117,5 @@ TEST(MigrateV1, AnEmptyV1JournalMigratesToOneMarkerRow) {
   EXPECT_TRUE(journal.verify().ok);
 }
 
-}  // namespace
+}  // namespace migrate_v1_test
 }  // namespace vigil::journal

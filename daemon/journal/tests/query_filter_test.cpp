@@ -10,7 +10,7 @@
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::journal {
-namespace {
+namespace query_filter_test {
 
 using testing::at;
 using testing::granted;
@@ -164,5 +164,5 @@ TEST(QueryFilterNames, DescribesAFilterInAFixedOrder) {
             "person=p-17 card=12:9 reason=unknown_card from=2026-03-02T08:00:00.000000Z limit=100");
 }
 
-}  // namespace
+}  // namespace query_filter_test
 }  // namespace vigil::journal

@@ -8,7 +8,7 @@
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::journal {
-namespace {
+namespace risk_store_test {
 
 using core::EventKind;
 using core::FlagKind;
@@ -132,5 +132,5 @@ TEST_F(RiskStore, RefusedChangesJournalNothing) {
   EXPECT_EQ(after_return, before + 2);
 }
 
-}  // namespace
+}  // namespace risk_store_test
 }  // namespace vigil::journal

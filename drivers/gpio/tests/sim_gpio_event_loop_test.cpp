@@ -14,7 +14,7 @@
 #include "vigil/sim/sim_chip_server.hpp"
 
 namespace vigil::gpio {
-namespace {
+namespace sim_gpio_event_loop_test {
 
 using namespace std::chrono_literals;
 using testing::TempDir;
@@ -123,5 +123,5 @@ TEST(SimGpioEventLoop, ReconnectsOnTheLoopAfterTheSimRestarts) {
   chip.stop();
 }
 
-}  // namespace
+}  // namespace sim_gpio_event_loop_test
 }  // namespace vigil::gpio

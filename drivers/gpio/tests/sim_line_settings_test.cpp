@@ -12,7 +12,7 @@
 #include "vigil/sim/sim_chip_server.hpp"
 
 namespace vigil::gpio {
-namespace {
+namespace sim_line_settings_test {
 
 using namespace std::chrono_literals;
 using testing::eventually;
@@ -173,5 +173,5 @@ TEST(SimGpioLines, DebouncedLineReportsOnlyTheChangeThatHeld) {
   EXPECT_EQ(chip.stats().edges, 1u);
 }
 
-}  // namespace
+}  // namespace sim_line_settings_test
 }  // namespace vigil::gpio

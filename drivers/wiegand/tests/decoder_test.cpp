@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace vigil::wiegand {
-namespace {
+namespace decoder_test {
 
 using namespace std::chrono_literals;
 using std::chrono::nanoseconds;
@@ -285,5 +285,5 @@ TEST(WiegandDecoder, CountsGoodAndBadFrames) {
   EXPECT_EQ(decoder.frames_error(), 1u);
 }
 
-}  // namespace
+}  // namespace decoder_test
 }  // namespace vigil::wiegand

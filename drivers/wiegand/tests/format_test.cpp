@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 namespace vigil::wiegand {
-namespace {
+namespace format_test {
 
 using ::testing::HasSubstr;
 using Kind = ParityCheck::Kind;
@@ -173,5 +173,5 @@ TEST(WiegandFormat, RejectsFacilityWiderThanThirtyTwoBits) {
   EXPECT_EQ(validate_format(spec), "");  // 64 bits, no parity: legal if unwise
 }
 
-}  // namespace
+}  // namespace format_test
 }  // namespace vigil::wiegand

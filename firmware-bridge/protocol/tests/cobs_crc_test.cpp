@@ -9,7 +9,7 @@
 #include "vigil/fwb/crc32.hpp"
 
 namespace vigil::fwb {
-namespace {
+namespace cobs_crc_test {
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -104,5 +104,5 @@ TEST(Crc32, AgreesWithPythonZlib) {
   }
 }
 
-}  // namespace
+}  // namespace cobs_crc_test
 }  // namespace vigil::fwb
