@@ -24,13 +24,14 @@ if(vigil_linker)
 endif()
 
 # VIGIL_DEBUG_INFO=lines: -g1 (functions and line tables, no variables) for
-# RelWithDebInfo. CI's normal build uses it: its -g was a quarter of every
-# -O2 compile and nobody opens CI's binaries in a debugger; backtraces keep
-# their lines. The Debug (ASan) build and developers' builds keep full -g.
-set(VIGIL_DEBUG_INFO full CACHE STRING "Debug info of RelWithDebInfo builds: full (-g) or lines (-g1)")
+# RelWithDebInfo and Debug. CI's normal and ASan builds use it: -g was a
+# quarter of every -O2 compile and a tenth of an ASan one, and nobody opens
+# CI's binaries in a debugger; backtraces and sanitizer reports keep function
+# names and lines. Developers' builds keep full -g.
+set(VIGIL_DEBUG_INFO full CACHE STRING "Debug info of RelWithDebInfo and Debug builds: full (-g) or lines (-g1)")
 set_property(CACHE VIGIL_DEBUG_INFO PROPERTY STRINGS full lines)
 if(VIGIL_DEBUG_INFO STREQUAL "lines")
-  add_compile_options($<$<CONFIG:RelWithDebInfo>:-g1>)
+  add_compile_options($<$<OR:$<CONFIG:RelWithDebInfo>,$<CONFIG:Debug>>:-g1>)
 elseif(NOT VIGIL_DEBUG_INFO STREQUAL "full")
   message(FATAL_ERROR "VIGIL_DEBUG_INFO must be full or lines, not ${VIGIL_DEBUG_INFO}")
 endif()

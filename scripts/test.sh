@@ -11,8 +11,9 @@ werror=OFF
 debug_info=full
 # Test code is compiled at -O0 in the normal build too (the libraries and
 # vigild under test keep -O2): 43% less compile CPU for test TUs.
-# CI: warnings are errors; line tables only (-g1) in the normal build, a
-# quarter off its compile time (docs/design.md, "CI build time").
+# CI: warnings are errors; line tables only (-g1) in the normal and the
+# sanitizer builds, a quarter and a tenth off their compile times; sanitizer
+# reports keep function names and lines (docs/design.md, "CI build time").
 if [[ "${CI:-}" == "true" ]]; then werror=ON debug_info=lines; fi
 
 echo "== format check"
@@ -22,7 +23,7 @@ echo "== configure: normal, sanitizer (ASan+UBSan) and fuzz builds"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=$werror \
   -DVIGIL_DEBUG_INFO=$debug_info -DVIGIL_TEST_OPT=-O0
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON \
-  -DVIGIL_BUILD_BENCH=OFF -DVIGIL_WERROR=$werror
+  -DVIGIL_BUILD_BENCH=OFF -DVIGIL_WERROR=$werror -DVIGIL_DEBUG_INFO=$debug_info
 bash scripts/fuzz.sh 10 --configure-only || echo "fuzz configure failed (reported below)"
 
 # One jobserver for the three trees: no core idles while one tree links or
