@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/core/attr.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
@@ -87,21 +88,6 @@ const char* kArmingConfig =
     "    sensors:\n"
     "      - { name: store-b-pir, kind: motion, point: { device: io1, input: 5 } }\n";
 
-std::pair<int, std::string> run_vigilctl(const SiteHarness& site, std::vector<std::string> args) {
-  const auto log = site.config_path().parent_path() / "vigilctl-arming.log";
-  std::filesystem::remove(log);
-  args.insert(args.begin(), VIGILCTL_PATH);
-  args.push_back("-c");
-  args.push_back(site.config_path().string());
-  ChildProcess ctl(std::move(args), log);
-  int rc = -1;
-  if (ctl.wait_exit(30s) && WIFEXITED(*ctl.wait_status())) rc = WEXITSTATUS(*ctl.wait_status());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {rc, text.str()};
-}
-
 std::vector<core::Event> zone_events(const SiteHarness& site, core::EventKind kind,
                                      const std::string& zone) {
   std::vector<core::Event> out;
@@ -147,7 +133,7 @@ TEST(AlarmArming, ZoneArmsWhenEmptyMotionIsAnIntrusionAfterEntryDelayScheduleArm
   MqttTestSubscriber sub(site.broker().uri(), site.incident_filter());
   site.start_vigild();
   // store-a armed by hand before noon; its window then disarms it.
-  auto [rc, out] = run_vigilctl(site, {"alarm", "arm", "store-a"});
+  auto [rc, out] = site_vigilctl(site, {"alarm", "arm", "store-a"});
   ASSERT_EQ(rc, 0) << out;
 
   // Occupancy: Anna walks in and out; the lobby arms once it is empty.

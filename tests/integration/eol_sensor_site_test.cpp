@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/core/attr.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
@@ -29,21 +30,6 @@ const char* kEolConfig =
     "    sensors:\n"
     "      - { name: lobby-window, kind: glass_break, point: { device: io1, supervised: loop0 } "
     "}\n";
-
-std::pair<int, std::string> run_vigilctl(const SiteHarness& site, std::vector<std::string> args) {
-  const auto log = site.config_path().parent_path() / "vigilctl-eol.log";
-  std::filesystem::remove(log);
-  args.insert(args.begin(), VIGILCTL_PATH);
-  args.push_back("-c");
-  args.push_back(site.config_path().string());
-  ChildProcess ctl(std::move(args), log);
-  int rc = -1;
-  if (ctl.wait_exit(30s) && WIFEXITED(*ctl.wait_status())) rc = WEXITSTATUS(*ctl.wait_status());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {rc, text.str()};
-}
 
 std::optional<nlohmann::json> incident(const MqttTestSubscriber& sub, const std::string& kind) {
   for (const auto& m : sub.messages()) {
@@ -75,7 +61,7 @@ TEST(EolSensor, ACutLineIsTheSensorsTamperInItsZoneAndItsDeficiency) {
   EXPECT_EQ(tamper.value("zone", ""), "lobby") << tamper.dump();
 
   // The deficiency is the sensor's, in its zone, and leads the zone's checklist.
-  auto [rc, out] = run_vigilctl(site, {"inspect", "--zone", "lobby", "--json"});
+  auto [rc, out] = site_vigilctl(site, {"inspect", "--zone", "lobby", "--json"});
   ASSERT_EQ(rc, 0) << out;
   const auto report = nlohmann::json::parse(out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << out;
@@ -85,7 +71,7 @@ TEST(EolSensor, ACutLineIsTheSensorsTamperInItsZoneAndItsDeficiency) {
   EXPECT_EQ(d["kind"], "line_fault") << out;
   EXPECT_EQ(d["zone"], "lobby") << out;
   EXPECT_EQ(d["state"], "open") << out;
-  std::tie(rc, out) = run_vigilctl(site, {"inspection", "start", "lobby"});
+  std::tie(rc, out) = site_vigilctl(site, {"inspection", "start", "lobby"});
   ASSERT_EQ(rc, 0) << out;
   const auto first = out.find("\n  ");
   ASSERT_NE(first, std::string::npos) << out;
@@ -97,7 +83,7 @@ TEST(EolSensor, ACutLineIsTheSensorsTamperInItsZoneAndItsDeficiency) {
   ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::line_restored).empty(); }, 3s));
   EXPECT_EQ(core::attr_text(site.events(core::EventKind::line_restored)[0].attrs, "sensor"),
             "lobby-window");
-  std::tie(rc, out) = run_vigilctl(site, {"alarm", "arm", "lobby"});
+  std::tie(rc, out) = site_vigilctl(site, {"alarm", "arm", "lobby"});
   ASSERT_EQ(rc, 0) << out;
   ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::alarm_armed).empty(); }, 3s))
       << site.vigild_log();

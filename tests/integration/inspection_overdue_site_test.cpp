@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/core/attr.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
@@ -20,21 +21,6 @@ namespace vigil::testing {
 namespace overdue_site {
 
 using namespace std::chrono_literals;
-
-std::pair<int, std::string> run_vigilctl(const SiteHarness& site, std::vector<std::string> args) {
-  const auto log = site.config_path().parent_path() / "vigilctl-overdue.log";
-  std::filesystem::remove(log);
-  args.insert(args.begin(), VIGILCTL_PATH);
-  args.push_back("-c");
-  args.push_back(site.config_path().string());
-  ChildProcess ctl(std::move(args), log);
-  int rc = -1;
-  if (ctl.wait_exit(30s) && WIFEXITED(*ctl.wait_status())) rc = WEXITSTATUS(*ctl.wait_status());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {rc, text.str()};
-}
 
 int overdue_messages(const MqttTestSubscriber& sub) {
   int n = 0;
@@ -60,14 +46,14 @@ TEST(DeficiencyOverdue, VigildRaisesItWithoutACommandAndOnceAcrossARestart) {
   MqttTestSubscriber sub(site.broker().uri(), site.incident_filter());
   site.start_vigild();
 
-  auto [rc, out] = run_vigilctl(site, {"inspection", "start", "--site"});
+  auto [rc, out] = site_vigilctl(site, {"inspection", "start", "--site"});
   ASSERT_EQ(rc, 0) << out;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(out, m, std::regex("inspection (\\d+) of the site"))) << out;
   const std::string id = m[1];
   std::tie(rc, out) =
-      run_vigilctl(site, {"inspection", "record", id, "door:lobby-main", "deficiency", "--note",
-                          "strike sticks", "--unit", "facilities", "--due", "2020-01-31"});
+      site_vigilctl(site, {"inspection", "record", id, "door:lobby-main", "deficiency", "--note",
+                           "strike sticks", "--unit", "facilities", "--due", "2020-01-31"});
   ASSERT_EQ(rc, 0) << out;
   // The command itself raises nothing: vigild's next check does.
   ASSERT_TRUE(eventually([&] { return overdue_messages(sub) == 1; }, 5s)) << site.vigild_log();
@@ -83,8 +69,8 @@ TEST(DeficiencyOverdue, VigildRaisesItWithoutACommandAndOnceAcrossARestart) {
   ASSERT_TRUE(eventually([&] { return !site.vigild_running(); }, 10s));
   site.start_vigild();
   std::tie(rc, out) =
-      run_vigilctl(site, {"inspection", "record", id, "reader:lobby-in", "deficiency", "--note",
-                          "cover cracked", "--unit", "facilities", "--due", "2020-02-01"});
+      site_vigilctl(site, {"inspection", "record", id, "reader:lobby-in", "deficiency", "--note",
+                           "cover cracked", "--unit", "facilities", "--due", "2020-02-01"});
   ASSERT_EQ(rc, 0) << out;
   ASSERT_TRUE(eventually([&] { return overdue_messages(sub) == 2; }, 5s)) << site.vigild_log();
   const auto per = overdue_per_deficiency(site);
@@ -92,10 +78,10 @@ TEST(DeficiencyOverdue, VigildRaisesItWithoutACommandAndOnceAcrossARestart) {
   for (const auto& [deficiency, count] : per) EXPECT_EQ(count, 1) << "deficiency " << deficiency;
   // A deficiency due in the future is not overdue.
   std::tie(rc, out) =
-      run_vigilctl(site, {"inspection", "record", id, "door:lobby-main", "deficiency", "--note",
-                          "hinge loose", "--unit", "facilities", "--due", "2999-12-31"});
+      site_vigilctl(site, {"inspection", "record", id, "door:lobby-main", "deficiency", "--note",
+                           "hinge loose", "--unit", "facilities", "--due", "2999-12-31"});
   ASSERT_EQ(rc, 0) << out;
-  std::tie(rc, out) = run_vigilctl(site, {"inspect", "--json"});
+  std::tie(rc, out) = site_vigilctl(site, {"inspect", "--json"});
   ASSERT_EQ(rc, 0) << out;
   const auto report = nlohmann::json::parse(out, nullptr, false);
   ASSERT_TRUE(report.is_object()) << out;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
@@ -21,21 +22,6 @@ namespace vigil::testing {
 namespace visit_site_test {
 
 using namespace std::chrono_literals;
-
-std::pair<int, std::string> visit_ctl(const SiteHarness& site, std::vector<std::string> args) {
-  const auto log = site.config_path().parent_path() / "vigilctl-visit.log";
-  std::filesystem::remove(log);
-  args.insert(args.begin(), VIGILCTL_PATH);
-  args.push_back("-c");
-  args.push_back(site.config_path().string());
-  ChildProcess ctl(std::move(args), log);
-  int rc = -1;
-  if (ctl.wait_exit(30s) && WIFEXITED(*ctl.wait_status())) rc = WEXITSTATUS(*ctl.wait_status());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {rc, text.str()};
-}
 
 std::vector<nlohmann::json> visitor_anomalies(const MqttTestSubscriber& sub) {
   std::vector<nlohmann::json> out;
@@ -88,18 +74,19 @@ TEST(VisitSite, AVisitorPassesWithAnEscortAndIsRefusedWithoutOne) {
   const auto now = std::chrono::system_clock::now();
   const auto today = core::format_date(core::LocalDate{static_cast<std::int32_t>(
       std::chrono::floor<std::chrono::days>(now).time_since_epoch().count())});
-  auto [rc, out] = visit_ctl(site, {"visit", "add", "p03", "--host", "p01", "--purpose", "audit",
-                                    "--organisation", "Ministry of X", "--delegation", "DEL-1",
-                                    "--from", today, "--to", today, "--zone", "lobby"});
+  auto [rc, out] =
+      site_vigilctl(site, {"visit", "add", "p03", "--host", "p01", "--purpose", "audit",
+                           "--organisation", "Ministry of X", "--delegation", "DEL-1", "--from",
+                           today, "--to", today, "--zone", "lobby"});
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("visit_added"), std::string::npos) << out;
   ASSERT_TRUE(
       eventually([&] { return !site.events(core::EventKind::roster_reloaded).empty(); }, 5s))
       << site.vigild_log();
   // An unknown zone is refused by vigild before anything is journalled.
-  auto [bad_rc, bad_out] =
-      visit_ctl(site, {"visit", "add", "p03", "--host", "p01", "--purpose", "audit",
-                       "--organisation", "X", "--from", today, "--to", today, "--zone", "vault"});
+  auto [bad_rc, bad_out] = site_vigilctl(
+      site, {"visit", "add", "p03", "--host", "p01", "--purpose", "audit", "--organisation", "X",
+             "--from", today, "--to", today, "--zone", "vault"});
   EXPECT_NE(bad_rc, 0) << bad_out;
 
   // Visitor alone: refused when the 2 s window has passed, with an incident.
@@ -145,7 +132,7 @@ TEST(VisitSite, AVisitorPassesWithAnEscortAndIsRefusedWithoutOne) {
       << anomalies[1].dump();
   EXPECT_NE(anomalies[1].dump().find("p03"), std::string::npos) << anomalies[1].dump();
 
-  auto [show_rc, shown] = visit_ctl(site, {"visit", "show", "1"});
+  auto [show_rc, shown] = site_vigilctl(site, {"visit", "show", "1"});
   ASSERT_EQ(show_rc, 0) << shown;
   EXPECT_NE(shown.find("escort_missing"), std::string::npos) << shown;
   EXPECT_NE(shown.find("escort=p01"), std::string::npos) << shown;
