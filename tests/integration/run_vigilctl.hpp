@@ -21,7 +21,7 @@ namespace vigil::testing {
 // Runs `vigilctl ARGS -c SITE.yaml`; the exit code is -1 if it did not exit
 // within 30 s. Its output goes through a log file beside the config.
 inline std::pair<int, std::string> site_vigilctl(const SiteHarness& site,
-                                                std::vector<std::string> args) {
+                                                 std::vector<std::string> args) {
   const auto log = site.config_path().parent_path() / "vigilctl-run.log";
   std::filesystem::remove(log);
   args.insert(args.begin(), VIGILCTL_PATH);
