@@ -79,9 +79,41 @@ endif()
 # is built this way: a file whose helpers would clash with another file's
 # wraps them in a namespace named after the file (namespace decoder_test
 # instead of namespace {), and a file that cannot join at all can be left out
-# with the source property SKIP_UNITY_BUILD_INCLUSION. Libraries are compiled
-# file by file.
+# with the source property SKIP_UNITY_BUILD_INCLUSION. Libraries: below.
 option(VIGIL_UNITY_TESTS "Compile each test executable's sources in unity batches" ON)
+
+# VIGIL_UNITY_LIBS: every other target with C++ sources (libraries, vigild,
+# vigilctl, vigil-sim, benches, helper executables) is compiled in unity
+# batches of VIGIL_UNITY_LIBS_BATCH files too. Their TUs each parsed and
+# instantiated the same heavy headers (nlohmann/json, spdlog/fmt, Boost.Asio,
+# SQLite wrappers, CLI11) again; a batch does it once. Library sources follow
+# the test files' rule: file-scope helpers with a name another file of the
+# same target also uses go into a namespace named after the file
+# (namespace <file stem>_impl {). Set by a deferred call at the end of the
+# top-level CMakeLists.txt, so no folder's CMakeLists.txt needs to know.
+option(VIGIL_UNITY_LIBS "Compile libraries and executables in unity batches" ON)
+set(VIGIL_UNITY_LIBS_BATCH 8 CACHE STRING "Files per unity batch of a library or executable")
+
+function(vigil_unity_targets_in dir)
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(target ${targets})
+    get_target_property(type ${target} TYPE)
+    get_target_property(unity ${target} UNITY_BUILD)
+    if(type MATCHES "^(STATIC_LIBRARY|SHARED_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$" AND NOT unity
+       AND NOT target STREQUAL "vigil_test_pch")
+      set_target_properties(${target} PROPERTIES UNITY_BUILD ON
+                                                 UNITY_BUILD_BATCH_SIZE ${VIGIL_UNITY_LIBS_BATCH})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(subdir ${subdirs})
+    vigil_unity_targets_in(${subdir})
+  endforeach()
+endfunction()
+
+if(VIGIL_UNITY_LIBS)
+  cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL vigil_unity_targets_in ${PROJECT_SOURCE_DIR})
+endif()
 
 # Called by vigil_add_tests() for each test executable.
 function(vigil_speed_up_tests name)

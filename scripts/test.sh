@@ -11,10 +11,12 @@ werror=OFF
 debug_info=full
 # Test code is compiled at -O0 in the normal build too (the libraries and
 # vigild under test keep -O2): 43% less compile CPU for test TUs.
-# CI: warnings are errors; line tables only (-g1) in the normal and the
-# sanitizer builds, a quarter and a tenth off their compile times; sanitizer
+# CI: warnings are errors; line tables only (-g1) in the normal, sanitizer
+# and fuzz builds, a quarter and a tenth off their compile times; sanitizer
 # reports keep function names and lines (docs/design.md, "CI build time").
 if [[ "${CI:-}" == "true" ]]; then werror=ON debug_info=lines; fi
+# The fuzz tree (scripts/fuzz.sh, configured and built twice below) too.
+export VIGIL_DEBUG_INFO=$debug_info
 
 echo "== format check"
 bash scripts/format.sh --check

@@ -13,9 +13,13 @@ namespace {
 
 // The module's watchdog register holds the timeout in milliseconds (u16).
 constexpr std::int64_t kMaxWatchdogMs = 65535;
+}  // namespace
+namespace parse_device_options_impl {
 // IEC 60839-11-1: an input held for 400 ms always registers, so no filter may
 // be that long.
 constexpr std::chrono::milliseconds kMaxDebounce{400};
+}  // namespace parse_device_options_impl
+namespace {
 
 std::optional<std::uint32_t> line_number(const YAML::Node& key, Diagnostics& diag) {
   if (!key.IsScalar()) {
@@ -132,7 +136,7 @@ void parse_gpio_lines(const MapReader& device, DraftDevice& out, Diagnostics& di
       }
     }
     if (auto v = m.duration("debounce", Need::optional)) {
-      if (v->value.count() < 0 || v->value >= kMaxDebounce) {
+      if (v->value.count() < 0 || v->value >= parse_device_options_impl::kMaxDebounce) {
         diag.error(v->pos,
                    "'debounce': must be at least 0ms and shorter than 400ms (IEC "
                    "60839-11-1: a 400ms input always registers)");

@@ -20,6 +20,8 @@ constexpr std::array kAnomalyNames{
     std::pair{AnomalyKind::other, "other"},
 };
 
+}  // namespace
+namespace incident_lifecycle_impl {
 template <class Names, class Value>
 const char* name_of(const Names& names, Value v) {
   for (const auto& [value, name] : names)
@@ -34,6 +36,8 @@ auto value_of(const Names& names, std::string_view s)
     if (s == name) return value;
   return std::nullopt;
 }
+}  // namespace incident_lifecycle_impl
+namespace {
 
 // A level's name; a level beyond the configured chain (a chain shortened
 // after the incident was escalated) is named by its number.
@@ -50,16 +54,16 @@ std::string label(const IncidentLifecycle& l) {
 }  // namespace
 
 const char* to_string(IncidentState state) {
-  return name_of(kStateNames, state);
+  return incident_lifecycle_impl::name_of(kStateNames, state);
 }
 std::optional<IncidentState> incident_state_from_string(std::string_view s) {
-  return value_of(kStateNames, s);
+  return incident_lifecycle_impl::value_of(kStateNames, s);
 }
 const char* to_string(AnomalyKind kind) {
-  return name_of(kAnomalyNames, kind);
+  return incident_lifecycle_impl::name_of(kAnomalyNames, kind);
 }
 std::optional<AnomalyKind> anomaly_kind_from_string(std::string_view s) {
-  return value_of(kAnomalyNames, s);
+  return incident_lifecycle_impl::value_of(kAnomalyNames, s);
 }
 
 bool is_lifecycle_event(EventKind kind) {

@@ -17,6 +17,8 @@ namespace {
 
 using Row = std::vector<std::string>;
 
+}  // namespace
+namespace audit_commands_impl {
 const Row kColumns{"seq",     "time",   "kind", "operator", "user",
                    "command", "filter", "rows", "rc",       "digest"};
 
@@ -36,11 +38,13 @@ Row to_row(const core::Event& e) {
           text(e, "filter"),       number(e, "rows"),
           number(e, "rc"),         text(e, "digest").substr(0, 16)};
 }
+}  // namespace audit_commands_impl
+namespace {
 
 void print(const std::vector<core::Event>& events, std::ostream& out) {
-  std::vector<Row> rows{kColumns};
-  for (const auto& e : events) rows.push_back(to_row(e));
-  std::vector<std::size_t> width(kColumns.size());
+  std::vector<Row> rows{audit_commands_impl::kColumns};
+  for (const auto& e : events) rows.push_back(audit_commands_impl::to_row(e));
+  std::vector<std::size_t> width(audit_commands_impl::kColumns.size());
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
   for (const auto& r : rows) {
@@ -82,8 +86,8 @@ int audit_list(const AuditListArgs& args, std::ostream& out, std::ostream& err) 
     auto events = journal::query_with_archives(journal::Journal(args.db_path), filter);
     if (args.operator_name) {
       std::erase_if(events, [&](const core::Event& e) {
-        return text(e, "operator") != *args.operator_name &&
-               text(e, "unix_user") != *args.operator_name;
+        return audit_commands_impl::text(e, "operator") != *args.operator_name &&
+               audit_commands_impl::text(e, "unix_user") != *args.operator_name;
       });
     }
     print(events, out);
@@ -104,7 +108,9 @@ int audit_sample(const AuditSampleArgs& args, std::ostream& out, std::ostream& e
   try {
     auto events = journal::query_with_archives(journal::Journal(args.db_path),
                                                {.kinds = {core::EventKind::record_access}});
-    std::erase_if(events, [](const core::Event& e) { return text(e, "command") != "log query"; });
+    std::erase_if(events, [](const core::Event& e) {
+      return audit_commands_impl::text(e, "command") != "log query";
+    });
     if (events.size() > args.window) {
       events.erase(events.begin(), events.end() - static_cast<std::ptrdiff_t>(args.window));
     }

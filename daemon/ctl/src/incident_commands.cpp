@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "incident_text.hpp"
+#include "roster_change.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/incident_log.hpp"
@@ -16,13 +17,6 @@
 
 namespace vigil::ctl {
 namespace {
-
-bool database_exists(const std::string& path, std::ostream& err) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) return true;
-  err << "vigilctl: no database at " << path << "\n";
-  return false;
-}
 
 journal::IncidentLog open_log(const IncidentContext& ctx) {
   return journal::IncidentLog(ctx.db_path, ctx.operator_name,

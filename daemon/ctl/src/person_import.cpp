@@ -2,19 +2,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "roster_change.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/config/people_csv.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::ctl {
-namespace {
-
-core::TimePoint wall_now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
-}  // namespace
 
 // Read the file once: the bytes hashed into the journal are the bytes parsed.
 // Parse and validate the whole file against the site's access levels first;

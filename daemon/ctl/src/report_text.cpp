@@ -5,16 +5,14 @@
 #include "vigil/ctl/report.hpp"
 
 namespace vigil::ctl {
-namespace {
-
+namespace report_text_impl {
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
-
-}  // namespace
+}  // namespace report_text_impl
 
 void write_report_text(const Report& r, std::ostream& out) {
   out << "Report " << r.period.label << " for site " << r.site << " (gateway " << r.gateway << "), "
@@ -76,8 +74,9 @@ void write_report_csv(const Report& r, std::ostream& out) {
   out << "zone,section,item,detail,value\n";
   auto row = [&](const std::string& zone, const char* section, const std::string& item,
                  const std::string& detail, const std::string& value) {
-    out << csv_field(zone) << "," << section << "," << csv_field(item) << "," << csv_field(detail)
-        << "," << csv_field(value) << "\n";
+    out << report_text_impl::csv_field(zone) << "," << section << ","
+        << report_text_impl::csv_field(item) << "," << report_text_impl::csv_field(detail) << ","
+        << report_text_impl::csv_field(value) << "\n";
   };
   for (const auto& z : r.zones) {
     row(z.zone, "entries", "", "", std::to_string(z.entries));

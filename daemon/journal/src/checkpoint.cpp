@@ -13,12 +13,13 @@
 #include "vigil/journal/journal.hpp"
 
 namespace vigil::journal {
-namespace {
-
+namespace checkpoint_impl {
 void put_u64(std::vector<std::uint8_t>& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8)
     out.push_back(static_cast<std::uint8_t>(value >> shift));
 }
+}  // namespace checkpoint_impl
+namespace {
 
 bool fsync_path(const std::filesystem::path& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC);
@@ -44,9 +45,9 @@ std::vector<std::uint8_t> checkpoint_message(const Checkpoint& checkpoint) {
   out.reserve(kCheckpointMagic.size() + id.size() + 8 + checkpoint.head.size() + 8);
   for (char c : kCheckpointMagic) out.push_back(static_cast<std::uint8_t>(c));
   for (auto b : id) out.push_back(b);
-  put_u64(out, checkpoint.seq);
+  checkpoint_impl::put_u64(out, checkpoint.seq);
   for (auto b : checkpoint.head) out.push_back(b);
-  put_u64(out, static_cast<std::uint64_t>(checkpoint.time_us));
+  checkpoint_impl::put_u64(out, static_cast<std::uint64_t>(checkpoint.time_us));
   return out;
 }
 

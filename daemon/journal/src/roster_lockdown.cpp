@@ -6,11 +6,12 @@
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::journal {
-namespace {
-
+namespace roster_lockdown_impl {
 void require_text(const std::string& text, const char* what) {
   if (text.find_first_not_of(" \t") == std::string::npos) refuse(std::string(what) + " is empty");
 }
+}  // namespace roster_lockdown_impl
+namespace {
 
 core::Event lockdown_event(core::EventKind kind, const ChangeContext& context,
                            const core::ZoneId& zone, const std::string& reason) {
@@ -29,8 +30,8 @@ RosterChange Roster::set_lockdown(const core::ZoneId& zone, const std::string& r
     sqlite::ReadTransaction snapshot{db};
     RosterPlan plan;
     plan.based_on_version = read_roster_version(db);
-    require_text(zone.str(), "the zone");
-    require_text(reason, "the reason");
+    roster_lockdown_impl::require_text(zone.str(), "the zone");
+    roster_lockdown_impl::require_text(reason, "the reason");
     auto event = lockdown_event(core::EventKind::lockdown_set, context, zone, reason);
     const core::Lockdowns before = read_lockdowns(db);
     for (const auto& order : before.orders()) {
@@ -50,7 +51,7 @@ RosterChange Roster::release_lockdown(const core::ZoneId& zone, const std::strin
     sqlite::ReadTransaction snapshot{db};
     RosterPlan plan;
     plan.based_on_version = read_roster_version(db);
-    require_text(reason, "the reason");
+    roster_lockdown_impl::require_text(reason, "the reason");
     const core::Lockdowns before = read_lockdowns(db);
     const core::LockdownOrder* order = nullptr;
     for (const auto& o : before.orders()) {

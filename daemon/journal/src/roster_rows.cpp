@@ -28,10 +28,14 @@ void bind_optional_time(sqlite::Statement& statement, int index,
   }
 }
 
+}  // namespace
+namespace roster_rows_impl {
 std::optional<core::TimePoint> column_optional_time(const sqlite::Statement& select, int column) {
   if (select.is_null(column)) return std::nullopt;
   return core::from_unix_micros(select.column_int(column));
 }
+}  // namespace roster_rows_impl
+namespace {
 
 core::CardNumber column_card(const sqlite::Statement& select, int column) {
   auto text = select.column_text(column);
@@ -46,8 +50,8 @@ core::Credential read_credential_row(const sqlite::Statement& select) {
       .card = column_card(select, 0),
       .person = core::PersonId{select.column_text(1)},
       .active = select.column_int(2) != 0,
-      .valid_from = column_optional_time(select, 3),
-      .valid_until = column_optional_time(select, 4),
+      .valid_from = roster_rows_impl::column_optional_time(select, 3),
+      .valid_until = roster_rows_impl::column_optional_time(select, 4),
   };
 }
 

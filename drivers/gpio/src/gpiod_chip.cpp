@@ -41,13 +41,14 @@ std::bitset<32> flags_for(const LineSettings& s) {
   return flags;
 }
 
+}  // namespace
+namespace gpiod_chip_impl {
 std::chrono::nanoseconds monotonic_now() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
-
-}  // namespace
+}  // namespace gpiod_chip_impl
 
 struct GpiodChip::RequestedLines {
   gpiod::chip chip;
@@ -195,7 +196,7 @@ bool GpiodChip::open_lines(std::string& error) {
     // queued and, if it repeats the level read, dropped by the debouncer.
     for (const auto& line : lines->inputs) {
       initial.push_back(LevelReport{static_cast<std::uint32_t>(line.offset()),
-                                    line.get_value() != 0, monotonic_now()});
+                                    line.get_value() != 0, gpiod_chip_impl::monotonic_now()});
     }
     lines_ = std::move(lines);
   } catch (const std::exception& e) {
@@ -246,7 +247,7 @@ void GpiodChip::serve() {
   while (!stopping_) {
     int timeout = -1;
     if (const auto next = debouncer_.next_deadline()) {
-      const auto wait = *next - monotonic_now();
+      const auto wait = *next - gpiod_chip_impl::monotonic_now();
       timeout = wait.count() <= 0
                     ? 0
                     : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count());
@@ -257,7 +258,7 @@ void GpiodChip::serve() {
       return;
     }
     if (fds.back().revents != 0) return;
-    deliver(debouncer_.poll(monotonic_now()));
+    deliver(debouncer_.poll(gpiod_chip_impl::monotonic_now()));
     for (std::size_t i = 0; i + 1 < fds.size(); ++i) {
       if (fds[i].revents != 0) read_line_events(i);
     }
@@ -333,7 +334,7 @@ void GpiodChip::loop_arm_debounce() {
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next)));
   loop_->debounce.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    deliver(debouncer_.poll(monotonic_now()));
+    deliver(debouncer_.poll(gpiod_chip_impl::monotonic_now()));
     loop_arm_debounce();
   });
 }

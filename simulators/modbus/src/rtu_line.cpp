@@ -16,11 +16,12 @@
 #include "vigil/sim/modbus_io_server.hpp"
 
 namespace vigil::sim {
-namespace {
-
+namespace rtu_line_impl {
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), "rtu line: " + what);
 }
+}  // namespace rtu_line_impl
+namespace {
 
 void make_raw(int fd) {
   termios tios{};
@@ -50,27 +51,27 @@ RtuLine::RtuLine(const std::vector<ModbusIoServer*>& modules, int wire_baud)
   };
   try {
     master_fd_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master_fd_ < 0) throw_errno("posix_openpt");
+    if (master_fd_ < 0) rtu_line_impl::throw_errno("posix_openpt");
     std::array<char, 128> name{};
     if (::grantpt(master_fd_) != 0 || ::unlockpt(master_fd_) != 0 ||
         ::ptsname_r(master_fd_, name.data(), name.size()) != 0) {
-      throw_errno("grantpt/unlockpt/ptsname");
+      rtu_line_impl::throw_errno("grantpt/unlockpt/ptsname");
     }
     device_path_ = name.data();
     ::fcntl(master_fd_, F_SETFL, ::fcntl(master_fd_, F_GETFL) | O_NONBLOCK);
     slave_fd_ = ::open(device_path_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave_fd_ < 0) throw_errno("open " + device_path_);
+    if (slave_fd_ < 0) rtu_line_impl::throw_errno("open " + device_path_);
     make_raw(slave_fd_);
     for (ModbusIoServer* m : modules) {
       // Non-blocking: a powered-off module's full buffer must not stall the line.
       const int fd = ::open(m->device_path().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-      if (fd < 0) throw_errno("open " + m->device_path());
+      if (fd < 0) rtu_line_impl::throw_errno("open " + m->device_path());
       make_raw(fd);
       module_fds_.push_back(fd);
       module_units_.push_back(m->unit_id());
     }
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_fd_ < 0) throw_errno("eventfd");
+    if (wake_fd_ < 0) rtu_line_impl::throw_errno("eventfd");
   } catch (...) {
     cleanup();
     throw;
