@@ -104,6 +104,12 @@ function(vigil_unity_targets_in dir)
       set_target_properties(${target} PROPERTIES UNITY_BUILD ON
                                                  UNITY_BUILD_BATCH_SIZE ${VIGIL_UNITY_LIBS_BATCH})
     endif()
+    # Benches are compiled (with -Werror) but never run in CI: their own code
+    # gets the test code's optimisation (-O0 in CI); the libraries they
+    # measure keep -O2. Run benches from a default build (VIGIL_TEST_OPT=-O2).
+    if(dir STREQUAL "${PROJECT_SOURCE_DIR}/bench" AND type STREQUAL "EXECUTABLE")
+      set_property(TARGET ${target} APPEND PROPERTY COMPILE_OPTIONS ${vigil_test_opt})
+    endif()
   endforeach()
   get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
   foreach(subdir ${subdirs})
