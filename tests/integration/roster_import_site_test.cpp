@@ -66,8 +66,10 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
   // A sheet with one unknown person imports nothing and says where.
   const auto bad_trips = write_csv(site, "trips.csv",
                                    "person_id,first_day,last_day,destination,approval\n"
-                                   "p01," + today + "," + today + ",XX,TRAVEL-118\n"
-                                   "p99,2026-12-01,2026-12-02,YY,TRAVEL-119\n");
+                                   "p01," +
+                                       today + "," + today +
+                                       ",XX,TRAVEL-118\n"
+                                       "p99,2026-12-01,2026-12-02,YY,TRAVEL-119\n");
   auto [bad_rc, bad_out] = site_vigilctl(site, {"trip", "import", bad_trips.string()});
   EXPECT_EQ(bad_rc, 1) << bad_out;
   EXPECT_NE(bad_out.find("trips.csv:3:1: field 'person_id': no person 'p99' in the roster"),
@@ -75,15 +77,16 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
       << bad_out;
   EXPECT_NE(bad_out.find("nothing imported"), std::string::npos) << bad_out;
   // vigild never saw the operator's path, only the bytes.
-  EXPECT_EQ(bad_out.find(site.config_path().parent_path().string()), std::string::npos)
-      << bad_out;
+  EXPECT_EQ(bad_out.find(site.config_path().parent_path().string()), std::string::npos) << bad_out;
   EXPECT_EQ(count_kind(site, core::EventKind::trip_added), 0u);
 
   // The good sheet: Anna abroad today, so her card is refused at once.
   const auto trips = write_csv(site, "trips.csv",
                                "person_id,first_day,last_day,destination,approval\n"
-                               "p01," + today + "," + today + ",XX,TRAVEL-118\n"
-                               "p02,2026-12-01,2026-12-02,YY,TRAVEL-119\n");
+                               "p01," +
+                                   today + "," + today +
+                                   ",XX,TRAVEL-118\n"
+                                   "p02,2026-12-01,2026-12-02,YY,TRAVEL-119\n");
   auto [rc, out] = site_vigilctl(site, {"trip", "import", trips.string()});
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("trips.csv: imported 2 trips"), std::string::npos) << out;
@@ -106,9 +109,13 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
   const auto bad_visits =
       write_csv(site, "visits.csv",
                 "visitor,host,purpose,organisation,delegation,first_day,last_day,zones\n"
-                "p03,p02,audit,Ministry of X,DEL-1," + today + "," + today + ",lobby\n"
-                "p01,p03,audit,Ministry of X,DEL-1," + today + "," + today + ",lobby\n");
-  auto [bad_visit_rc, bad_visit_out] = site_vigilctl(site, {"visit", "import", bad_visits.string()});
+                "p03,p02,audit,Ministry of X,DEL-1," +
+                    today + "," + today +
+                    ",lobby\n"
+                    "p01,p03,audit,Ministry of X,DEL-1," +
+                    today + "," + today + ",lobby\n");
+  auto [bad_visit_rc, bad_visit_out] =
+      site_vigilctl(site, {"visit", "import", bad_visits.string()});
   EXPECT_EQ(bad_visit_rc, 1) << bad_visit_out;
   EXPECT_NE(bad_visit_out.find("visits.csv:3:2: field 'host': 'p03' is a visitor"),
             std::string::npos)
@@ -117,8 +124,8 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
   const auto visits =
       write_csv(site, "visits.csv",
                 "visitor,host,purpose,organisation,delegation,first_day,last_day,zones\n"
-                "p03,p02,\"audit, phase 2\",Ministry of X,DEL-1," + today + "," + today +
-                    ",lobby\n");
+                "p03,p02,\"audit, phase 2\",Ministry of X,DEL-1," +
+                    today + "," + today + ",lobby\n");
   auto [visit_rc, visit_out] = site_vigilctl(site, {"visit", "import", visits.string()});
   ASSERT_EQ(visit_rc, 0) << visit_out;
   ASSERT_EQ(count_kind(site, core::EventKind::visit_added), 1u);
@@ -141,9 +148,9 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
   const auto more = write_csv(site, "more-trips.csv",
                               "person_id,first_day,last_day,destination,approval\n"
                               "p02,2027-01-10,2027-01-12,ZZ,TRAVEL-120\n");
-  auto [local_rc, local_out] =
-      run_logged({VIGILCTL_PATH, "trip", "import", more.string(), "-j", site.journal_path().string()},
-                 site.config_path().parent_path() / "local.log");
+  auto [local_rc, local_out] = run_logged(
+      {VIGILCTL_PATH, "trip", "import", more.string(), "-j", site.journal_path().string()},
+      site.config_path().parent_path() / "local.log");
   ASSERT_EQ(local_rc, 0) << local_out;
   EXPECT_EQ(count_kind(site, core::EventKind::trip_added), 3u);
 
@@ -155,8 +162,9 @@ TEST(RosterImportSite, TripAndVisitSheetsImportWhollyOrNotAtAllThroughVigild) {
       "(instr(e.attrs, CAST('TRAVEL-11' AS BLOB)) > 0 OR instr(e.attrs, CAST('TRAVEL-12' AS "
       "BLOB)) > 0) FROM events e JOIN names k ON k.id = e.kind_id JOIN names p ON p.id = "
       "e.person_id WHERE k.text IN ('trip_added', 'visit_added') ORDER BY e.seq;";
-  auto [sql_rc, sql_out] = run_logged({VIGIL_SQLITE3_SHELL, "-readonly", site.journal_path().string(), query},
-                                      site.config_path().parent_path() / "sqlite.log");
+  auto [sql_rc, sql_out] =
+      run_logged({VIGIL_SQLITE3_SHELL, "-readonly", site.journal_path().string(), query},
+                 site.config_path().parent_path() / "sqlite.log");
   ASSERT_EQ(sql_rc, 0) << sql_out;
   EXPECT_EQ(sql_out, "trip_added p01 1\ntrip_added p02 1\nvisit_added p03 0\ntrip_added p02 1\n");
 }

@@ -61,9 +61,9 @@ class Sheet {
     }
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       if (required_[c] && index_[c] < 0) {
-        error(record.line, 0,
-              "the header row has no '" + columns_[c] + "' column (expected " + column_list() +
-                  ")");
+        error(
+            record.line, 0,
+            "the header row has no '" + columns_[c] + "' column (expected " + column_list() + ")");
       }
     }
     width_ = record.fields.size();
@@ -117,8 +117,7 @@ class Sheet {
   void order(std::optional<core::LocalDate> first, std::optional<core::LocalDate> last,
              std::size_t first_col, std::size_t last_col) {
     if (first && last && *last < *first) {
-      bad(last_col, field(last_col) + " is before " + columns_[first_col] + " " +
-                        field(first_col));
+      bad(last_col, field(last_col) + " is before " + columns_[first_col] + " " + field(first_col));
     }
   }
 
@@ -189,15 +188,14 @@ enum VisitColumn : std::size_t {
 }  // namespace
 
 const std::vector<std::string>& trip_csv_columns() {
-  static const std::vector<std::string> columns{"person_id", "first_day", "last_day",
-                                                "destination", "approval"};
+  static const std::vector<std::string> columns{"person_id", "first_day", "last_day", "destination",
+                                                "approval"};
   return columns;
 }
 
 const std::vector<std::string>& visit_csv_columns() {
-  static const std::vector<std::string> columns{"visitor",    "host",      "purpose",
-                                                "organisation", "delegation", "first_day",
-                                                "last_day",   "zones"};
+  static const std::vector<std::string> columns{
+      "visitor", "host", "purpose", "organisation", "delegation", "first_day", "last_day", "zones"};
   return columns;
 }
 

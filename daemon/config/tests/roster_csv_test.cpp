@@ -64,7 +64,8 @@ TEST(TripCsv, OneBadRowRejectsTheFileNamingLineColumnAndField) {
   };
   const std::vector<Case> cases{
       {",2026-12-01,2026-12-05,XX,A-1", "trips.csv:2:1: field 'person_id': must not be empty"},
-      {"p 1,2026-12-01,2026-12-05,XX,A-1", "trips.csv:2:1: field 'person_id': 'p 1' is not a valid id"},
+      {"p 1,2026-12-01,2026-12-05,XX,A-1",
+       "trips.csv:2:1: field 'person_id': 'p 1' is not a valid id"},
       {"p01,2026-13-01,2026-12-05,XX,A-1",
        "trips.csv:2:2: field 'first_day': expected a date such as 2026-12-31, got '2026-13-01'"},
       {"p01,2026-12-01,,XX,A-1", "trips.csv:2:3: field 'last_day': expected a date"},
@@ -109,8 +110,9 @@ TEST(TripCsv, AHeaderAloneImportsNothing) {
 
 TEST(VisitCsv, ImportsAVisitWithItsZonesAndOptionalDelegation) {
   auto r = parse_visits_csv_text(
-      kVisits + "v01,p01,\"audit, phase 2\",Ministry of X,DEL-9,2026-12-01,2026-12-03,lobby; "
-                "server-room;lobby\n",
+      kVisits +
+          "v01,p01,\"audit, phase 2\",Ministry of X,DEL-9,2026-12-01,2026-12-03,lobby; "
+          "server-room;lobby\n",
       "visits.csv", &demo().site);
   ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
   const core::Visit& v = r.value()[0].visit;
@@ -119,7 +121,8 @@ TEST(VisitCsv, ImportsAVisitWithItsZonesAndOptionalDelegation) {
   EXPECT_EQ(v.purpose, "audit, phase 2");
   EXPECT_EQ(v.organisation, "Ministry of X");
   EXPECT_EQ(v.delegation, "DEL-9");
-  EXPECT_EQ(v.zones, (std::vector<core::ZoneId>{core::ZoneId{"lobby"}, core::ZoneId{"server-room"}}));
+  EXPECT_EQ(v.zones,
+            (std::vector<core::ZoneId>{core::ZoneId{"lobby"}, core::ZoneId{"server-room"}}));
 
   auto no_delegation = parse_visits_csv_text(
       "visitor,host,purpose,organisation,first_day,last_day,zones\n"
@@ -142,8 +145,7 @@ TEST(VisitCsv, EveryBadRowIsNamedAndNothingImports) {
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0], "visits.csv:2:2: field 'host': a visitor cannot host their own visit");
   EXPECT_EQ(m[1], "visits.csv:3:3: field 'purpose': must not be empty");
-  EXPECT_EQ(m[2],
-            "visits.csv:4:8: field 'zones': unknown zone 'lobbby' (did you mean 'lobby'?)");
+  EXPECT_EQ(m[2], "visits.csv:4:8: field 'zones': unknown zone 'lobbby' (did you mean 'lobby'?)");
   EXPECT_EQ(m[3], "visits.csv:5:8: field 'zones': names no zone (zones separated by ';')");
 }
 

@@ -42,8 +42,8 @@ config::Diagnostic at_field(const std::string& path, const config::CsvPlace& pla
   return {path, place.line, place.cols[column], "field '" + columns[column] + "': " + why};
 }
 
-int commit_rows(const std::string& path, const std::string& db, std::size_t rows,
-                const char* what, std::ostream& out, std::ostream& err,
+int commit_rows(const std::string& path, const std::string& db, std::size_t rows, const char* what,
+                std::ostream& out, std::ostream& err,
                 const std::function<journal::RosterChange(journal::Roster&)>& change) {
   return run_change(db, err, [&](journal::Roster& roster) {
     const auto done = change(roster);
@@ -98,8 +98,7 @@ int visit_import(const RosterImportArgs& args, std::ostream& out, std::ostream& 
   }
   const auto text = read_text(args.csv_path, err);
   if (!text) return 1;
-  auto parsed =
-      config::parse_visits_csv_text(*text, args.csv_path, site ? &site->site : nullptr);
+  auto parsed = config::parse_visits_csv_text(*text, args.csv_path, site ? &site->site : nullptr);
   if (!parsed) return report_problems(args.csv_path, parsed.diagnostics(), err);
   if (!database_exists(args.db_path, err)) return 2;
   const auto& columns = config::visit_csv_columns();
@@ -118,9 +117,9 @@ int visit_import(const RosterImportArgs& args, std::ostream& out, std::ostream& 
         problems.push_back(at_field(args.csv_path, row.place, columns, 1,
                                     "no person '" + v.host.str() + "' in the roster"));
       } else if (file_visitors.contains(v.host) || !store.list_visits(v.host).empty()) {
-        problems.push_back(at_field(args.csv_path, row.place, columns, 1,
-                                    "'" + v.host.str() +
-                                        "' is a visitor; a host is a member of staff"));
+        problems.push_back(
+            at_field(args.csv_path, row.place, columns, 1,
+                     "'" + v.host.str() + "' is a visitor; a host is a member of staff"));
       }
       file_visitors.insert(v.visitor);
       visits.push_back(v);
