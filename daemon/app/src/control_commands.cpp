@@ -109,6 +109,7 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
   a.import.db_path = db;
   choose(inv, "person import",
          [&a](auto& o, auto& e) { return ctl::person_import(a.import, o, e); });
+  inv.sent_file = a.import.csv_path;
 });
 using PersonCommand = int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
 for (auto [name, command] : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
@@ -199,7 +200,7 @@ add_operations_commands(app, a.ops, inv, c, now);
 add_report_command(app, a.report, inv, c, now);
 
 add_inspection_commands(app, inv, c, now);
-add_visit_commands(app, inv, c);
+add_visit_commands(app, inv, c, files_dir);
 }  // namespace
 
 // A zone-scoped command for an operator whose scope is not the whole site:
@@ -246,11 +247,13 @@ const std::vector<CommandRule>& command_rules() {
       {"trip add", {facilities, supervisor, admin}, false},
       {"trip list", {facilities, supervisor, admin}, false},
       {"trip return", {facilities, supervisor, admin}, false},
+      {"trip import", {facilities, supervisor, admin}, false},
       // Visits (issue 8 item 6): the same people as trips.
       {"visit add", {facilities, supervisor, admin}, false},
       {"visit end", {facilities, supervisor, admin}, false},
       {"visit list", {facilities, supervisor, admin}, false},
       {"visit show", {facilities, supervisor, admin}, false},
+      {"visit import", {facilities, supervisor, admin}, false},
       {"audit", {supervisor}, false},
       {"audit sample", {supervisor}, false},
       // Operations (issues 8, 9, 10): guards act on incidents, lockdowns,
@@ -350,7 +353,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
         words.push_back(**zone);  // the scope applied is part of the filter
       }
     }
-    if (!files.missing_from(command, args.import.csv_path, err)) {
+    if (!files.has_sent(inv.sent_file, err)) {
       rc = 2;
     } else {
       ctl::take_command_report();

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -20,7 +21,7 @@ class ControlFiles {
   explicit ControlFiles(const std::map<std::string, std::string>& files) {
     if (files.empty()) return;
     std::string pattern = (std::filesystem::temp_directory_path() / "vigild-files-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) return;  // missing_from() reports it
+    if (::mkdtemp(pattern.data()) == nullptr) return;  // has_sent() reports it
     dir_ = pattern;
     for (const auto& [name, bytes] : files) {
       std::ofstream out(std::filesystem::path(dir_) / name, std::ios::binary);
@@ -37,12 +38,12 @@ class ControlFiles {
   // Where the sent files are; a path that does not exist when none were sent.
   std::string dir() const { return dir_.empty() ? kNone : dir_; }
 
-  // A command that reads a file (person import) needs it sent: true when it
-  // has it, or reads none.
-  bool missing_from(const std::string& command, const std::string& path, std::ostream& err) const {
-    if (command != "person import") return true;
+  // A command that reads a file (person, trip, visit import) needs it sent:
+  // true when it has it, or reads none (`path` empty).
+  bool has_sent(const std::optional<std::string>& path, std::ostream& err) const {
+    if (!path) return true;
     std::error_code ec;
-    if (!dir_.empty() && std::filesystem::is_regular_file(path, ec)) return true;
+    if (!dir_.empty() && std::filesystem::is_regular_file(*path, ec)) return true;
     err << "vigild: send the file's content with the request (vigilctl does); vigild does not "
            "read the operator's files\n";
     return false;

@@ -26,6 +26,9 @@ struct Invocation {
   Run run;
   ctl::QueryArgs* query = nullptr;             // log query: the zone scope narrows it
   std::optional<std::string>* zone = nullptr;  // report: the zone scope narrows it
+  // The sent file the command reads (person, trip, visit import): it must
+  // have come with the request.
+  std::optional<std::string> sent_file{};
   // Files the command returns to the operator (log export), base name -> bytes.
   std::map<std::string, std::string> returned_files{};
 };
@@ -75,8 +78,11 @@ void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
 void add_inspection_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c,
                              core::TimePoint now);
 
-// visit add|end|list|show (control_visits.cpp), on vigild's journal, as
-// the peer's operator; `visit add` checks the zones against vigild's site.
-void add_visit_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c);
+// visit add|end|list|show|import and trip import (control_visits.cpp), on
+// vigild's journal, as the peer's operator; `visit add` and `visit import`
+// check the zones against vigild's site. The imports read the file sent
+// with the request, from `files_dir`. Call after the `trip` command exists.
+void add_visit_commands(CLI::App& app, Invocation& inv, const config::SiteConfig& c,
+                        const std::string& files_dir);
 
 }  // namespace vigil::app

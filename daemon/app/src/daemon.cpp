@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <map>
 
 #include "vigil/app/checkpointer.hpp"
@@ -80,6 +81,35 @@ std::vector<core::Event> pin_verdicts(const journal::Journal& journal) {
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return out;
+}
+
+// The journal's record of two-person waits (docs/policy.md, "Two-person
+// rule"): every two_person_waiting, and at each door that had one, the
+// grants after its last wait, merged in journal order.
+std::vector<core::Event> two_person_history(const journal::Journal& journal) {
+  std::vector<core::Event> out =
+      journal.query(journal::Filter{.kinds = {core::EventKind::two_person_waiting}});
+  std::map<core::DoorId, std::uint64_t> last_wait;
+  for (const auto& e : out) {
+    if (e.door) last_wait[*e.door] = e.seq;
+  }
+  for (const auto& [door, seq] : last_wait) {
+    for (auto& e : journal.query(journal::Filter{
+             .door = door, .kinds = {core::EventKind::access_granted}, .after_seq = seq})) {
+      if (core::find_attr(e.attrs, "two_person_with")) out.push_back(std::move(e));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return out;
+}
+
+// The identity of the steady clock: Linux's boot id (CLOCK_MONOTONIC, which
+// steady_clock reads, counts from boot). Empty when unknown.
+std::string mono_clock_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
 }
 
 }  // namespace
@@ -225,6 +255,7 @@ void Daemon::start() {
     for (const auto& e : journal_file.query(entries)) occupancy.observe(e);
   }
   const std::vector<core::Event> verdicts = pin_verdicts(journal_file);  // PIN lockout
+  const std::vector<core::Event> pair_waits = two_person_history(journal_file);
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
   {
@@ -289,9 +320,11 @@ void Daemon::start() {
     publisher_->publish_zone_state(zone, std::move(payload));
   }
   controller_ = std::make_unique<core::Controller>(
-      config_.site, people_, core::ControllerOptions{config_.clock_jump_threshold});
+      config_.site, people_,
+      core::ControllerOptions{config_.clock_jump_threshold, mono_clock_id()});
   controller_->restore_occupancy(std::move(occupancy));
   controller_->restore_pin_lockout(verdicts, {wall_now(), mono_now()});
+  controller_->restore_two_person_waits(pair_waits, {wall_now(), mono_now()});
   site_io_ = std::make_unique<SiteIo>(
       io_, config_, [this](const core::Input& in) { handle(in); },
       [this](core::Event e) { journal(std::move(e)); });

@@ -75,10 +75,12 @@ const std::set<std::string>& served() {
                                               "trip add",
                                               "trip list",
                                               "trip return",
+                                              "trip import",
                                               "visit add",
                                               "visit end",
                                               "visit list",
                                               "visit show",
+                                              "visit import",
                                               "audit",
                                               "audit sample",
                                               "incident list",
@@ -250,7 +252,7 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
     if (!control_socket_answers(socket_path)) return std::nullopt;  // vigild not running
   }
   ControlRequest request;
-  if (path == "person import") {
+  if (path == "person import" || path == "trip import" || path == "visit import") {
     // vigild's user may not read the operator's files: send the bytes.
     const auto file = std::find_if(words.begin() + 2, words.end(),
                                    [](const std::string& w) { return !w.starts_with("-"); });

@@ -222,6 +222,7 @@ trip_return_cmd->callback([&] {
   auto path = risk_db();
   rc = path ? trip_return(*path, trip_number, trip_note, std::cout, std::cerr) : 2;
 });
+add_trip_import_cli(*trip, rc);
 
 auto* lockdown = cli.add_subcommand("lockdown", "lock a zone down to all but override levels")
                      -> require_subcommand(1);

@@ -14,11 +14,36 @@ namespace {
 struct VisitCliArgs {
   std::optional<std::string> journal, site;
   VisitAddArgs add;
+  RosterImportArgs import;
   std::string visit, reason;
   std::optional<std::string> visitor;
 };
 
+// `trip import` / `visit import FILE.csv` on -j DB or -c SITE.yaml.
+void add_import(CLI::App* parent, const char* help, const std::shared_ptr<VisitCliArgs>& a, int& rc,
+                int (*run)(const RosterImportArgs&, std::ostream&, std::ostream&)) {
+  auto* import = parent->add_subcommand("import", help);
+  import->add_option("file", a->import.csv_path, "the CSV file")->required();
+  import->add_option("-j,--journal", a->journal, "database (the journal's file)");
+  import->add_option("-c,--config", a->site, "site config (uses its journal.path)");
+  import->callback([a, run, &rc] {
+    auto path = resolve_journal(a->journal, a->site, std::cerr);
+  if (!path) {
+    rc = 2;
+    return;
+  }
+  a->import.db_path = *path;
+  a->import.config_path = a->site;
+  rc = run(a->import, std::cout, std::cerr);
+});
 }  // namespace
+
+}  // namespace vigil::ctl
+
+void add_trip_import_cli(CLI::App& trip, int& rc) {
+  add_import(&trip, "trips from CSV: all rows or none (columns: docs/policy.md)",
+             std::make_shared<VisitCliArgs>(), rc, trip_import);
+}
 
 void add_visit_cli(CLI::App& cli, int& rc) {
   auto a = std::make_shared<VisitCliArgs>();
@@ -51,6 +76,9 @@ void add_visit_cli(CLI::App& cli, int& rc) {
     a->add.config_path = a->site;
     rc = visit_add(a->add, std::cout, std::cerr);
   });
+
+  add_import(visit, "visits from CSV: all rows or none (columns: docs/policy.md)", a, rc,
+             visit_import);
 
   auto* end = visit->add_subcommand("end", "end a visit early: the visitor's card stops working");
   end->add_option("visit", a->visit, "visit number (visit list)")->required();

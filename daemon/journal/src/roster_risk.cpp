@@ -70,32 +70,44 @@ RosterChange Roster::clear_flag(const core::PersonId& person, const std::string&
 
 RosterChange Roster::add_trip(const core::PersonId& person, const core::Trip& trip,
                               core::TimePoint at) {
+  const TripRecord one{person, trip};
+  return add_trips(std::span<const TripRecord>(&one, 1), at);
+}
+
+RosterChange Roster::add_trips(std::span<const TripRecord> trips, core::TimePoint at) {
   const ChangeContext context{operator_, at};
   return commit([&](sqlite::Database& db) {
     sqlite::ReadTransaction snapshot{db};
     RosterPlan plan = start_plan(db);
-    require_person(db, person);
-    require_text(trip.destination, "the destination");
-    require_text(trip.approval_ref, "the approval reference");
-    if (trip.last_day < trip.first_day) {
-      refuse("the trip ends (" + core::format_date(trip.last_day) + ") before it starts (" +
-             core::format_date(trip.first_day) + ")");
+    // The ids are taken from this snapshot; the roster version check makes a
+    // second writer that took the same ones plan again.
+    const std::int64_t first_id = next_trip_id(db);
+    for (std::size_t i = 0; i < trips.size(); ++i) {
+      const auto& [person, trip] = trips[i];
+      // A batch (trip import) names the entry that refused; one trip does not.
+      const std::string where =
+          trips.size() > 1 ? "entry " + std::to_string(i + 1) + ": " : std::string{};
+      if (!read_person(db, person)) refuse(where + "no person '" + person.str() + "'");
+      require_text(trip.destination, (where + "the destination").c_str());
+      require_text(trip.approval_ref, (where + "the approval reference").c_str());
+      if (trip.last_day < trip.first_day) {
+        refuse(where + "the trip ends (" + core::format_date(trip.last_day) +
+               ") before it starts (" + core::format_date(trip.first_day) + ")");
+      }
+      TripRecord record{person, trip};
+      record.trip.id = first_id + static_cast<std::int64_t>(i);
+      record.trip.returned = false;
+      auto event = roster_event(core::EventKind::trip_added, context);
+      event.person = person;
+      core::set_attr(event.attrs, "trip", record.trip.id);
+      core::set_attr(event.attrs, "first_day", core::format_date(trip.first_day));
+      core::set_attr(event.attrs, "last_day", core::format_date(trip.last_day));
+      core::set_attr(event.attrs, "destination", trip.destination);
+      core::set_attr(event.attrs, "approval", trip.approval_ref);
+      plan.events.push_back(std::move(event));
+      plan.writes.push_back(
+          [record, by = operator_, at](sqlite::Database& tx) { insert_trip(tx, record, by, at); });
     }
-    // The id is taken from this snapshot; the roster version check makes a
-    // second writer that took the same one plan again.
-    TripRecord record{person, trip};
-    record.trip.id = next_trip_id(db);
-    record.trip.returned = false;
-    auto event = roster_event(core::EventKind::trip_added, context);
-    event.person = person;
-    core::set_attr(event.attrs, "trip", record.trip.id);
-    core::set_attr(event.attrs, "first_day", core::format_date(trip.first_day));
-    core::set_attr(event.attrs, "last_day", core::format_date(trip.last_day));
-    core::set_attr(event.attrs, "destination", trip.destination);
-    core::set_attr(event.attrs, "approval", trip.approval_ref);
-    plan.events.push_back(std::move(event));
-    plan.writes.push_back(
-        [record, by = operator_, at](sqlite::Database& tx) { insert_trip(tx, record, by, at); });
     return plan;
   });
 }

@@ -24,6 +24,12 @@ namespace vigil::core {
 struct ControllerOptions {
   // A change of (wall - monotonic) larger than this is a clock step.
   Duration clock_jump_threshold = std::chrono::seconds(2);
+  // Names the origin of the inputs' monotonic clock (on Linux the boot id:
+  // CLOCK_MONOTONIC counts from boot, so one boot is one clock). A waiting
+  // first badge of a two-person pair is journalled with it and its mono
+  // time, and restored after a restart only on the same clock. Empty: the
+  // origin is unknown and waits are never restored.
+  std::string mono_clock_id{};
 };
 
 class Controller {
@@ -62,6 +68,15 @@ class Controller {
   // on the monotonic clock relative to `now`, so a lock ends when it would
   // have without the restart (controller_pin.cpp).
   void restore_pin_lockout(const std::vector<Event>& verdicts, Moment now);
+  // The first badge of a two-person pair waiting at a door survives a
+  // restart when the journal proves it is still inside its window on the
+  // steady clock: folded from two_person_waiting events and the grants that
+  // completed a pair (attr two_person_with), in journal order, before the
+  // first input. A wait is kept only if it carries this clock's id
+  // (ControllerOptions::mono_clock_id) and a mono time not after `now`;
+  // anything else is dropped (the person badges again): refusing to pair
+  // is safe, pairing on a guessed clock is not (controller_two_person.cpp).
+  void restore_two_person_waits(const std::vector<Event>& events, Moment now);
   // What the access rules remember across reads (vigil/core/policy.hpp).
   const AccessState& access_state() const { return access_state_; }
 

@@ -1,8 +1,9 @@
 // Two-person rule (issue 8, rule 5): a zone can require two different
 // authorised people to badge at the same door within a window before it
 // unlocks. The first badge waits here; decide() reads it, the Controller
-// records and clears it. Runtime only: a restart forgets a waiting first
-// badge (the person badges again), never who is inside.
+// records and clears it. A restart keeps a waiting first badge only when
+// the journal places it on the same steady clock
+// (Controller::restore_two_person_waits); who is inside always survives.
 #pragma once
 
 #include <optional>

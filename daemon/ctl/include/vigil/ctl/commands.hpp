@@ -110,6 +110,18 @@ struct TripAddArgs {
 int trip_add(const TripAddArgs& args, std::ostream& out, std::ostream& err);
 int trip_list(const std::string& db_path, const std::optional<std::string>& person,
               std::ostream& out, std::ostream& err);
+// `trip import FILE.csv` and `visit import FILE.csv` (roster_import.cpp):
+// the whole file is checked first (columns in vigil/config/roster_csv.hpp,
+// people against the roster; with a config, visit zones against the site)
+// and nothing is imported when any row is bad; else one transaction with one
+// trip_added / visit_added per row. Exit 1 for a bad file, 2 for no database.
+struct RosterImportArgs {
+  std::string csv_path;
+  std::string db_path;
+  std::optional<std::string> config_path;  // visits: check zones against it
+};
+int trip_import(const RosterImportArgs& args, std::ostream& out, std::ostream& err);
+int visit_import(const RosterImportArgs& args, std::ostream& out, std::ostream& err);
 // Records the return report of trip number `trip`.
 int trip_return(const std::string& db_path, const std::string& trip, const std::string& note,
                 std::ostream& out, std::ostream& err);

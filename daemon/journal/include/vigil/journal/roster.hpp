@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,6 +97,9 @@ class Roster {
                           core::TimePoint at);
   // The trip's id is assigned here (the next free one; in the event's "trip").
   RosterChange add_trip(const core::PersonId& person, const core::Trip& trip, core::TimePoint at);
+  // Several trips in one transaction (`vigilctl trip import`): all or none,
+  // one trip_added each, ids in order. A refusal names the entry (1-based).
+  RosterChange add_trips(std::span<const TripRecord> trips, core::TimePoint at);
   RosterChange record_return(std::int64_t trip, const std::string& note, core::TimePoint at);
 
   // Sets or replaces the person's PIN (issue 8, roster_pin.cpp), given as
@@ -125,6 +129,10 @@ class Roster {
   // end_visit for an unknown or already ended visit or an empty reason.
   // Zones are not checked against a site config here: vigilctl does that.
   RosterChange add_visit(const core::Visit& visit, core::TimePoint at);
+  // Several visits in one transaction (`vigilctl visit import`): all or
+  // none, one visit_added each, ids in order; a visitor of an earlier entry
+  // cannot host a later one. A refusal names the entry (1-based).
+  RosterChange add_visits(std::span<const core::Visit> visits, core::TimePoint at);
   RosterChange end_visit(std::int64_t visit, const std::string& reason, core::TimePoint at);
 
   // The person's roster events from the journal, oldest first.
