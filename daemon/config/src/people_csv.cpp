@@ -36,19 +36,6 @@ const std::vector<std::string> kColumnNames{"person_id",     "name",      "card"
 constexpr std::array<bool, kColumns> kRequired{true,  true,  true,  false, false,
                                                false, false, false, false};
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool valid_id(const std::string& s) {
-  if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
-  });
-}
-
 template <class T>
 bool parse_number(std::string_view s, T& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -104,7 +91,7 @@ class Importer {
   void header(const CsvRecord& record) {
     std::fill(index_.begin(), index_.end(), -1);
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
-      const std::string name = lower(record.fields[i]);
+      const std::string name = csv_lower(record.fields[i]);
       auto it = std::find(kColumnNames.begin(), kColumnNames.end(), name);
       if (it == kColumnNames.end()) {
         error(record.line, "unknown column '" + record.fields[i] + "'" +
@@ -154,7 +141,7 @@ class Importer {
     };
 
     const std::string id = field(kPersonId);
-    if (!valid_id(id)) {
+    if (!csv_valid_id(id)) {
       bad(kPersonId, id.empty() ? "must not be empty"
                                 : "'" + id +
                                       "' is not a valid id (use letters, digits, '-', '_' "
@@ -185,7 +172,7 @@ class Importer {
       level = level.substr(0, level.find_last_not_of(" \t") + 1);
       level.erase(0, std::min(level.find_first_not_of(" \t"), level.size()));
       if (level.empty()) continue;
-      if (!valid_id(level)) {
+      if (!csv_valid_id(level)) {
         bad(kAccessLevels, "'" + level + "' is not a valid access level id");
       } else if (site_ != nullptr &&
                  site_->find_access_level(core::AccessLevelId(level)) == nullptr) {
@@ -197,7 +184,7 @@ class Importer {
       }
     }
 
-    const std::string active = lower(field(kActive));
+    const std::string active = csv_lower(field(kActive));
     if (active == "false" || active == "true" || active.empty()) {
       // An inactive row disables the person and the card alike.
       person.active = credential.active = active != "false";
@@ -236,7 +223,7 @@ class Importer {
   template <class Bad>
   static void parse_clearance(const std::string& level_text, const std::string& expires_text,
                               core::Person& person, Bad& bad) {
-    const std::string level = lower(level_text);
+    const std::string level = csv_lower(level_text);
     if (!level.empty()) {
       auto parsed = core::clearance_level_from_string(level);
       if (!parsed || *parsed == core::ClearanceLevel::none) {

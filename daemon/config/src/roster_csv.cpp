@@ -14,23 +14,10 @@
 namespace vigil::config {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string trimmed(const std::string& s) {
   const auto first = s.find_first_not_of(" \t");
   if (first == std::string::npos) return {};
   return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
-bool valid_id(const std::string& s) {
-  if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
-  });
 }
 
 // One sheet: the header maps our columns to the file's; rows are read
@@ -43,7 +30,7 @@ class Sheet {
   void header(const CsvRecord& record) {
     index_.assign(columns_.size(), -1);
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
-      const std::string name = lower(trimmed(record.fields[i]));
+      const std::string name = csv_lower(trimmed(record.fields[i]));
       const int col = static_cast<int>(i) + 1;
       const auto it = std::find(columns_.begin(), columns_.end(), name);
       if (it == columns_.end()) {
@@ -97,7 +84,7 @@ class Sheet {
     std::string text = field(c);
     if (text.empty()) {
       bad(c, "must not be empty");
-    } else if (!valid_id(text)) {
+    } else if (!csv_valid_id(text)) {
       bad(c, "'" + text + "' is not a valid id (letters, digits, '-', '_' and '.')");
     }
     return text;
@@ -250,7 +237,7 @@ Result<std::vector<VisitRow>> parse_visits_csv_text(std::string_view text,
       const std::string zone = trimmed(zones.substr(at, end - at));
       at = end + 1;
       if (zone.empty() || !seen.insert(zone).second) continue;
-      if (!valid_id(zone)) {
+      if (!csv_valid_id(zone)) {
         s.bad(kZones, "'" + zone + "' is not a valid zone id");
       } else if (site != nullptr && site->find_zone(core::ZoneId{zone}) == nullptr) {
         s.bad(kZones, "unknown zone '" + zone + "'" + did_you_mean(zone, zone_ids));
