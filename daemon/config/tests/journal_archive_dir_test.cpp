@@ -34,9 +34,9 @@ TEST(JournalArchiveDir, IsResolvedAgainstTheConfigFolderLikeThePath) {
 }
 
 TEST(JournalArchiveDir, ABadOneIsRefusedWithItsPosition) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("vigil-archive-dir-" + std::to_string(::testing::UnitTest::GetInstance()
-                                                              ->random_seed()));
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("vigil-archive-dir-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::create_directories(dir);
   const auto file = dir / "a-file";
   std::ofstream(file) << "x";
