@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Check a Vigil journal (format v2) without Vigil: Python 3 standard library only.
 
-Usage: verify_journal.py JOURNAL.db
-Checks the live file and every archive in JOURNAL.db.archive/ as one chain.
+Usage: verify_journal.py JOURNAL.db [--archive-dir DIR]
+Checks the live file and every archive in JOURNAL.db.archive/ (or DIR, the
+site config's journal.archive_dir) as one chain.
 Prints "ok: N rows, head HEX" and exits 0, or names the first bad row
 ("row 17: altered (hash mismatch)") or archive ("archive 2026-09 (...):
 missing") and exits 1. The byte layout is in
@@ -221,7 +222,7 @@ def check_archive(path, r, live_id, prev):
     return why, r["head"]
 
 
-def verify(path):
+def verify(path, folder=None):
     opened = open_journal(path)
     if isinstance(opened, str):
         return opened
@@ -230,7 +231,7 @@ def verify(path):
     # The records of archives (docs/journal.md, "Archives"): those in the live
     # journal, then those moved into the archives they name.
     records, pending = {}, archive_records(opened[0], names)
-    folder = path + ".archive"
+    folder = folder or path + ".archive"
     while pending:
         r = pending.pop()
         if r["first_seq"] in records:
@@ -272,8 +273,13 @@ def verify(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not os.path.isfile(sys.argv[1]):
+    args = sys.argv[1:]
+    archives = None
+    if len(args) == 3 and args[1] == "--archive-dir":
+        archives = args.pop(2)
+        args.pop(1)
+    if len(args) != 1 or not os.path.isfile(args[0]):
         sys.exit(__doc__)
-    verdict = verify(sys.argv[1])
+    verdict = verify(args[0], archives)
     print(verdict)
     sys.exit(0 if verdict.startswith("ok:") else 1)

@@ -91,6 +91,7 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
   query->add_flag("--utc", a.query_utc);
   query->callback([&, db] {
     a.query.journal_path = db;
+    a.query.archive_dir = c.journal_archive_dir;
     // Times are read and shown in the site's time zone unless --utc.
     a.query.time_zone = a.query_utc ? core::TimeZone{} : c.site.time_zone;
     inv.query = &a.query;
@@ -187,12 +188,14 @@ audit->add_option("--to", a.audit.to);
 audit->callback([&, db] {
   if (!inv.path.empty()) return;  // `audit sample` chose already
   a.audit.db_path = db;
+  a.audit.archive_dir = c.journal_archive_dir;
   choose(inv, "audit", [&a](auto& o, auto& e) { return ctl::audit_list(a.audit, o, e); });
 });
 auto* sample = audit->add_subcommand("sample");
 sample->add_option("count", a.sample.count)->required()->check(CLI::Range(1, 1000));
 sample->callback([&, db] {
   a.sample.db_path = db;
+  a.sample.archive_dir = c.journal_archive_dir;
   choose(inv, "audit sample", [&a](auto& o, auto& e) { return ctl::audit_sample(a.sample, o, e); });
 });
 

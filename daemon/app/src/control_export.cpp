@@ -102,6 +102,7 @@ void add_export_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
   sub->add_flag("--utc", a.utc);
   sub->callback([&, now] {
     q.journal_path = c.journal_path;
+    q.archive_dir = c.journal_archive_dir;
     q.time_zone = a.utc ? core::TimeZone{} : c.site.time_zone;
     a.args.now = now;
     inv.query = &q;  // zone-scoped like log query
@@ -115,7 +116,8 @@ void add_archive_command(CLI::App& log, ExportServeArgs& a, Invocation& inv,
   sub->add_option("--before", a.archive_before)->required();
   sub->callback([&, now] {
     choose(inv, "log archive", [&a, &c, now](auto& o, auto& e) {
-      return ctl::log_archive(c.journal_path, a.archive_before, now, ctl::current_operator(), o, e);
+      return ctl::log_archive(c.journal_path, a.archive_before, now, ctl::current_operator(), o, e,
+                              c.journal_archive_dir);
     });
   });
 }

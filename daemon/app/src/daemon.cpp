@@ -214,8 +214,9 @@ void Daemon::start() {
   // The gateway key, and what we are about to append to (checkpointer.hpp).
   auto key = journal::GatewayKey::load_or_create(journal::private_key_path(db),
                                                  journal::public_key_path(db));
-  const StartCheck check = check_at_start(journal::Journal(db), key.public_key(),
-                                          journal::checkpoint_path(db), wall_now());
+  const StartCheck check =
+      check_at_start(journal::Journal(db, {.archive_dir = config_.journal_archive_dir}),
+                     key.public_key(), journal::checkpoint_path(db), wall_now());
   if (check.integrity) {
     spdlog::critical("{}", check.summary);  // doors keep working: never refuse to start
   } else {
@@ -348,18 +349,21 @@ void Daemon::start() {
   arm_tick();
   auto start_full_verify = [this, db, check] {
     full_verify_ = std::make_unique<FullVerify>(
-        io_, db, check, [this](core::Event found) { journal(std::move(found), true); });
+        io_, db, check, [this](core::Event found) { journal(std::move(found), true); },
+        config_.journal_archive_dir);
     full_verify_->start();
   };
   if (config_.retention_keep_months) {
     // Retention first, then the full check: a walk must not read the chain
     // while rows move from the live journal to an archive.
-    retention_ =
-        std::make_unique<Retention>(db, *config_.retention_keep_months, [this, start_full_verify] {
+    retention_ = std::make_unique<Retention>(
+        db, *config_.retention_keep_months,
+        [this, start_full_verify] {
           boost::asio::post(io_, [this, start_full_verify] {
             if (!stopping_) start_full_verify();
           });
-        });
+        },
+        config_.journal_archive_dir);
     retention_->start();
   } else {
     start_full_verify();

@@ -11,9 +11,10 @@
 namespace vigil::app {
 
 FullVerify::FullVerify(boost::asio::io_context& io, std::filesystem::path db,
-                       const StartCheck& start, Found found)
+                       const StartCheck& start, Found found, std::filesystem::path archive_dir)
     : io_(io),
       db_(std::move(db)),
+      archive_dir_(std::move(archive_dir)),
       segment_(start.segment),
       segment_id_(start.segment_id),
       reported_through_(start.reported_through),
@@ -40,7 +41,7 @@ std::string FullVerify::wait() {
 void FullVerify::run() {
   std::string summary;
   try {
-    journal::Journal journal{db_};
+    journal::Journal journal{db_, {.archive_dir = archive_dir_}};
     struct Forget {  // before `journal` closes, so no interrupt hits a closed connection
       FullVerify& self;
       ~Forget() {

@@ -20,8 +20,9 @@ std::string retention_cutoff(core::TimePoint now, unsigned keep_months) {
 }
 
 Retention::Retention(std::filesystem::path db, unsigned keep_months,
-                     std::function<void()> after_first_pass)
+                     std::function<void()> after_first_pass, std::filesystem::path archive_dir)
     : db_(std::move(db)),
+      archive_dir_(std::move(archive_dir)),
       keep_months_(keep_months),
       after_first_pass_(std::move(after_first_pass)) {}
 
@@ -54,7 +55,11 @@ void Retention::pass() {
   const std::string before = retention_cutoff(now, keep_months_);
   try {
     // The same call as `vigilctl log archive --before` (ctl::log_archive).
-    const auto made = journal::archive_before(db_, before, now, "vigild (journal.retention)");
+    // Each month moves under the exclusive archive lock; a walk holding it
+    // (a long export, the full check) makes the pass wait, then fail and
+    // try again an hour later (docs/journal.md, "The archive lock").
+    const auto made = journal::archive_before(db_, before, now, "vigild (journal.retention)",
+                                              {.archive_dir = archive_dir_});
     for (const auto& r : made) {
       spdlog::info("journal retention: archived {} (rows {}..{}) to {}, recorded at seq {}",
                    r.month, r.first_seq, r.last_seq, r.file, r.seq);

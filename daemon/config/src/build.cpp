@@ -149,6 +149,9 @@ SiteConfig build(Draft draft, Resolved resolved) {
   out.checkpoint_every_events = draft.checkpoint_every_events;
   out.checkpoint_interval = draft.checkpoint_interval;
   out.retention_keep_months = draft.retention_keep_months;
+  if (draft.journal_archive_dir) {
+    out.journal_archive_dir = resolve_config_path(draft.source, draft.journal_archive_dir->value);
+  }
   build_operators(draft, out);
   build_alarm(draft, out);
   out.read_error_rate = draft.read_error_rate;

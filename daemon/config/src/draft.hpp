@@ -177,6 +177,7 @@ struct Draft {
   std::uint64_t checkpoint_every_events = 1000;
   core::Duration checkpoint_interval = std::chrono::seconds(60);
   std::optional<unsigned> retention_keep_months{};
+  std::optional<Located<std::string>> journal_archive_dir;
   BrokerConfig broker;
   bool client_id_given = false;
   core::IncidentRulesConfig incident_rules;

@@ -1,6 +1,7 @@
 // Parse: the scalar sections (site, journal, broker, incidents).
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 
 #include "draft.hpp"
@@ -67,7 +68,8 @@ void parse_site(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
 
 void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader journal(node, "journal",
-                    {"path", "checkpoint_every", "checkpoint_interval", "retention"}, diag);
+                    {"path", "checkpoint_every", "checkpoint_interval", "retention", "archive_dir"},
+                    diag);
   if (!journal.ok()) return;
   if (auto v = journal.string("path", Need::required)) {
     if (v->value.empty()) {
@@ -85,6 +87,23 @@ void parse_journal(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       diag.error(v->pos, "'checkpoint_interval': must be between 1s and 24h");
     } else {
       draft.checkpoint_interval = v->value;
+    }
+  }
+  // Where the per-month archive files go (docs/journal.md, "Archives").
+  if (auto v = journal.string("archive_dir", Need::optional)) {
+    const std::string dir = v->value.empty() ? "" : resolve_config_path(draft.source, v->value);
+    const std::string live = resolve_config_path(
+        draft.source, draft.journal_path ? draft.journal_path->value : "/var/lib/vigil/journal.db");
+    std::error_code ec;
+    if (v->value.empty()) {
+      diag.error(v->pos, "'archive_dir': must not be empty (leave it out for <path>.archive)");
+    } else if (std::filesystem::path(dir).lexically_normal() ==
+               std::filesystem::path(live).lexically_normal()) {
+      diag.error(v->pos, "'archive_dir': must be a folder, not the journal file itself");
+    } else if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+      diag.error(v->pos, "'archive_dir': " + dir + " exists and is not a folder");
+    } else {
+      draft.journal_archive_dir = *v;
     }
   }
   // vigild archives whole UTC months older than this by itself

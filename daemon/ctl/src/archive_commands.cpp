@@ -9,7 +9,8 @@
 namespace vigil::ctl {
 
 int log_archive(const std::string& journal_path, const std::string& before, core::TimePoint now,
-                const std::string& operator_name, std::ostream& out, std::ostream& err) {
+                const std::string& operator_name, std::ostream& out, std::ostream& err,
+                const std::string& archive_dir) {
   if (!journal::month_start(before)) {
     err << "vigilctl: --before '" << before << "' is not a month (YYYY-MM, e.g. 2026-10)\n";
     return 2;
@@ -20,7 +21,8 @@ int log_archive(const std::string& journal_path, const std::string& before, core
     return 1;
   }
   try {
-    const auto made = journal::archive_before(journal_path, before, now, operator_name);
+    const auto made = journal::archive_before(journal_path, before, now, operator_name,
+                                              archive_options(archive_dir, err));
     std::size_t rows = 0;
     for (const auto& r : made) {
       rows += r.last_seq - r.first_seq + 1;

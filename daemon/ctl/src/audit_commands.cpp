@@ -9,6 +9,7 @@
 
 #include "time_arg.hpp"
 #include "vigil/ctl/command_report.hpp"
+#include "vigil/ctl/commands.hpp"
 #include "vigil/journal/archive.hpp"
 #include "vigil/journal/journal.hpp"
 
@@ -83,7 +84,8 @@ int audit_list(const AuditListArgs& args, std::ostream& out, std::ostream& err) 
   try {
     // Archived months too: a supervisor's look back must not stop at the
     // retention boundary (docs/journal.md, "Archives").
-    auto events = journal::query_with_archives(journal::Journal(args.db_path), filter);
+    auto events = journal::query_with_archives(
+        journal::Journal(args.db_path, archive_options(args.archive_dir, err)), filter);
     if (args.operator_name) {
       std::erase_if(events, [&](const core::Event& e) {
         return audit_commands_impl::text(e, "operator") != *args.operator_name &&
@@ -106,11 +108,10 @@ int audit_sample(const AuditSampleArgs& args, std::ostream& out, std::ostream& e
   }
   if (!journal_there(args.db_path, err)) return 1;
   try {
-    auto events = journal::query_with_archives(journal::Journal(args.db_path),
-                                               {.kinds = {core::EventKind::record_access}});
-    std::erase_if(events, [](const core::Event& e) {
-      return audit_commands_impl::text(e, "command") != "log query";
-    });
+    auto events = journal::query_with_archives(
+        journal::Journal(args.db_path, archive_options(args.archive_dir, err)),
+        {.kinds = {core::EventKind::record_access}});
+    std::erase_if(events, [](const core::Event& e) { return audit_commands_impl::text(e, "command") != "log query"; });
     if (events.size() > args.window) {
       events.erase(events.begin(), events.end() - static_cast<std::ptrdiff_t>(args.window));
     }

@@ -147,6 +147,30 @@ std::optional<std::string> resolve_journal(const std::optional<std::string>& jou
   return loaded.value().journal_path;
 }
 
+journal::JournalOptions archive_options(const std::string& archive_dir, std::ostream& err) {
+  journal::JournalOptions options;
+  options.archive_dir = archive_dir;
+  options.on_archive_lock_wait = [&err, wait = options.archive_lock_wait] {
+    err << "vigilctl: the archive lock is held (a month being archived, or a walk of the "
+           "chain): waiting up to "
+        << std::chrono::duration_cast<std::chrono::seconds>(wait).count() << " s\n";
+  };
+  return options;
+}
+
+std::optional<std::string> resolve_archive_dir(const std::optional<std::string>& flag,
+                                               const std::optional<std::string>& config_path,
+                                               std::ostream& err) {
+  if (flag) return flag;
+  if (!config_path) return std::string{};
+  auto loaded = config::load_site_config(*config_path);
+  if (!loaded) {
+    err << config::to_string(loaded.diagnostics());
+    return std::nullopt;
+  }
+  return loaded.value().journal_archive_dir;
+}
+
 std::optional<journal::Filter> make_filter(const QueryArgs& args, const journal::Journal& journal,
                                            std::ostream& err) {
   journal::Filter filter;
@@ -213,7 +237,7 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (!journal_exists(args.journal_path, err)) return 1;
   try {
-    journal::Journal journal(args.journal_path);
+    journal::Journal journal(args.journal_path, archive_options(args.archive_dir, err));
     auto filter = make_filter(args, journal, err);
     if (!filter) return 2;
     const auto events = journal::query_with_archives(journal, *filter);  // archives too

@@ -229,12 +229,14 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
   const std::string path = command_path(words);
   if (!socket) {
     // The offline/admin paths: a database file named outright, or no way
-    // to find the daemon.
-    if (has_option(words, {"-j", "--journal", "--db"}) || !served_by_daemon(path)) {
+    // to find the daemon. --archive-dir names a folder here as -j names a file.
+    if (has_option(words, {"-j", "--journal", "--db", "--archive-dir"}) ||
+        !served_by_daemon(path)) {
       return std::nullopt;
     }
-  } else if (has_option(words, {"-j", "--journal", "--db"})) {
-    err << "vigilctl: --socket asks vigild; --journal/--db read a file here. Give one.\n";
+  } else if (has_option(words, {"-j", "--journal", "--db", "--archive-dir"})) {
+    err << "vigilctl: --socket asks vigild; --journal/--db/--archive-dir read files here. Give "
+           "one.\n";
     return 2;
   } else if (!served_by_daemon(path)) {
     err << "vigilctl: '" << path << "' runs here, not through vigild (drop --socket)\n";

@@ -36,7 +36,7 @@ int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
     return 1;
   }
   try {
-    journal::Journal journal(args.query.journal_path);
+    journal::Journal journal(args.query.journal_path, archive_options(args.query.archive_dir, err));
     auto filter = make_filter(args.query, journal, err);
     if (!filter) return 2;
     const auto key = journal::GatewayKey::load(journal::private_key_path(journal.path()));

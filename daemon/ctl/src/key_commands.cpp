@@ -104,7 +104,7 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
     return 2;
   }
   try {
-    journal::Journal journal(db);
+    journal::Journal journal(db, archive_options(args.archive_dir, err));
     bool bad = false;
     // Two full scans by kind (the segment starts, the checkpoint rows) and
     // the checkpoint signatures (~0.1 ms of CPU each, one per 1,000 rows) run
@@ -115,7 +115,7 @@ int log_verify(const VerifyArgs& args, std::ostream& out, std::ostream& err) {
     std::exception_ptr side_error;
     std::thread side{[&] {
       try {
-        const journal::Journal own(db);
+        const journal::Journal own(db, {.archive_dir = args.archive_dir});
         segments = own.query(journal::Filter{.kinds = {core::EventKind::journal_integrity}});
         if (key) rows = journal::check_checkpoint_rows(own, *key);
       } catch (...) {

@@ -11,6 +11,8 @@
 #include "vigil/core/incident.hpp"
 #include "vigil/core/incident_lifecycle.hpp"
 #include "vigil/ctl/report.hpp"
+#include "vigil/journal/archive.hpp"
+#include "vigil/journal/archive_lock.hpp"
 #include "vigil/journal/incident_log.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
@@ -78,7 +80,8 @@ void scan_period(const journal::Journal& journal, const ReportPeriod& p, const c
       EventKind::entry,         EventKind::access_denied,  EventKind::device_offline,
       EventKind::device_online, EventKind::line_tamper,    EventKind::line_restored,
       EventKind::door_forced,   EventKind::door_held_open, EventKind::door_held_open_cleared};
-  for (const auto& e : journal.query({.from = p.from, .to = p.to, .kinds = kinds})) {
+  for (const auto& e :
+       vigil::journal::query_with_archives(journal, {.from = p.from, .to = p.to, .kinds = kinds})) {
     for (const auto& z : zone_of.of(e)) {
       auto it = work.find(z);
       if (it == work.end()) continue;
@@ -128,14 +131,16 @@ void add_incidents(const journal::Journal& journal, const config::SiteConfig& c,
   core::IncidentRules rules(c.incident_rules);
   std::vector<journal::IncidentRecord> records;
   std::vector<core::OpenedIncident> opened;
-  for (const auto& e : journal.query({.to = p.to, .kinds = core::incident_source_kinds()})) {
+  for (const auto& e : vigil::journal::query_with_archives(
+           journal, {.to = p.to, .kinds = core::incident_source_kinds()})) {
     auto incident = rules.observe(e);
     if (!incident) continue;
     opened.push_back({e.seq, e.time});
     records.push_back({std::move(*incident), {}});
   }
   // Actions up to now: an incident's state is as it stands when the report is made.
-  const auto actions = journal.query({.kinds = core::incident_action_kinds()});
+  const auto actions =
+      vigil::journal::query_with_archives(journal, {.kinds = core::incident_action_kinds()});
   auto fold = core::fold_lifecycles(opened, actions, c.incident_rules.escalation);
   for (auto& r : records) {
     r.lifecycle = std::move(fold.incidents.at(r.id()));
@@ -171,8 +176,8 @@ void add_incidents(const journal::Journal& journal, const config::SiteConfig& c,
 std::map<std::string, std::string> flagged_in(const journal::Journal& journal,
                                               const ReportPeriod& p) {
   std::map<std::string, std::string> at_start, during;
-  for (const auto& e :
-       journal.query({.to = p.to, .kinds = {EventKind::flag_set, EventKind::flag_cleared}})) {
+  for (const auto& e : vigil::journal::query_with_archives(
+           journal, {.to = p.to, .kinds = {EventKind::flag_set, EventKind::flag_cleared}})) {
     if (!e.person) continue;
     const std::string person = e.person->str();
     const std::string kind = core::attr_text(e.attrs, "flag").value_or("watch");
@@ -255,7 +260,11 @@ Report build_report(const config::SiteConfig& c, const ReportPeriod& p,
     w.report.entries_per_day.assign(static_cast<std::size_t>(p.end_day.days - p.first_day.days), 0);
     for (const char* d : kDeficiencies) w.report.deficiencies.push_back({d, 0, 0});
   }
-  const journal::Journal journal(c.journal_path);
+  // Archived months too, under one shared hold of the archive lock so that
+  // no month moves between the report's queries (docs/journal.md, "Archives").
+  const journal::Journal journal(c.journal_path, {.archive_dir = c.journal_archive_dir});
+  const vigil::journal::ArchiveLock walk(c.journal_path, vigil::journal::ArchiveLock::Mode::shared,
+                                         journal.options().archive_lock_wait);
   scan_period(journal, p, c.site.time_zone, zone_of, work);
   add_incidents(journal, c, p, now, zone_of, work);
   const auto flagged = flagged_in(journal, p);

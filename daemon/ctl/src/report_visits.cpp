@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "report_visits.hpp"
+#include "vigil/journal/archive.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
 
@@ -22,7 +23,7 @@ std::vector<VisitLine> build_visit_lines(const config::SiteConfig& c, const Repo
                                          const std::vector<core::ZoneId>& zones) {
   std::vector<VisitLine> lines;
   const journal::PeopleStore store(c.journal_path);
-  const journal::Journal journal(c.journal_path);
+  const journal::Journal journal(c.journal_path, {.archive_dir = c.journal_archive_dir});
   const auto& tz = c.site.time_zone;
   for (const auto& v : store.list_visits()) {
     if (v.first_day >= p.end_day || v.last_day < p.first_day || !meets(v, zones)) continue;
@@ -42,13 +43,15 @@ std::vector<VisitLine> build_visit_lines(const config::SiteConfig& c, const Repo
     const core::TimePoint from = std::max(p.from, tz.start_of(v.first_day));
     const core::TimePoint to = std::min(p.to, tz.start_of(v.last_day + 1));
     line.entries =
-        journal
-            .query({.person = v.visitor, .from = from, .to = to, .kinds = {core::EventKind::entry}})
+        vigil::journal::query_with_archives(
+            journal,
+            {.person = v.visitor, .from = from, .to = to, .kinds = {core::EventKind::entry}})
             .size();
-    for (const auto& e : journal.query({.person = v.visitor,
-                         .from = p.from,
-                         .to = p.to,
-                         .kinds = {core::EventKind::access_denied}})) {
+    for (const auto& e :
+         vigil::journal::query_with_archives(journal, {.person = v.visitor,
+                                                      .from = p.from,
+                                                      .to = p.to,
+                                                      .kinds = {core::EventKind::access_denied}})) {
       if (core::attr_int(e.attrs, "visit") == v.id) ++line.anomalies[core::to_string(e.reason)];
     }
     lines.push_back(std::move(line));

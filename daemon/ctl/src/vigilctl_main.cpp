@@ -289,9 +289,18 @@ auto add_source = [&](CLI::App* sub) {
   sub->add_option("-j,--journal", journal, "journal database");
   sub->add_option("-c,--config", site, "site config (uses its journal.path)");
 };
+// The commands that read or write archives (docs/journal.md, "Archives").
+std::optional<std::string> archive_dir_flag;
+auto add_archive_dir = [&](CLI::App* sub) {
+  sub->add_option("--archive-dir", archive_dir_flag,
+                  "the journal's archive folder (default: the config's journal.archive_dir, "
+                  "else JOURNAL.archive)");
+};
+auto archive_dir = [&]() { return resolve_archive_dir(archive_dir_flag, site, std::cerr); };
 QueryArgs q;
 auto* query = log->add_subcommand("query", "list journalled events");
 add_source(query);
+add_archive_dir(query);
 query->add_option("--person", q.person, "person id");
 query->add_option("--zone", q.zone, "zone id");
 query->add_option("--door", q.door, "door id");
@@ -305,11 +314,13 @@ add_filter_options(query, q, query_utc);
 query->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
   auto zone = query_time_zone(site, query_utc, std::cerr);
-  if (!path || !zone) {
+  auto archives = archive_dir();
+  if (!path || !zone || !archives) {
     rc = 2;
     return;
   }
   q.journal_path = *path;
+  q.archive_dir = *archives;
   q.time_zone = *zone;
   rc = log_query(q, std::cout, std::cerr);
 });
@@ -318,6 +329,7 @@ bool export_utc = false;
 auto* export_cmd =
     log->add_subcommand("export", "write rows and a signed manifest (DATA.manifest.json)");
 add_source(export_cmd);
+add_archive_dir(export_cmd);
 export_cmd->add_option("--person", export_args.query.person, "person id");
 export_cmd->add_option("--zone", export_args.query.zone, "zone id");
 export_cmd->add_option("--door", export_args.query.door, "door id");
@@ -330,11 +342,13 @@ add_filter_options(export_cmd, export_args.query, export_utc);
 export_cmd->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
   auto zone = query_time_zone(site, export_utc, std::cerr);
-  if (!path || !zone) {
+  auto archives = archive_dir();
+  if (!path || !zone || !archives) {
     rc = 2;
     return;
   }
   export_args.query.journal_path = *path;
+  export_args.query.archive_dir = *archives;
   export_args.query.time_zone = *zone;
   export_args.operator_name = current_operator();
   export_args.now =
@@ -345,18 +359,20 @@ std::string archive_before;
 auto* archive_cmd =
     log->add_subcommand("archive", "move the rows of months before --before to archive files");
 add_source(archive_cmd);
+add_archive_dir(archive_cmd);
 archive_cmd->add_option("--before", archive_before, "YYYY-MM: archive every older month")
     ->required();
 archive_cmd->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  if (!path) {
+  auto archives = archive_dir();
+  if (!path || !archives) {
     rc = 2;
     return;
   }
   rc = log_archive(
       *path, archive_before,
       std::chrono::time_point_cast<vigil::core::Duration>(std::chrono::system_clock::now()),
-      current_operator(), std::cout, std::cerr);
+      current_operator(), std::cout, std::cerr, *archives);
 });
 std::string verify_data, verify_manifest, verify_key;
 auto* verify_export_cmd = log->add_subcommand(
@@ -369,6 +385,7 @@ verify_export_cmd->callback([&] {
 });
 auto* verify = log->add_subcommand("verify", "check the hash chain; names the first bad row");
 add_source(verify);
+add_archive_dir(verify);
 verify->add_option("file", journal,
                    "a journal file or a copy of one (the inspector's path; no vigild)");
 VerifyArgs verify_args;
@@ -383,11 +400,13 @@ verify->add_option("--topic", verify_topic,
                    "the checkpoint topic (default with -c: <root>/<site>/<gateway>/checkpoint)");
 verify->callback([&] {
   auto path = resolve_journal(journal, site, std::cerr);
-  if (!path) {
+  auto archives = archive_dir();
+  if (!path || !archives) {
     rc = 2;
     return;
   }
   verify_args.journal_path = *path;
+  verify_args.archive_dir = *archives;
   if (verify_broker) {
     auto json = fetch_broker_checkpoint(*verify_broker, verify_topic, site, std::cerr);
     if (!json) {

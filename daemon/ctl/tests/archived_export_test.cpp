@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -170,6 +171,53 @@ TEST_F(ArchivedExport, TheAuditListingCoversArchivedMonths) {
   EXPECT_NE(before.find("(4 records)"), std::string::npos) << before;
   journal::archive_before(db(), "2026-11", at(2026, 12, 1, 0), "dora");
   EXPECT_EQ(audit_listing(), before);
+}
+
+// journal.archive_dir: `log archive` writes there, and `log verify`,
+// `log query`, `log export` and `audit` read there; `-c SITE.yaml` gives the
+// folder from its journal.archive_dir.
+TEST_F(ArchivedExport, EveryCommandReadsTheArchivesWhereTheConfigPutsThem) {
+  const fs::path folder = dir_ / "months";
+  std::ostringstream out, err;
+  ASSERT_EQ(
+      log_archive(db().string(), "2026-11", at(2026, 12, 1, 0), "dora", out, err, folder.string()),
+      0)
+      << err.str();
+  EXPECT_TRUE(fs::exists(folder / "2026-08.db"));
+  EXPECT_FALSE(fs::exists(journal::archive_dir(db())));
+  VerifyArgs verify{.journal_path = db().string(), .archive_dir = folder.string()};
+  std::ostringstream verified, verify_err;
+  EXPECT_EQ(log_verify(verify, verified, verify_err), 0) << verify_err.str();
+  EXPECT_NE(verified.str().find("in 3 archive(s)"), std::string::npos) << verified.str();
+  std::ostringstream beside, beside_err;
+  EXPECT_EQ(log_verify(VerifyArgs{.journal_path = db().string()}, beside, beside_err), 1);
+  EXPECT_NE(beside_err.str().find("missing ("), std::string::npos) << beside_err.str();
+  QueryArgs q;
+  q.journal_path = db().string();
+  q.archive_dir = folder.string();
+  q.person = "alice";
+  q.format = "csv";
+  std::ostringstream rows, rows_err;
+  ASSERT_EQ(log_query(q, rows, rows_err), 0) << rows_err.str();
+  const std::string csv = rows.str();
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 16);  // a header, 4 rows a month
+  q.person.reset();
+  expect_verifies(export_to("elsewhere.csv", "csv", q));
+  AuditListArgs audit;
+  audit.db_path = db().string();
+  audit.archive_dir = folder.string();
+  std::ostringstream listed, listed_err;
+  EXPECT_EQ(audit_list(audit, listed, listed_err), 0) << listed_err.str();
+  EXPECT_NE(listed.str().find("(4 records)"), std::string::npos) << listed.str();
+  std::ofstream(dir_ / "site.yaml") << "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+                                       "journal: { path: j.db, archive_dir: months }\n";
+  std::ostringstream config_err;
+  EXPECT_EQ(resolve_archive_dir(std::nullopt, (dir_ / "site.yaml").string(), config_err),
+            folder.string())
+      << config_err.str();
+  EXPECT_EQ(resolve_archive_dir(std::string{"/x"}, (dir_ / "site.yaml").string(), config_err),
+            "/x");
+  EXPECT_EQ(resolve_archive_dir(std::nullopt, std::nullopt, config_err), "");
 }
 
 }  // namespace archived_export_test

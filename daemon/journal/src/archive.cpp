@@ -1,5 +1,6 @@
 // Moving old rows to per-month archive files (archive.hpp).
 #include "vigil/journal/archive.hpp"
+#include "vigil/journal/archive_lock.hpp"
 
 #include <openssl/evp.h>
 
@@ -111,16 +112,20 @@ std::optional<std::string> file_sha256(const fs::path& path) {
 }
 
 std::vector<ArchiveRecord> archive_before(const fs::path& journal, std::string_view before,
-                                          core::TimePoint now, const std::string& operator_name) {
+                                          core::TimePoint now, const std::string& operator_name,
+                                          const JournalOptions& options) {
   const auto until = month_start(before);
   if (!until) {
     throw JournalError("'" + std::string(before) + "' is not a month (YYYY-MM)", 0);
   }
   const std::int64_t until_us = core::to_unix_micros(*until);
-  Journal live(journal);
+  Journal live(journal, options);
   auto& db = live.database();
   std::vector<ArchiveRecord> made;
   for (;;) {
+    // One month at a time: a walk waits for at most one month's move.
+    const ArchiveLock lock(journal, ArchiveLock::Mode::exclusive, options.archive_lock_wait,
+                           options.on_archive_lock_wait);
     std::uint64_t first = 0;
     std::int64_t first_ts = 0;
     {
@@ -143,7 +148,7 @@ std::vector<ArchiveRecord> archive_before(const fs::path& journal, std::string_v
       r.last_seq =
           cut->step() ? static_cast<std::uint64_t>(cut->column_int(0)) - 1 : live.last_seq();
     }
-    const fs::path dir = archive_dir(journal);
+    const fs::path dir = live.archive_dir();
     fs::create_directories(dir);
     r.file = r.month + ".db";
     if (fs::exists(dir / r.file)) r.file = r.month + "-" + std::to_string(first) + ".db";

@@ -5,6 +5,7 @@
 
 #include "archive_record.hpp"
 #include "vigil/journal/archive.hpp"
+#include "vigil/journal/archive_lock.hpp"
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
@@ -37,6 +38,12 @@ VerifyResult failed(VerifyResult result, Damage damage, std::uint64_t seq, std::
   result.rows = seq == 0 ? 0 : seq - 1;
   result.message = std::move(why);
   return result;
+}
+
+// A walk's shared hold on the archive lock (archive_lock.hpp).
+ArchiveLock walking(const Journal& live) {
+  return ArchiveLock(live.path(), ArchiveLock::Mode::shared, live.options().archive_lock_wait,
+                     live.options().on_archive_lock_wait);
 }
 
 std::optional<std::uint64_t> first_live_seq(const Journal& live) {
@@ -96,7 +103,7 @@ std::vector<ArchiveRecord> archive_records(const Journal& live) {
     pending.pop_back();
     if (!found.emplace(r.first_seq, r).second) continue;
     // The records of older archives moved into this one with its rows.
-    const fs::path path = archive_dir(live.path()) / r.file;
+    const fs::path path = live.archive_dir() / r.file;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) continue;
     try {
@@ -112,6 +119,7 @@ std::vector<ArchiveRecord> archive_records(const Journal& live) {
 }
 
 VerifyResult verify_with_archives(const Journal& live) {
+  const ArchiveLock lock = walking(live);
   const auto records = archive_records(live);
   if (records.empty()) return live.verify();
   VerifyResult result;
@@ -129,7 +137,7 @@ VerifyResult verify_with_archives(const Journal& live) {
       return failed(result, Damage::missing, next,
                     name + ": its record does not link to the rows before it");
     }
-    const fs::path path = archive_dir(live.path()) / r.file;
+    const fs::path path = live.archive_dir() / r.file;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
       return failed(result, Damage::missing, r.first_seq,
@@ -177,11 +185,12 @@ VerifyResult verify_with_archives(const Journal& live) {
 }
 
 std::optional<Hash> hash_at_with_archives(const Journal& live, std::uint64_t seq) {
+  const ArchiveLock lock = walking(live);
   if (auto here = live.hash_at(seq)) return here;
   for (const auto& r : archive_records(live)) {
     if (seq < r.first_seq || seq > r.last_seq) continue;
     try {
-      return Journal(archive_dir(live.path()) / r.file).hash_at(seq);
+      return Journal(live.archive_dir() / r.file).hash_at(seq);
     } catch (const std::exception&) {
       return std::nullopt;
     }
@@ -197,7 +206,7 @@ std::vector<fs::path> archives_for(const Journal& live, const Filter& filter) {
   std::vector<fs::path> out;
   for (const auto& r : archive_records(live)) {
     if (r.last_seq <= filter.after_seq) continue;
-    const fs::path path = archive_dir(live.path()) / r.file;
+    const fs::path path = live.archive_dir() / r.file;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
       throw JournalError(name_of(r) + " is missing: its rows cannot be searched", 0);
@@ -210,6 +219,7 @@ std::vector<fs::path> archives_for(const Journal& live, const Filter& filter) {
 }  // namespace
 
 std::vector<core::Event> query_with_archives(const Journal& live, const Filter& filter) {
+  const ArchiveLock lock = walking(live);
   std::vector<core::Event> out;
   for (const auto& path : archives_for(live, filter)) {
     if (filter.limit && out.size() >= *filter.limit) return out;
@@ -228,6 +238,7 @@ std::vector<core::Event> query_with_archives(const Journal& live, const Filter& 
 
 void for_each_row_with_archives(const Journal& live, const Filter& filter,
                                 const std::function<void(const ExportRow&)>& visit) {
+  const ArchiveLock lock = walking(live);
   std::size_t seen = 0;
   const auto counting = [&](const ExportRow& row) {
     ++seen;

@@ -166,6 +166,9 @@ const char* to_string(Damage damage) {
 
 Journal::Journal(const std::filesystem::path& path, JournalOptions options)
     : path_(path),
+      options_(options),
+      archive_dir_(options.archive_dir.empty() ? std::filesystem::path(path.string() + ".archive")
+                                               : options.archive_dir),
       db_(open_database(path, options.busy_timeout)),
       hasher_(std::make_unique<RowHasher>()),
       names_(std::make_unique<Names>()),

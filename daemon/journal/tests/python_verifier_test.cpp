@@ -23,14 +23,15 @@ struct ScriptRun {
   std::string output;
 };
 
-ScriptRun run_script([[maybe_unused]] const std::filesystem::path& journal) {
+ScriptRun run_script([[maybe_unused]] const std::filesystem::path& journal,
+                     [[maybe_unused]] const std::string& options = {}) {
   ScriptRun run;
 #ifdef VIGIL_PYTHON3
   // Built with a stream: gcc 12's -Warray-bounds misfires on a chain of
   // std::string + literal here (it depends on the literals' lengths).
   std::ostringstream text;
   text << "'" << VIGIL_PYTHON3 << "' '" << VIGIL_SOURCE_DIR << "/scripts/verify_journal.py' '"
-       << journal.string() << "' 2>&1";
+       << journal.string() << "' " << options << " 2>&1";
   const std::string command = text.str();
   std::FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -257,6 +258,32 @@ TEST(PythonVerifierArchives, ChecksEveryArchiveAndNamesTheDamagedOne) {
     EXPECT_EQ(ours.message.rfind(c.expected, 0), 0u) << c.what << ": " << ours.message;
     EXPECT_EQ(run.output, ours.message + "\n") << c.what;
   }
+}
+
+// journal.archive_dir: the script reads archives from --archive-dir as
+// vigilctl does from the config, and without it names them missing.
+TEST(PythonVerifierArchives, ReadsArchivesFromTheConfiguredFolder) {
+#ifndef VIGIL_PYTHON3
+  GTEST_SKIP() << "python3 not found at configure time";
+#endif
+  TempDir dir;
+  const auto file = dir.file("j.db");
+  const auto folder = dir.file("months");
+  {
+    Journal journal{file};
+    auto events = testing::sample_events(5);
+    for (unsigned i = 0; i < events.size(); ++i) events[i].time = pv_day_of_2026(9 + i / 3, 1 + i);
+    journal.append(events);
+  }
+  JournalOptions options;
+  options.archive_dir = folder;
+  ASSERT_EQ(archive_before(file, "2026-10", pv_day_of_2026(12, 1), "dora", options).size(), 1u);
+  const auto there = run_script(file, "--archive-dir '" + folder.string() + "'");
+  EXPECT_EQ(there.exit_code, 0) << there.output;
+  EXPECT_EQ(there.output, verify_with_archives(Journal{file, options}).message + "\n");
+  const auto beside = run_script(file);
+  EXPECT_EQ(beside.exit_code, 1) << beside.output;
+  EXPECT_NE(beside.output.find(": missing ("), std::string::npos) << beside.output;
 }
 
 std::string read_file(const std::string& path) {

@@ -32,8 +32,9 @@ class FullVerify {
   using Found = std::function<void(core::Event)>;
   // `start` is this run's start check: its segment goes into the event, and
   // damage at or before its reported_through is not raised again.
+  // `archive_dir`: journal.archive_dir (empty: `<db>.archive`).
   FullVerify(boost::asio::io_context& io, std::filesystem::path db, const StartCheck& start,
-             Found found);
+             Found found, std::filesystem::path archive_dir = {});
   FullVerify(const FullVerify&) = delete;
   FullVerify& operator=(const FullVerify&) = delete;
   // Interrupts a walk in progress and joins the thread.
@@ -48,6 +49,7 @@ class FullVerify {
 
   boost::asio::io_context& io_;
   std::filesystem::path db_;
+  std::filesystem::path archive_dir_;
   std::uint64_t segment_;
   std::string segment_id_;
   std::uint64_t reported_through_;

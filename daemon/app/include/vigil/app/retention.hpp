@@ -32,7 +32,9 @@ class Retention {
   // `after_first_pass` runs on the retention thread once the start pass is
   // done (archived or failed): vigild starts its full chain check there, so
   // that check never reads a chain while rows move.
-  Retention(std::filesystem::path db, unsigned keep_months, std::function<void()> after_first_pass);
+  // `archive_dir`: journal.archive_dir (empty: `<db>.archive`).
+  Retention(std::filesystem::path db, unsigned keep_months, std::function<void()> after_first_pass,
+            std::filesystem::path archive_dir = {});
   ~Retention();  // waits for a pass in progress, then stops
   Retention(const Retention&) = delete;
   Retention& operator=(const Retention&) = delete;
@@ -44,6 +46,7 @@ class Retention {
   void pass();
 
   std::filesystem::path db_;
+  std::filesystem::path archive_dir_;
   unsigned keep_months_;
   std::function<void()> after_first_pass_;
   std::mutex mutex_;

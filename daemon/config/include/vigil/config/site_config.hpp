@@ -168,6 +168,15 @@ struct SiteConfig {
   // the current one minus this many to archives, at start and hourly
   // (docs/journal.md, "Retention in vigild"). Unset: rows stay live.
   std::optional<unsigned> retention_keep_months{};
+  // journal.archive_dir, resolved against the config's folder; empty: the
+  // folder `<journal_path>.archive` beside the journal (also after
+  // `vigild --journal` moved it). Every reader and writer of archives uses
+  // it (docs/journal.md, "Archives").
+  std::string journal_archive_dir{};
+  // journal_archive_dir, or `<journal_path>.archive` when it is empty.
+  std::string archive_dir() const {
+    return journal_archive_dir.empty() ? journal_path + ".archive" : journal_archive_dir;
+  }
   // vigild's control socket (control.socket; default <journal.path>.sock)
   // and who may use it (operators, docs/control.md).
   std::string control_socket;

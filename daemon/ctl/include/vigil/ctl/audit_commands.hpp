@@ -17,6 +17,7 @@ namespace vigil::ctl {
 // operator's name or Unix user.
 struct AuditListArgs {
   std::string db_path;
+  std::string archive_dir{};  // journal.archive_dir; empty: <db_path>.archive
   std::optional<std::string> operator_name;
   std::optional<std::string> from, to;  // as log query's --from/--to
 };
@@ -28,6 +29,7 @@ int audit_list(const AuditListArgs& args, std::ostream& out, std::ostream& err);
 // says which ones were drawn.
 struct AuditSampleArgs {
   std::string db_path;
+  std::string archive_dir{};  // journal.archive_dir; empty: <db_path>.archive
   std::size_t count = 5;
   std::size_t window = 1000;
   std::uint64_t seed = 0;  // 0: from std::random_device

@@ -143,6 +143,7 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err);
 
 struct QueryArgs {
   std::string journal_path;
+  std::string archive_dir{};  // journal.archive_dir; empty: <journal_path>.archive
   std::optional<std::string> person, zone, door;
   std::optional<std::string> card;          // facility:number, e.g. 12:1001
   std::vector<std::string> kinds, reasons;  // any of these (names as printed)
@@ -164,6 +165,18 @@ std::optional<core::TimeZone> query_time_zone(const std::optional<std::string>& 
                                               std::ostream& err);
 int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err);
 
+// How vigilctl opens a journal it walks across archives: `archive_dir`
+// (journal.archive_dir; empty: <journal>.archive), and a line on `err` when
+// the walk has to wait for a month being moved (docs/journal.md, "The
+// archive lock").
+journal::JournalOptions archive_options(const std::string& archive_dir, std::ostream& err);
+// The archive folder for a command given `--archive-dir` and/or `-c`:
+// the flag, else the config's journal.archive_dir, else "" (beside the
+// journal). nullopt (diagnostics on err) if the config cannot be read.
+std::optional<std::string> resolve_archive_dir(const std::optional<std::string>& flag,
+                                               const std::optional<std::string>& config_path,
+                                               std::ostream& err);
+
 int log_verify(const std::string& journal_path, std::ostream& out, std::ostream& err);
 
 // `log export --format csv|json [filters] --out DATA`: DATA and
@@ -178,8 +191,10 @@ struct ExportArgs {
 int log_export(const ExportArgs& args, std::ostream& out, std::ostream& err);
 // `log archive --before YYYY-MM`: moves every row older than that UTC month
 // to per-month archive files (docs/journal.md, "Archives"). 2 on a bad month.
+// Files go to `archive_dir` (journal.archive_dir; empty: <journal>.archive).
 int log_archive(const std::string& journal_path, const std::string& before, core::TimePoint now,
-                const std::string& operator_name, std::ostream& out, std::ostream& err);
+                const std::string& operator_name, std::ostream& out, std::ostream& err,
+                const std::string& archive_dir = {});
 // `log verify-export DATA MANIFEST --key PUB`: 0 when every check passes,
 // else one "fail CHECK: ..." line per failed check on err and exit 1.
 int log_verify_export(const std::string& data_path, const std::string& manifest_path,
@@ -191,6 +206,7 @@ int log_verify_export(const std::string& data_path, const std::string& manifest_
 // which names a cut tail, an emptied, replaced or rewritten journal.
 struct VerifyArgs {
   std::string journal_path{};
+  std::string archive_dir{};  // journal.archive_dir; empty: <journal_path>.archive
   std::optional<std::string> checkpoint_path{};  // --checkpoint FILE
   std::optional<std::string> checkpoint_json{};  // fetched from the broker
   std::optional<std::string> key_path{};         // --key PUBFILE; default <db>.pub

@@ -22,7 +22,9 @@
 
 namespace vigil::journal {
 
-// <journal>.archive: where a journal's archives live.
+// <journal>.archive: where a journal's archives live unless the site config
+// names another folder (journal.archive_dir, JournalOptions::archive_dir;
+// Journal::archive_dir() is the one in use).
 std::filesystem::path archive_dir(const std::filesystem::path& journal);
 
 // What a journal_archived event records about one archive file.
@@ -47,9 +49,18 @@ std::optional<core::TimePoint> month_start(std::string_view month);
 // the live journal keeps its head. Returns the records made (none when
 // nothing is old enough). Throws JournalError on an I/O failure, leaving
 // the rows in the live journal (a half-written archive file is removed).
+// The files go to options.archive_dir (default `<journal>.archive`); each
+// month moves under the exclusive archive lock (archive_lock.hpp), waiting
+// at most options.archive_lock_wait for walks to end, else JournalError.
 std::vector<ArchiveRecord> archive_before(const std::filesystem::path& journal,
                                           std::string_view before, core::TimePoint now,
-                                          const std::string& operator_name);
+                                          const std::string& operator_name,
+                                          const JournalOptions& options = {});
+
+// The walks below read archives from live.archive_dir() and hold the shared
+// archive lock while they run (waiting at most live.options().
+// archive_lock_wait for a month being moved, else JournalError), so a walk
+// never sees a month half moved.
 
 // Every journal_archived record reachable from the live journal (records of
 // older archives moved into newer archives are followed), by first_seq.

@@ -39,6 +39,15 @@ struct JournalOptions {
   // than the person index of a few hundred thousand rows, and every evicted
   // index page is read back on the next batch that touches it.
   std::uint64_t cache_bytes = 16u << 20;
+  // Where this journal's archives live (journal.archive_dir); empty: the
+  // folder `<path>.archive` beside it. Every reader and writer of archives
+  // takes it from here (archive.hpp).
+  std::filesystem::path archive_dir{};
+  // How long a walk across archives waits for an archiver to finish moving
+  // a month, and the archiver for walks to end (archive_lock.hpp).
+  std::chrono::milliseconds archive_lock_wait{30000};
+  // Runs once when a walk or an archiving finds the archive lock held.
+  std::function<void()> on_archive_lock_wait{};
 };
 
 // All set fields must match. Write it with designated initializers:
@@ -138,6 +147,9 @@ class Journal {
   VerifyResult verify_from(std::uint64_t from, unsigned walkers = 1) const;
 
   const std::filesystem::path& path() const { return path_; }
+  // options.archive_dir, or `<path>.archive` when that was empty.
+  const std::filesystem::path& archive_dir() const { return archive_dir_; }
+  const JournalOptions& options() const { return options_; }
   // The connection, for callers that keep their own tables in the same file
   // (read-only use, or writes inside append's callback).
   sqlite::Database& database() const { return *db_; }
@@ -150,6 +162,8 @@ class Journal {
   Head read_head() const;
 
   std::filesystem::path path_;
+  JournalOptions options_;
+  std::filesystem::path archive_dir_;
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<RowHasher> hasher_;
   std::unique_ptr<Names> names_;
