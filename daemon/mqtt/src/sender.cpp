@@ -202,7 +202,7 @@ void Sender::set_status(std::string payload) {
 bool Sender::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   try {
-    return progress_.wait_for(lock, timeout, [&] { return outbox_.size() == 0; });
+    return progress_.wait_for(lock, timeout, [&] { return outbox_.empty(); });
   } catch (const OutboxError&) {
     return false;
   }

@@ -43,8 +43,9 @@ class SubConsole {
   SubConsole(const MosquittoProcess& broker, const std::string& filter,
              const std::filesystem::path& log)
       : log_(log),
-        child_({"/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-h", broker.host(), "-p", std::to_string(broker.port()),
-                "-t", filter, "-q", "1", "-c", "-i", "console-cut", "-d"},
+        child_({"/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-h", broker.host(), "-p",
+                std::to_string(broker.port()), "-t", filter, "-q", "1", "-c", "-i", "console-cut",
+                "-d"},
                log) {}
   ~SubConsole() { child_.stop(std::chrono::seconds(2)); }
 
@@ -126,8 +127,8 @@ TEST_F(ReplayCutTest, TenThousandIncidentsQueuedWhileTheBrokerIsDownSurviveTwoCu
   broker_.start();
   for (int cut = 1; cut <= 2; ++cut) {
     const auto connects = publisher.stats().connects;
-    ASSERT_TRUE(eventually(
-        [&] { return publisher.stats().published >= cut * kBacklog / 3; }, kWait, 1ms));
+    ASSERT_TRUE(
+        eventually([&] { return publisher.stats().published >= cut * kBacklog / 3; }, kWait, 1ms));
     ASSERT_EQ(relay.cut(), 1) << relay.log();  // the publisher's one connection
     ASSERT_GT(publisher.stats().pending, 0u) << "the replay ended before cut " << cut;
     ASSERT_TRUE(eventually([&] { return publisher.stats().connects > connects; }, kWait))
