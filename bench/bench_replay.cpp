@@ -67,7 +67,8 @@ std::vector<Message> backlog(const vm::TopicTree& topics, std::uint64_t n) {
     i.event.door = vigil::core::DoorId("lobby-main");
     i.event.zone = vigil::core::ZoneId("lobby");
     i.summary = "Door lobby-main forced open";
-    out.push_back({topics.incident(i), vm::incident_payload(i, topics.site(), topics.gateway(), {})});
+    out.push_back(
+        {topics.incident(i), vm::incident_payload(i, topics.site(), topics.gateway(), {})});
   }
   return out;
 }
@@ -92,10 +93,11 @@ struct Counter {
     client.set_message_callback([this](mqtt::const_message_ptr) { ++got; });
     // A persistent session that reconnects by itself: the broker (with
     // persistence) queues what arrives while it is away across the restart.
-    client.connect(mqtt::connect_options_builder()
-                       .clean_session(false)
-                       .automatic_reconnect(10ms, 100ms)
-                       .finalize())
+    client
+        .connect(mqtt::connect_options_builder()
+                     .clean_session(false)
+                     .automatic_reconnect(10ms, 100ms)
+                     .finalize())
         ->wait();
     client.subscribe(filter, 1)->wait();
   }
@@ -134,9 +136,10 @@ double vigil_round(vigil::testing::MosquittoProcess& broker, const std::filesyst
   publisher.start();
   std::this_thread::sleep_for(500ms);  // retrying against the stopped broker
   if (report_memory) {
-    std::printf("memory: VmRSS %ld KiB before the backlog, %ld KiB holding %zu rows (publisher "
-                "retrying)\n",
-                rss_before, status_kib("VmRSS:"), outbox.size());
+    std::printf(
+        "memory: VmRSS %ld KiB before the backlog, %ld KiB holding %zu rows (publisher "
+        "retrying)\n",
+        rss_before, status_kib("VmRSS:"), outbox.size());
   }
   const std::uint64_t got_before = console.got;
   reset_peak();
