@@ -28,6 +28,18 @@
 #include "vigil/testing/child_process.hpp"
 #include "vigil/testing/tcp_relay.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+// LeakSanitizer, for this test binary: Paho C (1.3.11) leaks a few small
+// blocks of its own (about 2 KiB, all allocated inside libpaho-mqtt3as) when
+// a client is destroyed with publishes still queued, which the sender does on
+// purpose after a lost link (sender.cpp, renew_client): 1-2 KiB in 16-32
+// blocks in most ASan runs of this test, whose two cuts land mid-window.
+// Only allocations made inside libpaho-mqtt3as are suppressed.
+extern "C" __attribute__((used)) const char* __lsan_default_suppressions() {
+  return "leak:libpaho-mqtt3as.so\n";
+}
+#endif
+
 namespace vigil::mqtt {
 namespace replay_cut_test {
 
