@@ -202,7 +202,7 @@ void Sender::set_status(std::string payload) {
 bool Sender::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   try {
-    return progress_.wait_for(lock, timeout, [&] { return outbox_.size() == 0; });
+    return progress_.wait_for(lock, timeout, [&] { return outbox_.empty(); });
   } catch (const OutboxError&) {
     return false;
   }
@@ -221,6 +221,7 @@ void Sender::run() {
     }
     switch (drain()) {
       case Drain::link_failed:
+        forget_acknowledged();  // what the broker had before the link broke
         // Reconnect, but not in a tight loop if the broker keeps dropping us.
         drop_connection();
         pause(backoff_);
@@ -236,6 +237,7 @@ void Sender::run() {
     wake_.wait(lock, [&] { return stopping_ || kicked_ || lost_; });
     kicked_ = false;
   }
+  forget_acknowledged();
   say_goodbye();
 }
 
@@ -357,7 +359,7 @@ Sender::Drain Sender::drain() {
     if (!send_retained(lost)) return Drain::link_failed;
     // Fill the window: rows after the newest in flight, oldest first, no
     // faster than max_rate.
-    std::int64_t after = inflight_.empty() ? 0 : inflight_.back().row.id;
+    std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
     while (inflight_.size() < std::max<std::size_t>(config_.inflight_window, 1)) {
       std::vector<OutboxMessage> next;
       try {
@@ -380,34 +382,46 @@ Sender::Drain Sender::drain() {
     }
     if (inflight_.empty()) {
       backoff_ = config_.reconnect_min;
+      if (!forget_acknowledged()) return Drain::storage_failed;
       return Drain::idle;
     }
     // The oldest must be acknowledged before the window moves on.
     if (!completes(inflight_.front().token, Clock::now() + config_.ack_timeout, lost)) {
       return Drain::link_failed;
     }
-    // It and every row acknowledged behind it go in one commit (one fsync,
-    // not one per message). Counted before the rows go, so whoever sees the
-    // outbox empty also sees the count. Should the process die before the
-    // delete, the rows are sent again after restart: duplicates, never a loss.
-    std::int64_t through = 0;
+    // It and every row acknowledged behind it are done. Counted before the
+    // rows go, so whoever sees the outbox empty also sees the count.
     std::uint64_t acked = 0;
     while (!inflight_.empty() && inflight_.front().token->is_complete() &&
            inflight_.front().token->get_return_code() == MQTTASYNC_SUCCESS) {
-      through = inflight_.front().row.id;
+      acked_through_ = inflight_.front().row.id;
       ++acked;
       inflight_.pop_front();
     }
     published_ += acked;
-    try {
-      outbox_.remove_through(through);
-    } catch (const OutboxError&) {
+    backoff_ = config_.reconnect_min;
+    // Deleted in stretches of a few windows, one commit each, and whenever the
+    // outbox runs dry. Should the process die before the delete, the rows are
+    // sent again after restart: duplicates, never a loss.
+    if (acked_through_ - deleted_through_ >=
+            static_cast<std::int64_t>(4 * std::max<std::size_t>(config_.inflight_window, 8)) &&
+        !forget_acknowledged()) {
       return Drain::storage_failed;
     }
-    backoff_ = config_.reconnect_min;
-    { std::lock_guard lock(mutex_); }
-    progress_.notify_all();
   }
+}
+
+bool Sender::forget_acknowledged() {
+  if (acked_through_ <= deleted_through_) return true;
+  try {
+    outbox_.remove_through(acked_through_);
+  } catch (const OutboxError&) {
+    return false;
+  }
+  deleted_through_ = acked_through_;
+  { std::lock_guard lock(mutex_); }
+  progress_.notify_all();
+  return true;
 }
 
 void Sender::pace() {

@@ -66,6 +66,9 @@ class Sender {
   // Waits until the rate limit lets the next outbox row go.
   void pace();
   Drain send_status_and_memory();
+  // Deletes the acknowledged rows not yet deleted (through acked_through_).
+  // False if the outbox could not be written.
+  bool forget_acknowledged();
   void drop_connection();
   // Replaces client_ with a fresh one, discarding whatever the old one still
   // had queued.
@@ -111,7 +114,12 @@ class Sender {
     OutboxMessage row;
     ::mqtt::delivery_token_ptr token;
   };
-  std::deque<InFlight> inflight_;                      // sender thread only; oldest first
+  std::deque<InFlight> inflight_;  // sender thread only; oldest first
+  // The newest row the broker acknowledged (sender thread only). Rows up to it
+  // are deleted in stretches (docs/mqtt.md) and never sent again by this
+  // process, even when still in the table.
+  std::int64_t acked_through_ = 0;
+  std::int64_t deleted_through_ = 0;                   // sender thread only
   std::chrono::steady_clock::time_point next_send_{};  // sender thread only: next rate-limit slot
 
   // A new Paho client for every connection attempt: Paho keeps publishes it

@@ -47,6 +47,7 @@ TEST_F(OutboxTest, RowsInsertedInAJournalAppendCommitWithTheEventsOrNotAtAll) {
 TEST_F(OutboxTest, StartsEmpty) {
   Outbox outbox(db_);
   EXPECT_EQ(outbox.size(), 0u);
+  EXPECT_TRUE(outbox.empty());
   EXPECT_TRUE(outbox.peek(10).empty());
 }
 
@@ -91,6 +92,26 @@ TEST_F(OutboxTest, PendingRowsSurviveReopeningInOrder) {
   const auto rows = reopened.peek(10);
   ASSERT_EQ(rows.size(), 4u);
   for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].payload, std::to_string(i + 1));
+}
+
+TEST_F(OutboxTest, RemoveThroughDeletesTheAcknowledgedStretchAndKeepsTheRestAcrossReopening) {
+  {
+    Outbox outbox(db_);
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(outbox.enqueue("t", std::to_string(i)).id);
+    EXPECT_EQ(outbox.remove_through(ids[2]), 3);  // PUBACKs for "0" to "2"
+    EXPECT_EQ(outbox.remove_through(ids[2]), 0) << "already gone";
+    EXPECT_FALSE(outbox.empty());
+    // A row enqueued after the (unsynced) delete is still durable in order.
+    ASSERT_TRUE(outbox.enqueue("t", "5"));
+  }
+  Outbox reopened(db_);
+  std::vector<std::string> left;
+  for (const auto& row : reopened.peek(10)) left.push_back(row.payload);
+  EXPECT_EQ(left, (std::vector<std::string>{"3", "4", "5"}));
+  reopened.remove_through(reopened.peek(10).back().id);
+  EXPECT_TRUE(reopened.empty());
+  EXPECT_EQ(reopened.size(), 0u);
 }
 
 TEST_F(OutboxTest, IdsAreNeverReusedAfterTheTableEmpties) {

@@ -10,6 +10,7 @@
 #include "vigil/testing/mosquitto.hpp"
 #include "vigil/testing/mqtt_subscriber.hpp"
 #include "vigil/testing/ports.hpp"
+#include "vigil/testing/tcp_relay.hpp"
 #include "vigil/testing/temp_dir.hpp"
 #include "vigil/testing/wait.hpp"
 
@@ -132,6 +133,31 @@ TEST(MosquittoProcess, WithPersistenceAPersistentSessionKeepsQueuedMessagesAcros
   publish(broker.uri(), "t/queued", "q", false);
   ASSERT_TRUE(sub.wait_for(1, 10s)) << broker.log();
   EXPECT_EQ(sub.messages().front().payload, "q");
+}
+
+TEST(TcpRelay, CutResetsEveryConnectionItCarriesAndKeepsAccepting) {
+  MosquittoProcess broker;
+  TcpRelay relay(broker.port());
+  const auto via_relay = "tcp://127.0.0.1:" + std::to_string(relay.port());
+  MqttTestSubscriber first(via_relay, "t/#");
+  MqttTestSubscriber second(via_relay, "t/#");
+  ASSERT_TRUE(first.connected() && second.connected());
+
+  EXPECT_EQ(relay.cut(), 2) << relay.log();
+  EXPECT_TRUE(eventually([&] { return !first.connected() && !second.connected(); }, 10s));
+  MqttTestSubscriber after(via_relay, "t/#");  // the relay still accepts
+  EXPECT_TRUE(after.connected());
+  EXPECT_EQ(relay.cut(), 1);
+}
+
+TEST(TcpRelay, ClosesAClientAtOnceWhenItsUpstreamIsDown) {
+  const auto nothing_there = free_tcp_port();
+  TcpRelay relay(nothing_there);
+  SubscriberOptions options;
+  options.connect_timeout = 5s;
+  EXPECT_THROW(
+      MqttTestSubscriber("tcp://127.0.0.1:" + std::to_string(relay.port()), "t/#", options),
+      std::exception);
 }
 
 }  // namespace

@@ -75,9 +75,14 @@ class Outbox {
   // Deletes one message; false if no row had this id.
   bool remove(std::int64_t id);
   // Deletes every message with an id up to `id` (those the broker has
-  // acknowledged, in order), in one commit; returns how many.
+  // acknowledged, in order), in one commit; returns how many. That commit is
+  // not fsync'd: after a power cut the rows may come back and be sent again
+  // (duplicates, never a loss).
   std::int64_t remove_through(std::int64_t id);
+  // COUNT(*): reads the whole table, slow with a large backlog.
   std::size_t size() const;
+  // True when no message waits; cheap at any size.
+  bool empty() const;
 
  private:
   mutable std::mutex mutex_;
