@@ -50,7 +50,7 @@ Response make_response(const Request& req, http::status status, std::string_view
                        std::string body) {
   Response res{status, req.version()};
   res.set(http::field::server, "vigil-console");
-  res.set(http::field::content_type, type);
+  res.set(http::field::content_type, std::string(type));
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
