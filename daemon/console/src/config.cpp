@@ -3,8 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -200,8 +200,8 @@ void read_operators(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
     if (!complete) continue;
     if (auto v = r.text(item["user"], "operators.user")) {
       if (!user_name(*v)) {
-        r.error(item["user"], "'operators.user': letters, digits, '-', '_' and '.' only, got '" +
-                                  *v + "'");
+        r.error(item["user"],
+                "'operators.user': letters, digits, '-', '_' and '.' only, got '" + *v + "'");
       } else if (!seen.insert(*v).second) {
         r.error(item["user"], "'operators.user': '" + *v + "' is listed twice");
       }
@@ -233,9 +233,9 @@ config::Result<ConsoleConfig> parse_console_config(const std::string& text,
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return std::vector<config::Diagnostic>{
-        {file.string(), e.mark.is_null() ? 0 : e.mark.line + 1,
-         e.mark.is_null() ? 0 : e.mark.column + 1, "not valid YAML: " + e.msg}};
+    return std::vector<config::Diagnostic>{{file.string(), e.mark.is_null() ? 0 : e.mark.line + 1,
+                                            e.mark.is_null() ? 0 : e.mark.column + 1,
+                                            "not valid YAML: " + e.msg}};
   }
   ConsoleConfig c;
   if (!r.mapping(root, "(top level)", {"listen", "broker", "operators", "logins"})) {

@@ -59,8 +59,8 @@ ConsoleHub::LoginAnswer ConsoleHub::login(const std::string& user, const std::st
   for (const auto& o : config_.operators) {
     if (o.user == user) op = &o;
   }
-  const bool good = verify_password(password, op != nullptr ? op->password_hash : dummy_hash()) &&
-                    op != nullptr;
+  const bool good =
+      verify_password(password, op != nullptr ? op->password_hash : dummy_hash()) && op != nullptr;
   if (!good) {
     sessions_.record_failure(user, now);
     spdlog::warn("login failed for '{}'", user);
@@ -172,8 +172,8 @@ void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
   const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  const auto signed_command = sign_command(command, config_.topic_root, *user, key->second,
-                                           unix_ms, random_hex(16), "c" + random_hex(12));
+  const auto signed_command = sign_command(command, config_.topic_root, *user, key->second, unix_ms,
+                                           random_hex(16), "c" + random_hex(12));
   if (!link_ || !link_->publish(signed_command.topic, signed_command.payload)) {
     answer(command.ref, false, "not connected to the broker");
     return;

@@ -2,10 +2,10 @@
 //   vigil-console -c console.yaml [--check]
 //   vigil-console passwd            reads a password on stdin, prints its hash line
 //   vigil-console keygen --out FILE writes an operator key, prints its public key
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 

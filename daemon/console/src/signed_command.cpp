@@ -21,9 +21,8 @@ struct MdCtxFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 Pkey private_key(const std::string& seed) {
-  Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                        reinterpret_cast<const unsigned char*>(seed.data()),
-                                        seed.size()));
+  Pkey key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), seed.size()));
   if (!key) throw std::runtime_error("OpenSSL refused an Ed25519 seed");
   return key;
 }

@@ -49,18 +49,10 @@ int severity_rank(std::string_view severity) {
 }
 
 json to_json(const QueueEntry& e) {
-  return json{{"id", e.id},
-              {"site", e.site},
-              {"gateway", e.gateway},
-              {"seq", e.seq},
-              {"severity", e.severity},
-              {"kind", e.kind},
-              {"state", e.state},
-              {"opened", e.opened},
-              {"zone", e.zone},
-              {"door", e.door},
-              {"summary", e.summary},
-              {"acknowledged_by", e.acknowledged_by}};
+  return json{{"id", e.id},       {"site", e.site},         {"gateway", e.gateway},
+              {"seq", e.seq},     {"severity", e.severity}, {"kind", e.kind},
+              {"state", e.state}, {"opened", e.opened},     {"zone", e.zone},
+              {"door", e.door},   {"summary", e.summary},   {"acknowledged_by", e.acknowledged_by}};
 }
 
 StateStore::StateStore(std::string topic_root) : prefix_(std::move(topic_root) + "/v1/") {}
@@ -83,11 +75,10 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
   const std::string site(parts[0]);
   const std::string gw(parts[1]);
   const auto kind = parts[2];
-  const bool known = (kind == "status" && parts.size() == 3) ||
-                     (kind == "state" && parts.size() == 5 &&
-                      (parts[3] == "door" || parts[3] == "zone")) ||
-                     (kind == "incident" && parts.size() == 5) ||
-                     (kind == "incident-state" && parts.size() >= 4);
+  const bool known =
+      (kind == "status" && parts.size() == 3) ||
+      (kind == "state" && parts.size() == 5 && (parts[3] == "door" || parts[3] == "zone")) ||
+      (kind == "incident" && parts.size() == 5) || (kind == "incident-state" && parts.size() >= 4);
   if (!known) return std::nullopt;  // events, checkpoints, digests, commands, replies
 
   json j;

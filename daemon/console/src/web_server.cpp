@@ -182,8 +182,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return json_response(req, static_cast<http::status>(answer.status),
                              {{"ok", false}, {"message", answer.message}});
       }
-      auto res = json_response(req, http::status::ok,
-                               {{"ok", true}, {"name", answer.display_name}});
+      auto res =
+          json_response(req, http::status::ok, {{"ok", true}, {"name", answer.display_name}});
       res.set(http::field::set_cookie,
               "vigil_session=" + answer.token + "; Path=/; HttpOnly; SameSite=Strict");
       return res;

@@ -9,8 +9,8 @@ namespace vigil::console::browser_request_test {
 using nlohmann::json;
 
 std::string request(const std::string& cmd, const json& args) {
-  return json{{"op", "command"}, {"ref", "r1"}, {"cmd", cmd}, {"site", "hq"}, {"gateway", "gw1"},
-              {"args", args}}
+  return json{{"op", "command"}, {"ref", "r1"},      {"cmd", cmd},
+              {"site", "hq"},    {"gateway", "gw1"}, {"args", args}}
       .dump();
 }
 
@@ -22,15 +22,18 @@ TEST(BrowserRequest, AcceptsEachCommandOfTheContractAndRebuildsItsArgs) {
   };
   const std::vector<Case> cases = {
       {"incident-ack", {{"incident", "17"}}, {{"incident", "17"}}},
-      {"incident-ack", {{"incident", "17"}, {"note", "on it"}, {"extra", 1}},
+      {"incident-ack",
+       {{"incident", "17"}, {"note", "on it"}, {"extra", 1}},
        {{"incident", "17"}, {"note", "on it"}}},
-      {"incident-resolve", {{"incident", "3"}, {"note", "door re-latched"}},
+      {"incident-resolve",
+       {{"incident", "3"}, {"note", "door re-latched"}},
        {{"incident", "3"}, {"note", "door re-latched"}}},
       {"lockdown-set", {{"zone", "lab"}}, {{"zone", "lab"}}},
       {"lockdown-release", {{"zone", "lab"}}, {{"zone", "lab"}}},
       {"zone-arm", {{"zone", "vault"}}, {{"zone", "vault"}}},
       {"zone-disarm", {{"zone", "vault"}}, {{"zone", "vault"}}},
-      {"door-unlock", {{"door", "lobby-main"}, {"seconds", 300}},
+      {"door-unlock",
+       {{"door", "lobby-main"}, {"seconds", 300}},
        {{"door", "lobby-main"}, {"seconds", 300}}},
       {"fire-reset", {{"anything", true}}, json::object()},
   };
@@ -52,8 +55,8 @@ TEST(BrowserRequest, RefusesWhatTheContractDoesNotAllow) {
     std::string message;
   };
   const auto with = [](json j) { return j.dump(); };
-  const json base{{"op", "command"}, {"ref", "r9"}, {"cmd", "incident-ack"}, {"site", "hq"},
-                  {"gateway", "gw1"}, {"args", {{"incident", "5"}}}};
+  const json base{{"op", "command"}, {"ref", "r9"},      {"cmd", "incident-ack"},
+                  {"site", "hq"},    {"gateway", "gw1"}, {"args", {{"incident", "5"}}}};
   auto patched = [&](const char* key, json value) {
     json j = base;
     j[key] = std::move(value);
@@ -75,19 +78,34 @@ TEST(BrowserRequest, RefusesWhatTheContractDoesNotAllow) {
       {patched("args", {{"incident", "5"}, {"note", std::string(2001, 'n')}}),
        "'note' is too long"},
       {patched("args", "x"), "'args' must be an object"},
-      {with(json{{"op", "command"}, {"cmd", "incident-resolve"}, {"site", "hq"},
-                 {"gateway", "gw1"}, {"args", {{"incident", "5"}}}}),
+      {with(json{{"op", "command"},
+                 {"cmd", "incident-resolve"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"incident", "5"}}}}),
        "a resolution needs a note saying what was done"},
-      {with(json{{"op", "command"}, {"cmd", "door-unlock"}, {"site", "hq"}, {"gateway", "gw1"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
                  {"args", {{"door", "d1"}, {"seconds", 301}}}}),
        "'seconds' must be from 1 to 300"},
-      {with(json{{"op", "command"}, {"cmd", "door-unlock"}, {"site", "hq"}, {"gateway", "gw1"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
                  {"args", {{"door", "d1"}, {"seconds", 0}}}}),
        "'seconds' must be from 1 to 300"},
-      {with(json{{"op", "command"}, {"cmd", "door-unlock"}, {"site", "hq"}, {"gateway", "gw1"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
                  {"args", {{"door", "d1"}, {"seconds", 2.5}}}}),
        "'seconds' must be a whole number"},
-      {with(json{{"op", "command"}, {"cmd", "zone-arm"}, {"site", "hq"}, {"gateway", "gw1"},
+      {with(json{{"op", "command"},
+                 {"cmd", "zone-arm"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
                  {"args", {{"zone", "#"}}}}),
        "'zone' must be a zone id"},
   };

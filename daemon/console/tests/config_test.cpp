@@ -22,11 +22,12 @@ std::string operators_yaml() {
 }
 
 TEST(ConsoleConfig, ReadsListenBrokerRootAndOperators) {
-  const auto text = "listen: { host: 0.0.0.0, port: 8443 }\n"
-                    "broker: { host: mq.campus, port: 8883, topic_root: acme/vigil,\n"
-                    "          tls: { ca_file: ca.pem, verify_hostname: false } }\n"
-                    "logins: { max_failures: 3, lockout_s: 120 }\n" +
-                    operators_yaml();
+  const auto text =
+      "listen: { host: 0.0.0.0, port: 8443 }\n"
+      "broker: { host: mq.campus, port: 8883, topic_root: acme/vigil,\n"
+      "          tls: { ca_file: ca.pem, verify_hostname: false } }\n"
+      "logins: { max_failures: 3, lockout_s: 120 }\n" +
+      operators_yaml();
   const auto loaded = parse_console_config(text, "/etc/vigil/console.yaml");
   ASSERT_TRUE(loaded.ok()) << config::to_string(loaded.diagnostics());
   const auto& c = loaded.value();
@@ -66,8 +67,8 @@ TEST(ConsoleConfig, NamesFileLineColumnAndFieldOfEachMistake) {
       {"operators:\n  - { user: ben, password: nope, key_file: k }\n",
        "c.yaml:2:28: 'operators.password': not a scrypt hash line (make one with `vigil-console "
        "passwd`)"},
-      {"operators:\n  - { user: ben, password: " + good + ", key_file: a }\n  - { user: ben, password: " +
-           good + ", key_file: b }\n",
+      {"operators:\n  - { user: ben, password: " + good +
+           ", key_file: a }\n  - { user: ben, password: " + good + ", key_file: b }\n",
        "c.yaml:3:13: 'operators.user': 'ben' is listed twice"},
       {"operators:\n  - { user: ben, password: " + good + " }\n",
        "c.yaml:2:5: 'operators': 'key_file' is required"},

@@ -19,7 +19,9 @@ std::string unbase64(const std::string& text) {
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(text.data()),
                                 static_cast<int>(text.size()));
-  out.resize(static_cast<std::size_t>(n) - (text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0));
+  out.resize(static_cast<std::size_t>(n) - (text.ends_with("==")  ? 2
+                                            : text.ends_with("=") ? 1
+                                                                  : 0));
   return out;
 }
 

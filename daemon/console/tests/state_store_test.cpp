@@ -44,9 +44,9 @@ std::string incident_state(const std::string& gw, int seq, const std::string& st
 }
 
 std::string door(const std::string& name, const std::string& contact, const std::string& alarm) {
-  return json{{"v", 1},         {"site", "hq"},        {"gateway", "gw1"}, {"door", name},
-              {"lock", "locked"}, {"contact", contact}, {"alarm", alarm},   {"mode", "normal"},
-              {"since", "2026-11-29T07:00:00.000000Z"}}
+  return json{{"v", 1},         {"site", "hq"},     {"gateway", "gw1"},
+              {"door", name},   {"lock", "locked"}, {"contact", contact},
+              {"alarm", alarm}, {"mode", "normal"}, {"since", "2026-11-29T07:00:00.000000Z"}}
       .dump();
 }
 
@@ -58,18 +58,24 @@ std::vector<std::string> ids(const StateStore& s) {
 
 TEST(ConsoleState, QueueOrdersBySeverityThenOldestFirst) {
   StateStore s("vigil");
-  s.apply("vigil/v1/hq/gw1/incident/warning/lobby", incident("gw1", 1, "warning", "2026-11-29T07:00:00Z"));
-  s.apply("vigil/v1/hq/gw2/incident/critical/lobby", incident("gw2", 2, "critical", "2026-11-29T07:05:00Z"));
-  s.apply("vigil/v1/hq/gw1/incident/critical/lobby", incident("gw1", 3, "critical", "2026-11-29T07:02:00Z"));
-  s.apply("vigil/v1/hq/gw1/incident/info/lobby", incident("gw1", 4, "info", "2026-11-29T06:00:00Z"));
-  s.apply("vigil/v1/hq/gw1/incident/major/lobby", incident("gw1", 5, "major", "2026-11-29T07:09:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/warning/lobby",
+          incident("gw1", 1, "warning", "2026-11-29T07:00:00Z"));
+  s.apply("vigil/v1/hq/gw2/incident/critical/lobby",
+          incident("gw2", 2, "critical", "2026-11-29T07:05:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/critical/lobby",
+          incident("gw1", 3, "critical", "2026-11-29T07:02:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/info/lobby",
+          incident("gw1", 4, "info", "2026-11-29T06:00:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/major/lobby",
+          incident("gw1", 5, "major", "2026-11-29T07:09:00Z"));
   EXPECT_EQ(ids(s), (std::vector<std::string>{"hq/gw1/seg/3", "hq/gw2/seg/2", "hq/gw1/seg/5",
                                               "hq/gw1/seg/1", "hq/gw1/seg/4"}));
 }
 
 TEST(ConsoleState, AcknowledgedStaysQueuedWithWhoAndResolvedLeaves) {
   StateStore s("vigil");
-  s.apply("vigil/v1/hq/gw1/incident/critical/lobby", incident("gw1", 7, "critical", "2026-11-29T07:00:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/critical/lobby",
+          incident("gw1", 7, "critical", "2026-11-29T07:00:00Z"));
   s.apply("vigil/v1/hq/gw1/incident-state/seg/7", incident_state("gw1", 7, "acknowledged", "ben"));
   ASSERT_EQ(s.queue().size(), 1U);
   EXPECT_EQ(s.queue()[0].state, "acknowledged");
@@ -79,15 +85,18 @@ TEST(ConsoleState, AcknowledgedStaysQueuedWithWhoAndResolvedLeaves) {
   EXPECT_TRUE(s.queue().empty());
   // An outbox replay of the incident after a reconnect does not bring it back.
   EXPECT_TRUE(s.apply("vigil/v1/hq/gw1/incident/critical/lobby",
-                      incident("gw1", 7, "critical", "2026-11-29T07:00:00.1Z")).has_value());
+                      incident("gw1", 7, "critical", "2026-11-29T07:00:00.1Z"))
+                  .has_value());
   EXPECT_TRUE(s.queue().empty());
 }
 
 TEST(ConsoleState, AnIncidentKnownOnlyFromItsRetainedStateRanksAsMajor) {
   StateStore s("vigil");
   s.apply("vigil/v1/hq/gw1/incident-state/seg/9", incident_state("gw1", 9, "open"));
-  s.apply("vigil/v1/hq/gw1/incident/warning/lobby", incident("gw1", 1, "warning", "2026-11-29T06:00:00Z"));
-  s.apply("vigil/v1/hq/gw1/incident/critical/lobby", incident("gw1", 2, "critical", "2026-11-29T08:00:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/warning/lobby",
+          incident("gw1", 1, "warning", "2026-11-29T06:00:00Z"));
+  s.apply("vigil/v1/hq/gw1/incident/critical/lobby",
+          incident("gw1", 2, "critical", "2026-11-29T08:00:00Z"));
   EXPECT_EQ(ids(s), (std::vector<std::string>{"hq/gw1/seg/2", "hq/gw1/seg/9", "hq/gw1/seg/1"}));
   EXPECT_EQ(s.queue()[1].zone, "vault");
   EXPECT_EQ(s.queue()[1].opened, "2026-11-29T07:00:00.000000Z");
@@ -103,14 +112,18 @@ TEST(ConsoleState, ANewCriticalIncidentIsFlaggedSoTheBrowserSounds) {
   EXPECT_EQ((*update)["queue"].size(), 1U);
   // The same message again (QoS 1 may deliver twice) changes nothing.
   EXPECT_FALSE(s.apply("vigil/v1/hq/gw1/incident/critical/lobby",
-                       incident("gw1", 1, "critical", "2026-11-29T07:00:00Z")).has_value());
+                       incident("gw1", 1, "critical", "2026-11-29T07:00:00Z"))
+                   .has_value());
 }
 
 TEST(ConsoleState, KeepsTheNewestDoorAndZoneStatePerGateway) {
   StateStore s("vigil");
-  ASSERT_TRUE(s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "closed", "none")));
-  ASSERT_TRUE(s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "open", "forced")));
-  EXPECT_FALSE(s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "open", "forced")));
+  ASSERT_TRUE(
+      s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "closed", "none")));
+  ASSERT_TRUE(
+      s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "open", "forced")));
+  EXPECT_FALSE(
+      s.apply("vigil/v1/hq/gw1/state/door/lobby-main", door("lobby-main", "open", "forced")));
   const auto zone = json{{"v", 1}, {"zone", "lobby"}, {"occupancy", 3}, {"lockdown", "none"}};
   ASSERT_TRUE(s.apply("vigil/v1/hq/gw1/state/zone/lobby", zone.dump()));
   const auto snap = s.snapshot();
@@ -128,8 +141,8 @@ TEST(ConsoleState, KeepsTheNewestDoorAndZoneStatePerGateway) {
 TEST(ConsoleState, TheLastWillMarksTheGatewayOffline) {
   StateStore s("acme/vigil");
   s.apply("acme/vigil/v1/hq/gw1/status", R"({"v":1,"state":"online","site":"hq","gateway":"gw1"})");
-  const auto update =
-      s.apply("acme/vigil/v1/hq/gw1/status", R"({"v":1,"state":"offline","site":"hq","gateway":"gw1"})");
+  const auto update = s.apply("acme/vigil/v1/hq/gw1/status",
+                              R"({"v":1,"state":"offline","site":"hq","gateway":"gw1"})");
   ASSERT_TRUE(update.has_value());
   EXPECT_EQ((*update)["gateway"]["status"], "offline");
   EXPECT_TRUE(s.knows_gateway("hq", "gw1"));

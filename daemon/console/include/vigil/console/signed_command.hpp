@@ -27,7 +27,7 @@ class OperatorKey {
   static OperatorKey generate();
 
   std::string seed_base64() const;
-  std::string public_key_base64() const;  // what the site config's `public_key` holds
+  std::string public_key_base64() const;             // what the site config's `public_key` holds
   std::string sign(std::string_view message) const;  // 64 raw bytes
 
  private:

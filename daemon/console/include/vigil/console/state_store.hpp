@@ -18,13 +18,13 @@ namespace vigil::console {
 
 // One incident in the guards' queue.
 struct QueueEntry {
-  std::string id;           // "<site>/<gateway>/<segment>/<seq>" as published
+  std::string id;  // "<site>/<gateway>/<segment>/<seq>" as published
   std::string site, gateway;
-  std::uint64_t seq = 0;    // the number a command names it by
-  std::string severity;     // info, warning, major, critical, or "" before the incident itself arrived
+  std::uint64_t seq = 0;  // the number a command names it by
+  std::string severity;  // info, warning, major, critical, or "" before the incident itself arrived
   std::string kind;
-  std::string state;        // open, acknowledged (resolved ones leave the queue)
-  std::string opened;       // ISO 8601 UTC, for age
+  std::string state;   // open, acknowledged (resolved ones leave the queue)
+  std::string opened;  // ISO 8601 UTC, for age
   std::string zone, door, summary;
   std::string acknowledged_by;
 };
@@ -68,10 +68,10 @@ class StateStore {
   nlohmann::json queue_json() const;
   void prune_resolved();
 
-  std::string prefix_;  // "<root>/v1/"
-  std::map<std::string, Gateway> gateways_;     // by "site/gateway"
-  std::map<std::string, Incident> incidents_;   // by id
-  std::vector<std::string> resolved_order_;     // oldest first, bounded
+  std::string prefix_;                         // "<root>/v1/"
+  std::map<std::string, Gateway> gateways_;    // by "site/gateway"
+  std::map<std::string, Incident> incidents_;  // by id
+  std::vector<std::string> resolved_order_;    // oldest first, bounded
   std::size_t ignored_ = 0;
 };
 
