@@ -17,9 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parsed = parse_browser_request(text);
   if (const auto* command = std::get_if<BrowserCommand>(&parsed)) {
     if (!is_command_name(command->cmd) || !command->args.is_object()) __builtin_trap();
-    const nlohmann::json again{{"op", "command"},        {"ref", command->ref},
-                               {"cmd", command->cmd},    {"site", command->site},
-                               {"gateway", command->gateway}, {"args", command->args}};
+    const nlohmann::json again{
+        {"op", "command"},       {"ref", command->ref},         {"cmd", command->cmd},
+        {"site", command->site}, {"gateway", command->gateway}, {"args", command->args}};
     const auto reparsed = parse_browser_request(again.dump());
     const auto* same = std::get_if<BrowserCommand>(&reparsed);
     if (same == nullptr || same->args != command->args) __builtin_trap();
@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   StateStore store("vigil");
   const auto newline = text.find('\n');
   const auto topic = text.substr(0, newline);
-  const auto payload = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+  const auto payload =
+      newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
   (void)store.apply(topic, payload);
   (void)store.apply(topic, payload);  // a duplicate delivery
   for (const auto& entry : store.queue()) {
