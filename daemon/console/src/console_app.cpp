@@ -20,6 +20,12 @@ const std::string& dummy_hash() {
   return hash;
 }
 
+// Payloads are parsed (so valid UTF-8), but a text never reaches a browser
+// through a throwing dump.
+std::string to_text(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
 ConsoleHub::ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
@@ -87,13 +93,12 @@ std::string ConsoleHub::display_name(const std::string& user) const {
 
 void ConsoleHub::attach(const std::shared_ptr<BrowserLink>& browser) {
   browsers_[browser.get()] = browser;
-  browser->send(json{{"type", "hello"},
-                     {"user", browser->user()},
-                     {"name", display_name(browser->user())},
-                     {"can_sign", keys_.contains(browser->user())}}
-                    .dump());
-  browser->send(store_.snapshot().dump());
-  browser->send(json{{"type", "broker"}, {"up", broker_up_}, {"why", broker_why_}}.dump());
+  browser->send(to_text(json{{"type", "hello"},
+                             {"user", browser->user()},
+                             {"name", display_name(browser->user())},
+                             {"can_sign", keys_.contains(browser->user())}}));
+  browser->send(to_text(store_.snapshot()));
+  browser->send(to_text(json{{"type", "broker"}, {"up", broker_up_}, {"why", broker_why_}}));
 }
 
 void ConsoleHub::detach(const BrowserLink* browser) {
@@ -119,12 +124,12 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
   }
   broker_up_ = up;
   broker_why_ = why;
-  broadcast(json{{"type", "broker"}, {"up", up}, {"why", why}}.dump());
+  broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
 }
 
 void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
   if (forward_reply(topic, payload)) return;
-  if (auto update = store_.apply(topic, payload)) broadcast(update->dump());
+  if (auto update = store_.apply(topic, payload)) broadcast(to_text(*update));
 }
 
 bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payload) {
@@ -135,7 +140,7 @@ bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payl
   json reply = json::parse(payload, nullptr, false);
   if (reply.is_discarded()) reply = json{{"ok", false}, {"message", "unreadable reply"}};
   if (auto b = it->second.browser.lock()) {
-    b->send(json{{"type", "reply"}, {"ref", it->second.ref}, {"reply", reply}}.dump());
+    b->send(to_text(json{{"type", "reply"}, {"ref", it->second.ref}, {"reply", reply}}));
   }
   pending_.erase(it);
   return true;
@@ -144,7 +149,8 @@ bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payl
 void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
                                     std::string_view text) {
   auto answer = [&](const std::string& ref, bool ok, const std::string& message) {
-    browser->send(json{{"type", "answer"}, {"ref", ref}, {"ok", ok}, {"message", message}}.dump());
+    browser->send(
+        to_text(json{{"type", "answer"}, {"ref", ref}, {"ok", ok}, {"message", message}}));
   };
   // The session may have ended (logout in another tab) since the socket opened.
   const auto user = session_user(browser->token());

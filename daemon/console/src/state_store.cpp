@@ -32,6 +32,18 @@ bool has_strings(const json& j, std::initializer_list<const char*> keys) {
   });
 }
 
+// Site and gateway ids as daemon/config accepts them; anything else in a
+// topic is not a gateway of this contract (and may not even be UTF-8).
+bool is_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::string str(const json& j, const char* key) {
   if (!j.is_object()) return {};
   const auto it = j.find(key);
@@ -71,7 +83,7 @@ bool StateStore::knows_gateway(const std::string& site, const std::string& gw) c
 std::optional<json> StateStore::apply(std::string_view topic, std::string_view payload) {
   if (!topic.starts_with(prefix_)) return std::nullopt;
   const auto parts = split(topic.substr(prefix_.size()));
-  if (parts.size() < 3 || parts[0].empty() || parts[1].empty()) return std::nullopt;
+  if (parts.size() < 3 || !is_id(parts[0]) || !is_id(parts[1])) return std::nullopt;
   const std::string site(parts[0]);
   const std::string gw(parts[1]);
   const auto kind = parts[2];

@@ -63,7 +63,8 @@ Response make_response(const Request& req, http::status status, std::string_view
 }
 
 Response json_response(const Request& req, http::status status, const nlohmann::json& j) {
-  return make_response(req, status, "application/json", j.dump());
+  return make_response(req, status, "application/json",
+                       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSession> {

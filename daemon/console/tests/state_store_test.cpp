@@ -166,7 +166,7 @@ TEST(ConsoleState, IgnoresWhatIsNotAV1StateAndCountsMalformedPayloads) {
   for (const char* topic :
        {"other/v1/hq/gw1/status", "vigil/v2/hq/gw1/status", "vigil/v1/hq/gw1/event/lobby",
         "vigil/v1/hq/gw1/checkpoint", "vigil/v1/hq/gw1/cmd/incident-ack", "vigil/v1//gw1/status",
-        "vigil/v1/hq"}) {
+        "vigil/v1/hq", "vigil/v1/h\xff/gw1/status", "vigil/v1/hq/gw+1/status"}) {
     EXPECT_FALSE(s.apply(topic, R"({"v":1,"state":"online"})").has_value()) << topic;
   }
   EXPECT_EQ(s.ignored(), ignored_and_counted.size());
