@@ -201,6 +201,7 @@ def main():
                     f"broker: {{ host: 127.0.0.1, port: {broker_port}, topic_root: vigil }}\n"
                     f"operators:\n  - {{ user: ben, name: Ben Guard, password: \"{hashed}\", "
                     f"key_file: ben.key }}\n")
+        check_refusals(args.console, run, hashed)
         console = procs.start("vigil-console", [args.console, "-c", os.path.join(run, "console.yaml")])
         wait_port(web_port, console, "vigil-console")
         verifier = CommandVerifier(procs, broker_port, {"ben": public_key})
@@ -317,6 +318,24 @@ def main():
         procs.stop_all()
         shutil.rmtree(run, ignore_errors=True)
     return 0 if ok else 1
+
+
+def check_refusals(console, run, hashed):
+    """A malformed config and a key others can read stop vigil-console, saying where."""
+    bad = os.path.join(run, "bad.yaml")
+    with open(bad, "w") as f:
+        f.write("listen: { port: 80 }\noperators:\n  - { user: ben, password: nope, key_file: ben.key }\n")
+    r = subprocess.run([console, "-c", bad, "--check"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2 and f"{bad}:3:28: 'operators.password'" in r.stderr, r.stderr
+    shutil.copy(os.path.join(run, "ben.key"), os.path.join(run, "open.key"))
+    os.chmod(os.path.join(run, "open.key"), 0o644)
+    with open(bad, "w") as f:
+        f.write(f"operators:\n  - {{ user: ben, password: \"{hashed}\", key_file: open.key }}\n")
+    r = subprocess.run([console, "-c", bad, "--check"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2 and "chmod 600" in r.stderr, r.stderr
+    r = subprocess.run([console, "-c", os.path.join(run, "console.yaml"), "--check"],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0, r.stderr
 
 
 def wait_reply(driver, timeout=3):
