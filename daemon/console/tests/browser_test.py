@@ -8,7 +8,8 @@ for the whole scenario:
   (the time it took is printed, not asserted) -> acknowledge and resolve it
   (each command is checked by an independent verifier: the body fields and the
   Ed25519 signature, with the `cryptography` module; end to end through vigild
-  when vigild answers commands) -> kill vigild, see the offline banner.
+  when vigild answers commands) -> cancel a lockdown, confirm a door release
+  -> kill vigild, see the offline banner -> stop the broker, see its banner.
 
 Screenshots of the map and the queue land in --artefacts. Everything started
 here is stopped in `finally`, also when a step fails. Exit 77 (skipped) when
@@ -278,6 +279,15 @@ def main():
         else:
             print("vigild does not answer signed commands in this build: commands checked by the "
                   "independent verifier only")
+
+        # Lockdown and door release wait for the confirmation: cancel sends nothing.
+        driver.find_element(By.CSS_SELECTOR, "#map .zone[data-zone='server-room'] button.lockdown-set").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "confirm-cancel"))).click()
+        driver.find_element(By.CSS_SELECTOR, door + " button.door-unlock").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "confirm-ok"))).click()
+        release = verifier.wait_for("door-unlock")
+        assert release["args"] == {"door": "server-room-door", "seconds": 5}, release
+        assert not any(b["cmd"] == "lockdown-set" for b in verifier.seen), verifier.seen
 
         # 5. Kill vigild: the broker publishes its last will, the banner says offline.
         os.killpg(vigild.pid, signal.SIGKILL)
