@@ -147,15 +147,23 @@ class CommandVerifier:
         raise AssertionError(f"no {cmd} command reached the broker; errors: {self.errors}")
 
 
-def write_site(run, site_src, modbus_port):
+def write_site(run, site_src, modbus_port, vigilctl, public_key):
+    """The demo site on free ports, with ben as a guard over every zone. His
+    public key goes in when this vigild's config knows `public_key` (signed
+    commands); otherwise ben is listed without it."""
     with open(site_src) as f:
         text = f.read()
     text = text.replace("port: 15020", f"port: {modbus_port}")
     os.makedirs(os.path.join(run, "run"), exist_ok=True)
     site = os.path.join(run, "site.yaml")
-    with open(site, "w") as f:
-        f.write(text)
-    return site
+    ben = '  - { user: ben, name: Ben Guard, roles: [guard], zones: ["*"]'
+    for entry in (f'{ben}, public_key: "{public_key}" }}\n', ben + " }\n"):
+        with open(site, "w") as f:
+            f.write(text.rstrip("\n") + "\n" + entry)
+        if subprocess.run([vigilctl, "config", "check", site], capture_output=True,
+                          timeout=10).returncode == 0:
+            return site
+    raise RuntimeError("the demo site with ben does not pass vigilctl config check")
 
 
 def main():
@@ -184,11 +192,6 @@ def main():
         broker = procs.start("mosquitto", ["mosquitto", "-c", os.path.join(run, "mosquitto.conf")])
         wait_port(broker_port, broker, "mosquitto")
 
-        site = write_site(run, args.site, modbus_port)
-        sim = procs.start("vigil-sim", [args.vigil_sim, site])
-        wait_port(modbus_port, sim, "vigil-sim")
-        vigild = procs.start("vigild", [args.vigild, "-c", site, "--broker-port", str(broker_port)])
-
         # The operator: a password hash and a signing key made by vigil-console itself.
         password = "correct horse battery"
         hashed = subprocess.run([args.console, "passwd"], input=password + "\n", text=True,
@@ -197,6 +200,11 @@ def main():
         keygen = subprocess.run([args.console, "keygen", "--out", key_file], text=True,
                                 capture_output=True, check=True).stdout
         public_key = keygen.split('"')[1]
+
+        site = write_site(run, args.site, modbus_port, args.vigilctl, public_key)
+        sim = procs.start("vigil-sim", [args.vigil_sim, site])
+        wait_port(modbus_port, sim, "vigil-sim")
+        vigild = procs.start("vigild", [args.vigild, "-c", site, "--broker-port", str(broker_port)])
         with open(os.path.join(run, "console.yaml"), "w") as f:
             f.write(f"listen: {{ host: 127.0.0.1, port: {web_port} }}\n"
                     f"broker: {{ host: 127.0.0.1, port: {broker_port}, topic_root: vigil }}\n"
