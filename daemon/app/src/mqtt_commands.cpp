@@ -115,19 +115,19 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   }
   if (b.site != config_->site.id.str() || b.gateway != config_->site.gateway.str() ||
       b.cmd != in.name) {
-    return finish(CommandCode::wrong_target,
-                  "the body names " + b.site + "/" + b.gateway + " cmd " + b.cmd +
-                      ", the topic " + config_->site.id.str() + "/" +
-                      config_->site.gateway.str() + " cmd " + in.name);
+    return finish(CommandCode::wrong_target, "the body names " + b.site + "/" + b.gateway +
+                                                 " cmd " + b.cmd + ", the topic " +
+                                                 config_->site.id.str() + "/" +
+                                                 config_->site.gateway.str() + " cmd " + in.name);
   }
   const core::TimePoint signed_at{std::chrono::milliseconds(b.ts_ms)};
   const auto skew = now > signed_at ? now - signed_at : signed_at - now;
   if (skew > config_->command_max_skew) {
-    return finish(CommandCode::stale,
-                  "signed " +
-                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
-                      " s away from the gateway's clock (commands.max_skew " +
-                      std::to_string(config_->command_max_skew.count() / 1000) + " s)");
+    return finish(
+        CommandCode::stale,
+        "signed " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
+            " s away from the gateway's clock (commands.max_skew " +
+            std::to_string(config_->command_max_skew.count() / 1000) + " s)");
   }
   try {
     if (!nonces_->claim(b.nonce, op->user, signed_at, now, config_->command_max_skew)) {
@@ -183,7 +183,8 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   // The control socket's attrs of what ran (command, filter, rc, digest);
   // the Unix peer is not one here.
   for (const auto& [key, value] : ran.audit.attrs) {
-    if (key != "unix_user" && key != "uid" && key != "operator") core::set_attr(e.attrs, key, value);
+    if (key != "unix_user" && key != "uid" && key != "operator")
+      core::set_attr(e.attrs, key, value);
   }
   if (ran.audit.kind != core::EventKind::record_access || ran.reply.rc != 0) {
     std::string why = first_line(ran.reply.err);

@@ -158,8 +158,8 @@ TEST(MqttCommands, RunsALockdownAsTheControlSocketWouldAndRefusesItsReplayAfterA
     EXPECT_EQ(core::attr_text(outcome.record.attrs, "command"), "lockdown set");
     EXPECT_EQ(core::attr_text(outcome.record.attrs, "zone"), "lab-a");
     EXPECT_EQ(core::attr_text(outcome.record.attrs, "nonce"), set.nonce);
-    const auto lockdowns = journal::Journal(config.journal_path)
-                               .query({.kinds = {core::EventKind::lockdown_set}});
+    const auto lockdowns =
+        journal::Journal(config.journal_path).query({.kinds = {core::EventKind::lockdown_set}});
     ASSERT_EQ(lockdowns.size(), 1u);
     EXPECT_EQ(core::attr_text(lockdowns[0].attrs, "operator"), "ben");
   }
