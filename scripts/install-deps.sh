@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev lld
   mosquitto mosquitto-clients tzdata procps
   clang-14 libfuzzer-14-dev python3-cryptography python3-jsonschema
+  chromium chromium-driver python3-selenium
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 )
 

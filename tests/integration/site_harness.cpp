@@ -93,7 +93,8 @@ void SiteHarness::write_config() {
       << "operators:\n"
       << "  - { user: \"" << test_user()
       << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n"
-      << (options_.card_and_pin ? "pin: { entry_time: 3s }\n" : "") << options_.extra_config;
+      << options_.extra_operators << (options_.card_and_pin ? "pin: { entry_time: 3s }\n" : "")
+      << options_.extra_config;
 }
 
 std::string SiteHarness::test_user() {

@@ -43,6 +43,9 @@ class SiteHarness {
     // 0 (loop0) is an EOL-supervised line, dual 1k/1k, 50 ms dwell: 1000 ohm
     // normal, 2000 alarm, 100 short, 60000 cut. It reads 1000 until set.
     bool supervised_loop = false;
+    // More entries of the operators list (YAML lines "  - { user: ... }\n"):
+    // operators with public keys for signed MQTT commands.
+    std::string extra_operators{};
     std::string time_zone = "UTC";  // the site's; a zone of the test's own needs $TZDIR
   };
 

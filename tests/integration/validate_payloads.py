@@ -27,6 +27,8 @@ TOPICS = [
     ("event", re.compile(PREFIX + r"event/(?P<zone>[^/]+)$")),
     ("incident-state",
      re.compile(PREFIX + r"incident-state/(?:(?P<segment>[^/]+)/)?(?P<seq>[^/]+)$")),
+    ("command", re.compile(PREFIX + r"cmd/(?P<cmd>[^/]+)$")),
+    ("reply", re.compile(PREFIX + r"reply/(?P<id>[^/]+)$")),
 ]
 
 
@@ -81,6 +83,14 @@ def check(message, validators):
         zone = topic_level(body["zone"]) if "zone" in body else "_site"
         if zone != match["zone"]:
             problems.append(f"{topic}: zone level {match['zone']!r}, payload says {zone!r}")
+    if kind == "command" and isinstance(body, dict) and isinstance(body.get("body"), str):
+        # The signed body is a JSON object of its own (docs/commands.md).
+        try:
+            inner = json.loads(body["body"])
+        except json.JSONDecodeError as e:
+            return kind, problems + [f"{topic}: body is not JSON ({e})"]
+        problems += [f"{topic}: body: {error.message} at /{'/'.join(map(str, error.path))}"
+                     for error in validators["command-body"].iter_errors(inner)]
     return kind, problems
 
 
@@ -96,6 +106,9 @@ def main():
         schema = json.loads((args.schemas / f"{kind}.schema.json").read_text())
         jsonschema.Draft202012Validator.check_schema(schema)
         validators[kind] = jsonschema.Draft202012Validator(schema)
+        if kind == "command":
+            validators["command-body"] = jsonschema.Draft202012Validator(
+                schema["$defs"]["body"])
 
     files = []
     for path in args.paths:

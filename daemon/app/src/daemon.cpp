@@ -20,6 +20,7 @@
 #include "vigil/app/full_verify.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/app/incident_state_watch.hpp"
+#include "vigil/app/mqtt_commands.hpp"
 #include "vigil/app/overdue_check.hpp"
 #include "vigil/app/retention.hpp"
 
@@ -31,6 +32,7 @@
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/operator_commands.hpp"
+#include "vigil/mqtt/command_link.hpp"
 #include "vigil/mqtt/digest_runner.hpp"
 #include "vigil/mqtt/door_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
@@ -380,6 +382,7 @@ void Daemon::start() {
     // Doors keep working without vigilctl: say so loudly, do not stop.
     spdlog::critical("{}; vigilctl cannot reach this vigild", e.what());
   }
+  start_command_link();
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;
@@ -489,10 +492,11 @@ void Daemon::arm_deadline() {
 
 void Daemon::shutdown() {
   if (!site_io_ && !journal_) return;
-  control_.reset();      // its requests journal through the writer: stop it first
-  retention_.reset();    // waits for a pass in progress (a month's move)
-  overdue_.reset();      // joins its thread (a check under way finishes)
-  full_verify_.reset();  // interrupts a walk still going
+  control_.reset();       // its requests journal through the writer: stop it first
+  command_link_.reset();  // so do signed MQTT commands
+  retention_.reset();     // waits for a pass in progress (a month's move)
+  overdue_.reset();       // joins its thread (a check under way finishes)
+  full_verify_.reset();   // interrupts a walk still going
   deadline_timer_.cancel();
   tick_timer_.cancel();
   stop_timer_.cancel();

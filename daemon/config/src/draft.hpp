@@ -163,6 +163,7 @@ struct DraftOperator {
   std::string name;
   std::vector<Located<std::string>> roles;
   std::vector<LocatedId> zones;  // "*" = the whole site
+  std::string public_key;        // raw 32 bytes (checked at parse); empty: none
 };
 
 struct Draft {
@@ -194,6 +195,7 @@ struct Draft {
   std::vector<DraftHolidayCalendar> holiday_calendars;
   std::optional<Located<std::string>> control_socket;
   std::vector<DraftOperator> operators;
+  core::Duration command_max_skew = std::chrono::seconds(30);  // commands.max_skew
 
   core::PinPolicy pin;                      // the `pin` section (issue 8)
   std::vector<DraftAlarmZone> alarm_zones;  // issue 9 (parse_alarm.cpp)
@@ -226,6 +228,7 @@ void parse_window(const YAML::Node& node, std::vector<core::WeeklyWindow>& out, 
 void parse_holiday_calendars(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_control(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 void parse_operators(const YAML::Node& node, Draft& draft, Diagnostics& diag);
+void parse_commands(const YAML::Node& node, Draft& draft, Diagnostics& diag);
 
 // Validate: the draft as a whole.
 Resolved validate(const Draft& draft, const LoadOptions& options, Diagnostics& diag);

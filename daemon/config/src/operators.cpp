@@ -10,6 +10,7 @@
 
 #include "draft.hpp"
 #include "suggest.hpp"
+#include "vigil/core/base64.hpp"
 
 namespace vigil::config {
 namespace {
@@ -38,7 +39,7 @@ bool valid_user_name(const std::string& user) {
 }
 
 void parse_operator(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
-  MapReader op(node, "operator", {"user", "name", "roles", "zones"}, diag);
+  MapReader op(node, "operator", {"user", "name", "roles", "zones", "public_key"}, diag);
   if (!op.ok()) return;
   DraftOperator out;
   out.pos = op.pos();
@@ -63,6 +64,18 @@ void parse_operator(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   if (zones.IsDefined() && expect_list(zones, "zones", diag)) {
     for (const auto& item : zones) {
       if (auto v = read_string(item, "zones", diag)) out.zones.push_back(*v);
+    }
+  }
+  if (auto v = op.string("public_key", Need::optional)) {
+    const auto raw = core::base64_decode(v->value);
+    if (!raw) {
+      diag.error(v->pos, "'public_key': not standard base64 (A-Z a-z 0-9 + /, padded with '=')");
+    } else if (raw->size() != 32) {
+      diag.error(v->pos, "'public_key': an Ed25519 public key is 32 bytes; this is " +
+                             std::to_string(raw->size()) +
+                             " (paste the line `vigilctl operator keygen` printed)");
+    } else {
+      out.public_key = *raw;
     }
   }
   draft.operators.push_back(std::move(out));
@@ -135,6 +148,20 @@ void parse_operators(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   for (const auto& item : node) parse_operator(item, draft, diag);
 }
 
+void parse_commands(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
+  MapReader commands(node, "commands", {"max_skew"}, diag);
+  if (!commands.ok()) return;
+  if (auto v = commands.duration("max_skew", Need::optional)) {
+    // Below a second a gateway with NTP jitter refuses honest commands;
+    // above an hour a captured command stays replayable for too long.
+    if (v->value < std::chrono::seconds(1) || v->value > std::chrono::hours(1)) {
+      diag.error(v->pos, "'max_skew': must be between 1s and 1h");
+    } else {
+      draft.command_max_skew = v->value;
+    }
+  }
+}
+
 void validate_operators(const Draft& draft, Diagnostics& diag) {
   std::map<std::string, int> users;
   std::vector<std::string> zone_ids;
@@ -165,6 +192,8 @@ void validate_operators(const Draft& draft, Diagnostics& diag) {
 }
 
 void build_operators(const Draft& draft, SiteConfig& out) {
+  out.command_max_skew =
+      std::chrono::duration_cast<std::chrono::milliseconds>(draft.command_max_skew);
   out.control_socket = draft.control_socket
                            ? resolve_config_path(draft.source, draft.control_socket->value)
                            : out.journal_path + ".sock";
@@ -172,6 +201,7 @@ void build_operators(const Draft& draft, SiteConfig& out) {
     OperatorConfig op;
     op.user = d.user.value;
     op.name = d.name.empty() ? d.user.value : d.name;
+    op.public_key = d.public_key;
     for (const auto& r : d.roles) op.roles.push_back(*role_from_string(r.value));
     for (const auto& z : d.zones) {
       if (z.value == kAllZones) {

@@ -187,7 +187,7 @@ void parse_broker_security(const MapReader& broker, Draft& draft, Diagnostics& d
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader broker(node, "broker",
                    {"host", "port", "client_id", "keepalive", "topic_root", "tls", "username",
-                    "password_file", "events", "digest"},
+                    "password_file", "events", "digest", "protocol"},
                    diag);
   if (!broker.ok()) return;
   BrokerConfig& out = draft.broker;
@@ -214,6 +214,13 @@ void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
           diag.error(v->pos, "'at': wants a local time of day, HH:MM or HH:MM:SS");
         }
       }
+    }
+  }
+  if (auto v = broker.string("protocol", Need::optional)) {
+    if (v->value == "5" || v->value == "3.1.1" || v->value == "auto") {
+      out.protocol = v->value;
+    } else {
+      diag.error(v->pos, "'protocol': '" + v->value + "' is not 5, 3.1.1 or auto");
     }
   }
   if (auto v = broker.string("host", Need::optional)) {

@@ -94,6 +94,8 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::visit_added, "visit_added"},
     std::pair{EventKind::visit_ended, "visit_ended"},
     std::pair{EventKind::escort_waiting, "escort_waiting"},
+    std::pair{EventKind::command_accepted, "command_accepted"},
+    std::pair{EventKind::command_refused, "command_refused"},
 };
 
 constexpr std::array kDenyReasonNames{

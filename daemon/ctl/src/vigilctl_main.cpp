@@ -48,6 +48,7 @@
 
 #include <iostream>
 
+#include "command_cli.hpp"
 #include "inspection_cli.hpp"
 #include "vigil/ctl/alarm_commands.hpp"
 #include "vigil/ctl/commands.hpp"
@@ -585,6 +586,7 @@ report_cmd->callback([&] {
 
 // Inspections with follow-up (issue 9 item 6, docs/inspections.md).
 add_inspection_cli(cli, rc);
+add_command_cli(cli, rc);
 add_visit_cli(cli, rc);
 
 CLI11_PARSE(cli, argc, argv);

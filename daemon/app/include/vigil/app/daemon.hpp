@@ -31,6 +31,7 @@ class Publisher;
 class DoorStates;
 class ZoneStates;
 class DigestRunner;
+class CommandLink;
 }  // namespace vigil::mqtt
 namespace vigil::journal {
 class OperatorCommands;
@@ -46,6 +47,7 @@ class Checkpointer;
 class FullVerify;
 class Retention;
 class ControlServer;
+class MqttCommands;
 
 class PinVerifier;
 class OverdueCheck;
@@ -97,6 +99,10 @@ class Daemon {
   // The control server's audit records (control_server.hpp): from its
   // thread, through the writer; true once durable.
   bool journal_audit(core::Event event);
+  // A signed MQTT command's record (mqtt_commands.hpp), from the command
+  // link's thread: its seq once durable, nullopt when it could not be.
+  std::optional<std::uint64_t> journal_command(core::Event event);
+  void start_command_link();  // daemon_journal.cpp
   void arm_deadline();
   void shutdown();
   // Alarm zones and fire release (daemon_alarm.cpp, docs/alarm.md).
@@ -124,11 +130,13 @@ class Daemon {
   std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use
   std::unique_ptr<SiteIo> site_io_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // signed checkpoints of the journal
-  std::unique_ptr<FullVerify> full_verify_;     // the whole chain, rechecked after start
-  std::unique_ptr<Retention> retention_;        // journal.retention: archives old months
-  std::unique_ptr<RosterWatch> roster_watch_;   // swaps people_ when the roster changes
-  std::unique_ptr<ControlServer> control_;      // vigilctl's socket, on its own thread
+  std::unique_ptr<Checkpointer> checkpointer_;       // signed checkpoints of the journal
+  std::unique_ptr<FullVerify> full_verify_;          // the whole chain, rechecked after start
+  std::unique_ptr<Retention> retention_;             // journal.retention: archives old months
+  std::unique_ptr<RosterWatch> roster_watch_;        // swaps people_ when the roster changes
+  std::unique_ptr<ControlServer> control_;           // vigilctl's socket, on its own thread
+  std::unique_ptr<MqttCommands> mqtt_commands_;      // signed MQTT commands (docs/commands.md)
+  std::unique_ptr<mqtt::CommandLink> command_link_;  // their cmd/+ subscription, own thread
   // publishes incident-state/<id> for actions journalled by anyone (vigilctl)
   std::unique_ptr<IncidentStateWatch> incident_states_;
   std::unique_ptr<OverdueCheck> overdue_;      // deficiency_overdue, off the loop

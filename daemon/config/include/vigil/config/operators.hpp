@@ -28,6 +28,9 @@ struct OperatorConfig {
   // zones. `all_zones` ("*" in the config): the whole site.
   std::vector<core::ZoneId> zones;
   bool all_zones = false;
+  // The raw 32-byte Ed25519 public key that signs this operator's MQTT
+  // commands (docs/commands.md); empty: no MQTT commands from them.
+  std::string public_key;
 
   bool has_role(Role role) const;
 };

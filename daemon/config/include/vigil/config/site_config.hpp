@@ -42,6 +42,10 @@ struct BrokerConfig {
   // The meeting digest on <prefix>/digest (broker.digest, docs/mqtt.md):
   // daily at this local time of day.
   bool digest_enabled = true;
+  // broker.protocol: "5", "3.1.1" or "auto" (5, falling back to 3.1.1 when
+  // the broker refuses it). MQTT 5 adds message expiry on retained state
+  // and Response Topic / Correlation Data on command replies.
+  std::string protocol = "auto";
   std::chrono::seconds digest_at{7 * 3600};
 };
 
@@ -181,6 +185,9 @@ struct SiteConfig {
   // and who may use it (operators, docs/control.md).
   std::string control_socket;
   std::vector<OperatorConfig> operators;
+  // Signed MQTT commands (commands.max_skew, docs/commands.md): a command
+  // whose signing time differs from the gateway's clock by more is stale.
+  std::chrono::milliseconds command_max_skew{30'000};
   // Alarm zones and fire release (issue 9, docs/alarm.md).
   std::vector<core::AlarmZone> alarm_zones;
   std::optional<core::FireConfig> fire;

@@ -129,6 +129,13 @@ enum class EventKind : std::uint8_t {
   // A visitor badged first and waits for the escort (person, reader, door,
   // zone; attrs visit, escort_window_s).
   escort_waiting,
+
+  // Signed MQTT commands (issue 11 item 4, docs/commands.md): every command
+  // that reached vigild's cmd/<name> topic. attrs: operator, cmd, id, nonce,
+  // code, message, and the target (incident, zone or door); an accepted one
+  // also the control-socket attrs of what ran (command, filter, rc, digest).
+  command_accepted,
+  command_refused,
 };
 
 enum class DenyReason : std::uint8_t {

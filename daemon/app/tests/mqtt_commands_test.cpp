@@ -1,0 +1,190 @@
+// Signed MQTT commands as vigild decides them (docs/commands.md), on a real
+// SQLite journal with real Ed25519 keys: each refusal code in the contract's
+// order, the replay check across a restart (a new MqttCommands on the same
+// database), and commands that run through the control socket's code path.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "vigil/app/mqtt_commands.hpp"
+#include "vigil/config/load.hpp"
+#include "vigil/core/base64.hpp"
+#include "vigil/journal/journal.hpp"
+#include "vigil/testing/temp_dir.hpp"
+
+namespace vigil::app {
+namespace mqtt_commands_test {
+
+using mqtt::CommandCode;
+
+const std::string kGuardSeed(32, '\x11');
+const std::string kAuditorSeed(32, '\x22');
+const std::string kStrangerSeed(32, '\x33');
+
+config::SiteConfig load_site(const testing::TempDir& dir) {
+  const std::string yaml =
+      "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
+      "journal: { path: journal.db }\n"
+      "zones:\n"
+      "  - { id: lab-a }\n"
+      "  - { id: lab-b }\n"
+      "access_levels:\n"
+      "  - { id: staff, zones: [lab-a, lab-b], schedule: always }\n"
+      "operators:\n"
+      "  - { user: ben, roles: [guard, supervisor], zones: [lab-a], public_key: \"" +
+      core::base64_encode(mqtt::ed25519_public_key(kGuardSeed)) +
+      "\" }\n"
+      "  - { user: ada, roles: [auditor], zones: [\"*\"], public_key: \"" +
+      core::base64_encode(mqtt::ed25519_public_key(kAuditorSeed)) +
+      "\" }\n"
+      "  - { user: cy, roles: [admin], zones: [\"*\"] }\n"
+      "commands: { max_skew: 30s }\n";
+  const auto path = dir.file("site.yaml");
+  std::ofstream(path) << yaml;
+  auto loaded = config::load_site_config(path);
+  if (!loaded) throw std::runtime_error(config::to_string(loaded.diagnostics()));
+  journal::Journal created(loaded.value().journal_path);  // the database exists
+  return loaded.value();
+}
+
+const core::TimePoint kNow{std::chrono::milliseconds(1'790'000'000'000)};
+
+struct Signed {
+  std::string cmd = "lockdown-set";
+  std::string op = "ben";
+  std::string seed = kGuardSeed;
+  std::string zone = "lab-a";
+  std::string nonce = "0123456789abcdef0123456789abcdef";
+  std::int64_t ts_ms = 1'790'000'000'000;
+  std::string site = "hq";
+  std::string incident;
+  std::optional<std::string> note;
+
+  std::string payload() const {
+    mqtt::CommandBody b;
+    b.id = "c-" + nonce.substr(0, 8);
+    b.operator_name = op;
+    b.cmd = cmd;
+    b.site = site;
+    b.gateway = "gw1";
+    b.ts_ms = ts_ms;
+    b.nonce = nonce;
+    b.incident = incident;
+    b.note = note;
+    if (cmd != "fire-reset" && incident.empty()) b.zone = zone;
+    return mqtt::format_signed_command(mqtt::format_command_body(b), seed);
+  }
+};
+
+std::string nonce_n(int n) {
+  char text[33];
+  std::snprintf(text, sizeof text, "%032x", n);
+  return text;
+}
+
+TEST(MqttCommands, RefusesEachBadCommandWithTheFirstFailingCheckAndJournalsIt) {
+  testing::TempDir dir("vigil-mqtt-cmd");
+  const auto config = load_site(dir);
+  MqttCommands commands(config);
+  struct Case {
+    const char* what;
+    std::string topic_name;
+    std::string payload;
+    bool retained;
+    CommandCode code;
+  };
+  Signed good;
+  Signed wrong_key = good;
+  wrong_key.seed = kStrangerSeed;
+  Signed stranger = good;
+  stranger.op = "zed";
+  Signed no_key = good;
+  no_key.op = "cy";
+  Signed other_site = good;
+  other_site.site = "elsewhere";
+  Signed stale = good;
+  stale.ts_ms -= 31'000;
+  Signed auditor = good;
+  auditor.op = "ada";
+  auditor.seed = kAuditorSeed;
+  Signed out_of_scope = good;
+  out_of_scope.zone = "lab-b";
+  int n = 0;
+  for (Signed* s : {&wrong_key, &stranger, &no_key, &other_site, &stale, &auditor, &out_of_scope})
+    s->nonce = nonce_n(++n);
+  // A body signed, then one byte changed after signing.
+  std::string tampered = good.payload();
+  tampered.replace(tampered.find("lab-a"), 5, "lab-b");
+  const std::vector<Case> cases{
+      {"not JSON", "lockdown-set", "{nope", false, CommandCode::bad_request},
+      {"retained", "lockdown-set", good.payload(), true, CommandCode::bad_request},
+      {"unknown operator", "lockdown-set", stranger.payload(), false,
+       CommandCode::unknown_operator},
+      {"operator without key", "lockdown-set", no_key.payload(), false,
+       CommandCode::unknown_operator},
+      {"wrong key", "lockdown-set", wrong_key.payload(), false, CommandCode::bad_signature},
+      {"tampered body", "lockdown-set", tampered, false, CommandCode::bad_signature},
+      {"other site", "lockdown-set", other_site.payload(), false, CommandCode::wrong_target},
+      {"topic differs", "lockdown-release", good.payload(), false, CommandCode::wrong_target},
+      {"31 s old", "lockdown-set", stale.payload(), false, CommandCode::stale},
+      {"auditor", "lockdown-set", auditor.payload(), false, CommandCode::role},
+      {"zone outside scope", "lockdown-set", out_of_scope.payload(), false, CommandCode::scope},
+  };
+  for (const auto& c : cases) {
+    const auto outcome = commands.handle({c.topic_name, c.payload, c.retained}, kNow);
+    EXPECT_EQ(outcome.record.kind, core::EventKind::command_refused) << c.what;
+    EXPECT_EQ(core::attr_text(outcome.record.attrs, "code"), mqtt::to_string(c.code)) << c.what;
+    if (std::string(c.what) == "not JSON") {
+      EXPECT_FALSE(outcome.reply) << "no id, no reply";
+    } else {
+      ASSERT_TRUE(outcome.reply) << c.what;
+      EXPECT_EQ(outcome.reply->code, c.code) << c.what << ": " << outcome.reply->message;
+    }
+  }
+}
+
+TEST(MqttCommands, RunsALockdownAsTheControlSocketWouldAndRefusesItsReplayAfterARestart) {
+  testing::TempDir dir("vigil-mqtt-cmd");
+  const auto config = load_site(dir);
+  Signed set;
+  set.nonce = nonce_n(100);
+  {
+    MqttCommands commands(config);
+    const auto outcome = commands.handle({"lockdown-set", set.payload(), false}, kNow);
+    EXPECT_EQ(outcome.record.kind, core::EventKind::command_accepted);
+    ASSERT_TRUE(outcome.reply);
+    EXPECT_EQ(outcome.reply->code, CommandCode::ok) << outcome.reply->message;
+    EXPECT_EQ(outcome.reply->operator_name, "ben");
+    EXPECT_EQ(core::attr_text(outcome.record.attrs, "command"), "lockdown set");
+    EXPECT_EQ(core::attr_text(outcome.record.attrs, "zone"), "lab-a");
+    EXPECT_EQ(core::attr_text(outcome.record.attrs, "nonce"), set.nonce);
+    const auto lockdowns =
+        journal::Journal(config.journal_path).query({.kinds = {core::EventKind::lockdown_set}});
+    ASSERT_EQ(lockdowns.size(), 1u);
+    EXPECT_EQ(core::attr_text(lockdowns[0].attrs, "operator"), "ben");
+  }
+  MqttCommands restarted(config);
+  const auto again = restarted.handle({"lockdown-set", set.payload(), false}, kNow);
+  ASSERT_TRUE(again.reply);
+  EXPECT_EQ(again.reply->code, CommandCode::replay);
+
+  // A command that runs but fails is answered `failed`, with why.
+  Signed ack;
+  ack.cmd = "incident-ack";
+  ack.incident = "999";
+  ack.nonce = nonce_n(101);
+  const auto failed = restarted.handle({"incident-ack", ack.payload(), false}, kNow);
+  ASSERT_TRUE(failed.reply);
+  EXPECT_EQ(failed.reply->code, CommandCode::failed);
+  EXPECT_FALSE(failed.reply->message.empty());
+}
+
+TEST(MqttCommands, ReplyCarriesTheContractsFields) {
+  mqtt::CommandReply r{"c-1", "lockdown-set", std::string("ben"), CommandCode::ok, "done", 42};
+  EXPECT_EQ(mqtt::format_command_reply(r),
+            R"({"cmd":"lockdown-set","code":"ok","id":"c-1","message":"done","ok":true,)"
+            R"("operator":"ben","seq":42,"v":1})");
+}
+
+}  // namespace mqtt_commands_test
+}  // namespace vigil::app

@@ -1,0 +1,80 @@
+// What the console knows of every gateway: the newest retained status, door
+// and zone states, and the incidents with their lifecycle states, fed from the
+// broker message by message. apply() answers with the update to push to the
+// browsers (or nothing when the message changed nothing or was not for us);
+// snapshot() is what a browser gets when it connects. Pure: no I/O, no clock.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace vigil::console {
+
+// One incident in the guards' queue.
+struct QueueEntry {
+  std::string id;  // "<site>/<gateway>/<segment>/<seq>" as published
+  std::string site, gateway;
+  std::uint64_t seq = 0;  // the number a command names it by
+  std::string severity;  // info, warning, major, critical, or "" before the incident itself arrived
+  std::string kind;
+  std::string state;   // open, acknowledged (resolved ones leave the queue)
+  std::string opened;  // ISO 8601 UTC, for age
+  std::string zone, door, summary;
+  std::string acknowledged_by;
+};
+
+// critical 4, major 3, warning 2, info 1; an incident known only from its
+// state (the console started after it was raised) ranks as major: a guard
+// must see it, and it cannot be known to be critical.
+int severity_rank(std::string_view severity);
+
+class StateStore {
+ public:
+  explicit StateStore(std::string topic_root);
+
+  // A message from the broker (topic under <root>/v1/). An empty payload
+  // clears a retained slot. Never throws: a payload that is not what the v1
+  // schema says is ignored (and counted).
+  std::optional<nlohmann::json> apply(std::string_view topic, std::string_view payload);
+
+  // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...]}
+  nlohmann::json snapshot() const;
+  // Open and acknowledged incidents: most severe first, then oldest first.
+  std::vector<QueueEntry> queue() const;
+  std::size_t ignored() const { return ignored_; }
+
+  // The gateway named by `site`/`gateway` is known (a command may go there).
+  bool knows_gateway(const std::string& site, const std::string& gateway) const;
+
+ private:
+  struct Incident {
+    nlohmann::json raised;  // the incident message, null until seen
+    nlohmann::json state;   // the newest incident-state, null until seen
+  };
+  struct Gateway {
+    std::string site, gateway;
+    nlohmann::json status;  // null until seen
+    std::map<std::string, nlohmann::json> doors, zones;
+  };
+
+  Gateway& gateway(const std::string& site, const std::string& gw);
+  nlohmann::json gateway_json(const Gateway& g) const;
+  nlohmann::json queue_json() const;
+  void prune_resolved();
+
+  std::string prefix_;                         // "<root>/v1/"
+  std::map<std::string, Gateway> gateways_;    // by "site/gateway"
+  std::map<std::string, Incident> incidents_;  // by id
+  std::vector<std::string> resolved_order_;    // oldest first, bounded
+  std::size_t ignored_ = 0;
+};
+
+nlohmann::json to_json(const QueueEntry& e);
+
+}  // namespace vigil::console

@@ -1,0 +1,193 @@
+#include "console_app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "vigil/console/browser_request.hpp"
+#include "vigil/console/password.hpp"
+
+namespace vigil::console {
+namespace {
+
+using nlohmann::json;
+
+// A reply that never comes (gateway offline) must not pin memory.
+constexpr auto kPendingLifetime = std::chrono::minutes(5);
+
+// Verified when the user name is unknown, so a wrong name takes as long as a
+// wrong password and the timing does not tell which names exist.
+const std::string& dummy_hash() {
+  static const std::string hash = hash_password("not a password");
+  return hash;
+}
+
+// Payloads are parsed (so valid UTF-8), but a text never reaches a browser
+// through a throwing dump.
+std::string to_text(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+ConsoleHub::ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
+                       std::map<std::string, OperatorKey> keys)
+    : io_(io),
+      config_(std::move(config)),
+      keys_(std::move(keys)),
+      store_(config_.topic_root),
+      sessions_(config_.max_failed_logins, config_.lockout, config_.session_ttl) {}
+
+void ConsoleHub::start() {
+  (void)dummy_hash();
+  link_ = std::make_unique<MqttLink>(
+      config_.broker, config_.topic_root,
+      [this](std::string topic, std::string payload) {
+        boost::asio::post(io_, [this, topic = std::move(topic), payload = std::move(payload)] {
+          on_mqtt(topic, payload);
+        });
+      },
+      [this](bool up, std::string why) {
+        boost::asio::post(io_, [this, up, why = std::move(why)] { on_link(up, why); });
+      });
+  link_->start();
+}
+
+void ConsoleHub::stop() {
+  if (link_) link_->stop();
+}
+
+ConsoleHub::LoginAnswer ConsoleHub::login(const std::string& user, const std::string& password) {
+  const auto now = std::chrono::steady_clock::now();
+  if (sessions_.locked(user, now)) {
+    spdlog::warn("login refused for '{}': too many failed attempts", user);
+    return {429, {}, {}, "too many failed attempts; try again later"};
+  }
+  const ConsoleOperator* op = nullptr;
+  for (const auto& o : config_.operators) {
+    if (o.user == user) op = &o;
+  }
+  const bool good =
+      verify_password(password, op != nullptr ? op->password_hash : dummy_hash()) && op != nullptr;
+  if (!good) {
+    sessions_.record_failure(user, now);
+    spdlog::warn("login failed for '{}'", user);
+    return {401, {}, {}, "wrong user name or password"};
+  }
+  spdlog::info("operator '{}' logged in", user);
+  return {200, sessions_.open(user, now), op->display_name, {}};
+}
+
+void ConsoleHub::logout(const std::string& token) {
+  sessions_.close(token);
+}
+
+std::optional<std::string> ConsoleHub::session_user(const std::string& token) const {
+  return sessions_.user_of(token, std::chrono::steady_clock::now());
+}
+
+std::string ConsoleHub::display_name(const std::string& user) const {
+  for (const auto& o : config_.operators) {
+    if (o.user == user) return o.display_name;
+  }
+  return user;
+}
+
+void ConsoleHub::attach(const std::shared_ptr<BrowserLink>& browser) {
+  browsers_[browser.get()] = browser;
+  browser->send(to_text(json{{"type", "hello"},
+                             {"user", browser->user()},
+                             {"name", display_name(browser->user())},
+                             {"can_sign", keys_.contains(browser->user())}}));
+  browser->send(to_text(store_.snapshot()));
+  browser->send(to_text(json{{"type", "broker"}, {"up", broker_up_}, {"why", broker_why_}}));
+}
+
+void ConsoleHub::detach(const BrowserLink* browser) {
+  browsers_.erase(browser);
+}
+
+void ConsoleHub::broadcast(const std::string& text) {
+  for (auto it = browsers_.begin(); it != browsers_.end();) {
+    if (auto b = it->second.lock()) {
+      b->send(text);
+      ++it;
+    } else {
+      it = browsers_.erase(it);
+    }
+  }
+}
+
+void ConsoleHub::on_link(bool up, const std::string& why) {
+  if (up) {
+    spdlog::info("broker connected; subscribed to {}/v1/+/+/#", config_.topic_root);
+  } else {
+    spdlog::warn("broker: {}", why);
+  }
+  broker_up_ = up;
+  broker_why_ = why;
+  broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
+}
+
+void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
+  if (forward_reply(topic, payload)) return;
+  if (auto update = store_.apply(topic, payload)) broadcast(to_text(*update));
+}
+
+bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payload) {
+  const auto at = topic.rfind("/reply/");
+  if (at == std::string::npos) return false;
+  const auto it = pending_.find(topic.substr(at + 7));
+  if (it == pending_.end()) return true;  // another console's reply
+  json reply = json::parse(payload, nullptr, false);
+  if (reply.is_discarded()) reply = json{{"ok", false}, {"message", "unreadable reply"}};
+  if (auto b = it->second.browser.lock()) {
+    b->send(to_text(json{{"type", "reply"}, {"ref", it->second.ref}, {"reply", reply}}));
+  }
+  pending_.erase(it);
+  return true;
+}
+
+void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
+                                    std::string_view text) {
+  auto answer = [&](const std::string& ref, bool ok, const std::string& message) {
+    browser->send(
+        to_text(json{{"type", "answer"}, {"ref", ref}, {"ok", ok}, {"message", message}}));
+  };
+  // The session may have ended (logout in another tab) since the socket opened.
+  const auto user = session_user(browser->token());
+  if (!user || *user != browser->user()) {
+    answer("", false, "session ended; log in again");
+    return;
+  }
+  const auto request = parse_browser_request(text);
+  if (const auto* bad = std::get_if<BrowserRequestError>(&request)) {
+    answer(bad->ref, false, bad->message);
+    return;
+  }
+  const auto& command = std::get<BrowserCommand>(request);
+  const auto key = keys_.find(*user);
+  if (key == keys_.end()) {
+    answer(command.ref, false, "no signing key for operator '" + *user + "'");
+    return;
+  }
+  if (!store_.knows_gateway(command.site, command.gateway)) {
+    answer(command.ref, false, "unknown gateway " + command.site + "/" + command.gateway);
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(pending_, [&](const auto& kv) { return now - kv.second.sent > kPendingLifetime; });
+  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  const auto signed_command = sign_command(command, config_.topic_root, *user, key->second, unix_ms,
+                                           random_hex(16), "c" + random_hex(12));
+  if (!link_ || !link_->publish(signed_command.topic, signed_command.payload)) {
+    answer(command.ref, false, "not connected to the broker");
+    return;
+  }
+  pending_[signed_command.id] = Pending{browser, command.ref, now};
+  spdlog::info("operator '{}' sent {} to {}/{} (id {})", *user, command.cmd, command.site,
+               command.gateway, signed_command.id);
+  answer(command.ref, true, "sent as " + signed_command.id);
+}
+
+}  // namespace vigil::console

@@ -1,0 +1,80 @@
+// The console's hub, living on one io_context: the state of every gateway
+// (StateStore), the logged-in sessions, the operators' keys, the browsers
+// connected over WebSocket and the broker link. Browser commands are checked
+// here against the session, signed in the operator's name and published;
+// the gateway's reply is forwarded to the browser that asked.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "asio.hpp"
+#include "mqtt_link.hpp"
+#include "vigil/console/config.hpp"
+#include "vigil/console/sessions.hpp"
+#include "vigil/console/signed_command.hpp"
+#include "vigil/console/state_store.hpp"
+
+namespace vigil::console {
+
+// A connected browser, as the hub sees it.
+class BrowserLink {
+ public:
+  virtual ~BrowserLink() = default;
+  virtual void send(std::string text) = 0;
+  virtual const std::string& user() const = 0;
+  virtual const std::string& token() const = 0;
+};
+
+class ConsoleHub {
+ public:
+  ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
+             std::map<std::string, OperatorKey> keys);
+  void start();
+  void stop();
+
+  struct LoginAnswer {
+    int status = 401;  // 200, 401 or 429
+    std::string token;
+    std::string display_name;
+    std::string message;
+  };
+  LoginAnswer login(const std::string& user, const std::string& password);
+  void logout(const std::string& token);
+  std::optional<std::string> session_user(const std::string& token) const;
+  std::string display_name(const std::string& user) const;
+
+  // A browser connected (sends it who it is, the snapshot and the broker's state).
+  void attach(const std::shared_ptr<BrowserLink>& browser);
+  void detach(const BrowserLink* browser);
+  void on_browser_message(const std::shared_ptr<BrowserLink>& browser, std::string_view text);
+
+ private:
+  struct Pending {
+    std::weak_ptr<BrowserLink> browser;
+    std::string ref;
+    std::chrono::steady_clock::time_point sent;
+  };
+  void on_mqtt(const std::string& topic, const std::string& payload);
+  void on_link(bool up, const std::string& why);
+  void broadcast(const std::string& text);
+  bool forward_reply(const std::string& topic, const std::string& payload);
+
+  boost::asio::io_context& io_;
+  ConsoleConfig config_;
+  std::map<std::string, OperatorKey> keys_;
+  StateStore store_;
+  Sessions sessions_;
+  std::map<const BrowserLink*, std::weak_ptr<BrowserLink>> browsers_;
+  std::map<std::string, Pending> pending_;  // by command id
+  bool broker_up_ = false;
+  std::string broker_why_ = "not connected yet";
+  std::unique_ptr<MqttLink> link_;
+};
+
+}  // namespace vigil::console

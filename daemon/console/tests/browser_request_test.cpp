@@ -1,0 +1,120 @@
+// What a browser may ask: only commands of the contract, with their args
+// rebuilt, never copied, and a refusal (never a crash) for anything else.
+#include "vigil/console/browser_request.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vigil::console::browser_request_test {
+
+using nlohmann::json;
+
+std::string request(const std::string& cmd, const json& args) {
+  return json{{"op", "command"}, {"ref", "r1"},      {"cmd", cmd},
+              {"site", "hq"},    {"gateway", "gw1"}, {"args", args}}
+      .dump();
+}
+
+TEST(BrowserRequest, AcceptsEachCommandOfTheContractAndRebuildsItsArgs) {
+  struct Case {
+    std::string cmd;
+    json args;
+    json expected;
+  };
+  const std::vector<Case> cases = {
+      {"incident-ack", {{"incident", "17"}}, {{"incident", "17"}}},
+      {"incident-ack",
+       {{"incident", "17"}, {"note", "on it"}, {"extra", 1}},
+       {{"incident", "17"}, {"note", "on it"}}},
+      {"incident-resolve",
+       {{"incident", "3"}, {"note", "door re-latched"}},
+       {{"incident", "3"}, {"note", "door re-latched"}}},
+      {"lockdown-set", {{"zone", "lab"}}, {{"zone", "lab"}}},
+      {"lockdown-release", {{"zone", "lab"}}, {{"zone", "lab"}}},
+      {"zone-arm", {{"zone", "vault"}}, {{"zone", "vault"}}},
+      {"zone-disarm", {{"zone", "vault"}}, {{"zone", "vault"}}},
+      {"door-unlock",
+       {{"door", "lobby-main"}, {"seconds", 300}},
+       {{"door", "lobby-main"}, {"seconds", 300}}},
+      {"fire-reset", {{"anything", true}}, json::object()},
+  };
+  for (const auto& c : cases) {
+    const auto parsed = parse_browser_request(request(c.cmd, c.args));
+    const auto* command = std::get_if<BrowserCommand>(&parsed);
+    ASSERT_NE(command, nullptr) << c.cmd << " " << std::get<BrowserRequestError>(parsed).message;
+    EXPECT_EQ(command->cmd, c.cmd);
+    EXPECT_EQ(command->ref, "r1");
+    EXPECT_EQ(command->site, "hq");
+    EXPECT_EQ(command->gateway, "gw1");
+    EXPECT_EQ(command->args, c.expected) << c.cmd;
+  }
+}
+
+TEST(BrowserRequest, RefusesWhatTheContractDoesNotAllow) {
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const auto with = [](json j) { return j.dump(); };
+  const json base{{"op", "command"}, {"ref", "r9"},      {"cmd", "incident-ack"},
+                  {"site", "hq"},    {"gateway", "gw1"}, {"args", {{"incident", "5"}}}};
+  auto patched = [&](const char* key, json value) {
+    json j = base;
+    j[key] = std::move(value);
+    return j.dump();
+  };
+  const std::vector<Case> cases = {
+      {"", "not a JSON object"},
+      {"[1]", "not a JSON object"},
+      {"{\"op\":\"command\"", "not a JSON object"},
+      {std::string(17000, ' '), "message too long"},
+      {patched("op", "shell"), "unknown 'op'"},
+      {patched("cmd", "self-destruct"), "unknown 'cmd'"},
+      {patched("ref", std::string(65, 'r')), "'ref' must be text of at most 64 characters"},
+      {patched("site", "hq/+"), "'site' and 'gateway' must be ids"},
+      {patched("gateway", ""), "'site' and 'gateway' must be ids"},
+      {patched("args", {{"incident", "0"}}), "'incident' must be an incident number"},
+      {patched("args", {{"incident", 5}}), "'incident' must be an incident number"},
+      {patched("args", {{"incident", "5"}, {"note", 3}}), "'note' must be text"},
+      {patched("args", {{"incident", "5"}, {"note", std::string(2001, 'n')}}),
+       "'note' is too long"},
+      {patched("args", "x"), "'args' must be an object"},
+      {with(json{{"op", "command"},
+                 {"cmd", "incident-resolve"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"incident", "5"}}}}),
+       "a resolution needs a note saying what was done"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"door", "d1"}, {"seconds", 301}}}}),
+       "'seconds' must be from 1 to 300"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"door", "d1"}, {"seconds", 0}}}}),
+       "'seconds' must be from 1 to 300"},
+      {with(json{{"op", "command"},
+                 {"cmd", "door-unlock"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"door", "d1"}, {"seconds", 2.5}}}}),
+       "'seconds' must be a whole number"},
+      {with(json{{"op", "command"},
+                 {"cmd", "zone-arm"},
+                 {"site", "hq"},
+                 {"gateway", "gw1"},
+                 {"args", {{"zone", "#"}}}}),
+       "'zone' must be a zone id"},
+  };
+  for (const auto& c : cases) {
+    const auto parsed = parse_browser_request(c.text);
+    const auto* error = std::get_if<BrowserRequestError>(&parsed);
+    ASSERT_NE(error, nullptr) << c.text.substr(0, 200);
+    EXPECT_EQ(error->message, c.message) << c.text.substr(0, 200);
+  }
+}
+
+}  // namespace vigil::console::browser_request_test

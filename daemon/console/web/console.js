@@ -1,0 +1,240 @@
+// Vigil guard console: plain JavaScript, no build step, no outside package.
+// Talks to vigil-console over /ws (JSON messages, docs/console.md); every
+// text from the broker goes into the page through textContent only.
+'use strict';
+
+const state = { gateways: new Map(), queue: [], broker: { up: false, why: '' }, socket: false,
+                user: null, canSign: false, refs: 0 };
+let ws = null;
+let audio = null;
+let retryMs = 500;
+
+const $ = (id) => document.getElementById(id);
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+// ---- login ----
+async function checkSession() {
+  const r = await fetch('/api/me', { credentials: 'same-origin' });
+  if (r.ok) { const me = await r.json(); loggedIn(me.user, me.name); } else { showLogin(); }
+}
+function showLogin() { $('app').hidden = true; $('login').hidden = false; }
+function loggedIn(user, name) {
+  state.user = user;
+  $('who').textContent = name + ' (' + user + ')';
+  $('login').hidden = true;
+  $('app').hidden = false;
+  connect();
+}
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  unlockAudio();
+  $('login-error').textContent = '';
+  const r = await fetch('/login', { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: $('user').value, password: $('password').value }) });
+  const answer = await r.json().catch(() => ({}));
+  $('password').value = '';
+  if (r.ok) loggedIn($('user').value, answer.name); else $('login-error').textContent = answer.message || 'login failed';
+});
+$('logout').addEventListener('click', async () => {
+  await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
+  if (ws) { ws.onclose = null; ws.close(); ws = null; }
+  state.user = null;
+  showLogin();
+});
+
+// ---- sound: a short beep for each new critical incident ----
+function unlockAudio() {
+  try { if (!audio) audio = new AudioContext(); if (audio.state === 'suspended') audio.resume(); } catch (e) { audio = null; }
+}
+function beep() {
+  if (!audio) return;
+  const osc = audio.createOscillator();
+  const gain = audio.createGain();
+  osc.type = 'square';
+  osc.frequency.value = 880;
+  gain.gain.value = 0.2;
+  osc.connect(gain).connect(audio.destination);
+  osc.start();
+  osc.stop(audio.currentTime + 0.35);
+}
+document.addEventListener('click', unlockAudio);
+
+// ---- socket ----
+function connect() {
+  const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
+  ws = new WebSocket(proto + location.host + '/ws');
+  ws.onopen = () => { state.socket = true; retryMs = 500; render(); };
+  ws.onmessage = (ev) => handle(JSON.parse(ev.data));
+  ws.onclose = () => {
+    state.socket = false;
+    render();
+    if (state.user) setTimeout(checkSession, retryMs);
+    retryMs = Math.min(retryMs * 2, 5000);
+  };
+}
+function send(cmd, site, gateway, args) {
+  const ref = 'r' + (++state.refs);
+  ws.send(JSON.stringify({ op: 'command', ref, cmd, site, gateway, args }));
+  $('last-reply').textContent = cmd + ': sending…';
+  return ref;
+}
+function handle(m) {
+  switch (m.type) {
+    case 'hello': state.canSign = m.can_sign; break;
+    case 'snapshot':
+      state.gateways = new Map(m.gateways.map((g) => [g.site + '/' + g.gateway, g]));
+      state.queue = m.queue;
+      break;
+    case 'gateway': state.gateways.set(m.gateway.site + '/' + m.gateway.gateway, m.gateway); break;
+    case 'queue':
+      state.queue = m.queue;
+      if (m.raised && m.raised.severity === 'critical') beep();
+      break;
+    case 'broker': state.broker = { up: m.up, why: m.why }; break;
+    case 'answer':
+      $('last-reply').textContent = (m.ok ? 'sent: ' : 'refused: ') + m.message;
+      $('last-reply').dataset.ok = m.ok;
+      break;
+    case 'reply': {
+      const r = m.reply || {};
+      $('last-reply').textContent = (r.ok ? 'done: ' : 'refused (' + (r.code || '?') + '): ') + (r.cmd || '') + ' ' + (r.message || '');
+      $('last-reply').dataset.ok = !!r.ok;
+      $('last-reply').dataset.code = r.code || '';
+      break;
+    }
+    default: break;
+  }
+  render();
+}
+
+// ---- confirmation dialog ----
+function confirmAction(title, text, noteMode, onOk) {
+  const dlg = $('confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-note').value = '';
+  $('confirm-note-label').hidden = noteMode === 'none';
+  $('confirm-ok').onclick = (ev) => {
+    ev.preventDefault();
+    const note = $('confirm-note').value.trim();
+    if (noteMode === 'required' && !note) { $('confirm-note').focus(); return; }
+    dlg.close();
+    onOk(note);
+  };
+  $('confirm-cancel').onclick = () => dlg.close();
+  dlg.showModal();
+}
+
+// ---- rendering ----
+function doorLook(d) {
+  if (d.alarm === 'forced') return 'forced';
+  if (d.alarm === 'held_open') return 'held';
+  if (d.contact === 'open') return 'open';
+  if (d.lock === 'unlocked' || d.lock === 'released') return 'unlocked';
+  if (d.lock === 'locked') return 'locked';
+  return 'unknown';
+}
+function age(iso) {
+  const t = Date.parse(iso);
+  if (isNaN(t)) return '';
+  const s = Math.max(0, Math.round((Date.now() - t) / 1000));
+  return s < 120 ? s + ' s ago' : Math.round(s / 60) + ' min ago';
+}
+function renderBanners() {
+  const box = $('banners');
+  box.replaceChildren();
+  const add = (cls, text) => { const b = el('div', 'banner ' + cls, text); b.setAttribute('role', 'alert'); box.append(b); };
+  if (!state.user) return;
+  if (!state.socket) add('socket', 'Console connection lost: reconnecting');
+  if (!state.broker.up) add('broker', 'Console lost the broker: no live updates (' + state.broker.why + ')');
+  for (const g of state.gateways.values()) {
+    if (g.status === 'offline') add('offline', 'Gateway ' + g.site + '/' + g.gateway + ' is OFFLINE');
+    else if (g.status === 'degraded') add('degraded', 'Gateway ' + g.site + '/' + g.gateway + ' is degraded' + (g.reason ? ': ' + g.reason : ''));
+  }
+}
+function renderQueue() {
+  const list = $('queue');
+  list.replaceChildren();
+  $('queue-count').textContent = '(' + state.queue.length + ')';
+  for (const q of state.queue) {
+    const li = el('li', 'incident ' + (q.severity || 'major') + ' ' + q.state);
+    li.dataset.id = q.id;
+    li.dataset.severity = q.severity;
+    li.dataset.state = q.state;
+    li.dataset.kind = q.kind;
+    li.append(el('div', 'head', (q.severity || '?').toUpperCase() + ' ' + (q.kind || 'incident') + (q.door ? ' at ' + q.door : '')));
+    li.append(el('div', 'summary', q.summary || ''));
+    li.append(el('div', 'meta', q.site + '/' + q.gateway + ' · zone ' + (q.zone || '-') + ' · #' + q.seq + ' · ' + age(q.opened) + ' · ' + q.state + (q.acknowledged_by ? ' by ' + q.acknowledged_by : '')));
+    if (state.canSign && q.seq) {
+      if (q.state === 'open') {
+        const ack = el('button', 'ack', 'Acknowledge');
+        ack.onclick = () => confirmAction('Acknowledge incident #' + q.seq, q.summary || q.kind, 'optional',
+          (note) => send('incident-ack', q.site, q.gateway, note ? { incident: String(q.seq), note } : { incident: String(q.seq) }));
+        li.append(ack);
+      }
+      const res = el('button', 'resolve', 'Resolve');
+      res.onclick = () => confirmAction('Resolve incident #' + q.seq, 'Say what was done.', 'required',
+        (note) => send('incident-resolve', q.site, q.gateway, { incident: String(q.seq), note }));
+      li.append(res);
+    }
+    list.append(li);
+  }
+}
+function renderMap() {
+  const map = $('map');
+  map.replaceChildren();
+  for (const g of state.gateways.values()) {
+    const box = el('section', 'site ' + g.status);
+    box.dataset.key = g.site + '/' + g.gateway;
+    box.append(el('h3', '', g.site + ' / ' + g.gateway + ' · ' + g.status));
+    const zones = el('div', 'zones');
+    for (const z of g.zones) {
+      const locked = z.lockdown && z.lockdown !== 'none';
+      const tile = el('div', 'zone' + (locked ? ' lockdown' : '') + (z.alarm === 'alarm' ? ' alarm' : ''));
+      tile.dataset.zone = z.zone;
+      tile.append(el('div', 'name', z.zone));
+      tile.append(el('div', 'occupancy', 'occupancy ' + z.occupancy));
+      tile.append(el('div', 'mode', (z.alarm && z.alarm !== 'none' ? 'alarm ' + z.alarm + ' · ' : '') + (locked ? 'LOCKDOWN' : 'no lockdown')));
+      if (state.canSign) {
+        const cmd = locked ? 'lockdown-release' : 'lockdown-set';
+        const b = el('button', cmd, locked ? 'Release lockdown' : 'Lock down');
+        b.onclick = () => confirmAction((locked ? 'Release lockdown of ' : 'Lock down ') + z.zone, 'Site ' + g.site + ', gateway ' + g.gateway + '.', 'none',
+          () => send(cmd, g.site, g.gateway, { zone: z.zone }));
+        tile.append(b);
+      }
+      zones.append(tile);
+    }
+    const doors = el('div', 'doors');
+    for (const d of g.doors) {
+      const look = doorLook(d);
+      const tile = el('div', 'door ' + look);
+      tile.dataset.door = d.door;
+      tile.dataset.state = look;
+      tile.append(el('div', 'name', d.door));
+      tile.append(el('div', 'state', look + ' · lock ' + d.lock + ' · ' + d.contact));
+      if (state.canSign) {
+        const b = el('button', 'door-unlock', 'Release 5 s');
+        b.onclick = () => confirmAction('Release door ' + d.door + ' for 5 s', 'The door unlocks for 5 seconds.', 'none',
+          () => send('door-unlock', g.site, g.gateway, { door: d.door, seconds: 5 }));
+        tile.append(b);
+      }
+      doors.append(tile);
+    }
+    box.append(el('h4', '', 'Zones'), zones, el('h4', '', 'Doors'), doors);
+    map.append(box);
+  }
+}
+function render() {
+  $('link-state').textContent = state.socket ? (state.broker.up ? 'live' : 'no broker') : 'disconnected';
+  renderBanners();
+  renderQueue();
+  renderMap();
+}
+setInterval(() => { if (state.user) renderQueue(); }, 10000);  // ages
+checkSession();
