@@ -115,19 +115,19 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   }
   if (b.site != config_->site.id.str() || b.gateway != config_->site.gateway.str() ||
       b.cmd != in.name) {
-    return finish(CommandCode::wrong_target,
-                  "the body names " + b.site + "/" + b.gateway + " cmd " + b.cmd +
-                      ", the topic " + config_->site.id.str() + "/" +
-                      config_->site.gateway.str() + " cmd " + in.name);
+    return finish(CommandCode::wrong_target, "the body names " + b.site + "/" + b.gateway +
+                                                 " cmd " + b.cmd + ", the topic " +
+                                                 config_->site.id.str() + "/" +
+                                                 config_->site.gateway.str() + " cmd " + in.name);
   }
   const core::TimePoint signed_at{std::chrono::milliseconds(b.ts_ms)};
   const auto skew = now > signed_at ? now - signed_at : signed_at - now;
   if (skew > config_->command_max_skew) {
-    return finish(CommandCode::stale,
-                  "signed " +
-                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
-                      " s away from the gateway's clock (commands.max_skew " +
-                      std::to_string(config_->command_max_skew.count() / 1000) + " s)");
+    return finish(
+        CommandCode::stale,
+        "signed " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) +
+            " s away from the gateway's clock (commands.max_skew " +
+            std::to_string(config_->command_max_skew.count() / 1000) + " s)");
   }
   try {
     if (!nonces_->claim(b.nonce, op->user, signed_at, now, config_->command_max_skew)) {
@@ -141,13 +141,13 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   const std::string path = rule_path(b.cmd);
   const auto rule = std::find_if(command_rules().begin(), command_rules().end(),
                                  [&](const auto& r) { return r.path == path; });
-  if (rule == command_rules().end() ||
-      std::none_of(rule->roles.begin(), rule->roles.end(),
+  if (rule == command_rules().end()) {
+    return finish(CommandCode::failed, "'" + path + "' is not served by this vigild");
+  }
+  if (std::none_of(rule->roles.begin(), rule->roles.end(),
                    [&](config::Role r) { return op->has_role(r); })) {
     std::string roles;
-    if (rule != command_rules().end()) {
-      for (auto r : rule->roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
-    }
+    for (auto r : rule->roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
     return finish(CommandCode::role, "'" + path + "' needs the role " + roles);
   }
 
@@ -183,7 +183,8 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   // The control socket's attrs of what ran (command, filter, rc, digest);
   // the Unix peer is not one here.
   for (const auto& [key, value] : ran.audit.attrs) {
-    if (key != "unix_user" && key != "uid" && key != "operator") core::set_attr(e.attrs, key, value);
+    if (key != "unix_user" && key != "uid" && key != "operator")
+      core::set_attr(e.attrs, key, value);
   }
   if (ran.audit.kind != core::EventKind::record_access || ran.reply.rc != 0) {
     std::string why = first_line(ran.reply.err);

@@ -69,7 +69,7 @@ int keygen(const std::string& out_path, std::ostream& out, std::ostream& err) {
 }
 
 std::optional<std::string> read_seed(const std::string& path, std::ostream& err) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     err << "vigilctl: cannot read " << path << "\n";
     return std::nullopt;
@@ -142,9 +142,9 @@ int send(const SendArgs& a, std::ostream& out, std::ostream& err) {
   broker.password = c.broker.password;
   const mqtt::TopicTree topics(c.broker.topic_root, c.site.id, c.site.gateway);
   std::string why;
-  const auto reply =
-      mqtt::request_reply(broker, topics.prefix() + "/cmd/" + a.name, payload,
-                          topics.prefix() + "/reply/" + b.id, std::chrono::seconds(a.timeout_s), &why);
+  const auto reply = mqtt::request_reply(broker, topics.prefix() + "/cmd/" + a.name, payload,
+                                         topics.prefix() + "/reply/" + b.id,
+                                         std::chrono::seconds(a.timeout_s), &why);
   if (!reply) {
     err << "vigilctl: " << why << "\n";
     return 1;
@@ -170,7 +170,8 @@ void add_command_cli(CLI::App& cli, int& rc) {
   auto* send_cmd = command->add_subcommand("send", "sign one command, publish it, print the reply");
   send_cmd->add_option("name", args->name, "incident-ack, lockdown-set, door-unlock, ...")
       ->required();
-  send_cmd->add_option("--operator", args->operator_name, "operator user (site config)")->required();
+  send_cmd->add_option("--operator", args->operator_name, "operator user (site config)")
+      ->required();
   send_cmd->add_option("--key", args->key_file, "private key file (operator keygen)")->required();
   send_cmd->add_option("--arg", args->args, "an argument, key=value (repeat)");
   send_cmd->add_option("--id", args->id, "the command's id (default: random)");

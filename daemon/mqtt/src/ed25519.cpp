@@ -38,8 +38,8 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
   if (public_key.size() != kEd25519KeyBytes || signature.size() != kEd25519SignatureBytes) {
     return false;
   }
-  Pkey key{EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(public_key),
-                                       public_key.size())};
+  Pkey key{
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(public_key), public_key.size())};
   MdCtx ctx{EVP_MD_CTX_new()};
   if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
     return false;
@@ -54,8 +54,8 @@ std::string ed25519_sign(std::string_view seed, std::string_view message) {
   std::string sig(kEd25519SignatureBytes, '\0');
   std::size_t size = sig.size();
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &size,
-                     bytes(message), message.size()) != 1 ||
+      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &size, bytes(message),
+                     message.size()) != 1 ||
       size != sig.size()) {
     throw std::runtime_error("OpenSSL could not sign with Ed25519");
   }
@@ -66,8 +66,8 @@ std::string ed25519_public_key(std::string_view seed) {
   const Pkey key = private_key(seed);
   std::string out(kEd25519KeyBytes, '\0');
   std::size_t size = out.size();
-  if (EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char*>(out.data()),
-                                  &size) != 1 ||
+  if (EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char*>(out.data()), &size) !=
+          1 ||
       size != out.size()) {
     throw std::runtime_error("OpenSSL could not derive the Ed25519 public key");
   }

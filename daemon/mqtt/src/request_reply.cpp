@@ -6,8 +6,7 @@
 namespace vigil::mqtt {
 
 std::optional<std::string> request_reply(const PublisherConfig& broker, const std::string& topic,
-                                         const std::string& payload,
-                                         const std::string& reply_topic,
+                                         const std::string& payload, const std::string& reply_topic,
                                          std::chrono::milliseconds timeout, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<std::string> {
     if (error) *error = why;

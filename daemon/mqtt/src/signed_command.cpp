@@ -13,8 +13,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array kCodeNames{
-    "ok",    "bad_request", "unknown_operator", "bad_signature", "wrong_target",
-    "stale", "replay",      "role",             "scope",         "failed",
+    "ok",   "bad_request", "unknown_operator", "bad_signature", "wrong_target", "stale", "replay",
+    "role", "scope",       "failed",
 };
 
 bool id_char(char c) {
@@ -110,7 +110,8 @@ SignedCommand parse_signed_command(std::string_view payload) {
   };
   if (payload.size() > kMaxCommandPayload) return bad("the payload is larger than 16 KiB");
   const json envelope = json::parse(payload.begin(), payload.end(), nullptr, false);
-  if (envelope.is_discarded() || !envelope.is_object()) return bad("the payload is not a JSON object");
+  if (envelope.is_discarded() || !envelope.is_object())
+    return bad("the payload is not a JSON object");
   const auto body_text = text(envelope, "body");
   if (!body_text) return bad("'body' must be a string");
   out.body_bytes = *body_text;
@@ -150,7 +151,8 @@ SignedCommand parse_signed_command(std::string_view payload) {
   if (!ts) return bad("body 'ts' must be an integer (Unix time in ms)");
   b.ts_ms = *ts;
   const auto nonce = text(body, "nonce");
-  if (!nonce || !valid_nonce(*nonce)) return bad("body 'nonce' must be 32 lowercase hex characters");
+  if (!nonce || !valid_nonce(*nonce))
+    return bad("body 'nonce' must be 32 lowercase hex characters");
   b.nonce = *nonce;
   const auto args = body.find("args");
   if (args == body.end() || !args->is_object()) return bad("body 'args' must be an object");
@@ -165,9 +167,9 @@ std::string format_command_body(const CommandBody& b) {
   if (!b.zone.empty()) args["zone"] = b.zone;
   if (!b.door.empty()) args["door"] = b.door;
   if (b.cmd == "door-unlock") args["seconds"] = b.seconds;
-  const json body{{"v", 1},           {"id", b.id},       {"operator", b.operator_name},
-                  {"cmd", b.cmd},     {"site", b.site},   {"gateway", b.gateway},
-                  {"ts", b.ts_ms},    {"nonce", b.nonce}, {"args", args}};
+  const json body{{"v", 1},        {"id", b.id},       {"operator", b.operator_name},
+                  {"cmd", b.cmd},  {"site", b.site},   {"gateway", b.gateway},
+                  {"ts", b.ts_ms}, {"nonce", b.nonce}, {"args", args}};
   return body.dump();
 }
 

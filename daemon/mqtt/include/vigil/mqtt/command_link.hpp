@@ -90,8 +90,7 @@ namespace vigil::mqtt {
 // returns the first reply within `timeout`; nullopt with `error` set
 // otherwise. Never throws.
 std::optional<std::string> request_reply(const PublisherConfig& broker, const std::string& topic,
-                                         const std::string& payload,
-                                         const std::string& reply_topic,
+                                         const std::string& payload, const std::string& reply_topic,
                                          std::chrono::milliseconds timeout, std::string* error);
 
 }  // namespace vigil::mqtt
