@@ -141,13 +141,13 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   const std::string path = rule_path(b.cmd);
   const auto rule = std::find_if(command_rules().begin(), command_rules().end(),
                                  [&](const auto& r) { return r.path == path; });
-  if (rule == command_rules().end() ||
-      std::none_of(rule->roles.begin(), rule->roles.end(),
+  if (rule == command_rules().end()) {
+    return finish(CommandCode::failed, "'" + path + "' is not served by this vigild");
+  }
+  if (std::none_of(rule->roles.begin(), rule->roles.end(),
                    [&](config::Role r) { return op->has_role(r); })) {
     std::string roles;
-    if (rule != command_rules().end()) {
-      for (auto r : rule->roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
-    }
+    for (auto r : rule->roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
     return finish(CommandCode::role, "'" + path + "' needs the role " + roles);
   }
 

@@ -179,6 +179,24 @@ TEST(MqttCommands, RunsALockdownAsTheControlSocketWouldAndRefusesItsReplayAfterA
   EXPECT_FALSE(failed.reply->message.empty());
 }
 
+TEST(MqttCommands, TheDocsWorkedExampleVerifies) {
+  // docs/commands.md, "Worked example": signed there by Python's cryptography.
+  const std::string body =
+      R"({"v":1,"id":"c-20261129-0001","operator":"ben","cmd":"lockdown-set","site":"hq",)"
+      R"("gateway":"gw1","ts":1796000000000,"nonce":"00112233445566778899aabbccddeeff",)"
+      R"("args":{"zone":"lab-a"}})";
+  const auto key = core::base64_decode("A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=");
+  const auto sig = core::base64_decode(
+      "F9Ysc+rkjY2jiMtLFy0nVqJ6kjMdlV4jCFVsMaggH8yli/WV0vb3h+iYYHaC2pjQ+blv+Nkx++X0+bEGiOTrBw==");
+  std::string seed;
+  for (char c = 0; c < 32; ++c) seed.push_back(c);
+  ASSERT_TRUE(key && sig);
+  EXPECT_EQ(mqtt::ed25519_public_key(seed), *key);
+  EXPECT_TRUE(mqtt::ed25519_verify(*key, body, *sig));
+  EXPECT_EQ(mqtt::ed25519_sign(seed, body), *sig);  // Ed25519 is deterministic
+  EXPECT_FALSE(mqtt::ed25519_verify(*key, body + " ", *sig));
+}
+
 TEST(MqttCommands, ReplyCarriesTheContractsFields) {
   mqtt::CommandReply r{"c-1", "lockdown-set", std::string("ben"), CommandCode::ok, "done", 42};
   EXPECT_EQ(mqtt::format_command_reply(r),
