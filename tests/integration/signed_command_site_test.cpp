@@ -54,8 +54,8 @@ std::int64_t now_ms() {
 
 // Publishes at QoS 1 with mosquitto_pub (a console's publish).
 void publish(SiteHarness& site, const std::string& topic, const std::string& payload) {
-  ChildProcess pub({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(site.broker().port()),
-                    "-q", "1", "-t", topic, "-m", payload},
+  ChildProcess pub({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p",
+                    std::to_string(site.broker().port()), "-q", "1", "-t", topic, "-m", payload},
                    site.config_path().parent_path() / "mosquitto_pub.log");
   pub.wait_exit(10s);
 }
@@ -90,8 +90,7 @@ class Console {
   // Publishes and waits for the reply to `id`.
   std::optional<json> send(const std::string& cmd, const std::string& payload,
                            const std::string& id) {
-    publish(site_, "vigil/v1/test-site/gw1/cmd/" + cmd,
-                                payload);
+    publish(site_, "vigil/v1/test-site/gw1/cmd/" + cmd, payload);
     return reply_to(id);
   }
   std::optional<json> send(const std::string& cmd, const std::string& op, const std::string& seed,
@@ -193,12 +192,27 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   const std::vector<Refusal> refusals{
       {"guards may not release", "lockdown-release", "gina", kGina, {{"zone", "lobby"}}, 0, "role"},
       {"auditors may not lock down", "lockdown-set", "aldo", kAldo, {{"zone", "lobby"}}, 0, "role"},
-      {"lobby is outside otto's zones", "lockdown-set", "otto", kOtto, {{"zone", "lobby"}}, 0,
+      {"lobby is outside otto's zones",
+       "lockdown-set",
+       "otto",
+       kOtto,
+       {{"zone", "lobby"}},
+       0,
        "scope"},
-      {"signed with another's key", "lockdown-set", "gina", kAldo, {{"zone", "lobby"}}, 0,
+      {"signed with another's key",
+       "lockdown-set",
+       "gina",
+       kAldo,
+       {{"zone", "lobby"}},
+       0,
        "bad_signature"},
       {"a minute old", "lockdown-set", "gina", kGina, {{"zone", "lobby"}}, -60'000, "stale"},
-      {"unknown operator", "lockdown-set", "mallory", kGina, {{"zone", "lobby"}}, 0,
+      {"unknown operator",
+       "lockdown-set",
+       "mallory",
+       kGina,
+       {{"zone", "lobby"}},
+       0,
        "unknown_operator"},
       {"unknown incident", "incident-ack", "gina", kGina, {{"incident", "999999"}}, 0, "failed"},
   };
@@ -235,9 +249,26 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   // The independent signer: Python's cryptography and mosquitto_pub -V 5 with
   // a Response Topic; the same reply comes there with the Correlation Data.
   const auto sub_log = site.config_path().parent_path() / "mosquitto_sub.log";
-  ChildProcess sub({"/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-V", "5", "-h", "127.0.0.1", "-p",
-                    std::to_string(site.broker().port()), "-q", "1", "-t", "vigil/v1/test-site/gw1/reply/console-sue",
-                    "-C", "1", "-W", "20", "-F", "%t|%D|%p", "-d"},
+  ChildProcess sub({"/usr/bin/stdbuf",
+                    "-oL",
+                    "/usr/bin/mosquitto_sub",
+                    "-V",
+                    "5",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    std::to_string(site.broker().port()),
+                    "-q",
+                    "1",
+                    "-t",
+                    "vigil/v1/test-site/gw1/reply/console-sue",
+                    "-C",
+                    "1",
+                    "-W",
+                    "20",
+                    "-F",
+                    "%t|%D|%p",
+                    "-d"},
                    sub_log);
   ASSERT_TRUE(eventually(
       [&] {
@@ -246,12 +277,28 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
         return text.find("SUBACK") != std::string::npos;
       },
       10s));
-  ChildProcess python({"/usr/bin/python3", VIGIL_SIGN_COMMAND_PY, "--port",
-                       std::to_string(site.broker().port()), "--seed-b64",
-                       core::base64_encode(kSue), "--operator", "sue", "--cmd", "lockdown-release",
-                       "--site", "test-site", "--gateway", "gw1", "--id", "py-1", "--args",
-                       R"({"zone": "lobby"})", "--response-topic", "vigil/v1/test-site/gw1/reply/console-sue",
-                       "--correlation", "corr-42"},
+  ChildProcess python({"/usr/bin/python3",
+                       VIGIL_SIGN_COMMAND_PY,
+                       "--port",
+                       std::to_string(site.broker().port()),
+                       "--seed-b64",
+                       core::base64_encode(kSue),
+                       "--operator",
+                       "sue",
+                       "--cmd",
+                       "lockdown-release",
+                       "--site",
+                       "test-site",
+                       "--gateway",
+                       "gw1",
+                       "--id",
+                       "py-1",
+                       "--args",
+                       R"({"zone": "lobby"})",
+                       "--response-topic",
+                       "vigil/v1/test-site/gw1/reply/console-sue",
+                       "--correlation",
+                       "corr-42"},
                       site.config_path().parent_path() / "sign_command.log");
   ASSERT_TRUE(python.wait_exit(15s));
   reply = console.reply_to("py-1");
@@ -275,8 +322,7 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   site.stop_vigild();
   site.start_vigild();
   ASSERT_TRUE(console.wait_listening()) << site.vigild_log();
-  publish(site, "vigil/v1/test-site/gw1/cmd/lockdown-set",
-                              lockdown);
+  publish(site, "vigil/v1/test-site/gw1/cmd/lockdown-set", lockdown);
   ASSERT_TRUE(eventually([&] { return records(site, lockdown_id).size() == 3; }, 10s))
       << site.vigild_log();
   rows = records(site, lockdown_id);
