@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/core/base64.hpp"
 #include "vigil/mqtt/signed_command.hpp"
@@ -54,8 +55,8 @@ std::int64_t now_ms() {
 
 // Publishes at QoS 1 with mosquitto_pub (a console's publish).
 void publish(SiteHarness& site, const std::string& topic, const std::string& payload) {
-  ChildProcess pub({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(site.broker().port()),
-                    "-q", "1", "-t", topic, "-m", payload},
+  ChildProcess pub({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p",
+                    std::to_string(site.broker().port()), "-q", "1", "-t", topic, "-m", payload},
                    site.config_path().parent_path() / "mosquitto_pub.log");
   pub.wait_exit(10s);
 }
@@ -90,8 +91,7 @@ class Console {
   // Publishes and waits for the reply to `id`.
   std::optional<json> send(const std::string& cmd, const std::string& payload,
                            const std::string& id) {
-    publish(site_, "vigil/v1/test-site/gw1/cmd/" + cmd,
-                                payload);
+    publish(site_, "vigil/v1/test-site/gw1/cmd/" + cmd, payload);
     return reply_to(id);
   }
   std::optional<json> send(const std::string& cmd, const std::string& op, const std::string& seed,
@@ -193,12 +193,27 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   const std::vector<Refusal> refusals{
       {"guards may not release", "lockdown-release", "gina", kGina, {{"zone", "lobby"}}, 0, "role"},
       {"auditors may not lock down", "lockdown-set", "aldo", kAldo, {{"zone", "lobby"}}, 0, "role"},
-      {"lobby is outside otto's zones", "lockdown-set", "otto", kOtto, {{"zone", "lobby"}}, 0,
+      {"lobby is outside otto's zones",
+       "lockdown-set",
+       "otto",
+       kOtto,
+       {{"zone", "lobby"}},
+       0,
        "scope"},
-      {"signed with another's key", "lockdown-set", "gina", kAldo, {{"zone", "lobby"}}, 0,
+      {"signed with another's key",
+       "lockdown-set",
+       "gina",
+       kAldo,
+       {{"zone", "lobby"}},
+       0,
        "bad_signature"},
       {"a minute old", "lockdown-set", "gina", kGina, {{"zone", "lobby"}}, -60'000, "stale"},
-      {"unknown operator", "lockdown-set", "mallory", kGina, {{"zone", "lobby"}}, 0,
+      {"unknown operator",
+       "lockdown-set",
+       "mallory",
+       kGina,
+       {{"zone", "lobby"}},
+       0,
        "unknown_operator"},
       {"unknown incident", "incident-ack", "gina", kGina, {{"incident", "999999"}}, 0, "failed"},
   };
@@ -214,6 +229,13 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
     EXPECT_EQ(journalled[0].kind, core::EventKind::command_refused) << r.what;
     EXPECT_EQ(core::attr_text(journalled[0].attrs, "code"), r.code) << r.what;
   }
+
+  // door-unlock while the lobby is locked down: refused by the door loop.
+  reply = console.send("door-unlock", "gina", kGina, {{"door", "lobby-main"}, {"seconds", 2}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["code"], "failed") << *reply;
+  EXPECT_NE((*reply)["message"].get<std::string>().find("lockdown"), std::string::npos) << *reply;
+  EXPECT_FALSE(site.io().coil(SiteHarness::kLockCoil));
 
   // The incident lifecycle: a forced door, acknowledged and resolved by MQTT.
   site.set_contact(true);
@@ -235,9 +257,26 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   // The independent signer: Python's cryptography and mosquitto_pub -V 5 with
   // a Response Topic; the same reply comes there with the Correlation Data.
   const auto sub_log = site.config_path().parent_path() / "mosquitto_sub.log";
-  ChildProcess sub({"/usr/bin/stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-V", "5", "-h", "127.0.0.1", "-p",
-                    std::to_string(site.broker().port()), "-q", "1", "-t", "vigil/v1/test-site/gw1/reply/console-sue",
-                    "-C", "1", "-W", "20", "-F", "%t|%D|%p", "-d"},
+  ChildProcess sub({"/usr/bin/stdbuf",
+                    "-oL",
+                    "/usr/bin/mosquitto_sub",
+                    "-V",
+                    "5",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    std::to_string(site.broker().port()),
+                    "-q",
+                    "1",
+                    "-t",
+                    "vigil/v1/test-site/gw1/reply/console-sue",
+                    "-C",
+                    "1",
+                    "-W",
+                    "20",
+                    "-F",
+                    "%t|%D|%p",
+                    "-d"},
                    sub_log);
   ASSERT_TRUE(eventually(
       [&] {
@@ -246,12 +285,28 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
         return text.find("SUBACK") != std::string::npos;
       },
       10s));
-  ChildProcess python({"/usr/bin/python3", VIGIL_SIGN_COMMAND_PY, "--port",
-                       std::to_string(site.broker().port()), "--seed-b64",
-                       core::base64_encode(kSue), "--operator", "sue", "--cmd", "lockdown-release",
-                       "--site", "test-site", "--gateway", "gw1", "--id", "py-1", "--args",
-                       R"({"zone": "lobby"})", "--response-topic", "vigil/v1/test-site/gw1/reply/console-sue",
-                       "--correlation", "corr-42"},
+  ChildProcess python({"/usr/bin/python3",
+                       VIGIL_SIGN_COMMAND_PY,
+                       "--port",
+                       std::to_string(site.broker().port()),
+                       "--seed-b64",
+                       core::base64_encode(kSue),
+                       "--operator",
+                       "sue",
+                       "--cmd",
+                       "lockdown-release",
+                       "--site",
+                       "test-site",
+                       "--gateway",
+                       "gw1",
+                       "--id",
+                       "py-1",
+                       "--args",
+                       R"({"zone": "lobby"})",
+                       "--response-topic",
+                       "vigil/v1/test-site/gw1/reply/console-sue",
+                       "--correlation",
+                       "corr-42"},
                       site.config_path().parent_path() / "sign_command.log");
   ASSERT_TRUE(python.wait_exit(15s));
   reply = console.reply_to("py-1");
@@ -269,14 +324,62 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
   }
   EXPECT_EQ(site.events(core::EventKind::lockdown_released).size(), 1u);
 
+  // door unlock through vigilctl (the test's user, a supervisor), then as a
+  // signed command: the coil releases for the seconds asked, then relocks,
+  // and the journal says who (door_unlocked cause=remote).
+  site.set_contact(false);
+  // The relock journalled after the unlock of seq `after`.
+  auto relocked_after = [&](std::uint64_t after) {
+    for (auto& e : site.events(core::EventKind::door_relocked)) {
+      if (e.seq > after) return true;
+    }
+    return false;
+  };
+  EXPECT_NE(site_vigilctl(site, {"door", "unlock", "lobby-main", "--seconds", "0"}).first, 0);
+  std::pair<int, std::string> ctl;
+  ASSERT_TRUE(eventually(
+      [&] {  // the lockdown's release reaches the door loop
+        ctl = site_vigilctl(site, {"door", "unlock", "lobby-main", "--seconds", "1"});
+        return ctl.first == 0;
+      },
+      10s))
+      << ctl.second << site.vigild_log();
+  EXPECT_NE(ctl.second.find("unlocked for 1 s"), std::string::npos) << ctl.second;
+  auto remote_unlocks = [&] {
+    std::vector<core::Event> out;
+    for (auto& e : site.events(core::EventKind::door_unlocked)) {
+      if (core::attr_text(e.attrs, "cause") == "remote") out.push_back(e);
+    }
+    return out;
+  };
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 3s));
+  ASSERT_TRUE(eventually([&] { return remote_unlocks().size() == 1; }, 5s)) << site.vigild_log();
+  EXPECT_EQ(core::attr_text(remote_unlocks()[0].attrs, "operator"), SiteHarness::test_user());
+  EXPECT_EQ(core::attr_int(remote_unlocks()[0].attrs, "seconds"), 1);
+  ASSERT_TRUE(eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 4s));
+  ASSERT_TRUE(eventually([&] { return relocked_after(remote_unlocks()[0].seq); }, 5s))
+      << site.vigild_log();
+
+  reply = console.send("door-unlock", "gina", kGina, {{"door", "lobby-main"}, {"seconds", 1}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["code"], "ok") << *reply;
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 3s));
+  ASSERT_TRUE(eventually([&] { return remote_unlocks().size() == 2; }, 5s)) << site.vigild_log();
+  EXPECT_EQ(core::attr_text(remote_unlocks()[1].attrs, "operator"), "gina");
+  rows = records(site, console.last_id());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(core::attr_text(rows[0].attrs, "door"), "lobby-main");
+  ASSERT_TRUE(eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 4s));
+  ASSERT_TRUE(eventually([&] { return relocked_after(remote_unlocks()[1].seq); }, 5s))
+      << site.vigild_log();
+
   // Replays: the same bytes again, now and after a restart.
   reply = console.send("lockdown-set", lockdown, lockdown_id);
   ASSERT_TRUE(eventually([&] { return records(site, lockdown_id).size() == 2; }, 10s));
   site.stop_vigild();
   site.start_vigild();
   ASSERT_TRUE(console.wait_listening()) << site.vigild_log();
-  publish(site, "vigil/v1/test-site/gw1/cmd/lockdown-set",
-                              lockdown);
+  publish(site, "vigil/v1/test-site/gw1/cmd/lockdown-set", lockdown);
   ASSERT_TRUE(eventually([&] { return records(site, lockdown_id).size() == 3; }, 10s))
       << site.vigild_log();
   rows = records(site, lockdown_id);
