@@ -26,8 +26,9 @@ Result<SiteConfig> load(const std::string& yaml) {
 }
 
 TEST(CommandKeysConfig, ReadsTheRawPublicKeyAndTheSkew) {
-  auto result = load(site_with_key("A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
-                                   "commands: { max_skew: 10s }\nbroker: { protocol: \"3.1.1\" }\n"));
+  auto result =
+      load(site_with_key("A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
+                         "commands: { max_skew: 10s }\nbroker: { protocol: \"3.1.1\" }\n"));
   ASSERT_TRUE(result) << to_string(result.diagnostics());
   EXPECT_EQ(result.value().operators[0].public_key.size(), 32u);
   EXPECT_EQ(result.value().command_max_skew, std::chrono::seconds(10));

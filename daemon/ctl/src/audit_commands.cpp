@@ -111,7 +111,9 @@ int audit_sample(const AuditSampleArgs& args, std::ostream& out, std::ostream& e
     auto events = journal::query_with_archives(
         journal::Journal(args.db_path, archive_options(args.archive_dir, err)),
         {.kinds = {core::EventKind::record_access}});
-    std::erase_if(events, [](const core::Event& e) { return audit_commands_impl::text(e, "command") != "log query"; });
+    std::erase_if(events, [](const core::Event& e) {
+      return audit_commands_impl::text(e, "command") != "log query";
+    });
     if (events.size() > args.window) {
       events.erase(events.begin(), events.end() - static_cast<std::ptrdiff_t>(args.window));
     }
