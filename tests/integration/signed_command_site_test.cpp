@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "run_vigilctl.hpp"
 #include "site_harness.hpp"
 #include "vigil/core/base64.hpp"
 #include "vigil/mqtt/signed_command.hpp"
@@ -229,6 +230,13 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
     EXPECT_EQ(core::attr_text(journalled[0].attrs, "code"), r.code) << r.what;
   }
 
+  // door-unlock while the lobby is locked down: refused by the door loop.
+  reply = console.send("door-unlock", "gina", kGina, {{"door", "lobby-main"}, {"seconds", 2}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["code"], "failed") << *reply;
+  EXPECT_NE((*reply)["message"].get<std::string>().find("lockdown"), std::string::npos) << *reply;
+  EXPECT_FALSE(site.io().coil(SiteHarness::kLockCoil));
+
   // The incident lifecycle: a forced door, acknowledged and resolved by MQTT.
   site.set_contact(true);
   ASSERT_TRUE(incidents.wait_for(1, 10s)) << site.vigild_log();
@@ -315,6 +323,55 @@ TEST(SignedCommandSite, EachCommandIsCheckedAnsweredAndJournalledAndAReplayIsRef
     EXPECT_EQ(direct, *reply);
   }
   EXPECT_EQ(site.events(core::EventKind::lockdown_released).size(), 1u);
+
+  // door unlock through vigilctl (the test's user, a supervisor), then as a
+  // signed command: the coil releases for the seconds asked, then relocks,
+  // and the journal says who (door_unlocked cause=remote).
+  site.set_contact(false);
+  // The relock journalled after the unlock of seq `after`.
+  auto relocked_after = [&](std::uint64_t after) {
+    for (auto& e : site.events(core::EventKind::door_relocked)) {
+      if (e.seq > after) return true;
+    }
+    return false;
+  };
+  EXPECT_NE(site_vigilctl(site, {"door", "unlock", "lobby-main", "--seconds", "0"}).first, 0);
+  std::pair<int, std::string> ctl;
+  ASSERT_TRUE(eventually(
+      [&] {  // the lockdown's release reaches the door loop
+        ctl = site_vigilctl(site, {"door", "unlock", "lobby-main", "--seconds", "1"});
+        return ctl.first == 0;
+      },
+      10s))
+      << ctl.second << site.vigild_log();
+  EXPECT_NE(ctl.second.find("unlocked for 1 s"), std::string::npos) << ctl.second;
+  auto remote_unlocks = [&] {
+    std::vector<core::Event> out;
+    for (auto& e : site.events(core::EventKind::door_unlocked)) {
+      if (core::attr_text(e.attrs, "cause") == "remote") out.push_back(e);
+    }
+    return out;
+  };
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 3s));
+  ASSERT_TRUE(eventually([&] { return remote_unlocks().size() == 1; }, 5s)) << site.vigild_log();
+  EXPECT_EQ(core::attr_text(remote_unlocks()[0].attrs, "operator"), SiteHarness::test_user());
+  EXPECT_EQ(core::attr_int(remote_unlocks()[0].attrs, "seconds"), 1);
+  ASSERT_TRUE(eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 4s));
+  ASSERT_TRUE(eventually([&] { return relocked_after(remote_unlocks()[0].seq); }, 5s))
+      << site.vigild_log();
+
+  reply = console.send("door-unlock", "gina", kGina, {{"door", "lobby-main"}, {"seconds", 1}});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["code"], "ok") << *reply;
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 3s));
+  ASSERT_TRUE(eventually([&] { return remote_unlocks().size() == 2; }, 5s)) << site.vigild_log();
+  EXPECT_EQ(core::attr_text(remote_unlocks()[1].attrs, "operator"), "gina");
+  rows = records(site, console.last_id());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(core::attr_text(rows[0].attrs, "door"), "lobby-main");
+  ASSERT_TRUE(eventually([&] { return !site.io().coil(SiteHarness::kLockCoil); }, 4s));
+  ASSERT_TRUE(eventually([&] { return relocked_after(remote_unlocks()[1].seq); }, 5s))
+      << site.vigild_log();
 
   // Replays: the same bytes again, now and after a restart.
   reply = console.send("lockdown-set", lockdown, lockdown_id);

@@ -65,7 +65,8 @@ std::string roles_text(const std::vector<Role>& roles) {
 // CLI, minus the ways to name a file (--journal, --db, --config): vigild
 // always uses its own journal and config.
 void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteConfig& c,
-                  core::TimePoint now, const std::string& files_dir) {
+                  core::TimePoint now, const std::string& files_dir,
+                  const DoorUnlocker& door_unlocker) {
   const std::string db = c.journal_path;
   app.add_subcommand("status")->callback([&, db, now] {
     choose(inv, "status", [db, now](auto& o, auto& e) { return ctl::status_show(db, now, o, e); });
@@ -200,6 +201,7 @@ sample->callback([&, db] {
 });
 
 add_operations_commands(app, a.ops, inv, c, now);
+add_door_commands(app, a.ops, inv, c, door_unlocker);
 add_report_command(app, a.report, inv, c, now);
 
 add_inspection_commands(app, inv, c, now);
@@ -277,6 +279,9 @@ const std::vector<CommandRule>& command_rules() {
       {"alarm status", {guard, facilities, supervisor, admin}, false},
       {"fire release", {guard, supervisor, admin}, false},
       {"fire reset", {supervisor, admin}, false},
+      // Issue 11 item 4: a guard releases a door for a visitor or a
+      // delivery; in scope by the door's zone (Invocation::target_zone).
+      {"door unlock", {guard, supervisor, admin}, false},
       // Periodic statistics (issue 10 item 7, docs/reports.md).
       {"report", {auditor, supervisor, admin}, true},
 
@@ -291,7 +296,8 @@ const std::vector<CommandRule>& command_rules() {
   return rules;
 }
 
-ControlCommands::ControlCommands(const config::SiteConfig& config) : config_(&config) {}
+ControlCommands::ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker)
+    : config_(&config), door_unlocker_(std::move(door_unlocker)) {}
 
 ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest& request,
                                     core::TimePoint now) {
@@ -323,7 +329,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
   Invocation inv;
   CLI::App app{"vigild control"};
   app.require_subcommand(1);
-  add_commands(app, args, inv, *config_, now, files.dir());
+  add_commands(app, args, inv, *config_, now, files.dir(), door_unlocker_);
   std::ostringstream out, err;
   int rc = 0;
   try {
@@ -344,6 +350,9 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
     if (!allowed) {
       return refuse(command, "'" + command + "' needs the role " + roles_text(rule->roles) +
                                  "; operator '" + op->name + "' has " + roles_text(op->roles));
+    }
+    if (inv.target_zone && !config::zone_in_scope(config_->site, *op, *inv.target_zone)) {
+      return refuse(command, "zone '" + inv.target_zone->str() + "' is outside your scope");
     }
     std::optional<std::string>* zone = inv.query ? &inv.query->zone : inv.zone;
     if (rule->zone_scoped && zone) {

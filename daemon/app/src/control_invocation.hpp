@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 
+#include "vigil/app/control_commands.hpp"
 #include "vigil/config/site_config.hpp"
 #include "vigil/core/time.hpp"
 #include "vigil/ctl/commands.hpp"
@@ -26,6 +27,9 @@ struct Invocation {
   Run run;
   ctl::QueryArgs* query = nullptr;             // log query: the zone scope narrows it
   std::optional<std::string>* zone = nullptr;  // report: the zone scope narrows it
+  // The one zone the command acts on (door unlock: the door's): an operator
+  // whose scope does not cover it is refused.
+  std::optional<core::ZoneId> target_zone{};
   // The sent file the command reads (person, trip, visit import): it must
   // have come with the request.
   std::optional<std::string> sent_file{};
@@ -48,6 +52,8 @@ struct OperationsArgs {
   ctl::MusterArgs muster;
   std::string alarm_zone;
   bool alarm_bypass = false;
+  std::string door;
+  int door_seconds = 0;
 };
 
 // incident list|show|ack|resolve|escalate|report|form, lockdown
@@ -55,6 +61,11 @@ struct OperationsArgs {
 // (control_operations.cpp).
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now);
+
+// door unlock DOOR --seconds N (control_operations.cpp): through `unlocker`
+// on vigild's door loop.
+void add_door_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
+                       const config::SiteConfig& c, const DoorUnlocker& unlocker);
 
 // report --period P [--zone Z] [--format F] (control_report.cpp).
 void add_report_command(CLI::App& app, ctl::ReportArgs& a, Invocation& inv,

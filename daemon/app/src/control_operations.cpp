@@ -143,6 +143,32 @@ void add_zone_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
 
 }  // namespace
 
+void add_door_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
+                       const config::SiteConfig& c, const DoorUnlocker& unlocker) {
+  auto* door = app.add_subcommand("door")->require_subcommand(1);
+  auto* unlock = door->add_subcommand("unlock");
+  unlock->add_option("door", a.door)->required();
+  unlock->add_option("--seconds", a.door_seconds)->required()->check(CLI::Range(1, 300));
+  unlock->callback([&] {
+    for (const auto& d : c.site.doors) {
+      if (d.id.str() == a.door) inv.target_zone = d.to_zone;
+    }
+    choose(inv, "door unlock", [&a, &unlocker](auto& o, auto& e) {
+      if (!unlocker) {
+        e << "vigild: door unlock needs vigild's door loop\n";
+        return 1;
+      }
+      const DoorUnlockAnswer answer = unlocker(a.door, a.door_seconds, ctl::current_operator());
+      if (!answer.ok) {
+        e << "vigild: " << answer.message << "\n";
+        return 1;
+      }
+      o << answer.message << "\n";
+      return 0;
+    });
+  });
+}
+
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now) {
   add_incident_commands(app, a, inv, c, now);

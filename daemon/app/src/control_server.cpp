@@ -112,7 +112,10 @@ ReadResult read_request(int fd, std::string& line, std::chrono::milliseconds tim
 
 ControlServer::ControlServer(const config::SiteConfig& config, AuditSink audit,
                              ControlServerOptions options)
-    : config_(&config), audit_(std::move(audit)), options_(options), commands_(config) {}
+    : config_(&config),
+      audit_(std::move(audit)),
+      options_(options),
+      commands_(config, options_.door_unlocker) {}
 
 ControlServer::~ControlServer() {
   stop();

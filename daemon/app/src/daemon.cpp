@@ -374,8 +374,13 @@ void Daemon::start() {
   arm_status();
   overdue_ = std::make_unique<OverdueCheck>(io_, config_, options_.overdue_check_every);
   overdue_->start();
+  ControlServerOptions control_options;
+  control_options.door_unlocker = [this](const std::string& door, int seconds,
+                                         const std::string& op) {
+    return unlock_door(door, seconds, op);
+  };
   control_ = std::make_unique<ControlServer>(
-      config_, [this](core::Event e) { return journal_audit(std::move(e)); });
+      config_, [this](core::Event e) { return journal_audit(std::move(e)); }, control_options);
   try {
     control_->start();
   } catch (const std::exception& e) {

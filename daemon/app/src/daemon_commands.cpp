@@ -31,6 +31,33 @@ std::optional<std::uint64_t> Daemon::journal_command(core::Event event) {
   return durable.get();
 }
 
+DoorUnlockAnswer Daemon::unlock_door(const std::string& door, int seconds,
+                                     const std::string& operator_name) {
+  constexpr auto kAnswerWithin = std::chrono::seconds(5);
+  auto done = std::make_shared<std::promise<DoorUnlockAnswer>>();
+  auto answered = done->get_future();
+  boost::asio::post(io_, [this, done, door, seconds, operator_name] {
+    if (stopping_) {
+      done->set_value({false, "vigild is stopping"});
+      return;
+    }
+    core::RemoteUnlockResult r = controller_->remote_unlock(
+        core::DoorId(door), std::chrono::seconds(seconds), operator_name, wall_now(), mono_now());
+    if (r.ok) {
+      spdlog::info("door unlock {} for {} s by {}: {}", door, seconds, operator_name, r.message);
+    } else {
+      spdlog::warn("door unlock {} by {} refused: {}", door, operator_name, r.message);
+    }
+    dispatch(std::move(r.effects));
+    arm_deadline();
+    done->set_value({r.ok, std::move(r.message)});
+  });
+  if (answered.wait_for(kAnswerWithin) != std::future_status::ready) {
+    return {false, "vigild's door loop did not answer within 5 s"};
+  }
+  return answered.get();
+}
+
 void Daemon::start_command_link() {
   // No operator with a key: nobody can sign a command, so vigild does not
   // listen for any (no subscription, nothing to attack).
@@ -38,7 +65,10 @@ void Daemon::start_command_link() {
                    [](const auto& op) { return !op.public_key.empty(); })) {
     return;
   }
-  mqtt_commands_ = std::make_unique<MqttCommands>(config_);
+  mqtt_commands_ = std::make_unique<MqttCommands>(
+      config_, [this](const std::string& door, int seconds, const std::string& op) {
+        return unlock_door(door, seconds, op);
+      });
   command_link_ = std::make_unique<mqtt::CommandLink>(
       publisher_->config(), config_.broker.protocol,
       [this](const mqtt::IncomingCommand& in) -> std::optional<mqtt::OutgoingReply> {

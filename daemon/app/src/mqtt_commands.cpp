@@ -56,9 +56,9 @@ std::vector<std::string> command_argv(const mqtt::CommandBody& b) {
   return {"fire", "reset"};
 }
 
-MqttCommands::MqttCommands(const config::SiteConfig& config)
+MqttCommands::MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker)
     : config_(&config),
-      control_(config),
+      control_(config, std::move(door_unlocker)),
       nonces_(std::make_unique<journal::CommandNonces>(config.journal_path)) {}
 
 MqttCommands::~MqttCommands() = default;

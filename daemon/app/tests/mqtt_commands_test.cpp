@@ -28,6 +28,13 @@ config::SiteConfig load_site(const testing::TempDir& dir) {
       "zones:\n"
       "  - { id: lab-a }\n"
       "  - { id: lab-b }\n"
+      "devices:\n"
+      "  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: 1502 }\n"
+      "doors:\n"
+      "  - { id: a-door, from: outside, to: lab-a, lock: { device: io1, coil: 0 }, contact: { "
+      "device: io1, input: 0 } }\n"
+      "  - { id: b-door, from: outside, to: lab-b, lock: { device: io1, coil: 1 }, contact: { "
+      "device: io1, input: 1 } }\n"
       "access_levels:\n"
       "  - { id: staff, zones: [lab-a, lab-b], schedule: always }\n"
       "operators:\n"
@@ -59,6 +66,8 @@ struct Signed {
   std::string site = "hq";
   std::string incident;
   std::optional<std::string> note;
+  std::string door;
+  int seconds = 0;
 
   std::string payload() const {
     mqtt::CommandBody b;
@@ -71,7 +80,9 @@ struct Signed {
     b.nonce = nonce;
     b.incident = incident;
     b.note = note;
-    if (cmd != "fire-reset" && incident.empty()) b.zone = zone;
+    b.door = door;
+    b.seconds = seconds;
+    if (cmd != "fire-reset" && incident.empty() && door.empty()) b.zone = zone;
     return mqtt::format_signed_command(mqtt::format_command_body(b), seed);
   }
 };
@@ -177,6 +188,45 @@ TEST(MqttCommands, RunsALockdownAsTheControlSocketWouldAndRefusesItsReplayAfterA
   ASSERT_TRUE(failed.reply);
   EXPECT_EQ(failed.reply->code, CommandCode::failed);
   EXPECT_FALSE(failed.reply->message.empty());
+}
+
+TEST(MqttCommands, DoorUnlockRunsOnTheDoorLoopInScopeAndSaysWhyItWasRefused) {
+  testing::TempDir dir("vigil-mqtt-cmd");
+  const auto config = load_site(dir);
+  std::vector<std::string> asked;
+  DoorUnlockAnswer answer{true, "door 'a-door' unlocked for 7 s by ben"};
+  MqttCommands commands(config, [&](const std::string& door, int seconds, const std::string& op) {
+    asked.push_back(door + " " + std::to_string(seconds) + " " + op);
+    return answer;
+  });
+  Signed unlock;
+  unlock.cmd = "door-unlock";
+  unlock.door = "a-door";
+  unlock.seconds = 7;
+  unlock.nonce = nonce_n(300);
+  auto outcome = commands.handle({"door-unlock", unlock.payload(), false}, kNow);
+  ASSERT_TRUE(outcome.reply);
+  EXPECT_EQ(outcome.reply->code, CommandCode::ok) << outcome.reply->message;
+  EXPECT_EQ(outcome.reply->message, answer.message);
+  EXPECT_EQ(core::attr_text(outcome.record.attrs, "command"), "door unlock");
+  EXPECT_EQ(core::attr_text(outcome.record.attrs, "door"), "a-door");
+  EXPECT_EQ(asked, std::vector<std::string>{"a-door 7 ben"});
+
+  // The door loop refuses (a lockdown): `failed`, with its reason.
+  answer = {false, "zone 'lab-a' is in lockdown"};
+  unlock.nonce = nonce_n(301);
+  outcome = commands.handle({"door-unlock", unlock.payload(), false}, kNow);
+  ASSERT_TRUE(outcome.reply);
+  EXPECT_EQ(outcome.reply->code, CommandCode::failed);
+  EXPECT_EQ(outcome.reply->message, "zone 'lab-a' is in lockdown");
+
+  // b-door leads into lab-b, outside ben's zones: never reaches the door loop.
+  unlock.door = "b-door";
+  unlock.nonce = nonce_n(302);
+  outcome = commands.handle({"door-unlock", unlock.payload(), false}, kNow);
+  ASSERT_TRUE(outcome.reply);
+  EXPECT_EQ(outcome.reply->code, CommandCode::scope);
+  EXPECT_EQ(asked.size(), 2u);
 }
 
 TEST(MqttCommands, TheDocsWorkedExampleVerifies) {

@@ -176,6 +176,11 @@ Effects Controller::on(const DeviceStatusChanged& in) {
   e.time = in.time;
   e.mono = in.mono;
   e.kind = in.online ? EventKind::device_online : EventKind::device_offline;
+  if (in.online) {
+    offline_devices_.erase(in.device);
+  } else {
+    offline_devices_.insert(in.device);
+  }
   e.device = in.device;
   e.detail = in.detail;
   out.events.push_back(std::move(e));

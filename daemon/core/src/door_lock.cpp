@@ -45,15 +45,28 @@ void DoorStateMachine::command(bool value, LockAction action, std::optional<Pers
 }
 
 void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person, const char* cause,
-                              Effects& out) {
+                              Effects& out, std::optional<Duration> length) {
   if (fire_hold_) return;  // already released for as long as the fire lasts
-  unlock_until_ = now.mono + door_->unlock_time;
+  unlock_until_ = now.mono + length.value_or(door_->unlock_time);
   // Held released by its schedule: the pulse only bounds the grant's entry.
   if (schedule_hold_) return;
   relock_at_.reset();
   unlocked_ = true;
   // Already released (or releasing): the pulse is extended, no second write.
   command(unlock_value(), LockAction::unlock, person, cause, false, out);
+}
+
+void DoorStateMachine::remote_unlock(Duration length, const std::string& operator_name, Moment now,
+                                     Effects& out) {
+  const std::size_t writes = out.outputs.size();
+  unlock(now, std::nullopt, "remote", out, length);
+  // Already released: the pulse is extended and no write says so; the
+  // command's own record does.
+  if (out.outputs.size() == writes || !pending_) return;
+  set_attr(pending_->attrs, "operator", operator_name);
+  set_attr(
+      pending_->attrs, "seconds",
+      static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(length).count()));
 }
 
 void DoorStateMachine::relock(const char* cause, Effects& out) {
@@ -121,6 +134,7 @@ void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
     Event e = make(kind, at);
     e.person = write.person;
     set_attr(e.attrs, "cause", write.cause);
+    for (const auto& [key, value] : write.attrs) set_attr(e.attrs, key, value);
     out.events.push_back(std::move(e));
     return;
   }

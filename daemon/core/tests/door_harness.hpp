@@ -80,6 +80,8 @@ class DoorHarness {
   const std::vector<Event>& events() const { return events_; }
   const std::vector<SetOutput>& outputs() const { return outputs_; }
   void clear() { events_.clear(); }
+  // Keeps an event of effects taken outside the harness.
+  void remember(Event e) { events_.push_back(std::move(e)); }
   Controller& controller() { return controller_; }
   const DoorStateMachine& lobby() const { return *controller_.door(DoorId("lobby-main")); }
   Site& site() { return site_; }

@@ -99,6 +99,7 @@ const std::set<std::string>& served() {
                                               "alarm status",
                                               "fire reset",
                                               "fire release",
+                                              "door unlock",
                                               "log export",
                                               "log archive",
                                               "inspection start",

@@ -37,6 +37,7 @@
 
 //   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
+//   vigilctl door unlock DOOR --seconds N   (1..300; through vigild: --socket PATH | -c SITE.yaml)
 //   vigilctl report --period 2026-10|2026-Q3|2026 [--zone Z] [--format text|csv|json|html]
 //                   -c SITE.yaml [-j DB]   (docs/reports.md)
 //   vigilctl watch [--zone Z] [--plain] [--broker HOST:PORT] -c SITE.yaml
@@ -446,6 +447,14 @@ audit->allow_extras();
 audit->callback([&] {
   std::cerr << "vigilctl: audit runs through vigild's control socket: give --socket PATH, or "
                "-c SITE.yaml with vigild running\n";
+  rc = 2;
+});
+auto* door = cli.add_subcommand(
+    "door", "door unlock DOOR --seconds N: release a door for N s (through vigild)");
+door->allow_extras();
+door->callback([&] {
+  std::cerr << "vigilctl: door unlock runs through vigild's control socket: give --socket PATH, "
+               "or -c SITE.yaml with vigild running\n";
   rc = 2;
 });
 cli.add_option("--socket", "vigild's control socket: run record commands through vigild");

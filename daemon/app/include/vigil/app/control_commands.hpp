@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,13 +39,25 @@ struct ControlOutcome {
   core::Event audit;  // journal it, durably, before sending the reply
 };
 
+// `door unlock` (issue 11 item 4) acts on vigild's door loop, not on the
+// database: the daemon gives a function that runs core::Controller::
+// remote_unlock there and answers ok with what was done, or why not.
+// Without one (tests, a ControlCommands with no door loop) the command fails.
+struct DoorUnlockAnswer {
+  bool ok = false;
+  std::string message;
+};
+using DoorUnlocker = std::function<DoorUnlockAnswer(const std::string& door, int seconds,
+                                                    const std::string& operator_name)>;
+
 class ControlCommands {
  public:
-  explicit ControlCommands(const config::SiteConfig& config);
+  explicit ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {});
   ControlOutcome run(const Peer& peer, const ctl::ControlRequest& request, core::TimePoint now);
 
  private:
   const config::SiteConfig* config_;
+  DoorUnlocker door_unlocker_;
 };
 
 }  // namespace vigil::app

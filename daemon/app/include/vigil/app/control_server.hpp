@@ -28,6 +28,8 @@ struct ControlServerOptions {
   // A client that has not sent its whole request by then is dropped, so
   // one stuck peer holds the (single) server thread at most this long.
   std::chrono::milliseconds read_timeout{5000};
+  // `door unlock` on vigild's door loop (control_commands.hpp).
+  DoorUnlocker door_unlocker{};
 };
 
 struct ControlServerStats {

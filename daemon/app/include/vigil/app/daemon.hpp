@@ -13,6 +13,7 @@
 #include <string>
 
 #include "vigil/app/asio.hpp"
+#include "vigil/app/control_commands.hpp"
 #include "vigil/config/site_config.hpp"
 #include "vigil/core/alarm.hpp"
 #include "vigil/core/controller.hpp"
@@ -103,6 +104,11 @@ class Daemon {
   // link's thread: its seq once durable, nullopt when it could not be.
   std::optional<std::uint64_t> journal_command(core::Event event);
   void start_command_link();  // daemon_journal.cpp
+  // `door unlock` (daemon_commands.cpp): from the control server's or the
+  // command link's thread, runs Controller::remote_unlock on the event loop
+  // and waits for its answer.
+  DoorUnlockAnswer unlock_door(const std::string& door, int seconds,
+                               const std::string& operator_name);
   void arm_deadline();
   void shutdown();
   // Alarm zones and fire release (daemon_alarm.cpp, docs/alarm.md).

@@ -31,7 +31,7 @@ struct MqttCommandOutcome {
 
 class MqttCommands {
  public:
-  explicit MqttCommands(const config::SiteConfig& config);
+  explicit MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {});
   ~MqttCommands();
   MqttCommands(const MqttCommands&) = delete;
   MqttCommands& operator=(const MqttCommands&) = delete;

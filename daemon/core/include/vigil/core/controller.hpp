@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "vigil/core/door.hpp"
@@ -30,6 +31,14 @@ struct ControllerOptions {
   // time, and restored after a restart only on the same clock. Empty: the
   // origin is unknown and waits are never restored.
   std::string mono_clock_id{};
+};
+
+// What a remote unlock did (Controller::remote_unlock): ok with what was
+// done, or refused and why, in words for the operator.
+struct RemoteUnlockResult {
+  bool ok = false;
+  std::string message;
+  Effects effects;
 };
 
 class Controller {
@@ -57,6 +66,16 @@ class Controller {
   // Fire release (vigil/core/fire.hpp, controller_fire.cpp): holds these
   // doors released over every other rule, or lets them relock.
   Effects fire_release(const std::vector<DoorId>& doors, bool hold, TimePoint wall, MonoTime mono);
+
+  // `vigilctl door unlock DOOR --seconds N` and the signed `door-unlock`
+  // (controller_remote.cpp): the door's unlock pulse for `length`, relocked
+  // by its deadline like any grant. Refused for an unknown door, while not
+  // started (safe state), while a lockdown covers the door's zone, and
+  // while its lock cannot be vouched for (the lock's device is offline, or
+  // the last lock write failed). A door held released by a fire or its
+  // schedule is answered ok with nothing to do.
+  RemoteUnlockResult remote_unlock(const DoorId& door, Duration length,
+                                   const std::string& operator_name, TimePoint wall, MonoTime mono);
 
   const DoorStateMachine* door(const DoorId& id) const;
   // Who is inside which zone, folded from the journal's `entry` events at
@@ -131,10 +150,11 @@ class Controller {
   std::unordered_map<PointRef, std::size_t> contact_index_;
   std::unordered_map<PointRef, std::size_t> rex_index_;
   std::unordered_map<PointRef, std::size_t> lock_index_;
-  std::optional<Duration> clock_offset_;  // wall - mono at the last input
-  TimePoint last_wall_{};                 // wall time of the last input
-  bool started_ = false;                  // between start() and safe_state()
-  bool has_door_schedules_ = false;       // some door has mode `unlocked`
+  std::optional<Duration> clock_offset_;          // wall - mono at the last input
+  TimePoint last_wall_{};                         // wall time of the last input
+  bool started_ = false;                          // between start() and safe_state()
+  bool has_door_schedules_ = false;               // some door has mode `unlocked`
+  std::unordered_set<DeviceId> offline_devices_;  // the last status said offline
   AccessState access_state_;
   std::unordered_map<ReaderId, PinSession> pin_sessions_;  // card + PIN reads in progress
   std::uint64_t next_pin_attempt_ = 1;

@@ -69,6 +69,12 @@ class DoorStateMachine {
   // `initial` = a level read at start or reconnect.
   void contact(bool open, Moment at, bool initial, Effects& out);
   void rex(bool pressed, Moment at, bool initial, Effects& out);
+  // A remote unlock (`vigilctl door unlock`, the signed `door-unlock`):
+  // the grant/REX unlock pulse, `length` long from now instead of the door's
+  // unlock_time (a second one replaces the first's end), journalled as
+  // door_unlocked cause=remote with the operator and seconds once the
+  // driver confirms the write. The Controller checks when it may run.
+  void remote_unlock(Duration length, const std::string& operator_name, Moment now, Effects& out);
   // Lockdown (issue 8): ends an unlock pulse now (door_relocked with this
   // cause) and spends the grant's pending entry. An open door relocks once
   // it closes, as after any passage.
@@ -97,6 +103,7 @@ class DoorStateMachine {
     LockAction action = LockAction::relock;
     std::optional<PersonId> person;
     std::string cause;
+    Attrs attrs{};  // added to the confirmation's event (a remote unlock's operator)
   };
   struct PendingEntry {
     PersonId person;
@@ -111,7 +118,8 @@ class DoorStateMachine {
   // door_lock.cpp
   void command(bool value, LockAction action, std::optional<PersonId> person, std::string cause,
                bool force, Effects& out);
-  void unlock(Moment now, const std::optional<PersonId>& person, const char* cause, Effects& out);
+  void unlock(Moment now, const std::optional<PersonId>& person, const char* cause, Effects& out,
+              std::optional<Duration> length = std::nullopt);
   void relock(const char* cause, Effects& out);
   // door_fire.cpp: the steps shared by a fire hold and a schedule hold. Enter:
   // released with no pulse, relock or held-open deadline, a standing held-open
