@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace vigil::journal {
@@ -160,19 +163,35 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
       // synchronous=FULL fsyncs the WAL on every commit, which is what makes a
       // write durable on return; NORMAL would lose the last commits on power
       // failure.
-      bool wal = false;
-      {
-        // Only a new, empty file takes a page size; SQLite ignores it later.
-        if (options.page_size) exec("PRAGMA page_size=" + std::to_string(options.page_size));
-        Statement mode{db_, "PRAGMA journal_mode=WAL"};
-        wal = mode.step() && mode.column_text(0) == "wal";
-      }
+      // Only a new, empty file takes a page size; SQLite ignores it later.
+      if (options.page_size) exec("PRAGMA page_size=" + std::to_string(options.page_size));
+      const bool wal = switch_to_wal(options.busy_timeout);
       if (!wal) throw JournalError(path.string() + ": cannot switch to WAL mode", 0);
       exec("PRAGMA synchronous=FULL");
     } catch (...) {
       sqlite3_close(std::exchange(db_, nullptr));  // no destructor after a throwing constructor
       throw;
     }
+  }
+}
+
+// While one connection switches a new file to WAL, another's
+// `PRAGMA journal_mode=WAL` can get SQLITE_BUSY without SQLite calling the
+// busy handler (vigild's threads opening the journal at its first start made
+// it fatal in CI). Retry within the busy timeout, as every other lock wait
+// does (SqliteOpen.FourConnectionsOpeningANewFileTogetherAllSucceed).
+bool Database::switch_to_wal(std::chrono::milliseconds busy_timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  auto pause = std::chrono::milliseconds{1};
+  for (;;) {
+    try {
+      Statement mode{db_, "PRAGMA journal_mode=WAL"};
+      return mode.step() && mode.column_text(0) == "wal";
+    } catch (const JournalError& e) {
+      if (!e.is_busy() || std::chrono::steady_clock::now() + pause > deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds{50});
   }
 }
 

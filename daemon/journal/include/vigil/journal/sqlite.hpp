@@ -111,6 +111,8 @@ class Database {
   sqlite3* handle() { return db_; }
 
  private:
+  bool switch_to_wal(std::chrono::milliseconds busy_timeout);
+
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

@@ -1,0 +1,80 @@
+// Opening a new database file while other connections open it too: while
+// one switches the file to WAL, another's `PRAGMA journal_mode=WAL` can get
+// SQLITE_BUSY without SQLite calling the busy handler. Without a retry the
+// four-openers test below fails within a few rounds with exactly what CI saw
+// at stop 18 (vigild's threads racing at its first start made it fatal).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "journal_test_support.hpp"
+#include "vigil/journal/error.hpp"
+#include "vigil/journal/sqlite.hpp"
+
+namespace vigil::journal {
+namespace sqlite_open_test {
+
+using namespace std::chrono_literals;
+
+// A plain connection on a new file, in rollback mode, inside a read
+// transaction: it holds SQLite's SHARED lock until released.
+class ReaderHoldingTheFile {
+ public:
+  explicit ReaderHoldingTheFile(const std::filesystem::path& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    exec("CREATE TABLE t(x INTEGER)");
+    exec("BEGIN");
+    exec("SELECT count(*) FROM t");
+  }
+  ~ReaderHoldingTheFile() { sqlite3_close(db_); }
+  void release() { exec("COMMIT"); }
+
+ private:
+  void exec(const char* sql) {
+    ASSERT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+  }
+  sqlite3* db_ = nullptr;
+};
+
+TEST(SqliteOpen, TheWaitIsBoundedByTheBusyTimeout) {
+  testing::TempDir dir;
+  const auto path = dir.file("held.db");
+  ReaderHoldingTheFile reader(path);
+  try {
+    sqlite::Database db(path, {.busy_timeout = 20ms});
+    FAIL() << "opened while another connection held the file";
+  } catch (const JournalError& e) {
+    EXPECT_TRUE(e.is_busy()) << e.what();
+  }
+}
+
+// vigild's threads open the journal together at its first start: every one
+// must get a working WAL connection, whoever switches the file.
+TEST(SqliteOpen, FourConnectionsOpeningANewFileTogetherAllSucceed) {
+  testing::TempDir dir;
+  for (int round = 0; round < 50; ++round) {
+    const auto path = dir.file("race-" + std::to_string(round) + ".db");
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> openers;
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&, i] {
+        try {
+          sqlite::Database db(path, {.busy_timeout = 30s});
+          db.exec("CREATE TABLE IF NOT EXISTS t(x INTEGER)");
+          db.exec("INSERT INTO t VALUES (1)");
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      });
+    }
+    for (auto& t : openers) t.join();
+    for (const auto& e : errors) ASSERT_EQ(e, "") << "round " << round;
+  }
+}
+
+}  // namespace sqlite_open_test
+}  // namespace vigil::journal
