@@ -15,9 +15,9 @@ namespace vigil::journal {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace std::chrono;
 
 std::string month_of(std::int64_t ts_us) {
+  using namespace std::chrono;
   const year_month_day day{floor<days>(sys_time<microseconds>{microseconds{ts_us}})};
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02u", static_cast<int>(day.year()),
@@ -26,6 +26,7 @@ std::string month_of(std::int64_t ts_us) {
 }
 
 std::int64_t next_month_us(std::int64_t ts_us) {
+  using namespace std::chrono;
   const year_month_day day{floor<days>(sys_time<microseconds>{microseconds{ts_us}})};
   const auto next = year_month{day.year(), day.month()} + months{1};
   return duration_cast<microseconds>(sys_days{next / 1}.time_since_epoch()).count();
@@ -91,6 +92,7 @@ std::optional<core::TimePoint> month_start(std::string_view month) {
   const int y = std::stoi(std::string(month.substr(0, 4)));
   const unsigned m = static_cast<unsigned>(std::stoi(std::string(month.substr(5, 2))));
   if (m < 1 || m > 12) return std::nullopt;
+  using namespace std::chrono;
   return core::TimePoint{duration_cast<core::Duration>(
       sys_days{year{y} / std::chrono::month{m} / 1}.time_since_epoch())};
 }
