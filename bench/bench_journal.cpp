@@ -263,8 +263,10 @@ BENCHMARK(BM_JournalVerify)
 // (ctl::log_verify, output kept in memory) on a 100k-row journal laid out as
 // vigild writes one: a signed checkpoint row after every 999 events (the
 // default is one per 1,000 events), the newest in <db>.checkpoint. It walks
-// the chain, checks every checkpoint row's signature and signed head, and
-// the given checkpoint. Opening the journal is included, as for the command.
+// the chain, checks the checkpoint rows (since s19 by one signature, the
+// newest row's, which vouches for the older rows through the intact chain:
+// docs/journal.md, "Checking the rows by the newest"), and the given
+// checkpoint. Opening the journal is included, as for the command.
 void BM_LogVerify(benchmark::State& state) {
   ScratchJournal scratch;
   const auto db = scratch.path();

@@ -182,6 +182,31 @@ TEST_F(InspectorAgreement, ACheckpointRowSignedByAnotherKey) {
   expect_agreement("row 42: checkpoint seq 41: checkpoint_forged");
 }
 
+// log verify verifies only the newest checkpoint row's signature on an
+// intact chain, but never for rows before a segment start: after a break the
+// gateway signs what it found, which vouches for nothing before the break.
+TEST_F(InspectorAgreement, ACheckpointRowBeforeASegmentStartSignedByAnotherKey) {
+  auto other = journal::GatewayKey::load_or_create(dir_ / "other.key", dir_ / "other.pub");
+  {
+    journal::Journal j(db());
+    auto cp = journal::sign_checkpoint(other, j.journal_id(), 41, j.head_hash(), 1);
+    core::Event segment;
+    segment.kind = core::EventKind::journal_integrity;
+    segment.time = core::from_unix_micros(1'790'000'200'000'000);
+    segment.detail = "row 42: checkpoint_forged";
+    core::set_attr(segment.attrs, "problem", std::string{"checkpoint_forged"});
+    core::set_attr(segment.attrs, "segment", std::int64_t{2});
+    std::vector<core::Event> rows{journal::checkpoint_event(cp), segment};
+    j.append(rows);  // rows 42 and 43
+    append(j, 5, "");
+    cp = journal::sign_checkpoint(*key_, j.journal_id(), 48, j.head_hash(), 2);
+    rows = {journal::checkpoint_event(cp)};
+    j.append(rows);  // row 49, signs row 48: good
+    journal::write_checkpoint_file(dir_ / "taken.checkpoint", cp);
+  }
+  expect_agreement("row 42: checkpoint seq 41: checkpoint_forged");
+}
+
 TEST_F(InspectorAgreement, AStoredTypeChanged) {
   sql("PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') "
       "WHERE name = 'events'; PRAGMA writable_schema=OFF;");

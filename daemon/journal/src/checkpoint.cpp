@@ -240,6 +240,7 @@ CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKe
       check = {CheckpointProblem::forged, "checkpoint_forged (attributes unreadable)"};
     } else {
       check = check_checkpoint(journal, *c, key);
+      ++out.signatures;
     }
     if (check.problem != CheckpointProblem::none) {
       out.problem = check.problem;
@@ -250,6 +251,40 @@ CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKe
     ++out.checked;
     out.newest = c;
   }
+  out.message = std::to_string(out.checked) + " checkpoint rows ok";
+  return out;
+}
+
+CheckpointRowsCheck check_checkpoint_rows_by_newest(const Journal& journal, const PublicKey& key,
+                                                    std::uint64_t break_seq) {
+  CheckpointRowsCheck out;
+  const std::string id = journal.journal_id();
+  const auto rows = journal.query(Filter{.kinds = {core::EventKind::checkpoint}});
+  // Newest first: the first one checked sets how far its signature vouches.
+  std::optional<std::uint64_t> vouched_to;
+  for (auto e = rows.rbegin(); e != rows.rend(); ++e) {
+    if (vouched_to && e->seq > break_seq && e->seq <= *vouched_to) continue;
+    auto c = checkpoint_from_event(*e, id);
+    CheckpointCheck check;
+    if (!c) {
+      check = {CheckpointProblem::forged, "checkpoint_forged (attributes unreadable)"};
+    } else {
+      check = check_checkpoint(journal, *c, key);
+      ++out.signatures;
+    }
+    if (check.problem != CheckpointProblem::none) {
+      out.problem = check.problem;
+      out.row = e->seq;
+      out.message = "row " + std::to_string(e->seq) + ": " + check.message +
+                    " (checked newest first: check every row to name the first)";
+      return out;
+    }
+    if (!vouched_to) {
+      vouched_to = c->seq;
+      out.newest = c;
+    }
+  }
+  out.checked = rows.size();
   out.message = std::to_string(out.checked) + " checkpoint rows ok";
   return out;
 }

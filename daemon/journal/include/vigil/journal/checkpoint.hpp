@@ -85,10 +85,26 @@ struct CheckpointRowsCheck {
   std::size_t checked = 0;
   std::optional<Checkpoint> newest{};  // the newest good checkpoint row
   std::string message{};
+  std::size_t signatures = 0;  // signatures actually verified (checked, or fewer by the newest)
 };
 // Rows at or before `after_seq` are skipped (vigild: those before the newest
 // segment start, whose problem is already recorded).
 CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key,
                                           std::uint64_t after_seq = 0);
+
+// The same answer with one signature instead of one per row, valid only for
+// a journal whose chain verifies from row 1 through at least newest->seq
+// (docs/journal.md, "Checking the rows by the newest"): the newest checkpoint
+// row's signature and signed head then vouch for every row up to the seq it
+// signs, older checkpoint rows included. Still checked one by one:
+// checkpoint rows after that seq (the newest itself) and those at or before
+// `break_seq`, the newest segment start with a problem (after a break the
+// gateway signs what it found, so its signature vouches for nothing before
+// the break). problem none: the result check_checkpoint_rows() gives
+// (checked counts every row, signatures the ones verified). Anything else:
+// the caller runs check_checkpoint_rows() to name the first bad row in seq
+// order (this one stops at the newest bad one).
+CheckpointRowsCheck check_checkpoint_rows_by_newest(const Journal& journal, const PublicKey& key,
+                                                    std::uint64_t break_seq = 0);
 
 }  // namespace vigil::journal
