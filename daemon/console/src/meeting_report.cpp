@@ -60,12 +60,23 @@ std::string html(std::string_view s) {
   out.reserve(s.size());
   for (const char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -170,8 +181,8 @@ std::string meeting_report_csv(const MeetingReport& r) {
     for (const auto& i : member(d, "deficiencies")) {
       const bool overdue = member(i, "overdue").is_boolean() && member(i, "overdue").get<bool>();
       row({"deficiency", site, gw, str(i, "id"), str(i, "kind"), "", str(i, "zone"), "",
-           std::to_string(num(i, "age_s")), "", str(i, "due"), overdue ? "overdue" : "open", "",
-           "", str(i, "item") + (str(i, "note").empty() ? "" : ": " + str(i, "note"))});
+           std::to_string(num(i, "age_s")), "", str(i, "due"), overdue ? "overdue" : "open", "", "",
+           str(i, "item") + (str(i, "note").empty() ? "" : ": " + str(i, "note"))});
     }
     for (const auto& i : member(d, "resolved")) {
       row({"resolved", site, gw, str(i, "id"), str(i, "kind"), str(i, "severity"), str(i, "zone"),

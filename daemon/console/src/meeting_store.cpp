@@ -175,8 +175,8 @@ std::variant<FollowUp, std::string> MeetingStore::mark_done(std::int64_t id, con
     return "follow-up #" + std::to_string(id) + " was already done by " + f->done_by;
   }
   if (f->owner != by && !may_close_any) {
-    return "only " + f->owner + " (the owner) or a meeting chair may mark #" +
-           std::to_string(id) + " done";
+    return "only " + f->owner + " (the owner) or a meeting chair may mark #" + std::to_string(id) +
+           " done";
   }
   f->status = "done";
   f->done_by = by;

@@ -83,7 +83,8 @@ TEST(MeetingStore, AChangeIsANewRowAndTheFileRefusesUpdatesAndDeletes) {
 
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.file("meeting.db").c_str(), &db), SQLITE_OK);
-  for (const char* sql : {"UPDATE followup_rows SET status = 'open'", "DELETE FROM followup_rows"}) {
+  for (const char* sql :
+       {"UPDATE followup_rows SET status = 'open'", "DELETE FROM followup_rows"}) {
     char* error = nullptr;
     EXPECT_NE(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << sql;
     EXPECT_NE(std::string(error != nullptr ? error : "").find("append-only"), std::string::npos);

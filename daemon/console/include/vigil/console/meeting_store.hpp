@@ -25,8 +25,8 @@ struct FollowUp {
   std::int64_t id = 0;
   std::string kind;  // proposal | resolution
   std::string text;
-  std::string owner;  // an operator's user name
-  std::string due;    // YYYY-MM-DD
+  std::string owner;            // an operator's user name
+  std::string due;              // YYYY-MM-DD
   std::string status = "open";  // open | done
   std::string created_by, created_at;
   std::string done_by, done_at;  // empty while open
