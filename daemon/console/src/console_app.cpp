@@ -86,22 +86,30 @@ void ConsoleHub::login(const std::string& user, const std::string& password,
   const std::string hash = op != nullptr ? op->password_hash : dummy_hash();
   // scrypt takes ~0.1 s and 32 MiB: off the io thread, which keeps serving
   // every other browser meanwhile; the answer comes back onto it.
-  boost::asio::post(password_worker_,
-                    [this, user, password, hash, done = std::move(done)]() mutable {
-                      const bool match = verify_password(password, hash);
-                      boost::asio::post(io_, [this, user, match, done = std::move(done)] {
-                        const auto now = std::chrono::steady_clock::now();
-                        const ConsoleOperator* op = find_operator(user);
-                        if (!match || op == nullptr) {
-                          sessions_.record_failure(user, now);
-                          spdlog::warn("login failed for '{}'", user);
-                          done({401, {}, {}, "wrong user name or password"});
-                          return;
-                        }
-                        spdlog::info("operator '{}' logged in", user);
-                        done({200, sessions_.open(user, now), op->display_name, {}});
-                      });
-                    });
+  boost::asio::post(password_worker_, [this, user, password, hash, done = std::move(done)] {
+    const bool match = verify_password(password, hash);
+    boost::asio::post(io_, [this, user, match, done] { finish_login(user, match, done); });
+  });
+}
+
+void ConsoleHub::finish_login(const std::string& user, bool match,
+                              const std::function<void(LoginAnswer)>& done) {
+  const auto now = std::chrono::steady_clock::now();
+  // Checked again: tries queued behind each other all passed the first
+  // check, and only the first max_failures of them may get an answer.
+  if (sessions_.locked(user, now)) {
+    done({429, {}, {}, "too many failed attempts; try again later"});
+    return;
+  }
+  const ConsoleOperator* op = find_operator(user);
+  if (!match || op == nullptr) {
+    sessions_.record_failure(user, now);
+    spdlog::warn("login failed for '{}'", user);
+    done({401, {}, {}, "wrong user name or password"});
+    return;
+  }
+  spdlog::info("operator '{}' logged in", user);
+  done({200, sessions_.open(user, now), op->display_name, {}});
 }
 
 void ConsoleHub::logout(const std::string& token) {

@@ -81,6 +81,8 @@ class ConsoleHub {
     std::string ref;
     std::chrono::steady_clock::time_point sent;
   };
+  void finish_login(const std::string& user, bool match,
+                    const std::function<void(LoginAnswer)>& done);
   void on_mqtt(const std::string& topic, const std::string& payload);
   void on_link(bool up, const std::string& why);
   void broadcast(const std::string& text);
