@@ -13,6 +13,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs",
                       "schema", "digest.schema.json")
@@ -87,9 +88,9 @@ def check_meeting(driver, wait, broker_port, web_port, artefacts, click):
         assert expected in text, f"{expected!r} not in the digest card:\n{text}"
 
     # A proposal with an owner and a due date already past: it shows overdue.
-    driver.find_element(By.ID, "fu-kind").send_keys("Proposal")
+    Select(driver.find_element(By.ID, "fu-kind")).select_by_value("proposal")
     driver.find_element(By.ID, "fu-text").send_keys("replace the reader at lobby-in")
-    assert driver.find_element(By.ID, "fu-owner").get_attribute("value") == "ben"
+    Select(driver.find_element(By.ID, "fu-owner")).select_by_value("ben")
     driver.execute_script("document.getElementById('fu-due').value = '2026-01-15';")
     driver.find_element(By.ID, "fu-add").click()
     row = "#followups tr[data-id='1']"
@@ -101,6 +102,19 @@ def check_meeting(driver, wait, broker_port, web_port, artefacts, click):
     click(driver, row + " button.followup-done")
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, row).get_attribute("data-status") == "done")
     wait.until(lambda d: "ben 20" in d.find_element(By.CSS_SELECTOR, row).text)  # done by ben at ...
+
+    # One owned by ann: ben gets no button, and a forged request is refused.
+    Select(driver.find_element(By.ID, "fu-kind")).select_by_value("resolution")
+    driver.find_element(By.ID, "fu-text").send_keys("badge audit every month")
+    Select(driver.find_element(By.ID, "fu-owner")).select_by_value("ann")
+    driver.execute_script("document.getElementById('fu-due').value = '2099-12-31';")
+    driver.find_element(By.ID, "fu-add").click()
+    row2 = "#followups tr[data-id='2']"
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, row2).get_attribute("data-status") == "open")
+    assert not driver.find_elements(By.CSS_SELECTOR, row2 + " button.followup-done")
+    driver.execute_script("ws.send(JSON.stringify({op: 'followup-done', ref: 'm99', id: 2}));")
+    wait.until(EC.text_to_be_present_in_element(
+        (By.ID, "meeting-reply"), "refused: only ann (the owner) or a meeting chair may mark #2 done"))
 
     # The export: CSV and the printable page, for a logged-in browser only.
     status, csv = fetch(driver, "/meeting/report.csv")
@@ -114,7 +128,9 @@ def check_meeting(driver, wait, broker_port, web_port, artefacts, click):
                    "resolved,demo,gw1,demo/gw1/0011aabb/5,door_held_open,",
                    "followup,,,1,proposal,,,,,ben,2026-01-15,done,ben,"):
         assert any(line.startswith(prefix) for line in lines), f"no {prefix!r} line in:\n{csv}"
-    assert lines[-2].endswith(",replace the reader at lobby-in"), lines[-2]
+    assert any(line.startswith("followup,,,1,") and line.endswith(",replace the reader at lobby-in")
+               for line in lines), csv
+    assert "followup,,,2,resolution,,,,,ann,2099-12-31,open,ben," in csv, csv
     status, page = fetch(driver, "/meeting/report.html")
     assert status == 200 and "<script" not in page, (status, page[:300])
     for expected in ("<h2>demo / gw1</h2>", "replace the reader at lobby-in", "cable cut"):

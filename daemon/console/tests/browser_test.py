@@ -206,6 +206,9 @@ def main():
         keygen = subprocess.run([args.console, "keygen", "--out", key_file], text=True,
                                 capture_output=True, check=True).stdout
         public_key = keygen.split('"')[1]
+        # A second operator (never logged in here) to own a follow-up ben may not close.
+        subprocess.run([args.console, "keygen", "--out", os.path.join(run, "ann.key")], text=True,
+                       capture_output=True, check=True)
 
         site = write_site(run, args.site, modbus_port, args.vigilctl, public_key)
         sim = procs.start("vigil-sim", [args.vigil_sim, site])
@@ -216,7 +219,9 @@ def main():
                     f"broker: {{ host: 127.0.0.1, port: {broker_port}, topic_root: vigil }}\n"
                     f"meeting: {{ db: meeting.db }}\ncommands: {{ reply_timeout_s: {REPLY_TIMEOUT} }}\n"
                     f"operators:\n  - {{ user: ben, name: Ben Guard, password: \"{hashed}\", "
-                    f"key_file: ben.key }}\n")
+                    f"key_file: ben.key }}\n"
+                    f"  - {{ user: ann, name: Ann Facilities, password: \"{hashed}\", "
+                    f"key_file: ann.key }}\n")
         check_refusals(args.console, run, hashed)
         console = procs.start("vigil-console", [args.console, "-c", os.path.join(run, "console.yaml")])
         wait_port(web_port, console, "vigil-console")
