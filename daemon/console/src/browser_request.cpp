@@ -1,6 +1,8 @@
 #include "vigil/console/browser_request.hpp"
 
 #include <array>
+#include <charconv>
+#include <chrono>
 
 namespace vigil::console {
 namespace {
@@ -81,7 +83,57 @@ std::variant<json, std::string> command_args(const std::string& cmd, const json&
   return json{{"zone", *zone}};
 }
 
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+BrowserRequest followup_add(const json& j, const std::string& ref) {
+  FollowUpAddRequest r;
+  r.ref = ref;
+  const auto kind = string_field(j, "kind");
+  if (!kind || (*kind != "proposal" && *kind != "resolution")) {
+    return BrowserRequestError{ref, "'kind' must be proposal or resolution"};
+  }
+  const auto text = string_field(j, "text");
+  if (!text || blank(*text)) return BrowserRequestError{ref, "'text' must say what was agreed"};
+  if (text->size() > kMaxNote) return BrowserRequestError{ref, "'text' is too long"};
+  const auto owner = string_field(j, "owner");
+  if (!owner || !is_id(*owner)) return BrowserRequestError{ref, "'owner' must be a user name"};
+  const auto due = string_field(j, "due");
+  if (!due || !is_iso_date(*due)) {
+    return BrowserRequestError{ref, "'due' must be a date written YYYY-MM-DD"};
+  }
+  r.followup = NewFollowUp{*kind, *text, *owner, *due};
+  return r;
+}
+
+BrowserRequest followup_done(const json& j, const std::string& ref) {
+  const json* id = field(j, "id");
+  if (id == nullptr || !id->is_number_integer() || id->get<std::int64_t>() < 1) {
+    return BrowserRequestError{ref, "'id' must be a follow-up number"};
+  }
+  return FollowUpDoneRequest{ref, id->get<std::int64_t>()};
+}
+
 }  // namespace
+
+bool is_iso_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  const auto number = [&](std::size_t at, std::size_t len, int& out) {
+    for (std::size_t i = at; i < at + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return std::from_chars(s.data() + at, s.data() + at + len, out).ec == std::errc{};
+  };
+  int y = 0;
+  int m = 0;
+  int d = 0;
+  if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d)) return false;
+  return std::chrono::year_month_day(std::chrono::year(y),
+                                     std::chrono::month(static_cast<unsigned>(m)),
+                                     std::chrono::day(static_cast<unsigned>(d)))
+      .ok();
+}
 
 bool is_command_name(std::string_view cmd) {
   for (const auto name : kCommands) {
@@ -101,7 +153,10 @@ BrowserRequest parse_browser_request(std::string_view text) {
     }
     ref = r->get<std::string>();
   }
-  if (string_field(j, "op") != "command") return BrowserRequestError{ref, "unknown 'op'"};
+  const auto op = string_field(j, "op");
+  if (op == "followup-add") return followup_add(j, ref);
+  if (op == "followup-done") return followup_done(j, ref);
+  if (op != "command") return BrowserRequestError{ref, "unknown 'op'"};
   BrowserCommand c;
   c.ref = ref;
   const auto cmd = string_field(j, "cmd");

@@ -171,6 +171,28 @@ void read_logins(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
   }
 }
 
+void read_meeting(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
+  if (!r.mapping(node, "meeting", {"db"})) return;
+  if (node["db"]) {
+    if (auto v = r.text(node["db"], "meeting.db")) {
+      if (v->empty()) {
+        r.error(node["db"], "'meeting.db': expected a file name");
+      } else {
+        c.meeting_db = r.path(*v);
+      }
+    }
+  }
+}
+
+void read_commands(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
+  if (!r.mapping(node, "commands", {"reply_timeout_s"})) return;
+  if (node["reply_timeout_s"]) {
+    if (auto v = r.integer<int>(node["reply_timeout_s"], "commands.reply_timeout_s", 1, 300)) {
+      c.reply_timeout = std::chrono::seconds(*v);
+    }
+  }
+}
+
 bool user_name(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (const char ch : s) {
@@ -188,7 +210,9 @@ void read_operators(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
   }
   std::set<std::string> seen;
   for (const auto& item : node) {
-    if (!r.mapping(item, "operators", {"user", "name", "password", "key_file"})) continue;
+    if (!r.mapping(item, "operators", {"user", "name", "password", "key_file", "meeting_chair"})) {
+      continue;
+    }
     ConsoleOperator op;
     bool complete = true;
     for (const char* key : {"user", "password", "key_file"}) {
@@ -220,6 +244,11 @@ void read_operators(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
       op.password_hash = *v;
     }
     if (auto v = r.text(item["key_file"], "operators.key_file")) op.key_file = r.path(*v);
+    if (item["meeting_chair"]) {
+      if (auto v = r.boolean(item["meeting_chair"], "operators.meeting_chair")) {
+        op.meeting_chair = *v;
+      }
+    }
     c.operators.push_back(std::move(op));
   }
 }
@@ -238,12 +267,16 @@ config::Result<ConsoleConfig> parse_console_config(const std::string& text,
                                             "not valid YAML: " + e.msg}};
   }
   ConsoleConfig c;
-  if (!r.mapping(root, "(top level)", {"listen", "broker", "operators", "logins"})) {
+  c.meeting_db = r.path("vigil-console-meeting.db");
+  if (!r.mapping(root, "(top level)",
+                 {"listen", "broker", "operators", "logins", "meeting", "commands"})) {
     return r.take();
   }
   if (root["listen"]) read_listen(root["listen"], c, r);
   if (root["broker"]) read_broker(root["broker"], c, r);
   if (root["logins"]) read_logins(root["logins"], c, r);
+  if (root["meeting"]) read_meeting(root["meeting"], c, r);
+  if (root["commands"]) read_commands(root["commands"], c, r);
   if (root["operators"]) {
     read_operators(root["operators"], c, r);
   } else {

@@ -28,13 +28,26 @@ std::string to_text(const json& j) {
 
 }  // namespace
 
+void send_answer(BrowserLink& browser, const std::string& ref, bool ok,
+                 const std::string& message) {
+  browser.send(to_text(json{{"type", "answer"}, {"ref", ref}, {"ok", ok}, {"message", message}}));
+}
+
 ConsoleHub::ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
                        std::map<std::string, OperatorKey> keys)
     : io_(io),
       config_(std::move(config)),
       keys_(std::move(keys)),
       store_(config_.topic_root),
-      sessions_(config_.max_failed_logins, config_.lockout, config_.session_ttl) {}
+      sessions_(config_.max_failed_logins, config_.lockout, config_.session_ttl),
+      meeting_(config_.meeting_db) {}
+
+// The worker goes first (thread_pool's destructor stops and joins it), so no
+// password check outlives the hub it reports to.
+ConsoleHub::~ConsoleHub() {
+  password_worker_.stop();
+  password_worker_.join();
+}
 
 void ConsoleHub::start() {
   (void)dummy_hash();
@@ -55,29 +68,56 @@ void ConsoleHub::stop() {
   if (link_) link_->stop();
 }
 
-ConsoleHub::LoginAnswer ConsoleHub::login(const std::string& user, const std::string& password) {
-  const auto now = std::chrono::steady_clock::now();
-  if (sessions_.locked(user, now)) {
-    spdlog::warn("login refused for '{}': too many failed attempts", user);
-    return {429, {}, {}, "too many failed attempts; try again later"};
-  }
-  const ConsoleOperator* op = nullptr;
+const ConsoleOperator* ConsoleHub::find_operator(const std::string& user) const {
   for (const auto& o : config_.operators) {
-    if (o.user == user) op = &o;
+    if (o.user == user) return &o;
   }
-  const bool good =
-      verify_password(password, op != nullptr ? op->password_hash : dummy_hash()) && op != nullptr;
-  if (!good) {
+  return nullptr;
+}
+
+void ConsoleHub::login(const std::string& user, const std::string& password,
+                       std::function<void(LoginAnswer)> done) {
+  if (sessions_.locked(user, std::chrono::steady_clock::now())) {
+    spdlog::warn("login refused for '{}': too many failed attempts", user);
+    done({429, {}, {}, "too many failed attempts; try again later"});
+    return;
+  }
+  const ConsoleOperator* op = find_operator(user);
+  const std::string hash = op != nullptr ? op->password_hash : dummy_hash();
+  // scrypt takes ~0.1 s and 32 MiB: off the io thread, which keeps serving
+  // every other browser meanwhile; the answer comes back onto it.
+  boost::asio::post(password_worker_, [this, user, password, hash, done = std::move(done)] {
+    const bool match = verify_password(password, hash);
+    boost::asio::post(io_, [this, user, match, done] { finish_login(user, match, done); });
+  });
+}
+
+void ConsoleHub::finish_login(const std::string& user, bool match,
+                              const std::function<void(LoginAnswer)>& done) {
+  const auto now = std::chrono::steady_clock::now();
+  // Checked again: tries queued behind each other all passed the first
+  // check, and only the first max_failures of them may get an answer.
+  if (sessions_.locked(user, now)) {
+    done({429, {}, {}, "too many failed attempts; try again later"});
+    return;
+  }
+  const ConsoleOperator* op = find_operator(user);
+  if (!match || op == nullptr) {
     sessions_.record_failure(user, now);
     spdlog::warn("login failed for '{}'", user);
-    return {401, {}, {}, "wrong user name or password"};
+    done({401, {}, {}, "wrong user name or password"});
+    return;
   }
   spdlog::info("operator '{}' logged in", user);
-  return {200, sessions_.open(user, now), op->display_name, {}};
+  done({200, sessions_.open(user, now), op->display_name, {}});
 }
 
 void ConsoleHub::logout(const std::string& token) {
+  if (token.empty()) return;
   sessions_.close(token);
+  for (const auto& [raw, weak] : browsers_) {
+    if (auto b = weak.lock(); b && b->token() == token) b->close();
+  }
 }
 
 std::optional<std::string> ConsoleHub::session_user(const std::string& token) const {
@@ -85,19 +125,26 @@ std::optional<std::string> ConsoleHub::session_user(const std::string& token) co
 }
 
 std::string ConsoleHub::display_name(const std::string& user) const {
-  for (const auto& o : config_.operators) {
-    if (o.user == user) return o.display_name;
-  }
-  return user;
+  const ConsoleOperator* op = find_operator(user);
+  return op != nullptr ? op->display_name : user;
 }
 
 void ConsoleHub::attach(const std::shared_ptr<BrowserLink>& browser) {
   browsers_[browser.get()] = browser;
+  json operators = json::array();
+  for (const auto& o : config_.operators) {
+    operators.push_back({{"user", o.user}, {"name", o.display_name}});
+  }
+  const ConsoleOperator* op = find_operator(browser->user());
   browser->send(to_text(json{{"type", "hello"},
                              {"user", browser->user()},
                              {"name", display_name(browser->user())},
-                             {"can_sign", keys_.contains(browser->user())}}));
+                             {"can_sign", keys_.contains(browser->user())},
+                             {"meeting_chair", op != nullptr && op->meeting_chair},
+                             {"operators", operators},
+                             {"reply_timeout_s", config_.reply_timeout.count()}}));
   browser->send(to_text(store_.snapshot()));
+  browser->send(followups_text());
   browser->send(to_text(json{{"type", "broker"}, {"up", broker_up_}, {"why", broker_why_}}));
 }
 
@@ -149,8 +196,7 @@ bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payl
 void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
                                     std::string_view text) {
   auto answer = [&](const std::string& ref, bool ok, const std::string& message) {
-    browser->send(
-        to_text(json{{"type", "answer"}, {"ref", ref}, {"ok", ok}, {"message", message}}));
+    send_answer(*browser, ref, ok, message);
   };
   // The session may have ended (logout in another tab) since the socket opened.
   const auto user = session_user(browser->token());
@@ -161,12 +207,23 @@ void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
   const auto request = parse_browser_request(text);
   if (const auto* bad = std::get_if<BrowserRequestError>(&request)) {
     answer(bad->ref, false, bad->message);
-    return;
+  } else if (const auto* add = std::get_if<FollowUpAddRequest>(&request)) {
+    on_followup_add(browser, *user, *add);
+  } else if (const auto* done = std::get_if<FollowUpDoneRequest>(&request)) {
+    on_followup_done(browser, *user, *done);
+  } else {
+    on_command(browser, *user, std::get<BrowserCommand>(request));
   }
-  const auto& command = std::get<BrowserCommand>(request);
-  const auto key = keys_.find(*user);
+}
+
+void ConsoleHub::on_command(const std::shared_ptr<BrowserLink>& browser, const std::string& user,
+                            const BrowserCommand& command) {
+  auto answer = [&](const std::string& ref, bool ok, const std::string& message) {
+    send_answer(*browser, ref, ok, message);
+  };
+  const auto key = keys_.find(user);
   if (key == keys_.end()) {
-    answer(command.ref, false, "no signing key for operator '" + *user + "'");
+    answer(command.ref, false, "no signing key for operator '" + user + "'");
     return;
   }
   if (!store_.knows_gateway(command.site, command.gateway)) {
@@ -178,14 +235,14 @@ void ConsoleHub::on_browser_message(const std::shared_ptr<BrowserLink>& browser,
   const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  const auto signed_command = sign_command(command, config_.topic_root, *user, key->second, unix_ms,
+  const auto signed_command = sign_command(command, config_.topic_root, user, key->second, unix_ms,
                                            random_hex(16), "c" + random_hex(12));
   if (!link_ || !link_->publish(signed_command.topic, signed_command.payload)) {
     answer(command.ref, false, "not connected to the broker");
     return;
   }
   pending_[signed_command.id] = Pending{browser, command.ref, now};
-  spdlog::info("operator '{}' sent {} to {}/{} (id {})", *user, command.cmd, command.site,
+  spdlog::info("operator '{}' sent {} to {}/{} (id {})", user, command.cmd, command.site,
                command.gateway, signed_command.id);
   answer(command.ref, true, "sent as " + signed_command.id);
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vigil/console/meeting_report.hpp"
+
 namespace vigil::console {
 namespace {
 
@@ -90,8 +92,9 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
   const bool known =
       (kind == "status" && parts.size() == 3) ||
       (kind == "state" && parts.size() == 5 && (parts[3] == "door" || parts[3] == "zone")) ||
-      (kind == "incident" && parts.size() == 5) || (kind == "incident-state" && parts.size() >= 4);
-  if (!known) return std::nullopt;  // events, checkpoints, digests, commands, replies
+      (kind == "incident" && parts.size() == 5) ||
+      (kind == "incident-state" && parts.size() >= 4) || (kind == "digest" && parts.size() == 3);
+  if (!known) return std::nullopt;  // events, checkpoints, commands, replies
 
   json j;
   if (!payload.empty()) {
@@ -111,6 +114,18 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     if (g.status == j) return std::nullopt;
     g.status = j;
     return json{{"type", "gateway"}, {"gateway", gateway_json(g)}};
+  }
+
+  if (kind == "digest") {
+    auto summary = payload.empty() ? std::optional<json>(json()) : digest_summary(j, site, gw);
+    if (!summary) {
+      ++ignored_;
+      return std::nullopt;
+    }
+    auto& g = gateway(site, gw);
+    if (g.digest == *summary) return std::nullopt;
+    g.digest = std::move(*summary);
+    return json{{"type", "digest"}, {"site", site}, {"gateway", gw}, {"digest", g.digest}};
   }
 
   if (kind == "state") {
@@ -236,10 +251,19 @@ json StateStore::gateway_json(const Gateway& g) const {
               {"zones", zones}};
 }
 
+std::vector<json> StateStore::digests() const {
+  std::vector<json> out;
+  for (const auto& [key, g] : gateways_) {
+    if (g.digest.is_object()) out.push_back(g.digest);
+  }
+  return out;
+}
+
 json StateStore::snapshot() const {
   json gws = json::array();
   for (const auto& [key, g] : gateways_) gws.push_back(gateway_json(g));
-  return json{{"type", "snapshot"}, {"gateways", gws}, {"queue", queue_json()}};
+  return json{
+      {"type", "snapshot"}, {"gateways", gws}, {"queue", queue_json()}, {"digests", digests()}};
 }
 
 }  // namespace vigil::console

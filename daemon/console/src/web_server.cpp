@@ -46,16 +46,21 @@ bool same_origin(const Request& req) {
          std::string(origin) == "https://" + std::string(host);
 }
 
+constexpr std::string_view kPageCsp =
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+// The printable report: no script at all, its own inline style.
+constexpr std::string_view kReportCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
 Response make_response(const Request& req, http::status status, std::string_view type,
-                       std::string body) {
+                       std::string body, std::string_view csp = kPageCsp) {
   Response res{status, req.version()};
   res.set(http::field::server, "vigil-console");
   res.set(http::field::content_type, std::string(type));
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
-  res.set("Content-Security-Policy",
-          "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+  res.set("Content-Security-Policy", std::string(csp));
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -82,8 +87,15 @@ class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSess
     });
   }
   void send(std::string text) override {
+    if (closing_) return;
     out_.push_back(std::move(text));
     if (out_.size() == 1) write();
+  }
+  // A close is a write in Beast: it waits for the queue to drain.
+  void close() override {
+    if (closing_) return;
+    closing_ = true;
+    if (out_.empty()) close_now();
   }
   const std::string& user() const override { return user_; }
   const std::string& token() const override { return token_; }
@@ -110,8 +122,16 @@ class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSess
                         return;
                       }
                       self->out_.pop_front();
-                      if (!self->out_.empty()) self->write();
+                      if (!self->out_.empty()) {
+                        self->write();
+                      } else if (self->closing_) {
+                        self->close_now();
+                      }
                     });
+  }
+  void close_now() {
+    ws_.async_close(websocket::close_reason(websocket::close_code::normal, "session ended"),
+                    [self = shared_from_this()](beast::error_code) {});
   }
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -120,6 +140,7 @@ class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSess
   std::string token_;
   beast::flat_buffer buffer_;
   std::deque<std::string> out_;
+  bool closing_ = false;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -151,7 +172,50 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           ->run(std::move(req));
       return;
     }
+    if (req.method() == http::verb::post && req.target() == "/login") {
+      login(std::move(req));
+      return;
+    }
     reply(route(req));
+  }
+
+  // The password check runs on the hub's worker; the answer comes back here.
+  void login(Request req) {
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    if (!body.is_object() || !body.contains("user") || !body["user"].is_string() ||
+        !body.contains("password") || !body["password"].is_string()) {
+      reply(json_response(req, http::status::bad_request,
+                          {{"ok", false}, {"message", "user and password, please"}}));
+      return;
+    }
+    hub_.login(body["user"].get<std::string>(), body["password"].get<std::string>(),
+               [self = shared_from_this(), req](ConsoleHub::LoginAnswer answer) {
+                 if (answer.status != 200) {
+                   self->reply(json_response(req, static_cast<http::status>(answer.status),
+                                             {{"ok", false}, {"message", answer.message}}));
+                   return;
+                 }
+                 auto res = json_response(req, http::status::ok,
+                                          {{"ok", true}, {"name", answer.display_name}});
+                 res.set(http::field::set_cookie,
+                         "vigil_session=" + answer.token + "; Path=/; HttpOnly; SameSite=Strict");
+                 self->reply(std::move(res));
+               });
+  }
+
+  // The meeting report, for a logged-in browser only.
+  std::optional<Response> report(const Request& req, const std::string& target) {
+    if (target != "/meeting/report.csv" && target != "/meeting/report.html") return std::nullopt;
+    if (!hub_.session_user(cookie_token(req))) {
+      return make_response(req, http::status::unauthorized, "text/plain", "log in first\n");
+    }
+    if (target == "/meeting/report.html") {
+      return make_response(req, http::status::ok, "text/html; charset=utf-8", hub_.report_html(),
+                           kReportCsp);
+    }
+    auto res = make_response(req, http::status::ok, "text/csv; charset=utf-8", hub_.report_csv());
+    res.set(http::field::content_disposition, "attachment; filename=\"meeting-report.csv\"");
+    return res;
   }
 
   Response route(const Request& req) {
@@ -163,31 +227,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return json_response(req, http::status::ok,
                              {{"ok", true}, {"user", *user}, {"name", hub_.display_name(*user)}});
       }
+      if (auto res = report(req, target)) return std::move(*res);
       for (const auto& asset : web_assets()) {
         if (asset.path == target) {
           return make_response(req, http::status::ok, asset.content_type, std::string(asset.body));
         }
       }
       return make_response(req, http::status::not_found, "text/plain", "not found\n");
-    }
-    if (req.method() == http::verb::post && target == "/login") {
-      const auto body = nlohmann::json::parse(req.body(), nullptr, false);
-      if (!body.is_object() || !body.contains("user") || !body["user"].is_string() ||
-          !body.contains("password") || !body["password"].is_string()) {
-        return json_response(req, http::status::bad_request,
-                             {{"ok", false}, {"message", "user and password, please"}});
-      }
-      const auto answer =
-          hub_.login(body["user"].get<std::string>(), body["password"].get<std::string>());
-      if (answer.status != 200) {
-        return json_response(req, static_cast<http::status>(answer.status),
-                             {{"ok", false}, {"message", answer.message}});
-      }
-      auto res =
-          json_response(req, http::status::ok, {{"ok", true}, {"name", answer.display_name}});
-      res.set(http::field::set_cookie,
-              "vigil_session=" + answer.token + "; Path=/; HttpOnly; SameSite=Strict");
-      return res;
     }
     if (req.method() == http::verb::post && target == "/logout") {
       hub_.logout(cookie_token(req));

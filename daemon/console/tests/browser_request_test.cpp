@@ -117,4 +117,56 @@ TEST(BrowserRequest, RefusesWhatTheContractDoesNotAllow) {
   }
 }
 
+TEST(BrowserRequest, AcceptsAMeetingFollowUpAndItsClosing) {
+  const auto add = parse_browser_request(
+      R"({"op":"followup-add","ref":"m1","kind":"proposal","text":"replace the lobby lock",)"
+      R"("owner":"ben","due":"2028-02-29","extra":true})");
+  const auto* a = std::get_if<FollowUpAddRequest>(&add);
+  ASSERT_NE(a, nullptr) << std::get<BrowserRequestError>(add).message;
+  EXPECT_EQ(a->ref, "m1");
+  EXPECT_EQ(a->followup.kind, "proposal");
+  EXPECT_EQ(a->followup.text, "replace the lobby lock");
+  EXPECT_EQ(a->followup.owner, "ben");
+  EXPECT_EQ(a->followup.due, "2028-02-29");
+
+  const auto done = parse_browser_request(R"({"op":"followup-done","ref":"m2","id":4})");
+  const auto* d = std::get_if<FollowUpDoneRequest>(&done);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->ref, "m2");
+  EXPECT_EQ(d->id, 4);
+}
+
+TEST(BrowserRequest, RefusesAFollowUpOutsideTheRules) {
+  const json base{{"op", "followup-add"}, {"ref", "m1"},    {"kind", "resolution"},
+                  {"text", "audit"},      {"owner", "ben"}, {"due", "2026-12-01"}};
+  auto patched = [&](const char* key, json value) {
+    json j = base;
+    j[key] = std::move(value);
+    return j.dump();
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {patched("kind", "wish"), "'kind' must be proposal or resolution"},
+      {patched("text", " \n "), "'text' must say what was agreed"},
+      {patched("text", 5), "'text' must say what was agreed"},
+      {patched("text", std::string(2001, 't')), "'text' is too long"},
+      {patched("owner", "ben smith"), "'owner' must be a user name"},
+      {patched("owner", ""), "'owner' must be a user name"},
+      {patched("due", "2026-02-29"), "'due' must be a date written YYYY-MM-DD"},
+      {patched("due", "2026-13-01"), "'due' must be a date written YYYY-MM-DD"},
+      {patched("due", "2026-1-01"), "'due' must be a date written YYYY-MM-DD"},
+      {patched("due", "+026-01-01"), "'due' must be a date written YYYY-MM-DD"},
+      {patched("due", 20261201), "'due' must be a date written YYYY-MM-DD"},
+      {R"({"op":"followup-done","id":0})", "'id' must be a follow-up number"},
+      {R"({"op":"followup-done","id":"4"})", "'id' must be a follow-up number"},
+      {R"({"op":"followup-done","id":1.5})", "'id' must be a follow-up number"},
+      {R"({"op":"followup-done"})", "'id' must be a follow-up number"},
+  };
+  for (const auto& [text, message] : cases) {
+    const auto parsed = parse_browser_request(text);
+    const auto* error = std::get_if<BrowserRequestError>(&parsed);
+    ASSERT_NE(error, nullptr) << text.substr(0, 200);
+    EXPECT_EQ(error->message, message) << text.substr(0, 200);
+  }
+}
+
 }  // namespace vigil::console::browser_request_test

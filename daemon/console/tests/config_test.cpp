@@ -54,6 +54,24 @@ TEST(ConsoleConfig, ListensOnLoopbackUnlessToldOtherwise) {
   EXPECT_TRUE(loaded.value().broker.ca_file.empty());
 }
 
+TEST(ConsoleConfig, ReadsTheMeetingStoreReplyTimeoutAndChairs) {
+  const auto text = "meeting: { db: data/meeting.db }\ncommands: { reply_timeout_s: 4 }\n" +
+                    operators_yaml() + "  - { user: ann, password: \"" + cheap_hash() +
+                    "\", key_file: ann.key, meeting_chair: true }\n";
+  const auto loaded = parse_console_config(text, "/etc/vigil/console.yaml");
+  ASSERT_TRUE(loaded.ok()) << config::to_string(loaded.diagnostics());
+  const auto& c = loaded.value();
+  EXPECT_EQ(c.meeting_db, "/etc/vigil/data/meeting.db");
+  EXPECT_EQ(c.reply_timeout, std::chrono::seconds(4));
+  EXPECT_FALSE(c.operators[0].meeting_chair);
+  EXPECT_TRUE(c.operators[1].meeting_chair);
+
+  const auto defaults = parse_console_config(operators_yaml(), "/etc/vigil/console.yaml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.value().meeting_db, "/etc/vigil/vigil-console-meeting.db");
+  EXPECT_EQ(defaults.value().reply_timeout, std::chrono::seconds(10));
+}
+
 TEST(ConsoleConfig, NamesFileLineColumnAndFieldOfEachMistake) {
   struct Case {
     std::string yaml;
@@ -77,6 +95,13 @@ TEST(ConsoleConfig, NamesFileLineColumnAndFieldOfEachMistake) {
       {"broker: { tls: { ca_file: ca.pem, cert_file: c.pem } }\n" + operators_yaml(),
        "c.yaml:1:16: 'broker.tls': 'cert_file' and 'key_file' go together"},
       {"listen: [1, 2\n", "c.yaml:2:1: not valid YAML: end of sequence flow not found"},
+      {"commands: { reply_timeout_s: 0 }\n" + operators_yaml(),
+       "c.yaml:1:30: 'commands.reply_timeout_s': expected a whole number from 1 to 300, got '0'"},
+      {"meeting: { file: m.db }\n" + operators_yaml(),
+       "c.yaml:1:12: 'meeting': unknown key 'file'"},
+      {"operators:\n  - { user: ben, password: " + good + ", key_file: a, meeting_chair: yes }\n",
+       "c.yaml:2:" + std::to_string(58 + good.size()) +
+           ": 'operators.meeting_chair': expected true or false, got 'yes'"},
       {"listen: { port: 80 }\n", "c.yaml: 'operators': required (nobody could log in)"},
   };
   for (const auto& c : cases) {

@@ -4,7 +4,8 @@
 'use strict';
 
 const state = { gateways: new Map(), queue: [], broker: { up: false, why: '' }, socket: false,
-                user: null, canSign: false, refs: 0 };
+                user: null, canSign: false, refs: 0, digests: [], followups: [], operators: [],
+                meetingChair: false, replyTimeoutS: 10, pending: new Map() };
 let ws = null;
 let audio = null;
 let retryMs = 500;
@@ -44,6 +45,8 @@ $('login-form').addEventListener('submit', async (ev) => {
 $('logout').addEventListener('click', async () => {
   await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
   if (ws) { ws.onclose = null; ws.close(); ws = null; }
+  for (const t of state.pending.values()) clearTimeout(t);
+  state.pending.clear();
   state.user = null;
   showLogin();
 });
@@ -81,16 +84,43 @@ function connect() {
 function send(cmd, site, gateway, args) {
   const ref = 'r' + (++state.refs);
   ws.send(JSON.stringify({ op: 'command', ref, cmd, site, gateway, args }));
-  $('last-reply').textContent = cmd + ': sending…';
+  showReply(cmd + ': sending…', true, '');
+  // The gateway may be gone without a last will yet: say so rather than wait for ever.
+  const seconds = state.replyTimeoutS;
+  state.pending.set(ref, setTimeout(() => {
+    state.pending.delete(ref);
+    showReply(cmd + ' to ' + site + '/' + gateway + ': no reply from the gateway within ' + seconds + ' s', false, 'timeout');
+  }, seconds * 1000));
   return ref;
+}
+function settle(ref) {
+  const t = state.pending.get(ref);
+  if (t !== undefined) { clearTimeout(t); state.pending.delete(ref); }
+}
+function showReply(text, ok, code) {
+  $('last-reply').textContent = text;
+  $('last-reply').dataset.ok = ok;
+  $('last-reply').dataset.code = code;
 }
 function handle(m) {
   switch (m.type) {
-    case 'hello': state.canSign = m.can_sign; break;
+    case 'hello':
+      state.canSign = m.can_sign;
+      state.meetingChair = !!m.meeting_chair;
+      state.operators = m.operators || [];
+      state.replyTimeoutS = m.reply_timeout_s || 10;
+      break;
     case 'snapshot':
       state.gateways = new Map(m.gateways.map((g) => [g.site + '/' + g.gateway, g]));
       state.queue = m.queue;
+      state.digests = m.digests || [];
       break;
+    case 'digest':
+      state.digests = state.digests.filter((d) => d.site !== m.site || d.gateway !== m.gateway);
+      if (m.digest) state.digests.push(m.digest);
+      state.digests.sort((a, b) => (a.site + '/' + a.gateway).localeCompare(b.site + '/' + b.gateway));
+      break;
+    case 'followups': state.followups = m.items || []; break;
     case 'gateway': state.gateways.set(m.gateway.site + '/' + m.gateway.gateway, m.gateway); break;
     case 'queue':
       state.queue = m.queue;
@@ -98,14 +128,14 @@ function handle(m) {
       break;
     case 'broker': state.broker = { up: m.up, why: m.why }; break;
     case 'answer':
-      $('last-reply').textContent = (m.ok ? 'sent: ' : 'refused: ') + m.message;
-      $('last-reply').dataset.ok = m.ok;
+      if (String(m.ref).startsWith('m')) { meetingAnswer(m); break; }
+      if (!m.ok) settle(m.ref);  // refused by the console: no reply will come
+      showReply((m.ok ? 'sent: ' : 'refused: ') + m.message, m.ok, m.ok ? '' : 'console');
       break;
     case 'reply': {
+      settle(m.ref);
       const r = m.reply || {};
-      $('last-reply').textContent = (r.ok ? 'done: ' : 'refused (' + (r.code || '?') + '): ') + (r.cmd || '') + ' ' + (r.message || '');
-      $('last-reply').dataset.ok = !!r.ok;
-      $('last-reply').dataset.code = r.code || '';
+      showReply((r.ok ? 'done: ' : 'refused (' + (r.code || '?') + '): ') + (r.cmd || '') + ' ' + (r.message || ''), !!r.ok, r.code || '');
       break;
     }
     default: break;
@@ -230,11 +260,36 @@ function renderMap() {
     map.append(box);
   }
 }
+// Muster: occupancy per zone from the retained zone states (counts only:
+// no gateway topic carries the names of the people inside). A zone's count
+// includes its nested zones, so the counts are not summed.
+function renderMuster() {
+  const box = $('muster');
+  box.replaceChildren();
+  for (const g of state.gateways.values()) {
+    const table = el('table', 'muster');
+    table.dataset.key = g.site + '/' + g.gateway;
+    table.append(el('caption', '', g.site + ' / ' + g.gateway + (g.status === 'online' ? '' : ' (' + g.status + ': last known)')));
+    const head = el('tr');
+    head.append(el('th', '', 'zone'), el('th', '', 'inside'));
+    table.append(head);
+    for (const z of g.zones) {
+      const tr = el('tr');
+      tr.dataset.zone = z.zone;
+      tr.append(el('td', '', z.zone), el('td', 'count', String(z.occupancy)));
+      table.append(tr);
+    }
+    box.append(table);
+  }
+}
 function render() {
   $('link-state').textContent = state.socket ? (state.broker.up ? 'live' : 'no broker') : 'disconnected';
   renderBanners();
   renderQueue();
   renderMap();
+  renderMuster();
+  renderMeeting();
 }
 setInterval(() => { if (state.user) renderQueue(); }, 10000);  // ages
+initMeeting();
 checkSession();

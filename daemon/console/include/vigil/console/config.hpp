@@ -31,6 +31,7 @@ struct ConsoleOperator {
   std::string display_name;
   std::string password_hash;  // "scrypt$N$r$p$salt$hash" (password.hpp)
   std::filesystem::path key_file;
+  bool meeting_chair = false;  // may mark anyone's meeting follow-up done
 };
 
 struct ConsoleConfig {
@@ -42,6 +43,11 @@ struct ConsoleConfig {
   int max_failed_logins = 5;  // per user, then locked for `lockout`
   std::chrono::seconds lockout{60};
   std::chrono::seconds session_ttl{12 * 3600};
+  // The meeting follow-ups' SQLite file (`meeting.db`; by default
+  // vigil-console-meeting.db beside the config file).
+  std::filesystem::path meeting_db;
+  // The page says a command went unanswered after this long (`commands.reply_timeout_s`).
+  std::chrono::seconds reply_timeout{10};
 };
 
 // Parses YAML text; `file` names it in diagnostics and relative paths

@@ -1,8 +1,8 @@
 // What the console knows of every gateway: the newest retained status, door
-// and zone states, and the incidents with their lifecycle states, fed from the
-// broker message by message. apply() answers with the update to push to the
-// browsers (or nothing when the message changed nothing or was not for us);
-// snapshot() is what a browser gets when it connects. Pure: no I/O, no clock.
+// and zone states, meeting digest (its summary, meeting_report.hpp), and the incidents with their
+// lifecycle states, fed from the broker message by message. apply() answers with the update to push
+// to the browsers (or nothing when the message changed nothing or was not for us); snapshot() is
+// what a browser gets when it connects. Pure: no I/O, no clock.
 #pragma once
 
 #include <cstddef>
@@ -43,11 +43,14 @@ class StateStore {
   // schema says is ignored (and counted).
   std::optional<nlohmann::json> apply(std::string_view topic, std::string_view payload);
 
-  // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...]}
+  // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...],
+  //  "digests":[digest_summary()...]}
   nlohmann::json snapshot() const;
   // Open and acknowledged incidents: most severe first, then oldest first.
   std::vector<QueueEntry> queue() const;
   std::size_t ignored() const { return ignored_; }
+  // The newest digest summary of every gateway that published one.
+  std::vector<nlohmann::json> digests() const;
 
   // The gateway named by `site`/`gateway` is known (a command may go there).
   bool knows_gateway(const std::string& site, const std::string& gateway) const;
@@ -61,6 +64,7 @@ class StateStore {
     std::string site, gateway;
     nlohmann::json status;  // null until seen
     std::map<std::string, nlohmann::json> doors, zones;
+    nlohmann::json digest;  // digest_summary(), null until seen
   };
 
   Gateway& gateway(const std::string& site, const std::string& gw);
