@@ -127,9 +127,24 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
   broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
 }
 
+// Each broker message is posted to io_ on its own; the flush posted after the
+// first change runs once the messages queued meanwhile are applied too, so a
+// burst costs one update per changed gateway and one queue, not one each.
 void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
+  if (topic.find("/reply/") != std::string::npos) flush();  // the state before the reply
   if (forward_reply(topic, payload)) return;
-  if (auto update = store_.apply(topic, payload)) broadcast(to_text(*update));
+  if (const auto change = store_.change(topic, payload)) {
+    batch_.add(*change);
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      boost::asio::post(io_, [this] { flush(); });
+    }
+  }
+}
+
+void ConsoleHub::flush() {
+  flush_posted_ = false;
+  for (const auto& update : batch_.take(store_)) broadcast(to_text(update));
 }
 
 bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payload) {

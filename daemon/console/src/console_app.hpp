@@ -63,12 +63,15 @@ class ConsoleHub {
   void on_mqtt(const std::string& topic, const std::string& payload);
   void on_link(bool up, const std::string& why);
   void broadcast(const std::string& text);
+  void flush();  // sends the batched store updates
   bool forward_reply(const std::string& topic, const std::string& payload);
 
   boost::asio::io_context& io_;
   ConsoleConfig config_;
   std::map<std::string, OperatorKey> keys_;
   StateStore store_;
+  UpdateBatch batch_;          // store changes not sent yet
+  bool flush_posted_ = false;  // a flush() is queued on io_ behind the messages already there
   Sessions sessions_;
   std::map<const BrowserLink*, std::weak_ptr<BrowserLink>> browsers_;
   std::map<std::string, Pending> pending_;  // by command id

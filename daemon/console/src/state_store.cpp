@@ -81,6 +81,26 @@ bool StateStore::knows_gateway(const std::string& site, const std::string& gw) c
 }
 
 std::optional<json> StateStore::apply(std::string_view topic, std::string_view payload) {
+  const auto c = change(topic, payload);
+  if (!c) return std::nullopt;
+  if (c->kind == StoreChange::Kind::gateway) return gateway_update(c->gateway_key);
+  auto update = queue_update();
+  if (c->raised) update["raised"] = *c->raised;
+  return update;
+}
+
+json StateStore::gateway_update(const std::string& key) const {
+  const auto it = gateways_.find(key);
+  return json{{"type", "gateway"},
+              {"gateway", it == gateways_.end() ? json() : gateway_json(it->second)}};
+}
+
+json StateStore::queue_update() const {
+  return json{{"type", "queue"}, {"queue", queue_json()}};
+}
+
+std::optional<StoreChange> StateStore::change(std::string_view topic, std::string_view payload) {
+  using Kind = StoreChange::Kind;
   if (!topic.starts_with(prefix_)) return std::nullopt;
   const auto parts = split(topic.substr(prefix_.size()));
   if (parts.size() < 3 || !is_id(parts[0]) || !is_id(parts[1])) return std::nullopt;
@@ -110,7 +130,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     auto& g = gateway(site, gw);
     if (g.status == j) return std::nullopt;
     g.status = j;
-    return json{{"type", "gateway"}, {"gateway", gateway_json(g)}};
+    return StoreChange{Kind::gateway, site + "/" + gw, {}};
   }
 
   if (kind == "state") {
@@ -132,7 +152,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
       if (slot == j) return std::nullopt;
       slot = j;
     }
-    return json{{"type", "gateway"}, {"gateway", gateway_json(g)}};
+    return StoreChange{Kind::gateway, site + "/" + gw, {}};
   }
 
   if (kind == "incident") {
@@ -144,11 +164,11 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     auto& inc = incidents_[j["id"].get<std::string>()];
     if (inc.raised == j) return std::nullopt;
     inc.raised = j;
-    json update{{"type", "queue"}, {"queue", queue_json()}};
+    StoreChange c{Kind::queue, {}, {}};
     if (str(inc.state, "state") != "resolved") {
-      update["raised"] = {{"id", j["id"]}, {"severity", j["severity"]}};
+      c.raised = json{{"id", j["id"]}, {"severity", j["severity"]}};
     }
-    return update;
+    return c;
   }
 
   // incident-state
@@ -167,7 +187,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     resolved_order_.push_back(id);
     prune_resolved();
   }
-  return json{{"type", "queue"}, {"queue", queue_json()}};
+  return StoreChange{Kind::queue, {}, {}};
 }
 
 void StateStore::prune_resolved() {
@@ -240,6 +260,34 @@ json StateStore::snapshot() const {
   json gws = json::array();
   for (const auto& [key, g] : gateways_) gws.push_back(gateway_json(g));
   return json{{"type", "snapshot"}, {"gateways", gws}, {"queue", queue_json()}};
+}
+
+void UpdateBatch::add(const StoreChange& change) {
+  if (change.kind == StoreChange::Kind::gateway) {
+    const auto at = std::lower_bound(gateways_.begin(), gateways_.end(), change.gateway_key);
+    if (at == gateways_.end() || *at != change.gateway_key) {
+      gateways_.insert(at, change.gateway_key);
+    }
+    return;
+  }
+  queue_ = true;
+  if (change.raised && (!raised_ || severity_rank(str(*change.raised, "severity")) >
+                                        severity_rank(str(*raised_, "severity")))) {
+    raised_ = change.raised;
+  }
+}
+
+std::vector<json> UpdateBatch::take(const StateStore& store) {
+  std::vector<json> out;
+  for (const auto& key : gateways_) out.push_back(store.gateway_update(key));
+  if (queue_) {
+    out.push_back(store.queue_update());
+    if (raised_) out.back()["raised"] = *raised_;
+  }
+  gateways_.clear();
+  queue_ = false;
+  raised_.reset();
+  return out;
 }
 
 }  // namespace vigil::console

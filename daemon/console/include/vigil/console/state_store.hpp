@@ -34,6 +34,16 @@ struct QueueEntry {
 // must see it, and it cannot be known to be critical.
 int severity_rank(std::string_view severity);
 
+// What one broker message changed, named without building the browsers'
+// update (that costs the whole queue or gateway; see UpdateBatch).
+struct StoreChange {
+  enum class Kind { gateway, queue };
+  Kind kind = Kind::queue;
+  std::string gateway_key;  // "site/gateway", for Kind::gateway
+  // For Kind::queue when an incident not resolved was just raised: {"id","severity"}.
+  std::optional<nlohmann::json> raised;
+};
+
 class StateStore {
  public:
   explicit StateStore(std::string topic_root);
@@ -42,6 +52,12 @@ class StateStore {
   // clears a retained slot. Never throws: a payload that is not what the v1
   // schema says is ignored (and counted).
   std::optional<nlohmann::json> apply(std::string_view topic, std::string_view payload);
+  // The same, naming what changed instead of building the update.
+  std::optional<StoreChange> change(std::string_view topic, std::string_view payload);
+  // The updates apply() answers with: {"type":"gateway","gateway":{...}}
+  // (null for a gateway not known) and {"type":"queue","queue":[...]}.
+  nlohmann::json gateway_update(const std::string& key) const;
+  nlohmann::json queue_update() const;
 
   // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...]}
   nlohmann::json snapshot() const;
@@ -76,5 +92,24 @@ class StateStore {
 };
 
 nlohmann::json to_json(const QueueEntry& e);
+
+// Changes collected while the console is busy, sent to the browsers as one
+// update each: a burst of broker messages (a campus of gateways, an outbox
+// replay) costs one queue and one gateway message per changed gateway, not
+// one whole queue per incident.
+class UpdateBatch {
+ public:
+  void add(const StoreChange& change);
+  bool empty() const { return gateways_.empty() && !queue_; }
+  // One "gateway" update per changed gateway (by site/gateway), then one
+  // "queue" update when the queue changed, its "raised" the most severe
+  // incident raised in the batch (the first of equals). Empties the batch.
+  std::vector<nlohmann::json> take(const StateStore& store);
+
+ private:
+  std::vector<std::string> gateways_;  // sorted, unique
+  bool queue_ = false;
+  std::optional<nlohmann::json> raised_;
+};
 
 }  // namespace vigil::console
