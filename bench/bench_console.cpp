@@ -48,17 +48,18 @@ struct Browser {
   std::unique_ptr<WsReader> ws;
 
   Browser(std::size_t n, std::uint16_t port, const std::string& cookie) : arrived(n) {
-    ws = std::make_unique<WsReader>(port, cookie, [this](std::string_view text, Clock::time_point at) {
-      std::lock_guard lock(m);
-      for_each_queued(text, [&](long k) {
-        if (k < 0 || static_cast<std::size_t>(k) >= arrived.size()) return;
-        if (arrived[static_cast<std::size_t>(k)] == Clock::time_point{}) {
-          arrived[static_cast<std::size_t>(k)] = at;
-          ++count;
-        }
-      });
-      cv.notify_all();
-    });
+    ws = std::make_unique<WsReader>(
+        port, cookie, [this](std::string_view text, Clock::time_point at) {
+          std::lock_guard lock(m);
+          for_each_queued(text, [&](long k) {
+            if (k < 0 || static_cast<std::size_t>(k) >= arrived.size()) return;
+            if (arrived[static_cast<std::size_t>(k)] == Clock::time_point{}) {
+              arrived[static_cast<std::size_t>(k)] = at;
+              ++count;
+            }
+          });
+          cv.notify_all();
+        });
   }
   bool wait_for(long k, std::chrono::milliseconds timeout) {
     std::unique_lock lock(m);
@@ -117,11 +118,12 @@ int run_latency(long n, long keep) {
   std::printf("latency: %ld incidents, %s, one browser\n", n,
               keep < 0 ? "never resolved (queue grows)" : "resolved behind the newest");
   print_ms("incident publish -> WebSocket", ms);
-  std::printf("missed %ld; console CPU %.2f s over %.1f s; VmRSS %ld KiB VmHWM %ld KiB; "
-              "browser got %llu messages, %.1f MB\n",
-              missed, cpu, wall, mem.rss_kib, mem.hwm_kib,
-              static_cast<unsigned long long>(browser.ws->messages()),
-              static_cast<double>(browser.ws->bytes()) / 1e6);
+  std::printf(
+      "missed %ld; console CPU %.2f s over %.1f s; VmRSS %ld KiB VmHWM %ld KiB; "
+      "browser got %llu messages, %.1f MB\n",
+      missed, cpu, wall, mem.rss_kib, mem.hwm_kib,
+      static_cast<unsigned long long>(browser.ws->messages()),
+      static_cast<double>(browser.ws->bytes()) / 1e6);
   browser.ws->close();
   gw->disconnect()->wait();
   return missed == 0 ? 0 : 1;
@@ -214,22 +216,23 @@ int run_scale(int browsers, int seconds, int gateways, int rate, int resolve_s) 
         continue;
       }
       last = std::max(last, at);
-      ms.push_back(
-          std::chrono::duration<double, std::milli>(at - sent[static_cast<std::size_t>(k)]).count());
+      ms.push_back(std::chrono::duration<double, std::milli>(at - sent[static_cast<std::size_t>(k)])
+                       .count());
     }
   }
   const double wall = std::chrono::duration<double>(published - start).count();
-  std::printf("scale: %d gateways x %d msg/s for %d s (%ld messages, %ld incidents, each gateway "
-              "its own Paho client, one publisher thread), %d browser(s)\n",
-              gateways, rate, seconds, messages, incidents, browsers);
+  std::printf(
+      "scale: %d gateways x %d msg/s for %d s (%ld messages, %ld incidents, each gateway "
+      "its own Paho client, one publisher thread), %d browser(s)\n",
+      gateways, rate, seconds, messages, incidents, browsers);
   print_ms("incident publish -> WebSocket, all browsers", ms);
   std::printf("lost %ld of %ld incident deliveries; last arrival %.0f ms after the last publish\n",
               lost, incidents * browsers,
               std::chrono::duration<double, std::milli>(last - published).count());
   std::printf("console CPU %.2f s in %.1f s of load (%.0f%% of one core); %.2f s with the drain\n",
               cpu_load, wall, 100.0 * cpu_load / wall, cpu_all);
-  std::printf("console VmRSS %ld KiB before, %ld KiB after, VmHWM %ld KiB; RSS every 10 s:", mem0.rss_kib,
-              mem1.rss_kib, memory(pid).hwm_kib);
+  std::printf("console VmRSS %ld KiB before, %ld KiB after, VmHWM %ld KiB; RSS every 10 s:",
+              mem0.rss_kib, mem1.rss_kib, memory(pid).hwm_kib);
   for (const long r : rss_trace) std::printf(" %ld", r);
   std::printf("\n");
   for (std::size_t b = 0; b < bs.size(); ++b) {

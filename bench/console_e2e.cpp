@@ -22,8 +22,8 @@ int run_e2e(int doors) {
   SiteHarness site({}, SiteHarness::Options{.contact_debounce = "0ms"});
   ConsoleRig rig(site.broker().port());
   // Steady times from the reader, moved onto the wall clock once.
-  const auto wall_offset = WallClock::now().time_since_epoch() -
-                           std::chrono::steady_clock::now().time_since_epoch();
+  const auto wall_offset =
+      WallClock::now().time_since_epoch() - std::chrono::steady_clock::now().time_since_epoch();
   std::mutex m;
   std::condition_variable cv;
   std::map<long, WallClock::time_point> arrived;  // by incident seq
@@ -41,7 +41,9 @@ int run_e2e(int doors) {
     site.set_contact(true);
     {
       std::unique_lock lock(m);
-      if (!cv.wait_for(lock, 3s, [&] { return arrived.size() >= static_cast<std::size_t>(i + 1 - missed); })) {
+      if (!cv.wait_for(lock, 3s, [&] {
+            return arrived.size() >= static_cast<std::size_t>(i + 1 - missed);
+          })) {
         ++missed;
       }
     }

@@ -76,29 +76,34 @@ inline std::pair<std::string, std::string> resolved_msg(int gw, long n) {
 }
 
 inline std::pair<std::string, std::string> door_msg(int gw, int door, bool open) {
-  nlohmann::json j{{"v", 1},          {"site", "campus"},
+  nlohmann::json j{{"v", 1},
+                   {"site", "campus"},
                    {"gateway", gw_name(gw)},
                    {"door", "door-" + std::to_string(door)},
                    {"lock", open ? "unlocked" : "locked"},
                    {"contact", open ? "open" : "closed"},
-                   {"alarm", "none"}, {"mode", "normal"},
+                   {"alarm", "none"},
+                   {"mode", "normal"},
                    {"since", iso_now()}};
   return {gw_prefix(gw) + "/state/door/door-" + std::to_string(door), j.dump()};
 }
 
 inline std::pair<std::string, std::string> zone_msg(int gw, int zone, int occupancy) {
-  nlohmann::json j{{"v", 1},        {"site", "campus"},
+  nlohmann::json j{{"v", 1},
+                   {"site", "campus"},
                    {"gateway", gw_name(gw)},
                    {"zone", "zone-" + std::to_string(zone)},
-                   {"armed", false},    {"alarm", "none"},
+                   {"armed", false},
+                   {"alarm", "none"},
                    {"occupancy", occupancy},
-                   {"lockdown", false}, {"lockdown_zone", nullptr},
+                   {"lockdown", false},
+                   {"lockdown_zone", nullptr},
                    {"since", iso_now()}};
   return {gw_prefix(gw) + "/state/zone/zone-" + std::to_string(zone), j.dump()};
 }
 
 inline std::pair<std::string, std::string> entry_msg(int gw, long n) {
-  nlohmann::json j{{"v", 1},         {"id", "campus/" + gw_name(gw) + "/ev/" + std::to_string(n)},
+  nlohmann::json j{{"v", 1},          {"id", "campus/" + gw_name(gw) + "/ev/" + std::to_string(n)},
                    {"kind", "entry"}, {"time", iso_now()},
                    {"seq", n},        {"door", "door-" + std::to_string(n % 4)},
                    {"reader", "r1"},  {"zone", "zone-" + std::to_string(n % 3)}};
@@ -106,9 +111,10 @@ inline std::pair<std::string, std::string> entry_msg(int gw, long n) {
 }
 
 inline std::pair<std::string, std::string> status_msg(int gw) {
-  return {gw_prefix(gw) + "/status",
-          nlohmann::json{{"v", 1}, {"state", "online"}, {"site", "campus"}, {"gateway", gw_name(gw)}}
-              .dump()};
+  return {
+      gw_prefix(gw) + "/status",
+      nlohmann::json{{"v", 1}, {"state", "online"}, {"site", "campus"}, {"gateway", gw_name(gw)}}
+          .dump()};
 }
 
 inline double percentile(std::vector<double> v, double p) {

@@ -41,9 +41,9 @@ ConsoleRig::ConsoleRig(std::uint16_t broker_port, const std::string& topic_root)
     std::ofstream out(key);
     out << std::string(43, 'A') << "=\n";
   }
-  std::filesystem::permissions(key, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace);
+  std::filesystem::permissions(
+      key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace);
   port_ = vigil::testing::free_tcp_port();
   const auto config = dir_.file("console.yaml");
   {
@@ -59,7 +59,8 @@ ConsoleRig::ConsoleRig(std::uint16_t broker_port, const std::string& topic_root)
       std::vector<std::string>{std::getenv("VIGIL_CONSOLE_BIN") != nullptr
                                    ? std::getenv("VIGIL_CONSOLE_BIN")
                                    : VIGIL_CONSOLE_PATH,
-                               "-c", config.string()}, dir_.file("console.log"));
+                               "-c", config.string()},
+      dir_.file("console.log"));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!vigil::testing::tcp_port_accepts(port_)) {
     if (!child_->running() || std::chrono::steady_clock::now() > deadline) {

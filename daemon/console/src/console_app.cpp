@@ -12,6 +12,8 @@ using nlohmann::json;
 
 // A reply that never comes (gateway offline) must not pin memory.
 constexpr auto kPendingLifetime = std::chrono::minutes(5);
+// Browsers get at most one batch of store updates per gap (FlushPacer).
+constexpr auto kFlushGap = std::chrono::milliseconds(50);
 
 // Verified when the user name is unknown, so a wrong name takes as long as a
 // wrong password and the timing does not tell which names exist.
@@ -34,6 +36,8 @@ ConsoleHub::ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
       config_(std::move(config)),
       keys_(std::move(keys)),
       store_(config_.topic_root),
+      pacer_(kFlushGap),
+      flush_timer_(io),
       sessions_(config_.max_failed_logins, config_.lockout, config_.session_ttl) {}
 
 void ConsoleHub::start() {
@@ -52,6 +56,7 @@ void ConsoleHub::start() {
 }
 
 void ConsoleHub::stop() {
+  flush_timer_.cancel();
   if (link_) link_->stop();
 }
 
@@ -127,23 +132,34 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
   broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
 }
 
-// Each broker message is posted to io_ on its own; the flush posted after the
-// first change runs once the messages queued meanwhile are applied too, so a
-// burst costs one update per changed gateway and one queue, not one each.
+// Each broker message is posted to io_ on its own; a flush posted after the
+// first change runs once the messages queued meanwhile are applied too, and
+// at most one flush per kFlushGap: a burst costs one update per changed
+// gateway and one queue, not one each.
 void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
   if (topic.find("/reply/") != std::string::npos) flush();  // the state before the reply
   if (forward_reply(topic, payload)) return;
-  if (const auto change = store_.change(topic, payload)) {
-    batch_.add(*change);
-    if (!flush_posted_) {
-      flush_posted_ = true;
-      boost::asio::post(io_, [this] { flush(); });
-    }
+  const auto change = store_.change(topic, payload);
+  if (!change) return;
+  batch_.add(*change);
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  const auto due = pacer_.due(now);
+  if (due <= now) {
+    boost::asio::post(io_, [this] { flush(); });
+    return;
   }
+  flush_timer_.expires_at(due);
+  flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) flush();
+  });
 }
 
 void ConsoleHub::flush() {
   flush_posted_ = false;
+  if (batch_.empty()) return;
+  pacer_.flushed(std::chrono::steady_clock::now());
   for (const auto& update : batch_.take(store_)) broadcast(to_text(update));
 }
 

@@ -70,8 +70,10 @@ class ConsoleHub {
   ConsoleConfig config_;
   std::map<std::string, OperatorKey> keys_;
   StateStore store_;
-  UpdateBatch batch_;          // store changes not sent yet
-  bool flush_posted_ = false;  // a flush() is queued on io_ behind the messages already there
+  UpdateBatch batch_;  // store changes not sent yet
+  FlushPacer pacer_;
+  boost::asio::steady_timer flush_timer_;
+  bool flush_posted_ = false;  // a flush() is queued on io_ or due on flush_timer_
   Sessions sessions_;
   std::map<const BrowserLink*, std::weak_ptr<BrowserLink>> browsers_;
   std::map<std::string, Pending> pending_;  // by command id

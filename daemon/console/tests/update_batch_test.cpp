@@ -88,11 +88,10 @@ TEST(ConsoleUpdateBatch, TheNewestStateOfAGatewayIsSent) {
 TEST(ConsoleUpdateBatch, RaisedNamesTheMostSevereNewIncidentSoACriticalOneStillSounds) {
   StateStore store("vigil");
   UpdateBatch batch;
-  const auto updates = batch_run(store, batch,
-                                 {batch_incident("gw1", 1, "warning"),
-                                  batch_incident("gw1", 2, "critical"),
-                                  batch_incident("gw1", 3, "critical"),
-                                  batch_incident("gw1", 4, "major")});
+  const auto updates =
+      batch_run(store, batch,
+                {batch_incident("gw1", 1, "warning"), batch_incident("gw1", 2, "critical"),
+                 batch_incident("gw1", 3, "critical"), batch_incident("gw1", 4, "major")});
   ASSERT_EQ(updates.size(), 1U);
   EXPECT_EQ(updates[0]["raised"], (json{{"id", "hq/gw1/seg/2"}, {"severity", "critical"}}));
 }
@@ -117,6 +116,20 @@ TEST(ConsoleUpdateBatch, ApplyStillAnswersEachMessageWithItsUpdate) {
   ASSERT_EQ(updates.size(), 2U);
   EXPECT_EQ(direct.apply(door.first, door.second), updates[0]);
   EXPECT_EQ(direct.apply(inc.first, inc.second), updates[1]);
+}
+
+TEST(ConsoleFlushPacer, ALoneEventGoesAtOnceAndABusyCampusAtMostOncePerGap) {
+  using std::chrono::milliseconds;
+  FlushPacer pacer(milliseconds(50));
+  const FlushPacer::TimePoint t0{std::chrono::seconds(1000)};
+  EXPECT_EQ(pacer.due(t0), t0);  // nothing sent yet
+  pacer.flushed(t0);
+  EXPECT_EQ(pacer.due(t0 + milliseconds(10)), t0 + milliseconds(50));  // waits for the gap
+  EXPECT_EQ(pacer.due(t0 + milliseconds(49)), t0 + milliseconds(50));
+  EXPECT_EQ(pacer.due(t0 + milliseconds(50)), t0 + milliseconds(50));
+  EXPECT_EQ(pacer.due(t0 + milliseconds(700)), t0 + milliseconds(700));  // a quiet spell: at once
+  pacer.flushed(t0 + milliseconds(700));
+  EXPECT_EQ(pacer.due(t0 + milliseconds(701)), t0 + milliseconds(750));
 }
 
 }  // namespace vigil::console::update_batch_test

@@ -5,6 +5,7 @@
 // snapshot() is what a browser gets when it connects. Pure: no I/O, no clock.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -110,6 +111,21 @@ class UpdateBatch {
   std::vector<std::string> gateways_;  // sorted, unique
   bool queue_ = false;
   std::optional<nlohmann::json> raised_;
+};
+
+// When a batch goes out: at once when the last one went out at least `gap`
+// ago (a lone event is not delayed), else `gap` after the last, so a busy
+// campus costs each browser at most one queue per gap, not one per incident.
+class FlushPacer {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  explicit FlushPacer(std::chrono::milliseconds gap) : gap_(gap) {}
+  TimePoint due(TimePoint now) const { return sent_ && *sent_ + gap_ > now ? *sent_ + gap_ : now; }
+  void flushed(TimePoint now) { sent_ = now; }
+
+ private:
+  std::chrono::milliseconds gap_;
+  std::optional<TimePoint> sent_;
 };
 
 }  // namespace vigil::console
