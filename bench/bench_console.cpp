@@ -152,6 +152,21 @@ int run_scale(int browsers, int seconds, int gateways, int rate, int resolve_s) 
   for (int b = 0; b < browsers; ++b) {
     bs.push_back(std::make_unique<Browser>(max_incidents, rig.port(), cookie));
   }
+  // The control: a bare Paho subscriber to the incidents on the same broker.
+  std::vector<Clock::time_point> hop(max_incidents);
+  std::mutex hop_m;
+  mqtt::async_client sub(broker.uri(), "bench-sub");
+  sub.set_message_callback([&](mqtt::const_message_ptr msg) {
+    const auto at = Clock::now();
+    const auto text = msg->to_string();
+    const auto k = text.find(R"("seq":)");
+    if (k == std::string::npos) return;
+    const auto n = std::strtoul(text.c_str() + k + 6, nullptr, 10);
+    std::lock_guard lock(hop_m);
+    if (n < hop.size()) hop[n] = at;
+  });
+  sub.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+  sub.subscribe("vigil/v1/+/+/incident/#", 1)->wait();
   std::this_thread::sleep_for(500ms);
   phase("browsers connected; load starts");
   std::vector<Clock::time_point> sent(max_incidents);
@@ -220,12 +235,26 @@ int run_scale(int browsers, int seconds, int gateways, int rate, int resolve_s) 
                        .count());
     }
   }
+  std::vector<double> hop_ms;
+  {
+    std::lock_guard lock(hop_m);
+    for (long k = 0; k < incidents; ++k) {
+      const auto at = hop[static_cast<std::size_t>(k)];
+      if (at != Clock::time_point{}) {
+        hop_ms.push_back(
+            std::chrono::duration<double, std::milli>(at - sent[static_cast<std::size_t>(k)])
+                .count());
+      }
+    }
+  }
+  sub.disconnect()->wait();
   const double wall = std::chrono::duration<double>(published - start).count();
   std::printf(
       "scale: %d gateways x %d msg/s for %d s (%ld messages, %ld incidents, each gateway "
       "its own Paho client, one publisher thread), %d browser(s)\n",
       gateways, rate, seconds, messages, incidents, browsers);
   print_ms("incident publish -> WebSocket, all browsers", ms);
+  print_ms("control: incident publish -> bare Paho subscriber", hop_ms);
   std::printf("lost %ld of %ld incident deliveries; last arrival %.0f ms after the last publish\n",
               lost, incidents * browsers,
               std::chrono::duration<double, std::milli>(last - published).count());

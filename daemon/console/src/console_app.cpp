@@ -13,7 +13,7 @@ using nlohmann::json;
 // A reply that never comes (gateway offline) must not pin memory.
 constexpr auto kPendingLifetime = std::chrono::minutes(5);
 // Browsers get at most one batch of store updates per gap (FlushPacer).
-constexpr auto kFlushGap = std::chrono::milliseconds(50);
+constexpr auto kFlushGap = std::chrono::milliseconds(25);
 
 // Verified when the user name is unknown, so a wrong name takes as long as a
 // wrong password and the timing does not tell which names exist.
@@ -133,34 +133,53 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
 }
 
 // Each broker message is posted to io_ on its own; a flush posted after the
-// first change runs once the messages queued meanwhile are applied too, and
-// at most one flush per kFlushGap: a burst costs one update per changed
-// gateway and one queue, not one each.
+// first change runs once the messages queued meanwhile are applied too, so a
+// burst costs one update per changed gateway and one queue, not one each.
+// The queue (every open incident) also goes out at most once per kFlushGap.
 void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
   if (topic.find("/reply/") != std::string::npos) flush();  // the state before the reply
   if (forward_reply(topic, payload)) return;
   const auto change = store_.change(topic, payload);
   if (!change) return;
   batch_.add(*change);
-  if (flush_posted_) return;
-  flush_posted_ = true;
+  if (change->kind == StoreChange::Kind::gateway) {
+    if (!gateways_posted_) {
+      gateways_posted_ = true;
+      boost::asio::post(io_, [this] { flush_gateways(); });
+    }
+    return;
+  }
+  if (queue_posted_) return;
+  queue_posted_ = true;
   const auto now = std::chrono::steady_clock::now();
   const auto due = pacer_.due(now);
   if (due <= now) {
-    boost::asio::post(io_, [this] { flush(); });
+    boost::asio::post(io_, [this] { flush_queue(); });
     return;
   }
   flush_timer_.expires_at(due);
   flush_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) flush();
+    if (!ec) flush_queue();
   });
 }
 
 void ConsoleHub::flush() {
-  flush_posted_ = false;
-  if (batch_.empty()) return;
-  pacer_.flushed(std::chrono::steady_clock::now());
-  for (const auto& update : batch_.take(store_)) broadcast(to_text(update));
+  flush_gateways();
+  flush_queue();
+}
+
+void ConsoleHub::flush_gateways() {
+  gateways_posted_ = false;
+  for (const auto& update : batch_.take_gateways(store_)) broadcast(to_text(update));
+}
+
+void ConsoleHub::flush_queue() {
+  queue_posted_ = false;
+  flush_timer_.cancel();
+  if (auto update = batch_.take_queue(store_)) {
+    pacer_.flushed(std::chrono::steady_clock::now());
+    broadcast(to_text(*update));
+  }
 }
 
 bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payload) {

@@ -278,16 +278,25 @@ void UpdateBatch::add(const StoreChange& change) {
 }
 
 std::vector<json> UpdateBatch::take(const StateStore& store) {
+  auto out = take_gateways(store);
+  if (auto queue = take_queue(store)) out.push_back(std::move(*queue));
+  return out;
+}
+
+std::vector<json> UpdateBatch::take_gateways(const StateStore& store) {
   std::vector<json> out;
   for (const auto& key : gateways_) out.push_back(store.gateway_update(key));
-  if (queue_) {
-    out.push_back(store.queue_update());
-    if (raised_) out.back()["raised"] = *raised_;
-  }
   gateways_.clear();
+  return out;
+}
+
+std::optional<json> UpdateBatch::take_queue(const StateStore& store) {
+  if (!queue_) return std::nullopt;
+  auto update = store.queue_update();
+  if (raised_) update["raised"] = *raised_;
   queue_ = false;
   raised_.reset();
-  return out;
+  return update;
 }
 
 }  // namespace vigil::console

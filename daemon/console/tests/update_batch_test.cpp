@@ -118,6 +118,24 @@ TEST(ConsoleUpdateBatch, ApplyStillAnswersEachMessageWithItsUpdate) {
   EXPECT_EQ(direct.apply(inc.first, inc.second), updates[1]);
 }
 
+TEST(ConsoleUpdateBatch, DoorStatesGoWithoutWaitingForTheQueue) {
+  StateStore store("vigil");
+  UpdateBatch batch;
+  for (const auto& [topic, payload] :
+       {batch_incident("gw1", 1, "critical"), batch_door("gw1", "open")}) {
+    batch.add(*store.change(topic, payload));
+  }
+  const auto doors = batch.take_gateways(store);
+  ASSERT_EQ(doors.size(), 1U);
+  EXPECT_EQ(doors[0]["gateway"]["doors"][0]["contact"], "open");
+  EXPECT_FALSE(batch.empty());  // the queue waits for its turn
+  const auto queue = batch.take_queue(store);
+  ASSERT_TRUE(queue.has_value());
+  EXPECT_EQ((*queue)["raised"]["severity"], "critical");
+  EXPECT_TRUE(batch.empty());
+  EXPECT_FALSE(batch.take_queue(store).has_value());
+}
+
 TEST(ConsoleFlushPacer, ALoneEventGoesAtOnceAndABusyCampusAtMostOncePerGap) {
   using std::chrono::milliseconds;
   FlushPacer pacer(milliseconds(50));

@@ -106,6 +106,11 @@ class UpdateBatch {
   // "queue" update when the queue changed, its "raised" the most severe
   // incident raised in the batch (the first of equals). Empties the batch.
   std::vector<nlohmann::json> take(const StateStore& store);
+  // Only the gateway updates (the queue change, if any, stays batched), or
+  // only the queue update: the console paces the queue (costly: every open
+  // incident), not the door and zone states.
+  std::vector<nlohmann::json> take_gateways(const StateStore& store);
+  std::optional<nlohmann::json> take_queue(const StateStore& store);
 
  private:
   std::vector<std::string> gateways_;  // sorted, unique
@@ -113,9 +118,10 @@ class UpdateBatch {
   std::optional<nlohmann::json> raised_;
 };
 
-// When a batch goes out: at once when the last one went out at least `gap`
-// ago (a lone event is not delayed), else `gap` after the last, so a busy
-// campus costs each browser at most one queue per gap, not one per incident.
+// When a queue update goes out: at once when the last one went out at least
+// `gap` ago (a lone incident is not delayed), else `gap` after the last, so a
+// busy campus costs each browser at most one queue per gap, not one per
+// incident.
 class FlushPacer {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
