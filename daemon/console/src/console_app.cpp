@@ -12,6 +12,8 @@ using nlohmann::json;
 
 // A reply that never comes (gateway offline) must not pin memory.
 constexpr auto kPendingLifetime = std::chrono::minutes(5);
+// Browsers get at most one batch of store updates per gap (FlushPacer).
+constexpr auto kFlushGap = std::chrono::milliseconds(25);
 
 // Verified when the user name is unknown, so a wrong name takes as long as a
 // wrong password and the timing does not tell which names exist.
@@ -39,6 +41,8 @@ ConsoleHub::ConsoleHub(boost::asio::io_context& io, ConsoleConfig config,
       config_(std::move(config)),
       keys_(std::move(keys)),
       store_(config_.topic_root),
+      pacer_(kFlushGap),
+      flush_timer_(io),
       sessions_(config_.max_failed_logins, config_.lockout, config_.session_ttl),
       meeting_(config_.meeting_db) {}
 
@@ -65,6 +69,7 @@ void ConsoleHub::start() {
 }
 
 void ConsoleHub::stop() {
+  flush_timer_.cancel();
   if (link_) link_->stop();
 }
 
@@ -174,9 +179,58 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
   broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
 }
 
+// Each broker message is posted to io_ on its own; a flush posted after the
+// first change runs once the messages queued meanwhile are applied too, so a
+// burst costs one update per changed gateway and one queue, not one each.
+// The queue (every open incident) also goes out at most once per kFlushGap.
 void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
+  if (topic.find("/reply/") != std::string::npos) flush();  // the state before the reply
   if (forward_reply(topic, payload)) return;
-  if (auto update = store_.apply(topic, payload)) broadcast(to_text(*update));
+  const auto change = store_.change(topic, payload);
+  if (!change) return;
+  if (change->kind == StoreChange::Kind::digest) {
+    broadcast(to_text(store_.digest_update(change->gateway_key)));
+    return;
+  }
+  batch_.add(*change);
+  if (change->kind == StoreChange::Kind::gateway) {
+    if (!gateways_posted_) {
+      gateways_posted_ = true;
+      boost::asio::post(io_, [this] { flush_gateways(); });
+    }
+    return;
+  }
+  if (queue_posted_) return;
+  queue_posted_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  const auto due = pacer_.due(now);
+  if (due <= now) {
+    boost::asio::post(io_, [this] { flush_queue(); });
+    return;
+  }
+  flush_timer_.expires_at(due);
+  flush_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) flush_queue();
+  });
+}
+
+void ConsoleHub::flush() {
+  flush_gateways();
+  flush_queue();
+}
+
+void ConsoleHub::flush_gateways() {
+  gateways_posted_ = false;
+  for (const auto& update : batch_.take_gateways(store_)) broadcast(to_text(update));
+}
+
+void ConsoleHub::flush_queue() {
+  queue_posted_ = false;
+  flush_timer_.cancel();
+  if (auto update = batch_.take_queue(store_)) {
+    pacer_.flushed(std::chrono::steady_clock::now());
+    broadcast(to_text(*update));
+  }
 }
 
 bool ConsoleHub::forward_reply(const std::string& topic, const std::string& payload) {

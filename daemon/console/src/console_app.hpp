@@ -86,6 +86,9 @@ class ConsoleHub {
   void on_mqtt(const std::string& topic, const std::string& payload);
   void on_link(bool up, const std::string& why);
   void broadcast(const std::string& text);
+  void flush();  // sends every batched store update
+  void flush_gateways();
+  void flush_queue();
   bool forward_reply(const std::string& topic, const std::string& payload);
   void on_command(const std::shared_ptr<BrowserLink>& browser, const std::string& user,
                   const BrowserCommand& command);
@@ -100,6 +103,11 @@ class ConsoleHub {
   ConsoleConfig config_;
   std::map<std::string, OperatorKey> keys_;
   StateStore store_;
+  UpdateBatch batch_;  // store changes not sent yet
+  FlushPacer pacer_;
+  boost::asio::steady_timer flush_timer_;
+  bool gateways_posted_ = false;  // a flush_gateways() is queued on io_
+  bool queue_posted_ = false;     // a flush_queue() is queued on io_ or due on flush_timer_
   Sessions sessions_;
   std::map<const BrowserLink*, std::weak_ptr<BrowserLink>> browsers_;
   std::map<std::string, Pending> pending_;  // by command id

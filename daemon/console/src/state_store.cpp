@@ -83,6 +83,34 @@ bool StateStore::knows_gateway(const std::string& site, const std::string& gw) c
 }
 
 std::optional<json> StateStore::apply(std::string_view topic, std::string_view payload) {
+  const auto c = change(topic, payload);
+  if (!c) return std::nullopt;
+  if (c->kind == StoreChange::Kind::gateway) return gateway_update(c->gateway_key);
+  if (c->kind == StoreChange::Kind::digest) return digest_update(c->gateway_key);
+  auto update = queue_update();
+  if (c->raised) update["raised"] = *c->raised;
+  return update;
+}
+
+json StateStore::gateway_update(const std::string& key) const {
+  const auto it = gateways_.find(key);
+  return json{{"type", "gateway"},
+              {"gateway", it == gateways_.end() ? json() : gateway_json(it->second)}};
+}
+
+json StateStore::digest_update(const std::string& key) const {
+  const auto it = gateways_.find(key);
+  if (it == gateways_.end()) return json{{"type", "digest"}, {"digest", json()}};
+  const auto& g = it->second;
+  return json{{"type", "digest"}, {"site", g.site}, {"gateway", g.gateway}, {"digest", g.digest}};
+}
+
+json StateStore::queue_update() const {
+  return json{{"type", "queue"}, {"queue", queue_json()}};
+}
+
+std::optional<StoreChange> StateStore::change(std::string_view topic, std::string_view payload) {
+  using Kind = StoreChange::Kind;
   if (!topic.starts_with(prefix_)) return std::nullopt;
   const auto parts = split(topic.substr(prefix_.size()));
   if (parts.size() < 3 || !is_id(parts[0]) || !is_id(parts[1])) return std::nullopt;
@@ -113,7 +141,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     auto& g = gateway(site, gw);
     if (g.status == j) return std::nullopt;
     g.status = j;
-    return json{{"type", "gateway"}, {"gateway", gateway_json(g)}};
+    return StoreChange{Kind::gateway, site + "/" + gw, {}};
   }
 
   if (kind == "digest") {
@@ -125,7 +153,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     auto& g = gateway(site, gw);
     if (g.digest == *summary) return std::nullopt;
     g.digest = std::move(*summary);
-    return json{{"type", "digest"}, {"site", site}, {"gateway", gw}, {"digest", g.digest}};
+    return StoreChange{Kind::digest, site + "/" + gw, {}};
   }
 
   if (kind == "state") {
@@ -147,7 +175,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
       if (slot == j) return std::nullopt;
       slot = j;
     }
-    return json{{"type", "gateway"}, {"gateway", gateway_json(g)}};
+    return StoreChange{Kind::gateway, site + "/" + gw, {}};
   }
 
   if (kind == "incident") {
@@ -159,11 +187,11 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     auto& inc = incidents_[j["id"].get<std::string>()];
     if (inc.raised == j) return std::nullopt;
     inc.raised = j;
-    json update{{"type", "queue"}, {"queue", queue_json()}};
+    StoreChange c{Kind::queue, {}, {}};
     if (str(inc.state, "state") != "resolved") {
-      update["raised"] = {{"id", j["id"]}, {"severity", j["severity"]}};
+      c.raised = json{{"id", j["id"]}, {"severity", j["severity"]}};
     }
-    return update;
+    return c;
   }
 
   // incident-state
@@ -182,7 +210,7 @@ std::optional<json> StateStore::apply(std::string_view topic, std::string_view p
     resolved_order_.push_back(id);
     prune_resolved();
   }
-  return json{{"type", "queue"}, {"queue", queue_json()}};
+  return StoreChange{Kind::queue, {}, {}};
 }
 
 void StateStore::prune_resolved() {
@@ -264,6 +292,44 @@ json StateStore::snapshot() const {
   for (const auto& [key, g] : gateways_) gws.push_back(gateway_json(g));
   return json{
       {"type", "snapshot"}, {"gateways", gws}, {"queue", queue_json()}, {"digests", digests()}};
+}
+
+void UpdateBatch::add(const StoreChange& change) {
+  if (change.kind == StoreChange::Kind::digest) return;  // sent at once, not batched
+  if (change.kind == StoreChange::Kind::gateway) {
+    const auto at = std::lower_bound(gateways_.begin(), gateways_.end(), change.gateway_key);
+    if (at == gateways_.end() || *at != change.gateway_key) {
+      gateways_.insert(at, change.gateway_key);
+    }
+    return;
+  }
+  queue_ = true;
+  if (change.raised && (!raised_ || severity_rank(str(*change.raised, "severity")) >
+                                        severity_rank(str(*raised_, "severity")))) {
+    raised_ = change.raised;
+  }
+}
+
+std::vector<json> UpdateBatch::take(const StateStore& store) {
+  auto out = take_gateways(store);
+  if (auto queue = take_queue(store)) out.push_back(std::move(*queue));
+  return out;
+}
+
+std::vector<json> UpdateBatch::take_gateways(const StateStore& store) {
+  std::vector<json> out;
+  for (const auto& key : gateways_) out.push_back(store.gateway_update(key));
+  gateways_.clear();
+  return out;
+}
+
+std::optional<json> UpdateBatch::take_queue(const StateStore& store) {
+  if (!queue_) return std::nullopt;
+  auto update = store.queue_update();
+  if (raised_) update["raised"] = *raised_;
+  queue_ = false;
+  raised_.reset();
+  return update;
 }
 
 }  // namespace vigil::console

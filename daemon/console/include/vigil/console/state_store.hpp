@@ -5,6 +5,7 @@
 // what a browser gets when it connects. Pure: no I/O, no clock.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -34,6 +35,18 @@ struct QueueEntry {
 // must see it, and it cannot be known to be critical.
 int severity_rank(std::string_view severity);
 
+// What one broker message changed, named without building the browsers'
+// update (that costs the whole queue or gateway; see UpdateBatch).
+struct StoreChange {
+  // digest: a gateway's meeting digest changed; rare (daily), so it is sent
+  // at once rather than batched.
+  enum class Kind { gateway, queue, digest };
+  Kind kind = Kind::queue;
+  std::string gateway_key;  // "site/gateway", for Kind::gateway and Kind::digest
+  // For Kind::queue when an incident not resolved was just raised: {"id","severity"}.
+  std::optional<nlohmann::json> raised;
+};
+
 class StateStore {
  public:
   explicit StateStore(std::string topic_root);
@@ -42,6 +55,14 @@ class StateStore {
   // clears a retained slot. Never throws: a payload that is not what the v1
   // schema says is ignored (and counted).
   std::optional<nlohmann::json> apply(std::string_view topic, std::string_view payload);
+  // The same, naming what changed instead of building the update.
+  std::optional<StoreChange> change(std::string_view topic, std::string_view payload);
+  // The updates apply() answers with: {"type":"gateway","gateway":{...}}
+  // (null for a gateway not known) and {"type":"queue","queue":[...]}.
+  nlohmann::json gateway_update(const std::string& key) const;
+  // {"type":"digest","site","gateway","digest":summary or null}.
+  nlohmann::json digest_update(const std::string& key) const;
+  nlohmann::json queue_update() const;
 
   // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...],
   //  "digests":[digest_summary()...]}
@@ -80,5 +101,45 @@ class StateStore {
 };
 
 nlohmann::json to_json(const QueueEntry& e);
+
+// Changes collected while the console is busy, sent to the browsers as one
+// update each: a burst of broker messages (a campus of gateways, an outbox
+// replay) costs one queue and one gateway message per changed gateway, not
+// one whole queue per incident.
+class UpdateBatch {
+ public:
+  void add(const StoreChange& change);
+  bool empty() const { return gateways_.empty() && !queue_; }
+  // One "gateway" update per changed gateway (by site/gateway), then one
+  // "queue" update when the queue changed, its "raised" the most severe
+  // incident raised in the batch (the first of equals). Empties the batch.
+  std::vector<nlohmann::json> take(const StateStore& store);
+  // Only the gateway updates (the queue change, if any, stays batched), or
+  // only the queue update: the console paces the queue (costly: every open
+  // incident), not the door and zone states.
+  std::vector<nlohmann::json> take_gateways(const StateStore& store);
+  std::optional<nlohmann::json> take_queue(const StateStore& store);
+
+ private:
+  std::vector<std::string> gateways_;  // sorted, unique
+  bool queue_ = false;
+  std::optional<nlohmann::json> raised_;
+};
+
+// When a queue update goes out: at once when the last one went out at least
+// `gap` ago (a lone incident is not delayed), else `gap` after the last, so a
+// busy campus costs each browser at most one queue per gap, not one per
+// incident.
+class FlushPacer {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  explicit FlushPacer(std::chrono::milliseconds gap) : gap_(gap) {}
+  TimePoint due(TimePoint now) const { return sent_ && *sent_ + gap_ > now ? *sent_ + gap_ : now; }
+  void flushed(TimePoint now) { sent_ = now; }
+
+ private:
+  std::chrono::milliseconds gap_;
+  std::optional<TimePoint> sent_;
+};
 
 }  // namespace vigil::console
