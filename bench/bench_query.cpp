@@ -4,15 +4,21 @@
 // printed), against the same query typed into the `sqlite3` shell on the
 // same file in the same run.
 //
-//   build/bench/bench_query [ROWS=10000000] [DIR]
+//   build/bench/bench_query [ROWS=10000000] [DIR [generate]]
+//   BENCH_QUERY_BEFORE=OTHER_BUILD/bin build/bench/bench_query 10000000 DIR
 //
 // ROWS access events over 2026 (5,000 people, 40 doors in 8 zones, a quarter
-// of them denials) are appended through Journal::append in batches of 10,000,
-// as vigild's writer does, after a roster import of the 5,000 people. With
-// DIR, the journal is kept there and reused by the next run with the same
-// ROWS (generation takes minutes at 10 million rows).
+// of them denials) are appended through Journal::append in batches of
+// 100,000 (one transaction, one fsync each; a 768 MiB page cache), after a
+// roster import of the 5,000 people. With DIR, the journal is kept there and
+// reused by the next run with the same ROWS (minutes at 10 million rows);
+// `generate` stops after making it. BENCH_QUERY_BEFORE names a folder with
+// another build's vigild and vigilctl, measured in the same run, round by
+// round; each line gives the median wall time, p90, the command's own CPU
+// time and vigild's CPU time per request.
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +28,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -79,8 +87,11 @@ void generate(const fs::path& db, std::uint64_t rows) {
                                       .replace = false},
                   at_us(kYearStartUs - 1'000'000));
   }
-  journal::Journal j(db);
-  std::vector<core::Event> batch(10'000);
+  // The real writer, with a cache that holds the hot person and card index
+  // pages and batches of 100,000 (one fsync each): the rows and the chain are
+  // the same as vigild's, only produced faster.
+  journal::Journal j(db, journal::JournalOptions{.cache_bytes = 768u << 20});
+  std::vector<core::Event> batch(100'000);
   const std::int64_t step = kYearUs / static_cast<std::int64_t>(rows);
   for (std::uint64_t done = 0; done < rows; done += batch.size()) {
     const std::size_t n =
@@ -138,8 +149,13 @@ void write_config(const fs::path& config, const fs::path& db, int broker_port) {
       << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n";
 }
 
-// Runs argv with stdout to /dev/null; wall milliseconds, or -1 if it failed.
-double run_ms(const std::vector<std::string>& argv) {
+struct Run {
+  double wall_ms = -1;  // -1: it failed
+  double cpu_ms = 0;    // the command's own user + system time
+};
+
+// Runs argv with stdout to /dev/null.
+Run run_once(const std::vector<std::string>& argv) {
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -152,25 +168,64 @@ double run_ms(const std::vector<std::string>& argv) {
     ::_exit(127);
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  const double ms =
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  Run r;
+  r.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1.0;
+  r.cpu_ms = (static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) r.wall_ms = -1;
+  return r;
 }
 
-void report(const std::string& what, const std::vector<std::string>& argv, int runs) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const double t = run_ms(argv);
-    if (t < 0) {
-      std::printf("%s: FAILED (%s ...)\n", what.c_str(), argv[0].c_str());
-      return;
-    }
-    ms.push_back(t);
+double run_ms(const std::vector<std::string>& argv) {
+  return run_once(argv).wall_ms;
+}
+
+// CPU milliseconds a process has used so far (user + system).
+double process_cpu_ms(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(line.substr(close + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
   }
-  std::sort(ms.begin(), ms.end());
-  std::printf("%-58s median %7.2f ms  p90 %7.2f ms  min %7.2f ms\n", what.c_str(),
-              ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.front());
+  return static_cast<double>(utime + stime) * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+struct Samples {
+  std::vector<double> wall, cpu, server_cpu;
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+double p90(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() * 9 / 10];
+}
+
+// `runs` runs of argv into `into`; vigild's CPU over them, per run, too.
+bool measure(Samples& into, const std::vector<std::string>& argv, int runs, pid_t server) {
+  const double server0 = server > 0 ? process_cpu_ms(server) : 0;
+  for (int i = 0; i < runs; ++i) {
+    const Run r = run_once(argv);
+    if (r.wall_ms < 0) return false;
+    into.wall.push_back(r.wall_ms);
+    into.cpu.push_back(r.cpu_ms);
+  }
+  if (server > 0) into.server_cpu.push_back((process_cpu_ms(server) - server0) / runs);
+  return true;
 }
 
 }  // namespace
@@ -194,6 +249,9 @@ int main(int argc, char** argv) {
     std::printf("generated %llu rows in %.1f s (%.0f rows/s)\n",
                 static_cast<unsigned long long>(rows), s, static_cast<double>(rows) / s);
   }
+  // `bench_query ROWS DIR generate`: make the file and stop (to generate
+  // while the binaries under test are still being built).
+  if (argc > 3 && std::string{argv[3]} == "generate") return 0;
   std::uintmax_t bytes = fs::file_size(db);
   std::printf("journal: %.1f MiB, %.1f MiB per million rows\n",
               static_cast<double>(bytes) / 1048576.0,
@@ -202,21 +260,6 @@ int main(int argc, char** argv) {
   testing::MosquittoProcess broker;
   const fs::path config = dir / "site.yaml";
   write_config(config, db, broker.port());
-  testing::ChildProcess vigild({VIGILD_PATH, "-c", config.string()}, dir / "vigild.log");
-  // Ready when a query through the socket answers (vigilctl never reads the file itself here).
-  const std::vector<std::string> status{VIGILCTL_PATH,   "log",     "query", "--config",
-                                        config.string(), "--limit", "1"};
-  bool up = false;
-  for (int i = 0; i < 300 && !up; ++i) {
-    up = run_ms(status) >= 0;
-    if (!up) std::this_thread::sleep_for(100ms);
-  }
-  if (!up) {
-    std::fprintf(stderr, "vigild did not answer; see %s\n", (dir / "vigild.log").c_str());
-    return 1;
-  }
-  // The start check verifies the whole chain in the background: let it finish.
-  std::this_thread::sleep_for(std::chrono::seconds(5 + static_cast<long>(rows / 1'000'000)));
 
   const std::string month_from = "2026-06-01";
   const std::string month_to = "2026-07-01";
@@ -240,22 +283,98 @@ int main(int argc, char** argv) {
                                "(SELECT id FROM names WHERE text = 'zone-3')) AND e.ts_us >= " +
                                std::to_string(d15) + " AND e.ts_us < " + std::to_string(d16) +
                                " ORDER BY e.seq;";
-  const int runs = 21;
-  std::printf("rows=%llu, %d runs each, wall time of the whole command:\n",
-              static_cast<unsigned long long>(rows), runs);
-  report("vigilctl --help (process start only)", {VIGILCTL_PATH, "--help"}, runs);
-  report("vigilctl log query --person p0042, June (socket, audited)",
-         {VIGILCTL_PATH, "log", "query", "--config", config.string(), "--person", "p0042", "--from",
-          month_from, "--to", month_to},
-         runs);
-  report("sqlite3 shell, the same person's June", {"sqlite3", "-readonly", db.string(), sql_person},
-         runs);
-  report("vigilctl log query --zone zone-3, 15 June (socket, audited)",
-         {VIGILCTL_PATH, "log", "query", "--config", config.string(), "--zone", "zone-3", "--from",
-          day_from, "--to", day_to},
-         runs);
-  report("sqlite3 shell, the same zone's day", {"sqlite3", "-readonly", db.string(), sql_zone},
-         runs);
-  vigild.stop();
+  // BENCH_QUERY_BEFORE=DIR (a folder holding another build's vigild and
+  // vigilctl): both builds on the same file in the same run, interleaved
+  // round by round. BENCH_QUERY_LOG_LEVEL=debug: vigild logs where each
+  // request's time went.
+  struct Build {
+    std::string name, vigild, vigilctl;
+  };
+  std::vector<Build> builds{{"after", VIGILD_PATH, VIGILCTL_PATH}};
+  if (const char* before = std::getenv("BENCH_QUERY_BEFORE")) {
+    builds.insert(builds.begin(), Build{"before", std::string{before} + "/vigild",
+                                        std::string{before} + "/vigilctl"});
+  }
+  const char* rounds_env = std::getenv("BENCH_QUERY_ROUNDS");
+  const int rounds = rounds_env != nullptr ? std::atoi(rounds_env) : (builds.size() > 1 ? 3 : 1);
+  const int runs = std::max(1, 21 / rounds);
+  const char* level = std::getenv("BENCH_QUERY_LOG_LEVEL");
+  std::map<std::string, Samples> results;
+  std::vector<std::string> order;
+  auto slot = [&](const std::string& key) -> Samples& {
+    if (!results.contains(key)) order.push_back(key);
+    return results[key];
+  };
+  for (int round = 0; round < rounds; ++round) {
+    for (const auto& build : builds) {
+      const fs::path log = dir / ("vigild-" + build.name + "-" + std::to_string(round) + ".log");
+      testing::ChildProcess vigild(
+          {build.vigild, "-c", config.string(), "--log-level", level != nullptr ? level : "info"},
+          log);
+      // Ready when a query through the socket answers.
+      const std::vector<std::string> status{build.vigilctl,  "log",     "query", "--config",
+                                            config.string(), "--limit", "1"};
+      bool up = false;
+      for (int i = 0; i < 300 && !up; ++i) {
+        up = run_ms(status) >= 0;
+        if (!up) std::this_thread::sleep_for(100ms);
+      }
+      if (!up) {
+        std::fprintf(stderr, "vigild did not answer; see %s\n", log.c_str());
+        return 1;
+      }
+      // The start check rechecks the whole chain in the background: let it finish.
+      for (int i = 0; i < 600; ++i) {
+        std::ifstream in(log);
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
+        if (text.find("journal fully rechecked") != std::string::npos) break;
+        std::this_thread::sleep_for(500ms);
+      }
+      std::this_thread::sleep_for(2s);
+      const std::string& ctl = build.vigilctl;
+      const std::string tag = " [" + build.name + "]";
+      bool ok =
+          measure(slot("vigilctl --help (process start only)" + tag), {ctl, "--help"}, runs, -1);
+      ok = ok && measure(slot("log query --person p0042, June" + tag),
+                         {ctl, "log", "query", "--config", config.string(), "--person", "p0042",
+                          "--from", month_from, "--to", month_to},
+                         runs, vigild.pid());
+      ok = ok && measure(slot("sqlite3 shell, the same person's June"),
+                         {"sqlite3", "-readonly", db.string(), sql_person}, runs, -1);
+      ok = ok && measure(slot("log query --zone zone-3, 15 June" + tag),
+                         {ctl, "log", "query", "--config", config.string(), "--zone", "zone-3",
+                          "--from", day_from, "--to", day_to},
+                         runs, vigild.pid());
+      ok = ok && measure(slot("sqlite3 shell, the same zone's day"),
+                         {"sqlite3", "-readonly", db.string(), sql_zone}, runs, -1);
+      vigild.stop();
+      if (!ok) {
+        std::fprintf(stderr, "a command failed (%s); see %s\n", build.name.c_str(), log.c_str());
+        return 1;
+      }
+    }
+  }
+  double load[3]{};
+  ::getloadavg(load, 3);
+  std::printf("rows=%llu, %d round(s) x %d runs, load average %.1f %.1f %.1f\n",
+              static_cast<unsigned long long>(rows), rounds, runs, load[0], load[1], load[2]);
+  std::printf("%-52s %9s %9s %9s %11s\n", "command (wall time of the whole command)", "median",
+              "p90", "cpu", "vigild cpu");
+  for (const auto& key : order) {
+    const Samples& s = results[key];
+    std::printf("%-52s %6.2f ms %6.2f ms %6.2f ms", key.c_str(), median(s.wall), p90(s.wall),
+                median(s.cpu));
+    if (!s.server_cpu.empty()) std::printf(" %8.2f ms", median(s.server_cpu));
+    std::printf("\n");
+  }
+  for (const auto& build : builds) {
+    const std::string tag = " [" + build.name + "]";
+    std::printf("overhead against the shell%s: person's month %.2f ms (cpu %.2f ms)\n", tag.c_str(),
+                median(results["log query --person p0042, June" + tag].wall) -
+                    median(results["sqlite3 shell, the same person's June"].wall),
+                median(results["log query --person p0042, June" + tag].cpu) +
+                    median(results["log query --person p0042, June" + tag].server_cpu) -
+                    median(results["sqlite3 shell, the same person's June"].cpu));
+  }
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "control_files.hpp"
 #include "control_invocation.hpp"
+#include "read_journal.hpp"
 #include "vigil/ctl/audit_commands.hpp"
 #include "vigil/ctl/command_report.hpp"
 #include "vigil/ctl/commands.hpp"
@@ -66,7 +67,7 @@ std::string roles_text(const std::vector<Role>& roles) {
 // always uses its own journal and config.
 void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteConfig& c,
                   core::TimePoint now, const std::string& files_dir,
-                  const DoorUnlocker& door_unlocker) {
+                  const DoorUnlocker& door_unlocker, ReadJournal& reads) {
   const std::string db = c.journal_path;
   app.add_subcommand("status")->callback([&, db, now] {
     choose(inv, "status", [db, now](auto& o, auto& e) { return ctl::status_show(db, now, o, e); });
@@ -96,7 +97,10 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
     // Times are read and shown in the site's time zone unless --utc.
     a.query.time_zone = a.query_utc ? core::TimeZone{} : c.site.time_zone;
     inv.query = &a.query;
-    choose(inv, "log query", [&a](auto& o, auto& e) { return ctl::log_query(a.query, o, e); });
+    choose(inv, "log query", [&a, &reads](auto& o, auto& e) {
+      a.query.journal = reads.open(e);
+      return ctl::log_query(a.query, o, e);
+    });
   });
   add_export_command(*log, a.exports, inv, c, now);
   add_archive_command(*log, a.exports, inv, c, now);
@@ -297,7 +301,11 @@ const std::vector<CommandRule>& command_rules() {
 }
 
 ControlCommands::ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker)
-    : config_(&config), door_unlocker_(std::move(door_unlocker)) {}
+    : config_(&config),
+      door_unlocker_(std::move(door_unlocker)),
+      reads_(std::make_unique<ReadJournal>(config.journal_path, config.journal_archive_dir)) {}
+
+ControlCommands::~ControlCommands() = default;
 
 ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest& request,
                                     core::TimePoint now) {
@@ -329,7 +337,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
   Invocation inv;
   CLI::App app{"vigild control"};
   app.require_subcommand(1);
-  add_commands(app, args, inv, *config_, now, files.dir(), door_unlocker_);
+  add_commands(app, args, inv, *config_, now, files.dir(), door_unlocker_, *reads_);
   std::ostringstream out, err;
   int rc = 0;
   try {
@@ -376,6 +384,7 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
         err << "vigild: " << ex.what() << "\n";
         rc = 1;
       }
+      reads_->done();
     }
   }
   const auto report = ctl::take_command_report();

@@ -187,9 +187,17 @@ void ControlServer::serve() {
 }
 
 void ControlServer::handle(int fd) {
+  // Where one request's time goes, at --log-level debug (docs/benchmarks.md).
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  auto us_since = [](Clock::time_point from) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - from).count();
+  };
   const Peer peer = peer_of(fd);
+  const auto t_peer = us_since(t0);
   std::string line;
   const ReadResult read = read_request(fd, line, options_.read_timeout);
+  const auto t_read = us_since(t0);
   auto malformed = [&](const std::string& why) {
     ++malformed_;
     spdlog::warn("control socket: malformed request from {} (uid {}): {}", peer.user, peer.uid,
@@ -203,11 +211,15 @@ void ControlServer::handle(int fd) {
   if (read == ReadResult::timed_out) return malformed("not complete in time");
   auto parsed = ctl::parse_request(line);
   if (auto* why = std::get_if<std::string>(&parsed)) return malformed(*why);
+  const auto t_parse = us_since(t0);
 
   ControlOutcome outcome = commands_.run(peer, std::get<ctl::ControlRequest>(parsed), wall_now());
   ++served_;
+  const auto t_run = us_since(t0);
   // The record first: nothing leaves vigild that the chain does not show.
-  if (!audit_(outcome.audit)) {
+  const bool durable = audit_(outcome.audit);
+  const auto t_audit = us_since(t0);
+  if (!durable) {
     spdlog::error("control socket: audit record for {} not durable; reply withheld", peer.user);
     send_all(fd,
              ctl::format_reply(
@@ -215,6 +227,11 @@ void ControlServer::handle(int fd) {
     return;
   }
   send_all(fd, ctl::format_reply(outcome.reply));
+  spdlog::debug(
+      "control socket: {} served in {} us (peer {} us, read {} us, parse {} us, run {} us, audit "
+      "durable {} us, reply {} us)",
+      peer.user, us_since(t0), t_peer, t_read - t_peer, t_parse - t_read, t_run - t_parse,
+      t_audit - t_run, us_since(t0) - t_audit);
 }
 
 }  // namespace vigil::app

@@ -100,6 +100,11 @@ class ControlSite {
 
   const config::SiteConfig& config() const { return config_; }
   ControlServer& server() { return server_; }
+  // Appends as vigild's doors would, durably.
+  void journal_now(core::Event e) {
+    writer_.submit(std::move(e));
+    writer_.flush();
+  }
   const testing::TempDir& dir() const { return dir_; }
 
  private:
@@ -561,6 +566,33 @@ TEST(ControlOperations, InspectorsRecordInspectionsAndAGuardMayOnlyReadThem) {
   ASSERT_EQ(audit.size(), 2u);
   EXPECT_EQ(attr(audit[0], "command"), "inspection start");
   EXPECT_EQ(attr(audit[1], "command"), "inspection close");
+}
+
+// vigild keeps one read connection for `log query` across requests: what
+// it answers must be what a fresh connection would, after rows, new names
+// and an archiving have happened since it opened.
+TEST(ControlSocket, AKeptQueryConnectionSeesNewRowsNewPeopleAndArchivedMonths) {
+  ControlSite site(operator_entry(me(), "auditor, supervisor", "\"*\""));
+  auto first = site.call({"log", "query", "--zone", "lab-a", "--format", "csv"});
+  ASSERT_EQ(first.rc, 0) << first.err;
+  EXPECT_EQ(csv_rows(first.out), 3u) << first.out;
+  auto unknown = site.call({"log", "query", "--person", "p-new"});
+  EXPECT_EQ(unknown.rc, 2) << unknown.err;
+
+  core::Event e = denial_in("lab-a", 30);
+  e.person = core::PersonId("p-new");
+  site.journal_now(e);
+  auto zone = site.call({"log", "query", "--zone", "lab-a", "--format", "csv"});
+  EXPECT_EQ(csv_rows(zone.out), 4u) << zone.out;
+  auto person = site.call({"log", "query", "--person", "p-new", "--format", "csv"});
+  ASSERT_EQ(person.rc, 0) << person.err;
+  EXPECT_EQ(csv_rows(person.out), 1u) << person.out;
+
+  ASSERT_EQ(site.call({"log", "archive", "--before", "2025-01"}).rc, 0);
+  auto after = site.call({"log", "query", "--kind", "access_denied", "--format", "csv"});
+  ASSERT_EQ(after.rc, 0) << after.err;
+  EXPECT_EQ(csv_rows(after.out), 7u) << after.out;
+  EXPECT_EQ(site.audit_records().size(), 6u);  // one per request
 }
 
 }  // namespace

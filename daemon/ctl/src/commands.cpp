@@ -235,9 +235,14 @@ int log_query(const QueryArgs& args, std::ostream& out, std::ostream& err) {
     err << "vigilctl: unknown format '" << args.format << "' (table, csv or json)\n";
     return 2;
   }
-  if (!journal_exists(args.journal_path, err)) return 1;
+  if (args.journal == nullptr && !journal_exists(args.journal_path, err)) return 1;
   try {
-    journal::Journal journal(args.journal_path, archive_options(args.archive_dir, err));
+    // vigild passes its kept read connection; vigilctl opens the file.
+    std::optional<journal::Journal> opened;
+    if (args.journal == nullptr) {
+      opened.emplace(args.journal_path, archive_options(args.archive_dir, err));
+    }
+    const journal::Journal& journal = args.journal != nullptr ? *args.journal : *opened;
     auto filter = make_filter(args, journal, err);
     if (!filter) return 2;
     const auto events = journal::query_with_archives(journal, *filter);  // archives too

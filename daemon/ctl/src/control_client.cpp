@@ -165,13 +165,9 @@ bool write_returned_files(const std::filesystem::path& out_path,
   return true;
 }
 
-}  // namespace
-
-std::variant<ControlReply, std::string> call_control(const std::string& socket_path,
-                                                     const ControlRequest& request,
-                                                     std::chrono::milliseconds timeout) {
-  Fd fd(connect_to(socket_path));
-  if (fd.get() < 0) return connect_error(socket_path, errno);
+// One request and its reply on a connected socket.
+std::variant<ControlReply, std::string> exchange(const Fd& fd, const ControlRequest& request,
+                                                 std::chrono::milliseconds timeout) {
   const std::string bytes = format_request(request);
   for (std::size_t sent = 0; sent < bytes.size();) {
     const ssize_t n = ::send(fd.get(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -195,6 +191,16 @@ std::variant<ControlReply, std::string> call_control(const std::string& socket_p
   }
   if (reply.empty()) return std::string("vigild closed the connection without a reply");
   return parse_reply(reply);
+}
+
+}  // namespace
+
+std::variant<ControlReply, std::string> call_control(const std::string& socket_path,
+                                                     const ControlRequest& request,
+                                                     std::chrono::milliseconds timeout) {
+  Fd fd(connect_to(socket_path));
+  if (fd.get() < 0) return connect_error(socket_path, errno);
+  return exchange(fd, request, timeout);
 }
 
 bool control_socket_answers(const std::string& socket_path) {
@@ -252,7 +258,14 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
     auto loaded = config::load_site_config(*config);
     if (!loaded) return std::nullopt;  // the local path reports the mistakes
     socket_path = loaded.value().control_socket;
-    if (!control_socket_answers(socket_path)) return std::nullopt;  // vigild not running
+  }
+  // One connection: it is both the test that vigild runs and the request's
+  // (a separate probe cost vigild a whole malformed request per command).
+  Fd fd(connect_to(socket_path));
+  if (fd.get() < 0) {
+    if (!socket) return std::nullopt;  // vigild not running: the local path
+    err << "vigilctl: " << connect_error(socket_path, errno) << "\n";
+    return 2;
   }
   ControlRequest request;
   if (path == "person import" || path == "trip import" || path == "visit import") {
@@ -283,7 +296,7 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
     }
   }
   request.argv = std::move(words);
-  auto reply = call_control(socket_path, request);
+  auto reply = exchange(fd, request, std::chrono::seconds(120));
   if (auto* error = std::get_if<std::string>(&reply)) {
     err << "vigilctl: " << *error << "\n";
     return 2;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,14 +51,22 @@ struct DoorUnlockAnswer {
 using DoorUnlocker = std::function<DoorUnlockAnswer(const std::string& door, int seconds,
                                                     const std::string& operator_name)>;
 
+class ReadJournal;
+
+// Not thread-safe: one request at a time (the control server's thread).
 class ControlCommands {
  public:
   explicit ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {});
+  ~ControlCommands();
+  ControlCommands(const ControlCommands&) = delete;
+  ControlCommands& operator=(const ControlCommands&) = delete;
   ControlOutcome run(const Peer& peer, const ctl::ControlRequest& request, core::TimePoint now);
 
  private:
   const config::SiteConfig* config_;
   DoorUnlocker door_unlocker_;
+  // `log query` reads through one kept connection (read_journal.hpp).
+  std::unique_ptr<ReadJournal> reads_;
 };
 
 }  // namespace vigil::app

@@ -152,6 +152,9 @@ struct QueryArgs {
   std::string format = "table";             // table | csv | json
   std::optional<std::size_t> limit;
   std::uint64_t after_seq = 0;  // paging: only rows after this seq (the last one shown)
+  // An open connection to read instead of opening journal_path (vigild's
+  // kept read connection, app/read_journal.hpp); null: open the file.
+  const journal::Journal* journal = nullptr;
 };
 // The journal filter of the arguments, its names checked against the journal
 // (an unknown person, card, door, zone, kind or reason is an error naming the
