@@ -143,7 +143,7 @@ Effects Controller::on(const CardPresented& in) {
   // Anyone but a visitor badging at a door is the escort a visitor there
   // waits for (or is about to badge for): a visitor waiting now passes with
   // them on this opening.
-  if (d.person && d.door && people_.visits_of(d.person->id) == nullptr) {
+  if (d.person && d.door && people_.visits_at(d.position) == nullptr) {
     if (auto visitor =
             escort_badged(d.person->id, d.door->id, d.granted(), !companion.has_value(), at, out)) {
       companion = visitor;

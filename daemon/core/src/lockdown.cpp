@@ -26,15 +26,26 @@ bool Lockdowns::release(const ZoneId& zone) {
 
 const LockdownOrder* Lockdowns::covering(const Site& site, const ZoneId& zone) const {
   if (orders_.empty()) return nullptr;
-  // Walk up the nesting; the config validator refuses cycles, the bound
-  // guards against one anyway.
-  std::optional<ZoneId> at = zone;
-  for (std::size_t depth = 0; at && depth <= site.zones.size(); ++depth) {
+  return covering(site, zone, site.find_zone(zone));
+}
+
+const LockdownOrder* Lockdowns::covering(const Site& site, const ZoneId& zone,
+                                         const Zone* found) const {
+  if (orders_.empty()) return nullptr;
+  auto order_on = [&](const ZoneId& id) -> const LockdownOrder* {
     for (const auto& order : orders_) {
-      if (order.zone == *at) return &order;
+      if (order.zone == id) return &order;
     }
-    const Zone* z = site.find_zone(*at);
-    at = z ? z->parent : std::nullopt;
+    return nullptr;
+  };
+  if (const LockdownOrder* order = order_on(zone)) return order;
+  // Walk up the nesting by position (a parent id naming no zone still
+  // counts); the config validator refuses cycles, the bound guards
+  // against one anyway.
+  for (std::size_t depth = 0; found != nullptr && found->parent && depth <= site.zones.size();
+       ++depth) {
+    if (const LockdownOrder* order = order_on(*found->parent)) return order;
+    found = site.parent_of(*found);
   }
   return nullptr;
 }

@@ -8,12 +8,14 @@
 namespace vigil::core {
 
 bool zone_within(const Site& site, const ZoneId& inner, const ZoneId& outer) {
-  std::optional<ZoneId> at = inner;
-  // The config validator refuses cycles; the bound guards against one anyway.
-  for (std::size_t depth = 0; at && depth <= site.zones.size(); ++depth) {
-    if (*at == outer) return true;
-    const Zone* z = site.find_zone(*at);
-    at = z ? z->parent : std::nullopt;
+  if (inner == outer) return true;
+  // The ids up the nesting, compared as they are (a parent id that names no
+  // zone still counts); one hash for `inner`, then positions (issue 8). The
+  // config validator refuses cycles; the bound guards against one anyway.
+  const Zone* z = site.find_zone(inner);
+  for (std::size_t depth = 0; z != nullptr && z->parent && depth <= site.zones.size(); ++depth) {
+    if (*z->parent == outer) return true;
+    z = site.parent_of(*z);
   }
   return false;
 }
@@ -40,6 +42,12 @@ const Presence* Occupancy::where(const PersonId& person) const {
 bool Occupancy::inside(const Site& site, const PersonId& person, const ZoneId& zone) const {
   const Presence* p = where(person);
   return p != nullptr && zone_within(site, p->zone, zone);
+}
+
+const Presence* Occupancy::where_within(const Site& site, const PersonId& person,
+                                        const ZoneId& zone) const {
+  const Presence* p = where(person);
+  return p != nullptr && zone_within(site, p->zone, zone) ? p : nullptr;
 }
 
 std::size_t Occupancy::count(const Site& site, const ZoneId& zone) const {

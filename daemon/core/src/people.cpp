@@ -44,6 +44,14 @@ void PeopleDirectory::add_person(Person person) {
     orphan_pins_.erase(orphan);
     set_pin(people_.back().id, pin);
   }
+  if (auto risk = orphan_risks_.find(people_.back().id); risk != orphan_risks_.end()) {
+    risks_.insert_or_assign(pos, std::move(risk->second));
+    orphan_risks_.erase(risk);
+  }
+  if (auto visits = orphan_visits_.find(people_.back().id); visits != orphan_visits_.end()) {
+    visits_.insert_or_assign(pos, std::move(visits->second));
+    orphan_visits_.erase(visits);
+  }
 }
 
 void PeopleDirectory::add_credential(Credential credential) {
@@ -63,6 +71,7 @@ void PeopleDirectory::add_credential(Credential credential) {
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials) {
   people_by_id_.reserve(people, [&](std::uint32_t p) { return hash_id(people_[p].id); });
   credentials_.reserve(credentials);
+  advise_huge_pages(credentials_.data(), credentials_.capacity() * sizeof(Entry));
   credentials_by_card_.reserve(
       credentials, [&](std::uint32_t p) { return hash_card(credentials_[p].credential.card); });
 }
@@ -71,7 +80,7 @@ std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumb
   auto pos = card_position(card);
   if (!pos) return std::nullopt;
   const Entry& entry = credentials_[*pos];
-  return Holder{&people_[entry.person], &entry.credential};
+  return Holder{&people_[entry.person], &entry.credential, entry.person};
 }
 
 std::vector<CardNumber> PeopleDirectory::cards() const {
@@ -87,16 +96,30 @@ const Person* PeopleDirectory::find_person(const PersonId& id) const {
 }
 
 void PeopleDirectory::set_risk(const PersonId& id, PersonRisk risk) {
-  if (!risk.flag && risk.trips.empty()) {
-    risks_.erase(id);
+  const bool none = !risk.flag && risk.trips.empty();
+  if (auto pos = person_position(id)) {
+    if (none) {
+      risks_.erase(*pos);
+    } else {
+      risks_.insert_or_assign(*pos, std::move(risk));
+    }
+  } else if (none) {
+    orphan_risks_.erase(id);
   } else {
-    risks_.insert_or_assign(id, std::move(risk));
+    orphan_risks_.insert_or_assign(id, std::move(risk));
   }
 }
 
 const PersonRisk* PeopleDirectory::risk_of(const PersonId& id) const {
+  if (risks_.empty() && orphan_risks_.empty()) return nullptr;
+  if (auto pos = person_position(id)) return risk_at(*pos);
+  auto it = orphan_risks_.find(id);
+  return it == orphan_risks_.end() ? nullptr : &it->second;
+}
+
+const PersonRisk* PeopleDirectory::risk_at(std::uint32_t position) const {
   if (risks_.empty()) return nullptr;
-  auto it = risks_.find(id);
+  auto it = risks_.find(position);
   return it == risks_.end() ? nullptr : &it->second;
 }
 
@@ -123,6 +146,12 @@ const PinHash* PeopleDirectory::pin_of(const PersonId& id) const {
   }
   auto it = orphan_pins_.find(id);
   return it == orphan_pins_.end() ? nullptr : &it->second;
+}
+
+const PinHash* PeopleDirectory::pin_at(std::uint32_t position) const {
+  // An enrolled person's PIN is never an orphan (add_person adopts it).
+  if (position >= pin_slots_.size() || pin_slots_[position] == 0) return nullptr;
+  return &pins_[pin_slots_[position] - 1];
 }
 
 }  // namespace vigil::core

@@ -22,8 +22,9 @@ void refuse(Decision& d, Rule rule, DenyReason reason) {
 // clearance the person lacks, holds at a lower level, or let expire. The
 // expiry is a local date: valid through that day, refused from the local
 // midnight that ends it.
-bool refuse_by_clearance(Decision& d, const Site& site, const Person& person, LocalDate today) {
-  const ZoneRules rules = site.zone_rules(*d.zone);
+bool refuse_by_clearance(Decision& d, const Site& site, const Zone* target, const Person& person,
+                         LocalDate today) {
+  const ZoneRules rules = site.zone_rules(target);
   if (rules.required_clearance == ClearanceLevel::none) return false;
   const Clearance& held = person.clearance;
   DenyReason reason = DenyReason::none;
@@ -77,9 +78,9 @@ bool refuse_by_risk(Decision& d, const PersonRisk& risk, LocalDate today) {
   return false;
 }
 
-bool refuse_by_return_report(Decision& d, const Site& site, const PersonRisk& risk,
-                             LocalDate today) {
-  if (!site.zone_rules(*d.zone).requires_return_report) return false;
+bool refuse_by_return_report(Decision& d, const Site& site, const Zone* target,
+                             const PersonRisk& risk, LocalDate today) {
+  if (!site.zone_rules(target).requires_return_report) return false;
   for (const auto& trip : risk.trips) {
     if (trip.returned || trip.first_day > today ||
         !site.requires_return_report_after(trip.destination)) {
@@ -109,16 +110,15 @@ void lockdown_attrs(Decision& d, const LockdownOrder& order) {
 // Anti-passback and the occupancy limit of the zone the read asks to enter
 // (its own settings; a nested zone has its own). Soft anti-passback only
 // marks the decision: the grant goes ahead and the event raises an incident.
-bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
+bool refuse_by_presence(Decision& d, const Site& site, const Zone* zone, const AccessState& state,
                         const PersonId& person) {
-  const Zone* zone = site.find_zone(*d.zone);
   // Most zones have neither rule: skip the lookup of where the person is.
   if (zone == nullptr || (zone->anti_passback == AntiPassback::none && !zone->occupancy_limit)) {
     return false;
   }
-  const bool inside = state.occupancy.inside(site, person, zone->id);
+  const Presence* at = state.occupancy.where_within(site, person, zone->id);
+  const bool inside = at != nullptr;
   if (inside && zone->anti_passback != AntiPassback::none) {
-    const Presence* at = state.occupancy.where(person);
     set_attr(d.attrs, "inside_since", to_unix_micros(at->since));
     set_attr(d.attrs, "inside_zone", at->zone.str());
     if (zone->anti_passback == AntiPassback::hard) {
@@ -142,9 +142,8 @@ bool refuse_by_presence(Decision& d, const Site& site, const AccessState& state,
 // The two-person step, after a level granted: the first authorised person
 // at the door waits; a different one within the window completes the pair.
 // The same person twice is still one person.
-bool wait_for_second(Decision& d, const Site& site, const AccessState& state,
+bool wait_for_second(Decision& d, const Zone* zone, const AccessState& state,
                      const AccessRequest& request) {
-  const Zone* zone = site.find_zone(*d.zone);
   if (zone == nullptr || !zone->two_person_window || d.door == nullptr) return false;
   const FirstBadge* first =
       state.two_person.waiting(d.door->id, request.mono, *zone->two_person_window);
@@ -166,7 +165,7 @@ bool wait_for_second(Decision& d, const Site& site, const AccessState& state,
 void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
                  const AccessRequest& request) {
   const PersonId& person = d.person->id;
-  if (people.pin_of(person) == nullptr) {
+  if (people.pin_at(d.position) == nullptr) {
     refuse(d, Rule::pin, DenyReason::pin_not_enrolled);
   } else if (auto until = state.pin_lockout.locked_until(person, request.mono)) {
     refuse(d, Rule::pin, DenyReason::pin_locked);
@@ -196,14 +195,19 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     refuse(d, Rule::reader, DenyReason::unknown_reader);
     return d;
   }
-  d.door = site.find_door(reader->door);
+  d.door = site.door_of(*reader);
   d.zone = &site.target_zone(*reader);
+  // The zone found once, its rules walked by position (issue 8).
+  const Zone* target = site.find_zone(*d.zone);
 
   auto holder = people.find_card(request.card);
   // A locked door opens for no card: refused before the card is judged,
   // but with the holder named when the card is known.
   if (d.door != nullptr && d.door->mode == DoorMode::locked) {
-    if (holder) d.person = holder->person;
+    if (holder) {
+      d.person = holder->person;
+      d.position = holder->position;
+    }
     refuse(d, Rule::door_mode, DenyReason::door_locked);
     return d;
   }
@@ -212,6 +216,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     return d;
   }
   d.person = holder->person;
+  d.position = holder->position;
   if (!holder->person->active || !credential_valid_at(*holder->credential, request.time)) {
     refuse(d, Rule::credential, DenyReason::inactive_credential);
     return d;
@@ -219,28 +224,28 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 
   const LocalTime local = site.time_zone.local(request.time);
   const Person& person = *holder->person;
-  const PersonRisk* risk = people.risk_of(person.id);
+  const PersonRisk* risk = people.risk_at(holder->position);
   if (risk != nullptr && refuse_by_risk(d, *risk, local.date)) return d;
   // A visitor's visit stands in for clearance, return report and levels:
   // the visit was approved for its zones, and the escort is authorised.
-  const std::vector<Visit>* visits = people.visits_of(person.id);
+  const std::vector<Visit>* visits = people.visits_at(holder->position);
   if (visits != nullptr) {
     if (visit_for(d, site, *visits, local.date) == nullptr) return d;
   } else {
-    if (refuse_by_clearance(d, site, person, local.date)) return d;
-    if (risk != nullptr && refuse_by_return_report(d, site, *risk, local.date)) return d;
+    if (refuse_by_clearance(d, site, target, person, local.date)) return d;
+    if (risk != nullptr && refuse_by_return_report(d, site, target, *risk, local.date)) return d;
   }
 
   // Lockdown: only lockdown-override levels count; without one covering the
   // zone the read is refused, whatever the other levels say.
-  const LockdownOrder* lockdown = state.lockdowns.covering(site, *d.zone);
+  const LockdownOrder* lockdown = state.lockdowns.covering(site, *d.zone, target);
   if (lockdown != nullptr && !holds_override(site, person, *d.zone)) {
     refuse(d, Rule::lockdown, DenyReason::zone_locked_down);
     lockdown_attrs(d, *lockdown);
     return d;
   }
 
-  if (refuse_by_presence(d, site, state, person.id)) return d;
+  if (refuse_by_presence(d, site, target, state, person.id)) return d;
   if (visits != nullptr) {
     escort_step(d, site, state, request);
     return d;
@@ -274,7 +279,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
         risk->flag->applies_on(local.date)) {
       flag_attrs(d, *risk->flag);
     }
-    if (wait_for_second(d, site, state, request)) return d;
+    if (wait_for_second(d, target, state, request)) return d;
     if (d.door != nullptr && d.door->mode == DoorMode::card_and_pin) {
       ask_for_pin(d, people, state, request);
     }

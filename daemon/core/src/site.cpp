@@ -84,6 +84,50 @@ void Site::build_index() {
   index_.doors.build(doors, id_of_door);
   index_.readers.build(readers, id_of_reader);
   index_.access_levels.build(access_levels, id_of_level);
+  auto position_of = [](const auto* found, const auto& items) {
+    return found ? static_cast<std::uint32_t>(found - items.data() + 1) : 0u;
+  };
+  index_.zone_parent.assign(zones.size(), 0);
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    if (zones[i].parent) index_.zone_parent[i] = position_of(find_zone(*zones[i].parent), zones);
+  }
+  index_.reader_door.assign(readers.size(), 0);
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    index_.reader_door[i] = position_of(find_door(readers[i].door), doors);
+  }
+}
+
+const Zone* Site::parent_of(const Zone& zone) const {
+  if (!zone.parent) return nullptr;
+  const auto pos = static_cast<std::size_t>(&zone - zones.data());
+  if (&zone >= zones.data() && pos < index_.zone_parent.size()) {
+    const std::uint32_t slot = index_.zone_parent[pos];
+    if (slot != 0 && slot <= zones.size() && zones[slot - 1].id == *zone.parent) {
+      return &zones[slot - 1];
+    }
+  }
+  return find_zone(*zone.parent);
+}
+
+const Door* Site::door_of(const Reader& reader) const {
+  const auto pos = static_cast<std::size_t>(&reader - readers.data());
+  if (&reader >= readers.data() && pos < index_.reader_door.size()) {
+    const std::uint32_t slot = index_.reader_door[pos];
+    if (slot != 0 && slot <= doors.size() && doors[slot - 1].id == reader.door) {
+      return &doors[slot - 1];
+    }
+  }
+  return find_door(reader.door);
+}
+
+bool Site::within(const Zone* inner, const Zone* outer) const {
+  if (outer == nullptr) return false;
+  // The config validator refuses cycles; the bound guards against one anyway.
+  for (std::size_t depth = 0; inner != nullptr && depth <= zones.size(); ++depth) {
+    if (inner == outer) return true;
+    inner = parent_of(*inner);
+  }
+  return false;
 }
 
 const Zone* Site::find_zone(const ZoneId& id) const {
@@ -91,17 +135,20 @@ const Zone* Site::find_zone(const ZoneId& id) const {
 }
 
 ZoneRules Site::zone_rules(const ZoneId& id) const {
+  return zone_rules(find_zone(id));
+}
+
+ZoneRules Site::zone_rules(const Zone* zone) const {
   ZoneRules rules;
   // Bounded walk: the config refuses cycles, and a hand-built site with one
   // still ends.
-  const Zone* zone = find_zone(id);
   for (std::size_t steps = 0; zone != nullptr && steps <= zones.size(); ++steps) {
     if (zone->required_clearance > rules.required_clearance) {
       rules.required_clearance = zone->required_clearance;
       rules.requiring_clearance = zone;
     }
     rules.requires_return_report |= zone->requires_return_report;
-    zone = zone->parent ? find_zone(*zone->parent) : nullptr;
+    zone = parent_of(*zone);
   }
   return rules;
 }
@@ -124,7 +171,7 @@ const AccessLevel* Site::find_access_level(const AccessLevelId& id) const {
 }
 
 const ZoneId& Site::target_zone(const Reader& reader) const {
-  const Door* door = find_door(reader.door);
+  const Door* door = door_of(reader);
   return reader.direction == Direction::in ? door->to_zone : door->from_zone;
 }
 

@@ -49,16 +49,29 @@ std::optional<MonoTime> EscortWaits::next_expiry() const {
 }
 
 void PeopleDirectory::set_visits(const PersonId& id, std::vector<Visit> visits) {
-  if (visits.empty()) {
-    visits_.erase(id);
+  if (auto pos = person_position(id)) {
+    if (visits.empty()) {
+      visits_.erase(*pos);
+    } else {
+      visits_.insert_or_assign(*pos, std::move(visits));
+    }
+  } else if (visits.empty()) {
+    orphan_visits_.erase(id);
   } else {
-    visits_.insert_or_assign(id, std::move(visits));
+    orphan_visits_.insert_or_assign(id, std::move(visits));
   }
 }
 
 const std::vector<Visit>* PeopleDirectory::visits_of(const PersonId& id) const {
+  if (visits_.empty() && orphan_visits_.empty()) return nullptr;
+  if (auto pos = person_position(id)) return visits_at(*pos);
+  auto it = orphan_visits_.find(id);
+  return it == orphan_visits_.end() ? nullptr : &it->second;
+}
+
+const std::vector<Visit>* PeopleDirectory::visits_at(std::uint32_t position) const {
   if (visits_.empty()) return nullptr;
-  auto it = visits_.find(id);
+  auto it = visits_.find(position);
   return it == visits_.end() ? nullptr : &it->second;
 }
 

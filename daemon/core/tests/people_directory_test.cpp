@@ -2,6 +2,7 @@
 // compact layout must answer exactly as the maps it replaced did.
 #include <gtest/gtest.h>
 
+#include "vigil/core/occupancy.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/core/site.hpp"
 
@@ -78,6 +79,60 @@ TEST(PeopleDirectory, ACopyAnswersFromItsOwnPeople) {
   original.add_person(person_named("ann", {AccessLevelId("changed")}));
   EXPECT_TRUE(copy.find_card({1, 10})->person->access_levels.empty());
   EXPECT_EQ(copy.find_card({1, 10})->person, copy.find_person(PersonId("ann")));
+}
+
+TEST(PeopleDirectory, FlagsTripsAndVisitsFollowThePersonByCardAndById) {
+  PeopleDirectory people;
+  PersonRisk watch;
+  watch.flag = IntegrityFlag{FlagKind::watch, "ethics", {}, "inquiry", {}};
+  people.set_risk(PersonId("ann"), watch);  // before ann enrols: kept for her
+  people.set_visits(PersonId("vic"), {Visit{}});
+  std::uint64_t number = 0;
+  for (const char* id : {"bob", "ann", "vic"}) {
+    people.add_person(person_named(id));
+    people.add_credential({CardNumber{2, ++number}, PersonId(id), true, {}, {}});
+  }
+  PinHash pin;
+  pin.iterations = 3000;
+  people.set_pin(PersonId("bob"), pin);
+  const auto bob = people.find_card({2, 1});
+  const auto ann = people.find_card({2, 2});
+  const auto vic = people.find_card({2, 3});
+  ASSERT_TRUE(ann && bob && vic);
+  ASSERT_NE(people.risk_at(ann->position), nullptr);
+  EXPECT_EQ(people.risk_at(ann->position), people.risk_of(PersonId("ann")));
+  EXPECT_EQ(people.risk_at(bob->position), nullptr);
+  EXPECT_EQ(people.pin_at(bob->position)->iterations, 3000u);
+  EXPECT_EQ(people.pin_at(ann->position), nullptr);
+  ASSERT_NE(people.visits_at(vic->position), nullptr);
+  EXPECT_EQ(people.visits_at(vic->position), people.visits_of(PersonId("vic")));
+  EXPECT_EQ(people.visits_at(ann->position), nullptr);
+  people.set_risk(PersonId("ann"), {});  // cleared
+  people.set_visits(PersonId("vic"), {});
+  EXPECT_EQ(people.risk_at(ann->position), nullptr);
+  EXPECT_EQ(people.risk_of(PersonId("ann")), nullptr);
+  EXPECT_EQ(people.visits_of(PersonId("vic")), nullptr);
+  people.set_risk(PersonId("zed"), watch);  // never enrolled: still answered by id
+  EXPECT_NE(people.risk_of(PersonId("zed")), nullptr);
+}
+
+TEST(SiteIndex, NestingFollowsParentsChangedAfterTheIndexWasBuilt) {
+  Site site;
+  site.zones.push_back({ZoneId("outside"), "", {}, {}});
+  site.zones.push_back({ZoneId("hall"), "", {}, ZoneId("outside")});
+  site.zones.push_back({ZoneId("lab"), "", {}, ZoneId("hall")});
+  site.zones.push_back({ZoneId("vault"), "", {}, ZoneId("outside")});
+  site.build_index();
+  EXPECT_TRUE(zone_within(site, ZoneId("lab"), ZoneId("outside")));
+  EXPECT_FALSE(zone_within(site, ZoneId("lab"), ZoneId("vault")));
+  EXPECT_TRUE(site.within(&site.zones[2], &site.zones[1]));
+  site.zones[2].parent = ZoneId("vault");  // moved after the index was built
+  EXPECT_TRUE(zone_within(site, ZoneId("lab"), ZoneId("vault")));
+  EXPECT_FALSE(zone_within(site, ZoneId("lab"), ZoneId("hall")));
+  EXPECT_EQ(site.parent_of(site.zones[2]), &site.zones[3]);
+  site.zones[2].parent = ZoneId("annex");  // names no zone: still counts as around it
+  EXPECT_TRUE(zone_within(site, ZoneId("lab"), ZoneId("annex")));
+  EXPECT_EQ(site.parent_of(site.zones[2]), nullptr);
 }
 
 TEST(SiteIndex, FindsWhatWasAddedOrChangedAfterTheIndexWasBuilt) {

@@ -15,6 +15,7 @@
 namespace vigil::core {
 
 struct Site;
+struct Zone;
 
 struct LockdownOrder {
   ZoneId zone;
@@ -34,6 +35,8 @@ class Lockdowns {
   // The order closing `zone`: on the zone itself, else on the nearest zone
   // it lies inside; nullptr when none.
   const LockdownOrder* covering(const Site& site, const ZoneId& zone) const;
+  // The same with `zone` already found in the site (nullptr: not a zone).
+  const LockdownOrder* covering(const Site& site, const ZoneId& zone, const Zone* found) const;
   const std::vector<LockdownOrder>& orders() const { return orders_; }
   bool empty() const { return orders_.empty(); }
   bool operator==(const Lockdowns&) const = default;

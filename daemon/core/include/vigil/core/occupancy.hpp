@@ -35,6 +35,9 @@ class Occupancy {
   const Presence* where(const PersonId& person) const;
   // Whether the person is in `zone` or a zone nested inside it.
   bool inside(const Site& site, const PersonId& person, const ZoneId& zone) const;
+  // Where the person is when that is `zone` or inside it; else nullptr (one
+  // lookup for decide(), which needs both answers).
+  const Presence* where_within(const Site& site, const PersonId& person, const ZoneId& zone) const;
   // People in `zone` and the zones nested inside it.
   std::size_t count(const Site& site, const ZoneId& zone) const;
   // Everyone whose current zone is exactly `zone`, by time of entry.

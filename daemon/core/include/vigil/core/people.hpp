@@ -42,6 +42,9 @@ class PeopleDirectory {
   struct Holder {
     const Person* person;
     const Credential* credential;
+    // The holder's position in this directory (issue 8): the *_at lookups
+    // below take it, so decide() hashes no person id.
+    std::uint32_t position = 0;
   };
 
   // Replaces any person with the same id.
@@ -57,16 +60,19 @@ class PeopleDirectory {
   // a read by someone without costs one test of an empty map.
   void set_risk(const PersonId& id, PersonRisk risk);
   const PersonRisk* risk_of(const PersonId& id) const;
+  const PersonRisk* risk_at(std::uint32_t position) const;
   // The person's PIN (issue 8), for card + PIN doors; nullptr when none is
   // on file. Kept apart like the risks: most people at most sites have none.
   void set_pin(const PersonId& id, const PinHash& pin);
   const PinHash* pin_of(const PersonId& id) const;
+  const PinHash* pin_at(std::uint32_t position) const;
   std::size_t pin_count() const { return pins_.size() + orphan_pins_.size(); }
   // A visitor's visits (issue 8, item 6), kept apart like the risks. A
   // person with any visit on file is a visitor: their card works only
   // inside an active visit, with an escort (vigil/core/visit.hpp).
   void set_visits(const PersonId& id, std::vector<Visit> visits);
   const std::vector<Visit>* visits_of(const PersonId& id) const;
+  const std::vector<Visit>* visits_at(std::uint32_t position) const;
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return credentials_.size(); }
   // Every enrolled card, in no particular order (a door board's offline
@@ -97,8 +103,13 @@ class PeopleDirectory {
   std::vector<std::uint32_t> pin_slots_;
   std::vector<PinHash> pins_;
   std::unordered_map<PersonId, PinHash> orphan_pins_;
-  std::unordered_map<PersonId, PersonRisk> risks_;
-  std::unordered_map<PersonId, std::vector<Visit>> visits_;
+  // Risks and visits by person position (few people have any: a read by
+  // someone without costs one probe of a small table of integers); those
+  // set for an id not enrolled (yet) wait in the orphan maps, as PINs do.
+  std::unordered_map<std::uint32_t, PersonRisk> risks_;
+  std::unordered_map<PersonId, PersonRisk> orphan_risks_;
+  std::unordered_map<std::uint32_t, std::vector<Visit>> visits_;
+  std::unordered_map<PersonId, std::vector<Visit>> orphan_visits_;
 };
 
 }  // namespace vigil::core

@@ -111,6 +111,7 @@ struct Decision {
   DenyReason reason = DenyReason::unknown_card;
   Rule rule = Rule::card;
   const Person* person = nullptr;      // set whenever the card is known
+  std::uint32_t position = 0;          // the person's position in the directory (with person)
   const Door* door = nullptr;          // set whenever the reader is known
   const ZoneId* zone = nullptr;        // the zone the read asked to enter
   const AccessLevel* level = nullptr;  // the level that granted (or covered the zone)

@@ -166,11 +166,21 @@ struct Site {
   Duration escort_window_for(const ZoneId& zone) const;
   // The zone's rules and its parents'; an unknown zone has none.
   ZoneRules zone_rules(const ZoneId& id) const;
+  ZoneRules zone_rules(const Zone* zone) const;  // the same for a zone found already
   const Door* find_door(const DoorId& id) const;
   const Reader* find_reader(const ReaderId& id) const;
   const AccessLevel* find_access_level(const AccessLevelId& id) const;
   // The zone a read at this reader asks to enter.
   const ZoneId& target_zone(const Reader& reader) const;
+
+  // Position walks (issue 8): the zone around `zone` and the door a reader
+  // belongs to, from positions kept by build_index(), each checked against
+  // the ids (a vector edited later falls back to find_zone / find_door). No
+  // string is hashed or copied when the index is current.
+  const Zone* parent_of(const Zone& zone) const;
+  const Door* door_of(const Reader& reader) const;
+  // Whether `inner` is `outer` or lies inside it (bounded walk).
+  bool within(const Zone* inner, const Zone* outer) const;
 
   // Indexes the zones, doors, readers and access levels by id so the find_
   // functions above cost one hash probe (the config loader calls it once
@@ -180,6 +190,8 @@ struct Site {
  private:
   struct Index {
     IdIndex zones, doors, readers, access_levels;
+    std::vector<std::uint32_t> zone_parent;  // position + 1 of Zone::parent; 0 = none
+    std::vector<std::uint32_t> reader_door;  // position + 1 of Reader::door; 0 = none
   };
   Index index_{};
 };

@@ -1,0 +1,167 @@
+// vigild's real resident memory with a large roster (issue 8 measure).
+//
+// For each N: a fresh site in a temporary folder (one Modbus TCP module on a
+// closed loopback port, a simulated GPIO chip whose socket nobody serves and
+// a broker port nothing listens on, so every device is unreachable), N
+// people written to its database the way an import leaves them
+// (Roster::import: a name, a card, two access levels and a clearance each)
+// plus a PBKDF2 PIN hash per person (one transaction of person_pins rows, as
+// `vigilctl person pin` leaves them). Then a real vigild
+// starts on it; once it logs its roster ("N people, N credentials") and 3 s
+// have passed, the bench reads its VmRSS and VmHWM from /proc and stops it.
+//
+// Usage: bench_vigild_rss [N ...]   (default 100000 2000000)
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vigil/core/pin.hpp"
+#include "vigil/journal/roster.hpp"
+#include "vigil/journal/sqlite.hpp"
+#include "vigil/testing/child_process.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace core = vigil::core;
+
+namespace {
+
+long status_kib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (in >> key) {
+    if (key == field + ":") {
+      long kib = 0;
+      in >> kib;
+      return kib;
+    }
+    std::getline(in, key);
+  }
+  return -1;
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_site(const fs::path& dir) {
+  std::ofstream out(dir / "site.yaml");
+  out << R"(site: { id: rss, gateway: gw1, time_zone: Europe/Berlin }
+journal: { path: journal.db }
+broker: { host: 127.0.0.1, port: 9, keepalive: 10s, topic_root: vigil }
+devices:
+  - { id: io1, type: modbus_tcp, host: 127.0.0.1, port: 9, unit: 1, poll: 50ms, timeout: 500ms, coils: 8, inputs: 8 }
+  - { id: gpio0, type: sim_gpio, socket: gpio0.sock }
+zones:
+  - { id: lobby, name: Lobby, security_level: 0 }
+  - { id: lab, name: Lab, security_level: 3, parent: lobby, required_clearance: confidential }
+doors:
+  - { id: main, name: Main, from: outside, to: lobby, lock: { device: io1, coil: 0 }, contact: { device: io1, input: 0 } }
+  - { id: lab-door, name: Lab door, from: lobby, to: lab, lock: { device: io1, coil: 1 }, contact: { device: io1, input: 1 } }
+readers:
+  - { id: main-in, door: main, direction: in, wiegand: { chip: gpio0, d0: 0, d1: 1, formats: [H10301], frame_close: 25ms } }
+  - { id: lab-in, door: lab-door, direction: in, wiegand: { chip: gpio0, d0: 2, d1: 3, formats: [H10301], frame_close: 25ms } }
+access_levels:
+  - { id: staff, zones: [lobby], schedule: always }
+  - { id: lab-staff, zones: [lobby, lab], schedule: always }
+)";
+}
+
+void enrol(const fs::path& db, std::size_t n) {
+  std::vector<core::Person> people;
+  std::vector<core::Credential> credentials;
+  people.reserve(n);
+  credentials.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    core::PersonId id("p" + std::to_string(1000000 + i));
+    people.push_back(
+        core::Person{id,
+                     "Person number " + std::to_string(i),
+                     true,
+                     {core::AccessLevelId("staff"), core::AccessLevelId("lab-staff")},
+                     core::Clearance{core::ClearanceLevel::secret, core::LocalDate{21000}}});
+    credentials.push_back(core::Credential{
+        {static_cast<std::uint32_t>(100 + i / 65536), i % 65536}, std::move(id), true, {}, {}});
+  }
+  const auto now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+  {
+    vigil::journal::Roster roster(db, "bench");
+    roster.import(vigil::journal::RosterFile{.people = std::move(people),
+                                             .credentials = std::move(credentials),
+                                             .name = "bench",
+                                             .sha256 = vigil::journal::sha256_hex("bench"),
+                                             .replace = false},
+                  now);
+  }
+  core::PinHash pin;
+  pin.iterations = 60'000;
+  pin.salt.fill(7);
+  pin.digest.fill(9);
+  const std::string hash = core::format_pin_hash(pin);
+  vigil::journal::sqlite::Database sql(db);
+  sql.exec("BEGIN");
+  for (std::size_t i = 0; i < n; ++i) {
+    auto insert = sql.cached(
+        "INSERT OR REPLACE INTO person_pins (person, hash, set_by, set_us) VALUES (?1, ?2, ?3, "
+        "?4)");
+    const std::string person = "p" + std::to_string(1000000 + i);
+    insert->bind(1, std::string_view{person});
+    insert->bind(2, std::string_view{hash});
+    insert->bind(3, std::string_view{"bench"});
+    insert->bind(4, core::to_unix_micros(now));
+    insert->step();
+  }
+  sql.exec("COMMIT");
+}
+
+void run(std::size_t n) {
+  char templ[] = "/tmp/vigild-rss-XXXXXX";
+  const fs::path dir = ::mkdtemp(templ);
+  write_site(dir);
+  const auto t0 = std::chrono::steady_clock::now();
+  enrol(dir / "journal.db", n);
+  const auto t1 = std::chrono::steady_clock::now();
+  vigil::testing::ChildProcess vigild({VIGILD_PATH, "-c", (dir / "site.yaml").string()},
+                                      dir / "vigild.log");
+  bool loaded = false;
+  for (int i = 0; i < 3000 && vigild.running(); ++i) {
+    if (read_all(dir / "vigild.log").find(" people, ") != std::string::npos) {
+      loaded = true;
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto t2 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(3s);  // the rest of start-up (journal check, first connects)
+  const long rss = status_kib(vigild.pid(), "VmRSS");
+  const long hwm = status_kib(vigild.pid(), "VmHWM");
+  const long anon = status_kib(vigild.pid(), "RssAnon");
+  vigild.stop();
+  auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  std::printf(
+      "vigild people=%zu loaded=%s enrol=%.1f s start-to-roster=%.1f s VmRSS=%.1f MiB "
+      "(RssAnon %.1f MiB) VmHWM=%.1f MiB; %.0f bytes/person RSS\n",
+      n, loaded ? "yes" : "NO", seconds(t1 - t0), seconds(t2 - t1), rss / 1024.0, anon / 1024.0,
+      hwm / 1024.0, static_cast<double>(rss) * 1024.0 / static_cast<double>(n));
+  std::fflush(stdout);
+  if (!loaded) std::fprintf(stderr, "%s\n", read_all(dir / "vigild.log").c_str());
+  if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::size_t> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoull(argv[i], nullptr, 10));
+  if (sizes.empty()) sizes = {100'000, 2'000'000};
+  for (auto n : sizes) run(n);
+}
