@@ -6,8 +6,7 @@
 
 namespace vigil::mqtt {
 
-std::optional<std::string> first_message(const PublisherConfig& broker,
-                                         const OneExchange& exchange,
+std::optional<std::string> first_message(const PublisherConfig& broker, const OneExchange& exchange,
                                          std::chrono::milliseconds timeout, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<std::string> {
     if (error) *error = why;

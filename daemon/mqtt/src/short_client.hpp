@@ -24,8 +24,7 @@ struct OneExchange {
 
 // The first message's payload, or nullopt with `error` set (cannot connect,
 // cannot subscribe, `exchange.nothing`). Never throws.
-std::optional<std::string> first_message(const PublisherConfig& broker,
-                                         const OneExchange& exchange,
+std::optional<std::string> first_message(const PublisherConfig& broker, const OneExchange& exchange,
                                          std::chrono::milliseconds timeout, std::string* error);
 
 }  // namespace vigil::mqtt

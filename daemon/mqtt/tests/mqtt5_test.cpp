@@ -25,10 +25,10 @@ class Mqtt5Test : public BrokerTest {
   // topic -> %E (the remaining expiry, empty when the message has none).
   std::map<std::string, std::string> retained_expiries(const std::string& filter) {
     const auto log = dir_.file("sub-" + std::to_string(++subs_) + ".log");
-    vigil::testing::ChildProcess sub({kMosquittoSub, "-V", "5", "-h", broker_.host(), "-p",
-                                      std::to_string(broker_.port()), "-t", filter,
-                                      "--retained-only", "-W", "1", "-F", "%t|%E"},
-                                     log);
+    vigil::testing::ChildProcess sub(
+        {kMosquittoSub, "-V", "5", "-h", broker_.host(), "-p", std::to_string(broker_.port()), "-t",
+         filter, "--retained-only", "-W", "1", "-F", "%t|%E"},
+        log);
     sub.wait_exit(5s);
     std::map<std::string, std::string> out;
     std::ifstream in(log);
@@ -108,8 +108,8 @@ TEST_F(Mqtt5Test, ALiveGatewayRefreshesItsStatesAndADeadOnesExpire) {
     ASSERT_TRUE(console.wait_for(3, kWait)) << broker_.log();
     for (const auto& m : console.messages()) EXPECT_EQ(m.payload, R"({"v":1,"door":"d1"})");
   }  // the gateway goes away (cleanly here; a killed one stops refreshing too)
-  EXPECT_TRUE(eventually([&] { return retained_expiries(prefix_ + "state/door/d1").empty(); },
-                         kWait))
+  EXPECT_TRUE(
+      eventually([&] { return retained_expiries(prefix_ + "state/door/d1").empty(); }, kWait))
       << "a dead gateway's door state must expire at the broker";
   // Its status stays: the console sees "offline", not nothing.
   EXPECT_EQ(retained_expiries(prefix_ + "status").size(), 1u);
