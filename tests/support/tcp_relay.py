@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A TCP relay that cuts its connections on demand, for network-cut tests.
 
-    tcp_relay.py LISTEN_PORT UPSTREAM_PORT READY_FILE
+    tcp_relay.py LISTEN_PORT UPSTREAM_PORT READY_FILE [--mqtt311-only]
 
 Listens on 127.0.0.1:LISTEN_PORT and relays every connection to
 127.0.0.1:UPSTREAM_PORT (a client whose upstream refuses is closed at once,
@@ -10,6 +10,11 @@ TCP reset on both sides, as a network failure would, and keeps listening, so
 clients can reconnect. It writes READY_FILE once it listens, and one line per
 cut to stdout ("cut N connections"). SIGTERM ends it. Python stdlib only: the
 process that cuts is independent of the code under test.
+
+With --mqtt311-only it plays a broker that speaks MQTT 3.1.1 and not 5 (as
+mosquitto before 1.6 does): a CONNECT of protocol level 5 gets a CONNACK with
+return code 1 (unacceptable protocol version) and the connection is closed,
+printing "refused MQTT 5"; any other CONNECT is relayed.
 """
 
 import os
@@ -56,10 +61,59 @@ def pump(src, dst, pair):
             pass
 
 
-def serve(client, upstream_port):
+def read_exactly(sock, n):
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
+
+
+def read_packet(sock):
+    """One MQTT control packet: fixed header, remaining length, the rest."""
+    head = read_exactly(sock, 1)
+    length, shift, raw = 0, 0, b""
+    while True:
+        byte = read_exactly(sock, 1)
+        raw += byte
+        length |= (byte[0] & 0x7F) << shift
+        shift += 7
+        if not byte[0] & 0x80 or shift > 21:
+            break
+    return head + raw + read_exactly(sock, length), len(head + raw)
+
+
+def refuses_v5(client):
+    """Reads the CONNECT; returns (refused, bytes to relay)."""
+    try:
+        packet, body = read_packet(client)
+    except OSError:
+        return True, b""
+    # Variable header: protocol name (2-byte length + "MQTT"), then its level.
+    level = packet[body + 6] if len(packet) > body + 6 else 0
+    if packet[0] >> 4 == 1 and level == 5:
+        try:
+            client.sendall(b"\x20\x02\x00\x01")
+        except OSError:
+            pass
+        print("refused MQTT 5", flush=True)
+        return True, b""
+    return False, packet
+
+
+def serve(client, upstream_port, mqtt311_only):
+    first = b""
+    if mqtt311_only:
+        refused, first = refuses_v5(client)
+        if refused:
+            client.close()
+            return
     try:
         upstream = socket.create_connection(("127.0.0.1", upstream_port), timeout=2)
         upstream.settimeout(None)
+        upstream.sendall(first)
     except OSError:
         reset(client)
         client.close()
@@ -90,8 +144,9 @@ def cut(_signum, _frame):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5) or sys.argv[4:] not in ([], ["--mqtt311-only"]):
         sys.exit(__doc__)
+    mqtt311_only = sys.argv[4:] == ["--mqtt311-only"]
     listen_port, upstream_port, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     signal.signal(signal.SIGUSR1, cut)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
@@ -104,7 +159,8 @@ def main():
     os.rename(ready + ".tmp", ready)
     while True:
         client, _ = server.accept()
-        threading.Thread(target=serve, args=(client, upstream_port), daemon=True).start()
+        threading.Thread(target=serve, args=(client, upstream_port, mqtt311_only),
+                         daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@
 #include "vigil/app/roster_watch.hpp"
 #include "vigil/app/site_io.hpp"
 #include "vigil/app/status_file.hpp"
+#include "vigil/ctl/broker_config.hpp"
 #include "vigil/ctl/inspection_commands.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
@@ -225,22 +226,7 @@ void Daemon::start() {
     spdlog::info("{}", check.summary);
   }
 
-  mqtt::PublisherConfig pconf;
-  pconf.host = config_.broker.host;
-  pconf.port = config_.broker.port;
-  pconf.client_id = config_.broker.client_id.empty()
-                        ? "vigild-" + config_.site.id.str() + "-" + config_.site.gateway.str()
-                        : config_.broker.client_id;
-  pconf.keepalive = config_.broker.keepalive;
-  pconf.topic_root = config_.broker.topic_root;
-  pconf.tls.ca_file = config_.broker.tls_ca_file;
-  pconf.tls.cert_file = config_.broker.tls_cert_file;
-  pconf.tls.key_file = config_.broker.tls_key_file;
-  pconf.tls.verify_hostname = config_.broker.tls_verify_hostname;
-  pconf.username = config_.broker.username;
-  pconf.password = config_.broker.password;
-  pconf.site = config_.site.id;
-  pconf.gateway = config_.site.gateway;
+  mqtt::PublisherConfig pconf = ctl::publisher_config(config_);
   pconf.incident_segment = check.segment_id;
   // A guard must see alerts soon after a network blip: cap the backoff low.
   pconf.reconnect_max = std::chrono::seconds(2);

@@ -187,7 +187,7 @@ void parse_broker_security(const MapReader& broker, Draft& draft, Diagnostics& d
 void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
   MapReader broker(node, "broker",
                    {"host", "port", "client_id", "keepalive", "topic_root", "tls", "username",
-                    "password_file", "events", "digest", "protocol"},
+                    "password_file", "events", "digest", "protocol", "state_expiry"},
                    diag);
   if (!broker.ok()) return;
   BrokerConfig& out = draft.broker;
@@ -221,6 +221,16 @@ void parse_broker(const YAML::Node& node, Draft& draft, Diagnostics& diag) {
       out.protocol = v->value;
     } else {
       diag.error(v->pos, "'protocol': '" + v->value + "' is not 5, 3.1.1 or auto");
+    }
+  }
+  if (auto v = broker.duration("state_expiry", Need::optional)) {
+    // MQTT 5 carries the expiry as a 32-bit count of whole seconds; 0 means
+    // the states never expire.
+    const auto us = v->value.count();
+    if (us % 1'000'000 != 0 || us < 0 || us / 1'000'000 > 0xFFFF'FFFFLL) {
+      diag.error(v->pos, "'state_expiry': must be whole seconds between 0s and 4294967295s");
+    } else {
+      out.state_expiry = std::chrono::seconds(us / 1'000'000);
     }
   }
   if (auto v = broker.string("host", Need::optional)) {

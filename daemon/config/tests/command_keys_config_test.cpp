@@ -63,5 +63,22 @@ TEST(CommandKeysConfig, RefusesASkewOutsideOneSecondToAnHourAndAnUnknownProtocol
                                   "broker: { protocol: \"4\" }\n")));
 }
 
+TEST(CommandKeysConfig, StateExpiryIsWholeSecondsAnHourByDefaultAndZeroSwitchesItOff) {
+  const std::string key = "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
+  auto fallback = load(site_with_key(key));
+  ASSERT_TRUE(fallback) << to_string(fallback.diagnostics());
+  EXPECT_EQ(fallback.value().broker.state_expiry, std::chrono::hours(1));
+  auto given = load(site_with_key(key, "broker: { state_expiry: 10m }\n"));
+  ASSERT_TRUE(given) << to_string(given.diagnostics());
+  EXPECT_EQ(given.value().broker.state_expiry, std::chrono::minutes(10));
+  auto off = load(site_with_key(key, "broker: { state_expiry: 0s }\n"));
+  ASSERT_TRUE(off) << to_string(off.diagnostics());
+  EXPECT_EQ(off.value().broker.state_expiry, std::chrono::seconds(0));
+  auto fraction = load(site_with_key(key, "broker: { state_expiry: 1500ms }\n"));
+  ASSERT_FALSE(fraction);
+  EXPECT_NE(fraction.diagnostics().front().message.find("state_expiry"), std::string::npos);
+  EXPECT_FALSE(load(site_with_key(key, "broker: { state_expiry: 5000000000s }\n")));
+}
+
 }  // namespace command_keys_config_test
 }  // namespace vigil::config

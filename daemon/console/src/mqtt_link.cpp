@@ -4,33 +4,16 @@
 #include <unistd.h>
 
 #include "vigil/console/signed_command.hpp"
+#include "vigil/mqtt/connect_options.hpp"
 
 namespace vigil::console {
 namespace {
 
 ::mqtt::connect_options link_options(const ConsoleBroker& b) {
-  auto options = ::mqtt::connect_options_builder()
-                     .mqtt_version(MQTTVERSION_3_1_1)
-                     .clean_session(true)  // retained states give the present; no backlog
-                     .keep_alive_interval(std::chrono::seconds(5))
-                     .connect_timeout(std::chrono::seconds(3))
-                     .finalize();
-  if (!b.username.empty()) {
-    options.set_user_name(b.username);
-    options.set_password(b.password);
-  }
-  if (!b.ca_file.empty()) {
-    auto ssl = ::mqtt::ssl_options_builder()
-                   .trust_store(b.ca_file)
-                   .enable_server_cert_auth(true)
-                   .verify(b.verify_hostname)
-                   .ssl_version(MQTT_SSL_VERSION_TLS_1_2)
-                   .finalize();
-    if (!b.cert_file.empty()) ssl.set_key_store(b.cert_file);
-    if (!b.key_file.empty()) ssl.set_private_key(b.key_file);
-    options.set_ssl(std::move(ssl));
-  }
-  return options;
+  // Clean: retained states give the present; no backlog.
+  return vigil::mqtt::connect_options(
+      {b.username, b.password, {b.ca_file, b.cert_file, b.key_file, b.verify_hostname}},
+      std::chrono::seconds(5), std::chrono::seconds(3));
 }
 
 }  // namespace

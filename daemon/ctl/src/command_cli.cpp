@@ -15,6 +15,7 @@
 #include "vigil/config/load.hpp"
 #include "vigil/core/base64.hpp"
 #include "vigil/core/time.hpp"
+#include "vigil/ctl/broker_config.hpp"
 #include "vigil/mqtt/command_link.hpp"
 #include "vigil/mqtt/signed_command.hpp"
 #include "vigil/mqtt/topics.hpp"
@@ -131,15 +132,7 @@ int send(const SendArgs& a, std::ostream& out, std::ostream& err) {
     }
   }
   const std::string payload = mqtt::format_signed_command(mqtt::format_command_body(b), *seed);
-  mqtt::PublisherConfig broker;
-  broker.host = c.broker.host;
-  broker.port = c.broker.port;
-  broker.tls.ca_file = c.broker.tls_ca_file;
-  broker.tls.cert_file = c.broker.tls_cert_file;
-  broker.tls.key_file = c.broker.tls_key_file;
-  broker.tls.verify_hostname = c.broker.tls_verify_hostname;
-  broker.username = c.broker.username;
-  broker.password = c.broker.password;
+  const mqtt::PublisherConfig broker = ctl::publisher_config(c);
   const mqtt::TopicTree topics(c.broker.topic_root, c.site.id, c.site.gateway);
   std::string why;
   const auto reply = mqtt::request_reply(broker, topics.prefix() + "/cmd/" + a.name, payload,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigil/config/load.hpp"
+#include "vigil/ctl/broker_config.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/archive.hpp"
 #include "vigil/journal/checkpoint.hpp"
@@ -48,6 +49,8 @@ std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
       return std::nullopt;
     }
   }
+  // The site's TLS and login when a config is given; plain TCP otherwise.
+  mqtt::PublisherConfig login;
   std::string where;
   if (topic) {
     where = *topic;
@@ -58,6 +61,7 @@ std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
       return std::nullopt;
     }
     const auto& site = loaded.value();
+    login = publisher_config(site);
     try {
       where = mqtt::TopicTree(site.broker.topic_root, site.site.id, site.site.gateway).checkpoint();
     } catch (const std::exception& e) {
@@ -69,7 +73,9 @@ std::optional<std::string> fetch_broker_checkpoint(const std::string& broker,
     return std::nullopt;
   }
   std::string why;
-  auto json = mqtt::fetch_retained(host, port, where, std::chrono::seconds(3), &why);
+  login.host = host;
+  login.port = port;
+  auto json = mqtt::fetch_retained(login, where, std::chrono::seconds(3), &why);
   if (!json) err << "vigilctl: " << why << "\n";
   return json;
 }

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "vigil/mqtt/connect_options.hpp"
+
 namespace vigil::mqtt {
 namespace {
 
@@ -13,12 +15,6 @@ constexpr auto kBackoffMax = std::chrono::seconds(2);
 // A command a console is waiting on: replies too old to matter expire
 // (MQTT 5 message expiry) instead of reaching a console hours later.
 constexpr int kReplyExpirySeconds = 60;
-
-std::string server_uri(const PublisherConfig& c) {
-  const bool ipv6 = c.host.find(':') != std::string::npos;
-  return std::string{c.tls.enabled() ? "ssl://" : "tcp://"} + (ipv6 ? "[" + c.host + "]" : c.host) +
-         ":" + std::to_string(c.port);
-}
 
 std::string client_id(const PublisherConfig& c) {
   const std::string base =
@@ -64,8 +60,9 @@ void CommandLink::stop() {
 bool CommandLink::connect_once(int version) {
   client_.reset();
   ::mqtt::create_options create(version);
-  client_ = std::make_unique<::mqtt::async_client>(server_uri(config_), client_id(config_), create,
-                                                   nullptr);
+  client_ = std::make_unique<::mqtt::async_client>(
+      server_uri(config_.host, config_.port, config_.tls.enabled()), client_id(config_), create,
+      nullptr);
   client_->set_connection_lost_handler([this](const std::string&) {
     {
       std::lock_guard lock(mutex_);
@@ -96,32 +93,9 @@ bool CommandLink::connect_once(int version) {
     }
     wake_.notify_all();
   });
-  auto builder = ::mqtt::connect_options_builder()
-                     .mqtt_version(version)
-                     .keep_alive_interval(config_.keepalive)
-                     .connect_timeout(config_.connect_timeout);
   // Clean: a command queued for us while vigild was away would arrive stale.
-  if (version == MQTTVERSION_5) {
-    builder.clean_start(true);
-  } else {
-    builder.clean_session(true);
-  }
-  auto options = builder.finalize();
-  if (!config_.username.empty()) {
-    options.set_user_name(config_.username);
-    options.set_password(config_.password);
-  }
-  if (config_.tls.enabled()) {
-    auto ssl = ::mqtt::ssl_options_builder()
-                   .trust_store(config_.tls.ca_file)
-                   .enable_server_cert_auth(true)
-                   .verify(config_.tls.verify_hostname)
-                   .ssl_version(MQTT_SSL_VERSION_TLS_1_2)
-                   .finalize();
-    if (!config_.tls.cert_file.empty()) ssl.set_key_store(config_.tls.cert_file);
-    if (!config_.tls.key_file.empty()) ssl.set_private_key(config_.tls.key_file);
-    options.set_ssl(std::move(ssl));
-  }
+  const auto options =
+      connect_options(config_.login(), config_.keepalive, config_.connect_timeout, version);
   try {
     {
       std::lock_guard lock(mutex_);

@@ -25,6 +25,13 @@ const PublisherConfig& checked(const PublisherConfig& c) {
   if (!c.tls.enabled() && !(c.tls.cert_file.empty() && c.tls.key_file.empty())) {
     throw std::invalid_argument("mqtt: a client certificate needs TLS (a CA file)");
   }
+  if (c.protocol != "5" && c.protocol != "3.1.1" && c.protocol != "auto") {
+    throw std::invalid_argument("mqtt: protocol '" + c.protocol + "' is not 5, 3.1.1 or auto");
+  }
+  // MQTT 5 carries the expiry as a 32-bit count of seconds.
+  if (c.state_expiry.count() < 0 || c.state_expiry.count() > 0xFFFF'FFFFLL) {
+    throw std::invalid_argument("mqtt: state expiry must be between 0 and 2^32-1 seconds");
+  }
   if (c.connect_timeout.count() <= 0 || c.ack_timeout.count() <= 0) {
     throw std::invalid_argument("mqtt: timeouts must be positive");
   }
@@ -68,15 +75,19 @@ void Publisher::publish_checkpoint(std::string payload) {
 }
 
 void Publisher::publish_door_state(const core::DoorId& door, std::string payload) {
-  sender_->set_retained(topics_.door_state(door), std::move(payload));
+  sender_->set_retained(topics_.door_state(door), std::move(payload), config_.state_expiry);
 }
 
 void Publisher::publish_zone_state(const core::ZoneId& zone, std::string payload) {
-  sender_->set_retained(topics_.zone_state(zone), std::move(payload));
+  sender_->set_retained(topics_.zone_state(zone), std::move(payload), config_.state_expiry);
 }
 
 void Publisher::publish_digest(std::string payload) {
   sender_->set_retained(topics_.digest(), std::move(payload));
+}
+
+int Publisher::mqtt_version() const {
+  return sender_->mqtt_version();
 }
 
 std::uint64_t Publisher::checkpoints_published() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "vigil/mqtt/connect_options.hpp"
 #include "vigil/mqtt/payload.hpp"
 
 namespace vigil::mqtt {
@@ -12,12 +13,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kQos = 1;
 // How often a wait on a Paho token looks up to see whether to give up.
 constexpr auto kPoll = std::chrono::milliseconds(20);
-
-std::string server_uri(const PublisherConfig& c) {
-  const bool ipv6 = c.host.find(':') != std::string::npos;
-  return std::string{c.tls.enabled() ? "ssl://" : "tcp://"} + (ipv6 ? "[" + c.host + "]" : c.host) +
-         ":" + std::to_string(c.port);
-}
 
 std::string client_id(const PublisherConfig& c) {
   return c.client_id.empty() ? "vigil-" + c.site.str() + "-" + c.gateway.str() : c.client_id;
@@ -29,7 +24,7 @@ std::string client_id(const PublisherConfig& c) {
 // `why`, when given, receives Paho's reason for a failure.
 template <class GiveUp>
 bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline, GiveUp give_up,
-               std::string* why = nullptr) {
+               std::string* why = nullptr, int* code = nullptr) {
   try {
     while (!token->wait_for(kPoll)) {
       if (give_up() || Clock::now() >= deadline) return false;
@@ -37,8 +32,16 @@ bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline, GiveU
     return true;
   } catch (const ::mqtt::exception& e) {
     if (why != nullptr) *why = e.what();
+    if (code != nullptr) *code = e.get_return_code();
     return false;  // the broker refused, or Paho failed the operation
   }
+}
+
+// Paho's return code when the broker refused the protocol version: a 3.1.1
+// broker's CONNACK code 1, or MQTT 5's reason 0x84 (Unsupported Protocol
+// Version).
+bool refuses_version(int code) {
+  return code == 1 || code == 0x84;
 }
 
 }  // namespace
@@ -50,39 +53,58 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
       online_(status_payload(GatewayState::online, topics.site(), topics.gateway())),
       offline_(status_payload(GatewayState::offline, topics.site(), topics.gateway())),
       status_(online_),
-      backoff_(config.reconnect_min) {
-  connect_options_ = ::mqtt::connect_options_builder()
-                         .mqtt_version(MQTTVERSION_3_1_1)
-                         // Clean: Paho must not resend on its own; the outbox resends,
-                         // in order, exactly the rows the broker has not acknowledged.
-                         .clean_session(true)
-                         .keep_alive_interval(config.keepalive)
-                         .connect_timeout(config.connect_timeout)
-                         .will(::mqtt::will_options(topics.status(), offline_, kQos, true))
-                         .finalize();
-  if (!config.username.empty()) {
-    connect_options_.set_user_name(config.username);
-    connect_options_.set_password(config.password);
-  }
-  if (config.tls.enabled()) {
-    auto ssl = ::mqtt::ssl_options_builder()
-                   .trust_store(config.tls.ca_file)
-                   .enable_server_cert_auth(true)
-                   .verify(config.tls.verify_hostname)
-                   .ssl_version(MQTT_SSL_VERSION_TLS_1_2)
-                   .error_handler([this](const std::string& why) {
-                     std::lock_guard lock(mutex_);
-                     last_connect_error_ = "TLS: " + why;
-                   })
-                   .finalize();
-    if (!config.tls.cert_file.empty()) ssl.set_key_store(config.tls.cert_file);
-    if (!config.tls.key_file.empty()) ssl.set_private_key(config.tls.key_file);
-    connect_options_.set_ssl(std::move(ssl));
-  }
-  renew_client();
+      backoff_(config.reconnect_min),
+      next_version_(config.protocol == "3.1.1" ? MQTTVERSION_3_1_1 : MQTTVERSION_5) {
+  renew_client(next_version_);
 }
 
-void Sender::renew_client() {
+::mqtt::connect_options Sender::options_for(int version) {
+  // Clean (connect_options.hpp): Paho must not resend on its own; the outbox
+  // resends, in order, exactly the rows the broker has not acknowledged.
+  auto options =
+      connect_options(config_.login(), config_.keepalive, config_.connect_timeout, version);
+  // The same will under both versions: retained "offline", no expiry.
+  options.set_will(::mqtt::will_options(topics_.status(), offline_, kQos, true));
+  if (config_.tls.enabled()) {
+    auto ssl = options.get_ssl_options();
+    ssl.set_error_handler([this](const std::string& why) {
+      std::lock_guard lock(mutex_);
+      last_connect_error_ = "TLS: " + why;
+    });
+    options.set_ssl(std::move(ssl));
+  }
+  return options;
+}
+
+::mqtt::message_ptr Sender::message(const std::string& topic, const std::string& payload, int qos,
+                                    bool retained, std::chrono::seconds expiry) const {
+  auto msg = ::mqtt::make_message(topic, payload, qos, retained);
+  if (version_ == 5 && expiry.count() > 0) {
+    ::mqtt::properties props;
+    props.add({::mqtt::property::MESSAGE_EXPIRY_INTERVAL, static_cast<int>(expiry.count())});
+    msg->set_properties(props);
+  }
+  return msg;
+}
+
+Clock::time_point Sender::refresh_due(const RetainedSlot& slot) {
+  // Half the expiry, in milliseconds: a 1 s expiry is refreshed every 500 ms.
+  return slot.sent_at + std::chrono::milliseconds(slot.expiry) / 2;
+}
+
+Clock::time_point Sender::next_refresh() const {
+  auto soonest = Clock::time_point::max();
+  if (version_ != 5 || !connected_) return soonest;
+  std::lock_guard lock(mutex_);
+  for (const auto& [topic, slot] : retained_) {
+    if (slot.expiry.count() > 0 && slot.sent) {
+      soonest = std::min(soonest, refresh_due(slot));
+    }
+  }
+  return soonest;
+}
+
+void Sender::renew_client(int version) {
   if (client_) {
     // With a clean session Paho forgets what was written and not
     // acknowledged, but a publish it accepted and had not written yet stays
@@ -97,7 +119,9 @@ void Sender::renew_client() {
     client_.reset();
   }
   // No Paho persistence: the outbox is ours.
-  client_ = std::make_unique<::mqtt::async_client>(server_uri(config_), client_id(config_));
+  client_ = std::make_unique<::mqtt::async_client>(
+      server_uri(config_.host, config_.port, config_.tls.enabled()), client_id(config_),
+      ::mqtt::create_options(version), nullptr);
   client_->set_connection_lost_handler([this](const std::string&) {
     {
       std::lock_guard lock(mutex_);
@@ -138,11 +162,12 @@ void Sender::kick() {
   wake_.notify_all();
 }
 
-void Sender::set_retained(std::string topic, std::string payload) {
+void Sender::set_retained(std::string topic, std::string payload, std::chrono::seconds expiry) {
   {
     std::lock_guard lock(mutex_);
     auto& slot = retained_[std::move(topic)];
     slot.payload = std::move(payload);
+    slot.expiry = expiry;
     slot.sent = false;
     kicked_ = true;
   }
@@ -166,18 +191,28 @@ void Sender::send_from_memory(std::string topic, std::string payload) {
 
 template <class Lost>
 bool Sender::send_retained(Lost lost) {
+  const bool refresh = version_ == 5;  // under 3.1.1 nothing expires
+  // Due as of the call: a slot refreshed now is not due again in this call,
+  // so the loop ends.
+  const auto now = Clock::now();
   for (;;) {
     std::string topic, payload;
+    std::chrono::seconds expiry{0};
     {
       std::lock_guard lock(mutex_);
-      auto it = std::find_if(retained_.begin(), retained_.end(),
-                             [](const auto& slot) { return !slot.second.sent; });
+      // Not sent on this connection, or half its expiry gone: a live
+      // gateway's state must not expire at the broker.
+      auto it = std::find_if(retained_.begin(), retained_.end(), [&](const auto& slot) {
+        const RetainedSlot& s = slot.second;
+        return !s.sent || (refresh && s.expiry.count() > 0 && now >= refresh_due(s));
+      });
       if (it == retained_.end()) return true;
       topic = it->first;
       payload = it->second.payload;
+      expiry = it->second.expiry;
     }
     try {
-      auto token = client_->publish(::mqtt::make_message(topic, payload, kQos, true));
+      auto token = client_->publish(message(topic, payload, kQos, true, expiry));
       if (!completes(token, Clock::now() + config_.ack_timeout, lost)) return false;
     } catch (const ::mqtt::exception&) {
       return false;
@@ -185,7 +220,10 @@ bool Sender::send_retained(Lost lost) {
     std::lock_guard lock(mutex_);
     auto& slot = retained_[topic];
     ++slot.published;
-    if (slot.payload == payload) slot.sent = true;  // a newer one waits otherwise
+    if (slot.payload == payload) {  // a newer one waits otherwise
+      slot.sent = true;
+      slot.sent_at = now;
+    }
   }
 }
 
@@ -233,8 +271,15 @@ void Sender::run() {
       case Drain::idle:
         break;
     }
+    // Idle until there is work, or an expiring state is due again.
+    const auto refresh = next_refresh();
     std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return stopping_ || kicked_ || lost_; });
+    const auto woken = [&] { return stopping_ || kicked_ || lost_; };
+    if (refresh == Clock::time_point::max()) {
+      wake_.wait(lock, woken);
+    } else {
+      wake_.wait_until(lock, refresh, woken);
+    }
     kicked_ = false;
   }
   forget_acknowledged();
@@ -245,7 +290,9 @@ bool Sender::connect_once() {
   // Whatever the previous client still holds (publishes accepted but never
   // written before the link dropped) must not reach the new connection.
   inflight_.clear();
-  renew_client();
+  const int version = next_version_;
+  renew_client(version);
+  version_ = version == MQTTVERSION_5 ? 5 : 4;
   {
     std::lock_guard lock(mutex_);
     lost_ = false;
@@ -261,8 +308,19 @@ bool Sender::connect_once() {
   try {
     const auto deadline = Clock::now() + config_.connect_timeout + std::chrono::seconds(1);
     std::string refused;
-    if (!completes(client_->connect(connect_options_), deadline, stopping, &refused)) {
+    int code = 0;
+    if (!completes(client_->connect(options_for(version)), deadline, stopping, &refused, &code)) {
       ++connect_failures_;
+      if (config_.protocol == "auto") {
+        // A broker that answers MQTT 5 with "unacceptable protocol version"
+        // speaks 3.1.1 only; a 3.1.1 attempt that fails may mean the broker
+        // was replaced, so the next one asks for 5 again.
+        if (version == MQTTVERSION_5 && refuses_version(code)) {
+          next_version_ = MQTTVERSION_3_1_1;
+        } else if (version == MQTTVERSION_3_1_1) {
+          next_version_ = MQTTVERSION_5;
+        }
+      }
       {
         std::lock_guard lock(mutex_);
         if (!refused.empty()) last_connect_error_ = refused;
@@ -280,7 +338,7 @@ bool Sender::connect_once() {
       status = status_;
       status_sent_ = true;
     }
-    auto announced = client_->publish(::mqtt::make_message(topics_.status(), status, kQos, true));
+    auto announced = client_->publish(message(topics_.status(), status, kQos, true));
     if (!completes(announced, Clock::now() + config_.ack_timeout, lost)) {
       drop_connection();
       return false;
@@ -325,7 +383,7 @@ Sender::Drain Sender::send_status_and_memory() {
       }
     }
     try {
-      auto token = client_->publish(::mqtt::make_message(topic, payload, kQos, retained));
+      auto token = client_->publish(message(topic, payload, kQos, retained));
       if (!completes(token, Clock::now() + config_.ack_timeout, lost)) {
         if (retained) {
           std::lock_guard lock(mutex_);
@@ -371,8 +429,7 @@ Sender::Drain Sender::drain() {
       for (auto& row : next) {
         pace();
         try {
-          auto token =
-              client_->publish(::mqtt::make_message(row.topic, row.payload, row.qos, row.retain));
+          auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain));
           after = row.id;
           inflight_.push_back(InFlight{std::move(row), std::move(token)});
         } catch (const ::mqtt::exception&) {
@@ -461,7 +518,7 @@ void Sender::say_goodbye() {
   try {
     // Retained, so a console that subscribes later sees the gateway went away
     // on purpose; a clean disconnect makes the broker drop the will.
-    auto token = client_->publish(::mqtt::make_message(topics_.status(), offline_, kQos, true));
+    auto token = client_->publish(message(topics_.status(), offline_, kQos, true));
     completes(token, Clock::now() + config_.ack_timeout, lost);
     client_->disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
   } catch (const ::mqtt::exception&) {

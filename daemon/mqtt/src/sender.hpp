@@ -43,6 +43,8 @@ class Sender {
   std::uint64_t connects() const { return connects_; }
   std::uint64_t connect_failures() const { return connect_failures_; }
   std::uint64_t stale_discarded() const { return stale_discarded_; }
+  // 5 or 4 (3.1.1) for the current (or last) connection; 0 before the first.
+  int mqtt_version() const { return version_; }
   std::string last_connect_error() const {
     std::lock_guard lock(mutex_);
     return last_connect_error_;
@@ -50,8 +52,11 @@ class Sender {
   // Replaces the retained message of `topic` (the newest checkpoint, a door's
   // state): only the newest per topic is kept, so a state superseded while
   // the broker was away is never sent. Sent before the next outbox row, again
-  // after every (re)connect, and before goodbye. Any thread.
-  void set_retained(std::string topic, std::string payload);
+  // after every (re)connect, and before goodbye. With an `expiry` (0: none)
+  // it carries that message expiry under MQTT 5 and is published again after
+  // half of it, so it stays retained while the gateway lives. Any thread.
+  void set_retained(std::string topic, std::string payload,
+                    std::chrono::seconds expiry = std::chrono::seconds(0));
   // Retained messages of `topic` the broker acknowledged since start.
   std::uint64_t retained_published(const std::string& topic) const;
   // Any thread. True once the outbox is empty.
@@ -62,6 +67,17 @@ class Sender {
 
   void run();
   bool connect_once();
+  // The options of a connection of this MQTT version (will and TLS included).
+  ::mqtt::connect_options options_for(int version);
+  // A message of this connection's version: the expiry goes only on MQTT 5.
+  ::mqtt::message_ptr message(const std::string& topic, const std::string& payload, int qos,
+                              bool retained, std::chrono::seconds expiry = {}) const;
+  struct RetainedSlot;
+  // When `slot` must be published again: half its expiry after it was sent.
+  static std::chrono::steady_clock::time_point refresh_due(const RetainedSlot& slot);
+  // When the soonest expiring retained slot must be published again
+  // (max() when none must).
+  std::chrono::steady_clock::time_point next_refresh() const;
   Drain drain();
   // Waits until the rate limit lets the next outbox row go.
   void pace();
@@ -72,7 +88,7 @@ class Sender {
   void drop_connection();
   // Replaces client_ with a fresh one, discarding whatever the old one still
   // had queued.
-  void renew_client();
+  void renew_client(int version);
   void say_goodbye();
   // Publishes every retained slot that has not reached this connection;
   // false when the link failed.
@@ -107,6 +123,8 @@ class Sender {
     std::string payload;
     bool sent = false;  // on this connection
     std::uint64_t published = 0;
+    std::chrono::seconds expiry{0};                 // MQTT 5 message expiry; 0: none
+    std::chrono::steady_clock::time_point sent_at;  // when the broker last took it
   };
   std::map<std::string, RetainedSlot> retained_;  // by topic; guarded by mutex_
   std::chrono::milliseconds backoff_;             // sender thread only
@@ -127,7 +145,10 @@ class Sender {
   // first on the next one, ahead of the outbox's ordered resend (see
   // docs/design.md, "MQTT contract"). Sender thread only once started.
   std::unique_ptr<::mqtt::async_client> client_;
-  ::mqtt::connect_options connect_options_;
+  std::atomic<int> version_{0};  // of client_'s connection: 5 or 4
+  // The version the next attempt uses; "auto" moves to 3.1.1 when the broker
+  // refuses 5, and back to 5 when a 3.1.1 attempt fails. Sender thread only.
+  int next_version_;
   std::thread thread_;
 };
 

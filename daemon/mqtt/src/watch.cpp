@@ -3,45 +3,20 @@
 #include <mqtt/async_client.h>
 #include <unistd.h>
 
+#include "vigil/mqtt/connect_options.hpp"
+
 namespace vigil::mqtt {
-namespace {
-
-::mqtt::connect_options watch_options(const WatchBroker& b) {
-  auto options = ::mqtt::connect_options_builder()
-                     .mqtt_version(MQTTVERSION_3_1_1)
-                     .clean_session(true)  // a watch shows what happens now, not a backlog
-                     .keep_alive_interval(std::chrono::seconds(10))
-                     .connect_timeout(std::chrono::seconds(5))
-                     .finalize();
-  if (!b.username.empty()) {
-    options.set_user_name(b.username);
-    options.set_password(b.password);
-  }
-  if (!b.ca_file.empty()) {
-    auto ssl = ::mqtt::ssl_options_builder()
-                   .trust_store(b.ca_file)
-                   .enable_server_cert_auth(true)
-                   .verify(b.verify_hostname)
-                   .ssl_version(MQTT_SSL_VERSION_TLS_1_2)
-                   .finalize();
-    if (!b.cert_file.empty()) ssl.set_key_store(b.cert_file);
-    if (!b.key_file.empty()) ssl.set_private_key(b.key_file);
-    options.set_ssl(std::move(ssl));
-  }
-  return options;
-}
-
-}  // namespace
-
 std::string watch_topics(const WatchBroker& broker, const std::vector<std::string>& filters,
                          const std::function<void(const WatchMessage&)>& on_message,
                          const std::function<void(bool up, const std::string& why)>& on_link,
                          const std::function<bool()>& stop, std::chrono::milliseconds poll) {
-  const bool ipv6 = broker.host.find(':') != std::string::npos;
-  const std::string uri = std::string{broker.ca_file.empty() ? "tcp://" : "ssl://"} +
-                          (ipv6 ? "[" + broker.host + "]" : broker.host) + ":" +
-                          std::to_string(broker.port);
-  const auto options = watch_options(broker);
+  const std::string uri = server_uri(broker.host, broker.port, !broker.ca_file.empty());
+  // Clean: a watch shows what happens now, not a backlog.
+  const auto options =
+      connect_options({broker.username,
+                       broker.password,
+                       {broker.ca_file, broker.cert_file, broker.key_file, broker.verify_hostname}},
+                      std::chrono::seconds(10), std::chrono::seconds(5));
   bool ever_connected = false;
   while (!stop()) {
     try {

@@ -32,6 +32,10 @@ TEST(PublisherConfig, RejectsWhatCannotWork) {
   EXPECT_TRUE(rejects([](PublisherConfig& c) { c.port = 0; }));
   EXPECT_TRUE(rejects([](PublisherConfig& c) { c.host = ""; }));
   EXPECT_TRUE(rejects([](PublisherConfig& c) { c.reconnect_min = 2s, c.reconnect_max = 1s; }));
+  EXPECT_TRUE(rejects([](PublisherConfig& c) { c.protocol = "3.1"; }));
+  EXPECT_TRUE(rejects([](PublisherConfig& c) { c.state_expiry = -1s; }));
+  EXPECT_TRUE(
+      rejects([](PublisherConfig& c) { c.state_expiry = std::chrono::seconds(1LL << 32); }));
 }
 
 using PublisherTest = BrokerTest;

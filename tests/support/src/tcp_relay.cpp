@@ -12,15 +12,15 @@
 
 namespace vigil::testing {
 
-TcpRelay::TcpRelay(std::uint16_t upstream_port) {
+TcpRelay::TcpRelay(std::uint16_t upstream_port, bool mqtt311_only) {
   // The kernel's free port may be taken by the time the relay binds: retry.
   for (int attempt = 0; attempt < 5 && !child_; ++attempt) {
     port_ = free_tcp_port();
     const auto ready = dir_.file("ready");
-    auto child = std::make_unique<ChildProcess>(
-        std::vector<std::string>{VIGIL_PYTHON3, VIGIL_TCP_RELAY_SCRIPT, std::to_string(port_),
-                                 std::to_string(upstream_port), ready.string()},
-        dir_.file("relay.log"));
+    std::vector<std::string> argv{VIGIL_PYTHON3, VIGIL_TCP_RELAY_SCRIPT, std::to_string(port_),
+                                  std::to_string(upstream_port), ready.string()};
+    if (mqtt311_only) argv.emplace_back("--mqtt311-only");
+    auto child = std::make_unique<ChildProcess>(std::move(argv), dir_.file("relay.log"));
     if (eventually([&] { return std::filesystem::exists(ready) || !child->running(); },
                    std::chrono::seconds(10)) &&
         child->running()) {

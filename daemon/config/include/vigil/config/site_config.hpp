@@ -46,6 +46,9 @@ struct BrokerConfig {
   // the broker refuses it). MQTT 5 adds message expiry on retained state
   // and Response Topic / Correlation Data on command replies.
   std::string protocol = "auto";
+  // broker.state_expiry: MQTT 5 message expiry of the retained door and zone
+  // states (0: none); vigild publishes each again after half of it.
+  std::chrono::seconds state_expiry{3600};
   std::chrono::seconds digest_at{7 * 3600};
 };
 

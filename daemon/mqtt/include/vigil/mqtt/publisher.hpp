@@ -11,6 +11,8 @@
 // a console sees every incident, in order of first arrival, with possible
 // duplicates (same "id") and never a gap. When the broker is down or goes
 // away it reconnects with exponential backoff (docs/mqtt.md).
+// Under MQTT 5 (broker.protocol) door and zone states carry a message expiry
+// and are published again before it runs out while the gateway lives.
 //
 // Threads: publish_incident(), stats(), connected() and wait_drained() may be
 // called from any thread (the daemon's event loop) while Paho's callbacks run
@@ -26,23 +28,12 @@
 
 #include "vigil/core/ids.hpp"
 #include "vigil/core/incident.hpp"
+#include "vigil/mqtt/broker_login.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/payload.hpp"
 #include "vigil/mqtt/topics.hpp"
 
 namespace vigil::mqtt {
-
-// TLS to the broker (docs/mqtt.md, "Broker security"). The server's
-// certificate must chain to `ca_file`; with verify_hostname its name (or IP
-// address) must match `host`. A client certificate and key are optional (the
-// broker decides whether it requires one). Files are PEM.
-struct TlsConfig {
-  std::string ca_file;  // empty: no TLS
-  std::string cert_file;
-  std::string key_file;
-  bool verify_hostname = true;
-  bool enabled() const { return !ca_file.empty(); }
-};
 
 struct PublisherConfig {
   std::string host = "127.0.0.1";
@@ -71,6 +62,16 @@ struct PublisherConfig {
   // Outbox rows published per second at most (0: unlimited), so a replay of
   // days of backlog does not saturate a thin uplink or a console.
   std::uint32_t max_rate = 20'000;
+  // "5", "3.1.1" or "auto": 5, falling back to 3.1.1 when the broker refuses
+  // it (docs/mqtt.md, "MQTT 5"). Under 5 the door and zone states carry a
+  // message expiry; nothing else changes on the wire.
+  std::string protocol = "auto";
+  // Message expiry of the retained door and zone states under MQTT 5, so a
+  // dead gateway's states do not look live forever (0: they never expire).
+  // A live gateway publishes each again after half of it.
+  std::chrono::seconds state_expiry{3600};
+
+  BrokerLogin login() const { return {username, password, tls}; }
 };
 
 struct PublisherStats {
@@ -127,6 +128,9 @@ class Publisher {
   // The meeting digest (digest.hpp), retained on topics().digest(); only the
   // newest is kept. Any thread.
   void publish_digest(std::string payload);
+  // The MQTT version of the current (or last) connection: 5, 4 (3.1.1), or 0
+  // before the first.
+  int mqtt_version() const;
   // Checkpoints the broker has acknowledged since start.
   std::uint64_t checkpoints_published() const;
   // Publishes the incident at QoS 1 without storing it: for an incident that

@@ -18,8 +18,11 @@ namespace vigil::testing {
 class TcpRelay {
  public:
   // Starts the relay to 127.0.0.1:upstream_port and waits until it listens.
-  // Throws std::runtime_error (with its log) if it does not come up.
-  explicit TcpRelay(std::uint16_t upstream_port);
+  // Throws std::runtime_error (with its log) if it does not come up. With
+  // mqtt311_only it refuses an MQTT 5 CONNECT as a 3.1.1-only broker does
+  // (CONNACK code 1, then close; log() says "refused MQTT 5") and relays
+  // 3.1.1 ones.
+  explicit TcpRelay(std::uint16_t upstream_port, bool mqtt311_only = false);
   ~TcpRelay();
   TcpRelay(const TcpRelay&) = delete;
   TcpRelay& operator=(const TcpRelay&) = delete;
