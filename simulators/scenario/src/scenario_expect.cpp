@@ -199,14 +199,13 @@ void add_attrs(Record& record, std::string_view text) {
     i = eq + 1;
     if (i < text.size() && text[i] == '"') {
       const auto close = text.find('"', i + 1);
-      value = std::string(text.substr(i + 1, close == std::string_view::npos
-                                                 ? std::string_view::npos
-                                                 : close - i - 1));
+      value = std::string(text.substr(
+          i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1));
       i = close == std::string_view::npos ? text.size() : close + 1;
     } else {
       const auto space = text.find(' ', i);
-      value = std::string(text.substr(i, space == std::string_view::npos ? std::string_view::npos
-                                                                         : space - i));
+      value = std::string(
+          text.substr(i, space == std::string_view::npos ? std::string_view::npos : space - i));
       i = space == std::string_view::npos ? text.size() : space;
     }
     if (!key.empty()) record["attrs." + key] = value;

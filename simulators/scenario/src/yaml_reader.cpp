@@ -76,9 +76,8 @@ bool YamlReader::mapping(const YAML::Node& value, std::string_view what,
   for (const auto& kv : value) {
     const auto key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      error(kv.first,
-            "unknown key '" + key + "' in " + std::string(what) + " (expected " + one_of(allowed) +
-                ")");
+      error(kv.first, "unknown key '" + key + "' in " + std::string(what) + " (expected " +
+                          one_of(allowed) + ")");
       ok = false;
     }
   }

@@ -23,7 +23,9 @@ expect:
     - {kind: credential_used_while_abroad, severity: critical, payload: {person: p04}}
 )";
 
-Scenario parsed() { return parse_scenario(kScenario, "trip.yaml").value(); }
+Scenario parsed() {
+  return parse_scenario(kScenario, "trip.yaml").value();
+}
 
 TEST(ScenarioExpect, ParsesSetupKeypadOperatorStepsAndExpectations) {
   const auto s = parsed();
@@ -41,8 +43,7 @@ TEST(ScenarioExpect, ParsesSetupKeypadOperatorStepsAndExpectations) {
   EXPECT_EQ(s.expect.journal[0].fields.back(),
             (std::pair<std::string, std::string>{"attrs.destination", "XX"}));
   ASSERT_EQ(s.expect.mqtt.size(), 1u);
-  EXPECT_EQ(s.expect.mqtt[0].fields.back(),
-            (std::pair<std::string, std::string>{"person", "p04"}));
+  EXPECT_EQ(s.expect.mqtt[0].fields.back(), (std::pair<std::string, std::string>{"person", "p04"}));
   // PINs never reach a log line.
   EXPECT_EQ(describe(s.steps[0].action).find("1234"), std::string::npos);
 }
@@ -53,9 +54,8 @@ TEST(ScenarioExpect, AllExpectationsMetInOrderLeaveNothingUnmet) {
                 {"reason", "credential_used_while_abroad"},
                 {"attrs.destination", "XX"}};
   Record release{{"kind", "lockdown_released"}, {"attrs.operator", "ben"}};
-  Record incident{{"kind", "credential_used_while_abroad"},
-                  {"severity", "critical"},
-                  {"person", "p04"}};
+  Record incident{
+      {"kind", "credential_used_while_abroad"}, {"severity", "critical"}, {"person", "p04"}};
   const auto unmet = unmet_expectations(parsed(), {{{"kind", "daemon_started"}}, denial, release},
                                         {incident}, {{"user", "ben"}});
   EXPECT_TRUE(unmet.empty()) << config::to_string(unmet);
@@ -67,13 +67,11 @@ TEST(ScenarioExpect, AnUnmetExpectationNamesItsFileLineAndTheClosestRecord) {
                 {"person", "p04"},
                 {"reason", "credential_used_while_abroad"},
                 {"attrs.destination", "XX"}};
-  Record incident{{"kind", "credential_used_while_abroad"},
-                  {"severity", "major"},
-                  {"person", "p04"}};
+  Record incident{
+      {"kind", "credential_used_while_abroad"}, {"severity", "major"}, {"person", "p04"}};
   // In order: a release journalled before the denial does not meet the
   // expectation written after it.
-  const auto unmet =
-      unmet_expectations(parsed(), {release, denial}, {incident}, {{"user", "ben"}});
+  const auto unmet = unmet_expectations(parsed(), {release, denial}, {incident}, {{"user", "ben"}});
   ASSERT_EQ(unmet.size(), 2u) << config::to_string(unmet);
   const auto text = config::to_string(unmet);
   EXPECT_NE(text.find("trip.yaml:12:7: journal row not seen: kind=lockdown_released "
@@ -93,9 +91,12 @@ TEST(ScenarioExpect, MistakesInExpectationsAndSetupAreReportedWithPositions) {
     const char* message;
   };
   const Case cases[] = {
-      {"steps: []\nexpect: {journal: [{person: p01}]}\n", "t.yaml:2:20: 'a journal expectation' needs 'kind'"},
-      {"steps: []\nexpect: {journal: [{kind: x, persn: p01}]}\n", "t.yaml:2:30: unknown key 'persn'"},
-      {"steps: []\nexpect: {mqtt: [{kind: x, attrs: {a: b}}]}\n", "unknown key 'attrs' in an MQTT expectation"},
+      {"steps: []\nexpect: {journal: [{person: p01}]}\n",
+       "t.yaml:2:20: 'a journal expectation' needs 'kind'"},
+      {"steps: []\nexpect: {journal: [{kind: x, persn: p01}]}\n",
+       "t.yaml:2:30: unknown key 'persn'"},
+      {"steps: []\nexpect: {mqtt: [{kind: x, attrs: {a: b}}]}\n",
+       "unknown key 'attrs' in an MQTT expectation"},
       {"steps: []\nexpect: {journal: [{kind: x, attrs: [a]}]}\n", "'attrs' takes a mapping"},
       {"steps: []\nexpect: {log: []}\n", "unknown key 'log' in expect"},
       {"steps: []\nexpect: {journal: {kind: x}}\n", "takes a list of expected records"},
