@@ -160,6 +160,13 @@ int serve(const Settings& s, vigil::config::SiteConfig site, std::optional<vs::S
       } else {
         console.print("scenario: " + (scenario->name.empty() ? scenario->file : scenario->name) +
                       " starts (" + vigil::config::format_duration(scenario->duration()) + ")");
+        if (!scenario->expect.empty() || !scenario->setup.empty()) {
+          console.print(
+              "scenario: its setup (" + std::to_string(scenario->setup.size()) +
+              " commands) and journal/MQTT expectations (" +
+              std::to_string(scenario->expect.journal.size() + scenario->expect.mqtt.size()) +
+              ") are the scenario test runner's; not run or checked here");
+        }
         outcome = runner.run(*scenario);
         console.print("scenario: done, " + std::to_string(outcome.actions_run) + " actions, " +
                       std::to_string(outcome.expectations_failed) + " expectations failed, " +

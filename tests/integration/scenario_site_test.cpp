@@ -71,7 +71,8 @@ class ScenarioPlay {
     if (!loaded) throw std::runtime_error(config::to_string(loaded.diagnostics()));
     scenario_ = std::move(loaded).value();
     for (const auto& entry : fs::directory_iterator(kSiteFolder)) {
-      if (entry.is_regular_file()) fs::copy_file(entry.path(), dir_.file(entry.path().filename().string()));
+      if (entry.is_regular_file())
+        fs::copy_file(entry.path(), dir_.file(entry.path().filename().string()));
     }
     fs::create_directories(dir_.file("run"));
     std::string site = read_text(site_path());
@@ -91,15 +92,18 @@ class ScenarioPlay {
                       std::to_string(broker_.port()), "-q", "1", "-d", "-t",
                       "vigil/v1/+/+/incident/#", "-F", "msg: %t %p"},
                      dir_.file("mqtt.log"));
-    if (!eventually([&] { return read_text(dir_.file("mqtt.log")).find("SUBACK") != std::string::npos; }, 10s)) {
-      throw std::runtime_error("mosquitto_sub did not subscribe:\n" + read_text(dir_.file("mqtt.log")));
+    if (!eventually(
+            [&] { return read_text(dir_.file("mqtt.log")).find("SUBACK") != std::string::npos; },
+            10s)) {
+      throw std::runtime_error("mosquitto_sub did not subscribe:\n" +
+                               read_text(dir_.file("mqtt.log")));
     }
     ChildProcess sim({VIGIL_SIM_PATH, site_path().string(), "--scenario", scenario_.file,
                       "--vigilctl", VIGILCTL_PATH, "--wait-timeout", "20s", "--then-idle"},
                      dir_.file("vigil-sim.log"));
-    ChildProcess vigild({VIGILD_PATH, "-c", site_path().string(), "--broker-port",
-                         std::to_string(broker_.port())},
-                        dir_.file("vigild.log"));
+    ChildProcess vigild(
+        {VIGILD_PATH, "-c", site_path().string(), "--broker-port", std::to_string(broker_.port())},
+        dir_.file("vigild.log"));
     // vigil-sim keeps serving after the scenario (--then-idle), so vigild
     // sees no device go away while the records are read.
     const auto budget =
@@ -132,7 +136,8 @@ class ScenarioPlay {
 
  private:
   // vigilctl ARGS -c SITE (stdin from `input`); its exit code and output.
-  std::pair<int, std::string> vigilctl(std::vector<std::string> args, const std::string& input = {}) {
+  std::pair<int, std::string> vigilctl(std::vector<std::string> args,
+                                       const std::string& input = {}) {
     const auto log = dir_.file("vigilctl.log");
     fs::remove(log);
     std::vector<std::string> argv;
@@ -248,19 +253,22 @@ INSTANTIATE_TEST_SUITE_P(RuleFamilies, ScenarioSite,
                          });
 
 TEST(ScenarioSiteRunner, AnUnmetExpectationFailsTheRunWithItsFileAndLine) {
-  const auto file = fs::path(VIGIL_SOURCE_DIR) / "tests/integration/scenarios/wrong_expectation.yaml";
+  const auto file =
+      fs::path(VIGIL_SOURCE_DIR) / "tests/integration/scenarios/wrong_expectation.yaml";
   ScenarioPlay play(file);
   const auto played = play.play();
   EXPECT_EQ(played.sim_exit, 0) << played.logs;  // the doors did what it said
   ASSERT_EQ(played.unmet.size(), 2u) << config::to_string(played.unmet) << played.logs;
   const auto text = config::to_string(played.unmet);
-  EXPECT_NE(text.find(file.string() + ":13:7: journal row not seen: kind=access_granted person=p04"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(file.string() + ":13:7: journal row not seen: kind=access_granted person=p04"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("closest: kind=access_denied person=p04"), std::string::npos) << text;
-  EXPECT_NE(text.find(file.string() + ":15:7: MQTT incident not seen: kind=credential_used_while_abroad "
-                      "severity=warning"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(file.string() + ":15:7: MQTT incident not seen: kind=credential_used_while_abroad "
+                                "severity=warning"),
+      std::string::npos)
       << text;
 }
 

@@ -2,6 +2,7 @@
 // keypad and operator-command steps: parsed with positions, checked in order.
 #include <gtest/gtest.h>
 
+#include "vigil/config/load.hpp"
 #include "vigil/sim/scenario.hpp"
 
 namespace vigil::sim {
@@ -126,6 +127,21 @@ TEST(ScenarioExpect, AttrsColumnSplitsIntoNamedFields) {
   Record broken;
   add_attrs(broken, "a=\"unterminated b= =x");  // never crashes on odd text
   EXPECT_EQ(broken.at("attrs.a"), "unterminated b= =x");
+}
+
+TEST(ScenarioExpect, EveryRuleFamilyScenarioPlaysOnItsSiteAndExpectsSomething) {
+  const std::string root = std::string(VIGIL_SOURCE_DIR) + "/config/scenarios/";
+  auto site = config::load_site_config(root + "site.yaml");
+  ASSERT_TRUE(site.ok()) << config::to_string(site.diagnostics());
+  for (const char* name : {"keypad_pin.yaml", "escorted_visit.yaml", "trip.yaml", "watch_flag.yaml",
+                           "lockdown.yaml"}) {
+    auto scenario = load_scenario(root + name);
+    ASSERT_TRUE(scenario.ok()) << config::to_string(scenario.diagnostics());
+    EXPECT_EQ(config::to_string(validate_scenario(scenario.value(), site.value())), "") << name;
+    EXPECT_FALSE(scenario.value().expect.journal.empty()) << name;
+    EXPECT_FALSE(scenario.value().setup.empty()) << name;
+    EXPECT_LE(scenario.value().duration(), std::chrono::seconds(7)) << name;
+  }
 }
 
 }  // namespace scenario_expect_test
