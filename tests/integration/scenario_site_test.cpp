@@ -6,8 +6,10 @@
 // incidents mosquitto_sub (an independent MQTT peer) saw. One vigild start
 // per file; waits are bounded waits for a condition, never fixed sleeps.
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -41,20 +43,10 @@ void replace_once(std::string& text, const std::string& from, const std::string&
   text.replace(at, from.size(), to);
 }
 
+// The name vigild gives the peer of its control socket: the operator.
 std::string unix_user() {
-  const char* user = std::getenv("USER");
-  std::string out = user != nullptr ? user : "";
-  // The same answer vigild gets from the peer's uid.
-  std::ifstream passwd("/etc/passwd");
-  for (std::string line; std::getline(passwd, line);) {
-    std::istringstream fields(line);
-    std::string name, x, uid;
-    std::getline(fields, name, ':');
-    std::getline(fields, x, ':');
-    std::getline(fields, uid, ':');
-    if (uid == std::to_string(::geteuid())) return name;
-  }
-  return out;
+  const passwd* entry = ::getpwuid(::geteuid());
+  return entry != nullptr ? entry->pw_name : "uid:" + std::to_string(::geteuid());
 }
 
 // What a play showed: the expectations nothing met, vigil-sim's verdict, logs.
@@ -239,7 +231,9 @@ TEST_P(ScenarioSite, PlaysWithEveryLockJournalAndMqttExpectationMet) {
   const auto played = play.play();
   EXPECT_EQ(played.sim_exit, 0) << played.logs;
   EXPECT_TRUE(played.unmet.empty()) << config::to_string(played.unmet) << "\n" << played.logs;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << played.logs;
+  // 3 to 8 s each on a 2-core machine at load 12-20 (docs/design.md); the
+  // bound catches a run that waited out its timeouts, not a slow machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << played.logs;
 }
 
 INSTANTIATE_TEST_SUITE_P(RuleFamilies, ScenarioSite,
