@@ -135,8 +135,13 @@ class ScenarioPlay {
     std::vector<std::string> argv;
     if (!input.empty()) {
       std::ofstream(dir_.file("vigilctl.in")) << input << "\n";
-      argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" < \"$VIGILCTL_IN\"", VIGILCTL_PATH};
-      ::setenv("VIGILCTL_IN", dir_.file("vigilctl.in").c_str(), 1);
+      // sh only redirects stdin: the words reach vigilctl untouched.
+      argv = {"/bin/sh",
+              "-c",
+              "in=$1; shift; exec \"$@\" < \"$in\"",
+              "sh",
+              dir_.file("vigilctl.in").string(),
+              VIGILCTL_PATH};
     } else {
       argv = {VIGILCTL_PATH};
     }
