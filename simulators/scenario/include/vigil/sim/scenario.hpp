@@ -11,6 +11,11 @@
 //     - {at: 3s, close: lobby-main}
 //     - {at: 5s, rex: lobby-main}            # or rex: {door: lobby-main, hold: 1s}
 //     - {at: 8s, force: server-room-door}    # opens the contact; says "no grant expected"
+//     - {at: 9s, keys: {reader: vault-in, keys: "1234#", burst: 4}}   # keypad bursts
+//     - {at: 10s, ctl: [lockdown, set, ops, --reason, drill]}          # vigilctl via vigild
+//     - {after: 100ms, expect: {door: ops-door, lock: locked, within: 3s}}
+//   setup: [[person, import, people.csv]]     # vigilctl before vigild starts (runner's)
+//   expect: {journal: [{kind: ..., attrs: {...}}], mqtt: [{kind: ..., severity: ...}]}
 //
 // Parsing yields every mistake with file:line:col; validate_scenario() then
 // checks the names against the site (parse -> validate -> play).
