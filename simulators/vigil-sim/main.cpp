@@ -151,7 +151,7 @@ int serve(const Settings& s, vigil::config::SiteConfig site, std::optional<vs::S
   if (scenario) {
     const auto timeout =
         vigil::config::parse_duration(s.wait_timeout).value_or(std::chrono::seconds(30));
-    player = std::thread([&] {
+    player = std::thread([&, timeout] {  // timeout by value: this block ends first
       if (!s.no_wait &&
           !sim->wait_for_daemon(std::chrono::duration_cast<std::chrono::milliseconds>(timeout),
                                 stopping)) {
