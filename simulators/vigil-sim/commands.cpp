@@ -55,7 +55,7 @@ CommandReply dispatch(SimSite& site, const std::vector<std::string>& w) {
     if (w[2].find_first_not_of("0123456789*#") != std::string::npos) {
       return fail("keys: expected digits, * and #, got '" + w[2] + "'");
     }
-    site.keys(w[1], w[2]);
+    site.keys(w[1], w[2], false);
     return CommandReply{true, {"typed " + std::to_string(w[2].size()) + " keys at " + w[1]}};
   }
   if (verb == "open" || verb == "close" || verb == "force") {

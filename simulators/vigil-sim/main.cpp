@@ -8,14 +8,17 @@
 // expectation failed.
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -44,7 +47,35 @@ struct Settings {
   bool then_idle = false;
   bool no_wait = false;
   std::string wait_timeout = "30s";
+  std::string vigilctl = "vigilctl";  // for a scenario's ctl steps (searched in PATH)
 };
+
+// A scenario's `ctl` step: `vigilctl ARGS -c SITE`, which reaches the running
+// vigild through its control socket. Its output goes to vigil-sim's.
+void run_vigilctl(const Settings& s, const std::vector<std::string>& args) {
+  std::vector<std::string> words{s.vigilctl};
+  words.insert(words.end(), args.begin(), args.end());
+  words.push_back("-c");
+  words.push_back(s.site_path);
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  pid_t pid = -1;
+  if (int rc = ::posix_spawnp(&pid, s.vigilctl.c_str(), nullptr, nullptr, argv.data(), environ);
+      rc != 0) {
+    throw std::runtime_error("cannot start " + s.vigilctl + ": " + std::strerror(rc));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("vigilctl failed (" +
+                             (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                                : std::string("killed")) +
+                             ")");
+  }
+}
 
 // Next to the first sim GPIO socket, so one folder holds a site's sockets.
 std::string default_control_path(const vigil::config::SiteConfig& site) {
@@ -112,13 +143,15 @@ int serve(const Settings& s, vigil::config::SiteConfig site, std::optional<vs::S
   if (interactive) console.plain("  or type them here (help); Ctrl-C or Ctrl-D stops");
 
   std::atomic<bool> stopping{false};
-  vs::ScenarioRunner runner(*sim, [&](const std::string& line) { console.print(line); });
+  vs::ScenarioRunner runner(
+      *sim, [&](const std::string& line) { console.print(line); },
+      [&s](const std::vector<std::string>& args) { run_vigilctl(s, args); });
   vs::ScenarioOutcome outcome;
   std::thread player;
   if (scenario) {
     const auto timeout =
         vigil::config::parse_duration(s.wait_timeout).value_or(std::chrono::seconds(30));
-    player = std::thread([&] {
+    player = std::thread([&, timeout] {  // timeout by value: this block ends first
       if (!s.no_wait &&
           !sim->wait_for_daemon(std::chrono::duration_cast<std::chrono::milliseconds>(timeout),
                                 stopping)) {
@@ -127,6 +160,13 @@ int serve(const Settings& s, vigil::config::SiteConfig site, std::optional<vs::S
       } else {
         console.print("scenario: " + (scenario->name.empty() ? scenario->file : scenario->name) +
                       " starts (" + vigil::config::format_duration(scenario->duration()) + ")");
+        if (!scenario->expect.empty() || !scenario->setup.empty()) {
+          console.print(
+              "scenario: its setup (" + std::to_string(scenario->setup.size()) +
+              " commands) and journal/MQTT expectations (" +
+              std::to_string(scenario->expect.journal.size() + scenario->expect.mqtt.size()) +
+              ") are the scenario test runner's; not run or checked here");
+        }
         outcome = runner.run(*scenario);
         console.print("scenario: done, " + std::to_string(outcome.actions_run) + " actions, " +
                       std::to_string(outcome.expectations_failed) + " expectations failed, " +
@@ -199,6 +239,8 @@ int main(int argc, char** argv) {
   app.add_flag("--then-idle", s.then_idle, "keep serving after the scenario");
   app.add_flag("--no-wait", s.no_wait, "start the scenario without waiting for vigild to attach");
   app.add_option("--wait-timeout", s.wait_timeout, "how long to wait for vigild (default 30s)");
+  app.add_option("--vigilctl", s.vigilctl,
+                 "vigilctl for the scenario's ctl steps (default: vigilctl in PATH)");
   app.add_subcommand("serve", "serve the site until Ctrl-C (the default)");
   app.add_subcommand("check", "check the site config and --scenario, then exit");
   std::string reader, card, format, door, hold;

@@ -202,10 +202,11 @@ void SimSite::swipe(const std::string& reader, core::CardNumber card, const std:
   it->second.sim->send(bits);
 }
 
-void SimSite::keys(const std::string& reader, const std::string& typed) {
+void SimSite::keys(const std::string& reader, const std::string& typed, bool four_bit) {
   auto it = readers_.find(reader);
   if (it == readers_.end()) throw std::runtime_error("unknown Wiegand reader '" + reader + "'");
-  console_.print(reader + ": " + std::to_string(typed.size()) + " keys");
+  console_.print(reader + ": " + std::to_string(typed.size()) + " keys (" + (four_bit ? "4" : "8") +
+                 "-bit bursts)");
   for (char c : typed) {
     const unsigned code = c == '*' ? 10u : c == '#' ? 11u : static_cast<unsigned>(c - '0');
     const auto key = core::keypad_key_from_code(code);
@@ -213,7 +214,8 @@ void SimSite::keys(const std::string& reader, const std::string& typed) {
     // A pause before each key: each burst is its own frame, apart from a
     // card swiped just before.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    it->second.sim->send(wiegand::encode_key(*key, wiegand::KeyBurst::eight_bit));
+    it->second.sim->send(wiegand::encode_key(
+        *key, four_bit ? wiegand::KeyBurst::four_bit : wiegand::KeyBurst::eight_bit));
   }
 }
 

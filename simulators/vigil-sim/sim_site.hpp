@@ -33,9 +33,10 @@ class SimSite final : public SiteActions {
   SimSite& operator=(const SimSite&) = delete;
 
   void swipe(const std::string& reader, core::CardNumber card, const std::string& format) override;
-  // Types on a Wiegand reader's keypad: one 8-bit burst per key ('0'-'9',
-  // '*', '#'), 100 ms apart a pause before each as a hand types. Keys are not echoed (PINs).
-  void keys(const std::string& reader, const std::string& typed);
+  // Types on a Wiegand reader's keypad: one burst per key ('0'-'9', '*',
+  // '#'), 8 bits (code + complement) or 4 (the bare code), with a 100 ms
+  // pause before each as a hand types. Keys are not echoed (PINs).
+  void keys(const std::string& reader, const std::string& typed, bool four_bit) override;
   void set_contact(const std::string& door, bool open) override;
   void set_rex(const std::string& door, bool pressed) override;
   bool lock_energised(const std::string& door) const override;

@@ -40,19 +40,34 @@ struct Checker {
     return d;
   }
 
-  void check(const Step& step, const Swipe& swipe) {
-    const auto* reader = site.site.find_reader(core::ReaderId(swipe.reader));
-    if (reader == nullptr) return error(step, "unknown reader '" + swipe.reader + "'");
+  // The Wiegand reader on a sim chip, or nullptr after reporting.
+  const config::WiegandReaderConfig* wiegand_reader(const Step& step, const std::string& name) {
+    const auto* reader = site.site.find_reader(core::ReaderId(name));
+    if (reader == nullptr) {
+      error(step, "unknown reader '" + name + "'");
+      return nullptr;
+    }
     auto wiegand = std::find_if(site.wiegand_readers.begin(), site.wiegand_readers.end(),
-                                [&](const auto& w) { return w.reader.str() == swipe.reader; });
+                                [&](const auto& w) { return w.reader.str() == name; });
     if (wiegand == site.wiegand_readers.end()) {
-      return error(step, "reader '" + swipe.reader +
-                             "' is not a Wiegand reader; vigil-sim swipes at Wiegand readers");
+      error(step,
+            "reader '" + name + "' is not a Wiegand reader; vigil-sim swipes at Wiegand readers");
+      return nullptr;
     }
     if (!simulated(wiegand->chip)) {
-      return error(step, "reader '" + swipe.reader + "' is on GPIO chip '" + wiegand->chip.str() +
-                             "', which is not a sim chip");
+      error(step, "reader '" + name + "' is on GPIO chip '" + wiegand->chip.str() +
+                      "', which is not a sim chip");
+      return nullptr;
     }
+    return &*wiegand;
+  }
+
+  void check(const Step& step, const TypeKeys& keys) { wiegand_reader(step, keys.reader); }
+  void check(const Step&, const OperatorCommand&) {}
+
+  void check(const Step& step, const Swipe& swipe) {
+    const auto* wiegand = wiegand_reader(step, swipe.reader);
+    if (wiegand == nullptr) return;
     std::string format = swipe.format;
     if (format.empty()) format = wiegand->formats.empty() ? "H10301" : wiegand->formats.front();
     auto spec = wiegand::find_format(format, site.custom_formats);
@@ -104,7 +119,18 @@ std::string describe(const Action& action) {
       return "rex " + r.door + " for " + config::format_duration(r.hold);
     }
     std::string operator()(const ExpectLock& e) const {
-      return "expect " + e.door + " lock " + (e.unlocked ? "UNLOCKED" : "LOCKED");
+      return "expect " + e.door + " lock " + (e.unlocked ? "UNLOCKED" : "LOCKED") +
+             (e.within.count() > 0 ? " within " + config::format_duration(e.within) : "");
+    }
+    std::string operator()(const TypeKeys& k) const {
+      // PINs are never printed: only how many keys, and the burst size.
+      return "keys at " + k.reader + " (" + std::to_string(k.keys.size()) + ", " +
+             (k.four_bit ? "4" : "8") + "-bit bursts)";
+    }
+    std::string operator()(const OperatorCommand& c) const {
+      std::string out = "vigilctl";
+      for (const auto& w : c.args) out += " " + w;
+      return out;
     }
   } visitor;
   return std::visit(visitor, action);

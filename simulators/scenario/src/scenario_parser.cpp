@@ -8,70 +8,28 @@
 
 #include "vigil/config/duration.hpp"
 #include "vigil/sim/scenario.hpp"
+#include "yaml_reader.hpp"
 
 namespace vigil::sim {
 namespace {
 
-constexpr std::array<std::string_view, 9> kStepKeys = {"at",    "after", "note",  "swipe", "open",
-                                                       "close", "rex",   "force", "expect"};
-constexpr std::array<std::string_view, 6> kActions = {"swipe", "open",  "close",
-                                                      "rex",   "force", "expect"};
+using detail::one_of;
+using detail::parse_expectations;
+using detail::parse_setup;
+using detail::unknown_key_message;
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
+const std::initializer_list<std::string_view> kStepKeys = {
+    "at", "after", "note", "swipe", "open", "close", "rex", "force", "expect", "keys", "ctl"};
+const std::initializer_list<std::string_view> kActions = {"swipe", "open",   "close", "rex",
+                                                          "force", "expect", "keys",  "ctl"};
 
-template <std::size_t N>
-std::string one_of(const std::array<std::string_view, N>& names) {
-  std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-template <std::size_t N>
-std::string unknown_key_message(std::string_view key, std::string_view where,
-                                const std::array<std::string_view, N>& allowed) {
-  std::string message = "unknown key '" + std::string(key) + "' in " + std::string(where);
-  std::string_view best;
-  std::size_t best_distance = 3;
-  for (auto candidate : allowed) {
-    const auto d = edit_distance(key, candidate);
-    if (d < best_distance) best = candidate, best_distance = d;
-  }
-  if (!best.empty()) return message + " (did you mean '" + std::string(best) + "'?)";
-  return message + " (expected one of " + one_of(allowed) + ")";
-}
-
-class Parser {
+class Parser : public detail::YamlReader {
  public:
-  explicit Parser(std::string file) : file_(std::move(file)) {}
-
-  void error(const YAML::Mark& mark, std::string message) {
-    diagnostics_.push_back(config::Diagnostic{file_, mark.line >= 0 ? mark.line + 1 : 0,
-                                              mark.column >= 0 ? mark.column + 1 : 0,
-                                              std::move(message)});
-  }
-  void error(const YAML::Node& node, std::string message) {
-    error(node.Mark(), std::move(message));
-  }
-
-  std::vector<config::Diagnostic> take() { return std::move(diagnostics_); }
-  bool failed() const { return !diagnostics_.empty(); }
+  using YamlReader::YamlReader;
 
   Scenario parse_root(const YAML::Node& root) {
     Scenario scenario;
-    scenario.file = file_;
+    scenario.file = file();
     if (!root.IsMap()) {
       error(root, "a scenario is a mapping with a 'steps' list");
       return scenario;
@@ -80,8 +38,13 @@ class Parser {
       const auto key = kv.first.Scalar();
       if (key == "name") {
         scenario.name = scalar(kv.second, "name").value_or("");
+      } else if (key == "setup") {
+        scenario.setup = parse_setup(*this, kv.second);
+      } else if (key == "expect") {
+        scenario.expect = parse_expectations(*this, kv.second);
       } else if (key != "steps") {
-        error(kv.first, unknown_key_message<2>(key, "a scenario", {"name", "steps"}));
+        error(kv.first,
+              unknown_key_message(key, "a scenario", {"name", "setup", "steps", "expect"}));
       }
     }
     const YAML::Node steps = root["steps"];
@@ -102,32 +65,15 @@ class Parser {
   }
 
  private:
-  std::optional<std::string> scalar(const YAML::Node& node, std::string_view key) {
-    if (!node.IsScalar() || node.Scalar().empty()) {
-      error(node, "'" + std::string(key) + "' must be a name or value, not a list or mapping");
-      return std::nullopt;
-    }
-    return node.Scalar();
-  }
-
-  std::optional<std::chrono::microseconds> duration(const YAML::Node& node, std::string_view key) {
-    auto text = scalar(node, key);
-    if (!text) return std::nullopt;
-    std::string why;
-    auto d = config::parse_duration(*text, &why);
-    if (!d) error(node, "'" + std::string(key) + "': " + why);
-    return d;
-  }
-
   std::optional<Step> parse_step(const YAML::Node& node, std::chrono::microseconds previous) {
     if (!node.IsMap()) {
       error(node, "a step is a mapping like {at: 1s, open: lobby-main}");
       return std::nullopt;
     }
-    const std::size_t errors_before = diagnostics_.size();
+    const std::size_t errors_before = error_count();
     std::vector<std::pair<std::string, YAML::Node>> actions;
     for (const auto& kv : node) {
-      const auto key = kv.first.Scalar();
+      const auto key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
       if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end()) {
         error(kv.first, unknown_key_message(key, "a step", kStepKeys));
       } else if (std::find(kActions.begin(), kActions.end(), key) != kActions.end()) {
@@ -157,7 +103,7 @@ class Parser {
       step.at = previous + *after;
     }
 
-    const bool misspelt = diagnostics_.size() != errors_before;  // likely the action itself
+    const bool misspelt = error_count() != errors_before;  // likely the action itself
     if (actions.empty() && misspelt) {
       // already reported as an unknown key
     } else if (actions.size() != 1) {
@@ -167,7 +113,7 @@ class Parser {
     } else if (auto action = parse_action(actions[0].first, actions[0].second)) {
       step.action = std::move(*action);
     }
-    if (diagnostics_.size() != errors_before) return std::nullopt;
+    if (error_count() != errors_before) return std::nullopt;
     return step;
   }
 
@@ -207,9 +153,37 @@ class Parser {
       if (value["format"]) swipe.format = scalar(value["format"], "format").value_or("");
       return swipe;
     }
+    if (kind == "keys") {
+      if (!mapping(value, "keys", {"reader", "keys", "burst"})) return std::nullopt;
+      TypeKeys keys;
+      if (auto reader = required(value, "keys", "reader")) keys.reader = *reader;
+      if (auto typed = required(value, "keys", "keys")) {
+        keys.keys = *typed;
+        if (typed->find_first_not_of("0123456789*#") != std::string::npos) {
+          error(value["keys"],
+                "'keys': digits, * (clear) and # (submit) only, got '" + *typed + "'");
+        }
+      }
+      if (value["burst"]) {
+        const auto burst = scalar(value["burst"], "burst");
+        if (burst && *burst != "4" && *burst != "8") {
+          error(value["burst"], "'burst': 4 or 8 (bits a key), got '" + *burst + "'");
+        }
+        keys.four_bit = burst == "4";
+      }
+      return keys;
+    }
+    if (kind == "ctl") {
+      auto args = words(value, "ctl");
+      if (!args) return std::nullopt;
+      return OperatorCommand{std::move(*args)};
+    }
     // expect
-    if (!mapping(value, "expect", {"door", "lock"})) return std::nullopt;
+    if (!mapping(value, "expect", {"door", "lock", "within"})) return std::nullopt;
     ExpectLock expect;
+    if (value["within"]) {
+      if (auto within = duration(value["within"], "within")) expect.within = *within;
+    }
     if (auto door = required(value, "expect", "door")) expect.door = *door;
     if (auto lock = required(value, "expect", "lock")) {
       if (*lock != "locked" && *lock != "unlocked") {
@@ -219,40 +193,6 @@ class Parser {
     }
     return expect;
   }
-
-  bool mapping(const YAML::Node& value, std::string_view what,
-               std::initializer_list<std::string_view> allowed) {
-    if (!value.IsMap()) {
-      error(value, "'" + std::string(what) + "' takes a mapping with " +
-                       std::string(*allowed.begin()) +
-                       " and more; see simulators/scenario/FORMAT.md");
-      return false;
-    }
-    bool ok = true;
-    for (const auto& kv : value) {
-      const auto key = kv.first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        error(kv.first,
-              "unknown key '" + key + "' in " + std::string(what) + " (expected " + list + ")");
-        ok = false;
-      }
-    }
-    return ok;
-  }
-
-  std::optional<std::string> required(const YAML::Node& map, std::string_view what,
-                                      const char* key) {
-    if (!map[key]) {
-      error(map, "'" + std::string(what) + "' needs '" + key + "'");
-      return std::nullopt;
-    }
-    return scalar(map[key], key);
-  }
-
-  std::string file_;
-  std::vector<config::Diagnostic> diagnostics_;
 };
 
 }  // namespace

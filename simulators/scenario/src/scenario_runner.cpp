@@ -31,7 +31,8 @@ std::vector<Timed> timeline(const Scenario& scenario) {
 
 }  // namespace
 
-ScenarioRunner::ScenarioRunner(SiteActions& site, Log log) : site_(site), log_(std::move(log)) {}
+ScenarioRunner::ScenarioRunner(SiteActions& site, Log log, OperatorCommands ctl)
+    : site_(site), log_(std::move(log)), ctl_(std::move(ctl)) {}
 
 void ScenarioRunner::stop() {
   {
@@ -48,7 +49,9 @@ bool ScenarioRunner::wait_until(std::chrono::steady_clock::time_point t) {
 
 ScenarioOutcome ScenarioRunner::run(const Scenario& scenario) {
   ScenarioOutcome outcome;
-  const auto start = std::chrono::steady_clock::now();
+  // A bounded `within` wait moves every later step by the time it waited,
+  // so the steps after it keep their spacing (open, then close 300 ms later).
+  auto start = std::chrono::steady_clock::now();
   for (const Timed& item : timeline(scenario)) {
     if (!wait_until(start + item.at)) {
       outcome.stopped = true;
@@ -67,8 +70,24 @@ ScenarioOutcome ScenarioRunner::run(const Scenario& scenario) {
               site_.set_contact(a.door, a.open);
             } else if constexpr (std::is_same_v<A, PressRex>) {
               site_.set_rex(a.door, !item.rex_release);
+            } else if constexpr (std::is_same_v<A, TypeKeys>) {
+              site_.keys(a.reader, a.keys, a.four_bit);
+            } else if constexpr (std::is_same_v<A, OperatorCommand>) {
+              if (!ctl_) throw std::runtime_error("no vigilctl to run operator commands with");
+              log_("scenario: " + describe(a));
+              ctl_(a.args);
             } else {
-              const bool unlocked = site_.lock_energised(a.door);
+              // A bounded wait for the daemon: poll until the state shows or
+              // `within` has passed (a stop() ends it at once).
+              const auto until = std::chrono::steady_clock::now() + a.within;
+              bool unlocked = site_.lock_energised(a.door);
+              while (unlocked != a.unlocked && std::chrono::steady_clock::now() < until &&
+                     wait_until(std::min(until, std::chrono::steady_clock::now() +
+                                                    std::chrono::milliseconds(10)))) {
+                unlocked = site_.lock_energised(a.door);
+              }
+              const auto late = std::chrono::steady_clock::now() - (start + item.at);
+              if (a.within.count() > 0 && late.count() > 0) start += late;
               if (unlocked == a.unlocked) {
                 log_("scenario: " + describe(a) + ": ok");
               } else {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <thread>
 
 namespace vigil::sim {
@@ -23,11 +24,14 @@ class RecordingSite final : public SiteActions {
   void set_rex(const std::string& door, bool pressed) override {
     record((pressed ? "rex press " : "rex release ") + door);
   }
-  bool lock_energised(const std::string&) const override { return unlocked; }
+  bool lock_energised(const std::string&) const override {
+    return unlocked || (unlock_at && std::chrono::steady_clock::now() >= *unlock_at);
+  }
 
   std::vector<std::string> calls;
   std::vector<std::chrono::steady_clock::time_point> times;
   bool unlocked = true;
+  std::optional<std::chrono::steady_clock::time_point> unlock_at;  // unlocks then by itself
 
  private:
   void record(std::string what) {
@@ -63,6 +67,37 @@ TEST(ScenarioRunner, PlaysStepsInTimeOrderAndReleasesRexAfterItsHold) {
   EXPECT_FALSE(outcome.passed());
   EXPECT_EQ(log.front(), "scenario: hello");
   EXPECT_NE(log.back().find("t.yaml:7: expect lobby lock UNLOCKED: FAILED"), std::string::npos)
+      << log.back();
+}
+
+TEST(ScenarioRunner, AWithinWaitEndsWhenTheLockShowsAndDelaysTheStepsAfterIt) {
+  RecordingSite site;
+  site.unlocked = false;
+  const auto start = std::chrono::steady_clock::now();
+  site.unlock_at = start + 60ms;
+  ScenarioRunner runner(site, [](const std::string&) {});
+  auto outcome = runner.run(parse(R"(steps:
+  - {at: 0ms, expect: {door: lobby, lock: unlocked, within: 5s}}
+  - {after: 30ms, open: a}
+  - {after: 30ms, close: a}
+)"));
+  EXPECT_TRUE(outcome.passed());
+  ASSERT_EQ(site.times.size(), 2u);
+  EXPECT_GE(site.times[0] - start, 90ms);          // 60 ms waited, then 30 ms
+  EXPECT_GE(site.times[1] - site.times[0], 20ms);  // the spacing is kept (give or take)
+  EXPECT_LT(site.times[0] - start, 4s);            // not the whole 5 s
+}
+
+TEST(ScenarioRunner, AWithinWaitThatNeverSeesTheStateFails) {
+  RecordingSite site;
+  site.unlocked = false;
+  std::vector<std::string> log;
+  ScenarioRunner runner(site, [&](const std::string& line) { log.push_back(line); });
+  auto outcome =
+      runner.run(parse("steps:\n  - {at: 0ms, expect: {door: d, lock: unlocked, within: 50ms}}\n"));
+  EXPECT_EQ(outcome.expectations_failed, 1);
+  EXPECT_NE(log.back().find("t.yaml:2: expect d lock UNLOCKED within 50ms: FAILED"),
+            std::string::npos)
       << log.back();
 }
 

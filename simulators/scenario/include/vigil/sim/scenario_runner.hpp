@@ -10,7 +10,9 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "vigil/core/card.hpp"
 #include "vigil/sim/scenario.hpp"
@@ -27,7 +29,16 @@ class SiteActions {
   virtual void set_rex(const std::string& door, bool pressed) = 0;
   // Whether the daemon has energised the door's lock output (true = unlocked).
   virtual bool lock_energised(const std::string& door) const = 0;
+  // Types on a Wiegand reader's keypad; blocks while the keys are sent.
+  virtual void keys(const std::string& reader, const std::string& typed, bool four_bit) {
+    (void)typed, (void)four_bit;
+    throw std::runtime_error("reader '" + reader + "': this site has no keypads");
+  }
 };
+
+// Runs an operator command (vigilctl's words); throws std::runtime_error
+// with what went wrong when it fails. Empty: `ctl` steps fail.
+using OperatorCommands = std::function<void(const std::vector<std::string>& args)>;
 
 struct ScenarioOutcome {
   int actions_run = 0;
@@ -41,7 +52,7 @@ class ScenarioRunner {
  public:
   using Log = std::function<void(const std::string&)>;
 
-  ScenarioRunner(SiteActions& site, Log log);
+  ScenarioRunner(SiteActions& site, Log log, OperatorCommands ctl = {});
 
   // Blocks until the last step has run (or stop()); times count from the call.
   ScenarioOutcome run(const Scenario& scenario);
@@ -53,6 +64,7 @@ class ScenarioRunner {
 
   SiteActions& site_;
   Log log_;
+  OperatorCommands ctl_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
