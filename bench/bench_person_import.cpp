@@ -104,7 +104,7 @@ Run start_vigild(const std::string& bin_dir, const fs::path& config, const fs::p
   Run r;
   const auto t0 = std::chrono::steady_clock::now();
   ChildProcess vigild({bin_dir + "/vigild", "-c", config.string()}, log);
-  const std::vector<std::string> status{bin_dir + "/vigilctl", "log",   "query", "--config",
+  const std::vector<std::string> status{bin_dir + "/vigilctl", "log",     "query", "--config",
                                         config.string(),       "--limit", "1"};
   for (int i = 0; i < 2400 && !r.ok; ++i) {
     r.ok = run(status).ok;
@@ -114,7 +114,8 @@ Run start_vigild(const std::string& bin_dir, const fs::path& config, const fs::p
   std::ifstream stat("/proc/" + std::to_string(vigild.pid()) + "/stat");
   std::string field;
   for (int i = 1; i <= 15 && stat >> field; ++i) {
-    if (i == 14 || i == 15) r.cpu_s += std::stod(field) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    if (i == 14 || i == 15)
+      r.cpu_s += std::stod(field) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   }
   std::ifstream proc("/proc/" + std::to_string(vigild.pid()) + "/status");
   for (std::string line; std::getline(proc, line);) {
@@ -152,9 +153,11 @@ int main(int argc, char** argv) {
       write_config(config, db);
       const Run imported =
           run({ctl_dir + "/vigilctl", "person", "import", "--config", config.string(), csv});
-      std::printf("round %d %-6s vigilctl person import: %s wall %6.1f s  cpu %6.1f s  peak RSS %7.1f MiB\n",
-                  round, name.c_str(), imported.ok ? "ok" : "FAILED", imported.wall_s,
-                  imported.cpu_s, imported.peak_mib);
+      std::printf(
+          "round %d %-6s vigilctl person import: %s wall %6.1f s  cpu %6.1f s  peak RSS %7.1f "
+          "MiB\n",
+          round, name.c_str(), imported.ok ? "ok" : "FAILED", imported.wall_s, imported.cpu_s,
+          imported.peak_mib);
       // Both vigild binaries need both tools side by side: link them.
       const fs::path bin = dir.path() / ("bin-" + name);
       fs::create_directories(bin);
@@ -162,9 +165,11 @@ int main(int argc, char** argv) {
         if (!fs::exists(bin / tool)) fs::create_symlink(fs::path(from) / tool, bin / tool);
       }
       const Run started = start_vigild(bin.string(), config, dir.path() / (name + "-vigild.log"));
-      std::printf("round %d %-6s vigild start to ready:  %s wall %6.1f s  cpu %6.1f s  peak RSS %7.1f MiB\n",
-                  round, name.c_str(), started.ok ? "ok" : "FAILED", started.wall_s,
-                  started.cpu_s, started.peak_mib);
+      std::printf(
+          "round %d %-6s vigild start to ready:  %s wall %6.1f s  cpu %6.1f s  peak RSS %7.1f "
+          "MiB\n",
+          round, name.c_str(), started.ok ? "ok" : "FAILED", started.wall_s, started.cpu_s,
+          started.peak_mib);
       std::fflush(stdout);
     }
   }
