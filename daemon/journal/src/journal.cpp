@@ -259,6 +259,9 @@ void Journal::append_in_batches(
         insert->step();
         insert->reset();
       }
+      // The name cache would otherwise grow by every person id of a large
+      // import (most never looked up again); the names table has them all.
+      names_->forget();
     };
     work(*db_, append);
     transaction.commit();
