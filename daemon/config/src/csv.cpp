@@ -3,7 +3,7 @@
 namespace vigil::config {
 namespace {
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t");
   if (first == std::string::npos) return {};
   const auto last = s.find_last_not_of(" \t");
@@ -12,74 +12,116 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-std::variant<std::vector<CsvRecord>, CsvSyntaxError> parse_csv(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<CsvRecord> records;
-  CsvRecord record;
-  std::string field;
-  bool quoted = false;       // this field was quoted
-  bool in_quotes = false;    // inside the quotes right now
-  bool record_blank = true;  // nothing but a line end so far
-  int line = 1;
-  record.line = 1;
+CsvReader::CsvReader(std::function<void(CsvRecord&)> on_record) : on_record_(std::move(on_record)) {
+  record_.line = 1;
+}
 
-  auto end_field = [&] {
-    record.fields.push_back(quoted ? field : trim(field));
-    field.clear();
-    quoted = false;
-  };
-  auto end_record = [&] {
-    if (!record_blank) {
-      end_field();
-      records.push_back(std::move(record));
-    }
-    record = CsvRecord{};
-    field.clear();
-    quoted = false;
-    record_blank = true;
-  };
+bool CsvReader::fail(int line, const char* message) {
+  error_ = CsvSyntaxError{line, message};
+  return false;
+}
 
+void CsvReader::end_field() {
+  record_.fields.push_back(quoted_ ? field_ : trim(field_));
+  field_.clear();
+  quoted_ = false;
+}
+
+void CsvReader::end_record() {
+  if (!record_blank_) {
+    end_field();
+    on_record_(record_);
+  }
+  record_.fields.clear();
+  field_.clear();
+  quoted_ = false;
+  record_blank_ = true;
+}
+
+bool CsvReader::feed(std::string_view text) {
+  if (error_) return false;
+  if (!started_) {
+    // A UTF-8 byte order mark (Excel writes one), only at the very start.
+    const std::size_t take = std::min(text.size(), 3 - bom_.size());
+    bom_.append(text.substr(0, take));
+    text.remove_prefix(take);
+    if (bom_.size() < 3) return true;
+    started_ = true;
+    if (bom_ != "\xEF\xBB\xBF" && !scan(bom_)) return false;
+    bom_.clear();
+  }
+  return scan(text);
+}
+
+bool CsvReader::scan(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        in_quotes = false;
+    if (after_cr_) {
+      after_cr_ = false;
+      if (c == '\n') continue;
+    }
+    if (quote_pending_) {
+      quote_pending_ = false;
+      if (c == '"') {
+        field_ += '"';
+        continue;
+      }
+      in_quotes_ = false;  // that quote closed the field; read c as usual
+    }
+    if (in_quotes_) {
+      if (c == '"') {
+        quote_pending_ = true;
       } else {
-        if (c == '\n') ++line;
-        field += c;
+        if (c == '\n') ++line_;
+        field_ += c;
       }
       continue;
     }
-    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
     if (c == '\n' || c == '\r') {
+      after_cr_ = c == '\r';
       end_record();
-      record.line = ++line;
+      record_.line = ++line_;
       continue;
     }
-    if (record_blank) record.line = line;
-    record_blank = false;
+    if (record_blank_) record_.line = line_;
+    record_blank_ = false;
     if (c == ',') {
       end_field();
     } else if (c == '"') {
-      if (quoted || trim(field) != "") {
-        return CsvSyntaxError{line, "a quote may only start a field (write \"\" inside quotes)"};
+      if (quoted_ || !trim(field_).empty()) {
+        return fail(line_, "a quote may only start a field (write \"\" inside quotes)");
       }
-      field.clear();
-      quoted = true;
-      in_quotes = true;
-    } else if (quoted) {
-      if (c != ' ' && c != '\t') {
-        return CsvSyntaxError{line, "unexpected text after a closing quote"};
-      }
+      field_.clear();
+      quoted_ = true;
+      in_quotes_ = true;
+    } else if (quoted_) {
+      if (c != ' ' && c != '\t') return fail(line_, "unexpected text after a closing quote");
     } else {
-      field += c;
+      field_ += c;
     }
   }
-  if (in_quotes) return CsvSyntaxError{record.line, "a quoted field is never closed"};
+  return true;
+}
+
+bool CsvReader::finish() {
+  if (!started_) {
+    started_ = true;
+    if (!scan(bom_)) return false;
+  }
+  if (error_) return false;
+  if (quote_pending_) {
+    quote_pending_ = false;
+    in_quotes_ = false;
+  }
+  if (in_quotes_) return fail(record_.line, "a quoted field is never closed");
   end_record();
+  return true;
+}
+
+std::variant<std::vector<CsvRecord>, CsvSyntaxError> parse_csv(std::string_view text) {
+  std::vector<CsvRecord> records;
+  CsvReader reader([&](CsvRecord& record) { records.push_back(std::move(record)); });
+  if (!reader.feed(text) || !reader.finish()) return *reader.error();
   return records;
 }
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,6 +25,38 @@ struct CsvSyntaxError {
 };
 
 std::variant<std::vector<CsvRecord>, CsvSyntaxError> parse_csv(std::string_view text);
+
+// The same grammar fed in pieces of any size (a file read in chunks), so a
+// large sheet never sits in memory whole: each complete record goes to
+// `on_record` as soon as its line ends. parse_csv is this reader fed once.
+class CsvReader {
+ public:
+  explicit CsvReader(std::function<void(CsvRecord&)> on_record);
+  // False once a syntax error was found (error() says which); later input is ignored.
+  bool feed(std::string_view chunk);
+  // The end of the input: hands over the last record or reports an open quote.
+  bool finish();
+  const std::optional<CsvSyntaxError>& error() const { return error_; }
+
+ private:
+  bool scan(std::string_view text);
+  void end_field();
+  void end_record();
+  bool fail(int line, const char* message);
+
+  std::function<void(CsvRecord&)> on_record_;
+  CsvRecord record_;
+  std::string field_;
+  std::optional<CsvSyntaxError> error_;
+  bool started_ = false;        // the byte order mark check is behind us
+  std::string bom_;             // the first bytes, while fewer than three came
+  bool quoted_ = false;         // this field was quoted
+  bool in_quotes_ = false;      // inside the quotes right now
+  bool quote_pending_ = false;  // a quote inside quotes: closing, or the first of ""
+  bool after_cr_ = false;       // the last byte was a CR ending a line (skip its LF)
+  bool record_blank_ = true;    // nothing but a line end so far
+  int line_ = 1;
+};
 
 // A header cell compared without case.
 inline std::string csv_lower(std::string s) {

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -81,7 +82,14 @@ core::TimePoint local_midnight(std::int64_t day, const core::TimeZone& tz) {
 
 class Importer {
  public:
-  Importer(std::string file, const core::Site* site) : file_(std::move(file)), site_(site) {
+  using RowSink = std::function<void(core::Person&&, core::Credential&&)>;
+
+  Importer(std::string file, const core::Site* site, RowSink sink = {},
+           bool check_duplicates = true)
+      : file_(std::move(file)),
+        site_(site),
+        sink_(std::move(sink)),
+        check_duplicates_(check_duplicates) {
     if (site_ != nullptr) {
       tz_ = site_->time_zone;
       for (const auto& level : site_->access_levels) level_ids_.push_back(level.id.str());
@@ -146,6 +154,7 @@ class Importer {
                                 : "'" + id +
                                       "' is not a valid id (use letters, digits, '-', '_' "
                                       "and '.', starting with a letter or digit)");
+    } else if (!check_duplicates_) {
     } else if (auto [it, inserted] = person_lines_.emplace(id, line); !inserted) {
       bad(kPersonId,
           "duplicate person id '" + id + "' (first on line " + std::to_string(it->second) + ")");
@@ -157,7 +166,8 @@ class Importer {
     const std::string card_text = field(kCard);
     if (auto card = parse_card(card_text)) {
       credential.card = *card;
-      if (auto [it, inserted] = card_lines_.emplace(*card, line); !inserted) {
+      if (!check_duplicates_) {
+      } else if (auto [it, inserted] = card_lines_.emplace(*card, line); !inserted) {
         bad(kCard, "card " + core::to_string(*card) + " is already assigned on line " +
                        std::to_string(it->second));
       }
@@ -214,6 +224,11 @@ class Importer {
     }
     parse_clearance(field(kClearance), field(kClearanceExpires), person, bad);
     if (!ok) return;
+    ++rows_;
+    if (sink_) {
+      if (errors_.empty()) sink_(std::move(person), std::move(credential));
+      return;
+    }
     result_.people.push_back(std::move(person));
     result_.credentials.push_back(std::move(credential));
   }
@@ -254,6 +269,41 @@ class Importer {
     return std::move(result_);
   }
 
+  // The streamed form: the ids and cards seen, sorted, taken node by node
+  // so the maps shrink while the vectors grow.
+  Result<PeopleScan> finish_scan() {
+    if (!errors_.empty()) return std::move(errors_);
+    PeopleScan scan;
+    scan.rows = rows_;
+    scan.sets_clearance = result_.sets_clearance;
+    scan.person_ids.reserve(person_lines_.size());
+    while (!person_lines_.empty()) {
+      scan.person_ids.emplace_back(std::move(person_lines_.extract(person_lines_.begin()).key()));
+    }
+    scan.cards.reserve(card_lines_.size());
+    while (!card_lines_.empty()) {
+      scan.cards.push_back(card_lines_.extract(card_lines_.begin()).key());
+    }
+    return scan;
+  }
+
+  // Feeds one record of the sheet: blank records are skipped, the first
+  // other one is the header, the rest rows (none after a bad header).
+  void record(const CsvRecord& record) {
+    if (std::all_of(record.fields.begin(), record.fields.end(),
+                    [](const auto& f) { return f.empty(); })) {
+      return;
+    }
+    if (!seen_header_) {
+      seen_header_ = true;
+      header(record);
+      header_failed_ = failed();
+    } else if (!header_failed_) {
+      row(record);
+    }
+  }
+  bool seen_header() const { return seen_header_; }
+
  private:
   static std::string column_list() {
     std::string out;
@@ -271,33 +321,61 @@ class Importer {
   std::map<core::CardNumber, int> card_lines_;
   PeopleImport result_;
   std::vector<Diagnostic> errors_;
+  RowSink sink_;
+  bool check_duplicates_ = true;
+  std::size_t rows_ = 0;
+  bool seen_header_ = false;
+  bool header_failed_ = false;
 };
+
+Diagnostic empty_file(const std::string& file_name) {
+  return {file_name, 0, 0,
+          "the file is empty (it needs a header row: " +
+              std::string("person_id,name,card,access_levels,active,valid_from,"
+                          "valid_until[,clearance,clearance_expires])")};
+}
 
 }  // namespace
 
 Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::string& file_name,
                                            const core::Site* site) {
-  auto parsed = parse_csv(text);
-  if (auto* e = std::get_if<CsvSyntaxError>(&parsed)) {
-    return std::vector<Diagnostic>{{file_name, e->line, 0, e->message}};
-  }
-  auto& records = std::get<std::vector<CsvRecord>>(parsed);
-  std::erase_if(records, [](const CsvRecord& r) {
-    return std::all_of(r.fields.begin(), r.fields.end(), [](const auto& f) { return f.empty(); });
-  });
-  if (records.empty()) {
-    return std::vector<Diagnostic>{
-        {file_name, 0, 0,
-         "the file is empty (it needs a header row: " +
-             std::string("person_id,name,card,access_levels,active,valid_from,"
-                         "valid_until[,clearance,clearance_expires])")}};
-  }
   Importer importer(file_name, site);
-  importer.header(records.front());
-  if (!importer.failed()) {
-    for (std::size_t i = 1; i < records.size(); ++i) importer.row(records[i]);
+  CsvReader reader([&](const CsvRecord& record) { importer.record(record); });
+  if (!reader.feed(text) || !reader.finish()) {
+    return std::vector<Diagnostic>{{file_name, reader.error()->line, 0, reader.error()->message}};
   }
+  if (!importer.seen_header()) return std::vector<Diagnostic>{empty_file(file_name)};
   return importer.finish();
+}
+
+Result<PeopleScan> scan_people_csv(const std::filesystem::path& path,
+                                   const PeopleScanOptions& options) {
+  const std::string file_name = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::vector<Diagnostic>{
+        {file_name, 0, 0, std::string("cannot read the file: ") + std::strerror(errno)}};
+  }
+  Importer importer(file_name, options.site, options.on_row, options.check_duplicates);
+  CsvReader reader([&](const CsvRecord& record) { importer.record(record); });
+  std::string chunk(1 << 20, '\0');
+  bool syntax_ok = true;
+  while (syntax_ok && in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    const std::string_view bytes{chunk.data(), got};
+    if (options.on_bytes) options.on_bytes(bytes);
+    syntax_ok = reader.feed(bytes);
+  }
+  if (in.bad()) {
+    return std::vector<Diagnostic>{{file_name, 0, 0, "read error"}};
+  }
+  if (!syntax_ok || !reader.finish()) {
+    return std::vector<Diagnostic>{{file_name, reader.error()->line, 0, reader.error()->message}};
+  }
+  if (!importer.seen_header()) return std::vector<Diagnostic>{empty_file(file_name)};
+  return importer.finish_scan();
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "csv.hpp"
 #include "vigil/config/load.hpp"
 #include "vigil/config/people_csv.hpp"
 
@@ -235,6 +236,32 @@ TEST(PeopleCsv, UnknownAccessLevelIsAnErrorWhenCheckedAgainstASite) {
                 "people.csv:2: field 'access_levels': unknown access level 'staf' (did you mean "
                 "'staff'?)"});
   EXPECT_TRUE(parse(kHeader + "p01,A,1:1,staf,,,\n").ok());  // no site, no check
+}
+
+// A file read in chunks splits records anywhere: inside quotes, between
+// the two quotes of "", between CR and LF, inside the byte order mark.
+TEST(PeopleCsv, ChunkedReadingGivesTheSameRowsAsOneReadWhereverTheChunksSplit) {
+  const std::string text =
+      "\xEF\xBB\xBFperson_id,name,card\r\n"
+      "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001\r\n"
+      "\r\n"
+      "p02, Ben ,12:1002\rp03,\"\",12:1003\n";
+  const auto whole = parse_csv(text);
+  ASSERT_TRUE(std::holds_alternative<std::vector<CsvRecord>>(whole));
+  const auto& expected = std::get<std::vector<CsvRecord>>(whole);
+  ASSERT_EQ(expected.size(), 4u);
+  EXPECT_EQ(expected[1].fields[1], "M\u00fcller, \"Anna\"\nline two");
+  for (std::size_t size = 1; size <= 7; ++size) {
+    std::vector<CsvRecord> got;
+    CsvReader reader([&](CsvRecord& r) { got.push_back(std::move(r)); });
+    for (std::size_t i = 0; i < text.size(); i += size) reader.feed(text.substr(i, size));
+    ASSERT_TRUE(reader.finish()) << size;
+    ASSERT_EQ(got.size(), expected.size()) << size;
+    for (std::size_t r = 0; r < got.size(); ++r) {
+      EXPECT_EQ(got[r].line, expected[r].line) << size;
+      EXPECT_EQ(got[r].fields, expected[r].fields) << size;
+    }
+  }
 }
 
 }  // namespace people_csv_test

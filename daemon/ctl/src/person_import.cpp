@@ -1,6 +1,5 @@
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "roster_change.hpp"
 #include "vigil/config/load.hpp"
@@ -9,57 +8,95 @@
 #include "vigil/journal/roster.hpp"
 
 namespace vigil::ctl {
+namespace {
 
-// Read the file once: the bytes hashed into the journal are the bytes parsed.
-// Parse and validate the whole file against the site's access levels first;
-// only a file without a single bad row reaches the database, in one
-// transaction with its journal events, so an import never leaves half a
-// roster behind nor a change without its record.
+// Rows handed to the roster per batch: big enough that a batch's SQLite
+// work dominates, small enough that a batch's rows and events stay a few MB.
+constexpr std::size_t kBatchRows = 10'000;
+
+}  // namespace
+
+// Read the file in one streaming pass first, checking every row against the
+// site's access levels and keeping only the ids and cards; only a file
+// without a single bad row reaches the database. There it is read twice
+// more inside one transaction (plan, then write and journal, batch by
+// batch), each read hashed: the bytes hashed into the journal are the bytes
+// parsed, and a file changed in between is refused. So an import never
+// leaves half a roster behind nor a change without its record, and memory
+// holds one batch, not the file.
 int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) {
   auto site = config::load_site_config(args.config_path);
   if (!site) {
     err << config::to_string(site.diagnostics());
     return 2;
   }
-  std::ifstream in(args.csv_path, std::ios::binary);
-  if (!in) {
+  const core::Site* rules = &site.value().site;
+  if (!std::ifstream(args.csv_path, std::ios::binary)) {
     err << args.csv_path << ": cannot read the file\n";
     return 1;
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  const std::string text = bytes.str();
-  auto parsed = config::parse_people_csv_text(text, args.csv_path, &site.value().site);
-  if (!parsed) {
-    err << config::to_string(parsed.diagnostics());
-    err << args.csv_path << ": nothing imported (" << parsed.diagnostics().size() << " problem"
-        << (parsed.diagnostics().size() == 1 ? "" : "s") << ")\n";
-    return 1;
+  journal::RosterStream file;
+  file.name = std::filesystem::path(args.csv_path).filename().string();
+  file.replace = args.replace;
+  {
+    journal::Sha256Stream hash;
+    auto checked = config::scan_people_csv(
+        args.csv_path, {.site = rules,
+                        .check_duplicates = true,
+                        .on_bytes = [&](std::string_view bytes) { hash.update(bytes); },
+                        .on_row = {}});
+    if (!checked) {
+      err << config::to_string(checked.diagnostics());
+      err << args.csv_path << ": nothing imported (" << checked.diagnostics().size() << " problem"
+          << (checked.diagnostics().size() == 1 ? "" : "s") << ")\n";
+      return 1;
+    }
+    file.sha256 = hash.hex();
+    file.rows = checked.value().rows;
+    file.sets_clearance = checked.value().sets_clearance;
+    file.person_ids = std::move(checked.value().person_ids);
+    file.cards = std::move(checked.value().cards);
   }
+  file.read = [&](const journal::RosterStream::Batch& batch) {
+    journal::Sha256Stream hash;
+    std::vector<core::Person> people;
+    std::vector<core::Credential> credentials;
+    auto flush = [&] {
+      batch(people, credentials);
+      people.clear();
+      credentials.clear();
+    };
+    auto read = config::scan_people_csv(
+        args.csv_path, {.site = rules,
+                        .check_duplicates = false,
+                        .on_bytes = [&](std::string_view bytes) { hash.update(bytes); },
+                        .on_row =
+                            [&](core::Person&& person, core::Credential&& credential) {
+                              people.push_back(std::move(person));
+                              credentials.push_back(std::move(credential));
+                              if (people.size() == kBatchRows) flush();
+                            }});
+    // A file now unreadable or broken changed since the first read.
+    if (!read) return std::string{"unreadable"};
+    if (!people.empty()) flush();
+    return hash.hex();
+  };
   const std::string db = args.db_path.value_or(site.value().journal_path);
   try {
     std::filesystem::path p(db);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     journal::Roster roster(db, current_operator());
-    const bool sets_clearance = parsed.value().sets_clearance;
-    journal::RosterFile file{.people = std::move(parsed.value().people),
-                             .credentials = std::move(parsed.value().credentials),
-                             .name = std::filesystem::path(args.csv_path).filename().string(),
-                             .sha256 = journal::sha256_hex(text),
-                             .replace = args.replace,
-                             .sets_clearance = sets_clearance};
-    const auto change = roster.import(file, wall_now());
+    const auto change = roster.import_stream(file, wall_now());
     const auto& summary = change.events.front().attrs;
     auto n = [&](const char* key) { return core::attr_int(summary, key).value_or(0); };
     const auto count = roster.store().count();
-    out << args.csv_path << ": imported " << file.people.size()
-        << (file.people.size() == 1 ? " row" : " rows")
+    out << args.csv_path << ": imported " << file.rows << (file.rows == 1 ? " row" : " rows")
         << (args.replace ? " as the whole roster" : "") << " into " << db << ": " << n("added")
         << " added, " << n("changed") << " changed, " << n("activated") << " activated, "
         << n("deactivated") << " deactivated, " << n("cards_added") << " cards added, "
         << n("cards_revoked") << " cards revoked (now " << count.people << " people, "
         << count.credentials << " credentials); journal #" << change.events.front().seq;
-    if (change.events.size() > 1) out << "..#" << change.events.back().seq;
+    if (change.last_seq > change.events.front().seq) out << "..#" << change.last_seq;
     out << ", sha256 " << file.sha256 << "\n";
   } catch (const std::exception& e) {
     err << "vigilctl: " << e.what() << "\n";

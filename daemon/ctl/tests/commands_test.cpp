@@ -11,6 +11,7 @@
 
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
+#include "vigil/journal/roster.hpp"
 
 namespace vigil::ctl {
 namespace {
@@ -108,6 +109,44 @@ TEST_F(CtlTest, PersonImportWithABadRowNamesItAndImportsNothing) {
   EXPECT_NE(err_.str().find("card"), std::string::npos) << err_.str();
   EXPECT_NE(err_.str().find("nothing imported"), std::string::npos);
   EXPECT_EQ(journal::PeopleStore(db).count().people, 0u);
+}
+
+TEST_F(CtlTest, PersonImportWhoseLastRowOfManyIsBadImportsNothing) {
+  // Over 2 MiB: read in several chunks and checked row by row, the bad row
+  // is found after thousands of good ones have streamed past.
+  const fs::path db = dir_ / "people.db";
+  std::string text = "person_id,name,card,access_levels,active,valid_from,valid_until\n";
+  constexpr int kRows = 30'000;
+  for (int i = 0; i < kRows; ++i) {
+    text += "s" + std::to_string(i) + ",\"Streamed Person " + std::to_string(i) +
+            ", Padding To Pass Several Chunks\",40:" + std::to_string(i) + ",staff,true,,\n";
+  }
+  text += "s-last,Last Row,40:7,staff,true,,\n";  // the card of row 8 again
+  const fs::path csv = write("many.csv", text);
+  ImportArgs args{csv.string(), demo_config().string(), db.string()};
+  EXPECT_NE(person_import(args, out_, err_), 0);
+  EXPECT_NE(err_.str().find(csv.string() + ":" + std::to_string(kRows + 2)), std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("nothing imported"), std::string::npos);
+  EXPECT_EQ(journal::PeopleStore(db).count().people, 0u);
+}
+
+TEST_F(CtlTest, PersonImportOfSeveralBatchesJournalsEveryRowAndTheFileHash) {
+  const fs::path db = dir_ / "people.db";
+  std::string text = "person_id,name,card,access_levels,active,valid_from,valid_until\n";
+  constexpr int kRows = 12'345;  // two batches and a part
+  for (int i = 0; i < kRows; ++i) {
+    text += "b" + std::to_string(i) + ",Batch " + std::to_string(i) + ",41:" + std::to_string(i) +
+            ",staff,true,,\n";
+  }
+  const fs::path csv = write("batches.csv", text);
+  ImportArgs args{csv.string(), demo_config().string(), db.string()};
+  ASSERT_EQ(person_import(args, out_, err_), 0) << err_.str();
+  EXPECT_NE(out_.str().find("12345 added"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("journal #1..#24691"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("sha256 " + journal::sha256_hex(text)), std::string::npos);
+  EXPECT_EQ(journal::PeopleStore(db).count().people, static_cast<std::size_t>(kRows));
+  EXPECT_TRUE(journal::Journal(db).verify().ok);
 }
 
 TEST_F(CtlTest, LogQueryFiltersByPersonAndPrintsATable) {

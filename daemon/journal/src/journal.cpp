@@ -245,6 +245,32 @@ void Journal::append(std::span<core::Event> events, const InTransaction& in_same
   }
 }
 
+void Journal::append_in_batches(
+    const std::function<void(sqlite::Database&, const AppendBatch&)>& work) {
+  try {
+    sqlite::Transaction transaction{*db_};
+    Head head = read_head();
+    auto insert = db_->cached(kInsertEvent);
+    const AppendBatch append = [&](std::span<core::Event> events) {
+      for (auto& event : events) {
+        event.seq = ++head.seq;
+        head.hash =
+            encode_event(*db_, *names_, event, head.seq, head.hash, *bytes_, *hasher_, *insert);
+        insert->step();
+        insert->reset();
+      }
+      // The name cache would otherwise grow by every person id of a large
+      // import (most never looked up again); the names table has them all.
+      names_->forget();
+    };
+    work(*db_, append);
+    transaction.commit();
+  } catch (...) {
+    names_->forget();
+    throw;
+  }
+}
+
 std::vector<core::Event> Journal::query(const Filter& filter) const {
   std::vector<core::Event> out;
   if (filter.limit && *filter.limit == 0) return out;

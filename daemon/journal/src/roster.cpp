@@ -50,6 +50,33 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(std::span<const std::uint8_t>{digest, size});
 }
 
+Sha256Stream::Sha256Stream() : context_(EVP_MD_CTX_new()) {
+  if (context_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_));
+    throw JournalError("SHA-256 failed", 0);
+  }
+}
+
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_));
+}
+
+void Sha256Stream::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), bytes.data(), bytes.size()) != 1) {
+    throw JournalError("SHA-256 failed", 0);
+  }
+}
+
+std::string Sha256Stream::hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(context_), digest, &size) != 1) {
+    throw JournalError("SHA-256 failed", 0);
+  }
+  return to_hex(std::span<const std::uint8_t>{digest, size});
+}
+
 Roster::Roster(const std::filesystem::path& path, std::string operator_name, JournalOptions options)
     : operator_(std::move(operator_name)),
       journal_(std::make_unique<Journal>(path, options)),

@@ -1,7 +1,9 @@
 #include "roster_plan.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_set>
+#include <utility>
 
 namespace vigil::journal {
 
@@ -9,18 +11,51 @@ void refuse(const std::string& why) {
   throw JournalError("roster change refused, nothing changed: " + why, 0);
 }
 
-namespace {
-
 // Builds the events and rows of one import, person by person.
 class ImportPlanner {
  public:
-  ImportPlanner(const StoredRoster& stored, const RosterFile& file, const ChangeContext& context)
-      : stored_(stored), file_(file), context_(context) {
+  ImportPlanner(const StoredRoster& stored, const RosterFile& file, const ChangeContext& context,
+                const FileIndex* index = nullptr)
+      : stored_(stored), file_(file), context_(context), index_(index) {
     plan_.based_on_version = stored.version;
     for (const auto& [card, credential] : stored.credentials) {
       stored_cards_of_[credential.person].push_back(card);
     }
     for (auto& [person, cards] : stored_cards_of_) std::sort(cards.begin(), cards.end());
+  }
+
+  // Streaming (index set): the rows in order, a batch at a time;
+  // credentials[i] is people[i]'s card. The plan so far is take()n after
+  // each batch.
+  void plan_rows(std::span<const core::Person> people,
+                 std::span<const core::Credential> credentials) {
+    cards_of_.clear();
+    for (std::size_t i = 0; i < people.size(); ++i) {
+      const auto& credential = credentials[i];
+      if (people[i].id.empty()) refuse("a person has an empty id");
+      if (credential.person != people[i].id) refuse("a row's card names another person");
+      if (stored_.revoked.contains(credential.card)) {
+        refuse("card " + core::to_string(credential.card) + " (listed for '" +
+               credential.person.str() +
+               "') was revoked, and a revoked card is never enrolled again");
+      }
+      cards_of_[credential.person].push_back(&credential);
+    }
+    for (const auto& person : people) plan_person(person);
+  }
+  // After the last batch: --replace deactivates the stored people not listed.
+  void finish_rows() {
+    if (file_.replace) deactivate_absent();
+  }
+  RosterPlan take() {
+    RosterPlan next;
+    next.based_on_version = stored_.version;
+    return std::exchange(plan_, std::move(next));
+  }
+  core::Event summary(std::int64_t rows) const {
+    auto event = roster_event(core::EventKind::roster_imported, context_);
+    summarise(event, rows);
+    return event;
   }
 
   RosterPlan plan() {
@@ -29,7 +64,7 @@ class ImportPlanner {
     for (const auto& person : file_.people) plan_person(person);
     plan_cards_of_unlisted_people();
     if (file_.replace) deactivate_absent();
-    summarise(plan_.events.front());
+    summarise(plan_.events.front(), static_cast<std::int64_t>(file_.people.size()));
     return std::move(plan_);
   }
 
@@ -180,7 +215,7 @@ class ImportPlanner {
     auto held = stored_cards_of_.find(person);
     if (held == stored_cards_of_.end()) return;
     for (const auto& card : held->second) {
-      if (card_holder_.contains(card) || stored_.revoked.contains(card)) continue;
+      if (card_listed(card) || stored_.revoked.contains(card)) continue;
       auto credential = stored_.credentials.at(card);
       auto event = person_event(core::EventKind::credential_revoked, person);
       event.card = card;
@@ -196,7 +231,7 @@ class ImportPlanner {
   void deactivate_absent() {
     std::vector<const core::Person*> absent;
     for (const auto& [id, person] : stored_.people) {
-      if (person.active && !listed_.contains(id)) absent.push_back(&person);
+      if (person.active && !listed(id)) absent.push_back(&person);
     }
     std::sort(absent.begin(), absent.end(),
               [](const auto* a, const auto* b) { return a->id.str() < b->id.str(); });
@@ -211,11 +246,11 @@ class ImportPlanner {
     }
   }
 
-  void summarise(core::Event& imported) const {
+  void summarise(core::Event& imported, std::int64_t rows) const {
     auto& attrs = imported.attrs;
     core::set_attr(attrs, "file", file_.name);
     core::set_attr(attrs, "sha256", file_.sha256);
-    core::set_attr(attrs, "rows", static_cast<std::int64_t>(file_.people.size()));
+    core::set_attr(attrs, "rows", rows);
     core::set_attr(attrs, "replace", file_.replace);
     core::set_attr(attrs, "added", added_);
     core::set_attr(attrs, "changed", changed_);
@@ -223,6 +258,16 @@ class ImportPlanner {
     core::set_attr(attrs, "deactivated", deactivated_);
     core::set_attr(attrs, "cards_added", cards_added_);
     core::set_attr(attrs, "cards_revoked", revoked_);
+  }
+
+  bool listed(const core::PersonId& id) const {
+    return index_ != nullptr
+               ? std::binary_search(index_->person_ids.begin(), index_->person_ids.end(), id)
+               : listed_.contains(id);
+  }
+  bool card_listed(const core::CardNumber& card) const {
+    return index_ != nullptr ? std::binary_search(index_->cards.begin(), index_->cards.end(), card)
+                             : card_holder_.contains(card);
   }
 
   core::Event person_event(core::EventKind kind, const core::PersonId& person) const {
@@ -234,6 +279,7 @@ class ImportPlanner {
   const StoredRoster& stored_;
   const RosterFile& file_;
   const ChangeContext& context_;
+  const FileIndex* index_;
   RosterPlan plan_;
   std::unordered_set<core::PersonId> listed_;
   std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
@@ -243,11 +289,28 @@ class ImportPlanner {
   std::int64_t cards_added_ = 0, revoked_ = 0;
 };
 
-}  // namespace
-
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
                        const ChangeContext& context) {
   return ImportPlanner(stored, file, context).plan();
+}
+
+StreamPlanner::StreamPlanner(const StoredRoster& stored, const RosterFile& meta,
+                             const FileIndex& index, const ChangeContext& context)
+    : planner_(std::make_unique<ImportPlanner>(stored, meta, context, &index)) {}
+StreamPlanner::~StreamPlanner() = default;
+
+void StreamPlanner::plan_rows(std::span<const core::Person> people,
+                              std::span<const core::Credential> credentials) {
+  planner_->plan_rows(people, credentials);
+}
+void StreamPlanner::finish_rows() {
+  planner_->finish_rows();
+}
+RosterPlan StreamPlanner::take() {
+  return planner_->take();
+}
+core::Event StreamPlanner::summary(std::int64_t rows) const {
+  return planner_->summary(rows);
 }
 
 core::Event roster_event(core::EventKind kind, const ChangeContext& context) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,35 @@ struct RosterPlan {
 // Throws JournalError (nothing planned) for a file that cannot be applied.
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
                        const ChangeContext& context);
+
+// The listed ids and cards of a file whose rows come in batches, sorted.
+struct FileIndex {
+  std::span<const core::PersonId> person_ids;
+  std::span<const core::CardNumber> cards;
+};
+
+class ImportPlanner;
+
+// plan_import for a file read in batches (Roster::import_stream): each
+// batch's rows and events are take()n and written before the next, so
+// memory holds one batch. Same rules, same events, same order.
+class StreamPlanner {
+ public:
+  // `meta` (name, sha256, replace, sets_clearance; no rows) and `index`
+  // must outlive the planner.
+  StreamPlanner(const StoredRoster& stored, const RosterFile& meta, const FileIndex& index,
+                const ChangeContext& context);
+  ~StreamPlanner();
+  void plan_rows(std::span<const core::Person> people,
+                 std::span<const core::Credential> credentials);
+  void finish_rows();  // after the last batch (--replace)
+  RosterPlan take();   // the rows and events planned since the last take
+  // roster_imported with the counts of everything planned so far.
+  core::Event summary(std::int64_t rows) const;
+
+ private:
+  std::unique_ptr<ImportPlanner> planner_;
+};
 
 // A roster event at the context's time with attr "operator"; the caller adds
 // the rest (typed attrs: journalled and hashed as they are).

@@ -262,8 +262,12 @@ void write_revocation(sqlite::Database& db, const core::CardNumber& card,
 }
 
 StoredRoster read_stored_roster(sqlite::Database& db) {
-  StoredRoster stored;
   sqlite::ReadTransaction snapshot{db};
+  return read_stored_roster_in_transaction(db);
+}
+
+StoredRoster read_stored_roster_in_transaction(sqlite::Database& db) {
+  StoredRoster stored;
   stored.version = read_roster_version(db);
   {
     sqlite::Statement people{db.handle(),

@@ -41,6 +41,8 @@ struct StoredRoster {
   std::uint64_t version = 0;
 };
 StoredRoster read_stored_roster(sqlite::Database& db);
+// The same inside a transaction the caller holds (a write transaction).
+StoredRoster read_stored_roster_in_transaction(sqlite::Database& db);
 
 std::optional<core::Person> read_person(sqlite::Database& db, const core::PersonId& id);
 std::optional<core::Credential> read_credential(sqlite::Database& db, const core::CardNumber& card);

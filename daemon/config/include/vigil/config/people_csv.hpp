@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -38,5 +39,29 @@ Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::str
                                            const core::Site* site);
 
 core::PeopleDirectory make_directory(const PeopleImport& import);
+
+// The same file read in one pass with bounded memory (`vigilctl person
+// import` of millions of rows): the file is read in chunks, every row is
+// checked as it comes, and each row that passed goes to `on_row`; nothing
+// else is kept but the ids and cards seen. The diagnostics are exactly
+// parse_people_csv's. Rows before a bad one have already been handed over
+// when the result is an error: the caller discards them (all or nothing).
+struct PeopleScanOptions {
+  const core::Site* site = nullptr;
+  // Off for a second read of a file already checked: no id or card sets
+  // are kept (the caller checks the file's hash is the one it checked).
+  bool check_duplicates = true;
+  std::function<void(std::string_view)> on_bytes;  // every byte read, in order (to hash them)
+  std::function<void(core::Person&&, core::Credential&&)> on_row;
+};
+struct PeopleScan {
+  std::size_t rows = 0;
+  bool sets_clearance = false;
+  // With check_duplicates: every person id and card of the file, sorted.
+  std::vector<core::PersonId> person_ids;
+  std::vector<core::CardNumber> cards;
+};
+Result<PeopleScan> scan_people_csv(const std::filesystem::path& path,
+                                   const PeopleScanOptions& options);
 
 }  // namespace vigil::config

@@ -112,6 +112,15 @@ class Journal {
   // unchanged, so the same span can be appended again.
   void append(std::span<core::Event> events, const InTransaction& in_same_transaction = {});
 
+  // One write transaction fed in batches, for a change too large to hold
+  // as one span (an import of millions of rows): `work` runs inside it and
+  // may call `append` any number of times (each batch chained after the
+  // last, seqs set in place) and write other rows through the database in
+  // between. Committed once when `work` returns; if it throws, nothing was
+  // written and the exception propagates.
+  using AppendBatch = std::function<void(std::span<core::Event>)>;
+  void append_in_batches(const std::function<void(sqlite::Database&, const AppendBatch&)>& work);
+
   std::vector<core::Event> query(const Filter& filter) const;
   // SQLite's EXPLAIN QUERY PLAN for the statement query(filter) would run,
   // one line per step ("SEARCH events USING INDEX events_by_person ..."); empty

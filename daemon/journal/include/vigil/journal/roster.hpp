@@ -49,10 +49,46 @@ struct RosterFile {
 struct RosterChange {
   std::vector<core::Event> events;
   std::uint64_t version = 0;
+  // Roster::import_stream only: events holds just roster_imported (the
+  // first); this is the seq of the last event it journalled.
+  std::uint64_t last_seq = 0;
   std::size_t count(core::EventKind kind) const;
 };
 
 std::string sha256_hex(std::string_view bytes);
+
+// sha256_hex of bytes that come in pieces (a file read in chunks).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  ~Sha256Stream();
+  void update(std::string_view bytes);
+  std::string hex();  // ends the stream
+
+ private:
+  void* context_;  // EVP_MD_CTX
+};
+
+// A people file too large to hold at once (`vigilctl person import` of
+// millions of rows), already read and checked once by the caller: its ids
+// and cards, and a way to read its rows again.
+struct RosterStream {
+  std::string name;
+  std::string sha256;  // of the bytes the caller checked
+  bool replace = false;
+  bool sets_clearance = true;
+  std::size_t rows = 0;
+  std::vector<core::PersonId> person_ids;  // every listed person, sorted, unique
+  std::vector<core::CardNumber> cards;     // every listed card, sorted, unique
+  // Reads the file from the start and hands its rows over in order, in
+  // batches (credentials[i] is people[i]'s one card); returns the hex
+  // SHA-256 of the bytes it read. Called twice.
+  using Batch =
+      std::function<void(std::span<const core::Person>, std::span<const core::Credential>)>;
+  std::function<std::string(const Batch&)> read;
+};
 
 class Roster {
  public:
@@ -73,6 +109,14 @@ class Roster {
   // person neither listed nor stored, a person id is empty, a card is listed
   // twice, a listed card was revoked, or `replace` comes with no people.
   RosterChange import(const RosterFile& file, core::TimePoint at);
+
+  // import() for a file read in batches, with the same rules, events and
+  // order, in ONE write transaction: the rows are read once to plan and
+  // count (any refusal comes before a single write), then again to write
+  // and journal batch by batch, so memory holds the stored roster and one
+  // batch, never the whole file's rows or events. Refuses, changing
+  // nothing, if a read's SHA-256 differs from `sha256` (the file changed).
+  RosterChange import_stream(const RosterStream& file, core::TimePoint at);
 
   // Throws JournalError for an unknown or already revoked card.
   RosterChange revoke_card(const core::CardNumber& card, core::TimePoint at);
