@@ -58,10 +58,13 @@ std::vector<core::Event> qindex_days() {
   return events;
 }
 
-const std::vector<std::string> kCurrentIndexes{
-    "events_by_card",        "events_by_door_time", "events_by_kind",
-    "events_by_person_time", "events_by_reason",    "events_by_time",
-    "events_by_zone_without_door"};
+const std::vector<std::string> kCurrentIndexes{"events_by_card",
+                                               "events_by_door_time",
+                                               "events_by_kind",
+                                               "events_by_person_time",
+                                               "events_by_reason",
+                                               "events_by_time",
+                                               "events_by_zone_without_door"};
 
 TEST(JournalQueryPlan, PersonDoorAndZoneTimeRangesAreSearchedOnTheirTimeIndex) {
   testing::TempDir dir;
