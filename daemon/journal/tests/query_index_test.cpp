@@ -58,13 +58,13 @@ std::vector<core::Event> qindex_days() {
   return events;
 }
 
-const std::vector<std::string> kCurrentIndexes{"events_by_card",
-                                               "events_by_door_time",
-                                               "events_by_kind",
-                                               "events_by_person_time",
-                                               "events_by_reason",
-                                               "events_by_time",
-                                               "events_by_zone_without_door"};
+const std::vector<std::string> kQindexCurrentIndexes{"events_by_card",
+                                                     "events_by_door_time",
+                                                     "events_by_kind",
+                                                     "events_by_person_time",
+                                                     "events_by_reason",
+                                                     "events_by_time",
+                                                     "events_by_zone_without_door"};
 
 TEST(JournalQueryPlan, PersonDoorAndZoneTimeRangesAreSearchedOnTheirTimeIndex) {
   testing::TempDir dir;
@@ -148,7 +148,7 @@ TEST(JournalIndexMigration, AFileWithThePersonAndDoorIndexesOfBeforeGetsTheTimeI
     EXPECT_EQ(after.message, before.message);  // rows and head hash unchanged
   }
   testing::RawSql raw{path};
-  EXPECT_EQ(qindex_names(raw), kCurrentIndexes);
+  EXPECT_EQ(qindex_names(raw), kQindexCurrentIndexes);
   EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
 }
 
@@ -156,7 +156,7 @@ TEST(JournalIndexMigration, ANewFileHasTheTimeIndexesAndNoOthersForPersonOrDoor)
   testing::TempDir dir;
   { Journal journal{dir.file("j.db")}; }
   testing::RawSql raw{dir.file("j.db")};
-  EXPECT_EQ(qindex_names(raw), kCurrentIndexes);
+  EXPECT_EQ(qindex_names(raw), kQindexCurrentIndexes);
 }
 
 }  // namespace
