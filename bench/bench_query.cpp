@@ -15,7 +15,10 @@
 // `generate` stops after making it. BENCH_QUERY_BEFORE names a folder with
 // another build's vigild and vigilctl, measured in the same run, round by
 // round; each line gives the median wall time, p90, the command's own CPU
-// time and vigild's CPU time per request.
+// time and vigild's CPU time per request. BENCH_QUERY_BEFORE_FILE=PATH (with
+// BENCH_QUERY_BEFORE) gives the before build its own copy of the journal
+// (one with the indexes of before, which the after build would migrate);
+// the shell is then measured on each file.
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
@@ -289,12 +292,23 @@ int main(int argc, char** argv) {
   // request's time went.
   struct Build {
     std::string name, vigild, vigilctl;
+    fs::path db, config;
   };
-  std::vector<Build> builds{{"after", VIGILD_PATH, VIGILCTL_PATH}};
+  std::vector<Build> builds{{"after", VIGILD_PATH, VIGILCTL_PATH, db, config}};
+  const char* before_file = std::getenv("BENCH_QUERY_BEFORE_FILE");
   if (const char* before = std::getenv("BENCH_QUERY_BEFORE")) {
     builds.insert(builds.begin(), Build{"before", std::string{before} + "/vigild",
-                                        std::string{before} + "/vigilctl"});
+                                        std::string{before} + "/vigilctl", db, config});
+    if (before_file != nullptr) {
+      builds.front().db = before_file;
+      builds.front().config = builds.front().db.parent_path() / "site.yaml";
+      write_config(builds.front().config, builds.front().db, broker.port());
+    }
   }
+  // One shell line per file.
+  auto shell_tag = [&](const Build& build) {
+    return builds.size() > 1 && before_file != nullptr ? " [" + build.name + "]" : std::string{};
+  };
   const char* rounds_env = std::getenv("BENCH_QUERY_ROUNDS");
   const int rounds = rounds_env != nullptr ? std::atoi(rounds_env) : (builds.size() > 1 ? 3 : 1);
   const int runs = std::max(1, 21 / rounds);
@@ -308,6 +322,8 @@ int main(int argc, char** argv) {
   for (int round = 0; round < rounds; ++round) {
     for (const auto& build : builds) {
       const fs::path log = dir / ("vigild-" + build.name + "-" + std::to_string(round) + ".log");
+      const fs::path& config = build.config;
+      const fs::path& db = build.db;
       testing::ChildProcess vigild(
           {build.vigild, "-c", config.string(), "--log-level", level != nullptr ? level : "info"},
           log);
@@ -339,13 +355,13 @@ int main(int argc, char** argv) {
                          {ctl, "log", "query", "--config", config.string(), "--person", "p0042",
                           "--from", month_from, "--to", month_to},
                          runs, vigild.pid());
-      ok = ok && measure(slot("sqlite3 shell, the same person's June"),
+      ok = ok && measure(slot("sqlite3 shell, the same person's June" + shell_tag(build)),
                          {"sqlite3", "-readonly", db.string(), sql_person}, runs, -1);
       ok = ok && measure(slot("log query --zone zone-3, 15 June" + tag),
                          {ctl, "log", "query", "--config", config.string(), "--zone", "zone-3",
                           "--from", day_from, "--to", day_to},
                          runs, vigild.pid());
-      ok = ok && measure(slot("sqlite3 shell, the same zone's day"),
+      ok = ok && measure(slot("sqlite3 shell, the same zone's day" + shell_tag(build)),
                          {"sqlite3", "-readonly", db.string(), sql_zone}, runs, -1);
       vigild.stop();
       if (!ok) {
@@ -369,12 +385,13 @@ int main(int argc, char** argv) {
   }
   for (const auto& build : builds) {
     const std::string tag = " [" + build.name + "]";
-    std::printf("overhead against the shell%s: person's month %.2f ms (cpu %.2f ms)\n", tag.c_str(),
-                median(results["log query --person p0042, June" + tag].wall) -
-                    median(results["sqlite3 shell, the same person's June"].wall),
-                median(results["log query --person p0042, June" + tag].cpu) +
-                    median(results["log query --person p0042, June" + tag].server_cpu) -
-                    median(results["sqlite3 shell, the same person's June"].cpu));
+    std::printf(
+        "overhead against the shell%s: person's month %.2f ms (cpu %.2f ms)\n", tag.c_str(),
+        median(results["log query --person p0042, June" + tag].wall) -
+            median(results["sqlite3 shell, the same person's June" + shell_tag(build)].wall),
+        median(results["log query --person p0042, June" + tag].cpu) +
+            median(results["log query --person p0042, June" + tag].server_cpu) -
+            median(results["sqlite3 shell, the same person's June" + shell_tag(build)].cpu));
   }
   return 0;
 }

@@ -71,10 +71,12 @@ std::string filter_terms(const Filter& filter, const ResolvedFilter& ids) {
   return sql;
 }
 
-// A zone with no person or door to narrow it reads the zone's doors from
-// door_zones (events_by_door), plus the door-less rows of the zone.
+// A zone with no person, door or card to narrow it reads the zone's doors
+// from door_zones and searches events_by_door_time for each (with the time
+// range, if any, on the index: a zone's day reads that day's rows of its
+// doors, not every row of the day), plus the door-less rows of the zone.
 bool zone_through_doors(const Filter& filter, const ResolvedFilter& ids) {
-  return ids.zone && !ids.person && !ids.door && !filter.card && !filter.from && !filter.to;
+  return ids.zone && !ids.person && !ids.door && !filter.card;
 }
 
 std::string filter_sql(const Filter& filter, const ResolvedFilter& ids) {
@@ -185,6 +187,8 @@ Journal::Journal(const std::filesystem::path& path, JournalOptions options)
     throw JournalError(path.string() + ": journal_meta has no valid journal_id", 0);
   }
   genesis_ = journal::genesis_hash(id_);
+  // DROP INDEX (the index migration) is refused while a statement is active.
+  select->reset();
   try {
     ensure_query_indexes(*db_);
   } catch (const std::exception&) {

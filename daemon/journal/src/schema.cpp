@@ -41,16 +41,18 @@ CREATE TABLE events (
   prev_hash BLOB NOT NULL,
   hash      BLOB NOT NULL
 ) STRICT;
--- An index on a rowid table ends with the rowid, so these are (x, seq):
--- a person's events come out in seq order with no sort. Partial: most events
--- have no person, and leaving NULLs out keeps the append cheap. ts_us grows
--- with seq, so its index is appended at the right edge.
-CREATE INDEX events_by_person ON events(person_id) WHERE person_id IS NOT NULL;
-CREATE INDEX events_by_door ON events(door_id) WHERE door_id IS NOT NULL;
+-- (x, ts_us): a person's month or a door's day reads only that range's
+-- entries, not the person's or door's whole history (an index on a rowid
+-- table ends with the rowid, so these are really (x, ts_us, seq)). Partial:
+-- most events have no person, and leaving NULLs out keeps the append cheap.
+-- ts_us grows with seq, so its index is appended at the right edge.
+CREATE INDEX events_by_person_time ON events(person_id, ts_us)
+  WHERE person_id IS NOT NULL;
+CREATE INDEX events_by_door_time ON events(door_id, ts_us) WHERE door_id IS NOT NULL;
 CREATE INDEX events_by_time ON events(ts_us);
 -- Zones: almost every event with a zone has a door, and a door lies in one
 -- zone (rarely a few over the years). A zone query reads the doors seen in
--- the zone here and uses events_by_door, so the append pays for no zone index
+-- the zone here and uses events_by_door_time, so the append pays for no zone index
 -- entry per event: a (zone, seq) index inserts in the middle of its B-tree,
 -- which measured as costly as all other indices together. Rows with a zone and
 -- no door keep a (small) index of their own.
@@ -108,20 +110,31 @@ std::int64_t check_version(sqlite::Database& db, const std::filesystem::path& pa
 
 // Kind and reason: few values, so each (value, seq) entry lands at the right
 // edge of its value's range, a page already in cache. Card: a partial index
-// like the person's (most events carry no card).
+// like the person's (most events carry no card). Person and door: files made
+// before s19 have (person_id) and (door_id) alone; the (x, ts_us) indexes
+// replace them, built before the old ones go, in the same transaction.
 constexpr const char* kQueryIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS events_by_card ON events(card) WHERE card IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind_id);
 CREATE INDEX IF NOT EXISTS events_by_reason ON events(reason_id);
+CREATE INDEX IF NOT EXISTS events_by_person_time ON events(person_id, ts_us)
+  WHERE person_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_by_door_time ON events(door_id, ts_us)
+  WHERE door_id IS NOT NULL;
+DROP INDEX IF EXISTS events_by_person;
+DROP INDEX IF EXISTS events_by_door;
 )sql";
-constexpr const char* kQueryIndexesPresent =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-    "('events_by_card', 'events_by_kind', 'events_by_reason')";
+// 1 when every index above is there and neither replaced one is.
+constexpr const char* kQueryIndexesCurrent =
+    "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+    "('events_by_card', 'events_by_kind', 'events_by_reason', 'events_by_person_time', "
+    "'events_by_door_time')) = 5 AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE "
+    "type = 'index' AND name IN ('events_by_person', 'events_by_door'))";
 
 }  // namespace
 
 void ensure_query_indexes(sqlite::Database& db) {
-  if (db.query_int(kQueryIndexesPresent) == 3) return;
+  if (db.query_int(kQueryIndexesCurrent) == 1) return;
   sqlite::Transaction transaction{db};
   db.exec(kQueryIndexes);
   transaction.commit();

@@ -27,8 +27,10 @@ std::unique_ptr<sqlite::Database> open_database(const std::filesystem::path& pat
 void create_journal_tables(sqlite::Database& db);
 
 // The indexes behind the credential, kind and reason filters of Journal::query,
-// created (once, in one write transaction) when a file lacks them. Not part
-// of the chain or the format version: an index holds nothing the rows do not.
+// and the (person_id, ts_us) and (door_id, ts_us) ones that replace the older
+// (person_id) and (door_id): created, and the old ones dropped, once, in one
+// write transaction, when a file is not current. Not part of the chain or the
+// format version: an index holds nothing the rows do not.
 void ensure_query_indexes(sqlite::Database& db);
 
 }  // namespace vigil::journal

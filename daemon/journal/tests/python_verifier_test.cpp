@@ -87,6 +87,26 @@ TEST_F(PythonVerifier, AcceptsAnIntactJournalAndAgreesOnTheHead) {
   EXPECT_EQ(run.output, ours.message + "\n");
 }
 
+// Indexes are outside the chain: a file migrated from the (person_id) and
+// (door_id) indexes to the (x, ts_us) ones verifies the same in both.
+TEST_F(PythonVerifier, AgreesOnAFileMigratedToTheTimeIndexes) {
+  auto before = run_script(path());
+  {
+    RawSql raw{path()};
+    raw.exec(
+        "DROP INDEX events_by_person_time; DROP INDEX events_by_door_time;"
+        "CREATE INDEX events_by_person ON events(person_id) WHERE person_id IS NOT NULL;"
+        "CREATE INDEX events_by_door ON events(door_id) WHERE door_id IS NOT NULL;");
+  }
+  auto ours = Journal{path()}.verify();  // the open migrates
+  RawSql raw{path()};
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_person'"), 0);
+  auto after = run_script(path());
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output, before.output);
+  EXPECT_EQ(after.output, ours.message + "\n");
+}
+
 TEST(PythonVerifierEmpty, AgreesOnAnEmptyJournalsGenesisHead) {
 #ifndef VIGIL_PYTHON3
   GTEST_SKIP() << "python3 not found at configure time";

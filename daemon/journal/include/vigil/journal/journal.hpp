@@ -123,7 +123,7 @@ class Journal {
 
   std::vector<core::Event> query(const Filter& filter) const;
   // SQLite's EXPLAIN QUERY PLAN for the statement query(filter) would run,
-  // one line per step ("SEARCH events USING INDEX events_by_person ..."); empty
+  // one line per step ("SEARCH events USING INDEX events_by_person_time ..."); empty
   // when the filter matches nothing without SQL (a name never stored).
   std::vector<std::string> query_plan(const Filter& filter) const;
   // The rows query(filter) selects, as stored (ids, names, hashes: every
