@@ -228,6 +228,19 @@ CheckpointCheck check_checkpoint(const Journal& journal, const Checkpoint& c,
   return {P::none, "checkpoint seq " + std::to_string(c.seq) + " ok (key " + c.key_id + ")"};
 }
 
+namespace {
+
+// One checkpoint row: unreadable attributes are a forgery; otherwise its
+// signature and signed head are checked (and counted in out.signatures).
+CheckpointCheck check_checkpoint_row(const Journal& journal, const std::optional<Checkpoint>& c,
+                                     const PublicKey& key, CheckpointRowsCheck& out) {
+  if (!c) return {CheckpointProblem::forged, "checkpoint_forged (attributes unreadable)"};
+  ++out.signatures;
+  return check_checkpoint(journal, *c, key);
+}
+
+}  // namespace
+
 CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKey& key,
                                           std::uint64_t after_seq) {
   CheckpointRowsCheck out;
@@ -235,13 +248,7 @@ CheckpointRowsCheck check_checkpoint_rows(const Journal& journal, const PublicKe
   for (const auto& e :
        journal.query(Filter{.kinds = {core::EventKind::checkpoint}, .after_seq = after_seq})) {
     auto c = checkpoint_from_event(e, id);
-    CheckpointCheck check;
-    if (!c) {
-      check = {CheckpointProblem::forged, "checkpoint_forged (attributes unreadable)"};
-    } else {
-      check = check_checkpoint(journal, *c, key);
-      ++out.signatures;
-    }
+    const CheckpointCheck check = check_checkpoint_row(journal, c, key, out);
     if (check.problem != CheckpointProblem::none) {
       out.problem = check.problem;
       out.row = e.seq;
@@ -265,13 +272,7 @@ CheckpointRowsCheck check_checkpoint_rows_by_newest(const Journal& journal, cons
   for (auto e = rows.rbegin(); e != rows.rend(); ++e) {
     if (vouched_to && e->seq > break_seq && e->seq <= *vouched_to) continue;
     auto c = checkpoint_from_event(*e, id);
-    CheckpointCheck check;
-    if (!c) {
-      check = {CheckpointProblem::forged, "checkpoint_forged (attributes unreadable)"};
-    } else {
-      check = check_checkpoint(journal, *c, key);
-      ++out.signatures;
-    }
+    const CheckpointCheck check = check_checkpoint_row(journal, c, key, out);
     if (check.problem != CheckpointProblem::none) {
       out.problem = check.problem;
       out.row = e->seq;
