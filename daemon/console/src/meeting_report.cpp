@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "vigil/core/html.hpp"
+
 namespace vigil::console {
 namespace {
 
@@ -56,30 +58,7 @@ std::string csv(std::string s) {
 }
 
 std::string html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return core::html_escape(s);
 }
 
 std::string followup_status(const FollowUp& f, std::string_view today) {

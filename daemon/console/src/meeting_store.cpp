@@ -1,11 +1,17 @@
 #include "vigil/console/meeting_store.hpp"
 
-#include <sqlite3.h>
-
+#include <chrono>
+#include <memory>
 #include <stdexcept>
+
+#include "vigil/journal/error.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::console {
 namespace {
+
+using journal::sqlite::Database;
+using journal::sqlite::Statement;
 
 // One row per change. `item` numbers the follow-up; its newest row (highest
 // `row`) is its current state. The triggers make the table append-only.
@@ -34,70 +40,36 @@ constexpr const char* kLatest =
     "SELECT item, kind, text, owner, due, status, created_by, created_at, done_by, done_at "
     "FROM followup_rows r WHERE row = (SELECT MAX(row) FROM followup_rows WHERE item = r.item)";
 
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("meeting store: ") + sqlite3_errmsg(db));
-    }
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  void bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("meeting store: ") +
-                             sqlite3_errmsg(sqlite3_db_handle(stmt_)));
-  }
-  std::string text(int i) const {
-    const auto* p = sqlite3_column_text(stmt_, i);
-    return p == nullptr ? std::string{}
-                        : std::string(reinterpret_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
-  }
-  std::int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
 FollowUp read_row(const Statement& s) {
   FollowUp f;
-  f.id = s.integer(0);
-  f.kind = s.text(1);
-  f.text = s.text(2);
-  f.owner = s.text(3);
-  f.due = s.text(4);
-  f.status = s.text(5);
-  f.created_by = s.text(6);
-  f.created_at = s.text(7);
-  f.done_by = s.text(8);
-  f.done_at = s.text(9);
+  f.id = s.column_int(0);
+  f.kind = s.column_text(1);
+  f.text = s.column_text(2);
+  f.owner = s.column_text(3);
+  f.due = s.column_text(4);
+  f.status = s.column_text(5);
+  f.created_by = s.column_text(6);
+  f.created_at = s.column_text(7);
+  f.done_by = s.column_text(8);
+  f.done_at = s.column_text(9);
   return f;
 }
 
-void append(sqlite3* db, const FollowUp& f) {
-  Statement s(db,
-              "INSERT INTO followup_rows (item, kind, text, owner, due, status, created_by, "
-              "created_at, done_by, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, f.id);
-  s.bind(2, f.kind);
-  s.bind(3, f.text);
-  s.bind(4, f.owner);
-  s.bind(5, f.due);
-  s.bind(6, f.status);
-  s.bind(7, f.created_by);
-  s.bind(8, f.created_at);
-  s.bind(9, f.done_by);
-  s.bind(10, f.done_at);
-  s.step();
+void append(Database& db, const FollowUp& f) {
+  auto s = db.cached(
+      "INSERT INTO followup_rows (item, kind, text, owner, due, status, created_by, "
+      "created_at, done_by, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, f.id);
+  s->bind(2, std::string_view{f.kind});
+  s->bind(3, std::string_view{f.text});
+  s->bind(4, std::string_view{f.owner});
+  s->bind(5, std::string_view{f.due});
+  s->bind(6, std::string_view{f.status});
+  s->bind(7, std::string_view{f.created_by});
+  s->bind(8, std::string_view{f.created_at});
+  s->bind(9, std::string_view{f.done_by});
+  s->bind(10, std::string_view{f.done_at});
+  s->step();
 }
 
 }  // namespace
@@ -121,48 +93,28 @@ nlohmann::json to_json(const FollowUp& f, std::string_view today) {
 }
 
 MeetingStore::MeetingStore(const std::filesystem::path& file) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("cannot open the meeting store " + file.string() + ": " + why);
-  }
-  sqlite3_busy_timeout(db_, 2000);
   try {
-    exec(kSchema);
-  } catch (...) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw;
+    db_ = std::make_unique<Database>(
+        file, journal::sqlite::OpenOptions{.busy_timeout = std::chrono::milliseconds(2000)});
+    db_->exec(kSchema);
+  } catch (const journal::JournalError& e) {
+    throw journal::JournalError("cannot open the meeting store " + file.string() + ": " + e.what(),
+                                e.sqlite_code());
   }
 }
 
-MeetingStore::~MeetingStore() {
-  sqlite3_close(db_);
-}
-
-void MeetingStore::exec(const char* sql) const {
-  char* error = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string why = error != nullptr ? error : "unknown error";
-    sqlite3_free(error);
-    throw std::runtime_error("meeting store: " + why);
-  }
-}
+MeetingStore::~MeetingStore() = default;
 
 FollowUp MeetingStore::add(const NewFollowUp& n, const std::string& by, const std::string& at) {
-  Statement next(db_, "SELECT COALESCE(MAX(item), 0) + 1 FROM followup_rows");
-  next.step();
   FollowUp f;
-  f.id = next.integer(0);
+  f.id = db_->query_int("SELECT COALESCE(MAX(item), 0) + 1 FROM followup_rows");
   f.kind = n.kind;
   f.text = n.text;
   f.owner = n.owner;
   f.due = n.due;
   f.created_by = by;
   f.created_at = at;
-  append(db_, f);
+  append(*db_, f);
   return f;
 }
 
@@ -181,28 +133,26 @@ std::variant<FollowUp, std::string> MeetingStore::mark_done(std::int64_t id, con
   f->status = "done";
   f->done_by = by;
   f->done_at = at;
-  append(db_, *f);
+  append(*db_, *f);
   return *f;
 }
 
 std::vector<FollowUp> MeetingStore::list() const {
-  Statement s(db_, std::string(kLatest) + " ORDER BY item");
+  auto s = db_->cached(std::string(kLatest) + " ORDER BY item");
   std::vector<FollowUp> out;
-  while (s.step()) out.push_back(read_row(s));
+  while (s->step()) out.push_back(read_row(*s));
   return out;
 }
 
 std::optional<FollowUp> MeetingStore::find(std::int64_t id) const {
-  Statement s(db_, std::string(kLatest) + " AND item = ?");
-  s.bind(1, id);
-  if (!s.step()) return std::nullopt;
-  return read_row(s);
+  auto s = db_->cached(std::string(kLatest) + " AND item = ?");
+  s->bind(1, id);
+  if (!s->step()) return std::nullopt;
+  return read_row(*s);
 }
 
 std::int64_t MeetingStore::rows() const {
-  Statement s(db_, "SELECT COUNT(*) FROM followup_rows");
-  s.step();
-  return s.integer(0);
+  return db_->query_int("SELECT COUNT(*) FROM followup_rows");
 }
 
 }  // namespace vigil::console

@@ -7,35 +7,14 @@
 #include <ostream>
 #include <vector>
 
+#include "vigil/core/html.hpp"
 #include "vigil/ctl/report.hpp"
 
 namespace vigil::ctl {
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+std::string esc(std::string_view s) {
+  return core::html_escape(s);
 }
 
 // A bar chart: one bar per (label, value), labels under every `label_every`th bar.

@@ -17,7 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
-struct sqlite3;
+namespace vigil::journal::sqlite {
+class Database;
+}
 
 namespace vigil::console {
 
@@ -42,7 +44,9 @@ nlohmann::json to_json(const FollowUp& f, std::string_view today);
 
 class MeetingStore {
  public:
-  // Opens (creates) the file. Throws std::runtime_error when it cannot.
+  // Opens (creates) the file through Vigil's one SQLite layer (WAL, each
+  // commit fsync'd). Throws std::runtime_error (vigil::journal::JournalError)
+  // when it cannot.
   explicit MeetingStore(const std::filesystem::path& file);
   ~MeetingStore();
   MeetingStore(const MeetingStore&) = delete;
@@ -62,8 +66,7 @@ class MeetingStore {
   std::int64_t rows() const;
 
  private:
-  void exec(const char* sql) const;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<journal::sqlite::Database> db_;
 };
 
 }  // namespace vigil::console
