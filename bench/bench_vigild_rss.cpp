@@ -8,9 +8,14 @@
 // plus a PBKDF2 PIN hash per person (one transaction of person_pins rows, as
 // `vigilctl person pin` leaves them). Then a real vigild
 // starts on it; once it logs its roster ("N people, N credentials") and 3 s
-// have passed, the bench reads its VmRSS and VmHWM from /proc and stops it.
+// have passed, the bench reads its VmRSS and VmHWM from /proc (and the
+// resident pages by kind from smaps) and stops it.
 //
 // Usage: bench_vigild_rss [N ...]   (default 100000 2000000)
+// Environment: VIGILD_BEFORE=<another vigild> starts that one too, on a copy
+// of the same enrolled data, before this tree's; VIGIL_BENCH_ROUNDS=<k>
+// repeats the starts k times, interleaved (one enrolment per N).
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +24,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "vigil/core/pin.hpp"
@@ -123,17 +129,49 @@ void enrol(const fs::path& db, std::size_t n) {
   sql.exec("COMMIT");
 }
 
-void run(std::size_t n) {
-  char templ[] = "/tmp/vigild-rss-XXXXXX";
-  const fs::path dir = ::mkdtemp(templ);
-  write_site(dir);
-  const auto t0 = std::chrono::steady_clock::now();
-  enrol(dir / "journal.db", n);
+// Resident pages of the process by kind, from /proc/PID/smaps: the brk
+// heap, anonymous mappings (glibc's mmapped blocks, arenas, thread stacks),
+// files (code, libraries) and the main stack.
+std::string rss_breakdown(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+  std::string line;
+  std::string kind = "anon";
+  long heap = 0, anon = 0, file = 0, stack = 0, anon_maps = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (std::isxdigit(static_cast<unsigned char>(line[0])) != 0 && line.find('-') < 17) {
+      std::istringstream fields(line);
+      std::string range, perms, offset, dev, inode, name;
+      fields >> range >> perms >> offset >> dev >> inode >> name;
+      kind = name == "[heap]"    ? "heap"
+             : name == "[stack]" ? "stack"
+             : name.empty()      ? "anon"
+                                 : "file";
+      if (kind == "anon") ++anon_maps;
+      continue;
+    }
+    if (line.rfind("Rss:", 0) == 0) {
+      const long kib = std::strtol(line.c_str() + 4, nullptr, 10);
+      (kind == "heap" ? heap : kind == "stack" ? stack : kind == "anon" ? anon : file) += kib;
+    }
+  }
+  char out[200];
+  std::snprintf(out, sizeof out, "heap %.1f, anon %.1f in %ld maps, files %.1f, stack %.1f MiB",
+                heap / 1024.0, anon / 1024.0, anon_maps, file / 1024.0, stack / 1024.0);
+  return out;
+}
+
+// One vigild start on a copy of the enrolled folder `templ`.
+void run(const std::string& label, const std::string& vigild_path, const fs::path& templ,
+         std::size_t n, double enrol_s) {
+  char name[] = "/tmp/vigild-rss-run-XXXXXX";
+  const fs::path dir = ::mkdtemp(name);
+  fs::copy(templ, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   const auto t1 = std::chrono::steady_clock::now();
-  vigil::testing::ChildProcess vigild({VIGILD_PATH, "-c", (dir / "site.yaml").string()},
+  vigil::testing::ChildProcess vigild({vigild_path, "-c", (dir / "site.yaml").string()},
                                       dir / "vigild.log");
   bool loaded = false;
-  for (int i = 0; i < 3000 && vigild.running(); ++i) {
+  for (int i = 0; i < 6000 && vigild.running(); ++i) {
     if (read_all(dir / "vigild.log").find(" people, ") != std::string::npos) {
       loaded = true;
       break;
@@ -145,15 +183,34 @@ void run(std::size_t n) {
   const long rss = status_kib(vigild.pid(), "VmRSS");
   const long hwm = status_kib(vigild.pid(), "VmHWM");
   const long anon = status_kib(vigild.pid(), "RssAnon");
+  const std::string parts = rss_breakdown(vigild.pid());
   vigild.stop();
   auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
   std::printf(
-      "vigild people=%zu loaded=%s enrol=%.1f s start-to-roster=%.1f s VmRSS=%.1f MiB "
-      "(RssAnon %.1f MiB) VmHWM=%.1f MiB; %.0f bytes/person RSS\n",
-      n, loaded ? "yes" : "NO", seconds(t1 - t0), seconds(t2 - t1), rss / 1024.0, anon / 1024.0,
-      hwm / 1024.0, static_cast<double>(rss) * 1024.0 / static_cast<double>(n));
+      "%s vigild people=%zu loaded=%s enrol=%.1f s start-to-roster=%.1f s VmRSS=%.1f MiB "
+      "(RssAnon %.1f MiB) VmHWM=%.1f MiB; %.0f bytes/person RSS; %s\n",
+      label.c_str(), n, loaded ? "yes" : "NO", enrol_s, seconds(t2 - t1), rss / 1024.0,
+      anon / 1024.0, hwm / 1024.0,
+      n == 0 ? 0.0 : static_cast<double>(rss) * 1024.0 / static_cast<double>(n), parts.c_str());
   std::fflush(stdout);
   if (!loaded) std::fprintf(stderr, "%s\n", read_all(dir / "vigild.log").c_str());
+  if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
+}
+
+// Enrols N people once, then starts each vigild on its own copy, `rounds`
+// times, interleaved (before/after comparisons on one machine state).
+void measure(std::size_t n, const std::vector<std::pair<std::string, std::string>>& vigilds,
+             int rounds) {
+  char templ[] = "/tmp/vigild-rss-XXXXXX";
+  const fs::path dir = ::mkdtemp(templ);
+  write_site(dir);
+  const auto t0 = std::chrono::steady_clock::now();
+  enrol(dir / "journal.db", n);
+  const double enrol_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (int r = 0; r < rounds; ++r) {
+    for (const auto& [label, path] : vigilds) run(label, path, dir, n, enrol_s);
+  }
   if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
 }
 
@@ -163,5 +220,10 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoull(argv[i], nullptr, 10));
   if (sizes.empty()) sizes = {100'000, 2'000'000};
-  for (auto n : sizes) run(n);
+  std::vector<std::pair<std::string, std::string>> vigilds{{"this", VIGILD_PATH}};
+  // VIGILD_BEFORE: another vigild (e.g. main's) measured on the same data.
+  if (const char* before = std::getenv("VIGILD_BEFORE"))
+    vigilds.insert(vigilds.begin(), {"before", before});
+  const char* rounds = std::getenv("VIGIL_BENCH_ROUNDS");
+  for (auto n : sizes) measure(n, vigilds, rounds != nullptr ? std::atoi(rounds) : 1);
 }

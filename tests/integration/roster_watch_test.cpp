@@ -67,8 +67,8 @@ TEST_F(RosterWatchTest, AppliesACommittedChangeOnTheLoopAndJournalsIt) {
   roster_.import(roster_of("p1", 1777), now());  // a changed card
   ASSERT_TRUE(run_until([&] { return !journalled_.empty(); }));
   EXPECT_FALSE(journalled_off_loop_);
-  EXPECT_FALSE(people_.find_card({12, 1001})->credential->active);
-  EXPECT_TRUE(people_.find_card({12, 1777})->credential->active);
+  EXPECT_FALSE(people_.find_card({12, 1001})->credential.active());
+  EXPECT_TRUE(people_.find_card({12, 1777})->credential.active());
   EXPECT_EQ(journalled_[0].kind, core::EventKind::roster_reloaded);
   EXPECT_EQ(core::attr_int(journalled_[0].attrs, "version"),
             static_cast<std::int64_t>(roster_.store().version()));

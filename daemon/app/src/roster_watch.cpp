@@ -26,6 +26,7 @@ RosterWatch::~RosterWatch() {
 
 void RosterWatch::load() {
   auto snapshot = journal::PeopleStore(db_).load_snapshot();
+  snapshot.people.shrink_to_fit();  // no growth slack held for the daemon's life
   people_ = std::move(snapshot.people);
   applied_version_ = snapshot.version;
   lockdowns_ = std::move(snapshot.lockdowns);
@@ -76,6 +77,7 @@ void RosterWatch::watch(std::uint64_t loaded_version) {
       }
       const auto begin = std::chrono::steady_clock::now();
       auto snapshot = store->load_snapshot();
+      snapshot.people.shrink_to_fit();
       auto reload = std::make_shared<Reload>(Reload{
           .people = std::move(snapshot.people),
           .version = snapshot.version,

@@ -225,7 +225,7 @@ TEST(PeopleCsv, DemoPeopleImportAgainstTheDemoSite) {
   EXPECT_EQ(directory.person_count(), 20u);
   auto holder = directory.find_card(core::CardNumber{12, 1015});
   ASSERT_TRUE(holder.has_value());
-  EXPECT_EQ(holder->person->id.str(), "p15");
+  EXPECT_EQ(holder->person.id().str(), "p15");
 }
 
 TEST(PeopleCsv, UnknownAccessLevelIsAnErrorWhenCheckedAgainstASite) {

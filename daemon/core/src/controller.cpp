@@ -129,7 +129,7 @@ Effects Controller::on(const CardPresented& in) {
   e.card = in.card;
   if (d.zone) e.zone = *d.zone;
   if (d.door) e.door = d.door->id;
-  if (d.person) e.person = d.person->id;
+  if (d.person) e.person = d.person->id();
   e.detail = in.format;
   e.attrs = std::move(d.attrs);
   out.events.push_back(std::move(e));
@@ -144,13 +144,14 @@ Effects Controller::on(const CardPresented& in) {
   // waits for (or is about to badge for): a visitor waiting now passes with
   // them on this opening.
   if (d.person && d.door && people_.visits_at(d.position) == nullptr) {
-    if (auto visitor =
-            escort_badged(d.person->id, d.door->id, d.granted(), !companion.has_value(), at, out)) {
+    if (auto visitor = escort_badged(d.person->id(), d.door->id, d.granted(),
+                                     !companion.has_value(), at, out)) {
       companion = visitor;
     }
   }
   if (d.granted() && d.door) {
-    doors_[door_index_.at(d.door->id)].grant(d.person->id, *d.zone, in.reader, at, out, companion);
+    doors_[door_index_.at(d.door->id)].grant(d.person->id(), *d.zone, in.reader, at, out,
+                                             companion);
   }
   return out;
 }
@@ -219,7 +220,7 @@ Effects Controller::on(const OfflineDecision& in) {
     e.door = r->door;
     e.zone = site_.target_zone(*r);
   }
-  if (auto holder = people_.find_card(in.card)) e.person = holder->person->id;
+  if (auto holder = people_.find_card(in.card)) e.person = holder->person.id();
   set_attr(e.attrs, "offline", true);
   set_attr(e.attrs, "board_session", static_cast<std::int64_t>(in.board_session));
   set_attr(e.attrs, "board_seq", static_cast<std::int64_t>(in.board_seq));

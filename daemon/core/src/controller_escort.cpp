@@ -37,12 +37,12 @@ void Controller::await_escort(const CardPresented& in, const Decision& d, Effect
   const Moment at{in.time, in.mono};
   // Someone waits already: a visitor's badge is no escort for them.
   if (const WaitingVisitor* other = access_state_.escorts.visitor(door, in.mono);
-      other != nullptr && other->visitor != d.person->id) {
+      other != nullptr && other->visitor != d.person->id()) {
     const WaitingVisitor refused = *other;
     access_state_.escorts.clear_visitor(door);
-    refuse_visitor(door, refused, DenyReason::escort_is_visitor, d.person->id, at, out);
+    refuse_visitor(door, refused, DenyReason::escort_is_visitor, d.person->id(), at, out);
   }
-  WaitingVisitor w{.visitor = d.person->id,
+  WaitingVisitor w{.visitor = d.person->id(),
                    .visit = attr_int(d.attrs, "visit").value_or(0),
                    .reader = in.reader,
                    .card = in.card,

@@ -27,7 +27,7 @@ void Controller::await_pin(const CardPresented& in, const Decision& d, Moment at
   PinSession session{.attempt = next_pin_attempt_++,
                      .card = in.card,
                      .format = in.format,
-                     .person = d.person->id,
+                     .person = d.person->id(),
                      .door = d.door->id,
                      .zone = *d.zone,
                      .attrs = d.attrs,

@@ -9,7 +9,8 @@
 namespace vigil::core {
 
 void Controller::await_second_person(const CardPresented& in, const Decision& d, Effects& out) {
-  access_state_.two_person.wait(d.door->id, FirstBadge{d.person->id, in.reader, in.mono, in.time});
+  access_state_.two_person.wait(d.door->id,
+                                FirstBadge{d.person->id(), in.reader, in.mono, in.time});
   Event e;
   e.time = in.time;
   e.mono = in.mono;
@@ -18,7 +19,7 @@ void Controller::await_second_person(const CardPresented& in, const Decision& d,
   e.card = in.card;
   e.zone = *d.zone;
   e.door = d.door->id;
-  e.person = d.person->id;
+  e.person = d.person->id();
   e.detail = in.format;
   e.attrs = d.attrs;
   if (!options_.mono_clock_id.empty()) {

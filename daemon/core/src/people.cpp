@@ -1,98 +1,259 @@
 #include "vigil/core/people.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <stdexcept>
-#include <string_view>
 
 namespace vigil::core {
 namespace {
 
-std::size_t hash_id(const PersonId& id) {
-  return std::hash<std::string_view>{}(id.str());
+std::size_t hash_text(std::string_view id) {
+  return std::hash<std::string_view>{}(id);
 }
 std::size_t hash_card(const CardNumber& card) {
   return std::hash<CardNumber>{}(card);
 }
+std::size_t hash_levels(const std::uint32_t* set) {
+  std::size_t h = 0x9e3779b97f4a7c15u;
+  for (std::uint32_t i = 0; i <= set[0]; ++i) h = (h ^ set[i]) * 0x100000001b3u;
+  return h ^ (h >> 29);
+}
+
+void put_length(std::vector<char>& out, std::size_t n) {
+  do {
+    const auto low = static_cast<unsigned char>(n & 0x7f);
+    n >>= 7;
+    out.push_back(static_cast<char>(n != 0 ? low | 0x80 : low));
+  } while (n != 0);
+}
+
+std::size_t encoded_size(std::string_view s) {
+  std::size_t n = s.size(), bytes = 1;
+  while (n >= 0x80) {
+    n >>= 7;
+    ++bytes;
+  }
+  return bytes + s.size();
+}
+
+// Reads one length-prefixed string at `p`, advancing it past.
+std::string_view take_text(const char*& p) {
+  std::size_t n = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(*p++);
+    n |= std::size_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) break;
+  }
+  std::string_view s(p, n);
+  p += n;
+  return s;
+}
 
 }  // namespace
 
+std::pair<std::string_view, std::string_view> PeopleDirectory::text_of(const Record& r) const {
+  const char* p = text_.data() + r.text;
+  const std::string_view id = take_text(p);
+  return {id, take_text(p)};
+}
+
+std::optional<std::uint32_t> PeopleDirectory::person_position(std::string_view id) const {
+  return people_by_id_.find(hash_text(id),
+                            [&](std::uint32_t pos) { return text_of(people_[pos]).first == id; });
+}
+
 std::optional<std::uint32_t> PeopleDirectory::person_position(const PersonId& id) const {
-  const std::string_view key = id.str();
-  return people_by_id_.find(hash_id(id),
-                            [&](std::uint32_t pos) { return people_[pos].id.str() == key; });
+  return person_position(std::string_view{id.str()});
 }
 
 std::optional<std::uint32_t> PeopleDirectory::card_position(const CardNumber& card) const {
-  return credentials_by_card_.find(hash_card(card), [&](std::uint32_t pos) {
-    return credentials_[pos].credential.card == card;
-  });
+  return cards_by_number_.find(hash_card(card),
+                               [&](std::uint32_t pos) { return cards_[pos].card() == card; });
 }
 
-void PeopleDirectory::add_person(Person person) {
-  if (auto pos = person_position(person.id)) {
-    people_[*pos] = std::move(person);
+// Appends the id and name to the arena, or writes them over the replaced
+// person's when they fit there.
+std::uint32_t PeopleDirectory::store_text(const Person& person, const Record* replacing) {
+  const std::size_t size = encoded_size(person.id.str()) + encoded_size(person.name);
+  if (replacing != nullptr) {
+    const auto [id, name] = text_of(*replacing);
+    if (size <= encoded_size(id) + encoded_size(name)) {
+      std::vector<char> bytes;
+      put_length(bytes, person.id.str().size());
+      bytes.insert(bytes.end(), person.id.str().begin(), person.id.str().end());
+      put_length(bytes, person.name.size());
+      bytes.insert(bytes.end(), person.name.begin(), person.name.end());
+      std::copy(bytes.begin(), bytes.end(), text_.begin() + replacing->text);
+      return replacing->text;
+    }
+  }
+  if (text_.size() + size > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("people directory: ids and names exceed 4 GiB");
+  }
+  const auto at = static_cast<std::uint32_t>(text_.size());
+  put_length(text_, person.id.str().size());
+  text_.insert(text_.end(), person.id.str().begin(), person.id.str().end());
+  put_length(text_, person.name.size());
+  text_.insert(text_.end(), person.name.begin(), person.name.end());
+  return at;
+}
+
+std::uint32_t PeopleDirectory::level_position(const AccessLevelId& level) {
+  const std::string_view name = level.str();
+  const std::size_t hash = hash_text(name);
+  if (auto pos = levels_by_name_.find(
+          hash, [&](std::uint32_t p) { return level_names_[p].str() == name; })) {
+    return *pos;
+  }
+  const auto pos = static_cast<std::uint32_t>(level_names_.size());
+  level_names_.push_back(level);
+  levels_by_name_.insert(hash, pos,
+                         [&](std::uint32_t p) { return hash_text(level_names_[p].str()); });
+  return pos;
+}
+
+// Most people hold one or two levels: those fit in the record. Longer lists
+// are interned, each distinct sequence once.
+void PeopleDirectory::store_levels(const std::vector<AccessLevelId>& levels, Record& record) {
+  std::vector<std::uint32_t> set{static_cast<std::uint32_t>(levels.size())};
+  for (const auto& level : levels) set.push_back(level_position(level));
+  if (set[0] <= 2 && std::all_of(set.begin() + 1, set.end(), [](auto p) { return p <= 0xFFFF; })) {
+    record.levels = (set[0] > 0 ? set[1] : 0) | (set[0] > 1 ? set[2] << 16 : 0);
+    record.flags = static_cast<std::uint8_t>(record.flags | (set[0] << 3));
     return;
   }
+  record.flags |= kLevelSet;
+  const auto set_at = [&](std::uint32_t p) { return level_sets_.data() + level_set_starts_[p]; };
+  const std::size_t hash = hash_levels(set.data());
+  if (auto found = level_sets_by_content_.find(
+          hash, [&](std::uint32_t p) { return std::equal(set.begin(), set.end(), set_at(p)); })) {
+    record.levels = level_set_starts_[*found];
+    return;
+  }
+  const auto start = static_cast<std::uint32_t>(level_sets_.size());
+  level_sets_.insert(level_sets_.end(), set.begin(), set.end());
+  level_set_starts_.push_back(start);
+  level_sets_by_content_.insert(hash, static_cast<std::uint32_t>(level_set_starts_.size() - 1),
+                                [&](std::uint32_t p) { return hash_levels(set_at(p)); });
+  record.levels = start;
+}
+
+std::uint32_t PeopleDirectory::store_dates(const Credential& credential, std::uint32_t reuse) {
+  if (!credential.valid_from && !credential.valid_until) return 0;
+  std::pair dates{credential.valid_from, credential.valid_until};
+  if (reuse != 0) {
+    dates_[reuse - 1] = dates;
+    return reuse;
+  }
+  dates_.push_back(dates);
+  return static_cast<std::uint32_t>(dates_.size());
+}
+
+void PeopleDirectory::add_person(const Person& person) {
+  const auto existing = person_position(person.id);
+  Record record;
+  record.text = store_text(person, existing ? &people_[*existing] : nullptr);
+  record.clearance = static_cast<std::uint8_t>(person.clearance.level);
+  record.flags = person.active ? kActive : 0;
+  store_levels(person.access_levels, record);
+  if (person.clearance.expires) {
+    record.expires = person.clearance.expires->days;
+    record.flags |= kHasExpiry;
+  }
+  if (existing) {
+    people_[*existing] = record;
+    return;
+  }
+  if (people_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
+    throw std::length_error("people directory: too many people");
+  }
   const auto pos = static_cast<std::uint32_t>(people_.size());
-  const std::size_t hash = hash_id(person.id);
-  auto orphan = orphan_pins_.find(person.id);
-  people_.push_back(std::move(person));
-  people_by_id_.insert(hash, pos, [&](std::uint32_t p) { return hash_id(people_[p].id); });
+  people_.push_back(record);
+  people_by_id_.insert(hash_text(person.id.str()), pos,
+                       [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   if (!pin_slots_.empty()) pin_slots_.push_back(0);
-  if (orphan != orphan_pins_.end()) {
+  adopt_orphans(pos, person.id);
+}
+
+void PeopleDirectory::adopt_orphans(std::uint32_t pos, const PersonId& id) {
+  if (auto orphan = orphan_pins_.find(id); orphan != orphan_pins_.end()) {
     const PinHash pin = orphan->second;
     orphan_pins_.erase(orphan);
-    set_pin(people_.back().id, pin);
+    set_pin(id, pin);
   }
-  if (auto risk = orphan_risks_.find(people_.back().id); risk != orphan_risks_.end()) {
+  if (auto risk = orphan_risks_.find(id); risk != orphan_risks_.end()) {
     risks_.insert_or_assign(pos, std::move(risk->second));
     orphan_risks_.erase(risk);
   }
-  if (auto visits = orphan_visits_.find(people_.back().id); visits != orphan_visits_.end()) {
+  if (auto visits = orphan_visits_.find(id); visits != orphan_visits_.end()) {
     visits_.insert_or_assign(pos, std::move(visits->second));
     orphan_visits_.erase(visits);
   }
 }
 
-void PeopleDirectory::add_credential(Credential credential) {
+void PeopleDirectory::add_credential(const Credential& credential) {
   auto holder = person_position(credential.person);
   if (!holder) throw std::out_of_range("no person '" + credential.person.str() + "'");
-  if (auto pos = card_position(credential.card)) {
-    credentials_[*pos] = Entry{std::move(credential), *holder};
+  const CardNumber& card = credential.card;
+  const auto existing = card_position(card);
+  CardEntry entry{static_cast<std::uint32_t>(card.number),
+                  static_cast<std::uint32_t>(card.number >> 32), card.facility, *holder, 0};
+  entry.dates = store_dates(credential, existing ? cards_[*existing].dates & ~kInactive : 0);
+  if (!credential.active) entry.dates |= kInactive;
+  if (existing) {
+    cards_[*existing] = entry;
     return;
   }
-  const auto pos = static_cast<std::uint32_t>(credentials_.size());
-  const std::size_t hash = hash_card(credential.card);
-  credentials_.push_back(Entry{std::move(credential), *holder});
-  credentials_by_card_.insert(
-      hash, pos, [&](std::uint32_t p) { return hash_card(credentials_[p].credential.card); });
+  const auto pos = static_cast<std::uint32_t>(cards_.size());
+  cards_.push_back(entry);
+  cards_by_number_.insert(hash_card(card), pos,
+                          [&](std::uint32_t p) { return hash_card(cards_[p].card()); });
 }
 
-void PeopleDirectory::reserve(std::size_t people, std::size_t credentials) {
-  people_by_id_.reserve(people, [&](std::uint32_t p) { return hash_id(people_[p].id); });
-  credentials_.reserve(credentials);
-  advise_huge_pages(credentials_.data(), credentials_.capacity() * sizeof(Entry));
-  credentials_by_card_.reserve(
-      credentials, [&](std::uint32_t p) { return hash_card(credentials_[p].credential.card); });
+void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {
+  people_.reserve(people);
+  people_by_id_.reserve(people,
+                        [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
+  cards_.reserve(credentials);
+  advise_huge_pages(cards_.data(), cards_.capacity() * sizeof(CardEntry));
+  cards_by_number_.reserve(credentials,
+                           [&](std::uint32_t p) { return hash_card(cards_[p].card()); });
+  if (pins != 0) {
+    pins_.reserve(pins);
+    pin_slots_.reserve(people);
+  }
+}
+
+void PeopleDirectory::shrink_to_fit() {
+  people_.shrink_to_fit();
+  text_.shrink_to_fit();
+  cards_.shrink_to_fit();
+  dates_.shrink_to_fit();
+  level_sets_.shrink_to_fit();
+  level_set_starts_.shrink_to_fit();
+  pin_slots_.shrink_to_fit();
+  pins_.shrink_to_fit();
 }
 
 std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card) const {
   auto pos = card_position(card);
   if (!pos) return std::nullopt;
-  const Entry& entry = credentials_[*pos];
-  return Holder{&people_[entry.person], &entry.credential, entry.person};
+  const std::uint32_t person = cards_[*pos].person;
+  return Holder{PersonView{this, person}, CredentialView{this, *pos}, person};
 }
 
 std::vector<CardNumber> PeopleDirectory::cards() const {
   std::vector<CardNumber> out;
-  out.reserve(credentials_.size());
-  for (const auto& entry : credentials_) out.push_back(entry.credential.card);
+  out.reserve(cards_.size());
+  for (const auto& entry : cards_) out.push_back(entry.card());
   return out;
 }
 
-const Person* PeopleDirectory::find_person(const PersonId& id) const {
+std::optional<PersonView> PeopleDirectory::find_person(const PersonId& id) const {
   auto pos = person_position(id);
-  return pos ? &people_[*pos] : nullptr;
+  if (!pos) return std::nullopt;
+  return PersonView{this, *pos};
 }
 
 void PeopleDirectory::set_risk(const PersonId& id, PersonRisk risk) {

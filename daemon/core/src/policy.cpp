@@ -5,10 +5,12 @@
 namespace vigil::core {
 namespace {
 
-bool credential_valid_at(const Credential& c, TimePoint t) {
-  if (!c.active) return false;
-  if (c.valid_from && t < *c.valid_from) return false;
-  if (c.valid_until && t >= *c.valid_until) return false;
+bool credential_valid_at(const CredentialView& c, TimePoint t) {
+  if (!c.active()) return false;
+  const auto from = c.valid_from();
+  if (from && t < *from) return false;
+  const auto until = c.valid_until();
+  if (until && t >= *until) return false;
   return true;
 }
 
@@ -22,11 +24,11 @@ void refuse(Decision& d, Rule rule, DenyReason reason) {
 // clearance the person lacks, holds at a lower level, or let expire. The
 // expiry is a local date: valid through that day, refused from the local
 // midnight that ends it.
-bool refuse_by_clearance(Decision& d, const Site& site, const Zone* target, const Person& person,
+bool refuse_by_clearance(Decision& d, const Site& site, const Zone* target, PersonView person,
                          LocalDate today) {
   const ZoneRules rules = site.zone_rules(target);
   if (rules.required_clearance == ClearanceLevel::none) return false;
-  const Clearance& held = person.clearance;
+  const Clearance held = person.clearance();
   DenyReason reason = DenyReason::none;
   if (held.level == ClearanceLevel::none) {
     reason = DenyReason::clearance_missing;
@@ -93,8 +95,8 @@ bool refuse_by_return_report(Decision& d, const Site& site, const Zone* target,
   return false;
 }
 
-bool holds_override(const Site& site, const Person& person, const ZoneId& zone) {
-  for (const auto& level_id : person.access_levels) {
+bool holds_override(const Site& site, PersonView person, const ZoneId& zone) {
+  for (const auto& level_id : person.access_levels()) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level != nullptr && level->lockdown_override && level->covers(zone)) return true;
   }
@@ -147,7 +149,7 @@ bool wait_for_second(Decision& d, const Zone* zone, const AccessState& state,
   if (zone == nullptr || !zone->two_person_window || d.door == nullptr) return false;
   const FirstBadge* first =
       state.two_person.waiting(d.door->id, request.mono, *zone->two_person_window);
-  if (first != nullptr && first->person != d.person->id) {
+  if (first != nullptr && first->person != d.person->id()) {
     set_attr(d.attrs, "two_person_with", first->person.str());
     return false;
   }
@@ -164,7 +166,7 @@ bool wait_for_second(Decision& d, const Zone* zone, const AccessState& state,
 // the credential not locked by wrong PINs; then the read waits for the PIN.
 void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
                  const AccessRequest& request) {
-  const PersonId& person = d.person->id;
+  const PersonId person = d.person->id();
   if (people.pin_at(d.position) == nullptr) {
     refuse(d, Rule::pin, DenyReason::pin_not_enrolled);
   } else if (auto until = state.pin_lockout.locked_until(person, request.mono)) {
@@ -217,13 +219,13 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   }
   d.person = holder->person;
   d.position = holder->position;
-  if (!holder->person->active || !credential_valid_at(*holder->credential, request.time)) {
+  if (!holder->person.active() || !credential_valid_at(holder->credential, request.time)) {
     refuse(d, Rule::credential, DenyReason::inactive_credential);
     return d;
   }
 
   const LocalTime local = site.time_zone.local(request.time);
-  const Person& person = *holder->person;
+  const PersonView person = holder->person;
   const PersonRisk* risk = people.risk_at(holder->position);
   if (risk != nullptr && refuse_by_risk(d, *risk, local.date)) return d;
   // A visitor's visit stands in for clearance, return report and levels:
@@ -245,7 +247,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
     return d;
   }
 
-  if (refuse_by_presence(d, site, target, state, person.id)) return d;
+  if (refuse_by_presence(d, site, target, state, person.id())) return d;
   if (visits != nullptr) {
     escort_step(d, site, state, request);
     return d;
@@ -253,7 +255,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
-  for (const auto& level_id : person.access_levels) {
+  for (const auto& level_id : person.access_levels()) {
     const AccessLevel* level = site.find_access_level(level_id);
     if (level == nullptr || !level->covers(*d.zone)) continue;
     if (lockdown != nullptr && !level->lockdown_override) continue;

@@ -67,7 +67,7 @@ void escort_step(Decision& d, const Site& site, const AccessState& state,
   const Duration window = site.escort_window_for(*d.zone);
   const EscortBadge* escort =
       d.door != nullptr ? state.escorts.escort(d.door->id, request.mono, window) : nullptr;
-  if (escort != nullptr && escort->person != d.person->id) {
+  if (escort != nullptr && escort->person != d.person->id()) {
     set_attr(d.attrs, "escort", escort->person.str());
     if (escort->authorised) {
       d.outcome = Outcome::grant;

@@ -28,11 +28,11 @@ TEST(PeopleDirectory, FindsEveryCardAndItsHolderAmongThousands) {
   for (int i = 0; i < 5000; ++i) {
     auto holder = people.find_card({7, static_cast<std::uint64_t>(i)});
     ASSERT_TRUE(holder);
-    EXPECT_EQ(holder->person->id.str(), "p" + std::to_string(i));
-    EXPECT_EQ(holder->credential->active, i % 2 == 0);
+    EXPECT_EQ(holder->person.id().str(), "p" + std::to_string(i));
+    EXPECT_EQ(holder->credential.active(), i % 2 == 0);
   }
   EXPECT_FALSE(people.find_card({8, 1}));
-  EXPECT_EQ(people.find_person(PersonId("p5000")), nullptr);
+  EXPECT_FALSE(people.find_person(PersonId("p5000")).has_value());
 }
 
 TEST(PeopleDirectory, ReplacingAPersonKeepsTheirCardsPinAndAddress) {
@@ -42,11 +42,11 @@ TEST(PeopleDirectory, ReplacingAPersonKeepsTheirCardsPinAndAddress) {
   PinHash pin;
   pin.iterations = 1000;
   people.set_pin(PersonId("ann"), pin);
-  const Person* before = people.find_person(PersonId("ann"));
+  const auto before = people.find_person(PersonId("ann"));
   for (int i = 0; i < 100; ++i) people.add_person(person_named("x" + std::to_string(i)));
   people.add_person(person_named("ann", {AccessLevelId("staff")}));
   EXPECT_EQ(people.find_person(PersonId("ann")), before);
-  EXPECT_EQ(people.find_card({1, 10})->person->access_levels.size(), 1u);
+  EXPECT_EQ(people.find_card({1, 10})->person.access_levels().size(), 1u);
   ASSERT_NE(people.pin_of(PersonId("ann")), nullptr);
   EXPECT_EQ(people.pin_of(PersonId("ann"))->iterations, 1000u);
   EXPECT_EQ(people.pin_of(PersonId("x1")), nullptr);
@@ -77,7 +77,7 @@ TEST(PeopleDirectory, ACopyAnswersFromItsOwnPeople) {
   original.add_credential({CardNumber{1, 10}, PersonId("ann"), true, {}, {}});
   PeopleDirectory copy = original;
   original.add_person(person_named("ann", {AccessLevelId("changed")}));
-  EXPECT_TRUE(copy.find_card({1, 10})->person->access_levels.empty());
+  EXPECT_TRUE(copy.find_card({1, 10})->person.access_levels().empty());
   EXPECT_EQ(copy.find_card({1, 10})->person, copy.find_person(PersonId("ann")));
 }
 
@@ -114,6 +114,98 @@ TEST(PeopleDirectory, FlagsTripsAndVisitsFollowThePersonByCardAndById) {
   EXPECT_EQ(people.visits_of(PersonId("vic")), nullptr);
   people.set_risk(PersonId("zed"), watch);  // never enrolled: still answered by id
   EXPECT_NE(people.risk_of(PersonId("zed")), nullptr);
+}
+
+// Issue 8's compact record: every field reads back as it was added, at the
+// edges of its packing (length prefixes past one byte, 64-bit card numbers,
+// repeated and reordered levels, dates before 1970).
+TEST(PeopleDirectory, ReadsBackEveryFieldAsAdded) {
+  const LocalDate expiry{-3};
+  const std::vector<Person> table = {
+      {PersonId("a"), "", true, {}, {}},
+      {PersonId(std::string(300, 'x')),
+       std::string(20'000, 'n'),
+       false,
+       {AccessLevelId("staff")},
+       {ClearanceLevel::top_secret, expiry}},
+      {PersonId("z\xc3\xa9"),
+       "Zo\xc3\xa9 \xc3\x9f",
+       true,
+       {AccessLevelId("lab"), AccessLevelId("staff"), AccessLevelId("lab")},
+       {ClearanceLevel::secret, std::nullopt}},
+      {PersonId("b"),
+       "Bea",
+       true,
+       {AccessLevelId("staff"), AccessLevelId("lab")},
+       {ClearanceLevel::confidential, LocalDate{21'000}}},
+  };
+  const TimePoint from = TimePoint{} + std::chrono::hours(1);
+  const TimePoint until = TimePoint{} - std::chrono::hours(2);
+  PeopleDirectory people;
+  std::uint64_t number = 0xFFFF'FFFF'0000'0001u;
+  for (const auto& p : table) {
+    people.add_person(p);
+    people.add_credential({CardNumber{0xFFFF'FFFFu, number++}, p.id, p.active,
+                           p.active ? std::optional(from) : std::nullopt, until});
+  }
+  number = 0xFFFF'FFFF'0000'0001u;
+  for (const auto& p : table) {
+    const auto view = people.find_person(p.id);
+    ASSERT_TRUE(view.has_value()) << p.id;
+    EXPECT_EQ(view->id(), p.id);
+    EXPECT_EQ(view->name(), p.name);
+    EXPECT_EQ(view->active(), p.active);
+    EXPECT_EQ(view->access_levels().to_vector(), p.access_levels);
+    EXPECT_EQ(view->clearance(), p.clearance);
+    const auto holder = people.find_card({0xFFFF'FFFFu, number});
+    ASSERT_TRUE(holder.has_value()) << p.id;
+    EXPECT_EQ(holder->person, *view);
+    EXPECT_EQ(holder->credential.card(), (CardNumber{0xFFFF'FFFFu, number++}));
+    EXPECT_EQ(holder->credential.person(), p.id);
+    EXPECT_EQ(holder->credential.active(), p.active);
+    EXPECT_EQ(holder->credential.valid_from(), p.active ? std::optional(from) : std::nullopt);
+    EXPECT_EQ(holder->credential.valid_until(), until);
+  }
+}
+
+TEST(PeopleDirectory, ReplacingNamesLevelsAndCardsAnswersWithTheNewOnes) {
+  PeopleDirectory people;
+  people.add_person({PersonId("ann"), "Ann Long-Surname", true, {AccessLevelId("a")}, {}});
+  people.add_person({PersonId("bob"), "Bob", true, {AccessLevelId("a")}, {}});
+  people.add_credential({CardNumber{1, 1}, PersonId("ann"), true, TimePoint{}, {}});
+  people.add_person({PersonId("ann"), "Ann", false, {AccessLevelId("b")}, {}});  // shorter
+  EXPECT_EQ(people.find_person(PersonId("ann"))->name(), "Ann");
+  EXPECT_EQ(people.find_person(PersonId("bob"))->name(), "Bob");
+  people.add_person({PersonId("bob"), std::string(200, 'B'), true, {}, {}});  // longer
+  EXPECT_EQ(people.find_person(PersonId("bob"))->name(), std::string(200, 'B'));
+  EXPECT_EQ(people.find_person(PersonId("ann"))->name(), "Ann");
+  EXPECT_FALSE(people.find_person(PersonId("ann"))->active());
+  EXPECT_EQ(people.find_person(PersonId("ann"))->access_levels().to_vector(),
+            std::vector{AccessLevelId("b")});
+  EXPECT_TRUE(people.find_person(PersonId("bob"))->access_levels().empty());
+  // The card moves to bob, loses its dates and is revoked.
+  people.add_credential({CardNumber{1, 1}, PersonId("bob"), false, {}, {}});
+  const auto holder = people.find_card({1, 1});
+  EXPECT_EQ(holder->person.id(), PersonId("bob"));
+  EXPECT_FALSE(holder->credential.active());
+  EXPECT_EQ(holder->credential.valid_from(), std::nullopt);
+  EXPECT_EQ(people.person_count(), 2u);
+  EXPECT_EQ(people.credential_count(), 1u);
+  people.shrink_to_fit();
+  EXPECT_EQ(people.find_card({1, 1})->person.name(), std::string(200, 'B'));
+}
+
+TEST(PeopleDirectory, LevelsPastTheFirst65536NamesReadBack) {
+  PeopleDirectory people;
+  std::vector<AccessLevelId> many;
+  for (int i = 0; i < 70'000; ++i) many.emplace_back("l" + std::to_string(i));
+  people.add_person({PersonId("all"), "All", true, many, {}});
+  people.add_person({PersonId("two"), "Two", true, {many[69'999], many[1]}, {}});
+  people.add_person({PersonId("same"), "Same", true, {many[69'999], many[1]}, {}});
+  EXPECT_EQ(people.find_person(PersonId("all"))->access_levels().to_vector(), many);
+  EXPECT_EQ(people.find_person(PersonId("two"))->access_levels().to_vector(),
+            (std::vector{many[69'999], many[1]}));
+  EXPECT_EQ(people.find_person(PersonId("same"))->access_levels().size(), 2u);
 }
 
 TEST(SiteIndex, NestingFollowsParentsChangedAfterTheIndexWasBuilt) {

@@ -156,8 +156,8 @@ TEST(Decide, KnownCardDenialNamesThePerson) {
   const Site site = testing::make_site();
   const PeopleDirectory people = testing::make_people();
   const Decision d = decide(site, people, {12, 1001}, ReaderId("server-in"), at_utc(kMonday, 9, 0));
-  ASSERT_NE(d.person, nullptr);
-  EXPECT_EQ(d.person->id, PersonId("alice"));
+  ASSERT_TRUE(d.person.has_value());
+  EXPECT_EQ(d.person->id(), PersonId("alice"));
   EXPECT_EQ(*d.zone, ZoneId("server-room"));
 }
 

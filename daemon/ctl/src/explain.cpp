@@ -100,7 +100,7 @@ int explain(const ExplainArgs& args, std::ostream& out, std::ostream& err) {
         core::decide(site, people, state, core::AccessRequest{*card, reader, at, {}});
 
     const auto local = site.time_zone.local(at);
-    out << "question  may " << (d.person ? d.person->id.str() : args.person) << " (card "
+    out << "question  may " << (d.person ? d.person->id().str() : args.person) << " (card "
         << core::to_string(*card) << ") pass reader " << reader.str()
         << (d.zone ? " into " + d.zone->str() : std::string{}) << " at " << core::format_utc(at)
         << " (" << core::format_date(local.date) << " "

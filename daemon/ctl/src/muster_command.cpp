@@ -46,8 +46,8 @@ int muster(const MusterArgs& args, std::ostream& out, std::ostream& err) {
       total += inside.size();
       out << zone.id.str() << " (" << zone.name << "): " << inside.size() << " inside\n";
       for (const auto& [person, presence] : inside) {
-        const core::Person* p = people.find_person(person);
-        out << "  " << person.str() << "  " << (p ? p->name : std::string{"?"}) << "  since "
+        const auto p = people.find_person(person);
+        out << "  " << person.str() << "  " << (p ? p->name() : std::string_view{"?"}) << "  since "
             << local(presence.since) << " " << site.time_zone.name() << " ("
             << core::format_utc(presence.since) << ")\n";
       }

@@ -57,7 +57,7 @@ class PersonCommands : public ::testing::Test {
   bool card_opens(std::uint32_t facility, std::uint64_t number) {
     const auto directory = journal::PeopleStore(db()).load();  // the holder points into it
     auto holder = directory.find_card({facility, number});
-    return holder && holder->person->active && holder->credential->active;
+    return holder && holder->person.active() && holder->credential.active();
   }
 
   fs::path config() const { return fs::path(VIGIL_SOURCE_DIR) / "config/demo/site.yaml"; }
@@ -95,7 +95,7 @@ TEST_F(PersonCommands, ImportListingARevokedCardIsRefusedAndNothingChanges) {
   run(person_revoke, "12:1001");
   const std::string report = import("p01,Anna Roy,12:1001,staff,true,,\n", false, 1);
   EXPECT_NE(report.find("revoked"), std::string::npos) << report;
-  EXPECT_EQ(journal::PeopleStore(db()).load().find_person(core::PersonId{"p01"})->name, "Anna");
+  EXPECT_EQ(journal::PeopleStore(db()).load().find_person(core::PersonId{"p01"})->name(), "Anna");
 }
 
 TEST_F(PersonCommands, RevokeDisableAndEnableChangeAccessAndSayWhatTheyDid) {

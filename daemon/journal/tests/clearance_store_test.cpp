@@ -44,10 +44,10 @@ TEST_F(ClearanceStore, ImportStoresTheClearanceAndJournalsIt) {
   const auto directory = roster_.store().load();
   const auto holder = directory.find_card({12, 1});
   ASSERT_TRUE(holder);
-  EXPECT_EQ(holder->person->clearance,
+  EXPECT_EQ(holder->person.clearance(),
             (core::Clearance{ClearanceLevel::secret, core::parse_date("2027-06-30")}));
   EXPECT_EQ(roster_.store().find_person(core::PersonId{"p1"})->person.clearance,
-            holder->person->clearance);
+            holder->person.clearance());
 }
 
 TEST_F(ClearanceStore, AChangedClearanceIsJournalledBeforeAndAfter) {

@@ -42,22 +42,23 @@ TEST(PeopleStore, LoadsWhatTheRosterImportedAcrossReopening) {
   EXPECT_EQ(reopened.count().credentials, 2u);
   auto directory = reopened.load();
 
-  const auto* alice = directory.find_person(core::PersonId{"alice"});
-  ASSERT_NE(alice, nullptr);
-  EXPECT_EQ(alice->name, "Alice Ng");
-  EXPECT_TRUE(alice->active);
-  EXPECT_EQ(alice->access_levels, (std::vector<core::AccessLevelId>{
-                                      core::AccessLevelId{"staff"}, core::AccessLevelId{"lab"},
-                                      core::AccessLevelId{"after-hours"}}));
+  const auto alice = directory.find_person(core::PersonId{"alice"});
+  ASSERT_TRUE(alice.has_value());
+  EXPECT_EQ(alice->name(), "Alice Ng");
+  EXPECT_TRUE(alice->active());
+  EXPECT_EQ(
+      alice->access_levels().to_vector(),
+      (std::vector<core::AccessLevelId>{core::AccessLevelId{"staff"}, core::AccessLevelId{"lab"},
+                                        core::AccessLevelId{"after-hours"}}));
 
   auto holder = directory.find_card({.facility = 12, .number = 2002});
   ASSERT_TRUE(holder.has_value());
-  EXPECT_EQ(holder->person->id, core::PersonId{"bob"});
-  EXPECT_FALSE(holder->person->active);
-  EXPECT_TRUE(holder->person->access_levels.empty());
-  EXPECT_FALSE(holder->credential->active);
-  EXPECT_EQ(holder->credential->valid_from, at(0));
-  EXPECT_EQ(holder->credential->valid_until, at(86'400));
+  EXPECT_EQ(holder->person.id(), core::PersonId{"bob"});
+  EXPECT_FALSE(holder->person.active());
+  EXPECT_TRUE(holder->person.access_levels().empty());
+  EXPECT_FALSE(holder->credential.active());
+  EXPECT_EQ(holder->credential.valid_from(), at(0));
+  EXPECT_EQ(holder->credential.valid_until(), at(86'400));
 
   EXPECT_FALSE(directory.find_card({.facility = 13, .number = 1001}).has_value());
 }
@@ -73,7 +74,7 @@ TEST(PeopleStore, SnapshotCarriesTheVersionOfTheRosterItLoaded) {
 
   roster.revoke_card({12, 1001}, at(1));
   EXPECT_EQ(store.version(), 2u);
-  EXPECT_FALSE(store.load().find_card({12, 1001})->credential->active);
+  EXPECT_FALSE(store.load().find_card({12, 1001})->credential.active());
 }
 
 TEST(PeopleStore, DataVersionMovesWhenAnotherConnectionCommits) {

@@ -41,7 +41,7 @@ class RosterTest : public ::testing::Test {
   bool active_card(std::uint32_t facility, std::uint64_t number) {
     const auto directory = roster_.store().load();  // the holder points into it
     auto holder = directory.find_card({facility, number});
-    return holder && holder->credential->active && holder->person->active;
+    return holder && holder->credential.active() && holder->person.active();
   }
 
   TempDir dir_;
@@ -92,7 +92,7 @@ TEST_F(RosterTest, ChangedNameAndLevelsAreJournalledBeforeAndAfter) {
   EXPECT_EQ(text(changed, "levels_after"), "staff;lab");
   EXPECT_EQ(changed.time, at(10));
   EXPECT_EQ(change.count(EventKind::credential_added), 0u);
-  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name, "Anna Roy");
+  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name(), "Anna Roy");
 }
 
 TEST_F(RosterTest, ChangedValidityOfACardIsJournalled) {
@@ -174,7 +174,7 @@ TEST_F(RosterTest, ACardListedForSomeoneElseMovesToThemOnTheRecord) {
   EXPECT_EQ(left.person, core::PersonId{"p1"});
   EXPECT_EQ(text(left, "reason"), "reassigned");
   EXPECT_EQ(text(left, "to"), "p2");
-  EXPECT_EQ(roster_.store().load().find_card({12, 1001})->person->id, core::PersonId{"p2"});
+  EXPECT_EQ(roster_.store().load().find_card({12, 1001})->person.id(), core::PersonId{"p2"});
   EXPECT_FALSE(active_card(12, 1002));  // Ben's card changed: the old one is revoked
 }
 
@@ -229,7 +229,7 @@ TEST_F(RosterTest, ARefusedImportJournalsNothing) {
   EXPECT_THROW(roster_.import(file({person("", "No One", {})}, {}), at(1)), JournalError);
   EXPECT_THROW(roster_.import(file({}, {}, true), at(1)), JournalError);  // would lock all out
   EXPECT_EQ(roster_.journal().last_seq(), seq);
-  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name, "Anna");
+  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name(), "Anna");
   EXPECT_EQ(roster_.store().count().people, 1u);
 }
 
@@ -251,7 +251,7 @@ TEST_F(RosterTest, AFailureInsideTheTransactionLeavesNeitherChangeNorRecord) {
 
   EXPECT_EQ(roster_.journal().last_seq(), seq);
   EXPECT_EQ(roster_.store().count().people, 1u);
-  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name, "Anna");
+  EXPECT_EQ(roster_.store().load().find_person(core::PersonId{"p1"})->name(), "Anna");
   EXPECT_TRUE(active_card(12, 1001));
   EXPECT_EQ(sql.integer("SELECT count(*) FROM revoked_cards"), 0);
   EXPECT_TRUE(roster_.journal().verify().ok);

@@ -55,12 +55,12 @@ CacheImageResult build_cache_image(const core::Site& site, const core::PeopleDir
     }
     CacheEntry e;
     e.key = card_key(card.facility, card.number);
-    const core::Credential& c = *holder->credential;
-    if (!holder->person->active || !c.active) e.flags |= kCacheEntryInactive;
-    if (c.valid_from) e.valid_from = to_seconds_up(*c.valid_from);
-    if (c.valid_until) {
-      e.valid_until = to_seconds_up(*c.valid_until);
-      if (e.valid_until == 0 && core::to_unix_micros(*c.valid_until) <= 0) {
+    const core::CredentialView c = holder->credential;
+    if (!holder->person.active() || !c.active()) e.flags |= kCacheEntryInactive;
+    if (const auto from = c.valid_from()) e.valid_from = to_seconds_up(*from);
+    if (const auto until = c.valid_until()) {
+      e.valid_until = to_seconds_up(*until);
+      if (e.valid_until == 0 && core::to_unix_micros(*until) <= 0) {
         e.flags |= kCacheEntryInactive;  // expired before 1970
       }
     }
@@ -69,7 +69,7 @@ CacheImageResult build_cache_image(const core::Site& site, const core::PeopleDir
       const core::Reader* reader = site.find_reader(board_readers[r]);
       if (reader == nullptr) continue;
       const core::ZoneId& zone = site.target_zone(*reader);
-      for (const auto& level_id : holder->person->access_levels) {
+      for (const auto& level_id : holder->person.access_levels()) {
         const core::AccessLevel* level = site.find_access_level(level_id);
         if (level == nullptr || !level->covers(zone)) continue;
         e.readers = static_cast<std::uint8_t>(e.readers | (1u << r));

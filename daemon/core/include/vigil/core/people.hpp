@@ -1,13 +1,24 @@
 // People and their credentials, as imported with `vigilctl person import`.
 // Lookups on the hot path are by card (facility, number) and go straight to
 // the holder, so decide() costs one hash lookup however many people enrol.
+//
+// Issue 8 (2,000,000 people in 512 MB): the directory keeps no Person or
+// Credential objects. Ids and names live in one text arena, a person's
+// access levels are an interned set of level positions, the clearance is
+// packed into the person's 16-byte record, a card entry is 20 bytes and
+// holds its holder's position. Person and Credential are what callers add;
+// lookups answer with views (PersonView, CredentialView) that read the
+// compact records and stay valid while the directory is not destroyed or
+// replaced (as the Person pointers they replaced did).
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "vigil/core/card.hpp"
@@ -21,6 +32,7 @@
 
 namespace vigil::core {
 
+// A person as added to the directory (and as the people store reads it).
 struct Person {
   PersonId id;
   std::string name;
@@ -29,6 +41,7 @@ struct Person {
   Clearance clearance{};
 };
 
+// A credential as added to the directory.
 struct Credential {
   CardNumber card;
   PersonId person;
@@ -37,27 +50,127 @@ struct Credential {
   std::optional<TimePoint> valid_until;
 };
 
+class PeopleDirectory;
+
+// A person's access levels in the order they were added (duplicates kept):
+// iterates as `const AccessLevelId&`. Up to two are held in the list itself,
+// so its iterators are valid while the list lives (a range-for over
+// `access_levels()` is fine).
+class AccessLevelList {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = AccessLevelId;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const AccessLevelId*;
+    using reference = const AccessLevelId&;
+    iterator() = default;
+    iterator(const std::uint32_t* at, const std::vector<AccessLevelId>* names)
+        : at_(at), names_(names) {}
+    reference operator*() const { return (*names_)[*at_]; }
+    pointer operator->() const { return &(*names_)[*at_]; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++at_;
+      return old;
+    }
+    bool operator==(const iterator& other) const { return at_ == other.at_; }
+
+   private:
+    const std::uint32_t* at_ = nullptr;
+    const std::vector<AccessLevelId>* names_ = nullptr;
+  };
+
+  AccessLevelList(const std::uint32_t* positions, std::uint32_t size,
+                  const std::vector<AccessLevelId>* names)
+      : external_(positions), size_(size), names_(names) {}
+  AccessLevelList(std::uint32_t first, std::uint32_t second, std::uint32_t size,
+                  const std::vector<AccessLevelId>* names)
+      : inline_{first, second}, size_(size), names_(names) {}
+  iterator begin() const { return {data(), names_}; }
+  iterator end() const { return {data() + size_, names_}; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::vector<AccessLevelId> to_vector() const { return {begin(), end()}; }
+
+ private:
+  const std::uint32_t* data() const { return external_ != nullptr ? external_ : inline_; }
+  const std::uint32_t* external_ = nullptr;
+  std::uint32_t inline_[2] = {0, 0};
+  std::uint32_t size_;
+  const std::vector<AccessLevelId>* names_;
+};
+
+// One enrolled person, read from the directory's compact record.
+class PersonView {
+ public:
+  PersonId id() const { return PersonId(std::string(id_str())); }
+  std::string_view id_str() const;
+  std::string_view name() const;
+  bool active() const;
+  AccessLevelList access_levels() const;
+  Clearance clearance() const;
+  std::uint32_t position() const { return position_; }
+  bool operator==(const PersonView&) const = default;
+
+ private:
+  friend class PeopleDirectory;
+  PersonView(const PeopleDirectory* people, std::uint32_t position)
+      : people_(people), position_(position) {}
+  const PeopleDirectory* people_;
+  std::uint32_t position_;
+};
+
+// One enrolled card.
+class CredentialView {
+ public:
+  CardNumber card() const;
+  PersonId person() const;
+  bool active() const;
+  std::optional<TimePoint> valid_from() const;
+  std::optional<TimePoint> valid_until() const;
+  bool operator==(const CredentialView&) const = default;
+
+ private:
+  friend class PeopleDirectory;
+  CredentialView(const PeopleDirectory* people, std::uint32_t position)
+      : people_(people), position_(position) {}
+  const PeopleDirectory* people_;
+  std::uint32_t position_;
+};
+
 class PeopleDirectory {
  public:
   struct Holder {
-    const Person* person;
-    const Credential* credential;
+    PersonView person;
+    CredentialView credential;
     // The holder's position in this directory (issue 8): the *_at lookups
     // below take it, so decide() hashes no person id.
     std::uint32_t position = 0;
   };
 
-  // Replaces any person with the same id.
-  void add_person(Person person);
+  // Replaces any person with the same id (their cards, PIN, risks and
+  // visits stay with them).
+  void add_person(const Person& person);
   // The person must exist (std::out_of_range otherwise); replaces any
   // credential with the same card.
-  void add_credential(Credential credential);
-  void reserve(std::size_t people, std::size_t credentials);
+  void add_credential(const Credential& credential);
+  // Room for this many people and cards (and, when given, PINs), so that a
+  // bulk load neither reallocates nor leaves growth slack.
+  void reserve(std::size_t people, std::size_t credentials, std::size_t pins = 0);
+  // Gives back the slack growth left in the arrays; call after a bulk load.
+  void shrink_to_fit();
 
   std::optional<Holder> find_card(const CardNumber& card) const;
-  const Person* find_person(const PersonId& id) const;
-  // Flags and trips, kept apart from Person because few people have any:
-  // a read by someone without costs one test of an empty map.
+  std::optional<PersonView> find_person(const PersonId& id) const;
+  PersonView person_at(std::uint32_t position) const { return {this, position}; }
+  // Flags and trips, kept apart from the person because few people have
+  // any: a read by someone without costs one test of an empty map.
   void set_risk(const PersonId& id, PersonRisk risk);
   const PersonRisk* risk_of(const PersonId& id) const;
   const PersonRisk* risk_at(std::uint32_t position) const;
@@ -74,30 +187,65 @@ class PeopleDirectory {
   const std::vector<Visit>* visits_of(const PersonId& id) const;
   const std::vector<Visit>* visits_at(std::uint32_t position) const;
   std::size_t person_count() const { return people_.size(); }
-  std::size_t credential_count() const { return credentials_.size(); }
+  std::size_t credential_count() const { return cards_.size(); }
   // Every enrolled card, in no particular order (a door board's offline
   // cache is built from these).
   std::vector<CardNumber> cards() const;
 
  private:
-  // Issue 8, 2,000,000 people: contiguous storage and open-addressing
-  // tables of 4-byte positions instead of node-based maps (one allocation
-  // per entry, a bucket array and the key copied into every node). A
-  // credential keeps its holder's position, so a card read costs one probe,
-  // not two, and a copy of the directory stays self-contained. The deque
-  // keeps every Person where it is as people are added (callers hold
-  // Person pointers, as they did into the map's nodes).
-  struct Entry {
-    Credential credential;
-    std::uint32_t person;  // position in people_
-  };
-  std::optional<std::uint32_t> person_position(const PersonId& id) const;
-  std::optional<std::uint32_t> card_position(const CardNumber& card) const;
+  friend class PersonView;
+  friend class CredentialView;
 
-  std::deque<Person> people_;
-  std::vector<Entry> credentials_;
+  // 16 bytes a person. `text` is the offset in text_ of the id and then the
+  // name, each preceded by its length (LEB128).
+  struct Record {
+    std::uint32_t text = 0;
+    // Up to two level positions under 65,536 inline (16 bits each, the
+    // count in the flags), else with kLevelSet the offset of an interned set
+    // in level_sets_.
+    std::uint32_t levels = 0;
+    std::int32_t expires = 0;  // clearance's last valid day, with kHasExpiry
+    std::uint8_t clearance = 0;
+    std::uint8_t flags = 0;  // kActive, kHasExpiry, kLevelSet, inline level count << 3
+  };
+  // 20 bytes a card. `dates` is 1 + the slot in dates_ (0: no validity
+  // dates); its top bit marks an inactive credential.
+  struct CardEntry {
+    std::uint32_t number_low = 0;
+    std::uint32_t number_high = 0;
+    std::uint32_t facility = 0;
+    std::uint32_t person = 0;  // position in people_
+    std::uint32_t dates = 0;
+    CardNumber card() const { return {facility, (std::uint64_t{number_high} << 32) | number_low}; }
+  };
+  static constexpr std::uint8_t kActive = 1;
+  static constexpr std::uint8_t kHasExpiry = 2;
+  static constexpr std::uint8_t kLevelSet = 4;
+  static constexpr std::uint32_t kInactive = 0x8000'0000u;
+
+  std::pair<std::string_view, std::string_view> text_of(const Record& r) const;
+  std::uint32_t store_text(const Person& person, const Record* replacing);
+  std::uint32_t level_position(const AccessLevelId& level);
+  void store_levels(const std::vector<AccessLevelId>& levels, Record& record);
+  std::uint32_t store_dates(const Credential& credential, std::uint32_t reuse);
+  std::optional<std::uint32_t> person_position(const PersonId& id) const;
+  std::optional<std::uint32_t> person_position(std::string_view id) const;
+  std::optional<std::uint32_t> card_position(const CardNumber& card) const;
+  void adopt_orphans(std::uint32_t pos, const PersonId& id);
+
+  std::vector<Record> people_;
+  std::vector<char> text_;
+  std::vector<CardEntry> cards_;
+  std::vector<std::pair<std::optional<TimePoint>, std::optional<TimePoint>>> dates_;
   FlatPositions people_by_id_;
-  FlatPositions credentials_by_card_;
+  FlatPositions cards_by_number_;
+  // Level names (each once) and the interned level sets: level_sets_ holds,
+  // for each distinct set, its size and then its level positions.
+  std::vector<AccessLevelId> level_names_;
+  FlatPositions levels_by_name_;
+  std::vector<std::uint32_t> level_sets_;
+  std::vector<std::uint32_t> level_set_starts_;
+  FlatPositions level_sets_by_content_;
   // PINs by person position (slot + 1 into pins_, 0 = none; empty until the
   // first PIN); a PIN for an id not enrolled (yet) waits in orphan_pins_.
   std::vector<std::uint32_t> pin_slots_;
@@ -111,5 +259,48 @@ class PeopleDirectory {
   std::unordered_map<std::uint32_t, std::vector<Visit>> visits_;
   std::unordered_map<PersonId, std::vector<Visit>> orphan_visits_;
 };
+
+inline std::string_view PersonView::id_str() const {
+  return people_->text_of(people_->people_[position_]).first;
+}
+inline std::string_view PersonView::name() const {
+  return people_->text_of(people_->people_[position_]).second;
+}
+inline bool PersonView::active() const {
+  return (people_->people_[position_].flags & PeopleDirectory::kActive) != 0;
+}
+inline AccessLevelList PersonView::access_levels() const {
+  const auto& r = people_->people_[position_];
+  if ((r.flags & PeopleDirectory::kLevelSet) == 0) {
+    return {r.levels & 0xFFFFu, r.levels >> 16, static_cast<std::uint32_t>(r.flags >> 3),
+            &people_->level_names_};
+  }
+  const std::uint32_t* set = people_->level_sets_.data() + r.levels;
+  return {set + 1, *set, &people_->level_names_};
+}
+inline Clearance PersonView::clearance() const {
+  const auto& r = people_->people_[position_];
+  Clearance c{static_cast<ClearanceLevel>(r.clearance), std::nullopt};
+  if ((r.flags & PeopleDirectory::kHasExpiry) != 0) c.expires = LocalDate{r.expires};
+  return c;
+}
+
+inline CardNumber CredentialView::card() const {
+  return people_->cards_[position_].card();
+}
+inline PersonId CredentialView::person() const {
+  return people_->person_at(people_->cards_[position_].person).id();
+}
+inline bool CredentialView::active() const {
+  return (people_->cards_[position_].dates & PeopleDirectory::kInactive) == 0;
+}
+inline std::optional<TimePoint> CredentialView::valid_from() const {
+  const std::uint32_t slot = people_->cards_[position_].dates & ~PeopleDirectory::kInactive;
+  return slot == 0 ? std::nullopt : people_->dates_[slot - 1].first;
+}
+inline std::optional<TimePoint> CredentialView::valid_until() const {
+  const std::uint32_t slot = people_->cards_[position_].dates & ~PeopleDirectory::kInactive;
+  return slot == 0 ? std::nullopt : people_->dates_[slot - 1].second;
+}
 
 }  // namespace vigil::core

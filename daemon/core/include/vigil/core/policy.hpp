@@ -110,7 +110,7 @@ struct Decision {
   Outcome outcome = Outcome::deny;
   DenyReason reason = DenyReason::unknown_card;
   Rule rule = Rule::card;
-  const Person* person = nullptr;      // set whenever the card is known
+  std::optional<PersonView> person;    // set whenever the card is known
   std::uint32_t position = 0;          // the person's position in the directory (with person)
   const Door* door = nullptr;          // set whenever the reader is known
   const ZoneId* zone = nullptr;        // the zone the read asked to enter
