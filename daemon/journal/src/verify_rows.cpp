@@ -57,6 +57,15 @@ bool same(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
 
 }  // namespace
 
+void RowBatch::reserve(std::size_t rows) {
+  // A grant's canonical bytes and hash are ~300 bytes; a longer row grows
+  // the arena as before.
+  constexpr std::size_t kBytesPerRow = 512;
+  values_.reserve(rows * kColumnCount);
+  rows_.reserve(rows);
+  if (arena_.size() < rows * kBytesPerRow) arena_.resize(rows * kBytesPerRow);
+}
+
 void RowBatch::clear() {
   values_.clear();
   used_ = 0;
