@@ -37,9 +37,16 @@ const std::string* Names::text(sqlite::Database& db, std::int64_t id) {
   auto index = static_cast<std::size_t>(id);
   if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
   // One query brings in every name added since: a reader tailing a busy
-  // journal meets new ids in runs.
-  auto select = db.cached("SELECT id, text FROM names WHERE id >= ?1");
-  select->bind(1, std::min<std::int64_t>(id, static_cast<std::int64_t>(texts_.size())));
+  // journal meets new ids in runs. An id below the highest known one (a
+  // hole left by find(), which query() calls for a filter's names) brings
+  // in a window from it instead: reading log verify's checkpoint rows after
+  // finding the `checkpoint` kind loaded every person's name from the
+  // `none` reason's id on (~1.5 % of log verify's CPU time, 5,000 people).
+  constexpr std::int64_t kHoleWindow = 256;
+  const auto known = static_cast<std::int64_t>(texts_.size());
+  auto select = db.cached("SELECT id, text FROM names WHERE id >= ?1 AND id < ?2");
+  select->bind(1, std::min(id, known));
+  select->bind(2, id >= known || id < 0 ? INT64_MAX : id + kHoleWindow);
   while (select->step()) remember(select->column_int(0), select->column_text(1));
   if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
   return nullptr;

@@ -158,6 +158,7 @@ class Pipeline {
     auto* batch = free_.front();
     free_.pop_front();
     batch->clear();
+    batch->reserve(kBatchRows);  // once per batch: a short walk takes one
     return batch;
   }
   void submit(RowBatch* batch) {

@@ -57,6 +57,15 @@ bool same(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
 
 }  // namespace
 
+void RowBatch::reserve(std::size_t rows) {
+  // A grant's canonical bytes and hash are ~300 bytes; a longer row grows
+  // the arena as before.
+  constexpr std::size_t kBytesPerRow = 512;
+  values_.reserve(rows * kColumnCount);
+  rows_.reserve(rows);
+  if (arena_.size() < rows * kBytesPerRow) arena_.resize(rows * kBytesPerRow);
+}
+
 void RowBatch::clear() {
   values_.clear();
   used_ = 0;
@@ -84,30 +93,8 @@ bool EventScan::step() {
   sqlite::throw_error(db_, rc, std::string{"step `"} + sqlite3_sql(stmt_) + "`");
 }
 
-std::uint8_t* RowBatch::extend(std::size_t size) {
-  if (arena_.size() - used_ < size) arena_.resize(std::max(2 * arena_.size(), used_ + size));
-  std::uint8_t* at = arena_.data() + used_;
-  used_ += size;
-  return at;
-}
-
-// The encodings of hash_chain.cpp's CanonicalBytes, written in place (the
-// worked example test and the Python verifier hold both to docs/journal.md).
-void RowBatch::put_tag_u64(std::uint8_t tag, std::uint64_t value) {
-  std::uint8_t* at = extend(9);
-  at[0] = tag;
-  if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
-  std::memcpy(at + 1, &value, 8);
-}
-
-void RowBatch::put_tag_bytes(std::uint8_t tag, const void* data, std::size_t size) {
-  if (size > 0xffffffffu) throw std::length_error("journal field over 4 GiB");
-  std::uint8_t* at = extend(5 + size);
-  at[0] = tag;
-  auto length = static_cast<std::uint32_t>(size);
-  if constexpr (std::endian::native == std::endian::little) length = __builtin_bswap32(length);
-  std::memcpy(at + 1, &length, 4);
-  if (size > 0) std::memcpy(at + 5, data, size);
+void RowBatch::grow(std::size_t size) {
+  arena_.resize(std::max(2 * arena_.size(), used_ + size));
 }
 
 void RowBatch::capture(sqlite3_stmt* row, const NameTable& names) {
