@@ -18,9 +18,10 @@ class RateLimit {
 
   // per_second 0: no limit.
   RateLimit(std::uint32_t per_second, Clock::duration credit)
-      : gap_(per_second == 0 ? Clock::duration::zero()
-                             : std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) /
-                                   per_second),
+      : gap_(per_second == 0
+                 ? Clock::duration::zero()
+                 : std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) /
+                       per_second),
         credit_(credit) {}
 
   // True, and the slot taken, when a message may go at `now`.
