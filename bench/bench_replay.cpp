@@ -11,12 +11,15 @@
 //   started. Timed from the publisher's first successful connect (status
 //   online acknowledged) until the outbox is empty (every row acknowledged
 //   and deleted), so the figure is the replay, not the reconnect backoff.
-//   Once with the default config (window 32, max_rate 20,000/s) and once
-//   unthrottled (max_rate 0).
+//   Once with the default config (PublisherConfig{}: its window and
+//   max_rate, printed) and once unthrottled (max_rate 0).
 // - paho: one async_client, clean session, publishes the same N topics and
 //   payloads at QoS 1, at most 20 unacknowledged; timed from the first
 //   publish until the last PUBACK.
-// Every run also checks the subscriber got all N.
+// Every run also checks the subscriber got all N, and reports this process's
+// CPU time (user + system, getrusage) per message: the publisher's or the
+// bare client's, plus the console's receiving, which both share. Robust
+// where wall-clock rates are not (a loaded machine).
 //
 // Memory: VmRSS of this process (publisher, outbox, Paho, the subscriber and
 // the bare client's in-memory copy of the N messages) before the backlog is
@@ -26,6 +29,7 @@
 //
 // Usage: bench_replay [messages=100000] [rounds=2] [outbox-dir=/tmp]
 #include <mqtt/async_client.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -81,6 +85,20 @@ long status_kib(const char* field) {
   return -1;
 }
 
+// This process's CPU time so far (user + system).
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// A run's rate and its CPU per message.
+struct Run {
+  double rate = 0;
+  double cpu_us = 0;
+};
+
 void reset_peak() {
   std::ofstream("/proc/self/clear_refs") << "5";
 }
@@ -112,9 +130,9 @@ struct Counter {
   }
 };
 
-double vigil_round(vigil::testing::MosquittoProcess& broker, const std::filesystem::path& db,
-                   const std::vector<Message>& messages, std::uint32_t max_rate, Counter& console,
-                   bool report_memory) {
+Run vigil_round(vigil::testing::MosquittoProcess& broker, const std::filesystem::path& db,
+                const std::vector<Message>& messages, std::uint32_t max_rate, Counter& console,
+                bool report_memory) {
   broker.stop();
   const long rss_before = status_kib("VmRSS:");
   vm::Outbox outbox(db);  // creates the table
@@ -146,24 +164,28 @@ double vigil_round(vigil::testing::MosquittoProcess& broker, const std::filesyst
   broker.start();
   vigil::testing::eventually([&] { return publisher.connected(); }, 30s, 1ms);
   const auto began = Clock::now();
+  const double cpu_began = cpu_seconds();
   if (!publisher.wait_drained(300s)) std::printf("vigil: not drained\n");
   const double s = std::chrono::duration<double>(Clock::now() - began).count();
+  const double cpu = cpu_seconds() - cpu_began;
   if (!console.wait(got_before + messages.size())) std::printf("vigil: console missed some\n");
   if (report_memory) {
     std::printf("memory: VmHWM %ld KiB during the replay\n", status_kib("VmHWM:"));
   }
   publisher.stop();
-  return static_cast<double>(messages.size()) / s;
+  const auto n = static_cast<double>(messages.size());
+  return {n / s, cpu / n * 1e6};
 }
 
-double paho_round(const vigil::testing::MosquittoProcess& broker,
-                  const std::vector<Message>& messages, Counter& console) {
+Run paho_round(const vigil::testing::MosquittoProcess& broker, const std::vector<Message>& messages,
+               Counter& console) {
   constexpr std::size_t kInFlight = 20;
   mqtt::async_client client(broker.uri(), "bench-paho");
   client.connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
   const std::uint64_t got_before = console.got;
   std::deque<mqtt::delivery_token_ptr> inflight;
   const auto began = Clock::now();
+  const double cpu_began = cpu_seconds();
   for (const auto& m : messages) {
     if (inflight.size() == kInFlight) {
       inflight.front()->wait();
@@ -173,9 +195,11 @@ double paho_round(const vigil::testing::MosquittoProcess& broker,
   }
   for (auto& t : inflight) t->wait();
   const double s = std::chrono::duration<double>(Clock::now() - began).count();
+  const double cpu = cpu_seconds() - cpu_began;
   if (!console.wait(got_before + messages.size())) std::printf("paho: console missed some\n");
   client.disconnect()->wait();
-  return static_cast<double>(messages.size()) / s;
+  const auto n = static_cast<double>(messages.size());
+  return {n / s, cpu / n * 1e6};
 }
 
 }  // namespace
@@ -196,14 +220,18 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(n), messages.front().payload.size(), db.c_str());
   std::printf("memory: VmRSS %ld KiB at start, before the bare client's copy of the messages\n",
               rss_start);
+  const vm::PublisherConfig defaults;
   for (int r = 1; r <= rounds; ++r) {
-    const double vigil_default = vigil_round(broker, db, messages, 20'000, console, r == 1);
-    const double vigil_free = vigil_round(broker, db, messages, 0, console, false);
-    const double paho = paho_round(broker, messages, console);
+    const Run vigil_default = vigil_round(broker, db, messages, defaults.max_rate, console, r == 1);
+    const Run vigil_free = vigil_round(broker, db, messages, 0, console, false);
+    const Run paho = paho_round(broker, messages, console);
     std::printf(
-        "round %d: vigil (window 32, max_rate 20000) %.0f msg/s = %.2f of paho; vigil (max_rate 0) "
-        "%.0f msg/s = %.2f of paho; paho (QoS 1, 20 in flight) %.0f msg/s\n",
-        r, vigil_default, vigil_default / paho, vigil_free, vigil_free / paho, paho);
+        "round %d: vigil (window %zu, max_rate %u) %.0f msg/s = %.2f of paho, CPU %.1f us/msg; "
+        "vigil (max_rate 0) %.0f msg/s = %.2f of paho, CPU %.1f us/msg; paho (QoS 1, 20 in "
+        "flight) %.0f msg/s, CPU %.1f us/msg\n",
+        r, defaults.inflight_window, defaults.max_rate, vigil_default.rate,
+        vigil_default.rate / paho.rate, vigil_default.cpu_us, vigil_free.rate,
+        vigil_free.rate / paho.rate, vigil_free.cpu_us, paho.rate, paho.cpu_us);
     std::fflush(stdout);
   }
   std::filesystem::remove(db);

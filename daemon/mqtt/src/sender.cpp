@@ -13,6 +13,21 @@ using Clock = std::chrono::steady_clock;
 constexpr int kQos = 1;
 // How often a wait on a Paho token looks up to see whether to give up.
 constexpr auto kPoll = std::chrono::milliseconds(20);
+// Outbox rows read in one query ahead of the window: one SQLite read per
+// this many rows rather than one per PUBACK.
+constexpr std::size_t kReadAhead = 256;
+// Acknowledged rows deleted in one commit (and whenever the outbox runs dry,
+// the link fails or the sender stops).
+constexpr std::int64_t kDeleteStretch = 256;
+// Unused rate the limit keeps (rate_limit.hpp): 100 ms of it, or a window's
+// worth at low rates.
+Clock::duration rate_credit(const PublisherConfig& c) {
+  if (c.max_rate == 0) return Clock::duration::zero();
+  const auto window = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) *
+                      static_cast<std::int64_t>(std::max<std::size_t>(c.inflight_window, 1)) /
+                      c.max_rate;
+  return std::max<Clock::duration>(std::chrono::milliseconds(100), window);
+}
 
 std::string client_id(const PublisherConfig& c) {
   return c.client_id.empty() ? "vigil-" + c.site.str() + "-" + c.gateway.str() : c.client_id;
@@ -54,6 +69,7 @@ Sender::Sender(const PublisherConfig& config, const TopicTree& topics, Outbox& o
       offline_(status_payload(GatewayState::offline, topics.site(), topics.gateway())),
       status_(online_),
       backoff_(config.reconnect_min),
+      rate_(config.max_rate, rate_credit(config)),
       next_version_(config.protocol == "3.1.1" ? MQTTVERSION_3_1_1 : MQTTVERSION_5) {
   renew_client(next_version_);
 }
@@ -290,6 +306,7 @@ bool Sender::connect_once() {
   // Whatever the previous client still holds (publishes accepted but never
   // written before the link dropped) must not reach the new connection.
   inflight_.clear();
+  ahead_.clear();
   const int version = next_version_;
   renew_client(version);
   version_ = version == MQTTVERSION_5 ? 5 : 4;
@@ -407,6 +424,7 @@ Sender::Drain Sender::drain() {
     std::lock_guard lock(mutex_);
     return lost_;
   };
+  const std::size_t window = std::max<std::size_t>(config_.inflight_window, 1);
   for (;;) {
     if (const Drain first = send_status_and_memory(); first != Drain::idle) return first;
     {
@@ -415,36 +433,54 @@ Sender::Drain Sender::drain() {
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
     }
     if (!send_retained(lost)) return Drain::link_failed;
-    // Fill the window: rows after the newest in flight, oldest first, no
-    // faster than max_rate.
-    std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
-    while (inflight_.size() < std::max<std::size_t>(config_.inflight_window, 1)) {
-      std::vector<OutboxMessage> next;
+    // Fill the window (sliding: every PUBACK of the oldest frees a place)
+    // from the rows read ahead, oldest first, as far as the rate allows.
+    const auto now = Clock::now();
+    while (inflight_.size() < window) {
+      if (ahead_.empty() && !read_ahead()) return Drain::storage_failed;
+      if (ahead_.empty() || !rate_.take(now)) break;
       try {
-        next = outbox_.peek_after(after, config_.inflight_window - inflight_.size());
-      } catch (const OutboxError&) {
-        return Drain::storage_failed;
-      }
-      if (next.empty()) break;
-      for (auto& row : next) {
-        pace();
-        try {
-          auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain));
-          after = row.id;
-          inflight_.push_back(InFlight{std::move(row), std::move(token)});
-        } catch (const ::mqtt::exception&) {
-          return Drain::link_failed;
-        }
+        auto& row = ahead_.front();
+        auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain));
+        inflight_.push_back(InFlight{std::move(row), std::move(token), now});
+        ahead_.pop_front();
+      } catch (const ::mqtt::exception&) {
+        return Drain::link_failed;
       }
     }
+    // Acknowledged rows are deleted in stretches, one commit each, while the
+    // window just filled is in flight (so the delete overlaps the broker's
+    // work instead of stalling the window), and whenever the outbox runs dry.
+    // Should the process die before the delete, the rows are sent again
+    // after restart: duplicates, never a loss.
+    if (acked_through_ - deleted_through_ >= kDeleteStretch && !forget_acknowledged()) {
+      return Drain::storage_failed;
+    }
     if (inflight_.empty()) {
+      if (!ahead_.empty()) {
+        pause_until(rate_.next());  // only the rate holds the next row back
+        continue;
+      }
       backoff_ = config_.reconnect_min;
       if (!forget_acknowledged()) return Drain::storage_failed;
       return Drain::idle;
     }
-    // The oldest must be acknowledged before the window moves on.
-    if (!completes(inflight_.front().token, Clock::now() + config_.ack_timeout, lost)) {
-      return Drain::link_failed;
+    // Wait for the oldest's PUBACK (the broker acknowledges QoS 1 in order),
+    // but when rows wait only for the rate, no longer than its next slot.
+    const InFlight& oldest = inflight_.front();
+    auto until = std::min(oldest.sent_at + config_.ack_timeout, now + kPoll);
+    if (rate_.limited() && !ahead_.empty() && inflight_.size() < window) {
+      until = std::min(until, rate_.next());
+    }
+    try {
+      if (!oldest.token->wait_until(until)) {
+        if (lost() || Clock::now() >= oldest.sent_at + config_.ack_timeout) {
+          return Drain::link_failed;
+        }
+        continue;
+      }
+    } catch (const ::mqtt::exception&) {
+      return Drain::link_failed;  // Paho failed the publish: the link is gone
     }
     // It and every row acknowledged behind it are done. Counted before the
     // rows go, so whoever sees the outbox empty also sees the count.
@@ -457,15 +493,18 @@ Sender::Drain Sender::drain() {
     }
     published_ += acked;
     backoff_ = config_.reconnect_min;
-    // Deleted in stretches of a few windows, one commit each, and whenever the
-    // outbox runs dry. Should the process die before the delete, the rows are
-    // sent again after restart: duplicates, never a loss.
-    if (acked_through_ - deleted_through_ >=
-            static_cast<std::int64_t>(4 * std::max<std::size_t>(config_.inflight_window, 8)) &&
-        !forget_acknowledged()) {
-      return Drain::storage_failed;
-    }
   }
+}
+
+bool Sender::read_ahead() {
+  // After the newest row in flight, or the newest acknowledged when none is.
+  const std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
+  try {
+    for (auto& row : outbox_.peek_after(after, kReadAhead)) ahead_.push_back(std::move(row));
+  } catch (const OutboxError&) {
+    return false;
+  }
+  return true;
 }
 
 bool Sender::forget_acknowledged() {
@@ -481,26 +520,12 @@ bool Sender::forget_acknowledged() {
   return true;
 }
 
-void Sender::pace() {
-  if (config_.max_rate == 0) return;
-  const auto gap =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / config_.max_rate;
-  // A token bucket: up to kBurst ahead of the rate goes at once, so a high
-  // rate does not cost a sleep per message.
-  constexpr auto kBurst = std::chrono::milliseconds(5);
-  const auto now = Clock::now();
-  next_send_ = std::max(next_send_, now - kBurst) + gap;
-  if (next_send_ > now) {
-    std::unique_lock lock(mutex_);
-    wake_.wait_until(lock, next_send_, [&] { return stopping_ || lost_; });
-  }
-}
-
 void Sender::drop_connection() {
   connected_ = false;
   // Unacknowledged rows stay in the outbox; the next connect resends them
   // from the oldest, in order.
   inflight_.clear();
+  ahead_.clear();
   try {
     client_->disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
   } catch (const ::mqtt::exception&) {
@@ -530,6 +555,11 @@ void Sender::say_goodbye() {
 void Sender::pause(std::chrono::milliseconds d) {
   std::unique_lock lock(mutex_);
   wake_.wait_for(lock, d, [&] { return stopping_; });
+}
+
+void Sender::pause_until(Clock::time_point t) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_until(lock, t, [&] { return stopping_ || lost_; });
 }
 
 }  // namespace vigil::mqtt

@@ -18,6 +18,7 @@
 
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
+#include "vigil/mqtt/rate_limit.hpp"
 #include "vigil/mqtt/topics.hpp"
 
 namespace vigil::mqtt {
@@ -79,8 +80,9 @@ class Sender {
   // (max() when none must).
   std::chrono::steady_clock::time_point next_refresh() const;
   Drain drain();
-  // Waits until the rate limit lets the next outbox row go.
-  void pace();
+  // Reads the next rows after those in flight into ahead_ (which is empty);
+  // false if the outbox could not be read.
+  bool read_ahead();
   Drain send_status_and_memory();
   // Deletes the acknowledged rows not yet deleted (through acked_through_).
   // False if the outbox could not be written.
@@ -96,6 +98,8 @@ class Sender {
   bool send_retained(Lost lost);
   // Sleeps for `d` unless stop() is called.
   void pause(std::chrono::milliseconds d);
+  // Sleeps until `t` unless stop() is called or the link is lost.
+  void pause_until(std::chrono::steady_clock::time_point t);
 
   const PublisherConfig& config_;
   const TopicTree& topics_;
@@ -131,14 +135,18 @@ class Sender {
   struct InFlight {
     OutboxMessage row;
     ::mqtt::delivery_token_ptr token;
+    std::chrono::steady_clock::time_point sent_at;  // for ack_timeout
   };
   std::deque<InFlight> inflight_;  // sender thread only; oldest first
+  // Rows read from the outbox after those in flight, not yet published
+  // (sender thread only; oldest first; dropped with inflight_ on a lost link).
+  std::deque<OutboxMessage> ahead_;
   // The newest row the broker acknowledged (sender thread only). Rows up to it
   // are deleted in stretches (docs/mqtt.md) and never sent again by this
   // process, even when still in the table.
   std::int64_t acked_through_ = 0;
-  std::int64_t deleted_through_ = 0;                   // sender thread only
-  std::chrono::steady_clock::time_point next_send_{};  // sender thread only: next rate-limit slot
+  std::int64_t deleted_through_ = 0;  // sender thread only
+  RateLimit rate_;                    // sender thread only: max_rate
 
   // A new Paho client for every connection attempt: Paho keeps publishes it
   // had queued but not yet written across a lost connection and writes them
