@@ -49,7 +49,8 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
   MqttTestSubscriber incidents(site.broker().uri(), site.incident_filter());
   site.start_vigild();
   site.swipe(12, 1001);  // Anna walks in: an entry, and her name on the zone's muster list
-  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 5s));
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 5s))
+      << site.vigild_log();
   site.set_contact(true);
   ASSERT_TRUE(eventually([&] { return site.events(core::EventKind::entry).size() == 1; }, 5s));
   site.set_contact(false);
