@@ -42,10 +42,31 @@ std::pair<int, std::string> validate(const std::vector<ReceivedMessage>& message
 }
 
 TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
-  SiteHarness site;
+  // Full names, so the muster list names who is inside (muster.schema.json).
+  SiteHarness site({},
+                   SiteHarness::Options{.broker_extra = ", events: { personal_data: full_name }"});
   MqttTestSubscriber everything(site.broker().uri(), "vigil/#");
   MqttTestSubscriber incidents(site.broker().uri(), site.incident_filter());
   site.start_vigild();
+  site.swipe(12, 1001);  // Anna walks in: an entry, and her name on the zone's muster list
+  ASSERT_TRUE(eventually([&] { return site.io().coil(SiteHarness::kLockCoil); }, 5s))
+      << site.vigild_log();
+  site.set_contact(true);
+  ASSERT_TRUE(eventually([&] { return site.events(core::EventKind::entry).size() == 1; }, 5s));
+  site.set_contact(false);
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& m : everything.messages()) {
+          if (m.topic.find("/muster/") != std::string::npos &&
+              m.payload.find("\"name\":\"Anna\"") != std::string::npos)
+            return true;
+        }
+        return false;
+      },
+      5s))
+      << site.vigild_log();
+  ASSERT_TRUE(
+      eventually([&] { return site.events(core::EventKind::door_relocked).size() == 2; }, 5s));
   site.swipe(12, 4242);  // nobody's card: a denial on event/<zone>
   ASSERT_TRUE(eventually(
       [&] {
@@ -73,7 +94,7 @@ TEST(MqttContract, EveryKindOfMessageAGatewaySendsMatchesTheV1Schemas) {
 
   const auto [rc, output] =
       validate(everything.messages(),
-               "status,incident,checkpoint,door-state,zone-state,event,incident-state");
+               "status,incident,checkpoint,door-state,zone-state,muster,event,incident-state");
   EXPECT_EQ(rc, 0) << output;
   EXPECT_NE(output.find("0 problems"), std::string::npos) << output;
 }

@@ -23,6 +23,7 @@ TOPICS = [
     ("incident", re.compile(PREFIX + r"incident/(?P<severity>[^/]+)/(?P<zone>[^/]+)$")),
     ("door-state", re.compile(PREFIX + r"state/door/(?P<door>[^/]+)$")),
     ("zone-state", re.compile(PREFIX + r"state/zone/(?P<zone>[^/]+)$")),
+    ("muster", re.compile(PREFIX + r"muster/(?P<zone>[^/]+)$")),
     ("digest", re.compile(PREFIX + r"digest$")),
     ("event", re.compile(PREFIX + r"event/(?P<zone>[^/]+)$")),
     ("incident-state",
@@ -59,10 +60,10 @@ def check(message, validators):
     if kind == "door-state" and isinstance(body, dict):
         if topic_level(body.get("door", "")) != match["door"]:
             problems.append(f"{topic}: door {body.get('door')!r} differs from the topic's")
-    if kind == "zone-state" and isinstance(body, dict):
+    if kind in ("zone-state", "muster") and isinstance(body, dict):
         if topic_level(body.get("zone", "")) != match["zone"]:
             problems.append(f"{topic}: zone {body.get('zone')!r} differs from the topic's")
-    if kind in ("status", "incident", "door-state", "zone-state", "digest", "event",
+    if kind in ("status", "incident", "door-state", "zone-state", "muster", "digest", "event",
                 "incident-state") \
             and isinstance(body, dict):
         for key in ("site", "gateway"):

@@ -36,6 +36,7 @@
 #include "vigil/mqtt/command_link.hpp"
 #include "vigil/mqtt/digest_runner.hpp"
 #include "vigil/mqtt/door_state.hpp"
+#include "vigil/mqtt/muster.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
 #include "vigil/mqtt/zone_state.hpp"
@@ -48,6 +49,9 @@ constexpr const char* kVersion = "0.1.0";
 // Both clocks reach the core at least this often, so a wall-clock step is
 // seen (and journalled) within a second even when no door is busy.
 constexpr std::chrono::seconds kTickPeriod{1};
+// A muster list goes out at most this long after the entry that changed it;
+// the entries of that window cost one message per zone (docs/design.md).
+constexpr std::chrono::milliseconds kMusterCoalesce{250};
 
 // The records are read through the control socket only: the database and
 // its WAL files are vigild's user's alone (SQLite gives -wal and -shm the
@@ -124,7 +128,8 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       deadline_timer_(io_),
       tick_timer_(io_),
       stop_timer_(io_),
-      status_timer_(io_) {}
+      status_timer_(io_),
+      muster_timer_(io_) {}
 
 Daemon::~Daemon() {
   shutdown();
@@ -308,6 +313,19 @@ void Daemon::start() {
   for (auto& [zone, payload] : zone_states_->start(wall_now())) {
     publisher_->publish_zone_state(zone, std::move(payload));
   }
+  // Names as the roster says at publish time; the same personal-data setting
+  // as event/<zone> (with `none`, counts only).
+  musters_ = std::make_unique<mqtt::Musters>(
+      config_.site,
+      mqtt::personal_data_from_string(config_.broker.events_personal_data)
+          .value_or(mqtt::PersonalData::none),
+      [this](const core::PersonId& id) {
+        const core::Person* p = people_.find_person(id);
+        return p ? p->name : std::string();
+      });
+  for (auto& [zone, payload] : musters_->all(zone_states_->occupancy(), wall_now())) {
+    publisher_->publish_muster(zone, std::move(payload));
+  }
   controller_ = std::make_unique<core::Controller>(
       config_.site, people_,
       core::ControllerOptions{config_.clock_jump_threshold, mono_clock_id()});
@@ -401,6 +419,19 @@ void Daemon::arm_tick() {
   });
 }
 
+void Daemon::arm_muster() {
+  if (muster_armed_) return;
+  muster_armed_ = true;
+  muster_timer_.expires_after(kMusterCoalesce);
+  muster_timer_.async_wait([this](const boost::system::error_code& ec) {
+    muster_armed_ = false;
+    if (ec || !musters_ || !zone_states_) return;
+    for (auto& [zone, payload] : musters_->take(zone_states_->occupancy(), wall_now())) {
+      publisher_->publish_muster(zone, std::move(payload));
+    }
+  });
+}
+
 void Daemon::arm_status() {
   // Health the core has no event for (per-device error counters) goes to a
   // file `vigilctl status` reads; a write that fails is retried next second.
@@ -435,6 +466,7 @@ void Daemon::journal(core::Event event, bool report) {
     }
   }
   if (zone_states_) {
+    if (musters_ && musters_->mark(zone_states_->occupancy(), event)) arm_muster();
     for (auto& [zone, payload] : zone_states_->observe(event)) {
       publisher_->publish_zone_state(zone, std::move(payload));
     }
@@ -492,6 +524,7 @@ void Daemon::shutdown() {
   tick_timer_.cancel();
   stop_timer_.cancel();
   status_timer_.cancel();
+  muster_timer_.cancel();
   if (command_timer_) command_timer_->cancel();
   if (roster_watch_) roster_watch_->stop();
   if (incident_states_) incident_states_->stop();

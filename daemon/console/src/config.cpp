@@ -84,13 +84,24 @@ class Reader {
 };
 
 void read_listen(const YAML::Node& node, ConsoleConfig& c, Reader& r) {
-  if (!r.mapping(node, "listen", {"host", "port"})) return;
+  if (!r.mapping(node, "listen", {"host", "port", "max_queue_messages", "max_queue_kib"})) return;
   if (node["host"]) {
     if (auto v = r.text(node["host"], "listen.host")) c.listen_host = *v;
   }
   if (node["port"]) {
     if (auto v = r.integer<std::uint16_t>(node["port"], "listen.port", 0, 65535)) {
       c.listen_port = *v;
+    }
+  }
+  if (node["max_queue_messages"]) {
+    if (auto v = r.integer<int>(node["max_queue_messages"], "listen.max_queue_messages", 16,
+                                1'000'000)) {
+      c.max_queue_messages = static_cast<std::size_t>(*v);
+    }
+  }
+  if (node["max_queue_kib"]) {
+    if (auto v = r.integer<int>(node["max_queue_kib"], "listen.max_queue_kib", 64, 1'048'576)) {
+      c.max_queue_bytes = static_cast<std::size_t>(*v) * 1024;
     }
   }
 }

@@ -148,7 +148,7 @@ void ConsoleHub::attach(const std::shared_ptr<BrowserLink>& browser) {
                              {"meeting_chair", op != nullptr && op->meeting_chair},
                              {"operators", operators},
                              {"reply_timeout_s", config_.reply_timeout.count()}}));
-  browser->send(to_text(store_.snapshot()));
+  browser->send(to_text(store_.snapshot()), kSnapshotKey);
   browser->send(followups_text());
   browser->send(to_text(json{{"type", "broker"}, {"up", broker_up_}, {"why", broker_why_}}));
 }
@@ -157,10 +157,10 @@ void ConsoleHub::detach(const BrowserLink* browser) {
   browsers_.erase(browser);
 }
 
-void ConsoleHub::broadcast(const std::string& text) {
+void ConsoleHub::broadcast(const std::string& text, const std::string& supersedes) {
   for (auto it = browsers_.begin(); it != browsers_.end();) {
     if (auto b = it->second.lock()) {
-      b->send(text);
+      b->send(text, supersedes);
       ++it;
     } else {
       it = browsers_.erase(it);
@@ -176,7 +176,7 @@ void ConsoleHub::on_link(bool up, const std::string& why) {
   }
   broker_up_ = up;
   broker_why_ = why;
-  broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}));
+  broadcast(to_text(json{{"type", "broker"}, {"up", up}, {"why", why}}), "broker");
 }
 
 // Each broker message is posted to io_ on its own; a flush posted after the
@@ -189,7 +189,7 @@ void ConsoleHub::on_mqtt(const std::string& topic, const std::string& payload) {
   const auto change = store_.change(topic, payload);
   if (!change) return;
   if (change->kind == StoreChange::Kind::digest) {
-    broadcast(to_text(store_.digest_update(change->gateway_key)));
+    broadcast(to_text(store_.digest_update(change->gateway_key)), "digest:" + change->gateway_key);
     return;
   }
   batch_.add(*change);
@@ -221,7 +221,14 @@ void ConsoleHub::flush() {
 
 void ConsoleHub::flush_gateways() {
   gateways_posted_ = false;
-  for (const auto& update : batch_.take_gateways(store_)) broadcast(to_text(update));
+  for (const auto& update : batch_.take_gateways(store_)) {
+    // Each is the whole gateway: a newer one replaces it in a slow browser's queue.
+    const auto& g = update["gateway"];
+    const bool named = g.is_object() && g.contains("site") && g.contains("gateway");
+    broadcast(to_text(update), named ? "gateway:" + g["site"].get<std::string>() + "/" +
+                                           g["gateway"].get<std::string>()
+                                     : std::string());
+  }
 }
 
 void ConsoleHub::flush_queue() {
@@ -229,7 +236,10 @@ void ConsoleHub::flush_queue() {
   flush_timer_.cancel();
   if (auto update = batch_.take_queue(store_)) {
     pacer_.flushed(std::chrono::steady_clock::now());
-    broadcast(to_text(*update));
+    // The whole queue each time; one that raised an incident (the page beeps
+    // for a critical one) is never replaced.
+    const bool raised = update->contains("raised") && !(*update)["raised"].is_null();
+    broadcast(to_text(*update), raised ? std::string() : std::string("queue"));
   }
 }
 

@@ -22,6 +22,7 @@
 #include "vigil/console/browser_request.hpp"
 #include "vigil/console/config.hpp"
 #include "vigil/console/meeting_store.hpp"
+#include "vigil/console/outgoing_queue.hpp"
 #include "vigil/console/sessions.hpp"
 #include "vigil/console/signed_command.hpp"
 #include "vigil/console/state_store.hpp"
@@ -32,7 +33,10 @@ namespace vigil::console {
 class BrowserLink {
  public:
   virtual ~BrowserLink() = default;
-  virtual void send(std::string text) = 0;
+  // `supersedes`: what this message is the newest state of ("gateway:hq/gw1",
+  // "queue", "broker"): a queued older one is dropped (outgoing_queue.hpp).
+  virtual void send(std::string text, std::string supersedes) = 0;
+  void send(std::string text) { send(std::move(text), {}); }
   virtual const std::string& user() const = 0;
   virtual const std::string& token() const = 0;
   // Ends the socket (after what is queued): the session it rode on ended.
@@ -85,7 +89,8 @@ class ConsoleHub {
                     const std::function<void(LoginAnswer)>& done);
   void on_mqtt(const std::string& topic, const std::string& payload);
   void on_link(bool up, const std::string& why);
-  void broadcast(const std::string& text);
+  // `supersedes` as BrowserLink::send's.
+  void broadcast(const std::string& text, const std::string& supersedes = {});
   void flush();  // sends every batched store update
   void flush_gateways();
   void flush_queue();

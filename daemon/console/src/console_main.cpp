@@ -71,7 +71,8 @@ int run_console(const std::string& config_file, bool check_only) {
   }
   boost::asio::io_context io;
   ConsoleHub hub(io, config, std::move(keys));
-  WebServer server(io, hub, config.listen_host, config.listen_port);
+  WebServer server(io, hub, config.listen_host, config.listen_port,
+                   OutgoingLimits{config.max_queue_messages, config.max_queue_bytes});
   server.start();
   hub.start();
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

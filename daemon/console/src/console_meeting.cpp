@@ -59,7 +59,7 @@ void ConsoleHub::on_followup_add(const std::shared_ptr<BrowserLink>& browser,
     send_answer(*browser, request.ref, false, "could not record it: the store failed");
     return;
   }
-  broadcast(followups_text());
+  broadcast(followups_text(), "followups");
 }
 
 void ConsoleHub::on_followup_done(const std::shared_ptr<BrowserLink>& browser,
@@ -79,7 +79,7 @@ void ConsoleHub::on_followup_done(const std::shared_ptr<BrowserLink>& browser,
     send_answer(*browser, request.ref, false, "could not record it: the store failed");
     return;
   }
-  broadcast(followups_text());
+  broadcast(followups_text(), "followups");
 }
 
 std::string ConsoleHub::report_csv() const {

@@ -120,7 +120,7 @@ std::optional<StoreChange> StateStore::change(std::string_view topic, std::strin
   const bool known =
       (kind == "status" && parts.size() == 3) ||
       (kind == "state" && parts.size() == 5 && (parts[3] == "door" || parts[3] == "zone")) ||
-      (kind == "incident" && parts.size() == 5) ||
+      (kind == "muster" && parts.size() == 4) || (kind == "incident" && parts.size() == 5) ||
       (kind == "incident-state" && parts.size() >= 4) || (kind == "digest" && parts.size() == 3);
   if (!known) return std::nullopt;  // events, checkpoints, commands, replies
 
@@ -175,6 +175,24 @@ std::optional<StoreChange> StateStore::change(std::string_view topic, std::strin
       if (slot == j) return std::nullopt;
       slot = j;
     }
+    return StoreChange{Kind::gateway, site + "/" + gw, {}};
+  }
+
+  if (kind == "muster") {
+    auto& g = gateway(site, gw);
+    const std::string name(parts[3]);
+    if (payload.empty()) {
+      if (g.musters.erase(name) == 0) return std::nullopt;
+      return StoreChange{Kind::gateway, site + "/" + gw, {}};
+    }
+    auto list = muster_list(j);
+    if (!list) {
+      ++ignored_;
+      return std::nullopt;
+    }
+    auto& slot = g.musters[name];
+    if (slot == *list) return std::nullopt;
+    slot = std::move(*list);
     return StoreChange{Kind::gateway, site + "/" + gw, {}};
   }
 
@@ -271,7 +289,10 @@ json StateStore::gateway_json(const Gateway& g) const {
   for (const auto& [name, d] : g.doors) doors.push_back(d);
   json zones = json::array();
   for (const auto& [name, z] : g.zones) zones.push_back(z);
+  json musters = json::array();
+  for (const auto& [name, m] : g.musters) musters.push_back(m);
   return json{{"site", g.site},
+              {"musters", musters},
               {"gateway", g.gateway},
               {"status", g.status.is_null() ? "unknown" : str(g.status, "state")},
               {"reason", str(g.status, "reason")},

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <deque>
+#include <algorithm>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -72,35 +72,88 @@ Response json_response(const Request& req, http::status status, const nlohmann::
                        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+// Past its bound a session gets this long to write what is in flight and the
+// close frame; then its socket is shut (a browser that reads nothing never
+// takes the close frame either).
+constexpr auto kCloseGrace = std::chrono::seconds(5);
+
 class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tcp::socket socket, ConsoleHub& hub, std::string user, std::string token)
-      : ws_(std::move(socket)), hub_(hub), user_(std::move(user)), token_(std::move(token)) {}
+  WsSession(tcp::socket socket, ConsoleHub& hub, std::shared_ptr<WebSocketStats> stats,
+            OutgoingLimits limits, std::string user, std::string token)
+      : ws_(std::move(socket)),
+        hub_(hub),
+        stats_(std::move(stats)),
+        limits_(limits),
+        out_(limits),
+        grace_(ws_.get_executor()),
+        user_(std::move(user)),
+        token_(std::move(token)) {}
 
   void run(Request req) {
     ws_.read_message_max(kMaxWsMessage);
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
+      ++self->stats_->sessions;
+      self->open_ = true;
       self->hub_.attach(self);
       self->read();
     });
   }
-  void send(std::string text) override {
+  ~WsSession() override {
+    if (open_) --stats_->sessions;
+  }
+  using BrowserLink::send;
+  void send(std::string text, std::string supersedes) override {
     if (closing_) return;
-    out_.push_back(std::move(text));
-    if (out_.size() == 1) write();
+    switch (out_.push(std::move(text), std::move(supersedes))) {
+      case OutgoingQueue::Push::overflow:
+        too_slow();
+        return;
+      case OutgoingQueue::Push::superseded:
+        ++stats_->superseded;
+        break;
+      case OutgoingQueue::Push::queued:
+        break;
+    }
+    stats_->peak_queued_messages = std::max(stats_->peak_queued_messages, out_.messages());
+    stats_->peak_queued_bytes = std::max(stats_->peak_queued_bytes, out_.bytes());
+    if (!writing_) write();
   }
   // A close is a write in Beast: it waits for the queue to drain.
   void close() override {
     if (closing_) return;
-    closing_ = true;
-    if (out_.empty()) close_now();
+    begin_close(websocket::close_reason(websocket::close_code::normal, "session ended"));
   }
   const std::string& user() const override { return user_; }
   const std::string& token() const override { return token_; }
 
  private:
+  // The browser does not read what it is sent: drop its queue and close it
+  // with a reason the page shows; it reconnects and starts from a snapshot.
+  // (Not detached from the hub here: this runs inside the hub's broadcast;
+  // the read that fails once the socket closes detaches it.)
+  void too_slow() {
+    ++stats_->slow_closed;
+    spdlog::warn("closing {}'s browser socket: it read nothing while {} messages, {} bytes queued",
+                 user_, out_.messages(), out_.bytes());
+    out_.drop_queued();
+    begin_close(websocket::close_reason(
+        websocket::close_code::try_again_later,
+        "too slow: over " + std::to_string(limits_.max_messages) + " messages or " +
+            std::to_string(limits_.max_bytes / 1024) + " KiB queued; reconnect"));
+  }
+  void begin_close(websocket::close_reason reason) {
+    closing_ = true;
+    reason_ = std::move(reason);
+    grace_.expires_after(kCloseGrace);
+    grace_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      beast::get_lowest_layer(self->ws_).close();  // ends the pending write and read
+    });
+    if (!writing_ && out_.empty()) close_now();
+  }
   void read() {
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) {
@@ -114,14 +167,16 @@ class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSess
     });
   }
   void write() {
+    writing_ = true;
     ws_.text(true);
-    ws_.async_write(boost::asio::buffer(out_.front()),
+    ws_.async_write(boost::asio::buffer(out_.start_front()),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      self->out_.pop_front();
                       if (ec) {
-                        self->out_.clear();
+                        self->out_.drop_queued();
                         return;
                       }
-                      self->out_.pop_front();
                       if (!self->out_.empty()) {
                         self->write();
                       } else if (self->closing_) {
@@ -130,22 +185,33 @@ class WsSession : public BrowserLink, public std::enable_shared_from_this<WsSess
                     });
   }
   void close_now() {
-    ws_.async_close(websocket::close_reason(websocket::close_code::normal, "session ended"),
-                    [self = shared_from_this()](beast::error_code) {});
+    if (close_sent_) return;
+    close_sent_ = true;
+    ws_.async_close(reason_,
+                    [self = shared_from_this()](beast::error_code) { self->grace_.cancel(); });
   }
 
   websocket::stream<beast::tcp_stream> ws_;
   ConsoleHub& hub_;
+  std::shared_ptr<WebSocketStats> stats_;
+  OutgoingLimits limits_;
+  OutgoingQueue out_;
+  boost::asio::steady_timer grace_;
   std::string user_;
   std::string token_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> out_;
+  websocket::close_reason reason_;
+  bool open_ = false;
+  bool writing_ = false;
   bool closing_ = false;
+  bool close_sent_ = false;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, ConsoleHub& hub) : stream_(std::move(socket)), hub_(hub) {}
+  HttpSession(tcp::socket socket, ConsoleHub& hub, std::shared_ptr<WebSocketStats> stats,
+              OutgoingLimits limits)
+      : stream_(std::move(socket)), hub_(hub), stats_(std::move(stats)), limits_(limits) {}
 
   void read() {
     parser_.emplace();
@@ -168,7 +234,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return;
       }
       stream_.expires_never();
-      std::make_shared<WsSession>(stream_.release_socket(), hub_, *user, token)
+      std::make_shared<WsSession>(stream_.release_socket(), hub_, stats_, limits_, *user, token)
           ->run(std::move(req));
       return;
     }
@@ -227,6 +293,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         return json_response(req, http::status::ok,
                              {{"ok", true}, {"user", *user}, {"name", hub_.display_name(*user)}});
       }
+      if (target == "/api/stats") {
+        if (!hub_.session_user(cookie_token(req))) {
+          return json_response(req, http::status::unauthorized, {{"ok", false}});
+        }
+        return json_response(req, http::status::ok,
+                             {{"ok", true},
+                              {"sessions", stats_->sessions},
+                              {"slow_closed", stats_->slow_closed},
+                              {"superseded", stats_->superseded},
+                              {"peak_queued_messages", stats_->peak_queued_messages},
+                              {"peak_queued_bytes", stats_->peak_queued_bytes},
+                              {"max_queue_messages", limits_.max_messages},
+                              {"max_queue_bytes", limits_.max_bytes}});
+      }
       if (auto res = report(req, target)) return std::move(*res);
       for (const auto& asset : web_assets()) {
         if (asset.path == target) {
@@ -261,6 +341,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   beast::tcp_stream stream_;
   ConsoleHub& hub_;
+  std::shared_ptr<WebSocketStats> stats_;
+  OutgoingLimits limits_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
@@ -268,8 +350,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 WebServer::WebServer(boost::asio::io_context& io, ConsoleHub& hub, const std::string& host,
-                     std::uint16_t port)
-    : io_(io), hub_(hub), acceptor_(io) {
+                     std::uint16_t port, OutgoingLimits limits)
+    : io_(io), hub_(hub), limits_(limits), acceptor_(io) {
   const tcp::endpoint endpoint(boost::asio::ip::make_address(host), port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
@@ -293,7 +375,7 @@ void WebServer::stop() {
 void WebServer::accept() {
   acceptor_.async_accept(io_, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) return;  // closed
-    std::make_shared<HttpSession>(std::move(socket), hub_)->read();
+    std::make_shared<HttpSession>(std::move(socket), hub_, stats_, limits_)->read();
     accept();
   });
 }

@@ -63,9 +63,12 @@ def fetch(driver, path):
         ".catch((e) => done([0, String(e)]));", path)
 
 
-def check_muster(driver, wait):
+def check_muster(driver, wait, zone, name):
     """One count per zone of the map, the same as its tile (read in one script:
-    the page re-renders on every update)."""
+    the page re-renders on every update), and `name` on `zone`'s list of who is
+    inside (the gateway's retained muster/<zone>, names allowed by the site)."""
+    people = f"#muster table.muster[data-key='demo/gw1'] tr[data-zone='{zone}'] td.people li"
+    wait.until(lambda d: any(name in e.text for e in d.find_elements(By.CSS_SELECTOR, people)))
     script = ("return Array.from(document.querySelectorAll(arguments[0])).map("
               "(e) => [e.dataset.zone, e.querySelector(arguments[1]).textContent]);")
     rows = "#muster table.muster[data-key='demo/gw1'] tr[data-zone]"

@@ -9,7 +9,7 @@ for the whole scenario:
   (each command is checked by an independent verifier: the body fields and the
   Ed25519 signature, with the `cryptography` module; end to end through vigild
   when vigild answers commands) -> cancel a lockdown, confirm a door release
-  -> the muster list -> the meeting view: a digest, a proposal recorded, marked
+  -> the muster list (Jonas walks into the lobby: his name appears) -> the meeting view: a digest, a proposal recorded, marked
   done and exported (browser_meeting.py) -> kill vigild, see the offline
   banner, and a command that gets no reply times out in the page -> stop the
   broker, see its banner -> log out: the session's other WebSocket is closed.
@@ -160,6 +160,8 @@ def write_site(run, site_src, modbus_port, vigilctl, public_key):
     with open(site_src) as f:
         text = f.read()
     text = text.replace("port: 15020", f"port: {modbus_port}")
+    # Names on the muster lists (and events): the site opts in.
+    text = text.replace("  topic_root: vigil\n", "  topic_root: vigil\n  events: { personal_data: full_name }\n")
     os.makedirs(os.path.join(run, "run"), exist_ok=True)
     site = os.path.join(run, "site.yaml")
     ben = '  - { user: ben, name: Ben Guard, roles: [guard], zones: ["*"]'
@@ -211,6 +213,9 @@ def main():
                        capture_output=True, check=True)
 
         site = write_site(run, args.site, modbus_port, args.vigilctl, public_key)
+        # The demo's people, so a swipe lets Jonas in (the muster list names him).
+        subprocess.run([args.vigilctl, "person", "import", os.path.join(os.path.dirname(args.site), "people.csv"),
+                        "-c", site], check=True, capture_output=True, timeout=20)
         sim = procs.start("vigil-sim", [args.vigil_sim, site])
         wait_port(modbus_port, sim, "vigil-sim")
         vigild = procs.start("vigild", [args.vigild, "-c", site, "--broker-port", str(broker_port)])
@@ -306,7 +311,14 @@ def main():
         assert not any(b["cmd"] == "lockdown-set" for b in verifier.seen), verifier.seen
 
         # Muster counts, then the meeting view (digest, follow-up, export).
-        browser_meeting.check_muster(driver, wait)
+        def sim(*step):
+            subprocess.run([args.vigil_sim, site, *step], check=True, capture_output=True, timeout=10)
+        sim("swipe", "lobby-in", "12:1009")
+        lobby = "#map .door[data-door='lobby-main']"
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, lobby).get_attribute("data-state") == "unlocked")
+        sim("open", "lobby-main")
+        sim("close", "lobby-main")
+        browser_meeting.check_muster(driver, wait, "lobby", "Jonas Hoffmann")
         browser_meeting.check_meeting(driver, wait, broker_port, web_port, args.artefacts, click)
 
         # 5. Kill vigild: the broker publishes its last will, the banner says offline.

@@ -52,6 +52,16 @@ TEST(ConsoleConfig, ListensOnLoopbackUnlessToldOtherwise) {
   EXPECT_EQ(loaded.value().listen_host, "127.0.0.1");
   EXPECT_EQ(loaded.value().topic_root, "vigil");
   EXPECT_TRUE(loaded.value().broker.ca_file.empty());
+  EXPECT_EQ(loaded.value().max_queue_messages, 2048U);
+  EXPECT_EQ(loaded.value().max_queue_bytes, 16U * 1024 * 1024);
+}
+
+TEST(ConsoleConfig, ReadsTheBoundOfEachBrowsersQueue) {
+  const auto loaded = parse_console_config(
+      "listen: { max_queue_messages: 64, max_queue_kib: 1024 }\n" + operators_yaml(), "c.yaml");
+  ASSERT_TRUE(loaded.ok()) << config::to_string(loaded.diagnostics());
+  EXPECT_EQ(loaded.value().max_queue_messages, 64U);
+  EXPECT_EQ(loaded.value().max_queue_bytes, 1024U * 1024);
 }
 
 TEST(ConsoleConfig, ReadsTheMeetingStoreReplyTimeoutAndChairs) {
@@ -82,6 +92,8 @@ TEST(ConsoleConfig, NamesFileLineColumnAndFieldOfEachMistake) {
       {"listen: { port: 70000 }\n" + operators_yaml(),
        "c.yaml:1:17: 'listen.port': expected a whole number from 0 to 65535, got '70000'"},
       {"listen: { prot: 80 }\n" + operators_yaml(), "c.yaml:1:11: 'listen': unknown key 'prot'"},
+      {"listen: { max_queue_kib: 1 }\n" + operators_yaml(),
+       "c.yaml:1:26: 'listen.max_queue_kib': expected a whole number from 64 to 1048576, got '1'"},
       {"operators:\n  - { user: ben, password: nope, key_file: k }\n",
        "c.yaml:2:28: 'operators.password': not a scrypt hash line (make one with `vigil-console "
        "passwd`)"},

@@ -174,3 +174,54 @@ TEST(ConsoleState, IgnoresWhatIsNotAV1StateAndCountsMalformedPayloads) {
 }
 
 }  // namespace vigil::console::state_store_test
+
+namespace vigil::console::state_store_test {
+
+TEST(ConsoleState, AMusterListIsKeptPerZoneSortedByTimeOfEntryAndClearedWithItsSlot) {
+  StateStore s("vigil");
+  const json message{
+      {"v", 1},
+      {"site", "hq"},
+      {"gateway", "gw1"},
+      {"zone", "lab"},
+      {"personal_data", "full_name"},
+      {"count", 2},
+      {"truncated", false},
+      {"people",
+       {{{"person", "p2"}, {"name", "Ben"}, {"since", "2026-11-29T07:05:00.000000Z"}},
+        {{"person", "p1"}, {"name", "Ann"}, {"since", "2026-11-29T07:01:00.000000Z"}}}},
+      {"time", "2026-11-29T07:06:00.000000Z"},
+      {"extra", "<script>"}};
+  const auto update = s.apply("vigil/v1/hq/gw1/muster/lab", message.dump());
+  ASSERT_TRUE(update.has_value());
+  const auto& musters = (*update)["gateway"]["musters"];
+  ASSERT_EQ(musters.size(), 1U);
+  EXPECT_EQ(musters[0]["zone"], "lab");
+  EXPECT_EQ(musters[0]["count"], 2);
+  ASSERT_EQ(musters[0]["people"].size(), 2U);
+  EXPECT_EQ(musters[0]["people"][0]["name"], "Ann");  // entered first
+  EXPECT_FALSE(musters[0].contains("extra"));
+  EXPECT_FALSE(s.apply("vigil/v1/hq/gw1/muster/lab", message.dump()).has_value());  // unchanged
+  EXPECT_EQ(s.snapshot()["gateways"][0]["musters"].size(), 1U);
+
+  const auto cleared = s.apply("vigil/v1/hq/gw1/muster/lab", "");
+  ASSERT_TRUE(cleared.has_value());
+  EXPECT_TRUE((*cleared)["gateway"]["musters"].empty());
+}
+
+TEST(ConsoleState, AMusterListThatIsNotOneIsIgnoredAndCounted) {
+  StateStore s("vigil");
+  for (const char* bad : {R"({"zone":"lab"})", R"({"zone":"lab","count":-1,"people":[]})",
+                          R"({"zone":"lab","count":1,"people":[{"person":3}]})", "[]", "{"}) {
+    EXPECT_FALSE(s.apply("vigil/v1/hq/gw1/muster/lab", bad).has_value()) << bad;
+  }
+  EXPECT_EQ(s.ignored(), 5U);
+  // Counts only (personal data none): no names, still a list.
+  const auto counts = s.apply("vigil/v1/hq/gw1/muster/lab",
+                              R"({"zone":"lab","count":4,"people":[],"personal_data":"none"})");
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ((*counts)["gateway"]["musters"][0]["count"], 4);
+  EXPECT_EQ((*counts)["gateway"]["musters"][0]["personal_data"], "none");
+}
+
+}  // namespace vigil::console::state_store_test

@@ -72,10 +72,13 @@ document.addEventListener('click', unlockAudio);
 function connect() {
   const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
   ws = new WebSocket(proto + location.host + '/ws');
-  ws.onopen = () => { state.socket = true; retryMs = 500; render(); };
+  ws.onopen = () => { state.socket = true; state.closeWhy = ''; retryMs = 500; render(); };
   ws.onmessage = (ev) => handle(JSON.parse(ev.data));
-  ws.onclose = () => {
+  // The console closes a browser that fell behind ("too slow: ..."): the page
+  // reconnects and the snapshot it gets replaces everything it showed.
+  ws.onclose = (ev) => {
     state.socket = false;
+    state.closeWhy = ev.reason || '';
     render();
     if (state.user) setTimeout(checkSession, retryMs);
     retryMs = Math.min(retryMs * 2, 5000);
@@ -260,30 +263,55 @@ function renderMap() {
     map.append(box);
   }
 }
-// Muster: occupancy per zone from the retained zone states (counts only:
-// no gateway topic carries the names of the people inside). A zone's count
-// includes its nested zones, so the counts are not summed.
+// Muster: per zone, the count from the retained zone state (it includes the
+// nested zones, so the counts are not summed) and the people directly inside
+// from the gateway's muster/<zone> list, oldest entry first, named as far as
+// the gateway's personal-data setting allows.
+function timeOfDay(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+function musterCell(m) {
+  const td = el('td', 'people');
+  if (!m) { td.append(el('span', 'note', 'no list from the gateway')); return td; }
+  if (m.personal_data === 'none') {
+    td.append(el('span', 'note', m.count + ' directly inside (the gateway sends counts only)'));
+    return td;
+  }
+  const ul = el('ul', 'people');
+  for (const p of m.people) {
+    const li = el('li', '', (p.name ? p.name + ' (' + p.person + ')' : p.person) + ', since ' + timeOfDay(p.since));
+    li.dataset.person = p.person;
+    ul.append(li);
+  }
+  td.append(ul);
+  if (m.truncated) td.append(el('span', 'truncated', '… and ' + (m.count - m.people.length) + ' more (' + m.count + ' directly inside)'));
+  else if (!m.people.length) td.append(el('span', 'note', 'nobody directly inside'));
+  return td;
+}
 function renderMuster() {
   const box = $('muster');
   box.replaceChildren();
   for (const g of state.gateways.values()) {
+    const lists = new Map((g.musters || []).map((m) => [m.zone, m]));
     const table = el('table', 'muster');
     table.dataset.key = g.site + '/' + g.gateway;
     table.append(el('caption', '', g.site + ' / ' + g.gateway + (g.status === 'online' ? '' : ' (' + g.status + ': last known)')));
     const head = el('tr');
-    head.append(el('th', '', 'zone'), el('th', '', 'inside'));
+    head.append(el('th', '', 'zone'), el('th', '', 'inside'), el('th', '', 'who (directly in the zone, by time of entry)'));
     table.append(head);
     for (const z of g.zones) {
       const tr = el('tr');
       tr.dataset.zone = z.zone;
-      tr.append(el('td', '', z.zone), el('td', 'count', String(z.occupancy)));
+      tr.append(el('td', '', z.zone), el('td', 'count', String(z.occupancy)), musterCell(lists.get(z.zone)));
       table.append(tr);
     }
     box.append(table);
   }
 }
 function render() {
-  $('link-state').textContent = state.socket ? (state.broker.up ? 'live' : 'no broker') : 'disconnected';
+  $('link-state').textContent = state.socket ? (state.broker.up ? 'live' : 'no broker')
+    : 'disconnected' + (state.closeWhy ? ' (' + state.closeWhy + ')' : '');
   renderBanners();
   renderQueue();
   renderMap();

@@ -82,6 +82,10 @@ void Publisher::publish_zone_state(const core::ZoneId& zone, std::string payload
   sender_->set_retained(topics_.zone_state(zone), std::move(payload), config_.state_expiry);
 }
 
+void Publisher::publish_muster(const core::ZoneId& zone, std::string payload) {
+  sender_->set_retained(topics_.muster(zone), std::move(payload), config_.state_expiry);
+}
+
 void Publisher::publish_digest(std::string payload) {
   sender_->set_retained(topics_.digest(), std::move(payload));
 }

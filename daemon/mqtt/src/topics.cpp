@@ -83,6 +83,10 @@ std::string TopicTree::zone_state(const core::ZoneId& zone) const {
   return prefix_ + "/state/zone/" + topic_level(zone.str());
 }
 
+std::string TopicTree::muster(const core::ZoneId& zone) const {
+  return prefix_ + "/muster/" + topic_level(zone.str());
+}
+
 std::string TopicTree::digest() const {
   return prefix_ + "/digest";
 }

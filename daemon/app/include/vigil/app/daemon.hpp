@@ -31,6 +31,7 @@ class Outbox;
 class Publisher;
 class DoorStates;
 class ZoneStates;
+class Musters;
 class DigestRunner;
 class CommandLink;
 }  // namespace vigil::mqtt
@@ -88,6 +89,7 @@ class Daemon {
   void begin_safe_stop(const std::string& cause);
   void finish_stop_when_settled();
   void arm_tick();
+  void arm_muster();  // publishes the marked muster lists after kMusterCoalesce
   void arm_status();  // rewrites the status file every second (status_file.hpp)
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
@@ -126,12 +128,15 @@ class Daemon {
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer stop_timer_;
   boost::asio::steady_timer status_timer_;
+  boost::asio::steady_timer muster_timer_;
+  bool muster_armed_ = false;
   core::PeopleDirectory people_;
   std::unique_ptr<core::Controller> controller_;
   std::unique_ptr<mqtt::Outbox> outbox_;
   std::unique_ptr<mqtt::Publisher> publisher_;
   std::unique_ptr<mqtt::DoorStates> door_states_;    // retained state/door/<door>
   std::unique_ptr<mqtt::ZoneStates> zone_states_;    // retained state/zone/<zone>
+  std::unique_ptr<mqtt::Musters> musters_;           // retained muster/<zone>, coalesced
   std::unique_ptr<mqtt::DigestRunner> digests_;      // retained digest, on the tick
   std::unique_ptr<IncidentPipeline> pipeline_;       // used by the writer thread
   std::unique_ptr<journal::JournalWriter> journal_;  // after what its callbacks use

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -37,6 +38,11 @@ struct ConsoleOperator {
 struct ConsoleConfig {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
+  // What one browser's WebSocket may have queued and not yet written
+  // (`listen.max_queue_messages`, `listen.max_queue_kib`): past either, the
+  // console closes that socket (outgoing_queue.hpp) and the page reconnects.
+  std::size_t max_queue_messages = 2048;
+  std::size_t max_queue_bytes = 16 * 1024 * 1024;
   ConsoleBroker broker;
   std::string topic_root = "vigil";
   std::vector<ConsoleOperator> operators;

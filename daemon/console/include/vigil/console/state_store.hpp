@@ -1,8 +1,8 @@
 // What the console knows of every gateway: the newest retained status, door
-// and zone states, meeting digest (its summary, meeting_report.hpp), and the incidents with their
-// lifecycle states, fed from the broker message by message. apply() answers with the update to push
-// to the browsers (or nothing when the message changed nothing or was not for us); snapshot() is
-// what a browser gets when it connects. Pure: no I/O, no clock.
+// and zone states, muster lists, meeting digest (its summary, meeting_report.hpp), and the
+// incidents with their lifecycle states, fed from the broker message by message. apply() answers
+// with the update to push to the browsers (or nothing when the message changed nothing or was not
+// for us); snapshot() is what a browser gets when it connects. Pure: no I/O, no clock.
 #pragma once
 
 #include <chrono>
@@ -64,7 +64,7 @@ class StateStore {
   nlohmann::json digest_update(const std::string& key) const;
   nlohmann::json queue_update() const;
 
-  // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones}],"queue":[...],
+  // {"type":"snapshot","gateways":[{site,gateway,status,reason,doors,zones,musters}],"queue":[...],
   //  "digests":[digest_summary()...]}
   nlohmann::json snapshot() const;
   // Open and acknowledged incidents: most severe first, then oldest first.
@@ -85,7 +85,8 @@ class StateStore {
     std::string site, gateway;
     nlohmann::json status;  // null until seen
     std::map<std::string, nlohmann::json> doors, zones;
-    nlohmann::json digest;  // digest_summary(), null until seen
+    std::map<std::string, nlohmann::json> musters;  // muster_list(), by zone
+    nlohmann::json digest;                          // digest_summary(), null until seen
   };
 
   Gateway& gateway(const std::string& site, const std::string& gw);
@@ -101,6 +102,14 @@ class StateStore {
 };
 
 nlohmann::json to_json(const QueueEntry& e);
+
+// A gateway's muster/<zone> message (docs/schema/muster.schema.json) as the
+// page shows it: {"zone","count","truncated","personal_data","people":[{"person",
+// "name","since"}]}, the people sorted by time of entry (oldest first) and at
+// most kMusterShown of them (truncated then); nothing when the message is not
+// a muster list.
+inline constexpr std::size_t kMusterShown = 100;
+std::optional<nlohmann::json> muster_list(const nlohmann::json& message);
 
 // Changes collected while the console is busy, sent to the browsers as one
 // update each: a burst of broker messages (a campus of gateways, an outbox

@@ -129,6 +129,9 @@ class Publisher {
   // A zone's state JSON (zone_state.hpp), retained and collapsed like a
   // door's, on topics().zone_state(zone).
   void publish_zone_state(const core::ZoneId& zone, std::string payload);
+  // A zone's muster list (muster.hpp), retained and collapsed the same way,
+  // on topics().muster(zone).
+  void publish_muster(const core::ZoneId& zone, std::string payload);
   // The meeting digest (digest.hpp), retained on topics().digest(); only the
   // newest is kept. Any thread.
   void publish_digest(std::string payload);

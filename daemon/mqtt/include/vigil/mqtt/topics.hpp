@@ -10,6 +10,7 @@
 //   .../event/<zone>                 entries and denials (QoS and personal data configurable)
 //   .../state/door/<door>            retained, QoS 1, lock, contact, alarm, mode
 //   .../state/zone/<zone>            retained, QoS 1, alarm (armed), occupancy, lockdown
+//   .../muster/<zone>                retained, QoS 1, who is inside (as personal data allows)
 //   .../digest                       retained, QoS 1, the meeting digest (digest.hpp)
 //   .../incident-state/<segment>/<seq>  retained, QoS 1, an incident's lifecycle state
 //
@@ -66,6 +67,8 @@ class TopicTree {
   std::string door_state(const core::DoorId& door) const;
   // <prefix>/state/zone/<zone>: retained, the zone's live state
   std::string zone_state(const core::ZoneId& zone) const;
+  // <prefix>/muster/<zone>: retained, who is inside the zone (muster.hpp)
+  std::string muster(const core::ZoneId& zone) const;
   // <prefix>/digest: retained, the newest meeting digest
   std::string digest() const;
   // <prefix>/incident-state/<segment>/<seq> (<prefix>/incident-state/<seq>

@@ -52,6 +52,8 @@ class ZoneStates {
   ZonePayloads set_lockdowns(const core::Lockdowns& lockdowns, core::TimePoint now);
 
   const ZoneState* find(const core::ZoneId& zone) const;
+  // Who is where, as the events observed so far say (the muster lists).
+  const core::Occupancy& occupancy() const { return occupancy_; }
   std::string payload(const core::ZoneId& zone, const ZoneState& state) const;
 
  private:
