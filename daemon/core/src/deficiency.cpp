@@ -245,6 +245,12 @@ const std::vector<EventKind>& deficiency_event_kinds() {
   return kinds;
 }
 
+const std::vector<EventKind>& overdue_event_kinds() {
+  static const std::vector<EventKind> kinds{
+      EventKind::inspection_finding, EventKind::deficiency_fixed, EventKind::deficiency_overdue};
+  return kinds;
+}
+
 Event overdue_event(const Deficiency& d, TimePoint now) {
   Event e;
   e.kind = EventKind::deficiency_overdue;

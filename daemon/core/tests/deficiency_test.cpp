@@ -184,6 +184,62 @@ TEST(Deficiency, OverdueOnceItsDueDayHasEndedOnTheSiteClock) {
   EXPECT_TRUE(f.book.overdue(at_utc(kMonday + 3, 0, 0), tz).empty()) << "raised once only";
 }
 
+// vigild's periodic check folds overdue_event_kinds() only (not every access
+// event of a ten-million-row journal): over a history where automatic
+// deficiencies of the same items open and clear around the findings, its
+// overdue list is the full book's at every moment.
+TEST(Deficiency, TheOverdueKindsAloneGiveTheFullBooksOverdueList) {
+  const TimeZone tz = TimeZone::fixed("CET", 3600);
+  auto fix_of = [](std::uint64_t id, TimePoint at) {
+    Event fix = ev(EventKind::deficiency_fixed, at);
+    set_attr(fix.attrs, "deficiency", static_cast<std::int64_t>(id));
+    set_attr(fix.attrs, "note", std::string("done"));
+    return fix;
+  };
+  std::vector<Event> history;
+  history.push_back(finding(at_utc(kMonday, 9, 0), "door:lobby-main", "2026-11-24"));
+  history.push_back(door_ev(EventKind::door_forced, at_utc(kMonday, 9, 5), "lobby-main"));
+  history.push_back(finding(at_utc(kMonday, 9, 10), "reader:r1", "2026-11-25"));
+  for (int m = 0; m < 7; ++m)
+    history.push_back(reader_ev(EventKind::read_error, at_utc(kMonday, 9, 20 + m), "r1"));
+  history.push_back(reader_ev(EventKind::access_granted, at_utc(kMonday, 11, 0), "r1"));
+  history.push_back(door_ev(EventKind::door_closed, at_utc(kMonday, 11, 1), "lobby-main"));
+  history.push_back(finding(at_utc(kMonday, 11, 2), "door:lobby-main", "2026-11-24"));
+  history.push_back(device_ev(EventKind::device_offline, at_utc(kMonday, 11, 3), "io1"));
+  history.push_back(fix_of(9, at_utc(kMonday, 11, 4)));   // the read errors (cleared)
+  history.push_back(fix_of(2, at_utc(kMonday, 11, 5)));   // the forced door (closed)
+  history.push_back(fix_of(3, at_utc(kMonday, 12, 0)));   // the reader's finding
+  history.push_back(fix_of(14, at_utc(kMonday, 12, 1)));  // the device
+  Feed full, narrow;
+  const auto& kinds = overdue_event_kinds();
+  auto ids = [](const std::vector<Deficiency>& list) {
+    std::vector<std::uint64_t> out;
+    for (const auto& d : list) out.push_back(d.id);
+    return out;
+  };
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const TimePoint later = history[i].time + std::chrono::hours(24 * 3);
+    full.add(history[i]);
+    if (std::find(kinds.begin(), kinds.end(), history[i].kind) != kinds.end()) {
+      narrow.book.apply([&] {
+        Event e = history[i];
+        e.seq = full.seq;
+        return e;
+      }());
+    }
+    EXPECT_EQ(ids(narrow.book.overdue(later, tz)), ids(full.book.overdue(later, tz)))
+        << "after event " << i + 1;
+    if (i + 1 == history.size()) {
+      EXPECT_EQ(ids(full.book.overdue(later, tz)), (std::vector<std::uint64_t>{1, 13}))
+          << "the two findings of the lobby door, never fixed";
+    }
+  }
+  EXPECT_TRUE(std::all_of(kinds.begin(), kinds.end(), [](EventKind k) {
+    const auto& all = deficiency_event_kinds();
+    return std::find(all.begin(), all.end(), k) != all.end();
+  }));
+}
+
 TEST(Deficiency, ListsOpenOnesFirst) {
   Feed f;
   f.add(device_ev(EventKind::device_offline, at_utc(kMonday, 1, 0), "io1"));

@@ -82,7 +82,12 @@ std::size_t raise_overdue_deficiencies(const InspectionContext& ctx) {
   journal::Journal journal(ctx.db_path);
   const auto rules = deficiency_rules(*ctx.config);
   const auto& tz = ctx.config->site.time_zone;
-  auto due = read_book(journal, rules).overdue(ctx.now, tz);
+  // Only findings fall due: their three kinds decide (every access event of
+  // the journal, read each minute, did not change the answer).
+  const journal::Filter overdue_kinds{.kinds = core::overdue_event_kinds()};
+  core::DeficiencyBook book(rules);
+  for (const auto& e : journal.query(overdue_kinds)) book.apply(e);
+  auto due = book.overdue(ctx.now, tz);
   if (due.empty()) return 0;
   std::vector<core::Event> events;
   for (const auto& d : due) events.push_back(core::overdue_event(d, ctx.now));
@@ -90,7 +95,7 @@ std::size_t raise_overdue_deficiencies(const InspectionContext& ctx) {
   // inside the transaction decides, and a race costs one retry.
   journal.append(events, [&](journal::sqlite::Database&) {
     core::DeficiencyBook now(rules);
-    for (const auto& e : journal.query({.kinds = core::deficiency_event_kinds()}))
+    for (const auto& e : journal.query(overdue_kinds))
       if (e.seq < events.front().seq) now.apply(e);
     if (now.overdue(ctx.now, tz).size() != events.size())
       throw Refused("deficiencies changed while raising overdue ones; try again");

@@ -106,6 +106,14 @@ class DeficiencyBook {
 // The kinds DeficiencyBook::apply reads.
 const std::vector<EventKind>& deficiency_event_kinds();
 
+// The kinds that decide DeficiencyBook::overdue(): only a finding has a due
+// date, it closes only by a recorded fix, and a deficiency_overdue marks it
+// raised. A book folded from these alone lists the same overdue deficiencies
+// as one folded from deficiency_event_kinds(), without reading every access
+// event of the journal (vigild's periodic check, docs/design.md "Query
+// latency on ten million rows").
+const std::vector<EventKind>& overdue_event_kinds();
+
 // The deficiency_overdue event for `d` at `now` (zone and attrs set).
 Event overdue_event(const Deficiency& d, TimePoint now);
 
