@@ -199,7 +199,9 @@ void bump_roster_version(sqlite::Database& db) {
   update->step();
 }
 
-void write_person(sqlite::Database& db, const core::Person& person) {
+namespace {
+
+void write_person_rows(sqlite::Database& db, const core::Person& person, bool added) {
   // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
   // and the ON DELETE CASCADE would take the person's credentials with it.
   auto upsert = db.cached(
@@ -219,9 +221,11 @@ void write_person(sqlite::Database& db, const core::Person& person) {
                      clearance.expires ? core::format_date(*clearance.expires) : std::string{});
   upsert->step();
 
-  auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
-  clear_levels->bind(1, std::string_view{person.id.str()});
-  clear_levels->step();
+  if (!added) {
+    auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
+    clear_levels->bind(1, std::string_view{person.id.str()});
+    clear_levels->step();
+  }
 
   auto insert_level =
       db.cached("INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)");
@@ -233,6 +237,16 @@ void write_person(sqlite::Database& db, const core::Person& person) {
     insert_level->step();
     insert_level->reset();
   }
+}
+
+}  // namespace
+
+void write_person(sqlite::Database& db, const core::Person& person) {
+  write_person_rows(db, person, false);
+}
+
+void write_added_person(sqlite::Database& db, const core::Person& person) {
+  write_person_rows(db, person, true);
 }
 
 void write_credential(sqlite::Database& db, const core::Credential& credential) {
