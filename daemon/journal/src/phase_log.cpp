@@ -31,7 +31,8 @@ double status_mib(const std::string& key) {
 
 }  // namespace
 
-PhaseLog::PhaseLog(std::string_view what) : enabled_(std::getenv("VIGIL_PHASES") != nullptr), what_(what) {
+PhaseLog::PhaseLog(std::string_view what)
+    : enabled_(std::getenv("VIGIL_PHASES") != nullptr), what_(what) {
   if (!enabled_) return;
   last_wall_ = std::chrono::steady_clock::now();
   last_cpu_s_ = cpu_seconds();

@@ -105,6 +105,9 @@ RosterChange Roster::commit(const std::function<RosterPlan(sqlite::Database&)>& 
         for (const auto& person : plan.added_people) write_added_person(db, person);
         for (const auto& person : plan.people) write_person(db, person);
         for (const auto& credential : plan.credentials) write_credential(db, credential);
+        for (const auto& credential : plan.added_credentials) {
+          write_credential(db, credential, /*added=*/true);
+        }
         for (const auto& revocation : plan.revocations) {
           write_revocation(db, revocation.card, revocation.person, plan.events.front().time,
                            revocation.reason);

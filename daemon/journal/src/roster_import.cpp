@@ -55,6 +55,9 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
       for (const auto& person : plan.added_people) write_added_person(db, person);
       for (const auto& person : plan.people) write_person(db, person);
       for (const auto& credential : plan.credentials) write_credential(db, credential);
+      for (const auto& credential : plan.added_credentials) {
+        write_credential(db, credential, /*added=*/true);
+      }
       for (const auto& revocation : plan.revocations) {
         write_revocation(db, revocation.card, revocation.person, at, revocation.reason);
       }

@@ -168,15 +168,17 @@ class ImportPlanner {
     if (person.clearance.level != core::ClearanceLevel::none) {
       core::set_attr(event.attrs, "clearance", clearance_text(person.clearance));
     }
+    bool card_stored = false;
     if (first != nullptr) {
       event.card = first->card;
       set_card_attrs(event, *first, "card_active");
+      card_stored = stored_.credentials.contains(first->card);
     }
     plan_.events.push_back(std::move(event));
     plan_.added_people.push_back(person);
     ++added_;
     if (first == nullptr) return;
-    plan_.credentials.push_back(*first);
+    (card_stored ? plan_.credentials : plan_.added_credentials).push_back(*first);
     ++cards_added_;
     for (std::size_t i = 1; i < listed_cards->second.size(); ++i) {
       plan_card(*listed_cards->second[i], person, false);

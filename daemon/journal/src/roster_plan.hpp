@@ -27,15 +27,16 @@ struct RosterPlan {
   };
   std::uint64_t based_on_version = 0;  // the roster version the plan was made from
   std::vector<core::Event> events;
-  std::vector<core::Person> people;           // whole rows to upsert
-  std::vector<core::Person> added_people;     // rows of people not stored before
-  std::vector<core::Credential> credentials;  // whole rows to upsert
+  std::vector<core::Person> people;                 // whole rows to upsert
+  std::vector<core::Person> added_people;           // rows of people not stored before
+  std::vector<core::Credential> credentials;        // whole rows to upsert
+  std::vector<core::Credential> added_credentials;  // cards with no row before
   std::vector<Revocation> revocations;
   // Other rows (flags, trips), written in the same transaction.
   std::vector<std::function<void(sqlite::Database&)>> writes;
   bool changes_roster() const {
     return !people.empty() || !added_people.empty() || !credentials.empty() ||
-           !revocations.empty() || !writes.empty();
+           !added_credentials.empty() || !revocations.empty() || !writes.empty();
   }
 };
 
