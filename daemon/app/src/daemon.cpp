@@ -33,6 +33,7 @@
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
 #include "vigil/journal/operator_commands.hpp"
+#include "vigil/journal/phase_log.hpp"
 #include "vigil/mqtt/command_link.hpp"
 #include "vigil/mqtt/digest_runner.hpp"
 #include "vigil/mqtt/door_state.hpp"
@@ -204,6 +205,7 @@ void Daemon::start() {
   const std::filesystem::path db = config_.journal_path;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   keep_database_private(db);
+  journal::PhaseLog phases("vigild-start");
 
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.
@@ -213,9 +215,11 @@ void Daemon::start() {
     journal(std::move(e));
   });
   roster_watch_->load();
+  phases.mark("people loaded");
   // Loading a large roster leaves its temporaries in freed heap pages; give
   // them back before the long run.
   malloc_trim(0);
+  phases.mark("malloc_trim");
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
@@ -225,6 +229,7 @@ void Daemon::start() {
   const StartCheck check =
       check_at_start(journal::Journal(db, {.archive_dir = config_.journal_archive_dir}),
                      key.public_key(), journal::checkpoint_path(db), wall_now());
+  phases.mark("journal start check");
   if (check.integrity) {
     spdlog::critical("{}", check.summary);  // doors keep working: never refuse to start
   } else {
@@ -248,8 +253,10 @@ void Daemon::start() {
     entries.kinds = {core::EventKind::entry};
     for (const auto& e : journal_file.query(entries)) occupancy.observe(e);
   }
+  phases.mark("occupancy fold");
   const std::vector<core::Event> verdicts = pin_verdicts(journal_file);  // PIN lockout
   const std::vector<core::Event> pair_waits = two_person_history(journal_file);
+  phases.mark("pin and two-person history");
   pipeline_ = std::make_unique<IncidentPipeline>(config_.incident_rules, publisher_->topics(),
                                                  check.segment_id);
   {
@@ -266,6 +273,7 @@ void Daemon::start() {
   if (const auto replayed = pipeline_->replay(db); replayed > 0) {
     spdlog::warn("raised {} incident(s) for events after the incident cursor", replayed);
   }
+  phases.mark("incident replay");
   journal_ = std::make_unique<journal::JournalWriter>(std::move(journal_file), writer_options());
   publisher_->start();
   {
@@ -298,6 +306,7 @@ void Daemon::start() {
       },
       [this](const std::string& json) { publisher_->publish_checkpoint(json); });
   checkpointer_->start();
+  phases.mark("states, digests, checkpointer");
   if (check.integrity) journal(*check.integrity, true);
 
   door_states_ = std::make_unique<mqtt::DoorStates>(config_.site.id, config_.site.gateway);
@@ -392,6 +401,7 @@ void Daemon::start() {
     spdlog::critical("{}; vigilctl cannot reach this vigild", e.what());
   }
   start_command_link();
+  phases.mark("controller, drivers, control socket");
 
   core::Event started;
   started.kind = core::EventKind::daemon_started;

@@ -23,13 +23,26 @@ std::size_t IncidentPipeline::replay(const std::filesystem::path& database) {
   mqtt::Outbox::create_table(db);
   IncidentCursor::create_table(db);
   const auto cursor = db.query_int("SELECT coalesce(max(seq), 0) FROM incident_cursor");
+  // Page by page: the events after the cursor can be millions (an import
+  // of 2,000,000 people), and one query held them all (1.5 GiB at
+  // 1,000,000 roster events, issue 8's start-up measure).
+  constexpr std::size_t kPage = 10'000;
+  const journal::Journal journal_file(database);
   journal::Filter filter;
   filter.after_seq = static_cast<std::uint64_t>(cursor);
-  const auto events = journal::Journal(database).query(filter);
-  if (events.empty()) return 0;
-  journal::sqlite::Transaction txn(db);
+  filter.limit = kPage;
   const std::uint64_t before = incidents_stored_;
-  store(events, db);
+  bool any = false;
+  journal::sqlite::Transaction txn(db);
+  for (;;) {
+    const auto events = journal_file.query(filter);
+    if (events.empty()) break;
+    any = true;
+    store(events, db);
+    filter.after_seq = events.back().seq;
+    if (events.size() < kPage) break;
+  }
+  if (!any) return 0;
   const std::size_t n = incidents_stored_ - before;
   txn.commit();
   before_batch_ = rules_;

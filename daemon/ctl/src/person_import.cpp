@@ -25,6 +25,7 @@ constexpr std::size_t kBatchRows = 10'000;
 // leaves half a roster behind nor a change without its record, and memory
 // holds one batch, not the file.
 int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) {
+  journal::PhaseLog phases("import");
   auto site = config::load_site_config(args.config_path);
   if (!site) {
     err << config::to_string(site.diagnostics());
@@ -57,6 +58,8 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
     file.person_ids = std::move(checked.value().person_ids);
     file.cards = std::move(checked.value().cards);
   }
+  phases.mark("check pass");
+  file.phases = &phases;
   file.read = [&](const journal::RosterStream::Batch& batch) {
     journal::Sha256Stream hash;
     std::vector<core::Person> people;

@@ -44,12 +44,29 @@ class Reader {
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_attrs(const core::Attrs& unsorted) {
-  core::Attrs attrs;
-  attrs.reserve(unsorted.size());
-  for (const auto& attr : unsorted) core::set_attr(attrs, attr.key, attr.value);
+std::vector<std::uint8_t> encode_attrs(const core::Attrs& given) {
+  // set_attr keeps attrs sorted with unique keys, so the copy that sorts
+  // them is only made for a list built some other way (it was a deep copy
+  // of every event's attrs on the writer's path).
+  const bool ordered =
+      std::adjacent_find(given.begin(), given.end(), [](const auto& a, const auto& b) {
+        return !(a.key < b.key);
+      }) == given.end();
+  core::Attrs sorted;
+  if (!ordered) {
+    sorted.reserve(given.size());
+    for (const auto& attr : given) core::set_attr(sorted, attr.key, attr.value);
+  }
+  const core::Attrs& attrs = ordered ? given : sorted;
 
-  std::vector<std::uint8_t> out{kAttrsEncodingVersion};
+  std::vector<std::uint8_t> out;
+  std::size_t size = 5;
+  for (const auto& attr : attrs) {
+    size += 4 + attr.key.size() + 9;
+    if (const auto* text = std::get_if<std::string>(&attr.value)) size += 4 + text->size();
+  }
+  out.reserve(size);
+  out.push_back(kAttrsEncodingVersion);
   put_u32(out, attrs.size());
   for (const auto& attr : attrs) {
     put_string(out, attr.key);

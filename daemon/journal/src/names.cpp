@@ -12,6 +12,13 @@ void Names::remember(std::int64_t id, std::string text) {
   ids_.emplace(std::move(text), id);
 }
 
+void Names::remember_id(std::int64_t id, std::string_view text) {
+  // Not in texts_ too: an import interns millions of person ids whose
+  // texts_ slots would be value-initialised up to the newest id after each
+  // forget(); text() reads a missing id from the table in one query.
+  ids_.emplace(std::string{text}, id);
+}
+
 std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
   if (auto it = ids_.find(text); it != ids_.end()) return it->second;
   if (auto id = find(db, text)) return *id;
@@ -19,7 +26,7 @@ std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
   insert->bind(1, text);
   insert->step();
   auto id = db.last_insert_rowid();
-  remember(id, std::string{text});
+  remember_id(id, text);
   return id;
 }
 
@@ -29,7 +36,7 @@ std::optional<std::int64_t> Names::find(sqlite::Database& db, std::string_view t
   select->bind(1, text);
   if (!select->step()) return std::nullopt;
   auto id = select->column_int(0);
-  remember(id, std::string{text});
+  remember_id(id, text);
   return id;
 }
 

@@ -39,6 +39,7 @@ class Names {
     }
   };
   void remember(std::int64_t id, std::string text);
+  void remember_id(std::int64_t id, std::string_view text);  // text to id only
 
   std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids_;
   std::vector<std::optional<std::string>> texts_;  // by id

@@ -102,8 +102,12 @@ RosterChange Roster::commit(const std::function<RosterPlan(sqlite::Database&)>& 
         // Planned from a snapshot outside this transaction: if another
         // writer committed a roster change since, the plan is stale.
         if (read_roster_version(db) != plan.based_on_version) throw StalePlan{};
+        for (const auto& person : plan.added_people) write_added_person(db, person);
         for (const auto& person : plan.people) write_person(db, person);
         for (const auto& credential : plan.credentials) write_credential(db, credential);
+        for (const auto& credential : plan.added_credentials) {
+          write_credential(db, credential, /*added=*/true);
+        }
         for (const auto& revocation : plan.revocations) {
           write_revocation(db, revocation.card, revocation.person, plan.events.front().time,
                            revocation.reason);

@@ -15,8 +15,12 @@ void refuse(const std::string& why) {
 class ImportPlanner {
  public:
   ImportPlanner(const StoredRoster& stored, const RosterFile& file, const ChangeContext& context,
-                const FileIndex* index = nullptr)
-      : stored_(stored), file_(file), context_(context), index_(index) {
+                const FileIndex* index = nullptr, bool counting_only = false)
+      : stored_(stored),
+        file_(file),
+        context_(context),
+        index_(index),
+        counting_only_(counting_only) {
     plan_.based_on_version = stored.version;
     for (const auto& [card, credential] : stored.credentials) {
       stored_cards_of_[credential.person].push_back(card);
@@ -100,53 +104,110 @@ class ImportPlanner {
     if (!file_.sets_clearance && stored != stored_.people.end()) {
       person.clearance = stored->second.clearance;
     }
-    bool activity_changed = false;
     if (stored == stored_.people.end()) {
-      auto event = person_event(core::EventKind::person_added, person.id);
-      core::set_attr(event.attrs, "name", person.name);
-      core::set_attr(event.attrs, "levels", levels_text(person.access_levels));
-      core::set_attr(event.attrs, "active", person.active);
-      if (person.clearance.level != core::ClearanceLevel::none) {
-        core::set_attr(event.attrs, "clearance", clearance_text(person.clearance));
-      }
-      plan_.events.push_back(std::move(event));
-      plan_.people.push_back(person);
-      ++added_;
-    } else {
-      const auto& before = stored->second;
-      auto event = person_event(core::EventKind::person_changed, person.id);
-      if (before.name != person.name) {
-        core::set_attr(event.attrs, "name_before", before.name);
-        core::set_attr(event.attrs, "name_after", person.name);
-      }
-      if (before.access_levels != person.access_levels) {
-        core::set_attr(event.attrs, "levels_before", levels_text(before.access_levels));
-        core::set_attr(event.attrs, "levels_after", levels_text(person.access_levels));
-      }
-      if (before.clearance != person.clearance) {
-        core::set_attr(event.attrs, "clearance_before", clearance_text(before.clearance));
-        core::set_attr(event.attrs, "clearance_after", clearance_text(person.clearance));
-      }
-      const bool changed = event.attrs.size() > 1;  // more than the operator
-      if (changed) {
-        plan_.events.push_back(std::move(event));
-        ++changed_;
-      }
-      activity_changed = before.active != person.active;
-      if (activity_changed) {
-        plan_.events.push_back(person_event(
-            person.active ? core::EventKind::person_activated : core::EventKind::person_deactivated,
-            person.id));
-        ++(person.active ? activated_ : deactivated_);
-      }
-      if (changed || activity_changed) plan_.people.push_back(person);
+      plan_new_person(person);
+      return;
     }
+    const auto& before = stored->second;
+    auto event = person_event(core::EventKind::person_changed, person.id);
+    if (before.name != person.name) {
+      core::set_attr(event.attrs, "name_before", before.name);
+      core::set_attr(event.attrs, "name_after", person.name);
+    }
+    if (before.access_levels != person.access_levels) {
+      core::set_attr(event.attrs, "levels_before", levels_text(before.access_levels));
+      core::set_attr(event.attrs, "levels_after", levels_text(person.access_levels));
+    }
+    if (before.clearance != person.clearance) {
+      core::set_attr(event.attrs, "clearance_before", clearance_text(before.clearance));
+      core::set_attr(event.attrs, "clearance_after", clearance_text(person.clearance));
+    }
+    const bool changed = event.attrs.size() > 1;  // more than the operator
+    if (changed) {
+      plan_.events.push_back(std::move(event));
+      ++changed_;
+    }
+    const bool activity_changed = before.active != person.active;
+    if (activity_changed) {
+      plan_.events.push_back(person_event(
+          person.active ? core::EventKind::person_activated : core::EventKind::person_deactivated,
+          person.id));
+      ++(person.active ? activated_ : deactivated_);
+    }
+    if (changed || activity_changed) plan_.people.push_back(person);
     auto listed_cards = cards_of_.find(person.id);
     if (listed_cards == cards_of_.end()) return;  // no cards listed: theirs stay as they are
     for (const auto* credential : listed_cards->second) {
       plan_card(*credential, person, activity_changed);
     }
     revoke_replaced_cards(person.id);
+  }
+
+  // A new person is ONE person_added carrying their first listed card (the
+  // lead's decision, issue 8 measures): half the chained events of an
+  // import of new people. Further cards (API only) stay credential_added.
+  void plan_new_person(const core::Person& person) {
+    auto listed_cards = cards_of_.find(person.id);
+    const core::Credential* first = nullptr;
+    if (listed_cards != cards_of_.end() && !listed_cards->second.empty()) {
+      first = listed_cards->second.front();
+      revoke_from_other_holder(*first);
+    }
+    if (counting_only_ && (first == nullptr || listed_cards->second.size() == 1)) {
+      // The stream's first read only counts (roster_imported comes first in
+      // the chain): the bulk of a first import, a new person with one
+      // card, is counted without building the event it would drop.
+      ++added_;
+      if (first != nullptr) ++cards_added_;
+      return;
+    }
+    auto event = person_event(core::EventKind::person_added, person.id);
+    core::set_attr(event.attrs, "name", person.name);
+    core::set_attr(event.attrs, "levels", levels_text(person.access_levels));
+    core::set_attr(event.attrs, "active", person.active);
+    if (person.clearance.level != core::ClearanceLevel::none) {
+      core::set_attr(event.attrs, "clearance", clearance_text(person.clearance));
+    }
+    bool card_stored = false;
+    if (first != nullptr) {
+      event.card = first->card;
+      set_card_attrs(event, *first, "card_active");
+      card_stored = stored_.credentials.contains(first->card);
+    }
+    plan_.events.push_back(std::move(event));
+    plan_.added_people.push_back(person);
+    ++added_;
+    if (first == nullptr) return;
+    (card_stored ? plan_.credentials : plan_.added_credentials).push_back(*first);
+    ++cards_added_;
+    for (std::size_t i = 1; i < listed_cards->second.size(); ++i) {
+      plan_card(*listed_cards->second[i], person, false);
+    }
+  }
+
+  // The card's active flag (under `active_key`) and validity, as
+  // credential_added and person_added carry them.
+  static void set_card_attrs(core::Event& event, const core::Credential& credential,
+                             const char* active_key) {
+    core::set_attr(event.attrs, active_key, credential.active);
+    if (credential.valid_from) {
+      core::set_attr(event.attrs, "valid_from", time_text(credential.valid_from));
+    }
+    if (credential.valid_until) {
+      core::set_attr(event.attrs, "valid_until", time_text(credential.valid_until));
+    }
+  }
+
+  // A card that was someone else's leaves them, and their record says so.
+  void revoke_from_other_holder(const core::Credential& credential) {
+    auto stored = stored_.credentials.find(credential.card);
+    if (stored == stored_.credentials.end() || stored->second.person == credential.person) return;
+    auto event = person_event(core::EventKind::credential_revoked, stored->second.person);
+    event.card = credential.card;
+    core::set_attr(event.attrs, "reason", std::string{"reassigned"});
+    core::set_attr(event.attrs, "to", credential.person.str());
+    plan_.events.push_back(std::move(event));
+    ++revoked_;
   }
 
   void plan_card(const core::Credential& credential, const core::Person& person,
@@ -176,24 +237,10 @@ class ImportPlanner {
       if (recorded || before.active != credential.active) plan_.credentials.push_back(credential);
       return;
     }
-    if (stored != stored_.credentials.end()) {
-      // The card was someone else's: it leaves them, and their record says so.
-      auto event = person_event(core::EventKind::credential_revoked, stored->second.person);
-      event.card = credential.card;
-      core::set_attr(event.attrs, "reason", std::string{"reassigned"});
-      core::set_attr(event.attrs, "to", credential.person.str());
-      plan_.events.push_back(std::move(event));
-      ++revoked_;
-    }
+    revoke_from_other_holder(credential);
     auto event = person_event(core::EventKind::credential_added, credential.person);
     event.card = credential.card;
-    core::set_attr(event.attrs, "active", credential.active);
-    if (credential.valid_from) {
-      core::set_attr(event.attrs, "valid_from", time_text(credential.valid_from));
-    }
-    if (credential.valid_until) {
-      core::set_attr(event.attrs, "valid_until", time_text(credential.valid_until));
-    }
+    set_card_attrs(event, credential, "active");
     plan_.events.push_back(std::move(event));
     plan_.credentials.push_back(credential);
     ++cards_added_;
@@ -280,6 +327,7 @@ class ImportPlanner {
   const RosterFile& file_;
   const ChangeContext& context_;
   const FileIndex* index_;
+  bool counting_only_;
   RosterPlan plan_;
   std::unordered_set<core::PersonId> listed_;
   std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
@@ -295,8 +343,9 @@ RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
 }
 
 StreamPlanner::StreamPlanner(const StoredRoster& stored, const RosterFile& meta,
-                             const FileIndex& index, const ChangeContext& context)
-    : planner_(std::make_unique<ImportPlanner>(stored, meta, context, &index)) {}
+                             const FileIndex& index, const ChangeContext& context,
+                             bool counting_only)
+    : planner_(std::make_unique<ImportPlanner>(stored, meta, context, &index, counting_only)) {}
 StreamPlanner::~StreamPlanner() = default;
 
 void StreamPlanner::plan_rows(std::span<const core::Person> people,
@@ -317,6 +366,7 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context) {
   core::Event event;
   event.kind = kind;
   event.time = context.at;
+  event.attrs.reserve(8);  // a person_added's attrs, without regrowing
   core::set_attr(event.attrs, "operator", context.operator_name);
   return event;
 }

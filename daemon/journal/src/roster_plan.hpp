@@ -27,13 +27,16 @@ struct RosterPlan {
   };
   std::uint64_t based_on_version = 0;  // the roster version the plan was made from
   std::vector<core::Event> events;
-  std::vector<core::Person> people;           // whole rows to upsert
-  std::vector<core::Credential> credentials;  // whole rows to upsert
+  std::vector<core::Person> people;                 // whole rows to upsert
+  std::vector<core::Person> added_people;           // rows of people not stored before
+  std::vector<core::Credential> credentials;        // whole rows to upsert
+  std::vector<core::Credential> added_credentials;  // cards with no row before
   std::vector<Revocation> revocations;
   // Other rows (flags, trips), written in the same transaction.
   std::vector<std::function<void(sqlite::Database&)>> writes;
   bool changes_roster() const {
-    return !people.empty() || !credentials.empty() || !revocations.empty() || !writes.empty();
+    return !people.empty() || !added_people.empty() || !credentials.empty() ||
+           !added_credentials.empty() || !revocations.empty() || !writes.empty();
   }
 };
 
@@ -56,8 +59,10 @@ class StreamPlanner {
  public:
   // `meta` (name, sha256, replace, sets_clearance; no rows) and `index`
   // must outlive the planner.
+  // `counting_only`: the plan is only counted (summary()), never written;
+  // what it would drop is not built where that is cheap to skip.
   StreamPlanner(const StoredRoster& stored, const RosterFile& meta, const FileIndex& index,
-                const ChangeContext& context);
+                const ChangeContext& context, bool counting_only = false);
   ~StreamPlanner();
   void plan_rows(std::span<const core::Person> people,
                  std::span<const core::Credential> credentials);

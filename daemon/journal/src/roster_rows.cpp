@@ -199,14 +199,21 @@ void bump_roster_version(sqlite::Database& db) {
   update->step();
 }
 
-void write_person(sqlite::Database& db, const core::Person& person) {
+namespace {
+
+void write_person_rows(sqlite::Database& db, const core::Person& person, bool added) {
   // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
   // and the ON DELETE CASCADE would take the person's credentials with it.
+  // A person the plan found absent is a plain INSERT: an upsert makes SQLite
+  // keep a statement journal (a copy of every page the statement touches),
+  // which was most of an import's writes.
   auto upsert = db.cached(
-      "INSERT INTO people (id, name, active, clearance, clearance_expires) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, "
-      "clearance = excluded.clearance, clearance_expires = excluded.clearance_expires");
+      added ? "INSERT INTO people (id, name, active, clearance, clearance_expires) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)"
+            : "INSERT INTO people (id, name, active, clearance, clearance_expires) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) "
+              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, "
+              "clearance = excluded.clearance, clearance_expires = excluded.clearance_expires");
   upsert->bind(1, std::string_view{person.id.str()});
   upsert->bind(2, std::string_view{person.name});
   upsert->bind(3, std::int64_t{person.active ? 1 : 0});
@@ -219,9 +226,11 @@ void write_person(sqlite::Database& db, const core::Person& person) {
                      clearance.expires ? core::format_date(*clearance.expires) : std::string{});
   upsert->step();
 
-  auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
-  clear_levels->bind(1, std::string_view{person.id.str()});
-  clear_levels->step();
+  if (!added) {
+    auto clear_levels = db.cached("DELETE FROM person_levels WHERE person = ?");
+    clear_levels->bind(1, std::string_view{person.id.str()});
+    clear_levels->step();
+  }
 
   auto insert_level =
       db.cached("INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)");
@@ -235,12 +244,24 @@ void write_person(sqlite::Database& db, const core::Person& person) {
   }
 }
 
-void write_credential(sqlite::Database& db, const core::Credential& credential) {
+}  // namespace
+
+void write_person(sqlite::Database& db, const core::Person& person) {
+  write_person_rows(db, person, false);
+}
+
+void write_added_person(sqlite::Database& db, const core::Person& person) {
+  write_person_rows(db, person, true);
+}
+
+void write_credential(sqlite::Database& db, const core::Credential& credential, bool added) {
   auto upsert = db.cached(
-      "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (card) DO UPDATE SET person = excluded.person, "
-      "active = excluded.active, valid_from_us = excluded.valid_from_us, "
-      "valid_until_us = excluded.valid_until_us");
+      added ? "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)"
+            : "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (card) DO UPDATE SET person = "
+              "excluded.person, active = excluded.active, valid_from_us = "
+              "excluded.valid_from_us, valid_until_us = excluded.valid_until_us");
   upsert->bind(1, std::string_view{core::to_string(credential.card)});
   upsert->bind(2, std::string_view{credential.person.str()});
   upsert->bind(3, std::int64_t{credential.active ? 1 : 0});

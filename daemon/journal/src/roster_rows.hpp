@@ -28,8 +28,12 @@ void bump_roster_version(sqlite::Database& db);
 
 // Upsert of the whole person, levels replaced.
 void write_person(sqlite::Database& db, const core::Person& person);
-// Upsert by card.
-void write_credential(sqlite::Database& db, const core::Credential& credential);
+// write_person for a person the transaction's plan found absent: no
+// access-level rows of theirs to clear first.
+void write_added_person(sqlite::Database& db, const core::Person& person);
+// Upsert by card; `added`: the plan found no row for the card (a plain
+// INSERT, see write_added_person).
+void write_credential(sqlite::Database& db, const core::Credential& credential, bool added = false);
 void write_revocation(sqlite::Database& db, const core::CardNumber& card,
                       const core::PersonId& person, core::TimePoint at, const std::string& reason);
 

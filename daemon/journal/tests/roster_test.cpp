@@ -54,9 +54,9 @@ TEST_F(RosterTest, ImportJournalsTheFileAndEachAdditionWithTheOperator) {
                           {card(12, 1001, "p1"), card(12, 1002, "p2")}),
                      at(0));
 
+  // A new person is one person_added that carries their card too.
   EXPECT_EQ(kinds(change.events), (std::vector{EventKind::roster_imported, EventKind::person_added,
-                                               EventKind::credential_added, EventKind::person_added,
-                                               EventKind::credential_added}));
+                                               EventKind::person_added}));
   const auto& imported = change.events[0];
   EXPECT_EQ(text(imported, "sha256"), sha256_hex("people"));
   EXPECT_EQ(text(imported, "file"), "people.csv");
@@ -68,13 +68,16 @@ TEST_F(RosterTest, ImportJournalsTheFileAndEachAdditionWithTheOperator) {
   EXPECT_EQ(added.person, core::PersonId{"p1"});
   EXPECT_EQ(text(added, "name"), "Anna");
   EXPECT_EQ(text(added, "levels"), "staff;lab");
-  EXPECT_EQ(change.events[2].card, (core::CardNumber{12, 1001}));
+  EXPECT_EQ(added.card, (core::CardNumber{12, 1001}));
+  EXPECT_EQ(core::attr_bool(added.attrs, "card_active"), true);
+  EXPECT_EQ(change.events[2].card, (core::CardNumber{12, 1002}));
 
   // The same events are in the chain, numbered, with the attrs in words.
   auto journalled = roster_.journal().query({});
-  ASSERT_EQ(journalled.size(), 5u);
+  ASSERT_EQ(journalled.size(), 3u);
   EXPECT_EQ(kinds(journalled), kinds(change.events));
-  EXPECT_EQ(journalled[4].seq, change.events[4].seq);
+  EXPECT_EQ(journalled[2].seq, change.events[2].seq);
+  EXPECT_EQ(journalled[1].card, (core::CardNumber{12, 1001}));
   EXPECT_EQ(core::attr_text(journalled[0].attrs, "sha256"), sha256_hex("people"));
   EXPECT_TRUE(roster_.journal().verify().ok);
   EXPECT_TRUE(active_card(12, 1001));
@@ -267,8 +270,8 @@ TEST_F(RosterTest, HistoryListsThePersonsRosterEventsOldestFirst) {
   other.append(grants);
 
   EXPECT_EQ(kinds(roster_.history(core::PersonId{"p1"})),
-            (std::vector{EventKind::person_added, EventKind::credential_added,
-                         EventKind::credential_revoked, EventKind::person_deactivated}));
+            (std::vector{EventKind::person_added, EventKind::credential_revoked,
+                         EventKind::person_deactivated}));
 }
 
 TEST_F(RosterTest, TwoRostersOnOneFileKeepOneChain) {

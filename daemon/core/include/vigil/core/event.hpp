@@ -47,11 +47,12 @@ enum class EventKind : std::uint8_t {
   journal_failing,     // commits failing (disk full, I/O error); held in memory
   journal_recovered,   // commits succeed again; memory flushed in order
   roster_imported,     // a people file imported; attrs: sha256, rows, replace, operator
-  person_added,        // attrs: name, levels, active, operator
+  person_added,        // attrs: name, levels, active, clearance, operator; with their first
+                       // card: card, card_active, valid_from, valid_until
   person_changed,      // attrs: before/after of what changed, operator
   person_deactivated,  // operator
   person_activated,    // operator
-  credential_added,    // card, operator
+  credential_added,    // card added to an existing person; attrs: active, validity, operator
   credential_revoked,  // card, operator
   roster_reloaded,     // vigild applied a committed roster change
   // Access policy (issue 8): roster changes by the ethics unit.

@@ -23,6 +23,7 @@
 #include "vigil/core/people.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/people_store.hpp"
+#include "vigil/journal/phase_log.hpp"
 
 namespace vigil::journal {
 
@@ -88,6 +89,7 @@ struct RosterStream {
   using Batch =
       std::function<void(std::span<const core::Person>, std::span<const core::Credential>)>;
   std::function<std::string(const Batch&)> read;
+  PhaseLog* phases = nullptr;  // optional: marks each pass (VIGIL_PHASES)
 };
 
 class Roster {
