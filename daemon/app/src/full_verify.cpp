@@ -1,5 +1,7 @@
 #include "vigil/app/full_verify.hpp"
 
+#include <malloc.h>
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -41,7 +43,9 @@ std::string FullVerify::wait() {
 void FullVerify::run() {
   std::string summary;
   try {
-    journal::Journal journal{db_, {.archive_dir = archive_dir_}};
+    // A walk reads each page once: the writer's 16 MiB page cache would only
+    // fill with pages never read again (issue 8: vigild's memory).
+    journal::Journal journal{db_, {.cache_bytes = 2u << 20, .archive_dir = archive_dir_}};
     struct Forget {  // before `journal` closes, so no interrupt hits a closed connection
       FullVerify& self;
       ~Forget() {
@@ -88,6 +92,9 @@ void FullVerify::run() {
         stopping_ ? "full journal check stopped" : std::string{"full journal check: "} + e.what();
     if (!stopping_) spdlog::error("{}", summary);
   }
+  // The walk's page cache and buffers were the start-up's last large
+  // temporaries: give their pages back to the system.
+  malloc_trim(0);
   std::lock_guard lock{mutex_};
   summary_ = summary;
 }
