@@ -329,8 +329,8 @@ void Daemon::start() {
       mqtt::personal_data_from_string(config_.broker.events_personal_data)
           .value_or(mqtt::PersonalData::none),
       [this](const core::PersonId& id) {
-        const core::Person* p = people_.find_person(id);
-        return p ? p->name : std::string();
+        const auto p = people_.find_person(id);
+        return p ? std::string(p->name()) : std::string();
       });
   for (auto& [zone, payload] : musters_->all(zone_states_->occupancy(), wall_now())) {
     publisher_->publish_muster(zone, std::move(payload));

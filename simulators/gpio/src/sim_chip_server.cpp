@@ -101,6 +101,29 @@ std::optional<std::chrono::nanoseconds> SimChipServer::drive(std::uint32_t line,
   return now;
 }
 
+void SimChipServer::drive_frame(std::span<const TimedLevel> changes) {
+  for (const auto& c : changes) {
+    if (c.line >= levels_.size()) {
+      throw std::out_of_range("sim gpio chip " + socket_path_ + ": no line " +
+                              std::to_string(c.line));
+    }
+  }
+  std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> bytes;
+  for (const auto& c : changes) {
+    const bool before = physical_locked(c.line);
+    driven_[c.line] = true;
+    levels_[c.line] = c.level;
+    if (physical_locked(c.line) == before) continue;
+    const LineRequest& r = requests_[c.line];
+    if (client_fd_ < 0 || !r.requested || r.output) continue;
+    const auto edge = proto::encode(
+        proto::Edge{c.line, logical_locked(c.line), static_cast<std::uint64_t>(c.at.count())});
+    bytes.insert(bytes.end(), edge.begin(), edge.end());
+  }
+  if (!bytes.empty()) send_locked(bytes);
+}
+
 bool SimChipServer::physical_locked(std::uint32_t line) const {
   if (driven_[line]) return levels_[line];
   switch (static_cast<proto::WireBias>(requests_[line].bias)) {

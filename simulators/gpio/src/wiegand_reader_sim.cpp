@@ -1,8 +1,8 @@
 #include "vigil/sim/wiegand_reader_sim.hpp"
 
-#include <pthread.h>
-#include <sched.h>
 #include <time.h>
+
+#include <cstdint>
 
 namespace vigil::sim {
 namespace {
@@ -26,31 +26,6 @@ void sleep_until(std::chrono::nanoseconds deadline) {
   }
 }
 
-// A reader's microcontroller is never preempted mid-frame; a sim thread on a
-// busy 2-core box is, by milliseconds. For the ~50 ms of a frame, run at a
-// low real-time priority where that is allowed (root, CAP_SYS_NICE); where it
-// is not, timing is best effort. The frame sleeps between bits, so this never
-// starves the rest of the machine.
-class RealtimeForFrame {
- public:
-  RealtimeForFrame() {
-    if (pthread_getschedparam(pthread_self(), &policy_, &param_) != 0) return;
-    sched_param rt{};
-    rt.sched_priority = 10;
-    raised_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt) == 0;
-  }
-  ~RealtimeForFrame() {
-    if (raised_) pthread_setschedparam(pthread_self(), policy_, &param_);
-  }
-  RealtimeForFrame(const RealtimeForFrame&) = delete;
-  RealtimeForFrame& operator=(const RealtimeForFrame&) = delete;
-
- private:
-  int policy_ = SCHED_OTHER;
-  sched_param param_{};
-  bool raised_ = false;
-};
-
 }  // namespace
 
 WiegandReaderSim::WiegandReaderSim(SimChipServer& chip, std::uint32_t d0_line,
@@ -61,17 +36,21 @@ WiegandReaderSim::WiegandReaderSim(SimChipServer& chip, std::uint32_t d0_line,
 }
 
 void WiegandReaderSim::send(const std::vector<bool>& bits) {
+  if (bits.empty()) return;
   std::lock_guard lock(mutex_);
-  RealtimeForFrame realtime;
-  std::chrono::nanoseconds next = monotonic_now();
-  for (bool bit : bits) {
-    const std::uint32_t line = bit ? d1_ : d0_;
-    sleep_until(next);
-    const auto fell = chip_.set_input(line, false).value_or(monotonic_now());
-    sleep_until(fell + timing_.pulse_width);
-    chip_.set_input(line, true);
-    next = fell + timing_.bit_interval;
+  // The frame's timeline is fixed when it starts, as a reader's clock fixes
+  // it; it reaches the chip once the last pulse has ended.
+  const auto start = monotonic_now();
+  std::vector<SimChipServer::TimedLevel> changes;
+  changes.reserve(2 * bits.size());
+  for (std::size_t i = 0; i < bits.size(); ++i) {
+    const std::uint32_t line = bits[i] ? d1_ : d0_;
+    const auto fell = start + timing_.bit_interval * static_cast<std::int64_t>(i);
+    changes.push_back({line, false, fell});
+    changes.push_back({line, true, fell + timing_.pulse_width});
   }
+  sleep_until(changes.back().at);
+  chip_.drive_frame(changes);
 }
 
 }  // namespace vigil::sim

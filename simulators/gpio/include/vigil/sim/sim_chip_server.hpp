@@ -58,6 +58,19 @@ class SimChipServer {
   // reads what the daemon's bias for it gives (pull-up high, pull-down low;
   // otherwise it keeps its last level). Same return and throw as set_input.
   std::optional<std::chrono::nanoseconds> float_input(std::uint32_t line);
+  // One change of a frame that drive_frame() sends: `line` goes to `level`
+  // at `at` (CLOCK_MONOTONIC).
+  struct TimedLevel {
+    std::uint32_t line = 0;
+    bool level = false;
+    std::chrono::nanoseconds at{0};
+  };
+  // Drives lines as a reader's microcontroller did, each change at its own
+  // time (non-decreasing, not in the future), and sends their edges to the
+  // daemon in one write: a frame arrives whole, so a daemon (or this sim)
+  // starved of the CPU for longer than the decoder's close time never sees
+  // it cut in two. Same throw as set_input.
+  void drive_frame(std::span<const TimedLevel> changes);
   // The electrical level of a line, bias applied.
   bool level(std::uint32_t line) const;
 

@@ -1,11 +1,13 @@
 // A Wiegand reader on two lines of a sim chip. Both data lines idle high; each
-// bit is a low pulse on D0 (bit 0) or D1 (bit 1). Timing is real: each pulse
-// is pulse_width long and starts bit_interval after the previous one started,
-// against CLOCK_MONOTONIC (sleep, then spin the last stretch). When the sim
-// loses the CPU, the rest of the frame moves later rather than bunching up to
-// catch up: a real reader's clock never runs fast, and a decoder must never
-// see pulses closer than the interval. Each edge carries the time it was
-// written to the socket.
+// bit is a low pulse on D0 (bit 0) or D1 (bit 1), pulse_width long, starting
+// bit_interval after the previous one started (CLOCK_MONOTONIC). A real
+// reader's microcontroller is never preempted mid-frame; a sim thread on a
+// busy 2-core box is, by tens of milliseconds, and a frame sent edge by edge
+// was then cut in two by the decoder's 25 ms close time. So the frame's
+// timeline is fixed when it starts, and once its last pulse has ended its
+// edges go to the daemon in one write, each carrying its scheduled time
+// (SimChipServer::drive_frame): the daemon sees exactly the pulses a reader
+// sends, however late the write.
 #pragma once
 
 #include <chrono>
@@ -29,6 +31,7 @@ class WiegandReaderSim {
                    WiegandTiming timing = {});
 
   // Emits one frame, bit 0 first; blocks for about bits.size() * bit_interval.
+  // Nothing is sent for no bits.
   // Frames on one reader never interleave.
   void send(const std::vector<bool>& bits);
 
