@@ -32,30 +32,13 @@ import tempfile
 import threading
 import time
 
+from console_test_net import free_port, wait_port
+
 WAIT = 15  # seconds, for any one condition
 MAX_KIB = 1024
 CHUNK = 8  # gateways per chunk: 8 x 64 KiB, half the bound, so a reader keeps up
 PAD = 64 * 1024
 MAX_CHUNKS = 48  # 24 MiB: past the slow socket's kernel buffers (4 MiB here) and the bound
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, what):
-    end = time.monotonic() + 10
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
 
 
 def wait_until(what, condition, timeout=WAIT):
