@@ -50,7 +50,10 @@ void Occupancy::observe(const Event& e, const PeopleDirectory* people) {
 }
 
 void Occupancy::index(std::uint32_t slot, std::uint32_t position, std::size_t people) {
-  if (position >= by_position_.size()) by_position_.resize(people, 0);
+  if (position >= by_position_.size()) {
+    by_position_.resize(people, 0);
+    advise_huge_pages(by_position_.data(), by_position_.size() * sizeof(std::uint32_t));
+  }
   by_position_[position] = slot + 1;
 }
 
