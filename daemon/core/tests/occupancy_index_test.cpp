@@ -5,6 +5,7 @@
 // there, and keep people dropped from the roster on the muster list.
 #include <gtest/gtest.h>
 
+#include "passage.hpp"
 #include "site_fixture.hpp"
 #include "vigil/core/controller.hpp"
 
@@ -59,19 +60,8 @@ TEST(OccupancyIndex, AskedByPositionAnswersAsById) {
 class RosterChange : public ::testing::Test {
  protected:
   Effects pass(CardNumber card, Duration after) {
-    const auto& door = site_.doors[0];  // the lobby door
-    Effects fx = controller_.handle(
-        CardPresented{ReaderId("lobby-in"), card, "H10301", t0_ + after, m0_ + after});
-    if (fx.outputs.empty()) return fx;
-    fx.append(
-        controller_.handle(OutputResult{door.lock, true, true, "", t0_ + after, m0_ + after}));
-    fx.append(
-        controller_.handle(PointChanged{door.contact, true, t0_ + after + 1s, m0_ + after + 1s}));
-    fx.append(controller_.advance(t0_ + after + 2s, m0_ + after + 2s));
-    fx.append(
-        controller_.handle(PointChanged{door.contact, false, t0_ + after + 3s, m0_ + after + 3s}));
-    fx.append(controller_.advance(t0_ + after + 5s, m0_ + after + 5s));
-    return fx;
+    return testing::pass_door(controller_, site_.doors[0], card, "lobby-in", t0_ + after,
+                              m0_ + after);
   }
   DenyReason read(CardNumber card, Duration after) {
     const Effects fx = controller_.handle(
