@@ -158,6 +158,11 @@ void run(std::size_t n) {
   for (std::size_t i = 0; i < n; i += 10) {
     state.occupancy.enter(PersonId("p" + std::to_string(i)), zone_id(inner_zone(rng)), {});
   }
+  // As the Controller does before each input since s21: who is inside,
+  // indexed by directory position (main's Occupancy has no index).
+  [&](auto& occupancy) {
+    if constexpr (requires { occupancy.follow(people); }) occupancy.follow(people);
+  }(state.occupancy);
   const TimePoint t{std::chrono::hours(24 * kToday + 10)};
   std::vector<AccessRequest> requests;
   constexpr int kSamples = 1'000'000;

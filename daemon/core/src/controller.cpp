@@ -44,6 +44,9 @@ std::size_t Controller::pending_outputs() const {
 }
 
 Effects Controller::handle(const Input& input) {
+  // decide() finds who is inside by directory position: index them for the
+  // directory in use (a no-op unless a roster reload or a restore changed it).
+  access_state_.occupancy.follow(people_);
   Effects out = std::visit([this](const auto& in) { return on(in); }, input);
   // A granted person who passed is now inside (anti-passback, occupancy).
   std::vector<Event> raised;
@@ -52,7 +55,7 @@ Effects Controller::handle(const Input& input) {
     if (e.kind == EventKind::entry && e.person) {
       if (const Presence* p = access_state_.occupancy.where(*e.person)) before = *p;
     }
-    access_state_.occupancy.observe(e);
+    access_state_.occupancy.observe(e, &people_);
     if (before && e.zone) watch_two_person_zones(e, before, raised);
   }
   for (auto& e : raised) out.events.push_back(std::move(e));

@@ -20,23 +20,64 @@ bool zone_within(const Site& site, const ZoneId& inner, const ZoneId& outer) {
   return false;
 }
 
-void Occupancy::enter(const PersonId& person, const ZoneId& zone, TimePoint at) {
-  auto [it, added] = where_.try_emplace(person, Presence{zone, at});
-  if (!added) {
-    auto old = direct_.find(it->second.zone);
+void Occupancy::enter(const PersonId& person, const ZoneId& zone, TimePoint at,
+                      const PeopleDirectory* people) {
+  auto [it, added] = slot_of_.try_emplace(person, static_cast<std::uint32_t>(entries_.size()));
+  if (added) {
+    entries_.emplace_back(person, Presence{zone, at});
+    if (indexed_ != 0) {
+      if (people != nullptr && people->generation() == indexed_) {
+        // Someone not enrolled (dropped from the roster, or not yet in it)
+        // has no position: found by id only, which no read asks for.
+        if (auto view = people->find_person(person)) {
+          index(it->second, view->position(), people->person_count());
+        }
+      } else {
+        indexed_ = 0;  // a newcomer the index cannot place: follow() rebuilds it
+      }
+    }
+  } else {
+    Presence& presence = entries_[it->second].second;
+    auto old = direct_.find(presence.zone);
     if (old != direct_.end() && --old->second == 0) direct_.erase(old);
-    it->second = Presence{zone, at};
+    presence = Presence{zone, at};
   }
   ++direct_[zone];
 }
 
-void Occupancy::observe(const Event& e) {
-  if (e.kind == EventKind::entry && e.person && e.zone) enter(*e.person, *e.zone, e.time);
+void Occupancy::observe(const Event& e, const PeopleDirectory* people) {
+  if (e.kind == EventKind::entry && e.person && e.zone) enter(*e.person, *e.zone, e.time, people);
+}
+
+void Occupancy::index(std::uint32_t slot, std::uint32_t position, std::size_t people) {
+  if (position >= by_position_.size()) {
+    by_position_.resize(people, 0);
+    advise_huge_pages(by_position_.data(), by_position_.size() * sizeof(std::uint32_t));
+  }
+  by_position_[position] = slot + 1;
+}
+
+void Occupancy::follow(const PeopleDirectory& people) {
+  if (indexed_ == people.generation()) return;
+  by_position_.clear();
+  for (std::uint32_t slot = 0; slot < entries_.size(); ++slot) {
+    if (auto view = people.find_person(entries_[slot].first)) {
+      index(slot, view->position(), people.person_count());
+    }
+  }
+  indexed_ = people.generation();
 }
 
 const Presence* Occupancy::where(const PersonId& person) const {
-  auto it = where_.find(person);
-  return it == where_.end() ? nullptr : &it->second;
+  auto it = slot_of_.find(person);
+  return it == slot_of_.end() ? nullptr : &entries_[it->second].second;
+}
+
+const Presence* Occupancy::where(const PeopleDirectory& people, PersonView person) const {
+  if (indexed_ != people.generation()) return where(person.id());
+  const std::uint32_t position = person.position();
+  if (position >= by_position_.size() || by_position_[position] == 0) return nullptr;
+  return &entries_[by_position_[position] - 1].second;
 }
 
 bool Occupancy::inside(const Site& site, const PersonId& person, const ZoneId& zone) const {
@@ -50,6 +91,12 @@ const Presence* Occupancy::where_within(const Site& site, const PersonId& person
   return p != nullptr && zone_within(site, p->zone, zone) ? p : nullptr;
 }
 
+const Presence* Occupancy::where_within(const Site& site, const PeopleDirectory& people,
+                                        PersonView person, const Zone& zone) const {
+  const Presence* p = where(people, person);
+  return p != nullptr && zone_within(site, p->zone, zone.id) ? p : nullptr;
+}
+
 std::size_t Occupancy::count(const Site& site, const ZoneId& zone) const {
   // Zones are few (hundreds) and people many: sum the per-zone counts.
   std::size_t n = 0;
@@ -61,7 +108,7 @@ std::size_t Occupancy::count(const Site& site, const ZoneId& zone) const {
 
 std::vector<std::pair<PersonId, Presence>> Occupancy::in_zone(const ZoneId& zone) const {
   std::vector<std::pair<PersonId, Presence>> out;
-  for (const auto& [person, presence] : where_) {
+  for (const auto& [person, presence] : entries_) {
     if (presence.zone == zone) out.emplace_back(person, presence);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

@@ -1,6 +1,7 @@
 #include "vigil/core/people.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -51,6 +52,13 @@ std::string_view take_text(const char*& p) {
 }
 
 }  // namespace
+
+std::uint64_t PeopleDirectory::next_generation() {
+  // Atomic: the roster watch builds directories on its own thread. Never 0,
+  // which stands for "no directory" in the indexes that follow one.
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::pair<std::string_view, std::string_view> PeopleDirectory::text_of(const Record& r) const {
   const char* p = text_.data() + r.text;
@@ -162,6 +170,7 @@ void PeopleDirectory::add_person(const Person& person) {
     record.flags |= kHasExpiry;
   }
   if (existing) {
+    record.flags |= people_[*existing].flags & (kHasRisk | kHasVisits);  // they stay with them
     people_[*existing] = record;
     return;
   }
@@ -170,6 +179,7 @@ void PeopleDirectory::add_person(const Person& person) {
   }
   const auto pos = static_cast<std::uint32_t>(people_.size());
   people_.push_back(record);
+  generation_ = next_generation();
   people_by_id_.insert(hash_text(person.id.str()), pos,
                        [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   if (!pin_slots_.empty()) pin_slots_.push_back(0);
@@ -185,11 +195,18 @@ void PeopleDirectory::adopt_orphans(std::uint32_t pos, const PersonId& id) {
   if (auto risk = orphan_risks_.find(id); risk != orphan_risks_.end()) {
     risks_.insert_or_assign(pos, std::move(risk->second));
     orphan_risks_.erase(risk);
+    mark(pos, kHasRisk, true);
   }
   if (auto visits = orphan_visits_.find(id); visits != orphan_visits_.end()) {
     visits_.insert_or_assign(pos, std::move(visits->second));
     orphan_visits_.erase(visits);
+    mark(pos, kHasVisits, true);
   }
+}
+
+void PeopleDirectory::mark(std::uint32_t pos, std::uint8_t bit, bool on) {
+  std::uint8_t& flags = people_[pos].flags;
+  flags = static_cast<std::uint8_t>(on ? flags | bit : flags & ~bit);
 }
 
 void PeopleDirectory::add_credential(const Credential& credential) {
@@ -213,6 +230,9 @@ void PeopleDirectory::add_credential(const Credential& credential) {
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {
   people_.reserve(people);
+  // Every read at a known card reads its holder's record (32 MB at 2 M
+  // people): huge pages spare it the page walk on top of the cache miss.
+  advise_huge_pages(people_.data(), people_.capacity() * sizeof(Record));
   people_by_id_.reserve(people,
                         [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   cards_.reserve(credentials);
@@ -222,6 +242,7 @@ void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::
   if (pins != 0) {
     pins_.reserve(pins);
     pin_slots_.reserve(people);
+    advise_huge_pages(pin_slots_.data(), pin_slots_.capacity() * sizeof(std::uint32_t));
   }
 }
 
@@ -234,6 +255,9 @@ void PeopleDirectory::shrink_to_fit() {
   level_set_starts_.shrink_to_fit();
   pin_slots_.shrink_to_fit();
   pins_.shrink_to_fit();
+  // A shrink that moved the arrays read on every decision advises anew.
+  advise_huge_pages(people_.data(), people_.size() * sizeof(Record));
+  advise_huge_pages(cards_.data(), cards_.size() * sizeof(CardEntry));
 }
 
 std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card) const {
@@ -264,6 +288,7 @@ void PeopleDirectory::set_risk(const PersonId& id, PersonRisk risk) {
     } else {
       risks_.insert_or_assign(*pos, std::move(risk));
     }
+    mark(*pos, kHasRisk, !none);
   } else if (none) {
     orphan_risks_.erase(id);
   } else {
@@ -279,7 +304,7 @@ const PersonRisk* PeopleDirectory::risk_of(const PersonId& id) const {
 }
 
 const PersonRisk* PeopleDirectory::risk_at(std::uint32_t position) const {
-  if (risks_.empty()) return nullptr;
+  if (risks_.empty() || (people_[position].flags & kHasRisk) == 0) return nullptr;
   auto it = risks_.find(position);
   return it == risks_.end() ? nullptr : &it->second;
 }
@@ -290,7 +315,10 @@ void PeopleDirectory::set_pin(const PersonId& id, const PinHash& pin) {
     orphan_pins_[id] = pin;
     return;
   }
-  if (pin_slots_.empty()) pin_slots_.assign(people_.size(), 0);
+  if (pin_slots_.empty()) {
+    pin_slots_.assign(people_.size(), 0);
+    advise_huge_pages(pin_slots_.data(), pin_slots_.capacity() * sizeof(std::uint32_t));
+  }
   std::uint32_t& slot = pin_slots_[*pos];
   if (slot == 0) {
     pins_.push_back(pin);

@@ -95,10 +95,19 @@ bool refuse_by_return_report(Decision& d, const Site& site, const Zone* target,
   return false;
 }
 
-bool holds_override(const Site& site, PersonView person, const ZoneId& zone) {
+// Whether the level opens the zone the read asks to enter: one bit test for
+// a zone of the site (Site::covers), a walk of the list for an id that
+// names none.
+bool opens(const Site& site, const AccessLevel& level, const Zone* target, const ZoneId& zone) {
+  return target != nullptr ? site.covers(level, *target) : level.covers(zone);
+}
+
+bool holds_override(const Site& site, PersonView person, const Zone* target, const ZoneId& zone) {
   for (const auto& level_id : person.access_levels()) {
     const AccessLevel* level = site.find_access_level(level_id);
-    if (level != nullptr && level->lockdown_override && level->covers(zone)) return true;
+    if (level != nullptr && level->lockdown_override && opens(site, *level, target, zone)) {
+      return true;
+    }
   }
   return false;
 }
@@ -113,12 +122,13 @@ void lockdown_attrs(Decision& d, const LockdownOrder& order) {
 // (its own settings; a nested zone has its own). Soft anti-passback only
 // marks the decision: the grant goes ahead and the event raises an incident.
 bool refuse_by_presence(Decision& d, const Site& site, const Zone* zone, const AccessState& state,
-                        const PersonId& person) {
+                        const PeopleDirectory& people, PersonView person) {
   // Most zones have neither rule: skip the lookup of where the person is.
   if (zone == nullptr || (zone->anti_passback == AntiPassback::none && !zone->occupancy_limit)) {
     return false;
   }
-  const Presence* at = state.occupancy.where_within(site, person, zone->id);
+  // By the person's position: no id read or hashed (issue 8).
+  const Presence* at = state.occupancy.where_within(site, people, person, *zone);
   const bool inside = at != nullptr;
   if (inside && zone->anti_passback != AntiPassback::none) {
     set_attr(d.attrs, "inside_since", to_unix_micros(at->since));
@@ -166,10 +176,14 @@ bool wait_for_second(Decision& d, const Zone* zone, const AccessState& state,
 // the credential not locked by wrong PINs; then the read waits for the PIN.
 void ask_for_pin(Decision& d, const PeopleDirectory& people, const AccessState& state,
                  const AccessRequest& request) {
-  const PersonId person = d.person->id();
+  // Nobody locked (the usual case): no id built from the text arena.
+  const auto locked_until = [&]() -> std::optional<MonoTime> {
+    if (state.pin_lockout.tracked() == 0) return std::nullopt;
+    return state.pin_lockout.locked_until(d.person->id(), request.mono);
+  };
   if (people.pin_at(d.position) == nullptr) {
     refuse(d, Rule::pin, DenyReason::pin_not_enrolled);
-  } else if (auto until = state.pin_lockout.locked_until(person, request.mono)) {
+  } else if (auto until = locked_until()) {
     refuse(d, Rule::pin, DenyReason::pin_locked);
     set_attr(d.attrs, "locked_for_s",
              static_cast<std::int64_t>(
@@ -241,13 +255,13 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   // Lockdown: only lockdown-override levels count; without one covering the
   // zone the read is refused, whatever the other levels say.
   const LockdownOrder* lockdown = state.lockdowns.covering(site, *d.zone, target);
-  if (lockdown != nullptr && !holds_override(site, person, *d.zone)) {
+  if (lockdown != nullptr && !holds_override(site, person, target, *d.zone)) {
     refuse(d, Rule::lockdown, DenyReason::zone_locked_down);
     lockdown_attrs(d, *lockdown);
     return d;
   }
 
-  if (refuse_by_presence(d, site, target, state, person.id())) return d;
+  if (refuse_by_presence(d, site, target, state, people, person)) return d;
   if (visits != nullptr) {
     escort_step(d, site, state, request);
     return d;
@@ -257,7 +271,7 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
   for (const auto& level_id : person.access_levels()) {
     const AccessLevel* level = site.find_access_level(level_id);
-    if (level == nullptr || !level->covers(*d.zone)) continue;
+    if (level == nullptr || !opens(site, *level, target, *d.zone)) continue;
     if (lockdown != nullptr && !level->lockdown_override) continue;
     if (!covered) d.level = level;
     covered = true;

@@ -95,6 +95,34 @@ void Site::build_index() {
   for (std::size_t i = 0; i < readers.size(); ++i) {
     index_.reader_door[i] = position_of(find_door(readers[i].door), doors);
   }
+  // 1,000 levels x 200 zones: 25 KB, so a read's level check stays in cache.
+  index_.zone_count = zones.size();
+  index_.zone_words = (zones.size() + 63) / 64;
+  index_.level_zones.assign(access_levels.size() * index_.zone_words, 0);
+  index_.level_sizes.clear();
+  for (std::size_t l = 0; l < access_levels.size(); ++l) {
+    const auto& listed = access_levels[l].zones;
+    index_.level_sizes.push_back(listed.size());
+    for (const auto& id : listed) {
+      // A listed id that names no zone opens nothing a read can ask for.
+      const std::uint32_t slot = position_of(find_zone(id), zones);
+      if (slot == 0) continue;
+      index_.level_zones[l * index_.zone_words + (slot - 1) / 64] |= std::uint64_t{1}
+                                                                     << ((slot - 1) % 64);
+    }
+  }
+}
+
+bool Site::covers(const AccessLevel& level, const Zone& zone) const {
+  const auto l = static_cast<std::size_t>(&level - access_levels.data());
+  const auto z = static_cast<std::size_t>(&zone - zones.data());
+  if (&level >= access_levels.data() && l < index_.level_sizes.size() &&
+      access_levels.size() == index_.level_sizes.size() && &zone >= zones.data() &&
+      z < index_.zone_count && zones.size() == index_.zone_count &&
+      index_.level_sizes[l] == level.zones.size()) {
+    return (index_.level_zones[l * index_.zone_words + z / 64] >> (z % 64) & 1u) != 0;
+  }
+  return level.covers(zone.id);
 }
 
 const Zone* Site::parent_of(const Zone& zone) const {

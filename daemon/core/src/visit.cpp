@@ -50,6 +50,7 @@ std::optional<MonoTime> EscortWaits::next_expiry() const {
 
 void PeopleDirectory::set_visits(const PersonId& id, std::vector<Visit> visits) {
   if (auto pos = person_position(id)) {
+    mark(*pos, kHasVisits, !visits.empty());
     if (visits.empty()) {
       visits_.erase(*pos);
     } else {
@@ -70,7 +71,7 @@ const std::vector<Visit>* PeopleDirectory::visits_of(const PersonId& id) const {
 }
 
 const std::vector<Visit>* PeopleDirectory::visits_at(std::uint32_t position) const {
-  if (visits_.empty()) return nullptr;
+  if (visits_.empty() || (people_[position].flags & kHasVisits) == 0) return nullptr;
   auto it = visits_.find(position);
   return it == visits_.end() ? nullptr : &it->second;
 }

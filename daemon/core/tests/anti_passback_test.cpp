@@ -5,6 +5,7 @@
 // decides as the live one did.
 #include <gtest/gtest.h>
 
+#include "passage.hpp"
 #include "site_fixture.hpp"
 #include "vigil/core/controller.hpp"
 #include "vigil/core/incident.hpp"
@@ -127,19 +128,7 @@ class ApbController : public ::testing::Test {
  protected:
   // A grant at `reader`, the door opening (an entry) and closing.
   Effects pass(CardNumber card, const char* reader, Duration after) {
-    Effects fx = controller_.handle(
-        CardPresented{ReaderId(reader), card, "H10301", t0_ + after, m0_ + after});
-    if (fx.outputs.empty()) return fx;
-    const auto& door = site_.doors[0];
-    fx.append(
-        controller_.handle(OutputResult{door.lock, true, true, "", t0_ + after, m0_ + after}));
-    fx.append(
-        controller_.handle(PointChanged{door.contact, true, t0_ + after + 1s, m0_ + after + 1s}));
-    fx.append(controller_.advance(t0_ + after + 2s, m0_ + after + 2s));
-    fx.append(
-        controller_.handle(PointChanged{door.contact, false, t0_ + after + 3s, m0_ + after + 3s}));
-    fx.append(controller_.advance(t0_ + after + 5s, m0_ + after + 5s));
-    return fx;
+    return testing::pass_door(controller_, site_.doors[0], card, reader, t0_ + after, m0_ + after);
   }
 
   Site site_ = apb_site(AntiPassback::hard);

@@ -112,6 +112,16 @@ TEST(PeopleDirectory, FlagsTripsAndVisitsFollowThePersonByCardAndById) {
   EXPECT_EQ(people.risk_at(ann->position), nullptr);
   EXPECT_EQ(people.risk_of(PersonId("ann")), nullptr);
   EXPECT_EQ(people.visits_of(PersonId("vic")), nullptr);
+  // Set on someone enrolled, then the person replaced (a roster edit with
+  // two levels): the risk and visits stay, and the levels read back.
+  people.set_risk(PersonId("ann"), watch);
+  people.set_visits(PersonId("ann"), {Visit{}});
+  people.add_person({PersonId("ann"), "Ann", true, {AccessLevelId("a"), AccessLevelId("b")}, {}});
+  EXPECT_EQ(people.risk_at(ann->position), people.risk_of(PersonId("ann")));
+  EXPECT_NE(people.risk_at(ann->position), nullptr);
+  EXPECT_NE(people.visits_at(ann->position), nullptr);
+  EXPECT_EQ(people.find_person(PersonId("ann"))->access_levels().size(), 2u);
+  EXPECT_EQ(people.risk_at(bob->position), nullptr);
   people.set_risk(PersonId("zed"), watch);  // never enrolled: still answered by id
   EXPECT_NE(people.risk_of(PersonId("zed")), nullptr);
 }

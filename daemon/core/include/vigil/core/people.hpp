@@ -188,6 +188,12 @@ class PeopleDirectory {
   const std::vector<Visit>* visits_at(std::uint32_t position) const;
   std::size_t person_count() const { return people_.size(); }
   std::size_t credential_count() const { return cards_.size(); }
+  // Positions never move inside a directory (a replaced person keeps theirs),
+  // but a directory loaded anew numbers people afresh. The generation names
+  // one numbering: it is new for every directory built and changes whenever
+  // a person is appended, and a copy shares it with its original. An index
+  // by position (Occupancy::follow) is valid for its generation alone.
+  std::uint64_t generation() const { return generation_; }
   // Every enrolled card, in no particular order (a door board's offline
   // cache is built from these).
   std::vector<CardNumber> cards() const;
@@ -206,7 +212,9 @@ class PeopleDirectory {
     std::uint32_t levels = 0;
     std::int32_t expires = 0;  // clearance's last valid day, with kHasExpiry
     std::uint8_t clearance = 0;
-    std::uint8_t flags = 0;  // kActive, kHasExpiry, kLevelSet, inline level count << 3
+    // kActive, kHasExpiry, kLevelSet, inline level count << 3, kHasRisk,
+    // kHasVisits.
+    std::uint8_t flags = 0;
   };
   // 20 bytes a card. `dates` is 1 + the slot in dates_ (0: no validity
   // dates); its top bit marks an inactive credential.
@@ -221,6 +229,11 @@ class PeopleDirectory {
   static constexpr std::uint8_t kActive = 1;
   static constexpr std::uint8_t kHasExpiry = 2;
   static constexpr std::uint8_t kLevelSet = 4;
+  // The person has an entry in risks_ / visits_: a read by someone without
+  // (nearly everyone) tests a bit of the record it reads anyway instead of
+  // probing a hash map of thousands (issue 8: a cache miss or two a read).
+  static constexpr std::uint8_t kHasRisk = 0x20;
+  static constexpr std::uint8_t kHasVisits = 0x40;
   static constexpr std::uint32_t kInactive = 0x8000'0000u;
 
   std::pair<std::string_view, std::string_view> text_of(const Record& r) const;
@@ -232,7 +245,10 @@ class PeopleDirectory {
   std::optional<std::uint32_t> person_position(std::string_view id) const;
   std::optional<std::uint32_t> card_position(const CardNumber& card) const;
   void adopt_orphans(std::uint32_t pos, const PersonId& id);
+  void mark(std::uint32_t pos, std::uint8_t bit, bool on);
+  static std::uint64_t next_generation();
 
+  std::uint64_t generation_ = next_generation();
   std::vector<Record> people_;
   std::vector<char> text_;
   std::vector<CardEntry> cards_;
@@ -272,7 +288,7 @@ inline bool PersonView::active() const {
 inline AccessLevelList PersonView::access_levels() const {
   const auto& r = people_->people_[position_];
   if ((r.flags & PeopleDirectory::kLevelSet) == 0) {
-    return {r.levels & 0xFFFFu, r.levels >> 16, static_cast<std::uint32_t>(r.flags >> 3),
+    return {r.levels & 0xFFFFu, r.levels >> 16, static_cast<std::uint32_t>((r.flags >> 3) & 3u),
             &people_->level_names_};
   }
   const std::uint32_t* set = people_->level_sets_.data() + r.levels;

@@ -181,10 +181,19 @@ struct Site {
   const Door* door_of(const Reader& reader) const;
   // Whether `inner` is `outer` or lies inside it (bounded walk).
   bool within(const Zone* inner, const Zone* outer) const;
+  // Whether `level` lists `zone` (a zone of this site), as
+  // AccessLevel::covers: a level opens the zones it lists and no others, a
+  // zone nested in one of them included (docs/config.md). One bit test in a
+  // level x zone table kept by build_index() (positions, so it survives
+  // copies of the site); a level list or a vector that changed size since
+  // is walked.
+  bool covers(const AccessLevel& level, const Zone& zone) const;
 
   // Indexes the zones, doors, readers and access levels by id so the find_
-  // functions above cost one hash probe (the config loader calls it once
-  // the site is built). Without it, or for ids added later, they walk.
+  // functions above cost one hash probe, and tabulates which level lists
+  // which zone (the config loader calls it once the site is built). Without
+  // it, or for ids added later, they walk. After editing a level's zones in
+  // place, call it again.
   void build_index();
 
  private:
@@ -192,6 +201,12 @@ struct Site {
     IdIndex zones, doors, readers, access_levels;
     std::vector<std::uint32_t> zone_parent;  // position + 1 of Zone::parent; 0 = none
     std::vector<std::uint32_t> reader_door;  // position + 1 of Reader::door; 0 = none
+    // Bit (level * zone_words * 64 + zone) set when the level lists the zone.
+    std::vector<std::uint64_t> level_zones;
+    std::size_t zone_words = 0, zone_count = 0;
+    // Each level's number of listed zones as tabulated: a list grown or
+    // shrunk since shows here and is walked instead.
+    std::vector<std::size_t> level_sizes;
   };
   Index index_{};
 };
