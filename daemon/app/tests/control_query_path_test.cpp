@@ -122,7 +122,8 @@ TEST(ControlQueryPath, NoRowReachesTheOperatorWhileTheWriterCannotCommitTheAudit
   });
   server.start();
   // A first query while the writer is free: the server's read connection is open.
-  ASSERT_EQ(read_reply(send_request(config.control_socket, {{"log", "query"}})).rc, 0);
+  ASSERT_EQ(
+      read_reply(send_request(config.control_socket, {{"log", "query", "--zone", "lab-a"}})).rc, 0);
   ASSERT_EQ(audited().size(), 1u);
 
   // Another connection holds the write lock: the writer cannot commit.
@@ -130,7 +131,8 @@ TEST(ControlQueryPath, NoRowReachesTheOperatorWhileTheWriterCannotCommitTheAudit
   blocker.exec("BEGIN IMMEDIATE");
   submitted.emplace();
   auto record_submitted = submitted->get_future();
-  const int client = send_request(config.control_socket, {{"log", "query", "--format", "csv"}});
+  const int client =
+      send_request(config.control_socket, {{"log", "query", "--zone", "lab-a", "--format", "csv"}});
 
   // The record is with the writer, the query's rows are built, and the
   // server is waiting for the commit: the operator has received nothing.
@@ -191,8 +193,9 @@ TEST(ControlQueryPath, TheFrontAsksTheSocketTheFullToolFoundUntilTheConfigChange
     return true;
   });
   server.start();
-  const std::vector<std::string> words{"log", "query",    "--format",
-                                       "csv", "--config", path.string()};
+  // --zone: the rows, not the audit records the queries add.
+  const std::vector<std::string> words{"log",      "query", "--zone",   "lab-a",
+                                       "--format", "csv",   "--config", path.string()};
 
   // The front alone knows no socket yet: the full tool's turn.
   std::ostringstream out, err;
