@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -14,12 +15,32 @@
 
 #include "vigil/ctl/control_client.hpp"
 #include "vigil/ctl/socket_cache.hpp"
-#include "vigil/testing/temp_dir.hpp"
 
 namespace vigil::ctl {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A private folder under /tmp, removed with its files.
+class Folder {
+ public:
+  explicit Folder(const char* prefix = "vigil-socket-cache") {
+    std::string name = (fs::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
+    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    path_ = name;
+  }
+  ~Folder() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  const fs::path& path() const { return path_; }
+  fs::path file(const char* name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
 
 // Points the cache at a private folder for one test and puts the
 // environment back after it.
@@ -39,12 +60,12 @@ class CacheFolder {
   fs::path file() const { return dir_.file("vigilctl-sockets"); }
 
  private:
-  testing::TempDir dir_{"vigil-socket-cache"};
+  Folder dir_;
   std::optional<std::string> saved_;
 };
 
 // A site config written an hour ago (as far as its mtime says): settled.
-fs::path settled_config(const testing::TempDir& dir, const std::string& socket) {
+fs::path settled_config(const Folder& dir, const std::string& socket) {
   const auto path = dir.file("site.yaml");
   std::ofstream(path) << "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
                       << "journal: { path: journal.db }\n"
@@ -55,7 +76,7 @@ fs::path settled_config(const testing::TempDir& dir, const std::string& socket) 
 
 TEST(SocketCache, RemembersTheSocketOfTheConfigFileThatWasLoaded) {
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = settled_config(dir, "run/vigild.sock");
   remember_socket(*config_identity(config.string()), "/srv/site/run/vigild.sock");
   EXPECT_EQ(cached_socket(config.string()), "/srv/site/run/vigild.sock");
@@ -66,7 +87,7 @@ TEST(SocketCache, RemembersTheSocketOfTheConfigFileThatWasLoaded) {
 
 TEST(SocketCache, AnEditedConfigIsAMissEvenWithItsOldSizeAndTime) {
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = settled_config(dir, "run/vigild.sock");
   remember_socket(*config_identity(config.string()), "/srv/site/run/vigild.sock");
   const auto mtime = fs::last_write_time(config);
@@ -81,7 +102,7 @@ TEST(SocketCache, AConfigWrittenJustNowIsNotRemembered) {
   // Two edits inside one tick of the kernel's file clock could share a
   // time and a size: only a file older than that is remembered.
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = dir.file("site.yaml");
   std::ofstream(config) << "site: { id: hq, gateway: gw1, time_zone: UTC }\n";
   remember_socket(*config_identity(config.string()), "/run/vigild.sock");
@@ -91,7 +112,7 @@ TEST(SocketCache, AConfigWrittenJustNowIsNotRemembered) {
 TEST(SocketCache, ACacheFileOthersCouldHaveWrittenIsIgnored) {
   // Another user's entry could aim an import's CSV at their own socket.
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = settled_config(dir, "run/vigild.sock");
   remember_socket(*config_identity(config.string()), "/run/vigild.sock");
   ASSERT_EQ(cached_socket(config.string()), "/run/vigild.sock");
@@ -101,7 +122,7 @@ TEST(SocketCache, ACacheFileOthersCouldHaveWrittenIsIgnored) {
 
 TEST(SocketCache, TheFullToolsLoadFillsItAndAMissSendsTheFrontToTheFullTool) {
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = settled_config(dir, "vigild.sock");  // nobody listens there
   std::ostringstream out, err;
   // The front knows nothing yet: it hands the command to the full tool.
@@ -119,7 +140,7 @@ TEST(SocketCache, TheFullToolsLoadFillsItAndAMissSendsTheFrontToTheFullTool) {
 
 TEST(SocketCache, AnUnreadableConfigIsNeitherLoadedNorRemembered) {
   CacheFolder cache;
-  testing::TempDir dir;
+  Folder dir;
   const auto config = dir.file("site.yaml");
   std::ofstream(config) << "site: [this is not a site\n";
   fs::last_write_time(config, fs::file_time_type::clock::now() - std::chrono::hours(1));
