@@ -13,7 +13,8 @@
 #include <set>
 #include <sstream>
 
-#include "vigil/config/load.hpp"
+#include "control_route.hpp"
+#include "vigil/ctl/socket_cache.hpp"
 
 namespace vigil::ctl {
 namespace {
@@ -230,8 +231,9 @@ bool served_by_daemon(const std::string& path) {
   return served().contains(path) || path == "report";  // docs/reports.md
 }
 
-std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostream& out,
-                                      std::ostream& err) {
+std::optional<int> route_through_daemon(std::vector<std::string> words,
+                                        const SocketOfConfig& socket_of, std::ostream& out,
+                                        std::ostream& err) {
   const auto socket = take_option(words, {"--socket"});
   const std::string path = command_path(words);
   if (!socket) {
@@ -255,9 +257,9 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
     socket_path = *socket;
   } else {
     if (!config) return std::nullopt;
-    auto loaded = config::load_site_config(*config);
-    if (!loaded) return std::nullopt;  // the local path reports the mistakes
-    socket_path = loaded.value().control_socket;
+    auto found = socket_of(*config);
+    if (!found) return std::nullopt;  // the local path reports the mistakes
+    socket_path = std::move(*found);
   }
   // One connection: it is both the test that vigild runs and the request's
   // (a separate probe cost vigild a whole malformed request per command).
@@ -306,6 +308,11 @@ std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostre
   out << r.out;
   err << r.err;
   return r.rc;
+}
+
+std::optional<int> run_through_daemon_cached(std::vector<std::string> words, std::ostream& out,
+                                             std::ostream& err) {
+  return route_through_daemon(std::move(words), cached_socket, out, err);
 }
 
 }  // namespace vigil::ctl

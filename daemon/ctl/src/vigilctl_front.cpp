@@ -1,10 +1,12 @@
 // vigilctl: the command an operator types. Commands vigild serves go
 // through its control socket from this small program, which links only the
-// config reader and the socket client (no SQLite, OpenSSL, Paho or CLI11):
-// its start is most of a query's cost on the client side. Everything else
-// (--help, offline paths on a file, config check, watch, ...) is the full
-// tool, vigilctl-local, beside it: exec'd with the same arguments, so
-// exit codes, output and errors are its own.
+// socket client and the socket cache (no config reader, yaml-cpp, SQLite,
+// OpenSSL, Paho or CLI11; static, so no dynamic loader either): its start
+// is most of a query's cost on the client side. It finds the socket of
+// `--config SITE` in the cache the full tool keeps (socket_cache.hpp).
+// Everything else (a cache miss, --help, offline paths on a file, config
+// check, watch, ...) is the full tool, vigilctl-local, beside it: exec'd
+// with the same arguments, so exit codes, output and errors are its own.
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,7 +32,8 @@ std::string local_tool(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (auto rc = vigil::ctl::run_through_daemon({argv + 1, argv + argc}, std::cout, std::cerr)) {
+  if (auto rc =
+          vigil::ctl::run_through_daemon_cached({argv + 1, argv + argc}, std::cout, std::cerr)) {
     return *rc;
   }
   std::cout.flush();

@@ -34,7 +34,15 @@ bool served_by_daemon(const std::string& path);
 // Prints the reply's output to out/err and returns its exit code; nullopt
 // when the command runs locally (no socket, --journal/--db given, or a
 // command the daemon does not serve, such as `log verify`).
+// Each successful load of a --config is remembered (socket_cache.hpp).
 std::optional<int> run_through_daemon(std::vector<std::string> words, std::ostream& out,
                                       std::ostream& err);
+
+// The front's way (vigilctl): the same routing, but the socket of
+// `--config SITE` comes only from the socket cache, never from loading the
+// config. nullopt on a miss too: the caller then runs the full tool, which
+// loads and checks the config and fills the cache.
+std::optional<int> run_through_daemon_cached(std::vector<std::string> words, std::ostream& out,
+                                             std::ostream& err);
 
 }  // namespace vigil::ctl
