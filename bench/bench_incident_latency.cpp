@@ -148,9 +148,17 @@ int main(int argc, char** argv) {
   std::map<std::uint64_t, vigil::core::TimePoint> event_time;
   for (const auto& e : site.events(vigil::core::EventKind::door_forced)) event_time[e.seq] = e.time;
   std::vector<double> incident_us;
+  int other_incidents = 0;
   for (const auto& [payload, when] : arrivals.got) {
     const auto seq = nlohmann::json::parse(payload).at("seq").get<std::uint64_t>();
-    const auto at = event_time.at(seq);
+    const auto it = event_time.find(seq);
+    if (it == event_time.end()) {
+      // Another incident (a Modbus poll timing out on a loaded machine
+      // raises device_offline): not a forced door, not timed.
+      ++other_incidents;
+      continue;
+    }
+    const auto at = it->second;
     incident_us.push_back(
         std::chrono::duration<double, std::micro>(when.time_since_epoch() - at.time_since_epoch())
             .count());
@@ -168,7 +176,7 @@ int main(int argc, char** argv) {
     std::printf("aim 1.5x the hop: %.0f us; the fdatasync alone (median, reused WAL): %.0f us\n",
                 1.5 * percentile(hop_us, 0.5), percentile(sync_overwrite, 0.5));
   }
-  std::printf("ratio of medians: %.2fx (missed %d)\n",
-              percentile(incident_us, 0.5) / percentile(hop_us, 0.5), missed);
+  std::printf("ratio of medians: %.2fx (missed %d, other incidents %d)\n",
+              percentile(incident_us, 0.5) / percentile(hop_us, 0.5), missed, other_incidents);
   return missed == 0 ? 0 : 1;
 }

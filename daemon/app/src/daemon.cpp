@@ -458,6 +458,10 @@ void Daemon::arm_status() {
 void Daemon::dispatch(core::Effects effects) {
   // Outputs first: a door never waits for the journal.
   for (const auto& out : effects.outputs) site_io_->apply(out);
+  // One input's events (door_opened and door_forced) commit together, under
+  // one fsync: the writer woken by the first would commit it alone.
+  std::optional<journal::JournalWriter::Hold> together;
+  if (journal_) together.emplace(*journal_);
   for (auto& e : effects.events) {
     site_io_->reader_feedback(e);  // door boards' reader LED and buzzer
     journal(std::move(e));

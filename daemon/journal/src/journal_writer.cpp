@@ -1,5 +1,7 @@
 #include "vigil/journal/journal_writer.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <exception>
 #include <iterator>
@@ -8,7 +10,29 @@
 namespace vigil::journal {
 
 JournalWriter::JournalWriter(Journal journal, WriterOptions options)
-    : journal_(std::move(journal)), options_(std::move(options)), thread_([this] { run(); }) {}
+    : journal_(std::move(journal)), options_(std::move(options)) {
+  // In place of SQLite's autocheckpoint on this connection, which copies the
+  // WAL into the database (and fsyncs it) inside the COMMIT that crosses
+  // 1,000 pages: that batch's callbacks, its incidents' publish among them,
+  // would wait for it. Same threshold, checkpointed after the callbacks.
+  sqlite3_wal_hook(journal_.database().handle(), &JournalWriter::on_wal_commit, this);
+  thread_ = std::thread([this] { run(); });
+}
+
+int JournalWriter::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  static_cast<JournalWriter*>(self)->wal_pages_ = pages;
+  return SQLITE_OK;
+}
+
+void JournalWriter::checkpoint_if_due() {
+  constexpr int kCheckpointPages = 1000;  // SQLite's autocheckpoint default
+  if (wal_pages_ < kCheckpointPages) return;
+  wal_pages_ = 0;
+  // PASSIVE, as the autocheckpoint: copies what no reader still needs and
+  // never waits; a busy or failed one is simply tried after a later commit.
+  (void)sqlite3_wal_checkpoint_v2(journal_.database().handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                  nullptr, nullptr);
+}
 
 JournalWriter::~JournalWriter() {
   {
@@ -28,7 +52,7 @@ void JournalWriter::submit_report(core::Event event, OnCommitted on_committed) {
 }
 
 bool JournalWriter::enqueue(core::Event event, OnCommitted on_committed, bool bounded) {
-  bool was_empty = false;
+  bool wake = false;
   {
     std::lock_guard lock{mutex_};
     if (bounded && stats_.pending() >= options_.max_pending) {
@@ -44,7 +68,7 @@ bool JournalWriter::enqueue(core::Event event, OnCommitted on_committed, bool bo
       ++it->second;
       return false;
     }
-    was_empty = queued_events_.empty();
+    wake = queued_events_.empty() && holds_ == 0;
     queued_events_.push_back(std::move(event));
     queued_callbacks_.push_back(std::move(on_committed));
     ++stats_.submitted;
@@ -52,8 +76,22 @@ bool JournalWriter::enqueue(core::Event event, OnCommitted on_committed, bool bo
   // Only the first event of a batch wakes the writer: while it commits, later
   // submissions just queue, and it looks at the queue before sleeping again.
   // That keeps submit() free of a futex call on the hot path.
-  if (was_empty) work_ready_.notify_one();
+  if (wake) work_ready_.notify_one();
   return true;
+}
+
+JournalWriter::Hold::Hold(JournalWriter& writer) : writer_(writer) {
+  std::lock_guard lock{writer_.mutex_};
+  ++writer_.holds_;
+}
+
+JournalWriter::Hold::~Hold() {
+  bool wake = false;
+  {
+    std::lock_guard lock{writer_.mutex_};
+    wake = --writer_.holds_ == 0 && !writer_.queued_events_.empty();
+  }
+  if (wake) writer_.work_ready_.notify_one();
 }
 
 CommitResumed JournalWriter::take_resumed(std::uint32_t failed_attempts) {
@@ -78,7 +116,8 @@ bool JournalWriter::take_queued(std::vector<core::Event>& events,
                                 std::vector<OnCommitted>& callbacks) {
   std::unique_lock lock{mutex_};
   if (events.empty()) {
-    work_ready_.wait(lock, [&] { return !queued_events_.empty() || stopping_; });
+    // Not while a Hold is open: its events go in one transaction together.
+    work_ready_.wait(lock, [&] { return (!queued_events_.empty() && holds_ == 0) || stopping_; });
     if (queued_events_.empty()) return false;  // stopping, and all committed
     // The common case: swap whole vectors, so the queue keeps the capacity
     // of the last batch and submit() rarely allocates.
@@ -176,6 +215,7 @@ void JournalWriter::run() {
     committed_.notify_all();
     events.clear();
     callbacks.clear();
+    checkpoint_if_due();
   }
 }
 

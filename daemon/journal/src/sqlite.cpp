@@ -156,7 +156,8 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
     throw JournalError(what, rc & 0xff);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
+  busy_timeout_ = options.busy_timeout;
+  sqlite3_busy_handler(db_, &Database::wait_while_busy, this);
   if (options.durable) {
     try {
       // WAL: readers (vigilctl queries) never block the writer.
@@ -173,6 +174,31 @@ Database::Database(const std::filesystem::path& path, OpenOptions options) : pat
       throw;
     }
   }
+}
+
+// The busy handler, in place of sqlite3_busy_timeout(), which sleeps a whole
+// millisecond first, then 2, 5, 10 ... 100 ms. vigild's own connections hold
+// the write lock for one commit, 0.1-0.3 ms on an idle disk (the journal
+// writer's group commit, the outbox's delete after a PUBACK), and a first
+// sleep of 1 ms put a millisecond on a forced door's way to the console
+// whenever two of them met (docs/benchmarks.md, "s21-latency"). This sleeps
+// 25 us first and doubles up to 100 ms, within the same timeout, measured on
+// the clock rather than summed: about a dozen sleeps for the first 100 ms,
+// no more wake-ups than SQLite's own handler for a lock held for seconds.
+int Database::wait_while_busy(void* self, int attempt) {
+  using namespace std::chrono;
+  auto& db = *static_cast<Database*>(self);
+  const auto now = steady_clock::now();
+  if (attempt == 0) db.busy_since_ = now;
+  const auto waited = now - db.busy_since_;
+  if (waited >= db.busy_timeout_) return 0;  // SQLITE_BUSY to the caller
+  constexpr auto kFirst = microseconds{25};
+  constexpr auto kLongest = milliseconds{100};
+  const auto step = attempt >= 12
+                        ? duration_cast<steady_clock::duration>(kLongest)
+                        : std::min<steady_clock::duration>(kFirst * (1 << attempt), kLongest);
+  std::this_thread::sleep_for(std::min<steady_clock::duration>(step, db.busy_timeout_ - waited));
+  return 1;  // try again
 }
 
 // While one connection switches a new file to WAL, another's

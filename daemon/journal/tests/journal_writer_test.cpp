@@ -85,6 +85,51 @@ TEST(JournalWriter, CommitsEverythingQueuedInOneTransaction) {
   EXPECT_GE(stats.largest_batch, 250u);
 }
 
+// A forced door's door_opened and door_forced: one input's events, one
+// transaction and one fsync, even though the first submission would have
+// woken an idle writer on its own.
+TEST(JournalWriter, EventsSubmittedUnderOneHoldCommitInOneTransaction) {
+  TempDir dir;
+  std::mutex mutex;
+  std::vector<std::size_t> batches;
+  JournalWriter writer{
+      Journal{dir.file("j.db")},
+      WriterOptions{
+          .in_batch_transaction = [&](std::span<const core::Event> events, sqlite::Database&) {
+            std::lock_guard lock{mutex};
+            batches.push_back(events.size());
+          }}};
+  for (int input = 0; input < 20; ++input) {
+    {
+      const JournalWriter::Hold together{writer};
+      for (auto& event : sample_events(3)) writer.submit(event);
+    }
+    writer.flush();
+  }
+  EXPECT_EQ(batches, std::vector<std::size_t>(20, 3));
+  EXPECT_EQ(writer.stats().committed, 60u);
+}
+
+// The writer checkpoints after a batch's callbacks, not inside its COMMIT;
+// it must still checkpoint, or the WAL would grow without bound and every
+// read would walk it.
+TEST(JournalWriter, CheckpointsTheWalIntoTheDatabaseFileWhileRunning) {
+  TempDir dir;
+  const auto path = dir.file("j.db");
+  JournalWriter writer{Journal{path}};
+  for (int batch = 0; batch < 10; ++batch) {
+    for (auto& event : sample_events(2000)) writer.submit(event);
+    writer.flush();
+  }
+  // A commit after the last checkpoint: the writer checkpoints before it
+  // takes the next batch, so this flush returns after it.
+  writer.submit(sample_events(1)[0]);
+  writer.flush();
+  // 20,000 rows are several MiB; before any checkpoint the database file
+  // holds only its schema.
+  EXPECT_GT(std::filesystem::file_size(path), 1u << 20);
+}
+
 TEST(JournalWriter, SubmitWithoutCallbackIsAllowed) {
   TempDir dir;
   JournalWriter writer{Journal{dir.file("j.db")}};

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -47,6 +48,51 @@ TEST(SqliteOpen, TheWaitIsBoundedByTheBusyTimeout) {
   try {
     sqlite::Database db(path, {.busy_timeout = 20ms});
     FAIL() << "opened while another connection held the file";
+  } catch (const JournalError& e) {
+    EXPECT_TRUE(e.is_busy()) << e.what();
+  }
+}
+
+// Two of vigild's connections (the journal writer, the outbox's delete):
+// the second write waits for the first's commit and then goes through.
+TEST(SqliteBusy, AWriteWaitsForAnotherConnectionsCommitThenSucceeds) {
+  testing::TempDir dir;
+  const auto path = dir.file("two.db");
+  sqlite::Database first(path);
+  first.exec("CREATE TABLE t(x INTEGER)");
+  sqlite::Database second(path, {.busy_timeout = 30s});
+  std::string error;
+  std::atomic<bool> started{false};
+  std::thread writer;
+  {
+    sqlite::Transaction holding(first);
+    first.exec("INSERT INTO t VALUES (1)");
+    writer = std::thread([&] {
+      started = true;
+      try {
+        second.exec("INSERT INTO t VALUES (2)");
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    });
+    while (!started) std::this_thread::yield();
+    holding.commit();
+  }
+  writer.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(first.query_int("SELECT count(*) FROM t"), 2);
+}
+
+TEST(SqliteBusy, AWriteGivesUpWithBusyAfterTheTimeout) {
+  testing::TempDir dir;
+  const auto path = dir.file("held.db");
+  sqlite::Database first(path);
+  first.exec("CREATE TABLE t(x INTEGER)");
+  sqlite::Database second(path, {.busy_timeout = 20ms});
+  sqlite::Transaction holding(first);
+  try {
+    second.exec("INSERT INTO t VALUES (2)");
+    FAIL() << "wrote while another connection held the write lock";
   } catch (const JournalError& e) {
     EXPECT_TRUE(e.is_busy()) << e.what();
   }

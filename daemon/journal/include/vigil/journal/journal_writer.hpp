@@ -103,6 +103,25 @@ class JournalWriter {
   // which must not be lost to the bound they report on.
   void submit_report(core::Event event, OnCommitted on_committed = {});
 
+  // While a Hold lives, submit() queues without waking the writer, and the
+  // writer does not take the queue; the last Hold to end wakes it once. The
+  // daemon holds one across the events of one input (a forced door's
+  // door_opened and door_forced), so they commit in one transaction under
+  // one fsync: woken by the first, the writer would commit it alone and the
+  // incident's event would wait for a second fsync behind it. Submissions
+  // from other threads meanwhile wait for the Hold's end too (microseconds:
+  // the loop's work for one input). Never flush() while holding one.
+  class Hold {
+   public:
+    explicit Hold(JournalWriter& writer);
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+    ~Hold();
+
+   private:
+    JournalWriter& writer_;
+  };
+
   // Blocks until every event submitted before the call is committed. For
   // shutdown paths and tests; the event loop never calls it.
   void flush();
@@ -120,6 +139,10 @@ class JournalWriter {
   // Takes the drop counts (under mutex_) for on_commit_resumed.
   CommitResumed take_resumed(std::uint32_t failed_attempts);
   bool enqueue(core::Event event, OnCommitted on_committed, bool bounded);
+  // SQLite's WAL hook on the writer's connection, and the checkpoint it
+  // defers to after a batch's callbacks.
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
+  void checkpoint_if_due();
 
   Journal journal_;
   WriterOptions options_;
@@ -132,6 +155,8 @@ class JournalWriter {
   WriterStats stats_;
   CommitResumed dropped_{};  // drops since the last report
   bool stopping_ = false;
+  int holds_ = 0;      // Holds alive: submissions do not wake the writer
+  int wal_pages_ = 0;  // the WAL's size after the last commit (writer thread only)
 
   std::thread thread_;  // last: starts after every member above exists
 };

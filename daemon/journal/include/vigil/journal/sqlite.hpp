@@ -112,9 +112,12 @@ class Database {
 
  private:
   bool switch_to_wal(std::chrono::milliseconds busy_timeout);
+  static int wait_while_busy(void* self, int attempt);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
+  std::chrono::milliseconds busy_timeout_{0};
+  std::chrono::steady_clock::time_point busy_since_{};  // first SQLITE_BUSY of this wait
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
