@@ -5,14 +5,6 @@
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
-namespace {
-
-// The import transaction's page cache, in KiB (SQLite's negative
-// cache_size). Within issue 8's 512 MB for an import of 2,000,000 rows:
-// the rest of that import peaks below 300 MiB.
-constexpr std::int64_t kImportCacheKib = 64 * 1024;
-
-}  // namespace
 
 RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at) {
   const ChangeContext context{operator_, at};
@@ -37,24 +29,6 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
   // the roster between the plan and its rows (import()'s stale-plan retry
   // would mean reading millions of rows again).
   journal_->append_in_batches([&](sqlite::Database& db, const Journal::AppendBatch& append) {
-    // A larger page cache for the one import transaction: with the
-    // writer's 16 MiB, pages of the fifteen B-trees an import appends to
-    // were written to the WAL, evicted, read back and written again (at
-    // 200,000 rows 1.5 WAL frames a page and 36,000 page reads, perf and
-    // strace, s21). Restored after, so the connection's other work keeps
-    // its own setting.
-    const auto cache_size = db.query_int("PRAGMA cache_size");
-    db.exec("PRAGMA cache_size=-" + std::to_string(kImportCacheKib));
-    struct Restore {
-      sqlite::Database& db;
-      std::int64_t size;
-      ~Restore() {
-        try {
-          db.exec("PRAGMA cache_size=" + std::to_string(size));
-        } catch (...) {
-        }
-      }
-    } restore{db, cache_size};
     const StoredRoster stored = read_stored_roster_in_transaction(db);
     mark("stored roster read");
     // First read: every refusal, and the counts roster_imported carries
