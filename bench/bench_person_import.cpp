@@ -4,11 +4,13 @@
 // "N people, M credentials" and then the control socket answering), for
 // one or two builds, interleaved round by round.
 //
-//   build/bench/bench_person_import [ROWS=2000000] [ROUNDS=2] [BEFORE_BUILD_TREE]
+//   build/bench/bench_person_import [ROWS=2000000] [ROUNDS=2] [BEFORE_BUILD_TREE|-]
+//                                   [import]
 //
 // BEFORE_BUILD_TREE is another build tree with vigilctl and vigild built
 // (e.g. main's in /tmp/x-before/build): given, each round runs it first,
-// then this build's.
+// then this build's ("-": none). `import`: the imports only, no vigild
+// start (the start at 2,000,000 people takes minutes on a loaded machine).
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
@@ -130,7 +132,8 @@ int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 2;
   std::vector<std::pair<std::string, std::string>> builds;
-  if (argc > 3) {
+  const bool import_only = argc > 4 && std::string{argv[4]} == "import";
+  if (argc > 3 && std::string{argv[3]} != "-") {
     const std::string tree = argv[3];  // another build tree, laid out as this one
     builds.emplace_back("before", tree + "/daemon/ctl|" + tree + "/daemon/app");
   }
@@ -158,6 +161,8 @@ int main(int argc, char** argv) {
           "MiB\n",
           round, name.c_str(), imported.ok ? "ok" : "FAILED", imported.wall_s, imported.cpu_s,
           imported.peak_mib);
+      std::fflush(stdout);
+      if (import_only) continue;
       // Both vigild binaries need both tools side by side: link them.
       const fs::path bin = dir.path() / ("bin-" + name);
       fs::create_directories(bin);

@@ -3,9 +3,9 @@
 namespace vigil::config {
 namespace {
 
-std::string trim(const std::string& s) {
+std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
+  if (first == std::string_view::npos) return {};
   const auto last = s.find_last_not_of(" \t");
   return s.substr(first, last - first + 1);
 }
@@ -22,7 +22,15 @@ bool CsvReader::fail(int line, const char* message) {
 }
 
 void CsvReader::end_field() {
-  record_.fields.push_back(quoted_ ? field_ : trim(field_));
+  // The record's strings are reused from one record to the next (assign,
+  // not a new string per field): a large sheet is millions of fields.
+  const std::string_view text = quoted_ ? std::string_view{field_} : trim(field_);
+  if (fields_ < record_.fields.size()) {
+    record_.fields[fields_].assign(text);
+  } else {
+    record_.fields.emplace_back(text);
+  }
+  ++fields_;
   field_.clear();
   quoted_ = false;
 }
@@ -30,9 +38,10 @@ void CsvReader::end_field() {
 void CsvReader::end_record() {
   if (!record_blank_) {
     end_field();
-    on_record_(record_);
+    record_.fields.resize(fields_);  // fewer fields than the record before
+    on_record_(record_);             // may move the fields away (parse_csv)
   }
-  record_.fields.clear();
+  fields_ = 0;
   field_.clear();
   quoted_ = false;
   record_blank_ = true;

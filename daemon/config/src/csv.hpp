@@ -46,6 +46,7 @@ class CsvReader {
 
   std::function<void(CsvRecord&)> on_record_;
   CsvRecord record_;
+  std::size_t fields_ = 0;  // fields of record_ filled so far (the rest are spare)
   std::string field_;
   std::optional<CsvSyntaxError> error_;
   bool started_ = false;        // the byte order mark check is behind us

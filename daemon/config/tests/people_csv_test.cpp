@@ -144,6 +144,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "p01,A,1:1,,,,\np02,B,x,,,,\np03,C,1:3,,nope,,\n",
                 {"people.csv:3: field 'card': expected facility:number such as 12:1001, got 'x'",
                  "people.csv:4: field 'active': expected true or false, got 'nope'"}},
+        // Repeats are found after the last row; they still come out in
+        // line order, and in field order within a line.
+        RowCase{"RepeatsAmongOtherMistakesInLineThenFieldOrder",
+                "p01,A,1:1,,,,\np01,,1:1,,,,\np02,B,1:1,,maybe,,\np01,C,1:2,,,,\n",
+                {"people.csv:3: field 'person_id': duplicate person id 'p01' (first on line 2)",
+                 "people.csv:3: field 'name': must not be empty",
+                 "people.csv:3: field 'card': card 1:1 is already assigned on line 2",
+                 "people.csv:4: field 'card': card 1:1 is already assigned on line 2",
+                 "people.csv:4: field 'active': expected true or false, got 'maybe'",
+                 "people.csv:5: field 'person_id': duplicate person id 'p01' (first on line 2)"}},
         RowCase{"UnclosedQuote",
                 "p01,\"Anna,1:1,,,,\n",
                 {"people.csv:2: a quoted field is never closed"}}),
@@ -262,6 +272,32 @@ TEST(PeopleCsv, ChunkedReadingGivesTheSameRowsAsOneReadWhereverTheChunksSplit) {
       EXPECT_EQ(got[r].fields, expected[r].fields) << size;
     }
   }
+}
+
+// The reader reuses a record's strings for the next record: a short record
+// after a long one must not keep the long one's extra fields or text.
+TEST(PeopleCsv, EachRecordHasOnlyItsOwnFieldsWhenTheReaderIsNotMovedFrom) {
+  std::vector<std::vector<std::string>> got;
+  CsvReader reader([&](CsvRecord& r) { got.push_back(r.fields); });
+  ASSERT_TRUE(reader.feed("alpha,beta,gamma\n\"long, quoted field\" , x\nd\n e ,\"\"\n,\n"));
+  ASSERT_TRUE(reader.finish());
+  EXPECT_EQ(
+      got,
+      (std::vector<std::vector<std::string>>{
+          {"alpha", "beta", "gamma"}, {"long, quoted field", "x"}, {"d"}, {"e", ""}, {"", ""}}));
+}
+
+// Access levels: ';'-separated, each trimmed, empty pieces and repeats dropped.
+TEST(PeopleCsv, AccessLevelsAreSplitTrimmedAndDeduplicated) {
+  auto result = parse(kHeader + "p01,A,1:1,\" staff ; ;night;staff;\",,,\np02,B,1:2,;,,,\n");
+  ASSERT_TRUE(result.ok()) << to_string(result.diagnostics());
+  EXPECT_EQ(result.value().people[0].access_levels,
+            (std::vector<core::AccessLevelId>{core::AccessLevelId("staff"),
+                                              core::AccessLevelId("night")}));
+  EXPECT_TRUE(result.value().people[1].access_levels.empty());
+  EXPECT_EQ(messages(parse(kHeader + "p01,A,1:1,staff;n ght,,,\n").diagnostics()),
+            std::vector<std::string>{
+                "people.csv:2: field 'access_levels': 'n ght' is not a valid access level id"});
 }
 
 }  // namespace people_csv_test

@@ -21,13 +21,23 @@ void Names::remember_id(std::int64_t id, std::string_view text) {
 
 std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
   if (auto it = ids_.find(text); it != ids_.end()) return it->second;
+  // Insert first, look up only if the text was there: a new name (every
+  // person of an import) costs one descent of the text index, not a failed
+  // SELECT and then the INSERT's own. An ignored row takes no id, so the
+  // ids are the ones a SELECT-first intern gave.
+  {
+    static const std::string kInsert = "INSERT OR IGNORE INTO names (text) VALUES (?1)";
+    auto insert = db.cached(kInsert);
+    insert->bind(1, text);
+    insert->step();
+  }
+  if (db.changes() == 1) {
+    auto id = db.last_insert_rowid();
+    remember_id(id, text);
+    return id;
+  }
   if (auto id = find(db, text)) return *id;
-  auto insert = db.cached("INSERT INTO names (text) VALUES (?1)");
-  insert->bind(1, text);
-  insert->step();
-  auto id = db.last_insert_rowid();
-  remember_id(id, text);
-  return id;
+  throw JournalError("names: cannot store '" + std::string{text} + "'", 0);
 }
 
 std::optional<std::int64_t> Names::find(sqlite::Database& db, std::string_view text) {

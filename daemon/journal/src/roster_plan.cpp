@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 
@@ -13,6 +14,11 @@ void refuse(const std::string& why) {
 
 // Builds the events and rows of one import, person by person.
 class ImportPlanner {
+  // A listed card and its holder's id. The listed cards of each person are
+  // kept sorted by holder: a map of vectors cost two allocations a row on
+  // each of the two reads of a large file.
+  using CardOf = std::pair<std::string_view, const core::Credential*>;
+
  public:
   ImportPlanner(const StoredRoster& stored, const RosterFile& file, const ChangeContext& context,
                 const FileIndex* index = nullptr, bool counting_only = false)
@@ -34,6 +40,7 @@ class ImportPlanner {
   void plan_rows(std::span<const core::Person> people,
                  std::span<const core::Credential> credentials) {
     cards_of_.clear();
+    cards_of_.reserve(people.size());
     for (std::size_t i = 0; i < people.size(); ++i) {
       const auto& credential = credentials[i];
       if (people[i].id.empty()) refuse("a person has an empty id");
@@ -43,8 +50,9 @@ class ImportPlanner {
                credential.person.str() +
                "') was revoked, and a revoked card is never enrolled again");
       }
-      cards_of_[credential.person].push_back(&credential);
+      cards_of_.emplace_back(credential.person.str(), &credential);
     }
+    sort_cards_of();
     for (const auto& person : people) plan_person(person);
   }
   // After the last batch: --replace deactivates the stored people not listed.
@@ -94,8 +102,9 @@ class ImportPlanner {
       if (auto [it, fresh] = card_holder_.emplace(credential.card, credential.person); !fresh) {
         refuse("card " + card + " is listed twice");
       }
-      cards_of_[credential.person].push_back(&credential);
+      cards_of_.emplace_back(credential.person.str(), &credential);
     }
+    sort_cards_of();
   }
 
   void plan_person(const core::Person& listed) {
@@ -105,7 +114,7 @@ class ImportPlanner {
       person.clearance = stored->second.clearance;
     }
     if (stored == stored_.people.end()) {
-      plan_new_person(person);
+      plan_new_person(std::move(person));
       return;
     }
     const auto& before = stored->second;
@@ -135,9 +144,9 @@ class ImportPlanner {
       ++(person.active ? activated_ : deactivated_);
     }
     if (changed || activity_changed) plan_.people.push_back(person);
-    auto listed_cards = cards_of_.find(person.id);
-    if (listed_cards == cards_of_.end()) return;  // no cards listed: theirs stay as they are
-    for (const auto* credential : listed_cards->second) {
+    const auto listed_cards = listed_cards_of(person.id);
+    if (listed_cards.empty()) return;  // no cards listed: theirs stay as they are
+    for (const auto& [holder, credential] : listed_cards) {
       plan_card(*credential, person, activity_changed);
     }
     revoke_replaced_cards(person.id);
@@ -146,14 +155,14 @@ class ImportPlanner {
   // A new person is ONE person_added carrying their first listed card (the
   // lead's decision, issue 8 measures): half the chained events of an
   // import of new people. Further cards (API only) stay credential_added.
-  void plan_new_person(const core::Person& person) {
-    auto listed_cards = cards_of_.find(person.id);
+  void plan_new_person(core::Person&& listed) {
+    const auto listed_cards = listed_cards_of(listed.id);
     const core::Credential* first = nullptr;
-    if (listed_cards != cards_of_.end() && !listed_cards->second.empty()) {
-      first = listed_cards->second.front();
+    if (!listed_cards.empty()) {
+      first = listed_cards.front().second;
       revoke_from_other_holder(*first);
     }
-    if (counting_only_ && (first == nullptr || listed_cards->second.size() == 1)) {
+    if (counting_only_ && listed_cards.size() <= 1) {
       // The stream's first read only counts (roster_imported comes first in
       // the chain): the bulk of a first import, a new person with one
       // card, is counted without building the event it would drop.
@@ -161,12 +170,12 @@ class ImportPlanner {
       if (first != nullptr) ++cards_added_;
       return;
     }
-    auto event = person_event(core::EventKind::person_added, person.id);
-    core::set_attr(event.attrs, "name", person.name);
-    core::set_attr(event.attrs, "levels", levels_text(person.access_levels));
-    core::set_attr(event.attrs, "active", person.active);
-    if (person.clearance.level != core::ClearanceLevel::none) {
-      core::set_attr(event.attrs, "clearance", clearance_text(person.clearance));
+    auto event = person_event(core::EventKind::person_added, listed.id);
+    core::set_attr(event.attrs, "name", listed.name);
+    core::set_attr(event.attrs, "levels", levels_text(listed.access_levels));
+    core::set_attr(event.attrs, "active", listed.active);
+    if (listed.clearance.level != core::ClearanceLevel::none) {
+      core::set_attr(event.attrs, "clearance", clearance_text(listed.clearance));
     }
     bool card_stored = false;
     if (first != nullptr) {
@@ -175,13 +184,14 @@ class ImportPlanner {
       card_stored = stored_.credentials.contains(first->card);
     }
     plan_.events.push_back(std::move(event));
-    plan_.added_people.push_back(person);
+    // Moved, not copied: plan_card below reads it where it now lies.
+    const auto& person = plan_.added_people.emplace_back(std::move(listed));
     ++added_;
     if (first == nullptr) return;
     (card_stored ? plan_.credentials : plan_.added_credentials).push_back(*first);
     ++cards_added_;
-    for (std::size_t i = 1; i < listed_cards->second.size(); ++i) {
-      plan_card(*listed_cards->second[i], person, false);
+    for (const auto& [holder, credential] : listed_cards.subspan(1)) {
+      plan_card(*credential, person, false);
     }
   }
 
@@ -317,6 +327,19 @@ class ImportPlanner {
                              : card_holder_.contains(card);
   }
 
+  // cards_of_ by person id; a person's cards stay in file order.
+  static bool by_holder(const CardOf& a, const CardOf& b) { return a.first < b.first; }
+  void sort_cards_of() {
+    if (!std::is_sorted(cards_of_.begin(), cards_of_.end(), by_holder)) {
+      std::stable_sort(cards_of_.begin(), cards_of_.end(), by_holder);
+    }
+  }
+  std::span<const CardOf> listed_cards_of(const core::PersonId& id) const {
+    const auto [first, last] =
+        std::equal_range(cards_of_.begin(), cards_of_.end(), CardOf{id.str(), nullptr}, by_holder);
+    return {first, last};
+  }
+
   core::Event person_event(core::EventKind kind, const core::PersonId& person) const {
     auto event = roster_event(kind, context_);
     event.person = person;
@@ -331,7 +354,7 @@ class ImportPlanner {
   RosterPlan plan_;
   std::unordered_set<core::PersonId> listed_;
   std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
-  std::unordered_map<core::PersonId, std::vector<const core::Credential*>> cards_of_;
+  std::vector<CardOf> cards_of_;
   std::unordered_map<core::PersonId, std::vector<core::CardNumber>> stored_cards_of_;
   std::int64_t added_ = 0, changed_ = 0, activated_ = 0, deactivated_ = 0;
   std::int64_t cards_added_ = 0, revoked_ = 0;
@@ -373,13 +396,19 @@ core::Event roster_event(core::EventKind kind, const ChangeContext& context) {
 
 std::string levels_text(const std::vector<core::AccessLevelId>& levels) {
   std::string out;
-  for (const auto& level : levels) out += (out.empty() ? "" : ";") + level.str();
+  for (const auto& level : levels) {
+    if (!out.empty()) out += ';';
+    out += level.str();
+  }
   return out;
 }
 
 std::string clearance_text(const core::Clearance& clearance) {
   std::string out = core::to_string(clearance.level);
-  if (clearance.expires) out += " until " + core::format_date(*clearance.expires);
+  if (clearance.expires) {
+    out += " until ";
+    out += core::format_date(*clearance.expires);
+  }
   return out;
 }
 

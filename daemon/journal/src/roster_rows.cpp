@@ -201,19 +201,33 @@ void bump_roster_version(sqlite::Database& db) {
 
 namespace {
 
+// The statements' texts as strings made once: Database::cached() looks a
+// statement up by its text, and a literal made a std::string per call (two
+// or three per row of a large import).
+const std::string kInsertPerson =
+    "INSERT INTO people (id, name, active, clearance, clearance_expires) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+const std::string kUpsertPerson =
+    kInsertPerson +
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, "
+    "clearance = excluded.clearance, clearance_expires = excluded.clearance_expires";
+const std::string kInsertLevel =
+    "INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)";
+const std::string kInsertCredential =
+    "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+const std::string kUpsertCredential =
+    kInsertCredential +
+    " ON CONFLICT (card) DO UPDATE SET person = excluded.person, active = excluded.active, "
+    "valid_from_us = excluded.valid_from_us, valid_until_us = excluded.valid_until_us";
+
 void write_person_rows(sqlite::Database& db, const core::Person& person, bool added) {
   // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
   // and the ON DELETE CASCADE would take the person's credentials with it.
   // A person the plan found absent is a plain INSERT: an upsert makes SQLite
   // keep a statement journal (a copy of every page the statement touches),
   // which was most of an import's writes.
-  auto upsert = db.cached(
-      added ? "INSERT INTO people (id, name, active, clearance, clearance_expires) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)"
-            : "INSERT INTO people (id, name, active, clearance, clearance_expires) "
-              "VALUES (?1, ?2, ?3, ?4, ?5) "
-              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, "
-              "clearance = excluded.clearance, clearance_expires = excluded.clearance_expires");
+  auto upsert = db.cached(added ? kInsertPerson : kUpsertPerson);
   upsert->bind(1, std::string_view{person.id.str()});
   upsert->bind(2, std::string_view{person.name});
   upsert->bind(3, std::int64_t{person.active ? 1 : 0});
@@ -232,8 +246,7 @@ void write_person_rows(sqlite::Database& db, const core::Person& person, bool ad
     clear_levels->step();
   }
 
-  auto insert_level =
-      db.cached("INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)");
+  auto insert_level = db.cached(kInsertLevel);
   std::int64_t position = 0;
   for (const auto& level : person.access_levels) {
     insert_level->bind(1, std::string_view{person.id.str()});
@@ -255,13 +268,7 @@ void write_added_person(sqlite::Database& db, const core::Person& person) {
 }
 
 void write_credential(sqlite::Database& db, const core::Credential& credential, bool added) {
-  auto upsert = db.cached(
-      added ? "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)"
-            : "INSERT INTO credentials (card, person, active, valid_from_us, valid_until_us) "
-              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (card) DO UPDATE SET person = "
-              "excluded.person, active = excluded.active, valid_from_us = "
-              "excluded.valid_from_us, valid_until_us = excluded.valid_until_us");
+  auto upsert = db.cached(added ? kInsertCredential : kUpsertCredential);
   upsert->bind(1, std::string_view{core::to_string(credential.card)});
   upsert->bind(2, std::string_view{credential.person.str()});
   upsert->bind(3, std::int64_t{credential.active ? 1 : 0});

@@ -172,6 +172,31 @@ TEST(Journal, StoresAbsentFieldsAsNullAndCardAsFacilityColonNumber) {
   EXPECT_EQ(raw.text("SELECT typeof(person_id) FROM events WHERE seq = 1"), "integer");
 }
 
+// A name is stored once: a writer whose cache has never seen a name that
+// another connection stored uses that row's id, and new names take the
+// next ids in order (an ignored insert uses no id).
+TEST(Journal, ANameStoredByAnotherWriterKeepsItsIdAndNewNamesTakeTheNextOnes) {
+  TempDir dir;
+  {
+    Journal first{dir.file("j.db")};
+    std::vector<core::Event> events{granted(0, "p-1", "d1", "lab")};
+    first.append(events);
+  }
+  RawSql raw{dir.file("j.db")};
+  const auto p1 = raw.integer("SELECT id FROM names WHERE text = 'p-1'");
+  const auto names_before = raw.integer("SELECT max(id) FROM names");
+  {
+    Journal second{dir.file("j.db")};
+    std::vector<core::Event> events{granted(1, "p-1", "d1", "lab"), granted(2, "p-2", "d1", "lab")};
+    second.append(events);
+    EXPECT_TRUE(second.verify().ok);
+  }
+  EXPECT_EQ(raw.integer("SELECT person_id FROM events WHERE seq = 2"), p1);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM names WHERE text = 'p-1'"), 1);
+  EXPECT_EQ(raw.integer("SELECT id FROM names WHERE text = 'p-2'"), names_before + 1);
+  EXPECT_EQ(raw.integer("SELECT max(id) FROM names"), names_before + 1);
+}
+
 TEST(Journal, HeadHashIsTheLastRowsHash) {
   TempDir dir;
   Journal journal{dir.file("j.db")};

@@ -68,6 +68,13 @@ std::vector<StreamCase> stream_cases() {
       {"replace deactivates the absent",
        {two},
        file({person("p3", "Cleo", {})}, {card(12, 3001, "p3")}, /*replace=*/true)},
+      // The planner finds a row's card by holder id in a sorted list.
+      {"rows not in id order",
+       {two},
+       file({person("p4", "Dan", {}), person("p2", "Ben", {"lab"}), person("p3", "Cleo", {}),
+             person("p1", "Anna", {"staff", "lab"})},
+            {card(12, 4001, "p4"), card(12, 2002, "p2"), card(12, 1001, "p3"),
+             card(12, 1003, "p1")})},
   };
 }
 
