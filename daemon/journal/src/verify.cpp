@@ -15,9 +15,10 @@
 //     row it chained from is not the row before it).
 //  4. a row with a door and a zone needs its pair in door_zones (unindexed).
 //
-// Two threads: this one steps SQLite and copies rows into batches
-// (verify_rows.hpp); a second one builds the hash inputs, hashes and checks
-// the links. Only this thread touches the connection. The checker stops at
+// One walk, two threads: this one runs the scan and copies rows into batches
+// (verify_rows.hpp); a second one hashes and checks the links. A split walk
+// (two halves at once) checks its own rows instead, one thread a half. Only
+// the reading thread touches its connection. The checker stops at
 // the first bad row; this thread then names the damage, as one pass would.
 #include <algorithm>
 #include <condition_variable>
@@ -240,21 +241,20 @@ struct Walk {
   std::size_t bad_row = 0;
 };
 
-Walk walk(sqlite::Database& db, const NameTable& names, const DoorZones& door_zones,
-          const Hash& genesis, std::uint64_t from, std::uint64_t to, const Hash& start_prev) {
-  Walk out;
-  out.checker = std::make_unique<ChainChecker>(door_zones, genesis);
-  out.checker->start_at(from, start_prev);
-  EventScan select{db, from, to};
+// The walk's reader hands batches to its checking thread.
+Walk walk_two_threads(EventScan& scan, const NameTable& names, Walk out) {
   Pipeline pipeline{*out.checker};
   // A range shorter than one batch is checked here, without a thread.
   RowBatch* batch = pipeline.take_free();
-  while (batch != nullptr && select.step()) {
-    batch->capture(select.handle(), names);
-    if (batch->size() == kBatchRows) {
-      pipeline.submit(batch);
-      batch = pipeline.take_free();
-    }
+  if (batch != nullptr) {
+    scan.run([&](sqlite3_value** row) {
+      batch->capture(row, names);
+      if (batch->size() == kBatchRows) {
+        pipeline.submit(batch);
+        batch = pipeline.take_free();
+      }
+      return batch != nullptr;
+    });
   }
   pipeline.finish();
   if (const RowBatch* bad = pipeline.bad_batch()) {
@@ -267,6 +267,45 @@ Walk walk(sqlite::Database& db, const NameTable& names, const DoorZones& door_zo
     }
   }
   return out;
+}
+
+// Rows per batch when the reading thread checks them itself: the batch is
+// hashed while its bytes are still in this core's L1 cache.
+constexpr std::size_t kOwnBatchRows = 64;
+
+// The walk checks its own rows: when walks run side by side (one per core),
+// handing rows to another thread only moves them between cores' caches.
+Walk walk_one_thread(EventScan& scan, const NameTable& names, Walk out) {
+  RowBatch batch;
+  batch.reserve(kOwnBatchRows);
+  auto check = [&] {
+    auto row = out.checker->check(batch);
+    if (row) {
+      out.bad_batch = batch;
+      out.bad_row = *row;
+    }
+    batch.clear();
+    return !row;
+  };
+  scan.run([&](sqlite3_value** row) {
+    batch.capture(row, names);
+    return batch.size() < kOwnBatchRows || check();
+  });
+  if (!out.bad_batch && batch.size() > 0) check();
+  return out;
+}
+
+// One walk over rows [from, to] on one connection, on this thread alone
+// (`threads` 1) or with a checking thread (2).
+Walk walk(sqlite::Database& db, const NameTable& names, const DoorZones& door_zones,
+          const Hash& genesis, std::uint64_t from, std::uint64_t to, const Hash& start_prev,
+          unsigned threads) {
+  Walk out;
+  out.checker = std::make_unique<ChainChecker>(door_zones, genesis);
+  out.checker->start_at(from, start_prev);
+  EventScan scan{db, from, to};
+  return threads > 1 ? walk_two_threads(scan, names, std::move(out))
+                     : walk_one_thread(scan, names, std::move(out));
 }
 
 // The prev_hash stored in row `seq`; nullopt if the row is gone.
@@ -322,6 +361,9 @@ VerifyResult Journal::verify_from(std::uint64_t from, unsigned walkers) const {
     mid_prev = stored_prev(*db_, mid);
     if (!mid_prev) mid = last + 1;  // a gap right there: one walk names it
   }
+  // Split, each walk checks its own rows (two threads, one a core); one
+  // walk hands its rows to a checking thread (two threads).
+  const unsigned threads_per_walk = mid <= last ? 1 : 2;
   std::thread second_thread;
   std::exception_ptr second_error;
   if (mid <= last) {
@@ -329,7 +371,7 @@ VerifyResult Journal::verify_from(std::uint64_t from, unsigned walkers) const {
       try {
         sqlite::Database db{path_, sqlite::OpenOptions{.durable = false}};
         sqlite::ReadTransaction own_snapshot{db};
-        second = walk(db, names, door_zones, genesis_, mid, last, *mid_prev);
+        second = walk(db, names, door_zones, genesis_, mid, last, *mid_prev, threads_per_walk);
       } catch (...) {
         second_error = std::current_exception();
       }
@@ -337,7 +379,7 @@ VerifyResult Journal::verify_from(std::uint64_t from, unsigned walkers) const {
   }
   Walk first;
   try {
-    first = walk(*db_, names, door_zones, genesis_, from, mid - 1, start_prev);
+    first = walk(*db_, names, door_zones, genesis_, from, mid - 1, start_prev, threads_per_walk);
   } catch (...) {
     if (second_thread.joinable()) second_thread.join();
     throw;

@@ -72,11 +72,48 @@ void RowBatch::clear() {
   rows_.clear();
 }
 
+// The scan's SQL function: its first argument is the scan's Sink, passed as
+// a pointer bound to the statement (SQLite's pointer-passing interface, so no
+// SQL text can forge one), then the row's kColumnCount values. It returns
+// NULL, so the WHERE clause is false for every row and the one step that
+// runs the scan returns no row. DIRECTONLY: a view or trigger in a tampered
+// schema cannot call it.
+constexpr const char* kRowFunction = "vigil_verify_row";
+constexpr const char* kSinkPointerType = "vigil.scan";
+
+void row_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  auto* sink = static_cast<EventScan::Sink*>(sqlite3_value_pointer(argv[0], kSinkPointerType));
+  if (sink == nullptr || argc != 1 + kColumnCount) {
+    sqlite3_result_error(context, "vigil_verify_row: no scan", -1);
+    return;
+  }
+  try {
+    if (sink->row(sink->self, argv + 1)) return;
+    sink->stopped = true;
+  } catch (...) {  // never through SQLite's C frames
+    sink->error = std::current_exception();
+  }
+  // Ends the step early; run() tells this from an SQLite error by the flags.
+  sqlite3_result_error(context, "vigil_verify_row: scan stopped", -1);
+}
+
 EventScan::EventScan(sqlite::Database& db, std::uint64_t from, std::uint64_t to)
     : db_(db.handle()) {
-  const std::string sql = std::string{"SELECT "} + kEventColumns +
-                          " FROM events WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq";
+  // The rowid range is the loop's bounds, so the function runs once per row
+  // in the range, in seq order (the chain checker would see any other order
+  // as damage, never miss it).
+  const std::string sql = std::string{"SELECT 1 FROM events WHERE seq >= ?1 AND seq <= ?2 AND "} +
+                          kRowFunction + "(?3, " + kEventColumns + ") ORDER BY seq";
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt_, nullptr);
+  if (rc != SQLITE_OK) {
+    // Registered on the connection's first walk. Not before every walk:
+    // replacing a function expires every prepared statement of the connection.
+    rc = sqlite3_create_function_v2(db_, kRowFunction, 1 + kColumnCount,
+                                    SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr, row_function, nullptr,
+                                    nullptr, nullptr);
+    if (rc != SQLITE_OK) sqlite::throw_error(db_, rc, std::string{"register "} + kRowFunction);
+    rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt_, nullptr);
+  }
   if (rc != SQLITE_OK) sqlite::throw_error(db_, rc, "prepare `" + sql + "`");
   sqlite3_bind_int64(stmt_, 1, static_cast<sqlite3_int64>(from));
   sqlite3_bind_int64(stmt_, 2, static_cast<sqlite3_int64>(to));
@@ -86,10 +123,16 @@ EventScan::~EventScan() {
   sqlite3_finalize(stmt_);
 }
 
-bool EventScan::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+void EventScan::run_sink(Sink& sink) {
+  int rc = sqlite3_bind_pointer(stmt_, 3, &sink, kSinkPointerType, nullptr);
+  if (rc != SQLITE_OK) sqlite::throw_error(db_, rc, "bind the scan");
+  rc = sqlite3_step(stmt_);
+  // Unbind before anything else: the statement must not keep the pointer.
+  sqlite3_reset(stmt_);
+  sqlite3_bind_null(stmt_, 3);
+  if (sink.error) std::rethrow_exception(sink.error);
+  if (sink.stopped || rc == SQLITE_DONE) return;
+  if (rc == SQLITE_ROW) throw JournalError("the verify scan returned a row", SQLITE_INTERNAL);
   sqlite::throw_error(db_, rc, std::string{"step `"} + sqlite3_sql(stmt_) + "`");
 }
 
@@ -97,16 +140,14 @@ void RowBatch::grow(std::size_t size) {
   arena_.resize(std::max(2 * arena_.size(), used_ + size));
 }
 
-void RowBatch::capture(sqlite3_stmt* row, const NameTable& names) {
+void RowBatch::capture(sqlite3_value* const* row, const NameTable& names) {
   const std::size_t start = used_;
   std::memcpy(extend(kCanonicalMagic.size()), kCanonicalMagic.data(), kCanonicalMagic.size());
   std::size_t end = start;
   for (int column = 0; column < kColumnCount; ++column) {
     const bool hash = column == kHashColumn;
     if (hash) end = used_;
-    // An unprotected value: read on this thread only, before the next step,
-    // which is all the documentation asks of a connection opened NOMUTEX.
-    sqlite3_value* stored = sqlite3_column_value(row, column);
+    sqlite3_value* stored = row[column];
     Value value{.type = static_cast<ValueType>(sqlite3_value_type(stored)), .size = 0, .word = 0};
     switch (value.type) {
       case ValueType::integer: {
@@ -172,7 +213,7 @@ void RowBatch::capture(sqlite3_stmt* row, const NameTable& names) {
     if (value.type == ValueType::integer) return static_cast<std::int64_t>(value.word);
     return value.type == ValueType::null
                ? std::int64_t{0}
-               : static_cast<std::int64_t>(sqlite3_column_int64(row, column));
+               : static_cast<std::int64_t>(sqlite3_value_int64(row[column]));
   };
   rows_.push_back(
       Row{.start = start, .end = end, .door = as_int(kDoorColumn), .zone = as_int(kZoneColumn)});

@@ -107,8 +107,16 @@ TEST_F(JournalVerifyLarge, NamesTheFirstOfTwoDamagedRowsInDifferentBatches) {
 namespace vigil::journal {
 namespace {
 
+std::string swap_sql(int a, int b) {
+  const auto sa = std::to_string(a);
+  const auto sb = std::to_string(b);
+  return "UPDATE events SET seq = -1 WHERE seq = " + sa + "; UPDATE events SET seq = " + sa +
+         " WHERE seq = " + sb + "; UPDATE events SET seq = " + sb + " WHERE seq = -1";
+}
+
 // verify() walks the two halves at once (rows 1..10000 and 10001..20000 here)
-// and must name every damage exactly as one walk does, at the seam too.
+// and must name every damage exactly as one walk does, at the seam too, and
+// at the seams of the batches each half checks on its own thread (64 rows).
 TEST(JournalVerifySplit, NamesTheSameFirstBadRowAsOneWalkAtTheSeamAndAround) {
   for (const std::string& sql : {
            std::string{"DELETE FROM events WHERE seq = 10001"},
@@ -118,6 +126,11 @@ TEST(JournalVerifySplit, NamesTheSameFirstBadRowAsOneWalkAtTheSeamAndAround) {
            std::string{"UPDATE events SET detail = 'x' WHERE seq IN (15000, 4000)"},
            std::string{"DELETE FROM events WHERE seq > 10000"},
            std::string{"UPDATE events SET seq = seq + 100000 WHERE seq = 10001"},
+           swap_sql(64, 65),
+           swap_sql(10064, 10065),
+           std::string{"DELETE FROM events WHERE seq = 10065"},
+           std::string{"UPDATE events SET detail = 'x' WHERE seq = 20000"},
+           std::string{"UPDATE events SET detail = 'x' WHERE seq = 1"},
        }) {
     SCOPED_TRACE(sql);
     TempDir dir;
