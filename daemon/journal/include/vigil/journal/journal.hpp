@@ -145,8 +145,8 @@ class Journal {
   // Rechecks the whole chain from row 1 and names the first bad row. Tail
   // truncation cannot be seen from the file alone: compare head_hash and
   // rows with a copy published earlier (docs/journal.md). Walks the two
-  // halves at once on two connections (one thread each, reading and checking its half); verify_from(1, 1) is
-  // the same check on two threads, for a daemon that must leave a core free.
+  // halves at once on two connections (one thread each, reading and checking its half);
+  // verify_from(1, 1) is the same check on two threads, for a daemon that must leave a core free.
   VerifyResult verify() const;
   // Rechecks rows `from`..head only, trusting row `from`'s link to the row
   // before it: what vigild checks at start, from its newest checkpoint (whose
