@@ -19,7 +19,6 @@ here is stopped in `finally`, also when a step fails. Exit 77 (skipped) when
 selenium or chromedriver are missing."""
 import argparse
 import base64
-import ctypes
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ import tempfile
 import threading
 import time
 
-from console_test_net import free_port, wait_port
+from console_test_net import Processes, free_port, start_mosquitto, wait_port
 
 try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -49,46 +48,6 @@ WAIT = 15  # seconds: generous for ASan on two busy cores
 REPLY_TIMEOUT = 2  # the console's commands.reply_timeout_s here
 
 
-def die_with_parent():
-    """In the child: SIGKILL when the test process dies (a ctest timeout kills
-    it with no chance to run `finally`)."""
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-class Processes:
-    """Every child in its own process group, stopped (then killed) at the end."""
-
-    def __init__(self, run):
-        self.run = run
-        self.procs = []
-
-    def start(self, name, argv, **kw):
-        log = open(os.path.join(self.run, name + ".log"), "wb")
-        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             start_new_session=True, preexec_fn=die_with_parent, **kw)
-        self.procs.append((name, p))
-        return p
-
-    def stop_all(self):
-        for _, p in reversed(self.procs):
-            if p.poll() is None:
-                try:
-                    os.killpg(p.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for _, p in reversed(self.procs):
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-            # Chromium helpers share chromedriver's group; make sure none outlives it.
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-
-
 class CommandVerifier:
     """Independent of vigil-console's code: subscribes to every cmd topic with
     mosquitto_sub and checks each command against COMMANDS.md."""
@@ -97,11 +56,9 @@ class CommandVerifier:
         self.public_keys = public_keys
         self.seen = []
         self.errors = []
-        self.proc = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t",
-                                      "vigil/v1/+/+/cmd/#", "-v", "-q", "1"],
-                                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                                     start_new_session=True, preexec_fn=die_with_parent)
-        procs.procs.append(("verifier", self.proc))
+        self.proc = procs.start("verifier", ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port),
+                                             "-t", "vigil/v1/+/+/cmd/#", "-v", "-q", "1"],
+                                stdout=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -174,13 +131,8 @@ def main():
     t_start = time.monotonic()
     ok = False
     try:
-        broker_port, modbus_port, web_port, driver_port = (free_port() for _ in range(4))
-        with open(os.path.join(run, "mosquitto.conf"), "w") as f:
-            f.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-            if os.getuid() == 0:
-                f.write("user root\n")
-        broker = procs.start("mosquitto", ["mosquitto", "-c", os.path.join(run, "mosquitto.conf")])
-        wait_port(broker_port, broker, "mosquitto")
+        modbus_port, web_port, driver_port = (free_port() for _ in range(3))
+        broker, broker_port = start_mosquitto(procs, run)
 
         # The operator: a password hash and a signing key made by vigil-console itself.
         password = "correct horse battery"
