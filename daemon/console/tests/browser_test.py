@@ -10,13 +10,17 @@ for the whole scenario:
   Ed25519 signature, with the `cryptography` module; end to end through vigild
   when vigild answers commands) -> cancel a lockdown, confirm a door release
   -> the muster list (Jonas walks into the lobby: his name appears) -> the meeting view: a digest, a proposal recorded, marked
-  done and exported (browser_meeting.py) -> kill vigild, see the offline
+  done and exported (browser_meeting.py) -> the page's socket stalls until
+  the console closes it as too slow (1013): the page shows why, reconnects,
+  and shows a door forced meanwhile (browser_reconnect.py; the page loads
+  through its relay) -> kill vigild, see the offline
   banner, and a command that gets no reply times out in the page -> stop the
   broker, see its banner -> log out: the session's other WebSocket is closed.
 
-Screenshots of the map, the queue and the meeting view land in --artefacts. Everything started
-here is stopped in `finally`, also when a step fails. Exit 77 (skipped) when
-selenium or chromedriver are missing."""
+Screenshots of the map, the queue, the meeting view and the reconnected page
+land in --artefacts. Everything started here is stopped in `finally`, also
+when a step fails. Exit 77 (skipped) when selenium or chromedriver are
+missing."""
 import argparse
 import base64
 import json
@@ -40,6 +44,7 @@ try:
     from selenium.webdriver.support.ui import WebDriverWait
 
     import browser_meeting
+    import browser_reconnect
 except ImportError as e:  # pragma: no cover
     print(f"SKIP: {e}")
     sys.exit(77)
@@ -128,6 +133,7 @@ def main():
     run = tempfile.mkdtemp(prefix="vigil-console-browser.")
     procs = Processes(run)
     driver = None
+    relay = None
     t_start = time.monotonic()
     ok = False
     try:
@@ -153,8 +159,10 @@ def main():
         sim = procs.start("vigil-sim", [args.vigil_sim, site])
         wait_port(modbus_port, sim, "vigil-sim")
         vigild = procs.start("vigild", [args.vigild, "-c", site, "--broker-port", str(broker_port)])
+        # A small queue bound (the smallest allowed), so the reconnect step's
+        # stalled page is closed after a few MiB.
         with open(os.path.join(run, "console.yaml"), "w") as f:
-            f.write(f"listen: {{ host: 127.0.0.1, port: {web_port} }}\n"
+            f.write(f"listen: {{ host: 127.0.0.1, port: {web_port}, max_queue_messages: 16 }}\n"
                     f"broker: {{ host: 127.0.0.1, port: {broker_port}, topic_root: vigil }}\n"
                     f"meeting: {{ db: meeting.db }}\ncommands: {{ reply_timeout_s: {REPLY_TIMEOUT} }}\n"
                     f"operators:\n  - {{ user: ben, name: Ben Guard, password: \"{hashed}\", "
@@ -164,6 +172,7 @@ def main():
         check_refusals(args.console, run, hashed)
         console = procs.start("vigil-console", [args.console, "-c", os.path.join(run, "console.yaml")])
         wait_port(web_port, console, "vigil-console")
+        relay = browser_reconnect.StallRelay(web_port)
         verifier = CommandVerifier(procs, broker_port, {"ben": public_key})
 
         chrome = procs.start("chromedriver", [chromedriver, f"--port={driver_port}"])
@@ -175,7 +184,7 @@ def main():
         options.binary_location = "/usr/bin/chromium"
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{driver_port}", options=options)
         wait = WebDriverWait(driver, WAIT, ignored_exceptions=[StaleElementReferenceException])
-        url = f"http://127.0.0.1:{web_port}/"
+        url = f"http://127.0.0.1:{relay.port}/"
 
         # 1. A wrong password is refused; the right one logs in.
         driver.get(url)
@@ -256,6 +265,8 @@ def main():
         browser_meeting.check_muster(driver, wait, "lobby", "Jonas Hoffmann")
         sim("close", "lobby-main")
         browser_meeting.check_meeting(driver, wait, broker_port, web_port, args.artefacts, click)
+        browser_reconnect.check_reconnect(driver, wait, relay, web_port, broker_port, sim,
+                                          args.artefacts)
 
         # 5. Kill vigild: the broker publishes its last will, the banner says offline.
         os.killpg(vigild.pid, signal.SIGKILL)
@@ -296,6 +307,8 @@ def main():
                 driver.quit()
             except Exception:  # noqa: BLE001
                 pass
+        if relay is not None:
+            relay.close()
         procs.stop_all()
         shutil.rmtree(run, ignore_errors=True)
     return 0 if ok else 1
