@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_run.hpp"
 #include "vigil/testing/child_process.hpp"
 #include "vigil/testing/temp_dir.hpp"
 
@@ -36,33 +37,10 @@ using vigil::testing::TempDir;
 
 namespace {
 
-struct Run {
-  bool ok = false;
-  double wall_s = 0, cpu_s = 0, peak_mib = 0;
-};
+using Run = vigil::bench::ChildRun;
 
 Run run(const std::vector<std::string>& argv) {
-  Run r;
-  const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  ::wait4(pid, &status, 0, &usage);
-  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  r.cpu_s = secs(usage.ru_utime) + secs(usage.ru_stime);
-  r.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  return r;
+  return vigil::bench::run_child(argv);
 }
 
 void write_people(const fs::path& csv, std::size_t rows) {

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_run.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/testing/child_process.hpp"
@@ -160,29 +161,10 @@ struct Run {
   double cpu_ms = 0;    // the command's own user + system time
 };
 
-// Runs argv with stdout to /dev/null.
+// Runs argv with stdout to /dev/null (child_run.hpp).
 Run run_once(const std::vector<std::string>& argv) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  ::wait4(pid, &status, 0, &usage);
-  Run r;
-  r.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  r.cpu_ms = (static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
-              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) r.wall_ms = -1;
-  return r;
+  const bench::ChildRun c = bench::run_child(argv);
+  return Run{c.ok ? c.wall_s * 1e3 : -1, c.cpu_s * 1e3};
 }
 
 double run_ms(const std::vector<std::string>& argv) {

@@ -13,6 +13,7 @@
 #include "vigil/config/load.hpp"
 #include "vigil/journal/hash_chain.hpp"
 #include "vigil/journal/journal.hpp"
+#include "vigil/journal/roster.hpp"  // sha256_hex
 #include "vigil/testing/temp_dir.hpp"
 
 namespace vigil::app {

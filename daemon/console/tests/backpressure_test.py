@@ -19,7 +19,6 @@ the WebSocket client are a few frames each. Waits are bounded waits for a
 condition. Exit 77 (skipped) when mosquitto is missing."""
 import argparse
 import base64
-import http.client
 import json
 import os
 import shutil
@@ -32,55 +31,14 @@ import tempfile
 import threading
 import time
 
-from console_test_net import free_port, wait_port
+from console_test_net import (Processes, Publisher, free_port, padded_door_state, request,
+                              start_mosquitto, wait_port, wait_until)
 
 WAIT = 15  # seconds, for any one condition
 MAX_KIB = 1024
 CHUNK = 8  # gateways per chunk: 8 x 64 KiB, half the bound, so a reader keeps up
 PAD = 64 * 1024
 MAX_CHUNKS = 48  # 24 MiB: past the slow socket's kernel buffers (4 MiB here) and the bound
-
-
-def wait_until(what, condition, timeout=WAIT):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Publisher:
-    """MQTT 3.1.1, QoS 0: CONNECT, PUBLISH, DISCONNECT."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
-        body = b"\x00\x04MQTT\x04\x02\x00\x3c" + self.string(b"flood")
-        self.sock.sendall(b"\x10" + self.length(len(body)) + body)
-        connack = self.sock.recv(4)
-        assert connack[:1] == b"\x20" and connack[3:4] == b"\x00", connack
-
-    @staticmethod
-    def string(b):
-        return struct.pack("!H", len(b)) + b
-
-    @staticmethod
-    def length(n):
-        out = bytearray()
-        while True:
-            byte, n = n % 128, n // 128
-            out.append(byte | (0x80 if n else 0))
-            if not n:
-                return bytes(out)
-
-    def publish(self, topic, payload):
-        body = self.string(topic.encode()) + payload.encode()
-        self.sock.sendall(b"\x31" + self.length(len(body)) + body)  # retained, QoS 0
-
-    def close(self):
-        self.sock.sendall(b"\xe0\x00")
-        self.sock.close()
 
 
 class WsClient:
@@ -176,19 +134,6 @@ class Reader(threading.Thread):
             self.error = e
 
 
-def request(port, method, path, cookie=None, body=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-    headers = {"Content-Type": "application/json"}
-    if cookie:
-        headers["Cookie"] = f"vigil_session={cookie}"
-    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-    r = c.getresponse()
-    data = r.read()
-    cookie_header = r.getheader("Set-Cookie") or ""
-    c.close()
-    return r.status, json.loads(data), cookie_header
-
-
 def vm_rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -197,20 +142,9 @@ def vm_rss_kib(pid):
     return 0
 
 
-def door_state(gateway, n, pad=PAD):
-    return json.dumps({"v": 1, "site": "campus", "gateway": gateway, "door": "d1", "lock": "locked",
-                       "contact": "closed", "alarm": "none", "mode": "normal",
-                       "since": "2026-11-30T02:00:00.000000Z", "n": n, "pad": "x" * pad})
-
-
 def scenario(console_bin, run, procs, sanitized=False):
-    broker_port, web_port = free_port(), free_port()
-    with open(os.path.join(run, "mosquitto.conf"), "w") as f:
-        f.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-        if os.getuid() == 0:
-            f.write("user root\n")
-    broker = procs.start("mosquitto", ["mosquitto", "-c", os.path.join(run, "mosquitto.conf")])
-    wait_port(broker_port, broker, "mosquitto")
+    web_port = free_port()
+    _, broker_port = start_mosquitto(procs, run)
     password = "correct horse battery"
     hashed = subprocess.run([console_bin, "passwd"], input=password + "\n", text=True,
                             capture_output=True, check=True).stdout.strip()
@@ -223,7 +157,8 @@ def scenario(console_bin, run, procs, sanitized=False):
                 f"meeting: {{ db: meeting.db }}\n"
                 f"operators:\n  - {{ user: ben, name: Ben Guard, password: \"{hashed}\", "
                 f"key_file: ben.key }}\n")
-    console = procs.start("vigil-console", [console_bin, "-c", os.path.join(run, "console.yaml")])
+    console = procs.start("vigil-console", [console_bin, "-c", os.path.join(run, "console.yaml")],
+                          cwd=run)
     wait_port(web_port, console, "vigil-console")
 
     status, answer, set_cookie = request(web_port, "POST", "/login", body={"user": "ben", "password": password})
@@ -244,11 +179,12 @@ def scenario(console_bin, run, procs, sanitized=False):
     while chunks < MAX_CHUNKS:
         for _ in range(CHUNK):
             n += 1
-            publisher.publish(f"vigil/v1/campus/g{n:05d}/state/door/d1", door_state(f"g{n:05d}", n))
+            publisher.publish(f"vigil/v1/campus/g{n:05d}/state/door/d1",
+                              padded_door_state(f"g{n:05d}", n, PAD))
         chunks += 1
         # One gateway changing all the time: in the slow socket's queue each
         # of its updates replaces the one before.
-        publisher.publish("vigil/v1/campus/tick/state/door/d1", door_state("tick", chunks, pad=0))
+        publisher.publish("vigil/v1/campus/tick/state/door/d1", padded_door_state("tick", chunks, 0))
         last = n
         wait_until(f"the reading client to get gateway {last}",
                    lambda: reader.error or reader.closed or (reader.seen and reader.seen[-1] == last
@@ -300,30 +236,6 @@ def scenario(console_bin, run, procs, sanitized=False):
     if not sanitized:
         assert rss_after - rss_before < 8 * n * PAD // 1024 + 64 * 1024, (rss_before, rss_after)
     publisher.close()
-
-
-class Processes:
-    def __init__(self, run):
-        self.run = run
-        self.procs = []
-
-    def start(self, name, argv):
-        log = open(os.path.join(self.run, name + ".log"), "wb")
-        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             cwd=self.run, start_new_session=True)
-        self.procs.append(p)
-        return p
-
-    def stop_all(self):
-        for p in reversed(self.procs):
-            if p.poll() is None:
-                p.terminate()
-        for p in reversed(self.procs):
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
 
 
 def main():

@@ -10,16 +10,19 @@ for the whole scenario:
   Ed25519 signature, with the `cryptography` module; end to end through vigild
   when vigild answers commands) -> cancel a lockdown, confirm a door release
   -> the muster list (Jonas walks into the lobby: his name appears) -> the meeting view: a digest, a proposal recorded, marked
-  done and exported (browser_meeting.py) -> kill vigild, see the offline
+  done and exported (browser_meeting.py) -> the page's socket stalls until
+  the console closes it as too slow (1013): the page shows why, reconnects,
+  and shows a door forced meanwhile (browser_reconnect.py; the page loads
+  through its relay) -> kill vigild, see the offline
   banner, and a command that gets no reply times out in the page -> stop the
   broker, see its banner -> log out: the session's other WebSocket is closed.
 
-Screenshots of the map, the queue and the meeting view land in --artefacts. Everything started
-here is stopped in `finally`, also when a step fails. Exit 77 (skipped) when
-selenium or chromedriver are missing."""
+Screenshots of the map, the queue, the meeting view and the reconnected page
+land in --artefacts. Everything started here is stopped in `finally`, also
+when a step fails. Exit 77 (skipped) when selenium or chromedriver are
+missing."""
 import argparse
 import base64
-import ctypes
 import json
 import os
 import shutil
@@ -30,7 +33,7 @@ import tempfile
 import threading
 import time
 
-from console_test_net import free_port, wait_port
+from console_test_net import Processes, free_port, start_mosquitto, wait_port
 
 try:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -41,52 +44,13 @@ try:
     from selenium.webdriver.support.ui import WebDriverWait
 
     import browser_meeting
+    import browser_reconnect
 except ImportError as e:  # pragma: no cover
     print(f"SKIP: {e}")
     sys.exit(77)
 
 WAIT = 15  # seconds: generous for ASan on two busy cores
 REPLY_TIMEOUT = 2  # the console's commands.reply_timeout_s here
-
-
-def die_with_parent():
-    """In the child: SIGKILL when the test process dies (a ctest timeout kills
-    it with no chance to run `finally`)."""
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-class Processes:
-    """Every child in its own process group, stopped (then killed) at the end."""
-
-    def __init__(self, run):
-        self.run = run
-        self.procs = []
-
-    def start(self, name, argv, **kw):
-        log = open(os.path.join(self.run, name + ".log"), "wb")
-        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                             start_new_session=True, preexec_fn=die_with_parent, **kw)
-        self.procs.append((name, p))
-        return p
-
-    def stop_all(self):
-        for _, p in reversed(self.procs):
-            if p.poll() is None:
-                try:
-                    os.killpg(p.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for _, p in reversed(self.procs):
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-            # Chromium helpers share chromedriver's group; make sure none outlives it.
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
 
 class CommandVerifier:
@@ -97,11 +61,9 @@ class CommandVerifier:
         self.public_keys = public_keys
         self.seen = []
         self.errors = []
-        self.proc = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t",
-                                      "vigil/v1/+/+/cmd/#", "-v", "-q", "1"],
-                                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                                     start_new_session=True, preexec_fn=die_with_parent)
-        procs.procs.append(("verifier", self.proc))
+        self.proc = procs.start("verifier", ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port),
+                                             "-t", "vigil/v1/+/+/cmd/#", "-v", "-q", "1"],
+                                stdout=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -171,16 +133,12 @@ def main():
     run = tempfile.mkdtemp(prefix="vigil-console-browser.")
     procs = Processes(run)
     driver = None
+    relay = None
     t_start = time.monotonic()
     ok = False
     try:
-        broker_port, modbus_port, web_port, driver_port = (free_port() for _ in range(4))
-        with open(os.path.join(run, "mosquitto.conf"), "w") as f:
-            f.write(f"listener {broker_port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-            if os.getuid() == 0:
-                f.write("user root\n")
-        broker = procs.start("mosquitto", ["mosquitto", "-c", os.path.join(run, "mosquitto.conf")])
-        wait_port(broker_port, broker, "mosquitto")
+        modbus_port, web_port, driver_port = (free_port() for _ in range(3))
+        broker, broker_port = start_mosquitto(procs, run)
 
         # The operator: a password hash and a signing key made by vigil-console itself.
         password = "correct horse battery"
@@ -201,8 +159,10 @@ def main():
         sim = procs.start("vigil-sim", [args.vigil_sim, site])
         wait_port(modbus_port, sim, "vigil-sim")
         vigild = procs.start("vigild", [args.vigild, "-c", site, "--broker-port", str(broker_port)])
+        # A small queue bound (the smallest allowed), so the reconnect step's
+        # stalled page is closed after a few MiB.
         with open(os.path.join(run, "console.yaml"), "w") as f:
-            f.write(f"listen: {{ host: 127.0.0.1, port: {web_port} }}\n"
+            f.write(f"listen: {{ host: 127.0.0.1, port: {web_port}, max_queue_messages: 16 }}\n"
                     f"broker: {{ host: 127.0.0.1, port: {broker_port}, topic_root: vigil }}\n"
                     f"meeting: {{ db: meeting.db }}\ncommands: {{ reply_timeout_s: {REPLY_TIMEOUT} }}\n"
                     f"operators:\n  - {{ user: ben, name: Ben Guard, password: \"{hashed}\", "
@@ -212,6 +172,7 @@ def main():
         check_refusals(args.console, run, hashed)
         console = procs.start("vigil-console", [args.console, "-c", os.path.join(run, "console.yaml")])
         wait_port(web_port, console, "vigil-console")
+        relay = browser_reconnect.StallRelay(web_port)
         verifier = CommandVerifier(procs, broker_port, {"ben": public_key})
 
         chrome = procs.start("chromedriver", [chromedriver, f"--port={driver_port}"])
@@ -223,7 +184,7 @@ def main():
         options.binary_location = "/usr/bin/chromium"
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{driver_port}", options=options)
         wait = WebDriverWait(driver, WAIT, ignored_exceptions=[StaleElementReferenceException])
-        url = f"http://127.0.0.1:{web_port}/"
+        url = f"http://127.0.0.1:{relay.port}/"
 
         # 1. A wrong password is refused; the right one logs in.
         driver.get(url)
@@ -304,6 +265,8 @@ def main():
         browser_meeting.check_muster(driver, wait, "lobby", "Jonas Hoffmann")
         sim("close", "lobby-main")
         browser_meeting.check_meeting(driver, wait, broker_port, web_port, args.artefacts, click)
+        browser_reconnect.check_reconnect(driver, wait, relay, web_port, broker_port, sim,
+                                          args.artefacts)
 
         # 5. Kill vigild: the broker publishes its last will, the banner says offline.
         os.killpg(vigild.pid, signal.SIGKILL)
@@ -344,6 +307,8 @@ def main():
                 driver.quit()
             except Exception:  # noqa: BLE001
                 pass
+        if relay is not None:
+            relay.close()
         procs.stop_all()
         shutil.rmtree(run, ignore_errors=True)
     return 0 if ok else 1

@@ -1,6 +1,11 @@
 // The sender thread behind Publisher: owns the Paho async client, connects
-// with backoff, announces the gateway online and drains the outbox one
-// acknowledged message at a time. Private to vigil_mqtt.
+// with backoff, announces the gateway online and drains the outbox through a
+// sliding window of acknowledged messages. Private to vigil_mqtt. Its parts:
+// sender.cpp (the thread, its loop and the calls from other threads),
+// sender_connection.cpp (the Paho client, connect, disconnect, goodbye),
+// sender_window.cpp (the window in flight, the outbox read ahead of it, the
+// rate limit and the delete of acknowledged rows) and sender_retained.cpp
+// (retained states, kept newest per topic and refreshed before they expire).
 #pragma once
 
 #include <mqtt/async_client.h>
@@ -9,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,7 +70,24 @@ class Sender {
   bool wait_drained(std::chrono::milliseconds timeout);
 
  private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr int kQos = 1;
+  // How often a wait on a Paho token looks up to see whether to give up.
+  static constexpr auto kPoll = std::chrono::milliseconds(20);
+
   enum class Drain { idle, link_failed, storage_failed };
+
+  // True when the token completed successfully before the deadline. Gives up
+  // early (false) as soon as give_up() holds: the connection was lost, or
+  // stop() does not want to wait for a broker that is not answering.
+  // `why` and `code`, when given, receive Paho's reason for a failure.
+  static bool completes(const ::mqtt::token_ptr& token, Clock::time_point deadline,
+                        const std::function<bool()>& give_up, std::string* why = nullptr,
+                        int* code = nullptr);
+  // Paho reported the connection lost since the last connect. Any thread.
+  bool link_lost() const;
+  // stop() was called. Any thread.
+  bool stop_requested() const;
 
   void run();
   bool connect_once();
@@ -92,10 +115,9 @@ class Sender {
   // had queued.
   void renew_client(int version);
   void say_goodbye();
-  // Publishes every retained slot that has not reached this connection;
-  // false when the link failed.
-  template <class Lost>
-  bool send_retained(Lost lost);
+  // Publishes every retained slot that has not reached this connection, or
+  // is due again before it expires; false when the link failed.
+  bool send_retained();
   // Sleeps for `d` unless stop() is called.
   void pause(std::chrono::milliseconds d);
   // Sleeps until `t` unless stop() is called or the link is lost.

@@ -32,7 +32,7 @@
 // LeakSanitizer, for this test binary: Paho C (1.3.11) leaks a few small
 // blocks of its own (about 2 KiB, all allocated inside libpaho-mqtt3as) when
 // a client is destroyed with publishes still queued, which the sender does on
-// purpose after a lost link (sender.cpp, renew_client): 1-2 KiB in 16-32
+// purpose after a lost link (sender_connection.cpp, renew_client): 1-2 KiB in 16-32
 // blocks in most ASan runs of this test, whose two cuts land mid-window.
 // Only allocations made inside libpaho-mqtt3as are suppressed.
 extern "C" __attribute__((used)) const char* __lsan_default_suppressions() {

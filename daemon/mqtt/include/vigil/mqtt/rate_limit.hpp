@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 namespace vigil::mqtt {
@@ -23,6 +24,17 @@ class RateLimit {
                  : std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) /
                        per_second),
         credit_(credit) {}
+
+  // The limit of a sender with `window` messages in flight: the unused rate
+  // it keeps is 100 ms of it, or a window's worth at low rates.
+  static RateLimit for_window(std::uint32_t per_second, std::size_t window) {
+    if (per_second == 0) return RateLimit(0, Clock::duration::zero());
+    const auto window_time = std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) *
+                             static_cast<std::int64_t>(std::max<std::size_t>(window, 1)) /
+                             per_second;
+    return RateLimit(per_second,
+                     std::max<Clock::duration>(std::chrono::milliseconds(100), window_time));
+  }
 
   // True, and the slot taken, when a message may go at `now`.
   bool take(Clock::time_point now) {

@@ -1,0 +1,85 @@
+// The sender's retained states (checkpoints, door and zone states): the
+// newest per topic, sent again on every connect, and under MQTT 5 published
+// again after half their message expiry so a live gateway's state never
+// expires at the broker (sender.hpp).
+#include <algorithm>
+
+#include "sender.hpp"
+
+namespace vigil::mqtt {
+
+void Sender::set_retained(std::string topic, std::string payload, std::chrono::seconds expiry) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& slot = retained_[std::move(topic)];
+    slot.payload = std::move(payload);
+    slot.expiry = expiry;
+    slot.sent = false;
+    kicked_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::uint64_t Sender::retained_published(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  auto it = retained_.find(topic);
+  return it == retained_.end() ? 0 : it->second.published;
+}
+
+Sender::Clock::time_point Sender::refresh_due(const RetainedSlot& slot) {
+  // Half the expiry, in milliseconds: a 1 s expiry is refreshed every 500 ms.
+  return slot.sent_at + std::chrono::milliseconds(slot.expiry) / 2;
+}
+
+Sender::Clock::time_point Sender::next_refresh() const {
+  auto soonest = Clock::time_point::max();
+  if (version_ != 5 || !connected_) return soonest;
+  std::lock_guard lock(mutex_);
+  for (const auto& [topic, slot] : retained_) {
+    if (slot.expiry.count() > 0 && slot.sent) {
+      soonest = std::min(soonest, refresh_due(slot));
+    }
+  }
+  return soonest;
+}
+
+bool Sender::send_retained() {
+  const bool refresh = version_ == 5;  // under 3.1.1 nothing expires
+  // Due as of the call: a slot refreshed now is not due again in this call,
+  // so the loop ends.
+  const auto now = Clock::now();
+  for (;;) {
+    std::string topic, payload;
+    std::chrono::seconds expiry{0};
+    {
+      std::lock_guard lock(mutex_);
+      // Not sent on this connection, or half its expiry gone: a live
+      // gateway's state must not expire at the broker.
+      auto it = std::find_if(retained_.begin(), retained_.end(), [&](const auto& slot) {
+        const RetainedSlot& s = slot.second;
+        return !s.sent || (refresh && s.expiry.count() > 0 && now >= refresh_due(s));
+      });
+      if (it == retained_.end()) return true;
+      topic = it->first;
+      payload = it->second.payload;
+      expiry = it->second.expiry;
+    }
+    try {
+      auto token = client_->publish(message(topic, payload, kQos, true, expiry));
+      if (!completes(token, Clock::now() + config_.ack_timeout, [this] { return link_lost(); })) {
+        return false;
+      }
+    } catch (const ::mqtt::exception&) {
+      return false;
+    }
+    std::lock_guard lock(mutex_);
+    auto& slot = retained_[topic];
+    ++slot.published;
+    if (slot.payload == payload) {  // a newer one waits otherwise
+      slot.sent = true;
+      slot.sent_at = now;
+    }
+  }
+}
+
+}  // namespace vigil::mqtt

@@ -1,0 +1,160 @@
+// The sender's drain: the status and the in-memory incidents first, then the
+// outbox through a sliding window of QoS 1 publishes in flight, filled from
+// rows read ahead in one query and paced by the rate limit, with the
+// acknowledged rows deleted in stretches (sender.hpp, docs/mqtt.md).
+#include <algorithm>
+#include <tuple>
+
+#include "sender.hpp"
+
+namespace vigil::mqtt {
+namespace {
+
+// Outbox rows read in one query ahead of the window: one SQLite read per
+// this many rows rather than one per PUBACK.
+constexpr std::size_t kReadAhead = 256;
+// Acknowledged rows deleted in one commit (and whenever the outbox runs dry,
+// the link fails or the sender stops).
+constexpr std::int64_t kDeleteStretch = 256;
+
+}  // namespace
+
+// A changed status, then incidents held in memory, go before the outbox:
+// they are what a guard must see while the outbox cannot be written.
+Sender::Drain Sender::send_status_and_memory() {
+  for (;;) {
+    std::string topic;
+    std::string payload;
+    bool retained = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (lost_) return Drain::link_failed;
+      if (!status_sent_) {
+        topic = topics_.status();
+        payload = status_;
+        retained = true;
+        status_sent_ = true;
+      } else if (!memory_.empty()) {
+        std::tie(topic, payload) = memory_.front();
+      } else {
+        return Drain::idle;
+      }
+    }
+    try {
+      auto token = client_->publish(message(topic, payload, kQos, retained));
+      if (!completes(token, Clock::now() + config_.ack_timeout, [this] { return link_lost(); })) {
+        if (retained) {
+          std::lock_guard lock(mutex_);
+          status_sent_ = false;
+        }
+        return Drain::link_failed;
+      }
+    } catch (const ::mqtt::exception&) {
+      return Drain::link_failed;
+    }
+    if (!retained) {
+      std::lock_guard lock(mutex_);
+      memory_.pop_front();
+      ++published_;
+    }
+  }
+}
+
+Sender::Drain Sender::drain() {
+  const std::size_t window = std::max<std::size_t>(config_.inflight_window, 1);
+  for (;;) {
+    if (const Drain first = send_status_and_memory(); first != Drain::idle) return first;
+    {
+      std::lock_guard lock(mutex_);
+      if (lost_) return Drain::link_failed;
+      if (stopping_) return Drain::idle;  // what is not sent stays for the next start
+    }
+    if (!send_retained()) return Drain::link_failed;
+    // Fill the window (sliding: every PUBACK of the oldest frees a place)
+    // from the rows read ahead, oldest first, as far as the rate allows.
+    const auto now = Clock::now();
+    while (inflight_.size() < window) {
+      if (ahead_.empty() && !read_ahead()) return Drain::storage_failed;
+      if (ahead_.empty() || !rate_.take(now)) break;
+      try {
+        auto& row = ahead_.front();
+        auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain));
+        inflight_.push_back(InFlight{std::move(row), std::move(token), now});
+        ahead_.pop_front();
+      } catch (const ::mqtt::exception&) {
+        return Drain::link_failed;
+      }
+    }
+    // Acknowledged rows are deleted in stretches, one commit each, while the
+    // window just filled is in flight (so the delete overlaps the broker's
+    // work instead of stalling the window), and whenever the outbox runs dry.
+    // Should the process die before the delete, the rows are sent again
+    // after restart: duplicates, never a loss.
+    if (acked_through_ - deleted_through_ >= kDeleteStretch && !forget_acknowledged()) {
+      return Drain::storage_failed;
+    }
+    if (inflight_.empty()) {
+      if (!ahead_.empty()) {
+        pause_until(rate_.next());  // only the rate holds the next row back
+        continue;
+      }
+      backoff_ = config_.reconnect_min;
+      if (!forget_acknowledged()) return Drain::storage_failed;
+      return Drain::idle;
+    }
+    // Wait for the oldest's PUBACK (the broker acknowledges QoS 1 in order),
+    // but when rows wait only for the rate, no longer than its next slot.
+    const InFlight& oldest = inflight_.front();
+    auto until = std::min(oldest.sent_at + config_.ack_timeout, now + kPoll);
+    if (rate_.limited() && !ahead_.empty() && inflight_.size() < window) {
+      until = std::min(until, rate_.next());
+    }
+    try {
+      if (!oldest.token->wait_until(until)) {
+        if (link_lost() || Clock::now() >= oldest.sent_at + config_.ack_timeout) {
+          return Drain::link_failed;
+        }
+        continue;
+      }
+    } catch (const ::mqtt::exception&) {
+      return Drain::link_failed;  // Paho failed the publish: the link is gone
+    }
+    // It and every row acknowledged behind it are done. Counted before the
+    // rows go, so whoever sees the outbox empty also sees the count.
+    std::uint64_t acked = 0;
+    while (!inflight_.empty() && inflight_.front().token->is_complete() &&
+           inflight_.front().token->get_return_code() == MQTTASYNC_SUCCESS) {
+      acked_through_ = inflight_.front().row.id;
+      ++acked;
+      inflight_.pop_front();
+    }
+    published_ += acked;
+    backoff_ = config_.reconnect_min;
+  }
+}
+
+bool Sender::read_ahead() {
+  // After the newest row in flight, or the newest acknowledged when none is.
+  const std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
+  try {
+    for (auto& row : outbox_.peek_after(after, kReadAhead)) ahead_.push_back(std::move(row));
+  } catch (const OutboxError&) {
+    return false;
+  }
+  return true;
+}
+
+bool Sender::forget_acknowledged() {
+  if (acked_through_ <= deleted_through_) return true;
+  try {
+    outbox_.remove_through(acked_through_);
+  } catch (const OutboxError&) {
+    return false;
+  }
+  deleted_through_ = acked_through_;
+  { std::lock_guard lock(mutex_); }
+  progress_.notify_all();
+  return true;
+}
+
+}  // namespace vigil::mqtt
