@@ -20,7 +20,7 @@
 #include "vigil/testing/temp_dir.hpp"
 
 namespace vigil::app {
-namespace {
+namespace incident_replay_test {
 
 using namespace std::chrono_literals;
 
@@ -214,5 +214,5 @@ TEST(IncidentReplayKinds, CoverEveryKindTheRulesRaiseFromAndEveryStreamedKind) {
   EXPECT_FALSE(listed(core::EventKind::checkpoint));
 }
 
-}  // namespace
+}  // namespace incident_replay_test
 }  // namespace vigil::app
