@@ -11,6 +11,16 @@
 // (e.g. main's in /tmp/x-before/build): given, each round runs it first,
 // then this build's ("-": none). `import`: the imports only, no vigild
 // start (the start at 2,000,000 people takes minutes on a loaded machine).
+//
+// BENCH_START_ONLY=1 times vigild's start alone (s21-startup): one import
+// (this build's vigilctl), kept as a pristine copy; then each round, each
+// build's vigild starts on a fresh copy of it (the first start after an
+// import: every imported row after the incident cursor and the newest
+// checkpoint) and again on the same file after a clean stop (a second
+// start). Each start runs with VIGIL_PHASES=1 and its phase lines are
+// printed. BEFORE_BUILD_TREE may then also be a folder holding vigild.
+// BENCH_IMPORTED_DB=<file> starts from that imported file instead of
+// importing (its people must be the generated CSV's, the site is the same).
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
@@ -79,7 +89,8 @@ void write_config(const fs::path& config, const fs::path& db) {
 }
 
 // vigild from exec to its control socket answering; CPU and RSS of vigild
-// at that moment from /proc.
+// at that moment from /proc (the CPU includes the first moments of the
+// background full verify, which starts with the doors).
 Run start_vigild(const std::string& bin_dir, const fs::path& config, const fs::path& log) {
   Run r;
   const auto t0 = std::chrono::steady_clock::now();
@@ -101,7 +112,68 @@ Run start_vigild(const std::string& bin_dir, const fs::path& config, const fs::p
   for (std::string line; std::getline(proc, line);) {
     if (line.rfind("VmHWM:", 0) == 0) r.peak_mib = std::stod(line.substr(6)) / 1024.0;
   }
+  // A clean stop (its checkpoint signs the head), as a restart would see.
+  vigild.stop(std::chrono::seconds(120));
   return r;
+}
+
+void print_phases(const fs::path& log) {
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("phase vigild-start", 0) == 0) std::printf("    %s\n", line.c_str() + 19);
+  }
+}
+
+// vigild's first and second start on copies of one imported file.
+int start_only(const std::vector<std::pair<std::string, std::string>>& builds, const TempDir& dir,
+               const fs::path& csv, int rounds) {
+  ::setenv("VIGIL_PHASES", "1", 1);
+  const auto& [this_name, this_dirs] = builds.back();
+  const std::string ctl_dir = this_dirs.substr(0, this_dirs.find('|'));
+  const fs::path pristine = dir.path() / "imported.db";
+  const fs::path import_config = dir.path() / "imported.yaml";
+  write_config(import_config, pristine);
+  if (const char* given = std::getenv("BENCH_IMPORTED_DB")) {
+    fs::copy_file(given, pristine);  // a file imported earlier: no import here
+  } else {
+    const Run imported =
+        run({ctl_dir + "/vigilctl", "person", "import", "--config", import_config.string(), csv});
+    std::printf("vigilctl person import (%s): %s wall %.1f s  cpu %.1f s  peak RSS %.1f MiB\n",
+                this_name.c_str(), imported.ok ? "ok" : "FAILED", imported.wall_s, imported.cpu_s,
+                imported.peak_mib);
+    if (!imported.ok) return 1;
+  }
+  for (int round = 1; round <= rounds; ++round) {
+    for (const auto& [name, dirs] : builds) {
+      const auto bar = dirs.find('|');
+      const std::string vigild_dir = bar == std::string::npos ? dirs : dirs.substr(bar + 1);
+      const fs::path db = dir.path() / (name + ".db");
+      for (const auto& entry : fs::directory_iterator(dir.path())) {
+        if (entry.path().filename().string().rfind(name + ".db", 0) == 0) fs::remove(entry.path());
+      }
+      fs::copy_file(pristine, db);
+      const fs::path config = dir.path() / (name + ".yaml");
+      write_config(config, db);
+      const fs::path bin = dir.path() / ("bin-" + name);
+      fs::create_directories(bin);
+      for (const auto& [tool, from] : {std::pair{"vigild", vigild_dir}, {"vigilctl", ctl_dir}}) {
+        if (!fs::exists(bin / tool)) fs::create_symlink(fs::path(from) / tool, bin / tool);
+      }
+      for (const char* which : {"first", "second"}) {
+        const fs::path log =
+            dir.path() / (name + "-r" + std::to_string(round) + "-" + which + ".log");
+        const Run started = start_vigild(bin.string(), config, log);
+        std::printf(
+            "round %d %-6s vigild %-6s start to ready: %s wall %6.2f s  cpu %6.2f s  peak RSS "
+            "%7.1f MiB\n",
+            round, name.c_str(), which, started.ok ? "ok" : "FAILED", started.wall_s, started.cpu_s,
+            started.peak_mib);
+        print_phases(log);
+        std::fflush(stdout);
+      }
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -113,15 +185,22 @@ int main(int argc, char** argv) {
   const bool import_only = argc > 4 && std::string{argv[4]} == "import";
   if (argc > 3 && std::string{argv[3]} != "-") {
     const std::string tree = argv[3];  // another build tree, laid out as this one
-    builds.emplace_back("before", tree + "/daemon/ctl|" + tree + "/daemon/app");
+    if (fs::exists(fs::path(tree) / "vigild")) {
+      builds.emplace_back("before", tree + "|" + tree);  // binaries copied into one folder
+    } else {
+      builds.emplace_back("before", tree + "/daemon/ctl|" + tree + "/daemon/app");
+    }
   }
   builds.emplace_back("after", fs::path(VIGILCTL_PATH).parent_path().string() + "|" +
                                    fs::path(VIGILD_PATH).parent_path().string());
   TempDir dir("vigil-bench-import");
   const fs::path csv = dir.path() / "people.csv";
-  write_people(csv, rows);
-  std::printf("people.csv: %zu rows, %.1f MiB\n", rows,
-              static_cast<double>(fs::file_size(csv)) / 1048576.0);
+  if (std::getenv("BENCH_IMPORTED_DB") == nullptr) {
+    write_people(csv, rows);
+    std::printf("people.csv: %zu rows, %.1f MiB\n", rows,
+                static_cast<double>(fs::file_size(csv)) / 1048576.0);
+  }
+  if (std::getenv("BENCH_START_ONLY") != nullptr) return start_only(builds, dir, csv, rounds);
   for (int round = 1; round <= rounds; ++round) {
     for (const auto& [name, dirs] : builds) {
       // "directory of vigilctl|directory of vigild".

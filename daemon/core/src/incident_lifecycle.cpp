@@ -80,13 +80,14 @@ const std::vector<EventKind>& incident_action_kinds() {
 
 const std::vector<EventKind>& incident_source_kinds() {
   static const std::vector<EventKind> kinds{
-      EventKind::access_granted,     EventKind::access_denied,  EventKind::journal_integrity,
-      EventKind::door_forced,        EventKind::door_held_open, EventKind::line_tamper,
-      EventKind::device_offline,     EventKind::output_failed,  EventKind::rex_stuck,
-      EventKind::door_open_at_start, EventKind::clock_jump,     EventKind::incident_reported,
+      EventKind::access_granted,     EventKind::access_denied,   EventKind::journal_integrity,
+      EventKind::door_forced,        EventKind::door_held_open,  EventKind::line_tamper,
+      EventKind::device_offline,     EventKind::output_failed,   EventKind::rex_stuck,
+      EventKind::door_open_at_start, EventKind::clock_jump,      EventKind::incident_reported,
       EventKind::two_person_alone,
 
-      EventKind::deficiency_overdue,
+      EventKind::deficiency_overdue, EventKind::alarm_intrusion, EventKind::alarm_panic,
+      EventKind::alarm_tamper,       EventKind::fire_release,
   };
   return kinds;
 }

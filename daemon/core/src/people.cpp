@@ -124,6 +124,17 @@ std::uint32_t PeopleDirectory::level_position(const AccessLevelId& level) {
 // Most people hold one or two levels: those fit in the record. Longer lists
 // are interned, each distinct sequence once.
 void PeopleDirectory::store_levels(const std::vector<AccessLevelId>& levels, Record& record) {
+  if (levels.size() <= 2) {
+    // The common case without a temporary vector (a bulk load stores
+    // 2,000,000 of these).
+    std::uint32_t pos[2] = {0, 0};
+    for (std::size_t i = 0; i < levels.size(); ++i) pos[i] = level_position(levels[i]);
+    if (pos[0] <= 0xFFFF && pos[1] <= 0xFFFF) {
+      record.levels = pos[0] | pos[1] << 16;
+      record.flags = static_cast<std::uint8_t>(record.flags | (levels.size() << 3));
+      return;
+    }
+  }
   std::vector<std::uint32_t> set{static_cast<std::uint32_t>(levels.size())};
   for (const auto& level : levels) set.push_back(level_position(level));
   if (set[0] <= 2 && std::all_of(set.begin() + 1, set.end(), [](auto p) { return p <= 0xFFFF; })) {
@@ -159,7 +170,9 @@ std::uint32_t PeopleDirectory::store_dates(const Credential& credential, std::ui
 }
 
 void PeopleDirectory::add_person(const Person& person) {
-  const auto existing = person_position(person.id);
+  const std::size_t hash = hash_text(person.id.str());
+  const auto existing = people_by_id_.find(
+      hash, [&](std::uint32_t pos) { return text_of(people_[pos]).first == person.id.str(); });
   Record record;
   record.text = store_text(person, existing ? &people_[*existing] : nullptr);
   record.clearance = static_cast<std::uint8_t>(person.clearance.level);
@@ -180,7 +193,7 @@ void PeopleDirectory::add_person(const Person& person) {
   const auto pos = static_cast<std::uint32_t>(people_.size());
   people_.push_back(record);
   generation_ = next_generation();
-  people_by_id_.insert(hash_text(person.id.str()), pos,
+  people_by_id_.insert(hash, pos,
                        [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   if (!pin_slots_.empty()) pin_slots_.push_back(0);
   adopt_orphans(pos, person.id);
@@ -213,7 +226,9 @@ void PeopleDirectory::add_credential(const Credential& credential) {
   auto holder = person_position(credential.person);
   if (!holder) throw std::out_of_range("no person '" + credential.person.str() + "'");
   const CardNumber& card = credential.card;
-  const auto existing = card_position(card);
+  const std::size_t hash = hash_card(card);
+  const auto existing =
+      cards_by_number_.find(hash, [&](std::uint32_t pos) { return cards_[pos].card() == card; });
   CardEntry entry{static_cast<std::uint32_t>(card.number),
                   static_cast<std::uint32_t>(card.number >> 32), card.facility, *holder, 0};
   entry.dates = store_dates(credential, existing ? cards_[*existing].dates & ~kInactive : 0);
@@ -224,8 +239,7 @@ void PeopleDirectory::add_credential(const Credential& credential) {
   }
   const auto pos = static_cast<std::uint32_t>(cards_.size());
   cards_.push_back(entry);
-  cards_by_number_.insert(hash_card(card), pos,
-                          [&](std::uint32_t p) { return hash_card(cards_[p].card()); });
+  cards_by_number_.insert(hash, pos, [&](std::uint32_t p) { return hash_card(cards_[p].card()); });
 }
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {

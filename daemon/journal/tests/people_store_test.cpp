@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "journal_test_support.hpp"
 #include "roster_test_support.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/roster.hpp"
+#include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
 namespace {
@@ -115,6 +119,53 @@ TEST(PeopleStore, SharesAFileWithTheJournal) {
   journal.append(events);
   EXPECT_EQ(roster.store().count().people, 1u);
   EXPECT_TRUE(journal.verify().ok);
+}
+
+// The load reads each table in rowid order and takes a person's levels as
+// the run of level rows standing first at their turn (s21-startup). Levels
+// rewritten by a later import stand at the table's end, out of line, and
+// rows put in by hand may break position order: each such person is read
+// again by key, so every person loads with exactly their levels in order.
+std::vector<std::string> levels_of(const core::PeopleDirectory& directory, const char* id) {
+  std::vector<std::string> out;
+  const auto p = directory.find_person(core::PersonId{id});
+  if (!p) return {"(missing)"};
+  for (const auto& level : p->access_levels().to_vector()) out.push_back(level.str());
+  return out;
+}
+
+TEST(PeopleStore, LoadsEachPersonsLevelsInOrderWhateverOrderTheRowsStandIn) {
+  TempDir dir;
+  {
+    Roster roster{dir.file("vigil.db"), "tester"};
+    roster.import(file({person("alice", "Alice", {"staff", "lab"}), person("bob", "Bob", {"night"}),
+                        person("carol", "Carol", {}), person("dan", "Dan", {"staff"})},
+                       {card(12, 1, "alice"), card(12, 2, "bob")}),
+                  at(0));
+    // alice's and carol's level rows are deleted and written again at the
+    // end of person_levels; erin is new, after them.
+    roster.import(file({person("alice", "Alice", {"lab", "vault", "staff"}),
+                        person("bob", "Bob", {"night"}), person("carol", "Carol", {"staff"}),
+                        person("dan", "Dan", {"staff"}), person("erin", "Erin", {"lab", "night"})},
+                       {card(12, 1, "alice"), card(12, 2, "bob"), card(12, 5, "erin")}),
+                  at(1));
+  }
+  {
+    // frank's rows by hand, position 1 standing before position 0.
+    sqlite::Database db{dir.file("vigil.db")};
+    db.exec("INSERT INTO people (id, name, active) VALUES ('frank', 'Frank', 1)");
+    db.exec("INSERT INTO person_levels (person, position, level) VALUES ('frank', 1, 'vault')");
+    db.exec("INSERT INTO person_levels (person, position, level) VALUES ('frank', 0, 'staff')");
+  }
+  const auto directory = PeopleStore{dir.file("vigil.db")}.load();
+  EXPECT_EQ(directory.person_count(), 6u);
+  EXPECT_EQ(levels_of(directory, "alice"), (std::vector<std::string>{"lab", "vault", "staff"}));
+  EXPECT_EQ(levels_of(directory, "bob"), (std::vector<std::string>{"night"}));
+  EXPECT_EQ(levels_of(directory, "carol"), (std::vector<std::string>{"staff"}));
+  EXPECT_EQ(levels_of(directory, "dan"), (std::vector<std::string>{"staff"}));
+  EXPECT_EQ(levels_of(directory, "erin"), (std::vector<std::string>{"lab", "night"}));
+  EXPECT_EQ(levels_of(directory, "frank"), (std::vector<std::string>{"staff", "vault"}));
+  EXPECT_EQ(directory.find_card({12, 5})->person.id(), core::PersonId{"erin"});
 }
 
 }  // namespace

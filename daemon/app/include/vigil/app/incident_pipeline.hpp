@@ -60,9 +60,13 @@ class IncidentPipeline {
   std::uint64_t events_stored() const { return events_stored_; }
 
   // Before the journal writer starts (on the caller's thread): runs the rules
-  // over the events after the cursor, left there by a daemon older than this
-  // pipeline, stores their incidents and moves the cursor. Returns how many.
+  // over the events after the cursor (left there by a daemon older than this
+  // pipeline, or by vigilctl: an import's person_added rows), stores their
+  // incidents and moves the cursor to the head. Reads only replay_kinds()
+  // through the kind index. Returns how many incidents it raised.
   std::size_t replay(const std::filesystem::path& database);
+  // The kinds store() acts on: incident sources and streamed events.
+  static const std::vector<core::EventKind>& replay_kinds();
 
   // WriterOptions::in_batch_transaction. Writer thread only.
   void in_transaction(std::span<const core::Event> events, journal::sqlite::Database& db);
