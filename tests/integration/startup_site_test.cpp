@@ -66,7 +66,8 @@ TEST(StartUpSite, ARestartOverAnImportKeepsTheMusterListAndRaisesTheIncidentLeft
     journal::Journal journal(site.journal_path());
     core::Event forced;
     forced.kind = core::EventKind::door_forced;
-    forced.time = core::TimePoint{std::chrono::system_clock::now().time_since_epoch()};
+    forced.time =
+        std::chrono::time_point_cast<core::TimePoint::duration>(std::chrono::system_clock::now());
     forced.door = core::DoorId{"lobby-main"};
     std::vector<core::Event> events{forced};
     journal.append(events);

@@ -123,7 +123,8 @@ TEST(ControlQueryPath, NoRowReachesTheOperatorWhileTheWriterCannotCommitTheAudit
   server.start();
   // A first query while the writer is free: the server's read connection is open.
   ASSERT_EQ(
-      read_reply(send_request(config.control_socket, {{"log", "query", "--zone", "lab-a"}})).rc, 0);
+      read_reply(send_request(config.control_socket, {{"log", "query", "--zone", "lab-a"}, {}})).rc,
+      0);
   ASSERT_EQ(audited().size(), 1u);
 
   // Another connection holds the write lock: the writer cannot commit.
@@ -131,8 +132,8 @@ TEST(ControlQueryPath, NoRowReachesTheOperatorWhileTheWriterCannotCommitTheAudit
   blocker.exec("BEGIN IMMEDIATE");
   submitted.emplace();
   auto record_submitted = submitted->get_future();
-  const int client =
-      send_request(config.control_socket, {{"log", "query", "--zone", "lab-a", "--format", "csv"}});
+  const int client = send_request(config.control_socket,
+                                  {{"log", "query", "--zone", "lab-a", "--format", "csv"}, {}});
 
   // The record is with the writer, the query's rows are built, and the
   // server is waiting for the commit: the operator has received nothing.
@@ -163,7 +164,7 @@ TEST(ControlQueryPath, AnAuditRecordThatCannotBeMadeDurableWithholdsTheRows) {
   // What vigild's sink answers when the writer did not commit in time.
   ControlServer server(config, [](core::Event) { return false; });
   server.start();
-  const auto reply = read_reply(send_request(config.control_socket, {{"log", "query"}}));
+  const auto reply = read_reply(send_request(config.control_socket, {{"log", "query"}, {}}));
   EXPECT_EQ(reply.rc, 1);
   EXPECT_EQ(reply.out, "");
   EXPECT_NE(reply.err.find("the audit record could not be journalled; nothing returned"),
