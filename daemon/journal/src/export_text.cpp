@@ -33,10 +33,54 @@ void csv_int(std::string& out, std::int64_t v) {
 // export's hot path.
 void append_hex(std::string& out, std::span<const std::uint8_t> bytes) {
   constexpr char kDigits[] = "0123456789abcdef";
+  const std::size_t at = out.size();
+  out.resize(at + 2 * bytes.size());
+  char* p = out.data() + at;
   for (auto b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0f];
+    *p++ = kDigits[b >> 4];
+    *p++ = kDigits[b & 0x0f];
   }
+}
+
+// core::format_utc's text ("YYYY-MM-DDTHH:MM:SS.ffffffZ") without a string
+// and an snprintf per row: an export's rows come in time order, so the
+// date part is made once a day and the time of day is written digit by
+// digit. Times before 1970 or after 9999 go through format_utc itself.
+void append_utc(std::string& out, std::int64_t ts_us) {
+  constexpr std::int64_t kYear10000Us = 253'402'300'800'000'000;
+  if (ts_us < 0 || ts_us >= kYear10000Us) {
+    out += core::format_utc(core::from_unix_micros(ts_us));
+    return;
+  }
+  thread_local std::int64_t cached_day = -1;
+  thread_local std::string cached_date;  // "YYYY-MM-DDT"
+  const std::int64_t secs = ts_us / 1'000'000;
+  const std::int64_t day = secs / 86'400;
+  if (day != cached_day) {
+    cached_date = core::format_utc(core::from_unix_micros(day * 86'400 * 1'000'000)).substr(0, 11);
+    cached_day = day;
+  }
+  out += cached_date;
+  const auto sod = static_cast<unsigned>(secs - day * 86'400);
+  auto frac = static_cast<unsigned>(ts_us - secs * 1'000'000);
+  const std::size_t at = out.size();
+  out.resize(at + 16);  // "HH:MM:SS.ffffffZ"
+  char* p = out.data() + at;
+  auto two = [&p](unsigned v) {
+    *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  };
+  two(sod / 3600);
+  *p++ = ':';
+  two(sod / 60 % 60);
+  *p++ = ':';
+  two(sod % 60);
+  *p++ = '.';
+  for (int i = 5; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  p[6] = 'Z';
 }
 
 void csv_name(std::string& out, const std::optional<NameRef>& name) {
@@ -167,7 +211,7 @@ void append_csv_row(std::string& out, const ExportRow& row) {
   out += ',';
   csv_int(out, row.ts_us);
   out += ',';
-  out += core::format_utc(core::from_unix_micros(row.ts_us));
+  append_utc(out, row.ts_us);
   out += ',';
   csv_int(out, row.kind.id);
   out += ',';

@@ -2,8 +2,13 @@
 // SHA-256 as they are written, so the data is read from SQLite once.
 #include <openssl/evp.h>
 
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <ostream>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "export_text.hpp"
 #include "vigil/journal/archive.hpp"
@@ -51,6 +56,98 @@ class HashingWriter {
   std::string buffer_;
 };
 
+// Rows handed from the thread reading SQLite to the one formatting,
+// hashing and writing, a batch at a time, in order: two batches, so each
+// thread works on one while the other fills or drains the other. Reading
+// is about a third of an export's CPU, formatting and writing the rest
+// (docs/benchmarks.md, "s21: signed export"). The rows in a batch are
+// reused, so their strings keep their capacity from batch to batch.
+class RowPipe {
+ public:
+  static constexpr std::size_t kBatchRows = 512;
+  RowPipe() {
+    for (auto& b : batches_) b.rows.resize(kBatchRows);
+  }
+
+  // Reader side: copies the row into the filling batch; hands a full one over.
+  void put(const ExportRow& row) {
+    Batch& b = batches_[fill_];
+    if (filled_ == 0) wait_until_drained(b);  // the writer may still be on it
+    b.rows[filled_++] = row;
+    if (filled_ == kBatchRows) hand_over();
+  }
+  // Reader side, at the end (also after a failure): the last rows, then done.
+  void close() {
+    if (filled_ > 0) hand_over();
+    std::lock_guard lock{mutex_};
+    closed_ = true;
+    changed_.notify_all();
+  }
+  // Writer side: each row in order; false from `visit` or an exception stops it.
+  template <typename Visit>
+  void drain(Visit&& visit) {
+    std::size_t take = 0;
+    for (;;) {
+      Batch& b = batches_[take];
+      {
+        std::unique_lock lock{mutex_};
+        changed_.wait(lock, [&] { return b.full || closed_; });
+        if (!b.full) return;  // closed and nothing left
+      }
+      for (std::size_t i = 0; i < b.count; ++i) visit(b.rows[i]);
+      {
+        std::lock_guard lock{mutex_};
+        b.full = false;
+        b.count = 0;
+        changed_.notify_all();
+      }
+      take ^= 1;
+    }
+  }
+  // Writer side, on failure: the reader stops at its next row.
+  void abandon(std::exception_ptr error) {
+    std::lock_guard lock{mutex_};
+    error_ = std::move(error);
+    changed_.notify_all();
+  }
+  std::exception_ptr error() {
+    std::lock_guard lock{mutex_};
+    return error_;
+  }
+
+ private:
+  struct Batch {
+    std::vector<ExportRow> rows;
+    std::size_t count = 0;  // rows handed over (set under the lock)
+    bool full = false;      // handed over, not yet drained
+  };
+  void wait_until_drained(Batch& b) {
+    std::unique_lock lock{mutex_};
+    changed_.wait(lock, [&] { return !b.full || error_; });
+    if (error_) throw Abandoned{};
+  }
+  void hand_over() {
+    std::lock_guard lock{mutex_};
+    batches_[fill_].count = filled_;
+    batches_[fill_].full = true;
+    filled_ = 0;
+    fill_ ^= 1;
+    changed_.notify_all();
+  }
+
+ public:
+  struct Abandoned {};  // thrown through the reader's row loop to stop it
+
+ private:
+  Batch batches_[2];
+  std::size_t fill_ = 0;    // the batch the reader fills (reader only)
+  std::size_t filled_ = 0;  // rows in it so far (reader only)
+  bool closed_ = false;
+  std::exception_ptr error_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
 // Only a time range and paging: the selection is every row in its seq range
 // (and the rows are checked to be consecutive).
 bool range_only(const Filter& f) {
@@ -84,25 +181,46 @@ ExportManifest write_export(const Journal& journal, const ExportRequest& request
   HashingWriter out(data);
   const bool csv = request.format == ExportFormat::csv;
   out.buffer() += csv ? kCsvHeader : "[";
-  // Archived months too (archive.hpp): the rows are the same as before archiving.
-  for_each_row_with_archives(journal, request.filter, [&](const ExportRow& row) {
-    if (manifest.rows == 0) {
-      manifest.first_seq = row.seq;
-      manifest.first_prev_hash = to_hex(row.prev_hash);
-    } else if (row.seq != previous_seq + 1 || row.prev_hash != previous_hash) {
-      consecutive = false;
+  // Archived months too (archive.hpp): the rows are the same as before
+  // archiving. This thread reads them; `writer` formats, hashes and writes.
+  RowPipe pipe;
+  std::thread writer([&] {
+    try {
+      pipe.drain([&](const ExportRow& row) {
+        if (manifest.rows == 0) {
+          manifest.first_seq = row.seq;
+          manifest.first_prev_hash = to_hex(row.prev_hash);
+        } else if (row.seq != previous_seq + 1 || row.prev_hash != previous_hash) {
+          consecutive = false;
+        }
+        if (csv) {
+          append_csv_row(out.buffer(), row);
+        } else {
+          out.buffer() += manifest.rows == 0 ? "\n" : ",\n";
+          append_json_row(out.buffer(), row);
+        }
+        ++manifest.rows;
+        previous_seq = row.seq;
+        previous_hash = row.hash;
+        out.maybe_flush();
+      });
+    } catch (...) {
+      pipe.abandon(std::current_exception());
     }
-    if (csv) {
-      append_csv_row(out.buffer(), row);
-    } else {
-      out.buffer() += manifest.rows == 0 ? "\n" : ",\n";
-      append_json_row(out.buffer(), row);
-    }
-    ++manifest.rows;
-    previous_seq = row.seq;
-    previous_hash = row.hash;
-    out.maybe_flush();
   });
+  std::exception_ptr read_error;
+  try {
+    for_each_row_with_archives(journal, request.filter,
+                               [&](const ExportRow& row) { pipe.put(row); });
+  } catch (const RowPipe::Abandoned&) {
+    // the writer failed: its error is the one to report
+  } catch (...) {
+    read_error = std::current_exception();
+  }
+  pipe.close();
+  writer.join();
+  if (auto write_error = pipe.error()) std::rethrow_exception(write_error);
+  if (read_error) std::rethrow_exception(read_error);
   if (!csv) out.buffer() += "\n]\n";
   if (manifest.rows > 0) {
     manifest.last_seq = previous_seq;
