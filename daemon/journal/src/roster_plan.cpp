@@ -407,13 +407,13 @@ std::string clearance_text(const core::Clearance& clearance) {
   std::string out = core::to_string(clearance.level);
   if (clearance.expires) {
     out += " until ";
-    out += core::format_date(*clearance.expires);
+    out += date_text(*clearance.expires);
   }
   return out;
 }
 
 std::string time_text(const std::optional<core::TimePoint>& time) {
-  return time ? core::format_utc(*time) : std::string{"none"};
+  return time ? utc_text(*time) : std::string{"none"};
 }
 
 }  // namespace vigil::journal

@@ -1,6 +1,9 @@
 #include "roster_rows.hpp"
 
+#include <array>
+
 #include "event_row.hpp"
+#include "schema.hpp"
 
 namespace vigil::journal {
 namespace {
@@ -156,15 +159,17 @@ void ensure_roster_tables(sqlite::Database& db) {
   const char* count_sql =
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
       "('revoked_cards', 'roster_version')";
-  if (db.query_int(count_sql) == 2 && people_steps_applied(db)) return;
-  sqlite::Transaction transaction{db};
-  db.exec(kRosterTables);
-  // Checked again inside the write lock: another process may have just
-  // applied them.
-  for (const auto& step : kPeopleSteps) {
-    if (db.query_int(step.present) == 0) db.exec(step.apply);
+  if (db.query_int(count_sql) != 2 || !people_steps_applied(db)) {
+    sqlite::Transaction transaction{db};
+    db.exec(kRosterTables);
+    // Checked again inside the write lock: another process may have just
+    // applied them.
+    for (const auto& step : kPeopleSteps) {
+      if (db.query_int(step.present) == 0) db.exec(step.apply);
+    }
+    transaction.commit();
   }
-  transaction.commit();
+  ensure_people_layout(db);  // after the steps: it copies the clearance columns
 }
 
 namespace {
@@ -178,6 +183,42 @@ void bind_optional_text(sqlite::Statement& statement, int index, const std::stri
 }
 
 }  // namespace
+
+namespace {
+
+template <typename Key, std::size_t N = 4>
+class RecentTexts {
+ public:
+  template <typename Format>
+  const std::string& get(Key key, Format format) {
+    for (std::size_t i = 0; i < used_; ++i) {
+      if (slots_[i].first == key) return slots_[i].second;
+    }
+    auto& slot = slots_[next_];
+    next_ = (next_ + 1) % N;
+    if (used_ < N) ++used_;
+    slot.first = key;
+    slot.second = format(key);
+    return slot.second;
+  }
+
+ private:
+  std::array<std::pair<Key, std::string>, N> slots_{};
+  std::size_t used_ = 0;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+const std::string& date_text(core::LocalDate date) {
+  thread_local RecentTexts<core::LocalDate> recent;
+  return recent.get(date, [](core::LocalDate d) { return core::format_date(d); });
+}
+
+const std::string& utc_text(core::TimePoint time) {
+  thread_local RecentTexts<core::TimePoint> recent;
+  return recent.get(time, [](core::TimePoint t) { return core::format_utc(t); });
+}
 
 core::Clearance column_clearance(const sqlite::Statement& select, int level, int expires) {
   core::Clearance clearance;
@@ -236,8 +277,11 @@ void write_person_rows(sqlite::Database& db, const core::Person& person, bool ad
                      clearance.level == core::ClearanceLevel::none
                          ? std::string{}
                          : core::to_string(clearance.level));
-  bind_optional_text(*upsert, 5,
-                     clearance.expires ? core::format_date(*clearance.expires) : std::string{});
+  if (clearance.expires) {
+    upsert->bind(5, std::string_view{date_text(*clearance.expires)});
+  } else {
+    upsert->bind_null(5);
+  }
   upsert->step();
 
   if (!added) {

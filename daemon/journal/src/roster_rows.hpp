@@ -20,6 +20,13 @@ namespace vigil::journal {
 // roster commit from the stream of journal commits with one cheap read).
 void ensure_roster_tables(sqlite::Database& db);
 
+// core::format_date and core::format_utc with their last few texts kept
+// (per thread): an import's rows mostly share a few dates (the site's
+// validity and clearance days), and the two snprintf calls were ~2.5 % of
+// a large import's CPU (s21 perf). The reference lasts until the next call.
+const std::string& date_text(core::LocalDate date);
+const std::string& utc_text(core::TimePoint time);
+
 // The clearance columns (level text, last day text) of a people row.
 core::Clearance column_clearance(const sqlite::Statement& select, int level, int expires);
 

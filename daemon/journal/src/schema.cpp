@@ -65,19 +65,25 @@ CREATE INDEX events_by_zone_without_door ON events(zone_id)
   WHERE zone_id IS NOT NULL AND door_id IS NULL;
 )sql";
 
-// The people store's tables (owned by people_store.cpp), unchanged from v1.
+// The people store's tables (owned by people_store.cpp). WITHOUT ROWID
+// (s22-import): each table is one B-tree keyed by its primary key. A rowid
+// table with a TEXT key is two (the rows by rowid and the key's autoindex),
+// so every person, level and card of an import cost two inserts, 9 a person
+// where these take 5; a read by key is one descent, not two. Files made
+// before are rebuilt on open (ensure_people_layout). `people` gains its
+// clearance columns through ensure_roster_tables' steps, like older files.
 constexpr const char* kPeopleSchema = R"sql(
 CREATE TABLE IF NOT EXISTS people (
   id     TEXT PRIMARY KEY,
   name   TEXT NOT NULL,
   active INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS person_levels (
   person   TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   level    TEXT NOT NULL,
   PRIMARY KEY (person, position)
-);
+) WITHOUT ROWID;
 -- card is "facility:number", the same text as the journal's card column, so
 -- a 64-bit card number never meets SQLite's signed integers.
 CREATE TABLE IF NOT EXISTS credentials (
@@ -86,8 +92,57 @@ CREATE TABLE IF NOT EXISTS credentials (
   active         INTEGER NOT NULL,
   valid_from_us  INTEGER,
   valid_until_us INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credentials_by_person ON credentials(person);
+)sql";
+
+// 1 when the three tables above are WITHOUT ROWID (pragma_table_list: 3.37).
+constexpr const char* kPeopleLayoutCurrent =
+    "SELECT count(*) = 3 FROM pragma_table_list WHERE schema = 'main' AND wr = 1 AND name IN "
+    "('people', 'person_levels', 'credentials')";
+
+// An older file's tables copied into WITHOUT ROWID ones of the same columns
+// (people's clearance columns as ensure_roster_tables adds them), the old
+// ones dropped and the new ones renamed. Run with foreign keys off: with
+// them on, DROP TABLE people deletes every row first and the cascade takes
+// the levels and cards with it.
+constexpr const char* kPeopleLayoutMigration = R"sql(
+CREATE TABLE people_v3 (
+  id     TEXT PRIMARY KEY,
+  name   TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  clearance TEXT
+    CHECK (clearance IS NULL OR clearance IN ('confidential', 'secret', 'top_secret')),
+  clearance_expires TEXT
+    CHECK (clearance_expires IS NULL OR clearance_expires GLOB
+    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+) WITHOUT ROWID;
+INSERT INTO people_v3 (id, name, active, clearance, clearance_expires)
+  SELECT id, name, active, clearance, clearance_expires FROM people;
+CREATE TABLE person_levels_v3 (
+  person   TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  level    TEXT NOT NULL,
+  PRIMARY KEY (person, position)
+) WITHOUT ROWID;
+INSERT INTO person_levels_v3 (person, position, level)
+  SELECT person, position, level FROM person_levels;
+CREATE TABLE credentials_v3 (
+  card           TEXT PRIMARY KEY,
+  person         TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  active         INTEGER NOT NULL,
+  valid_from_us  INTEGER,
+  valid_until_us INTEGER
+) WITHOUT ROWID;
+INSERT INTO credentials_v3 (card, person, active, valid_from_us, valid_until_us)
+  SELECT card, person, active, valid_from_us, valid_until_us FROM credentials;
+DROP TABLE credentials;
+DROP TABLE person_levels;
+DROP TABLE people;
+ALTER TABLE people_v3 RENAME TO people;
+ALTER TABLE person_levels_v3 RENAME TO person_levels;
+ALTER TABLE credentials_v3 RENAME TO credentials;
+CREATE INDEX credentials_by_person ON credentials(person);
 )sql";
 
 // 8 KiB pages: an index insert in the middle of a B-tree (person, door)
@@ -137,6 +192,30 @@ void ensure_query_indexes(sqlite::Database& db) {
   if (db.query_int(kQueryIndexesCurrent) == 1) return;
   sqlite::Transaction transaction{db};
   db.exec(kQueryIndexes);
+  transaction.commit();
+}
+
+void ensure_people_layout(sqlite::Database& db) {
+  if (db.query_int(kPeopleLayoutCurrent) == 1) return;
+  // foreign_keys cannot change inside a transaction: off before it, back on
+  // after it (open_database turned it on), also when the migration throws.
+  db.exec("PRAGMA foreign_keys=OFF");
+  struct KeysBackOn {
+    sqlite::Database& db;
+    ~KeysBackOn() {
+      try {
+        db.exec("PRAGMA foreign_keys=ON");
+      } catch (...) {  // a destructor must not throw; the next open sets it
+      }
+    }
+  } keys_back_on{db};
+  sqlite::Transaction transaction{db};
+  // Checked again under the write lock: another process may have just done it.
+  if (db.query_int(kPeopleLayoutCurrent) == 1) return;
+  // The same rows under the same keys: no reference can break that did not
+  // before, so no foreign_key_check (it would also refuse a file for rows
+  // in tables this does not touch).
+  db.exec(kPeopleLayoutMigration);
   transaction.commit();
 }
 

@@ -33,4 +33,11 @@ void create_journal_tables(sqlite::Database& db);
 // format version: an index holds nothing the rows do not.
 void ensure_query_indexes(sqlite::Database& db);
 
+// The people store's tables (people, person_levels, credentials) as WITHOUT
+// ROWID tables: a file made before s22 has rowid tables and is rebuilt, rows
+// kept, in one write transaction (foreign keys off around it). Not part of
+// the chain or the format version. Call outside any transaction; after the
+// people store's column steps (ensure_roster_tables calls it).
+void ensure_people_layout(sqlite::Database& db);
+
 }  // namespace vigil::journal
