@@ -61,6 +61,6 @@ for round in $(seq 1 "$rounds"); do
 done
 for side in before after; do
   build=$before; [ $side = after ] && build=$after
-  "$build/daemon/ctl/vigilctl" log verify --config "$scratch/$side.yaml" | tail -1
+  "$build/daemon/ctl/vigilctl" log verify --config "$scratch/$side.yaml" 2>&1 | grep -v "public key"
   echo "$side dump md5 (attrs hold no times but the import's own): $(dump "$scratch/$side.db" | md5sum)"
 done
