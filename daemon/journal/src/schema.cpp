@@ -72,29 +72,35 @@ CREATE INDEX events_by_zone_without_door ON events(zone_id)
 // where these take 5; a read by key is one descent, not two. Files made
 // before are rebuilt on open (ensure_people_layout). `people` gains its
 // clearance columns through ensure_roster_tables' steps, like older files.
-constexpr const char* kPeopleSchema = R"sql(
-CREATE TABLE IF NOT EXISTS people (
-  id     TEXT PRIMARY KEY,
-  name   TEXT NOT NULL,
-  active INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS person_levels (
-  person   TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  level    TEXT NOT NULL,
-  PRIMARY KEY (person, position)
-) WITHOUT ROWID;
--- card is "facility:number", the same text as the journal's card column, so
--- a 64-bit card number never meets SQLite's signed integers.
-CREATE TABLE IF NOT EXISTS credentials (
-  card           TEXT PRIMARY KEY,
-  person         TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-  active         INTEGER NOT NULL,
-  valid_from_us  INTEGER,
-  valid_until_us INTEGER
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS credentials_by_person ON credentials(person);
-)sql";
+// The two child tables' columns are macros, shared by a new file's schema
+// and the migration (string literals concatenate at compile time).
+#define VIGIL_PERSON_LEVELS_COLUMNS                                     \
+  "(\n"                                                                 \
+  "  person   TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,\n" \
+  "  position INTEGER NOT NULL,\n"                                      \
+  "  level    TEXT NOT NULL,\n"                                         \
+  "  PRIMARY KEY (person, position)\n"                                  \
+  ") WITHOUT ROWID;\n"
+// card is "facility:number", the same text as the journal's card column, so
+// a 64-bit card number never meets SQLite's signed integers.
+#define VIGIL_CREDENTIALS_COLUMNS                                             \
+  "(\n"                                                                       \
+  "  card           TEXT PRIMARY KEY,\n"                                      \
+  "  person         TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,\n" \
+  "  active         INTEGER NOT NULL,\n"                                      \
+  "  valid_from_us  INTEGER,\n"                                               \
+  "  valid_until_us INTEGER\n"                                                \
+  ") WITHOUT ROWID;\n"
+
+constexpr const char* kPeopleSchema =
+    "CREATE TABLE IF NOT EXISTS people (\n"
+    "  id     TEXT PRIMARY KEY,\n"
+    "  name   TEXT NOT NULL,\n"
+    "  active INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS person_levels " VIGIL_PERSON_LEVELS_COLUMNS
+    "CREATE TABLE IF NOT EXISTS credentials " VIGIL_CREDENTIALS_COLUMNS
+    "CREATE INDEX IF NOT EXISTS credentials_by_person ON credentials(person);\n";
 
 // 1 when the three tables above are WITHOUT ROWID (pragma_table_list: 3.37).
 constexpr const char* kPeopleLayoutCurrent =
@@ -119,21 +125,10 @@ CREATE TABLE people_v3 (
 ) WITHOUT ROWID;
 INSERT INTO people_v3 (id, name, active, clearance, clearance_expires)
   SELECT id, name, active, clearance, clearance_expires FROM people;
-CREATE TABLE person_levels_v3 (
-  person   TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  level    TEXT NOT NULL,
-  PRIMARY KEY (person, position)
-) WITHOUT ROWID;
+CREATE TABLE person_levels_v3 )sql" VIGIL_PERSON_LEVELS_COLUMNS R"sql(
 INSERT INTO person_levels_v3 (person, position, level)
   SELECT person, position, level FROM person_levels;
-CREATE TABLE credentials_v3 (
-  card           TEXT PRIMARY KEY,
-  person         TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-  active         INTEGER NOT NULL,
-  valid_from_us  INTEGER,
-  valid_until_us INTEGER
-) WITHOUT ROWID;
+CREATE TABLE credentials_v3 )sql" VIGIL_CREDENTIALS_COLUMNS R"sql(
 INSERT INTO credentials_v3 (card, person, active, valid_from_us, valid_until_us)
   SELECT card, person, active, valid_from_us, valid_until_us FROM credentials;
 DROP TABLE credentials;
@@ -144,6 +139,8 @@ ALTER TABLE person_levels_v3 RENAME TO person_levels;
 ALTER TABLE credentials_v3 RENAME TO credentials;
 CREATE INDEX credentials_by_person ON credentials(person);
 )sql";
+#undef VIGIL_PERSON_LEVELS_COLUMNS
+#undef VIGIL_CREDENTIALS_COLUMNS
 
 // 8 KiB pages: an index insert in the middle of a B-tree (person, door)
 // splits and rebalances pages half as often as with 4 KiB, which measured
