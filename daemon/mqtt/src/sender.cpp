@@ -145,9 +145,4 @@ void Sender::pause(std::chrono::milliseconds d) {
   wake_.wait_for(lock, d, [&] { return stopping_; });
 }
 
-void Sender::pause_until(Clock::time_point t) {
-  std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, t, [&] { return stopping_ || lost_; });
-}
-
 }  // namespace vigil::mqtt
