@@ -47,6 +47,7 @@ void Sender::kick() {
   {
     std::lock_guard lock(mutex_);
     kicked_ = true;
+    outbox_changed_ = true;
   }
   wake_.notify_all();
 }

@@ -165,7 +165,8 @@ class Sender {
   std::condition_variable progress_;  // a row left the outbox
   bool stopping_ = false;
   bool kicked_ = false;
-  bool answered_ = false;  // Paho answered a publish since the last wait
+  bool outbox_changed_ = false;  // kick(): rows committed since the sender last looked
+  bool answered_ = false;        // Paho answered a publish since the last wait
   bool lost_ = false;
   std::string status_;                                      // what the retained status should say
   bool status_sent_ = true;                                 // status_ announced on this connection
@@ -204,6 +205,12 @@ class Sender {
   // Rows read from the outbox after those in flight, not yet published
   // (sender thread only; oldest first; dropped with inflight_ on a lost link).
   std::deque<OutboxMessage> ahead_;
+  // The outbox may hold rows not yet read (sender thread only): set by a
+  // kick() that says rows were committed, on every connect, and by a read
+  // that filled the read-ahead. A state's or a PUBACK's wake-up does not
+  // query the outbox: that read would meet the journal writer's commit of
+  // the very incident it waits for, on SQLite's shared WAL index.
+  bool outbox_unread_ = true;
   // The newest row the broker acknowledged (sender thread only). Rows up to it
   // are deleted in stretches (docs/mqtt.md) and never sent again by this
   // process, even when still in the table.

@@ -85,6 +85,7 @@ bool Sender::connect_once() {
   inflight_.clear();
   retained_inflight_.clear();
   ahead_.clear();
+  outbox_unread_ = true;  // resent from the oldest unacknowledged row
   const int version = next_version_;
   renew_client(version);
   version_ = version == MQTTVERSION_5 ? 5 : 4;

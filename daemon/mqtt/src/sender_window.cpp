@@ -4,6 +4,7 @@
 // acknowledged rows deleted in stretches (sender.hpp, docs/mqtt.md).
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "sender.hpp"
 
@@ -68,6 +69,7 @@ Sender::Drain Sender::drain() {
       std::lock_guard lock(mutex_);
       if (lost_) return Drain::link_failed;
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
+      outbox_unread_ = std::exchange(outbox_changed_, false) || outbox_unread_;
     }
     if (!take_answers()) return Drain::link_failed;
     // States first on the wire (a checkpoint goes before the next outbox
@@ -78,7 +80,7 @@ Sender::Drain Sender::drain() {
     // from the rows read ahead, oldest first, as far as the rate allows.
     const auto now = Clock::now();
     while (inflight_.size() < window) {
-      if (ahead_.empty() && !read_ahead()) return Drain::storage_failed;
+      if (ahead_.empty() && outbox_unread_ && !read_ahead()) return Drain::storage_failed;
       if (ahead_.empty() || !rate_.take(now)) break;
       try {
         auto& row = ahead_.front();
@@ -182,7 +184,10 @@ bool Sender::read_ahead() {
   // After the newest row in flight, or the newest acknowledged when none is.
   const std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
   try {
-    for (auto& row : outbox_.peek_after(after, kReadAhead)) ahead_.push_back(std::move(row));
+    auto rows = outbox_.peek_after(after, kReadAhead);
+    // Fewer than asked for: nothing more until the next kick says so.
+    outbox_unread_ = rows.size() == kReadAhead;
+    for (auto& row : rows) ahead_.push_back(std::move(row));
   } catch (const OutboxError&) {
     return false;
   }

@@ -110,7 +110,8 @@ TEST_F(PipelineTest, AStateSetBeforeAnIncidentGoesBeforeItAndAStopLeavesTheNewes
   const auto order = [&] {
     std::vector<std::string> out;
     for (const auto& m : console.messages()) {
-      if (m.topic == state_topic) out.push_back("state " + std::to_string(json_of(m)["n"].get<int>()));
+      if (m.topic == state_topic)
+        out.push_back("state " + std::to_string(json_of(m)["n"].get<int>()));
       if (m.topic.find("/incident/") != std::string::npos) out.push_back("incident");
     }
     return out;
