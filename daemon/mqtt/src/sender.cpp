@@ -47,6 +47,7 @@ void Sender::kick() {
   {
     std::lock_guard lock(mutex_);
     kicked_ = true;
+    outbox_changed_ = true;
   }
   wake_.notify_all();
 }
@@ -143,11 +144,6 @@ void Sender::run() {
 void Sender::pause(std::chrono::milliseconds d) {
   std::unique_lock lock(mutex_);
   wake_.wait_for(lock, d, [&] { return stopping_; });
-}
-
-void Sender::pause_until(Clock::time_point t) {
-  std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, t, [&] { return stopping_ || lost_; });
 }
 
 }  // namespace vigil::mqtt

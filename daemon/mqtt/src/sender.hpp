@@ -6,6 +6,9 @@
 // sender_window.cpp (the window in flight, the outbox read ahead of it, the
 // rate limit and the delete of acknowledged rows) and sender_retained.cpp
 // (retained states, kept newest per topic and refreshed before they expire).
+// Retained states and outbox rows are both published with several in flight:
+// the thread waits on one condition variable for new work and for Paho's
+// answers alike, so an incident never waits for a state's PUBACK.
 #pragma once
 
 #include <mqtt/async_client.h>
@@ -77,6 +80,19 @@ class Sender {
 
   enum class Drain { idle, link_failed, storage_failed };
 
+  // Told by Paho when a publish is answered (PUBACK, or a failure): wakes
+  // the sender thread, which waits for answers and new work on wake_.
+  class Answers : public ::mqtt::iaction_listener {
+   public:
+    explicit Answers(Sender& sender) : sender_(sender) {}
+    void on_success(const ::mqtt::token&) override { sender_.answered(); }
+    void on_failure(const ::mqtt::token&) override { sender_.answered(); }
+
+   private:
+    Sender& sender_;
+  };
+  void answered();
+
   // True when the token completed successfully before the deadline. Gives up
   // early (false) as soon as give_up() holds: the connection was lost, or
   // stop() does not want to wait for a broker that is not answering.
@@ -103,6 +119,18 @@ class Sender {
   // (max() when none must).
   std::chrono::steady_clock::time_point next_refresh() const;
   Drain drain();
+  // Books what the broker answered, in order, without waiting: the outbox
+  // rows acknowledged (acked_through_) and the retained states. False when
+  // Paho failed one (the link is gone).
+  bool take_answers();
+  // Waits until Paho answers a publish, new work comes, the link is lost,
+  // stop() is called, or `until`.
+  void wait_for_answer(Clock::time_point until);
+  // The deadline of the drain's wait: the oldest publish's ack_timeout, the
+  // rate's next slot when it holds rows back, and at most kPoll ahead.
+  Clock::time_point wait_deadline(Clock::time_point now, std::size_t window) const;
+  // True when a publish in flight has waited longer than ack_timeout.
+  bool answer_overdue(Clock::time_point now) const;
   // Reads the next rows after those in flight into ahead_ (which is empty);
   // false if the outbox could not be read.
   bool read_ahead();
@@ -116,12 +144,14 @@ class Sender {
   void renew_client(int version);
   void say_goodbye();
   // Publishes every retained slot that has not reached this connection, or
-  // is due again before it expires; false when the link failed.
+  // is due again before it expires, without waiting for the PUBACKs (one in
+  // flight per topic, up to the window in all); false when the link failed.
   bool send_retained();
+  // send_retained(), then waits until the broker has acknowledged them all
+  // (before the goodbye); false when the link failed.
+  bool send_retained_and_wait();
   // Sleeps for `d` unless stop() is called.
   void pause(std::chrono::milliseconds d);
-  // Sleeps until `t` unless stop() is called or the link is lost.
-  void pause_until(std::chrono::steady_clock::time_point t);
 
   const PublisherConfig& config_;
   const TopicTree& topics_;
@@ -135,6 +165,8 @@ class Sender {
   std::condition_variable progress_;  // a row left the outbox
   bool stopping_ = false;
   bool kicked_ = false;
+  bool outbox_changed_ = false;  // kick(): rows committed since the sender last looked
+  bool answered_ = false;        // Paho answered a publish since the last wait
   bool lost_ = false;
   std::string status_;                                      // what the retained status should say
   bool status_sent_ = true;                                 // status_ announced on this connection
@@ -147,11 +179,21 @@ class Sender {
   std::string last_connect_error_;  // guarded by mutex_
   struct RetainedSlot {
     std::string payload;
-    bool sent = false;  // on this connection
+    bool sent = false;       // published on this connection (maybe not yet acknowledged)
+    bool in_flight = false;  // published, its PUBACK not yet booked
     std::uint64_t published = 0;
     std::chrono::seconds expiry{0};                 // MQTT 5 message expiry; 0: none
     std::chrono::steady_clock::time_point sent_at;  // when the broker last took it
   };
+  struct RetainedInFlight {
+    std::string topic;
+    std::string payload;
+    ::mqtt::delivery_token_ptr token;
+    std::chrono::steady_clock::time_point sent_at;
+  };
+  // Retained publishes awaiting their PUBACK (sender thread only; oldest
+  // first; dropped with inflight_ on a lost link).
+  std::deque<RetainedInFlight> retained_inflight_;
   std::map<std::string, RetainedSlot> retained_;  // by topic; guarded by mutex_
   std::chrono::milliseconds backoff_;             // sender thread only
   struct InFlight {
@@ -163,12 +205,20 @@ class Sender {
   // Rows read from the outbox after those in flight, not yet published
   // (sender thread only; oldest first; dropped with inflight_ on a lost link).
   std::deque<OutboxMessage> ahead_;
+  // The outbox may hold rows not yet read (sender thread only): set by a
+  // kick() that says rows were committed, on every connect, and by a read
+  // that filled the read-ahead. A state's or a PUBACK's wake-up does not
+  // query the outbox: that read would meet the journal writer's commit of
+  // the very incident it waits for, on SQLite's shared WAL index.
+  bool outbox_unread_ = true;
   // The newest row the broker acknowledged (sender thread only). Rows up to it
   // are deleted in stretches (docs/mqtt.md) and never sent again by this
   // process, even when still in the table.
   std::int64_t acked_through_ = 0;
   std::int64_t deleted_through_ = 0;  // sender thread only
   RateLimit rate_;                    // sender thread only: max_rate
+
+  Answers answers_{*this};  // before client_: its tokens call it until client_ is gone
 
   // A new Paho client for every connection attempt: Paho keeps publishes it
   // had queued but not yet written across a lost connection and writes them

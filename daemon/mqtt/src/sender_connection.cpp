@@ -83,7 +83,9 @@ bool Sender::connect_once() {
   // Whatever the previous client still holds (publishes accepted but never
   // written before the link dropped) must not reach the new connection.
   inflight_.clear();
+  retained_inflight_.clear();
   ahead_.clear();
+  outbox_unread_ = true;  // resent from the oldest unacknowledged row
   const int version = next_version_;
   renew_client(version);
   version_ = version == MQTTVERSION_5 ? 5 : 4;
@@ -138,7 +140,7 @@ bool Sender::connect_once() {
   std::lock_guard lock(mutex_);
   if (lost_) return false;
   // A broker restarted without persistence forgot them.
-  for (auto& [topic, slot] : retained_) slot.sent = false;
+  for (auto& [topic, slot] : retained_) slot.sent = slot.in_flight = false;
   last_connect_error_.clear();
   connected_ = true;
   ++connects_;
@@ -148,8 +150,9 @@ bool Sender::connect_once() {
 void Sender::drop_connection() {
   connected_ = false;
   // Unacknowledged rows stay in the outbox; the next connect resends them
-  // from the oldest, in order.
+  // from the oldest, in order; every retained state goes again too.
   inflight_.clear();
+  retained_inflight_.clear();
   ahead_.clear();
   try {
     client_->disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
@@ -160,7 +163,7 @@ void Sender::drop_connection() {
 
 void Sender::say_goodbye() {
   if (!connected_) return;
-  send_retained();  // the checkpoint signed at a clean stop
+  send_retained_and_wait();  // the checkpoint signed at a clean stop
   try {
     // Retained, so a console that subscribes later sees the gateway went away
     // on purpose; a clean disconnect makes the broker drop the will.

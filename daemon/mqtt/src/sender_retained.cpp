@@ -36,7 +36,7 @@ Sender::Clock::time_point Sender::next_refresh() const {
   if (version_ != 5 || !connected_) return soonest;
   std::lock_guard lock(mutex_);
   for (const auto& [topic, slot] : retained_) {
-    if (slot.expiry.count() > 0 && slot.sent) {
+    if (slot.expiry.count() > 0 && slot.sent && !slot.in_flight) {
       soonest = std::min(soonest, refresh_due(slot));
     }
   }
@@ -45,10 +45,14 @@ Sender::Clock::time_point Sender::next_refresh() const {
 
 bool Sender::send_retained() {
   const bool refresh = version_ == 5;  // under 3.1.1 nothing expires
-  // Due as of the call: a slot refreshed now is not due again in this call,
-  // so the loop ends.
+  // One publish in flight per topic: a state that changes again meanwhile
+  // goes when the broker has taken the previous one (its newest payload
+  // then), so a topic changing faster than the broker answers is coalesced
+  // and the last retained value is always the newest. Different topics do
+  // not wait for each other, and nothing here waits for a PUBACK.
+  const std::size_t cap = std::max<std::size_t>(config_.inflight_window, 1);
   const auto now = Clock::now();
-  for (;;) {
+  while (retained_inflight_.size() < cap) {
     std::string topic, payload;
     std::chrono::seconds expiry{0};
     {
@@ -57,27 +61,36 @@ bool Sender::send_retained() {
       // gateway's state must not expire at the broker.
       auto it = std::find_if(retained_.begin(), retained_.end(), [&](const auto& slot) {
         const RetainedSlot& s = slot.second;
-        return !s.sent || (refresh && s.expiry.count() > 0 && now >= refresh_due(s));
+        return !s.in_flight &&
+               (!s.sent || (refresh && s.expiry.count() > 0 && now >= refresh_due(s)));
       });
       if (it == retained_.end()) return true;
       topic = it->first;
       payload = it->second.payload;
       expiry = it->second.expiry;
+      it->second.sent = true;
+      it->second.in_flight = true;
     }
     try {
-      auto token = client_->publish(message(topic, payload, kQos, true, expiry));
-      if (!completes(token, Clock::now() + config_.ack_timeout, [this] { return link_lost(); })) {
-        return false;
-      }
+      auto token = client_->publish(message(topic, payload, kQos, true, expiry), nullptr, answers_);
+      retained_inflight_.push_back(
+          RetainedInFlight{std::move(topic), std::move(payload), std::move(token), Clock::now()});
     } catch (const ::mqtt::exception&) {
-      return false;
+      return false;  // the next connection sends every slot again
     }
-    std::lock_guard lock(mutex_);
-    auto& slot = retained_[topic];
-    ++slot.published;
-    if (slot.payload == payload) {  // a newer one waits otherwise
-      slot.sent = true;
-      slot.sent_at = now;
+  }
+  return true;
+}
+
+bool Sender::send_retained_and_wait() {
+  for (;;) {
+    if (!send_retained()) return false;
+    if (retained_inflight_.empty()) return true;
+    const RetainedInFlight& oldest = retained_inflight_.front();
+    if (!completes(oldest.token, oldest.sent_at + config_.ack_timeout,
+                   [this] { return link_lost(); }) ||
+        !take_answers()) {
+      return false;
     }
   }
 }

@@ -4,6 +4,7 @@
 // acknowledged rows deleted in stretches (sender.hpp, docs/mqtt.md).
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "sender.hpp"
 
@@ -68,17 +69,23 @@ Sender::Drain Sender::drain() {
       std::lock_guard lock(mutex_);
       if (lost_) return Drain::link_failed;
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
+      outbox_unread_ = std::exchange(outbox_changed_, false) || outbox_unread_;
     }
+    if (!take_answers()) return Drain::link_failed;
+    // States first on the wire (a checkpoint goes before the next outbox
+    // row), but none waits for its PUBACK: an incident committed meanwhile
+    // follows at once, not two or three broker round trips later.
     if (!send_retained()) return Drain::link_failed;
     // Fill the window (sliding: every PUBACK of the oldest frees a place)
     // from the rows read ahead, oldest first, as far as the rate allows.
     const auto now = Clock::now();
     while (inflight_.size() < window) {
-      if (ahead_.empty() && !read_ahead()) return Drain::storage_failed;
+      if (ahead_.empty() && outbox_unread_ && !read_ahead()) return Drain::storage_failed;
       if (ahead_.empty() || !rate_.take(now)) break;
       try {
         auto& row = ahead_.front();
-        auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain));
+        auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain), nullptr,
+                                      answers_);
         inflight_.push_back(InFlight{std::move(row), std::move(token), now});
         ahead_.pop_front();
       } catch (const ::mqtt::exception&) {
@@ -93,51 +100,94 @@ Sender::Drain Sender::drain() {
     if (acked_through_ - deleted_through_ >= kDeleteStretch && !forget_acknowledged()) {
       return Drain::storage_failed;
     }
-    if (inflight_.empty()) {
-      if (!ahead_.empty()) {
-        pause_until(rate_.next());  // only the rate holds the next row back
-        continue;
-      }
+    if (inflight_.empty() && retained_inflight_.empty() && ahead_.empty()) {
       backoff_ = config_.reconnect_min;
       if (!forget_acknowledged()) return Drain::storage_failed;
       return Drain::idle;
     }
-    // Wait for the oldest's PUBACK (the broker acknowledges QoS 1 in order),
-    // but when rows wait only for the rate, no longer than its next slot.
-    const InFlight& oldest = inflight_.front();
-    auto until = std::min(oldest.sent_at + config_.ack_timeout, now + kPoll);
-    if (rate_.limited() && !ahead_.empty() && inflight_.size() < window) {
-      until = std::min(until, rate_.next());
-    }
-    try {
-      if (!oldest.token->wait_until(until)) {
-        if (link_lost() || Clock::now() >= oldest.sent_at + config_.ack_timeout) {
-          return Drain::link_failed;
-        }
-        continue;
-      }
-    } catch (const ::mqtt::exception&) {
-      return Drain::link_failed;  // Paho failed the publish: the link is gone
-    }
-    // It and every row acknowledged behind it are done. Counted before the
-    // rows go, so whoever sees the outbox empty also sees the count.
-    std::uint64_t acked = 0;
-    while (!inflight_.empty() && inflight_.front().token->is_complete() &&
-           inflight_.front().token->get_return_code() == MQTTASYNC_SUCCESS) {
-      acked_through_ = inflight_.front().row.id;
-      ++acked;
-      inflight_.pop_front();
-    }
+    // Something is in flight, or only the rate holds the next row back:
+    // wait for Paho's answer, new work (a commit's kick, a state) or the
+    // rate's next slot, whichever comes first.
+    wait_for_answer(wait_deadline(now, window));
+    if (link_lost() || answer_overdue(Clock::now())) return Drain::link_failed;
+  }
+}
+
+void Sender::answered() {
+  {
+    std::lock_guard lock(mutex_);
+    answered_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Sender::wait_for_answer(Clock::time_point until) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_until(lock, until, [&] { return stopping_ || lost_ || kicked_ || answered_; });
+  // The drain looks at everything again after this wait: the status, the
+  // memory, the states, the outbox and the answers.
+  kicked_ = false;
+  answered_ = false;
+}
+
+Sender::Clock::time_point Sender::wait_deadline(Clock::time_point now, std::size_t window) const {
+  // kPoll: a look at the clock now and then even though every answer wakes
+  // the thread (a PUBACK that never comes is found by its ack_timeout).
+  auto until = now + kPoll;
+  if (!inflight_.empty()) until = std::min(until, inflight_.front().sent_at + config_.ack_timeout);
+  if (!retained_inflight_.empty()) {
+    until = std::min(until, retained_inflight_.front().sent_at + config_.ack_timeout);
+  }
+  if (!ahead_.empty() && inflight_.size() < window) until = std::min(until, rate_.next());
+  return std::min(until, next_refresh());
+}
+
+bool Sender::answer_overdue(Clock::time_point now) const {
+  const auto overdue = [&](const auto& oldest) {
+    return !oldest.token->is_complete() && now >= oldest.sent_at + config_.ack_timeout;
+  };
+  return (!inflight_.empty() && overdue(inflight_.front())) ||
+         (!retained_inflight_.empty() && overdue(retained_inflight_.front()));
+}
+
+bool Sender::take_answers() {
+  // The broker acknowledges QoS 1 in order: the oldest first, then every
+  // row acknowledged behind it. Counted before the rows go, so whoever sees
+  // the outbox empty also sees the count.
+  std::uint64_t acked = 0;
+  while (!inflight_.empty() && inflight_.front().token->is_complete()) {
+    if (inflight_.front().token->get_return_code() != MQTTASYNC_SUCCESS) return false;
+    acked_through_ = inflight_.front().row.id;
+    ++acked;
+    inflight_.pop_front();
+  }
+  if (acked > 0) {
     published_ += acked;
     backoff_ = config_.reconnect_min;
   }
+  while (!retained_inflight_.empty() && retained_inflight_.front().token->is_complete()) {
+    const RetainedInFlight& done = retained_inflight_.front();
+    if (done.token->get_return_code() != MQTTASYNC_SUCCESS) return false;
+    {
+      std::lock_guard lock(mutex_);
+      auto& slot = retained_[done.topic];
+      ++slot.published;
+      slot.in_flight = false;
+      if (slot.payload == done.payload) slot.sent_at = done.sent_at;  // a newer one waits otherwise
+    }
+    retained_inflight_.pop_front();
+  }
+  return true;
 }
 
 bool Sender::read_ahead() {
   // After the newest row in flight, or the newest acknowledged when none is.
   const std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
   try {
-    for (auto& row : outbox_.peek_after(after, kReadAhead)) ahead_.push_back(std::move(row));
+    auto rows = outbox_.peek_after(after, kReadAhead);
+    // Fewer than asked for: nothing more until the next kick says so.
+    outbox_unread_ = rows.size() == kReadAhead;
+    for (auto& row : rows) ahead_.push_back(std::move(row));
   } catch (const OutboxError&) {
     return false;
   }
