@@ -217,6 +217,12 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
   const Zone* target = site.find_zone(*d.zone);
 
   auto holder = people.find_card(request.card);
+  // Where the person is matters at an anti-passback or occupancy-limited
+  // zone: start that fetch now, beside the card's and the record's.
+  if (holder && target != nullptr &&
+      (target->anti_passback != AntiPassback::none || target->occupancy_limit)) {
+    state.occupancy.prefetch(people, holder->position);
+  }
   // A locked door opens for no card: refused before the card is judged,
   // but with the holder named when the card is known.
   if (d.door != nullptr && d.door->mode == DoorMode::locked) {

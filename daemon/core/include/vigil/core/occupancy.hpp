@@ -52,6 +52,16 @@ class Occupancy {
   // The same for a person of `people`: one array read when the index
   // follows `people`, else a lookup by id.
   const Presence* where(const PeopleDirectory& people, PersonView person) const;
+  // Starts fetching the index slot that where(people, person) will read for
+  // the person at `position`, when the index follows `people` (s22): decide()
+  // knows the position as soon as the card's slot is read, and the fetch then
+  // runs beside those of the card entry and the person's record instead of
+  // after them (at 2 M people each is a miss to memory). Changes nothing.
+  void prefetch(const PeopleDirectory& people, std::uint32_t position) const {
+    if (indexed_ == people.generation() && position < by_position_.size()) {
+      __builtin_prefetch(&by_position_[position]);
+    }
+  }
   // Whether the person is in `zone` or a zone nested inside it.
   bool inside(const Site& site, const PersonId& person, const ZoneId& zone) const;
   // Where the person is when that is `zone` or inside it; else nullptr (one

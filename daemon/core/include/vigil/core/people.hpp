@@ -254,7 +254,10 @@ class PeopleDirectory {
   std::vector<CardEntry> cards_;
   std::vector<std::pair<std::optional<TimePoint>, std::optional<TimePoint>>> dates_;
   FlatPositions people_by_id_;
-  FlatPositions cards_by_number_;
+  // Each card's slot keeps its holder's position beside the card's (s22): a
+  // read fetches the card entry (to compare the number) and the holder's
+  // record at once instead of one after the other.
+  BasicFlatPositions<std::uint32_t> cards_by_number_;
   // Level names (each once) and the interned level sets: level_sets_ holds,
   // for each distinct set, its size and then its level positions.
   std::vector<AccessLevelId> level_names_;
