@@ -41,7 +41,8 @@ std::optional<std::int64_t> put_optional_name(sqlite::Database& db, Names& names
   return std::nullopt;
 }
 
-// The text of name `id`, read from `column` of the current row.
+// The text of name `id`, found in the current row of `select` (named in the
+// error when the dictionary has no such id).
 const std::string& name_text_of_id(sqlite::Database& db, Names& names,
                                    const sqlite::Statement& select, std::int64_t id,
                                    std::string_view what) {
@@ -57,8 +58,8 @@ const std::string& name_text(sqlite::Database& db, Names& names, const sqlite::S
 
 // `out` = the id in `column` and its text, each column read once (the
 // export reads a million rows through here).
-void read_name(sqlite::Database& db, Names& names, const sqlite::Statement& select, int column,
-               std::string_view what, NameRef& out) {
+void read_name_into(sqlite::Database& db, Names& names, const sqlite::Statement& select, int column,
+                    std::string_view what, NameRef& out) {
   out.id = select.column_int(column);
   out.text = name_text_of_id(db, names, select, out.id, what);
 }
@@ -77,7 +78,7 @@ void read_name_ref(sqlite::Database& db, Names& names, const sqlite::Statement& 
     return;
   }
   if (!out) out.emplace();
-  read_name(db, names, select, column, "name", *out);
+  read_name_into(db, names, select, column, "name", *out);
 }
 
 void put_name_ref(CanonicalBytes& bytes, const std::optional<NameRef>& name) {
@@ -100,8 +101,8 @@ void read_export_row(sqlite::Database& db, Names& names, const sqlite::Statement
                      ExportRow& row) {
   row.seq = static_cast<std::uint64_t>(select.column_int(0));
   row.ts_us = select.column_int(1);
-  read_name(db, names, select, 2, "kind", row.kind);
-  read_name(db, names, select, 3, "reason", row.reason);
+  read_name_into(db, names, select, 2, "kind", row.kind);
+  read_name_into(db, names, select, 3, "reason", row.reason);
   read_name_ref(db, names, select, 4, row.door);
   read_name_ref(db, names, select, 5, row.reader);
   read_name_ref(db, names, select, 6, row.zone);
