@@ -3,14 +3,11 @@
 // scope of one zone applied), and one audit record per request naming the
 // filter, the zone sections returned and the digest of what was sent.
 #include <gtest/gtest.h>
-#include <pwd.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "control_server_fixture.hpp"
 #include "vigil/app/control_commands.hpp"
-#include "vigil/config/load.hpp"
 #include "vigil/journal/hash_chain.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/roster.hpp"  // sha256_hex
@@ -21,25 +18,11 @@ namespace report_socket {
 
 using core::EventKind;
 
-// Zones lab-a > lab-a-inner and lab-b, UTC; one operator with `roles` and `zones`.
+// control_test's site (zones lab-a > lab-a-inner and lab-b, UTC) with one
+// operator, olga, with `roles` and `zones`.
 config::SiteConfig report_site(const testing::TempDir& dir, const std::string& roles,
                                const std::string& zones) {
-  const std::string yaml =
-      "site: { id: hq, gateway: gw1, time_zone: UTC }\n"
-      "journal: { path: journal.db }\n"
-      "zones:\n"
-      "  - { id: lab-a }\n"
-      "  - { id: lab-a-inner, parent: lab-a }\n"
-      "  - { id: lab-b }\n"
-      "access_levels:\n"
-      "  - { id: staff, zones: [lab-a, lab-b], schedule: always }\n"
-      "operators:\n"
-      "  - { user: olga, roles: [" +
-      roles + "], zones: [" + zones + "] }\n";
-  std::ofstream(dir.file("site.yaml")) << yaml;
-  auto loaded = config::load_site_config(dir.file("site.yaml"));
-  if (!loaded) throw std::runtime_error(config::to_string(loaded.diagnostics()));
-  auto c = loaded.value();
+  auto c = control_test::site_config(dir, control_test::operator_entry("olga", roles, zones));
   // Entries in October 2026: 3 in lab-a, 1 in lab-a-inner, 2 in lab-b.
   journal::Journal journal(c.journal_path);
   std::vector<core::Event> events;
@@ -63,12 +46,6 @@ ControlOutcome ask(const config::SiteConfig& c, std::vector<std::string> argv) {
                       core::from_unix_micros(1'793'000'000'000'000));
 }
 
-std::string attr_of(const core::Event& e, const char* key) {
-  if (auto text = core::attr_text(e.attrs, key)) return *text;
-  if (auto n = core::attr_int(e.attrs, key)) return std::to_string(*n);
-  return "";
-}
-
 std::vector<std::string> zones_in(const std::string& json) {
   std::vector<std::string> out;
   const auto doc = nlohmann::json::parse(json);
@@ -84,12 +61,13 @@ TEST(ControlReport, AuditorOfZoneAGetsZoneAAndItsNestedZoneAndTheRequestIsAudite
   EXPECT_EQ(zones_in(r.reply.out), (std::vector<std::string>{"lab-a", "lab-a-inner"}));
   EXPECT_EQ(nlohmann::json::parse(r.reply.out)["zones"][0]["entries"], 3);
   EXPECT_EQ(r.audit.kind, EventKind::record_access);
-  EXPECT_EQ(attr_of(r.audit, "command"), "report");
-  EXPECT_EQ(attr_of(r.audit, "operator"), "olga");
-  EXPECT_EQ(attr_of(r.audit, "filter"), "report --period 2026-10 --zone lab-a --format json");
-  EXPECT_EQ(attr_of(r.audit, "rows"), "2");
-  EXPECT_EQ(attr_of(r.audit, "period"), "2026-10");
-  EXPECT_EQ(attr_of(r.audit, "digest"), journal::sha256_hex(r.reply.out));
+  EXPECT_EQ(control_test::attr(r.audit, "command"), "report");
+  EXPECT_EQ(control_test::attr(r.audit, "operator"), "olga");
+  EXPECT_EQ(control_test::attr(r.audit, "filter"),
+            "report --period 2026-10 --zone lab-a --format json");
+  EXPECT_EQ(control_test::attr(r.audit, "rows"), "2");
+  EXPECT_EQ(control_test::attr(r.audit, "period"), "2026-10");
+  EXPECT_EQ(control_test::attr(r.audit, "digest"), journal::sha256_hex(r.reply.out));
 }
 
 TEST(ControlReport, ZonesOutsideTheScopeAndAnUnnamedZoneOfAWiderScopeAreRefused) {
@@ -100,7 +78,7 @@ TEST(ControlReport, ZonesOutsideTheScopeAndAnUnnamedZoneOfAWiderScopeAreRefused)
   EXPECT_TRUE(b.reply.out.empty());
   EXPECT_NE(b.reply.err.find("zone 'lab-b' is outside your scope"), std::string::npos);
   EXPECT_EQ(b.audit.kind, EventKind::access_refused);
-  EXPECT_EQ(attr_of(b.audit, "command"), "report");
+  EXPECT_EQ(control_test::attr(b.audit, "command"), "report");
   const auto unnamed = ask(c, {"report", "--period", "2026-10"});
   EXPECT_EQ(unnamed.reply.rc, 3);
   EXPECT_NE(unnamed.reply.err.find("give --zone: one of lab-a, lab-a-inner"), std::string::npos);
@@ -113,7 +91,8 @@ TEST(ControlReport, AScopeOfOneZoneIsAppliedAndRecordedInTheFilter) {
   const auto r = ask(c, {"report", "--period", "2026-Q4", "--format", "json"});
   EXPECT_EQ(r.reply.rc, 0) << r.reply.err;
   EXPECT_EQ(zones_in(r.reply.out), (std::vector<std::string>{"lab-b"}));
-  EXPECT_EQ(attr_of(r.audit, "filter"), "report --period 2026-Q4 --format json --zone lab-b");
+  EXPECT_EQ(control_test::attr(r.audit, "filter"),
+            "report --period 2026-Q4 --format json --zone lab-b");
 }
 
 TEST(ControlReport, AGuardOrFacilitiesMayNotReadReportsAndAnAdminReadsEveryZone) {
@@ -136,7 +115,7 @@ TEST(ControlReport, AGuardOrFacilitiesMayNotReadReportsAndAnAdminReadsEveryZone)
   const auto bad = ask(c, {"report", "--period", "2026-13"});
   EXPECT_EQ(bad.reply.rc, 2);
   EXPECT_EQ(bad.audit.kind, EventKind::record_access);
-  EXPECT_EQ(attr_of(bad.audit, "rc"), "2");
+  EXPECT_EQ(control_test::attr(bad.audit, "rc"), "2");
 }
 
 }  // namespace report_socket

@@ -1,5 +1,6 @@
 // The control socket tests' site (control_server_test.cpp,
-// control_server_wire_test.cpp, control_server_operations_test.cpp): a real
+// control_server_wire_test.cpp, control_server_operations_test.cpp; its
+// config also serves control_report_test.cpp): a real
 // ControlServer on a temp socket, a real journal writer on a real SQLite
 // file, requests sent by vigilctl's own client. The test's Unix user is
 // mapped (or not) to the operator each case needs; no setuid is involved.

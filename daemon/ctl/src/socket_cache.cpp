@@ -64,6 +64,20 @@ std::optional<Entry> parse(const std::string& line) {
   return e;
 }
 
+// Reads or writes (`io` is ::read or ::write) up to `size` bytes, retrying
+// after a signal; the bytes moved, fewer at end of file or on an error.
+template <typename Buffer, typename Io>
+std::size_t transfer_all(int fd, Buffer* data, std::size_t size, Io io) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = io(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
 // The entries of the cache file, or none when it is missing, unreadable,
 // not ours alone (another user could have aimed us at their socket: an
 // import would send them the operator's CSV) or not in this format.
@@ -77,14 +91,7 @@ std::vector<Entry> read_entries(const std::filesystem::path& file) {
       (st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && st.st_nlink == 1 &&
       static_cast<std::size_t>(st.st_size) <= kMaxFileBytes) {
     text.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < text.size()) {
-      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    text.resize(got);
+    text.resize(transfer_all(fd, text.data(), text.size(), ::read));
   }
   ::close(fd);
   std::istringstream lines(text);
@@ -165,13 +172,7 @@ void remember_socket(const ConfigIdentity& loaded, const std::string& socket_pat
   const std::string temp = file->string() + "." + std::to_string(::getpid()) + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  std::size_t put = 0;
-  while (put < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + put, text.size() - put);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    put += static_cast<std::size_t>(n);
-  }
+  const std::size_t put = transfer_all(fd, text.data(), text.size(), ::write);
   const bool written = ::close(fd) == 0 && put == text.size();
   if (!written || ::rename(temp.c_str(), file->c_str()) != 0) ::unlink(temp.c_str());
 }

@@ -6,6 +6,7 @@
 #include "archive_record.hpp"
 #include "vigil/journal/archive.hpp"
 #include "vigil/journal/archive_lock.hpp"
+#include "vigil/journal/export_row.hpp"
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
@@ -238,21 +239,35 @@ std::vector<core::Event> query_with_archives(const Journal& live, const Filter& 
 
 void for_each_row_with_archives(const Journal& live, const Filter& filter,
                                 const std::function<void(const ExportRow&)>& visit) {
+  VisitEachRow sink{visit};
+  for_each_row_with_archives(live, filter, sink);
+}
+
+void for_each_row_with_archives(const Journal& live, const Filter& filter, ExportRowSink& sink) {
   const ArchiveLock lock = walking(live);
-  std::size_t seen = 0;
-  const auto counting = [&](const ExportRow& row) {
-    ++seen;
-    visit(row);
-  };
+  // Counts the rows handed on, for one `limit` across the files.
+  class Counting final : public ExportRowSink {
+   public:
+    explicit Counting(ExportRowSink& to) : to_(to) {}
+    ExportRow& slot() override { return to_.slot(); }
+    void filled() override {
+      ++seen;
+      to_.filled();
+    }
+    std::size_t seen = 0;
+
+   private:
+    ExportRowSink& to_;
+  } counting{sink};
   const auto remaining = [&](Filter part) {
-    if (filter.limit) part.limit = *filter.limit - std::min(seen, *filter.limit);
+    if (filter.limit) part.limit = *filter.limit - std::min(counting.seen, *filter.limit);
     return part;
   };
   for (const auto& path : archives_for(live, filter)) {
-    if (filter.limit && seen >= *filter.limit) return;
+    if (filter.limit && counting.seen >= *filter.limit) return;
     Journal(path).for_each_row(remaining(filter), counting);
   }
-  if (filter.limit && seen >= *filter.limit) return;
+  if (filter.limit && counting.seen >= *filter.limit) return;
   live.for_each_row(remaining(filter), counting);
 }
 

@@ -41,12 +41,27 @@ std::optional<std::int64_t> put_optional_name(sqlite::Database& db, Names& names
   return std::nullopt;
 }
 
-const std::string& name_text(sqlite::Database& db, Names& names, const sqlite::Statement& select,
-                             int column, std::string_view what) {
-  auto id = select.column_int(column);
+// The text of name `id`, found in the current row of `select` (named in the
+// error when the dictionary has no such id).
+const std::string& name_text_of_id(sqlite::Database& db, Names& names,
+                                   const sqlite::Statement& select, std::int64_t id,
+                                   std::string_view what) {
   const auto* text = names.text(db, id);
   if (text == nullptr) unreadable(select.column_int(0), what, "name id " + std::to_string(id));
   return *text;
+}
+
+const std::string& name_text(sqlite::Database& db, Names& names, const sqlite::Statement& select,
+                             int column, std::string_view what) {
+  return name_text_of_id(db, names, select, select.column_int(column), what);
+}
+
+// `out` = the id in `column` and its text, each column read once (the
+// export reads a million rows through here).
+void read_name_into(sqlite::Database& db, Names& names, const sqlite::Statement& select, int column,
+                    std::string_view what, NameRef& out) {
+  out.id = select.column_int(column);
+  out.text = name_text_of_id(db, names, select, out.id, what);
 }
 
 template <class IdType>
@@ -63,8 +78,7 @@ void read_name_ref(sqlite::Database& db, Names& names, const sqlite::Statement& 
     return;
   }
   if (!out) out.emplace();
-  out->id = select.column_int(column);
-  out->text = name_text(db, names, select, column, "name");
+  read_name_into(db, names, select, column, "name", *out);
 }
 
 void put_name_ref(CanonicalBytes& bytes, const std::optional<NameRef>& name) {
@@ -87,22 +101,27 @@ void read_export_row(sqlite::Database& db, Names& names, const sqlite::Statement
                      ExportRow& row) {
   row.seq = static_cast<std::uint64_t>(select.column_int(0));
   row.ts_us = select.column_int(1);
-  row.kind.id = select.column_int(2);
-  row.kind.text = name_text(db, names, select, 2, "kind");
-  row.reason.id = select.column_int(3);
-  row.reason.text = name_text(db, names, select, 3, "reason");
+  read_name_into(db, names, select, 2, "kind", row.kind);
+  read_name_into(db, names, select, 3, "reason", row.reason);
   read_name_ref(db, names, select, 4, row.door);
   read_name_ref(db, names, select, 5, row.reader);
   read_name_ref(db, names, select, 6, row.zone);
   read_name_ref(db, names, select, 7, row.person);
   read_name_ref(db, names, select, 8, row.device);
-  row.card = select.column_optional_text(9);
+  // Assigned into the row's own buffers, which keep their capacity.
+  if (select.is_null(9)) {
+    row.card.reset();
+  } else {
+    if (!row.card) row.card.emplace();
+    row.card->assign(select.column_text_view(9));
+  }
   row.detail.assign(select.column_text_view(10));
   if (select.is_null(11)) {
     row.attrs.reset();
   } else {
     auto blob = select.column_blob(11);
-    row.attrs.emplace(blob.begin(), blob.end());
+    if (!row.attrs) row.attrs.emplace();
+    row.attrs->assign(blob.begin(), blob.end());
   }
   row.prev_hash = stored_hash(select.column_blob(kPrevHashColumn));
   row.hash = stored_hash(select.column_blob(kHashColumn));

@@ -10,8 +10,18 @@
 namespace vigil::journal {
 namespace {
 
+// True when `s` has a character RFC 4180 quotes. One pass over the bytes:
+// string_view::find_first_of calls memchr on the set for each byte, which
+// was 6 % of the export's writing thread (s22-export).
+bool needs_quotes(std::string_view s) {
+  for (char c : s) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
 void csv_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+  if (!needs_quotes(s)) {
     out += s;
     return;
   }

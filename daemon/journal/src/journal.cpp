@@ -288,15 +288,20 @@ std::vector<core::Event> Journal::query(const Filter& filter) const {
 
 void Journal::for_each_row(const Filter& filter,
                            const std::function<void(const ExportRow&)>& visit) const {
+  // One row, reused for every row.
+  VisitEachRow sink{visit};
+  for_each_row(filter, sink);
+}
+
+void Journal::for_each_row(const Filter& filter, ExportRowSink& sink) const {
   if (filter.limit && *filter.limit == 0) return;
   auto ids = resolve(*db_, *names_, filter);
   if (ids.matches_nothing) return;
   auto select = db_->cached(filter_sql(filter, ids));
   bind_filter(*select, filter, ids);
-  ExportRow row;
   while (select->step()) {
-    read_export_row(*db_, *names_, *select, row);
-    visit(row);
+    read_export_row(*db_, *names_, *select, sink.slot());
+    sink.filled();
   }
 }
 

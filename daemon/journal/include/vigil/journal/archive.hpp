@@ -86,6 +86,8 @@ std::vector<core::Event> query_with_archives(const Journal& live, const Filter& 
 // archiving. Throws JournalError naming a missing archive.
 void for_each_row_with_archives(const Journal& live, const Filter& filter,
                                 const std::function<void(const ExportRow&)>& visit);
+// The same rows, each read into `sink`'s slot (export_row.hpp).
+void for_each_row_with_archives(const Journal& live, const Filter& filter, ExportRowSink& sink);
 
 // SHA-256 of a file's bytes, lowercase hex; nullopt when it cannot be read.
 std::optional<std::string> file_sha256(const std::filesystem::path& path);

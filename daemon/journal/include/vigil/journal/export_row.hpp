@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,32 @@ struct ExportRow {
   Hash prev_hash{};
   Hash hash{};
   bool operator==(const ExportRow&) const = default;
+};
+
+// Where a walk over stored rows (Journal::for_each_row) reads them to: each
+// row is read into slot(), whose strings keep their capacity from the row
+// read into it before, and handed on with filled(). The export's batches
+// are a sink, so a row is read once, straight into its batch, with no copy
+// and no allocation per row.
+class ExportRowSink {
+ public:
+  virtual ExportRow& slot() = 0;
+  virtual void filled() = 0;
+
+ protected:
+  ~ExportRowSink() = default;
+};
+
+// A sink of one row, reused for every row, each passed to `visit`.
+class VisitEachRow final : public ExportRowSink {
+ public:
+  explicit VisitEachRow(const std::function<void(const ExportRow&)>& visit) : visit_(visit) {}
+  ExportRow& slot() override { return row_; }
+  void filled() override { visit_(row_); }
+
+ private:
+  const std::function<void(const ExportRow&)>& visit_;
+  ExportRow row_;
 };
 
 // SHA-256 of the row's canonical bytes (docs/journal.md, "Hash input"), as

@@ -27,6 +27,7 @@ class Database;
 }
 class Names;
 struct ExportRow;
+class ExportRowSink;
 
 struct JournalOptions {
   // How long to wait for another connection's write lock before failing.
@@ -129,6 +130,8 @@ class Journal {
   // The rows query(filter) selects, as stored (ids, names, hashes: every
   // hashed field), one at a time in seq order: what an export writes.
   void for_each_row(const Filter& filter, const std::function<void(const ExportRow&)>& visit) const;
+  // The same rows, each read into `sink`'s slot (export_row.hpp).
+  void for_each_row(const Filter& filter, ExportRowSink& sink) const;
 
   // 0 and the genesis hash for an empty journal.
   std::uint64_t last_seq() const;
