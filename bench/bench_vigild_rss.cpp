@@ -19,7 +19,8 @@
 // repeats the starts k times, interleaved (one enrolment per N);
 // VIGIL_BENCH_SECOND=1 starts each copy a second time after a clean stop;
 // VIGIL_PHASES=1 (passed on to vigild) adds the time and CPU to the end of
-// its start; VIGIL_BENCH_KEEP=1 keeps the folders in /tmp.
+// its start; VIGIL_BENCH_KEEP=1 keeps the folders in /tmp;
+// VIGIL_BENCH_ENROLLED=<kept enrolled folder> skips the enrolment.
 #include <unistd.h>
 
 #include <cctype>
@@ -249,17 +250,22 @@ void run(const std::string& label, const std::string& vigild_path, const fs::pat
 // times, interleaved (before/after comparisons on one machine state).
 void measure(std::size_t n, const std::vector<std::pair<std::string, std::string>>& vigilds,
              int rounds) {
+  // VIGIL_BENCH_ENROLLED=<folder>: a folder a kept run enrolled (its
+  // site.yaml and journal.db, never started), used as it is.
+  const char* enrolled = std::getenv("VIGIL_BENCH_ENROLLED");
   char templ[] = "/tmp/vigild-rss-XXXXXX";
-  const fs::path dir = ::mkdtemp(templ);
-  write_site(dir);
-  const auto t0 = std::chrono::steady_clock::now();
-  enrol(dir / "journal.db", n);
-  const double enrol_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const fs::path dir = enrolled != nullptr ? fs::path(enrolled) : fs::path(::mkdtemp(templ));
+  double enrol_s = 0;
+  if (enrolled == nullptr) {
+    write_site(dir);
+    const auto t0 = std::chrono::steady_clock::now();
+    enrol(dir / "journal.db", n);
+    enrol_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
   for (int r = 0; r < rounds; ++r) {
     for (const auto& [label, path] : vigilds) run(label, path, dir, n, enrol_s);
   }
-  if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
+  if (enrolled == nullptr && std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
 }
 
 }  // namespace
