@@ -7,20 +7,29 @@
 // (Roster::import: a name, a card, two access levels and a clearance each)
 // plus a PBKDF2 PIN hash per person (one transaction of person_pins rows, as
 // `vigilctl person pin` leaves them). Then a real vigild
-// starts on it; once it logs its roster ("N people, N credentials") and 3 s
-// have passed, the bench reads its VmRSS and VmHWM from /proc (and the
-// resident pages by kind from smaps) and stops it.
+// starts on it; the bench times its roster line ("N people, N credentials"),
+// and once its background check of the whole chain has ended reads its
+// VmRSS and VmHWM from /proc (and the resident pages by kind from smaps)
+// and stops it (before s22 it read them 3 s after the roster line, inside
+// the start on a large journal).
 //
 // Usage: bench_vigild_rss [N ...]   (default 100000 2000000)
 // Environment: VIGILD_BEFORE=<another vigild> starts that one too, on a copy
 // of the same enrolled data, before this tree's; VIGIL_BENCH_ROUNDS=<k>
-// repeats the starts k times, interleaved (one enrolment per N).
+// repeats the starts k times, interleaved (one enrolment per N);
+// VIGIL_BENCH_SECOND=1 starts each copy a second time after a clean stop;
+// VIGIL_PHASES=1 (passed on to vigild) adds the time and CPU to the end of
+// its start; VIGIL_BENCH_KEEP=1 keeps the folders in /tmp;
+// VIGIL_BENCH_ENROLLED=<kept enrolled folder> skips the enrolment.
+#include <unistd.h>
+
 #include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -161,39 +170,79 @@ std::string rss_breakdown(pid_t pid) {
   return out;
 }
 
-// One vigild start on a copy of the enrolled folder `templ`.
+// vigild's CPU seconds so far (utime + stime from /proc/PID/stat).
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// Waits (polling the log every 50 ms) until it holds `text`; false if vigild
+// exited or `limit` passed.
+bool wait_for(vigil::testing::ChildProcess& vigild, const fs::path& log, const std::string& text,
+              std::chrono::seconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (vigild.running() && std::chrono::steady_clock::now() < until) {
+    if (read_all(log).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+// vigild starts on a copy of the enrolled folder `templ`: the first start
+// after the enrolment and, with VIGIL_BENCH_SECOND=1, a second one on the
+// same folder after a clean stop (which signs a checkpoint: the second
+// start's check walks only the rows after it). Each is measured at its
+// roster line (wall, CPU) and again once its background check of the whole
+// chain has ended, the last start-up work (VmHWM of the whole start, VmRSS
+// steady); with VIGIL_PHASES=1, also at the phase line that ends Daemon::start.
 void run(const std::string& label, const std::string& vigild_path, const fs::path& templ,
          std::size_t n, double enrol_s) {
   char name[] = "/tmp/vigild-rss-run-XXXXXX";
   const fs::path dir = ::mkdtemp(name);
   fs::copy(templ, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  const auto t1 = std::chrono::steady_clock::now();
-  vigil::testing::ChildProcess vigild({vigild_path, "-c", (dir / "site.yaml").string()},
-                                      dir / "vigild.log");
-  bool loaded = false;
-  for (int i = 0; i < 6000 && vigild.running(); ++i) {
-    if (read_all(dir / "vigild.log").find(" people, ") != std::string::npos) {
-      loaded = true;
-      break;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  const auto t2 = std::chrono::steady_clock::now();
-  std::this_thread::sleep_for(3s);  // the rest of start-up (journal check, first connects)
-  const long rss = status_kib(vigild.pid(), "VmRSS");
-  const long hwm = status_kib(vigild.pid(), "VmHWM");
-  const long anon = status_kib(vigild.pid(), "RssAnon");
-  const std::string parts = rss_breakdown(vigild.pid());
-  vigild.stop();
+  const int starts = std::getenv("VIGIL_BENCH_SECOND") != nullptr ? 2 : 1;
+  const bool phases = std::getenv("VIGIL_PHASES") != nullptr;
   auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
-  std::printf(
-      "%s vigild people=%zu loaded=%s enrol=%.1f s start-to-roster=%.1f s VmRSS=%.1f MiB "
-      "(RssAnon %.1f MiB) VmHWM=%.1f MiB; %.0f bytes/person RSS; %s\n",
-      label.c_str(), n, loaded ? "yes" : "NO", enrol_s, seconds(t2 - t1), rss / 1024.0,
-      anon / 1024.0, hwm / 1024.0,
-      n == 0 ? 0.0 : static_cast<double>(rss) * 1024.0 / static_cast<double>(n), parts.c_str());
-  std::fflush(stdout);
-  if (!loaded) std::fprintf(stderr, "%s\n", read_all(dir / "vigild.log").c_str());
+  for (int start = 1; start <= starts; ++start) {
+    const fs::path log = dir / ("vigild-" + std::to_string(start) + ".log");
+    const auto t1 = std::chrono::steady_clock::now();
+    vigil::testing::ChildProcess vigild({vigild_path, "-c", (dir / "site.yaml").string()}, log);
+    const bool loaded = wait_for(vigild, log, " people, ", 600s);
+    const auto t2 = std::chrono::steady_clock::now();
+    const double cpu_roster = cpu_seconds(vigild.pid());
+    double ready_s = 0, cpu_ready = 0;
+    if (phases && wait_for(vigild, log, "controller, drivers, control socket", 600s)) {
+      ready_s = seconds(std::chrono::steady_clock::now() - t1);
+      cpu_ready = cpu_seconds(vigild.pid());
+    }
+    const bool checked = wait_for(vigild, log, "journal fully rechecked", 900s);
+    const double checked_s = seconds(std::chrono::steady_clock::now() - t1);
+    std::this_thread::sleep_for(1s);  // the walk's malloc_trim
+    const double cpu_checked = cpu_seconds(vigild.pid());
+    const long rss = status_kib(vigild.pid(), "VmRSS");
+    const long hwm = status_kib(vigild.pid(), "VmHWM");
+    const long anon = status_kib(vigild.pid(), "RssAnon");
+    const std::string parts = rss_breakdown(vigild.pid());
+    vigild.stop(60s);  // a clean stop signs the checkpoint the second start walks from
+    std::printf(
+        "%s vigild start %d people=%zu loaded=%s enrol=%.1f s start-to-roster=%.2f s "
+        "(cpu %.2f s) ready=%.2f s (cpu %.2f s) fully-checked=%s %.1f s (cpu %.2f s) "
+        "VmRSS=%.1f MiB (RssAnon %.1f MiB) VmHWM=%.1f MiB; %.0f bytes/person RSS; %s\n",
+        label.c_str(), start, n, loaded ? "yes" : "NO", enrol_s, seconds(t2 - t1), cpu_roster,
+        ready_s, cpu_ready, checked ? "yes" : "NO", checked_s, cpu_checked, rss / 1024.0,
+        anon / 1024.0, hwm / 1024.0,
+        n == 0 ? 0.0 : static_cast<double>(rss) * 1024.0 / static_cast<double>(n), parts.c_str());
+    std::fflush(stdout);
+    if (!loaded || !checked) std::fprintf(stderr, "%s\n", read_all(log).c_str());
+  }
   if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
 }
 
@@ -201,17 +250,22 @@ void run(const std::string& label, const std::string& vigild_path, const fs::pat
 // times, interleaved (before/after comparisons on one machine state).
 void measure(std::size_t n, const std::vector<std::pair<std::string, std::string>>& vigilds,
              int rounds) {
+  // VIGIL_BENCH_ENROLLED=<folder>: a folder a kept run enrolled (its
+  // site.yaml and journal.db, never started), used as it is.
+  const char* enrolled = std::getenv("VIGIL_BENCH_ENROLLED");
   char templ[] = "/tmp/vigild-rss-XXXXXX";
-  const fs::path dir = ::mkdtemp(templ);
-  write_site(dir);
-  const auto t0 = std::chrono::steady_clock::now();
-  enrol(dir / "journal.db", n);
-  const double enrol_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const fs::path dir = enrolled != nullptr ? fs::path(enrolled) : fs::path(::mkdtemp(templ));
+  double enrol_s = 0;
+  if (enrolled == nullptr) {
+    write_site(dir);
+    const auto t0 = std::chrono::steady_clock::now();
+    enrol(dir / "journal.db", n);
+    enrol_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
   for (int r = 0; r < rounds; ++r) {
     for (const auto& [label, path] : vigilds) run(label, path, dir, n, enrol_s);
   }
-  if (std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
+  if (enrolled == nullptr && std::getenv("VIGIL_BENCH_KEEP") == nullptr) fs::remove_all(dir);
 }
 
 }  // namespace

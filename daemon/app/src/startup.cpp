@@ -162,15 +162,16 @@ void Daemon::start() {
   });
   roster_watch_->load();
   phases.mark("people loaded");
-  // Loading a large roster leaves its temporaries in freed heap pages; give
-  // them back before the long run.
-  malloc_trim(0);
-  phases.mark("malloc_trim");
   spdlog::info("site {} gateway {}: {} people, {} credentials", config_.site.id.str(),
                config_.site.gateway.str(), people_.person_count(), people_.credential_count());
 
   const StartCheck check = checking.get();
   phases.mark("journal start check (waited)");
+  // Loading a large roster, and the check's names and batches beside it,
+  // leave their temporaries in freed heap pages (the check's in its
+  // thread's arena): give them back before the long run.
+  malloc_trim(0);
+  phases.mark("malloc_trim");
   if (check.integrity) {
     spdlog::critical("{}", check.summary);  // doors keep working: never refuse to start
   } else {

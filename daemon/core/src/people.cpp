@@ -174,8 +174,24 @@ void PeopleDirectory::add_person(const Person& person) {
   const std::size_t hash = hash_text(person.id.str());
   const auto existing = people_by_id_.find(
       hash, [&](std::uint32_t pos) { return text_of(people_[pos]).first == person.id.str(); });
+  Record record = make_record(person, existing ? &people_[*existing] : nullptr);
+  if (existing) {
+    record.flags |= people_[*existing].flags & (kHasRisk | kHasVisits);  // they stay with them
+    people_[*existing] = record;
+    return;
+  }
+  append_record(hash, record, person.id);
+}
+
+std::uint32_t PeopleDirectory::append_new_person(const Person& person) {
+  Record record = make_record(person, nullptr);
+  return append_record(hash_text(person.id.str()), record, person.id);
+}
+
+PeopleDirectory::Record PeopleDirectory::make_record(const Person& person,
+                                                     const Record* replacing) {
   Record record;
-  record.text = store_text(person, existing ? &people_[*existing] : nullptr);
+  record.text = store_text(person, replacing);
   record.clearance = static_cast<std::uint8_t>(person.clearance.level);
   record.flags = person.active ? kActive : 0;
   store_levels(person.access_levels, record);
@@ -183,11 +199,11 @@ void PeopleDirectory::add_person(const Person& person) {
     record.expires = person.clearance.expires->days;
     record.flags |= kHasExpiry;
   }
-  if (existing) {
-    record.flags |= people_[*existing].flags & (kHasRisk | kHasVisits);  // they stay with them
-    people_[*existing] = record;
-    return;
-  }
+  return record;
+}
+
+std::uint32_t PeopleDirectory::append_record(std::size_t hash, const Record& record,
+                                             const PersonId& id) {
   if (people_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
     throw std::length_error("people directory: too many people");
   }
@@ -197,7 +213,8 @@ void PeopleDirectory::add_person(const Person& person) {
   people_by_id_.insert(hash, pos,
                        [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   if (!pin_slots_.empty()) pin_slots_.push_back(0);
-  adopt_orphans(pos, person.id);
+  adopt_orphans(pos, id);
+  return pos;
 }
 
 void PeopleDirectory::adopt_orphans(std::uint32_t pos, const PersonId& id) {
@@ -226,12 +243,17 @@ void PeopleDirectory::mark(std::uint32_t pos, std::uint8_t bit, bool on) {
 void PeopleDirectory::add_credential(const Credential& credential) {
   auto holder = person_position(credential.person);
   if (!holder) throw std::out_of_range("no person '" + credential.person.str() + "'");
+  add_credential_at(*holder, credential);
+}
+
+void PeopleDirectory::add_credential_at(std::uint32_t holder, const Credential& credential) {
+  if (holder >= people_.size()) throw std::out_of_range("no person at that position");
   const CardNumber& card = credential.card;
   const std::size_t hash = hash_card(card);
   const auto existing = cards_by_number_.find(
       hash, [&](std::uint32_t pos, std::uint32_t) { return cards_[pos].card() == card; });
   CardEntry entry{static_cast<std::uint32_t>(card.number),
-                  static_cast<std::uint32_t>(card.number >> 32), card.facility, *holder, 0};
+                  static_cast<std::uint32_t>(card.number >> 32), card.facility, holder, 0};
   entry.dates = store_dates(credential, existing ? cards_[*existing].dates & ~kInactive : 0);
   if (!credential.active) entry.dates |= kInactive;
   if (existing) {
@@ -341,11 +363,15 @@ void PeopleDirectory::set_pin(const PersonId& id, const PinHash& pin) {
     orphan_pins_[id] = pin;
     return;
   }
+  set_pin_at(*pos, pin);
+}
+
+void PeopleDirectory::set_pin_at(std::uint32_t position, const PinHash& pin) {
   if (pin_slots_.empty()) {
     pin_slots_.assign(people_.size(), 0);
     advise_huge_pages(pin_slots_.data(), pin_slots_.capacity() * sizeof(std::uint32_t));
   }
-  std::uint32_t& slot = pin_slots_[*pos];
+  std::uint32_t& slot = pin_slots_.at(position);
   if (slot == 0) {
     pins_.push_back(pin);
     slot = static_cast<std::uint32_t>(pins_.size());

@@ -7,8 +7,15 @@ namespace vigil::journal {
 void Names::remember(std::int64_t id, std::string text) {
   if (id < 0) return;
   auto index = static_cast<std::size_t>(id);
-  if (texts_.size() <= index) texts_.resize(index + 1);
-  texts_[index] = text;
+  if (index < texts_.size() + kDenseStep) {
+    if (texts_.size() <= index) texts_.resize(index + 1);
+    texts_[index] = text;
+  } else {
+    // Far past the known ids (the `checkpoint` kind first used after an
+    // import of 2,000,000 people): a slot for every id below it would be
+    // 80 MB of empty strings (s22-start).
+    far_texts_.insert_or_assign(id, text);
+  }
   ids_.emplace(std::move(text), id);
 }
 
@@ -53,20 +60,26 @@ std::optional<std::int64_t> Names::find(sqlite::Database& db, std::string_view t
 const std::string* Names::text(sqlite::Database& db, std::int64_t id) {
   auto index = static_cast<std::size_t>(id);
   if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
-  // One query brings in every name added since: a reader tailing a busy
-  // journal meets new ids in runs. An id below the highest known one (a
-  // hole left by find(), which query() calls for a filter's names) brings
-  // in a window from it instead: reading log verify's checkpoint rows after
-  // finding the `checkpoint` kind loaded every person's name from the
-  // `none` reason's id on (~1.5 % of log verify's CPU time, 5,000 people).
-  constexpr std::int64_t kHoleWindow = 256;
+  if (auto far = far_texts_.find(id); far != far_texts_.end()) return &far->second;
+  // One query brings in a window of names: from the highest known id when
+  // `id` is just past it (a reader tailing a busy journal meets new ids in
+  // runs), else from `id` itself (a hole left by find(), which query()
+  // calls for a filter's names, or an id far past the known ones). Never
+  // every name from the highest known on: a fresh cache's first lookup (a
+  // checkpoint row's kind, at vigild's start check) read every person's
+  // name into this cache, 2,000,000 of them after a large import
+  // (s22-start); before that, log verify's checkpoint rows read every
+  // person's name from the `none` reason's id on (~1.5 % of its CPU time).
+  constexpr std::int64_t kWindow = 256;
   const auto known = static_cast<std::int64_t>(texts_.size());
+  const std::int64_t from = id >= known && id - known < kWindow ? known : id;
   auto select = db.cached("SELECT id, text FROM names WHERE id >= ?1 AND id < ?2");
-  select->bind(1, std::min(id, known));
-  select->bind(2, id >= known || id < 0 ? INT64_MAX : id + kHoleWindow);
+  select->bind(1, from);
+  select->bind(2, id > INT64_MAX - kWindow ? INT64_MAX : id + kWindow);
   while (select->step()) remember(select->column_int(0), select->column_text(1));
   if (id >= 0 && index < texts_.size() && texts_[index]) return &*texts_[index];
-  return nullptr;
+  auto far = far_texts_.find(id);
+  return far == far_texts_.end() ? nullptr : &far->second;
 }
 
 void Names::note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int64_t zone_id) {
@@ -82,6 +95,7 @@ void Names::note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int6
 void Names::forget() {
   ids_.clear();
   texts_.clear();
+  far_texts_.clear();
   door_zones_.clear();
 }
 

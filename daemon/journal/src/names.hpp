@@ -42,8 +42,12 @@ class Names {
   void remember_id(std::int64_t id, std::string_view text);  // text to id only
 
   std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids_;
-  std::vector<std::optional<std::string>> texts_;  // by id
-  std::unordered_set<std::uint64_t> door_zones_;   // door_id << 32 | zone_id, as noted
+  // By id: dense from 0 while ids come in runs, and ids far past the
+  // known ones apart.
+  static constexpr std::size_t kDenseStep = 4096;
+  std::vector<std::optional<std::string>> texts_;
+  std::unordered_map<std::int64_t, std::string> far_texts_;
+  std::unordered_set<std::uint64_t> door_zones_;  // door_id << 32 | zone_id, as noted
 };
 
 }  // namespace vigil::journal

@@ -3,15 +3,24 @@
 
 namespace vigil::journal {
 
-std::vector<std::pair<core::PersonId, core::PinHash>> read_pins(sqlite::Database& db) {
-  std::vector<std::pair<core::PersonId, core::PinHash>> pins;
+std::size_t count_pins(sqlite::Database& db) {
+  return static_cast<std::size_t>(db.query_int("SELECT count(*) FROM person_pins"));
+}
+
+void read_pins_into(sqlite::Database& db, core::PeopleDirectory& directory) {
+  // In rowid order, as stored: PINs set in one go follow the people's order.
   sqlite::Statement select{db.handle(), "SELECT person, hash FROM person_pins"};
+  PersonCursor people{directory};
   while (select.step()) {
-    if (auto hash = core::parse_pin_hash(select.column_text(1))) {
-      pins.emplace_back(core::PersonId{select.column_text(0)}, *hash);
+    const auto hash = core::parse_pin_hash(select.column_text_view(1));
+    if (!hash) continue;
+    const std::string_view person = select.column_text_view(0);
+    if (const auto position = people.find(person)) {
+      directory.set_pin_at(*position, *hash);
+    } else {
+      directory.set_pin(core::PersonId{std::string{person}}, *hash);  // waits for its person
     }
   }
-  return pins;
 }
 
 void write_pin(sqlite::Database& db, const core::PersonId& person, const core::PinHash& pin,

@@ -346,7 +346,7 @@ VerifyResult Journal::verify_from(std::uint64_t from, unsigned walkers) const {
   }
   const auto last =
       static_cast<std::uint64_t>(db_->query_int("SELECT coalesce(max(seq), 0) FROM events"));
-  const NameTable names = load_names(*db_);
+  const NameTable names = NameTable::load_for_rows(*db_, from, last);
   const DoorZones door_zones = load_door_zones(*db_);
 
   // Two walks over the two halves, each on its own connection with its own

@@ -157,22 +157,22 @@ void RowBatch::capture(sqlite3_value* const* row, const NameTable& names) {
         put_tag_u64(tag::integer, value.word);
         if (column < kFirstNameColumn || column > kLastNameColumn) break;
         // An interned id: the name it refers to follows, typed as stored.
-        const auto* name = names.find(id);
+        const NameTable::Entry* name = names.find(id);
         if (name == nullptr) {
           *extend(1) = tag::null;  // a dangling id: never what the append path wrote
           break;
         }
         switch (name->type) {
           case ValueType::integer:
-            put_tag_u64(tag::integer, static_cast<std::uint64_t>(name->integer));
+            put_tag_u64(tag::integer, name->word);
             break;
           case ValueType::real:
-            put_tag_u64(tag::real, std::bit_cast<std::uint64_t>(name->real));
+            put_tag_u64(tag::real, name->word);
             break;
           case ValueType::text:
           case ValueType::blob:
-            put_tag_bytes(name->type == ValueType::text ? tag::text : tag::blob, name->bytes.data(),
-                          name->bytes.size());
+            put_tag_bytes(name->type == ValueType::text ? tag::text : tag::blob, names.bytes(*name),
+                          name->size);
             break;
           case ValueType::null:
             *extend(1) = tag::null;
@@ -225,28 +225,71 @@ std::span<const std::uint8_t> RowBatch::bytes(std::size_t row, int column) const
   return {arena_.data() + v.word, v.size};
 }
 
-StoredName& NameTable::operator[](std::int64_t id) {
-  if (id >= 0 && id < kDenseLimit) {
-    auto index = static_cast<std::size_t>(id);
-    if (dense_.size() <= index) dense_.resize(index + 1);
-    if (!dense_[index]) dense_[index].emplace();
-    return *dense_[index];
-  }
-  return sparse_[id];
+void NameTable::reserve(std::int64_t max_id) {
+  // One allocation sized from the highest id (the ids are dense from 1),
+  // not a vector doubled up to it.
+  if (max_id >= 0 && max_id < kDenseLimit) dense_.resize(static_cast<std::size_t>(max_id) + 1);
 }
 
-NameTable load_names(sqlite::Database& db) {
-  NameTable names;
-  sqlite::Statement select{db.handle(), "SELECT id, text FROM names"};
-  while (select.step()) {
-    auto type = select.value_type(1);
-    auto blob = select.column_blob(1);
-    names[select.column_int(0)] =
-        StoredName{.type = type,
-                   .integer = select.column_int(1),
-                   .real = select.column_real(1),
-                   .bytes = std::string(reinterpret_cast<const char*>(blob.data()), blob.size())};
+void NameTable::add(const sqlite::Statement& row) {
+  const std::int64_t id = row.column_int(0);
+  Entry entry{.word = 0, .size = 0, .type = row.value_type(1), .present = true};
+  switch (entry.type) {
+    case ValueType::integer:
+      entry.word = static_cast<std::uint64_t>(row.column_int(1));
+      break;
+    case ValueType::real:
+      entry.word = std::bit_cast<std::uint64_t>(row.column_real(1));
+      break;
+    case ValueType::text:
+    case ValueType::blob: {
+      const auto blob = row.column_blob(1);
+      entry.word = text_.size();
+      entry.size = static_cast<std::uint32_t>(blob.size());
+      text_.insert(text_.end(), blob.begin(), blob.end());
+      break;
+    }
+    case ValueType::null:
+      break;
   }
+  ++count_;
+  if (id >= 0 && id < kDenseLimit) {
+    const auto index = static_cast<std::size_t>(id);
+    if (dense_.size() <= index) dense_.resize(index + 1);
+    dense_[index] = entry;
+  } else {
+    sparse_[id] = entry;
+  }
+}
+
+NameTable NameTable::load(sqlite::Database& db) {
+  NameTable names;
+  names.reserve(db.query_int("SELECT coalesce(max(id), 0) FROM names"));
+  sqlite::Statement select{db.handle(), "SELECT id, text FROM names"};
+  while (select.step()) names.add(select);
+  names.text_.shrink_to_fit();
+  return names;
+}
+
+NameTable NameTable::load_for_rows(sqlite::Database& db, std::uint64_t from, std::uint64_t to) {
+  const std::int64_t max_id = db.query_int("SELECT coalesce(max(id), 0) FROM names");
+  // Seven name columns a row; a lookup costs a few times a scanned row.
+  const std::uint64_t rows = to >= from ? to - from + 1 : 0;
+  if (rows > static_cast<std::uint64_t>(max_id) / 32) return load(db);
+  NameTable names;
+  // Any id a row holds as an INTEGER, whatever column: exactly the ids the
+  // walk's capture() and wrong_type() look up.
+  sqlite::Statement select{db.handle(),
+                           "WITH r AS (SELECT kind_id, reason_id, door_id, reader_id, zone_id, "
+                           "person_id, device_id FROM events WHERE seq BETWEEN ?1 AND ?2) "
+                           "SELECT id, text FROM names WHERE id IN ("
+                           "SELECT kind_id FROM r UNION SELECT reason_id FROM r "
+                           "UNION SELECT door_id FROM r UNION SELECT reader_id FROM r "
+                           "UNION SELECT zone_id FROM r UNION SELECT person_id FROM r "
+                           "UNION SELECT device_id FROM r)"};
+  select.bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(from, INT64_MAX)));
+  select.bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(to, INT64_MAX)));
+  while (select.step()) names.add(select);
   return names;
 }
 

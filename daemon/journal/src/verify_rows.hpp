@@ -183,35 +183,50 @@ class RowBatch {
   std::vector<Row> rows_;
 };
 
-// A names row's text as stored: normally TEXT, but verify hashes whatever
-// type it finds, as the inspector's script does.
-struct StoredName {
-  ValueType type;
-  std::int64_t integer = 0;
-  double real = 0;
-  std::string bytes{};
-};
-
-// Ids are dense small integers, so a vector indexed by id; a tampered huge or
-// negative id goes to the map instead of sizing the vector after it.
+// The names rows a walk resolves, as stored: normally TEXT, but verify
+// hashes whatever type it finds, as the inspector's script does. One entry
+// of 16 bytes an id and one arena for the texts (s22-start): a
+// vector<optional<{type, int, real, std::string}>> was ~64 B a name plus
+// its doubling, 130-190 MiB at 2,000,000 people, held beside the roster
+// load during vigild's start.
 class NameTable {
  public:
-  const StoredName* find(std::int64_t id) const {
+  struct Entry {
+    std::uint64_t word = 0;  // integer, real bits, or offset in the text arena
+    std::uint32_t size = 0;  // text or blob bytes
+    ValueType type = ValueType::null;
+    bool present = false;
+  };
+
+  // Every row of `names`.
+  static NameTable load(sqlite::Database& db);
+  // The names that events rows [from, to] refer to, or every name when
+  // that range is not much smaller than the table (then one scan is
+  // cheaper than a lookup per id). A walk of a few rows after the newest
+  // checkpoint (vigild's second start) reads a few names, not 2,000,000.
+  static NameTable load_for_rows(sqlite::Database& db, std::uint64_t from, std::uint64_t to);
+
+  const Entry* find(std::int64_t id) const {
     if (id >= 0 && static_cast<std::uint64_t>(id) < dense_.size()) {
       const auto& name = dense_[static_cast<std::size_t>(id)];
-      return name ? &*name : nullptr;
+      return name.present ? &name : nullptr;
     }
     auto it = sparse_.find(id);
     return it == sparse_.end() ? nullptr : &it->second;
   }
-  StoredName& operator[](std::int64_t id);
+  const std::uint8_t* bytes(const Entry& name) const { return text_.data() + name.word; }
+  std::size_t size() const { return count_; }
 
  private:
+  void reserve(std::int64_t max_id);
+  void add(const sqlite::Statement& row);  // a row of (id, text)
+
   static constexpr std::int64_t kDenseLimit = 1 << 24;
-  std::vector<std::optional<StoredName>> dense_;
-  std::unordered_map<std::int64_t, StoredName> sparse_;
+  std::vector<Entry> dense_;
+  std::unordered_map<std::int64_t, Entry> sparse_;
+  std::vector<std::uint8_t> text_;
+  std::size_t count_ = 0;
 };
-NameTable load_names(sqlite::Database& db);
 
 // door_zones is derived data, like an index, but an ordinary table: deleting
 // one of its rows would hide rows from zone queries while the chain stays

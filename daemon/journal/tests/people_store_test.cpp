@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,60 @@ TEST(PeopleStore, LoadsEachPersonsLevelsInOrderWhateverOrderTheRowsStandIn) {
   EXPECT_EQ(levels_of(directory, "erin"), (std::vector<std::string>{"lab", "night"}));
   EXPECT_EQ(levels_of(directory, "frank"), (std::vector<std::string>{"staff", "vault"}));
   EXPECT_EQ(directory.find_card({12, 5})->person.id(), core::PersonId{"erin"});
+}
+
+core::PinHash pin_hash(std::uint8_t fill) {
+  core::PinHash pin;
+  pin.iterations = 60'000;
+  pin.salt.fill(fill);
+  pin.digest.fill(static_cast<std::uint8_t>(fill ^ 0x5a));
+  return pin;
+}
+
+// The load reads person_pins in stored order and takes a row's person to be
+// the one after the previous row's when the ids say so (s22-start): rows set
+// out of the people's order, set again, or unreadable must still land on
+// the right person.
+TEST(PeopleStore, LoadsEveryPersonsPinWhateverOrderTheRowsStandIn) {
+  TempDir dir;
+  constexpr int kPeople = 40;
+  auto id = [](int i) { return "p" + std::to_string(10 + i); };
+  std::map<std::string, std::uint8_t> expected;
+  {
+    Roster roster{dir.file("vigil.db"), "tester"};
+    std::vector<core::Person> people;
+    for (int i = 0; i < kPeople; ++i) people.push_back(person(id(i), "Person " + id(i), {"staff"}));
+    roster.import(file(std::move(people), {}), at(0));
+    auto set = [&](int i, std::uint8_t fill) {
+      roster.set_pin(core::PersonId{id(i)}, pin_hash(fill), at(1));
+      expected[id(i)] = fill;
+    };
+    for (int i = 0; i < kPeople; i += 3) set(i, static_cast<std::uint8_t>(i));  // every third first
+    for (int i = 0; i < kPeople; ++i) {
+      if (i % 3 != 0) set(i, static_cast<std::uint8_t>(i));
+    }
+    set(5, 200);  // replaced: its row moves to the end
+  }
+  {
+    sqlite::Database db{dir.file("vigil.db")};
+    db.exec("UPDATE person_pins SET hash = 'not a hash' WHERE person = 'p49'");
+    expected.erase("p49");
+  }
+  const auto directory = PeopleStore{dir.file("vigil.db")}.load();
+  EXPECT_EQ(directory.pin_count(), expected.size());
+  for (int i = 0; i < kPeople; ++i) {
+    const auto* pin = directory.pin_of(core::PersonId{id(i)});
+    const auto want = expected.find(id(i));
+    if (want == expected.end()) {
+      EXPECT_EQ(pin, nullptr) << id(i);
+      continue;
+    }
+    ASSERT_NE(pin, nullptr) << id(i);
+    EXPECT_EQ(pin->salt, pin_hash(want->second).salt) << id(i);
+    EXPECT_EQ(pin->digest, pin_hash(want->second).digest) << id(i);
+    const auto position = directory.find_person(core::PersonId{id(i)})->position();
+    EXPECT_EQ(directory.pin_at(position), pin) << id(i);
+  }
 }
 
 }  // namespace
