@@ -258,13 +258,13 @@ void PeopleDirectory::add_credential_at(std::uint32_t holder, const Credential& 
   if (!credential.active) entry.dates |= kInactive;
   if (existing) {
     cards_[*existing] = entry;
-    cards_by_number_.set_value(hash, *existing, *holder);
+    cards_by_number_.set_value(hash, *existing, holder);
     return;
   }
   const auto pos = static_cast<std::uint32_t>(cards_.size());
   cards_.push_back(entry);
   cards_by_number_.insert(
-      hash, pos, [&](std::uint32_t p) { return hash_card(cards_[p].card()); }, *holder);
+      hash, pos, [&](std::uint32_t p) { return hash_card(cards_[p].card()); }, holder);
 }
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {
