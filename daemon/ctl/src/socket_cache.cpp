@@ -61,6 +61,9 @@ std::optional<Entry> parse(const std::string& line) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
+  // Only the very text format() writes: stoull alone would take "0123",
+  // "+5" or "12junk" as a number (fuzz_socket_cache found a leading zero).
+  if (format(e) != line + "\n") return std::nullopt;
   return e;
 }
 

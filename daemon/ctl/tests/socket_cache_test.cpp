@@ -109,6 +109,31 @@ TEST(SocketCache, AConfigWrittenJustNowIsNotRemembered) {
   EXPECT_EQ(cached_socket(config.string()), std::nullopt);
 }
 
+TEST(SocketCache, OnlyTheTextItWritesMatchesNotAnEqualNumberSpelledAnotherWay) {
+  // A line whose device reads "0<device>" names the same number, but the
+  // cache was never written that way: it is a miss, and the full tool runs.
+  CacheFolder cache;
+  Folder dir;
+  const auto config = settled_config(dir, "run/vigild.sock");
+  const auto id = *config_identity(config.string());
+  remember_socket(id, "/run/vigild.sock");
+  ASSERT_EQ(cached_socket(config.string()), "/run/vigild.sock");
+  std::stringstream text;
+  text << std::ifstream(cache.file()).rdbuf();
+  std::string edited = text.str();
+  const std::string field = "\t" + std::to_string(id.device) + "\t";
+  const auto at = edited.find(field);
+  ASSERT_NE(at, std::string::npos);
+  for (const char* spelling : {"\t0", "\t+", "\t "}) {
+    std::string variant = edited;
+    variant.replace(at, 1, spelling);
+    std::ofstream(cache.file(), std::ios::trunc) << variant;
+    EXPECT_EQ(cached_socket(config.string()), std::nullopt) << spelling;
+  }
+  std::ofstream(cache.file(), std::ios::trunc) << edited;
+  EXPECT_EQ(cached_socket(config.string()), "/run/vigild.sock");
+}
+
 TEST(SocketCache, ACacheFileOthersCouldHaveWrittenIsIgnored) {
   // Another user's entry could aim an import's CSV at their own socket.
   CacheFolder cache;
