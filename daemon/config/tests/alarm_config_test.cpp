@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config_mistake.hpp"
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
@@ -60,28 +61,12 @@ TEST(AlarmConfig, ZonesSensorsAndFireLoad) {
   EXPECT_TRUE(c.fire->release_on_input_loss);
 }
 
-struct Case {
-  const char* name;
-  const char* find;
-  const char* replace;
-  std::vector<std::string> expected;
-};
+using mistake::Case;
 
 class AlarmMistake : public testing::TestWithParam<Case> {};
 
 TEST_P(AlarmMistake, IsReportedWithItsPosition) {
-  const Case& c = GetParam();
-  std::string text = kBase;
-  const auto at = text.find(c.find);
-  ASSERT_NE(at, std::string::npos) << c.find;
-  text.replace(at, std::string(c.find).size(), c.replace);
-  auto result = load_site_config_from_string(text, "base.yaml");
-  ASSERT_FALSE(result.ok());
-  std::vector<std::string> got;
-  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
-  std::vector<std::string> expected;
-  for (const auto& e : c.expected) expected.push_back("base.yaml:" + e);
-  EXPECT_EQ(got, expected);
+  mistake::expect_reported(kBase, GetParam(), "base.yaml");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -120,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(
              "name: shutter",
              "name: pir",
              {"18:17: 'name': sensor 'pir' appears twice in zone 'store'"}}),
-    [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+    mistake::case_name);
 
 // A sensor names its EOL-supervised line; a line belongs to one sensor or
 // fire input, and a second claim is refused at its position.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config_mistake.hpp"
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
@@ -55,28 +56,12 @@ TEST(DoorBoardConfig, ABoardItsPointsAndItsReadersLoad) {
             (core::PointRef{core::DeviceId("board1"), core::PointKind::coil, 0}));
 }
 
-struct Case {
-  const char* name;
-  const char* find;
-  const char* replace;
-  std::vector<std::string> expected;
-};
+using mistake::Case;
 
 class DoorBoardMistake : public testing::TestWithParam<Case> {};
 
 TEST_P(DoorBoardMistake, IsReportedWithItsPosition) {
-  const Case& c = GetParam();
-  std::string text = kBase;
-  const auto at = text.find(c.find);
-  ASSERT_NE(at, std::string::npos) << c.find;
-  text.replace(at, std::string(c.find).size(), c.replace);
-  auto result = load_site_config_from_string(text, "base.yaml");
-  ASSERT_FALSE(result.ok());
-  std::vector<std::string> got;
-  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
-  std::vector<std::string> expected;
-  for (const auto& e : c.expected) expected.push_back("base.yaml:" + e);
-  EXPECT_EQ(got, expected);
+  mistake::expect_reported(kBase, GetParam(), "base.yaml");
 }
 
 std::vector<Case> cases() {
@@ -135,8 +120,7 @@ std::vector<Case> cases() {
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, DoorBoardMistake, testing::ValuesIn(cases()),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Kinds, DoorBoardMistake, testing::ValuesIn(cases()), mistake::case_name);
 
 }  // namespace door_board_config_test
 }  // namespace vigil::config

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config_mistake.hpp"
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
@@ -62,12 +63,7 @@ constexpr const char* kBase =
     /* 41 */ "  - { id: all-hours, zones: [lobby, offices], schedule: always }\n";
 // clang-format on
 
-struct Case {
-  const char* name;
-  const char* find;  // must occur in kBase; the first occurrence is replaced
-  const char* replace;
-  std::vector<std::string> expected;  // "line:col: message", file name added
-};
+using mistake::Case;
 
 std::string point(const char* device, core::PointKind kind, std::uint32_t index) {
   return core::to_string(core::PointRef{core::DeviceId(device), kind, index});
@@ -277,30 +273,13 @@ std::vector<Case> cases() {
   };
 }
 
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.name;
-}
-
 class SiteConfigMistake : public testing::TestWithParam<Case> {};
 
 TEST_P(SiteConfigMistake, IsReportedWithItsPosition) {
-  const Case& c = GetParam();
-  std::string text = kBase;
-  const auto at = text.find(c.find);
-  ASSERT_NE(at, std::string::npos) << c.find;
-  text.replace(at, std::string(c.find).size(), c.replace);
-
-  auto result = load_site_config_from_string(text, "base.yaml");
-  ASSERT_FALSE(result.ok());
-  std::vector<std::string> got;
-  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
-  std::vector<std::string> expected;
-  for (const auto& e : c.expected) expected.push_back("base.yaml:" + e);
-  EXPECT_EQ(got, expected);
+  mistake::expect_reported(kBase, GetParam(), "base.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, SiteConfigMistake, testing::ValuesIn(cases()),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Kinds, SiteConfigMistake, testing::ValuesIn(cases()), mistake::case_name);
 
 TEST(SiteConfigMistakes, BaseSiteIsValid) {
   auto result = load_site_config_from_string(kBase, "base.yaml");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config_mistake.hpp"
 #include "vigil/config/load.hpp"
 
 namespace vigil::config {
@@ -38,12 +39,7 @@ constexpr const char* kBase =
     /* 21 */ "    contact: { device: io2, input: 0 }\n";
 // clang-format on
 
-struct Case {
-  const char* name;
-  const char* find;  // must occur in kBase; the first occurrence is replaced
-  const char* replace;
-  std::vector<std::string> expected;  // "line:col: message", file name added
-};
+using mistake::Case;
 
 const std::string kLongSocket = "/tmp/" + std::string(103, 's');  // 108 bytes: one too many
 
@@ -236,30 +232,13 @@ std::vector<Case> cases() {
   };
 }
 
-void PrintTo(const Case& c, std::ostream* os) {
-  *os << c.name;
-}
-
 class StartRule : public testing::TestWithParam<Case> {};
 
 TEST_P(StartRule, BrokenRuleIsReportedWithItsPosition) {
-  const Case& c = GetParam();
-  std::string text = kBase;
-  const auto at = text.find(c.find);
-  ASSERT_NE(at, std::string::npos) << c.find;
-  text.replace(at, std::string(c.find).size(), c.replace);
-
-  auto result = load_site_config_from_string(text, "/etc/vigil/base.yaml");
-  ASSERT_FALSE(result.ok());
-  std::vector<std::string> got;
-  for (const auto& d : result.diagnostics()) got.push_back(to_string(d));
-  std::vector<std::string> expected;
-  for (const auto& e : c.expected) expected.push_back("/etc/vigil/base.yaml:" + e);
-  EXPECT_EQ(got, expected);
+  mistake::expect_reported(kBase, GetParam(), "/etc/vigil/base.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Rules, StartRule, testing::ValuesIn(cases()),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Rules, StartRule, testing::ValuesIn(cases()), mistake::case_name);
 
 TEST(StartRules, BaseSiteIsValid) {
   auto result = load_site_config_from_string(kBase, "/etc/vigil/base.yaml");
