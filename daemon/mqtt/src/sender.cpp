@@ -134,7 +134,7 @@ void Sender::run() {
     // wakes this thread (answered_). Should it never come, the look after
     // ack_timeout finds the row overdue (one wake-up per ack_timeout while
     // idle: no busy loop).
-    direct_open_ = nothing_before_committed();
+    park_direct();
     if (direct_open_) until = std::min(until, Clock::now() + config_.ack_timeout);
     const auto woken = [&] { return stopping_ || kicked_ || lost_ || answered_; };
     if (until == Clock::time_point::max()) {

@@ -162,6 +162,9 @@ class Sender {
   // True when nothing waits that must go before a newly committed row
   // (mutex_ held; the sender thread, or the claim's holder).
   bool nothing_before_committed() const;
+  // mutex_ held, as the sender thread parks: opens the direct path if
+  // nothing_before_committed().
+  void park_direct();
   // mutex_ held by `lock`, after a park: closes the direct path and waits
   // out a claim in progress. Sender thread.
   void close_direct(std::unique_lock<std::mutex>& lock);
@@ -209,6 +212,7 @@ class Sender {
   bool status_sent_ = true;                                 // status_ announced on this connection
   std::deque<std::pair<std::string, std::string>> memory_;  // (topic, payload), oldest first
   std::deque<OutboxMessage> handed_;     // committed() for the sender thread, oldest first
+  bool parked_ = false;                  // the sender thread waits in a park, not yet closing it
   bool direct_open_ = false;             // parked with nothing before a committed row
   bool direct_busy_ = false;             // committed() holds the sender's state
   std::condition_variable direct_done_;  // direct_busy_ ended

@@ -11,6 +11,14 @@
 #include "sender.hpp"
 
 namespace vigil::mqtt {
+namespace {
+
+// Rows held for the sender thread at most; beyond (a broker away, a sender
+// behind) they are left in the outbox and read from there: the memory a
+// long outage costs stays bounded.
+constexpr std::size_t kHandedMax = 256;
+
+}  // namespace
 
 bool Sender::nothing_before_committed() const {
   // Anything the sender thread was told to send (a status, an incident held
@@ -20,7 +28,13 @@ bool Sender::nothing_before_committed() const {
          memory_.empty() && status_sent_ && ahead_.empty() && !outbox_unread_;
 }
 
+void Sender::park_direct() {
+  parked_ = true;
+  direct_open_ = nothing_before_committed();
+}
+
 void Sender::close_direct(std::unique_lock<std::mutex>& lock) {
+  parked_ = false;
   direct_open_ = false;
   direct_done_.wait(lock, [&] { return !direct_busy_; });
 }
@@ -31,18 +45,22 @@ void Sender::committed(std::vector<OutboxMessage> rows) {
   {
     std::lock_guard lock(mutex_);
     // The rows must be the very next ones: one run of ids, right after the
-    // newest the sender knows. Otherwise (a row from another connection in
-    // between, a reconnect since) the sender thread reads the outbox.
-    bool follows = rows.front().id == known_through_ + 1;
+    // newest the sender knows (read only while the sender is parked).
+    // Otherwise (a row from another connection in between, a reconnect
+    // since) the sender thread reads the outbox.
+    bool follows = direct_open_ && rows.front().id == known_through_ + 1;
     for (std::size_t i = 1; follows && i < rows.size(); ++i) {
       follows = rows[i].id == rows[i - 1].id + 1;
     }
-    if (direct_open_ && follows && nothing_before_committed()) {
+    if (follows && nothing_before_committed()) {
       direct_open_ = false;
       direct_busy_ = true;
       claimed = true;
-    } else {
+    } else if (connected_ && handed_.size() + rows.size() <= kHandedMax) {
       for (auto& row : rows) handed_.push_back(std::move(row));
+      kicked_ = true;
+    } else {
+      outbox_changed_ = true;  // read from the outbox when the link is back
       kicked_ = true;
     }
   }
@@ -56,7 +74,8 @@ void Sender::committed(std::vector<OutboxMessage> rows) {
     direct_busy_ = false;
     if (rest) {
       kicked_ = true;
-    } else {
+    } else if (parked_) {
+      // Still parked (not woken meanwhile): the next commit may go directly too.
       direct_open_ = nothing_before_committed();
     }
   }

@@ -130,7 +130,7 @@ void Sender::publish_row(OutboxMessage&& row, Clock::time_point now) {
 void Sender::wait_for_answer(Clock::time_point until) {
   std::unique_lock lock(mutex_);
   // Parked: a commit's rows may go out from the writer's thread meanwhile.
-  direct_open_ = nothing_before_committed();
+  park_direct();
   wake_.wait_until(lock, until, [&] { return stopping_ || lost_ || kicked_ || answered_; });
   close_direct(lock);
   // The drain looks at everything again after this wait: the status, the

@@ -75,8 +75,9 @@ TEST_F(SenderCommittedTest, ACommittedIncidentGoesOutAtOnceAndLeavesTheOutboxAft
   ASSERT_TRUE(publisher.wait_drained(kWait)) << "each row deleted once acknowledged";
   EXPECT_EQ(seqs(console.messages()), (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(publisher.stats().published, 3u);
-  // The sender was idle each time: the committing thread published them.
-  EXPECT_EQ(publisher.stats().published_directly, 3u);
+  // Whether the committing thread or the sender thread published each one
+  // depends on where the sender was when it came (stats().published_directly;
+  // bench_incident_latency's trace shows it): the console cannot tell.
 }
 
 TEST_F(SenderCommittedTest, RowsCommittedWhileOlderRowsWaitForTheRateFollowThemInOrder) {
