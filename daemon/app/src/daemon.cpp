@@ -199,7 +199,7 @@ void Daemon::journal(core::Event event, bool report) {
   }
   auto committed_cb = [this](const core::Event& committed) {
     // Writer thread, after the commit: the batch's outbox rows are durable.
-    if (pipeline_->take_stored()) publisher_->outbox_changed();
+    publisher_->outbox_committed(pipeline_->take_committed());
     boost::asio::post(io_, [this, committed] { on_committed(committed); });
   };
   if (report) {

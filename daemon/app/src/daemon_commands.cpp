@@ -23,7 +23,7 @@ std::optional<std::uint64_t> Daemon::journal_command(core::Event event) {
   auto done = std::make_shared<std::promise<std::uint64_t>>();
   auto durable = done->get_future();
   const bool queued = journal_->submit(std::move(event), [this, done](const core::Event& c) {
-    if (pipeline_->take_stored()) publisher_->outbox_changed();
+    publisher_->outbox_committed(pipeline_->take_committed());
     boost::asio::post(io_, [this, c] { on_committed(c); });
     done->set_value(c.seq);
   });

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/core/incident_lifecycle.hpp"
@@ -74,6 +75,7 @@ std::size_t IncidentPipeline::replay(const std::filesystem::path& database) {
   IncidentCursor::advance(db, head);
   const std::size_t n = incidents_stored_ - before;
   txn.commit();
+  committed_rows_.clear();  // the sender reads these from the outbox when it starts
   before_batch_ = rules_;
   return n;
 }
@@ -83,13 +85,31 @@ void IncidentPipeline::in_transaction(std::span<const core::Event> events,
   if (events.empty()) return;
   // The same first seq again means the last batch rolled back and is being
   // retried (perhaps with more events): start from the state before it.
+  // The rows handed to the sender after the commit follow the same rule:
+  // a rolled-back attempt's rows are forgotten (the retry inserts them
+  // again, with the same ids), those of earlier committed batches not yet
+  // taken are kept.
   if (events.front().seq == batch_first_seq_) {
     rules_ = before_batch_;
+    committed_rows_.resize(batch_rows_begin_);
   } else {
     before_batch_ = rules_;
     batch_first_seq_ = events.front().seq;
+    batch_rows_begin_ = committed_rows_.size();
   }
-  if (store(events, db) > 0) stored_ = true;
+  store(events, db);
+}
+
+void IncidentPipeline::insert(journal::sqlite::Database& db, std::string topic, std::string payload,
+                              int qos, bool retain) {
+  const auto id = mqtt::Outbox::insert(db, topic, payload, qos, retain);
+  committed_rows_.push_back(
+      mqtt::OutboxMessage{id, std::move(topic), std::move(payload), qos == 0 ? 0 : 1, retain});
+}
+
+std::vector<mqtt::OutboxMessage> IncidentPipeline::take_committed() {
+  batch_rows_begin_ = 0;
+  return std::exchange(committed_rows_, {});
 }
 
 void IncidentPipeline::add_door_zone(core::Event& e) const {
@@ -111,10 +131,10 @@ std::size_t IncidentPipeline::store(std::span<const core::Event> events,
         lookup->bind(1, std::string_view{e.person->str()});
         if (lookup->step()) name = lookup->column_text(0);
       }
-      mqtt::Outbox::insert(db, topics_.event(streamed),
-                           mqtt::event_payload(streamed, topics_.site(), topics_.gateway(),
-                                               segment_, stream_.personal, name),
-                           stream_.qos);
+      insert(db, topics_.event(streamed),
+             mqtt::event_payload(streamed, topics_.site(), topics_.gateway(), segment_,
+                                 stream_.personal, name),
+             stream_.qos, false);
       ++events_stored_;
       ++n;
     }
@@ -124,18 +144,17 @@ std::size_t IncidentPipeline::store(std::span<const core::Event> events,
     if (core::is_lifecycle_event(e.kind)) continue;
     if (auto incident = rules_.observe(e)) {
       add_door_zone(incident->event);
-      mqtt::Outbox::insert(
-          db, topics_.incident(*incident),
-          mqtt::incident_payload(*incident, topics_.site(), topics_.gateway(), segment_));
+      insert(db, topics_.incident(*incident),
+             mqtt::incident_payload(*incident, topics_.site(), topics_.gateway(), segment_), 1,
+             false);
       ++incidents;
       ++n;
       if (publish_states_) {
         const auto open = core::open_lifecycle(e.seq, e.time, levels_);
-        mqtt::Outbox::insert(
-            db, topics_.incident_state(e.seq, segment_),
-            mqtt::incident_state_payload(open, incident->event.zone, levels_.size(), topics_.site(),
-                                         topics_.gateway(), segment_),
-            1, true);
+        insert(db, topics_.incident_state(e.seq, segment_),
+               mqtt::incident_state_payload(open, incident->event.zone, levels_.size(),
+                                            topics_.site(), topics_.gateway(), segment_),
+               1, true);
         ++n;
       }
     }

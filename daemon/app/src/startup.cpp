@@ -242,7 +242,7 @@ void Daemon::start() {
         // A checkpoint is never left out by the memory bound.
         journal_->submit_report(std::move(e), [this, durable](const core::Event& committed) {
           durable(committed);
-          if (pipeline_->take_stored()) publisher_->outbox_changed();
+          publisher_->outbox_committed(pipeline_->take_committed());
           boost::asio::post(io_, [this, committed] { on_committed(committed); });
         });
       },

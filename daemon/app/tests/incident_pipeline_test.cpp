@@ -83,8 +83,14 @@ TEST_F(IncidentPipelineTest, ForcedDoorIncidentCommitsWithItsEventAndMovesTheCur
   EXPECT_NE(rows[0].payload.find("\"id\":\"s/g/1\""), std::string::npos) << rows[0].payload;
   EXPECT_EQ(IncidentCursor{db_}.load(), 1u);
   EXPECT_EQ(pipeline_.incidents_stored(), 1u);
-  EXPECT_TRUE(pipeline_.take_stored());
-  EXPECT_FALSE(pipeline_.take_stored());
+  // The committed row is handed to the sender as stored: same id, topic and
+  // payload, so it can be published without reading it back.
+  const auto handed = pipeline_.take_committed();
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].id, rows[0].id);
+  EXPECT_EQ(handed[0].topic, rows[0].topic);
+  EXPECT_EQ(handed[0].payload, rows[0].payload);
+  EXPECT_TRUE(pipeline_.take_committed().empty());
 }
 
 TEST_F(IncidentPipelineTest, RetriedBatchRaisesEachIncidentOnceWithTheRulesStateItHadBefore) {
@@ -105,6 +111,14 @@ TEST_F(IncidentPipelineTest, RetriedBatchRaisesEachIncidentOnceWithTheRulesState
   EXPECT_EQ(rows[1].topic, "vigil/v1/s/g/incident/major/_site");
   EXPECT_EQ(IncidentCursor{db_}.load(), 4u);
   EXPECT_EQ(w->stats().failed_commits, 2u);
+  // The rows handed to the sender are the committed ones, each once: the
+  // rolled-back attempts' rows are not among them.
+  const auto handed = pipeline_.take_committed();
+  ASSERT_EQ(handed.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(handed[i].id, rows[i].id);
+    EXPECT_EQ(handed[i].payload, rows[i].payload);
+  }
 }
 
 TEST_F(IncidentPipelineTest, ReplayRaisesIncidentsOfEventsAfterTheCursorOnce) {

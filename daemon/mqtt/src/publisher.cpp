@@ -112,6 +112,10 @@ void Publisher::outbox_changed() {
   sender_->kick();
 }
 
+void Publisher::outbox_committed(std::vector<OutboxMessage> rows) {
+  sender_->committed(std::move(rows));
+}
+
 PublisherStats Publisher::stats() const {
   PublisherStats s;
   s.published = sender_->published();
@@ -121,6 +125,7 @@ PublisherStats Publisher::stats() const {
   s.last_connect_error = sender_->last_connect_error();
   s.enqueue_failures = enqueue_failures_;
   s.stale_discarded = sender_->stale_discarded();
+  s.published_directly = sender_->published_directly();
   try {
     s.pending = outbox_.size();
   } catch (const OutboxError&) {

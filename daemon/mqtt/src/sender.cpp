@@ -127,15 +127,24 @@ void Sender::run() {
         break;
     }
     // Idle until there is work, or an expiring state is due again.
-    const auto refresh = next_refresh();
+    auto until = next_refresh();
     std::unique_lock lock(mutex_);
-    const auto woken = [&] { return stopping_ || kicked_ || lost_; };
-    if (refresh == Clock::time_point::max()) {
+    // Parked with the direct path open (sender_direct.cpp): a commit's rows
+    // may be published from the writer's thread meanwhile, and their PUBACK
+    // wakes this thread (answered_). Should it never come, the look after
+    // ack_timeout finds the row overdue (one wake-up per ack_timeout while
+    // idle: no busy loop).
+    park_direct();
+    if (direct_open_) until = std::min(until, Clock::now() + config_.ack_timeout);
+    const auto woken = [&] { return stopping_ || kicked_ || lost_ || answered_; };
+    if (until == Clock::time_point::max()) {
       wake_.wait(lock, woken);
     } else {
-      wake_.wait_until(lock, refresh, woken);
+      wake_.wait_until(lock, until, woken);
     }
+    close_direct(lock);
     kicked_ = false;
+    answered_ = false;
   }
   forget_acknowledged();
   say_goodbye();

@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/publisher.hpp"
@@ -43,6 +44,20 @@ class Sender {
   void stop();
   // New rows in the outbox: send them if connected. Any thread.
   void kick();
+  // Rows the journal writer has just committed to the outbox (in id order),
+  // handed over in memory so that nobody reads them back from SQLite. When
+  // the sender thread is parked with nothing older to send (no row, state or
+  // status waiting, the newest row it knows is just before them, room in the
+  // window and the rate), the caller publishes them itself, at once: no
+  // wake-up of the sender thread on the incident's path (sender_direct.cpp).
+  // Otherwise they are queued for the sender thread, which takes them
+  // instead of reading the outbox when they follow the rows it has, and
+  // reads the outbox when they do not. Either way the rows stay in the
+  // outbox until their PUBACK, as any row. Any thread.
+  void committed(std::vector<OutboxMessage> rows);
+  // Outbox rows published by committed()'s caller rather than the sender
+  // thread, since start.
+  std::uint64_t published_directly() const { return published_directly_; }
   // Queued in memory, sent before the outbox's rows. Any thread.
   void send_from_memory(std::string topic, std::string payload);
   // The retained status payload announced now and on every connect. Any thread.
@@ -134,6 +149,31 @@ class Sender {
   // Reads the next rows after those in flight into ahead_ (which is empty);
   // false if the outbox could not be read.
   bool read_ahead();
+  // Publishes one outbox row at QoS 1 with the answers listener and puts it
+  // in the window; throws ::mqtt::exception as Paho's publish does.
+  void publish_row(OutboxMessage&& row, Clock::time_point now);
+
+  // The direct path (sender_direct.cpp). While the sender thread is parked
+  // (waiting for an answer or for work) with nothing older than the next
+  // committed row to send, direct_open_ says so, and committed() may claim
+  // the sender's own state (the client, the window, the read-ahead, the
+  // rate) by setting direct_busy_: the parked thread, once woken, waits
+  // for the claim to end before it touches any of it.
+  // True when nothing waits that must go before a newly committed row
+  // (mutex_ held; the sender thread, or the claim's holder).
+  bool nothing_before_committed() const;
+  // mutex_ held, as the sender thread parks: opens the direct path if
+  // nothing_before_committed().
+  void park_direct();
+  // mutex_ held by `lock`, after a park: closes the direct path and waits
+  // out a claim in progress. Sender thread.
+  void close_direct(std::unique_lock<std::mutex>& lock);
+  // Publishes the rows as far as the window and the rate allow; the rest go
+  // to ahead_. True when rows were left for the sender thread. Claim held.
+  bool publish_directly(std::vector<OutboxMessage>& rows);
+  // Sender thread: the rows committed() queued, appended to ahead_ when they
+  // follow the newest row known, else the outbox is read (they are in it).
+  void take_handed(std::deque<OutboxMessage>& handed);
   Drain send_status_and_memory();
   // Deletes the acknowledged rows not yet deleted (through acked_through_).
   // False if the outbox could not be written.
@@ -171,6 +211,12 @@ class Sender {
   std::string status_;                                      // what the retained status should say
   bool status_sent_ = true;                                 // status_ announced on this connection
   std::deque<std::pair<std::string, std::string>> memory_;  // (topic, payload), oldest first
+  std::deque<OutboxMessage> handed_;     // committed() for the sender thread, oldest first
+  bool parked_ = false;                  // the sender thread waits in a park, not yet closing it
+  bool direct_open_ = false;             // parked with nothing before a committed row
+  bool direct_busy_ = false;             // committed() holds the sender's state
+  std::condition_variable direct_done_;  // direct_busy_ ended
+  std::atomic<std::uint64_t> published_directly_{0};
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> published_{0};
   std::atomic<std::uint64_t> connects_{0};
@@ -201,6 +247,8 @@ class Sender {
     ::mqtt::delivery_token_ptr token;
     std::chrono::steady_clock::time_point sent_at;  // for ack_timeout
   };
+  // "Sender thread only" below: or the holder of a direct claim while the
+  // sender thread is parked (direct_busy_).
   std::deque<InFlight> inflight_;  // sender thread only; oldest first
   // Rows read from the outbox after those in flight, not yet published
   // (sender thread only; oldest first; dropped with inflight_ on a lost link).
@@ -211,6 +259,12 @@ class Sender {
   // query the outbox: that read would meet the journal writer's commit of
   // the very incident it waits for, on SQLite's shared WAL index.
   bool outbox_unread_ = true;
+  // Every outbox row up to this id is in ahead_, in flight or acknowledged
+  // on this connection (sender thread only): a committed row with the next
+  // id can be taken without reading the outbox. Ids only grow and the
+  // writers commit in id order (one SQLite write lock), so nothing older
+  // can appear after it.
+  std::int64_t known_through_ = 0;
   // The newest row the broker acknowledged (sender thread only). Rows up to it
   // are deleted in stretches (docs/mqtt.md) and never sent again by this
   // process, even when still in the table.

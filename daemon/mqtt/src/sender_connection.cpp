@@ -86,6 +86,7 @@ bool Sender::connect_once() {
   retained_inflight_.clear();
   ahead_.clear();
   outbox_unread_ = true;  // resent from the oldest unacknowledged row
+  known_through_ = acked_through_;
   const int version = next_version_;
   renew_client(version);
   version_ = version == MQTTVERSION_5 ? 5 : 4;
@@ -154,6 +155,7 @@ void Sender::drop_connection() {
   inflight_.clear();
   retained_inflight_.clear();
   ahead_.clear();
+  known_through_ = acked_through_;
   try {
     client_->disconnect(std::chrono::milliseconds(0))->wait_for(std::chrono::seconds(1));
   } catch (const ::mqtt::exception&) {

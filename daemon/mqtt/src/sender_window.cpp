@@ -65,12 +65,15 @@ Sender::Drain Sender::drain() {
   const std::size_t window = std::max<std::size_t>(config_.inflight_window, 1);
   for (;;) {
     if (const Drain first = send_status_and_memory(); first != Drain::idle) return first;
+    std::deque<OutboxMessage> handed;
     {
       std::lock_guard lock(mutex_);
       if (lost_) return Drain::link_failed;
       if (stopping_) return Drain::idle;  // what is not sent stays for the next start
       outbox_unread_ = std::exchange(outbox_changed_, false) || outbox_unread_;
+      handed.swap(handed_);
     }
+    take_handed(handed);
     if (!take_answers()) return Drain::link_failed;
     // States first on the wire (a checkpoint goes before the next outbox
     // row), but none waits for its PUBACK: an incident committed meanwhile
@@ -83,10 +86,7 @@ Sender::Drain Sender::drain() {
       if (ahead_.empty() && outbox_unread_ && !read_ahead()) return Drain::storage_failed;
       if (ahead_.empty() || !rate_.take(now)) break;
       try {
-        auto& row = ahead_.front();
-        auto token = client_->publish(message(row.topic, row.payload, row.qos, row.retain), nullptr,
-                                      answers_);
-        inflight_.push_back(InFlight{std::move(row), std::move(token), now});
+        publish_row(std::move(ahead_.front()), now);
         ahead_.pop_front();
       } catch (const ::mqtt::exception&) {
         return Drain::link_failed;
@@ -121,9 +121,18 @@ void Sender::answered() {
   wake_.notify_all();
 }
 
+void Sender::publish_row(OutboxMessage&& row, Clock::time_point now) {
+  auto token =
+      client_->publish(message(row.topic, row.payload, row.qos, row.retain), nullptr, answers_);
+  inflight_.push_back(InFlight{std::move(row), std::move(token), now});
+}
+
 void Sender::wait_for_answer(Clock::time_point until) {
   std::unique_lock lock(mutex_);
+  // Parked: a commit's rows may go out from the writer's thread meanwhile.
+  park_direct();
   wake_.wait_until(lock, until, [&] { return stopping_ || lost_ || kicked_ || answered_; });
+  close_direct(lock);
   // The drain looks at everything again after this wait: the status, the
   // memory, the states, the outbox and the answers.
   kicked_ = false;
@@ -181,12 +190,12 @@ bool Sender::take_answers() {
 }
 
 bool Sender::read_ahead() {
-  // After the newest row in flight, or the newest acknowledged when none is.
-  const std::int64_t after = inflight_.empty() ? acked_through_ : inflight_.back().row.id;
+  // After the newest row in flight or acknowledged (ahead_ is empty).
   try {
-    auto rows = outbox_.peek_after(after, kReadAhead);
+    auto rows = outbox_.peek_after(known_through_, kReadAhead);
     // Fewer than asked for: nothing more until the next kick says so.
     outbox_unread_ = rows.size() == kReadAhead;
+    if (!rows.empty()) known_through_ = rows.back().id;
     for (auto& row : rows) ahead_.push_back(std::move(row));
   } catch (const OutboxError&) {
     return false;

@@ -20,6 +20,7 @@
 
 #include "vigil/core/incident.hpp"
 #include "vigil/journal/sqlite.hpp"
+#include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/payload.hpp"
 #include "vigil/mqtt/topics.hpp"
 
@@ -71,14 +72,19 @@ class IncidentPipeline {
   // WriterOptions::in_batch_transaction. Writer thread only.
   void in_transaction(std::span<const core::Event> events, journal::sqlite::Database& db);
 
-  // Writer thread, after a commit: true once for each committed batch that
-  // stored outbox rows (wake the publisher's sender then).
-  bool take_stored() { return stored_.exchange(false); }
+  // Writer thread, after a commit: the outbox rows of the batches committed
+  // since the last call, in id order (empty when none), for
+  // Publisher::outbox_committed: the sender takes them from memory instead
+  // of reading them back after the commit.
+  std::vector<mqtt::OutboxMessage> take_committed();
 
   std::uint64_t incidents_stored() const { return incidents_stored_; }
 
  private:
   std::size_t store(std::span<const core::Event> events, journal::sqlite::Database& db);
+  // Outbox::insert, and the row kept for take_committed().
+  void insert(journal::sqlite::Database& db, std::string topic, std::string payload, int qos,
+              bool retain);
 
   mqtt::TopicTree topics_;
   std::string segment_;
@@ -92,7 +98,10 @@ class IncidentPipeline {
   core::IncidentRules rules_;
   core::IncidentRules before_batch_;  // rules_ as it was before the batch in flight
   std::uint64_t batch_first_seq_ = 0;
-  std::atomic<bool> stored_{false};
+  // Rows inserted by committed batches (and the batch in its transaction,
+  // from batch_rows_begin_), not yet taken. Writer thread only.
+  std::vector<mqtt::OutboxMessage> committed_rows_;
+  std::size_t batch_rows_begin_ = 0;
   std::atomic<std::uint64_t> incidents_stored_{0};
 };
 

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vigil/core/ids.hpp"
 #include "vigil/core/incident.hpp"
@@ -90,6 +91,9 @@ struct PublisherStats {
   // lost; discarded at reconnect (their rows are resent from the outbox, in
   // order). Nonzero only after a link failure during a replay.
   std::uint64_t stale_discarded = 0;
+  // Of `published`, rows published by the committing thread itself
+  // (outbox_committed(): the sender had nothing older to send).
+  std::uint64_t published_directly = 0;
 };
 
 class Sender;  // the thread that owns the Paho client (src/sender.hpp)
@@ -152,6 +156,13 @@ class Publisher {
   // Rows were inserted into the outbox by another connection (the journal
   // writer's transaction) and have committed: wake the sender. Any thread.
   void outbox_changed();
+  // The same, with the rows themselves (ids, topics, payloads, in id order,
+  // as just committed): the sender takes them from memory instead of
+  // reading them back, and when it has nothing older to send they are
+  // published from the calling thread at once (the journal writer's, after
+  // the commit's fsync). They stay in the outbox until their PUBACK, as any
+  // row. Empty: nothing happens. Any thread.
+  void outbox_committed(std::vector<OutboxMessage> rows);
 
   PublisherStats stats() const;
   bool connected() const;
