@@ -96,8 +96,7 @@ TEST(HugePageTables, AFlagSetAfterTheLoadDecidesTheNextReadAndARosterEditKeepsIt
   EXPECT_EQ(decide(site, people, bob, ReaderId("server-in"), t).reason,
             DenyReason::person_suspended);
   people.set_risk(PersonId("bob"), {});
-  EXPECT_EQ(decide(site, people, bob, ReaderId("server-in"), t).reason,
-            DenyReason::no_access_level)
+  EXPECT_EQ(decide(site, people, bob, ReaderId("server-in"), t).reason, DenyReason::no_access_level)
       << "the edited levels, not the loaded ones";
   EXPECT_EQ(decide(site, people, bob, ReaderId("lobby-in"), t).outcome, Outcome::grant);
 }
