@@ -117,6 +117,7 @@ std::uint32_t PeopleDirectory::level_position(const AccessLevelId& level) {
   }
   const auto pos = static_cast<std::uint32_t>(level_names_.size());
   level_names_.push_back(level);
+  level_hashes_.push_back(hash);
   levels_by_name_.insert(hash, pos,
                          [&](std::uint32_t p) { return hash_text(level_names_[p].str()); });
   return pos;

@@ -103,8 +103,9 @@ bool opens(const Site& site, const AccessLevel& level, const Zone* target, const
 }
 
 bool holds_override(const Site& site, PersonView person, const Zone* target, const ZoneId& zone) {
-  for (const auto& level_id : person.access_levels()) {
-    const AccessLevel* level = site.find_access_level(level_id);
+  const AccessLevelList levels = person.access_levels();
+  for (auto it = levels.begin(); it != levels.end(); ++it) {
+    const AccessLevel* level = site.find_access_level(*it, it.hash());
     if (level != nullptr && level->lockdown_override && opens(site, *level, target, zone)) {
       return true;
     }
@@ -280,8 +281,10 @@ Decision decide(const Site& site, const PeopleDirectory& people, const AccessSta
 
   bool covered = false;
   const Holiday* closed_by = nullptr;  // a holiday that kept a covering level shut
-  for (const auto& level_id : person.access_levels()) {
-    const AccessLevel* level = site.find_access_level(level_id);
+  // Each level found by the hash the directory keeps for its name (s23).
+  const AccessLevelList levels = person.access_levels();
+  for (auto it = levels.begin(); it != levels.end(); ++it) {
+    const AccessLevel* level = site.find_access_level(*it, it.hash());
     if (level == nullptr || !opens(site, *level, target, *d.zone)) continue;
     if (lockdown != nullptr && !level->lockdown_override) continue;
     if (!covered) d.level = level;

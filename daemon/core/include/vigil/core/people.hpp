@@ -67,10 +67,15 @@ class AccessLevelList {
     using pointer = const AccessLevelId*;
     using reference = const AccessLevelId&;
     iterator() = default;
-    iterator(const std::uint32_t* at, const std::vector<AccessLevelId>* names)
-        : at_(at), names_(names) {}
+    iterator(const std::uint32_t* at, const std::vector<AccessLevelId>* names,
+             const std::size_t* hashes)
+        : at_(at), names_(names), hashes_(hashes) {}
     reference operator*() const { return (*names_)[*at_]; }
     pointer operator->() const { return &(*names_)[*at_]; }
+    // The level id's std::hash<std::string_view>, computed once when the
+    // name was first stored (s23): Site::find_access_level(id, hash) then
+    // hashes no string per read.
+    std::size_t hash() const { return hashes_[*at_]; }
     iterator& operator++() {
       ++at_;
       return *this;
@@ -85,16 +90,17 @@ class AccessLevelList {
    private:
     const std::uint32_t* at_ = nullptr;
     const std::vector<AccessLevelId>* names_ = nullptr;
+    const std::size_t* hashes_ = nullptr;
   };
 
   AccessLevelList(const std::uint32_t* positions, std::uint32_t size,
-                  const std::vector<AccessLevelId>* names)
-      : external_(positions), size_(size), names_(names) {}
+                  const std::vector<AccessLevelId>* names, const std::size_t* hashes)
+      : external_(positions), size_(size), names_(names), hashes_(hashes) {}
   AccessLevelList(std::uint32_t first, std::uint32_t second, std::uint32_t size,
-                  const std::vector<AccessLevelId>* names)
-      : inline_{first, second}, size_(size), names_(names) {}
-  iterator begin() const { return {data(), names_}; }
-  iterator end() const { return {data() + size_, names_}; }
+                  const std::vector<AccessLevelId>* names, const std::size_t* hashes)
+      : inline_{first, second}, size_(size), names_(names), hashes_(hashes) {}
+  iterator begin() const { return {data(), names_, hashes_}; }
+  iterator end() const { return {data() + size_, names_, hashes_}; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::vector<AccessLevelId> to_vector() const { return {begin(), end()}; }
@@ -105,6 +111,7 @@ class AccessLevelList {
   std::uint32_t inline_[2] = {0, 0};
   std::uint32_t size_;
   const std::vector<AccessLevelId>* names_;
+  const std::size_t* hashes_;
 };
 
 // One enrolled person, read from the directory's compact record.
@@ -289,6 +296,7 @@ class PeopleDirectory {
   // Level names (each once) and the interned level sets: level_sets_ holds,
   // for each distinct set, its size and then its level positions.
   std::vector<AccessLevelId> level_names_;
+  std::vector<std::size_t> level_hashes_;  // each name's hash, by position
   FlatPositions levels_by_name_;
   std::vector<std::uint32_t> level_sets_;
   std::vector<std::uint32_t> level_set_starts_;
@@ -339,10 +347,10 @@ inline AccessLevelList PersonView::access_levels() const {
   const auto& r = people_->people_[position_];
   if ((r.flags & PeopleDirectory::kLevelSet) == 0) {
     return {r.levels & 0xFFFFu, r.levels >> 16, static_cast<std::uint32_t>((r.flags >> 3) & 3u),
-            &people_->level_names_};
+            &people_->level_names_, people_->level_hashes_.data()};
   }
   const std::uint32_t* set = people_->level_sets_.data() + r.levels;
-  return {set + 1, *set, &people_->level_names_};
+  return {set + 1, *set, &people_->level_names_, people_->level_hashes_.data()};
 }
 inline Clearance PersonView::clearance() const {
   const auto& r = people_->people_[position_];
