@@ -25,6 +25,7 @@ void Occupancy::enter(const PersonId& person, const ZoneId& zone, TimePoint at,
   auto [it, added] = slot_of_.try_emplace(person, static_cast<std::uint32_t>(entries_.size()));
   if (added) {
     entries_.emplace_back(person, Presence{zone, at});
+    zone_of_slot_.push_back(zone_code(zone));
     if (indexed_ != 0) {
       if (people != nullptr && people->generation() == indexed_) {
         // Someone not enrolled (dropped from the roster, or not yet in it)
@@ -41,8 +42,15 @@ void Occupancy::enter(const PersonId& person, const ZoneId& zone, TimePoint at,
     auto old = direct_.find(presence.zone);
     if (old != direct_.end() && --old->second == 0) direct_.erase(old);
     presence = Presence{zone, at};
+    zone_of_slot_[it->second] = zone_code(zone);
   }
   ++direct_[zone];
+}
+
+std::uint32_t Occupancy::zone_code(const ZoneId& zone) {
+  auto [it, added] = zone_codes_.try_emplace(zone, static_cast<std::uint32_t>(zones_.size()));
+  if (added) zones_.push_back(zone);
+  return it->second;
 }
 
 void Occupancy::observe(const Event& e, const PeopleDirectory* people) {
@@ -51,8 +59,8 @@ void Occupancy::observe(const Event& e, const PeopleDirectory* people) {
 
 void Occupancy::index(std::uint32_t slot, std::uint32_t position, std::size_t people) {
   if (position >= by_position_.size()) {
+    // 8 MB at 2 M people: its own 2 MiB pages (the allocator, s23).
     by_position_.resize(people, 0);
-    advise_huge_pages(by_position_.data(), by_position_.size() * sizeof(std::uint32_t));
   }
   by_position_[position] = slot + 1;
 }
@@ -93,8 +101,14 @@ const Presence* Occupancy::where_within(const Site& site, const PersonId& person
 
 const Presence* Occupancy::where_within(const Site& site, const PeopleDirectory& people,
                                         PersonView person, const Zone& zone) const {
-  const Presence* p = where(people, person);
-  return p != nullptr && zone_within(site, p->zone, zone.id) ? p : nullptr;
+  if (indexed_ != people.generation()) return where_within(site, person.id(), zone.id);
+  const std::uint32_t position = person.position();
+  if (position >= by_position_.size() || by_position_[position] == 0) return nullptr;
+  // The slot's zone number first: most people inside are in another zone,
+  // and their presence (a line of its own) is then never read.
+  const std::uint32_t slot = by_position_[position] - 1;
+  if (!zone_within(site, zones_[zone_of_slot_[slot]], zone.id)) return nullptr;
+  return &entries_[slot].second;
 }
 
 std::size_t Occupancy::count(const Site& site, const ZoneId& zone) const {

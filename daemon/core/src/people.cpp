@@ -117,6 +117,7 @@ std::uint32_t PeopleDirectory::level_position(const AccessLevelId& level) {
   }
   const auto pos = static_cast<std::uint32_t>(level_names_.size());
   level_names_.push_back(level);
+  level_hashes_.push_back(hash);
   levels_by_name_.insert(hash, pos,
                          [&](std::uint32_t p) { return hash_text(level_names_[p].str()); });
   return pos;
@@ -268,20 +269,17 @@ void PeopleDirectory::add_credential_at(std::uint32_t holder, const Credential& 
 }
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {
+  // The records, cards and PIN slots take 2 MiB pages through their
+  // allocator (s23), advised before they are written.
   people_.reserve(people);
-  // Every read at a known card reads its holder's record (32 MB at 2 M
-  // people): huge pages spare it the page walk on top of the cache miss.
-  advise_huge_pages(people_.data(), people_.capacity() * sizeof(Record));
   people_by_id_.reserve(people,
                         [&](std::uint32_t p) { return hash_text(text_of(people_[p]).first); });
   cards_.reserve(credentials);
-  advise_huge_pages(cards_.data(), cards_.capacity() * sizeof(CardEntry));
   cards_by_number_.reserve(credentials,
                            [&](std::uint32_t p) { return hash_card(cards_[p].card()); });
   if (pins != 0) {
     pins_.reserve(pins);
     pin_slots_.reserve(people);
-    advise_huge_pages(pin_slots_.data(), pin_slots_.capacity() * sizeof(std::uint32_t));
   }
 }
 
@@ -294,25 +292,10 @@ void PeopleDirectory::shrink_to_fit() {
   level_set_starts_.shrink_to_fit();
   pin_slots_.shrink_to_fit();
   pins_.shrink_to_fit();
-  // A shrink that moved the arrays read on every decision advises anew.
-  advise_huge_pages(people_.data(), people_.size() * sizeof(Record));
-  advise_huge_pages(cards_.data(), cards_.size() * sizeof(CardEntry));
 }
 
 std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card) const {
-  const auto found = cards_by_number_.find_with_value(hash_card(card),
-                                                      [&](std::uint32_t pos, std::uint32_t holder) {
-                                                        // The holder's record is known before the
-                                                        // card entry arrives: fetch both at once
-                                                        // (at 2 M people each is a miss to memory,
-                                                        // and every read at a known card goes on to
-                                                        // the record).
-                                                        __builtin_prefetch(&people_[holder]);
-                                                        return cards_[pos].card() == card;
-                                                      });
-  if (!found) return std::nullopt;
-  const auto [pos, person] = *found;
-  return Holder{PersonView{this, person}, CredentialView{this, pos}, person};
+  return find_card(card, [](std::uint32_t /*holder*/) {});
 }
 
 std::vector<CardNumber> PeopleDirectory::cards() const {
@@ -367,10 +350,7 @@ void PeopleDirectory::set_pin(const PersonId& id, const PinHash& pin) {
 }
 
 void PeopleDirectory::set_pin_at(std::uint32_t position, const PinHash& pin) {
-  if (pin_slots_.empty()) {
-    pin_slots_.assign(people_.size(), 0);
-    advise_huge_pages(pin_slots_.data(), pin_slots_.capacity() * sizeof(std::uint32_t));
-  }
+  if (pin_slots_.empty()) pin_slots_.assign(people_.size(), 0);
   std::uint32_t& slot = pin_slots_.at(position);
   if (slot == 0) {
     pins_.push_back(pin);

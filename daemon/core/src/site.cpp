@@ -198,6 +198,10 @@ const AccessLevel* Site::find_access_level(const AccessLevelId& id) const {
   return index_.access_levels.find(access_levels, id_of_level, id);
 }
 
+const AccessLevel* Site::find_access_level(const AccessLevelId& id, std::size_t hash) const {
+  return index_.access_levels.find(access_levels, id_of_level, id, hash);
+}
+
 const ZoneId& Site::target_zone(const Reader& reader) const {
   const Door* door = door_of(reader);
   return reader.direction == Direction::in ? door->to_zone : door->from_zone;

@@ -55,6 +55,45 @@ TEST(OccupancyIndex, AskedByPositionAnswersAsById) {
   EXPECT_EQ(o.people(), 4u);
 }
 
+// decide() asks whether the person is inside the zone of the read from the
+// slot's zone number (s23) and reads the presence only when they are: a
+// move must change that number, a nested zone counts for its parent, and the
+// answer must be the one asked by id.
+TEST(OccupancyIndex, APersonWhoMovesIsInsideTheNewZoneAndItsParentsOnly) {
+  Site site = testing::make_site();
+  site.build_index();
+  PeopleDirectory people = testing::make_people();
+  Occupancy o;
+  o.follow(people);
+  const Zone& lobby = site.zones[1];
+  const Zone& server_room = site.zones[2];
+  const PersonView bob = person(people, "bob");
+  EXPECT_EQ(o.where_within(site, people, bob, lobby), nullptr) << "not inside yet";
+
+  o.enter(PersonId("bob"), ZoneId("server-room"), at_utc(kMonday, 8, 0), &people);
+  ASSERT_NE(o.where_within(site, people, bob, lobby), nullptr) << "the server room is in the lobby";
+  EXPECT_EQ(o.where_within(site, people, bob, server_room)->zone, ZoneId("server-room"));
+
+  o.enter(PersonId("bob"), ZoneId("lobby"), at_utc(kMonday, 8, 5), &people);
+  EXPECT_EQ(o.where_within(site, people, bob, server_room), nullptr) << "left the server room";
+  ASSERT_NE(o.where_within(site, people, bob, lobby), nullptr);
+  EXPECT_EQ(o.where_within(site, people, bob, lobby)->since, at_utc(kMonday, 8, 5));
+
+  // Someone else in a zone no one has named before, then bob outside.
+  o.enter(PersonId("alice"), ZoneId("loading-bay"), at_utc(kMonday, 8, 6), &people);
+  o.enter(PersonId("bob"), ZoneId("outside"), at_utc(kMonday, 8, 7), &people);
+  EXPECT_EQ(o.where_within(site, people, bob, lobby), nullptr);
+  EXPECT_EQ(o.where_within(site, people, person(people, "alice"), lobby), nullptr);
+  EXPECT_EQ(o.where_within(site, people, bob, site.zones[0])->zone, ZoneId("outside"));
+  for (const char* id : {"alice", "bob", "carol"}) {
+    for (const Zone& zone : site.zones) {
+      EXPECT_EQ(o.where_within(site, people, person(people, id), zone),
+                o.where_within(site, PersonId(id), zone.id))
+          << id << " in " << zone.id.str();
+    }
+  }
+}
+
 // The roster reload as vigild does it: the directory the Controller reads
 // is replaced in place by one loaded afresh.
 class RosterChange : public ::testing::Test {

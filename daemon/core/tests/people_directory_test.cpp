@@ -252,5 +252,33 @@ TEST(SiteIndex, FindsWhatWasAddedOrChangedAfterTheIndexWasBuilt) {
   EXPECT_EQ(site.find_zone(ZoneId("none")), nullptr);
 }
 
+// decide() finds a person's levels by the hash the directory keeps for each
+// name (s23): the same level as by id, for a level the site added or renamed
+// after its index was built, and none for a name the site does not know.
+TEST(SiteIndex, ALevelFoundByTheDirectorysHashIsTheOneFoundById) {
+  Site site;
+  for (int i = 0; i < 50; ++i) {
+    site.access_levels.push_back({AccessLevelId("level-" + std::to_string(i)), {}, {}, ""});
+  }
+  site.build_index();
+  site.access_levels.push_back({AccessLevelId("late"), {}, {}, ""});
+  site.access_levels[3].id = AccessLevelId("renamed");
+  PeopleDirectory people;
+  people.add_person(person_named("ann", {AccessLevelId("level-42"), AccessLevelId("late")}));
+  people.add_person(person_named(
+      "bob", {AccessLevelId("renamed"), AccessLevelId("level-3"), AccessLevelId("nowhere")}));
+  std::vector<const AccessLevel*> found;
+  for (const char* id : {"ann", "bob"}) {
+    const AccessLevelList levels = people.find_person(PersonId(id))->access_levels();
+    for (auto it = levels.begin(); it != levels.end(); ++it) {
+      EXPECT_EQ(site.find_access_level(*it, it.hash()), site.find_access_level(*it)) << it->str();
+      found.push_back(site.find_access_level(*it, it.hash()));
+    }
+  }
+  const std::vector<const AccessLevel*> want = {&site.access_levels[42], &site.access_levels[50],
+                                                &site.access_levels[3], nullptr, nullptr};
+  EXPECT_EQ(found, want);
+}
+
 }  // namespace people_directory_test
 }  // namespace vigil::core

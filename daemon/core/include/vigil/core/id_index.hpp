@@ -36,9 +36,16 @@ class IdIndex {
 
   template <class T, class IdOf, class Id>
   const T* find(const std::vector<T>& items, IdOf id_of, const Id& id) const {
+    return find(items, id_of, id, hash(id.str()));
+  }
+
+  // The same with the id's hash known already (std::hash<std::string_view>
+  // of its text, as a people directory keeps for each level name).
+  template <class T, class IdOf, class Id>
+  const T* find(const std::vector<T>& items, IdOf id_of, const Id& id, std::size_t id_hash) const {
     const std::string_view key = id.str();
     if (!slots_.empty()) {
-      for (std::size_t s = hash(key);; ++s) {
+      for (std::size_t s = id_hash;; ++s) {
         const std::uint32_t slot = slots_[s & (slots_.size() - 1)];
         if (slot == 0) break;
         if (slot <= items.size() && id_of(items[slot - 1]).str() == key) return &items[slot - 1];

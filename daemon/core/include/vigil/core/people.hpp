@@ -24,6 +24,7 @@
 #include "vigil/core/card.hpp"
 #include "vigil/core/clearance.hpp"
 #include "vigil/core/flat_positions.hpp"
+#include "vigil/core/huge_pages.hpp"
 #include "vigil/core/ids.hpp"
 #include "vigil/core/integrity.hpp"
 #include "vigil/core/pin.hpp"
@@ -66,10 +67,15 @@ class AccessLevelList {
     using pointer = const AccessLevelId*;
     using reference = const AccessLevelId&;
     iterator() = default;
-    iterator(const std::uint32_t* at, const std::vector<AccessLevelId>* names)
-        : at_(at), names_(names) {}
+    iterator(const std::uint32_t* at, const std::vector<AccessLevelId>* names,
+             const std::size_t* hashes)
+        : at_(at), names_(names), hashes_(hashes) {}
     reference operator*() const { return (*names_)[*at_]; }
     pointer operator->() const { return &(*names_)[*at_]; }
+    // The level id's std::hash<std::string_view>, computed once when the
+    // name was first stored (s23): Site::find_access_level(id, hash) then
+    // hashes no string per read.
+    std::size_t hash() const { return hashes_[*at_]; }
     iterator& operator++() {
       ++at_;
       return *this;
@@ -84,16 +90,17 @@ class AccessLevelList {
    private:
     const std::uint32_t* at_ = nullptr;
     const std::vector<AccessLevelId>* names_ = nullptr;
+    const std::size_t* hashes_ = nullptr;
   };
 
   AccessLevelList(const std::uint32_t* positions, std::uint32_t size,
-                  const std::vector<AccessLevelId>* names)
-      : external_(positions), size_(size), names_(names) {}
+                  const std::vector<AccessLevelId>* names, const std::size_t* hashes)
+      : external_(positions), size_(size), names_(names), hashes_(hashes) {}
   AccessLevelList(std::uint32_t first, std::uint32_t second, std::uint32_t size,
-                  const std::vector<AccessLevelId>* names)
-      : inline_{first, second}, size_(size), names_(names) {}
-  iterator begin() const { return {data(), names_}; }
-  iterator end() const { return {data() + size_, names_}; }
+                  const std::vector<AccessLevelId>* names, const std::size_t* hashes)
+      : inline_{first, second}, size_(size), names_(names), hashes_(hashes) {}
+  iterator begin() const { return {data(), names_, hashes_}; }
+  iterator end() const { return {data() + size_, names_, hashes_}; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::vector<AccessLevelId> to_vector() const { return {begin(), end()}; }
@@ -104,6 +111,7 @@ class AccessLevelList {
   std::uint32_t inline_[2] = {0, 0};
   std::uint32_t size_;
   const std::vector<AccessLevelId>* names_;
+  const std::size_t* hashes_;
 };
 
 // One enrolled person, read from the directory's compact record.
@@ -174,6 +182,19 @@ class PeopleDirectory {
   void shrink_to_fit();
 
   std::optional<Holder> find_card(const CardNumber& card) const;
+  // The same, calling on_holder(position) with the holder's position as
+  // soon as the card's slot names it, before the card entry is compared
+  // (s23): the caller starts fetching what it will read for that person (an
+  // index by position) beside the card entry and the record. A slot whose
+  // fingerprint matches another card (1 in 1,024) calls it too.
+  template <class OnHolder>
+  std::optional<Holder> find_card(const CardNumber& card, OnHolder on_holder) const;
+  // Starts fetching the card table's slot for `card` (s23): decide() asks
+  // first thing, and the slot's miss then runs while it finds the reader,
+  // the door and the zone. Changes nothing.
+  void prefetch_card(const CardNumber& card) const {
+    cards_by_number_.prefetch(std::hash<CardNumber>{}(card));
+  }
   std::optional<PersonView> find_person(const PersonId& id) const;
   PersonView person_at(std::uint32_t position) const { return {this, position}; }
   // Flags and trips, kept apart from the person because few people have
@@ -261,9 +282,11 @@ class PeopleDirectory {
   static std::uint64_t next_generation();
 
   std::uint64_t generation_ = next_generation();
-  std::vector<Record> people_;
+  // The tables a read at a card reaches at random live in 2 MiB pages once
+  // large (vigil/core/huge_pages.hpp, s23).
+  std::vector<Record, HugePageAllocator<Record>> people_;
   std::vector<char> text_;
-  std::vector<CardEntry> cards_;
+  std::vector<CardEntry, HugePageAllocator<CardEntry>> cards_;
   std::vector<std::pair<std::optional<TimePoint>, std::optional<TimePoint>>> dates_;
   FlatPositions people_by_id_;
   // Each card's slot keeps its holder's position beside the card's (s22): a
@@ -273,13 +296,14 @@ class PeopleDirectory {
   // Level names (each once) and the interned level sets: level_sets_ holds,
   // for each distinct set, its size and then its level positions.
   std::vector<AccessLevelId> level_names_;
+  std::vector<std::size_t> level_hashes_;  // each name's hash, by position
   FlatPositions levels_by_name_;
   std::vector<std::uint32_t> level_sets_;
   std::vector<std::uint32_t> level_set_starts_;
   FlatPositions level_sets_by_content_;
   // PINs by person position (slot + 1 into pins_, 0 = none; empty until the
   // first PIN); a PIN for an id not enrolled (yet) waits in orphan_pins_.
-  std::vector<std::uint32_t> pin_slots_;
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> pin_slots_;
   std::vector<PinHash> pins_;
   std::unordered_map<PersonId, PinHash> orphan_pins_;
   // Risks and visits by person position (few people have any: a read by
@@ -290,6 +314,25 @@ class PeopleDirectory {
   std::unordered_map<std::uint32_t, std::vector<Visit>> visits_;
   std::unordered_map<PersonId, std::vector<Visit>> orphan_visits_;
 };
+
+template <class OnHolder>
+std::optional<PeopleDirectory::Holder> PeopleDirectory::find_card(const CardNumber& card,
+                                                                  OnHolder on_holder) const {
+  const auto found = cards_by_number_.find_with_value(std::hash<CardNumber>{}(card),
+                                                      [&](std::uint32_t pos, std::uint32_t holder) {
+                                                        // The holder's record is known before the
+                                                        // card entry arrives: fetch both at once
+                                                        // (at 2 M people each is a miss to memory,
+                                                        // and every read at a known card goes on to
+                                                        // the record).
+                                                        __builtin_prefetch(&people_[holder]);
+                                                        on_holder(holder);
+                                                        return cards_[pos].card() == card;
+                                                      });
+  if (!found) return std::nullopt;
+  const auto [pos, person] = *found;
+  return Holder{PersonView{this, person}, CredentialView{this, pos}, person};
+}
 
 inline std::string_view PersonView::id_str() const {
   return people_->text_of(people_->people_[position_]).first;
@@ -304,10 +347,10 @@ inline AccessLevelList PersonView::access_levels() const {
   const auto& r = people_->people_[position_];
   if ((r.flags & PeopleDirectory::kLevelSet) == 0) {
     return {r.levels & 0xFFFFu, r.levels >> 16, static_cast<std::uint32_t>((r.flags >> 3) & 3u),
-            &people_->level_names_};
+            &people_->level_names_, people_->level_hashes_.data()};
   }
   const std::uint32_t* set = people_->level_sets_.data() + r.levels;
-  return {set + 1, *set, &people_->level_names_};
+  return {set + 1, *set, &people_->level_names_, people_->level_hashes_.data()};
 }
 inline Clearance PersonView::clearance() const {
   const auto& r = people_->people_[position_];

@@ -170,6 +170,9 @@ struct Site {
   const Door* find_door(const DoorId& id) const;
   const Reader* find_reader(const ReaderId& id) const;
   const AccessLevel* find_access_level(const AccessLevelId& id) const;
+  // The same with the id's std::hash<std::string_view> known (s23: the
+  // people directory keeps it for each level name, so a read hashes none).
+  const AccessLevel* find_access_level(const AccessLevelId& id, std::size_t hash) const;
   // The zone a read at this reader asks to enter.
   const ZoneId& target_zone(const Reader& reader) const;
 
