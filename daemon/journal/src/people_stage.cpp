@@ -27,9 +27,9 @@ std::filesystem::path stage_path(const std::filesystem::path& journal_path) {
 }  // namespace
 
 bool people_tables_empty(sqlite::Database& db) {
-  return db.query_int("SELECT NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS "
-                      "(SELECT 1 FROM credentials) AND NOT EXISTS (SELECT 1 FROM revoked_cards)") ==
-         1;
+  return db.query_int(
+             "SELECT NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS "
+             "(SELECT 1 FROM credentials) AND NOT EXISTS (SELECT 1 FROM revoked_cards)") == 1;
 }
 
 PeopleStage::PeopleStage(sqlite::Database& journal, const std::filesystem::path& journal_path)

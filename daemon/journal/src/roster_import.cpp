@@ -1,5 +1,8 @@
 // Roster::import_stream: an import planned and written batch by batch inside
 // one write transaction (roster.hpp).
+#include <time.h>
+
+#include <cstdio>
 #include <thread>
 
 #include "hand_over.hpp"
@@ -15,6 +18,19 @@ namespace {
 // the other at a batch boundary, few enough that memory holds a few batches
 // (a 10,000-row batch's plan is a few MB).
 constexpr std::size_t kPlansAhead = 3;
+
+double thread_cpu_s() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// VIGIL_PHASES: each thread's own CPU in the write pass, which the phase
+// line (the process's CPU) sums.
+void print_thread_cpu(const PhaseLog* phases, const char* thread, double cpu_s) {
+  if (phases == nullptr || !phases->enabled()) return;
+  std::fprintf(stderr, "phase import %-28s cpu %7.3f s (its thread)\n", thread, cpu_s);
+}
 
 bool nothing_stored(const StoredRoster& stored) {
   return stored.people.empty() && stored.credentials.empty() && stored.revoked.empty();
@@ -87,7 +103,15 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
     // order. The plans are the ones one thread made; a refusal or a changed
     // file on either side stops both and nothing is committed.
     HandOver<RosterPlan> plans(kPlansAhead);
+    const double writing_cpu_from = thread_cpu_s();
     std::thread planning([&] {
+      struct PrintCpuOnExit {
+        const PhaseLog* phases;
+        double from = thread_cpu_s();
+        ~PrintCpuOnExit() {
+          print_thread_cpu(phases, "write pass: planning", thread_cpu_s() - from);
+        }
+      } print_cpu{file.phases};
       try {
         StreamPlanner writing(stored, meta, index, context);
         auto hand_over = [&] {
@@ -133,8 +157,12 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
       changes_roster = changes_roster || plan->changes_roster();
     }
     same_file(plans.result());
-    if (stage) stage->move_into_journal();
+    print_thread_cpu(file.phases, "write pass: writing", thread_cpu_s() - writing_cpu_from);
     mark("write pass");
+    if (stage) {
+      stage->move_into_journal();
+      mark("staged rows moved");
+    }
     if (changes_roster) bump_roster_version(db);
     change.version = read_roster_version(db);
   });

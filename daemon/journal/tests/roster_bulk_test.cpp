@@ -30,10 +30,10 @@ RosterFile sheet(int first, int last, const std::string& name_prefix = "Person "
   std::vector<core::Credential> cards;
   for (int i = first; i < last; ++i) {
     const auto id = "p" + std::to_string(100000 + i);
-    auto p = person(id, name_prefix + std::to_string(i),
-                    i % 3 == 0 ? std::vector<std::string>{"staff", "lab"}
-                               : std::vector<std::string>{"staff"},
-                    /*active=*/i % 7 != 0);
+    auto p = person(
+        id, name_prefix + std::to_string(i),
+        i % 3 == 0 ? std::vector<std::string>{"staff", "lab"} : std::vector<std::string>{"staff"},
+        /*active=*/i % 7 != 0);
     if (i % 5 == 0) p.clearance.level = core::ClearanceLevel::secret;
     people.push_back(p);
     auto c = card(12, static_cast<std::uint64_t>(i), id);
@@ -42,8 +42,6 @@ RosterFile sheet(int first, int last, const std::string& name_prefix = "Person "
   }
   return file(std::move(people), std::move(cards));
 }
-
-
 
 void expect_same_roster(Roster& a, Roster& b) {
   const auto pa = a.store().list_people();
@@ -68,6 +66,16 @@ void expect_same_roster(Roster& a, Roster& b) {
   }
 }
 
+// The streamed import's summary, journal and roster are the whole file's.
+void expect_same_import(Roster& whole, const RosterChange& expected, Roster& streamed,
+                        const RosterChange& got) {
+  EXPECT_EQ(core::describe(got.events.front()), core::describe(expected.events.front()));
+  EXPECT_EQ(got.last_seq, expected.events.back().seq);
+  EXPECT_EQ(described(streamed.journal()), described(whole.journal()));
+  EXPECT_TRUE(streamed.journal().verify().ok);
+  expect_same_roster(whole, streamed);
+}
+
 TEST(RosterBulk, AFirstImportOfManyBatchesJournalsAndStoresWhatAWholeFileImportDoes) {
   TempDir dir;
   Roster whole(dir.file("whole.db"), "alice-admin");
@@ -76,12 +84,8 @@ TEST(RosterBulk, AFirstImportOfManyBatchesJournalsAndStoresWhatAWholeFileImportD
   const auto expected = whole.import(rows, at(60));
   // 25 batches: the planning thread runs ahead of the writer and waits.
   const auto got = streamed.import_stream(stream_of(rows, 100), at(60));
-  EXPECT_EQ(core::describe(got.events.front()), core::describe(expected.events.front()));
-  EXPECT_EQ(got.last_seq, expected.events.back().seq);
   EXPECT_EQ(got.last_seq, 2501u);
-  EXPECT_EQ(described(streamed.journal()), described(whole.journal()));
-  EXPECT_TRUE(streamed.journal().verify().ok);
-  expect_same_roster(whole, streamed);
+  expect_same_import(whole, expected, streamed, got);
 }
 
 TEST(RosterBulk, AnImportOverAStoredRosterJournalsAndStoresWhatAWholeFileImportDoes) {
@@ -94,11 +98,7 @@ TEST(RosterBulk, AnImportOverAStoredRosterJournalsAndStoresWhatAWholeFileImportD
   const auto rows = sheet(750, 2250, "Renamed ");
   const auto expected = whole.import(rows, at(60));
   const auto got = streamed.import_stream(stream_of(rows, 64), at(60));
-  EXPECT_EQ(core::describe(got.events.front()), core::describe(expected.events.front()));
-  EXPECT_EQ(got.last_seq, expected.events.back().seq);
-  EXPECT_EQ(described(streamed.journal()), described(whole.journal()));
-  EXPECT_TRUE(streamed.journal().verify().ok);
-  expect_same_roster(whole, streamed);
+  expect_same_import(whole, expected, streamed, got);
 }
 
 TEST(RosterBulk, ARowRefusedOnThePlanningThreadOfAFirstImportLeavesNothing) {
@@ -126,7 +126,8 @@ TEST(RosterBulk, AStagedRowThatFailsLeavesNothing) {
   EXPECT_EQ(roster.journal().last_seq(), 0u);
   EXPECT_EQ(roster.store().count().people, 0u);
   // No staging file is left beside the journal.
-  for (const auto& entry : std::filesystem::directory_iterator(dir.file("vigil.db").parent_path())) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(dir.file("vigil.db").parent_path())) {
     EXPECT_EQ(entry.path().string().find(".import-"), std::string::npos) << entry.path();
   }
 }
