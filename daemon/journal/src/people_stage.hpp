@@ -37,10 +37,13 @@ class PeopleStage {
   void move_into_journal();
 
  private:
+  class Inserts;
+
   sqlite::Database& journal_;
   std::filesystem::path path_;
   std::unique_ptr<sqlite::Database> stage_;
   std::unique_ptr<sqlite::Transaction> staging_;
+  std::unique_ptr<Inserts> inserts_;  // on the planning thread
   bool attached_ = false;
 };
 
