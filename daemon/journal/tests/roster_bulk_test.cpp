@@ -120,7 +120,7 @@ TEST(RosterBulk, AStagedRowThatFailsLeavesNothing) {
   Roster roster(dir.file("vigil.db"), "alice-admin");
   auto rows = sheet(0, 3000);
   // A card on two rows (the CLI's check pass refuses this; here it reaches
-  // SQLite): the staging file's insert fails on the planning thread.
+  // SQLite): its second insert fails while people are being staged.
   rows.credentials[150].card = rows.credentials[10].card;
   EXPECT_THROW(roster.import_stream(stream_of(rows, 10), at(0)), std::exception);
   EXPECT_EQ(roster.journal().last_seq(), 0u);
