@@ -252,7 +252,9 @@ void Journal::append(std::span<core::Event> events, const InTransaction& in_same
 void Journal::append_in_batches(
     const std::function<void(sqlite::Database&, const AppendBatch&)>& work) {
   try {
-    sqlite::Transaction transaction{*db_};
+    // main's write lock only: an import's staging file attached to this
+    // connection is written meanwhile by the import's other thread.
+    sqlite::Transaction transaction{*db_, "UPDATE main.journal_meta SET value = value WHERE 0"};
     Head head = read_head();
     auto insert = db_->cached(kInsertEvent);
     const AppendBatch append = [&](std::span<core::Event> events) {

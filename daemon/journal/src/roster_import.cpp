@@ -1,10 +1,42 @@
 // Roster::import_stream: an import planned and written batch by batch inside
 // one write transaction (roster.hpp).
+#include <time.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "hand_over.hpp"
+#include "people_stage.hpp"
 #include "roster_plan.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
+namespace {
+
+// Batches planned ahead of the writer: enough that neither thread waits for
+// the other at a batch boundary, few enough that memory holds a few batches
+// (a 10,000-row batch's plan is a few MB).
+constexpr std::size_t kPlansAhead = 3;
+
+double thread_cpu_s() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+// VIGIL_PHASES: each thread's own CPU in the write pass, which the phase
+// line (the process's CPU) sums.
+void print_thread_cpu(const PhaseLog* phases, const char* thread, double cpu_s) {
+  if (phases == nullptr || !phases->enabled()) return;
+  std::fprintf(stderr, "phase import %-28s cpu %7.3f s (its thread)\n", thread, cpu_s);
+}
+
+bool nothing_stored(const StoredRoster& stored) {
+  return stored.people.empty() && stored.credentials.empty() && stored.revoked.empty();
+}
+
+}  // namespace
 
 RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at) {
   const ChangeContext context{operator_, at};
@@ -25,51 +57,112 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
   auto mark = [&](std::string_view phase) {
     if (file.phases != nullptr) file.phases->mark(phase);
   };
+  // A first import stages its new people's rows (people_stage.hpp). Set up
+  // before the transaction (foreign keys and ATTACH need that) and checked
+  // again inside it.
+  std::unique_ptr<PeopleStage> stage;
+  if (people_tables_empty(journal_->database())) {
+    stage = std::make_unique<PeopleStage>(journal_->database(), journal_->path());
+  }
   // Planned inside the write transaction, so no other writer can change
   // the roster between the plan and its rows (import()'s stale-plan retry
   // would mean reading millions of rows again).
   journal_->append_in_batches([&](sqlite::Database& db, const Journal::AppendBatch& append) {
     const StoredRoster stored = read_stored_roster_in_transaction(db);
     mark("stored roster read");
+    if (stage && !nothing_stored(stored)) {
+      // Another writer stored people between the look and the lock; the
+      // staging path (foreign keys off) is for empty tables only.
+      refuse("the roster changed as the import began; run it again");
+    }
     // First read: every refusal, and the counts roster_imported carries
     // first in the chain, before anything is written.
     StreamPlanner counting(stored, meta, index, context, /*counting_only=*/true);
-    same_file(file.read([&](auto people, auto credentials) {
-      counting.plan_rows(people, credentials);
+    if (nothing_stored(stored)) {
+      // A first import (s23-import): the counts are known without a read.
+      // Every refusal of the counting read needs a stored person, card or
+      // revoked card; what remains (empty ids, a card naming another row)
+      // the file's check pass and the writing planner refuse.
+      counting.count_all_new(static_cast<std::int64_t>(file.rows));
+    } else {
+      same_file(file.read([&](auto people, auto credentials) {
+        counting.plan_rows(people, credentials);
+        (void)counting.take();
+      }));
+      counting.finish_rows();
       (void)counting.take();
-    }));
-    counting.finish_rows();
-    (void)counting.take();
+    }
     mark("plan pass");
     std::vector<core::Event> summary{counting.summary(static_cast<std::int64_t>(file.rows))};
     append(summary);
     change.events = summary;
     change.last_seq = summary.front().seq;
 
-    StreamPlanner writing(stored, meta, index, context);
+    // Second read on two threads (s23-import): this one reads the file and
+    // plans each batch, the calling thread journals and writes the plans in
+    // order. The plans are the ones one thread made; a refusal or a changed
+    // file on either side stops both and nothing is committed.
+    HandOver<RosterPlan> plans(kPlansAhead);
+    const double writing_cpu_from = thread_cpu_s();
+    std::thread planning([&] {
+      struct PrintCpuOnExit {
+        const PhaseLog* phases;
+        double from = thread_cpu_s();
+        ~PrintCpuOnExit() {
+          print_thread_cpu(phases, "write pass: planning", thread_cpu_s() - from);
+        }
+      } print_cpu{file.phases};
+      try {
+        StreamPlanner writing(stored, meta, index, context);
+        auto hand_over = [&] {
+          RosterPlan plan = writing.take();
+          if (stage) stage->stage(plan);
+          plans.push(std::move(plan));
+        };
+        auto sha256 = file.read([&](auto people, auto credentials) {
+          writing.plan_rows(people, credentials);
+          hand_over();
+        });
+        writing.finish_rows();
+        hand_over();
+        if (stage) stage->finish_staging();
+        plans.finish(std::move(sha256));
+      } catch (const HandOver<RosterPlan>::Abandoned&) {
+        plans.finish({});
+      } catch (...) {
+        plans.fail(std::current_exception());
+      }
+    });
+    struct JoinOnExit {
+      HandOver<RosterPlan>& plans;
+      std::thread& planning;
+      ~JoinOnExit() {
+        plans.abandon();  // no-op once the planner has finished
+        planning.join();
+      }
+    } join_on_exit{plans, planning};
     bool changes_roster = false;
-    auto flush = [&] {
-      RosterPlan plan = writing.take();
-      append(plan.events);
-      if (!plan.events.empty()) change.last_seq = plan.events.back().seq;
-      for (const auto& person : plan.added_people) write_added_person(db, person);
-      for (const auto& person : plan.people) write_person(db, person);
-      for (const auto& credential : plan.credentials) write_credential(db, credential);
-      for (const auto& credential : plan.added_credentials) {
+    while (auto plan = plans.pop()) {
+      append(plan->events);
+      if (!plan->events.empty()) change.last_seq = plan->events.back().seq;
+      for (const auto& person : plan->added_people) write_added_person(db, person);
+      for (const auto& person : plan->people) write_person(db, person);
+      for (const auto& credential : plan->credentials) write_credential(db, credential);
+      for (const auto& credential : plan->added_credentials) {
         write_credential(db, credential, /*added=*/true);
       }
-      for (const auto& revocation : plan.revocations) {
+      for (const auto& revocation : plan->revocations) {
         write_revocation(db, revocation.card, revocation.person, at, revocation.reason);
       }
-      changes_roster = changes_roster || plan.changes_roster();
-    };
-    same_file(file.read([&](auto people, auto credentials) {
-      writing.plan_rows(people, credentials);
-      flush();
-    }));
-    writing.finish_rows();
-    flush();
+      changes_roster = changes_roster || plan->changes_roster();
+    }
+    same_file(plans.result());
+    print_thread_cpu(file.phases, "write pass: writing", thread_cpu_s() - writing_cpu_from);
     mark("write pass");
+    if (stage) {
+      stage->move_into_journal();
+      mark("staged rows moved");
+    }
     if (changes_roster) bump_roster_version(db);
     change.version = read_roster_version(db);
   });

@@ -32,11 +32,14 @@ struct RosterPlan {
   std::vector<core::Credential> credentials;        // whole rows to upsert
   std::vector<core::Credential> added_credentials;  // cards with no row before
   std::vector<Revocation> revocations;
+  // New people and cards already written elsewhere (a first import's staging
+  // file, people_stage.hpp): they change the roster too.
+  std::size_t staged = 0;
   // Other rows (flags, trips), written in the same transaction.
   std::vector<std::function<void(sqlite::Database&)>> writes;
   bool changes_roster() const {
     return !people.empty() || !added_people.empty() || !credentials.empty() ||
-           !added_credentials.empty() || !revocations.empty() || !writes.empty();
+           !added_credentials.empty() || !revocations.empty() || !writes.empty() || staged > 0;
   }
 };
 
@@ -68,6 +71,11 @@ class StreamPlanner {
                  std::span<const core::Credential> credentials);
   void finish_rows();  // after the last batch (--replace)
   RosterPlan take();   // the rows and events planned since the last take
+  // In place of plan_rows over the whole file when the store holds no
+  // people, cards or revoked cards: every row (one card each) is a new
+  // person with a new card, and no refusal is possible that the caller's
+  // check of the file has not made (Roster::import_stream).
+  void count_all_new(std::int64_t rows);
   // roster_imported with the counts of everything planned so far.
   core::Event summary(std::int64_t rows) const;
 

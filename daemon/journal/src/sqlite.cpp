@@ -265,6 +265,16 @@ Transaction::Transaction(Database& db) : db_(db) {
   db_.exec("BEGIN IMMEDIATE");
 }
 
+Transaction::Transaction(Database& db, const char* lock_statement) : db_(db) {
+  db_.exec("BEGIN");
+  try {
+    db_.exec(lock_statement);
+  } catch (...) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 Transaction::~Transaction() {
   // After some errors (SQLITE_FULL among them) SQLite has already rolled the
   // transaction back; a second ROLLBACK would fail, so only roll back if open.

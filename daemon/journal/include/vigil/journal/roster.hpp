@@ -85,7 +85,8 @@ struct RosterStream {
   std::vector<core::CardNumber> cards;     // every listed card, sorted, unique
   // Reads the file from the start and hands its rows over in order, in
   // batches (credentials[i] is people[i]'s one card); returns the hex
-  // SHA-256 of the bytes it read. Called twice.
+  // SHA-256 of the bytes it read. Called twice (once into an empty store),
+  // the second time on a thread of the import's own (s23-import).
   using Batch =
       std::function<void(std::span<const core::Person>, std::span<const core::Credential>)>;
   std::function<std::string(const Batch&)> read;
@@ -118,6 +119,9 @@ class Roster {
   // and journal batch by batch, so memory holds the stored roster and one
   // batch, never the whole file's rows or events. Refuses, changing
   // nothing, if a read's SHA-256 differs from `sha256` (the file changed).
+  // Into an empty store the counts need no first read, and the new people
+  // rows are staged in a scratch file and moved in at the end (s23-import,
+  // people_stage.hpp); the second read is planned on a thread of its own.
   RosterChange import_stream(const RosterStream& file, core::TimePoint at);
 
   // Throws JournalError for an unknown or already revoked card.

@@ -127,6 +127,12 @@ class Database {
 class Transaction {
  public:
   explicit Transaction(Database& db);
+  // BEGIN IMMEDIATE locks every attached file too. This locks only what
+  // `lock_statement` writes (run right after a deferred BEGIN; a write that
+  // changes nothing does), so an attached file stays writable by another
+  // connection until this transaction reads it (a first import's staging
+  // file, s23-import).
+  Transaction(Database& db, const char* lock_statement);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
