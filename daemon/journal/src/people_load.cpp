@@ -3,9 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -319,8 +319,8 @@ void apply(const PeopleBatch& batch, core::PeopleDirectory& directory, core::Per
     person.id = core::PersonId{std::string{batch.view(row.id)}};
     person.name.assign(batch.view(row.name));
     person.active = row.active;
-    person.clearance = parse_clearance(batch.view(row.clearance_level),
-                                       batch.view(row.clearance_expires));
+    person.clearance =
+        parse_clearance(batch.view(row.clearance_level), batch.view(row.clearance_expires));
     person.access_levels.clear();
     for (std::uint32_t i = 0; i < row.level_count; ++i) {
       person.access_levels.emplace_back(std::string{batch.view(batch.levels[row.first_level + i])});
@@ -397,7 +397,8 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
   }
   decoder.join();  // db is the caller's again from here
   if (std::getenv("VIGIL_PHASES") != nullptr) {
-    std::fprintf(stderr, "phase people rows: decoding thread cpu %7.3f s, filling thread cpu %7.3f s\n",
+    std::fprintf(stderr,
+                 "phase people rows: decoding thread cpu %7.3f s, filling thread cpu %7.3f s\n",
                  decoder_cpu_s, thread_cpu_seconds() - cpu0);
   }
 

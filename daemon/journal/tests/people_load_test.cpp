@@ -128,7 +128,8 @@ TEST(PeopleLoad, TwoThreadLoadLeavesTheDirectoryARowByRowReadingLeaves) {
       if (i % 17 == 0) p.clearance = {core::ClearanceLevel::confidential, std::nullopt};
       people.push_back(std::move(p));
       if (i % 9 == 4) continue;  // no card
-      auto c = card(static_cast<std::uint32_t>(100 + i % 3), static_cast<std::uint64_t>(i), id_of(i));
+      auto c =
+          card(static_cast<std::uint32_t>(100 + i % 3), static_cast<std::uint64_t>(i), id_of(i));
       if (i % 19 == 0) {
         c.valid_from = at(i);
         c.valid_until = at(86'400 + i);
@@ -145,8 +146,10 @@ TEST(PeopleLoad, TwoThreadLoadLeavesTheDirectoryARowByRowReadingLeaves) {
                          at(1));
     }
     roster.revoke_card({200, 0}, at(1));  // a second card of someone who keeps the first
-    for (int i = kPeople - 1; i >= 0; i -= 2) roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i), at(2));
-    for (int i = 0; i < kPeople; i += 6) roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i + 1), at(3));
+    for (int i = kPeople - 1; i >= 0; i -= 2)
+      roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i), at(2));
+    for (int i = 0; i < kPeople; i += 6)
+      roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i + 1), at(3));
     for (int i = 0; i < kPeople; i += 31) roster.deactivate(core::PersonId{id_of(i)}, at(4));
   }
   {
