@@ -240,6 +240,15 @@ void run(const std::string& label, const std::string& vigild_path, const fs::pat
         ready_s, cpu_ready, checked ? "yes" : "NO", checked_s, cpu_checked, rss / 1024.0,
         anon / 1024.0, hwm / 1024.0,
         n == 0 ? 0.0 : static_cast<double>(rss) * 1024.0 / static_cast<double>(n), parts.c_str());
+    if (phases) {
+      // vigild's own phase lines (each with its wall and CPU; the people
+      // load's per-thread CPU, s23-start): the start's critical path.
+      std::istringstream lines(read_all(log));
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("phase ", 0) == 0)
+          std::printf("  %s %d: %s\n", label.c_str(), start, line.c_str());
+      }
+    }
     std::fflush(stdout);
     if (!loaded || !checked) std::fprintf(stderr, "%s\n", read_all(log).c_str());
   }

@@ -253,19 +253,29 @@ void PeopleDirectory::add_credential_at(std::uint32_t holder, const Credential& 
   const std::size_t hash = hash_card(card);
   const auto existing = cards_by_number_.find(
       hash, [&](std::uint32_t pos, std::uint32_t) { return cards_[pos].card() == card; });
-  CardEntry entry{static_cast<std::uint32_t>(card.number),
-                  static_cast<std::uint32_t>(card.number >> 32), card.facility, holder, 0};
-  entry.dates = store_dates(credential, existing ? cards_[*existing].dates & ~kInactive : 0);
-  if (!credential.active) entry.dates |= kInactive;
-  if (existing) {
-    cards_[*existing] = entry;
-    cards_by_number_.set_value(hash, *existing, holder);
+  if (!existing) {
+    append_new_credential_at(holder, credential);
     return;
   }
+  CardEntry entry{static_cast<std::uint32_t>(card.number),
+                  static_cast<std::uint32_t>(card.number >> 32), card.facility, holder, 0};
+  entry.dates = store_dates(credential, cards_[*existing].dates & ~kInactive);
+  if (!credential.active) entry.dates |= kInactive;
+  cards_[*existing] = entry;
+  cards_by_number_.set_value(hash, *existing, holder);
+}
+
+void PeopleDirectory::append_new_credential_at(std::uint32_t holder, const Credential& credential) {
+  if (holder >= people_.size()) throw std::out_of_range("no person at that position");
+  const CardNumber& card = credential.card;
+  CardEntry entry{static_cast<std::uint32_t>(card.number),
+                  static_cast<std::uint32_t>(card.number >> 32), card.facility, holder,
+                  store_dates(credential, 0)};
+  if (!credential.active) entry.dates |= kInactive;
   const auto pos = static_cast<std::uint32_t>(cards_.size());
   cards_.push_back(entry);
   cards_by_number_.insert(
-      hash, pos, [&](std::uint32_t p) { return hash_card(cards_[p].card()); }, holder);
+      hash_card(card), pos, [&](std::uint32_t p) { return hash_card(cards_[p].card()); }, holder);
 }
 
 void PeopleDirectory::reserve(std::size_t people, std::size_t credentials, std::size_t pins) {

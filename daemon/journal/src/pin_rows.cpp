@@ -7,22 +7,6 @@ std::size_t count_pins(sqlite::Database& db) {
   return static_cast<std::size_t>(db.query_int("SELECT count(*) FROM person_pins"));
 }
 
-void read_pins_into(sqlite::Database& db, core::PeopleDirectory& directory) {
-  // In rowid order, as stored: PINs set in one go follow the people's order.
-  sqlite::Statement select{db.handle(), "SELECT person, hash FROM person_pins"};
-  PersonCursor people{directory};
-  while (select.step()) {
-    const auto hash = core::parse_pin_hash(select.column_text_view(1));
-    if (!hash) continue;
-    const std::string_view person = select.column_text_view(0);
-    if (const auto position = people.find(person)) {
-      directory.set_pin_at(*position, *hash);
-    } else {
-      directory.set_pin(core::PersonId{std::string{person}}, *hash);  // waits for its person
-    }
-  }
-}
-
 void write_pin(sqlite::Database& db, const core::PersonId& person, const core::PinHash& pin,
                const std::string& by, core::TimePoint at) {
   auto upsert = db.cached(

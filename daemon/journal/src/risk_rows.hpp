@@ -36,10 +36,9 @@ std::vector<TripRecord> read_trips(sqlite::Database& db,
 // Flags and trips by person, for the directory decide() reads.
 std::unordered_map<core::PersonId, core::PersonRisk> read_risks(sqlite::Database& db);
 
-// PINs (issue 8, pin_rows.cpp): a row whose hash string does not parse is
-// skipped (that person's card + PIN reads are refused pin_not_enrolled).
-// read_pins_into sets every stored PIN in `directory`, straight from the
-// rows (no list of 2,000,000 id and hash pairs in between).
+// PINs (issue 8, pin_rows.cpp). The load reads them with the people
+// (people_load.cpp): a row whose hash string does not parse is skipped
+// (that person's card + PIN reads are refused pin_not_enrolled).
 std::size_t count_pins(sqlite::Database& db);
 // The directory position of the person each row names, for rows read in
 // turn. Rows written in the people's own order (an import's, a bulk
@@ -63,7 +62,6 @@ class PersonCursor {
   const core::PeopleDirectory& directory_;
   std::uint32_t next_ = 0;
 };
-void read_pins_into(sqlite::Database& db, core::PeopleDirectory& directory);
 void write_pin(sqlite::Database& db, const core::PersonId& person, const core::PinHash& pin,
                const std::string& by, core::TimePoint at);
 bool has_pin(sqlite::Database& db, const core::PersonId& person);

@@ -175,6 +175,11 @@ class PeopleDirectory {
   // costs cache misses into the records and the text.
   std::uint32_t append_new_person(const Person& person);
   void add_credential_at(std::uint32_t holder, const Credential& credential);
+  // A card the caller knows is not in the directory yet (the credentials
+  // table's primary key, read into a fresh directory): appended without
+  // the search for one to replace (s23-start). `credential.person` is not
+  // read; `holder` names the holder.
+  void append_new_credential_at(std::uint32_t holder, const Credential& credential);
   // Room for this many people and cards (and, when given, PINs), so that a
   // bulk load neither reallocates nor leaves growth slack.
   void reserve(std::size_t people, std::size_t credentials, std::size_t pins = 0);
