@@ -24,7 +24,7 @@ namespace {
 
 }  // namespace
 
-struct SimDoorBoard::Uart : fwb::ByteSink {
+struct SimDoorBoard::Uart final : fwb::ByteSink {
   explicit Uart(SimDoorBoard& b) : board(b) {}
   void write(std::span<const std::uint8_t> bytes) override { board.send_to_gateway(bytes); }
   SimDoorBoard& board;
