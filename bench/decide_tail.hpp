@@ -103,8 +103,8 @@ inline void print_platform(std::size_t calls, double median_ns, double decide_p9
 
 // One read's facts, for the table of who the slowest 1 % are.
 struct Facts {
-  std::uint16_t key = 0;    // rule, outcome, presence, attributes (as print_by_key)
-  std::uint8_t flags = 0;   // kPinDoor | kFlagged | kInside | kFirstTime | kKnown | kAttrs
+  std::uint16_t key = 0;   // rule, outcome, presence, attributes (as print_by_key)
+  std::uint8_t flags = 0;  // kPinDoor | kFlagged | kInside | kFirstTime | kKnown | kAttrs
 };
 inline constexpr std::uint8_t kPinDoor = 1, kFlagged = 2, kInside = 4, kFirstTime = 8, kKnown = 16,
                               kAttrs = 32, kPresenceZone = 64;
@@ -142,16 +142,20 @@ inline void print_replay(const std::vector<float>& a, const std::vector<float>& 
   std::printf(
       "  replay: of pass A's slowest 1 %% (%zu reads), %.1f %% are in pass B's slowest 1 %% (1 %% "
       "if unrelated); their median in B %.0f ns, warm %.0f ns; log-time correlation A-B r=%.3f\n",
-      tail_a, 100.0 * static_cast<double>(both) / static_cast<double>(std::max<std::size_t>(1, tail_a)),
+      tail_a,
+      100.0 * static_cast<double>(both) / static_cast<double>(std::max<std::size_t>(1, tail_a)),
       percentile(b_of_tail, 0.5), percentile(warm_of_tail, 0.5), r);
   // Each fact: its share of the reads, of pass A's slowest 1 %, and of the
   // inputs slow in both passes; its p99 in A and its fastest-of-three p99.
   const struct {
     const char* name;
     std::uint8_t bit;
-  } kFacts[] = {{"card known", kKnown},         {"card + PIN door", kPinDoor},
-                {"holder flagged (risk)", kFlagged}, {"inside, not flagged", kInside},
-                {"first read of the holder", kFirstTime}, {"decision with attributes", kAttrs},
+  } kFacts[] = {{"card known", kKnown},
+                {"card + PIN door", kPinDoor},
+                {"holder flagged (risk)", kFlagged},
+                {"inside, not flagged", kInside},
+                {"first read of the holder", kFirstTime},
+                {"decision with attributes", kAttrs},
                 {"zone asks where one is", kPresenceZone}};
   for (const auto& f : kFacts) {
     for (const bool value : {true, false}) {
@@ -171,7 +175,8 @@ inline void print_replay(const std::vector<float>& a, const std::vector<float>& 
           "%6.0f B %6.0f warm %5.0f fastest-of-3 %5.0f ns\n",
           f.name, value ? "yes" : "no", 100.0 * static_cast<double>(in_a.size()) / dn,
           100.0 * static_cast<double>(tail) / static_cast<double>(std::max<std::size_t>(1, tail_a)),
-          100.0 * static_cast<double>(slow_both) / static_cast<double>(std::max<std::size_t>(1, both)),
+          100.0 * static_cast<double>(slow_both) /
+              static_cast<double>(std::max<std::size_t>(1, both)),
           percentile(in_a, 0.99), percentile(in_b, 0.99), percentile(in_warm, 0.99),
           percentile(in_fastest, 0.99));
     }

@@ -27,8 +27,8 @@ Zone zone(const char* id, const char* parent) {
 // outside > campus > {building > {floor-1 > {lab, office}, floor-2}, yard}
 Site campus() {
   Site site;
-  site.zones = {zone("outside", nullptr), zone("campus", "outside"), zone("building", "campus"),
-                zone("floor-1", "building"), zone("lab", "floor-1"), zone("office", "floor-1"),
+  site.zones = {zone("outside", nullptr),    zone("campus", "outside"), zone("building", "campus"),
+                zone("floor-1", "building"), zone("lab", "floor-1"),    zone("office", "floor-1"),
                 zone("floor-2", "building"), zone("yard", "campus")};
   site.build_index();
   return site;
@@ -109,9 +109,9 @@ TEST(OccupancyCount, ALimitedZoneIsFullWithPeopleInItsNestedZones) {
   AccessState state;
   state.occupancy.enter(PersonId("carol"), ZoneId("lobby"), at_utc(kMonday, 8, 0));
   state.occupancy.enter(PersonId("dave"), ZoneId("server-room"), at_utc(kMonday, 8, 1));
-  const Decision d = decide(site, people, state,
-                            AccessRequest{CardNumber{12, 1002}, ReaderId("lobby-in"),
-                                          at_utc(kMonday, 9, 0), {}});
+  const Decision d =
+      decide(site, people, state,
+             AccessRequest{CardNumber{12, 1002}, ReaderId("lobby-in"), at_utc(kMonday, 9, 0), {}});
   EXPECT_EQ(d.reason, DenyReason::occupancy_limit);
   EXPECT_EQ(attr_int(d.attrs, "occupancy"), 2);
 }
