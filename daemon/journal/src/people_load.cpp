@@ -4,19 +4,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bounded_pipe.hpp"
 #include "event_row.hpp"
 #include "risk_rows.hpp"
 #include "roster_rows.hpp"
@@ -65,8 +63,8 @@ struct PinRow {
 // Rows of one table, decoded; text (ids, names, levels) in one buffer, so a
 // batch reused for the next rows allocates nothing once it has grown.
 struct PeopleBatch {
-  enum class Kind { sizes, people, cards, pins, end, error };
-  Kind kind = Kind::end;
+  enum class Kind { sizes, people, cards, pins };
+  Kind kind = Kind::sizes;
   std::string text;
   std::vector<PersonRow> people;
   std::vector<Text> levels;
@@ -77,7 +75,6 @@ struct PeopleBatch {
   // Kind::sizes: the people table's rows, and the PIN table's largest rowid
   // (no fewer than its rows, read without a scan).
   std::size_t people_count = 0, pin_rowid_bound = 0;
-  std::exception_ptr error;
 
   void clear(Kind next) {
     kind = next;
@@ -104,60 +101,18 @@ struct PeopleBatch {
 constexpr std::size_t kBatchRows = 4096;
 constexpr std::size_t kBatchesInFlight = 4;
 
-// Full batches one way, emptied ones back: a bounded queue, so the decoding
-// thread never runs more than kBatchesInFlight batches ahead.
-class BatchPipe {
- public:
+// Full batches one way, emptied ones back (two bounded pipes): the decoding
+// thread never runs more than kBatchesInFlight batches ahead, and a batch's
+// buffers are reused.
+struct BatchPipe {
+  using Batches = BoundedPipe<std::unique_ptr<PeopleBatch>>;
+  Batches full{kBatchesInFlight};
+  Batches emptied{kBatchesInFlight};
   BatchPipe() {
     for (std::size_t i = 0; i < kBatchesInFlight; ++i) {
-      empty_.push_back(std::make_unique<PeopleBatch>());
+      emptied.push(std::make_unique<PeopleBatch>());
     }
   }
-
-  // The producer's next batch to fill; nullptr once the consumer gave up.
-  std::unique_ptr<PeopleBatch> take_empty() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return cancelled_ || !empty_.empty(); });
-    if (cancelled_) return nullptr;
-    auto batch = std::move(empty_.front());
-    empty_.pop_front();
-    return batch;
-  }
-  void hand_over(std::unique_ptr<PeopleBatch> batch) {
-    {
-      std::lock_guard lock(mutex_);
-      full_.push_back(std::move(batch));
-    }
-    changed_.notify_all();
-  }
-  std::unique_ptr<PeopleBatch> take_full() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !full_.empty(); });
-    auto batch = std::move(full_.front());
-    full_.pop_front();
-    return batch;
-  }
-  void give_back(std::unique_ptr<PeopleBatch> batch) {
-    {
-      std::lock_guard lock(mutex_);
-      empty_.push_back(std::move(batch));
-    }
-    changed_.notify_all();
-  }
-  void cancel() {
-    {
-      std::lock_guard lock(mutex_);
-      cancelled_ = true;
-    }
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<PeopleBatch>> empty_;
-  std::deque<std::unique_ptr<PeopleBatch>> full_;
-  bool cancelled_ = false;
 };
 
 // A thread's CPU seconds by table (VIGIL_PHASES): the tables run one after
@@ -208,9 +163,10 @@ class BatchWriter {
   PeopleBatch& start(PeopleBatch::Kind kind) {
     flush();
     const double wall0 = wall_seconds();
-    batch_ = pipe_.take_empty();
+    auto next = pipe_.emptied.pop();  // nullopt once the filler gave up
     cpu_.waited_for(kind) += wall_seconds() - wall0;
-    if (!batch_) throw Cancelled{};
+    if (!next) throw Cancelled{};
+    batch_ = std::move(*next);
     batch_->clear(kind);
     return *batch_;
   }
@@ -220,7 +176,7 @@ class BatchWriter {
     return *batch_;
   }
   void flush() {
-    if (batch_) pipe_.hand_over(std::move(batch_));
+    if (batch_) pipe_.full.push(std::move(batch_));  // Abandoned once the filler gave up
   }
 
  private:
@@ -345,17 +301,13 @@ void decode_rows(sqlite::Database& db, BatchPipe& pipe, TableCpu& cpu) {
     lap(cpu.of(PeopleBatch::Kind::cards));
     read_pins(db, out);
     lap(cpu.of(PeopleBatch::Kind::pins));
-    out.start(PeopleBatch::Kind::end);
     out.flush();
+    pipe.full.finish();
   } catch (const Cancelled&) {
-    // The consumer stopped (its own error): nobody reads further batches.
+    // The filler stopped (its own error): nobody reads further batches.
+  } catch (const BatchPipe::Batches::Abandoned&) {
   } catch (...) {
-    try {
-      PeopleBatch& failed = out.start(PeopleBatch::Kind::error);
-      failed.error = std::current_exception();
-      out.flush();
-    } catch (const Cancelled&) {
-    }
+    pipe.full.fail(std::current_exception());
   }
 }
 
@@ -447,13 +399,15 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
   BatchPipe pipe;
   TableCpu decoder_cpu, filler_cpu;
   std::thread decoder([&] { decode_rows(db, pipe, decoder_cpu); });
-  // Joined on every way out: an exception here cancels the pipe first, so
-  // the decoder stops at its next batch instead of waiting for room.
+  // Joined on every way out: an exception here abandons the full pipe and
+  // finishes the emptied one first, so the decoder stops at its next batch
+  // instead of waiting for one.
   struct Join {
     BatchPipe& pipe;
     std::thread& thread;
     ~Join() {
-      pipe.cancel();
+      pipe.full.abandon();
+      pipe.emptied.finish();
       if (thread.joinable()) thread.join();
     }
   } join{pipe, decoder};
@@ -468,10 +422,11 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
   double cpu_mark = thread_cpu_seconds();
   for (;;) {
     const double wall0 = wall_seconds();
-    auto batch = pipe.take_full();
-    filler_cpu.waited_for(batch->kind) += wall_seconds() - wall0;
-    if (batch->kind == PeopleBatch::Kind::end) break;
-    if (batch->kind == PeopleBatch::Kind::error) std::rethrow_exception(batch->error);
+    auto next = pipe.full.pop();  // rethrows the decoder's error
+    filler_cpu.waited_for(next ? (*next)->kind : PeopleBatch::Kind::sizes) +=
+        wall_seconds() - wall0;
+    if (!next) break;
+    auto& batch = *next;
     if (batch->kind == PeopleBatch::Kind::sizes) {
       directory.reserve(batch->people_count, 0);
       pin_rowid_bound = batch->pin_rowid_bound;
@@ -486,7 +441,7 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
     const double cpu_now = thread_cpu_seconds();
     filler_cpu.of(batch->kind) += cpu_now - cpu_mark;
     cpu_mark = cpu_now;
-    pipe.give_back(std::move(batch));
+    pipe.emptied.push(std::move(batch));
   }
   decoder.join();  // db is the caller's again from here
   if (std::getenv("VIGIL_PHASES") != nullptr) print_phases(decoder_cpu, filler_cpu, cpu0);
