@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "hand_over.hpp"
+#include "bounded_pipe.hpp"
 #include "people_stage.hpp"
 #include "roster_plan.hpp"
 #include "vigil/journal/roster.hpp"
@@ -102,7 +102,7 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
     // plans each batch, the calling thread journals and writes the plans in
     // order. The plans are the ones one thread made; a refusal or a changed
     // file on either side stops both and nothing is committed.
-    HandOver<RosterPlan> plans(kPlansAhead);
+    BoundedPipe<RosterPlan, std::string> plans(kPlansAhead);
     const double writing_cpu_from = thread_cpu_s();
     std::thread planning([&] {
       struct PrintCpuOnExit {
@@ -127,14 +127,14 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
         hand_over();
         if (stage) stage->finish_staging();
         plans.finish(std::move(sha256));
-      } catch (const HandOver<RosterPlan>::Abandoned&) {
+      } catch (const BoundedPipe<RosterPlan, std::string>::Abandoned&) {
         plans.finish({});
       } catch (...) {
         plans.fail(std::current_exception());
       }
     });
     struct JoinOnExit {
-      HandOver<RosterPlan>& plans;
+      BoundedPipe<RosterPlan, std::string>& plans;
       std::thread& planning;
       ~JoinOnExit() {
         plans.abandon();  // no-op once the planner has finished
