@@ -28,6 +28,11 @@
 //                             the kernel backs with huge pages
 //        VIGIL_BENCH_CARDS=K  reads only K distinct cards (K=1: the same card
 //                             again and again, its lines warm in the cache)
+//        VIGIL_BENCH_REPLAY=1 (s24) times the same reads again in the same
+//                             order and each twice in a row, says whether the
+//                             slow reads are slow again and what they are,
+//                             and times arithmetic as long as a median call
+//                             (the platform's share); decide_tail.hpp
 #include <malloc.h>
 #include <time.h>
 
@@ -43,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "decide_tail.hpp"
 #include "vigil/core/policy.hpp"
 
 using namespace vigil::core;
@@ -131,11 +137,7 @@ double thread_cpu_ns() {
   return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(static_cast<double>(v.size() - 1) * q)];
-}
+using decide_tail::percentile;
 
 // The process's memory backed by transparent huge pages, in MiB, and each
 // mapping of 4 MiB or more as "size/huge" (from /proc/self/smaps).
@@ -157,29 +159,86 @@ std::string huge_pages() {
          "MiB/huge MiB:" + maps + ")";
 }
 
-// The slowest 1 % by rule and outcome, beside each one's own median and p99.
-void print_tail(const std::vector<double>& ns, const std::vector<std::uint16_t>& rule_of_call) {
-  std::vector<double> sorted = ns;
-  std::sort(sorted.begin(), sorted.end());
-  const double cut = sorted[sorted.size() * 99 / 100];
-  std::map<int, std::vector<double>> by_rule;
-  std::map<int, std::size_t> in_tail;
-  for (std::size_t i = 0; i < ns.size(); ++i) {
-    by_rule[rule_of_call[i]].push_back(ns[i]);
-    if (ns[i] >= cut) ++in_tail[rule_of_call[i]];
+// A key of print_by_key: the rule and outcome, whether the zone asks where
+// the person is, whether the decision carries attributes.
+std::uint16_t key_of(const Site& site, const AccessRequest& request, const Decision& d) {
+  const Reader* reader = site.find_reader(request.reader);
+  const Zone* zone = reader != nullptr ? site.find_zone(site.target_zone(*reader)) : nullptr;
+  const bool presence = zone != nullptr && (zone->anti_passback != AntiPassback::none ||
+                                            zone->occupancy_limit.has_value());
+  return static_cast<std::uint16_t>(static_cast<int>(d.outcome) << 5 | static_cast<int>(d.rule) |
+                                    (presence ? 1 << 8 : 0) | (d.attrs.empty() ? 0 : 1 << 9));
+}
+
+std::string name_of_key(int key) {
+  char text[80];
+  std::snprintf(text, sizeof text, "rule %-14s %-22s %-9s %-5s",
+                to_string(static_cast<Rule>(key & 0x1f)),
+                to_string(static_cast<Outcome>(key >> 5 & 7)),
+                (key & 1 << 8) != 0 ? "presence" : "", (key & 1 << 9) != 0 ? "attrs" : "");
+  return text;
+}
+
+// VIGIL_BENCH_REPLAY (s24): pass A's reads (`cards` in order, each at the
+// reader of its slot in `requests`) timed again in the same order and then
+// each twice in a row, and the facts of each read for the table of who the
+// slowest 1 % are; then the platform's share (decide_tail.hpp).
+void replay_passes(const Site& site, const PeopleDirectory& people, const AccessState& state,
+                   std::vector<AccessRequest> requests, const std::vector<CardNumber>& cards,
+                   const std::vector<double>& pass_a) {
+  volatile int sink = 0;
+  const auto call = [&](std::size_t i) {
+    AccessRequest& request = requests[i % requests.size()];
+    request.card = cards[i];
+    sink = sink + static_cast<int>(decide(site, people, state, request).outcome);
+  };
+  const auto b = decide_tail::time_pass(cards.size(), call);
+  std::vector<float> cold, warm;
+  cold.reserve(cards.size());
+  warm.reserve(cards.size());
+  decide_tail::time_pass(cards.size(), [&](std::size_t i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    call(i);
+    const auto t1 = std::chrono::steady_clock::now();
+    call(i);
+    const auto t2 = std::chrono::steady_clock::now();
+    cold.push_back(static_cast<float>(std::chrono::duration<double, std::nano>(t1 - t0).count()));
+    warm.push_back(static_cast<float>(std::chrono::duration<double, std::nano>(t2 - t1).count()));
+  });
+  std::vector<decide_tail::Facts> facts(cards.size());
+  std::vector<bool> seen(people.person_count());
+  for (std::size_t i = 0; i < cards.size(); ++i) {
+    AccessRequest& request = requests[i % requests.size()];
+    request.card = cards[i];
+    const Decision d = decide(site, people, state, request);
+    auto& f = facts[i];
+    f.key = key_of(site, request, d);
+    if (d.door != nullptr && d.door->mode == DoorMode::card_and_pin)
+      f.flags |= decide_tail::kPinDoor;
+    if (!d.attrs.empty()) f.flags |= decide_tail::kAttrs;
+    if ((f.key & 1 << 8) != 0) f.flags |= decide_tail::kPresenceZone;
+    if (!d.person) continue;
+    f.flags |= decide_tail::kKnown;
+    if (people.risk_at(d.position) != nullptr) f.flags |= decide_tail::kFlagged;
+    // Inside, and not flagged: the bench's flagged people are all inside.
+    if (state.occupancy.where(people, *d.person) != nullptr &&
+        (f.flags & decide_tail::kFlagged) == 0)
+      f.flags |= decide_tail::kInside;
+    if (d.position < seen.size() && !seen[d.position]) f.flags |= decide_tail::kFirstTime;
+    if (d.position < seen.size()) seen[d.position] = true;
   }
-  for (const auto& [key, values] : by_rule) {
-    std::printf(
-        "  rule %-14s %-22s %-9s %-6s calls %6.2f %%  median %5.0f ns  p99 %6.0f ns  of the tail "
-        "%5.1f %%\n",
-        to_string(static_cast<Rule>(key & 0x1f)), to_string(static_cast<Outcome>(key >> 5 & 7)),
-        (key & 1 << 8) != 0 ? "presence" : "", (key & 1 << 9) != 0 ? "attrs" : "",
-        100.0 * static_cast<double>(values.size()) / static_cast<double>(ns.size()),
-        percentile(values, 0.5), percentile(values, 0.99),
-        100.0 * static_cast<double>(in_tail[key]) /
-            static_cast<double>(
-                std::max<std::size_t>(1, sorted.size() - sorted.size() * 99 / 100)));
+  const std::vector<float> a(pass_a.begin(), pass_a.end());
+  decide_tail::print_replay(a, b, cold, warm, facts);
+  const double pa = percentile(pass_a, 0.99);
+  std::vector<double> fastest(a.size());
+  std::vector<std::uint16_t> keys(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    fastest[i] = std::min({a[i], b[i], cold[i]});
+    keys[i] = facts[i].key;
   }
+  std::printf("  each input's fastest of three, by rule:\n");
+  decide_tail::print_by_key(fastest, keys, name_of_key);
+  decide_tail::print_platform(cards.size(), percentile(pass_a, 0.5), pa);
 }
 
 void run(std::size_t n) {
@@ -259,6 +318,9 @@ void run(std::size_t n) {
   ns.reserve(samples);
   std::vector<std::uint16_t> rule_of_call;
   if (tail) rule_of_call.reserve(samples);
+  const bool replay = std::getenv("VIGIL_BENCH_REPLAY") != nullptr;
+  std::vector<CardNumber> cards;  // VIGIL_BENCH_REPLAY: pass A's cards, in order
+  if (replay) cards.reserve(samples);
   std::size_t granted = 0;
   // Every decision's outcome, reason and rule folded in order (s22): two
   // builds that print the same digest decided the same million reads.
@@ -277,16 +339,8 @@ void run(std::size_t n) {
                static_cast<std::uint64_t>(d.reason) << 8 | static_cast<std::uint64_t>(d.rule))) *
              0x100000001b3u;
     ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
-    if (tail) {
-      // Also whether the zone asks where the person is (anti-passback or a
-      // limit) and whether the decision carries attributes.
-      const Zone* zone = site.find_zone(site.target_zone(*site.find_reader(request.reader)));
-      const bool presence = zone != nullptr && (zone->anti_passback != AntiPassback::none ||
-                                                zone->occupancy_limit.has_value());
-      rule_of_call.push_back(
-          static_cast<std::uint16_t>(static_cast<int>(d.outcome) << 5 | static_cast<int>(d.rule) |
-                                     (presence ? 1 << 8 : 0) | (d.attrs.empty() ? 0 : 1 << 9)));
-    }
+    if (tail) rule_of_call.push_back(key_of(site, request, d));
+    if (replay) cards.push_back(request.card);
   }
   const double cpu_per_call = (thread_cpu_ns() - cpu0) / samples;
   if (tail) {
@@ -315,8 +369,9 @@ void run(std::size_t n) {
         percentile(clock_ns, 0.5), percentile(clock_ns, 0.99), percentile(clock_ns, 0.999),
         percentile(same_ns, 0.5), percentile(same_ns, 0.99), percentile(same_ns, 0.999),
         huge_pages().c_str());
-    print_tail(ns, rule_of_call);
+    decide_tail::print_by_key(ns, rule_of_call, name_of_key);
   }
+  if (replay) replay_passes(site, people, state, requests, cards, ns);
   std::sort(ns.begin(), ns.end());
   std::printf(
       "decide() all rules, levels=%d zones=%d people=%zu samples=%d granted=%zu median=%.0f ns "

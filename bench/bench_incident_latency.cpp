@@ -17,6 +17,15 @@
 // In the same run it times fdatasync in that directory (fdatasync_us below):
 // the one sync on the incident's path, without SQLite around it.
 //
+// With VIGIL_BENCH_TIMELINE=1 vigild runs with VIGIL_LATENCY_TRACE (a file in
+// the journal's directory) and the bench prints the doors' timeline: each
+// step's median from the driver's read through the loop, the writer's
+// transaction, the WAL's fdatasync and Paho's publish() to the subscriber
+// (bench/incident_timeline.hpp). The event's time is taken by the Modbus
+// driver right after the read that saw the contact open: the poll interval
+// (20 ms) and the read's own round trip are not in the figure, as the hop's
+// figure starts at its publish() call.
+//
 // Usage: bench_incident_latency [doors=200] [journal-dir]
 #include <fcntl.h>
 #include <mqtt/async_client.h>
@@ -34,6 +43,7 @@
 #include <vector>
 
 #include <thread>
+#include "incident_timeline.hpp"
 #include "site_harness.hpp"
 
 using namespace std::chrono_literals;
@@ -150,6 +160,13 @@ int main(int argc, char** argv) {
     arrivals.got.clear();
   }
 
+  const char* timeline_env = std::getenv("VIGIL_BENCH_TIMELINE");
+  const bool timeline = timeline_env != nullptr && *timeline_env != '\0' && *timeline_env != '0';
+  const auto trace_file = journal_dir / "latency-trace.txt";
+  if (timeline) {
+    std::filesystem::remove(trace_file);
+    ::setenv("VIGIL_LATENCY_TRACE", trace_file.c_str(), 1);  // vigild inherits it
+  }
   site.start_vigild();
   std::this_thread::sleep_for(1s);  // let start-up settle
   int missed = 0;
@@ -166,6 +183,10 @@ int main(int argc, char** argv) {
   std::map<std::uint64_t, vigil::core::TimePoint> event_time;
   for (const auto& e : site.events(vigil::core::EventKind::door_forced)) event_time[e.seq] = e.time;
   std::vector<double> incident_us;
+  std::vector<vigil::bench::DoorTimes> door_times;
+  const auto us_of = [](auto tp) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
+  };
   int other_incidents = 0;
   for (const auto& [payload, when] : arrivals.got) {
     const auto seq = nlohmann::json::parse(payload).at("seq").get<std::uint64_t>();
@@ -177,6 +198,7 @@ int main(int argc, char** argv) {
       continue;
     }
     const auto at = it->second;
+    door_times.push_back({seq, us_of(at), us_of(when)});
     incident_us.push_back(
         std::chrono::duration<double, std::micro>(when.time_since_epoch() - at.time_since_epoch())
             .count());
@@ -201,5 +223,6 @@ int main(int argc, char** argv) {
     std::printf("ratio of medians to the hop 100 ms apart: %.2fx\n",
                 percentile(incident_us, 0.5) / percentile(cold_hop_us, 0.5));
   }
+  if (timeline) vigil::bench::print_timeline(vigil::bench::read_timeline(trace_file), door_times);
   return missed == 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <variant>
 
 #include "vigil/app/checkpointer.hpp"
 #include "vigil/app/clocks.hpp"
@@ -22,6 +23,7 @@
 #include "vigil/ctl/inspection_commands.hpp"
 #include "vigil/journal/journal.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/latency_trace.hpp"
 #include "vigil/journal/operator_commands.hpp"
 #include "vigil/mqtt/command_link.hpp"
 #include "vigil/mqtt/digest_runner.hpp"
@@ -123,6 +125,9 @@ void Daemon::wait_for_signal() {
 }
 
 void Daemon::handle(const core::Input& input) {
+  if (!std::holds_alternative<core::ClockTick>(input)) {
+    journal::LatencyTrace::mark(journal::LatencyTrace::Stage::loop_input);
+  }
   core::Effects effects = controller_->handle(input);
   core::Effects alarm_effects = alarm_step(input, effects);
   dispatch(std::move(effects));
@@ -172,6 +177,9 @@ void Daemon::dispatch(core::Effects effects) {
   for (const auto& out : effects.outputs) site_io_->apply(out);
   // One input's events (door_opened and door_forced) commit together, under
   // one fsync: the writer woken by the first would commit it alone.
+  if (!effects.events.empty()) {
+    journal::LatencyTrace::mark(journal::LatencyTrace::Stage::loop_dispatch);
+  }
   std::optional<journal::JournalWriter::Hold> together;
   if (journal_) together.emplace(*journal_);
   for (auto& e : effects.events) {

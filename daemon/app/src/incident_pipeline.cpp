@@ -9,6 +9,7 @@
 #include "vigil/app/incident_cursor.hpp"
 #include "vigil/core/incident_lifecycle.hpp"
 #include "vigil/journal/journal.hpp"
+#include "vigil/journal/latency_trace.hpp"
 #include "vigil/mqtt/incident_state.hpp"
 #include "vigil/mqtt/outbox.hpp"
 #include "vigil/mqtt/payload.hpp"
@@ -83,6 +84,7 @@ std::size_t IncidentPipeline::replay(const std::filesystem::path& database) {
 void IncidentPipeline::in_transaction(std::span<const core::Event> events,
                                       journal::sqlite::Database& db) {
   if (events.empty()) return;
+  journal::LatencyTrace::mark(journal::LatencyTrace::Stage::events_inserted);
   // The same first seq again means the last batch rolled back and is being
   // retried (perhaps with more events): start from the state before it.
   // The rows handed to the sender after the commit follow the same rule:
@@ -98,6 +100,7 @@ void IncidentPipeline::in_transaction(std::span<const core::Event> events,
     batch_rows_begin_ = committed_rows_.size();
   }
   store(events, db);
+  journal::LatencyTrace::mark(journal::LatencyTrace::Stage::outbox_stored);
 }
 
 void IncidentPipeline::insert(journal::sqlite::Database& db, std::string topic, std::string payload,

@@ -152,6 +152,7 @@ void Daemon::start() {
         }
         return check;
       });
+  phases.mark("key, journal opened for the check");
 
   // People first: a daemon that cannot read its cardholders must not start
   // and deny everyone silently.

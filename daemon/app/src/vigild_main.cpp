@@ -13,6 +13,7 @@
 #include "vigil/app/daemon.hpp"
 #include "vigil/app/logging.hpp"
 #include "vigil/config/load.hpp"
+#include "vigil/journal/latency_trace.hpp"
 
 int main(int argc, char** argv) {
   // glibc gives each thread that allocates its own 64 MiB arena, and memory
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
   // the footprint near the data; vigild's threads allocate far too little
   // for its lock to matter (measured: card-to-coil unchanged).
   mallopt(M_ARENA_MAX, 1);
+  // The forced-door bench's timeline (bench/bench_incident_latency.cpp);
+  // off unless VIGIL_LATENCY_TRACE names a file. Before any database opens.
+  vigil::journal::LatencyTrace::start_from_env();
   CLI::App cli{"vigild: Vigil access-control daemon"};
   std::string config_path;
   bool check_only = false;

@@ -91,6 +91,7 @@ void Site::build_index() {
   for (std::size_t i = 0; i < zones.size(); ++i) {
     if (zones[i].parent) index_.zone_parent[i] = position_of(find_zone(*zones[i].parent), zones);
   }
+  index_nested_zones();
   index_.reader_door.assign(readers.size(), 0);
   for (std::size_t i = 0; i < readers.size(); ++i) {
     index_.reader_door[i] = position_of(find_door(readers[i].door), doors);
@@ -111,6 +112,37 @@ void Site::build_index() {
                                                                      << ((slot - 1) % 64);
     }
   }
+}
+
+void Site::index_nested_zones() {
+  // Each zone is within every zone up its parent walk: add it to each one's
+  // list, once (a cycle, which the config refuses, ends the walk).
+  std::vector<std::vector<std::uint32_t>> inside(zones.size());
+  std::vector<std::size_t> walked_for(zones.size(), zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    std::size_t at = z;
+    while (walked_for[at] != z) {
+      walked_for[at] = z;
+      inside[at].push_back(static_cast<std::uint32_t>(z));
+      if (index_.zone_parent[at] == 0) break;
+      at = index_.zone_parent[at] - 1;
+    }
+  }
+  index_.nested_from.assign(1, 0);
+  index_.nested.clear();
+  for (const auto& list : inside) {
+    index_.nested.insert(index_.nested.end(), list.begin(), list.end());
+    index_.nested_from.push_back(static_cast<std::uint32_t>(index_.nested.size()));
+  }
+}
+
+std::span<const std::uint32_t> Site::nested_in(const Zone& zone) const {
+  const auto z = static_cast<std::size_t>(&zone - zones.data());
+  if (&zone < zones.data() || z >= zones.size() || index_.nested_from.size() != zones.size() + 1) {
+    return {};
+  }
+  return std::span<const std::uint32_t>(index_.nested)
+      .subspan(index_.nested_from[z], index_.nested_from[z + 1] - index_.nested_from[z]);
 }
 
 bool Site::covers(const AccessLevel& level, const Zone& zone) const {

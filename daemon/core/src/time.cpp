@@ -121,9 +121,24 @@ std::string format_date(LocalDate date) {
   int y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(date.days, y, m, d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return buf;
+  }
+  // Digit by digit (s24): snprintf was most of a trip refusal's CPU, which
+  // formats two dates for the journal inside decide().
+  const auto year = static_cast<unsigned>(y);
+  return {static_cast<char>('0' + year / 1000),
+          static_cast<char>('0' + year / 100 % 10),
+          static_cast<char>('0' + year / 10 % 10),
+          static_cast<char>('0' + year % 10),
+          '-',
+          static_cast<char>('0' + m / 10),
+          static_cast<char>('0' + m % 10),
+          '-',
+          static_cast<char>('0' + d / 10),
+          static_cast<char>('0' + d % 10)};
 }
 
 }  // namespace vigil::core

@@ -14,6 +14,21 @@ TEST(Time, FormatsUtcWithMicroseconds) {
   EXPECT_EQ(format_utc(TimePoint{}), "1970-01-01T00:00:00.000000Z");
 }
 
+// The journal's date attributes (trip days, expiries) are formatted inside
+// decide(); since s24 without snprintf, which must not change a character.
+TEST(Time, FormatsDatesAsIsoDaysAcrossTheCalendar) {
+  EXPECT_EQ(format_date(LocalDate{0}), "1970-01-01");
+  EXPECT_EQ(format_date(LocalDate{-1}), "1969-12-31");
+  EXPECT_EQ(format_date(*parse_date("2000-02-29")), "2000-02-29");
+  EXPECT_EQ(format_date(*parse_date("2026-11-23")), "2026-11-23");
+  EXPECT_EQ(format_date(*parse_date("0001-01-01")), "0001-01-01");
+  EXPECT_EQ(format_date(*parse_date("9999-12-31")), "9999-12-31");
+  EXPECT_EQ(format_date(*parse_date("9999-12-31") + 1), "10000-01-01");
+  for (std::int32_t day = -800; day < 40'000; day += 37) {
+    EXPECT_EQ(parse_date(format_date(LocalDate{day})), LocalDate{day}) << day;
+  }
+}
+
 TEST(Time, LocalWeekdayFollowsTheOffsetAcrossMidnight) {
   const TimeZone tz = TimeZone::fixed("UTC+2", 7200);
   // Sunday 23:00 UTC is Monday 01:00 at UTC+2.

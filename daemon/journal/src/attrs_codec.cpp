@@ -11,7 +11,12 @@ namespace {
 
 void put_u32(std::vector<std::uint8_t>& out, std::size_t v) {
   if (v > 0xffffffffu) throw std::length_error("journal attribute over 4 GiB");
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+  // One insert of four bytes, not four push_backs (each checks capacity):
+  // an import encodes ~10 of these a row.
+  const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(v >> 24),
+                                 static_cast<std::uint8_t>(v >> 16),
+                                 static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  out.insert(out.end(), bytes, bytes + 4);
 }
 
 void put_string(std::vector<std::uint8_t>& out, const std::string& text) {
@@ -45,6 +50,12 @@ class Reader {
 }  // namespace
 
 std::vector<std::uint8_t> encode_attrs(const core::Attrs& given) {
+  std::vector<std::uint8_t> out;
+  encode_attrs_into(given, out);
+  return out;
+}
+
+void encode_attrs_into(const core::Attrs& given, std::vector<std::uint8_t>& out) {
   // set_attr keeps attrs sorted with unique keys, so the copy that sorts
   // them is only made for a list built some other way (it was a deep copy
   // of every event's attrs on the writer's path).
@@ -59,7 +70,7 @@ std::vector<std::uint8_t> encode_attrs(const core::Attrs& given) {
   }
   const core::Attrs& attrs = ordered ? given : sorted;
 
-  std::vector<std::uint8_t> out;
+  out.clear();
   std::size_t size = 5;
   for (const auto& attr : attrs) {
     size += 4 + attr.key.size() + 9;
@@ -83,7 +94,6 @@ std::vector<std::uint8_t> encode_attrs(const core::Attrs& given) {
       put_string(out, std::get<std::string>(attr.value));
     }
   }
-  return out;
 }
 
 std::optional<core::Attrs> decode_attrs(std::span<const std::uint8_t> bytes) {

@@ -163,7 +163,7 @@ std::optional<core::CardNumber> parse_card(std::string_view text) {
 
 Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
                   const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
-                  sqlite::Statement& insert) {
+                  sqlite::Statement& insert, EventRowBuffers& row) {
   const auto ts_us = core::to_unix_micros(event.time);
   bytes.start();
   bytes.put_integer(static_cast<std::int64_t>(seq));
@@ -179,28 +179,29 @@ Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, 
   put_optional_name(db, names, event.person, 8, bytes, insert);
   put_optional_name(db, names, event.device, 9, bytes, insert);
   if (event.card) {
-    auto card = core::to_string(*event.card);
-    bytes.put_text(card);
-    insert.bind(10, std::string_view{card});
+    row.card = core::to_string(*event.card);
+    bytes.put_text(row.card);
+    insert.bind_static(10, row.card);
   } else {
     bytes.put_null();
     insert.bind_null(10);
   }
   bytes.put_text(event.detail);
-  insert.bind(11, std::string_view{event.detail});
+  insert.bind_static(11, event.detail);
   if (event.attrs.empty()) {
     bytes.put_null();
     insert.bind_null(12);
   } else {
-    auto attrs = encode_attrs(event.attrs);
-    bytes.put_blob(attrs);
-    insert.bind_blob(12, attrs);
+    encode_attrs_into(event.attrs, row.attrs);
+    bytes.put_blob(row.attrs);
+    insert.bind_blob_static(12, row.attrs);
   }
-  bytes.put_blob(prev_hash);
-  insert.bind_blob(13, prev_hash);
-  Hash hash = hasher.sha256(bytes.bytes());
-  insert.bind_blob(14, hash);
-  return hash;
+  row.prev_hash = prev_hash;
+  bytes.put_blob(row.prev_hash);
+  insert.bind_blob_static(13, row.prev_hash);
+  row.hash = hasher.sha256(bytes.bytes());
+  insert.bind_blob_static(14, row.hash);
+  return row.hash;
 }
 
 core::Event read_event(sqlite::Database& db, Names& names, const sqlite::Statement& select) {

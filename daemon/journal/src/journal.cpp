@@ -232,9 +232,10 @@ void Journal::append(std::span<core::Event> events, const InTransaction& in_same
       auto insert = db_->cached(kInsertEvent);
       Hash prev = head.hash;
       std::uint64_t seq = head.seq;
+      EventRowBuffers row;
       for (auto& event : events) {
         event.seq = ++seq;
-        prev = encode_event(*db_, *names_, event, seq, prev, *bytes_, *hasher_, *insert);
+        prev = encode_event(*db_, *names_, event, seq, prev, *bytes_, *hasher_, *insert, row);
         insert->step();
         insert->reset();
       }
@@ -257,13 +258,15 @@ void Journal::append_in_batches(
     sqlite::Transaction transaction{*db_, "UPDATE main.journal_meta SET value = value WHERE 0"};
     Head head = read_head();
     auto insert = db_->cached(kInsertEvent);
+    EventRowBuffers row;
     const AppendBatch append = [&](std::span<core::Event> events) {
       for (auto& event : events) {
         event.seq = ++head.seq;
-        head.hash =
-            encode_event(*db_, *names_, event, head.seq, head.hash, *bytes_, *hasher_, *insert);
+        head.hash = encode_event(*db_, *names_, event, head.seq, head.hash, *bytes_, *hasher_,
+                                 *insert, row);
         insert->step();
-        insert->reset();
+        // Every parameter is bound again for the next row (encode_event).
+        insert->rewind();
       }
       // The name cache would otherwise grow by every person id of a large
       // import (most never looked up again); the names table has them all.

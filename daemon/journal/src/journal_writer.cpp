@@ -7,6 +7,8 @@
 #include <iterator>
 #include <utility>
 
+#include "vigil/journal/latency_trace.hpp"
+
 namespace vigil::journal {
 
 JournalWriter::JournalWriter(Journal journal, WriterOptions options)
@@ -22,6 +24,17 @@ JournalWriter::JournalWriter(Journal journal, WriterOptions options)
 int JournalWriter::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
   static_cast<JournalWriter*>(self)->wal_pages_ = pages;
   return SQLITE_OK;
+}
+
+void JournalWriter::trace_commit(std::uint64_t first, std::uint64_t last) {
+  // The page cache's misses and hits since the last commit (reset here):
+  // a miss is a page read again from the file or the WAL.
+  int miss = 0;
+  int hit = 0;
+  int high = 0;
+  sqlite3_db_status(journal_.database().handle(), SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+  sqlite3_db_status(journal_.database().handle(), SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
+  LatencyTrace::emit(first, last, miss, hit);
 }
 
 void JournalWriter::checkpoint_if_due() {
@@ -91,7 +104,10 @@ JournalWriter::Hold::~Hold() {
     std::lock_guard lock{writer_.mutex_};
     wake = --writer_.holds_ == 0 && !writer_.queued_events_.empty();
   }
-  if (wake) writer_.work_ready_.notify_one();
+  if (wake) {
+    LatencyTrace::mark(LatencyTrace::Stage::writer_notified);
+    writer_.work_ready_.notify_one();
+  }
 }
 
 CommitResumed JournalWriter::take_resumed(std::uint32_t failed_attempts) {
@@ -123,6 +139,7 @@ bool JournalWriter::take_queued(std::vector<core::Event>& events,
     // of the last batch and submit() rarely allocates.
     events.swap(queued_events_);
     callbacks.swap(queued_callbacks_);
+    LatencyTrace::mark(LatencyTrace::Stage::writer_woken);
     return true;
   }
   // Retrying a failed batch: it commits together with whatever queued since,
@@ -192,6 +209,7 @@ void JournalWriter::run() {
         }
       }
     }
+    LatencyTrace::mark(LatencyTrace::Stage::committed);
     attempt = 0;
     retry_in = options_.first_retry;
 
@@ -213,6 +231,7 @@ void JournalWriter::run() {
       stats_.largest_batch = std::max(stats_.largest_batch, events.size());
     }
     committed_.notify_all();
+    if (LatencyTrace::on() && !events.empty()) trace_commit(events.front().seq, events.back().seq);
     events.clear();
     callbacks.clear();
     checkpoint_if_due();

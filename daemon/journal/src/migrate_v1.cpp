@@ -96,6 +96,7 @@ void migrate_v1(sqlite::Database& db) {
   RowHasher hasher;
   CanonicalBytes bytes;
   sqlite::Statement insert{db.handle(), kInsertEvent};
+  EventRowBuffers row;
   sqlite::Statement select{db.handle(),
                            std::string{"SELECT "} + kColumnsV1 + " FROM events_v1 ORDER BY seq"};
 
@@ -121,7 +122,7 @@ void migrate_v1(sqlite::Database& db) {
     v1_head = to_hex(stored_hash);
     auto event = event_v1(select);
     last_time = event.time;
-    prev = encode_event(db, names, event, ++seq, prev, bytes, hasher, insert);
+    prev = encode_event(db, names, event, ++seq, prev, bytes, hasher, insert, row);
     insert.step();
     insert.reset();
   }
@@ -136,7 +137,7 @@ void migrate_v1(sqlite::Database& db) {
   core::set_attr(marker.attrs, "v1_rows", static_cast<std::int64_t>(seq));
   core::set_attr(marker.attrs, "v1_verified", !v1_first_bad.has_value());
   if (v1_first_bad) core::set_attr(marker.attrs, "v1_first_bad_seq", *v1_first_bad);
-  encode_event(db, names, marker, ++seq, prev, bytes, hasher, insert);
+  encode_event(db, names, marker, ++seq, prev, bytes, hasher, insert, row);
   insert.step();
 }
 

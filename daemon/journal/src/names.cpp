@@ -35,7 +35,7 @@ std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
   {
     static const std::string kInsert = "INSERT OR IGNORE INTO names (text) VALUES (?1)";
     auto insert = db.cached(kInsert);
-    insert->bind(1, text);
+    insert->bind_static(1, text);  // stepped right here, while `text` lives
     insert->step();
   }
   if (db.changes() == 1) {

@@ -3,19 +3,18 @@
 #include <time.h>
 
 #include <algorithm>
-#include <condition_variable>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bounded_pipe.hpp"
 #include "event_row.hpp"
 #include "risk_rows.hpp"
 #include "roster_rows.hpp"
@@ -43,12 +42,16 @@ struct PersonRow {
   Text clearance_expires;
 };
 
+// The card's text and its dates as stored: parsed on the filling thread
+// (s24-start: the decoding thread was the longer of the two).
 struct CardRow {
-  core::CardNumber card;
+  Text card;
   Text holder;
   bool active = true;
-  std::optional<core::TimePoint> valid_from;
-  std::optional<core::TimePoint> valid_until;
+  bool has_valid_from = false;
+  bool has_valid_until = false;
+  std::int64_t valid_from_us = 0;
+  std::int64_t valid_until_us = 0;
 };
 
 // The hash as stored: parsed on the filling thread, like the clearance.
@@ -60,8 +63,8 @@ struct PinRow {
 // Rows of one table, decoded; text (ids, names, levels) in one buffer, so a
 // batch reused for the next rows allocates nothing once it has grown.
 struct PeopleBatch {
-  enum class Kind { counts, people, cards, pins, end, error };
-  Kind kind = Kind::end;
+  enum class Kind { sizes, people, cards, pins };
+  Kind kind = Kind::sizes;
   std::string text;
   std::vector<PersonRow> people;
   std::vector<Text> levels;
@@ -69,8 +72,9 @@ struct PeopleBatch {
   std::vector<PinRow> pins;
   // People whose level rows stand out of line: read again by key at the end.
   std::vector<core::PersonId> reread;
-  std::size_t people_count = 0, card_count = 0, pin_count = 0;  // Kind::counts
-  std::exception_ptr error;
+  // Kind::sizes: the people table's rows, and the PIN table's largest rowid
+  // (no fewer than its rows, read without a scan).
+  std::size_t people_count = 0, pin_rowid_bound = 0;
 
   void clear(Kind next) {
     kind = next;
@@ -97,89 +101,49 @@ struct PeopleBatch {
 constexpr std::size_t kBatchRows = 4096;
 constexpr std::size_t kBatchesInFlight = 4;
 
-// Full batches one way, emptied ones back: a bounded queue, so the decoding
-// thread never runs more than kBatchesInFlight batches ahead.
-class BatchPipe {
- public:
+// Full batches one way, emptied ones back (two bounded pipes): the decoding
+// thread never runs more than kBatchesInFlight batches ahead, and a batch's
+// buffers are reused.
+struct BatchPipe {
+  using Batches = BoundedPipe<std::unique_ptr<PeopleBatch>>;
+  Batches full{kBatchesInFlight};
+  Batches emptied{kBatchesInFlight};
   BatchPipe() {
     for (std::size_t i = 0; i < kBatchesInFlight; ++i) {
-      empty_.push_back(std::make_unique<PeopleBatch>());
+      emptied.push(std::make_unique<PeopleBatch>());
     }
   }
-
-  // The producer's next batch to fill; nullptr once the consumer gave up.
-  std::unique_ptr<PeopleBatch> take_empty() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return cancelled_ || !empty_.empty(); });
-    if (cancelled_) return nullptr;
-    auto batch = std::move(empty_.front());
-    empty_.pop_front();
-    return batch;
-  }
-  void hand_over(std::unique_ptr<PeopleBatch> batch) {
-    {
-      std::lock_guard lock(mutex_);
-      full_.push_back(std::move(batch));
-    }
-    changed_.notify_all();
-  }
-  std::unique_ptr<PeopleBatch> take_full() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !full_.empty(); });
-    auto batch = std::move(full_.front());
-    full_.pop_front();
-    return batch;
-  }
-  void give_back(std::unique_ptr<PeopleBatch> batch) {
-    {
-      std::lock_guard lock(mutex_);
-      empty_.push_back(std::move(batch));
-    }
-    changed_.notify_all();
-  }
-  void cancel() {
-    {
-      std::lock_guard lock(mutex_);
-      cancelled_ = true;
-    }
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<PeopleBatch>> empty_;
-  std::deque<std::unique_ptr<PeopleBatch>> full_;
-  bool cancelled_ = false;
 };
 
-struct Cancelled {};
-
-// The decoding thread's side: fills batches of one kind and hands each
-// over when full (and the last one when the table ends).
-class BatchWriter {
- public:
-  explicit BatchWriter(BatchPipe& pipe) : pipe_(pipe) {}
-  PeopleBatch& start(PeopleBatch::Kind kind) {
-    flush();
-    batch_ = pipe_.take_empty();
-    if (!batch_) throw Cancelled{};
-    batch_->clear(kind);
-    return *batch_;
+// A thread's CPU seconds by table (VIGIL_PHASES): the tables run one after
+// the other on both threads, so each table's wall is its busier thread's.
+// Beside it, each thread's wall time waiting for the other by table: the
+// decoder waiting for an emptied batch (the filler is the slower there),
+// the filler for a full one (the decoder is).
+struct TableCpu {
+  static constexpr const char* kNames[] = {"sizes", "people", "cards", "pins"};
+  double cpu[4] = {};  // by kNames
+  double waited[4] = {};
+  double total() const { return cpu[0] + cpu[1] + cpu[2] + cpu[3]; }
+  static int index(PeopleBatch::Kind kind) {
+    switch (kind) {
+      case PeopleBatch::Kind::people:
+        return 1;
+      case PeopleBatch::Kind::cards:
+        return 2;
+      case PeopleBatch::Kind::pins:
+        return 3;
+      default:
+        return 0;  // the sizes, the end
+    }
   }
-  // The batch to add the next row to: a new one of the same kind when full.
-  PeopleBatch& next_row() {
-    if (batch_->rows() >= kBatchRows) start(batch_->kind);
-    return *batch_;
-  }
-  void flush() {
-    if (batch_) pipe_.hand_over(std::move(batch_));
-  }
-
- private:
-  BatchPipe& pipe_;
-  std::unique_ptr<PeopleBatch> batch_;
+  double& of(PeopleBatch::Kind kind) { return cpu[index(kind)]; }
+  double& waited_for(PeopleBatch::Kind kind) { return waited[index(kind)]; }
 };
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // This thread's CPU seconds (issue 8's measures want each thread's share:
 // the start's critical path is the busier of the two).
@@ -189,10 +153,37 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
-std::optional<core::TimePoint> column_optional_time(const sqlite::Statement& select, int column) {
-  if (select.is_null(column)) return std::nullopt;
-  return core::from_unix_micros(select.column_int(column));
-}
+struct Cancelled {};
+
+// The decoding thread's side: fills batches of one kind and hands each
+// over when full (and the last one when the table ends).
+class BatchWriter {
+ public:
+  BatchWriter(BatchPipe& pipe, TableCpu& cpu) : pipe_(pipe), cpu_(cpu) {}
+  PeopleBatch& start(PeopleBatch::Kind kind) {
+    flush();
+    const double wall0 = wall_seconds();
+    auto next = pipe_.emptied.pop();  // nullopt once the filler gave up
+    cpu_.waited_for(kind) += wall_seconds() - wall0;
+    if (!next) throw Cancelled{};
+    batch_ = std::move(*next);
+    batch_->clear(kind);
+    return *batch_;
+  }
+  // The batch to add the next row to: a new one of the same kind when full.
+  PeopleBatch& next_row() {
+    if (batch_->rows() >= kBatchRows) start(batch_->kind);
+    return *batch_;
+  }
+  void flush() {
+    if (batch_) pipe_.full.push(std::move(batch_));  // Abandoned once the filler gave up
+  }
+
+ private:
+  BatchPipe& pipe_;
+  TableCpu& cpu_;
+  std::unique_ptr<PeopleBatch> batch_;
+};
 
 // Every table in its stored order: a walk of the table's own B-tree (the
 // people tables are WITHOUT ROWID, so people come by id and level rows by
@@ -249,16 +240,14 @@ void read_cards(sqlite::Database& db, BatchWriter& out) {
   out.start(PeopleBatch::Kind::cards);
   while (credentials.step()) {
     PeopleBatch& batch = out.next_row();
-    const auto card_text = credentials.column_text_view(0);
-    auto card = parse_card(card_text);
-    if (!card) {
-      throw JournalError("credentials: unreadable card '" + std::string{card_text} + "'", 0);
-    }
-    batch.cards.push_back(CardRow{.card = *card,
-                                  .holder = batch.keep(credentials.column_text_view(1)),
-                                  .active = credentials.column_int(2) != 0,
-                                  .valid_from = column_optional_time(credentials, 3),
-                                  .valid_until = column_optional_time(credentials, 4)});
+    CardRow row{.card = batch.keep(credentials.column_text_view(0)),
+                .holder = batch.keep(credentials.column_text_view(1)),
+                .active = credentials.column_int(2) != 0};
+    row.has_valid_from = !credentials.is_null(3);
+    if (row.has_valid_from) row.valid_from_us = credentials.column_int(3);
+    row.has_valid_until = !credentials.is_null(4);
+    if (row.has_valid_until) row.valid_until_us = credentials.column_int(4);
+    batch.cards.push_back(row);
   }
 }
 
@@ -283,31 +272,59 @@ core::Clearance parse_clearance(std::string_view level, std::string_view expires
   return clearance;
 }
 
-// The decoding thread: counts first (the directory is sized before the
-// first row), then the tables in the order the directory needs them.
-void decode_rows(sqlite::Database& db, BatchPipe& pipe, double& cpu_s) {
-  BatchWriter out{pipe};
-  const double cpu0 = thread_cpu_seconds();
+std::optional<core::TimePoint> optional_time(bool present, std::int64_t unix_us) {
+  if (!present) return std::nullopt;
+  return core::from_unix_micros(unix_us);
+}
+
+// The decoding thread: the people count first (the directory's people
+// table and index are sized before the first row), then the tables in the
+// order the directory needs them. Cards and PINs are not counted: each
+// count(*) walks its whole table on the start's critical path (s24-start);
+// the filling thread sizes them from what it knows when they come.
+void decode_rows(sqlite::Database& db, BatchPipe& pipe, TableCpu& cpu) {
+  BatchWriter out{pipe, cpu};
+  double mark = thread_cpu_seconds();
+  auto lap = [&](double& into) {
+    const double now = thread_cpu_seconds();
+    into += now - mark;
+    mark = now;
+  };
   try {
-    PeopleBatch& counts = out.start(PeopleBatch::Kind::counts);
-    counts.people_count = static_cast<std::size_t>(db.query_int("SELECT count(*) FROM people"));
-    counts.card_count = static_cast<std::size_t>(db.query_int("SELECT count(*) FROM credentials"));
-    counts.pin_count = count_pins(db);
+    PeopleBatch& sizes = out.start(PeopleBatch::Kind::sizes);
+    sizes.people_count = static_cast<std::size_t>(db.query_int("SELECT count(*) FROM people"));
+    sizes.pin_rowid_bound = pin_rowid_bound(db);
+    lap(cpu.of(PeopleBatch::Kind::sizes));
     read_people(db, out);
+    lap(cpu.of(PeopleBatch::Kind::people));
     read_cards(db, out);
+    lap(cpu.of(PeopleBatch::Kind::cards));
     read_pins(db, out);
-    cpu_s = thread_cpu_seconds() - cpu0;
-    out.start(PeopleBatch::Kind::end);
+    lap(cpu.of(PeopleBatch::Kind::pins));
     out.flush();
+    pipe.full.finish();
   } catch (const Cancelled&) {
-    // The consumer stopped (its own error): nobody reads further batches.
+    // The filler stopped (its own error): nobody reads further batches.
+  } catch (const BatchPipe::Batches::Abandoned&) {
   } catch (...) {
-    try {
-      PeopleBatch& failed = out.start(PeopleBatch::Kind::error);
-      failed.error = std::current_exception();
-      out.flush();
-    } catch (const Cancelled&) {
-    }
+    pipe.full.fail(std::current_exception());
+  }
+}
+
+// Sizes the directory for the table whose rows start coming, from what is
+// known by then, without a count of its rows (s24-start):
+// - cards: one a person (a badge each, the usual roster); more grow the
+//   table (by doubling), fewer leave room that shrink_to_fit gives back;
+// - PINs: at most one a person (a PIN naming nobody waits outside the
+//   table) and at most the PIN table's largest rowid, so never short:
+//   2,000,000 of them grown by doubling held 1.5x their 104 MB while the
+//   last copy ran (s22-start).
+void size_for(PeopleBatch::Kind kind, core::PeopleDirectory& directory,
+              std::size_t pin_rowid_bound) {
+  const std::size_t people = directory.person_count();
+  if (kind == PeopleBatch::Kind::cards) directory.reserve(people, people);
+  if (kind == PeopleBatch::Kind::pins) {
+    directory.reserve(people, directory.credential_count(), std::min(people, pin_rowid_bound));
   }
 }
 
@@ -328,17 +345,23 @@ void apply(const PeopleBatch& batch, core::PeopleDirectory& directory, core::Per
     directory.append_new_person(person);  // the table's primary key: never in twice
   }
   for (const auto& row : batch.cards) {
+    const auto card_text = batch.view(row.card);
+    const auto card = parse_card(card_text);
+    if (!card) {
+      throw JournalError("credentials: unreadable card '" + std::string{card_text} + "'", 0);
+    }
     const auto holder_id = batch.view(row.holder);
     const auto holder = holders.find(holder_id);
     if (!holder) throw std::out_of_range("no person '" + std::string{holder_id} + "'");
     // The card is the table's primary key: never in twice, no search.
-    directory.append_new_credential_at(*holder, core::Credential{
-                                                    .card = row.card,
-                                                    .person = {},  // the holder is `holder`
-                                                    .active = row.active,
-                                                    .valid_from = row.valid_from,
-                                                    .valid_until = row.valid_until,
-                                                });
+    directory.append_new_credential_at(
+        *holder, core::Credential{
+                     .card = *card,
+                     .person = {},  // the holder is `holder`
+                     .active = row.active,
+                     .valid_from = optional_time(row.has_valid_from, row.valid_from_us),
+                     .valid_until = optional_time(row.has_valid_until, row.valid_until_us),
+                 });
   }
   for (const auto& row : batch.pins) {
     // A row whose hash does not parse is skipped (that person's card + PIN
@@ -354,6 +377,19 @@ void apply(const PeopleBatch& batch, core::PeopleDirectory& directory, core::Per
   }
 }
 
+void print_phases(const TableCpu& decoder, const TableCpu& filler, double filler_cpu0) {
+  std::fprintf(stderr,
+               "phase people rows: decoding thread cpu %7.3f s, filling thread cpu %7.3f s\n",
+               decoder.total(), thread_cpu_seconds() - filler_cpu0);
+  for (int i = 0; i < 4; ++i) {
+    std::fprintf(stderr,
+                 "phase people rows %-6s cpu decoding %6.3f s filling %6.3f s, "
+                 "waited decoding %6.3f s filling %6.3f s\n",
+                 TableCpu::kNames[i], decoder.cpu[i], filler.cpu[i], decoder.waited[i],
+                 filler.waited[i]);
+  }
+}
+
 }  // namespace people_load
 
 core::PeopleDirectory load_people_rows(sqlite::Database& db) {
@@ -361,15 +397,17 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
   const double cpu0 = thread_cpu_seconds();
   core::PeopleDirectory directory;
   BatchPipe pipe;
-  double decoder_cpu_s = 0;
-  std::thread decoder([&] { decode_rows(db, pipe, decoder_cpu_s); });
-  // Joined on every way out: an exception here cancels the pipe first, so
-  // the decoder stops at its next batch instead of waiting for room.
+  TableCpu decoder_cpu, filler_cpu;
+  std::thread decoder([&] { decode_rows(db, pipe, decoder_cpu); });
+  // Joined on every way out: an exception here abandons the full pipe and
+  // finishes the emptied one first, so the decoder stops at its next batch
+  // instead of waiting for one.
   struct Join {
     BatchPipe& pipe;
     std::thread& thread;
     ~Join() {
-      pipe.cancel();
+      pipe.full.abandon();
+      pipe.emptied.finish();
       if (thread.joinable()) thread.join();
     }
   } join{pipe, decoder};
@@ -379,28 +417,34 @@ core::PeopleDirectory load_people_rows(sqlite::Database& db) {
   // Cards come after every person, PINs after every card: a fresh cursor for
   // each table (rows in their holders' order cost no search).
   std::optional<PersonCursor> holders;
-  auto table = PeopleBatch::Kind::counts;
+  auto table = PeopleBatch::Kind::sizes;
+  std::size_t pin_rowid_bound = 0;
+  double cpu_mark = thread_cpu_seconds();
   for (;;) {
-    auto batch = pipe.take_full();
-    if (batch->kind == PeopleBatch::Kind::end) break;
-    if (batch->kind == PeopleBatch::Kind::error) std::rethrow_exception(batch->error);
-    if (batch->kind == PeopleBatch::Kind::counts) {
-      // PINs too: 2,000,000 of them grown by doubling held 1.5x their 104
-      // MB while the last copy ran (s22-start).
-      directory.reserve(batch->people_count, batch->card_count, batch->pin_count);
+    const double wall0 = wall_seconds();
+    auto next = pipe.full.pop();  // rethrows the decoder's error
+    filler_cpu.waited_for(next ? (*next)->kind : PeopleBatch::Kind::sizes) +=
+        wall_seconds() - wall0;
+    if (!next) break;
+    auto& batch = *next;
+    if (batch->kind == PeopleBatch::Kind::sizes) {
+      directory.reserve(batch->people_count, 0);
+      pin_rowid_bound = batch->pin_rowid_bound;
     } else {
-      if (batch->kind != table) holders.emplace(directory);
+      if (batch->kind != table) {
+        size_for(batch->kind, directory, pin_rowid_bound);
+        holders.emplace(directory);
+      }
       table = batch->kind;
       apply(*batch, directory, person, *holders, reread);
     }
-    pipe.give_back(std::move(batch));
+    const double cpu_now = thread_cpu_seconds();
+    filler_cpu.of(batch->kind) += cpu_now - cpu_mark;
+    cpu_mark = cpu_now;
+    pipe.emptied.push(std::move(batch));
   }
   decoder.join();  // db is the caller's again from here
-  if (std::getenv("VIGIL_PHASES") != nullptr) {
-    std::fprintf(stderr,
-                 "phase people rows: decoding thread cpu %7.3f s, filling thread cpu %7.3f s\n",
-                 decoder_cpu_s, thread_cpu_seconds() - cpu0);
-  }
+  if (std::getenv("VIGIL_PHASES") != nullptr) print_phases(decoder_cpu, filler_cpu, cpu0);
 
   std::sort(reread.begin(), reread.end());
   reread.erase(std::unique(reread.begin(), reread.end()), reread.end());

@@ -39,7 +39,9 @@ std::unordered_map<core::PersonId, core::PersonRisk> read_risks(sqlite::Database
 // PINs (issue 8, pin_rows.cpp). The load reads them with the people
 // (people_load.cpp): a row whose hash string does not parse is skipped
 // (that person's card + PIN reads are refused pin_not_enrolled).
-std::size_t count_pins(sqlite::Database& db);
+// No fewer than the PIN rows (their largest rowid: one step down the
+// B-tree, where count(*) walks it all); exact while no PIN was replaced.
+std::size_t pin_rowid_bound(sqlite::Database& db);
 // The directory position of the person each row names, for rows read in
 // turn. Rows written in the people's own order (an import's, a bulk
 // enrolment's) name, each, the person after the previous row's: a

@@ -313,8 +313,11 @@ void write_added_person(sqlite::Database& db, const core::Person& person) {
 
 void write_credential(sqlite::Database& db, const core::Credential& credential, bool added) {
   auto upsert = db.cached(added ? kInsertCredential : kUpsertCredential);
-  upsert->bind(1, std::string_view{core::to_string(credential.card)});
-  upsert->bind(2, std::string_view{credential.person.str()});
+  // Bound without copies (an import writes a row per new card): both texts
+  // live until the step below.
+  const std::string card = core::to_string(credential.card);
+  upsert->bind_static(1, card);
+  upsert->bind_static(2, credential.person.str());
   upsert->bind(3, std::int64_t{credential.active ? 1 : 0});
   bind_optional_time(*upsert, 4, credential.valid_from);
   bind_optional_time(*upsert, 5, credential.valid_until);

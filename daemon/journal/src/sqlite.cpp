@@ -73,6 +73,16 @@ void Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
 }
 
+void Statement::bind_static(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
+void Statement::bind_blob_static(int index, std::span<const std::uint8_t> bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
+}
+
 void Statement::bind_null(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) throw_error(db_, rc, "bind");
@@ -89,6 +99,10 @@ void Statement::reset() noexcept {
   // The result repeats the last step's error, which step() already reported.
   (void)sqlite3_reset(stmt_);
   (void)sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::rewind() noexcept {
+  (void)sqlite3_reset(stmt_);
 }
 
 ValueType Statement::value_type(int column) const {

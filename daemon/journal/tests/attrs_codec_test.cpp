@@ -43,6 +43,19 @@ TEST(AttrsCodec, EncodesTheDocumentedBytes) {
   EXPECT_EQ(encode_attrs(attrs), expected);
 }
 
+// The journal's row binding reuses one buffer for every row (s24-import):
+// what a longer earlier row left in it must not reach the next one.
+TEST(AttrsCodec, EncodingIntoAUsedBufferGivesTheSameBytesAsAFreshOne) {
+  std::vector<std::uint8_t> buffer;
+  encode_attrs_into(sample_attrs(), buffer);
+  EXPECT_EQ(buffer, encode_attrs(sample_attrs()));
+  core::Attrs shorter;
+  core::set_attr(shorter, "n", std::int64_t{2});
+  encode_attrs_into(shorter, buffer);
+  EXPECT_EQ(buffer, encode_attrs(shorter));
+  EXPECT_EQ(decode_attrs(buffer), shorter);
+}
+
 TEST(AttrsCodec, AnUnsortedListEncodesAsItsSortedForm) {
   core::Attrs unsorted{{"z", std::int64_t{1}}, {"a", std::int64_t{2}}, {"a", std::int64_t{3}}};
   core::Attrs sorted;

@@ -164,6 +164,76 @@ TEST(PeopleLoad, TwoThreadLoadLeavesTheDirectoryARowByRowReadingLeaves) {
   EXPECT_EQ(got.cards(), card_order);
 }
 
+// The load counts only the people (s24-start): the card table is sized for
+// one card a person and the PIN table for the PIN rows' largest rowid, at
+// most one a person. Rosters off those guesses must load all the same.
+void load_and_compare(const std::filesystem::path& db) {
+  std::vector<core::CardNumber> card_order;
+  const auto want = expected_from_rows(db, card_order);
+  const auto got = PeopleStore{db}.load();
+  expect_same(want, got);
+  EXPECT_EQ(got.cards(), card_order);
+}
+
+TEST(PeopleLoad, FourCardsAPersonOutgrowTheGuessedCardTableAndAllLoad) {
+  TempDir dir;
+  const auto db = dir.file("vigil.db");
+  {
+    Roster roster{db, "tester"};
+    std::vector<core::Person> people;
+    std::vector<core::Credential> cards;
+    for (int i = 0; i < 600; ++i) {
+      people.push_back(person(id_of(i), "P" + std::to_string(i), {"staff"}));
+      for (std::uint32_t facility = 1; facility <= 4; ++facility) {
+        cards.push_back(card(facility, static_cast<std::uint64_t>(i), id_of(i)));
+      }
+    }
+    roster.import(file(std::move(people), std::move(cards)), at(0));
+    for (int i = 0; i < 600; i += 4) roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i), at(1));
+  }
+  load_and_compare(db);
+  EXPECT_EQ(PeopleStore{db}.load().credential_count(), 2400u);
+}
+
+// Few cards (room for one a person is left over), every PIN set three times
+// (the largest rowid is three times the rows), a PIN row naming nobody and
+// the newest PIN row deleted (the largest rowid is not the newest set).
+TEST(PeopleLoad, FewCardsAndPinsSetThreeTimesOverTheGuessesAllLoad) {
+  TempDir dir;
+  const auto db = dir.file("vigil.db");
+  {
+    Roster roster{db, "tester"};
+    std::vector<core::Person> people;
+    std::vector<core::Credential> cards;
+    for (int i = 0; i < 600; ++i) {
+      people.push_back(person(id_of(i), "P" + std::to_string(i), {"staff", "lab"}));
+      if (i % 10 == 0) cards.push_back(card(7, static_cast<std::uint64_t>(i), id_of(i)));
+    }
+    roster.import(file(std::move(people), std::move(cards)), at(0));
+    for (int round = 0; round < 3; ++round) {
+      for (int i = 0; i < 600; ++i) {
+        roster.set_pin(core::PersonId{id_of(i)}, pin_hash(i + round), at(1 + round));
+      }
+    }
+  }
+  {
+    sqlite::Database sql{db};
+    ASSERT_EQ(sql.query_int("SELECT max(rowid) FROM person_pins"), 1800);
+    sql.exec("PRAGMA foreign_keys = OFF");
+    sql.exec("DELETE FROM person_pins WHERE rowid = 1800");
+    sql.exec(
+        "INSERT INTO person_pins (person, hash, set_by, set_us) "
+        "SELECT 'ghost', hash, set_by, set_us FROM person_pins WHERE person = 'p1'");
+  }
+  load_and_compare(db);
+  const auto got = PeopleStore{db}.load();
+  EXPECT_EQ(got.credential_count(), 60u);
+  // 599 people's (p599's newest row was deleted) and nobody's, which waits
+  // outside the table.
+  EXPECT_EQ(got.pin_count(), 600u);
+  EXPECT_EQ(got.pin_at(got.find_person(core::PersonId{"p599"})->position()), nullptr);
+}
+
 TEST(PeopleLoad, AnUnreadableCardRowRefusesTheLoadAndNamesTheCard) {
   TempDir dir;
   const auto db = dir.file("vigil.db");

@@ -122,5 +122,30 @@ TEST(SqliteOpen, FourConnectionsOpeningANewFileTogetherAllSucceed) {
   }
 }
 
+// Copy-free binds and rewind() (s24-import): each row stores the text its
+// own step saw, though one buffer is reused for every row and nothing is
+// cleared between them.
+TEST(SqliteStatement, StaticBindsAfterRewindStoreEachRowsOwnText) {
+  testing::TempDir dir;
+  sqlite::Database db(dir.file("binds.db"));
+  db.exec("CREATE TABLE t(n INTEGER, text TEXT, bytes BLOB)");
+  sqlite::Statement insert{db.handle(), "INSERT INTO t VALUES (?1, ?2, ?3)"};
+  std::string text;
+  std::vector<std::uint8_t> bytes;
+  for (int row = 0; row < 3; ++row) {
+    text.assign(static_cast<std::size_t>(3 - row), static_cast<char>('a' + row));
+    bytes.assign(static_cast<std::size_t>(row + 1), static_cast<std::uint8_t>(row));
+    insert.bind(1, std::int64_t{row});
+    insert.bind_static(2, text);
+    insert.bind_blob_static(3, bytes);
+    insert.step();
+    insert.rewind();
+  }
+  sqlite::Statement select{db.handle(), "SELECT text, hex(bytes) FROM t ORDER BY n"};
+  std::vector<std::string> rows;
+  while (select.step()) rows.push_back(select.column_text(0) + " " + select.column_text(1));
+  EXPECT_EQ(rows, (std::vector<std::string>{"aaa 00", "bb 0101", "c 020202"}));
+}
+
 }  // namespace sqlite_open_test
 }  // namespace vigil::journal

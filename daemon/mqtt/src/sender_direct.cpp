@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "sender.hpp"
+#include "vigil/journal/latency_trace.hpp"
 
 namespace vigil::mqtt {
 namespace {
@@ -41,6 +42,8 @@ void Sender::close_direct(std::unique_lock<std::mutex>& lock) {
 
 void Sender::committed(std::vector<OutboxMessage> rows) {
   if (rows.empty()) return;
+  using journal::LatencyTrace;
+  LatencyTrace::mark(LatencyTrace::Stage::publish_start);
   bool claimed = false;
   {
     std::lock_guard lock(mutex_);
@@ -69,6 +72,7 @@ void Sender::committed(std::vector<OutboxMessage> rows) {
     return;
   }
   const bool rest = publish_directly(rows);
+  LatencyTrace::mark(LatencyTrace::Stage::publish_end);
   {
     std::lock_guard lock(mutex_);
     direct_busy_ = false;

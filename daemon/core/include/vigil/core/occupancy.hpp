@@ -73,6 +73,8 @@ class Occupancy {
                                const Zone& zone) const;
   // People in `zone` and the zones nested inside it.
   std::size_t count(const Site& site, const ZoneId& zone) const;
+  // The same for a zone of `site` found already (decide() at a limited zone).
+  std::size_t count(const Site& site, const Zone& zone) const;
   // Everyone whose current zone is exactly `zone`, by time of entry.
   std::vector<std::pair<PersonId, Presence>> in_zone(const ZoneId& zone) const;
   std::size_t people() const { return entries_.size(); }
@@ -81,6 +83,8 @@ class Occupancy {
   void index(std::uint32_t slot, std::uint32_t position, std::size_t people);
 
   std::uint32_t zone_code(const ZoneId& zone);
+  // count() by walking up from each zone someone is in.
+  std::size_t count_by_walk(const Site& site, const ZoneId& zone) const;
 
   // Everyone ever seen, in order of first entry (a presence is overwritten,
   // never removed, so slots are stable).

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -191,6 +192,13 @@ struct Site {
   // copies of the site); a level list or a vector that changed size since
   // is walked.
   bool covers(const AccessLevel& level, const Zone& zone) const;
+  // The positions in `zones` of `zone` and of every zone nested inside it
+  // (as zone_within() walks the parents), kept by build_index() (s24:
+  // Occupancy::count sums a limited zone's own few instead of walking up
+  // from every zone someone is in). Empty when `zone` is not a zone of
+  // this site or the zones vector changed size since; after editing a
+  // zone's parent in place, call build_index() again.
+  std::span<const std::uint32_t> nested_in(const Zone& zone) const;
 
   // Indexes the zones, doors, readers and access levels by id so the find_
   // functions above cost one hash probe, and tabulates which level lists
@@ -200,10 +208,14 @@ struct Site {
   void build_index();
 
  private:
+  void index_nested_zones();
+
   struct Index {
     IdIndex zones, doors, readers, access_levels;
     std::vector<std::uint32_t> zone_parent;  // position + 1 of Zone::parent; 0 = none
     std::vector<std::uint32_t> reader_door;  // position + 1 of Reader::door; 0 = none
+    // Zone z's nested_in() is nested[nested_from[z] .. nested_from[z + 1]).
+    std::vector<std::uint32_t> nested_from, nested;
     // Bit (level * zone_words * 64 + zone) set when the level lists the zone.
     std::vector<std::uint64_t> level_zones;
     std::size_t zone_words = 0, zone_count = 0;

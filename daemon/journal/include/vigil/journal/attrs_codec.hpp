@@ -26,6 +26,9 @@ inline constexpr std::uint8_t kAttrsEncodingVersion = 0x01;
 // Sorts by key first; of duplicate keys the last one wins, as with
 // core::set_attr. A malformed list must not poison a journal batch forever.
 std::vector<std::uint8_t> encode_attrs(const core::Attrs& attrs);
+// The same encoding into `out` (replacing its contents, keeping its
+// capacity): the journal's row binding reuses one buffer for every row.
+void encode_attrs_into(const core::Attrs& attrs, std::vector<std::uint8_t>& out);
 
 // nullopt for anything encode_attrs would not have produced: unknown version
 // or tag, keys out of order or repeated, a boolean byte other than 0 or 1,

@@ -143,6 +143,8 @@ class JournalWriter {
   // defers to after a batch's callbacks.
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
   void checkpoint_if_due();
+  // VIGIL_LATENCY_TRACE only: the commit's line of the timeline.
+  void trace_commit(std::uint64_t first, std::uint64_t last);
 
   Journal journal_;
   WriterOptions options_;
