@@ -113,8 +113,7 @@ StartCheck check_at_start(const journal::Journal& journal, const journal::Public
 Checkpointer::Checkpointer(boost::asio::io_context& io, const std::filesystem::path& db,
                            journal::GatewayKey key, CheckpointerOptions options, Submit submit,
                            Publish publish)
-    : io_(io),
-      file_(journal::checkpoint_path(db)),
+    : file_(journal::checkpoint_path(db)),
       reader_(db),
       key_(std::move(key)),
       options_(options),

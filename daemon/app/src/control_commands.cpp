@@ -118,10 +118,14 @@ void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteCon
   inv.sent_file = a.import.csv_path;
 });
 using PersonCommand = int (*)(const std::string&, const std::string&, std::ostream&, std::ostream&);
-for (auto [name, command] : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
-                             {"disable", ctl::person_disable},
-                             {"enable", ctl::person_enable},
-                             {"show", ctl::person_show}}) {
+// Pairs, not structured bindings: clang 14 (CI's sanitizer tree) cannot
+// capture a structured binding in a lambda.
+for (const auto& entry : {std::pair<const char*, PersonCommand>{"revoke", ctl::person_revoke},
+                          {"disable", ctl::person_disable},
+                          {"enable", ctl::person_enable},
+                          {"show", ctl::person_show}}) {
+  const char* name = entry.first;
+  PersonCommand command = entry.second;
   auto* sub = person->add_subcommand(name);
   sub->add_option("id", a.person_arg)->required();
   sub->callback([&, db, name, command] {

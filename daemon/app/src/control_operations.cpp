@@ -40,8 +40,12 @@ void add_incident_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
   });
   using IdCommand =
       int (*)(const ctl::IncidentContext&, const std::string&, std::ostream&, std::ostream&);
-  for (auto [name, command] : {std::pair<const char*, IdCommand>{"show", ctl::incident_show},
-                               {"ack", ctl::incident_ack}}) {
+  // Pairs, not structured bindings: clang 14 (CI's sanitizer tree) cannot
+  // capture a structured binding in a lambda.
+  for (const auto& entry : {std::pair<const char*, IdCommand>{"show", ctl::incident_show},
+                            {"ack", ctl::incident_ack}}) {
+    const char* name = entry.first;
+    IdCommand command = entry.second;
     auto* sub = incident->add_subcommand(name);
     sub->add_option("id", a.incident_id)->required();
     sub->callback([&, name, command, now] {
@@ -52,9 +56,10 @@ void add_incident_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
   }
   using NoteCommand = int (*)(const ctl::IncidentContext&, const std::string&, const std::string&,
                               std::ostream&, std::ostream&);
-  for (auto [name, command] :
-       {std::pair<const char*, NoteCommand>{"resolve", ctl::incident_resolve},
-        {"escalate", ctl::incident_escalate}}) {
+  for (const auto& entry : {std::pair<const char*, NoteCommand>{"resolve", ctl::incident_resolve},
+                            {"escalate", ctl::incident_escalate}}) {
+    const char* name = entry.first;
+    NoteCommand command = entry.second;
     auto* sub = incident->add_subcommand(name);
     sub->add_option("id", a.incident_id)->required();
     auto* note = sub->add_option("--note", a.incident_note);

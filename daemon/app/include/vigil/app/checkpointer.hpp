@@ -82,7 +82,6 @@ class Checkpointer {
  private:
   void arm();
 
-  boost::asio::io_context& io_;
   std::filesystem::path file_;
   journal::Journal reader_;
   journal::GatewayKey key_;
