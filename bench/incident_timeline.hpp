@@ -49,12 +49,14 @@ struct DoorTimes {
 inline void print_timeline(const std::vector<TimelineLine>& lines,
                            const std::vector<DoorTimes>& doors) {
   // The stages in vigild's order (LatencyTrace::Stage), then the subscriber.
-  static const std::array<const char*, 13> names{
-      "driver read (event time)", "loop takes the input", "core decided (dispatch)",
-      "Hold ends, writer woken",  "writer has the batch", "events hashed+inserted",
-      "outbox rows + cursor",     "WAL fdatasync start",  "fdatasync end",
-      "COMMIT returned",          "rows to the sender",   "Paho publish() returned",
+  static constexpr std::array<const char*, 16> names{
+      "driver read (event time)",  "loop takes the input",   "core decided (dispatch)",
+      "Hold ends, writer woken",   "writer has the batch",   "BEGIN IMMEDIATE returned",
+      "chain head read",           "events hashed+inserted", "outbox rows + cursor",
+      "acknowledged rows deleted", "WAL fdatasync start",    "fdatasync end",
+      "COMMIT returned",           "rows to the sender",     "Paho publish() returned",
       "subscriber callback"};
+  constexpr std::size_t kPublishEnd = names.size() - 2;
   std::vector<std::vector<double>> steps(names.size());
   std::vector<double> misses, hits;
   int joined = 0, direct = 0;
@@ -68,7 +70,7 @@ inline void print_timeline(const std::vector<TimelineLine>& lines,
     t.insert(t.end(), it->stages.begin(), it->stages.end());
     t.resize(names.size() - 1);
     t.push_back(door.arrived_us);
-    if (t[11] != 0) ++direct;
+    if (t[kPublishEnd] != 0) ++direct;
     // Each step from the last stage reached before it.
     std::int64_t prev = t[0];
     for (std::size_t i = 1; i < t.size(); ++i) {

@@ -180,18 +180,35 @@ void Daemon::dispatch(core::Effects effects) {
   if (!effects.events.empty()) {
     journal::LatencyTrace::mark(journal::LatencyTrace::Stage::loop_dispatch);
   }
-  std::optional<journal::JournalWriter::Hold> together;
-  if (journal_) together.emplace(*journal_);
-  for (auto& e : effects.events) {
-    site_io_->reader_feedback(e);  // door boards' reader LED and buzzer
-    journal(std::move(e));
+  // The events reach the writer first, their door and zone states after:
+  // the Hold ends (and wakes the writer) as soon as the last event is
+  // queued, and the states are built and handed to the sender while the
+  // writer commits, not before it starts (docs/design.md, s25-forced).
+  // Copies for the states only where a site publishes them.
+  const bool states = door_states_ || zone_states_;
+  std::vector<core::Event> for_states;
+  if (states) for_states.reserve(effects.events.size());
+  {
+    std::optional<journal::JournalWriter::Hold> together;
+    if (journal_) together.emplace(*journal_);
+    for (auto& e : effects.events) {
+      site_io_->reader_feedback(e);  // door boards' reader LED and buzzer
+      if (states) for_states.push_back(e);
+      submit(std::move(e), false);
+    }
   }
+  for (const auto& e : for_states) publish_states(e);
   for (auto& check : effects.pin_checks) {
     if (pin_verifier_) pin_verifier_->submit(std::move(check));
   }
 }
 
 void Daemon::journal(core::Event event, bool report) {
+  publish_states(event);
+  submit(std::move(event), report);
+}
+
+void Daemon::publish_states(const core::Event& event) {
   // The door's retained state follows the event at once (not its commit): a
   // guard's screen must not wait for the disk, and a state is not a record.
   if (door_states_) {
@@ -205,6 +222,9 @@ void Daemon::journal(core::Event event, bool report) {
       publisher_->publish_zone_state(zone, std::move(payload));
     }
   }
+}
+
+void Daemon::submit(core::Event event, bool report) {
   auto committed_cb = [this](const core::Event& committed) {
     // Writer thread, after the commit: the batch's outbox rows are durable.
     publisher_->outbox_committed(pipeline_->take_committed());

@@ -10,6 +10,7 @@
 #include "vigil/app/daemon.hpp"
 #include "vigil/app/incident_pipeline.hpp"
 #include "vigil/journal/journal_writer.hpp"
+#include "vigil/journal/latency_trace.hpp"
 #include "vigil/mqtt/publisher.hpp"
 
 namespace vigil::app {
@@ -26,9 +27,22 @@ journal::WriterOptions Daemon::writer_options() {
   wopts.on_commit_resumed = [this](const journal::CommitResumed& r) {
     boost::asio::post(io_, [this, r] { on_journal_resumed(r); });
   };
+  // The writer deletes the acknowledged outbox rows in its own transactions:
+  // a delete committed by the sender's connection made SQLite drop the
+  // writer's page cache, and the next incident's commit read every page of
+  // its tables and indexes again (docs/design.md, s25-forced).
+  publisher_->leave_deletes_to_writer();
   wopts.in_batch_transaction = [this](std::span<const core::Event> events,
                                       journal::sqlite::Database& db) {
     pipeline_->in_transaction(events, db);
+    // Told before the commit: should it roll back, the retry deletes them
+    // again, and a process that dies first resends them (duplicates a
+    // console drops by id, never a loss).
+    if (const auto through = pipeline_->delete_acknowledged(db, publisher_->acknowledged_through());
+        through > 0) {
+      publisher_->outbox_deleted_through(through);
+    }
+    journal::LatencyTrace::mark(journal::LatencyTrace::Stage::acked_deleted);
   };
   return wopts;
 }

@@ -94,8 +94,10 @@ void IncidentPipeline::in_transaction(std::span<const core::Event> events,
   if (events.front().seq == batch_first_seq_) {
     rules_ = before_batch_;
     committed_rows_.resize(batch_rows_begin_);
+    deleted_through_ = deleted_before_batch_;  // the rolled-back attempt's delete is undone
   } else {
     before_batch_ = rules_;
+    deleted_before_batch_ = deleted_through_;
     batch_first_seq_ = events.front().seq;
     batch_rows_begin_ = committed_rows_.size();
   }
@@ -113,6 +115,14 @@ void IncidentPipeline::insert(journal::sqlite::Database& db, std::string topic, 
 std::vector<mqtt::OutboxMessage> IncidentPipeline::take_committed() {
   batch_rows_begin_ = 0;
   return std::exchange(committed_rows_, {});
+}
+
+std::int64_t IncidentPipeline::delete_acknowledged(journal::sqlite::Database& db,
+                                                   std::int64_t acknowledged) {
+  if (acknowledged <= deleted_through_) return 0;
+  mqtt::Outbox::remove_through(db, acknowledged);
+  deleted_through_ = acknowledged;
+  return acknowledged;
 }
 
 void IncidentPipeline::add_door_zone(core::Event& e) const {

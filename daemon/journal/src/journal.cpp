@@ -8,6 +8,7 @@
 #include "names.hpp"
 #include "schema.hpp"
 #include "vigil/journal/export_row.hpp"
+#include "vigil/journal/latency_trace.hpp"
 #include "vigil/journal/sqlite.hpp"
 
 namespace vigil::journal {
@@ -224,10 +225,12 @@ void Journal::append(std::span<core::Event> events, const InTransaction& in_same
   for (const auto& event : events) old_seqs.push_back(event.seq);
   try {
     sqlite::Transaction transaction{*db_};
+    LatencyTrace::mark(LatencyTrace::Stage::begun);
     // Read inside the write transaction: another connection (vigilctl, a
     // second daemon by mistake) may have appended since we last looked, and
     // chaining from a stale head would fork the chain.
     const Head head = read_head();
+    LatencyTrace::mark(LatencyTrace::Stage::head_read);
     {
       auto insert = db_->cached(kInsertEvent);
       Hash prev = head.hash;

@@ -275,8 +275,12 @@ bool Database::in_transaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
 
+// BEGIN IMMEDIATE and COMMIT are prepared once per connection and kept, as
+// every other statement of the hot paths: sqlite3_exec() parsed and
+// code-generated both for each of the journal writer's commits, with the
+// parser's tables cold after an idle 100 ms (docs/design.md, s25-forced).
 Transaction::Transaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.cached("BEGIN IMMEDIATE")->step();
 }
 
 Transaction::Transaction(Database& db, const char* lock_statement) : db_(db) {
@@ -298,7 +302,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.cached("COMMIT")->step();
   open_ = false;
 }
 

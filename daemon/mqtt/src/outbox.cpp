@@ -121,10 +121,7 @@ std::int64_t Outbox::remove_through(std::int64_t id) {
     db_->exec("PRAGMA synchronous=NORMAL");
     std::int64_t removed = 0;
     try {
-      auto remove = db_->cached("DELETE FROM outbox WHERE id <= ?1");
-      remove->bind(1, id);
-      remove->step();
-      removed = db_->changes();
+      removed = remove_through(*db_, id);
     } catch (...) {
       db_->exec("PRAGMA synchronous=FULL");
       throw;
@@ -133,6 +130,35 @@ std::int64_t Outbox::remove_through(std::int64_t id) {
     return removed;
   } catch (const journal::JournalError& error) {
     throw OutboxError(std::string{"outbox: remove: "} + error.what());
+  }
+}
+
+std::int64_t Outbox::remove_through(sqlite::Database& db, std::int64_t id) {
+  auto remove = db.cached("DELETE FROM outbox WHERE id <= ?1");
+  remove->bind(1, id);
+  remove->step();
+  return db.changes();
+}
+
+bool Outbox::any_after(std::int64_t id) const {
+  std::lock_guard lock(mutex_);
+  try {
+    auto any = db_->cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE id > ?1)");
+    any->bind(1, id);
+    return any->step() && any->column_int(0) != 0;
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: any_after: "} + error.what());
+  }
+}
+
+std::size_t Outbox::count_after(std::int64_t id) const {
+  std::lock_guard lock(mutex_);
+  try {
+    auto count = db_->cached("SELECT COUNT(*) FROM outbox WHERE id > ?1");
+    count->bind(1, id);
+    return count->step() ? static_cast<std::size_t>(count->column_int(0)) : 0;
+  } catch (const journal::JournalError& error) {
+    throw OutboxError(std::string{"outbox: count_after: "} + error.what());
   }
 }
 

@@ -116,6 +116,18 @@ void Publisher::outbox_committed(std::vector<OutboxMessage> rows) {
   sender_->committed(std::move(rows));
 }
 
+void Publisher::leave_deletes_to_writer() {
+  sender_->leave_deletes_to_writer();
+}
+
+std::int64_t Publisher::acknowledged_through() const {
+  return sender_->acknowledged_through();
+}
+
+void Publisher::outbox_deleted_through(std::int64_t id) {
+  sender_->deleted_elsewhere(id);
+}
+
 PublisherStats Publisher::stats() const {
   PublisherStats s;
   s.published = sender_->published();
@@ -127,7 +139,7 @@ PublisherStats Publisher::stats() const {
   s.stale_discarded = sender_->stale_discarded();
   s.published_directly = sender_->published_directly();
   try {
-    s.pending = outbox_.size();
+    s.pending = outbox_.count_after(sender_->acknowledged_through());
   } catch (const OutboxError&) {
     s.pending = 0;  // unknown; the sender reports the storage problem by not draining
   }

@@ -74,7 +74,9 @@ void Sender::set_status(std::string payload) {
 bool Sender::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   try {
-    return progress_.wait_for(lock, timeout, [&] { return outbox_.empty(); });
+    // Acknowledged, not deleted: the journal writer may delete them later.
+    return progress_.wait_for(lock, timeout,
+                              [&] { return !outbox_.any_after(acked_shared_.load()); });
   } catch (const OutboxError&) {
     return false;
   }

@@ -58,6 +58,11 @@ class Sender {
   // Outbox rows published by committed()'s caller rather than the sender
   // thread, since start.
   std::uint64_t published_directly() const { return published_directly_; }
+  // Publisher::leave_deletes_to_writer(), acknowledged_through(),
+  // outbox_deleted_through().
+  void leave_deletes_to_writer() { writer_deletes_ = true; }
+  std::int64_t acknowledged_through() const { return acked_shared_.load(); }
+  void deleted_elsewhere(std::int64_t id);
   // Queued in memory, sent before the outbox's rows. Any thread.
   void send_from_memory(std::string topic, std::string payload);
   // The retained status payload announced now and on every connect. Any thread.
@@ -84,7 +89,7 @@ class Sender {
                     std::chrono::seconds expiry = std::chrono::seconds(0));
   // Retained messages of `topic` the broker acknowledged since start.
   std::uint64_t retained_published(const std::string& topic) const;
-  // Any thread. True once the outbox is empty.
+  // Any thread. True once every outbox row is acknowledged.
   bool wait_drained(std::chrono::milliseconds timeout);
 
  private:
@@ -270,7 +275,12 @@ class Sender {
   // process, even when still in the table.
   std::int64_t acked_through_ = 0;
   std::int64_t deleted_through_ = 0;  // sender thread only
-  RateLimit rate_;                    // sender thread only: max_rate
+  // acked_through_ for other threads (the journal writer deletes through it).
+  std::atomic<std::int64_t> acked_shared_{0};
+  // Rows through this id deleted by the journal writer's transactions.
+  std::atomic<std::int64_t> deleted_elsewhere_{0};
+  std::atomic<bool> writer_deletes_{false};  // leave_deletes_to_writer()
+  RateLimit rate_;                           // sender thread only: max_rate
 
   Answers answers_{*this};  // before client_: its tokens call it until client_ is gone
 

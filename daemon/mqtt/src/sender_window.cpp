@@ -102,7 +102,11 @@ Sender::Drain Sender::drain() {
     }
     if (inflight_.empty() && retained_inflight_.empty() && ahead_.empty()) {
       backoff_ = config_.reconnect_min;
-      if (!forget_acknowledged()) return Drain::storage_failed;
+      // Left to the journal writer's next transaction when it deletes: a
+      // delete committed here, on another connection, makes SQLite drop the
+      // writer's whole page cache, and its next commit (the next forced
+      // door's) reads every page again (docs/design.md, s25-forced).
+      if (!writer_deletes_ && !forget_acknowledged()) return Drain::storage_failed;
       return Drain::idle;
     }
     // Something is in flight, or only the rate holds the next row back:
@@ -173,6 +177,9 @@ bool Sender::take_answers() {
   if (acked > 0) {
     published_ += acked;
     backoff_ = config_.reconnect_min;
+    acked_shared_ = acked_through_;
+    { std::lock_guard lock(mutex_); }
+    progress_.notify_all();  // wait_drained()
   }
   while (!retained_inflight_.empty() && retained_inflight_.front().token->is_complete()) {
     const RetainedInFlight& done = retained_inflight_.front();
@@ -203,7 +210,14 @@ bool Sender::read_ahead() {
   return true;
 }
 
+void Sender::deleted_elsewhere(std::int64_t id) {
+  std::int64_t seen = deleted_elsewhere_.load();
+  while (id > seen && !deleted_elsewhere_.compare_exchange_weak(seen, id)) {
+  }
+}
+
 bool Sender::forget_acknowledged() {
+  deleted_through_ = std::max(deleted_through_, deleted_elsewhere_.load());
   if (acked_through_ <= deleted_through_) return true;
   try {
     outbox_.remove_through(acked_through_);

@@ -94,7 +94,11 @@ class Daemon {
   void handle(const core::Input& input);
   void dispatch(core::Effects effects);
   // report: a journal_failing/journal_recovered event, exempt from the bound.
+  // The event's door and zone states to the sender, then the event to the
+  // writer (dispatch() does the two apart: every event first).
   void journal(core::Event event, bool report = false);
+  void publish_states(const core::Event& event);
+  void submit(core::Event event, bool report);
   void on_committed(const core::Event& event);
   journal::WriterOptions writer_options();  // daemon_journal.cpp
   void on_journal_failing(const journal::CommitFailure& failure);

@@ -77,6 +77,13 @@ class IncidentPipeline {
   // Publisher::outbox_committed: the sender takes them from memory instead
   // of reading them back after the commit.
   std::vector<mqtt::OutboxMessage> take_committed();
+  // WriterOptions::in_batch_transaction, after in_transaction(): deletes the
+  // outbox rows the broker has acknowledged through `acknowledged` (all of
+  // them, in order) in the batch's own transaction, rather than the sender
+  // on its connection, whose commit would make SQLite drop the writer's
+  // page cache. Returns the id deleted through, 0 when nothing was new.
+  // Writer thread only.
+  std::int64_t delete_acknowledged(journal::sqlite::Database& db, std::int64_t acknowledged);
 
   std::uint64_t incidents_stored() const { return incidents_stored_; }
 
@@ -102,6 +109,8 @@ class IncidentPipeline {
   // from batch_rows_begin_), not yet taken. Writer thread only.
   std::vector<mqtt::OutboxMessage> committed_rows_;
   std::size_t batch_rows_begin_ = 0;
+  std::int64_t deleted_through_ = 0;       // delete_acknowledged(); writer thread only
+  std::int64_t deleted_before_batch_ = 0;  // as it was before the batch in flight
   std::atomic<std::uint64_t> incidents_stored_{0};
 };
 

@@ -25,8 +25,11 @@ class LatencyTrace {
     loop_dispatch,    // the core has decided: its effects are dispatched
     writer_notified,  // the loop's Hold ends and wakes the writer
     writer_woken,     // the writer has taken the batch
+    begun,            // BEGIN IMMEDIATE returned (the write lock is held)
+    head_read,        // the chain's head (seq, hash) is read
     events_inserted,  // the batch's events are hashed, encoded and inserted
-    outbox_stored,    // the outbox rows and the cursor are in (COMMIT next)
+    outbox_stored,    // the outbox rows and the cursor are in
+    acked_deleted,    // the acknowledged outbox rows are deleted (COMMIT next)
     sync_start,       // the WAL's fdatasync (inside COMMIT)
     sync_end,         //
     committed,        // COMMIT returned

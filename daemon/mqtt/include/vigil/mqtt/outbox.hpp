@@ -79,6 +79,14 @@ class Outbox {
   // not fsync'd: after a power cut the rows may come back and be sent again
   // (duplicates, never a loss).
   std::int64_t remove_through(std::int64_t id);
+  // The same inside a transaction of `db` (the journal writer's): deleting
+  // on the connection that inserts keeps that connection's page cache, which
+  // SQLite drops whenever another connection has committed (WAL mode).
+  static std::int64_t remove_through(journal::sqlite::Database& db, std::int64_t id);
+  // True when a row after `id` waits (rows up to it are acknowledged).
+  bool any_after(std::int64_t id) const;
+  // Rows after `id`: COUNT over the id range, slow with a large backlog.
+  std::size_t count_after(std::int64_t id) const;
   // COUNT(*): reads the whole table, slow with a large backlog.
   std::size_t size() const;
   // True when no message waits; cheap at any size.

@@ -81,7 +81,7 @@ struct PublisherConfig {
 
 struct PublisherStats {
   std::uint64_t published = 0;  // acknowledged by the broker, since start
-  std::size_t pending = 0;      // rows in the outbox
+  std::size_t pending = 0;      // rows in the outbox not yet acknowledged
   bool connected = false;
   std::uint64_t connects = 0;          // successful (re)connects, since start
   std::uint64_t connect_failures = 0;  // refused or failed attempts (TLS, credentials, network)
@@ -163,10 +163,23 @@ class Publisher {
   // the commit's fsync). They stay in the outbox until their PUBACK, as any
   // row. Empty: nothing happens. Any thread.
   void outbox_committed(std::vector<OutboxMessage> rows);
+  // Before start(): the journal writer deletes the acknowledged rows in its
+  // own transactions (through acknowledged_through()), so the sender no
+  // longer deletes them when the outbox runs dry; it still does in stretches
+  // of a long backlog, after a lost link and at stop. A row acknowledged but
+  // not yet deleted when the process dies is sent again by the next start
+  // (a duplicate a console drops by id, never a loss).
+  void leave_deletes_to_writer();
+  // The newest outbox id the broker has acknowledged (on any connection of
+  // this process, in order: every row up to it). Any thread.
+  std::int64_t acknowledged_through() const;
+  // The journal writer's transaction deletes rows through `id`: the sender
+  // need not. Any thread.
+  void outbox_deleted_through(std::int64_t id);
 
   PublisherStats stats() const;
   bool connected() const;
-  // Waits until the outbox is empty; false on timeout. For an orderly shutdown
+  // Waits until every outbox row is acknowledged; false on timeout. For an orderly shutdown
   // ("give pending incidents a moment") and for tests.
   bool wait_drained(std::chrono::milliseconds timeout);
 
