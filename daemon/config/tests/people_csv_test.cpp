@@ -270,8 +270,30 @@ TEST(PeopleCsv, ChunkedReadingGivesTheSameRowsAsOneReadWhereverTheChunksSplit) {
     for (std::size_t r = 0; r < got.size(); ++r) {
       EXPECT_EQ(got[r].line, expected[r].line) << size;
       EXPECT_EQ(got[r].fields, expected[r].fields) << size;
+      EXPECT_EQ(got[r].offset, expected[r].offset) << size;
+      EXPECT_EQ(got[r].size, expected[r].size) << size;
     }
   }
+}
+
+// A record's place is its bytes in the input without the line end, after a
+// byte order mark, whatever line ends and quoted line breaks it holds (an
+// import reads rows again by place, s25-import).
+TEST(PeopleCsv, ARecordsPlaceIsItsOwnBytesInTheInput) {
+  const std::string text =
+      "\xEF\xBB\xBFperson_id,name,card\r\n"
+      "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001\r\n"
+      "\r\n"
+      "p02, Ben ,12:1002\rp03,\"\",12:1003";
+  const auto parsed = parse_csv(text);
+  ASSERT_TRUE(std::holds_alternative<std::vector<CsvRecord>>(parsed));
+  std::vector<std::string> bytes;
+  for (const auto& r : std::get<std::vector<CsvRecord>>(parsed)) {
+    bytes.push_back(text.substr(r.offset, r.size));
+  }
+  EXPECT_EQ(bytes, (std::vector<std::string>{"person_id,name,card",
+                                             "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001",
+                                             "p02, Ben ,12:1002", "p03,\"\",12:1003"}));
 }
 
 // The reader reuses a record's strings for the next record: a short record
