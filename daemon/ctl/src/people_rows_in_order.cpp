@@ -10,7 +10,8 @@ namespace {
 
 class ReadOnlyFile {
  public:
-  explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  explicit ReadOnlyFile(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
   ReadOnlyFile(const ReadOnlyFile&) = delete;
   ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
   ~ReadOnlyFile() {
@@ -23,8 +24,8 @@ class ReadOnlyFile {
     into.resize(at + size);
     std::size_t got = 0;
     while (got < size) {
-      const ssize_t n = ::pread(fd_, into.data() + at + got, size - got,
-                                static_cast<off_t>(offset + got));
+      const ssize_t n =
+          ::pread(fd_, into.data() + at + got, size - got, static_cast<off_t>(offset + got));
       if (n <= 0) return false;
       got += static_cast<std::size_t>(n);
     }

@@ -18,17 +18,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kHeader = "person_id,name,card,access_levels,active,valid_from,valid_until\r\n";
+const std::string kShuffleHeader =
+    "person_id,name,card,access_levels,active,valid_from,valid_until\r\n";
 
 // Rows p00..p29 in a shuffled order; names hold commas and quotes, lines end
 // in CRLF, the file starts with a byte order mark.
-std::vector<std::string> rows() {
+std::vector<std::string> sheet_rows() {
   std::vector<std::string> out;
   for (int i = 0; i < 30; ++i) {
     const std::string n = (i < 10 ? "0" : "") + std::to_string(i);
     out.push_back("p" + n + ",\"Roy, \"\"" + n + "\"\"\",12:" + std::to_string(1000 + i) +
-                  (i % 2 == 0 ? ",staff;all-hours" : ",staff") + "," + (i % 7 == 0 ? "false" : "true") +
-                  ",2026-01-01,2027-12-31\r\n");
+                  (i % 2 == 0 ? ",staff;all-hours" : ",staff") + "," +
+                  (i % 7 == 0 ? "false" : "true") + ",2026-01-01,2027-12-31\r\n");
   }
   return out;
 }
@@ -48,7 +49,7 @@ class PersonImportOrder : public ::testing::Test {
                      bool replace = false, int expect = 0) {
     const fs::path csv = dir_ / (name + ".csv");
     std::ofstream file(csv, std::ios::binary);
-    file << "\xEF\xBB\xBF" << kHeader;
+    file << "\xEF\xBB\xBF" << kShuffleHeader;
     for (const auto& line : lines) file << line;
     file.close();
     ImportArgs args{csv.string(), config().string(), db(name), replace};
@@ -97,7 +98,7 @@ class PersonImportOrder : public ::testing::Test {
   fs::path dir_;
 };
 
-std::vector<std::string> shuffled(std::vector<std::string> lines) {
+std::vector<std::string> shuffled_rows(std::vector<std::string> lines) {
   // A fixed permutation: every 7th row, wrapping (7 and 30 are coprime).
   std::vector<std::string> out;
   for (std::size_t i = 0; i < lines.size(); ++i) out.push_back(lines[(i * 7 + 3) % lines.size()]);
@@ -105,8 +106,8 @@ std::vector<std::string> shuffled(std::vector<std::string> lines) {
 }
 
 TEST_F(PersonImportOrder, AShuffledFileImportsTheSameRosterAndEventsAsTheSortedOne) {
-  const std::string sorted_report = import("sorted", rows());
-  const std::string shuffled_report = import("shuffled", shuffled(rows()));
+  const std::string sorted_report = import("sorted", sheet_rows());
+  const std::string shuffled_report = import("shuffled", shuffled_rows(sheet_rows()));
   EXPECT_NE(shuffled_report.find("30 added"), std::string::npos) << shuffled_report;
   EXPECT_NE(shuffled_report.find("30 cards added"), std::string::npos) << shuffled_report;
   EXPECT_EQ(roster("shuffled"), roster("sorted"));
@@ -120,7 +121,7 @@ TEST_F(PersonImportOrder, AShuffledFileImportsTheSameRosterAndEventsAsTheSortedO
 }
 
 TEST_F(PersonImportOrder, ABadRowInAShuffledFileIsNamedByItsLineAndNothingIsImported) {
-  auto lines = shuffled(rows());
+  auto lines = shuffled_rows(sheet_rows());
   lines[4] = "p99,Nobody,12:x,staff,true,,\r\n";  // line 6: header on 1, rows from 2
   const std::string report = import("bad", lines, false, 1);
   EXPECT_NE(report.find("bad.csv:6"), std::string::npos) << report;
@@ -129,8 +130,8 @@ TEST_F(PersonImportOrder, ABadRowInAShuffledFileIsNamedByItsLineAndNothingIsImpo
 }
 
 TEST_F(PersonImportOrder, AShuffledReplaceDeactivatesWhoeverItLeavesOut) {
-  import("roster", rows());
-  auto kept = shuffled(rows());
+  import("roster", sheet_rows());
+  auto kept = shuffled_rows(sheet_rows());
   kept.erase(std::remove_if(kept.begin(), kept.end(),
                             [](const std::string& line) { return line.starts_with("p1"); }),
              kept.end());  // p10..p19 leave
