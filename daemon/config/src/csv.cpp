@@ -57,6 +57,7 @@ bool CsvReader::feed(std::string_view text) {
     if (bom_.size() < 3) return true;
     started_ = true;
     if (bom_ != "\xEF\xBB\xBF" && !scan(bom_)) return false;
+    base_ = bom_.size();
     bom_.clear();
   }
   return scan(text);
@@ -88,11 +89,15 @@ bool CsvReader::scan(std::string_view text) {
     }
     if (c == '\n' || c == '\r') {
       after_cr_ = c == '\r';
+      record_.size = base_ + i - record_.offset;
       end_record();
       record_.line = ++line_;
       continue;
     }
-    if (record_blank_) record_.line = line_;
+    if (record_blank_) {
+      record_.line = line_;
+      record_.offset = base_ + i;
+    }
     record_blank_ = false;
     if (c == ',') {
       end_field();
@@ -109,6 +114,7 @@ bool CsvReader::scan(std::string_view text) {
       field_ += c;
     }
   }
+  base_ += text.size();
   return true;
 }
 
@@ -123,6 +129,7 @@ bool CsvReader::finish() {
     in_quotes_ = false;
   }
   if (in_quotes_) return fail(record_.line, "a quoted field is never closed");
+  record_.size = base_ - record_.offset;
   end_record();
   return true;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ namespace vigil::config {
 
 struct CsvRecord {
   int line = 0;  // 1-based line the record starts on
+  // Bytes of the input from the record's first byte to its line end (not
+  // included): a record can be read again from the file by position.
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
   std::vector<std::string> fields;
 };
 
@@ -57,6 +62,7 @@ class CsvReader {
   bool after_cr_ = false;       // the last byte was a CR ending a line (skip its LF)
   bool record_blank_ = true;    // nothing but a line end so far
   int line_ = 1;
+  std::uint64_t base_ = 0;  // input bytes before the text scan() is given
 };
 
 // A header cell compared without case.

@@ -95,7 +95,11 @@ class Importer {
     }
   }
 
+  // scan_people_csv with keep_places: each row's id key and bytes.
+  void keep_places() { keep_places_ = true; }
+
   void header(const CsvRecord& record) {
+    header_place_ = {.key = 0, .offset = record.offset, .size = record.size};
     std::fill(index_.begin(), index_.end(), -1);
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
       const std::string name = csv_lower(record.fields[i]);
@@ -158,6 +162,9 @@ class Importer {
                                       "and '.', starting with a letter or digit)");
     } else if (check_duplicates_) {
       person_lines_.emplace_back(id, line);  // duplicates: find_duplicates()
+    }
+    if (keep_places_) {
+      places_.push_back({.key = person_id_key(id), .offset = record.offset, .size = record.size});
     }
     person.id = core::PersonId(id);
     person.name = field(kName);
@@ -334,6 +341,8 @@ class Importer {
     std::vector<std::pair<std::string, int>>().swap(person_lines_);
     scan.cards.reserve(card_lines_.size());
     for (const auto& [card, line] : card_lines_) scan.cards.push_back(card);
+    scan.header = header_place_;
+    scan.places = std::move(places_);
     return scan;
   }
 
@@ -375,6 +384,9 @@ class Importer {
   std::vector<Diagnostic> errors_;
   RowSink sink_;
   bool check_duplicates_ = true;
+  bool keep_places_ = false;
+  PeopleRowPlace header_place_;
+  std::vector<PeopleRowPlace> places_;
   std::size_t rows_ = 0;
   bool seen_header_ = false;
   bool header_failed_ = false;
@@ -414,6 +426,7 @@ Result<PeopleScan> scan_people_csv(const std::filesystem::path& path,
   Importer::RowSink sink = options.on_row;
   if (!sink) sink = [](core::Person&&, core::Credential&&) {};
   Importer importer(file_name, options.site, std::move(sink), options.check_duplicates);
+  if (options.keep_places) importer.keep_places();
   CsvReader reader([&](const CsvRecord& record) { importer.record(record); });
   std::string chunk(1 << 20, '\0');
   bool syntax_ok = true;
@@ -456,6 +469,14 @@ Result<PeopleImport> parse_people_csv(const std::filesystem::path& path) {
 
 Result<PeopleImport> parse_people_csv(const std::filesystem::path& path, const core::Site& site) {
   return parse_file(path, &site);
+}
+
+std::uint64_t person_id_key(std::string_view id) {
+  std::uint64_t key = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    key = (key << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0U);
+  }
+  return key;
 }
 
 core::PeopleDirectory make_directory(const PeopleImport& import) {

@@ -248,14 +248,18 @@ TEST(PeopleCsv, UnknownAccessLevelIsAnErrorWhenCheckedAgainstASite) {
   EXPECT_TRUE(parse(kHeader + "p01,A,1:1,staf,,,\n").ok());  // no site, no check
 }
 
+// A sheet with a byte order mark, CRLF, CR and LF line ends, a blank line,
+// quoted commas, doubled quotes and a line break inside quotes.
+const std::string kAwkwardSheet =
+    "\xEF\xBB\xBFperson_id,name,card\r\n"
+    "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001\r\n"
+    "\r\n"
+    "p02, Ben ,12:1002\rp03,\"\",12:1003\n";
+
 // A file read in chunks splits records anywhere: inside quotes, between
 // the two quotes of "", between CR and LF, inside the byte order mark.
 TEST(PeopleCsv, ChunkedReadingGivesTheSameRowsAsOneReadWhereverTheChunksSplit) {
-  const std::string text =
-      "\xEF\xBB\xBFperson_id,name,card\r\n"
-      "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001\r\n"
-      "\r\n"
-      "p02, Ben ,12:1002\rp03,\"\",12:1003\n";
+  const std::string& text = kAwkwardSheet;
   const auto whole = parse_csv(text);
   ASSERT_TRUE(std::holds_alternative<std::vector<CsvRecord>>(whole));
   const auto& expected = std::get<std::vector<CsvRecord>>(whole);
@@ -270,7 +274,29 @@ TEST(PeopleCsv, ChunkedReadingGivesTheSameRowsAsOneReadWhereverTheChunksSplit) {
     for (std::size_t r = 0; r < got.size(); ++r) {
       EXPECT_EQ(got[r].line, expected[r].line) << size;
       EXPECT_EQ(got[r].fields, expected[r].fields) << size;
+      EXPECT_EQ(got[r].offset, expected[r].offset) << size;
+      EXPECT_EQ(got[r].size, expected[r].size) << size;
     }
+  }
+}
+
+// A record's place is its bytes in the input without the line end, after a
+// byte order mark, whatever line ends and quoted line breaks it holds (an
+// import reads rows again by place, s25-import).
+TEST(PeopleCsv, ARecordsPlaceIsItsOwnBytesInTheInput) {
+  // With and without a line end after the last record.
+  for (const std::string& text :
+       {kAwkwardSheet, kAwkwardSheet.substr(0, kAwkwardSheet.size() - 1)}) {
+    const auto parsed = parse_csv(text);
+    ASSERT_TRUE(std::holds_alternative<std::vector<CsvRecord>>(parsed));
+    std::vector<std::string> bytes;
+    for (const auto& r : std::get<std::vector<CsvRecord>>(parsed)) {
+      bytes.push_back(text.substr(r.offset, r.size));
+    }
+    EXPECT_EQ(bytes,
+              (std::vector<std::string>{"person_id,name,card",
+                                        "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001",
+                                        "p02, Ben ,12:1002", "p03,\"\",12:1003"}));
   }
 }
 

@@ -7,6 +7,8 @@
 // leaver's card alive.
 #pragma once
 
+#include <compare>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string_view>
@@ -53,13 +55,30 @@ struct PeopleScanOptions {
   bool check_duplicates = true;
   std::function<void(std::string_view)> on_bytes;  // every byte read, in order (to hash them)
   std::function<void(core::Person&&, core::Credential&&)> on_row;
+  // Keep each row's place (PeopleScan::places), so the rows can be read
+  // again in person-id order (vigilctl person import, s25-import).
+  bool keep_places = false;
 };
+// A row's bytes in the file, and its person id's first eight bytes as a
+// big-endian number (person_id_key): sorting places by (key, offset) puts
+// the rows in person-id order as far as the first eight bytes tell, and in
+// file order among ids that share them. 24 bytes a row.
+struct PeopleRowPlace {
+  std::uint64_t key = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  auto operator<=>(const PeopleRowPlace&) const = default;
+};
+std::uint64_t person_id_key(std::string_view id);
 struct PeopleScan {
   std::size_t rows = 0;
   bool sets_clearance = false;
   // With check_duplicates: every person id and card of the file, sorted.
   std::vector<core::PersonId> person_ids;
   std::vector<core::CardNumber> cards;
+  // With keep_places: the header's bytes, and every row's, in file order.
+  PeopleRowPlace header;
+  std::vector<PeopleRowPlace> places;
 };
 Result<PeopleScan> scan_people_csv(const std::filesystem::path& path,
                                    const PeopleScanOptions& options);

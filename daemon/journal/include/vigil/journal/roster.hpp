@@ -83,8 +83,9 @@ struct RosterStream {
   std::size_t rows = 0;
   std::vector<core::PersonId> person_ids;  // every listed person, sorted, unique
   std::vector<core::CardNumber> cards;     // every listed card, sorted, unique
-  // Reads the file from the start and hands its rows over in order, in
-  // batches (credentials[i] is people[i]'s one card); returns the hex
+  // Reads the file and hands its rows over in batches (credentials[i] is
+  // people[i]'s one card), the same rows in the same order on every call
+  // (vigilctl: person-id order, s25-import); returns the hex
   // SHA-256 of the bytes it read. Called twice (once into an empty store),
   // the second time on a thread of the import's own (s23-import).
   using Batch =
