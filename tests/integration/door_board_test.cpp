@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "log_text.hpp"
 #include "vigil/core/attr.hpp"
 #include "vigil/core/pin_hash.hpp"
 #include "vigil/journal/journal.hpp"
@@ -262,8 +263,8 @@ TEST(DoorBoardBridge, ACardThenThePinAtABoardKeypadOpensACardAndPinDoor) {
       5s))
       << "the grant shows green";
   const std::string log = site.log();
-  for (const char* pin : {"=1234", " 1234", "1234#", "9999"})
-    EXPECT_EQ(log.find(pin), std::string::npos) << "a PIN reached the log";
+  for (const char* pin : {"1234", "9999"})
+    EXPECT_FALSE(vigil::testing::has_digit_run(log, pin)) << "a PIN reached the log";
 }
 
 TEST(DoorBoardBridge, GarbageOnTheLineIsCountedAndTheLinkRecovers) {
