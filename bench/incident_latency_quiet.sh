@@ -19,6 +19,7 @@ log=${4:-/tmp/forced-quiet.log}
 cmake --build build-bench -j2 --target vigild bench_incident_latency >/dev/null
 after=$(mktemp /tmp/vigild-after.XXXXXX)
 cp build-bench/daemon/app/vigild "$after"
+chmod +x "$after"  # mktemp makes it 0600
 {
   echo "# $(date -u +%FT%TZ) $(git rev-parse --short HEAD) load $(cut -d' ' -f1-3 /proc/loadavg)"
   bench/incident_latency_timeline.sh "$before" "$after" "$rounds" "$doors" build-bench
