@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     if (std::holds_alternative<core::OutputResult>(in) ||
         std::holds_alternative<core::CardPresented>(in)) {
       for (const auto& out : controller->handle(in).outputs)
-        driver->set_output(static_cast<std::uint8_t>(out.point.index), out.value);
+        driver->set_output(static_cast<std::uint8_t>(out.point.index), out.value, out.write_id);
     }
   };
   driver = std::make_unique<fwb::BoardDriver>(io, o, cb);
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
         std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
     const auto mono = std::chrono::time_point_cast<core::Duration>(Clock::now());
     for (const auto& out : controller->start(wall, mono).outputs)
-      driver->set_output(static_cast<std::uint8_t>(out.point.index), out.value);
+      driver->set_output(static_cast<std::uint8_t>(out.point.index), out.value, out.write_id);
     run_until([&] { return !board.relay(0) && driver->link().in_flight() == 0; });
     relay_on_at = 0;
     const auto t0 = Clock::now();

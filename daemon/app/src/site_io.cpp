@@ -100,7 +100,7 @@ struct SiteIo::ChipLink {
   // Output writes the chip could not take yet (offline): confirmed when it
   // comes back, reported failed if it does not within kGpioWriteTimeout.
   struct PendingWrite {
-    bool value = false;
+    core::SetOutput output;
     std::unique_ptr<boost::asio::steady_timer> timer;
   };
   std::map<std::uint32_t, PendingWrite> pending_writes;
@@ -269,56 +269,59 @@ void SiteIo::apply(const core::SetOutput& output) {
   if (p.kind == core::PointKind::coil) {
     if (apply_board(output)) return;
     if (auto it = modbus_.find(p.device); it != modbus_.end()) {
-      it->second->set_coil(p.device, static_cast<int>(p.index), output.value);
+      it->second->set_coil(p.device, static_cast<int>(p.index), output.value, output.write_id);
       return;
     }
   } else if (p.kind == core::PointKind::gpio_line) {
     for (auto& c : chips_) {
       if (c->id != p.device) continue;
-      write_gpio(*c, p.index, output.value);
+      write_gpio(*c, output);
       return;
     }
   }
   spdlog::error("no driver for output {}", core::to_string(p));
-  report_output(p, output.value, false, "no driver for this output");
+  report_output(output, false, "no driver for this output");
 }
 
-void SiteIo::report_output(const core::PointRef& point, bool value, bool ok,
-                           const std::string& error) {
+void SiteIo::report_output(const core::SetOutput& output, bool ok, const std::string& error) {
   // Posted, never called inline: the controller is in the middle of handling
   // the input that asked for this write.
-  boost::asio::post(io_, [this, point, value, ok, error, t = wall_now(), m = mono_now()] {
-    deliver(core::OutputResult{point, value, ok, error, t, m});
+  boost::asio::post(io_, [this, output, ok, error, t = wall_now(), m = mono_now()] {
+    deliver(core::OutputResult{output.point, output.write_id, output.value, ok, error, t, m});
   });
 }
 
-void SiteIo::write_gpio(ChipLink& chip, std::uint32_t line, bool value) {
-  const core::PointRef point{chip.id, core::PointKind::gpio_line, line};
-  chip.pending_writes.erase(line);  // superseded
-  const gpio::SetStatus s = chip.chip->set_output(line, value);
+void SiteIo::write_gpio(ChipLink& chip, const core::SetOutput& output) {
+  const std::uint32_t line = output.point.index;
+  // A write still waiting for the chip is superseded: never answered (the
+  // core forgets its id once this one's answer comes).
+  chip.pending_writes.erase(line);
+  const gpio::SetStatus s = chip.chip->set_output(line, output.value);
   if (s == gpio::SetStatus::applied) {
-    report_output(point, value, true, {});
+    report_output(output, true, {});
     return;
   }
   if (s != gpio::SetStatus::pending) {
-    spdlog::error("output {}: {}", core::to_string(point), gpio::to_string(s));
-    report_output(point, value, false, gpio::to_string(s));
+    spdlog::error("output {}: {}", core::to_string(output.point), gpio::to_string(s));
+    report_output(output, false, gpio::to_string(s));
     return;
   }
   // The chip is offline: it applies the value when it is back. Confirm then,
   // or report the write failed when that takes too long.
   auto& pending = chip.pending_writes[line];
-  pending.value = value;
+  pending.output = output;
   pending.timer = std::make_unique<boost::asio::steady_timer>(io_, kGpioWriteTimeout);
-  pending.timer->async_wait([this, c = &chip, line, value](const boost::system::error_code& ec) {
-    if (ec) return;
-    auto it = c->pending_writes.find(line);
-    if (it == c->pending_writes.end() || it->second.value != value) return;
-    c->pending_writes.erase(it);
-    report_output(
-        core::PointRef{c->id, core::PointKind::gpio_line, line}, value, false,
-        "chip offline: not applied within " + std::to_string(kGpioWriteTimeout.count()) + " s");
-  });
+  pending.timer->async_wait(
+      [this, c = &chip, line, id = output.write_id](const boost::system::error_code& ec) {
+        if (ec) return;
+        auto it = c->pending_writes.find(line);
+        if (it == c->pending_writes.end() || it->second.output.write_id != id) return;
+        const core::SetOutput expired = it->second.output;
+        c->pending_writes.erase(it);
+        report_output(
+            expired, false,
+            "chip offline: not applied within " + std::to_string(kGpioWriteTimeout.count()) + " s");
+      });
 }
 
 void SiteIo::flush_pending_writes(ChipLink& chip) {
@@ -326,7 +329,7 @@ void SiteIo::flush_pending_writes(ChipLink& chip) {
   chip.pending_writes.clear();
   for (auto& [line, w] : pending) {
     w.timer->cancel();
-    write_gpio(chip, line, w.value);
+    write_gpio(chip, w.output);
   }
 }
 

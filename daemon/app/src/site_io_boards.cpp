@@ -56,7 +56,8 @@ void SiteIo::stop_boards() {
 bool SiteIo::apply_board(const core::SetOutput& output) {
   auto it = boards_.find(output.point.device);
   if (it == boards_.end()) return false;
-  it->second->set_output(static_cast<std::uint8_t>(output.point.index), output.value);
+  it->second->set_output(static_cast<std::uint8_t>(output.point.index), output.value,
+                         output.write_id);
   return true;
 }
 

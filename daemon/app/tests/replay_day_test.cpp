@@ -186,7 +186,7 @@ class DayRun {
       core::Effects next;
       for (const auto& o : fx.outputs) {
         next.append(controller_.handle(
-            core::OutputResult{o.point, o.value, true, "", at(d).wall, at(d).mono}));
+            core::OutputResult{o.point, o.write_id, o.value, true, "", at(d).wall, at(d).mono}));
       }
       fx = std::move(next);
     }

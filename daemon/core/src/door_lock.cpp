@@ -39,9 +39,16 @@ void DoorStateMachine::command(bool value, LockAction action, std::optional<Pers
   // state) or the last write failed: then the lock's state is not trusted
   // and every relock opportunity asks again.
   if (!force && !lock_suspect_ && commanded_ == value) return;
-  out.outputs.push_back(SetOutput{door_->lock, value});
+  const std::uint64_t id = next_write_id_++;
+  out.outputs.push_back(SetOutput{door_->lock, value, id});
   commanded_ = value;
-  pending_ = PendingWrite{value, action, std::move(person), std::move(cause)};
+  // The write it supersedes may already be done (its answer queued behind
+  // this command): keep it, so that answer is journalled as what it was.
+  if (pending_) {
+    superseded_.push_back(std::move(*pending_));
+    if (superseded_.size() > kMaxSuperseded) superseded_.pop_front();
+  }
+  pending_ = PendingWrite{id, value, action, std::move(person), std::move(cause)};
 }
 
 void DoorStateMachine::unlock(Moment now, const std::optional<PersonId>& person, const char* cause,
@@ -119,34 +126,46 @@ void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out
   command(false, action, std::nullopt, cause, true, out);
 }
 
-void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
-  // Only the answer to the latest write counts. A result whose value is not
-  // the one we last asked for belongs to a superseded write: ignored.
-  if (!pending_ || pending_->value != r.value) return;
-  const PendingWrite write = std::move(*pending_);
-  pending_.reset();
-  const Moment at{r.time, r.mono};
-  if (r.ok) {
-    lock_suspect_ = false;
-    const EventKind kind = write.action == LockAction::unlock   ? EventKind::door_unlocked
-                           : write.action == LockAction::relock ? EventKind::door_relocked
-                                                                : EventKind::door_released;
-    Event e = make(kind, at);
-    e.person = write.person;
-    set_attr(e.attrs, "cause", write.cause);
-    for (const auto& [key, value] : write.attrs) set_attr(e.attrs, key, value);
-    out.events.push_back(std::move(e));
-    return;
-  }
-  lock_suspect_ = true;
-  Event e = make(EventKind::output_failed, at);
+void DoorStateMachine::journal_confirmed(const PendingWrite& write, Moment at, Effects& out) const {
+  const EventKind kind = write.action == LockAction::unlock   ? EventKind::door_unlocked
+                         : write.action == LockAction::relock ? EventKind::door_relocked
+                                                              : EventKind::door_released;
+  Event e = make(kind, at);
+  e.person = write.person;
+  set_attr(e.attrs, "cause", write.cause);
+  for (const auto& [key, value] : write.attrs) set_attr(e.attrs, key, value);
+  out.events.push_back(std::move(e));
+}
+
+void DoorStateMachine::journal_failed(const PendingWrite& write, const OutputResult& r,
+                                      Effects& out) const {
+  Event e = make(EventKind::output_failed, {r.time, r.mono});
   e.person = write.person;
   set_attr(e.attrs, "output", to_string(door_->lock));
   set_attr(e.attrs, "error", r.error);
-  set_attr(e.attrs, "value", r.value);
+  set_attr(e.attrs, "value", write.value);
   set_attr(e.attrs, "action", std::string(to_string(write.action)));
   set_attr(e.attrs, "cause", write.cause);
   out.events.push_back(std::move(e));
+}
+
+void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
+  if (!pending_ || r.write_id != pending_->id) {
+    superseded_result(r, out);
+    return;
+  }
+  // Drivers answer in order: the older writes still unanswered were dropped
+  // by the driver (superseded before it confirmed them) and never will be.
+  superseded_.clear();
+  const PendingWrite write = std::move(*pending_);
+  pending_.reset();
+  if (r.ok) {
+    lock_suspect_ = false;
+    journal_confirmed(write, {r.time, r.mono}, out);
+    return;
+  }
+  lock_suspect_ = true;
+  journal_failed(write, r, out);
   if (write.action == LockAction::unlock && unlocked_) {
     // The person cannot pass: the door stays locked as far as anyone may
     // rely on, the grant is spent and an opening now is forced. No relock
@@ -160,6 +179,29 @@ void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
   // A failed relock leaves the door not secure (lock_suspect()); retrying is
   // the driver's job, and the next relock opportunity (pulse end, door
   // close) writes again.
+}
+
+void DoorStateMachine::superseded_result(const OutputResult& r, Effects& out) {
+  const auto it = std::find_if(superseded_.begin(), superseded_.end(),
+                               [&](const PendingWrite& w) { return w.id == r.write_id; });
+  // Unknown: already answered, forgotten, or never this door's.
+  if (it == superseded_.end()) return;
+  const PendingWrite write = std::move(*it);
+  // The writes before it will never be answered (drivers answer in order).
+  superseded_.erase(superseded_.begin(), std::next(it));
+  if (r.ok) {
+    // The hardware did it, though a newer write is on its way: journalled
+    // as what it was (its own cause, the result's time). The lock's state
+    // is the latest write's business, so lock_suspect_ is left alone.
+    journal_confirmed(write, {r.time, r.mono}, out);
+    return;
+  }
+  // The write failed, but a newer one is in flight and its answer decides
+  // whether the lock is trusted: recorded (attr superseded) without
+  // lock_suspect_, and a failed unlock takes no grant back (the newer write
+  // already moved the door on).
+  journal_failed(write, r, out);
+  set_attr(out.events.back().attrs, "superseded", true);
 }
 
 }  // namespace vigil::core

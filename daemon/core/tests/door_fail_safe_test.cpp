@@ -111,22 +111,10 @@ TEST(DoorLock, ResultForAnotherPointIsIgnored) {
   h.auto_confirm(false);
   h.swipe(0s);
   Effects fx = h.controller().handle(OutputResult{PointRef{DeviceId("io9"), PointKind::coil, 0},
-                                                  true, true, "", h.at(1s).wall, h.at(1s).mono});
+                                                  h.outputs()[0].write_id, true, true, "",
+                                                  h.at(1s).wall, h.at(1s).mono});
   EXPECT_TRUE(fx.events.empty());
   EXPECT_EQ(h.controller().pending_outputs(), 1u);
-}
-
-TEST(DoorLock, ResultOfASupersededWriteIsIgnored) {
-  DoorHarness h;
-  h.auto_confirm(false);
-  h.swipe(0s);
-  h.run_until(5s);    // relock commanded before the unlock was confirmed
-  h.confirm(5100ms);  // the late answer to the unlock: stale
-  EXPECT_EQ(h.count(EventKind::door_unlocked), 0u);
-  EXPECT_FALSE(h.controller().all_outputs_settled());
-  h.confirm(5200ms);
-  EXPECT_EQ(h.kinds(), (Kinds{"access_granted", "door_relocked"}));
-  EXPECT_TRUE(h.controller().all_outputs_settled());
 }
 
 struct StopCase {

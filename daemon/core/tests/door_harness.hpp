@@ -1,6 +1,7 @@
 // Drives a Controller on explicit event times, the way the shell does: every
 // input at a time offset from t0 on both clocks, deadlines fired exactly when
-// due, and lock writes answered by a driver that confirms (or fails) them.
+// due, and lock writes answered by a driver that confirms (or fails) them in
+// order, each with its write id (or drops a superseded one).
 #pragma once
 
 #include <string>
@@ -49,9 +50,16 @@ class DoorHarness {
   void rex(bool pressed, Duration d, bool initial = false) {
     level(kLobbyRex, pressed, d, initial);
   }
-  // Answers the oldest unanswered lock write.
+  // Answers the oldest unanswered lock write with its own write id, the way
+  // a driver answers one point's writes: in order.
   void confirm(Duration d) { answer(d, true, ""); }
   void fail(Duration d, const std::string& error = "timeout") { answer(d, false, error); }
+  // The driver drops the oldest unanswered write unanswered (a newer write
+  // of the same point superseded it before it was confirmed).
+  void drop_oldest() {
+    if (!unanswered_.empty()) unanswered_.erase(unanswered_.begin());
+  }
+  std::size_t unanswered() const { return unanswered_.size(); }
   // Fires every deadline up to d exactly when due, then ticks at d.
   void run_until(Duration d) {
     while (auto next = controller_.next_deadline()) {
@@ -101,7 +109,7 @@ class DoorHarness {
     while (!unanswered_.empty()) {
       const SetOutput o = unanswered_.front();
       unanswered_.erase(unanswered_.begin());
-      take_result(OutputResult{o.point, o.value, true, "", now.wall, now.mono});
+      take_result(OutputResult{o.point, o.write_id, o.value, true, "", now.wall, now.mono});
     }
   }
   void take_result(const OutputResult& r) {
@@ -117,7 +125,7 @@ class DoorHarness {
     if (unanswered_.empty()) return;
     const SetOutput o = unanswered_.front();
     unanswered_.erase(unanswered_.begin());
-    take_result(OutputResult{o.point, o.value, ok, error, at(d).wall, at(d).mono});
+    take_result(OutputResult{o.point, o.write_id, o.value, ok, error, at(d).wall, at(d).mono});
   }
 
   Site site_;

@@ -76,7 +76,8 @@ class DoorScheduleController : public ::testing::Test {
   Effects confirm(const Effects& e, TimePoint wall) {
     Effects out;
     for (const auto& o : e.outputs) {
-      out.append(controller_.handle(OutputResult{o.point, o.value, true, "", wall, mono(wall)}));
+      out.append(controller_.handle(
+          OutputResult{o.point, o.write_id, o.value, true, "", wall, mono(wall)}));
     }
     return out;
   }

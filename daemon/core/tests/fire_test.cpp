@@ -101,8 +101,8 @@ class FireRig {
     for (const auto& o : fx.outputs) {
       outputs_.push_back(o);
       // The driver confirms at once.
-      Effects r =
-          controller_.handle(OutputResult{o.point, o.value, true, "", at(d).wall, at(d).mono});
+      Effects r = controller_.handle(
+          OutputResult{o.point, o.write_id, o.value, true, "", at(d).wall, at(d).mono});
       take(std::move(r), d);
     }
   }

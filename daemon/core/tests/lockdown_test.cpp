@@ -138,13 +138,14 @@ class LockdownController : public ::testing::Test {
 TEST_F(LockdownController, ALockdownDuringAnUnlockPulseRelocksTheDoorAtOnce) {
   const Effects granted = card(kLockdownBob, "server-in", 0s);
   ASSERT_EQ(granted.outputs.size(), 1u);
-  controller_.handle(OutputResult{granted.outputs[0].point, true, true, "", t0_, m0_});
+  controller_.handle(OutputResult{granted.outputs[0].point, granted.outputs[0].write_id, true, true,
+                                  "", t0_, m0_});
   const Effects fx = lockdown("server-room", 1s);
   ASSERT_EQ(fx.outputs.size(), 1u) << "relocked 4 s before the pulse would end";
   EXPECT_EQ(fx.outputs[0].point, granted.outputs[0].point);
   EXPECT_FALSE(fx.outputs[0].value);
-  const Effects confirmed =
-      controller_.handle(OutputResult{fx.outputs[0].point, false, true, "", t0_ + 1s, m0_ + 1s});
+  const Effects confirmed = controller_.handle(OutputResult{
+      fx.outputs[0].point, fx.outputs[0].write_id, false, true, "", t0_ + 1s, m0_ + 1s});
   ASSERT_EQ(confirmed.events.size(), 1u);
   EXPECT_EQ(confirmed.events[0].kind, EventKind::door_relocked);
   EXPECT_EQ(attr_text(confirmed.events[0].attrs, "cause"), "lockdown");
@@ -168,7 +169,8 @@ TEST_F(LockdownController, AFireReleasedDoorStaysReleasedThroughALockdown) {
   const Effects released = controller_.fire_release({DoorId("server-door")}, true, t0_, m0_);
   ASSERT_EQ(released.outputs.size(), 1u);
   const auto lock = released.outputs[0].point;
-  controller_.handle(OutputResult{lock, released.outputs[0].value, true, "", t0_, m0_});
+  controller_.handle(OutputResult{lock, released.outputs[0].write_id, released.outputs[0].value,
+                                  true, "", t0_, m0_});
   const Effects fx = lockdown("server-room", 1s);
   for (const auto& o : fx.outputs) {
     EXPECT_NE(o.point, lock) << "a lockdown relocked an escape route during a fire";

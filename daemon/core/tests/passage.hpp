@@ -12,7 +12,8 @@ inline Effects pass_door(Controller& controller, const Door& door, CardNumber ca
   using namespace std::chrono_literals;
   Effects fx = controller.handle(CardPresented{ReaderId(reader), card, "H10301", at, mono});
   if (fx.outputs.empty()) return fx;
-  fx.append(controller.handle(OutputResult{door.lock, true, true, "", at, mono}));
+  fx.append(
+      controller.handle(OutputResult{door.lock, fx.outputs[0].write_id, true, true, "", at, mono}));
   fx.append(controller.handle(PointChanged{door.contact, true, at + 1s, mono + 1s}));
   fx.append(controller.advance(at + 2s, mono + 2s));
   fx.append(controller.handle(PointChanged{door.contact, false, at + 3s, mono + 3s}));

@@ -22,8 +22,8 @@ RemoteUnlockResult remote_unlock_at(DoorHarness& h, Duration length, Duration d,
 // Feeds the result's effects through the harness (writes confirmed at `d`).
 void apply_remote(DoorHarness& h, RemoteUnlockResult r, Duration d) {
   for (const auto& o : r.effects.outputs) {
-    Effects fx =
-        h.controller().handle(OutputResult{o.point, o.value, true, "", h.at(d).wall, h.at(d).mono});
+    Effects fx = h.controller().handle(
+        OutputResult{o.point, o.write_id, o.value, true, "", h.at(d).wall, h.at(d).mono});
     r.effects.append(std::move(fx));
   }
   for (auto& e : r.effects.events) h.remember(std::move(e));

@@ -61,18 +61,20 @@ ModbusIoCounters DeviceSession::counters() const {
   return c;
 }
 
-void DeviceSession::queue_write_locked(int index, bool value) {
-  commanded_[static_cast<std::size_t>(index)] = value;
-  requests_[index] = Request{value, Clock::now()};
+void DeviceSession::queue_write_locked(int index, bool value, std::uint64_t write_id) {
+  commanded_[static_cast<std::size_t>(index)] = Commanded{value, write_id};
+  requests_[index] = Request{value, write_id, Clock::now()};
 }
 
 void DeviceSession::take_requests_locked() {
   // A request replaces whatever write of the same coil is still unconfirmed:
-  // the superseded one is never reported, its outcome no longer matters.
+  // the superseded one is never reported (the daemon matches answers to
+  // writes by id, and forgets an older id once a newer one is answered).
   for (const auto& [index, request] : requests_) {
     Write& write = writes_[index];
     write = Write{};
     write.value = request.value;
+    write.write_id = request.write_id;
     write.deadline = request.at + options_.timeout;
     write.next_attempt = request.at;
     write.requested = true;
@@ -155,7 +157,8 @@ bool DeviceSession::establish() {
       const int index = static_cast<int>(i);
       if (!commanded_[i] || writes_.contains(index)) continue;
       Write& write = writes_[index];
-      write.value = *commanded_[i];
+      write.value = commanded_[i]->value;
+      write.write_id = commanded_[i]->write_id;
       write.deadline = now + options_.timeout;
     }
   }
@@ -237,7 +240,7 @@ DeviceSession::Attempt DeviceSession::attempt_write(int index, Write& write) {
   switch (result) {
     case LinkResult::ok:
       ++writes_confirmed_;
-      if (write.requested || write.failure_reported) report_output(index, write.value, true, {});
+      if (write.requested || write.failure_reported) report_output(index, write, true, {});
       return Attempt::confirmed;
     case LinkResult::lost:
       fail(result, detail);
@@ -263,7 +266,7 @@ DeviceSession::Attempt DeviceSession::attempt_write(int index, Write& write) {
 void DeviceSession::write_failed(int index, Write& write, const std::string& detail) {
   if (!write.failure_reported) {
     write.failure_reported = true;
-    report_output(index, write.value, false, detail);
+    report_output(index, write, false, detail);
   }
   // Retried in the background with a growing delay: a module that refuses a
   // write is not hammered, and a polled module is never starved by retries.
@@ -280,7 +283,7 @@ void DeviceSession::expire_overdue_writes() {
     write.failure_reported = true;
     std::string why = "not confirmed within " + std::to_string(options_.timeout.count()) + " ms";
     if (!established_ && !last_failure_.empty()) why += ": " + last_failure_;
-    report_output(index, write.value, false, why);
+    report_output(index, write, false, why);
   }
 }
 
@@ -417,8 +420,10 @@ void DeviceSession::report_status(bool online, const std::string& detail) {
   if (callbacks_.on_status) callbacks_.on_status(online, detail, wall_now(), mono_now());
 }
 
-void DeviceSession::report_output(int index, bool value, bool ok, const std::string& error) {
-  if (callbacks_.on_output) callbacks_.on_output(index, value, ok, error, wall_now(), mono_now());
+void DeviceSession::report_output(int index, const Write& write, bool ok,
+                                  const std::string& error) {
+  if (callbacks_.on_output)
+    callbacks_.on_output(index, write.write_id, write.value, ok, error, wall_now(), mono_now());
 }
 
 }  // namespace vigil::modbus

@@ -38,7 +38,7 @@ class DeviceSession {
                 bool owns_link, std::mutex& bus_mutex);
 
   // Called with the bus mutex held (any thread).
-  void queue_write_locked(int index, bool value);
+  void queue_write_locked(int index, bool value, std::uint64_t write_id);
   bool has_requests_locked() const { return !requests_.empty(); }
   void take_requests_locked();
 
@@ -55,11 +55,13 @@ class DeviceSession {
   enum class Attempt { confirmed, failed, link_down };
   struct Request {
     bool value = false;
+    std::uint64_t write_id = 0;
     Clock::time_point at;
   };
   // A coil write not yet confirmed.
   struct Write {
     bool value = false;
+    std::uint64_t write_id = 0;      // the request's (a re-apply: the last request's)
     Clock::time_point deadline;      // confirm by then, or report the failure
     Clock::time_point next_attempt;  // now, or after a failure's backoff
     std::chrono::milliseconds retry_delay{0};
@@ -79,7 +81,7 @@ class DeviceSession {
   bool fail(LinkResult result, const std::string& detail);
   void count(LinkResult result);
   void report_status(bool online, const std::string& detail);
-  void report_output(int index, bool value, bool ok, const std::string& error);
+  void report_output(int index, const Write& write, bool ok, const std::string& error);
 
   ModbusIoOptions options_;
   ModbusIoCallbacks callbacks_;
@@ -90,7 +92,12 @@ class DeviceSession {
 
   // Guarded by the bus mutex.
   std::map<int, Request> requests_;
-  std::vector<std::optional<bool>> commanded_;  // last value per coil
+  // The last request per coil: what a reconnect re-applies.
+  struct Commanded {
+    bool value = false;
+    std::uint64_t write_id = 0;
+  };
+  std::vector<std::optional<Commanded>> commanded_;
 
   // Bus-thread state.
   bool established_ = false;  // watchdog armed (if any) and the inputs read

@@ -22,8 +22,8 @@ ModbusIoModule::ModbusIoModule(ModbusIoOptions options, ModbusIoCallbacks callba
 
 ModbusIoModule::~ModbusIoModule() = default;
 
-void ModbusIoModule::set_coil(int index, bool value) {
-  bus_->set_coil(options_.device, index, value);
+void ModbusIoModule::set_coil(int index, bool value, std::uint64_t write_id) {
+  bus_->set_coil(options_.device, index, value, write_id);
 }
 
 void ModbusIoModule::stop() {

@@ -90,7 +90,8 @@ DeviceSession& ModbusBus::session(const core::DeviceId& device) const {
   throw std::out_of_range("modbus bus: no device '" + device.str() + "'");
 }
 
-void ModbusBus::set_coil(const core::DeviceId& device, int index, bool value) {
+void ModbusBus::set_coil(const core::DeviceId& device, int index, bool value,
+                         std::uint64_t write_id) {
   DeviceSession& s = session(device);
   if (index < 0 || index >= s.options().coil_count) {
     throw std::out_of_range("modbus device '" + device.str() + "': coil " + std::to_string(index) +
@@ -98,7 +99,7 @@ void ModbusBus::set_coil(const core::DeviceId& device, int index, bool value) {
   }
   {
     std::lock_guard lock(mutex_);
-    s.queue_write_locked(index, value);
+    s.queue_write_locked(index, value, write_id);
   }
   wake_.notify_one();
 }

@@ -36,10 +36,10 @@ ModbusIoCallbacks post_callbacks_to(boost::asio::io_context& io, ModbusIoCallbac
   }
   if (callbacks.on_output) {
     posted.on_output = [&io, cb = std::move(callbacks.on_output)](
-                           int index, bool value, bool ok, const std::string& error,
-                           core::TimePoint time, core::MonoTime mono) {
-      boost::asio::post(io, [cb, index, value, ok, error, time, mono] {
-        cb(index, value, ok, error, time, mono);
+                           int index, std::uint64_t write_id, bool value, bool ok,
+                           const std::string& error, core::TimePoint time, core::MonoTime mono) {
+      boost::asio::post(io, [cb, index, write_id, value, ok, error, time, mono] {
+        cb(index, write_id, value, ok, error, time, mono);
       });
     };
   }

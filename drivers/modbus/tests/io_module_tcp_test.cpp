@@ -184,7 +184,7 @@ TEST(ModbusIoModule, PostsCallbacksOntoTheIoContext) {
   };
   run_until(9);
   ASSERT_EQ(received.size(), 9u);
-  module.set_coil(6, true);
+  module.set_coil(6, true, 41);
   run_until(10);
   module.stop();
   ASSERT_EQ(received.size(), 10u);
@@ -205,6 +205,7 @@ TEST(ModbusIoModule, PostsCallbacksOntoTheIoContext) {
   const auto* lock = std::get_if<core::OutputResult>(&received[9]);
   ASSERT_NE(lock, nullptr);
   EXPECT_EQ(lock->point, (core::PointRef{core::DeviceId{"io1"}, core::PointKind::coil, 6}));
+  EXPECT_EQ(lock->write_id, 41u) << "the id the write was queued with";
   EXPECT_TRUE(lock->value);
   EXPECT_TRUE(lock->ok);
   EXPECT_GE(lock->mono, door->mono);

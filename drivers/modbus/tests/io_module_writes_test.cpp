@@ -3,6 +3,9 @@
 // flowing; levels read at a (re)connect are states, not events.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "recorder.hpp"
 #include "vigil/modbus/io_module.hpp"
 #include "vigil/sim/modbus_io_server.hpp"
@@ -137,16 +140,49 @@ TEST(ModbusIoWrites, RapidRequestsForOneCoilEndWithTheLastValueConfirmed) {
   Recorder recorder;
   ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
   ASSERT_TRUE(recorder.wait_inputs(8));
-  for (int i = 0; i < 20; ++i) module.set_coil(7, i % 2 == 0);  // ends with false
-  module.set_coil(7, true);
+  for (std::uint64_t id = 1; id <= 20; ++id) module.set_coil(7, id % 2 == 1, id);  // ends false
+  module.set_coil(7, true, 21);
   ASSERT_TRUE(eventually([&] {
     const auto outputs = recorder.outputs();
-    return !outputs.empty() && outputs.back().value && outputs.back().ok && server.coil(7);
+    return !outputs.empty() && outputs.back().write_id == 21 && outputs.back().ok && server.coil(7);
   }));
-  // Requests overtaken before they went out are dropped, never reported failed.
+  // Requests overtaken before they went out are dropped, never reported
+  // failed; the ones reported come in request order, each with its own id
+  // and value.
   const auto outputs = recorder.outputs();
   EXPECT_LE(outputs.size(), 21u);
-  for (const auto& r : outputs) EXPECT_TRUE(r.ok) << r.detail;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    EXPECT_TRUE(outputs[i].ok) << outputs[i].detail;
+    EXPECT_EQ(outputs[i].value, outputs[i].write_id % 2 == 1) << "write " << outputs[i].write_id;
+    if (i > 0) {
+      EXPECT_GT(outputs[i].write_id, outputs[i - 1].write_id);
+    }
+  }
+}
+
+// vigild matches each outcome to its request by id: two requests of the same
+// value are two answers (a relock, then the stop's relock), and a failed
+// write retried until it holds is answered twice under its one id.
+TEST(ModbusIoWrites, EachOutcomeCarriesTheWriteIdOfItsRequest) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+
+  module.set_coil(2, false, 7);
+  ASSERT_TRUE(recorder.wait_output(2, false, true));
+  module.set_coil(2, false, 8);
+  ASSERT_TRUE(recorder.wait_output(2, false, true, 2));
+
+  server.set_coil_write_fault(CoilWriteFault::exception);
+  module.set_coil(3, true, 9);
+  ASSERT_TRUE(recorder.wait_output(3, true, false));
+  server.set_coil_write_fault(CoilWriteFault::none);
+  ASSERT_TRUE(recorder.wait_output(3, true, true));
+
+  std::vector<std::uint64_t> ids;
+  for (const auto& r : recorder.outputs()) ids.push_back(r.write_id);
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{7, 8, 9, 9}));
 }
 
 TEST(ModbusIoWrites, LevelsReadAtEachConnectAreInitialAndLaterChangesAreNot) {

@@ -57,7 +57,7 @@ TEST(ModbusBusRtu, ThreeUnitsOnOneLineEachReportTheirOwnInputsAndCoils) {
   EXPECT_FALSE(site.recorder(1).inputs()[5].value);
   EXPECT_FALSE(site.recorder(3).inputs()[5].value);
 
-  site.bus->set_coil(unit_name(3), 1, true);
+  site.bus->set_coil(unit_name(3), 1, true, 1);
   ASSERT_TRUE(site.recorder(3).wait_output(1, true, true));
   EXPECT_TRUE(site.module(3).coil(1));
   EXPECT_FALSE(site.module(1).coil(1));
@@ -152,7 +152,7 @@ TEST(ModbusBusTcp, ModulesOnOnePollerThreadEachKeepTheirOwnConnectionAndState) {
   servers[2].set_input(3, true);
   ASSERT_TRUE(recorders[0].wait_status_count(false, 1));
   ASSERT_TRUE(recorders[2].wait_input(3, true));
-  bus.set_coil(unit_name(2), 0, true);
+  bus.set_coil(unit_name(2), 0, true, 1);
   ASSERT_TRUE(recorders[1].wait_output(0, true, true));
 
   servers[0].start();

@@ -39,6 +39,7 @@ struct Report {
   bool ok = false;       // output
   core::TimePoint time{};
   core::MonoTime mono{};
+  std::uint64_t write_id = 0;  // output: the id set_coil was given
 };
 
 class Recorder {
@@ -53,9 +54,9 @@ class Recorder {
                          core::MonoTime mono) {
       add({Report::Kind::status, -1, online, detail, false, false, time, mono});
     };
-    c.on_output = [this](int index, bool value, bool ok, const std::string& error,
-                         core::TimePoint time, core::MonoTime mono) {
-      add({Report::Kind::output, index, value, error, false, ok, time, mono});
+    c.on_output = [this](int index, std::uint64_t write_id, bool value, bool ok,
+                         const std::string& error, core::TimePoint time, core::MonoTime mono) {
+      add({Report::Kind::output, index, value, error, false, ok, time, mono, write_id});
     };
     return c;
   }

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   std::condition_variable confirmed_cv;
   bool confirmed = false;
   ModbusIoCallbacks callbacks;
-  callbacks.on_output = [&](int index, bool value, bool ok, const std::string&,
+  callbacks.on_output = [&](int index, std::uint64_t, bool value, bool ok, const std::string&,
                             vigil::core::TimePoint, vigil::core::MonoTime) {
     if (index != coil || !value || !ok) return;
     {

@@ -201,8 +201,7 @@ void BoardDriver::on_tick() {
   for (auto& f : in_flight_) {
     if (f.output && !f.reported && t >= f.deadline) {
       f.reported = true;
-      report_output(f.output->first, f.output->second, false,
-                    "door board did not acknowledge the command in time");
+      report_output(*f.output, false, "door board did not acknowledge the command in time");
     }
   }
   // Output commands still waiting for the link: dropped once too late.
@@ -211,8 +210,7 @@ void BoardDriver::on_tick() {
       ++it;
       continue;
     }
-    report_output(it->output->first, it->output->second, false,
-                  "door board link down: command not sent in time");
+    report_output(*it->output, false, "door board link down: command not sent in time");
     it = queue_.erase(it);
   }
   if (link_.up() && t - last_time_sync_ >= options_.time_sync_interval) send_time();
@@ -238,7 +236,7 @@ void BoardDriver::report_line_errors(Millis now) {
   last_drop_report_ = now;
 }
 
-void BoardDriver::enqueue(Message m, std::optional<std::pair<std::uint8_t, bool>> output) {
+void BoardDriver::enqueue(Message m, std::optional<RelayWrite> output) {
   // Sent by pump(), never from here: enqueue() may run inside the link's
   // own receive() (a listener callback), which must not re-enter it.
   queue_.push_back(Outgoing{std::move(m), output, next_id_++, now() + options_.output_timeout});
@@ -259,26 +257,26 @@ void BoardDriver::settle() {
   while (in_flight_.size() > link_.in_flight()) {
     const InFlight f = in_flight_.front();
     in_flight_.pop_front();
-    if (f.output && !f.reported) report_output(f.output->first, f.output->second, true, {});
+    if (f.output && !f.reported) report_output(*f.output, true, {});
   }
 }
 
-void BoardDriver::report_output(std::uint8_t relay, bool value, bool ok, const std::string& error) {
+void BoardDriver::report_output(const RelayWrite& write, bool ok, const std::string& error) {
   ok ? ++counters_.outputs_confirmed : ++counters_.outputs_failed;
   // Posted: the controller may be in the middle of the input that asked.
-  boost::asio::post(io_, [this, alive = alive_, relay, value, ok, error] {
+  boost::asio::post(io_, [this, alive = alive_, write, ok, error] {
     if (!*alive) return;
-    deliver(core::OutputResult{relay_point(options_.id, relay), value, ok, error, wall_now(),
-                               mono_now()});
+    deliver(core::OutputResult{relay_point(options_.id, write.relay), write.write_id, write.value,
+                               ok, error, wall_now(), mono_now()});
   });
 }
 
-void BoardDriver::set_output(std::uint8_t relay, bool value) {
+void BoardDriver::set_output(std::uint8_t relay, bool value, std::uint64_t write_id) {
   // Queued while the link is down (the first lock commands at start come
   // before the handshake), but never for longer than output_timeout: an
   // unlock delivered long after the grant would be worse than a failed one.
   enqueue(OutputCommand{relay, value ? OutputMode::on : OutputMode::off, 0},
-          std::pair{relay, value});
+          RelayWrite{relay, value, write_id});
   pump();
   flush();
 }

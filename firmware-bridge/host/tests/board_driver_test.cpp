@@ -36,15 +36,20 @@ TEST(BoardDriver, ACardAtABoardReaderReachesTheGatewayAndTheRelayFollowsItsComma
   EXPECT_EQ(read.format, "H10301");
   EXPECT_FALSE(rig.board.relay(0)) << "online, the board leaves the decision to the gateway";
 
-  rig.driver->set_output(0, true);
+  rig.driver->set_output(0, true, 5);
   ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
   const auto result = rig.all<core::OutputResult>().front();
   EXPECT_TRUE(result.ok) << result.error;
   EXPECT_EQ(result.point, relay_point(core::DeviceId("door-1"), 0));
+  EXPECT_EQ(result.write_id, 5u) << "the core matches the answer to its write by this id";
   EXPECT_TRUE(rig.board.relay(0)) << "confirmed only once the board has it";
-  rig.driver->set_output(0, false);
-  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OutputResult>().size() == 2; }));
+  // Two commands of the same level are two answers, each with its own id.
+  rig.driver->set_output(0, false, 6);
+  rig.driver->set_output(0, false, 7);
+  ASSERT_TRUE(rig.run_until([&] { return rig.all<core::OutputResult>().size() == 3; }));
   EXPECT_FALSE(rig.board.relay(0));
+  EXPECT_EQ(rig.all<core::OutputResult>()[1].write_id, 6u);
+  EXPECT_EQ(rig.all<core::OutputResult>()[2].write_id, 7u);
 }
 
 TEST(BoardDriver, KeysAtABoardKeypadReachTheCoreAsKeysOfTheSiteReader) {
@@ -118,7 +123,7 @@ TEST(BoardDriver, BoardInputsArePointsOfTheDevice) {
 
 TEST(BoardDriver, AWriteBeforeTheHandshakeIsSentOnceTheLinkIsUp) {
   DriverRig rig;
-  rig.driver->set_output(0, true);  // the lock commands at vigild's start come this early
+  rig.driver->set_output(0, true, 1);  // the lock commands at vigild's start come this early
   ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
   EXPECT_TRUE(rig.all<core::OutputResult>().front().ok)
       << rig.all<core::OutputResult>().front().error;
@@ -130,7 +135,7 @@ TEST(BoardDriver, AWriteWhileTheLineIsCutFailsAfterTheOutputTimeout) {
   ASSERT_TRUE(rig.up_and_cached());
   rig.board.cut(true);
   ASSERT_TRUE(rig.run_until([&] { return !rig.driver->link_up(); }));
-  rig.driver->set_output(0, true);
+  rig.driver->set_output(0, true, 1);
   ASSERT_TRUE(rig.run_until([&] { return !rig.all<core::OutputResult>().empty(); }));
   const auto result = rig.all<core::OutputResult>().front();
   EXPECT_FALSE(result.ok);
@@ -190,7 +195,7 @@ TEST(BoardDriver, ABoardRebootMidUnlockLeavesEveryRelayInItsFailStateUntilRearme
   DriverRig rig;
   ASSERT_TRUE(rig.up_and_cached());
   ASSERT_TRUE(rig.board.relay(1)) << "armed: the maglock is energised (locked)";
-  rig.driver->set_output(0, true);  // the strike is released: unlock in progress
+  rig.driver->set_output(0, true, 1);  // the strike is released: unlock in progress
   ASSERT_TRUE(rig.run_until([&] { return rig.board.relay(0); }));
   rig.board.reboot();
   EXPECT_FALSE(rig.board.relay(0)) << "fail-secure strike de-energised";

@@ -81,7 +81,7 @@ TEST_F(SimBoardTest, TheBoardIsServedOnItsSerialPathAndSwipesGoThroughIt) {
   ASSERT_TRUE(run_until([&] { return reads() == 1; }));
   const auto& read = std::get<core::CardPresented>(inputs_.back());
   EXPECT_EQ(read.card, (core::CardNumber{12, 1001}));
-  driver_->set_output(0, true);
+  driver_->set_output(0, true, 1);
   ASSERT_TRUE(run_until([&] { return site_->lock_energised("lab-door"); }));
 }
 

@@ -56,9 +56,13 @@ class SiteIo {
   void start();
   void stop();
   // Drives an output point. The driver's answer comes back later as a
-  // core::OutputResult input (confirmed, or failed with the reason): Modbus
-  // once the module acknowledged (and read back) the coil, GPIO once the
-  // chip took the value. Unknown devices are reported as failed writes.
+  // core::OutputResult input with the output's write_id (confirmed, or
+  // failed with the reason): Modbus once the module acknowledged (and read
+  // back) the coil, GPIO once the chip took the value, a door board once its
+  // link acknowledged the command. Unknown devices are reported as failed
+  // writes. A write superseded (a newer write of the same point) before it
+  // was confirmed may go unanswered: Modbus and GPIO drop it, a door board
+  // answers every command in order.
   void apply(const core::SetOutput& output);
   // Door boards keep a credential cache for offline decisions, built from
   // these people (set before start(); the object must outlive SiteIo).
@@ -106,9 +110,10 @@ class SiteIo {
   void deliver(const core::Input& input);
   void on_edge(ChipLink& chip, const gpio::EdgeEvent& edge);
   void on_level(ChipLink& chip, const gpio::LevelReport& level, core::TimePoint wall);
-  void write_gpio(ChipLink& chip, std::uint32_t line, bool value);
+  void write_gpio(ChipLink& chip, const core::SetOutput& output);
   void flush_pending_writes(ChipLink& chip);
-  void report_output(const core::PointRef& point, bool value, bool ok, const std::string& error);
+  // The driver's answer to `output`, with its write id.
+  void report_output(const core::SetOutput& output, bool ok, const std::string& error);
   void arm_frame_timer(ReaderLink& reader);
   void on_frame_timer(ReaderLink& reader);
   // Door boards (site_io_boards.cpp).

@@ -6,13 +6,16 @@
 //   open longer than the held-open time          -> door_held_open, cleared on close
 // Inputs are debounced on the monotonic clock; levels read at start or
 // reconnect are state, never presses or openings. The lock output has a
-// lifecycle: every write is pending until the driver confirms it, and the
-// journal's door_unlocked / door_relocked / door_released come from that
-// confirmation (output_failed when it fails). Timers are deadlines on the
+// lifecycle: every write carries an id and is pending until the driver
+// answers that id, and the journal's door_unlocked / door_relocked /
+// door_released come from that confirmation (output_failed when it fails),
+// a superseded write's confirmation included. Timers are deadlines on the
 // monotonic clock the shell asks for with next_deadline() and fires with
 // advance(now).
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,7 +93,8 @@ class DoorStateMachine {
   bool held_open_alarm() const { return held_alarm_; }
   bool forced() const { return forced_; }
   bool rex_stuck() const { return rex_stuck_; }
-  // A lock write is waiting for the driver's confirmation.
+  // The latest lock write is waiting for the driver's answer (older,
+  // superseded writes whose answers may still come do not count).
   bool output_pending() const { return pending_.has_value(); }
   // The last lock write failed: the lock's state is not trusted (after a
   // failed relock the door is not secure).
@@ -99,6 +103,7 @@ class DoorStateMachine {
 
  private:
   struct PendingWrite {
+    std::uint64_t id = 0;
     bool value = false;
     LockAction action = LockAction::relock;
     std::optional<PersonId> person;
@@ -121,6 +126,11 @@ class DoorStateMachine {
   void unlock(Moment now, const std::optional<PersonId>& person, const char* cause, Effects& out,
               std::optional<Duration> length = std::nullopt);
   void relock(const char* cause, Effects& out);
+  // The event a confirmed write stands for (door_unlocked, ...), or its
+  // output_failed.
+  void journal_confirmed(const PendingWrite& write, Moment at, Effects& out) const;
+  void journal_failed(const PendingWrite& write, const OutputResult& r, Effects& out) const;
+  void superseded_result(const OutputResult& r, Effects& out);
   // door_fire.cpp: the steps shared by a fire hold and a schedule hold. Enter:
   // released with no pulse, relock or held-open deadline, a standing held-open
   // alarm cleared (the caller commands the lock). Leave: an open door relocks
@@ -140,7 +150,12 @@ class DoorStateMachine {
   bool unlocked_ = false;
   bool safe_ = false;  // in the safe state after safe_state(), until start()
   std::optional<bool> commanded_;
-  std::optional<PendingWrite> pending_;
+  std::optional<PendingWrite> pending_;  // the latest write, unanswered
+  // Older writes, superseded while unanswered, whose answers may still come
+  // (oldest first; at most kMaxSuperseded, the oldest forgotten first).
+  static constexpr std::size_t kMaxSuperseded = 8;
+  std::deque<PendingWrite> superseded_;
+  std::uint64_t next_write_id_ = 1;
   bool lock_suspect_ = false;
   std::optional<MonoTime> unlock_until_;       // end of the unlock pulse
   std::optional<MonoTime> relock_at_;          // relock delay after a close

@@ -2,6 +2,7 @@
 // typed inputs, each stamped with the time it happened.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -62,10 +63,14 @@ struct DeviceStatusChanged {
 // The driver's answer to a SetOutput: the write was confirmed (acknowledged,
 // and read back where the device supports it) or it failed / timed out.
 // The journal's door_unlocked / door_relocked come from these, not from the
-// command, so it records what the hardware did.
+// command, so it records what the hardware did. `write_id` is the id of the
+// SetOutput it answers: a driver answers one point's writes in the order it
+// was given them, and may drop a write superseded before it was confirmed
+// (it then never answers it).
 struct OutputResult {
   PointRef point;
-  bool value = false;  // the value that was written (or attempted)
+  std::uint64_t write_id = 0;  // SetOutput::write_id of the write answered
+  bool value = false;          // the value that was written (or attempted)
   bool ok = false;
   std::string error;  // why it failed, when !ok
   TimePoint time{};
@@ -133,10 +138,14 @@ using Input =
     std::variant<PointChanged, CardPresented, ReadFailed, DeviceStatusChanged, OutputResult,
                  ClockTick, OfflineDecision, KeyPressed, PinChecked, LockdownChanged>;
 
-// What the core asks the shell to do to the hardware.
+// What the core asks the shell to do to the hardware. The core numbers the
+// writes of each point (1, 2, ...); the driver echoes the number in its
+// OutputResult, so a result is matched to its write, not to a value that
+// two writes may share.
 struct SetOutput {
   PointRef point;
   bool value = false;  // true = energise (unlock for fail-secure locks)
+  std::uint64_t write_id = 0;
 };
 
 // Check a typed PIN against the holder's stored hash, off the event loop

@@ -1,7 +1,8 @@
 // Turns a module's index-based callbacks into the core's typed inputs for one
 // device: discrete input i becomes PointChanged on PointRef{device,
 // discrete_input, i} (initial for the levels read at a (re)connect), coil
-// write outcomes become OutputResult on PointRef{device, coil, i}, status
+// write outcomes become OutputResult on PointRef{device, coil, i} with the
+// write id the request was queued with (ModbusBus::set_coil), status
 // becomes DeviceStatusChanged. Compose with post_callbacks_to() so the sink
 // runs on the daemon's event loop.
 #pragma once
@@ -28,11 +29,12 @@ inline ModbusIoCallbacks core_input_callbacks(core::DeviceId device,
                                        core::MonoTime mono) {
     sink(core::DeviceStatusChanged{device, online, detail, time, mono});
   };
-  callbacks.on_output = [device, sink](int index, bool value, bool ok, const std::string& error,
-                                       core::TimePoint time, core::MonoTime mono) {
+  callbacks.on_output = [device, sink](int index, std::uint64_t write_id, bool value, bool ok,
+                                       const std::string& error, core::TimePoint time,
+                                       core::MonoTime mono) {
     sink(core::OutputResult{
-        core::PointRef{device, core::PointKind::coil, static_cast<std::uint32_t>(index)}, value, ok,
-        error, time, mono});
+        core::PointRef{device, core::PointKind::coil, static_cast<std::uint32_t>(index)}, write_id,
+        value, ok, error, time, mono});
   };
   return callbacks;
 }

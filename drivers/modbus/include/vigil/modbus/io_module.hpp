@@ -127,11 +127,13 @@ struct ModbusIoCallbacks {
       on_status;
   // A requested coil write: ok = acknowledged (and read back, with
   // read_back) at `time`; !ok = refused, garbled or not confirmed within
-  // `timeout`, with the reason. A failed write is retried in the background
-  // and reported again (ok) when it finally holds. A request superseded by a
-  // newer value for the same coil before it was confirmed is not reported.
-  std::function<void(int index, bool value, bool ok, const std::string& error, core::TimePoint time,
-                     core::MonoTime mono)>
+  // `timeout`, with the reason. `write_id` is the id set_coil was given for
+  // that request. A failed write is retried in the background and reported
+  // again (ok, same id) when it finally holds. A request superseded by a
+  // newer request for the same coil before it was confirmed is never
+  // reported; the outcomes of one coil's requests come in request order.
+  std::function<void(int index, std::uint64_t write_id, bool value, bool ok,
+                     const std::string& error, core::TimePoint time, core::MonoTime mono)>
       on_output;
 };
 
@@ -173,9 +175,10 @@ class ModbusIoModule {
 
   // Queues a coil write and wakes the thread; callable from any thread. The
   // value is also remembered and re-applied after every reconnect. Its
-  // outcome comes back through on_output. Throws std::out_of_range for an
-  // index outside [0, coil_count).
-  void set_coil(int index, bool value);
+  // outcome comes back through on_output with `write_id` (the caller's
+  // number for this request; vigild passes core::SetOutput::write_id).
+  // Throws std::out_of_range for an index outside [0, coil_count).
+  void set_coil(int index, bool value, std::uint64_t write_id = 0);
 
   // Stops and joins the thread; idempotent. From a callback running on the
   // module's own thread it only asks the thread to end (and the module must

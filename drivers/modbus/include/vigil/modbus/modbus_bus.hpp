@@ -14,6 +14,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,7 +54,8 @@ class ModbusBus {
 
   // Queues a coil write on `device` and wakes the thread; any thread. Throws
   // std::out_of_range for an unknown device or a coil outside its map.
-  void set_coil(const core::DeviceId& device, int index, bool value);
+  // on_output reports `write_id` with the outcome (ModbusIoModule::set_coil).
+  void set_coil(const core::DeviceId& device, int index, bool value, std::uint64_t write_id);
   // Stops and joins the thread; idempotent. Watchdogs stay armed.
   void stop();
 

@@ -8,7 +8,7 @@
 // board forgets an offline event only when offline_committed() reports that
 // the journal has it (the driver sends an OfflineAck then). Output
 // writes to {id, coil, r} become OutputCommands, confirmed by an
-// OutputResult once the board acknowledged them.
+// OutputResult (with the write's id) once the board acknowledged them.
 //
 // On link up the driver sends the time, and a credential cache image when
 // the board's BoardStatus names another version than the one it last pushed.
@@ -87,10 +87,12 @@ class BoardDriver final : ByteSink, LinkListener {
 
   void start();
   void stop();
-  // Steady relay level; answered by an OutputResult on relay_point(id, r):
-  // ok once the board acknowledged it, failed after output_timeout (also
-  // while the link is down).
-  void set_output(std::uint8_t relay, bool value);
+  // Steady relay level; answered by an OutputResult on relay_point(id, r)
+  // carrying `write_id` (the core's SetOutput::write_id): ok once the board
+  // acknowledged it, failed after output_timeout (also while the link is
+  // down). Every command is answered, in the order given: the board applies
+  // each one, so a command superseded by a newer one is still answered.
+  void set_output(std::uint8_t relay, bool value, std::uint64_t write_id);
   void pulse(std::uint8_t relay, std::chrono::milliseconds duration);
   // A board reader's LED and buzzer for `duration` (0: until the next one).
   // Sent only while the link is up: a late signal would mislead.
@@ -123,15 +125,21 @@ class BoardDriver final : ByteSink, LinkListener {
   const OfflineCursor& cursor() const { return committed_; }
 
  private:
+  // A relay level to confirm, and the write it answers.
+  struct RelayWrite {
+    std::uint8_t relay = 0;
+    bool value = false;
+    std::uint64_t write_id = 0;
+  };
   struct Outgoing {
     Message message;
-    std::optional<std::pair<std::uint8_t, bool>> output;  // relay, value to confirm
+    std::optional<RelayWrite> output;
     std::uint64_t id = 0;
     Millis deadline{0};  // an output not acknowledged by then is reported failed
   };
   struct InFlight {
     std::uint64_t id = 0;
-    std::optional<std::pair<std::uint8_t, bool>> output;
+    std::optional<RelayWrite> output;
     Millis deadline{0};
     bool reported = false;
   };
@@ -149,10 +157,10 @@ class BoardDriver final : ByteSink, LinkListener {
   void flush();
   void arm_tick();
   void on_tick();
-  void enqueue(Message m, std::optional<std::pair<std::uint8_t, bool>> output = std::nullopt);
+  void enqueue(Message m, std::optional<RelayWrite> output = std::nullopt);
   void pump();
   void settle();
-  void report_output(std::uint8_t relay, bool value, bool ok, const std::string& error);
+  void report_output(const RelayWrite& write, bool ok, const std::string& error);
   void send_time();
   void report_line_errors(Millis now);
   void queue_cache(bool allow_delta);
