@@ -60,7 +60,8 @@ TEST(Vigild, SwipeSetsTheLockCoilAndIsJournalled) {
   std::vector<std::string> causes;
   for (const auto& e : site.events(core::EventKind::door_relocked))
     causes.push_back(core::attr_text(e.attrs, "cause").value_or("?"));
-  EXPECT_EQ(causes, (std::vector<std::string>{"start", "pulse_end", "stop"})) << site.vigild_log();
+  EXPECT_EQ(causes, (std::vector<std::string>{"start", "pulse_end", "sigterm"}))
+      << site.vigild_log();
 }
 
 TEST(Vigild, DeniedSwipeLeavesTheDoorLockedAndRecordsTheReason) {

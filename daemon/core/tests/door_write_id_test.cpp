@@ -44,16 +44,15 @@ TEST(DoorWriteId, StopDuringAnUnansweredRelockJournalsBothAndWaitsForTheStopsOwn
   EXPECT_EQ(h.controller().pending_outputs(), 2u);
 
   h.confirm(6150ms);  // the pulse end's answer
-  EXPECT_EQ(lobby_lock_events(h), (Kinds{"door_relocked start", "door_unlocked grant",
-                                         "door_relocked pulse_end"}));
+  EXPECT_EQ(lobby_lock_events(h),
+            (Kinds{"door_relocked start", "door_unlocked grant", "door_relocked pulse_end"}));
   EXPECT_EQ(h.events().back().time, h.at(6150ms).wall);
   EXPECT_FALSE(h.controller().all_outputs_settled()) << "the stop's relock is still unanswered";
 
   h.confirm(6200ms);
   h.confirm(6200ms);
-  EXPECT_EQ(lobby_lock_events(h),
-            (Kinds{"door_relocked start", "door_unlocked grant", "door_relocked pulse_end",
-                   "door_relocked stop"}));
+  EXPECT_EQ(lobby_lock_events(h), (Kinds{"door_relocked start", "door_unlocked grant",
+                                         "door_relocked pulse_end", "door_relocked stop"}));
   EXPECT_TRUE(h.controller().all_outputs_settled());
 }
 
