@@ -66,7 +66,9 @@ void SiteHarness::write_config() {
       << "  - id: lobby-main\n"
       << "    from: outside\n"
       << "    to: lobby\n"
-      << "    lock: { device: io1, coil: 0 }\n"
+      << (options_.gpio_lock
+              ? "    lock: { device: gpio0, line: " + std::to_string(kLockLine) + " }\n"
+              : std::string("    lock: { device: io1, coil: 0 }\n"))
       << "    contact: { device: io1, input: 0 }\n"
       << "    rex: { device: io1, input: 1 }\n"
       << "    unlock_time: " << options_.unlock_time << "\n"

@@ -22,6 +22,8 @@ class SiteHarness {
   static constexpr int kLockCoil = 0;
   static constexpr int kContactInput = 0;
   static constexpr int kRexInput = 1;
+  // With Options::gpio_lock, the lock is this line of gpio0 instead.
+  static constexpr std::uint32_t kLockLine = 4;
 
   struct Options {
     std::string unlock_time = "2s";
@@ -47,6 +49,7 @@ class SiteHarness {
     // operators with public keys for signed MQTT commands.
     std::string extra_operators{};
     std::string time_zone = "UTC";  // the site's; a zone of the test's own needs $TZDIR
+    bool gpio_lock = false;         // the lock on gpio0 line kLockLine, not io1's coil
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

@@ -64,6 +64,33 @@ TEST(Vigild, SwipeSetsTheLockCoilAndIsJournalled) {
       << site.vigild_log();
 }
 
+// The same on a lock driven by a GPIO line: SiteIo answers each write with
+// its id once the chip took the value.
+TEST(Vigild, SwipeOnAGpioLockIsJournalledOnTheChipsConfirmation) {
+  SiteHarness::Options options;
+  options.gpio_lock = true;
+  SiteHarness site({}, options);
+  site.start_vigild();
+  site.swipe(12, 1001);
+  ASSERT_TRUE(eventually([&] { return site.chip().level(SiteHarness::kLockLine); }, 5s))
+      << site.vigild_log();
+  ASSERT_TRUE(
+      eventually([&] { return site.events(core::EventKind::door_relocked).size() >= 2; }, 6s))
+      << site.vigild_log();
+  EXPECT_FALSE(site.chip().level(SiteHarness::kLockLine));
+  site.stop_vigild();
+
+  const auto unlocked = site.events(core::EventKind::door_unlocked);
+  ASSERT_EQ(unlocked.size(), 1u) << site.vigild_log();
+  EXPECT_EQ(unlocked[0].person->str(), "p01");
+  std::vector<std::string> causes;
+  for (const auto& e : site.events(core::EventKind::door_relocked))
+    causes.push_back(core::attr_text(e.attrs, "cause").value_or("?"));
+  EXPECT_EQ(causes, (std::vector<std::string>{"start", "pulse_end", "sigterm"}))
+      << site.vigild_log();
+  EXPECT_TRUE(site.events(core::EventKind::output_failed).empty()) << site.vigild_log();
+}
+
 TEST(Vigild, DeniedSwipeLeavesTheDoorLockedAndRecordsTheReason) {
   SiteHarness site;
   site.start_vigild();
