@@ -106,6 +106,37 @@ TEST(FailSafeDoors, RefusedCoilWriteIsALockFailureAndTheModulesInputsStillCount)
   EXPECT_TRUE(forced);
 }
 
+// The driver retries a refused write in the background. When the module
+// takes the unlock at last, the grant behind it is long spent: the journal
+// says the lock opened (late, for whom) and vigild locks the door again.
+TEST(FailSafeDoors, AnUnlockTheModuleTakesLateIsJournalledAndTheDoorLockedAgain) {
+  SiteHarness site;
+  site.start_vigild();
+  site.io().set_coil_write_fault(sim::CoilWriteFault::exception);
+  site.swipe(12, 1001);
+  ASSERT_TRUE(eventually([&] { return !site.events(core::EventKind::output_failed).empty(); }, 5s))
+      << site.vigild_log();
+  EXPECT_TRUE(site.events(core::EventKind::door_unlocked).empty());
+
+  site.io().set_coil_write_fault(sim::CoilWriteFault::none);
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& e : site.events(core::EventKind::door_relocked)) {
+          if (cause(e) == "late_unlock") return true;
+        }
+        return false;
+      },
+      10s))
+      << site.vigild_log();
+  EXPECT_FALSE(site.io().coil(SiteHarness::kLockCoil)) << "locked again";
+  const auto unlocked = site.events(core::EventKind::door_unlocked);
+  ASSERT_EQ(unlocked.size(), 1u);
+  EXPECT_EQ(cause(unlocked[0]), "grant");
+  EXPECT_EQ(core::attr_bool(unlocked[0].attrs, "late"), true);
+  EXPECT_EQ(unlocked[0].person->str(), "p01");
+  site.stop_vigild();
+}
+
 TEST(FailSafeDoors, RexHeldAtStartDoesNotUnlockAtStartNorAfterAModuleRestart) {
   SiteHarness site;
   site.io().set_input(SiteHarness::kRexInput, true);  // shorted, or held through the door gap

@@ -44,10 +44,11 @@ void DoorStateMachine::command(bool value, LockAction action, std::optional<Pers
   commanded_ = value;
   // The write it supersedes may already be done (its answer queued behind
   // this command): keep it, so that answer is journalled as what it was.
-  if (pending_) {
-    superseded_.push_back(std::move(*pending_));
-    if (superseded_.size() > kMaxSuperseded) superseded_.pop_front();
-  }
+  // So may a failed write the driver was still retrying.
+  if (answered_ && answered_failed_) superseded_.push_back(std::move(*answered_));
+  answered_.reset();
+  if (pending_) superseded_.push_back(std::move(*pending_));
+  while (superseded_.size() > kMaxSuperseded) superseded_.pop_front();
   pending_ = PendingWrite{id, value, action, std::move(person), std::move(cause)};
 }
 
@@ -159,6 +160,8 @@ void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
   superseded_.clear();
   const PendingWrite write = std::move(*pending_);
   pending_.reset();
+  answered_ = write;
+  answered_failed_ = !r.ok;
   if (r.ok) {
     lock_suspect_ = false;
     journal_confirmed(write, {r.time, r.mono}, out);
@@ -178,10 +181,40 @@ void DoorStateMachine::output_result(const OutputResult& r, Effects& out) {
   }
   // A failed relock leaves the door not secure (lock_suspect()); retrying is
   // the driver's job, and the next relock opportunity (pulse end, door
-  // close) writes again.
+  // close) writes again. Should the driver's retry hold first, its answer
+  // comes again under the same id (late_result).
+}
+
+void DoorStateMachine::late_result(const OutputResult& r, Effects& out) {
+  if (r.ok != answered_failed_) return;  // the same answer again: nothing changed
+  if (!r.ok) {
+    // A confirmed write the driver applied again (a module back after a
+    // restart) and could not: the lock is no longer vouched for.
+    answered_failed_ = true;
+    lock_suspect_ = true;
+    journal_failed(*answered_, r, out);
+    set_attr(out.events.back().attrs, "reapplied", true);
+    return;
+  }
+  // The driver's retry of the failed write held: the hardware did it now,
+  // recorded at the answer's time. The lock is vouched for again.
+  answered_failed_ = false;
+  lock_suspect_ = false;
+  journal_confirmed(*answered_, {r.time, r.mono}, out);
+  set_attr(out.events.back().attrs, "late", true);
+  // A late unlock has no grant behind it any more (the failure spent it):
+  // the door is released for nobody, so it locks again at once.
+  if (answered_->action == LockAction::unlock && !unlocked_ && !fire_hold_ && !schedule_hold_ &&
+      !safe_) {
+    command(locked_value(), LockAction::relock, std::nullopt, "late_unlock", true, out);
+  }
 }
 
 void DoorStateMachine::superseded_result(const OutputResult& r, Effects& out) {
+  if (answered_ && r.write_id == answered_->id) {
+    late_result(r, out);
+    return;
+  }
   const auto it = std::find_if(superseded_.begin(), superseded_.end(),
                                [&](const PendingWrite& w) { return w.id == r.write_id; });
   // Unknown: already answered, forgotten, or never this door's.

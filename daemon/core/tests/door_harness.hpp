@@ -60,6 +60,14 @@ class DoorHarness {
     if (!unanswered_.empty()) unanswered_.erase(unanswered_.begin());
   }
   std::size_t unanswered() const { return unanswered_.size(); }
+  // The driver answers outputs()[i] again, under its own write id: its
+  // background retry of a failed write held, or its re-apply after a
+  // reconnect failed.
+  void answer_again(std::size_t i, Duration d, bool ok, const std::string& error = "") {
+    run_until(d);
+    const SetOutput o = outputs_.at(i);
+    take_result(OutputResult{o.point, o.write_id, o.value, ok, error, at(d).wall, at(d).mono});
+  }
   // Fires every deadline up to d exactly when due, then ticks at d.
   void run_until(Duration d) {
     while (auto next = controller_.next_deadline()) {

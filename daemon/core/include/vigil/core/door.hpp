@@ -131,6 +131,10 @@ class DoorStateMachine {
   void journal_confirmed(const PendingWrite& write, Moment at, Effects& out) const;
   void journal_failed(const PendingWrite& write, const OutputResult& r, Effects& out) const;
   void superseded_result(const OutputResult& r, Effects& out);
+  // A second answer to the latest write, already answered: the driver's
+  // background retry of a failed write that held at last, or a re-apply
+  // after a reconnect that failed.
+  void late_result(const OutputResult& r, Effects& out);
   // door_fire.cpp: the steps shared by a fire hold and a schedule hold. Enter:
   // released with no pulse, relock or held-open deadline, a standing held-open
   // alarm cleared (the caller commands the lock). Leave: an open door relocks
@@ -155,6 +159,10 @@ class DoorStateMachine {
   // (oldest first; at most kMaxSuperseded, the oldest forgotten first).
   static constexpr std::size_t kMaxSuperseded = 8;
   std::deque<PendingWrite> superseded_;
+  // The latest write once answered, and whether its last answer was a
+  // failure: the driver may answer it again (late_result).
+  std::optional<PendingWrite> answered_;
+  bool answered_failed_ = false;
   std::uint64_t next_write_id_ = 1;
   bool lock_suspect_ = false;
   std::optional<MonoTime> unlock_until_;       // end of the unlock pulse
