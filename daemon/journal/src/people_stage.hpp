@@ -1,11 +1,12 @@
 // The people and level rows of a first import, built in a staging file
 // beside the journal and moved into the empty tables in one statement each
 // (s23-import; the cards are inserted straight into the journal's table by
-// the writing thread, which balances the two threads). The staging file has the people tables
-// exactly as the journal defines them (the same SQL), so SQLite's transfer optimisation copies its
-// records and index entries in key order instead of inserting row by row: ~4x less work for the
-// thread holding the write lock, and the row inserts run on the planning thread, beside the
-// journal's appends.
+// the writing thread, which balances the two threads). The staging file has the
+// people tables exactly as the journal defines them (the same SQL), so
+// SQLite's transfer optimisation copies its records and index entries in
+// key order instead of inserting row by row: ~4x less work for the thread
+// holding the write lock, and the row inserts run on the planning thread,
+// beside the journal's appends.
 #pragma once
 
 #include <filesystem>

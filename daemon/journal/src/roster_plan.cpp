@@ -61,8 +61,16 @@ class ImportPlanner {
   }
   RosterPlan take() {
     RosterPlan next;
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+      empty_keeping_buffers(next);
+    }
     next.based_on_version = stored_.version;
     return std::exchange(plan_, std::move(next));
+  }
+  void recycle(RosterPlan&& spent) {
+    if (spare_.size() < kSparePlans) spare_.push_back(std::move(spent));
   }
   // Counts `rows` new people with one card each without reading them: what
   // the counting read finds when nothing is stored (StreamPlanner).
@@ -352,12 +360,26 @@ class ImportPlanner {
     return event;
   }
 
+  // Enough for the plans in flight between the two threads of an import.
+  static constexpr std::size_t kSparePlans = 2;
+  static void empty_keeping_buffers(RosterPlan& plan) {
+    plan.events.clear();
+    plan.people.clear();
+    plan.added_people.clear();
+    plan.credentials.clear();
+    plan.added_credentials.clear();
+    plan.revocations.clear();
+    plan.staged = 0;
+    plan.writes.clear();
+  }
+
   const StoredRoster& stored_;
   const RosterFile& file_;
   const ChangeContext& context_;
   const FileIndex* index_;
   bool counting_only_;
   RosterPlan plan_;
+  std::vector<RosterPlan> spare_;  // written plans, emptied on reuse (recycle)
   std::unordered_set<core::PersonId> listed_;
   std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
   std::vector<CardOf> cards_of_;
@@ -386,6 +408,9 @@ void StreamPlanner::finish_rows() {
 }
 RosterPlan StreamPlanner::take() {
   return planner_->take();
+}
+void StreamPlanner::recycle(RosterPlan&& spent) {
+  planner_->recycle(std::move(spent));
 }
 void StreamPlanner::count_all_new(std::int64_t rows) {
   planner_->count_all_new(rows);

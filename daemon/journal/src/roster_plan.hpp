@@ -71,6 +71,11 @@ class StreamPlanner {
                  std::span<const core::Credential> credentials);
   void finish_rows();  // after the last batch (--replace)
   RosterPlan take();   // the rows and events planned since the last take
+  // A written plan back for reuse: the next take()'s plan starts from its
+  // emptied vectors, whose buffers are kept (s26-import: each batch grew
+  // its vectors from nothing and freed them, and freeing those large blocks
+  // made malloc consolidate its small-block bins on the planning thread).
+  void recycle(RosterPlan&& spent);
   // In place of plan_rows over the whole file when the store holds no
   // people, cards or revoked cards: every row (one card each) is a new
   // person with a new card, and no refusal is possible that the caller's
