@@ -161,18 +161,23 @@ std::optional<core::CardNumber> parse_card(std::string_view text) {
   return card;
 }
 
-std::string insert_events_sql(int rows) {
-  std::string sql = std::string{"INSERT OR FAIL INTO "} + kInsertEventColumns + " VALUES ";
+std::string values_sql(std::string_view head, int columns, int rows) {
+  std::string sql{head};
   int parameter = 1;
   for (int row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ",(";
-    for (int column = 0; column < kEventParameters; ++column) {
+    for (int column = 0; column < columns; ++column) {
       if (column > 0) sql += ',';
       sql += '?' + std::to_string(parameter++);
     }
     sql += ')';
   }
   return sql;
+}
+
+std::string insert_events_sql(int rows) {
+  return values_sql(std::string{"INSERT OR FAIL INTO "} + kInsertEventColumns + " VALUES ",
+                    kEventParameters, rows);
 }
 
 Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,

@@ -40,6 +40,9 @@ inline constexpr int kEventParameters = 14;
 // undo the step's earlier rows. Row r's columns are parameters
 // r * kEventParameters + 1 onwards (encode_event's first_parameter).
 std::string insert_events_sql(int rows);
+// `head` (an INSERT up to VALUES) with `rows` tuples of `columns`
+// parameters, numbered ?1 onwards row by row.
+std::string values_sql(std::string_view head, int columns, int rows);
 
 // The buffers a bound row reads from at its step: the card's text, the
 // encoded attributes, the previous and the row's hash. Kept by the caller

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "event_row.hpp"
 #include "vigil/core/people.hpp"
 #include "vigil/core/time.hpp"
 #include "vigil/journal/error.hpp"
@@ -43,8 +44,8 @@ class ManyRowsInsert {
   template <class Row, class Bind>
   void insert(std::span<const Row> rows, Bind bind) {
     if (one_ == nullptr) {
-      many_ = prepare(values_sql(kRowsAStep));
-      one_ = prepare(values_sql(1));
+      many_ = prepare(values_sql(head_, columns_, kRowsAStep));
+      one_ = prepare(values_sql(head_, columns_, 1));
     }
     std::size_t next = 0;
     for (; rows.size() - next >= kRowsAStep; next += kRowsAStep) {
@@ -77,19 +78,6 @@ class ManyRowsInsert {
   }
 
  private:
-  std::string values_sql(int rows) const {
-    std::string sql = head_;
-    int parameter = 1;
-    for (int row = 0; row < rows; ++row) {
-      sql += row == 0 ? "(" : ",(";
-      for (int column = 0; column < columns_; ++column) {
-        if (column > 0) sql += ',';
-        sql += '?' + std::to_string(parameter++);
-      }
-      sql += ')';
-    }
-    return sql;
-  }
   sqlite3_stmt* prepare(const std::string& sql) {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
