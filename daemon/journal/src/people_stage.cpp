@@ -94,8 +94,8 @@ class PeopleStage::Inserts {
                 5),
         level_(db, "INSERT OR FAIL INTO person_levels (person, position, level) VALUES ", 3) {}
 
-  void people(const std::vector<core::Person>& people) {
-    person_.insert(std::span{people}, [](sqlite3_stmt* statement, int at, const core::Person& p) {
+  void people(std::span<const core::Person> people) {
+    person_.insert(people, [](sqlite3_stmt* statement, int at, const core::Person& p) {
       ManyRowsInsert::text(statement, at, p.id.str());
       ManyRowsInsert::text(statement, at + 1, p.name);
       sqlite3_bind_int64(statement, at + 2, p.active ? 1 : 0);
@@ -138,16 +138,15 @@ class PeopleStage::Inserts {
   std::vector<LevelRow> levels_;  // one plan's, reused
 };
 
-void PeopleStage::stage(RosterPlan& plan) {
+void PeopleStage::stage(RosterPlan& plan, std::span<const core::Person> new_people) {
   // People and their levels only. The cards stay in the plan: the writing
   // thread inserts them straight into the journal's table (foreign keys
   // are off there), which balances the two threads (s23-import: at
   // 2,000,000 rows the staging thread was the longer by ~6 s of 60; s26:
   // staged, they left the planning thread the longer by ~50 %).
   if (!inserts_) inserts_ = std::make_unique<Inserts>(stage_->handle());
-  inserts_->people(plan.added_people);
-  plan.staged += plan.added_people.size();
-  plan.added_people.clear();
+  inserts_->people(new_people);
+  plan.staged += new_people.size();
 }
 
 void PeopleStage::finish_staging() {

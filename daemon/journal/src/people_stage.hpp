@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 
 #include "roster_plan.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -30,9 +31,11 @@ class PeopleStage {
   PeopleStage(const PeopleStage&) = delete;
   PeopleStage& operator=(const PeopleStage&) = delete;
 
-  // On the planning thread: the plan's new people (and their levels) go to
-  // the staging file and leave the plan (their count in plan.staged).
-  void stage(RosterPlan& plan);
+  // On the planning thread: a batch's new people (and their levels), for
+  // which the planner left no rows in the plan
+  // (StreamPlanner::leave_added_people_out), go to the staging file; their
+  // count goes into plan.staged.
+  void stage(RosterPlan& plan, std::span<const core::Person> new_people);
   void finish_staging();  // the staging file's transaction committed
   // In the journal's write transaction, after finish_staging(): the staged
   // rows into the (still empty) people tables.

@@ -178,18 +178,21 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
       } print_cpu{file.phases};
       try {
         StreamPlanner writing(stored, meta, index, context);
-        auto hand_over = [&] {
+        // Staged straight from the batch's rows (every row is a new person
+        // when nothing is stored), not from a copy in the plan (s26-import).
+        if (stage) writing.leave_added_people_out();
+        auto hand_over = [&](std::span<const core::Person> new_people) {
           RosterPlan plan = writing.take();
-          if (stage) stage->stage(plan);
+          if (stage) stage->stage(plan, new_people);
           plans.push(std::move(plan));
         };
         auto sha256 = file.read([&](auto people, auto credentials) {
           spent.recycle_given(writing);
           writing.plan_rows(people, credentials);
-          hand_over();
+          hand_over(people);
         });
         writing.finish_rows();
-        hand_over();
+        hand_over({});
         if (stage) stage->finish_staging();
         plans.finish(std::move(sha256));
       } catch (const BoundedPipe<RosterPlan, std::string>::Abandoned&) {

@@ -69,6 +69,7 @@ class ImportPlanner {
     next.based_on_version = stored_.version;
     return std::exchange(plan_, std::move(next));
   }
+  void leave_added_people_out() { added_people_left_out_ = true; }
   void recycle(RosterPlan&& spent) {
     if (spare_.size() < kSparePlans) spare_.push_back(std::move(spent));
   }
@@ -123,14 +124,12 @@ class ImportPlanner {
 
   void plan_person(const core::Person& listed) {
     auto stored = stored_.people.find(listed.id);
-    core::Person person = listed;
-    if (!file_.sets_clearance && stored != stored_.people.end()) {
-      person.clearance = stored->second.clearance;
-    }
     if (stored == stored_.people.end()) {
-      plan_new_person(std::move(person));
+      plan_new_person(listed);
       return;
     }
+    core::Person person = listed;
+    if (!file_.sets_clearance) person.clearance = stored->second.clearance;
     const auto& before = stored->second;
     auto event = person_event(core::EventKind::person_changed, person.id);
     if (before.name != person.name) {
@@ -169,7 +168,7 @@ class ImportPlanner {
   // A new person is ONE person_added carrying their first listed card (the
   // lead's decision, issue 8 measures): half the chained events of an
   // import of new people. Further cards (API only) stay credential_added.
-  void plan_new_person(core::Person&& listed) {
+  void plan_new_person(const core::Person& listed) {
     const auto listed_cards = listed_cards_of(listed.id);
     const core::Credential* first = nullptr;
     if (!listed_cards.empty()) {
@@ -198,8 +197,8 @@ class ImportPlanner {
       card_stored = stored_.credentials.contains(first->card);
     }
     plan_.events.push_back(std::move(event));
-    // Moved, not copied: plan_card below reads it where it now lies.
-    const auto& person = plan_.added_people.emplace_back(std::move(listed));
+    const core::Person& person =
+        added_people_left_out_ ? listed : plan_.added_people.emplace_back(listed);
     ++added_;
     if (first == nullptr) return;
     (card_stored ? plan_.credentials : plan_.added_credentials).push_back(*first);
@@ -378,6 +377,7 @@ class ImportPlanner {
   const ChangeContext& context_;
   const FileIndex* index_;
   bool counting_only_;
+  bool added_people_left_out_ = false;  // StreamPlanner::leave_added_people_out
   RosterPlan plan_;
   std::vector<RosterPlan> spare_;  // written plans, emptied on reuse (recycle)
   std::unordered_set<core::PersonId> listed_;
@@ -408,6 +408,9 @@ void StreamPlanner::finish_rows() {
 }
 RosterPlan StreamPlanner::take() {
   return planner_->take();
+}
+void StreamPlanner::leave_added_people_out() {
+  planner_->leave_added_people_out();
 }
 void StreamPlanner::recycle(RosterPlan&& spent) {
   planner_->recycle(std::move(spent));

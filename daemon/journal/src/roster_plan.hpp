@@ -76,6 +76,11 @@ class StreamPlanner {
   // its vectors from nothing and freed them, and freeing those large blocks
   // made malloc consolidate its small-block bins on the planning thread).
   void recycle(RosterPlan&& spent);
+  // A first import's new people are not copied into the plans'
+  // added_people: the caller stages them from the rows it passed to
+  // plan_rows (PeopleStage; with nothing stored every row is a new person).
+  // Their events and cards are planned as before.
+  void leave_added_people_out();
   // In place of plan_rows over the whole file when the store holds no
   // people, cards or revoked cards: every row (one card each) is a new
   // person with a new card, and no refusal is possible that the caller's
