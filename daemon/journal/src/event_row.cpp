@@ -182,7 +182,8 @@ std::string insert_events_sql(int rows) {
 
 Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
                   const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
-                  sqlite::Statement& insert, EventRowBuffers& row, int first_parameter) {
+                  sqlite::Statement& insert, EventRowBuffers& row, int first_parameter,
+                  const std::vector<std::uint8_t>* encoded_attrs) {
   const int at = first_parameter - 1;  // parameter at + n is the row's column n
   const auto ts_us = core::to_unix_micros(event.time);
   bytes.start();
@@ -212,9 +213,10 @@ Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, 
     bytes.put_null();
     insert.bind_null(at + 12);
   } else {
-    encode_attrs_into(event.attrs, row.attrs);
-    bytes.put_blob(row.attrs);
-    insert.bind_blob_static(at + 12, row.attrs);
+    if (encoded_attrs == nullptr) encode_attrs_into(event.attrs, row.attrs);
+    const auto& attrs = encoded_attrs != nullptr ? *encoded_attrs : row.attrs;
+    bytes.put_blob(attrs);
+    insert.bind_blob_static(at + 12, attrs);
   }
   row.prev_hash = prev_hash;
   bytes.put_blob(row.prev_hash);

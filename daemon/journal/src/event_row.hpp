@@ -60,12 +60,15 @@ struct EventRowBuffers {
 // text and blobs without a copy: `event` and `row` must stay unchanged
 // until `insert` has been stepped. The row's 14 columns are bound from
 // parameter `first_parameter` on (1 for kInsertEvent; a later row's place in
-// insert_events_sql). Every parameter is bound, so the
+// insert_events_sql). `encoded_attrs`, if given, is encode_attrs_into of
+// the event's attrs, made beforehand (bound and hashed as they are). Every
+// parameter is bound, so the
 // statement needs no clearing between rows. Returns the row's hash. Call
 // inside the append's write transaction.
 Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
                   const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
-                  sqlite::Statement& insert, EventRowBuffers& row, int first_parameter = 1);
+                  sqlite::Statement& insert, EventRowBuffers& row, int first_parameter = 1,
+                  const std::vector<std::uint8_t>* encoded_attrs = nullptr);
 
 // The event of the current row of a statement selecting kEventColumns.
 // Throws JournalError for a kind, reason, card, name id or attrs this Vigil

@@ -278,23 +278,29 @@ void Journal::append_in_batches(
       ~RememberNewOnExit() { names.remember_new(true); }
     } remember_new_on_exit{*names_};
     names_->remember_new(false);
-    const AppendBatch append = [&](std::span<core::Event> events) {
+    const AppendBatch append = [&](std::span<core::Event> events,
+                                   std::span<const std::vector<std::uint8_t>> encoded_attrs) {
+      auto encoded = [&](std::size_t i) {
+        return i < encoded_attrs.size() ? &encoded_attrs[i] : nullptr;
+      };
       std::size_t next = 0;
       for (; events.size() - next >= kRowsAStep; next += kRowsAStep) {
         for (int i = 0; i < kRowsAStep; ++i) {
-          auto& event = events[next + static_cast<std::size_t>(i)];
+          const std::size_t at = next + static_cast<std::size_t>(i);
+          auto& event = events[at];
           event.seq = ++head.seq;
           head.hash = encode_event(*db_, *names_, event, head.seq, head.hash, *bytes_, *hasher_,
                                    *insert_many, rows[static_cast<std::size_t>(i)],
-                                   1 + i * kEventParameters);
+                                   1 + i * kEventParameters, encoded(at));
         }
         insert_many->step();
         insert_many->rewind();  // every parameter is bound again (encode_event)
       }
-      for (auto& event : events.subspan(next)) {
+      for (; next < events.size(); ++next) {
+        auto& event = events[next];
         event.seq = ++head.seq;
         head.hash = encode_event(*db_, *names_, event, head.seq, head.hash, *bytes_, *hasher_,
-                                 *insert, row);
+                                 *insert, row, 1, encoded(next));
         insert->step();
         // Every parameter is bound again for the next row (encode_event).
         insert->rewind();

@@ -157,7 +157,7 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
     }
     mark("plan pass");
     std::vector<core::Event> summary{counting.summary(static_cast<std::int64_t>(file.rows))};
-    append(summary);
+    append(summary, {});
     change.events = summary;
     change.last_seq = summary.front().seq;
 
@@ -184,6 +184,7 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
         auto hand_over = [&](std::span<const core::Person> new_people) {
           RosterPlan plan = writing.take();
           if (stage) stage->stage(plan, new_people);
+          encode_plan_attrs(plan);  // off the writing thread (s26-import)
           plans.push(std::move(plan));
         };
         auto sha256 = file.read([&](auto people, auto credentials) {
@@ -212,7 +213,7 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
     bool changes_roster = false;
     AddedCredentialsInsert added_cards{db.handle()};  // many a step (roster_rows_insert.hpp)
     while (auto plan = plans.pop()) {
-      append(plan->events);
+      append(plan->events, plan->encoded_attrs);
       if (!plan->events.empty()) change.last_seq = plan->events.back().seq;
       for (const auto& person : plan->added_people) write_added_person(db, person);
       for (const auto& person : plan->people) write_person(db, person);

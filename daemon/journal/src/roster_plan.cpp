@@ -1,5 +1,7 @@
 #include "roster_plan.hpp"
 
+#include "vigil/journal/attrs_codec.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <string_view>
@@ -387,6 +389,13 @@ class ImportPlanner {
   std::int64_t added_ = 0, changed_ = 0, activated_ = 0, deactivated_ = 0;
   std::int64_t cards_added_ = 0, revoked_ = 0;
 };
+
+void encode_plan_attrs(RosterPlan& plan) {
+  if (plan.encoded_attrs.size() < plan.events.size()) plan.encoded_attrs.resize(plan.events.size());
+  for (std::size_t i = 0; i < plan.events.size(); ++i) {
+    encode_attrs_into(plan.events[i].attrs, plan.encoded_attrs[i]);
+  }
+}
 
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
                        const ChangeContext& context) {

@@ -27,6 +27,10 @@ struct RosterPlan {
   };
   std::uint64_t based_on_version = 0;  // the roster version the plan was made from
   std::vector<core::Event> events;
+  // encoded_attrs[i]: events[i]'s attrs as the journal stores them, when
+  // made ahead on the planning thread (encode_plan_attrs); may be longer
+  // than events (a recycled plan keeps its buffers), or empty.
+  std::vector<std::vector<std::uint8_t>> encoded_attrs;
   std::vector<core::Person> people;                 // whole rows to upsert
   std::vector<core::Person> added_people;           // rows of people not stored before
   std::vector<core::Credential> credentials;        // whole rows to upsert
@@ -42,6 +46,10 @@ struct RosterPlan {
            !added_credentials.empty() || !revocations.empty() || !writes.empty() || staged > 0;
   }
 };
+
+// Fills plan.encoded_attrs for every event (encode_attrs_into), reusing its
+// buffers: the attrs encoding moves off the thread that journals the plan.
+void encode_plan_attrs(RosterPlan& plan);
 
 // Throws JournalError (nothing planned) for a file that cannot be applied.
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
