@@ -161,46 +161,68 @@ std::optional<core::CardNumber> parse_card(std::string_view text) {
   return card;
 }
 
+std::string values_sql(std::string_view head, int columns, int rows) {
+  std::string sql{head};
+  int parameter = 1;
+  for (int row = 0; row < rows; ++row) {
+    sql += row == 0 ? "(" : ",(";
+    for (int column = 0; column < columns; ++column) {
+      if (column > 0) sql += ',';
+      sql += '?' + std::to_string(parameter++);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+std::string insert_events_sql(int rows) {
+  return values_sql(std::string{"INSERT OR FAIL INTO "} + kInsertEventColumns + " VALUES ",
+                    kEventParameters, rows);
+}
+
 Hash encode_event(sqlite::Database& db, Names& names, const core::Event& event, std::uint64_t seq,
                   const Hash& prev_hash, CanonicalBytes& bytes, RowHasher& hasher,
-                  sqlite::Statement& insert, EventRowBuffers& row) {
+                  sqlite::Statement& insert, EventRowBuffers& row, int first_parameter,
+                  const std::vector<std::uint8_t>* encoded_attrs) {
+  const int at = first_parameter - 1;  // parameter at + n is the row's column n
   const auto ts_us = core::to_unix_micros(event.time);
   bytes.start();
   bytes.put_integer(static_cast<std::int64_t>(seq));
-  insert.bind(1, static_cast<std::int64_t>(seq));
+  insert.bind(at + 1, static_cast<std::int64_t>(seq));
   bytes.put_integer(ts_us);
-  insert.bind(2, ts_us);
-  put_name(db, names, core::to_string(event.kind), 3, bytes, insert);
-  put_name(db, names, core::to_string(event.reason), 4, bytes, insert);
-  auto door_id = put_optional_name(db, names, event.door, 5, bytes, insert);
-  put_optional_name(db, names, event.reader, 6, bytes, insert);
-  auto zone_id = put_optional_name(db, names, event.zone, 7, bytes, insert);
+  insert.bind(at + 2, ts_us);
+  put_name(db, names, core::to_string(event.kind), at + 3, bytes, insert);
+  put_name(db, names, core::to_string(event.reason), at + 4, bytes, insert);
+  auto door_id = put_optional_name(db, names, event.door, at + 5, bytes, insert);
+  put_optional_name(db, names, event.reader, at + 6, bytes, insert);
+  auto zone_id = put_optional_name(db, names, event.zone, at + 7, bytes, insert);
   if (door_id && zone_id) names.note_door_zone(db, *door_id, *zone_id);
-  put_optional_name(db, names, event.person, 8, bytes, insert);
-  put_optional_name(db, names, event.device, 9, bytes, insert);
+  put_optional_name(db, names, event.person, at + 8, bytes, insert);
+  put_optional_name(db, names, event.device, at + 9, bytes, insert);
   if (event.card) {
     row.card = core::to_string(*event.card);
     bytes.put_text(row.card);
-    insert.bind_static(10, row.card);
+    insert.bind_static(at + 10, row.card);
   } else {
     bytes.put_null();
-    insert.bind_null(10);
+    insert.bind_null(at + 10);
   }
   bytes.put_text(event.detail);
-  insert.bind_static(11, event.detail);
+  insert.bind_static(at + 11, event.detail);
   if (event.attrs.empty()) {
     bytes.put_null();
-    insert.bind_null(12);
+    insert.bind_null(at + 12);
   } else {
-    encode_attrs_into(event.attrs, row.attrs);
-    bytes.put_blob(row.attrs);
-    insert.bind_blob_static(12, row.attrs);
+    if (encoded_attrs == nullptr) encode_attrs_into(event.attrs, row.attrs);
+    const auto& attrs = encoded_attrs != nullptr ? *encoded_attrs : row.attrs;
+    bytes.put_blob(attrs);
+    insert.bind_blob_static(at + 12, attrs);
   }
   row.prev_hash = prev_hash;
   bytes.put_blob(row.prev_hash);
-  insert.bind_blob_static(13, row.prev_hash);
+  insert.bind_blob_static(at + 13, row.prev_hash);
   row.hash = hasher.sha256(bytes.bytes());
-  insert.bind_blob_static(14, row.hash);
+  insert.bind_blob_static(at + 14, row.hash);
   return row.hash;
 }
 

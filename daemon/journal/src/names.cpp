@@ -40,7 +40,7 @@ std::int64_t Names::intern(sqlite::Database& db, std::string_view text) {
   }
   if (db.changes() == 1) {
     auto id = db.last_insert_rowid();
-    remember_id(id, text);
+    if (remember_new_) remember_id(id, text);
     return id;
   }
   if (auto id = find(db, text)) return *id;

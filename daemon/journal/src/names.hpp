@@ -30,6 +30,12 @@ class Names {
   // zone queries go through). Only the first sighting costs a statement.
   void note_door_zone(sqlite::Database& db, std::int64_t door_id, std::int64_t zone_id);
   void forget();
+  // Off while a bulk append (an import) interns millions of new person ids
+  // that are never looked up again in it: a new id is then returned
+  // without a cache entry (one node allocated, hashed and freed a person,
+  // ~5 % of the writing thread at 2,000,000 rows, s26-import). A name
+  // interned twice costs a SELECT the second time; ids are unchanged.
+  void remember_new(bool on) { remember_new_ = on; }
 
  private:
   struct Hash {
@@ -48,6 +54,7 @@ class Names {
   std::vector<std::optional<std::string>> texts_;
   std::unordered_map<std::int64_t, std::string> far_texts_;
   std::unordered_set<std::uint64_t> door_zones_;  // door_id << 32 | zone_id, as noted
+  bool remember_new_ = true;
 };
 
 }  // namespace vigil::journal

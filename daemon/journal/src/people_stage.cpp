@@ -4,9 +4,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "roster_rows.hpp"
+#include "roster_rows_insert.hpp"
 
 namespace vigil::journal {
 namespace {
@@ -77,84 +81,72 @@ PeopleStage::~PeopleStage() {
   std::filesystem::remove(path_, ignored);
 }
 
-// The staging file's two inserts, the same rows as write_added_person
-// writes. Text is bound without a copy
-// (SQLITE_STATIC: the plan's strings outlive the step) and every parameter
-// is bound for every row, so no sqlite3_clear_bindings: the copies and
-// their frees were ~14 % of the samples of an import (malloc and free).
+// The staging file's inserts: the same rows as write_added_person writes,
+// many a step (roster_rows_insert.hpp). Text from the plan is bound without
+// a copy (SQLITE_STATIC: the plan's strings outlive the call); the dates
+// (date_text's small ring) are copied into the statement's reused buffers.
 class PeopleStage::Inserts {
  public:
   explicit Inserts(sqlite3* db)
-      : db_(db),
-        person_(prepare("INSERT INTO people (id, name, active, clearance, clearance_expires) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5)")),
-        level_(prepare("INSERT INTO person_levels (person, position, level) VALUES (?1, ?2, ?3)")) {
-  }
-  ~Inserts() {
-    for (auto* statement : {person_, level_}) sqlite3_finalize(statement);
-  }
-  Inserts(const Inserts&) = delete;
-  Inserts& operator=(const Inserts&) = delete;
+      : person_(db,
+                "INSERT OR FAIL INTO people (id, name, active, clearance, clearance_expires) "
+                "VALUES ",
+                5),
+        level_(db, "INSERT OR FAIL INTO person_levels (person, position, level) VALUES ", 3) {}
 
-  void person(const core::Person& person) {
-    text(person_, 1, person.id.str());
-    text(person_, 2, person.name);
-    sqlite3_bind_int64(person_, 3, person.active ? 1 : 0);
-    const auto& clearance = person.clearance;
-    if (clearance.level == core::ClearanceLevel::none) {
-      sqlite3_bind_null(person_, 4);
-    } else {
-      text(person_, 4, core::to_string(clearance.level));
+  void people(std::span<const core::Person> people) {
+    person_.insert(people, [](sqlite3_stmt* statement, int at, const core::Person& p) {
+      ManyRowsInsert::text(statement, at, p.id.str());
+      ManyRowsInsert::text(statement, at + 1, p.name);
+      sqlite3_bind_int64(statement, at + 2, p.active ? 1 : 0);
+      const auto& clearance = p.clearance;
+      if (clearance.level == core::ClearanceLevel::none) {
+        sqlite3_bind_null(statement, at + 3);
+      } else {
+        ManyRowsInsert::text(statement, at + 3, core::to_string(clearance.level));  // a literal
+      }
+      if (clearance.expires) {
+        ManyRowsInsert::copied_text(statement, at + 4, date_text(*clearance.expires));
+      } else {
+        sqlite3_bind_null(statement, at + 4);
+      }
+    });
+    levels_.clear();
+    for (const auto& person : people) {
+      std::int64_t position = 0;
+      for (const auto& level : person.access_levels) {
+        levels_.push_back({&person.id.str(), position++, &level.str()});
+      }
     }
-    if (clearance.expires) {
-      text(person_, 5, date_text(*clearance.expires));
-    } else {
-      sqlite3_bind_null(person_, 5);
-    }
-    run(person_);
-    std::int64_t position = 0;
-    for (const auto& level : person.access_levels) {
-      text(level_, 1, person.id.str());
-      sqlite3_bind_int64(level_, 2, position++);
-      text(level_, 3, level.str());
-      run(level_);
-    }
+    level_.insert(std::span<const LevelRow>{levels_},
+                  [](sqlite3_stmt* statement, int at, const LevelRow& row) {
+                    ManyRowsInsert::text(statement, at, *row.person);
+                    sqlite3_bind_int64(statement, at + 1, row.position);
+                    ManyRowsInsert::text(statement, at + 2, *row.level);
+                  });
   }
 
  private:
-  sqlite3_stmt* prepare(const char* sql) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
-        SQLITE_OK) {
-      throw JournalError(std::string{"staging file: "} + sqlite3_errmsg(db_), 0);
-    }
-    return statement;
-  }
-  static void text(sqlite3_stmt* statement, int index, std::string_view value) {
-    sqlite3_bind_text64(statement, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
-  }
-  void run(sqlite3_stmt* statement) {
-    const int rc = sqlite3_step(statement);
-    sqlite3_reset(statement);
-    if (rc != SQLITE_DONE) {
-      throw JournalError(std::string{"staging file: "} + sqlite3_errmsg(db_), rc & 0xff);
-    }
-  }
+  struct LevelRow {
+    const std::string* person;
+    std::int64_t position;
+    const std::string* level;
+  };
 
-  sqlite3* db_;
-  sqlite3_stmt* person_;
-  sqlite3_stmt* level_;
+  ManyRowsInsert person_;
+  ManyRowsInsert level_;
+  std::vector<LevelRow> levels_;  // one plan's, reused
 };
 
-void PeopleStage::stage(RosterPlan& plan) {
+void PeopleStage::stage(RosterPlan& plan, std::span<const core::Person> new_people) {
   // People and their levels only. The cards stay in the plan: the writing
   // thread inserts them straight into the journal's table (foreign keys
   // are off there), which balances the two threads (s23-import: at
-  // 2,000,000 rows the staging thread was the longer by ~6 s of 60).
+  // 2,000,000 rows the staging thread was the longer by ~6 s of 60; s26:
+  // staged, they left the planning thread the longer by ~50 %).
   if (!inserts_) inserts_ = std::make_unique<Inserts>(stage_->handle());
-  for (const auto& person : plan.added_people) inserts_->person(person);
-  plan.staged += plan.added_people.size();
-  plan.added_people.clear();
+  inserts_->people(new_people);
+  plan.staged += new_people.size();
 }
 
 void PeopleStage::finish_staging() {

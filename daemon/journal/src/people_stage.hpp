@@ -1,15 +1,17 @@
 // The people and level rows of a first import, built in a staging file
 // beside the journal and moved into the empty tables in one statement each
 // (s23-import; the cards are inserted straight into the journal's table by
-// the writing thread, which balances the two threads). The staging file has the people tables
-// exactly as the journal defines them (the same SQL), so SQLite's transfer optimisation copies its
-// records and index entries in key order instead of inserting row by row: ~4x less work for the
-// thread holding the write lock, and the row inserts run on the planning thread, beside the
-// journal's appends.
+// the writing thread, which balances the two threads). The staging file has the
+// people tables exactly as the journal defines them (the same SQL), so
+// SQLite's transfer optimisation copies its records and index entries in
+// key order instead of inserting row by row: ~4x less work for the thread
+// holding the write lock, and the row inserts run on the planning thread,
+// beside the journal's appends.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <span>
 
 #include "roster_plan.hpp"
 #include "vigil/journal/sqlite.hpp"
@@ -29,9 +31,11 @@ class PeopleStage {
   PeopleStage(const PeopleStage&) = delete;
   PeopleStage& operator=(const PeopleStage&) = delete;
 
-  // On the planning thread: the plan's new people (and their levels) go to
-  // the staging file and leave the plan (their count in plan.staged).
-  void stage(RosterPlan& plan);
+  // On the planning thread: a batch's new people (and their levels), for
+  // which the planner left no rows in the plan
+  // (StreamPlanner::leave_added_people_out), go to the staging file; their
+  // count goes into plan.staged.
+  void stage(RosterPlan& plan, std::span<const core::Person> new_people);
   void finish_staging();  // the staging file's transaction committed
   // In the journal's write transaction, after finish_staging(): the staged
   // rows into the (still empty) people tables.

@@ -11,6 +11,7 @@
 #include "bounded_pipe.hpp"
 #include "people_stage.hpp"
 #include "roster_plan.hpp"
+#include "roster_rows_insert.hpp"
 #include "vigil/journal/roster.hpp"
 #include "vigil/journal/sqlite.hpp"
 
@@ -69,7 +70,9 @@ class ImportCache {
 // thread's malloc arena through its bins, and the planning thread's next
 // allocations then searched and merged those bins instead of taking what it
 // had just freed (malloc, unlink_chunk and malloc_consolidate were ~30 % of
-// that thread's samples at 200,000 rows).
+// that thread's samples at 200,000 rows). Since s26-import the planner
+// reuses them (StreamPlanner::recycle): their elements are freed there,
+// their vectors' buffers kept for the next batches.
 class SpentPlans {
  public:
   void give(RosterPlan&& plan) {
@@ -77,12 +80,13 @@ class SpentPlans {
     plans_.push_back(std::move(plan));
   }
   // On the planning thread, before it plans the next batch.
-  void free_given() {
+  void recycle_given(StreamPlanner& planner) {
     std::vector<RosterPlan> taken;
     {
       std::lock_guard lock{mutex_};
       taken.swap(plans_);
     }
+    for (auto& plan : taken) planner.recycle(std::move(plan));
   }
 
  private:
@@ -153,7 +157,7 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
     }
     mark("plan pass");
     std::vector<core::Event> summary{counting.summary(static_cast<std::int64_t>(file.rows))};
-    append(summary);
+    append(summary, {});
     change.events = summary;
     change.last_seq = summary.front().seq;
 
@@ -174,18 +178,22 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
       } print_cpu{file.phases};
       try {
         StreamPlanner writing(stored, meta, index, context);
-        auto hand_over = [&] {
+        // Staged straight from the batch's rows (every row is a new person
+        // when nothing is stored), not from a copy in the plan (s26-import).
+        if (stage) writing.leave_added_people_out();
+        auto hand_over = [&](std::span<const core::Person> new_people) {
           RosterPlan plan = writing.take();
-          if (stage) stage->stage(plan);
+          if (stage) stage->stage(plan, new_people);
+          encode_plan_attrs(plan);  // off the writing thread (s26-import)
           plans.push(std::move(plan));
         };
         auto sha256 = file.read([&](auto people, auto credentials) {
-          spent.free_given();
+          spent.recycle_given(writing);
           writing.plan_rows(people, credentials);
-          hand_over();
+          hand_over(people);
         });
         writing.finish_rows();
-        hand_over();
+        hand_over({});
         if (stage) stage->finish_staging();
         plans.finish(std::move(sha256));
       } catch (const BoundedPipe<RosterPlan, std::string>::Abandoned&) {
@@ -203,15 +211,14 @@ RosterChange Roster::import_stream(const RosterStream& file, core::TimePoint at)
       }
     } join_on_exit{plans, planning};
     bool changes_roster = false;
+    AddedCredentialsInsert added_cards{db.handle()};  // many a step (roster_rows_insert.hpp)
     while (auto plan = plans.pop()) {
-      append(plan->events);
+      append(plan->events, plan->encoded_attrs);
       if (!plan->events.empty()) change.last_seq = plan->events.back().seq;
       for (const auto& person : plan->added_people) write_added_person(db, person);
       for (const auto& person : plan->people) write_person(db, person);
       for (const auto& credential : plan->credentials) write_credential(db, credential);
-      for (const auto& credential : plan->added_credentials) {
-        write_credential(db, credential, /*added=*/true);
-      }
+      added_cards.insert(plan->added_credentials);
       for (const auto& revocation : plan->revocations) {
         write_revocation(db, revocation.card, revocation.person, at, revocation.reason);
       }

@@ -1,5 +1,7 @@
 #include "roster_plan.hpp"
 
+#include "vigil/journal/attrs_codec.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <string_view>
@@ -61,8 +63,17 @@ class ImportPlanner {
   }
   RosterPlan take() {
     RosterPlan next;
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+      empty_keeping_buffers(next);
+    }
     next.based_on_version = stored_.version;
     return std::exchange(plan_, std::move(next));
+  }
+  void leave_added_people_out() { added_people_left_out_ = true; }
+  void recycle(RosterPlan&& spent) {
+    if (spare_.size() < kSparePlans) spare_.push_back(std::move(spent));
   }
   // Counts `rows` new people with one card each without reading them: what
   // the counting read finds when nothing is stored (StreamPlanner).
@@ -115,14 +126,12 @@ class ImportPlanner {
 
   void plan_person(const core::Person& listed) {
     auto stored = stored_.people.find(listed.id);
-    core::Person person = listed;
-    if (!file_.sets_clearance && stored != stored_.people.end()) {
-      person.clearance = stored->second.clearance;
-    }
     if (stored == stored_.people.end()) {
-      plan_new_person(std::move(person));
+      plan_new_person(listed);
       return;
     }
+    core::Person person = listed;
+    if (!file_.sets_clearance) person.clearance = stored->second.clearance;
     const auto& before = stored->second;
     auto event = person_event(core::EventKind::person_changed, person.id);
     if (before.name != person.name) {
@@ -161,7 +170,7 @@ class ImportPlanner {
   // A new person is ONE person_added carrying their first listed card (the
   // lead's decision, issue 8 measures): half the chained events of an
   // import of new people. Further cards (API only) stay credential_added.
-  void plan_new_person(core::Person&& listed) {
+  void plan_new_person(const core::Person& listed) {
     const auto listed_cards = listed_cards_of(listed.id);
     const core::Credential* first = nullptr;
     if (!listed_cards.empty()) {
@@ -190,8 +199,8 @@ class ImportPlanner {
       card_stored = stored_.credentials.contains(first->card);
     }
     plan_.events.push_back(std::move(event));
-    // Moved, not copied: plan_card below reads it where it now lies.
-    const auto& person = plan_.added_people.emplace_back(std::move(listed));
+    const core::Person& person =
+        added_people_left_out_ ? listed : plan_.added_people.emplace_back(listed);
     ++added_;
     if (first == nullptr) return;
     (card_stored ? plan_.credentials : plan_.added_credentials).push_back(*first);
@@ -352,12 +361,27 @@ class ImportPlanner {
     return event;
   }
 
+  // Enough for the plans in flight between the two threads of an import.
+  static constexpr std::size_t kSparePlans = 2;
+  static void empty_keeping_buffers(RosterPlan& plan) {
+    plan.events.clear();
+    plan.people.clear();
+    plan.added_people.clear();
+    plan.credentials.clear();
+    plan.added_credentials.clear();
+    plan.revocations.clear();
+    plan.staged = 0;
+    plan.writes.clear();
+  }
+
   const StoredRoster& stored_;
   const RosterFile& file_;
   const ChangeContext& context_;
   const FileIndex* index_;
   bool counting_only_;
+  bool added_people_left_out_ = false;  // StreamPlanner::leave_added_people_out
   RosterPlan plan_;
+  std::vector<RosterPlan> spare_;  // written plans, emptied on reuse (recycle)
   std::unordered_set<core::PersonId> listed_;
   std::unordered_map<core::CardNumber, core::PersonId> card_holder_;
   std::vector<CardOf> cards_of_;
@@ -365,6 +389,13 @@ class ImportPlanner {
   std::int64_t added_ = 0, changed_ = 0, activated_ = 0, deactivated_ = 0;
   std::int64_t cards_added_ = 0, revoked_ = 0;
 };
+
+void encode_plan_attrs(RosterPlan& plan) {
+  if (plan.encoded_attrs.size() < plan.events.size()) plan.encoded_attrs.resize(plan.events.size());
+  for (std::size_t i = 0; i < plan.events.size(); ++i) {
+    encode_attrs_into(plan.events[i].attrs, plan.encoded_attrs[i]);
+  }
+}
 
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
                        const ChangeContext& context) {
@@ -386,6 +417,12 @@ void StreamPlanner::finish_rows() {
 }
 RosterPlan StreamPlanner::take() {
   return planner_->take();
+}
+void StreamPlanner::leave_added_people_out() {
+  planner_->leave_added_people_out();
+}
+void StreamPlanner::recycle(RosterPlan&& spent) {
+  planner_->recycle(std::move(spent));
 }
 void StreamPlanner::count_all_new(std::int64_t rows) {
   planner_->count_all_new(rows);

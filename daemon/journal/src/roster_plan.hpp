@@ -27,6 +27,10 @@ struct RosterPlan {
   };
   std::uint64_t based_on_version = 0;  // the roster version the plan was made from
   std::vector<core::Event> events;
+  // encoded_attrs[i]: events[i]'s attrs as the journal stores them, when
+  // made ahead on the planning thread (encode_plan_attrs); may be longer
+  // than events (a recycled plan keeps its buffers), or empty.
+  std::vector<std::vector<std::uint8_t>> encoded_attrs;
   std::vector<core::Person> people;                 // whole rows to upsert
   std::vector<core::Person> added_people;           // rows of people not stored before
   std::vector<core::Credential> credentials;        // whole rows to upsert
@@ -42,6 +46,10 @@ struct RosterPlan {
            !added_credentials.empty() || !revocations.empty() || !writes.empty() || staged > 0;
   }
 };
+
+// Fills plan.encoded_attrs for every event (encode_attrs_into), reusing its
+// buffers: the attrs encoding moves off the thread that journals the plan.
+void encode_plan_attrs(RosterPlan& plan);
 
 // Throws JournalError (nothing planned) for a file that cannot be applied.
 RosterPlan plan_import(const StoredRoster& stored, const RosterFile& file,
@@ -71,6 +79,16 @@ class StreamPlanner {
                  std::span<const core::Credential> credentials);
   void finish_rows();  // after the last batch (--replace)
   RosterPlan take();   // the rows and events planned since the last take
+  // A written plan back for reuse: the next take()'s plan starts from its
+  // emptied vectors, whose buffers are kept (s26-import: each batch grew
+  // its vectors from nothing and freed them, and freeing those large blocks
+  // made malloc consolidate its small-block bins on the planning thread).
+  void recycle(RosterPlan&& spent);
+  // A first import's new people are not copied into the plans'
+  // added_people: the caller stages them from the rows it passed to
+  // plan_rows (PeopleStage; with nothing stored every row is a new person).
+  // Their events and cards are planned as before.
+  void leave_added_people_out();
   // In place of plan_rows over the whole file when the store holds no
   // people, cards or revoked cards: every row (one card each) is a new
   // person with a new card, and no refusal is possible that the caller's

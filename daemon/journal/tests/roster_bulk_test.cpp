@@ -132,6 +132,27 @@ TEST(RosterBulk, AStagedRowThatFailsLeavesNothing) {
   }
 }
 
+TEST(RosterBulk, APersonListedTwiceThatReachesTheStagingFileLeavesNothing) {
+  TempDir dir;
+  Roster roster(dir.file("vigil.db"), "alice-admin");
+  auto rows = sheet(0, 3000);
+  // The CLI's check pass refuses this; here the second row of p100010
+  // reaches the staging file inside a statement of many rows (s26-import),
+  // whose failure must end the import like a one-row insert's did.
+  rows.people[1500].id = rows.people[10].id;
+  rows.credentials[1500].person = rows.people[10].id;
+  EXPECT_THROW(roster.import_stream(stream_of(rows, 1000), at(0)), std::exception);
+  EXPECT_EQ(roster.journal().last_seq(), 0u);
+  EXPECT_EQ(roster.store().count().people, 0u);
+  EXPECT_EQ(roster.store().count().credentials, 0u);
+  EXPECT_TRUE(roster.journal().verify().ok);
+  // The store takes the corrected file afterwards.
+  rows.people[1500].id = core::PersonId{"p101500"};
+  rows.credentials[1500].person = rows.people[1500].id;
+  EXPECT_EQ(roster.import_stream(stream_of(rows, 1000), at(1)).last_seq, 3001u);
+  EXPECT_EQ(roster.store().count().people, 3000u);
+}
+
 TEST(RosterBulk, AWriteThatFailsStopsThePlanningThreadAndLeavesNothing) {
   TempDir dir;
   Roster roster(dir.file("vigil.db"), "alice-admin");

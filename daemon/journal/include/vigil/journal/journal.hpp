@@ -118,8 +118,12 @@ class Journal {
   // may call `append` any number of times (each batch chained after the
   // last, seqs set in place) and write other rows through the database in
   // between. Committed once when `work` returns; if it throws, nothing was
-  // written and the exception propagates.
-  using AppendBatch = std::function<void(std::span<core::Event>)>;
+  // written and the exception propagates. `encoded_attrs` is empty, or
+  // holds for each event i its attrs as encode_attrs_into writes them,
+  // made by the caller (an import encodes them on its planning thread,
+  // s26-import); those bytes are stored and hashed as the event's attrs.
+  using AppendBatch = std::function<void(std::span<core::Event> events,
+                                         std::span<const std::vector<std::uint8_t>> encoded_attrs)>;
   void append_in_batches(const std::function<void(sqlite::Database&, const AppendBatch&)>& work);
 
   std::vector<core::Event> query(const Filter& filter) const;
