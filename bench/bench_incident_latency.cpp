@@ -15,7 +15,10 @@
 // The journal lives in the site's temp dir (/tmp) unless a directory is given
 // (e.g. a tmpfs, where fsync costs nothing: the difference is the fsync).
 // In the same run it times fdatasync in that directory (fdatasync_us below):
-// the one sync on the incident's path, without SQLite around it.
+// the one sync on the incident's path, without SQLite around it, and a bare
+// SQLite commit of one row there, 100 ms apart (bare_commit_us below): with
+// the idle hop, the floor under any design that makes an incident durable
+// before publishing it, printed as a ratio to the hop.
 //
 // With VIGIL_BENCH_TIMELINE=1 vigild runs with VIGIL_LATENCY_TRACE (a file in
 // the journal's directory) and the bench prints the doors' timeline: each
@@ -29,6 +32,7 @@
 // Usage: bench_incident_latency [doors=200] [journal-dir]
 #include <fcntl.h>
 #include <mqtt/async_client.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -102,6 +106,52 @@ std::vector<double> fdatasync_us(const std::filesystem::path& dir, int n, bool o
   return us;
 }
 
+// The floor under any design that makes an incident durable before it is
+// published: a bare SQLite commit of one small row (WAL, synchronous=FULL,
+// no index, no hashing, no other connection) on the journal's own disk,
+// timed from BEGIN IMMEDIATE to COMMIT's return, with the 100 ms pause the
+// doors have before each one (cold caches, idle threads, as a forced door).
+// The hop 100 ms apart plus this commit is the least a forced door can take
+// here; against the hop it says how close to 1.5x this machine allows.
+std::vector<double> bare_commit_us(const std::filesystem::path& dir, int n) {
+  const auto path = dir / "floor-probe.db";
+  sqlite3* db = nullptr;
+  std::vector<double> us;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
+      sqlite3_exec(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                   "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+                   nullptr, nullptr, nullptr) == SQLITE_OK) {
+    sqlite3_stmt *begin = nullptr, *insert = nullptr, *commit = nullptr;
+    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
+    sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES(?)", -1, &insert, nullptr);
+    sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
+    const std::string body(200, 'x');  // about one incident's payload
+    for (int i = 0; i < n; ++i) {
+      std::this_thread::sleep_for(100ms);
+      const auto start = std::chrono::steady_clock::now();
+      sqlite3_step(begin);
+      sqlite3_reset(begin);
+      sqlite3_bind_blob(insert, 1, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+      sqlite3_step(insert);
+      sqlite3_reset(insert);
+      if (sqlite3_step(commit) != SQLITE_DONE) break;
+      sqlite3_reset(commit);
+      us.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count());
+    }
+    sqlite3_finalize(begin);
+    sqlite3_finalize(insert);
+    sqlite3_finalize(commit);
+  }
+  sqlite3_close(db);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(path.string() + suffix);
+  }
+  return us;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,6 +188,7 @@ int main(int argc, char** argv) {
   // aim is against the back-to-back hop above; this one says how much of
   // the gap is waking idle threads and cores rather than vigild's work.
   std::vector<double> cold_hop_us;
+  std::vector<double> cold_publish_us;  // publish() alone, to its return
   const std::size_t hot_arrivals = [&] {
     std::lock_guard lock(arrivals.m);
     return arrivals.got.size();
@@ -146,6 +197,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(100ms);
     const auto sent = WallClock::now();
     pub.publish(mqtt::make_message("bench/hop", "x", 1, false));
+    cold_publish_us.push_back(
+        std::chrono::duration<double, std::micro>(WallClock::now() - sent).count());
     if (!arrivals.wait(hot_arrivals + static_cast<std::size_t>(i + 1), 2s)) break;
     cold_hop_us.push_back(
         std::chrono::duration<double, std::micro>(arrivals.got.back().second - sent).count());
@@ -155,6 +208,7 @@ int main(int argc, char** argv) {
   const auto journal_dir = site.journal_path().parent_path();
   const auto sync_overwrite = fdatasync_us(journal_dir, doors, true);
   const auto sync_append = fdatasync_us(journal_dir, doors, false);
+  const auto floor_commit = bare_commit_us(journal_dir, std::min(doors, 50));
   {
     std::lock_guard lock(arrivals.m);
     arrivals.got.clear();
@@ -210,6 +264,7 @@ int main(int argc, char** argv) {
   }
   print("bare Paho QoS 1 publish-to-subscriber", hop_us);
   if (!cold_hop_us.empty()) print("bare hop, 100 ms apart (threads idle)", cold_hop_us);
+  if (!cold_publish_us.empty()) print("  of which publish() to its return", cold_publish_us);
   print("forced door event-to-subscriber", incident_us);
   if (!sync_overwrite.empty()) {
     print("fdatasync of 32 KiB overwritten (WAL reused)", sync_overwrite);
@@ -222,6 +277,14 @@ int main(int argc, char** argv) {
   if (!cold_hop_us.empty()) {
     std::printf("ratio of medians to the hop 100 ms apart: %.2fx\n",
                 percentile(incident_us, 0.5) / percentile(cold_hop_us, 0.5));
+  }
+  if (!floor_commit.empty() && !cold_hop_us.empty()) {
+    print("bare SQLite one-row WAL commit, 100 ms apart", floor_commit);
+    const double floor = percentile(cold_hop_us, 0.5) + percentile(floor_commit, 0.5);
+    std::printf(
+        "floor (hop 100 ms apart + bare commit, medians): %.0f us = %.2fx the hop; "
+        "the forced door is %.2fx the floor\n",
+        floor, floor / percentile(cold_hop_us, 0.5), percentile(incident_us, 0.5) / floor);
   }
   if (timeline) vigil::bench::print_timeline(vigil::bench::read_timeline(trace_file), door_times);
   return missed == 0 ? 0 : 1;
