@@ -23,7 +23,7 @@ run() {  # disk name, vigild, label
   cp "$vigild" "$target"
   if [[ $disk == tmpfs ]]; then dir=$(mktemp -d /dev/shm/forced-lat.XXXXXX); fi
   echo "== round $r $disk $label $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$bench" "$doors" $dir 2>/dev/null | grep -E 'bare|forced|fdatasync of 32 KiB overwritten|ratio' |
+  "$bench" "$doors" $dir 2>/dev/null | grep -E 'bare|of which|forced|fdatasync of 32 KiB overwritten|ratio|floor' |
     sed "s/^/  /" || true
   if [[ -n $dir ]]; then rm -rf "$dir"; fi
 }
