@@ -84,7 +84,7 @@ PeopleStage::~PeopleStage() {
 // The staging file's inserts: the same rows as write_added_person writes,
 // many a step (roster_rows_insert.hpp). Text from the plan is bound without
 // a copy (SQLITE_STATIC: the plan's strings outlive the call); the dates
-// (date_text's small ring) are copied into the statement's reused buffers.
+// (date_text's small ring) are copied (SQLITE_TRANSIENT).
 class PeopleStage::Inserts {
  public:
   explicit Inserts(sqlite3* db)
@@ -95,20 +95,20 @@ class PeopleStage::Inserts {
         level_(db, "INSERT OR FAIL INTO person_levels (person, position, level) VALUES ", 3) {}
 
   void people(std::span<const core::Person> people) {
-    person_.insert(people, [](sqlite3_stmt* statement, int at, const core::Person& p) {
-      ManyRowsInsert::text(statement, at, p.id.str());
-      ManyRowsInsert::text(statement, at + 1, p.name);
-      sqlite3_bind_int64(statement, at + 2, p.active ? 1 : 0);
+    person_.insert(people, [](sqlite::Statement& statement, int at, const core::Person& p) {
+      statement.bind_static(at, p.id.str());
+      statement.bind_static(at + 1, p.name);
+      statement.bind(at + 2, std::int64_t{p.active ? 1 : 0});
       const auto& clearance = p.clearance;
       if (clearance.level == core::ClearanceLevel::none) {
-        sqlite3_bind_null(statement, at + 3);
+        statement.bind_null(at + 3);
       } else {
-        ManyRowsInsert::text(statement, at + 3, core::to_string(clearance.level));  // a literal
+        statement.bind_static(at + 3, core::to_string(clearance.level));  // a literal
       }
       if (clearance.expires) {
-        ManyRowsInsert::copied_text(statement, at + 4, date_text(*clearance.expires));
+        statement.bind(at + 4, std::string_view{date_text(*clearance.expires)});  // copied
       } else {
-        sqlite3_bind_null(statement, at + 4);
+        statement.bind_null(at + 4);
       }
     });
     levels_.clear();
@@ -119,10 +119,10 @@ class PeopleStage::Inserts {
       }
     }
     level_.insert(std::span<const LevelRow>{levels_},
-                  [](sqlite3_stmt* statement, int at, const LevelRow& row) {
-                    ManyRowsInsert::text(statement, at, *row.person);
-                    sqlite3_bind_int64(statement, at + 1, row.position);
-                    ManyRowsInsert::text(statement, at + 2, *row.level);
+                  [](sqlite::Statement& statement, int at, const LevelRow& row) {
+                    statement.bind_static(at, *row.person);
+                    statement.bind(at + 1, row.position);
+                    statement.bind_static(at + 2, *row.level);
                   });
   }
 
