@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -83,8 +84,12 @@ void print(const char* what, const std::vector<double>& us) {
 // appends about 8 pages to the WAL, which SQLite reuses from its start after
 // each checkpoint (no journal_size_limit), so the steady case overwrites
 // blocks the file already has: data only, no size change for ext4 to
-// journal. Also the growing case (a fresh or just-grown WAL).
-std::vector<double> fdatasync_us(const std::filesystem::path& dir, int n, bool overwrite) {
+// journal. Also the growing case (a fresh or just-grown WAL). `gap`: a
+// pause before each write (0: back to back). 100 ms apart, as the doors
+// are, the same sync took 4x as long on this VM (s27: 412 us against
+// 100 us): an idle vCPU wakes slowly when the disk answers.
+std::vector<double> fdatasync_us(const std::filesystem::path& dir, int n, bool overwrite,
+                                 std::chrono::milliseconds gap = 0ms) {
   const auto path = dir / "fdatasync-probe";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) return {};
@@ -95,6 +100,7 @@ std::vector<double> fdatasync_us(const std::filesystem::path& dir, int n, bool o
   }
   std::vector<double> us;
   for (int i = 0; i < n; ++i) {
+    if (gap.count() > 0) std::this_thread::sleep_for(gap);
     const auto at = overwrite ? 0 : static_cast<off_t>(i) * static_cast<off_t>(commit.size());
     (void)::pwrite(fd, commit.data(), commit.size(), at);
     const auto start = std::chrono::steady_clock::now();
@@ -222,6 +228,19 @@ int main(int argc, char** argv) {
   const auto journal_dir = site.journal_path().parent_path();
   const auto sync_overwrite = fdatasync_us(journal_dir, doors, true);
   const auto sync_append = fdatasync_us(journal_dir, doors, false);
+  const auto sync_idle = fdatasync_us(journal_dir, std::min(doors, 50), true, 100ms);
+  // The same with the CPUs kept out of deep idle (a PM QoS request of 0 us
+  // held while it runs; root only): how much of the idle figure is the
+  // vCPU's wake-up rather than the disk. A diagnostic, not a setting of
+  // vigild's (docs/design.md, "The forced door's floor is mostly idle wake-ups").
+  std::vector<double> sync_idle_qos;
+  if (const int qos = ::open("/dev/cpu_dma_latency", O_WRONLY | O_CLOEXEC); qos >= 0) {
+    const std::int32_t zero = 0;
+    if (::write(qos, &zero, sizeof zero) == sizeof zero) {
+      sync_idle_qos = fdatasync_us(journal_dir, std::min(doors, 50), true, 100ms);
+    }
+    ::close(qos);
+  }
   const auto floor_commit = bare_commit_us(journal_dir, std::min(doors, 50), true);
   const auto floor_growing = bare_commit_us(journal_dir, std::min(doors, 50), false);
   {
@@ -284,6 +303,12 @@ int main(int argc, char** argv) {
   if (!sync_overwrite.empty()) {
     print("fdatasync of 32 KiB overwritten (WAL reused)", sync_overwrite);
     print("fdatasync of 32 KiB appended (WAL growing)", sync_append);
+    if (!sync_idle.empty()) {
+      print("fdatasync of 32 KiB overwritten, 100 ms apart (as the doors)", sync_idle);
+    }
+    if (!sync_idle_qos.empty()) {
+      print("  the same with a CPU latency request of 0 us held", sync_idle_qos);
+    }
     std::printf("aim 1.5x the hop: %.0f us; the fdatasync alone (median, reused WAL): %.0f us\n",
                 1.5 * percentile(hop_us, 0.5), percentile(sync_overwrite, 0.5));
   }
@@ -303,6 +328,11 @@ int main(int argc, char** argv) {
         "floor (hop 100 ms apart + bare commit, WAL reused, medians): %.0f us = %.2fx the hop; "
         "the forced door is %.2fx the floor\n",
         floor, floor / percentile(cold_hop_us, 0.5), percentile(incident_us, 0.5) / floor);
+    if (!sync_idle.empty()) {
+      std::printf("the bare commit less the fdatasync 100 ms apart (SQLite's own part, medians): "
+                  "%.0f us\n",
+                  percentile(floor_commit, 0.5) - percentile(sync_idle, 0.5));
+    }
   }
   if (timeline) vigil::bench::print_timeline(vigil::bench::read_timeline(trace_file), door_times);
   return missed == 0 ? 0 : 1;

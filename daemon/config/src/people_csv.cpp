@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "csv.hpp"
+#include "siphash.hpp"
 #include "suggest.hpp"
 
 namespace vigil::config {
@@ -97,9 +98,15 @@ class Importer {
 
   // scan_people_csv with keep_places: each row's id key and bytes.
   void keep_places() { keep_places_ = true; }
+  // Each record's digest: in its place with keep_places, else in the result.
+  void digest_with(const RowDigestKey& key) { digest_start_.emplace(key); }
 
   void header(const CsvRecord& record) {
     header_place_ = {.key = 0, .offset = record.offset, .size = record.size};
+    if (digest_start_) {
+      header_place_.digest = digest(record);
+      result_.header_digest = header_place_.digest;
+    }
     std::fill(index_.begin(), index_.end(), -1);
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
       const std::string name = csv_lower(record.fields[i]);
@@ -163,8 +170,14 @@ class Importer {
     } else if (check_duplicates_) {
       person_lines_.emplace_back(id, line);  // duplicates: find_duplicates()
     }
+    const std::uint64_t row_digest = digest_start_ ? digest(record) : 0;
     if (keep_places_) {
-      places_.push_back({.key = person_id_key(id), .offset = record.offset, .size = record.size});
+      places_.push_back({.key = person_id_key(id),
+                         .offset = record.offset,
+                         .size = record.size,
+                         .digest = row_digest});
+    } else if (digest_start_) {
+      result_.row_digests.push_back(row_digest);
     }
     person.id = core::PersonId(id);
     person.name = field(kName);
@@ -370,6 +383,25 @@ class Importer {
     return out;
   }
 
+  // The fields as parsed, each after its length (4 bytes, little-endian),
+  // after their count: two records digest alike only if their fields do.
+  std::uint64_t digest(const CsvRecord& record) {
+    // One piece: SipHash takes whole 8-byte blocks fastest.
+    digest_bytes_.clear();
+    auto put_u32 = [&](std::size_t n) {
+      const char bytes[4] = {static_cast<char>(n & 0xff), static_cast<char>((n >> 8) & 0xff),
+                             static_cast<char>((n >> 16) & 0xff),
+                             static_cast<char>((n >> 24) & 0xff)};
+      digest_bytes_.append(bytes, 4);
+    };
+    put_u32(record.fields.size());
+    for (const auto& field : record.fields) {
+      put_u32(field.size());
+      digest_bytes_ += field;
+    }
+    return SipHasher(*digest_start_).update(digest_bytes_).finish();
+  }
+
   std::string file_;
   const core::Site* site_;
   core::TimeZone tz_;
@@ -385,6 +417,8 @@ class Importer {
   RowSink sink_;
   bool check_duplicates_ = true;
   bool keep_places_ = false;
+  std::optional<SipHasher> digest_start_;  // keyed, nothing given yet
+  std::string digest_bytes_;
   PeopleRowPlace header_place_;
   std::vector<PeopleRowPlace> places_;
   std::size_t rows_ = 0;
@@ -402,8 +436,9 @@ Diagnostic empty_file(const std::string& file_name) {
 }  // namespace
 
 Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::string& file_name,
-                                           const core::Site* site) {
+                                           const core::Site* site, const RowDigestKey* digest_key) {
   Importer importer(file_name, site);
+  if (digest_key != nullptr) importer.digest_with(*digest_key);
   CsvReader reader([&](const CsvRecord& record) { importer.record(record); });
   if (!reader.feed(text) || !reader.finish()) {
     return std::vector<Diagnostic>{{file_name, reader.error()->line, 0, reader.error()->message}};
@@ -427,6 +462,7 @@ Result<PeopleScan> scan_people_csv(const std::filesystem::path& path,
   if (!sink) sink = [](core::Person&&, core::Credential&&) {};
   Importer importer(file_name, options.site, std::move(sink), options.check_duplicates);
   if (options.keep_places) importer.keep_places();
+  if (options.row_digest_key) importer.digest_with(*options.row_digest_key);
   CsvReader reader([&](const CsvRecord& record) { importer.record(record); });
   std::string chunk(1 << 20, '\0');
   bool syntax_ok = true;

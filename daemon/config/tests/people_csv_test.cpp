@@ -1,8 +1,10 @@
 // People CSV import: all or nothing, every bad row named by line and field.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "csv.hpp"
 #include "vigil/config/load.hpp"
@@ -298,6 +300,66 @@ TEST(PeopleCsv, ARecordsPlaceIsItsOwnBytesInTheInput) {
                                         "p01,\"M\u00fcller, \"\"Anna\"\"\nline two\",12:1001",
                                         "p02, Ben ,12:1002", "p03,\"\",12:1003"}));
   }
+}
+
+// An import keeps each row's digest from its check pass and compares it with
+// the row read back by position (s27): the scan's digests and the text
+// parser's agree, and a row whose fields change gets another digest, even
+// when the change moves a comma (the fields' lengths are digested too).
+TEST(PeopleCsv, ARowsDigestIsTheSameInTheScanAndReadBackAndChangesWithItsFields) {
+  const std::string sheet = kHeader +
+                            "p01,\"M\u00fcller, Anna\",12:1001,,true,,\r\n"
+                            "p02,Ben,12:1002,,true,,\n"
+                            "p03,Cem,12:1003,,false,,\n";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("people-digest-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << sheet;
+  }
+  RowDigestKey key{};
+  key[3] = 7;
+  PeopleScanOptions options;
+  options.keep_places = true;
+  options.row_digest_key = key;
+  auto scan = scan_people_csv(path, options);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(scan.ok()) << to_string(scan.diagnostics());
+  const auto& places = scan.value().places;
+  ASSERT_EQ(places.size(), 3u);
+  // Read back as the import does: the header and the rows by their places.
+  auto read_back = [&](const std::string& text) {
+    std::string batch = text.substr(scan.value().header.offset, scan.value().header.size) + "\n";
+    for (const auto& place : places) batch += text.substr(place.offset, place.size) + "\n";
+    auto rows = parse_people_csv_text(batch, "people.csv", nullptr, &key);
+    EXPECT_TRUE(rows.ok()) << to_string(rows.diagnostics());
+    return rows.ok() ? rows.value() : PeopleImport{};
+  };
+  const auto same = read_back(sheet);
+  EXPECT_EQ(same.header_digest, scan.value().header.digest);
+  ASSERT_EQ(same.row_digests.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(same.row_digests[i], places[i].digest) << i;
+  EXPECT_NE(places[0].digest, places[1].digest);
+
+  // Ben becomes Bea: only his row's digest changes.
+  std::string changed = sheet;
+  changed.replace(changed.find("Ben"), 3, "Bea");
+  const auto bea = read_back(changed);
+  EXPECT_EQ(bea.row_digests[0], places[0].digest);
+  EXPECT_NE(bea.row_digests[1], places[1].digest);
+  EXPECT_EQ(bea.row_digests[2], places[2].digest);
+
+  // The same bytes with a field boundary moved (name Ab1 and card 2:1, or
+  // name Ab and card 12:1) are another row; another key, another digest.
+  const auto text_digest = [&](const std::string& row, const RowDigestKey& k) {
+    auto rows = parse_people_csv_text(kHeader + row, "people.csv", nullptr, &k);
+    EXPECT_TRUE(rows.ok()) << row;
+    return rows.ok() ? rows.value().row_digests.at(0) : 0;
+  };
+  EXPECT_NE(text_digest("p04,Ab1,2:1,,true,,\n", key), text_digest("p04,Ab,12:1,,true,,\n", key));
+  RowDigestKey other = key;
+  other[0] = 1;
+  EXPECT_NE(text_digest("p04,ab,12:1\n", key), text_digest("p04,ab,12:1\n", other));
 }
 
 // The reader reuses a record's strings for the next record: a short record

@@ -58,14 +58,16 @@ bool sort_into_id_order(std::vector<config::PeopleRowPlace>& places) {
 
 std::string read_in_id_order(const std::string& path, const config::PeopleRowPlace& header,
                              const std::vector<config::PeopleRowPlace>& places,
-                             const core::Site* rules, std::size_t batch_rows,
-                             const journal::RosterStream::Batch& batch) {
+                             const config::RowDigestKey& row_key, const core::Site* rules,
+                             std::size_t batch_rows, const journal::RosterStream::Batch& batch) {
   const ReadOnlyFile file(path);
   if (!file.ok()) return "unreadable";
   // A batch is the header and its rows, one a line, parsed as a sheet of
   // its own: the same rules and types as the front-to-back read. The rows
   // were checked in the file (line numbers there); a batch that no longer
-  // parses means the file changed, which the hash below would refuse too.
+  // parses means the file changed. So does a row whose digest is not the
+  // one the check pass kept: the whole file's hash below cannot see a
+  // change made after the check and undone before that hash.
   std::string text;
   for (std::size_t from = 0; from < places.size(); from += batch_rows) {
     text.clear();
@@ -76,8 +78,14 @@ std::string read_in_id_order(const std::string& path, const config::PeopleRowPla
       if (!file.read_at(places[i].offset, places[i].size, text)) return "unreadable";
       text += '\n';
     }
-    auto rows = config::parse_people_csv_text(text, path, rules);
+    auto rows = config::parse_people_csv_text(text, path, rules, &row_key);
     if (!rows || rows.value().people.size() != to - from) return "unreadable";
+    if (rows.value().header_digest != header.digest) return "unreadable";
+    const auto& digests = rows.value().row_digests;
+    if (digests.size() != to - from) return "unreadable";
+    for (std::size_t i = from; i < to; ++i) {
+      if (digests[i - from] != places[i].digest) return "unreadable";
+    }
     batch(rows.value().people, rows.value().credentials);
   }
   // The bytes hashed are read after the rows: a file changed since the

@@ -1,4 +1,5 @@
 #include <malloc.h>
+#include <openssl/rand.h>
 
 #include <fstream>
 #include <iostream>
@@ -52,6 +53,14 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
   std::vector<config::PeopleRowPlace> places;  // sorted by id; empty if the file already was
   file.name = std::filesystem::path(args.csv_path).filename().string();
   file.replace = args.replace;
+  // Each row's digest under a key of this import's own, kept by the check
+  // pass: a row read back by position (below) is proved to be the row
+  // checked and hashed, even if the file changed and changed back between.
+  config::RowDigestKey row_key{};
+  if (RAND_bytes(row_key.data(), static_cast<int>(row_key.size())) != 1) {
+    err << "vigilctl: OpenSSL: RAND_bytes failed; nothing imported\n";
+    return 1;
+  }
   {
     journal::Sha256Stream hash;
     auto checked = config::scan_people_csv(
@@ -59,7 +68,8 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
                         .check_duplicates = true,
                         .on_bytes = [&](std::string_view bytes) { hash.update(bytes); },
                         .on_row = {},
-                        .keep_places = true});
+                        .keep_places = true,
+                        .row_digest_key = row_key});
     if (!checked) {
       err << config::to_string(checked.diagnostics());
       err << args.csv_path << ": nothing imported (" << checked.diagnostics().size() << " problem"
@@ -84,7 +94,7 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
   file.phases = &phases;
   file.read = [&](const journal::RosterStream::Batch& batch) {
     if (!places.empty()) {
-      return read_in_id_order(args.csv_path, header, places, rules, kBatchRows, batch);
+      return read_in_id_order(args.csv_path, header, places, row_key, rules, kBatchRows, batch);
     }
     journal::Sha256Stream hash;
     std::vector<core::Person> people;
@@ -103,7 +113,9 @@ int person_import(const ImportArgs& args, std::ostream& out, std::ostream& err) 
                               people.push_back(std::move(person));
                               credentials.push_back(std::move(credential));
                               if (people.size() == kBatchRows) flush();
-                            }});
+                            },
+                        .keep_places = false,
+                        .row_digest_key = std::nullopt});
     // A file now unreadable or broken changed since the first read.
     if (!read) return std::string{"unreadable"};
     if (!people.empty()) flush();

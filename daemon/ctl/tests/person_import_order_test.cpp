@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../src/people_rows_in_order.hpp"
+#include "vigil/config/people_csv.hpp"
 #include "vigil/ctl/commands.hpp"
 #include "vigil/journal/people_store.hpp"
 
@@ -140,6 +142,70 @@ TEST_F(PersonImportOrder, AShuffledReplaceDeactivatesWhoeverItLeavesOut) {
   const std::string after = roster("roster");
   EXPECT_NE(after.find("p12 Roy, \"12\" 0"), std::string::npos) << after;
   EXPECT_NE(after.find("p22 Roy, \"22\" 1"), std::string::npos) << after;
+}
+
+}  // namespace
+}  // namespace vigil::ctl
+
+namespace vigil::ctl {
+namespace {
+
+// A shuffled file is read back row by row after its check pass, then hashed
+// whole. A row changed after the check and changed back before that hash
+// left the hash as checked while the changed row was applied (the gap s25
+// left open). Each row's keyed digest from the check pass now refuses it,
+// and the changed row is never handed to the roster.
+TEST_F(PersonImportOrder, ARowChangedAfterTheCheckAndChangedBackIsRefusedAndNeverApplied) {
+  const fs::path csv = dir_ / "moving.csv";
+  const auto write = [&](const std::vector<std::string>& lines) {
+    std::ofstream file(csv, std::ios::binary | std::ios::trunc);
+    file << "\xEF\xBB\xBF" << kShuffleHeader;
+    for (const auto& line : lines) file << line;
+  };
+  const auto rows = shuffled_rows(sheet_rows());
+  write(rows);
+  config::RowDigestKey key{};
+  key[0] = 42;
+  journal::Sha256Stream hash;
+  config::PeopleScanOptions options;
+  options.on_bytes = [&](std::string_view bytes) { hash.update(bytes); };
+  options.keep_places = true;
+  options.row_digest_key = key;
+  auto scan = config::scan_people_csv(csv, options);
+  ASSERT_TRUE(scan.ok()) << config::to_string(scan.diagnostics());
+  const std::string checked = hash.hex();
+  auto places = scan.value().places;
+  ASSERT_TRUE(sort_into_id_order(places));
+
+  // After the check: p02's name changes, same length, so every place holds.
+  auto changed = rows;
+  for (auto& line : changed) {
+    if (line.starts_with("p02,")) line.replace(line.find("Roy"), 3, "Rex");
+  }
+  write(changed);
+  std::vector<std::string> applied;
+  const auto read = read_in_id_order(
+      csv.string(), scan.value().header, places, key, nullptr, 5,
+      [&](std::span<const core::Person> people, std::span<const core::Credential>) {
+        for (const auto& person : people) applied.push_back(person.name);
+        write(rows);  // ...and back, before the whole file is hashed
+      });
+  EXPECT_NE(read, checked) << "a changed row was applied under the checked file's hash";
+  EXPECT_TRUE(std::none_of(applied.begin(), applied.end(), [](const std::string& name) {
+    return name.starts_with("Rex");
+  })) << "the changed row reached the roster";
+
+  // The same read of the unchanged file hands over every row and gives the
+  // hash the check pass took (so the refusal above is the digest's doing).
+  write(rows);
+  applied.clear();
+  EXPECT_EQ(read_in_id_order(
+                csv.string(), scan.value().header, places, key, nullptr, 5,
+                [&](std::span<const core::Person> people, std::span<const core::Credential>) {
+                  for (const auto& person : people) applied.push_back(person.name);
+                }),
+            checked);
+  EXPECT_EQ(applied.size(), rows.size());
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 // leaver's card alive.
 #pragma once
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -20,12 +22,20 @@
 
 namespace vigil::config {
 
+// A random key for the rows' digests (SipHash-2-4), made afresh for each
+// import: without it nobody can write a row with the digest of another.
+using RowDigestKey = std::array<std::uint8_t, 16>;
+
 struct PeopleImport {
   std::vector<core::Person> people;
   std::vector<core::Credential> credentials;  // one per person, in file order
   // The header has a clearance column: the file sets clearances (an empty
   // cell removes one). Without it, stored clearances stay.
   bool sets_clearance = false;
+  // With a digest key: the header's digest and each row's, in order (the
+  // digest covers the record's fields as parsed, each with its length).
+  std::uint64_t header_digest = 0;
+  std::vector<std::uint64_t> row_digests;
 };
 
 // Validity dates are whole days in UTC: valid_from starts at 00:00 of its day,
@@ -36,9 +46,11 @@ Result<PeopleImport> parse_people_csv(const std::filesystem::path& path);
 // days are read in the site's time zone.
 Result<PeopleImport> parse_people_csv(const std::filesystem::path& path, const core::Site& site);
 
-// Text already in memory; `file_name` names it in diagnostics. `site` may be null.
+// Text already in memory; `file_name` names it in diagnostics. `site` may be
+// null; with `digest_key`, the result also has the header's and rows' digests.
 Result<PeopleImport> parse_people_csv_text(std::string_view text, const std::string& file_name,
-                                           const core::Site* site);
+                                           const core::Site* site,
+                                           const RowDigestKey* digest_key = nullptr);
 
 core::PeopleDirectory make_directory(const PeopleImport& import);
 
@@ -58,15 +70,21 @@ struct PeopleScanOptions {
   // Keep each row's place (PeopleScan::places), so the rows can be read
   // again in person-id order (vigilctl person import, s25-import).
   bool keep_places = false;
+  // With keep_places: each place (and the header's) also keeps the digest
+  // of its fields under this key, so a row read back by position can be
+  // proved to be the row this pass checked (the file may change between).
+  std::optional<RowDigestKey> row_digest_key;
 };
 // A row's bytes in the file, and its person id's first eight bytes as a
 // big-endian number (person_id_key): sorting places by (key, offset) puts
 // the rows in person-id order as far as the first eight bytes tell, and in
-// file order among ids that share them. 24 bytes a row.
+// file order among ids that share them. `digest`: the fields' digest under
+// PeopleScanOptions::row_digest_key (0 without one). 32 bytes a row.
 struct PeopleRowPlace {
   std::uint64_t key = 0;
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
+  std::uint64_t digest = 0;
   auto operator<=>(const PeopleRowPlace&) const = default;
 };
 std::uint64_t person_id_key(std::string_view id);
