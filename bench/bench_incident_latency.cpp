@@ -329,9 +329,10 @@ int main(int argc, char** argv) {
         "the forced door is %.2fx the floor\n",
         floor, floor / percentile(cold_hop_us, 0.5), percentile(incident_us, 0.5) / floor);
     if (!sync_idle.empty()) {
-      std::printf("the bare commit less the fdatasync 100 ms apart (SQLite's own part, medians): "
-                  "%.0f us\n",
-                  percentile(floor_commit, 0.5) - percentile(sync_idle, 0.5));
+      std::printf(
+          "the bare commit less the fdatasync 100 ms apart (SQLite's own part, medians): "
+          "%.0f us\n",
+          percentile(floor_commit, 0.5) - percentile(sync_idle, 0.5));
     }
   }
   if (timeline) vigil::bench::print_timeline(vigil::bench::read_timeline(trace_file), door_times);
