@@ -17,9 +17,11 @@ void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
   }
   fire_hold_ = false;
   if (safe_) {
-    // Stopping: the safe state applies now the fire no longer holds it.
-    command(false, door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release,
-            std::nullopt, "fire_reset", true, out);
+    // Stopping: the safe state applies now the fire no longer holds it,
+    // and the door is no longer released for a passage (a close must not
+    // schedule a relock: DoorModel found a fail-safe door locked that way).
+    unlocked_ = false;
+    command(false, safe_action(), std::nullopt, "fire_reset", true, out);
     return;
   }
   leave_hold("fire_reset", now, out);

@@ -83,6 +83,13 @@ void DoorStateMachine::relock(const char* cause, Effects& out) {
   if (fire_hold_ || schedule_hold_) return;  // life safety, then the schedule, hold it
   const bool was_unlocked = unlocked_;
   unlocked_ = false;
+  if (safe_) {
+    // Stopping: the safe state stands. A close or a pulse's end re-asserts
+    // it (de-energised), never energises a fail-safe door's maglock.
+    if (was_unlocked || lock_suspect_)
+      command(false, safe_action(), std::nullopt, cause, false, out);
+    return;
+  }
   if (was_unlocked || lock_suspect_)
     command(locked_value(), LockAction::relock, std::nullopt, cause, false, out);
 }
@@ -97,13 +104,21 @@ void DoorStateMachine::end_unlock(const char* cause, Effects& out) {
   relock(cause, out);
 }
 
-void DoorStateMachine::start(Moment, Effects& out) {
+void DoorStateMachine::start(Moment now, Effects& out) {
   safe_ = false;
   schedule_hold_ = false;
   unlocked_ = false;
   unlock_until_.reset();
   relock_at_.reset();
   pending_entry_.reset();
+  if (fire_hold_) {
+    // A fire still holds the door: a start must not lock an escape route
+    // (vigild starts its doors before it reads any fire input, so only a
+    // start after a safe state reaches this; DoorModel found it).
+    enter_hold(now, out);
+    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    return;
+  }
   // After a crash nothing says which grants were in flight: lock every door,
   // with a write even if we believe it is locked already.
   command(locked_value(), LockAction::relock, std::nullopt, "start", true, out);
@@ -122,9 +137,7 @@ void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out
     return;
   }
   // De-energised: a fail-secure strike locks, a fail-safe maglock releases.
-  const LockAction action =
-      door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release;
-  command(false, action, std::nullopt, cause, true, out);
+  command(false, safe_action(), std::nullopt, cause, true, out);
 }
 
 void DoorStateMachine::journal_confirmed(const PendingWrite& write, Moment at, Effects& out) const {

@@ -197,5 +197,49 @@ TEST(DoorLock, FailSafeDoorInSafeStateOpensWithoutAlarm) {
   EXPECT_EQ(h.count(EventKind::door_opened), 1u);
 }
 
+// Found by DoorModel (s27): a fire hold and its end while the daemon stops
+// used to leave the door marked released for passage, so its next close scheduled a
+// relock, which for a fail-safe door energises the maglock: locked in the
+// safe state, which for that door is released.
+TEST(DoorLock, AFireResetDuringTheStopLeavesAFailSafeDoorReleasedWhenItCloses) {
+  const Site site = site_with(FailMode::safe);
+  DoorStateMachine door(site.doors.front());
+  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
+  Effects out;
+  door.start(at(0s), out);
+  door.safe_state("sigterm", at(1s), out);
+  door.fire_hold(true, at(2s), out);  // the alarm panel trips while vigild stops
+  door.fire_hold(false, at(3s), out);
+  ASSERT_FALSE(out.outputs.empty());
+  EXPECT_FALSE(out.outputs.back().value) << "the safe state: de-energised";
+  const std::size_t before = out.outputs.size();
+  door.contact(true, at(4s), false, out);
+  door.contact(false, at(5s), false, out);
+  door.advance(at(60s), out);
+  for (std::size_t i = before; i < out.outputs.size(); ++i) {
+    EXPECT_FALSE(out.outputs[i].value) << "the maglock energised in the safe state";
+  }
+}
+
+// A start while a fire holds the door keeps it released (vigild starts its
+// doors before it reads fire inputs; the machine must not rely on that).
+TEST(DoorLock, AStartDuringAFireHoldKeepsTheDoorReleased) {
+  for (const FailMode mode : {FailMode::secure, FailMode::safe}) {
+    SCOPED_TRACE(to_string(mode));
+    const Site site = site_with(mode);
+    DoorStateMachine door(site.doors.front());
+    const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
+    Effects out;
+    door.start(at(0s), out);
+    door.fire_hold(true, at(1s), out);
+    door.safe_state("sigterm", at(2s), out);
+    door.start(at(3s), out);
+    ASSERT_FALSE(out.outputs.empty());
+    EXPECT_EQ(out.outputs.back().value, mode == FailMode::secure) << "released for the fire";
+    EXPECT_TRUE(door.unlocked());
+    EXPECT_TRUE(door.fire_held());
+  }
+}
+
 }  // namespace
 }  // namespace vigil::core

@@ -120,6 +120,11 @@ class DoorStateMachine {
   Event make(EventKind kind, Moment at) const;
   bool unlock_value() const { return door_->fail_mode == FailMode::secure; }
   bool locked_value() const { return !unlock_value(); }
+  // What de-energising the lock (the safe state) is: a fail-secure strike
+  // locks, a fail-safe maglock releases.
+  LockAction safe_action() const {
+    return door_->fail_mode == FailMode::secure ? LockAction::relock : LockAction::release;
+  }
   // door_lock.cpp
   void command(bool value, LockAction action, std::optional<PersonId> person, std::string cause,
                bool force, Effects& out);
