@@ -132,7 +132,9 @@ void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out
   relock_at_.reset();
   pending_entry_.reset();
   if (fire_hold_) {
-    // A stop during a fire must not lock an escape route: stay released.
+    // A stop during a fire must not lock an escape route: stay released,
+    // and an opening is people leaving, not a forced door (DoorModel).
+    unlocked_ = true;
     command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
     return;
   }
@@ -215,12 +217,17 @@ void DoorStateMachine::late_result(const OutputResult& r, Effects& out) {
   lock_suspect_ = false;
   journal_confirmed(*answered_, {r.time, r.mono}, out);
   set_attr(out.events.back().attrs, "late", true);
+  if (answered_->action != LockAction::unlock || unlocked_) return;
+  if (fire_hold_ || schedule_hold_) {
+    // A hold wants the door released and now it is: openings are passages
+    // again, not forced doors (DoorModel: an open schedule's unlock that
+    // held late left every opening of the window alarmed).
+    unlocked_ = true;
+    return;
+  }
   // A late unlock has no grant behind it any more (the failure spent it):
   // the door is released for nobody, so it locks again at once.
-  if (answered_->action == LockAction::unlock && !unlocked_ && !fire_hold_ && !schedule_hold_ &&
-      !safe_) {
-    command(locked_value(), LockAction::relock, std::nullopt, "late_unlock", true, out);
-  }
+  if (!safe_) command(locked_value(), LockAction::relock, std::nullopt, "late_unlock", true, out);
 }
 
 void DoorStateMachine::superseded_result(const OutputResult& r, Effects& out) {

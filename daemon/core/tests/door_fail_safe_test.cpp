@@ -241,5 +241,52 @@ TEST(DoorLock, AStartDuringAFireHoldKeepsTheDoorReleased) {
   }
 }
 
+// Found by DoorModel (s27): a stop during a fire kept the door released but
+// no longer counted it released for passage, so everyone leaving through it
+// raised door_forced.
+TEST(DoorLock, AStopDuringAFireKeepsOpeningsFromBeingForced) {
+  const Site site = site_with(FailMode::secure);
+  DoorStateMachine door(site.doors.front());
+  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
+  Effects out;
+  door.start(at(0s), out);
+  door.fire_hold(true, at(1s), out);
+  door.safe_state("sigterm", at(2s), out);
+  out.events.clear();
+  door.contact(true, at(3s), false, out);
+  door.advance(at(4s), out);
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0].kind, EventKind::door_opened);
+  EXPECT_FALSE(door.forced());
+}
+
+// Found by DoorModel (s27): an open schedule's unlock that failed, then held
+// on the driver's retry, left the door released on the hardware but not in
+// the machine's view, so every opening of the window was a forced door.
+TEST(DoorLock, AScheduleUnlockThatHoldsLateMakesOpeningsPassagesAgain) {
+  const Site site = site_with(FailMode::secure);
+  DoorStateMachine door(site.doors.front());
+  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
+  const auto answer = [&](const SetOutput& w, bool ok, Duration d, Effects& out) {
+    door.output_result(
+        {w.point, w.write_id, w.value, ok, ok ? "" : "timeout", at(d).wall, at(d).mono}, out);
+  };
+  Effects out;
+  door.start(at(0s), out);
+  answer(out.outputs.back(), true, 10ms, out);
+  door.schedule_hold(true, "schedule_end", at(1s), out);
+  const SetOutput unlock = out.outputs.back();
+  ASSERT_TRUE(unlock.value);
+  answer(unlock, false, 1100ms, out);  // the module did not answer
+  answer(unlock, true, 5s, out);       // the driver's retry held
+  EXPECT_TRUE(door.unlocked());
+  out.events.clear();
+  door.contact(true, at(6s), false, out);
+  door.advance(at(7s), out);
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0].kind, EventKind::door_opened);
+  EXPECT_FALSE(door.forced());
+}
+
 }  // namespace
 }  // namespace vigil::core

@@ -276,6 +276,10 @@ class DoorModel {
     if (coil_ != expected) {
       fail(std::string("settled with the coil ") + (coil_ ? "energised" : "de-energised") +
            ", the door's state wants it " + (expected ? "energised" : "de-energised"));
+    } else if (machine_.unlocked() != released) {
+      fail(std::string("settled with the door ") +
+           (machine_.unlocked() ? "released for a passage" : "locked") + " in its own view, " +
+           (released ? "but a hold releases it" : "with no hold, grant or pulse left"));
     } else if (machine_.lock_suspect()) {
       fail("settled with every write confirmed, and the lock still suspect");
     } else if (machine_.output_pending()) {
