@@ -5,7 +5,8 @@
 // write as the real drivers may (in order; a superseded write dropped
 // unanswered; a failure; a failed write that its background retry applies
 // late; a module restart whose re-apply fails). After every step and at
-// the end it checks what a guard and an inspector rely on:
+// the end it checks what a guard and an inspector rely on (and that an
+// answer under an id the door never wrote changes nothing):
 //   - a lock event (door_unlocked, door_released, door_relocked) is only
 //     journalled when the driver confirmed a write, and it names what that
 //     write put on the coil; output_failed only when a write failed;
@@ -30,7 +31,8 @@ namespace vigil::core::testing {
 
 class DoorModel {
  public:
-  // The first byte picks the door's kind (fail-secure or fail-safe, REX or not).
+  // The first byte picks the door's kind (fail-secure or fail-safe, REX or
+  // not) and its timings.
   explicit DoorModel(std::uint8_t kind) : door_(make_door(kind)), machine_(door_) {
     Effects out;
     machine_.start(now(), out);
@@ -61,6 +63,16 @@ class DoorModel {
     d.contact = PointRef{DeviceId("io1"), PointKind::discrete_input, 0};
     if ((kind & 2) != 0) d.rex = PointRef{DeviceId("io1"), PointKind::discrete_input, 3};
     d.fail_mode = (kind & 1) != 0 ? FailMode::safe : FailMode::secure;
+    // Timings from the other bits: no debounce or the longest, a short or
+    // the default pulse, no relock delay or a long one, a short held-open time.
+    using std::chrono::milliseconds;
+    d.contact_debounce = (kind & 4) != 0 ? milliseconds(0) : milliseconds(20);
+    d.rex_debounce = (kind & 4) != 0 ? milliseconds(300) : milliseconds(50);
+    d.unlock_time = (kind & 8) != 0 ? milliseconds(300) : milliseconds(5000);
+    d.relock_delay =
+        (kind & 16) != 0 ? milliseconds(0) : milliseconds((kind & 32) != 0 ? 3000 : 500);
+    d.held_open_time = (kind & 64) != 0 ? milliseconds(1000) : milliseconds(30000);
+    d.rex_stuck_time = (kind & 128) != 0 ? milliseconds(2000) : milliseconds(30000);
     return d;
   }
   bool unlock_value() const { return door_.fail_mode == FailMode::secure; }
@@ -75,7 +87,7 @@ class DoorModel {
     Effects out;
     Step kind = Step::other;
     const Moment at = now();
-    switch (op % 18) {
+    switch (op % 19) {
       case 0:
         if (!safe_) {
           machine_.grant(PersonId("alice"), ZoneId("lobby"), ReaderId("lobby-in"), at, out);
@@ -84,15 +96,15 @@ class DoorModel {
         break;
       case 1:
       case 2:
-        machine_.contact(op % 18 == 1, at, (arg & 1) != 0, out);
-        note(std::string("contact ") + (op % 18 == 1 ? "open" : "closed") +
+        machine_.contact(op % 19 == 1, at, (arg & 1) != 0, out);
+        note(std::string("contact ") + (op % 19 == 1 ? "open" : "closed") +
              ((arg & 1) != 0 ? " (initial)" : ""));
         break;
       case 3:
       case 4:
         if (door_.rex) {
-          machine_.rex(op % 18 == 3, at, (arg & 1) != 0, out);
-          note(std::string("rex ") + (op % 18 == 3 ? "pressed" : "released") +
+          machine_.rex(op % 19 == 3, at, (arg & 1) != 0, out);
+          note(std::string("rex ") + (op % 19 == 3 ? "pressed" : "released") +
                ((arg & 1) != 0 ? " (initial)" : ""));
         }
         break;
@@ -163,6 +175,17 @@ class DoorModel {
         machine_.start(at, out);
         note("start");
         break;
+      case 18: {
+        // An answer under an id this door never wrote (another point's, a
+        // stale one): ignored, nothing journalled.
+        const std::uint64_t id = 1'000'000 + arg;
+        note("driver answers unknown write " + std::to_string(id));
+        machine_.output_result(OutputResult{door_.lock, id, (arg & 1) != 0, (arg & 2) != 0,
+                                            "timeout", at.wall, at.mono},
+                               out);
+        if (!out.events.empty() || !out.outputs.empty()) fail("an unknown write id was acted on");
+        break;
+      }
     }
     take(out, kind);
   }
