@@ -4,6 +4,7 @@
 // the coil ends in the state the door must be in, vouched for. The same
 // model runs under libFuzzer (tests/fuzz/fuzz_door_answers.cpp).
 #include "door_model.hpp"
+#include "site_model.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,23 @@ TEST(DoorModel, RandomStepsKeepTheJournalTrueAndTheLockWhereTheDoorWantsIt) {
     const std::size_t steps = 20 + random() % 200;
     for (std::size_t i = 0; i < 2 * steps; ++i) bytes.push_back(static_cast<char>(random()));
     testing::DoorModel model(static_cast<std::uint8_t>(sequence));
+    ASSERT_TRUE(model.run(bytes)) << "sequence " << sequence << ": " << model.failure();
+  }
+}
+
+}  // namespace
+}  // namespace vigil::core
+
+namespace vigil::core {
+namespace {
+
+TEST(SiteModel, RandomStepsOnTheWholeControllerKeepEveryDoorTrueAndSafe) {
+  std::mt19937 random(20261202);
+  for (int sequence = 0; sequence < 1500; ++sequence) {
+    std::string bytes;
+    const std::size_t steps = 20 + random() % 200;
+    for (std::size_t i = 0; i < 2 * steps; ++i) bytes.push_back(static_cast<char>(random()));
+    testing::SiteModel model(static_cast<std::uint8_t>(sequence));
     ASSERT_TRUE(model.run(bytes)) << "sequence " << sequence << ": " << model.failure();
   }
 }
