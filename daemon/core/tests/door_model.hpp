@@ -15,7 +15,10 @@
 //     open schedule; de-energised in the safe state), the machine vouches
 //     for it (no suspect lock, nothing pending), and the journal's last
 //     lock event agrees with the coil.
-// Used by DoorModel.* (random byte strings) and fuzz_door_answers.
+// Used by DoorModel.* (random byte strings) and fuzz_door_answers. What it
+// assumes of a driver (answers in request order, each id with its own
+// value) is checked on the real Modbus driver by
+// ModbusIoWrites.RandomRequestsAndFaultsAnswerInRequestOrderAndEndWithTheLastHeld.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
+#include <random>
 #include <vector>
 
 #include "recorder.hpp"
@@ -205,6 +207,75 @@ TEST(ModbusIoWrites, LevelsReadAtEachConnectAreInitialAndLaterChangesAreNot) {
   for (std::size_t i = 9; i < 17; ++i) EXPECT_TRUE(inputs[i].initial) << "report " << i;
   EXPECT_TRUE(inputs[9 + 2].value);  // still pressed: a state, not a fresh press
   EXPECT_TRUE(inputs[9 + 5].value);
+}
+
+// What the door state machine assumes of a driver (daemon/core/tests/
+// door_model.hpp), checked on the real driver and the libmodbus server
+// under a random mix of requests, refusals, silences and server restarts:
+// one coil's answers come in request order (an id may be answered again:
+// a failure retried until it holds, a re-apply after a restart that
+// failed), each with its own request's value, and once the module is well
+// the last request holds and is the last answer.
+TEST(ModbusIoWrites, RandomRequestsAndFaultsAnswerInRequestOrderAndEndWithTheLastHeld) {
+  ModbusIoServer server;
+  Recorder recorder;
+  ModbusIoModule module(fast_tcp_options(server.port()), recorder.callbacks());
+  ASSERT_TRUE(recorder.wait_inputs(8));
+  std::mt19937 random(27);
+  std::map<std::uint64_t, bool> requested;
+  std::uint64_t id = 0;
+  bool value = false;
+  const auto answered_at_least = [&](std::uint64_t wanted) {
+    return eventually([&] {
+      for (const auto& r : recorder.outputs()) {
+        if (r.write_id >= wanted) return true;
+      }
+      return false;
+    });
+  };
+  for (int step = 0; step < 60; ++step) {
+    switch (random() % 8) {
+      case 0:
+        server.set_coil_write_fault(CoilWriteFault::exception);
+        break;
+      case 1:
+        server.set_coil_write_fault(random() % 4 == 0 ? CoilWriteFault::no_answer
+                                                      : CoilWriteFault::none);
+        break;
+      case 2:
+        server.stop();  // relays released; the driver re-applies on reconnect
+        server.start();
+        break;
+      default:
+        value = random() % 2 == 1;
+        requested[++id] = value;
+        module.set_coil(3, value, id);
+        if (random() % 2 == 0) {
+          ASSERT_TRUE(answered_at_least(id)) << "write " << id;
+        }
+        break;
+    }
+  }
+  server.set_coil_write_fault(CoilWriteFault::none);
+  ASSERT_GT(id, 0u);
+  ASSERT_TRUE(eventually([&] {
+    const auto outputs = recorder.outputs();
+    return !outputs.empty() && outputs.back().write_id == id && outputs.back().ok &&
+           server.coil(3) == value;
+  })) << "the last request ("
+      << id << ") never held";
+
+  std::uint64_t previous = 0;
+  for (const auto& r : recorder.outputs()) {
+    ASSERT_EQ(r.index, 3);
+    EXPECT_GE(r.write_id, previous) << "answered out of request order";
+    previous = r.write_id;
+    ASSERT_TRUE(requested.count(r.write_id)) << "an id never requested: " << r.write_id;
+    EXPECT_EQ(r.value, requested[r.write_id]) << "write " << r.write_id;
+    if (!r.ok) {
+      EXPECT_FALSE(r.detail.empty()) << "a failure without its reason";
+    }
+  }
 }
 
 }  // namespace
