@@ -2,6 +2,9 @@
 // pair (SimDoorBoard), with the board's faults injected on the line.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "driver_rig.hpp"
 #include "vigil/testing/temp_dir.hpp"
 
@@ -271,6 +274,72 @@ TEST(BoardDriver, TheOfflineCursorSurvivesAGatewayRestart) {
   BoardDriver restarted(io, o, {});
   EXPECT_EQ(restarted.cursor().session(), session);
   EXPECT_EQ(restarted.cursor().last_seq(), 3u);
+}
+
+// What the door state machine assumes of a driver (daemon/core/tests/
+// door_model.hpp), on the board driver and the firmware core over the pty:
+// random commands for the strike with ids, the line cut and restored, bits
+// flipped on it. One relay's answers come in request order, each with its
+// own request's value; a failure says why and its write is never applied
+// late; once the line is well the last command is answered ok and held.
+TEST(BoardDriver, RandomCommandsCutsAndDamageAnswerInRequestOrderAndEndWithTheLastHeld) {
+  DriverRig rig;
+  ASSERT_TRUE(rig.up_and_cached());
+  std::mt19937 random(27);
+  std::map<std::uint64_t, bool> requested;
+  std::uint64_t id = 0;
+  bool value = false;
+  bool cut = false;
+  for (int step = 0; step < 30; ++step) {
+    switch (random() % 8) {
+      case 0:
+        cut = !cut;
+        rig.board.cut(cut);
+        break;
+      case 1:
+        rig.board.flip_bits(1);
+        break;
+      default: {
+        value = random() % 2 == 1;
+        requested[++id] = value;
+        rig.driver->set_output(0, value, id);
+        // Waits for its answer now and then, while the line is up (a write
+        // during a cut fails only after the output timeout).
+        if (!cut && random() % 2 == 0) {
+          const std::uint64_t wanted = id;
+          ASSERT_TRUE(rig.run_until([&] {
+            for (const auto& r : rig.all<core::OutputResult>()) {
+              if (r.write_id >= wanted) return true;
+            }
+            return false;
+          })) << "write "
+              << id;
+        }
+        break;
+      }
+    }
+  }
+  rig.board.cut(false);
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->link_up(); }));
+  requested[++id] = value;
+  rig.driver->set_output(0, value, id);
+  ASSERT_TRUE(rig.run_until([&] {
+    const auto results = rig.all<core::OutputResult>();
+    return !results.empty() && results.back().write_id == id;
+  }));
+  const auto results = rig.all<core::OutputResult>();
+  EXPECT_TRUE(results.back().ok) << results.back().error;
+  EXPECT_EQ(rig.board.relay(0), value);
+  std::uint64_t previous = 0;
+  for (const auto& r : results) {
+    EXPECT_GE(r.write_id, previous) << "answered out of request order";
+    previous = r.write_id;
+    ASSERT_TRUE(requested.count(r.write_id)) << "an id never requested: " << r.write_id;
+    EXPECT_EQ(r.value, requested[r.write_id]) << "write " << r.write_id;
+    if (!r.ok) {
+      EXPECT_FALSE(r.error.empty()) << "a failure without its reason";
+    }
+  }
 }
 
 }  // namespace
