@@ -197,27 +197,48 @@ TEST(DoorLock, FailSafeDoorInSafeStateOpensWithoutAlarm) {
   EXPECT_EQ(h.count(EventKind::door_opened), 1u);
 }
 
-// Found by DoorModel (s27): a fire hold and its end while the daemon stops
-// used to leave the door marked released for passage, so its next close scheduled a
-// relock, which for a fail-safe door energises the maglock: locked in the
-// safe state, which for that door is released.
-TEST(DoorLock, AFireResetDuringTheStopLeavesAFailSafeDoorReleasedWhenItCloses) {
-  const Site site = site_with(FailMode::safe);
-  DoorStateMachine door(site.doors.front());
-  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
+// One door's machine on its own (no Controller), its writes and events in
+// `out`, on a clock of its own.
+struct LoneDoor {
+  explicit LoneDoor(FailMode mode) : site(site_with(mode)), door(site.doors.front()) {
+    door.start(at(0s), out);
+  }
+  static Moment at(Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; }
+  // The driver's answer to `w` at `d`.
+  void answer(const SetOutput& w, bool ok, Duration d) {
+    door.output_result(
+        {w.point, w.write_id, w.value, ok, ok ? "" : "timeout", at(d).wall, at(d).mono}, out);
+  }
+  // Only a door_opened, and no forced door, for an opening at `d`.
+  void expect_a_passage_at(Duration d) {
+    out.events.clear();
+    door.contact(true, at(d), false, out);
+    door.advance(at(d + 1s), out);
+    ASSERT_EQ(out.events.size(), 1u);
+    EXPECT_EQ(out.events[0].kind, EventKind::door_opened);
+    EXPECT_FALSE(door.forced());
+  }
+  Site site;
+  DoorStateMachine door;
   Effects out;
-  door.start(at(0s), out);
-  door.safe_state("sigterm", at(1s), out);
-  door.fire_hold(true, at(2s), out);  // the alarm panel trips while vigild stops
-  door.fire_hold(false, at(3s), out);
-  ASSERT_FALSE(out.outputs.empty());
-  EXPECT_FALSE(out.outputs.back().value) << "the safe state: de-energised";
-  const std::size_t before = out.outputs.size();
-  door.contact(true, at(4s), false, out);
-  door.contact(false, at(5s), false, out);
-  door.advance(at(60s), out);
-  for (std::size_t i = before; i < out.outputs.size(); ++i) {
-    EXPECT_FALSE(out.outputs[i].value) << "the maglock energised in the safe state";
+};
+
+// Found by DoorModel (s27): a fire hold and its end while the daemon stops
+// used to leave the door marked released for passage, so its next close
+// scheduled a relock, which for a fail-safe door energises the maglock:
+// locked in the safe state, which for that door is released.
+TEST(DoorLock, AFireResetDuringTheStopLeavesAFailSafeDoorReleasedWhenItCloses) {
+  LoneDoor d(FailMode::safe);
+  d.door.safe_state("sigterm", d.at(1s), d.out);
+  d.door.fire_hold(true, d.at(2s), d.out);  // the alarm panel trips while vigild stops
+  d.door.fire_hold(false, d.at(3s), d.out);
+  EXPECT_FALSE(d.out.outputs.back().value) << "the safe state: de-energised";
+  const std::size_t before = d.out.outputs.size();
+  d.door.contact(true, d.at(4s), false, d.out);
+  d.door.contact(false, d.at(5s), false, d.out);
+  d.door.advance(d.at(60s), d.out);
+  for (std::size_t i = before; i < d.out.outputs.size(); ++i) {
+    EXPECT_FALSE(d.out.outputs[i].value) << "the maglock energised in the safe state";
   }
 }
 
@@ -226,18 +247,13 @@ TEST(DoorLock, AFireResetDuringTheStopLeavesAFailSafeDoorReleasedWhenItCloses) {
 TEST(DoorLock, AStartDuringAFireHoldKeepsTheDoorReleased) {
   for (const FailMode mode : {FailMode::secure, FailMode::safe}) {
     SCOPED_TRACE(to_string(mode));
-    const Site site = site_with(mode);
-    DoorStateMachine door(site.doors.front());
-    const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
-    Effects out;
-    door.start(at(0s), out);
-    door.fire_hold(true, at(1s), out);
-    door.safe_state("sigterm", at(2s), out);
-    door.start(at(3s), out);
-    ASSERT_FALSE(out.outputs.empty());
-    EXPECT_EQ(out.outputs.back().value, mode == FailMode::secure) << "released for the fire";
-    EXPECT_TRUE(door.unlocked());
-    EXPECT_TRUE(door.fire_held());
+    LoneDoor d(mode);
+    d.door.fire_hold(true, d.at(1s), d.out);
+    d.door.safe_state("sigterm", d.at(2s), d.out);
+    d.door.start(d.at(3s), d.out);
+    EXPECT_EQ(d.out.outputs.back().value, mode == FailMode::secure) << "released for the fire";
+    EXPECT_TRUE(d.door.unlocked());
+    EXPECT_TRUE(d.door.fire_held());
   }
 }
 
@@ -245,47 +261,25 @@ TEST(DoorLock, AStartDuringAFireHoldKeepsTheDoorReleased) {
 // no longer counted it released for passage, so everyone leaving through it
 // raised door_forced.
 TEST(DoorLock, AStopDuringAFireKeepsOpeningsFromBeingForced) {
-  const Site site = site_with(FailMode::secure);
-  DoorStateMachine door(site.doors.front());
-  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
-  Effects out;
-  door.start(at(0s), out);
-  door.fire_hold(true, at(1s), out);
-  door.safe_state("sigterm", at(2s), out);
-  out.events.clear();
-  door.contact(true, at(3s), false, out);
-  door.advance(at(4s), out);
-  ASSERT_EQ(out.events.size(), 1u);
-  EXPECT_EQ(out.events[0].kind, EventKind::door_opened);
-  EXPECT_FALSE(door.forced());
+  LoneDoor d(FailMode::secure);
+  d.door.fire_hold(true, d.at(1s), d.out);
+  d.door.safe_state("sigterm", d.at(2s), d.out);
+  d.expect_a_passage_at(3s);
 }
 
 // Found by DoorModel (s27): an open schedule's unlock that failed, then held
 // on the driver's retry, left the door released on the hardware but not in
 // the machine's view, so every opening of the window was a forced door.
 TEST(DoorLock, AScheduleUnlockThatHoldsLateMakesOpeningsPassagesAgain) {
-  const Site site = site_with(FailMode::secure);
-  DoorStateMachine door(site.doors.front());
-  const auto at = [](Duration d) { return Moment{TimePoint{} + 1000h + d, MonoTime{} + d}; };
-  const auto answer = [&](const SetOutput& w, bool ok, Duration d, Effects& out) {
-    door.output_result(
-        {w.point, w.write_id, w.value, ok, ok ? "" : "timeout", at(d).wall, at(d).mono}, out);
-  };
-  Effects out;
-  door.start(at(0s), out);
-  answer(out.outputs.back(), true, 10ms, out);
-  door.schedule_hold(true, "schedule_end", at(1s), out);
-  const SetOutput unlock = out.outputs.back();
+  LoneDoor d(FailMode::secure);
+  d.answer(d.out.outputs.back(), true, 10ms);
+  d.door.schedule_hold(true, "schedule_end", d.at(1s), d.out);
+  const SetOutput unlock = d.out.outputs.back();
   ASSERT_TRUE(unlock.value);
-  answer(unlock, false, 1100ms, out);  // the module did not answer
-  answer(unlock, true, 5s, out);       // the driver's retry held
-  EXPECT_TRUE(door.unlocked());
-  out.events.clear();
-  door.contact(true, at(6s), false, out);
-  door.advance(at(7s), out);
-  ASSERT_EQ(out.events.size(), 1u);
-  EXPECT_EQ(out.events[0].kind, EventKind::door_opened);
-  EXPECT_FALSE(door.forced());
+  d.answer(unlock, false, 1100ms);  // the module did not answer
+  d.answer(unlock, true, 5s);       // the driver's retry held
+  EXPECT_TRUE(d.door.unlocked());
+  d.expect_a_passage_at(6s);
 }
 
 }  // namespace
