@@ -2,7 +2,9 @@
 // module's two lock coils (s27): the door model's rules (door_model.hpp)
 // with the site's own: card reads decided by the access rules, lockdown
 // orders, fire release, a door whose mode is `unlocked` on a schedule, remote
-// unlocks, the module going offline, the safe state and start. Checked at
+// unlocks, the module going offline, the safe state and start; with the
+// kind's third bit, the server door wants a card and a PIN (keys typed at
+// its keypad, the shell's verdicts in any order of match, duress, wrong). Checked at
 // every step: a lock event only at its own door's confirmation, naming what
 // that write did; output_failed only at a failure. Checked at the end, once
 // the module answers everything and time has passed: each coil where its
@@ -25,9 +27,9 @@ namespace vigil::core::testing {
 
 class SiteModel {
  public:
-  // The first byte picks each door's fail mode.
+  // The first byte picks each door's fail mode and the server door's mode.
   explicit SiteModel(std::uint8_t kind)
-      : site_(make_model_site(kind)), controller_(site_, people_) {
+      : site_(make_model_site(kind)), people_(make_model_people()), controller_(site_, people_) {
     take(controller_.start(now().wall, now().mono), std::nullopt);
   }
 
@@ -62,7 +64,15 @@ class SiteModel {
     // 09:00 on a Monday); outside the window it is a card door.
     s.doors[0].mode = DoorMode::unlocked;
     s.doors[0].unlocked_schedule = {WeeklyWindow{0x7f, 9 * 60 + 1, 9 * 60 + 3}};
+    // The server door wants a card and Bob's PIN (typed at its keypad) when
+    // the kind's third bit is set.
+    if ((kind & 4) != 0) s.doors[1].mode = DoorMode::card_and_pin;
     return s;
+  }
+  static PeopleDirectory make_model_people() {
+    PeopleDirectory p = make_people();
+    p.set_pin(PersonId("bob"), PinHash{.iterations = 1000, .salt = {}, .digest = {}});
+    return p;
   }
   const Door& door(std::size_t i) const { return site_.doors[i]; }
   bool unlock_value(std::size_t i) const { return door(i).fail_mode == FailMode::secure; }
@@ -80,7 +90,7 @@ class SiteModel {
   void step(std::uint8_t op, std::uint8_t arg) {
     const Moment at = now();
     const std::size_t d = arg & 1;  // which door (or coil)
-    switch (op % 16) {
+    switch (op % 18) {
       case 0: {
         // Alice (lobby, weekdays) or Bob (both zones) at a reader.
         static const std::array<const char*, 3> readers{"lobby-in", "server-in", "server-out"};
@@ -93,7 +103,7 @@ class SiteModel {
       }
       case 1:
       case 2: {
-        const bool open = op % 16 == 1;
+        const bool open = op % 18 == 1;
         const bool initial = (arg & 2) != 0;
         note("door " + std::to_string(d) + (open ? " opens" : " closes") +
              (initial ? " (initial)" : ""));
@@ -179,6 +189,40 @@ class SiteModel {
         take(std::move(r.effects), std::nullopt);
         break;
       }
+      case 16: {
+        // Keys at the server door's keypad: Bob's card there and then a
+        // whole PIN and # (argument a multiple of 4), a whole PIN and #
+        // (other even arguments), or one key (a digit, or # to end it).
+        if (arg % 4 == 0) {
+          note("card 1002 at server-in");
+          take(controller_.handle(CardPresented{ReaderId("server-in"), CardNumber{12, 1002},
+                                                "H10301", at.wall, at.mono}),
+               std::nullopt);
+        }
+        std::vector<unsigned> codes{1, 2, 3, 4, 11};
+        if (arg % 2 == 1) codes = {arg % 8 == 1 ? 11u : arg % 10};
+        note(std::string(codes.size() > 1 ? "PIN 1234#" : "a key") + " at server-in");
+        for (const unsigned code : codes) {
+          take(controller_.handle(KeyPressed{ReaderId("server-in"), *keypad_key_from_code(code),
+                                             at.wall, at.mono}),
+               std::nullopt);
+        }
+        break;
+      }
+      case 17:
+        // The shell's verifier answers the oldest PIN check.
+        if (!pin_checks_.empty()) {
+          const PinCheck check = pin_checks_.front();
+          pin_checks_.pop_front();
+          const PinVerdict verdict = arg % 3 == 0   ? PinVerdict::wrong
+                                     : arg % 3 == 1 ? PinVerdict::match
+                                                    : PinVerdict::duress;
+          note(std::string("PIN verdict ") + std::string(to_string(verdict)));
+          take(controller_.handle(
+                   PinChecked{check.reader, check.attempt, verdict, at.wall, at.mono}),
+               std::nullopt);
+        }
+        break;
       case 15:
         online_ = (arg & 2) != 0;
         note(std::string("module ") + (online_ ? "online" : "offline"));
@@ -237,6 +281,7 @@ class SiteModel {
   // A step's effects: writes go to their coil's queue; events are checked
   // against the step (`answer`: the write it answered, if it did).
   void take(Effects out, const std::optional<Answer>& answer) {
+    for (auto& check : out.pin_checks) pin_checks_.push_back(std::move(check));
     for (const auto& w : out.outputs) {
       for (std::size_t d = 0; d < 2; ++d) {
         if (w.point != door(d).lock) continue;
@@ -345,6 +390,7 @@ class SiteModel {
   std::array<Coil, 2> coils_{};
   std::array<std::optional<EventKind>, 2> last_lock_event_{};
   Lockdowns lockdowns_;
+  std::deque<PinCheck> pin_checks_;  // asked of the shell, unanswered
   bool safe_ = false;
   bool online_ = true;
   std::string failure_;
