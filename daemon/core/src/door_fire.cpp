@@ -9,10 +9,7 @@ void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
   if (hold) {
     // Fire wins over everything, the safe state included: no check here.
     fire_hold_ = true;
-    enter_hold(now, out);
-    // Forced: a write even if we believe the lock is released already, so
-    // the journal's door_released cause=fire is the hardware's answer.
-    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    release_for_fire(now, out);
     return;
   }
   fire_hold_ = false;
@@ -25,6 +22,13 @@ void DoorStateMachine::fire_hold(bool hold, Moment now, Effects& out) {
     return;
   }
   leave_hold("fire_reset", now, out);
+}
+
+void DoorStateMachine::release_for_fire(Moment now, Effects& out) {
+  enter_hold(now, out);
+  // Forced: a write even if we believe the lock is released already, so
+  // the journal's door_released cause=fire is the hardware's answer.
+  command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
 }
 
 void DoorStateMachine::enter_hold(Moment now, Effects& out) {

@@ -115,8 +115,7 @@ void DoorStateMachine::start(Moment now, Effects& out) {
     // A fire still holds the door: a start must not lock an escape route
     // (vigild starts its doors before it reads any fire input, so only a
     // start after a safe state reaches this; DoorModel found it).
-    enter_hold(now, out);
-    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    release_for_fire(now, out);
     return;
   }
   // After a crash nothing says which grants were in flight: lock every door,
@@ -124,7 +123,7 @@ void DoorStateMachine::start(Moment now, Effects& out) {
   command(locked_value(), LockAction::relock, std::nullopt, "start", true, out);
 }
 
-void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out) {
+void DoorStateMachine::safe_state(const std::string& cause, Moment now, Effects& out) {
   safe_ = true;
   schedule_hold_ = false;
   unlocked_ = false;
@@ -134,8 +133,7 @@ void DoorStateMachine::safe_state(const std::string& cause, Moment, Effects& out
   if (fire_hold_) {
     // A stop during a fire must not lock an escape route: stay released,
     // and an opening is people leaving, not a forced door (DoorModel).
-    unlocked_ = true;
-    command(unlock_value(), LockAction::release, std::nullopt, "fire", true, out);
+    release_for_fire(now, out);
     return;
   }
   // De-energised: a fail-secure strike locks, a fail-safe maglock releases.

@@ -32,7 +32,38 @@
 
 namespace vigil::core::testing {
 
-class DoorModel {
+// What both models share: steps from byte pairs (op, argument), the first
+// broken rule with the steps that led to it, then the model's settle().
+template <class Model>
+class SteppedModel {
+ public:
+  // Runs one step per byte pair; false at the first broken rule, failure()
+  // says which and where.
+  bool run(std::string_view bytes) {
+    auto& model = static_cast<Model&>(*this);
+    for (std::size_t i = 0; i + 1 < bytes.size() && failure_.empty(); i += 2) {
+      model.step(static_cast<std::uint8_t>(bytes[i]), static_cast<std::uint8_t>(bytes[i + 1]));
+    }
+    if (failure_.empty()) model.settle();
+    return failure_.empty();
+  }
+  const std::string& failure() const { return failure_; }
+  const std::string& trace() const { return trace_; }
+
+ protected:
+  void fail(const std::string& why) {
+    if (failure_.empty()) failure_ = why + "\nsteps:\n" + trace_;
+  }
+  void note(const std::string& line) {
+    if (trace_.size() < 64 * 1024) trace_ += line + "\n";
+  }
+  std::string failure_;
+
+ private:
+  std::string trace_;
+};
+
+class DoorModel : public SteppedModel<DoorModel> {
  public:
   // The first byte picks the door's kind (fail-secure or fail-safe, REX or
   // not) and its timings.
@@ -42,19 +73,8 @@ class DoorModel {
     take(out, Step::other);
   }
 
-  // Runs one step per byte pair (op, argument); false at the first broken
-  // rule, failure() says which and where.
-  bool run(std::string_view bytes) {
-    for (std::size_t i = 0; i + 1 < bytes.size() && failure_.empty(); i += 2) {
-      step(static_cast<std::uint8_t>(bytes[i]), static_cast<std::uint8_t>(bytes[i + 1]));
-    }
-    if (failure_.empty()) settle();
-    return failure_.empty();
-  }
-  const std::string& failure() const { return failure_; }
-  const std::string& trace() const { return trace_; }
-
  private:
+  friend class SteppedModel<DoorModel>;
   enum class Step { other, answered_ok, answered_failed };
 
   static Door make_door(std::uint8_t kind) {
@@ -82,10 +102,6 @@ class DoorModel {
   Moment now() const {
     return {TimePoint{} + std::chrono::hours(24 * 365 * 56) + t_, MonoTime{} + t_};
   }
-  void fail(const std::string& why) {
-    if (failure_.empty()) failure_ = why + "\nsteps:\n" + trace_;
-  }
-
   void step(std::uint8_t op, std::uint8_t arg) {
     Effects out;
     Step kind = Step::other;
@@ -317,10 +333,6 @@ class DoorModel {
     }
   }
 
-  void note(const std::string& line) {
-    if (trace_.size() < 64 * 1024) trace_ += line + "\n";
-  }
-
   Door door_;
   DoorStateMachine machine_;
   Duration t_{};
@@ -333,8 +345,6 @@ class DoorModel {
   bool schedule_ = false;
   bool safe_ = false;
   std::optional<EventKind> last_lock_event_;
-  std::string failure_;
-  std::string trace_;
 };
 
 }  // namespace vigil::core::testing

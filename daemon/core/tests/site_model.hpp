@@ -20,12 +20,13 @@
 #include <string>
 #include <string_view>
 
+#include "door_model.hpp"
 #include "site_fixture.hpp"
 #include "vigil/core/controller.hpp"
 
 namespace vigil::core::testing {
 
-class SiteModel {
+class SiteModel : public SteppedModel<SiteModel> {
  public:
   // The first byte picks each door's fail mode and the server door's mode.
   explicit SiteModel(std::uint8_t kind)
@@ -33,16 +34,8 @@ class SiteModel {
     take(controller_.start(now().wall, now().mono), std::nullopt);
   }
 
-  bool run(std::string_view bytes) {
-    for (std::size_t i = 0; i + 1 < bytes.size() && failure_.empty(); i += 2) {
-      step(static_cast<std::uint8_t>(bytes[i]), static_cast<std::uint8_t>(bytes[i + 1]));
-    }
-    if (failure_.empty()) settle();
-    return failure_.empty();
-  }
-  const std::string& failure() const { return failure_; }
-
  private:
+  friend class SteppedModel<SiteModel>;
   struct Coil {
     std::deque<SetOutput> queue;  // sent to the module, unanswered
     std::optional<SetOutput> last_command;
@@ -79,12 +72,6 @@ class SiteModel {
   const DoorStateMachine& machine(std::size_t i) const { return *controller_.door(door(i).id); }
   Moment now() const {
     return {at_utc(kMonday, 9, 0) + t_, MonoTime{std::chrono::hours(100)} + t_};
-  }
-  void fail(const std::string& why) {
-    if (failure_.empty()) failure_ = why + "\nsteps:\n" + trace_;
-  }
-  void note(const std::string& line) {
-    if (trace_.size() < 64 * 1024) trace_ += line + "\n";
   }
 
   void step(std::uint8_t op, std::uint8_t arg) {
@@ -393,8 +380,6 @@ class SiteModel {
   std::deque<PinCheck> pin_checks_;  // asked of the shell, unanswered
   bool safe_ = false;
   bool online_ = true;
-  std::string failure_;
-  std::string trace_;
 };
 
 }  // namespace vigil::core::testing

@@ -146,6 +146,9 @@ class DoorStateMachine {
   // once it closes (held open from now), a closed one relocks with `cause`.
   void enter_hold(Moment now, Effects& out);
   void leave_hold(const char* cause, Moment now, Effects& out);
+  // The door held released for a fire (on its start, and on a start or a
+  // stop while it holds): enter_hold, and the release written (forced).
+  void release_for_fire(Moment now, Effects& out);
   // door.cpp
   bool lock_deadline_waits() const;
   void on_contact_edge(bool open, Moment at, bool seen_late, Effects& out);
