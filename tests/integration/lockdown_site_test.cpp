@@ -28,20 +28,7 @@ int lockdown(const SiteHarness& site, const std::string& verb, const std::string
 
 // Swipes Anna's card and waits for the decision.
 std::optional<core::Event> anna_swipes(SiteHarness& site) {
-  auto decisions = [&] {
-    return site.events(core::EventKind::access_granted).size() +
-           site.events(core::EventKind::access_denied).size();
-  };
-  const auto before = decisions();
-  site.swipe(12, 1001);
-  if (!eventually([&] { return decisions() > before; }, 5s)) return std::nullopt;
-  std::optional<core::Event> last;
-  for (const auto& e : site.all_events()) {
-    if (e.kind == core::EventKind::access_granted || e.kind == core::EventKind::access_denied) {
-      last = e;
-    }
-  }
-  return last;
+  return site.swipe_and_decide(12, 1001);
 }
 
 TEST(LockdownSite, ALockdownClosesTheZoneRelocksItsDoorAndSurvivesARestart) {

@@ -77,7 +77,7 @@ void SiteHarness::write_config() {
       << (options_.contact_debounce.empty()
               ? std::string{}
               : "    contact_debounce: " + options_.contact_debounce + "\n")
-      << "readers:\n"
+      << options_.door_extra << "readers:\n"
       << "  - id: lobby-in\n"
       << "    door: lobby-main\n"
       << "    direction: in\n"
@@ -166,6 +166,26 @@ void SiteHarness::signal_vigild(int sig) {
 
 bool SiteHarness::vigild_running() {
   return vigild_ && vigild_->running();
+}
+
+std::optional<core::Event> SiteHarness::swipe_and_decide(std::uint32_t facility,
+                                                         std::uint64_t number) {
+  auto decisions = [&] {
+    return events(core::EventKind::access_granted).size() +
+           events(core::EventKind::access_denied).size();
+  };
+  const auto before = decisions();
+  swipe(facility, number);
+  if (!eventually([&] { return decisions() > before; }, std::chrono::seconds(5))) {
+    return std::nullopt;
+  }
+  std::optional<core::Event> last;
+  for (const auto& e : all_events()) {
+    if (e.kind == core::EventKind::access_granted || e.kind == core::EventKind::access_denied) {
+      last = e;
+    }
+  }
+  return last;
 }
 
 void SiteHarness::swipe(std::uint32_t facility, std::uint64_t number) {

@@ -50,6 +50,8 @@ class SiteHarness {
     std::string extra_operators{};
     std::string time_zone = "UTC";  // the site's; a zone of the test's own needs $TZDIR
     bool gpio_lock = false;         // the lock on gpio0 line kLockLine, not io1's coil
+    // More keys of the door (YAML lines "    mode: locked\n").
+    std::string door_extra{};
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});
@@ -60,7 +62,7 @@ class SiteHarness {
   void start_vigild();
   void stop_vigild();  // SIGTERM, clean shutdown
   // Rewrites the config with `options` (people stay); takes effect at the
-  // next start_vigild().
+  // next start_vigild(), or at a reload (SIGHUP) of a running one.
   void reconfigure(Options options);
   void kill_vigild();  // SIGKILL: no shutdown at all
   bool vigild_running();
@@ -69,6 +71,9 @@ class SiteHarness {
   sim::SimChipServer& chip() { return *chip_; }
 
   void swipe(std::uint32_t facility, std::uint64_t number);
+  // Swipes and waits up to 5 s for the next decision (granted or denied);
+  // returns it, or nothing when none came.
+  std::optional<core::Event> swipe_and_decide(std::uint32_t facility, std::uint64_t number);
   void swipe_out(std::uint32_t facility, std::uint64_t number);  // needs Options::exit_reader
   void send_bits(const std::vector<bool>& bits);  // a raw frame, e.g. with bad parity
   // Types on the reader's keypad: digits, '*' and '#', one 8-bit burst a key.

@@ -67,7 +67,8 @@ std::string roles_text(const std::vector<Role>& roles) {
 // always uses its own journal and config.
 void add_commands(CLI::App& app, Args& a, Invocation& inv, const config::SiteConfig& c,
                   core::TimePoint now, const std::string& files_dir,
-                  const DoorUnlocker& door_unlocker, ReadJournal& reads) {
+                  const DoorUnlocker& door_unlocker, const ConfigReloader& config_reloader,
+                  ReadJournal& reads) {
   const std::string db = c.journal_path;
   app.add_subcommand("status")->callback([&, db, now] {
     choose(inv, "status", [db, now](auto& o, auto& e) { return ctl::status_show(db, now, o, e); });
@@ -210,6 +211,7 @@ sample->callback([&, db] {
 
 add_operations_commands(app, a.ops, inv, c, now);
 add_door_commands(app, a.ops, inv, c, door_unlocker);
+add_config_commands(app, inv, config_reloader);
 add_report_command(app, a.report, inv, c, now);
 
 add_inspection_commands(app, inv, c, now);
@@ -290,6 +292,8 @@ const std::vector<CommandRule>& command_rules() {
       // Issue 11 item 4: a guard releases a door for a visitor or a
       // delivery; in scope by the door's zone (Invocation::target_zone).
       {"door unlock", {guard, supervisor, admin}, false},
+      // Facilities change the site's rules; the file is vigild's own.
+      {"config reload", {facilities, admin}, false},
       // Periodic statistics (issue 10 item 7, docs/reports.md).
       {"report", {auditor, supervisor, admin}, true},
 
@@ -304,9 +308,11 @@ const std::vector<CommandRule>& command_rules() {
   return rules;
 }
 
-ControlCommands::ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker)
+ControlCommands::ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker,
+                                 ConfigReloader config_reloader)
     : config_(&config),
       door_unlocker_(std::move(door_unlocker)),
+      config_reloader_(std::move(config_reloader)),
       reads_(std::make_unique<ReadJournal>(config.journal_path, config.journal_archive_dir)) {}
 
 ControlCommands::~ControlCommands() = default;
@@ -341,7 +347,8 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
   Invocation inv;
   CLI::App app{"vigild control"};
   app.require_subcommand(1);
-  add_commands(app, args, inv, *config_, now, files.dir(), door_unlocker_, *reads_);
+  add_commands(app, args, inv, *config_, now, files.dir(), door_unlocker_, config_reloader_,
+               *reads_);
   std::ostringstream out, err;
   int rc = 0;
   try {

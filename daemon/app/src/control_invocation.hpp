@@ -67,6 +67,10 @@ void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
 void add_door_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                        const config::SiteConfig& c, const DoorUnlocker& unlocker);
 
+// config reload (control_operations.cpp): through `reloader` on vigild's
+// door loop; the answer says what changed or why nothing did.
+void add_config_commands(CLI::App& app, Invocation& inv, const ConfigReloader& reloader);
+
 // report --period P [--zone Z] [--format F] (control_report.cpp).
 void add_report_command(CLI::App& app, ctl::ReportArgs& a, Invocation& inv,
                         const config::SiteConfig& c, core::TimePoint now);

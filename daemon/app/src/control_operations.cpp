@@ -174,6 +174,22 @@ void add_door_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
   });
 }
 
+void add_config_commands(CLI::App& app, Invocation& inv, const ConfigReloader& reloader) {
+  auto* config = app.add_subcommand("config")->require_subcommand(1);
+  config->add_subcommand("reload")->callback([&] {
+    choose(inv, "config reload", [&reloader](auto& o, auto& e) {
+      if (!reloader) {
+        e << "vigild: config reload needs vigild's door loop\n";
+        return 1;
+      }
+      const ConfigReloadAnswer answer = reloader(ctl::current_operator());
+      (answer.ok ? o : e) << "vigild: config reload " << answer.message
+                          << (answer.message.ends_with('\n') ? "" : "\n");
+      return answer.ok ? 0 : 1;
+    });
+  });
+}
+
 void add_operations_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
                              const config::SiteConfig& c, core::TimePoint now) {
   add_incident_commands(app, a, inv, c, now);

@@ -53,7 +53,9 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       tick_timer_(io_),
       stop_timer_(io_),
       status_timer_(io_),
-      muster_timer_(io_) {}
+      muster_timer_(io_) {
+  rules_text_ = config_.source_text;
+}
 
 Daemon::~Daemon() {
   shutdown();
@@ -112,9 +114,10 @@ void Daemon::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     if (signo == SIGHUP) {
-      // systemd's ExecReload and a stray `kill -HUP` must never stop a door
-      // controller. Reloading the site config is a later issue.
-      spdlog::warn("SIGHUP: reloading the site config is not supported yet; still running");
+      // systemd's ExecReload: reload the site config (daemon_reload.cpp).
+      // Whatever the file holds, the doors keep running.
+      spdlog::info("SIGHUP: reloading the site config");
+      request_reload({"SIGHUP", "", {}});
       wait_for_signal();
       return;
     }
@@ -268,6 +271,8 @@ void Daemon::arm_deadline() {
 }
 
 void Daemon::shutdown() {
+  reload_closed_ = true;  // a read still going is not applied
+  if (reload_thread_.joinable()) reload_thread_.join();
   if (!site_io_ && !journal_) return;
   control_.reset();       // its requests journal through the writer: stop it first
   command_link_.reset();  // so do signed MQTT commands

@@ -35,7 +35,8 @@ void SiteIo::start_boards() {
     cb.cache_image = [this, site_readers]() -> std::optional<fwb::CacheImage> {
       if (people_ == nullptr) return std::nullopt;
       const std::vector<core::CardNumber> cards = people_->cards();
-      auto built = fwb::build_cache_image(config_.site, *people_, site_readers, cards, 1);
+      const core::Site& rules = rules_ != nullptr ? *rules_ : config_.site;
+      auto built = fwb::build_cache_image(rules, *people_, site_readers, cards, 1);
       if (!built.error.empty()) {
         spdlog::error("door board cache: {}", built.error);
         return std::nullopt;
@@ -130,6 +131,11 @@ void SiteIo::restore_offline_cursor(const core::DeviceId& id, fwb::BoardDriver& 
 }
 
 void SiteIo::roster_changed() {
+  for (auto& [id, b] : boards_) b->push_cache();
+}
+
+void SiteIo::rules_changed(const core::Site& site) {
+  rules_ = &site;
   for (auto& [id, b] : boards_) b->push_cache();
 }
 

@@ -335,6 +335,7 @@ void Daemon::start() {
                                          const std::string& op) {
     return unlock_door(door, seconds, op);
   };
+  control_options.config_reloader = [this](const std::string& op) { return reload_config(op); };
   control_ = std::make_unique<ControlServer>(
       config_, [this](core::Event e) { return journal_audit(std::move(e)); }, control_options);
   try {

@@ -102,7 +102,9 @@ Result<SiteConfig> load_site_config_from_string(std::string_view yaml,
   }
 
   // Build.
-  return build(std::move(draft), std::move(resolved));
+  SiteConfig config = build(std::move(draft), std::move(resolved));
+  config.source_text = std::string(yaml);
+  return config;
 }
 
 std::filesystem::path default_zoneinfo_dir() {

@@ -5,7 +5,7 @@
 namespace vigil::core {
 
 Controller::Controller(const Site& site, const PeopleDirectory& people, ControllerOptions options)
-    : site_(site), people_(people), options_(options) {
+    : site_(&site), people_(people), options_(options) {
   access_state_.pin_lockout = PinLockout(site.pin.lockout);
   doors_.reserve(site.doors.size());
   for (const auto& door : site.doors) {
@@ -110,7 +110,7 @@ Effects Controller::on(const CardPresented& in) {
   const Moment at{in.time, in.mono};
   observe(at, out);
   Decision d =
-      decide(site_, people_, access_state_, AccessRequest{in.card, in.reader, in.time, in.mono});
+      decide(*site_, people_, access_state_, AccessRequest{in.card, in.reader, in.time, in.mono});
   if (d.outcome == Outcome::wait_for_pin) {
     await_pin(in, d, at, out);
     return out;
@@ -167,7 +167,7 @@ Effects Controller::on(const ReadFailed& in) {
   e.mono = in.mono;
   e.kind = EventKind::read_error;
   e.reader = in.reader;
-  if (const Reader* r = site_.find_reader(in.reader)) e.door = r->door;
+  if (const Reader* r = site_->find_reader(in.reader)) e.door = r->door;
   e.detail = in.check_failed + " bits=" + std::to_string(in.bit_count) + " raw=" + in.raw_bits;
   out.events.push_back(std::move(e));
   return out;
@@ -219,9 +219,9 @@ Effects Controller::on(const OfflineDecision& in) {
   e.reader = in.reader;
   e.card = in.card;
   e.device = in.device;
-  if (const Reader* r = site_.find_reader(in.reader)) {
+  if (const Reader* r = site_->find_reader(in.reader)) {
     e.door = r->door;
-    e.zone = site_.target_zone(*r);
+    e.zone = site_->target_zone(*r);
   }
   if (auto holder = people_.find_card(in.card)) e.person = holder->person.id();
   set_attr(e.attrs, "offline", true);

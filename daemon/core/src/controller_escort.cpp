@@ -50,7 +50,7 @@ void Controller::await_escort(const CardPresented& in, const Decision& d, Effect
                    .format = in.format,
                    .mono = in.mono,
                    .wall = in.time,
-                   .window = site_.escort_window_for(*d.zone)};
+                   .window = site_->escort_window_for(*d.zone)};
   Event e = visitor_event(w, door, at, EventKind::escort_waiting);
   e.attrs = d.attrs;
   out.events.push_back(std::move(e));

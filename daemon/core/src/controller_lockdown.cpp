@@ -16,8 +16,8 @@ Effects Controller::on(const LockdownChanged& in) {
   const Lockdowns before = std::move(access_state_.lockdowns);
   access_state_.lockdowns = in.lockdowns;
   auto newly_closed = [&](const ZoneId& zone) {
-    return before.covering(site_, zone) == nullptr &&
-           access_state_.lockdowns.covering(site_, zone) != nullptr;
+    return before.covering(*site_, zone) == nullptr &&
+           access_state_.lockdowns.covering(*site_, zone) != nullptr;
   };
   // A door held unlocked by its schedule relocks first (cause=lockdown).
   apply_door_schedules(at, out);
@@ -33,7 +33,7 @@ Effects Controller::on(const LockdownChanged& in) {
   for (const auto& reader : ended) {
     Attrs attrs;
     if (const auto* order =
-            access_state_.lockdowns.covering(site_, pin_sessions_.at(reader).zone)) {
+            access_state_.lockdowns.covering(*site_, pin_sessions_.at(reader).zone)) {
       set_attr(attrs, "lockdown_zone", order->zone.str());
       set_attr(attrs, "lockdown_by", order->ordered_by);
       set_attr(attrs, "lockdown_reason", order->reason);

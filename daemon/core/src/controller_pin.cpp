@@ -31,8 +31,8 @@ void Controller::await_pin(const CardPresented& in, const Decision& d, Moment at
                      .door = d.door->id,
                      .zone = *d.zone,
                      .attrs = d.attrs,
-                     .expires = in.mono + site_.pin.entry_time,
-                     .entry = PinEntry(site_.pin.entry),
+                     .expires = in.mono + site_->pin.entry_time,
+                     .entry = PinEntry(site_->pin.entry),
                      .checking = false};
   pin_sessions_.insert_or_assign(in.reader, std::move(session));
 }

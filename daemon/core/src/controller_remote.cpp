@@ -24,7 +24,7 @@ RemoteUnlockResult Controller::remote_unlock(const DoorId& id, Duration length,
         "vigild is not driving the locks (safe state): door '" + id.str() + "' stays as it is";
     return r;
   }
-  if (const auto* order = access_state_.lockdowns.covering(site_, d.to_zone)) {
+  if (const auto* order = access_state_.lockdowns.covering(*site_, d.to_zone)) {
     r.message = "zone '" + d.to_zone.str() + "' is in lockdown (zone '" + order->zone.str() +
                 "', by " + order->ordered_by + "): door '" + id.str() +
                 "' is not unlocked; release the lockdown first";

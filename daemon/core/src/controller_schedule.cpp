@@ -10,11 +10,11 @@ namespace vigil::core {
 void Controller::apply_door_schedules(Moment now, Effects& out) {
   if (!has_door_schedules_ || now.wall == TimePoint{}) return;
   last_wall_ = now.wall;
-  const LocalTime local = site_.time_zone.local(now.wall);
+  const LocalTime local = site_->time_zone.local(now.wall);
   for (auto& door : doors_) {
     const Door& config = door.door();
     if (config.mode != DoorMode::unlocked) continue;
-    const bool locked_down = access_state_.lockdowns.covering(site_, config.to_zone) != nullptr;
+    const bool locked_down = access_state_.lockdowns.covering(*site_, config.to_zone) != nullptr;
     const bool hold = started_ && !locked_down && open_at(config.unlocked_schedule, local);
     door.schedule_hold(hold, locked_down ? "lockdown" : "schedule_end", now, out);
   }

@@ -64,15 +64,15 @@ void Controller::restore_two_person_waits(const std::vector<Event>& events, Mome
 // is checked: exactly one person still inside is alone.
 void Controller::watch_two_person_zones(const Event& entry, const std::optional<Presence>& before,
                                         std::vector<Event>& raised) const {
-  for (const Zone* zone = site_.find_zone(before->zone); zone != nullptr;
-       zone = zone->parent ? site_.find_zone(*zone->parent) : nullptr) {
+  for (const Zone* zone = site_->find_zone(before->zone); zone != nullptr;
+       zone = zone->parent ? site_->find_zone(*zone->parent) : nullptr) {
     if (!zone->two_person_window) continue;
-    if (zone_within(site_, *entry.zone, zone->id)) continue;  // still inside it
-    if (access_state_.occupancy.count(site_, zone->id) != 1) continue;
+    if (zone_within(*site_, *entry.zone, zone->id)) continue;  // still inside it
+    if (access_state_.occupancy.count(*site_, zone->id) != 1) continue;
     // Who is left: the one person whose zone lies within this one.
     std::optional<PersonId> alone;
-    for (const auto& z : site_.zones) {
-      if (!zone_within(site_, z.id, zone->id)) continue;
+    for (const auto& z : site_->zones) {
+      if (!zone_within(*site_, z.id, zone->id)) continue;
       const auto here = access_state_.occupancy.in_zone(z.id);
       if (!here.empty()) alone = here.front().first;
     }

@@ -96,6 +96,8 @@ constexpr std::array kEventKindNames{
     std::pair{EventKind::escort_waiting, "escort_waiting"},
     std::pair{EventKind::command_accepted, "command_accepted"},
     std::pair{EventKind::command_refused, "command_refused"},
+    std::pair{EventKind::config_reloaded, "config_reloaded"},
+    std::pair{EventKind::config_reload_refused, "config_reload_refused"},
 };
 
 constexpr std::array kDenyReasonNames{

@@ -5,7 +5,8 @@
 // unlocks, the module going offline, the safe state and start; with the
 // kind's third bit, the server door wants a card and a PIN (keys typed at
 // its keypad, the shell's verdicts in any order of match, duress, wrong). Checked at
-// every step: a lock event only at its own door's confirmation, naming what
+// every step (and, s28, config reloads that change the doors' modes and
+// timings under all of it): a lock event only at its own door's confirmation, naming what
 // that write did; output_failed only at a failure. Checked at the end, once
 // the module answers everything and time has passed: each coil where its
 // door's state wants it, vouched for, in the machine's own view and the
@@ -16,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,7 +79,7 @@ class SiteModel : public SteppedModel<SiteModel> {
   void step(std::uint8_t op, std::uint8_t arg) {
     const Moment at = now();
     const std::size_t d = arg & 1;  // which door (or coil)
-    switch (op % 18) {
+    switch (op % 19) {
       case 0: {
         // Alice (lobby, weekdays) or Bob (both zones) at a reader.
         static const std::array<const char*, 3> readers{"lobby-in", "server-in", "server-out"};
@@ -210,6 +212,29 @@ class SiteModel : public SteppedModel<SiteModel> {
                std::nullopt);
         }
         break;
+      case 18: {
+        // A config reload: the lobby's mode (its schedule stays written),
+        // the server door's mode unless it is card + PIN (a restart), and
+        // timings; the wiring and fail modes never change in a reload.
+        auto next = std::make_unique<Site>(controller_.site());
+        Door& lobby = next->doors[0];
+        lobby.mode = (arg & 2) != 0   ? DoorMode::unlocked
+                     : (arg & 4) != 0 ? DoorMode::locked
+                                      : DoorMode::card;
+        lobby.unlock_time = std::chrono::seconds(1 + (arg >> 3) % 8);
+        Door& server = next->doors[1];
+        if (server.mode != DoorMode::card_and_pin) {
+          server.mode = (arg & 8) != 0 ? DoorMode::locked : DoorMode::card;
+        }
+        server.relock_delay = std::chrono::milliseconds(100 * ((arg >> 4) % 5));
+        server.held_open_time = std::chrono::seconds(5 + (arg >> 5) % 30);
+        next->build_index();
+        note(std::string("reload: lobby ") + to_string(lobby.mode) + ", server door " +
+             to_string(server.mode));
+        sites_.push_back(std::move(next));
+        take(controller_.reload(*sites_.back(), at.wall, at.mono), std::nullopt);
+        break;
+      }
       case 15:
         online_ = (arg & 2) != 0;
         note(std::string("module ") + (online_ ? "online" : "offline"));
@@ -372,6 +397,7 @@ class SiteModel : public SteppedModel<SiteModel> {
 
   Site site_;
   PeopleDirectory people_ = make_people();
+  std::deque<std::unique_ptr<Site>> sites_;  // each reload's, alive as vigild keeps them
   Controller controller_;
   Duration t_{};
   std::array<Coil, 2> coils_{};

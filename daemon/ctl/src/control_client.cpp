@@ -101,6 +101,7 @@ const std::set<std::string>& served() {
                                               "fire reset",
                                               "fire release",
                                               "door unlock",
+                                              "config reload",
                                               "log export",
                                               "log archive",
                                               "inspection start",

@@ -38,6 +38,7 @@
 //   vigilctl alarm arm ZONE [--bypass] | alarm disarm ZONE | alarm status  (-j DB | -c SITE.yaml)
 //   vigilctl fire reset | fire release  (-j DB | -c SITE.yaml)
 //   vigilctl door unlock DOOR --seconds N   (1..300; through vigild: --socket PATH | -c SITE.yaml)
+//   vigilctl config reload                 (apply a changed site config; through vigild)
 //   vigilctl report --period 2026-10|2026-Q3|2026 [--zone Z] [--format text|csv|json|html]
 //                   -c SITE.yaml [-j DB]   (docs/reports.md)
 //   vigilctl watch [--zone Z] [--plain] [--broker HOST:PORT] -c SITE.yaml
@@ -87,6 +88,14 @@ int main(int argc, char** argv) {
       config->add_subcommand("check", "validate a site config; prints file:line:col per mistake");
   check->add_option("file", check_path, "site config (YAML)")->required();
   check->callback([&] { rc = config_check(check_path, std::cout, std::cerr); });
+  auto* reload = config->add_subcommand(
+      "reload", "apply a changed site config to the running vigild (through vigild: -c SITE.yaml)");
+  reload->allow_extras();
+  reload->callback([&] {
+    std::cerr << "vigilctl: config reload runs through vigild's control socket: give --socket "
+                 "PATH, or -c SITE.yaml with vigild running\n";
+    rc = 2;
+  });
 
   auto* person = cli.add_subcommand("person", "people and credentials")->require_subcommand(1);
   ImportArgs import_args;

@@ -51,12 +51,22 @@ struct DoorUnlockAnswer {
 using DoorUnlocker = std::function<DoorUnlockAnswer(const std::string& door, int seconds,
                                                     const std::string& operator_name)>;
 
+// `config reload` (docs/config.md "Reloading the config") runs on vigild's
+// door loop too: the daemon gives a function that asks for a reload and
+// answers once it was applied (ok, with what changed) or refused (why).
+struct ConfigReloadAnswer {
+  bool ok = false;
+  std::string message;
+};
+using ConfigReloader = std::function<ConfigReloadAnswer(const std::string& operator_name)>;
+
 class ReadJournal;
 
 // Not thread-safe: one request at a time (the control server's thread).
 class ControlCommands {
  public:
-  explicit ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {});
+  explicit ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {},
+                           ConfigReloader config_reloader = {});
   ~ControlCommands();
   ControlCommands(const ControlCommands&) = delete;
   ControlCommands& operator=(const ControlCommands&) = delete;
@@ -65,6 +75,7 @@ class ControlCommands {
  private:
   const config::SiteConfig* config_;
   DoorUnlocker door_unlocker_;
+  ConfigReloader config_reloader_;
   // `log query` reads through one kept connection (read_journal.hpp).
   std::unique_ptr<ReadJournal> reads_;
 };

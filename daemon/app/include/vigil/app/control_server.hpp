@@ -30,6 +30,8 @@ struct ControlServerOptions {
   std::chrono::milliseconds read_timeout{5000};
   // `door unlock` on vigild's door loop (control_commands.hpp).
   DoorUnlocker door_unlocker{};
+  // `config reload` on vigild's door loop (control_commands.hpp).
+  ConfigReloader config_reloader{};
 };
 
 struct ControlServerStats {

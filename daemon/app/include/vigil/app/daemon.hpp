@@ -8,9 +8,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "vigil/app/asio.hpp"
 #include "vigil/app/control_commands.hpp"
@@ -117,6 +120,22 @@ class Daemon {
                                const std::string& operator_name);
   void arm_deadline();
   void shutdown();
+  // Site config reloads (daemon_reload.cpp, docs/config.md "Reloading the
+  // config"): SIGHUP, or `vigilctl config reload` through the control
+  // socket. The file is read and compared off the loop; what may change is
+  // applied on it, between two inputs, and journalled either way.
+  struct ReloadRequest {
+    std::string by;             // "SIGHUP", "vigilctl"
+    std::string operator_name;  // vigilctl's operator; empty for a signal
+    std::function<void(bool applied, const std::string& message)> answer;  // may be empty
+  };
+  struct ReloadRead;
+  void request_reload(ReloadRequest request);
+  // `vigilctl config reload`, from the control server's thread: asks on the
+  // loop and waits for the answer.
+  ConfigReloadAnswer reload_config(const std::string& operator_name);
+  void start_reload_read();
+  void finish_reload(std::shared_ptr<ReloadRead> read);
   // Alarm zones and fire release (daemon_alarm.cpp, docs/alarm.md).
   void start_alarms(const std::filesystem::path& db);
   core::Effects alarm_step(const core::Input& input, const core::Effects& controller_effects);
@@ -160,6 +179,16 @@ class Daemon {
   std::unique_ptr<core::FireRelease> fire_;
   std::unique_ptr<journal::OperatorCommands> commands_;  // vigilctl alarm / fire
   std::unique_ptr<boost::asio::steady_timer> command_timer_;
+  // The rules in force: the text they came from, and each applied reload's
+  // site (the Controller reads the newest; older ones stay for what a
+  // decision in progress may still point at).
+  std::string rules_text_;
+  std::vector<std::unique_ptr<core::Site>> rule_sites_;
+  std::vector<ReloadRequest> reload_queue_;  // waiting for the next read
+  std::vector<ReloadRequest> reload_batch_;  // answered by the read under way
+  std::thread reload_thread_;                // the read under way, or the last one
+  bool reloading_ = false;
+  bool reload_closed_ = false;    // shutdown() joined the reader: apply nothing more
   bool journal_failing_ = false;  // a commit failure streak is on (status degraded)
   bool stopping_ = false;
   int exit_code_ = 0;

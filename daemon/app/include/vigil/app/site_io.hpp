@@ -69,6 +69,9 @@ class SiteIo {
   void set_people(const core::PeopleDirectory& people) { people_ = &people; }
   // The roster changed: door boards get a new credential cache.
   void roster_changed();
+  // A config reload changed the rules (access levels, holidays, door modes):
+  // door boards get a cache built on `site` (alive as long as SiteIo).
+  void rules_changed(const core::Site& site);
   // The journal committed `event`: a door board's offline decision is
   // acknowledged to the board only now (it resends it until then).
   void journal_committed(const core::Event& event);
@@ -133,6 +136,8 @@ class SiteIo {
   std::vector<std::unique_ptr<ReaderLink>> readers_;
   std::map<core::DeviceId, std::unique_ptr<fwb::BoardDriver>> boards_;
   const core::PeopleDirectory* people_ = nullptr;
+  const core::Site* rules_ =
+      nullptr;  // the rules boards' caches follow; config_.site until a reload
   bool started_ = false;
 };
 

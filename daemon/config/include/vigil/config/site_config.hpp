@@ -155,6 +155,9 @@ struct DoorBoardConfig {
 
 struct SiteConfig {
   std::string source_path;
+  // The file's text as loaded: a reload compares the next file with it
+  // (reload.hpp).
+  std::string source_text;
   core::Site site;
   std::string journal_path;
   BrokerConfig broker;

@@ -77,6 +77,21 @@ class Controller {
   RemoteUnlockResult remote_unlock(const DoorId& door, Duration length,
                                    const std::string& operator_name, TimePoint wall, MonoTime mono);
 
+  // A reload of the site config (controller_reload.cpp, docs/config.md
+  // "Reloading the config"): `next` replaces the site's rules and timings
+  // and must outlive the Controller (the old site is not read again once
+  // this returns, but what a decision in progress pointed at may be: keep
+  // it too). Its doors, zones and readers are those of the running site,
+  // wired the same (config::plan_reload checks that); only access levels,
+  // holiday calendars, escort and return-report settings, zone rules and
+  // the doors' timings and modes may differ. Every door keeps its state:
+  // lock, pending writes, contact, REX, alarms, fire and lockdown holds,
+  // a pulse already running. A door that leaves mode `unlocked` while its
+  // schedule holds it relocks (cause config_reload); one that enters it
+  // inside its schedule is released, as at start.
+  Effects reload(const Site& next, TimePoint wall, MonoTime mono);
+  const Site& site() const { return *site_; }
+
   const DoorStateMachine* door(const DoorId& id) const;
   // Who is inside which zone, folded from the journal's `entry` events at
   // start (before the first input); live entries update it from then on.
@@ -142,7 +157,7 @@ class Controller {
   // Watches (wall - mono) for steps, then fires every door deadline due by `now`.
   void observe(Moment now, Effects& out);
 
-  const Site& site_;
+  const Site* site_;  // the rules in force: the one given, then each reload's
   const PeopleDirectory& people_;
   ControllerOptions options_;
   std::vector<DoorStateMachine> doors_;

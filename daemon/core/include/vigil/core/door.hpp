@@ -64,6 +64,18 @@ class DoorStateMachine {
   void schedule_hold(bool hold, const char* end_cause, Moment now, Effects& out);
   bool schedule_held() const { return schedule_hold_; }
 
+  // A reload of the site config (Controller::reload): `next` is this door
+  // with new timings or mode, wired the same (same id, lock, contact, REX,
+  // fail mode and debounce) and alive as long as the machine. Nothing
+  // about the door's state changes; a deadline already set keeps the time
+  // it was set for; the next pulse, close or opening uses the new timings.
+  // Leaving mode `unlocked` while the schedule holds the door ends the hold
+  // (relock with cause config_reload).
+  // Throws std::invalid_argument, changing nothing, unless wired_as(next).
+  void reconfigure(const Door& next, Moment now, Effects& out);
+  // Same id, lock, contact, REX, fail mode and debounce.
+  bool wired_as(const Door& next) const;
+
   // A granted read at one of this door's readers. `companion`: the first of
   // a two-person pair, who passes on the same opening (an entry each).
   void grant(const PersonId& person, const ZoneId& zone, const ReaderId& reader, Moment now,

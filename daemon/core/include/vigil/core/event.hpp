@@ -137,6 +137,16 @@ enum class EventKind : std::uint8_t {
   // also the control-socket attrs of what ran (command, filter, rc, digest).
   command_accepted,
   command_refused,
+
+  // A reload of the site config on a running vigild (SIGHUP or `vigilctl
+  // config reload`, docs/config.md "Reloading the config"). attrs: by
+  // (SIGHUP or vigilctl), operator (vigilctl's), file, sha256 (of the file
+  // read), changed (what the reload changed, comma list; "none").
+  config_reloaded,
+  // Nothing of the file applied; the rules in force stay. attrs as above
+  // without changed, and problems (the first few, file:line:col each) with
+  // problem_count.
+  config_reload_refused,
 };
 
 enum class DenyReason : std::uint8_t {
