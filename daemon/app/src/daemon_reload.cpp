@@ -125,12 +125,24 @@ void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
   bool applied = false;
   std::string message;
   core::Effects effects;
+  std::unique_ptr<core::Site> site;
+  if (read->plan) {
+    // The Controller checks the doors before it changes anything: a plan it
+    // refuses (a bug, not a file) is a refused reload, never a stopped door.
+    site = std::make_unique<core::Site>(read->plan->site);
+    try {
+      effects = controller_->reload(*site, wall_now(), mono_now());
+    } catch (const std::exception& e) {
+      read->problems.push_back(
+          {config_.source_path, 0, 0, std::string("vigild could not apply it: ") + e.what()});
+      read->plan.reset();
+    }
+  }
   if (read->plan) {
     applied = true;
     const config::ReloadPlan& plan = *read->plan;
-    rule_sites_.push_back(std::make_unique<core::Site>(plan.site));
+    rule_sites_.push_back(std::move(site));
     rules_text_ = std::move(read->text);
-    effects = controller_->reload(*rule_sites_.back(), wall_now(), mono_now());
     if (site_io_) site_io_->rules_changed(*rule_sites_.back());
     const std::string changed = plan.changed.empty() ? "none" : join(plan.changed, ", ");
     event.kind = core::EventKind::config_reloaded;
