@@ -128,6 +128,26 @@ TEST_F(DoorScheduleController, UnlocksAtTheStartAndRelocksAtTheEndThroughConfirm
   EXPECT_FALSE(controller_.door(DoorId("lobby-main"))->unlocked());
 }
 
+TEST_F(DoorScheduleController, AScheduleStartingDuringAGrantsPulseIsWrittenAndJournalled) {
+  confirm(controller_.start(start_, mono(start_)), start_);
+  const TimePoint card_at = at_utc(kMonday, 6, 59, 58);  // 07:59:58 local
+  const Effects granted = controller_.handle(
+      CardPresented{ReaderId("lobby-in"), CardNumber{12, 1001}, "H10301", card_at, mono(card_at)});
+  ASSERT_EQ(granted.outputs.size(), 1u);
+  confirm(granted, card_at);
+
+  // The schedule takes over the released lock: the module is asked again,
+  // and its answer is the record of why the door stays released.
+  const Effects at_8 = tick(at_utc(kMonday, 7, 0));
+  ASSERT_EQ(at_8.outputs.size(), 1u);
+  EXPECT_TRUE(at_8.outputs[0].value);
+  EXPECT_TRUE(
+      sched_has_event(confirm(at_8, at_utc(kMonday, 7, 0)), EventKind::door_unlocked, "schedule"));
+  // The grant's pulse ends inside the window: nothing relocks.
+  EXPECT_TRUE(tick(at_utc(kMonday, 7, 1)).outputs.empty());
+  EXPECT_TRUE(controller_.door(DoorId("lobby-main"))->unlocked());
+}
+
 TEST_F(DoorScheduleController, ALockdownWinsAndTheScheduleResumesAtItsRelease) {
   confirm(controller_.start(start_, mono(start_)), start_);
   confirm(tick(at_utc(kMonday, 7, 0)), at_utc(kMonday, 7, 0));
