@@ -160,6 +160,14 @@ TEST(ConfigReloadSite, VigilctlConfigReloadSaysWhatChangedOrWhyNotAndRecordsWhoA
 
   options.unlock_time = "4s";
   site.reconfigure(options);
+  // First a dry run: what would change, nothing applied or journalled.
+  const auto [dry_rc, dry_out] = site_vigilctl(site, {"config", "reload", "--dry-run"});
+  EXPECT_EQ(dry_rc, 0) << dry_out << site.vigild_log();
+  EXPECT_NE(dry_out.find("would apply; would change: doors[lobby-main].unlock_time"),
+            std::string::npos)
+      << dry_out;
+  EXPECT_TRUE(site.events(core::EventKind::config_reloaded).empty());
+
   const auto [rc, out] = site_vigilctl(site, {"config", "reload"});
   EXPECT_EQ(rc, 0) << out << site.vigild_log();
   EXPECT_NE(out.find("applied; changed: doors[lobby-main].unlock_time"), std::string::npos) << out;
@@ -170,6 +178,12 @@ TEST(ConfigReloadSite, VigilctlConfigReloadSaysWhatChangedOrWhyNotAndRecordsWhoA
 
   options.contact_debounce = "40ms";
   site.reconfigure(options);
+  const auto [dry_refused_rc, dry_refused_out] =
+      site_vigilctl(site, {"config", "reload", "--dry-run"});
+  EXPECT_EQ(dry_refused_rc, 1) << dry_refused_out;
+  EXPECT_NE(dry_refused_out.find("would be refused"), std::string::npos) << dry_refused_out;
+  EXPECT_TRUE(site.events(core::EventKind::config_reload_refused).empty());
+
   const auto [refused_rc, refused_out] = site_vigilctl(site, {"config", "reload"});
   EXPECT_EQ(refused_rc, 1) << refused_out;
   EXPECT_NE(refused_out.find("site.yaml:"), std::string::npos) << refused_out;
@@ -177,12 +191,12 @@ TEST(ConfigReloadSite, VigilctlConfigReloadSaysWhatChangedOrWhyNotAndRecordsWhoA
       << refused_out;
   ASSERT_EQ(site.events(core::EventKind::config_reload_refused).size(), 1u);
 
-  // Both asks are in the audit trail like every command through the socket.
+  // All four asks are in the audit trail like every command through the socket.
   std::size_t audited = 0;
   for (const auto& e : site.events(core::EventKind::record_access)) {
     if (core::attr_text(e.attrs, "command") == std::string("config reload")) ++audited;
   }
-  EXPECT_EQ(audited, 2u);
+  EXPECT_EQ(audited, 4u);
 }
 
 }  // namespace

@@ -176,13 +176,16 @@ void add_door_commands(CLI::App& app, OperationsArgs& a, Invocation& inv,
 
 void add_config_commands(CLI::App& app, Invocation& inv, const ConfigReloader& reloader) {
   auto* config = app.add_subcommand("config")->require_subcommand(1);
-  config->add_subcommand("reload")->callback([&] {
-    choose(inv, "config reload", [&reloader](auto& o, auto& e) {
+  auto* reload = config->add_subcommand("reload");
+  auto dry_run = std::make_shared<bool>(false);
+  reload->add_flag("--dry-run", *dry_run, "say what a reload would change; apply nothing");
+  reload->callback([&inv, &reloader, dry_run] {
+    choose(inv, "config reload", [&reloader, dry_run](auto& o, auto& e) {
       if (!reloader) {
         e << "vigild: config reload needs vigild's door loop\n";
         return 1;
       }
-      const ConfigReloadAnswer answer = reloader(ctl::current_operator());
+      const ConfigReloadAnswer answer = reloader(ctl::current_operator(), *dry_run);
       (answer.ok ? o : e) << "vigild: config reload " << answer.message
                           << (answer.message.ends_with('\n') ? "" : "\n");
       return answer.ok ? 0 : 1;

@@ -39,11 +39,64 @@ struct Daemon::ReloadRead {
   std::vector<config::Diagnostic> problems;  // the file's own, or what needs a restart
   std::optional<config::ReloadPlan> plan;    // set when there are no problems
   std::string text;                          // the file read
+
+  // Reads the file at `path` and plans its reload over the rules in force.
+  static std::shared_ptr<ReloadRead> of(const std::string& path, const std::string& running_text,
+                                        const core::Site& running_site) {
+    auto read = std::make_shared<ReloadRead>();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      read->problems.push_back({path, 0, 0, "cannot read the file"});
+      return read;
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    read->text = bytes.str();
+    read->sha256 = journal::sha256_hex(read->text);
+    auto loaded = config::load_site_config_from_string(read->text, path);
+    if (!loaded.ok()) {
+      read->problems = loaded.diagnostics();
+      return read;
+    }
+    config::ReloadPlan plan =
+        config::plan_reload(running_text, running_site, std::move(loaded).value());
+    if (plan.ok()) {
+      read->plan = std::move(plan);
+    } else {
+      read->problems = std::move(plan.needs_restart);
+    }
+    return read;
+  }
+  std::string changed() const {
+    return !plan || plan->changed.empty() ? "none" : join(plan->changed, ", ");
+  }
 };
 
-ConfigReloadAnswer Daemon::reload_config(const std::string& operator_name) {
+ConfigReloadAnswer Daemon::reload_config(const std::string& operator_name, bool dry_run) {
   // A read of a big site on a slow disk, then the loop: generous, bounded.
   constexpr auto kAnswerWithin = std::chrono::seconds(30);
+  if (dry_run) {
+    // The rules in force, copied on the loop; the file read and compared
+    // here, on the control server's thread. Nothing applies, nothing is
+    // journalled but the command's own audit record.
+    struct Running {
+      std::string text;
+      core::Site site;
+    };
+    auto taken = std::make_shared<std::promise<Running>>();
+    auto running = taken->get_future();
+    boost::asio::post(io_, [this, taken] { taken->set_value({rules_text_, controller_->site()}); });
+    if (running.wait_for(kAnswerWithin) != std::future_status::ready) {
+      return {false, "not answered by vigild's door loop within 30 s"};
+    }
+    const Running r = running.get();
+    const auto read = ReloadRead::of(config_.source_path, r.text, r.site);
+    if (!read->plan) {
+      return {false, "would be refused, the rules in force would stay:\n" +
+                         config::to_string(read->problems)};
+    }
+    return {true, "would apply; would change: " + read->changed()};
+  }
   auto done = std::make_shared<std::promise<ConfigReloadAnswer>>();
   auto answered = done->get_future();
   boost::asio::post(io_, [this, done, operator_name] {
@@ -73,28 +126,7 @@ void Daemon::start_reload_read() {
   if (reload_thread_.joinable()) reload_thread_.join();  // it posted its result already
   reload_thread_ = std::thread([this, path = config_.source_path, running_text = rules_text_,
                                 running_site = controller_->site()] {
-    auto read = std::make_shared<ReloadRead>();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      read->problems.push_back({path, 0, 0, "cannot read the file"});
-    } else {
-      std::ostringstream bytes;
-      bytes << in.rdbuf();
-      read->text = bytes.str();
-      read->sha256 = journal::sha256_hex(read->text);
-      auto loaded = config::load_site_config_from_string(read->text, path);
-      if (!loaded.ok()) {
-        read->problems = loaded.diagnostics();
-      } else {
-        config::ReloadPlan plan =
-            config::plan_reload(running_text, running_site, std::move(loaded).value());
-        if (plan.ok()) {
-          read->plan = std::move(plan);
-        } else {
-          read->problems = std::move(plan.needs_restart);
-        }
-      }
-    }
+    auto read = ReloadRead::of(path, running_text, running_site);
     boost::asio::post(io_, [this, read] { finish_reload(read); });
   });
 }
@@ -140,11 +172,10 @@ void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
   }
   if (read->plan) {
     applied = true;
-    const config::ReloadPlan& plan = *read->plan;
     rule_sites_.push_back(std::move(site));
     rules_text_ = std::move(read->text);
     if (site_io_) site_io_->rules_changed(*rule_sites_.back());
-    const std::string changed = plan.changed.empty() ? "none" : join(plan.changed, ", ");
+    const std::string changed = read->changed();
     event.kind = core::EventKind::config_reloaded;
     core::set_attr(event.attrs, "changed", changed);
     message = "applied; changed: " + changed;

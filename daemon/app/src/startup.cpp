@@ -335,7 +335,9 @@ void Daemon::start() {
                                          const std::string& op) {
     return unlock_door(door, seconds, op);
   };
-  control_options.config_reloader = [this](const std::string& op) { return reload_config(op); };
+  control_options.config_reloader = [this](const std::string& op, bool dry_run) {
+    return reload_config(op, dry_run);
+  };
   control_ = std::make_unique<ControlServer>(
       config_, [this](core::Event e) { return journal_audit(std::move(e)); }, control_options);
   try {

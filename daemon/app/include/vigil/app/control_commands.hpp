@@ -58,7 +58,9 @@ struct ConfigReloadAnswer {
   bool ok = false;
   std::string message;
 };
-using ConfigReloader = std::function<ConfigReloadAnswer(const std::string& operator_name)>;
+// dry_run: what a reload would do, nothing applied or journalled.
+using ConfigReloader =
+    std::function<ConfigReloadAnswer(const std::string& operator_name, bool dry_run)>;
 
 class ReadJournal;
 

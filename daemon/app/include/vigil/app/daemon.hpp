@@ -133,7 +133,7 @@ class Daemon {
   void request_reload(ReloadRequest request);
   // `vigilctl config reload`, from the control server's thread: asks on the
   // loop and waits for the answer.
-  ConfigReloadAnswer reload_config(const std::string& operator_name);
+  ConfigReloadAnswer reload_config(const std::string& operator_name, bool dry_run);
   void start_reload_read();
   void finish_reload(std::shared_ptr<ReloadRead> read);
   // Alarm zones and fire release (daemon_alarm.cpp, docs/alarm.md).
