@@ -139,9 +139,25 @@ TEST(ConfigReloadSite, AFileThatNeedsARestartOrDoesNotParseIsRefusedAndTheRulesS
   ASSERT_TRUE(still_card) << site.vigild_log();
   EXPECT_EQ(still_card->kind, core::EventKind::access_granted) << core::describe(*still_card);
 
+  // A first operator key: signed MQTT commands start listening only at a start.
+  options.contact_debounce = "";
+  options.door_extra = "";
+  options.extra_operators =
+      "  - { user: ben, roles: [guard], public_key: \"" + std::string(43, 'A') + "=\" }\n";
+  site.reconfigure(options);
+  const auto keyed = reload(site, 2);
+  ASSERT_TRUE(keyed) << site.vigild_log();
+  ASSERT_EQ(keyed->kind, core::EventKind::config_reload_refused) << core::describe(*keyed);
+  EXPECT_NE(core::attr_text(keyed->attrs, "problems")
+                .value_or("")
+                .find("operator 'ben' has a "
+                      "public_key"),
+            std::string::npos)
+      << core::describe(*keyed);
+
   // A file cut short mid-edit: named by line, nothing applies.
   { std::ofstream(site.config_path(), std::ios::app) << "zones: [\n"; }
-  const auto broken = reload(site, 2);
+  const auto broken = reload(site, 3);
   ASSERT_TRUE(broken) << site.vigild_log();
   ASSERT_EQ(broken->kind, core::EventKind::config_reload_refused);
   EXPECT_NE(core::attr_text(broken->attrs, "problems").value_or("").find("site.yaml:"),
@@ -197,6 +213,37 @@ TEST(ConfigReloadSite, VigilctlConfigReloadSaysWhatChangedOrWhyNotAndRecordsWhoA
     if (core::attr_text(e.attrs, "command") == std::string("config reload")) ++audited;
   }
   EXPECT_EQ(audited, 4u);
+}
+
+TEST(ConfigReloadSite, AnOperatorsRolesChangedByAReloadDecideTheNextRequest) {
+  SiteHarness::Options options;
+  SiteHarness site({}, options);
+  site.start_vigild();
+  const auto [rc, out] = site_vigilctl(site, {"log", "query"});
+  ASSERT_EQ(rc, 0) << out << site.vigild_log();
+
+  // The inspector's duty ends: the auditor role goes, with no restart.
+  options.operator_roles = "facilities";
+  site.reconfigure(options);
+  const auto applied = reload(site, 1);
+  ASSERT_TRUE(applied && applied->kind == core::EventKind::config_reloaded) << site.vigild_log();
+  EXPECT_EQ(core::attr_text(applied->attrs, "changed"), "operators");
+  const auto [refused_rc, refused_out] = site_vigilctl(site, {"log", "query"});
+  EXPECT_EQ(refused_rc, 3) << refused_out;
+  EXPECT_NE(refused_out.find("needs the role"), std::string::npos) << refused_out;
+  bool recorded = false;
+  for (const auto& e : site.events(core::EventKind::access_refused)) {
+    recorded |= core::attr_text(e.attrs, "command") == std::string("log query");
+  }
+  EXPECT_TRUE(recorded) << "the refusal is audited";
+
+  // A facilities operator may still reload; the role comes back.
+  options.operator_roles = "facilities, auditor";
+  site.reconfigure(options);
+  const auto [reload_rc, reload_out] = site_vigilctl(site, {"config", "reload"});
+  EXPECT_EQ(reload_rc, 0) << reload_out;
+  const auto [again_rc, again_out] = site_vigilctl(site, {"log", "query"});
+  EXPECT_EQ(again_rc, 0) << again_out;
 }
 
 }  // namespace

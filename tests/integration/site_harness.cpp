@@ -93,8 +93,8 @@ void SiteHarness::write_config() {
       // vigilctl reaches the running vigild through its control socket as
       // the test's own user: an operator with every role but guard.
       << "operators:\n"
-      << "  - { user: \"" << test_user()
-      << "\", roles: [facilities, auditor, supervisor, admin], zones: [\"*\"] }\n"
+      << "  - { user: \"" << test_user() << "\", roles: [" << options_.operator_roles
+      << "], zones: [\"*\"] }\n"
       << options_.extra_operators << (options_.card_and_pin ? "pin: { entry_time: 3s }\n" : "")
       << options_.extra_config;
 }

@@ -52,6 +52,8 @@ class SiteHarness {
     bool gpio_lock = false;         // the lock on gpio0 line kLockLine, not io1's coil
     // More keys of the door (YAML lines "    mode: locked\n").
     std::string door_extra{};
+    // The roles of the test's own Unix user, the site's first operator.
+    std::string operator_roles = "facilities, auditor, supervisor, admin";
   };
 
   explicit SiteHarness(MosquittoOptions broker_options = {});

@@ -309,10 +309,13 @@ const std::vector<CommandRule>& command_rules() {
 }
 
 ControlCommands::ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker,
-                                 ConfigReloader config_reloader)
+                                 ConfigReloader config_reloader,
+                                 std::shared_ptr<const OperatorList> operators)
     : config_(&config),
       door_unlocker_(std::move(door_unlocker)),
       config_reloader_(std::move(config_reloader)),
+      operators_(operators ? std::move(operators)
+                           : std::make_shared<const OperatorList>(config.operators)),
       reads_(std::make_unique<ReadJournal>(config.journal_path, config.journal_archive_dir)) {}
 
 ControlCommands::~ControlCommands() = default;
@@ -333,9 +336,11 @@ ControlOutcome ControlCommands::run(const Peer& peer, const ctl::ControlRequest&
     return outcome;
   };
 
-  const auto op = std::find_if(config_->operators.begin(), config_->operators.end(),
+  // The operators as of this request's start (a reload may replace them).
+  const auto operators = operators_->snapshot();
+  const auto op = std::find_if(operators->begin(), operators->end(),
                                [&](const auto& o) { return o.user == peer.user; });
-  if (op == config_->operators.end()) {
+  if (op == operators->end()) {
     core::set_attr(e.attrs, "filter", join(request.argv));
     return refuse(ctl::command_path(request.argv),
                   "Unix user '" + peer.user + "' is not an operator of this site");

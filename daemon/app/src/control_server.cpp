@@ -115,7 +115,7 @@ ControlServer::ControlServer(const config::SiteConfig& config, AuditSink audit,
     : config_(&config),
       audit_(std::move(audit)),
       options_(options),
-      commands_(config, options_.door_unlocker, options_.config_reloader) {}
+      commands_(config, options_.door_unlocker, options_.config_reloader, options_.operators) {}
 
 ControlServer::~ControlServer() {
   stop();

@@ -55,6 +55,7 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       status_timer_(io_),
       muster_timer_(io_) {
   rules_text_ = config_.source_text;
+  operators_ = std::make_shared<OperatorList>(config_.operators);
 }
 
 Daemon::~Daemon() {

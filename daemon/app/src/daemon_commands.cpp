@@ -61,14 +61,17 @@ DoorUnlockAnswer Daemon::unlock_door(const std::string& door, int seconds,
 void Daemon::start_command_link() {
   // No operator with a key: nobody can sign a command, so vigild does not
   // listen for any (no subscription, nothing to attack).
-  if (std::none_of(config_.operators.begin(), config_.operators.end(),
+  const auto operators = operators_->snapshot();
+  if (std::none_of(operators->begin(), operators->end(),
                    [](const auto& op) { return !op.public_key.empty(); })) {
     return;
   }
   mqtt_commands_ = std::make_unique<MqttCommands>(
-      config_, [this](const std::string& door, int seconds, const std::string& op) {
+      config_,
+      [this](const std::string& door, int seconds, const std::string& op) {
         return unlock_door(door, seconds, op);
-      });
+      },
+      operators_);
   command_link_ = std::make_unique<mqtt::CommandLink>(
       publisher_->config(), config_.broker.protocol,
       [this](const mqtt::IncomingCommand& in) -> std::optional<mqtt::OutgoingReply> {

@@ -41,8 +41,11 @@ struct Daemon::ReloadRead {
   std::string text;                          // the file read
 
   // Reads the file at `path` and plans its reload over the rules in force.
+  // `commands_listened`: vigild listens for signed MQTT commands (some
+  // operator had a key at start); a first key needs that link, which only a
+  // start opens (it opens the nonce table, not a thing to do on the loop).
   static std::shared_ptr<ReloadRead> of(const std::string& path, const std::string& running_text,
-                                        const core::Site& running_site) {
+                                        const core::Site& running_site, bool commands_listened) {
     auto read = std::make_shared<ReloadRead>();
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -60,6 +63,17 @@ struct Daemon::ReloadRead {
     }
     config::ReloadPlan plan =
         config::plan_reload(running_text, running_site, std::move(loaded).value());
+    if (!commands_listened && plan.ok()) {
+      for (const auto& op : plan.operators) {
+        if (op.public_key.empty()) continue;
+        plan.needs_restart.push_back(
+            {path, 0, 0,
+             "operator '" + op.user +
+                 "' has a public_key and no operator had one at start: signed MQTT commands "
+                 "start listening at a restart; restart vigild to apply it"});
+        break;
+      }
+    }
     if (plan.ok()) {
       read->plan = std::move(plan);
     } else {
@@ -82,15 +96,18 @@ ConfigReloadAnswer Daemon::reload_config(const std::string& operator_name, bool 
     struct Running {
       std::string text;
       core::Site site;
+      bool commands_listened;
     };
     auto taken = std::make_shared<std::promise<Running>>();
     auto running = taken->get_future();
-    boost::asio::post(io_, [this, taken] { taken->set_value({rules_text_, controller_->site()}); });
+    boost::asio::post(io_, [this, taken] {
+      taken->set_value({rules_text_, controller_->site(), command_link_ != nullptr});
+    });
     if (running.wait_for(kAnswerWithin) != std::future_status::ready) {
       return {false, "not answered by vigild's door loop within 30 s"};
     }
     const Running r = running.get();
-    const auto read = ReloadRead::of(config_.source_path, r.text, r.site);
+    const auto read = ReloadRead::of(config_.source_path, r.text, r.site, r.commands_listened);
     if (!read->plan) {
       return {false, "would be refused, the rules in force would stay:\n" +
                          config::to_string(read->problems)};
@@ -124,11 +141,12 @@ void Daemon::start_reload_read() {
   reload_batch_ = std::move(reload_queue_);
   reload_queue_.clear();
   if (reload_thread_.joinable()) reload_thread_.join();  // it posted its result already
-  reload_thread_ = std::thread([this, path = config_.source_path, running_text = rules_text_,
-                                running_site = controller_->site()] {
-    auto read = ReloadRead::of(path, running_text, running_site);
-    boost::asio::post(io_, [this, read] { finish_reload(read); });
-  });
+  reload_thread_ =
+      std::thread([this, path = config_.source_path, running_text = rules_text_,
+                   running_site = controller_->site(), listened = command_link_ != nullptr] {
+        auto read = ReloadRead::of(path, running_text, running_site, listened);
+        boost::asio::post(io_, [this, read] { finish_reload(read); });
+      });
 }
 
 void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
@@ -174,6 +192,7 @@ void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
     applied = true;
     rule_sites_.push_back(std::move(site));
     rules_text_ = std::move(read->text);
+    operators_->replace(read->plan->operators);
     if (site_io_) site_io_->rules_changed(*rule_sites_.back());
     const std::string changed = read->changed();
     event.kind = core::EventKind::config_reloaded;

@@ -56,9 +56,12 @@ std::vector<std::string> command_argv(const mqtt::CommandBody& b) {
   return {"fire", "reset"};
 }
 
-MqttCommands::MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker)
+MqttCommands::MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker,
+                           std::shared_ptr<const OperatorList> operators)
     : config_(&config),
-      control_(config, std::move(door_unlocker)),
+      operators_(operators ? std::move(operators)
+                           : std::make_shared<const OperatorList>(config.operators)),
+      control_(config, std::move(door_unlocker), {}, operators_),
       nonces_(std::make_unique<journal::CommandNonces>(config.journal_path)) {}
 
 MqttCommands::~MqttCommands() = default;
@@ -74,6 +77,9 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
     parsed.message = "a command must not be retained";
   }
   const mqtt::CommandBody& b = parsed.body;
+  // The operators as of this command's arrival (a reload may replace them);
+  // `op` points into this snapshot, alive to the end.
+  const auto operators = operators_->snapshot();
   const config::OperatorConfig* op = nullptr;
 
   auto finish = [&](CommandCode code, std::string message) {
@@ -103,9 +109,9 @@ MqttCommandOutcome MqttCommands::handle(const mqtt::IncomingCommand& in, core::T
   };
 
   if (parsed.code != CommandCode::ok) return finish(parsed.code, parsed.message);
-  const auto found = std::find_if(config_->operators.begin(), config_->operators.end(),
+  const auto found = std::find_if(operators->begin(), operators->end(),
                                   [&](const auto& o) { return o.user == b.operator_name; });
-  if (found == config_->operators.end() || found->public_key.empty()) {
+  if (found == operators->end() || found->public_key.empty()) {
     return finish(CommandCode::unknown_operator,
                   "'" + b.operator_name + "' is not an operator with a public_key on this site");
   }

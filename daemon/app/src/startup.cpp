@@ -338,6 +338,7 @@ void Daemon::start() {
   control_options.config_reloader = [this](const std::string& op, bool dry_run) {
     return reload_config(op, dry_run);
   };
+  control_options.operators = operators_;
   control_ = std::make_unique<ControlServer>(
       config_, [this](core::Event e) { return journal_audit(std::move(e)); }, control_options);
   try {

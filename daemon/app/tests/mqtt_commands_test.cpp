@@ -190,6 +190,36 @@ TEST(MqttCommands, RunsALockdownAsTheControlSocketWouldAndRefusesItsReplayAfterA
   EXPECT_FALSE(failed.reply->message.empty());
 }
 
+TEST(MqttCommands, AnOperatorAReloadReplacedIsJudgedByTheNewListFromTheNextCommand) {
+  testing::TempDir dir("vigil-mqtt-cmd");
+  const auto config = load_site(dir);
+  auto operators = std::make_shared<OperatorList>(config.operators);
+  MqttCommands commands(config, {}, operators);
+  Signed set;
+  set.nonce = nonce_n(200);
+  const auto before = commands.handle({"lockdown-set", set.payload(), false}, kNow);
+  ASSERT_TRUE(before.reply);
+  EXPECT_EQ(before.reply->code, CommandCode::ok) << before.reply->message;
+
+  // The reload keeps ben's key but makes him an auditor: the control
+  // socket's table refuses him a lockdown now.
+  auto list = config.operators;
+  list[0].roles = {config::Role::auditor};
+  operators->replace(list);
+  set.nonce = nonce_n(201);
+  const auto demoted = commands.handle({"lockdown-set", set.payload(), false}, kNow);
+  ASSERT_TRUE(demoted.reply);
+  EXPECT_EQ(demoted.reply->code, CommandCode::role) << demoted.reply->message;
+
+  // The next reload removes him: his signature names nobody.
+  list.erase(list.begin());
+  operators->replace(list);
+  set.nonce = nonce_n(202);
+  const auto removed = commands.handle({"lockdown-set", set.payload(), false}, kNow);
+  ASSERT_TRUE(removed.reply);
+  EXPECT_EQ(removed.reply->code, CommandCode::unknown_operator) << removed.reply->message;
+}
+
 TEST(MqttCommands, DoorUnlockRunsOnTheDoorLoopInScopeAndSaysWhyItWasRefused) {
   testing::TempDir dir("vigil-mqtt-cmd");
   const auto config = load_site(dir);

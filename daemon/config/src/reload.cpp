@@ -33,7 +33,8 @@ std::string text_of(const Path& path) {
   return out;
 }
 
-constexpr std::array kWholeSections{"access_levels", "holiday_schedules", "holiday_calendars"};
+constexpr std::array kWholeSections{"access_levels", "holiday_schedules", "holiday_calendars",
+                                    "operators"};
 constexpr std::array kSiteKeys{"escort_window", "return_report_after"};
 constexpr std::array kDoorKeys{"unlock_time",    "held_open_time",    "relock_delay",
                                "rex_stuck_time", "unlocked_schedule", "mode"};
@@ -228,7 +229,10 @@ ReloadPlan plan_reload(std::string_view running_yaml, const core::Site& running_
     return plan;
   }
   Differ(next.source_path, plan).compare(was, now, {}, now);
-  if (plan.ok()) take_rules(plan.site, next.site);
+  if (plan.ok()) {
+    take_rules(plan.site, next.site);
+    plan.operators = next.operators;
+  }
   return plan;
 }
 

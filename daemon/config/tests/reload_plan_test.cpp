@@ -101,6 +101,16 @@ TEST(ReloadPlan, AccessLevelsAndZoneRulesApply) {
   EXPECT_NE(p.site.find_access_level(core::AccessLevelId("night")), nullptr);
 }
 
+TEST(ReloadPlan, OperatorsApplyWhole) {
+  const ReloadPlan p = plan(std::string(kBase) +
+                            "operators:\n  - { user: clara, roles: [auditor], zones: [lab] }\n");
+  ASSERT_TRUE(p.ok()) << to_string(p.needs_restart);
+  EXPECT_EQ(p.changed, std::vector<std::string>{"operators"});
+  ASSERT_EQ(p.operators.size(), 1u);
+  EXPECT_EQ(p.operators[0].user, "clara");
+  EXPECT_TRUE(p.operators[0].has_role(Role::auditor));
+}
+
 TEST(ReloadPlan, ARewiredLockIsRefusedAtItsLineAndNothingApplies) {
   const ReloadPlan p = plan(edited(
       edited(kBase, "    lock: { device: io1, coil: 0 }\n", "    lock: { device: io1, coil: 2 }\n"),

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/app/operator_list.hpp"
 #include "vigil/config/site_config.hpp"
 #include "vigil/core/event.hpp"
 #include "vigil/ctl/control_protocol.hpp"
@@ -67,8 +68,11 @@ class ReadJournal;
 // Not thread-safe: one request at a time (the control server's thread).
 class ControlCommands {
  public:
+  // `operators`: the list a reload replaces (operator_list.hpp); none: the
+  // config's, fixed.
   explicit ControlCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {},
-                           ConfigReloader config_reloader = {});
+                           ConfigReloader config_reloader = {},
+                           std::shared_ptr<const OperatorList> operators = nullptr);
   ~ControlCommands();
   ControlCommands(const ControlCommands&) = delete;
   ControlCommands& operator=(const ControlCommands&) = delete;
@@ -78,6 +82,7 @@ class ControlCommands {
   const config::SiteConfig* config_;
   DoorUnlocker door_unlocker_;
   ConfigReloader config_reloader_;
+  std::shared_ptr<const OperatorList> operators_;
   // `log query` reads through one kept connection (read_journal.hpp).
   std::unique_ptr<ReadJournal> reads_;
 };

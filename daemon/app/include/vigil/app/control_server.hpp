@@ -32,6 +32,8 @@ struct ControlServerOptions {
   DoorUnlocker door_unlocker{};
   // `config reload` on vigild's door loop (control_commands.hpp).
   ConfigReloader config_reloader{};
+  // Who may connect, replaced by a config reload; none: the config's, fixed.
+  std::shared_ptr<const OperatorList> operators{};
 };
 
 struct ControlServerStats {

@@ -122,8 +122,9 @@ class Daemon {
   void shutdown();
   // Site config reloads (daemon_reload.cpp, docs/config.md "Reloading the
   // config"): SIGHUP, or `vigilctl config reload` through the control
-  // socket. The file is read and compared off the loop; what may change is
-  // applied on it, between two inputs, and journalled either way.
+  // socket. Rules and timings go to the Controller, operators to the list
+  // the control server and the command link share. The file is read and compared off the loop; what
+  // may change is applied on it, between two inputs, and journalled either way.
   struct ReloadRequest {
     std::string by;             // "SIGHUP", "vigilctl"
     std::string operator_name;  // vigilctl's operator; empty for a signal
@@ -184,6 +185,9 @@ class Daemon {
   // decision in progress may still point at).
   std::string rules_text_;
   std::vector<std::unique_ptr<core::Site>> rule_sites_;
+  // Who may use the control socket and sign MQTT commands: the config's,
+  // then each applied reload's (shared with those threads).
+  std::shared_ptr<OperatorList> operators_;
   std::vector<ReloadRequest> reload_queue_;  // waiting for the next read
   std::vector<ReloadRequest> reload_batch_;  // answered by the read under way
   std::thread reload_thread_;                // the read under way, or the last one

@@ -31,7 +31,9 @@ struct MqttCommandOutcome {
 
 class MqttCommands {
  public:
-  explicit MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {});
+  // `operators`: as for ControlCommands (a reload replaces them); none: the config's.
+  explicit MqttCommands(const config::SiteConfig& config, DoorUnlocker door_unlocker = {},
+                        std::shared_ptr<const OperatorList> operators = nullptr);
   ~MqttCommands();
   MqttCommands(const MqttCommands&) = delete;
   MqttCommands& operator=(const MqttCommands&) = delete;
@@ -40,6 +42,7 @@ class MqttCommands {
 
  private:
   const config::SiteConfig* config_;
+  std::shared_ptr<const OperatorList> operators_;
   ControlCommands control_;
   std::unique_ptr<journal::CommandNonces> nonces_;
 };

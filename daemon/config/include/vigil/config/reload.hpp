@@ -1,7 +1,7 @@
 // A reload of the site config on a running vigild (docs/config.md
 // "Reloading the config"): which differences between the running file and
 // the new one a reload may apply (access levels, holidays, zone rules, the
-// doors' timings and modes, escort and return-report settings), which need
+// doors' timings and modes, escort and return-report settings, operators), which need
 // a restart (everything else: devices, wiring, zones, doors and readers
 // added or removed, broker, journal, operators, alarm zones, fire, ...),
 // and the site a reload would run on. Pure: the daemon reads the file and
@@ -30,6 +30,9 @@ struct ReloadPlan {
   // The running site with the new file's reloadable parts (indexed); the
   // running site unchanged when needs_restart is not empty.
   core::Site site;
+  // The new file's operators (who may use the control socket and sign
+  // MQTT commands); empty when needs_restart is not.
+  std::vector<OperatorConfig> operators;
   bool ok() const { return needs_restart.empty(); }
 };
 
