@@ -54,7 +54,7 @@ Daemon::Daemon(config::SiteConfig config, DaemonOptions options)
       stop_timer_(io_),
       status_timer_(io_),
       muster_timer_(io_) {
-  rules_text_ = config_.source_text;
+  rules_text_ = std::make_shared<const std::string>(config_.source_text);
   operators_ = std::make_shared<OperatorList>(config_.operators);
 }
 

@@ -38,6 +38,7 @@ struct Daemon::ReloadRead {
   std::string sha256;                        // of the bytes read; empty when unreadable
   std::vector<config::Diagnostic> problems;  // the file's own, or what needs a restart
   std::optional<config::ReloadPlan> plan;    // set when there are no problems
+  std::unique_ptr<core::Site> site;          // the plan's site, moved here off the loop
   std::string text;                          // the file read
 
   // Reads the file at `path` and plans its reload over the rules in force.
@@ -75,6 +76,8 @@ struct Daemon::ReloadRead {
       }
     }
     if (plan.ok()) {
+      // Built here, on the reload's thread: the loop only swaps pointers.
+      read->site = std::make_unique<core::Site>(std::move(plan.site));
       read->plan = std::move(plan);
     } else {
       read->problems = std::move(plan.needs_restart);
@@ -90,24 +93,24 @@ ConfigReloadAnswer Daemon::reload_config(const std::string& operator_name, bool 
   // A read of a big site on a slow disk, then the loop: generous, bounded.
   constexpr auto kAnswerWithin = std::chrono::seconds(30);
   if (dry_run) {
-    // The rules in force, copied on the loop; the file read and compared
+    // The rules in force, taken on the loop (pointers); the file read and compared
     // here, on the control server's thread. Nothing applies, nothing is
     // journalled but the command's own audit record.
     struct Running {
-      std::string text;
-      core::Site site;
+      std::shared_ptr<const std::string> text;
+      const core::Site* site;  // never freed while vigild runs
       bool commands_listened;
     };
     auto taken = std::make_shared<std::promise<Running>>();
     auto running = taken->get_future();
     boost::asio::post(io_, [this, taken] {
-      taken->set_value({rules_text_, controller_->site(), command_link_ != nullptr});
+      taken->set_value({rules_text_, &controller_->site(), command_link_ != nullptr});
     });
     if (running.wait_for(kAnswerWithin) != std::future_status::ready) {
       return {false, "not answered by vigild's door loop within 30 s"};
     }
     const Running r = running.get();
-    const auto read = ReloadRead::of(config_.source_path, r.text, r.site, r.commands_listened);
+    const auto read = ReloadRead::of(config_.source_path, *r.text, *r.site, r.commands_listened);
     if (!read->plan) {
       return {false, "would be refused, the rules in force would stay:\n" +
                          config::to_string(read->problems)};
@@ -143,8 +146,8 @@ void Daemon::start_reload_read() {
   if (reload_thread_.joinable()) reload_thread_.join();  // it posted its result already
   reload_thread_ =
       std::thread([this, path = config_.source_path, running_text = rules_text_,
-                   running_site = controller_->site(), listened = command_link_ != nullptr] {
-        auto read = ReloadRead::of(path, running_text, running_site, listened);
+                   running_site = &controller_->site(), listened = command_link_ != nullptr] {
+        auto read = ReloadRead::of(path, *running_text, *running_site, listened);
         boost::asio::post(io_, [this, read] { finish_reload(read); });
       });
 }
@@ -175,13 +178,11 @@ void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
   bool applied = false;
   std::string message;
   core::Effects effects;
-  std::unique_ptr<core::Site> site;
   if (read->plan) {
     // The Controller checks the doors before it changes anything: a plan it
     // refuses (a bug, not a file) is a refused reload, never a stopped door.
-    site = std::make_unique<core::Site>(read->plan->site);
     try {
-      effects = controller_->reload(*site, wall_now(), mono_now());
+      effects = controller_->reload(*read->site, wall_now(), mono_now());
     } catch (const std::exception& e) {
       read->problems.push_back(
           {config_.source_path, 0, 0, std::string("vigild could not apply it: ") + e.what()});
@@ -190,8 +191,8 @@ void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {
   }
   if (read->plan) {
     applied = true;
-    rule_sites_.push_back(std::move(site));
-    rules_text_ = std::move(read->text);
+    rule_sites_.push_back(std::move(read->site));
+    rules_text_ = std::make_shared<const std::string>(std::move(read->text));
     operators_->replace(read->plan->operators);
     if (site_io_) site_io_->rules_changed(*rule_sites_.back());
     const std::string changed = read->changed();

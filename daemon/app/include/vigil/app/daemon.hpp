@@ -183,7 +183,9 @@ class Daemon {
   // The rules in force: the text they came from, and each applied reload's
   // site (the Controller reads the newest; older ones stay for what a
   // decision in progress may still point at).
-  std::string rules_text_;
+  // Shared, never changed once made: the reload's thread reads them as the
+  // loop moves on (rule sites are never freed before the daemon ends).
+  std::shared_ptr<const std::string> rules_text_;
   std::vector<std::unique_ptr<core::Site>> rule_sites_;
   // Who may use the control socket and sign MQTT commands: the config's,
   // then each applied reload's (shared with those threads).
