@@ -60,34 +60,10 @@ std::optional<core::Duration> reload_lag(const SiteHarness& site, std::size_t co
   return reloaded.time - change.time;
 }
 
-// Swipes and waits for the decision on that card; returns its event.
-std::optional<core::Event> swipe_and_decide(SiteHarness& site, std::uint32_t facility,
-                                            std::uint64_t number) {
-  const auto before = site.events(core::EventKind::access_granted).size() +
-                      site.events(core::EventKind::access_denied).size();
-  site.swipe(facility, number);
-  std::optional<core::Event> decision;
-  eventually(
-      [&] {
-        auto all = site.all_events();
-        std::size_t decisions = 0;
-        for (const auto& e : all) {
-          if (e.kind != core::EventKind::access_granted &&
-              e.kind != core::EventKind::access_denied) {
-            continue;
-          }
-          if (++decisions > before) decision = e;
-        }
-        return decision.has_value();
-      },
-      5s);
-  return decision;
-}
-
 TEST(RosterOnARunningVigild, PersonRemovedWithReplaceIsDeniedWithinOneSecond) {
   SiteHarness site;
   site.start_vigild();
-  auto first = swipe_and_decide(site, 12, 1001);
+  auto first = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(first) << site.vigild_log();
   ASSERT_EQ(first->kind, core::EventKind::access_granted);
 
@@ -98,11 +74,11 @@ TEST(RosterOnARunningVigild, PersonRemovedWithReplaceIsDeniedWithinOneSecond) {
   ASSERT_TRUE(lag) << "vigild never applied the roster change\n" << site.vigild_log();
   EXPECT_LT(*lag, std::chrono::seconds(1)) << site.vigild_log();
 
-  auto denied = swipe_and_decide(site, 12, 1001);
+  auto denied = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(denied) << site.vigild_log();
   EXPECT_EQ(denied->kind, core::EventKind::access_denied);
   EXPECT_EQ(denied->reason, core::DenyReason::inactive_credential);
-  auto granted = swipe_and_decide(site, 12, 1002);
+  auto granted = site.swipe_and_decide(12, 1002);
   ASSERT_TRUE(granted);
   EXPECT_EQ(granted->kind, core::EventKind::access_granted);
 
@@ -119,11 +95,11 @@ TEST(RosterOnARunningVigild, OldCardAfterACardChangeIsDeniedAndTheNewOneOpens) {
   ASSERT_TRUE(lag) << site.vigild_log();
   EXPECT_LT(*lag, std::chrono::seconds(1));
 
-  auto old_card = swipe_and_decide(site, 12, 1001);
+  auto old_card = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(old_card) << site.vigild_log();
   EXPECT_EQ(old_card->kind, core::EventKind::access_denied);
   EXPECT_EQ(old_card->reason, core::DenyReason::inactive_credential);
-  auto new_card = swipe_and_decide(site, 12, 1777);
+  auto new_card = site.swipe_and_decide(12, 1777);
   ASSERT_TRUE(new_card);
   EXPECT_EQ(new_card->kind, core::EventKind::access_granted);
   EXPECT_EQ(new_card->person, core::PersonId{"p01"});
@@ -135,7 +111,7 @@ TEST(RosterOnARunningVigild, RevokeAndDisableApplyLiveAndEveryChangeIsInTheVerif
   const std::string config = site.config_path().string();
   ASSERT_EQ(vigilctl(site, {"person", "revoke", "12:1001", "-c", config}).exit_code, 0);
   ASSERT_TRUE(reload_lag(site, 1, core::EventKind::credential_revoked)) << site.vigild_log();
-  auto revoked = swipe_and_decide(site, 12, 1001);
+  auto revoked = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(revoked);
   EXPECT_EQ(revoked->kind, core::EventKind::access_denied);
 
@@ -143,7 +119,7 @@ TEST(RosterOnARunningVigild, RevokeAndDisableApplyLiveAndEveryChangeIsInTheVerif
   ASSERT_TRUE(reload_lag(site, 2, core::EventKind::roster_imported));
   ASSERT_EQ(vigilctl(site, {"person", "disable", "p02", "-c", config}).exit_code, 0);
   ASSERT_TRUE(reload_lag(site, 3, core::EventKind::person_deactivated)) << site.vigild_log();
-  auto disabled = swipe_and_decide(site, 12, 1002);
+  auto disabled = site.swipe_and_decide(12, 1002);
   ASSERT_TRUE(disabled);
   EXPECT_EQ(disabled->kind, core::EventKind::access_denied);
 
@@ -170,7 +146,7 @@ TEST(RosterOnARunningVigild, FlagsAndTripsApplyLiveAndAreJournalled) {
           .exit_code,
       0);
   ASSERT_TRUE(reload_lag(site, 1, core::EventKind::flag_set)) << site.vigild_log();
-  auto suspended = swipe_and_decide(site, 12, 1001);
+  auto suspended = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(suspended) << site.vigild_log();
   EXPECT_EQ(suspended->reason, core::DenyReason::person_suspended);
   EXPECT_EQ(core::attr_text(suspended->attrs, "flag_reason"), "inquiry 17");
@@ -178,7 +154,7 @@ TEST(RosterOnARunningVigild, FlagsAndTripsApplyLiveAndAreJournalled) {
   ASSERT_EQ(vigilctl(site, {"flag", "clear", "p01", "--reason", "closed", "-c", config}).exit_code,
             0);
   ASSERT_TRUE(reload_lag(site, 2, core::EventKind::flag_cleared)) << site.vigild_log();
-  auto cleared = swipe_and_decide(site, 12, 1001);
+  auto cleared = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(cleared);
   EXPECT_EQ(cleared->kind, core::EventKind::access_granted);
 
@@ -188,7 +164,7 @@ TEST(RosterOnARunningVigild, FlagsAndTripsApplyLiveAndAreJournalled) {
                 .exit_code,
             0);
   ASSERT_TRUE(reload_lag(site, 3, core::EventKind::trip_added)) << site.vigild_log();
-  auto abroad = swipe_and_decide(site, 12, 1001);
+  auto abroad = site.swipe_and_decide(12, 1001);
   ASSERT_TRUE(abroad);
   EXPECT_EQ(abroad->reason, core::DenyReason::credential_used_while_abroad);
   EXPECT_EQ(core::attr_text(abroad->attrs, "destination"), "XX");
@@ -205,7 +181,7 @@ TEST(RosterOnARunningVigild, DISABLED_ReloadOf100000PeopleKeepsDecidingInMillise
   SiteHarness site(MosquittoOptions{}, SiteHarness::Options{.extra_people = 100'000});
   site.start_vigild();
   auto quiet_begin = std::chrono::steady_clock::now();
-  ASSERT_TRUE(swipe_and_decide(site, 12, 1001));
+  ASSERT_TRUE(site.swipe_and_decide(12, 1001));
   std::printf("swipe to journalled decision, no reload: %lld ms\n",
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                          std::chrono::steady_clock::now() - quiet_begin)
@@ -213,7 +189,7 @@ TEST(RosterOnARunningVigild, DISABLED_ReloadOf100000PeopleKeepsDecidingInMillise
   const std::string config = site.config_path().string();
   ASSERT_EQ(vigilctl(site, {"person", "disable", "p02", "-c", config}).exit_code, 0);
   const auto begin = std::chrono::steady_clock::now();
-  auto decision = swipe_and_decide(site, 12, 1001);
+  auto decision = site.swipe_and_decide(12, 1001);
   const auto swipe_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - begin);
   ASSERT_TRUE(decision);

@@ -42,11 +42,10 @@ struct Daemon::ReloadRead {
   std::string text;                          // the file read
 
   // Reads the file at `path` and plans its reload over the rules in force.
-  // `commands_listened`: vigild listens for signed MQTT commands (some
+  // `running.commands_listened`: vigild listens for signed MQTT commands (some
   // operator had a key at start); a first key needs that link, which only a
   // start opens (it opens the nonce table, not a thing to do on the loop).
-  static std::shared_ptr<ReloadRead> of(const std::string& path, const std::string& running_text,
-                                        const core::Site& running_site, bool commands_listened) {
+  static std::shared_ptr<ReloadRead> of(const std::string& path, const RunningRules& running) {
     auto read = std::make_shared<ReloadRead>();
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -63,8 +62,8 @@ struct Daemon::ReloadRead {
       return read;
     }
     config::ReloadPlan plan =
-        config::plan_reload(running_text, running_site, std::move(loaded).value());
-    if (!commands_listened && plan.ok()) {
+        config::plan_reload(*running.text, *running.site, std::move(loaded).value());
+    if (!running.commands_listened && plan.ok()) {
       for (const auto& op : plan.operators) {
         if (op.public_key.empty()) continue;
         plan.needs_restart.push_back(
@@ -89,28 +88,24 @@ struct Daemon::ReloadRead {
   }
 };
 
+Daemon::RunningRules Daemon::running_rules() const {
+  return {rules_text_, &controller_->site(), command_link_ != nullptr};
+}
+
 ConfigReloadAnswer Daemon::reload_config(const std::string& operator_name, bool dry_run) {
   // A read of a big site on a slow disk, then the loop: generous, bounded.
   constexpr auto kAnswerWithin = std::chrono::seconds(30);
   if (dry_run) {
-    // The rules in force, taken on the loop (pointers); the file read and compared
+    // The rules in force, taken on the loop; the file read and compared
     // here, on the control server's thread. Nothing applies, nothing is
     // journalled but the command's own audit record.
-    struct Running {
-      std::shared_ptr<const std::string> text;
-      const core::Site* site;  // never freed while vigild runs
-      bool commands_listened;
-    };
-    auto taken = std::make_shared<std::promise<Running>>();
+    auto taken = std::make_shared<std::promise<RunningRules>>();
     auto running = taken->get_future();
-    boost::asio::post(io_, [this, taken] {
-      taken->set_value({rules_text_, &controller_->site(), command_link_ != nullptr});
-    });
+    boost::asio::post(io_, [this, taken] { taken->set_value(running_rules()); });
     if (running.wait_for(kAnswerWithin) != std::future_status::ready) {
       return {false, "not answered by vigild's door loop within 30 s"};
     }
-    const Running r = running.get();
-    const auto read = ReloadRead::of(config_.source_path, *r.text, *r.site, r.commands_listened);
+    const auto read = ReloadRead::of(config_.source_path, running.get());
     if (!read->plan) {
       return {false, "would be refused, the rules in force would stay:\n" +
                          config::to_string(read->problems)};
@@ -144,12 +139,10 @@ void Daemon::start_reload_read() {
   reload_batch_ = std::move(reload_queue_);
   reload_queue_.clear();
   if (reload_thread_.joinable()) reload_thread_.join();  // it posted its result already
-  reload_thread_ =
-      std::thread([this, path = config_.source_path, running_text = rules_text_,
-                   running_site = &controller_->site(), listened = command_link_ != nullptr] {
-        auto read = ReloadRead::of(path, *running_text, *running_site, listened);
-        boost::asio::post(io_, [this, read] { finish_reload(read); });
-      });
+  reload_thread_ = std::thread([this, path = config_.source_path, running = running_rules()] {
+    auto read = ReloadRead::of(path, running);
+    boost::asio::post(io_, [this, read] { finish_reload(read); });
+  });
 }
 
 void Daemon::finish_reload(std::shared_ptr<ReloadRead> read) {

@@ -5,11 +5,14 @@
 
 namespace vigil::core {
 
+bool same_wiring(const Door& a, const Door& b) {
+  return a.id == b.id && a.lock == b.lock && a.contact == b.contact && a.rex == b.rex &&
+         a.fail_mode == b.fail_mode && a.contact_debounce == b.contact_debounce &&
+         a.rex_debounce == b.rex_debounce;
+}
+
 bool DoorStateMachine::wired_as(const Door& next) const {
-  const Door& was = *door_;
-  return next.id == was.id && next.lock == was.lock && next.contact == was.contact &&
-         next.rex == was.rex && next.fail_mode == was.fail_mode &&
-         next.contact_debounce == was.contact_debounce && next.rex_debounce == was.rex_debounce;
+  return same_wiring(*door_, next);
 }
 
 void DoorStateMachine::reconfigure(const Door& next, Moment now, Effects& out) {

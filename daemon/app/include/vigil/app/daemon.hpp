@@ -131,6 +131,14 @@ class Daemon {
     std::function<void(bool applied, const std::string& message)> answer;  // may be empty
   };
   struct ReloadRead;
+  // The rules in force as a reload compares with them, taken on the loop
+  // by pointer (neither is changed or freed while vigild runs).
+  struct RunningRules {
+    std::shared_ptr<const std::string> text;
+    const core::Site* site = nullptr;
+    bool commands_listened = false;  // signed MQTT commands are listened for
+  };
+  RunningRules running_rules() const;
   void request_reload(ReloadRequest request);
   // `vigilctl config reload`, from the control server's thread: asks on the
   // loop and waits for the answer.

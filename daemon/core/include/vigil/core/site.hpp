@@ -101,6 +101,10 @@ struct Door {
 // for the driver's polling period. Longer values are clamped to this.
 inline constexpr Duration kMaxDebounce = std::chrono::milliseconds(300);
 
+// Same door, wired the same: id, lock, contact, REX, fail mode and debounce
+// (what a config reload may not change, docs/config.md "Reloading the config").
+bool same_wiring(const Door& a, const Door& b);
+
 // What is wrong with a door's timings, one message per fault (empty = fine).
 // Config validation reports these with the door's position.
 std::vector<std::string> validate(const Door& door);
